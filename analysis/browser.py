@@ -1,0 +1,48 @@
+"""Look at the built book in headless Chromium: a screenshot and a check that it is not blank."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
+# Flags that work offline as root (see the toolchain notes): no sandbox, no background network.
+CHROMIUM_FLAGS = (
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars",
+)
+
+
+def chromium_path() -> str | None:
+    """The Chromium executable on PATH, or ``None``."""
+    return next((found for name in CHROMIUM_NAMES if (found := shutil.which(name))), None)
+
+
+def screenshot(page: Path, target: Path, width: int = 1280, height: int = 1600, timeout_seconds: int = 90) -> Path:
+    """Render ``page`` (a local HTML file) in headless Chromium and save a PNG at ``target``."""
+    executable = chromium_path()
+    if executable is None:
+        raise FileNotFoundError("Chromium is not installed (Debian: apt-get install chromium); make test installs it as root")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as profile:
+        command = [
+            executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
+            "--virtual-time-budget=8000", f"--screenshot={target}", page.resolve().as_uri(),
+        ]
+        subprocess.run(command, capture_output=True, timeout=timeout_seconds, check=False)
+    if not target.exists():
+        raise RuntimeError(f"Chromium wrote no screenshot of {page}")
+    return target
+
+
+def pixel_summary(png: Path) -> dict[str, float]:
+    """Share of non-white pixels and number of distinct colours in a PNG (a blank page has ~0 and 1)."""
+    import matplotlib.image as mpimg
+    import numpy as np
+
+    pixels = mpimg.imread(png)[..., :3]
+    non_white = float((pixels < 0.97).any(axis=-1).mean())
+    colours = len(np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0))
+    return {"non_white_share": non_white, "distinct_colours": colours}

@@ -1,0 +1,58 @@
+"""One matplotlib style for every figure in the book and the papers."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib.pyplot as plt
+
+from analysis import paths
+from analysis.tracking import note_write
+
+STYLE = {
+    "figure.dpi": 110,
+    "savefig.dpi": 200,
+    "savefig.bbox": "tight",
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "axes.grid": False,
+    "legend.frameon": False,
+}
+
+# Colours used for the partner countries across every chart and map.
+PARTNER_COLOURS = {"US": "#1f5fa8", "CN": "#c8102e", "both": "#6b3fa0", "none": "#d9d9d9", "EU": "#7f7f7f"}
+REGION_FILL = "#e8eef4"
+REGION_EDGE = "#8a99a8"
+
+# Attribution printed in every map caption (GISCO terms of use).
+NUTS_ATTRIBUTION = "Administrative boundaries: © EuroGeographics; Eurostat GISCO NUTS"
+
+
+def apply_style() -> None:
+    """Apply the compendium style to matplotlib (idempotent)."""
+    plt.rcParams.update(STYLE)
+
+
+def save_figure(figure: plt.Figure, name: str) -> Path:
+    """Save ``figure`` as ``build/figures/<name>.png`` for the papers and return the path."""
+    target = paths.figures_dir() / f"{name}.png"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    figure.savefig(target)
+    note_write(target)
+    return target
+
+
+def publish_figure(figure: plt.Figure, name: str) -> Path:
+    """Save ``figure`` for the papers, glue it under ``name`` for the book, and close it.
+
+    Closing keeps the figure from being shown a second time below the cell; the book
+    shows it where a ``{glue:figure}`` directive names it, with its caption and label.
+    """
+    from myst_nb import glue
+
+    target = save_figure(figure, name)
+    glue(name, figure, display=False)
+    plt.close(figure)
+    return target

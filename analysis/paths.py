@@ -1,0 +1,94 @@
+"""Every location the compendium uses, resolved from the project root.
+
+This is the only module that knows where things live. Notebooks run from
+``notebooks/`` (JupyterLab) or from the root (the runner); both get the same
+answers because nothing here depends on the working directory.
+
+Environment overrides (all optional):
+
+``PARADIP_DATA``     folder holding ``raw/`` and ``processed/`` (default ``<root>/data``)
+``PARADIP_BUILD``    build folder: executed notebooks, runner state, figures (default ``<root>/build``)
+``PARADIP_MIRROR``   local mirror of the public raw sources (default ``<root>/../shared/data`` when it exists)
+
+Tests point ``PARADIP_DATA`` and ``PARADIP_BUILD`` at a temporary folder so that
+they never touch the reviewer's data.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT: Path = Path(__file__).resolve().parent.parent
+NOTEBOOKS: Path = ROOT / "notebooks"
+BOOK: Path = ROOT / "book"
+ANALYSIS: Path = ROOT / "analysis"
+LOCK_FILE: Path = ROOT / "requirements.lock"
+
+
+def _env_path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable)
+    return Path(value).resolve() if value else default
+
+
+def data_dir() -> Path:
+    """Folder that holds ``raw/`` and ``processed/``."""
+    return _env_path("PARADIP_DATA", ROOT / "data")
+
+
+def raw_dir() -> Path:
+    """Immutable raw inputs, one sub-folder per declared source, plus ``MANIFEST``."""
+    return data_dir() / "raw"
+
+
+def processed_dir() -> Path:
+    """Tables rebuilt from raw by the notebooks."""
+    return data_dir() / "processed"
+
+
+def build_dir() -> Path:
+    """Executed notebooks, runner state, figures and benchmark results."""
+    return _env_path("PARADIP_BUILD", ROOT / "build")
+
+
+def executed_dir() -> Path:
+    """Executed copies of the numbered notebooks (the book's chapters)."""
+    return build_dir() / "executed"
+
+
+def figures_dir() -> Path:
+    """Figures saved by the notebooks as files (PNG/PDF) for the papers."""
+    return build_dir() / "figures"
+
+
+def state_dir() -> Path:
+    """The runner's record of what each notebook depended on when it last ran."""
+    return build_dir() / "state"
+
+
+def mirror_dir() -> Path | None:
+    """Local mirror of the public sources, or ``None`` when there is none.
+
+    ``PARADIP_MIRROR`` wins; otherwise ``../shared/data`` beside the project root is
+    used when it exists. Without a mirror, acquisition downloads from upstream.
+    """
+    explicit = os.environ.get("PARADIP_MIRROR")
+    if explicit:
+        return Path(explicit).resolve()
+    default = ROOT.parent / "shared" / "data"
+    return default if default.is_dir() else None
+
+
+def raw_source_dir(source_name: str) -> Path:
+    """Folder of one declared raw source inside ``data/raw``."""
+    return raw_dir() / source_name
+
+
+def processed_table(table_name: str, suffix: str = ".parquet") -> Path:
+    """Path of a processed table, e.g. ``processed_table("cities")``."""
+    return processed_dir() / f"{table_name}{suffix}"
+
+
+def quarantine_table(table_name: str) -> Path:
+    """Path of the rows set aside from a processed table, with their reasons."""
+    return processed_dir() / "quarantine" / f"{table_name}.csv"

@@ -1,0 +1,422 @@
+"""Run the numbered notebooks in order, re-running only those whose inputs changed.
+
+A notebook re-runs when something it depends on changed since its last successful run:
+
+* its own code (cell sources and tags; outputs and markdown-only edits do not count)
+  or the parameters it is given;
+* a data file it read (recorded while it ran: Python-level ``open`` calls seen by an
+  audit hook, plus :func:`analysis.tracking.note_read` from readers written in C);
+* a module of the project it imported (any ``.py`` file under the project root);
+* the lock file of the environment (``requirements.lock``);
+* a file it wrote has gone, or its executed copy has gone.
+
+Everything else is reused. The record of each run lives in ``build/state/<notebook>.json``.
+Executed copies go to ``build/executed/``; the book renders those, never executing again.
+
+Use ``python -m analysis.pipeline --help`` (``make all`` calls it). Heavy imports
+(papermill, nbformat) happen only when a notebook actually has to run, so an unchanged
+rebuild costs a fraction of a second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import time
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+
+NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
+TRACE_TAG = "pipeline-trace"
+STATE_VERSION = 1
+
+
+class NotebookFailed(RuntimeError):
+    """A notebook raised; the message carries the failing cell's traceback."""
+
+
+@dataclass(frozen=True)
+class Project:
+    """Where the runner finds notebooks and keeps its records (a test can point these at a temporary tree)."""
+
+    root: Path = paths.ROOT
+    notebooks: Path = paths.NOTEBOOKS
+    lock_file: Path = paths.LOCK_FILE
+    executed: Path = field(default_factory=paths.executed_dir)
+    state: Path = field(default_factory=paths.state_dir)
+    watched: tuple[Path, ...] = field(default_factory=lambda: _default_watched())
+
+    def display(self, path: str | Path) -> str:
+        """``path`` relative to the project root when it lies inside it (for messages)."""
+        path = Path(path)
+        try:
+            return str(path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+
+def _default_watched() -> tuple[Path, ...]:
+    """Folders whose files count as notebook inputs: the project, the data folder and the mirror."""
+    folders = [paths.ROOT, paths.data_dir()]
+    mirror = paths.mirror_dir()
+    if mirror is not None:
+        folders.append(mirror)
+    return tuple(dict.fromkeys(Path(folder).resolve() for folder in folders))
+
+
+@dataclass
+class Decision:
+    """Whether one notebook runs, and why."""
+
+    notebook: Path
+    reasons: list[str]
+
+    @property
+    def runs(self) -> bool:
+        return bool(self.reasons)
+
+
+@dataclass
+class RunReport:
+    """What one pipeline run did: per notebook, whether it ran, why, and how long it took."""
+
+    decisions: list[Decision] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def ran(self) -> list[str]:
+        return [decision.notebook.stem for decision in self.decisions if decision.runs]
+
+
+# --------------------------------------------------------------------------- hashing
+
+def file_digest(path: Path) -> str:
+    """sha256 of a file's bytes."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _digest_or_missing(path: Path) -> str:
+    return file_digest(path) if path.is_file() else "missing"
+
+
+def notebook_code_digest(notebook_path: Path) -> str:
+    """sha256 of a notebook's code: code-cell sources and cell tags, not outputs or prose."""
+    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
+    code = [
+        {"source": _joined(cell.get("source", "")), "tags": sorted(cell.get("metadata", {}).get("tags", []))}
+        for cell in notebook.get("cells", [])
+        if cell.get("cell_type") == "code"
+    ]
+    kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name", "")
+    payload = json.dumps({"kernel": kernel, "code": code}, sort_keys=True)
+    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+
+def _joined(source: str | list[str]) -> str:
+    return "".join(source) if isinstance(source, list) else source
+
+
+def _parameters_digest(parameters: Mapping[str, Any]) -> str:
+    return hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+
+
+# --------------------------------------------------------------------------- discovery
+
+def discover_notebooks(folder: Path) -> list[Path]:
+    """The numbered notebooks ``NN_name.ipynb`` in ``folder``, in numeric order."""
+    numbered = [path for path in folder.glob("*.ipynb") if NOTEBOOK_PATTERN.match(path.name)]
+    return sorted(numbered, key=lambda path: (int(NOTEBOOK_PATTERN.match(path.name).group(1)), path.name))
+
+
+def select_notebooks(all_notebooks: list[Path], selectors: Iterable[str] | None) -> list[Path]:
+    """Notebooks whose stem or number prefix matches one of ``selectors`` (all when none)."""
+    if not selectors:
+        return all_notebooks
+    wanted = list(selectors)
+    chosen = [nb for nb in all_notebooks if any(nb.stem == s or nb.stem.split("_", 1)[0] == s for s in wanted)]
+    unknown = [s for s in wanted if not any(nb.stem == s or nb.stem.split("_", 1)[0] == s for nb in all_notebooks)]
+    if unknown:
+        names = ", ".join(nb.stem for nb in all_notebooks)
+        raise SystemExit(f"no notebook matches {unknown}; the notebooks are: {names}")
+    return chosen
+
+
+# --------------------------------------------------------------------------- state
+
+def _state_path(project: Project, notebook: Path) -> Path:
+    return project.state / f"{notebook.stem}.json"
+
+
+def load_state(project: Project, notebook: Path) -> dict[str, Any] | None:
+    """The record of ``notebook``'s last successful run, or ``None``."""
+    state_file = _state_path(project, notebook)
+    if not state_file.exists():
+        return None
+    state = json.loads(state_file.read_text(encoding="utf-8"))
+    return state if state.get("version") == STATE_VERSION else None
+
+
+def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], force: bool = False) -> Decision:
+    """Compare ``notebook``'s current inputs with its last run and list every reason to run it."""
+    state = load_state(project, notebook)
+    if force:
+        return Decision(notebook, ["forced"])
+    if state is None:
+        return Decision(notebook, ["no record of a previous run"])
+    reasons: list[str] = []
+    if state["code_digest"] != notebook_code_digest(notebook):
+        reasons.append("its code changed")
+    if state["parameters_digest"] != _parameters_digest(parameters):
+        reasons.append("its parameters changed")
+    if state["lock_digest"] != _digest_or_missing(project.lock_file):
+        reasons.append(f"{project.display(project.lock_file)} changed")
+    for recorded, label in ((state["inputs"], "input"), (state["modules"], "module")):
+        for path_text, digest in sorted(recorded.items()):
+            current = _digest_or_missing(Path(path_text))
+            if current != digest:
+                verb = "is missing" if current == "missing" else "changed"
+                reasons.append(f"{label} {project.display(path_text)} {verb}")
+    for path_text in state["outputs"]:
+        if not Path(path_text).exists():
+            reasons.append(f"output {project.display(path_text)} is missing")
+    if not (project.executed / notebook.name).exists():
+        reasons.append("its executed copy is missing")
+    return Decision(notebook, reasons)
+
+
+def _write_state(project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float) -> None:
+    outputs = sorted(trace["writes"])
+    inputs = sorted(trace["reads"] - trace["writes"])
+    state = {
+        "version": STATE_VERSION,
+        "notebook": notebook.name,
+        "code_digest": notebook_code_digest(notebook),
+        "parameters": dict(parameters),
+        "parameters_digest": _parameters_digest(parameters),
+        "lock_digest": _digest_or_missing(project.lock_file),
+        "inputs": {path: _digest_or_missing(Path(path)) for path in inputs},
+        "modules": {path: _digest_or_missing(Path(path)) for path in sorted(trace["modules"])},
+        "outputs": outputs,
+        "seconds": round(seconds, 3),
+        "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    project.state.mkdir(parents=True, exist_ok=True)
+    _state_path(project, notebook).write_text(json.dumps(state, indent=1, default=str) + "\n", encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- tracing inside the kernel
+
+_PROLOGUE = '''\
+import sys as _pipeline_sys, os as _pipeline_os
+_pipeline_trace = open({trace!r}, "w", encoding="utf-8")
+_pipeline_watched = {watched!r}
+_pipeline_ignored = {ignored!r}
+def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipeline_trace):
+    if event == "open":
+        target, mode, flags = args
+        if not isinstance(target, str):
+            return
+        writes = (mode is not None and any(c in mode for c in "wax+")) or (mode is None and (flags & 3))
+    elif event in ("paradip.read", "paradip.write"):
+        target, writes = args[0], event == "paradip.write"
+    else:
+        return
+    target = _os.path.abspath(target)
+    if target.endswith((".py", ".pyc")) or any(target.startswith(prefix) for prefix in _pipeline_ignored):
+        return
+    if any(target.startswith(prefix) for prefix in _pipeline_watched):
+        _out.write(("W " if writes else "R ") + target + "\\n")
+        _out.flush()
+_pipeline_sys.addaudithook(_pipeline_hook)
+'''
+
+_EPILOGUE = '''\
+for _pipeline_module in list(_pipeline_sys.modules.values()):
+    _pipeline_file = getattr(_pipeline_module, "__file__", None) or ""
+    if _pipeline_file.endswith(".py") and _pipeline_file.startswith({root!r}) and not any(
+        _pipeline_file.startswith(prefix) for prefix in _pipeline_ignored
+    ):
+        _pipeline_trace.write("M " + _pipeline_file + "\\n")
+_pipeline_trace.close()
+'''
+
+
+def _ignored_prefixes(project: Project) -> list[str]:
+    """Paths never counted as inputs: the environment, the runner's own records and caches."""
+    root = project.root.resolve()
+    ignored = [project.executed.resolve(), project.state.resolve(), root / ".venv", root / ".git", project.notebooks.resolve()]
+    return [str(path) + os.sep for path in ignored]
+
+
+def _traced_notebook(notebook: Any, project: Project, trace_file: Path) -> Any:
+    """A copy of ``notebook`` with a first cell that records file access and a last one that records imports."""
+    import copy
+
+    import nbformat
+
+    ignored = _ignored_prefixes(project)
+    watched = [str(folder) + os.sep for folder in project.watched]
+    prologue = nbformat.v4.new_code_cell(_PROLOGUE.format(trace=str(trace_file), watched=watched, ignored=ignored))
+    epilogue = nbformat.v4.new_code_cell(_EPILOGUE.format(root=str(project.root.resolve()) + os.sep))
+    for cell in (prologue, epilogue):
+        cell.metadata["tags"] = [TRACE_TAG]
+    traced = copy.deepcopy(notebook)
+    traced.cells = [prologue, *traced.cells, epilogue]
+    return traced
+
+
+def _read_trace(trace_file: Path) -> dict[str, set[str]]:
+    trace: dict[str, set[str]] = {"reads": set(), "writes": set(), "modules": set()}
+    kinds = {"R": "reads", "W": "writes", "M": "modules"}
+    for line in trace_file.read_text(encoding="utf-8").splitlines():
+        kind, _, path_text = line.partition(" ")
+        trace[kinds[kind]].add(path_text)
+    return trace
+
+
+# --------------------------------------------------------------------------- execution
+
+def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, Any]) -> dict[str, set[str]]:
+    """Execute ``notebook`` with papermill into the executed folder and return what it read, wrote and imported.
+
+    Raises :class:`NotebookFailed` with the failing cell's traceback.
+    """
+    import nbformat
+    import papermill
+    from papermill.exceptions import PapermillExecutionError
+
+    project.executed.mkdir(parents=True, exist_ok=True)
+    project.state.mkdir(parents=True, exist_ok=True)
+    trace_file = project.state / f"{notebook.stem}.trace"
+    output = project.executed / notebook.name
+    source = nbformat.read(notebook, as_version=4)
+    try:
+        papermill.execute_notebook(
+            _traced_notebook(source, project, trace_file),
+            str(output),
+            parameters=dict(parameters),
+            cwd=str(notebook.parent),
+            kernel_name=source.metadata.get("kernelspec", {}).get("name", "python3"),
+            progress_bar=False,
+            log_output=False,
+            report_mode=False,
+        )
+    except PapermillExecutionError as error:
+        raise NotebookFailed(
+            f"{project.display(notebook)} failed in cell {error.exec_count} "
+            f"({error.ename}: {error.evalue})\n" + "\n".join(_strip_ansi(line) for line in error.traceback)
+        ) from None
+    finally:
+        if output.exists():
+            _remove_trace_cells(output)
+    return _read_trace(trace_file)
+
+
+def _remove_trace_cells(executed: Path) -> None:
+    import nbformat
+
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.cells = [cell for cell in notebook.cells if TRACE_TAG not in cell.metadata.get("tags", [])]
+    nbformat.write(notebook, executed)
+
+
+def _strip_ansi(text: str) -> str:
+    return re.sub(r"\x1b\[[0-9;]*m", "", text)
+
+
+def run(
+    project: Project | None = None,
+    selectors: Iterable[str] | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    force: bool = False,
+    echo: bool = True,
+) -> RunReport:
+    """Run the numbered notebooks in order, each only when it has a reason to.
+
+    ``parameters`` maps a notebook stem (or its number) to the papermill parameters it gets.
+    Stops at the first failing notebook with :class:`NotebookFailed`.
+    """
+    project = project or Project()
+    parameters = parameters or {}
+    report = RunReport()
+    notebooks = select_notebooks(discover_notebooks(project.notebooks), selectors)
+    say = print if echo else (lambda *args, **kwargs: None)
+    for notebook in notebooks:
+        notebook_parameters = parameters_for(notebook, parameters)
+        decision = decide(project, notebook, notebook_parameters, force=force)
+        report.decisions.append(decision)
+        if not decision.runs:
+            say(f"{notebook.stem}: up to date")
+            continue
+        say(f"{notebook.stem}: running ({'; '.join(decision.reasons)})", flush=True)
+        started = time.perf_counter()
+        trace = execute_notebook(project, notebook, notebook_parameters)
+        seconds = time.perf_counter() - started
+        report.seconds[notebook.stem] = seconds
+        _write_state(project, notebook, notebook_parameters, trace, seconds)
+        say(f"{notebook.stem}: done in {seconds:.1f} s")
+    ran = report.ran
+    say(f"pipeline: {len(ran)} of {len(notebooks)} notebooks ran" + (f" ({', '.join(ran)})" if ran else ""))
+    return report
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.pipeline", description=__doc__.split("\n")[0])
+    parser.add_argument("notebooks", nargs="*", help="notebook stems or number prefixes to consider (default: all)")
+    parser.add_argument("--force", action="store_true", help="run the selected notebooks even if nothing changed")
+    parser.add_argument("--dry-run", action="store_true", help="only say which notebooks would run and why")
+    parser.add_argument(
+        "-p", "--parameter", action="append", default=[], metavar="NOTEBOOK:NAME=VALUE",
+        help="a papermill parameter for one notebook, VALUE parsed as JSON when it can be (repeatable)",
+    )
+    args = parser.parse_args(argv)
+    parameters = parse_parameters(args.parameter)
+    project = Project()
+    if args.dry_run:
+        for notebook in select_notebooks(discover_notebooks(project.notebooks), args.notebooks):
+            decision = decide(project, notebook, parameters_for(notebook, parameters), force=args.force)
+            print(f"{notebook.stem}: " + ("would run (" + "; ".join(decision.reasons) + ")" if decision.runs else "up to date"))
+        return 0
+    try:
+        run(project, args.notebooks, parameters, force=args.force)
+    except NotebookFailed as failure:
+        print(f"\npipeline stopped: {failure}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def parameters_for(notebook: Path, parameters: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The parameters given for ``notebook`` by its stem or its number prefix."""
+    return dict(parameters.get(notebook.stem) or parameters.get(notebook.stem.split("_", 1)[0]) or {})
+
+
+def parse_parameters(items: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Parse ``NOTEBOOK:NAME=VALUE`` items into ``{notebook: {name: value}}``."""
+    parsed: dict[str, dict[str, Any]] = {}
+    for item in items:
+        target, _, assignment = item.partition(":")
+        name, equals, value_text = assignment.partition("=")
+        if not (target and name and equals):
+            raise SystemExit(f"parameter {item!r} is not of the form NOTEBOOK:NAME=VALUE")
+        try:
+            value: Any = json.loads(value_text)
+        except json.JSONDecodeError:
+            value = value_text
+        parsed.setdefault(target, {})[name] = value
+    return parsed
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,110 @@
+"""Read and write the processed tables that cross notebook boundaries.
+
+Every table is written through :func:`write_table`, which validates it against its
+pandera schema first, so a table that breaks its contract never reaches disk. The
+schema's column descriptions also document the table in
+``data/processed/datapackage.json`` (a Frictionless data package).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import paths
+from analysis.tracking import note_read, note_write
+
+DATAPACKAGE_NAME = "datapackage.json"
+
+
+def write_table(df: pd.DataFrame, name: str, schema: pa.DataFrameSchema, *, sources: list[str] | None = None) -> pd.DataFrame:
+    """Validate ``df`` against ``schema`` and write it to ``data/processed/<name>.parquet``.
+
+    GeoDataFrames are written as GeoParquet. Returns the validated frame. Raises
+    ``pandera.errors.SchemaErrors`` naming every failing column and row.
+    """
+    validated = schema.validate(df, lazy=True)
+    target = paths.processed_table(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    validated.to_parquet(target, index=False)
+    note_write(target)
+    _describe_in_datapackage(name, schema, len(validated), sources or [])
+    return validated
+
+
+def read_table(name: str) -> pd.DataFrame:
+    """Read ``data/processed/<name>.parquet`` (a GeoDataFrame when it holds geometry)."""
+    source = paths.processed_table(name)
+    if not source.exists():
+        raise FileNotFoundError(
+            f"{source}: processed table '{name}' does not exist yet; run the notebook that writes it "
+            "(make all runs them in order)."
+        )
+    note_read(source)
+    import pyarrow.parquet as pq
+
+    if b"geo" in (pq.read_schema(source).metadata or {}):
+        import geopandas as gpd
+
+        return gpd.read_parquet(source)
+    return pd.read_parquet(source)
+
+
+def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
+    """Write the rows set aside from table ``name``; they must carry a ``reason`` column."""
+    if "reason" not in rows.columns:
+        raise ValueError(f"quarantine for '{name}' needs a 'reason' column; got {list(rows.columns)}")
+    target = paths.quarantine_table(name)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    rows.to_csv(target, index=False)
+    note_write(target)
+    return rows
+
+
+def _frictionless_type(dtype: Any) -> str:
+    text = str(dtype).lower()
+    if "int" in text:
+        return "integer"
+    if "float" in text:
+        return "number"
+    if "bool" in text:
+        return "boolean"
+    if "datetime" in text:
+        return "datetime"
+    if "geometry" in text:
+        return "geojson"
+    return "string"
+
+
+def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, row_count: int, sources: list[str]) -> None:
+    package_path = paths.processed_dir() / DATAPACKAGE_NAME
+    package: dict[str, Any] = {"name": "paradiplomacy-processed", "profile": "data-package", "resources": []}
+    if package_path.exists():
+        package = json.loads(package_path.read_text(encoding="utf-8"))
+    fields = []
+    for column_name, column in schema.columns.items():
+        field: dict[str, Any] = {"name": column_name, "type": _frictionless_type(column.dtype)}
+        if column.description:
+            field["description"] = column.description
+        if column.title:
+            field["title"] = column.title
+        unit = (column.metadata or {}).get("unit")
+        if unit:
+            field["unit"] = unit
+        fields.append(field)
+    resource = {
+        "name": name,
+        "path": f"{name}.parquet",
+        "format": "parquet",
+        "description": schema.description or "",
+        "rows": row_count,
+        "sources": [{"title": source} for source in sources],
+        "schema": {"fields": fields},
+    }
+    package["resources"] = [r for r in package["resources"] if r["name"] != name] + [resource]
+    package["resources"].sort(key=lambda r: r["name"])
+    package_path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    note_write(package_path)

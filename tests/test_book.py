@@ -1,0 +1,67 @@
+"""The book builds strictly from the executed notebooks, and looks right in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+import yaml
+
+from analysis import book, browser, paths, pipeline
+
+pytestmark = pytest.mark.slow
+
+
+def test_every_numbered_notebook_is_a_chapter_and_every_chapter_exists():
+    toc = yaml.safe_load((paths.BOOK / "_toc.yml").read_text(encoding="utf-8"))
+    files = [chapter["file"] for part in toc["parts"] for chapter in part["chapters"]]
+    notebook_chapters = {f.split("/", 1)[1] for f in files if f.startswith(book.STAGED_NOTEBOOKS + "/")}
+    numbered = {nb.stem for nb in pipeline.discover_notebooks(paths.NOTEBOOKS)}
+    assert notebook_chapters == numbered
+    prose = {f for f in files if not f.startswith(book.STAGED_NOTEBOOKS + "/")}
+    assert all((paths.BOOK / f"{name}.md").exists() for name in prose | {toc["root"]})
+
+
+@pytest.fixture(scope="module")
+def built_book(small_build, tmp_path_factory):
+    output_root = tmp_path_factory.mktemp("book-output")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PARADIP_DATA", str(small_build / "data"))
+        patch.setenv("PARADIP_BUILD", str(small_build / "build"))
+        html = book.build(output_root=output_root, echo=False)
+    return html
+
+
+def test_book_builds_with_every_chapter_and_figure(built_book):
+    assert (built_book / "index.html").exists()
+    for notebook in pipeline.discover_notebooks(paths.NOTEBOOKS):
+        page = built_book / book.STAGED_NOTEBOOKS / f"{notebook.stem}.html"
+        assert page.exists(), f"chapter {notebook.stem} missing from the book"
+    assert book.figure_problems(built_book) == []
+    assert list((built_book / "_images").glob("*.png")), "the book has no images"
+
+
+def test_book_works_offline(built_book):
+    """No page loads a script or stylesheet from the network (MathJax is served locally)."""
+    for page in built_book.rglob("*.html"):
+        remote = re.findall(r'<(?:script|link)[^>]+(?:src|href)="(https?://[^"]+)"', page.read_text(encoding="utf-8"))
+        assert remote == [], f"{page.name} loads {remote}"
+
+
+def test_book_shows_the_nuts2_map_in_chromium(built_book, tmp_path):
+    png = browser.screenshot(built_book / book.STAGED_NOTEBOOKS / "20_build_frame.html", tmp_path / "frame.png")
+    summary = browser.pixel_summary(png)
+    assert summary["non_white_share"] > 0.05 and summary["distinct_colours"] > 50, summary
+
+
+def test_strict_build_fails_on_a_broken_reference(small_build, tmp_path):
+    broken_book = tmp_path / "book"
+    broken_book.mkdir()
+    for item in ("_config.yml", "references.bib", "reproducing.md"):
+        (broken_book / item).write_bytes((paths.BOOK / item).read_bytes())
+    (broken_book / "_toc.yml").write_text("format: jb-book\nroot: intro\nchapters:\n  - file: reproducing\n")
+    (broken_book / "intro.md").write_text("# Intro\n\nSee {numref}`fig-that-does-not-exist`.\n")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PARADIP_BUILD", str(tmp_path / "build"))
+        with pytest.raises(book.BookBuildFailed, match="fig-that-does-not-exist"):
+            book.build(book_source=broken_book, executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
