@@ -134,9 +134,10 @@ def figure_problems(html_root: Path) -> list[str]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.book", description="Build the HTML book (strict).")
     parser.add_argument("--force", action="store_true", help="rebuild every page even if nothing changed")
+    parser.add_argument("--output-root", type=Path, help="folder that receives _build/html (default: book/)")
     args = parser.parse_args(argv)
     try:
-        build(force=args.force)
+        build(force=args.force, output_root=args.output_root)
     except BookBuildFailed as failure:
         print(f"book: {failure}", file=sys.stderr)
         return 1

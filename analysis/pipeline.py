@@ -197,7 +197,8 @@ def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], forc
 
 
 def _write_state(project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float) -> None:
-    outputs = sorted(trace["writes"])
+    # Temporary files that were written and then renamed or deleted are not outputs.
+    outputs = sorted(path for path in trace["writes"] if Path(path).exists())
     inputs = sorted(trace["reads"] - trace["writes"])
     state = {
         "version": STATE_VERSION,
@@ -226,12 +227,17 @@ _pipeline_ignored = {ignored!r}
 def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipeline_trace):
     if event == "open":
         target, mode, flags = args
-        if not isinstance(target, str):
-            return
         writes = (mode is not None and any(c in mode for c in "wax+")) or (mode is None and (flags & 3))
     elif event in ("paradip.read", "paradip.write"):
         target, writes = args[0], event == "paradip.write"
+    elif event == "os.rename":
+        target, writes = args[1], True
     else:
+        return
+    if isinstance(target, int):
+        return
+    target = _os.fspath(target)
+    if not isinstance(target, str):
         return
     target = _os.path.abspath(target)
     if target.endswith((".py", ".pyc")) or any(target.startswith(prefix) for prefix in _pipeline_ignored):
@@ -336,6 +342,12 @@ def _strip_ansi(text: str) -> str:
     return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
+def summarise(reasons: list[str], shown: int = 4) -> str:
+    """The reasons to run, the first few in full and a count of the rest."""
+    text = "; ".join(reasons[:shown])
+    return text + (f"; and {len(reasons) - shown} more" if len(reasons) > shown else "")
+
+
 def run(
     project: Project | None = None,
     selectors: Iterable[str] | None = None,
@@ -360,7 +372,7 @@ def run(
         if not decision.runs:
             say(f"{notebook.stem}: up to date")
             continue
-        say(f"{notebook.stem}: running ({'; '.join(decision.reasons)})", flush=True)
+        say(f"{notebook.stem}: running ({summarise(decision.reasons)})", flush=True)
         started = time.perf_counter()
         trace = execute_notebook(project, notebook, notebook_parameters)
         seconds = time.perf_counter() - started
@@ -387,7 +399,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         for notebook in select_notebooks(discover_notebooks(project.notebooks), args.notebooks):
             decision = decide(project, notebook, parameters_for(notebook, parameters), force=args.force)
-            print(f"{notebook.stem}: " + ("would run (" + "; ".join(decision.reasons) + ")" if decision.runs else "up to date"))
+            print(f"{notebook.stem}: " + (f"would run ({summarise(decision.reasons)})" if decision.runs else "up to date"))
         return 0
     try:
         run(project, args.notebooks, parameters, force=args.force)

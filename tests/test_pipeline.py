@@ -155,3 +155,38 @@ def test_parse_parameters():
     assert parsed == {"20": {"min_population": 200000}, "20_build_frame": {"label": "small"}}
     with pytest.raises(SystemExit):
         pipeline.parse_parameters(["no-equals"])
+
+
+def test_temporary_files_renamed_away_are_not_outputs(toy_project):
+    _write_notebook(
+        toy_project.notebooks / "30_atomic.ipynb",
+        """
+        import os
+        with open("../data/final.csv.partial", "w") as handle:
+            handle.write("x")
+        os.replace("../data/final.csv.partial", "../data/final.csv")
+        """,
+    )
+    assert pipeline.run(toy_project, echo=False).ran == ["30_atomic"]
+    state = json.loads((toy_project.state / "30_atomic.json").read_text())
+    assert [Path(p).name for p in state["outputs"]] == ["final.csv"]
+    assert pipeline.run(toy_project, echo=False).ran == []
+
+
+def test_summarise_caps_long_reason_lists():
+    assert pipeline.summarise(["a", "b"]) == "a; b"
+    assert pipeline.summarise([str(i) for i in range(10)], shown=2) == "0; 1; and 8 more"
+
+
+def test_pathlib_reads_are_traced(toy_project):
+    _write_notebook(
+        toy_project.notebooks / "40_pathlib.ipynb",
+        """
+        from pathlib import Path
+        Path("../data/copy.csv").write_text(Path("../data/raw.csv").read_text())
+        """,
+    )
+    pipeline.run(toy_project, echo=False)
+    state = json.loads((toy_project.state / "40_pathlib.json").read_text())
+    assert [Path(p).name for p in state["inputs"]] == ["raw.csv"]
+    assert [Path(p).name for p in state["outputs"]] == ["copy.csv"]

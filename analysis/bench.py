@@ -1,0 +1,156 @@
+"""Benchmarks of the rebuild (``make bench``): clean, unchanged, and the runner's overhead per notebook.
+
+Everything runs in a temporary workspace (its own ``data/`` and ``build/``), so a benchmark never
+disturbs the reviewer's build. Results go to ``build/bench.json`` and are printed as a table.
+
+* **clean rebuild**: acquisition, every notebook and the book, from nothing;
+* **unchanged rebuild**: the same commands as ``make all`` once more, as fresh processes;
+* **runner overhead**: each notebook's papermill time against the same code run as a plain
+  Python script (``python notebook.py``), which shows what the kernel and the tracing cost;
+* **step timings**: named steps of the analysis worth watching (entity resolution, ...).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from analysis import paths
+
+
+def _environment(workspace: Path) -> dict[str, str]:
+    return os.environ | {"PARADIP_DATA": str(workspace / "data"), "PARADIP_BUILD": str(workspace / "build")}
+
+
+def _timed_command(command: list[str], environment: dict[str, str], cwd: Path = paths.ROOT) -> float:
+    started = time.perf_counter()
+    subprocess.run(command, check=True, env=environment, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+def notebook_as_script(notebook_path: Path) -> str:
+    """The code cells of a notebook as one Python script (what the notebook would cost without Jupyter)."""
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    return "\n\n".join(cell.source for cell in notebook.cells if cell.cell_type == "code") + "\n"
+
+
+def plain_script_seconds(notebook_path: Path, environment: dict[str, str], scratch: Path) -> float:
+    """Seconds to run ``notebook_path``'s code as a plain Python script from the notebooks folder."""
+    script = scratch / f"{notebook_path.stem}.py"
+    script.write_text(notebook_as_script(notebook_path), encoding="utf-8")
+    return _timed_command([sys.executable, str(script)], environment | {"MPLBACKEND": "Agg"}, cwd=notebook_path.parent)
+
+
+def step_timings() -> dict[str, Callable[[], Any]]:
+    """Named analysis steps to time on the workspace's data (each reads what the clean run wrote)."""
+    steps: dict[str, Callable[[], Any]] = {}
+    try:
+        from analysis import relations
+    except ImportError:
+        return steps
+    if hasattr(relations, "benchmark_entity_resolution"):
+        steps["entity_resolution_all_sources"] = relations.benchmark_entity_resolution
+    return steps
+
+
+def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
+    """Run every benchmark in a fresh temporary workspace and return the results."""
+    from analysis import pipeline
+
+    results: dict[str, Any] = {
+        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
+        "finished": None,
+    }
+    with tempfile.TemporaryDirectory(prefix="paradip-bench-") as scratch_text:
+        workspace = Path(scratch_text)
+        environment = _environment(workspace)
+        book_output = workspace / "book-output"
+        make_all = [
+            [sys.executable, "-m", "analysis.pipeline"],
+            [sys.executable, "-m", "analysis.book", "--output-root", str(book_output)],
+        ]
+        started = time.perf_counter()
+        pipeline_seconds = _timed_command(make_all[0], environment)
+        book_seconds = _timed_command(make_all[1], environment)
+        results["clean_rebuild_seconds"] = round(time.perf_counter() - started, 2)
+        results["clean_pipeline_seconds"] = round(pipeline_seconds, 2)
+        results["clean_book_seconds"] = round(book_seconds, 2)
+
+        unchanged = [sum(_timed_command(command, environment) for command in make_all) for _ in range(repeats)]
+        results["unchanged_rebuild_seconds"] = {"min": round(min(unchanged), 3), "max": round(max(unchanged), 3), "runs": repeats}
+
+        project = pipeline.Project(executed=workspace / "build" / "executed", state=workspace / "build" / "state")
+        overhead = []
+        for notebook in pipeline.discover_notebooks(project.notebooks):
+            state = pipeline.load_state(project, notebook) or {}
+            papermill_seconds = float(state.get("seconds", float("nan")))
+            script_seconds = plain_script_seconds(notebook, environment, workspace)
+            overhead.append({
+                "notebook": notebook.stem,
+                "papermill_seconds": round(papermill_seconds, 2),
+                "plain_script_seconds": round(script_seconds, 2),
+                "overhead_seconds": round(papermill_seconds - script_seconds, 2),
+            })
+        results["runner_overhead"] = overhead
+
+        steps = {}
+        saved = {name: os.environ.get(name) for name in ("PARADIP_DATA", "PARADIP_BUILD")}
+        os.environ.update({name: environment[name] for name in saved})  # steps read the workspace's tables
+        try:
+            for name, step in step_timings().items():
+                seconds = []
+                for _ in range(repeats):
+                    began = time.perf_counter()
+                    step()
+                    seconds.append(time.perf_counter() - began)
+                steps[name] = {"min": round(min(seconds), 2), "max": round(max(seconds), 2), "runs": repeats}
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+        results["steps_seconds"] = steps
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    return results
+
+
+def render_table(results: dict[str, Any]) -> str:
+    """A plain-text table of the benchmark results."""
+    lines = [
+        f"clean rebuild (acquire + notebooks + book): {results['clean_rebuild_seconds']:.1f} s "
+        f"(notebooks {results['clean_pipeline_seconds']:.1f} s, book {results['clean_book_seconds']:.1f} s)",
+        f"unchanged rebuild (make all again): {results['unchanged_rebuild_seconds']['min']:.2f}-"
+        f"{results['unchanged_rebuild_seconds']['max']:.2f} s over {results['unchanged_rebuild_seconds']['runs']} runs",
+        "",
+        f"{'notebook':32} {'papermill s':>12} {'plain script s':>15} {'overhead s':>11}",
+    ]
+    for row in results["runner_overhead"]:
+        lines.append(f"{row['notebook']:32} {row['papermill_seconds']:12.2f} {row['plain_script_seconds']:15.2f} {row['overhead_seconds']:11.2f}")
+    for name, timing in results.get("steps_seconds", {}).items():
+        lines.append(f"step {name}: {timing['min']:.2f}-{timing['max']:.2f} s over {timing['runs']} runs")
+    return "\n".join(lines)
+
+
+def main() -> int:
+    target = paths.build_dir() / "bench.json"
+    results = run_benchmarks()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    print(render_table(results))
+    print(f"\nwritten to {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
