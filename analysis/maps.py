@@ -35,3 +35,118 @@ def base_map(regions: gpd.GeoDataFrame, ax: plt.Axes | None = None, **style) -> 
     ax.set_ylim(EUROPE_EXTENT["ymin"], EUROPE_EXTENT["ymax"])
     ax.set_axis_off()
     return ax
+
+
+# --------------------------------------------------------------------------- partnership maps
+
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.lines import Line2D  # noqa: E402
+
+from analysis.figures import PARTNER_COLOURS  # noqa: E402
+
+WORLD_CRS = "ESRI:54030"  # Robinson, for flows from Europe to North America and East Asia
+PARTNER_MIX_ORDER = ("none", "US", "CN", "both")
+PARTNER_MIX_LABELS = {"none": "neither", "US": "US partner only", "CN": "Chinese partner only", "both": "both"}
+
+
+def choropleth(
+    regions: gpd.GeoDataFrame, column: str, ax: plt.Axes, title: str, cmap: str = "Blues",
+    vmin: float | None = None, vmax: float | None = None, legend_label: str = "",
+) -> plt.Axes:
+    """Shade ``regions`` by ``column`` (regions with no value drawn hatched grey) in the shared projection."""
+    apply_style()
+    projected = regions.to_crs(EUROPE_CRS)
+    projected.plot(
+        column=column, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax, edgecolor=REGION_EDGE, linewidth=0.2, legend=True,
+        legend_kwds={"shrink": 0.6, "label": legend_label},
+        missing_kwds={"color": "#f2f2f2", "hatch": "///", "edgecolor": REGION_EDGE, "linewidth": 0.2},
+    )
+    ax.set_xlim(EUROPE_EXTENT["xmin"], EUROPE_EXTENT["xmax"])
+    ax.set_ylim(EUROPE_EXTENT["ymin"], EUROPE_EXTENT["ymax"])
+    ax.set_title(title)
+    ax.set_axis_off()
+    return ax
+
+
+def paired_choropleth(regions: gpd.GeoDataFrame, us_column: str, cn_column: str, legend_label: str) -> plt.Figure:
+    """Two maps side by side on one colour scale: ``us_column`` (blues) and ``cn_column`` (reds)."""
+    apply_style()
+    figure, (us_ax, cn_ax) = plt.subplots(1, 2, figsize=(11, 5.5))
+    top = float(np.nanmax([regions[us_column].max(), regions[cn_column].max(), 1e-9]))
+    choropleth(regions, us_column, us_ax, "United States", cmap="Blues", vmin=0, vmax=top, legend_label=legend_label)
+    choropleth(regions, cn_column, cn_ax, "China", cmap="Reds", vmin=0, vmax=top, legend_label=legend_label)
+    return figure
+
+
+def partner_mix_points(regions: gpd.GeoDataFrame, cities: pd.DataFrame, mix_column: str = "partner_mix") -> plt.Figure:
+    """Frame cities as points sized by population and coloured by their partner mix (none / US / CN / both)."""
+    apply_style()
+    ax = base_map(regions)
+    points = gpd.GeoDataFrame(
+        cities, geometry=gpd.points_from_xy(cities["longitude"], cities["latitude"]), crs="EPSG:4326"
+    ).to_crs(EUROPE_CRS)
+    sizes = 4 + 60 * np.sqrt(points["population"] / points["population"].max())
+    for mix in PARTNER_MIX_ORDER:  # "none" first, so coloured points are drawn on top
+        chosen = points[mix_column] == mix
+        if chosen.any():
+            ax.scatter(
+                points.geometry.x[chosen], points.geometry.y[chosen], s=sizes[chosen], color=PARTNER_COLOURS[mix],
+                alpha=0.85 if mix != "none" else 0.6, edgecolor="white", linewidth=0.3, zorder=3,
+            )
+    handles = [
+        Line2D([], [], marker="o", linestyle="", color=PARTNER_COLOURS[mix], label=PARTNER_MIX_LABELS[mix])
+        for mix in PARTNER_MIX_ORDER
+    ]
+    ax.legend(handles=handles, loc="upper left", title="Cities with partners in")
+    return ax.figure
+
+
+def great_circle(lon1: float, lat1: float, lon2: float, lat2: float, points: int = 48) -> np.ndarray:
+    """``points`` (lon, lat) pairs along the great circle between two places (spherical interpolation)."""
+    lon1, lat1, lon2, lat2 = map(np.radians, (lon1, lat1, lon2, lat2))
+    start = np.array([np.cos(lat1) * np.cos(lon1), np.cos(lat1) * np.sin(lon1), np.sin(lat1)])
+    end = np.array([np.cos(lat2) * np.cos(lon2), np.cos(lat2) * np.sin(lon2), np.sin(lat2)])
+    angle = np.arccos(np.clip(start @ end, -1.0, 1.0))
+    steps = np.linspace(0.0, 1.0, points)
+    if angle < 1e-9:
+        path = np.repeat(start[None, :], points, axis=0)
+    else:
+        path = (np.sin((1 - steps) * angle)[:, None] * start + np.sin(steps * angle)[:, None] * end) / np.sin(angle)
+    latitudes = np.degrees(np.arcsin(np.clip(path[:, 2], -1.0, 1.0)))
+    longitudes = np.degrees(np.arctan2(path[:, 1], path[:, 0]))
+    return np.column_stack([longitudes, latitudes])
+
+
+def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
+    """Great-circle arcs from EU cities to their US and Chinese partners on a world map.
+
+    ``ties`` needs ``eu_longitude``, ``eu_latitude``, ``partner_longitude``, ``partner_latitude``
+    and ``partner_country_iso2`` (US or CN); arcs are coloured by partner country.
+    """
+    from shapely.geometry import LineString
+
+    apply_style()
+    figure, ax = plt.subplots(figsize=(11, 5.2))
+    world.set_crs("EPSG:4326", allow_override=True).to_crs(WORLD_CRS).plot(
+        ax=ax, color=REGION_FILL, edgecolor=REGION_EDGE, linewidth=0.2
+    )
+    arcs = [
+        LineString(great_circle(row.eu_longitude, row.eu_latitude, row.partner_longitude, row.partner_latitude))
+        for row in ties.itertuples()
+    ]
+    lines = gpd.GeoDataFrame(ties[["partner_country_iso2"]].copy(), geometry=arcs, crs="EPSG:4326").to_crs(WORLD_CRS)
+    for country in ("US", "CN"):
+        chosen = lines[lines["partner_country_iso2"] == country]
+        if len(chosen):
+            chosen.plot(ax=ax, color=PARTNER_COLOURS[country], linewidth=0.4, alpha=0.35)
+    handles = [
+        Line2D([], [], color=PARTNER_COLOURS["US"], label=f"to the US ({(ties['partner_country_iso2'] == 'US').sum():,} ties)"),
+        Line2D([], [], color=PARTNER_COLOURS["CN"], label=f"to China ({(ties['partner_country_iso2'] == 'CN').sum():,} ties)"),
+    ]
+    ax.legend(handles=handles, loc="lower left")
+    bounds = gpd.GeoSeries.from_xy([-130, 150], [15, 65], crs="EPSG:4326").to_crs(WORLD_CRS).total_bounds
+    ax.set_xlim(bounds[0], bounds[2])
+    ax.set_ylim(bounds[1], bounds[3])
+    ax.set_axis_off()
+    return figure
