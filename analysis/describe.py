@@ -1,0 +1,85 @@
+"""Descriptive comparisons of US and Chinese partnerships: shares with Wilson intervals, counts, timelines."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+OUTCOME_LABELS = {"us_any": "US partner", "cn_any": "Chinese partner"}
+
+
+def wilson_interval(successes: np.ndarray | int, trials: np.ndarray | int, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+    """Wilson score interval for a binomial share; ``nan`` where there are no trials."""
+    successes = np.asarray(successes, dtype=float)
+    trials = np.asarray(trials, dtype=float)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        share = successes / trials
+        centre = (share + z**2 / (2 * trials)) / (1 + z**2 / trials)
+        half = z * np.sqrt(share * (1 - share) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
+    return centre - half, centre + half
+
+
+def shares_by(cities: pd.DataFrame, by: str | None, outcomes: Sequence[str] = ("us_any", "cn_any")) -> pd.DataFrame:
+    """Share of cities with each outcome, by group ``by`` (``None`` for all cities), with 95% Wilson intervals.
+
+    Returns one row per group: ``cities`` (n), and for each outcome ``<outcome>_count``,
+    ``<outcome>_share``, ``<outcome>_low``, ``<outcome>_high``; an "All" row closes the table.
+    """
+    grouped = [("All", cities)] if by is None else [*cities.groupby(by, observed=True, sort=True), ("All", cities)]
+    rows = []
+    for group, members in grouped:
+        row: dict[str, object] = {"group": group, "cities": len(members)}
+        for outcome in outcomes:
+            count = int(members[outcome].astype(bool).sum())
+            low, high = wilson_interval(count, len(members))
+            row |= {
+                f"{outcome}_count": count,
+                f"{outcome}_share": count / len(members) if len(members) else np.nan,
+                f"{outcome}_low": float(low),
+                f"{outcome}_high": float(high),
+            }
+        rows.append(row)
+    table = pd.DataFrame(rows)
+    return table.rename(columns={"group": by or "group"})
+
+
+def format_shares(table: pd.DataFrame, outcomes: Sequence[str] = ("us_any", "cn_any")) -> pd.DataFrame:
+    """Shares as "41% (37–45)" strings for the book, one column per outcome."""
+    shown = table.iloc[:, :2].copy()
+    for outcome in outcomes:
+        shown[OUTCOME_LABELS.get(outcome, outcome)] = [
+            f"{share:.0%} ({low:.0%}–{high:.0%})" if pd.notna(share) else "–"
+            for share, low, high in zip(table[f"{outcome}_share"], table[f"{outcome}_low"], table[f"{outcome}_high"])
+        ]
+    return shown
+
+
+def partners_per_city(cities: pd.DataFrame, count_columns: Sequence[str] = ("us_tie_count", "cn_tie_count"), top: int = 5) -> pd.DataFrame:
+    """How many cities have 0, 1, 2, … partners in each country (the last class is "top or more")."""
+    classes = [str(k) for k in range(top)] + [f"{top}+"]
+    table = pd.DataFrame(index=pd.Index(classes, name="partners"))
+    for column in count_columns:
+        capped = cities[column].clip(upper=top).astype(int).map(lambda k: classes[k])
+        table[column] = capped.value_counts().reindex(classes, fill_value=0)
+    return table.reset_index()
+
+
+def partner_country_ranking(ties: pd.DataFrame, country_column: str = "partner_country_iso2", top: int = 10) -> pd.DataFrame:
+    """Partner countries ranked by ties, with their rank and share of all ties."""
+    counts = ties[country_column].value_counts().rename("ties").rename_axis(country_column).reset_index()
+    counts["share"] = counts["ties"] / counts["ties"].sum()
+    counts["rank"] = counts["ties"].rank(ascending=False, method="min").astype(int)
+    return counts.head(top)
+
+
+def timeline(ties: pd.DataFrame, year_column: str = "year_established", country_column: str = "partner_country_iso2",
+             countries: Sequence[str] = ("US", "CN"), bin_years: int = 5) -> pd.DataFrame:
+    """New ties per period of ``bin_years`` by partner country, from ties whose year is known."""
+    dated = ties[ties[year_column].notna() & ties[country_column].isin(countries)].copy()
+    dated["period_start"] = (dated[year_column].astype(int) // bin_years) * bin_years
+    table = dated.pivot_table(index="period_start", columns=country_column, values=year_column, aggfunc="count", fill_value=0)
+    return table.reindex(columns=list(countries), fill_value=0).reset_index()

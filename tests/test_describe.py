@@ -1,0 +1,48 @@
+"""Descriptive tables: Wilson intervals, shares by group, partner counts, rankings, timelines."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis import describe
+
+
+def test_wilson_interval_matches_a_hand_computation():
+    low, high = describe.wilson_interval(81, 263)  # textbook example: 0.3080 with interval 0.2553-0.3662
+    assert low == pytest.approx(0.2553, abs=1e-3) and high == pytest.approx(0.3662, abs=1e-3)
+    low0, high0 = describe.wilson_interval(0, 10)
+    assert low0 == pytest.approx(0.0, abs=1e-12) and 0.25 < high0 < 0.35
+
+
+def test_shares_by_group_has_counts_shares_and_an_all_row():
+    cities = pd.DataFrame({"country_iso2": ["PL", "PL", "DE", "DE", "DE"], "us_any": [1, 0, 1, 1, 0], "cn_any": [0, 0, 1, 0, 0]})
+    table = describe.shares_by(cities, "country_iso2")
+    assert table["country_iso2"].tolist() == ["DE", "PL", "All"]
+    assert table["us_any_count"].tolist() == [2, 1, 3]
+    assert table.loc[2, "cn_any_share"] == pytest.approx(0.2)
+    assert (table["us_any_low"] <= table["us_any_share"]).all() and (table["us_any_share"] <= table["us_any_high"]).all()
+    shown = describe.format_shares(table)
+    assert shown.loc[2, "US partner"].startswith("60% (")
+
+
+def test_partners_per_city_caps_the_last_class():
+    cities = pd.DataFrame({"us_tie_count": [0, 0, 1, 7], "cn_tie_count": [0, 2, 2, 0]})
+    table = describe.partners_per_city(cities, top=3)
+    assert table["partners"].tolist() == ["0", "1", "2", "3+"]
+    assert table["us_tie_count"].tolist() == [2, 1, 0, 1]
+    assert table["cn_tie_count"].tolist() == [2, 0, 2, 0]
+
+
+def test_partner_country_ranking_and_timeline():
+    ties = pd.DataFrame({
+        "partner_country_iso2": ["DE", "DE", "FR", "US", "CN", "US"],
+        "year_established": [1990, 1994, np.nan, 1996, 2012, 2013],
+    })
+    ranking = describe.partner_country_ranking(ties)
+    assert ranking.iloc[0]["partner_country_iso2"] in {"DE", "US"} and ranking.iloc[0]["rank"] == 1
+    assert ranking.set_index("partner_country_iso2").loc["US", "rank"] == 1  # tied with DE
+    assert ranking.set_index("partner_country_iso2").loc["CN", "rank"] == 3
+    periods = describe.timeline(ties)
+    assert periods.to_dict("list") == {"period_start": [1995, 2010], "US": [1, 1], "CN": [0, 1]}
