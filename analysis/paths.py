@@ -61,6 +61,11 @@ def figures_dir() -> Path:
     return build_dir() / "figures"
 
 
+def tables_dir() -> Path:
+    """Regression and summary tables saved as files (LaTeX, CSV) for the papers."""
+    return build_dir() / "tables"
+
+
 def state_dir() -> Path:
     """The runner's record of what each notebook depended on when it last ran."""
     return build_dir() / "state"
