@@ -23,6 +23,8 @@ ROOT: Path = Path(__file__).resolve().parent.parent
 NOTEBOOKS: Path = ROOT / "notebooks"
 BOOK: Path = ROOT / "book"
 ANALYSIS: Path = ROOT / "analysis"
+REFERENCE: Path = ANALYSIS / "reference"  # small hand-made tables committed with the code (recodes, lexicons)
+CHECKS: Path = ANALYSIS / "checks"  # hand-checked samples (verdicts recorded by the team)
 LOCK_FILE: Path = ROOT / "requirements.lock"
 
 
