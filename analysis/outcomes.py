@@ -1,0 +1,184 @@
+"""The analysis tables: one row per frame city (and per NUTS2 region) with US and Chinese ties by source.
+
+Four sources record ties: Wikipedia's lists, Wikidata (the 2016, 2017 and 2022 snapshots
+together), the web crawl and the survey. For each city and source the tables count the
+distinct US, Chinese, EU and other partners and flag whether there is any; the combined
+columns take a tie as present when any source records it. Survey columns are missing
+(``<NA>``) for cities that did not respond, so "no tie" and "not asked" stay apart.
+
+The crawl and survey are synthetic until the team's exports arrive; ``uses_synthetic_sources``
+says so on every row built from them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+SOURCES = ("wikipedia", "wikidata", "crawl", "survey")
+PUBLIC_SOURCES = ("wikipedia", "wikidata")
+PARTNER_GROUPS = ("us", "cn", "eu", "other")
+WIKIDATA_FLAGS = ("in_wikidata_2016", "in_wikidata_2017", "in_wikidata_2022")
+LONG_COLUMNS = ["unit_id", "partner_key", "partner_country_iso2", "partner_group", "source", "is_synthetic"]
+
+
+def partner_group(country_iso2: pd.Series, is_eu: pd.Series | None = None) -> pd.Series:
+    """``us``, ``cn``, ``eu`` or ``other`` for each partner country (Taiwan, Hong Kong and Macau are ``other``)."""
+    from analysis.frame import EU27_ISO2
+
+    eu = is_eu.fillna(False).astype(bool) if is_eu is not None else country_iso2.isin(EU27_ISO2)
+    group = np.select([country_iso2.eq("US"), country_iso2.eq("CN"), eu], ["us", "cn", "eu"], default="other")
+    return pd.Series(group, index=country_iso2.index, dtype="str")
+
+
+def public_source_ties(relations: pd.DataFrame) -> pd.DataFrame:
+    """Long table of city ties recorded by Wikipedia and by Wikidata (any snapshot), one row per tie and source."""
+    cities = relations[relations["eu_city_id"].notna()].copy()
+    cities["unit_id"] = cities["eu_city_id"]
+    cities["partner_key"] = cities["partner_id"].fillna("rel:" + cities["relation_id"].astype(str))
+    cities["partner_group"] = partner_group(cities["partner_country_iso2"], cities.get("partner_is_eu"))
+    cities["is_synthetic"] = False
+    wikipedia = cities[cities["in_wikipedia_2026"].astype(bool)].assign(source="wikipedia")
+    wikidata = cities[cities[list(WIKIDATA_FLAGS)].astype(bool).any(axis=1)].assign(source="wikidata")
+    return pd.concat([wikipedia, wikidata], ignore_index=True)[LONG_COLUMNS]
+
+
+def crawl_source_ties(crawl_ties: pd.DataFrame) -> pd.DataFrame:
+    """Long table of city ties found by the web crawl."""
+    long = crawl_ties.assign(source="crawl", partner_group=partner_group(crawl_ties["partner_country_iso2"]))
+    return long[LONG_COLUMNS].reset_index(drop=True)
+
+
+def survey_source_ties(survey_ties: pd.DataFrame) -> pd.DataFrame:
+    """Long table of the US and Chinese partners that responding cities listed in the survey."""
+    long = survey_ties.assign(
+        source="survey",
+        partner_key=survey_ties["survey_tie_id"],
+        partner_group=partner_group(survey_ties["partner_country_iso2"]),
+    )
+    return long[LONG_COLUMNS].reset_index(drop=True)
+
+
+def city_outcomes(cities: pd.DataFrame, long_ties: pd.DataFrame, survey_respondents: Sequence[str] | None) -> pd.DataFrame:
+    """Per frame city and source: distinct partners by group, and any-tie flags; then the combined columns.
+
+    ``survey_respondents`` lists the unit ids that answered the survey (``None``: no survey
+    at all); survey columns of the other cities are ``<NA>``. Combined counts take, per
+    partner group, the largest count any source gives (a lower bound of the union, as
+    survey partners are free text), and combined flags are true when any source has a tie.
+    """
+    in_frame = long_ties[long_ties["unit_id"].isin(cities["city_id"])]
+    counts = (
+        in_frame.drop_duplicates(["unit_id", "source", "partner_key"])
+        .groupby(["unit_id", "source", "partner_group"]).size()
+        .unstack(["source", "partner_group"], fill_value=0)
+    )
+    table = pd.DataFrame({"city_id": cities["city_id"].to_numpy()})
+    for source in SOURCES:
+        for group in PARTNER_GROUPS:
+            column = f"{group}_tie_count_{source}"
+            values = counts[(source, group)] if (source, group) in counts.columns else pd.Series(dtype="int64")
+            table[column] = table["city_id"].map(values).fillna(0).astype("Int64")
+    responded = table["city_id"].isin(set(survey_respondents or []))
+    table["survey_responded"] = responded
+    for group in PARTNER_GROUPS:
+        table.loc[~responded, f"{group}_tie_count_survey"] = pd.NA
+    for source in SOURCES:
+        for group in ("us", "cn"):
+            table[f"{group}_any_{source}"] = (table[f"{group}_tie_count_{source}"] > 0).astype("boolean")
+    for group in PARTNER_GROUPS:
+        per_source = table[[f"{group}_tie_count_{source}" for source in SOURCES]]
+        table[f"{group}_tie_count"] = per_source.max(axis=1, skipna=True).fillna(0).astype("int64")
+    table["us_any"] = table["us_tie_count"] > 0
+    table["cn_any"] = table["cn_tie_count"] > 0
+    table["foreign_tie_count"] = table[[f"{group}_tie_count" for group in PARTNER_GROUPS]].sum(axis=1)
+    table["partner_mix"] = np.select(
+        [table["us_any"] & table["cn_any"], table["us_any"], table["cn_any"]], ["both", "US", "CN"], default="none"
+    )
+    table["uses_synthetic_sources"] = bool(long_ties["is_synthetic"].astype(bool).any())
+    return table
+
+
+def city_analysis_table(cities: pd.DataFrame, outcomes: pd.DataFrame, covariates: pd.DataFrame) -> pd.DataFrame:
+    """Frame columns, outcomes and covariates in one row per city (every frame city kept)."""
+    frame_columns = ["city_id", "name", "country_iso2", "population", "latitude", "longitude", "is_capital", "nuts2_2021", "nuts2_2024"]
+    merged = cities[frame_columns].merge(outcomes, on="city_id", how="left", validate="one_to_one")
+    extra = [c for c in covariates.columns if c not in merged.columns or c == "city_id"]
+    merged = merged.merge(covariates[extra], on="city_id", how="left", validate="one_to_one")
+    if len(merged) != len(cities):
+        raise ValueError(f"city analysis table has {len(merged)} rows for {len(cities)} frame cities")
+    return merged
+
+
+def region_analysis_table(regions: pd.DataFrame, city_table: pd.DataFrame, relations: pd.DataFrame, region_covariates: pd.DataFrame) -> pd.DataFrame:
+    """One row per NUTS2 2021 region: its frame cities with US and Chinese ties, its own regional ties, covariates."""
+    by_region = city_table.groupby("nuts2_2021").agg(
+        frame_cities=("city_id", "size"),
+        cities_with_us=("us_any", "sum"),
+        cities_with_cn=("cn_any", "sum"),
+        city_us_ties=("us_tie_count", "sum"),
+        city_cn_ties=("cn_tie_count", "sum"),
+    )
+    regional = relations[relations["eu_region_code"].notna()]
+    regional_counts = regional.groupby("eu_region_code").agg(
+        region_us_ties=("partner_is_us", "sum"), region_cn_ties=("partner_is_cn", "sum"), region_ties=("relation_id", "size")
+    )
+    table = regions.loc[regions["nuts_version"] == 2021, ["nuts2_code", "name_latn", "country_iso2"]].rename(columns={"nuts2_code": "nuts2_2021"})
+    table = table.merge(by_region, left_on="nuts2_2021", right_index=True, how="left")
+    table = table.merge(regional_counts, left_on="nuts2_2021", right_index=True, how="left")
+    count_columns = ["frame_cities", "cities_with_us", "cities_with_cn", "city_us_ties", "city_cn_ties", "region_us_ties", "region_cn_ties", "region_ties"]
+    table[count_columns] = table[count_columns].fillna(0).astype("int64")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        table["share_cities_with_us"] = np.where(table["frame_cities"] > 0, table["cities_with_us"] / table["frame_cities"], np.nan)
+        table["share_cities_with_cn"] = np.where(table["frame_cities"] > 0, table["cities_with_cn"] / table["frame_cities"], np.nan)
+    extra = [c for c in region_covariates.columns if c not in table.columns or c == "nuts2_2021"]
+    return table.merge(region_covariates[extra], on="nuts2_2021", how="left", validate="one_to_one")
+
+
+def _count(description: str) -> pa.Column:
+    return pa.Column("Int64", pa.Check.ge(0), nullable=True, description=description, metadata={"unit": "partners"})
+
+
+CITY_ANALYSIS_SCHEMA = pa.DataFrameSchema(
+    {
+        "city_id": pa.Column(str, unique=True, description="frame city id"),
+        "name": pa.Column(str, description="city name"),
+        "country_iso2": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), description="ISO 3166 country code"),
+        "population": pa.Column("int64", pa.Check.gt(0), description="population (GeoNames)", metadata={"unit": "persons"}),
+        **{
+            f"{group}_tie_count_{source}": _count(f"distinct {label} partners recorded by {source} (missing: survey not answered)")
+            for source in SOURCES
+            for group, label in (("us", "US"), ("cn", "Chinese"), ("eu", "EU"), ("other", "other foreign"))
+        },
+        **{
+            f"{group}_any_{source}": pa.Column("boolean", nullable=True, description=f"any {label} partner recorded by {source}")
+            for source in SOURCES
+            for group, label in (("us", "US"), ("cn", "Chinese"))
+        },
+        "survey_responded": pa.Column(bool, description="the city answered the survey"),
+        "us_tie_count": pa.Column("int64", pa.Check.ge(0), description="US partners, largest count over sources", metadata={"unit": "partners"}),
+        "cn_tie_count": pa.Column("int64", pa.Check.ge(0), description="Chinese partners, largest count over sources", metadata={"unit": "partners"}),
+        "us_any": pa.Column(bool, description="any source records a US partner"),
+        "cn_any": pa.Column(bool, description="any source records a Chinese partner"),
+        "partner_mix": pa.Column(str, pa.Check.isin(["none", "US", "CN", "both"]), description="none / US only / China only / both"),
+        "uses_synthetic_sources": pa.Column(bool, description="True when synthetic crawl or survey data feed the combined columns"),
+    },
+    description="One row per frame city: US, Chinese, EU and other partners by source and combined, with covariates.",
+)
+
+REGION_ANALYSIS_SCHEMA = pa.DataFrameSchema(
+    {
+        "nuts2_2021": pa.Column(str, unique=True, description="NUTS 2021 level-2 code"),
+        "frame_cities": pa.Column("int64", pa.Check.ge(0), description="frame cities in the region", metadata={"unit": "cities"}),
+        "cities_with_us": pa.Column("int64", pa.Check.ge(0), description="frame cities with a US partner", metadata={"unit": "cities"}),
+        "cities_with_cn": pa.Column("int64", pa.Check.ge(0), description="frame cities with a Chinese partner", metadata={"unit": "cities"}),
+        "share_cities_with_us": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, description="share of the region's frame cities with a US partner"),
+        "share_cities_with_cn": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, description="share of the region's frame cities with a Chinese partner"),
+        "region_us_ties": pa.Column("int64", pa.Check.ge(0), description="ties of the region itself with US partners (public sources)", metadata={"unit": "partners"}),
+        "region_cn_ties": pa.Column("int64", pa.Check.ge(0), description="ties of the region itself with Chinese partners (public sources)", metadata={"unit": "partners"}),
+    },
+    description="One row per EU-27 NUTS2 region (2021): its frame cities' US and Chinese ties, its own regional ties, covariates.",
+)
