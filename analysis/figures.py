@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 
 from analysis import paths
 from analysis.tracking import note_write
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 STYLE = {
     "figure.dpi": 110,
@@ -56,3 +60,15 @@ def publish_figure(figure: plt.Figure, name: str) -> Path:
     glue(name, figure, display=False)
     plt.close(figure)
     return target
+
+
+def publish_table(table: pd.DataFrame, name: str, precision: int = 2) -> pd.DataFrame:
+    """Glue ``table`` under ``name`` for the book, without its index and with ``precision`` decimals.
+
+    The book shows it where a ``{glue:figure}`` directive names it, with a caption that
+    names the source. Returns the table unchanged.
+    """
+    from myst_nb import glue
+
+    glue(name, table.style.hide(axis="index").format(precision=precision, thousands=","), display=False)
+    return table
