@@ -1,0 +1,69 @@
+"""Processed tables: schemas checked on write, the data package documents them, quarantines need reasons."""
+
+from __future__ import annotations
+
+import json
+
+import geopandas as gpd
+import pandas as pd
+import pandera.pandas as pa
+import pytest
+from shapely.geometry import Point
+
+from analysis import paths, tables
+
+SCHEMA = pa.DataFrameSchema(
+    {
+        "city_id": pa.Column(str, unique=True, description="frame city id"),
+        "population": pa.Column("int64", pa.Check.ge(50_000), description="inhabitants", metadata={"unit": "persons"}),
+    },
+    description="A toy table.",
+)
+
+
+def test_write_then_read_round_trips_and_documents_the_table():
+    frame = pd.DataFrame({"city_id": ["gn1", "gn2"], "population": [670_000, 52_000]})
+    tables.write_table(frame, "toy", SCHEMA, sources=["nuts_gisco_2024_20m"])
+    assert tables.read_table("toy").equals(frame)
+    package = json.loads((paths.processed_dir() / tables.DATAPACKAGE_NAME).read_text())
+    (resource,) = package["resources"]
+    assert resource["rows"] == 2 and resource["description"] == "A toy table."
+    assert resource["schema"]["fields"][1] == {"name": "population", "type": "integer", "description": "inhabitants", "unit": "persons"}
+    assert resource["sources"] == [{"title": "nuts_gisco_2024_20m"}]
+
+
+def test_a_table_that_breaks_its_schema_is_not_written_and_the_error_names_row_and_column():
+    frame = pd.DataFrame({"city_id": ["gn1", "gn2"], "population": [670_000, 12]})
+    with pytest.raises(pa.errors.SchemaErrors) as failure:
+        tables.write_table(frame, "toy_bad", SCHEMA)
+    assert "population" in str(failure.value) and "greater_than_or_equal_to(50000)" in str(failure.value)
+    assert failure.value.failure_cases["index"].tolist() == [1]
+    assert not paths.processed_table("toy_bad").exists()
+
+
+def test_geodataframes_round_trip_as_geoparquet():
+    schema = pa.DataFrameSchema({"nuts2_code": pa.Column(str)})
+    regions = gpd.GeoDataFrame({"nuts2_code": ["PL71"]}, geometry=[Point(19.5, 51.8)], crs="EPSG:4326")
+    tables.write_table(regions, "toy_regions", schema)
+    back = tables.read_table("toy_regions")
+    assert isinstance(back, gpd.GeoDataFrame) and back.crs.to_epsg() == 4326
+
+
+def test_reading_a_missing_table_says_which_notebook_to_run():
+    with pytest.raises(FileNotFoundError, match="run the notebook that writes it"):
+        tables.read_table("does_not_exist")
+
+
+def test_quarantine_requires_a_reason():
+    with pytest.raises(ValueError, match="reason"):
+        tables.write_quarantine(pd.DataFrame({"city_id": ["gn9"]}), "toy")
+    tables.write_quarantine(pd.DataFrame({"city_id": ["gn9"], "reason": ["district_of:gn1"]}), "toy")
+    assert pd.read_csv(paths.quarantine_table("toy"))["reason"].tolist() == ["district_of:gn1"]
+
+
+def test_paths_follow_the_environment(monkeypatch, tmp_path):
+    monkeypatch.setenv("PARADIP_DATA", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("PARADIP_MIRROR", str(tmp_path / "mirror"))
+    assert paths.raw_dir() == tmp_path / "elsewhere" / "raw"
+    assert paths.processed_table("cities") == tmp_path / "elsewhere" / "processed" / "cities.parquet"
+    assert paths.mirror_dir() == tmp_path / "mirror"
