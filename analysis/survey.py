@@ -1,0 +1,457 @@
+"""The survey of EU cities and regions (phase 1): its export format and loader.
+
+The questionnaire (CAWI, run outside the compendium) is exported as one CSV row per
+responding unit; ``docs/data-formats.md`` documents every column. Shared items (areas of
+cooperation, benefits, obstacles, importance, coordination) are asked for US and for
+Chinese partners with the same wording as the team's 2020-21 China survey, so the two can
+be compared within a city (domain-methods sections 1.3 and 4.2).
+
+:func:`load_survey_export` validates the file, drops the respondent's personal fields
+(name, e-mail, phone, job title) after deriving a pseudonymous ``respondent_key`` (salted
+SHA-256), and reshapes the partner roster (``us_partner_1_name`` ... ``cn_partner_5_active``)
+to one row per reported tie. Rows that break the format go to a quarantine with a reason
+naming file, line and column; rows in equal rows out plus rows quarantined.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+
+from analysis import paths
+from analysis.names import normalise_name
+from analysis.tracking import note_read
+
+MAX_PARTNERS_PER_COUNTRY = 5
+PARTNER_COUNTRIES: dict[str, str] = {"us": "US", "cn": "CN"}
+# The roster's second field is the partner's first-level division: a US state or a Chinese province.
+ADMIN1_FIELD: dict[str, str] = {"us": "state", "cn": "province"}
+ROSTER_FIELDS: tuple[str, ...] = ("name", "admin1", "year_established", "type", "active")
+
+UNIT_TYPES: tuple[str, ...] = ("city", "region")
+YES_NO_DONT_KNOW: tuple[str, ...] = ("yes", "no", "dont_know")
+TIE_TYPES: tuple[str, ...] = ("twin", "partner", "friendship", "mou")
+CONSENT_OPTIONS: tuple[str, ...] = ("attribute_to_unit", "aggregate_only")
+QUESTIONNAIRE_LANGUAGES: tuple[str, ...] = (
+    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",
+    "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
+)  # fmt: skip
+
+# Multi-select options, worded as in the 2020-21 China survey and the item bank (domain-methods 4.2 C, E, F).
+AREAS: tuple[str, ...] = (
+    "economy_trade", "investment", "tourism", "culture", "education", "science_universities", "health",
+    "climate_energy", "urban_planning", "transport_logistics", "public_administration", "social_policy",
+    "sport", "youth", "security_emergency", "humanitarian_aid", "other",
+)  # fmt: skip
+BENEFITS: tuple[str, ...] = (
+    "economic", "cultural_exchange", "know_how", "political_visibility", "funding", "diaspora_history",
+    "reconciliation", "none", "other",
+)  # fmt: skip
+OBSTACLES: tuple[str, ...] = (
+    "lack_of_funds", "lack_of_staff", "language", "distance_travel_cost", "time_zones", "partner_interest",
+    "political_tensions", "national_restrictions", "security_concerns", "covid19", "partner_turnover", "none", "other",
+)  # fmt: skip
+MULTI_SELECT_ITEMS: dict[str, tuple[str, ...]] = {"areas": AREAS, "benefits": BENEFITS, "obstacles": OBSTACLES}
+MULTI_SELECT_SEPARATOR = ";"
+# 1 = not important ... 5 = crucial (the Kaminski item); 1 = no coordination ... 5 = very close coordination.
+SCALE_ITEMS: tuple[str, ...] = ("importance", "coordination_national", "coordination_eu")
+
+PERSONAL_FIELDS: tuple[str, ...] = ("respondent_name", "respondent_email", "respondent_phone", "respondent_job_title")
+# Beside the export in data/raw/survey: the secret that keys the respondent hash (never committed).
+SALT_FILE_NAME = "pseudonym_salt.txt"
+
+
+def find_survey_export(explicit: str | None = None) -> Path | None:
+    """The survey export to load: ``explicit`` (relative to the project root), else the newest
+    ``*.csv`` in ``data/raw/survey``, else ``None`` (no real export yet)."""
+    if explicit:
+        return paths.ROOT / explicit
+    folder = paths.raw_source_dir("survey")
+    exports = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    return exports[-1] if exports else None
+
+
+def read_salt(export: Path) -> str:
+    """The pseudonymisation salt kept in ``pseudonym_salt.txt`` beside ``export``; raises naming the file when absent."""
+    salt_file = export.parent / SALT_FILE_NAME
+    if not salt_file.is_file():
+        raise FileNotFoundError(f"{salt_file}: the survey export needs its pseudonymisation salt here (one line of random text, kept out of git)")
+    note_read(salt_file)
+    return salt_file.read_text(encoding="utf-8").strip()
+
+
+def roster_column(country: str, position: int, field: str) -> str:
+    """Export column of one roster cell, e.g. ``roster_column("us", 1, "admin1") == "us_partner_1_state"``."""
+    suffix = ADMIN1_FIELD[country] if field == "admin1" else field
+    return f"{country}_partner_{position}_{suffix}"
+
+
+def export_columns() -> list[str]:
+    """Every column of the survey export, in the documented order (see ``docs/data-formats.md``)."""
+    columns = ["unit_id", "unit_type", "responded", "questionnaire_language", *PERSONAL_FIELDS, "has_international_office"]
+    for country in PARTNER_COUNTRIES:
+        columns.append(f"has_{country}_partner")
+        for position in range(1, MAX_PARTNERS_PER_COUNTRY + 1):
+            columns += [roster_column(country, position, field) for field in ROSTER_FIELDS]
+        columns += [f"{country}_{item}" for item in MULTI_SELECT_ITEMS]
+        columns += [f"{country}_{item}" for item in SCALE_ITEMS]
+    columns.append("consent")
+    return columns
+
+
+# --------------------------------------------------------------------------- schemas
+
+_UNIT_ID = r"^(gn\d+|ol_[A-Z]{2}_\w+|[A-Z]{2}[0-9A-Z]{2})$"
+
+
+def _multi_select_check(options: tuple[str, ...]) -> pa.Check:
+    allowed = set(options)
+    return pa.Check(
+        lambda values: values.isna() | values.map(lambda text: set(str(text).split(MULTI_SELECT_SEPARATOR)) <= allowed).astype(bool),
+        element_wise=False,
+        error=f"';'-separated options from {list(options)}",
+    )
+
+
+def _unit_columns(*, with_personal: bool) -> dict[str, pa.Column]:
+    columns: dict[str, pa.Column] = {
+        "unit_id": pa.Column(str, pa.Check.str_matches(_UNIT_ID), description="frame city_id, or NUTS2 code for a region"),
+        "unit_type": pa.Column(str, pa.Check.isin(list(UNIT_TYPES)), description="city or region"),
+        "responded": pa.Column("datetime64[ns]", description="date the questionnaire was submitted"),
+        "questionnaire_language": pa.Column(str, pa.Check.isin(list(QUESTIONNAIRE_LANGUAGES)), description="language the questionnaire was answered in (ISO 639-1)"),
+        "has_international_office": pa.Column(str, pa.Check.isin(list(YES_NO_DONT_KNOW)), description="a dedicated international-relations office: yes / no / dont_know"),
+    }
+    if with_personal:
+        for field in PERSONAL_FIELDS:
+            columns[field] = pa.Column(str, nullable=True, description="personal data of the respondent; never leaves data/raw")
+    for country, iso in PARTNER_COUNTRIES.items():
+        columns[f"has_{country}_partner"] = pa.Column(
+            str, pa.Check.isin(list(YES_NO_DONT_KNOW)), description=f"unit has at least one partner in {iso}: yes / no / dont_know"
+        )
+        for item, options in MULTI_SELECT_ITEMS.items():
+            columns[f"{country}_{item}"] = pa.Column(
+                str, _multi_select_check(options), nullable=True,
+                description=f"{item} of cooperation with {iso} partners (multi-select, ';'-separated codes; empty when not asked)",
+            )
+        for item in SCALE_ITEMS:
+            columns[f"{country}_{item}"] = pa.Column(
+                "Int64", pa.Check.in_range(1, 5), nullable=True,
+                description=f"{item.replace('_', ' ')} of the {iso} partnerships, 1-5 (empty: not asked or don't know)",
+                metadata={"unit": "scale 1-5"},
+            )
+    columns["consent"] = pa.Column(str, pa.Check.isin(list(CONSENT_OPTIONS)), description="attribute_to_unit or aggregate_only")
+    return columns
+
+
+def _branching_respected(frame: pd.DataFrame) -> pd.Series:
+    """A unit that did not answer 'yes' to has_<country>_partner must leave that country's follow-up items empty."""
+    ok = pd.Series(True, index=frame.index)
+    for country in PARTNER_COUNTRIES:
+        follow_up = [f"{country}_{item}" for item in (*MULTI_SELECT_ITEMS, *SCALE_ITEMS)]
+        answered = frame[follow_up].notna().any(axis=1)
+        ok &= frame[f"has_{country}_partner"].eq("yes") | ~answered
+    return ok
+
+
+SURVEY_EXPORT_UNIT_SCHEMA = pa.DataFrameSchema(
+    _unit_columns(with_personal=True),
+    checks=[pa.Check(_branching_respected, element_wise=False, error="follow-up items answered although has_<country>_partner is not 'yes'")],
+    description="Unit-level columns of the survey export (roster columns are checked after reshaping).",
+)
+
+SURVEY_RESPONSES_SCHEMA = pa.DataFrameSchema(
+    {
+        **{name: column for name, column in _unit_columns(with_personal=False).items()},
+        "respondent_key": pa.Column(str, pa.Check.str_matches(r"^r[0-9a-f]{16}$"),
+                                    description="pseudonymous respondent key: salted SHA-256 of the respondent's e-mail (or name and unit); the salt stays in data/raw"),
+        "us_partner_count": pa.Column("int64", pa.Check.ge(0), description="US partners listed in the roster (valid rows)", metadata={"unit": "partners"}),
+        "cn_partner_count": pa.Column("int64", pa.Check.ge(0), description="Chinese partners listed in the roster (valid rows)", metadata={"unit": "partners"}),
+        "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the response in the export file (header is line 1)"),
+        "is_synthetic": pa.Column(bool, description="True when the response comes from the seeded synthetic sample, not the real survey"),
+        "data_origin": pa.Column(str, description="real export file name, or 'synthetic (seed N)'"),
+    },
+    unique=["unit_id"],
+    strict=True,
+    description="Survey of EU cities and NUTS2 regions on their US and Chinese partnerships: one row per responding unit, without personal data.",
+)
+
+SURVEY_TIES_SCHEMA = pa.DataFrameSchema(
+    {
+        "survey_tie_id": pa.Column(str, unique=True, description="<unit_id>:<us|cn>:<roster position>"),
+        "unit_id": pa.Column(str, pa.Check.str_matches(_UNIT_ID), description="frame city_id or NUTS2 code of the responding unit"),
+        "unit_type": pa.Column(str, pa.Check.isin(list(UNIT_TYPES)), description="city or region"),
+        "partner_country_iso2": pa.Column(str, pa.Check.isin(list(PARTNER_COUNTRIES.values())), description="US or CN"),
+        "roster_position": pa.Column("int64", pa.Check.in_range(1, MAX_PARTNERS_PER_COUNTRY), description="position in the roster"),
+        "partner_name": pa.Column(str, pa.Check.str_length(min_value=1), description="partner name as the respondent wrote it"),
+        "partner_admin1": pa.Column(str, nullable=True, description="US state or Chinese province as the respondent wrote it"),
+        "year_established": pa.Column("Int64", pa.Check.in_range(1945, 2030), nullable=True, description="year the tie was established", metadata={"unit": "year"}),
+        "tie_type": pa.Column(str, pa.Check.isin(list(TIE_TYPES)), nullable=True, description="twin / partner / friendship / mou"),
+        "activity_level": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True, description="activity in the last 3 years, 1 inactive ... 5 very active", metadata={"unit": "scale 1-5"}),
+        "partner_id": pa.Column(str, nullable=True, description="gazetteer id of the partner when the name resolved (see analysis.triangulation.link_ties)"),
+        "partner_key": pa.Column(str, description="gazetteer partner_id, else 'name:<country>:<normalised name>': the key that links the tie across sources"),
+        "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the response in the export file"),
+        "is_synthetic": pa.Column(bool, description="True when the tie comes from the seeded synthetic sample"),
+        "data_origin": pa.Column(str, description="real export file name, or 'synthetic (seed N)'"),
+    },
+    strict=True,
+    description="Partner roster of the survey: one row per US or Chinese partner a responding unit reported.",
+)
+
+
+# --------------------------------------------------------------------------- loader
+
+
+class SurveyExport(NamedTuple):
+    """What :func:`load_survey_export` returns: ``responses`` and ``partner_ties`` (no personal
+    data), the ``quarantine`` (rows with their ``reason``) and ``row_counts``."""
+
+    responses: pd.DataFrame
+    partner_ties: pd.DataFrame
+    quarantine: pd.DataFrame
+    row_counts: dict[str, int]
+
+
+class SurveyExportError(ValueError):
+    """The survey export cannot be read at all (missing or unknown columns)."""
+
+
+def load_survey_export(
+    path: str | Path, *, salt: str, known_unit_ids: set[str] | None = None, data_origin: str | None = None
+) -> SurveyExport:
+    """Read, validate and pseudonymise the survey export CSV at ``path``.
+
+    ``salt`` keys the respondent hash (keep it beside the export in ``data/raw/survey``);
+    ``known_unit_ids`` (frame city ids and NUTS2 codes) sends responses from units outside
+    the frame to the quarantine. See :func:`parse_survey_export` for what comes back.
+    """
+    path = Path(path)
+    note_read(path)
+    raw = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return parse_survey_export(raw, source=path.name, salt=salt, known_unit_ids=known_unit_ids, data_origin=data_origin or path.name)
+
+
+def parse_survey_export(
+    raw: pd.DataFrame, *, source: str, salt: str, known_unit_ids: set[str] | None = None, data_origin: str
+) -> SurveyExport:
+    """Validate a survey export already read as strings; ``source`` names the file in every message.
+
+    Returns :class:`SurveyExport`: ``responses`` (:data:`SURVEY_RESPONSES_SCHEMA`), ``partner_ties``
+    (:data:`SURVEY_TIES_SCHEMA`), ``quarantine`` (response rows, and roster entries, that were set
+    aside, with ``reason``) and ``row_counts`` (``rows_in``, ``responses``, ``rows_quarantined``,
+    ``roster_entries``, ``ties``, ``roster_entries_quarantined``).
+    """
+    expected = export_columns()
+    missing = [c for c in expected if c not in raw.columns]
+    unexpected = [c for c in raw.columns if c not in expected]
+    if missing or unexpected:
+        raise SurveyExportError(f"{source}: survey export columns do not match docs/data-formats.md: missing {missing}, unexpected {unexpected}")
+    raw = raw.reset_index(drop=True)
+    blank_to_na = raw.apply(lambda column: column.str.strip()).replace("", None)
+
+    units, problems = _typed_units(blank_to_na, source)
+    problems += _schema_problems(units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)], SURVEY_EXPORT_UNIT_SCHEMA, source)
+    if known_unit_ids is not None:
+        for index in units.index[~units["unit_id"].isin(known_unit_ids)]:
+            problems.append((index, f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} is not a city or NUTS2 region of the frame"))
+    problems += _superseded_duplicates(units, source)
+    bad_rows = _reasons_by_row(problems)
+
+    kept = units.drop(index=list(bad_rows))
+    roster, roster_quarantine = _roster(blank_to_na.loc[kept.index], kept, source)
+    responses = _responses(kept, roster, salt, data_origin)
+    ties = roster.assign(
+        partner_id=pd.Series(None, index=roster.index, dtype=object),
+        partner_key="name:" + roster["partner_country_iso2"] + ":" + roster["partner_name"].map(normalise_name),
+        is_synthetic=data_origin.startswith("synthetic"),
+        data_origin=data_origin,
+    )[list(SURVEY_TIES_SCHEMA.columns)]
+
+    dropped = raw.loc[sorted(bad_rows), ["unit_id"]].assign(
+        record="response", source_row=[i + 2 for i in sorted(bad_rows)], reason=[bad_rows[i] for i in sorted(bad_rows)]
+    )
+    quarantine = pd.concat([dropped, roster_quarantine], ignore_index=True)
+    counts = {
+        "rows_in": len(raw),
+        "responses": len(responses),
+        "rows_quarantined": len(dropped),
+        "roster_entries": len(roster) + len(roster_quarantine),
+        "ties": len(ties),
+        "roster_entries_quarantined": len(roster_quarantine),
+    }
+    assert counts["rows_in"] == counts["responses"] + counts["rows_quarantined"], counts
+    assert counts["roster_entries"] == counts["ties"] + counts["roster_entries_quarantined"], counts
+    return SurveyExport(responses.reset_index(drop=True), ties.reset_index(drop=True), quarantine, counts)
+
+
+def pseudonymous_key(email: object, name: object, unit_id: str, salt: str) -> str:
+    """``r`` + 16 hex digits of SHA-256(salt | e-mail), or of (salt | name | unit) when there is no e-mail."""
+    if isinstance(email, str) and email.strip():
+        identity = email.strip().casefold()
+    else:
+        identity = f"{str(name or '').strip().casefold()}|{unit_id}"
+    return "r" + hashlib.sha256(f"{salt}|{identity}".encode()).hexdigest()[:16]
+
+
+def _typed_units(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
+    """Unit-level columns with their types; values that do not convert are reported, not guessed."""
+    units = frame[[c for c in SURVEY_EXPORT_UNIT_SCHEMA.columns]].copy()
+    problems: list[tuple[int, str]] = []
+    responded = pd.to_datetime(units["responded"], format="%Y-%m-%d", errors="coerce")
+    for index in units.index[responded.isna()]:
+        problems.append((index, f"{source} line {index + 2}, column responded: expected a date YYYY-MM-DD, got {frame.at[index, 'responded']!r}"))
+    units["responded"] = responded.fillna(pd.Timestamp("1970-01-01")).astype("datetime64[ns]")
+    for country in PARTNER_COUNTRIES:
+        for item in SCALE_ITEMS:
+            column = f"{country}_{item}"
+            values = units[column].replace("dont_know", None)
+            numbers = pd.to_numeric(values, errors="coerce")
+            for index in units.index[numbers.isna() & values.notna()]:
+                problems.append((index, f"{source} line {index + 2}, column {column}: expected 1-5 or dont_know, got {frame.at[index, column]!r}"))
+            units[column] = numbers.round().astype("Int64")
+    return units, problems
+
+
+def _superseded_duplicates(units: pd.DataFrame, source: str) -> list[tuple[int, str]]:
+    """A unit that answered twice keeps its latest response; the earlier ones are set aside."""
+    order = units.sort_values(["unit_id", "responded"], kind="stable")
+    earlier = order.duplicated("unit_id", keep="last")
+    return [
+        (index, f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} answered again later; the later response is kept")
+        for index in order.index[earlier]
+    ]
+
+
+def _roster(frame: pd.DataFrame, units: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """One row per filled roster entry; invalid entries go to a quarantine frame with reasons."""
+    rows = []
+    for country, iso in PARTNER_COUNTRIES.items():
+        for position in range(1, MAX_PARTNERS_PER_COUNTRY + 1):
+            block = frame[[roster_column(country, position, field) for field in ROSTER_FIELDS]]
+            block.columns = list(ROSTER_FIELDS)
+            block = block[block.notna().any(axis=1)]
+            rows.append(block.assign(
+                unit_id=units.loc[block.index, "unit_id"],
+                unit_type=units.loc[block.index, "unit_type"],
+                country=country,
+                partner_country_iso2=iso,
+                roster_position=position,
+                source_row=(block.index + 2).astype("int64"),
+                answered_yes=units.loc[block.index, f"has_{country}_partner"].eq("yes"),
+            ))
+    entries = pd.concat(rows) if rows else pd.DataFrame()
+    if entries.empty:
+        empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SURVEY_TIES_SCHEMA.columns})
+        return empty, pd.DataFrame(columns=["unit_id", "record", "source_row", "reason"])
+    year = pd.to_numeric(entries["year_established"], errors="coerce")
+    active = pd.to_numeric(entries["active"], errors="coerce")
+    where = entries["source_row"].map(lambda line: f"{source} line {line}") + ", column " + entries["country"] + "_partner_" + entries["roster_position"].astype(str)
+    reasons = pd.Series("", index=range(len(entries)))
+    entries = entries.reset_index(drop=True)
+    year, active, where = year.reset_index(drop=True), active.reset_index(drop=True), where.reset_index(drop=True)
+    checks = [
+        (~entries["answered_yes"], "_*: roster filled although has_<country>_partner is not 'yes'"),
+        (entries["name"].isna(), "_name: partner name is empty but other roster fields are filled"),
+        (entries["year_established"].notna() & ~year.between(1945, 2030), "_year_established: expected a year 1945-2030"),
+        (entries["type"].notna() & ~entries["type"].isin(TIE_TYPES), f"_type: expected one of {list(TIE_TYPES)}"),
+        (entries["active"].notna() & ~active.isin([1, 2, 3, 4, 5]), "_active: expected 1-5"),
+    ]
+    for failed, message in checks:
+        failed = failed.fillna(False).to_numpy()
+        reasons[failed] = reasons[failed] + np.where(reasons[failed] == "", "", "; ") + where[failed] + message
+    bad = reasons != ""
+    quarantine = pd.DataFrame({
+        "unit_id": entries.loc[bad, "unit_id"], "record": "roster_entry", "source_row": entries.loc[bad, "source_row"], "reason": reasons[bad],
+    })
+    good = entries[~bad]
+    ties = pd.DataFrame({
+        "survey_tie_id": good["unit_id"] + ":" + good["country"] + ":" + good["roster_position"].astype(str),
+        "unit_id": good["unit_id"],
+        "unit_type": good["unit_type"],
+        "partner_country_iso2": good["partner_country_iso2"],
+        "roster_position": good["roster_position"].astype("int64"),
+        "partner_name": good["name"],
+        "partner_admin1": good["admin1"],
+        "year_established": year[~bad].round().astype("Int64"),
+        "tie_type": good["type"],
+        "activity_level": active[~bad].round().astype("Int64"),
+        "source_row": good["source_row"].astype("int64"),
+    }).sort_values(["unit_id", "partner_country_iso2", "roster_position"])
+    return ties, quarantine
+
+
+def _responses(units: pd.DataFrame, ties: pd.DataFrame, salt: str, data_origin: str) -> pd.DataFrame:
+    """Unit-level responses with the respondent key in place of the personal fields."""
+    keys = [
+        pseudonymous_key(email, name, unit_id, salt)
+        for email, name, unit_id in zip(units["respondent_email"], units["respondent_name"], units["unit_id"])
+    ]
+    counts = ties.groupby(["unit_id", "partner_country_iso2"]).size().unstack(fill_value=0) if len(ties) else pd.DataFrame()
+    responses = units.drop(columns=list(PERSONAL_FIELDS)).assign(respondent_key=keys)
+    for country, iso in PARTNER_COUNTRIES.items():
+        per_unit = counts[iso] if iso in counts else pd.Series(dtype="int64")
+        responses[f"{country}_partner_count"] = responses["unit_id"].map(per_unit).fillna(0).astype("int64")
+    responses["source_row"] = (responses.index + 2).astype("int64")
+    responses["is_synthetic"] = data_origin.startswith("synthetic")
+    responses["data_origin"] = data_origin
+    return responses.sort_values("unit_id")[list(SURVEY_RESPONSES_SCHEMA.columns)]
+
+
+def _schema_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str) -> list[tuple[int, str]]:
+    """(row index, message) for every value that breaks ``schema``; messages name file, line, column and check."""
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        problems = []
+        for case in errors.failure_cases.itertuples():
+            if case.index is None or case.index != case.index:
+                raise SurveyExportError(f"{source}: column {case.column}: {case.check}") from None
+            index = int(case.index)
+            column = case.column if isinstance(case.column, str) else "(row)"
+            problems.append((index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}"))
+        return problems
+    return []
+
+
+def _reasons_by_row(problems: list[tuple[int, str]]) -> dict[int, str]:
+    reasons: dict[int, list[str]] = {}
+    for index, message in problems:
+        reasons.setdefault(index, []).append(message)
+    return {index: "; ".join(dict.fromkeys(messages)) for index, messages in reasons.items()}
+
+
+# --------------------------------------------------------------------------- analysis helpers
+
+
+def multi_select_long(responses: pd.DataFrame) -> pd.DataFrame:
+    """Multi-select items in long form: ``unit_id, partner_country_iso2, item, option, selected`` (0/1).
+
+    Only units that saw the item (answered 'yes' to having partners in that country and
+    ticked at least one option) appear, so shares over this frame have the right denominator.
+    """
+    rows = []
+    for country, iso in PARTNER_COUNTRIES.items():
+        for item, options in MULTI_SELECT_ITEMS.items():
+            answered = responses[responses[f"{country}_{item}"].notna()]
+            chosen = answered[f"{country}_{item}"].str.split(MULTI_SELECT_SEPARATOR)
+            for option in options:
+                rows.append(pd.DataFrame({
+                    "unit_id": answered["unit_id"], "partner_country_iso2": iso, "item": item, "option": option,
+                    "selected": chosen.map(lambda picked, option=option: int(option in picked)),
+                }))
+    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["unit_id", "partner_country_iso2", "item", "option", "selected"])
+
+
+def option_shares(long: pd.DataFrame, item: str) -> pd.DataFrame:
+    """Share of answering units selecting each option of ``item``, US and CN side by side (with the denominators)."""
+    subset = long[long["item"] == item]
+    shares = subset.pivot_table(index="option", columns="partner_country_iso2", values="selected", aggfunc="mean")
+    bases = subset.groupby("partner_country_iso2")["unit_id"].nunique()
+    shares.columns = [f"share_{iso}" for iso in shares.columns]
+    for iso, base in bases.items():
+        shares[f"answering_{iso}"] = int(base)
+    return shares.sort_values(shares.columns[0], ascending=False)

@@ -1,0 +1,450 @@
+"""A seeded, clearly labelled SYNTHETIC sample of the survey and crawl exports.
+
+The team's survey and crawl (phase 1) have not been run yet. Until their exports arrive in
+``data/raw/survey`` and ``data/raw/crawl``, the pipeline runs on files made here, written
+in the *real* export formats (``docs/data-formats.md``) so that the same loaders read them.
+They go to ``<build>/synthetic/``, never into ``data/raw``, and every table built from them
+carries ``is_synthetic = True`` and ``data_origin = "synthetic (seed N)"``.
+
+The sample is grounded in the real frame and the real public relations:
+
+* a latent set of *true* US and Chinese ties: every public tie of a unit, plus ties missing
+  from the public sources (Poisson, more for larger units), drawn from the gazetteer;
+* survey response with a propensity that rises with size, differs by country and is higher
+  for capitals (about 40% overall, like the 2020-21 China survey); respondents report most of
+  their true ties (under-reporting), sometimes a tie that is not one (over-reporting);
+* crawl hits for true ties with a detection probability that rises with size, plus false
+  positives from the trap list of domain-methods section 5.3 and some the classifier cannot
+  catch. A truth file records which hit is a real tie, so the classifier can be scored.
+
+Respondents are "Synthetic Respondent 0042" with e-mails at example.org.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analysis import paths
+from analysis.names import normalise_name
+from analysis.survey import (
+    AREAS,
+    BENEFITS,
+    MAX_PARTNERS_PER_COUNTRY,
+    OBSTACLES,
+    PARTNER_COUNTRIES,
+    export_columns,
+    roster_column,
+)
+from analysis.tracking import note_write
+
+# Page / questionnaire language by country (the main official language; BE and LU take French).
+COUNTRY_LANGUAGE: dict[str, str] = {
+    "AT": "de", "BE": "fr", "BG": "bg", "CY": "el", "CZ": "cs", "DE": "de", "DK": "da", "EE": "et", "ES": "es",
+    "FI": "fi", "FR": "fr", "GR": "el", "HR": "hr", "HU": "hu", "IE": "en", "IT": "it", "LT": "lt", "LU": "fr",
+    "LV": "lv", "MT": "en", "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SE": "sv", "SI": "sl", "SK": "sk",
+}  # fmt: skip
+
+# Phrases for synthetic web pages; languages without an entry publish their partner page in English.
+TWIN_PHRASES: dict[str, str] = {
+    "en": "{unit} is twinned with {partner}{context} since {year}.",
+    "de": "Partnerstädte von {unit}: {partner}{context} (seit {year}).",
+    "fr": "{unit} est jumelée avec {partner}{context} depuis {year}.",
+    "es": "{unit} está hermanada con {partner}{context} desde {year}.",
+    "it": "Gemellaggio tra {unit} e {partner}{context} dal {year}.",
+    "pl": "Miasta partnerskie {unit}: {partner}{context} (od {year}).",
+    "nl": "{unit} heeft een stedenband met {partner}{context} sinds {year}.",
+    "pt": "{unit} é cidade geminada com {partner}{context} desde {year}.",
+}
+AGREEMENT_PHRASES: dict[str, str] = {
+    "en": "{unit} signed a memorandum of understanding with {partner}{context} in {year}.",
+    "de": "{unit} hat {year} eine Absichtserklärung mit {partner}{context} unterzeichnet.",
+    "fr": "{unit} a signé un protocole d'accord avec {partner}{context} en {year}.",
+    "es": "{unit} firmó un memorando de entendimiento con {partner}{context} en {year}.",
+    "it": "{unit} ha firmato un protocollo d'intesa con {partner}{context} nel {year}.",
+    "pl": "{unit} podpisało list intencyjny z {partner}{context} w {year} r.",
+    "nl": "{unit} ondertekende in {year} een intentieverklaring met {partner}{context}.",
+    "pt": "{unit} assinou um memorando de entendimento com {partner}{context} em {year}.",
+}
+COUNTRY_WORDS: dict[str, dict[str, str]] = {
+    "US": {"en": "USA", "de": "USA", "fr": "États-Unis", "es": "Estados Unidos", "it": "Stati Uniti", "pl": "USA", "nl": "Verenigde Staten", "pt": "Estados Unidos"},
+    "CN": {"en": "China", "de": "China", "fr": "Chine", "es": "China", "it": "Cina", "pl": "Chiny", "nl": "China", "pt": "China"},
+}
+TRAP_KINDS: tuple[str, ...] = (
+    "eu_twinning_project", "etwinning", "twin_cities_minneapolis", "religious_brotherhood",
+    "generic_partner_word", "us_namesake", "other_place_named",
+)  # fmt: skip
+TRAP_PHRASES: dict[str, str] = {
+    "eu_twinning_project": "The EU Twinning project with the administration of {partner}{context} ended in {year}.",
+    "etwinning": "Schools of {unit} joined eTwinning with a class from {partner}{context}.",
+    "twin_cities_minneapolis": "A delegation from the Twin Cities, {partner}{context}, visited {unit} in {year}.",
+    "religious_brotherhood": "La Hermandad de {unit} peregrinó a {partner}{context} en {year}.",
+    "generic_partner_word": "Partnerschaft mit einem Unternehmen aus {partner}{context} im Rahmen des Projekts {year}.",
+    "other_place_named": "The partner cities of {unit} met at a conference in {partner}{context} in {year}.",
+}
+
+
+class SyntheticFiles(NamedTuple):
+    """Paths written by a generator: the export (real format) and its truth file."""
+
+    export: Path
+    truth: Path
+
+
+def synthetic_dir() -> Path:
+    """Folder of the synthetic exports: ``<build>/synthetic`` (never ``data/raw``)."""
+    return paths.build_dir() / "synthetic"
+
+
+def data_origin(seed: int) -> str:
+    """The ``data_origin`` label of every table built from the sample."""
+    return f"synthetic (seed {seed})"
+
+
+# --------------------------------------------------------------------------- latent truth
+
+
+def survey_units(cities: pd.DataFrame, regions: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Units of the survey and the crawl: ``unit_id, unit_type, name, country_iso2, population, is_capital``.
+
+    Cities come from the frame (``city_id``); regions (optional) from the region frame's
+    2024 version (``nuts2_code``; population unknown, so empty).
+    """
+    units = pd.DataFrame({
+        "unit_id": cities["city_id"].astype(str), "unit_type": "city", "name": cities["name"].astype(str),
+        "country_iso2": cities["country_iso2"].astype(str), "population": cities["population"].astype(float),
+        "is_capital": cities["is_capital"].astype(bool),
+    })
+    if regions is not None and len(regions):
+        latest = regions[regions["nuts_version"] == regions["nuts_version"].max()]
+        units = pd.concat([units, pd.DataFrame({
+            "unit_id": latest["nuts2_code"].astype(str), "unit_type": "region", "name": latest["name_latn"].astype(str),
+            "country_iso2": latest["country_iso2"].astype(str), "population": np.nan, "is_capital": False,
+        })], ignore_index=True)
+    return units.reset_index(drop=True)
+
+
+def synthetic_true_ties(units: pd.DataFrame, relations: pd.DataFrame, gazetteer: pd.DataFrame, seed: int) -> pd.DataFrame:
+    """The latent US and Chinese ties of the synthetic world, one row per (unit, partner).
+
+    Every public US/CN tie of a unit is true (``in_public``); each unit also has ties the
+    public sources miss, Poisson with a mean rising with population. Columns: ``unit_id,
+    partner_key, partner_id, partner_name, partner_admin1, partner_country_iso2, in_public,
+    year_established, tie_type``.
+    """
+    rng = np.random.default_rng([seed, 0])
+    admin1 = gazetteer.set_index("partner_id")["admin1_name"]
+    public = relations[(relations["partner_is_us"] | relations["partner_is_cn"])].copy()
+    public["unit_id"] = public["eu_city_id"].fillna(public["eu_region_code"]).astype(str)
+    public = public[public["unit_id"].isin(set(units["unit_id"]))]
+    partner_id = public["partner_id"].astype(object).where(public["partner_id"].notna(), None)
+    public_ties = pd.DataFrame({
+        "unit_id": public["unit_id"].to_numpy(),
+        "partner_id": partner_id.to_numpy(),
+        "partner_name": public["partner_name"].astype(str).to_numpy(),
+        "partner_admin1": partner_id.map(lambda pid: admin1.get(pid) if pid else None).to_numpy(),
+        "partner_country_iso2": public["partner_country_iso2"].astype(str).to_numpy(),
+        "in_public": True,
+    })
+
+    pool = {
+        "US": gazetteer[(gazetteer["country_iso2"] == "US") & (gazetteer["level"] == "city") & (gazetteer["population"].fillna(0) >= 20_000)],
+        "CN": gazetteer[(gazetteer["country_iso2"] == "CN") & gazetteer["level"].isin(["prefecture", "city"])],
+    }
+    scale = (units["population"].fillna(500_000) / 150_000).clip(lower=0.3) ** 0.5
+    hidden = []
+    for iso, mean in (("US", 0.35), ("CN", 0.25)):
+        candidates = pool[iso]
+        if candidates.empty:
+            continue
+        population = candidates["population"].astype(float)
+        weights = population.fillna(population.median()).fillna(1.0).to_numpy() ** 0.5
+        weights = weights / weights.sum()
+        counts = rng.poisson(mean * scale.to_numpy())
+        picks = rng.choice(len(candidates), size=int(counts.sum()), p=weights)
+        chosen = candidates.iloc[picks]
+        hidden.append(pd.DataFrame({
+            "unit_id": np.repeat(units["unit_id"].to_numpy(), counts),
+            "partner_id": chosen["partner_id"].to_numpy(), "partner_name": chosen["name"].to_numpy(),
+            "partner_admin1": chosen["admin1_name"].to_numpy(), "partner_country_iso2": iso, "in_public": False,
+        }))
+    ties = pd.concat([public_ties, *hidden], ignore_index=True)
+    ties["partner_key"] = ties["partner_id"].where(
+        ties["partner_id"].notna(), "name:" + ties["partner_country_iso2"] + ":" + ties["partner_name"].map(normalise_name)
+    )
+    ties = ties.drop_duplicates(["unit_id", "partner_key"]).sort_values(["unit_id", "partner_key"]).reset_index(drop=True)
+    is_us = ties["partner_country_iso2"].eq("US").to_numpy()
+    ties["year_established"] = np.where(is_us, rng.integers(1950, 2020, len(ties)), rng.integers(1982, 2022, len(ties)))
+    ties["tie_type"] = np.where(
+        is_us,
+        rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.6, 0.2, 0.15, 0.05]),
+        rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.35, 0.2, 0.3, 0.15]),
+    )
+    return ties[["unit_id", "partner_key", "partner_id", "partner_name", "partner_admin1", "partner_country_iso2",
+                 "in_public", "year_established", "tie_type"]]  # fmt: skip
+
+
+# --------------------------------------------------------------------------- survey
+
+
+def synthetic_survey_export(
+    cities: pd.DataFrame,
+    relations: pd.DataFrame,
+    gazetteer: pd.DataFrame,
+    seed: int,
+    *,
+    regions: pd.DataFrame | None = None,
+    out_dir: Path | None = None,
+) -> SyntheticFiles:
+    """Write a synthetic survey export (real format) and the latent true ties; return both paths.
+
+    Files: ``survey_export_seed<seed>.csv`` and ``true_ties_seed<seed>.csv`` in ``out_dir``
+    (default :func:`synthetic_dir`). The same seed always gives the same files.
+    """
+    units = survey_units(cities, regions)
+    truth = synthetic_true_ties(units, relations, gazetteer, seed)
+    rng = np.random.default_rng([seed, 1])
+    respondents = _respondents(units, truth, rng)
+    rows = [_survey_row(number, unit, truth[truth["unit_id"] == unit["unit_id"]], gazetteer, rng)
+            for number, (_, unit) in enumerate(respondents.iterrows(), start=1)]
+    export = pd.DataFrame(rows, columns=export_columns(), dtype=object)
+    export = _with_fieldwork_noise(export, rng)
+    target = (out_dir or synthetic_dir())
+    return SyntheticFiles(_write_csv(export, target / f"survey_export_seed{seed}.csv"), _write_csv(truth, target / f"true_ties_seed{seed}.csv"))
+
+
+def response_propensity(units: pd.DataFrame, truth: pd.DataFrame, seed: int) -> pd.Series:
+    """Probability that a unit answers: logit 30% base, +0.35 per log size step, country effect, capital, having ties."""
+    rng = np.random.default_rng([seed, 3])
+    countries = sorted(units["country_iso2"].unique())
+    country_effect = dict(zip(countries, rng.normal(0, 0.5, len(countries))))
+    size = np.log(units["population"].fillna(1_000_000) / 150_000)
+    has_tie = units["unit_id"].isin(set(truth["unit_id"]))
+    logit = (np.log(0.3 / 0.7) + 0.35 * size + units["country_iso2"].map(country_effect)
+             + 0.4 * units["is_capital"] + 0.3 * has_tie - 0.3 * units["unit_type"].eq("region"))  # fmt: skip
+    return 1 / (1 + np.exp(-logit))
+
+
+def _respondents(units: pd.DataFrame, truth: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    seed = int(rng.integers(0, 2**31))
+    answers = rng.random(len(units)) < response_propensity(units, truth, seed).to_numpy()
+    return units[answers]
+
+
+def _survey_row(number: int, unit: pd.Series, true_ties: pd.DataFrame, gazetteer: pd.DataFrame, rng: np.random.Generator) -> dict:
+    language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
+    row: dict[str, object] = {
+        "unit_id": unit["unit_id"], "unit_type": unit["unit_type"],
+        "responded": (pd.Timestamp("2025-03-03") + pd.Timedelta(days=int(rng.integers(0, 300)))).strftime("%Y-%m-%d"),
+        "questionnaire_language": language if rng.random() < 0.7 else "en",
+        "respondent_name": f"Synthetic Respondent {number:04d}",
+        "respondent_email": f"respondent{number:04d}@example.org",
+        "respondent_phone": f"+00 000 000 {number:04d}",
+        "respondent_job_title": "Synthetic international relations officer",
+        "has_international_office": rng.choice(["yes", "no", "dont_know"], p=[0.55, 0.4, 0.05]),
+        "consent": rng.choice(["attribute_to_unit", "aggregate_only"], p=[0.7, 0.3]),
+    }
+    for country, iso in PARTNER_COUNTRIES.items():
+        own = true_ties[true_ties["partner_country_iso2"] == iso]
+        reported = own[rng.random(len(own)) < 0.85]  # under-reporting: some ties are forgotten
+        if rng.random() < 0.06:  # over-reporting: a contact or MoU that is not a tie
+            reported = pd.concat([reported, _invented_tie(iso, gazetteer, rng)], ignore_index=True)
+        reported = reported.sample(frac=1.0, random_state=int(rng.integers(0, 2**31))).head(MAX_PARTNERS_PER_COUNTRY)
+        if len(reported):
+            row[f"has_{country}_partner"] = "yes"
+        elif len(own):
+            row[f"has_{country}_partner"] = rng.choice(["no", "dont_know"], p=[0.6, 0.4])
+        else:
+            row[f"has_{country}_partner"] = rng.choice(["no", "dont_know"], p=[0.95, 0.05])
+        for position, tie in enumerate(reported.itertuples(), start=1):
+            name = tie.partner_name
+            if isinstance(tie.partner_admin1, str) and rng.random() < 0.25:
+                name = f"{name}, {tie.partner_admin1}"
+            row[roster_column(country, position, "name")] = name
+            row[roster_column(country, position, "admin1")] = tie.partner_admin1 if rng.random() < 0.8 else None
+            row[roster_column(country, position, "year_established")] = int(tie.year_established) if rng.random() < 0.9 else None
+            row[roster_column(country, position, "type")] = tie.tie_type
+            row[roster_column(country, position, "active")] = int(rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.25, 0.15]))
+        if len(reported):
+            economy_weight = 2.0 if iso == "CN" else 1.0
+            row[f"{country}_areas"] = _pick(rng, AREAS, 2, 5, boost={"economy_trade": economy_weight, "investment": economy_weight, "culture": 3 - economy_weight, "education": 2.0})
+            row[f"{country}_benefits"] = _pick(rng, BENEFITS[:-2], 1, 3, boost={"economic": economy_weight, "cultural_exchange": 2.0})
+            row[f"{country}_obstacles"] = _pick(rng, OBSTACLES[:-2], 1, 4, boost={"lack_of_funds": 3.0, "lack_of_staff": 2.0, "distance_travel_cost": 2.0,
+                                                                          "political_tensions": 2.5 if iso == "CN" else 0.5})
+            row[f"{country}_importance"] = int(rng.choice([1, 2, 3, 4, 5], p=[0.15, 0.25, 0.3, 0.2, 0.1]))
+            row[f"{country}_coordination_national"] = int(rng.choice([1, 2, 3, 4, 5], p=[0.35, 0.3, 0.2, 0.1, 0.05]))
+            row[f"{country}_coordination_eu"] = rng.choice(["1", "2", "3", "dont_know"], p=[0.5, 0.25, 0.1, 0.15])
+    # The export is text, as the survey tool writes it.
+    return {column: None if value is None else str(value) for column, value in row.items()}
+
+
+def _invented_tie(iso: str, gazetteer: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    pool = gazetteer[(gazetteer["country_iso2"] == iso) & (gazetteer["population"].fillna(0) >= 100_000)]
+    if pool.empty:
+        return pd.DataFrame()
+    pick = pool.iloc[int(rng.integers(0, len(pool)))]
+    return pd.DataFrame([{
+        "partner_name": pick["name"], "partner_admin1": pick["admin1_name"], "year_established": int(rng.integers(2005, 2025)),
+        "tie_type": rng.choice(["friendship", "mou"]),
+    }])
+
+
+def _pick(rng: np.random.Generator, options: tuple[str, ...], low: int, high: int, boost: dict[str, float]) -> str:
+    weights = np.array([boost.get(option, 1.0) for option in options])
+    size = min(int(rng.integers(low, high + 1)), len(options))
+    chosen = rng.choice(len(options), size=size, replace=False, p=weights / weights.sum())
+    return ";".join(options[i] for i in sorted(chosen))
+
+
+def _with_fieldwork_noise(export: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
+    """Add what real exports contain: a unit that answered twice and a few mistyped values."""
+    if len(export) < 10:
+        return export
+    twice = export.iloc[[int(rng.integers(0, len(export)))]].copy()
+    twice["responded"] = "2025-02-01"  # an earlier, abandoned submission
+    export = pd.concat([export, twice], ignore_index=True)
+    export.loc[int(rng.integers(0, len(export) - 1)), "has_international_office"] = "maybe"
+    year_column = roster_column("us", 1, "year_established")
+    filled = export.index[export[year_column].notna()]
+    if len(filled):
+        export.loc[filled[int(rng.integers(0, len(filled)))], year_column] = "19xx"
+    return export
+
+
+# --------------------------------------------------------------------------- crawl
+
+
+def synthetic_crawl_export(
+    cities: pd.DataFrame,
+    relations: pd.DataFrame,
+    gazetteer: pd.DataFrame,
+    seed: int,
+    *,
+    regions: pd.DataFrame | None = None,
+    out_dir: Path | None = None,
+) -> SyntheticFiles:
+    """Write a synthetic crawl export (real format) and its hit-level truth; return both paths.
+
+    Files: ``crawl_export_seed<seed>.csv`` and ``crawl_truth_seed<seed>.csv`` (``hit_id,
+    unit_id, partner_key, is_true_tie, trap_kind``) in ``out_dir`` (default :func:`synthetic_dir`).
+    """
+    units = survey_units(cities, regions)
+    truth_ties = synthetic_true_ties(units, relations, gazetteer, seed)
+    rng = np.random.default_rng([seed, 2])
+    size = np.log(units.set_index("unit_id")["population"].fillna(300_000) / 150_000)
+    detection = (0.55 + 0.1 * size).clip(0.35, 0.85)
+    hits: list[dict] = []
+    unit_by_id = units.set_index("unit_id")
+    for tie in truth_ties.itertuples():
+        if rng.random() >= detection[tie.unit_id]:
+            continue
+        unit = unit_by_id.loc[tie.unit_id]
+        for _ in range(int(rng.integers(1, 4))):
+            hits.append(_true_hit(unit, tie, rng))
+    us_places = gazetteer[(gazetteer["country_iso2"] == "US") & (gazetteer["level"] == "city") & (gazetteer["population"].fillna(0) >= 50_000)]
+    us_by_key = us_places.assign(key=us_places["name"].map(normalise_name)).drop_duplicates("key").set_index("key")
+    for unit_id, unit in unit_by_id.iterrows():
+        for _ in range(int(rng.poisson(0.3))):
+            hits.append(_trap_hit(unit_id, unit, us_places, us_by_key, rng))
+    hits = [hit for hit in hits if hit]
+    export = pd.DataFrame(hits)
+    export.insert(0, "hit_id", [f"h{number:06d}" for number in range(1, len(export) + 1)])
+    truth = export[["hit_id", "unit_id", "partner_key", "is_true_tie", "trap_kind"]]
+    export = export.drop(columns=["partner_key", "is_true_tie", "trap_kind"]).astype({"score": object})
+    if len(export) >= 10:  # what real exports contain: a truncated date and a garbled score
+        export.loc[int(rng.integers(0, len(export))), "fetched"] = "2025-02"
+        export.loc[int(rng.integers(0, len(export))), "score"] = "n/a"
+    target = out_dir or synthetic_dir()
+    return SyntheticFiles(_write_csv(export, target / f"crawl_export_seed{seed}.csv"), _write_csv(truth, target / f"crawl_truth_seed{seed}.csv"))
+
+
+def _page(unit_id: str, unit: pd.Series, rng: np.random.Generator) -> tuple[str, str]:
+    slug = normalise_name(unit["name"]).replace(" ", "-") or unit_id.lower()
+    section = rng.choice(["international", "partner-cities", "news", "council/resolutions"])
+    fetched = (pd.Timestamp("2025-01-06") + pd.Timedelta(days=int(rng.integers(0, 150)))).strftime("%Y-%m-%d")
+    return f"https://www.{slug}.example.eu/{section}/{int(rng.integers(1, 999))}", fetched
+
+
+def _context(iso: str, admin1: object, language: str, rng: np.random.Generator, probability: float = 0.85) -> str:
+    if rng.random() >= probability:
+        return ""
+    country = COUNTRY_WORDS[iso].get(language, COUNTRY_WORDS[iso]["en"])
+    return f" ({admin1}, {country})" if isinstance(admin1, str) and iso == "US" else f" ({country})"
+
+
+def _true_hit(unit: pd.Series, tie, rng: np.random.Generator) -> dict:
+    language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
+    language = language if language in TWIN_PHRASES and rng.random() < 0.8 else "en"
+    phrases = AGREEMENT_PHRASES if tie.tie_type == "mou" else TWIN_PHRASES
+    snippet = phrases[language].format(unit=unit["name"], partner=tie.partner_name,
+                                       context=_context(tie.partner_country_iso2, tie.partner_admin1, language, rng), year=tie.year_established)
+    url, fetched = _page(tie.unit_id, unit, rng)
+    return {
+        "unit_id": tie.unit_id, "url": url, "fetched": fetched, "language": language, "keyword": _keyword(language, tie.tie_type),
+        "snippet": snippet, "candidate_partner_name": tie.partner_name, "candidate_country_iso2": tie.partner_country_iso2,
+        "score": round(float(rng.uniform(85, 100)), 1), "partner_key": tie.partner_key, "is_true_tie": True, "trap_kind": "",
+    }
+
+
+def _keyword(language: str, tie_type: str) -> str:
+    if tie_type == "mou":
+        return {"en": "memorandum of understanding", "de": "Absichtserklärung", "fr": "protocole d'accord", "es": "memorando de entendimiento",
+                "it": "protocollo d'intesa", "pl": "list intencyjny", "nl": "intentieverklaring", "pt": "memorando de entendimento"}[language]
+    return {"en": "twinned with", "de": "Partnerstädte", "fr": "jumelée", "es": "hermanada", "it": "Gemellaggio",
+            "pl": "Miasta partnerskie", "nl": "stedenband", "pt": "cidade geminada"}[language]
+
+
+def _trap_hit(unit_id: str, unit: pd.Series, us_places: pd.DataFrame, us_by_key: pd.DataFrame, rng: np.random.Generator) -> dict | None:
+    kind = TRAP_KINDS[int(rng.integers(0, len(TRAP_KINDS)))]
+    url, fetched = _page(unit_id, unit, rng)
+    base = {"unit_id": unit_id, "url": url, "fetched": fetched, "score": round(float(rng.uniform(70, 100)), 1), "is_true_tie": False, "trap_kind": kind}
+    year = int(rng.integers(2005, 2025))
+    if kind == "us_namesake":
+        namesake = us_by_key.loc[normalise_name(unit["name"])] if normalise_name(unit["name"]) in us_by_key.index else None
+        if namesake is None:
+            return None
+        language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
+        language = language if language in TWIN_PHRASES else "en"
+        snippet = TWIN_PHRASES[language].format(unit=unit["name"], partner="Lyon", context="", year=year)
+        return base | {"language": language, "keyword": _keyword(language, "twin"), "snippet": snippet,
+                       "candidate_partner_name": namesake["name"], "candidate_country_iso2": "US", "partner_key": namesake["partner_id"]}
+    if kind == "twin_cities_minneapolis":
+        partner, admin1 = "Minneapolis", "Minnesota"
+    elif us_places.empty:
+        return None
+    else:
+        pick = us_places.iloc[int(rng.integers(0, len(us_places)))]
+        partner, admin1 = pick["name"], pick["admin1_name"]
+    language = {"religious_brotherhood": "es", "generic_partner_word": "de"}.get(kind, "en")
+    keyword = {"eu_twinning_project": "Twinning", "etwinning": "eTwinning", "twin_cities_minneapolis": "Twin Cities",
+               "religious_brotherhood": "Hermandad", "generic_partner_word": "Partnerschaft", "other_place_named": "partner cities"}[kind]
+    snippet = TRAP_PHRASES[kind].format(unit=unit["name"], partner=partner, context=_context("US", admin1, language, rng, 1.0), year=year)
+    match = us_places[us_places["name"] == partner]
+    partner_key = match["partner_id"].iloc[0] if len(match) else f"name:US:{normalise_name(partner)}"
+    return base | {"language": language, "keyword": keyword, "snippet": snippet, "candidate_partner_name": partner,
+                   "candidate_country_iso2": "US", "partner_key": partner_key}
+
+
+def _write_csv(frame: pd.DataFrame, target: Path) -> Path:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    frame.to_csv(target, index=False)
+    note_write(target)
+    return target
+
+
+def origin_note(survey_origin: str, crawl_origin: str) -> str:
+    """The sentence the chapter shows in its warning box: which data are synthetic, which are real."""
+    synthetic_parts = [name for name, origin in (("survey", survey_origin), ("crawl", crawl_origin)) if origin.startswith("synthetic")]
+    if not synthetic_parts:
+        return f"Real exports: survey {survey_origin}, crawl {crawl_origin}. No synthetic data in this chapter."
+    seeds = sorted({origin for origin in (survey_origin, crawl_origin) if origin.startswith("synthetic")})
+    real = [f"{name} {origin}" for name, origin in (("survey", survey_origin), ("crawl", crawl_origin)) if not origin.startswith("synthetic")]
+    return (
+        f"SYNTHETIC DATA. The {' and '.join(synthetic_parts)} results in this chapter come from a seeded sample labelled "
+        f"'{' / '.join(seeds)}', generated by analysis.synthetic because the team's real export is not in data/raw yet. "
+        "They show that the pipeline works; they are not findings. Every table built from them has is_synthetic = True."
+        + (f" Real export: {', '.join(real)}." if real else "")
+    )

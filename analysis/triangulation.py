@@ -1,0 +1,403 @@
+"""Triangulating the sources of partnership data: agreement between them and the ties all of them miss.
+
+Four kinds of source record whether an EU unit has a US (or Chinese) partner: the public
+Wikipedia lists, Wikidata (three snapshots), the web crawl and the survey. This module
+
+* links survey and crawl ties to gazetteer partners (:func:`resolve_partner_ids`) so that
+  the same tie is recognised in every source (:func:`tie_captures`);
+* builds per-unit indicators by source (:func:`unit_indicators`) and Cohen's kappa for every
+  pair of sources over the units both cover (:func:`pairwise_kappa`);
+* estimates the total number of ties, seen or not, by capture-recapture: Lincoln-Petersen
+  with Chapman's correction for two sources (:func:`chapman_estimate`) and log-linear
+  models for three or more (:func:`loglinear_estimate`), with a profile-likelihood CI.
+
+Capture-recapture assumes every source could have recorded every tie. The survey covers
+respondents only, so models with the survey are fitted on respondents' ties alone.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import statsmodels.api as sm
+from scipy import optimize, special, stats
+
+from analysis.gazetteers import gazetteer_index, lookup_partner_ids
+from analysis.names import normalise_name
+
+# Capture sources of a tie and the relations columns behind the public ones. The two Wikidata
+# captures are the early snapshots (2016, 2017) and the 2022 one: one copies the other, so the
+# log-linear model offers them a pairwise interaction.
+PUBLIC_CAPTURES: dict[str, tuple[str, ...]] = {
+    "wikipedia": ("in_wikipedia_2026",),
+    "wikidata_early": ("in_wikidata_2016", "in_wikidata_2017"),
+    "wikidata_2022": ("in_wikidata_2022",),
+}
+CAPTURE_SOURCES: tuple[str, ...] = (*PUBLIC_CAPTURES, "crawl", "survey")
+# Unit-level indicator sources: Wikidata snapshots pooled into one.
+INDICATOR_SOURCES: tuple[str, ...] = ("wikipedia", "wikidata", "crawl", "survey")
+
+
+# --------------------------------------------------------------------------- linking ties
+
+
+def resolve_partner_ids(
+    names: pd.Series,
+    countries: pd.Series,
+    gazetteer: pd.DataFrame,
+    admin1: pd.Series | None = None,
+    *,
+    index: Mapping[tuple[str, str], list[str]] | None = None,
+) -> pd.Series:
+    """Gazetteer ``partner_id`` for each (name, country), or ``None`` when the name is not in the gazetteer.
+
+    Tries "name, admin1" first when ``admin1`` (state/province) is given; among several
+    candidates, one in the named admin1 wins, else the most populous. Pass ``index``
+    (:func:`analysis.gazetteers.gazetteer_index` of ``gazetteer``) to avoid rebuilding it.
+    """
+    index = index if index is not None else gazetteer_index(gazetteer)
+    admin1_of = gazetteer.set_index("partner_id")["admin1_name"]
+    admin1 = admin1 if admin1 is not None else pd.Series(None, index=names.index, dtype=object)
+    resolved = []
+    for name, country, region in zip(names, countries, admin1):
+        if not isinstance(name, str) or not isinstance(country, str):
+            resolved.append(None)
+            continue
+        has_region = isinstance(region, str) and region.strip()
+        candidates = (lookup_partner_ids(index, country, f"{name}, {region}") if has_region else []) or lookup_partner_ids(index, country, name)
+        if has_region and len(candidates) > 1:
+            in_region = [pid for pid in candidates if normalise_name(admin1_of.get(pid)) == normalise_name(region)]
+            candidates = in_region or candidates
+        resolved.append(candidates[0] if candidates else None)
+    return pd.Series(resolved, index=names.index, dtype=object)
+
+
+def link_ties(
+    ties: pd.DataFrame,
+    gazetteer: pd.DataFrame,
+    *,
+    index: Mapping[tuple[str, str], list[str]] | None = None,
+    name_column: str = "partner_name",
+    country_column: str = "partner_country_iso2",
+    admin1_column: str | None = "partner_admin1",
+) -> pd.DataFrame:
+    """``ties`` with ``partner_id`` resolved against the gazetteer and ``partner_key`` set from it."""
+    admin1 = ties[admin1_column] if admin1_column else None
+    ids = resolve_partner_ids(ties[name_column], ties[country_column], gazetteer, admin1, index=index)
+    return ties.assign(partner_id=ids, partner_key=partner_keys(ids, ties[name_column], ties[country_column]))
+
+
+def partner_keys(partner_ids: pd.Series, names: pd.Series, countries: pd.Series) -> pd.Series:
+    """The key that identifies a partner across sources: its gazetteer id, else ``name:<country>:<normalised name>``."""
+    fallback = "name:" + countries.astype(str) + ":" + names.map(normalise_name)
+    return partner_ids.astype(object).where(partner_ids.notna(), fallback)
+
+
+def tie_captures(
+    relations: pd.DataFrame,
+    crawl_ties: pd.DataFrame,
+    survey_ties: pd.DataFrame,
+    country_iso2: str,
+    unit_ids: set[str] | None = None,
+) -> pd.DataFrame:
+    """One row per (unit, partner) tie with ``country_iso2`` partners, and a boolean column per capture source.
+
+    ``survey_ties`` needs ``partner_key`` (see :func:`partner_keys`); ``crawl_ties`` has it.
+    Columns: ``unit_id, partner_key`` and :data:`CAPTURE_SOURCES`. ``unit_ids`` limits the units.
+    """
+    public = relations[relations["partner_country_iso2"] == country_iso2]
+    public = public.assign(
+        unit_id=public["eu_city_id"].fillna(public["eu_region_code"]).astype(str),
+        partner_key=partner_keys(public["partner_id"], public["partner_name"], public["partner_country_iso2"]),
+    )
+    parts = []
+    for source, columns in PUBLIC_CAPTURES.items():
+        captured = public[public[list(columns)].any(axis=1)]
+        parts.append(captured[["unit_id", "partner_key"]].assign(source=source))
+    for source, ties in (("crawl", crawl_ties), ("survey", survey_ties)):
+        own = ties[ties["partner_country_iso2"] == country_iso2]
+        parts.append(own[["unit_id", "partner_key"]].astype(str).assign(source=source))
+    long = pd.concat(parts, ignore_index=True).drop_duplicates()
+    if unit_ids is not None:
+        long = long[long["unit_id"].isin(unit_ids)]
+    wide = pd.crosstab([long["unit_id"], long["partner_key"]], long["source"]).astype(bool)
+    for source in CAPTURE_SOURCES:
+        if source not in wide:
+            wide[source] = False
+    return wide[list(CAPTURE_SOURCES)].reset_index()
+
+
+# --------------------------------------------------------------------------- agreement
+
+
+def unit_indicators(units: pd.DataFrame, captures_by_country: Mapping[str, pd.DataFrame], survey_responses: pd.DataFrame) -> pd.DataFrame:
+    """Per-unit 0/1 indicators of having a partner in each country, by source.
+
+    ``units`` has ``unit_id`` (and whatever descriptive columns should be kept);
+    ``captures_by_country`` maps ``"US"``/``"CN"`` to :func:`tie_captures` frames. Columns
+    ``<us|cn>_<source>`` for :data:`INDICATOR_SOURCES` (nullable boolean): the survey
+    indicator is the unit's own answer (yes/no) and is empty for non-respondents and for
+    "don't know"; the others are never empty (a source without the tie says no).
+    """
+    indicators = units.copy()
+    answers = survey_responses.set_index("unit_id")
+    for iso, captures in captures_by_country.items():
+        prefix = iso.lower()
+        any_capture = captures.assign(wikidata=captures["wikidata_early"] | captures["wikidata_2022"]).groupby("unit_id")[
+            ["wikipedia", "wikidata", "crawl"]
+        ].any()
+        for source in ("wikipedia", "wikidata", "crawl"):
+            indicators[f"{prefix}_{source}"] = indicators["unit_id"].map(any_capture[source]).fillna(False).astype("boolean")
+        answer = indicators["unit_id"].map(answers[f"has_{prefix}_partner"]) if len(answers) else pd.Series(None, index=indicators.index)
+        indicators[f"{prefix}_survey"] = answer.map({"yes": True, "no": False}).astype("boolean")
+    return indicators
+
+
+def cohen_kappa(first: Sequence[bool] | pd.Series, second: Sequence[bool] | pd.Series) -> float:
+    """Cohen's kappa of two binary ratings of the same units: (p_o - p_e) / (1 - p_e).
+
+    Returns NaN when chance agreement is 1 (both sources constant and equal).
+    """
+    a = np.asarray(first, dtype=bool)
+    b = np.asarray(second, dtype=bool)
+    if len(a) != len(b):
+        raise ValueError(f"cohen_kappa: ratings differ in length ({len(a)} and {len(b)})")
+    if len(a) == 0:
+        return float("nan")
+    observed = np.mean(a == b)
+    expected = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
+    return float("nan") if expected == 1 else float((observed - expected) / (1 - expected))
+
+
+def pairwise_kappa(indicators: pd.DataFrame, country_iso2: str, sources: Sequence[str] = INDICATOR_SOURCES) -> pd.DataFrame:
+    """Cohen's kappa for every pair of sources on the units both cover (no missing value in either).
+
+    Returns ``source_a, source_b, units, both_yes, agreement, kappa`` (``units`` is the
+    number of units the pair covers).
+    """
+    prefix = country_iso2.lower()
+    rows = []
+    for first, second in itertools.combinations(sources, 2):
+        pair = indicators[[f"{prefix}_{first}", f"{prefix}_{second}"]].dropna()
+        a, b = pair.iloc[:, 0].astype(bool), pair.iloc[:, 1].astype(bool)
+        rows.append({
+            "source_a": first, "source_b": second, "units": len(pair), "both_yes": int((a & b).sum()),
+            "agreement": float((a == b).mean()) if len(pair) else float("nan"), "kappa": cohen_kappa(a, b),
+        })
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- capture-recapture
+
+
+def chapman_estimate(first_count: int, second_count: int, both_count: int, confidence: float = 0.95) -> dict[str, float]:
+    """Lincoln-Petersen estimate of a population size with Chapman's correction, for two sources.
+
+    ``first_count`` and ``second_count`` are the ties each source records, ``both_count`` those
+    both record. N = (n1 + 1)(n2 + 1)/(m + 1) - 1, variance
+    (n1 + 1)(n2 + 1)(n1 - m)(n2 - m) / ((m + 1)^2 (m + 2)) (Seber 1982), normal CI with the
+    lower bound raised to the number observed. Returns ``observed, estimate, unseen, se,
+    ci_low, ci_high``.
+    """
+    n1, n2, m = first_count, second_count, both_count
+    if not 0 <= m <= min(n1, n2):
+        raise ValueError(f"chapman_estimate: both_count {m} must lie between 0 and min({n1}, {n2})")
+    estimate = (n1 + 1) * (n2 + 1) / (m + 1) - 1
+    variance = (n1 + 1) * (n2 + 1) * (n1 - m) * (n2 - m) / ((m + 1) ** 2 * (m + 2))
+    se = math.sqrt(variance)
+    z = stats.norm.ppf(0.5 + confidence / 2)
+    observed = n1 + n2 - m
+    return {
+        "observed": observed, "estimate": estimate, "unseen": estimate - observed, "se": se,
+        "ci_low": float(max(observed, estimate - z * se)), "ci_high": float(estimate + z * se),
+    }
+
+
+def capture_histories(captures: pd.DataFrame, sources: Sequence[str]) -> pd.DataFrame:
+    """Counts of every capture history of ``sources`` (all 2^k combinations, the all-zero one included with count 0).
+
+    Rows that no listed source captured are ignored (they are not part of this capture experiment).
+    """
+    flags = captures[list(sources)].astype(bool)
+    flags = flags[flags.any(axis=1)]
+    histories = pd.DataFrame(list(itertools.product([0, 1], repeat=len(sources))), columns=list(sources))
+    counts = flags.astype(int).value_counts().rename("count").reset_index()
+    histories = histories.merge(counts, on=list(sources), how="left").fillna({"count": 0})
+    histories["count"] = histories["count"].astype(float)
+    return histories
+
+
+def _design(histories: pd.DataFrame, sources: Sequence[str], interactions: Sequence[tuple[str, str]]) -> pd.DataFrame:
+    design = histories[list(sources)].astype(float)
+    for first, second in interactions:
+        design[f"{first}:{second}"] = design[first] * design[second]
+    return sm.add_constant(design, has_constant="add")
+
+
+def loglinear_estimate(
+    captures: pd.DataFrame,
+    sources: Sequence[str],
+    interactions: Sequence[tuple[str, str]] = (),
+    confidence: float = 0.95,
+) -> dict[str, object]:
+    """Log-linear capture-recapture estimate of all ties, seen and unseen, from k >= 3 sources.
+
+    A Poisson GLM on the 2^k - 1 observed capture histories (main effects for each source
+    plus the given pairwise ``interactions``) predicts the all-zero history: the ties every
+    source missed, exp(intercept). The CI comes from the profile likelihood of the total N
+    (multinomial likelihood maximised over the model at each N; Cormack 1992, as in R
+    ``Rcapture``). Returns ``model, observed, unseen, estimate, ci_low, ci_high, deviance,
+    df, aic``.
+    """
+    if len(sources) < 3:
+        raise ValueError(f"loglinear_estimate needs at least 3 sources, got {list(sources)}; use chapman_estimate for 2")
+    histories = capture_histories(captures, sources)
+    observed_cells = histories[histories[list(sources)].sum(axis=1) > 0]
+    design = _design(observed_cells, sources, interactions)
+    if design.shape[1] >= len(observed_cells):
+        raise ValueError(f"loglinear_estimate: {design.shape[1]} parameters for {len(observed_cells)} observed histories leave no degrees of freedom")
+    fit = sm.GLM(observed_cells["count"], design, family=sm.families.Poisson()).fit()
+    observed = float(observed_cells["count"].sum())
+    unseen = float(np.exp(fit.params["const"]))
+    full_design = _design(histories, sources, interactions)
+    low, high = _profile_interval(histories["count"].to_numpy(), full_design.to_numpy(), observed, observed + unseen, confidence)
+    name = "independence" if not interactions else " + ".join(f"{a}×{b}" for a, b in interactions)
+    return {
+        "model": name, "observed": int(observed), "unseen": unseen, "estimate": observed + unseen,
+        "ci_low": low, "ci_high": high, "deviance": float(fit.deviance), "df": int(fit.df_resid), "aic": float(fit.aic),
+    }
+
+
+def _profile_loglik(total: float, counts: np.ndarray, design: np.ndarray, observed: float) -> float:
+    """Multinomial log-likelihood of total ``total`` maximised over the model (the zero cell is row 0 of ``counts``)."""
+    full = counts.copy()
+    full[0] = total - observed
+    fit = sm.GLM(full, design, family=sm.families.Poisson()).fit()
+    fitted = np.clip(fit.fittedvalues, 1e-300, None)
+    terms = np.where(full > 0, full * np.log(fitted / total), 0.0)
+    return float(special.gammaln(total + 1) - special.gammaln(total - observed + 1) + terms.sum())
+
+
+def _profile_interval(counts: np.ndarray, design: np.ndarray, observed: float, start: float, confidence: float) -> tuple[float, float]:
+    critical = stats.chi2.ppf(confidence, 1)
+
+    def loglik(total: float) -> float:
+        return _profile_loglik(total, counts, design, observed)
+
+    upper_search = max(start * 4, observed + 50)
+    best = optimize.minimize_scalar(lambda total: -loglik(total), bounds=(observed, upper_search), method="bounded")
+    peak_total = best.x if -best.fun >= loglik(start) else start
+    peak = max(-best.fun, loglik(start))
+
+    def excess(total: float) -> float:
+        return 2 * (peak - loglik(total)) - critical
+
+    low = observed if excess(observed) <= 0 else optimize.brentq(excess, observed, peak_total)
+    high_bound = peak_total * 2 + 10
+    while excess(high_bound) < 0:
+        if high_bound > observed * 1000 + 1e6:
+            return float(low), float("inf")
+        high_bound *= 2
+    high = optimize.brentq(excess, peak_total, high_bound)
+    return float(low), float(high)
+
+
+def estimate_totals(captures: pd.DataFrame, interactions: Sequence[tuple[str, str]] = (("wikidata_early", "wikidata_2022"),)) -> pd.DataFrame:
+    """The standard set of estimates for one partner country, one row per model.
+
+    Chapman on public sources (any) × crawl; log-linear independence and with ``interactions``
+    on wikipedia, wikidata_early, wikidata_2022 and crawl (every unit is crawled, so every
+    unit is in the experiment).
+    """
+    public = captures[list(PUBLIC_CAPTURES)].any(axis=1)
+    crawl = captures["crawl"]
+    in_experiment = public | crawl
+    chapman = chapman_estimate(int(public.sum()), int(crawl.sum()), int((public & crawl & in_experiment).sum()))
+    rows = [{"model": "Chapman: public sources × crawl", "sources": 2, **{k: chapman[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high")}}]
+    sources = [*PUBLIC_CAPTURES, "crawl"]
+    for model_interactions in ((), tuple(interactions)):
+        fit = loglinear_estimate(captures, sources, model_interactions)
+        rows.append({"model": f"log-linear: {fit['model']}", "sources": len(sources),
+                     **{k: fit[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high", "deviance", "df", "aic")}})
+    return pd.DataFrame(rows)
+
+
+def nonresponse_check(indicators: pd.DataFrame, respondent_ids: set[str], country_iso2: str) -> dict[str, float]:
+    """Share of units with a crawled ``country_iso2`` tie among respondents and non-respondents, and the gap.
+
+    The crawl covers every unit, so the gap estimates the survey's non-response bias in the
+    key outcome (domain-methods 4.4, step 1). Returns ``respondents, nonrespondents,
+    share_respondents, share_nonrespondents, gap``.
+    """
+    crawled = indicators[f"{country_iso2.lower()}_crawl"].astype(bool)
+    responded = indicators["unit_id"].isin(respondent_ids)
+    share_in, share_out = float(crawled[responded].mean()), float(crawled[~responded].mean())
+    return {"respondents": int(responded.sum()), "nonrespondents": int((~responded).sum()),
+            "share_respondents": share_in, "share_nonrespondents": share_out, "gap": share_in - share_out}
+
+
+def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, int] | None = None):
+    """Dot-and-whisker chart of the estimated totals (with CIs) per partner country and model.
+
+    ``estimates`` maps "US"/"CN" to :func:`estimate_totals` tables; ``truth`` (synthetic runs
+    only) marks the true number of ties. Returns the matplotlib figure.
+    """
+    import matplotlib.pyplot as plt
+
+    from analysis.figures import PARTNER_COLOURS, apply_style
+
+    apply_style()
+    figure, axes = plt.subplots(1, len(estimates), figsize=(4.2 * len(estimates), 2.8), sharey=True)
+    axes = np.atleast_1d(axes)
+    for axis, (iso, table) in zip(axes, estimates.items()):
+        positions = np.arange(len(table))[::-1]
+        upper = table["ci_high"].replace(np.inf, np.nan).fillna(table["estimate"])
+        axis.errorbar(table["estimate"], positions, xerr=[table["estimate"] - table["ci_low"], upper - table["estimate"]],
+                      fmt="o", color=PARTNER_COLOURS[iso], capsize=3)
+        axis.axvline(table["observed"].max(), color=PARTNER_COLOURS["EU"], linestyle=":", label="ties seen by any source")
+        if truth and iso in truth:
+            axis.axvline(truth[iso], color="black", linestyle="--", label="synthetic truth")
+        axis.set_yticks(positions, table["model"])
+        axis.set_title(f"{iso} partners")
+        axis.set_xlabel("ties (estimate and 95% CI)")
+    axes[-1].legend(loc="lower right", fontsize=8)
+    return figure
+
+
+# --------------------------------------------------------------------------- tables for later chapters
+
+SOURCE_AGREEMENT_SCHEMA = pa.DataFrameSchema(
+    {
+        "partner": pa.Column(str, pa.Check.isin(["US", "CN"]), description="partner country of the tie indicator"),
+        "source_a": pa.Column(str, description="first source"),
+        "source_b": pa.Column(str, description="second source"),
+        "units": pa.Column("int64", pa.Check.ge(0), description="units (cities and regions) both sources cover", metadata={"unit": "units"}),
+        "both_yes": pa.Column("int64", pa.Check.ge(0), description="units where both sources record a tie", metadata={"unit": "units"}),
+        "agreement": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, description="share of units on which the two sources agree"),
+        "kappa": pa.Column(float, pa.Check.in_range(-1, 1), nullable=True, description="Cohen's kappa of the two sources' any-tie indicators"),
+        "is_synthetic": pa.Column(bool, description="True when a synthetic source (crawl, survey) is in the pair"),
+    },
+    description="Agreement between every pair of sources on whether a unit has a US (or Chinese) partner.",
+    coerce=True,
+)
+
+CAPTURE_RECAPTURE_SCHEMA = pa.DataFrameSchema(
+    {
+        "partner": pa.Column(str, pa.Check.isin(["US", "CN"]), description="partner country of the ties counted"),
+        "model": pa.Column(str, description="estimator: Chapman (two sources) or a log-linear model (four sources)"),
+        "sources": pa.Column("int64", pa.Check.ge(2), description="number of sources (captures) in the model"),
+        "observed": pa.Column(float, pa.Check.ge(0), description="distinct ties recorded by at least one source", metadata={"unit": "ties"}),
+        "unseen": pa.Column(float, description="estimated ties that every source misses", metadata={"unit": "ties"}),
+        "estimate": pa.Column(float, pa.Check.ge(0), description="estimated total ties", metadata={"unit": "ties"}),
+        "ci_low": pa.Column(float, description="lower end of the 95% interval of the total", metadata={"unit": "ties"}),
+        "ci_high": pa.Column(float, description="upper end of the 95% interval of the total", metadata={"unit": "ties"}),
+        "is_synthetic": pa.Column(bool, description="True when the synthetic crawl is one of the captures"),
+    },
+    description="Capture-recapture estimates of the total number of EU-US and EU-China ties, with intervals.",
+    coerce=True,
+)
