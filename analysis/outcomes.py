@@ -82,7 +82,7 @@ def city_outcomes(cities: pd.DataFrame, long_ties: pd.DataFrame, survey_responde
             column = f"{group}_tie_count_{source}"
             values = counts[(source, group)] if (source, group) in counts.columns else pd.Series(dtype="int64")
             table[column] = table["city_id"].map(values).fillna(0).astype("Int64")
-    responded = table["city_id"].isin(set(survey_respondents or []))
+    responded = table["city_id"].isin(set(survey_respondents) if survey_respondents is not None else set())
     table["survey_responded"] = responded
     for group in PARTNER_GROUPS:
         table.loc[~responded, f"{group}_tie_count_survey"] = pd.NA
@@ -182,3 +182,23 @@ REGION_ANALYSIS_SCHEMA = pa.DataFrameSchema(
     },
     description="One row per EU-27 NUTS2 region (2021): its frame cities' US and Chinese ties, its own regional ties, covariates.",
 )
+
+
+def source_summary(city_table: pd.DataFrame) -> pd.DataFrame:
+    """Per source: cities it covers (all, or survey respondents), and the share with a US and with a Chinese partner."""
+    rows = []
+    for source in SOURCES:
+        covered = city_table[f"us_any_{source}"].notna()
+        rows.append({
+            "source": source,
+            "cities_covered": int(covered.sum()),
+            "share_with_us_partner": float(city_table.loc[covered, f"us_any_{source}"].astype(bool).mean()) if covered.any() else np.nan,
+            "share_with_cn_partner": float(city_table.loc[covered, f"cn_any_{source}"].astype(bool).mean()) if covered.any() else np.nan,
+        })
+    rows.append({
+        "source": "any source",
+        "cities_covered": len(city_table),
+        "share_with_us_partner": float(city_table["us_any"].mean()),
+        "share_with_cn_partner": float(city_table["cn_any"].mean()),
+    })
+    return pd.DataFrame(rows)
