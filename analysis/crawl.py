@@ -35,7 +35,7 @@ from unidecode import unidecode
 
 from analysis import paths
 from analysis.names import normalise_name
-from analysis.tracking import note_read
+from analysis.tracking import note_read, note_folder
 
 LEXICON_PATH: Path = Path(__file__).resolve().parent / "reference" / "crawl_lexicon.json"
 
@@ -274,6 +274,7 @@ def find_crawl_export(explicit: str | None = None) -> Path | None:
     if explicit:
         return paths.ROOT / explicit
     folder = paths.raw_source_dir("crawl")
+    note_folder(folder)  # the notebook re-runs when an export appears here
     exports = sorted(folder.glob("*.csv")) if folder.is_dir() else []
     return exports[-1] if exports else None
 

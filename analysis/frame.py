@@ -48,7 +48,8 @@ import pycountry
 from pandera.engines.geopandas_engine import Geometry
 
 from analysis.names import join_alternate_names, normalise_name, split_alternate_names
-from analysis.tracking import note_read
+from analysis import paths
+from analysis.tracking import note_folder, note_read
 
 EU27_ISO2: tuple[str, ...] = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -452,6 +453,20 @@ NUTS_CODE_PATTERN = {3: r"^[A-Z]{2}[0-9A-Z]{3}$", 2: r"^[A-Z]{2}[0-9A-Z]{2}$"}
 
 class OfficialListError(ValueError):
     """The official city list breaks its format; the message lists every problem."""
+
+
+OFFICIAL_LIST_FOLDER = "frame"  # data/raw/frame/: drop the team's official city list here
+
+
+def find_official_city_list(explicit: str | None = None) -> Path | None:
+    """The official city list to use: ``explicit`` (relative to the project root), else the newest
+    ``*.csv`` in ``data/raw/frame``, else ``None`` (the frame comes from GeoNames)."""
+    if explicit:
+        return paths.ROOT / explicit
+    folder = paths.raw_source_dir(OFFICIAL_LIST_FOLDER)
+    note_folder(folder)  # the frame is rebuilt when a list appears here
+    lists = sorted(folder.glob("*.csv")) if folder.is_dir() else []
+    return lists[-1] if lists else None
 
 
 def load_official_city_list(path: str | Path) -> pd.DataFrame:

@@ -53,6 +53,7 @@ class Project:
     executed: Path = field(default_factory=paths.executed_dir)
     state: Path = field(default_factory=paths.state_dir)
     watched: tuple[Path, ...] = field(default_factory=lambda: _default_watched())
+    data_folders: tuple[Path, ...] = field(default_factory=lambda: _default_data_folders())
 
     def display(self, path: str | Path) -> str:
         """``path`` relative to the project root when it lies inside it (for messages)."""
@@ -66,6 +67,15 @@ class Project:
 def _default_watched() -> tuple[Path, ...]:
     """Folders whose files count as notebook inputs: the project, the data folder and the mirror."""
     folders = [paths.ROOT, paths.data_dir()]
+    mirror = paths.mirror_dir()
+    if mirror is not None:
+        folders.append(mirror)
+    return tuple(dict.fromkeys(Path(folder).resolve() for folder in folders))
+
+
+def _default_data_folders() -> tuple[Path, ...]:
+    """Folders whose listings count as inputs (a file appearing there re-runs the notebook that looked)."""
+    folders = [paths.data_dir()]
     mirror = paths.mirror_dir()
     if mirror is not None:
         folders.append(mirror)
@@ -109,6 +119,14 @@ def file_digest(path: Path) -> str:
 
 def _digest_or_missing(path: Path) -> str:
     return file_digest(path) if path.is_file() else "missing"
+
+
+def folder_digest(folder: Path) -> str:
+    """sha256 of the sorted names in ``folder`` ("missing" when it does not exist)."""
+    if not folder.is_dir():
+        return "missing"
+    names = sorted(entry.name for entry in folder.iterdir())
+    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
 
 
 def notebook_code_digest(notebook_path: Path) -> str:
@@ -188,6 +206,9 @@ def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], forc
             if current != digest:
                 verb = "is missing" if current == "missing" else "changed"
                 reasons.append(f"{label} {project.display(path_text)} {verb}")
+    for path_text, digest in sorted(state.get("folders", {}).items()):
+        if folder_digest(Path(path_text)) != digest:
+            reasons.append(f"the files in {project.display(path_text)} changed")
     for path_text in state["outputs"]:
         if not Path(path_text).exists():
             reasons.append(f"output {project.display(path_text)} is missing")
@@ -209,6 +230,7 @@ def _write_state(project: Project, notebook: Path, parameters: Mapping[str, Any]
         "lock_digest": _digest_or_missing(project.lock_file),
         "inputs": {path: _digest_or_missing(Path(path)) for path in inputs},
         "modules": {path: _digest_or_missing(Path(path)) for path in sorted(trace["modules"])},
+        "folders": {path: folder_digest(Path(path)) for path in sorted(trace["folders"])},
         "outputs": outputs,
         "seconds": round(seconds, 3),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -224,6 +246,7 @@ import sys as _pipeline_sys, os as _pipeline_os
 _pipeline_trace = open({trace!r}, "w", encoding="utf-8")
 _pipeline_watched = {watched!r}
 _pipeline_ignored = {ignored!r}
+_pipeline_data_folders = {data_folders!r}
 def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipeline_trace):
     if event == "open":
         target, mode, flags = args
@@ -232,6 +255,13 @@ def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipe
         target, writes = args[0], event == "paradip.write"
     elif event == "os.rename":
         target, writes = args[1], True
+    elif event in ("os.scandir", "os.listdir", "paradip.folder"):
+        target, writes = args[0], "folder"
+        if target is None:
+            target = "."
+        # Only data folders count: the import system lists package folders all the time.
+        if event != "paradip.folder" and not any(_os.path.abspath(_os.fspath(target)).startswith(prefix) for prefix in _pipeline_data_folders):
+            return
     else:
         return
     if isinstance(target, int):
@@ -243,7 +273,7 @@ def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipe
     if target.endswith((".py", ".pyc")) or any(target.startswith(prefix) for prefix in _pipeline_ignored):
         return
     if any(target.startswith(prefix) for prefix in _pipeline_watched):
-        _out.write(("W " if writes else "R ") + target + "\\n")
+        _out.write(("D " if writes == "folder" else "W " if writes else "R ") + target + "\\n")
         _out.flush()
 _pipeline_sys.addaudithook(_pipeline_hook)
 '''
@@ -274,7 +304,10 @@ def _traced_notebook(notebook: Any, project: Project, trace_file: Path) -> Any:
 
     ignored = _ignored_prefixes(project)
     watched = [str(folder) + os.sep for folder in project.watched]
-    prologue = nbformat.v4.new_code_cell(_PROLOGUE.format(trace=str(trace_file), watched=watched, ignored=ignored))
+    data_folders = [str(folder) + os.sep for folder in project.data_folders]
+    prologue = nbformat.v4.new_code_cell(
+        _PROLOGUE.format(trace=str(trace_file), watched=watched, ignored=ignored, data_folders=data_folders)
+    )
     epilogue = nbformat.v4.new_code_cell(_EPILOGUE.format(root=str(project.root.resolve()) + os.sep))
     for cell in (prologue, epilogue):
         cell.metadata["tags"] = [TRACE_TAG]
@@ -284,8 +317,8 @@ def _traced_notebook(notebook: Any, project: Project, trace_file: Path) -> Any:
 
 
 def _read_trace(trace_file: Path) -> dict[str, set[str]]:
-    trace: dict[str, set[str]] = {"reads": set(), "writes": set(), "modules": set()}
-    kinds = {"R": "reads", "W": "writes", "M": "modules"}
+    trace: dict[str, set[str]] = {"reads": set(), "writes": set(), "modules": set(), "folders": set()}
+    kinds = {"R": "reads", "W": "writes", "M": "modules", "D": "folders"}
     for line in trace_file.read_text(encoding="utf-8").splitlines():
         kind, _, path_text = line.partition(" ")
         trace[kinds[kind]].add(path_text)

@@ -25,7 +25,7 @@ import pandera.pandas as pa
 
 from analysis import paths
 from analysis.names import normalise_name
-from analysis.tracking import note_read
+from analysis.tracking import note_read, note_folder
 
 MAX_PARTNERS_PER_COUNTRY = 5
 PARTNER_COUNTRIES: dict[str, str] = {"us": "US", "cn": "CN"}
@@ -72,6 +72,7 @@ def find_survey_export(explicit: str | None = None) -> Path | None:
     if explicit:
         return paths.ROOT / explicit
     folder = paths.raw_source_dir("survey")
+    note_folder(folder)  # the notebook re-runs when an export appears here
     exports = sorted(folder.glob("*.csv")) if folder.is_dir() else []
     return exports[-1] if exports else None
 

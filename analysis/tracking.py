@@ -13,6 +13,7 @@ from os import PathLike
 
 READ_EVENT = "paradip.read"
 WRITE_EVENT = "paradip.write"
+FOLDER_EVENT = "paradip.folder"
 
 
 def note_read(path: str | PathLike[str]) -> None:
@@ -23,3 +24,12 @@ def note_read(path: str | PathLike[str]) -> None:
 def note_write(path: str | PathLike[str]) -> None:
     """Record that the running notebook produced ``path``."""
     sys.audit(WRITE_EVENT, str(path))
+
+
+def note_folder(path: str | PathLike[str]) -> None:
+    """Record that the running notebook looked into folder ``path`` (which may not exist yet).
+
+    The notebook then runs again when a file appears in or disappears from that folder,
+    for example when the team drops a real survey export into ``data/raw/survey``.
+    """
+    sys.audit(FOLDER_EVENT, str(path))

@@ -254,3 +254,15 @@ def test_mark_capitals_picks_the_most_populous_namesake():
         place("Graz", 300_000, 47.1, 15.4),
     ])
     assert frame.mark_capitals(cities, {"AT": "Wien"}).tolist() == [True, False, False]
+
+
+def test_official_list_is_found_in_the_raw_frame_folder(tmp_path, monkeypatch):
+    from analysis import paths
+
+    assert frame.find_official_city_list() is None
+    folder = paths.raw_source_dir(frame.OFFICIAL_LIST_FOLDER)
+    folder.mkdir(parents=True)
+    (folder / "official_cities_2025.csv").write_text("city_name,country,population\nWien,AT,2000000\n", encoding="utf-8")
+    (folder / "official_cities_2026.csv").write_text("city_name,country,population\nWien,AT,2000001\n", encoding="utf-8")
+    assert frame.find_official_city_list().name == "official_cities_2026.csv"
+    assert frame.find_official_city_list("lists/mine.csv") == paths.ROOT / "lists" / "mine.csv"

@@ -62,3 +62,14 @@ def test_analysis_tables_keep_every_city_and_region(cities, relations):
     assert region_table.loc["PL71", ["frame_cities", "cities_with_us", "cities_with_cn", "region_cn_ties"]].tolist() == [1, 1, 1, 1]
     assert region_table.loc["DE30", "frame_cities"] == 0 and pd.isna(region_table.loc["DE30", "share_cities_with_us"])
     outcomes.REGION_ANALYSIS_SCHEMA.validate(region_table.reset_index())
+
+
+def test_source_summary_covers_respondents_only_for_the_survey(cities, relations):
+    survey = pd.DataFrame({"survey_tie_id": ["gn3:us:1"], "unit_id": ["gn3"], "partner_country_iso2": ["US"], "is_synthetic": [True]})
+    long = pd.concat([outcomes.public_source_ties(relations), outcomes.survey_source_ties(survey)], ignore_index=True)
+    table = outcomes.city_outcomes(cities, long, survey_respondents=["gn3"])
+    summary = outcomes.source_summary(table).set_index("source")
+    assert summary.loc["survey", "cities_covered"] == 1 and summary.loc["survey", "share_with_us_partner"] == 1.0
+    assert summary.loc["wikipedia", "cities_covered"] == 3
+    assert summary.loc["wikipedia", "share_with_us_partner"] == pytest.approx(2 / 3)
+    assert summary.loc["any source", "share_with_cn_partner"] == pytest.approx(1 / 3)

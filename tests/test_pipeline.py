@@ -58,6 +58,7 @@ def toy_project(tmp_path, monkeypatch):
         executed=root / "build" / "executed",
         state=root / "build" / "state",
         watched=(root.resolve(),),
+        data_folders=((root / "data").resolve(),),
     )
     first = pipeline.run(project, echo=False)
     assert first.ran == ["10_first", "20_second"]
@@ -190,3 +191,24 @@ def test_pathlib_reads_are_traced(toy_project):
     state = json.loads((toy_project.state / "40_pathlib.json").read_text())
     assert [Path(p).name for p in state["inputs"]] == ["raw.csv"]
     assert [Path(p).name for p in state["outputs"]] == ["copy.csv"]
+
+
+def test_a_file_appearing_in_a_watched_folder_reruns_the_notebook_that_looked(toy_project):
+    inbox = toy_project.root / "data" / "inbox"
+    _write_notebook(
+        toy_project.notebooks / "50_inbox.ipynb",
+        """
+        import sys
+        from pathlib import Path
+        inbox = Path("../data/inbox")
+        sys.audit("paradip.folder", str(inbox))  # what analysis.tracking.note_folder does
+        exports = sorted(inbox.glob("*.csv")) if inbox.is_dir() else []
+        print(len(exports))
+        """,
+    )
+    assert pipeline.run(toy_project, echo=False).ran == ["50_inbox"]
+    assert pipeline.run(toy_project, echo=False).ran == []
+    inbox.mkdir()
+    (inbox / "export.csv").write_text("unit_id\ngn1\n")
+    report = pipeline.run(toy_project, echo=False)
+    assert _reasons(report) == {"50_inbox": ["the files in data/inbox changed"]}
