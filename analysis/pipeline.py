@@ -259,17 +259,15 @@ def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipe
         target, writes = args[0], "folder"
         if target is None:
             target = "."
-        # Only data folders count: the import system lists package folders all the time.
-        if event != "paradip.folder" and not any(_os.path.abspath(_os.fspath(target)).startswith(prefix) for prefix in _pipeline_data_folders):
-            return
     else:
         return
     if isinstance(target, int):
         return
-    target = _os.fspath(target)
-    if not isinstance(target, str):
-        return
+    target = _os.fsdecode(_os.fspath(target))
     target = _os.path.abspath(target)
+    # Only data folders count for listings: the import system lists package folders all the time.
+    if writes == "folder" and event != "paradip.folder" and not any(target.startswith(prefix) for prefix in _pipeline_data_folders):
+        return
     if target.endswith((".py", ".pyc")) or any(target.startswith(prefix) for prefix in _pipeline_ignored):
         return
     if any(target.startswith(prefix) for prefix in _pipeline_watched):

@@ -212,3 +212,12 @@ def test_a_file_appearing_in_a_watched_folder_reruns_the_notebook_that_looked(to
     (inbox / "export.csv").write_text("unit_id\ngn1\n")
     report = pipeline.run(toy_project, echo=False)
     assert _reasons(report) == {"50_inbox": ["the files in data/inbox changed"]}
+
+
+def test_bytes_paths_are_traced_without_errors(toy_project):
+    _write_notebook(toy_project.notebooks / "60_bytes.ipynb", 'print(open(b"../data/raw.csv", "rb").read()[:5])')
+    pipeline.run(toy_project, echo=False)
+    state = json.loads((toy_project.state / "60_bytes.json").read_text())
+    assert [Path(p).name for p in state["inputs"]] == ["raw.csv"]
+    executed = nbformat.read(toy_project.executed / "60_bytes.ipynb", as_version=4)
+    assert "TypeError" not in json.dumps(executed)
