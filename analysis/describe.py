@@ -83,3 +83,25 @@ def timeline(ties: pd.DataFrame, year_column: str = "year_established", country_
     dated["period_start"] = (dated[year_column].astype(int) // bin_years) * bin_years
     table = dated.pivot_table(index="period_start", columns=country_column, values=year_column, aggfunc="count", fill_value=0)
     return table.reindex(columns=list(countries), fill_value=0).reset_index()
+
+
+def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd.DataFrame:
+    """Partner blocs ranked by the ties of frame cities: the EU-27 as one bloc, every other country alone.
+
+    ``relations`` needs ``eu_city_id``, ``partner_country_iso2`` and ``partner_is_eu``; region
+    ties (no ``eu_city_id``) are left out. Returns ``partner`` (the EU-27 label or an ISO2 code),
+    ``ties``, ``cities`` (frame cities with at least one such tie), ``share_of_ties`` and
+    ``rank`` (1 = most ties; equal counts share a rank), most ties first.
+    """
+    city_ties = relations[relations["eu_city_id"].notna()]
+    partner = city_ties["partner_country_iso2"].where(~city_ties["partner_is_eu"].astype(bool), eu_label)
+    table = (
+        city_ties.assign(partner=partner)
+        .groupby("partner")
+        .agg(ties=("eu_city_id", "size"), cities=("eu_city_id", "nunique"))
+        .sort_values(["ties", "cities"], ascending=False)
+        .reset_index()
+    )
+    table["share_of_ties"] = table["ties"] / table["ties"].sum() if len(table) else np.nan
+    table["rank"] = table["ties"].rank(ascending=False, method="min").astype(int)
+    return table

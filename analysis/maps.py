@@ -128,7 +128,7 @@ def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
 
     apply_style()
     figure, ax = plt.subplots(figsize=(11, 5.2))
-    world.set_crs("EPSG:4326", allow_override=True).to_crs(WORLD_CRS).plot(
+    unwrap_antimeridian(world.set_crs("EPSG:4326", allow_override=True)).to_crs(WORLD_CRS).plot(
         ax=ax, color=REGION_FILL, edgecolor=REGION_EDGE, linewidth=0.2
     )
     arcs = [
@@ -145,8 +145,70 @@ def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
         Line2D([], [], color=PARTNER_COLOURS["CN"], label=f"to China ({(ties['partner_country_iso2'] == 'CN').sum():,} ties)"),
     ]
     ax.legend(handles=handles, loc="lower left")
-    bounds = gpd.GeoSeries.from_xy([-130, 150], [15, 65], crs="EPSG:4326").to_crs(WORLD_CRS).total_bounds
+    # all four corners: Robinson narrows towards the poles, and arcs to China rise to ~75°N
+    bounds = gpd.GeoSeries.from_xy([-125, 135, -125, 135], [15, 15, 75, 75], crs="EPSG:4326").to_crs(WORLD_CRS).total_bounds
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_axis_off()
     return figure
+
+
+def unwrap_antimeridian(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Polygons that cross the antimeridian (Russia's Chukotka, Fiji) cut at 180° and Antarctica left out.
+
+    In lon/lat such a polygon jumps from +180 to -180, and once projected it draws a band
+    across the whole map. Parts wider than 180° have their western longitudes moved east by
+    360° and are then clipped to the [-180, 180] world; input is in EPSG:4326.
+    """
+    import shapely
+    from shapely.geometry import box
+
+    parts = world.explode(index_parts=False)
+    bounds = parts.bounds
+    wrapping = (bounds["maxx"] - bounds["minx"]) > 180
+    moved = parts.geometry.where(
+        ~wrapping,
+        shapely.transform(parts.geometry, lambda xy: np.column_stack([np.where(xy[:, 0] < 0, xy[:, 0] + 360, xy[:, 0]), xy[:, 1]])),
+    )
+    parts = parts.set_geometry(moved.make_valid().intersection(box(-180, -60, 180, 90)))
+    parts = parts[~parts.geometry.is_empty]
+    return parts.dissolve(by=parts.index).reset_index(drop=True) if len(parts) else parts
+
+
+def regions_with_values(regions: gpd.GeoDataFrame, region_table: pd.DataFrame, version: int = 2021, key: str = "nuts2_2021") -> gpd.GeoDataFrame:
+    """NUTS2 polygons of one ``version`` joined to ``region_table`` (keyed by ``key``); every polygon kept.
+
+    ``regions`` is the region frame (``nuts2_code``, ``nuts_version``, geometry). Raises when
+    the table has codes with no polygon, so that no region's values are dropped silently.
+    """
+    polygons = regions[regions["nuts_version"] == version]
+    unknown = sorted(set(region_table[key]) - set(polygons["nuts2_code"]))
+    if unknown:
+        raise ValueError(f"regions_with_values: {len(unknown)} codes in column '{key}' have no NUTS {version} polygon, e.g. {unknown[:5]}")
+    joined = polygons.merge(region_table.drop(columns=[c for c in ("geometry",) if c in region_table.columns]),
+                            left_on="nuts2_code", right_on=key, how="left", suffixes=("", "_table"))
+    return gpd.GeoDataFrame(joined, geometry="geometry", crs=regions.crs)
+
+
+def flow_ties(relations: pd.DataFrame, cities: pd.DataFrame, gazetteer: pd.DataFrame, countries: tuple[str, ...] = ("US", "CN")) -> pd.DataFrame:
+    """Ties of frame cities with partners in ``countries``, with both ends' coordinates, for :func:`flow_map`.
+
+    The EU end takes the frame city's coordinates; the partner end takes the gazetteer's,
+    through ``partner_id``. Ties whose partner is not in the gazetteer cannot be drawn;
+    ``attrs["row_counts"]`` says how many ties there were and how many are drawn.
+    """
+    chosen = relations[relations["eu_city_id"].notna() & relations["partner_country_iso2"].isin(countries)]
+    ends = chosen[["relation_id", "eu_city_id", "partner_id", "partner_country_iso2"]].merge(
+        cities[["city_id", "longitude", "latitude"]].rename(columns={"city_id": "eu_city_id", "longitude": "eu_longitude", "latitude": "eu_latitude"}),
+        on="eu_city_id", how="inner",
+    )
+    places = gazetteer[["partner_id", "longitude", "latitude"]].rename(columns={"longitude": "partner_longitude", "latitude": "partner_latitude"})
+    drawn = ends.merge(places.drop_duplicates("partner_id"), on="partner_id", how="inner")
+    drawn = drawn.dropna(subset=["eu_longitude", "eu_latitude", "partner_longitude", "partner_latitude"]).reset_index(drop=True)
+    drawn.attrs["row_counts"] = {
+        "ties": len(chosen),
+        "in_frame": len(ends),
+        "drawn": len(drawn),
+        "without_partner_coordinates": len(ends) - len(drawn),
+    }
+    return drawn

@@ -46,3 +46,19 @@ def test_partner_country_ranking_and_timeline():
     assert ranking.set_index("partner_country_iso2").loc["CN", "rank"] == 3
     periods = describe.timeline(ties)
     assert periods.to_dict("list") == {"period_start": [1995, 2010], "US": [1, 1], "CN": [0, 1]}
+
+
+def test_partner_bloc_ranking_pools_the_eu_and_skips_region_ties():
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["a", "a", "b", "b", "c", None],
+            "partner_country_iso2": ["DE", "FR", "US", "US", "CN", "US"],
+            "partner_is_eu": [True, True, False, False, False, False],
+        }
+    )
+    table = describe.partner_bloc_ranking(relations)
+    assert table["partner"].tolist() == ["EU-27", "US", "CN"]
+    assert table["ties"].tolist() == [2, 2, 1]
+    assert table["cities"].tolist() == [1, 1, 1]
+    assert table["rank"].tolist() == [1, 1, 3]
+    assert table["share_of_ties"].sum() == pytest.approx(1.0)

@@ -63,3 +63,45 @@ def test_flow_map_draws_one_arc_per_tie():
     labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert labels == ["to the US (1 ties)", "to China (1 ties)"]
     plt.close(figure)
+
+
+def test_regions_with_values_keeps_every_polygon_and_refuses_unknown_codes():
+    frame = gpd.GeoDataFrame(
+        {"nuts2_code": ["PL71", "DE30", "PL71"], "nuts_version": [2021, 2021, 2024]},
+        geometry=[box(19, 51, 20, 52), box(13, 52, 14, 53), box(19, 51, 20, 52)], crs="EPSG:4326",
+    )
+    values = pd.DataFrame({"nuts2_2021": ["PL71"], "share_cities_with_us": [0.5]})
+    joined = maps.regions_with_values(frame, values)
+    assert sorted(joined["nuts2_code"]) == ["DE30", "PL71"]
+    assert joined.set_index("nuts2_code")["share_cities_with_us"].isna().to_dict() == {"DE30": True, "PL71": False}
+    with pytest.raises(ValueError, match="FR10"):
+        maps.regions_with_values(frame, pd.DataFrame({"nuts2_2021": ["FR10"], "share_cities_with_us": [0.1]}))
+
+
+def test_flow_ties_take_coordinates_from_the_frame_and_the_gazetteer_and_count_the_rest():
+    relations = pd.DataFrame(
+        {
+            "relation_id": ["r1", "r2", "r3", "r4"],
+            "eu_city_id": ["c1", "c1", "c2", None],
+            "partner_id": ["us1", "cn-unknown", "fr1", "us1"],
+            "partner_country_iso2": ["US", "CN", "FR", "US"],
+        }
+    )
+    cities = pd.DataFrame({"city_id": ["c1", "c2"], "longitude": [19.5, 2.3], "latitude": [51.8, 48.9]})
+    gazetteer = pd.DataFrame({"partner_id": ["us1", "fr1"], "longitude": [-87.6, 4.8], "latitude": [41.9, 45.8]})
+    ties = maps.flow_ties(relations, cities, gazetteer)
+    assert ties["relation_id"].tolist() == ["r1"]
+    assert ties.loc[0, ["eu_longitude", "partner_longitude"]].tolist() == [19.5, -87.6]
+    assert ties.attrs["row_counts"] == {"ties": 2, "in_frame": 2, "drawn": 1, "without_partner_coordinates": 1}
+
+
+def test_unwrap_antimeridian_cuts_polygons_that_jump_across_180_degrees():
+    from shapely.geometry import Polygon
+
+    # a ring that runs from 170°E across the antimeridian to -170° (190°E), written the naive way
+    wrapping = Polygon([(170, 60), (180, 60), (-170, 60), (-170, 70), (180, 70), (170, 70)])
+    world = gpd.GeoDataFrame({"name": ["Chukotka", "Poland"]}, geometry=[wrapping, box(14, 49, 24, 55)], crs="EPSG:4326")
+    unwrapped = maps.unwrap_antimeridian(world)
+    widths = (unwrapped.bounds["maxx"] - unwrapped.bounds["minx"]).tolist()
+    assert widths[0] == pytest.approx(10.0) and widths[1] == pytest.approx(10.0)
+    assert unwrapped.bounds["maxx"].max() <= 180
