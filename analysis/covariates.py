@@ -38,13 +38,13 @@ from rapidfuzz import fuzz
 
 from analysis import paths
 from analysis.frame import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
+from analysis.geo import haversine_km
 from analysis.names import name_keys, normalise_name, split_alternate_names
 from analysis.sources import raw_path
 from analysis.tracking import note_read
 
 # --------------------------------------------------------------------------- constants
 
-EARTH_RADIUS_KM = 6371.0088  # IUGG mean Earth radius, as in analysis.frame
 
 NUTS_2016_TO_2021_FILE = "nuts2016_to_2021.csv"
 NUTS_2021_TO_2024_FILE = "nuts2021_to_2024.csv"
@@ -336,13 +336,6 @@ CITY_COVARIATES_SCHEMA = pa.DataFrameSchema(
 
 
 # --------------------------------------------------------------------------- geometry helpers
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km between coordinates in degrees (broadcasting; NaN where any is missing)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(value, dtype=float)) for value in (lat1, lon1, lat2, lon2))
-    half_chord = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord, 0, 1)))
 
 
 def nearest_place(

@@ -33,9 +33,9 @@ import pandas as pd
 import pandera.pandas as pa
 from unidecode import unidecode
 
-from analysis import paths
+from analysis import sources
 from analysis.names import normalise_name
-from analysis.tracking import note_read, note_folder
+from analysis.tracking import note_read
 
 LEXICON_PATH: Path = Path(__file__).resolve().parent / "reference" / "crawl_lexicon.json"
 
@@ -271,12 +271,7 @@ CRAWL_TIES_SCHEMA = pa.DataFrameSchema(
 def find_crawl_export(explicit: str | None = None) -> Path | None:
     """The crawl export to load: ``explicit`` (relative to the project root), else the newest
     ``*.csv`` in ``data/raw/crawl``, else ``None`` (no real export yet)."""
-    if explicit:
-        return paths.ROOT / explicit
-    folder = paths.raw_source_dir("crawl")
-    note_folder(folder)  # the notebook re-runs when an export appears here
-    exports = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    return exports[-1] if exports else None
+    return sources.latest_drop_in("crawl", explicit)
 
 
 class CrawlExport(NamedTuple):

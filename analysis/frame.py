@@ -47,9 +47,10 @@ import pandera.pandas as pa
 import pycountry
 from pandera.engines.geopandas_engine import Geometry
 
+from analysis import sources
+from analysis.geo import pairwise_km
 from analysis.names import join_alternate_names, normalise_name, split_alternate_names
-from analysis import paths
-from analysis.tracking import note_folder, note_read
+from analysis.tracking import note_read
 
 EU27_ISO2: tuple[str, ...] = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
@@ -66,7 +67,6 @@ EARLIER_SURVEY_FRAME_CITY_COUNT = 745
 
 # Equal-area projection (ETRS89-LAEA) for distances and nearest-region fallbacks.
 PROJECTED_CRS = "EPSG:3035"
-EARTH_RADIUS_KM = 6371.0088
 
 
 # --------------------------------------------------------------------------- GeoNames
@@ -301,7 +301,7 @@ def find_districts(cities: pd.DataFrame, rule: DistrictRule | None = None) -> pd
 def _country_districts(cities: pd.DataFrame, rule: DistrictRule) -> pd.Series:
     """:func:`find_districts` for the places of one country."""
     ordered = cities.sort_values("population", ascending=False, kind="stable")
-    distance_km = _haversine_km(ordered["latitude"].to_numpy(), ordered["longitude"].to_numpy())
+    distance_km = pairwise_km(ordered["latitude"].to_numpy(), ordered["longitude"].to_numpy())
     own_names = [_name_forms([name]) for name in ordered["name"]]
     alternate_names = [_name_forms(split_alternate_names(alternates)) for alternates in ordered["alternate_names"]]
     all_names = [own | alternates for own, alternates in zip(own_names, alternate_names)]
@@ -349,14 +349,6 @@ def _names_a_district(district_names: set[str], city_names: set[str]) -> bool:
             if len(city) >= 4 and re.match(re.escape(city) + r"[\s\-–]+[0-9a-z]", district):
                 return True
     return False
-
-
-def _haversine_km(latitudes: np.ndarray, longitudes: np.ndarray) -> np.ndarray:
-    """Matrix of great-circle distances (km) between all pairs of points."""
-    lat = np.radians(latitudes)[:, None]
-    lon = np.radians(longitudes)[:, None]
-    half_chord = np.sin((lat - lat.T) / 2) ** 2 + np.cos(lat) * np.cos(lat.T) * np.sin((lon - lon.T) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(half_chord, 0.0, 1.0)))
 
 
 # --------------------------------------------------------------------------- city frame
@@ -461,12 +453,7 @@ OFFICIAL_LIST_FOLDER = "frame"  # data/raw/frame/: drop the team's official city
 def find_official_city_list(explicit: str | None = None) -> Path | None:
     """The official city list to use: ``explicit`` (relative to the project root), else the newest
     ``*.csv`` in ``data/raw/frame``, else ``None`` (the frame comes from GeoNames)."""
-    if explicit:
-        return paths.ROOT / explicit
-    folder = paths.raw_source_dir(OFFICIAL_LIST_FOLDER)
-    note_folder(folder)  # the frame is rebuilt when a list appears here
-    lists = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    return lists[-1] if lists else None
+    return sources.latest_drop_in(OFFICIAL_LIST_FOLDER, explicit)
 
 
 def load_official_city_list(path: str | Path) -> pd.DataFrame:

@@ -42,6 +42,7 @@ from analysis.names import (
     normalise_name,
     split_alternate_names,
 )
+from analysis.geo import haversine_km
 from analysis.tracking import note_read
 
 # --------------------------------------------------------------------------- schema
@@ -278,7 +279,6 @@ CHINA_KIND_LEVEL: dict[str, tuple[str, str]] = {
 }
 CHINA_KIND_SUFFIX: dict[str, str] = {"地区": "Prefecture", "盟": "League", "自治州": "Autonomous Prefecture"}
 
-EARTH_RADIUS_KM = 6371.0
 
 # --------------------------------------------------------------------------- readers (the only file access)
 
@@ -352,13 +352,6 @@ def keep_alternate_name(name: str) -> bool:
 def filter_alternate_names(names: Iterable[str]) -> list[str]:
     """The alternate names that :func:`keep_alternate_name` keeps, in order."""
     return [name for name in names if isinstance(name, str) and keep_alternate_name(name)]
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km between coordinate arrays (NaN where any is missing)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype=float)) for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(a))
 
 
 def _slug(name: str) -> str:

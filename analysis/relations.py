@@ -42,6 +42,7 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from analysis.frame import EU27_ISO2
+from analysis.geo import haversine_km
 from analysis.names import LEADING_AFFIXES, TRAILING_AFFIXES, normalise_name, split_alternate_names
 
 SOURCES: tuple[str, ...] = ("wikipedia_2026", "wikidata_2017", "wikidata_2022", "wikidata_2016")
@@ -617,13 +618,6 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
     region_hint = _keys_of(queries.set_index("query_id")["hint"].astype("string"), drop_affixes=False).astype(object)
     variants["hint_key"] = hints.fillna(variants["query_id"].map(region_hint)).fillna("").astype(str)
     return variants.sort_values("variant_rank", kind="stable").drop_duplicates(["query_id", "key"])
-
-
-def haversine_km(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Great-circle distance in km between arrays of WGS84 points (NaN where a point is missing)."""
-    lat1, lon1, lat2, lon2 = (np.radians(np.asarray(v, dtype="float64")) for v in (lat1, lon1, lat2, lon2))
-    a = np.sin((lat2 - lat1) / 2) ** 2 + np.cos(lat1) * np.cos(lat2) * np.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 RESOLUTION_COLUMNS: tuple[str, ...] = (

@@ -34,7 +34,7 @@ from typing import Literal
 import pandas as pd
 
 from analysis import paths
-from analysis.tracking import note_read, note_write
+from analysis.tracking import note_folder, note_read, note_write
 
 Relation = Literal["identical", "reencoded", "derived", "mirror_only"]
 
@@ -797,3 +797,18 @@ def _write_manifest(manifest: pd.DataFrame) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     manifest.to_csv(path, sep="\t", index=False)
     note_write(path)
+
+
+def latest_drop_in(folder_name: str, explicit: str | None = None, pattern: str = "*.csv") -> Path | None:
+    """The team's own file to use: ``explicit`` (relative to the project root), else the newest
+    ``pattern`` file in ``data/raw/<folder_name>`` (by name), else ``None`` (nothing delivered yet).
+
+    The folder is recorded as an input of the running notebook, so the notebook runs again
+    when a file is dropped into it.
+    """
+    if explicit:
+        return paths.ROOT / explicit
+    folder = paths.raw_source_dir(folder_name)
+    note_folder(folder)
+    delivered = sorted(folder.glob(pattern)) if folder.is_dir() else []
+    return delivered[-1] if delivered else None

@@ -23,9 +23,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import paths
+from analysis import sources
 from analysis.names import normalise_name
-from analysis.tracking import note_read, note_folder
+from analysis.tracking import note_read
 
 MAX_PARTNERS_PER_COUNTRY = 5
 PARTNER_COUNTRIES: dict[str, str] = {"us": "US", "cn": "CN"}
@@ -69,12 +69,7 @@ SALT_FILE_NAME = "pseudonym_salt.txt"
 def find_survey_export(explicit: str | None = None) -> Path | None:
     """The survey export to load: ``explicit`` (relative to the project root), else the newest
     ``*.csv`` in ``data/raw/survey``, else ``None`` (no real export yet)."""
-    if explicit:
-        return paths.ROOT / explicit
-    folder = paths.raw_source_dir("survey")
-    note_folder(folder)  # the notebook re-runs when an export appears here
-    exports = sorted(folder.glob("*.csv")) if folder.is_dir() else []
-    return exports[-1] if exports else None
+    return sources.latest_drop_in("survey", explicit)
 
 
 def read_salt(export: Path) -> str:

@@ -9,6 +9,7 @@ import pytest
 import shapely
 
 from analysis import covariates as cv
+from analysis.geo import haversine_km
 
 # --------------------------------------------------------------------------- helpers
 
@@ -111,7 +112,7 @@ def test_committed_recode_tables_are_consistent():
 def test_haversine_known_distances():
     warsaw, new_york, paris, london = (52.2297, 21.0122), (40.7128, -74.0060), (48.8566, 2.3522), (51.5074, -0.1278)
 
-    distances = cv.haversine_km([warsaw[0], paris[0], paris[0]], [warsaw[1], paris[1], paris[1]],
+    distances = haversine_km([warsaw[0], paris[0], paris[0]], [warsaw[1], paris[1], paris[1]],
                                 [new_york[0], london[0], paris[0]], [new_york[1], london[1], paris[1]])
 
     assert distances[0] == pytest.approx(6_856, abs=25)

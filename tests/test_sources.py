@@ -294,3 +294,15 @@ def test_full_acquire_from_the_real_mirror_is_complete_and_idempotent(monkeypatc
     assert len(first) == sum(len(source.files) for source in sources.SOURCES.values())
     assert set(first["route"]) == {"mirror"}
     pd.testing.assert_frame_equal(first, second)
+
+
+def test_latest_drop_in_picks_the_newest_file_or_the_explicit_one(tmp_path):
+    from analysis import paths
+
+    assert sources.latest_drop_in("survey") is None
+    folder = paths.raw_source_dir("survey")
+    folder.mkdir(parents=True)
+    for name in ("export_2027-01.csv", "export_2027-03.csv", "notes.txt"):
+        (folder / name).write_text("unit_id\n", encoding="utf-8")
+    assert sources.latest_drop_in("survey").name == "export_2027-03.csv"
+    assert sources.latest_drop_in("survey", "elsewhere/x.csv") == paths.ROOT / "elsewhere" / "x.csv"
