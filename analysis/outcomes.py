@@ -18,6 +18,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.covariates import CITY_COVARIATES_SCHEMA, REGION_COVARIATES_SCHEMA
+
 SOURCES = ("wikipedia", "wikidata", "crawl", "survey")
 PUBLIC_SOURCES = ("wikipedia", "wikidata")
 PARTNER_GROUPS = ("us", "cn", "eu", "other")
@@ -169,6 +171,17 @@ CITY_ANALYSIS_SCHEMA = pa.DataFrameSchema(
     description="One row per frame city: US, Chinese, EU and other partners by source and combined, with covariates.",
 )
 
+
+
+def _with_covariates(schema: pa.DataFrameSchema, covariates: pa.DataFrameSchema) -> pa.DataFrameSchema:
+    """``schema`` plus the covariate columns (checked and documented whenever they are present)."""
+    added = [name for name in covariates.columns if name not in schema.columns]
+    extended = schema.add_columns({name: covariates.columns[name] for name in added})
+    return extended.update_columns({name: {"required": False} for name in added})
+
+
+CITY_ANALYSIS_SCHEMA = _with_covariates(CITY_ANALYSIS_SCHEMA, CITY_COVARIATES_SCHEMA)
+
 REGION_ANALYSIS_SCHEMA = pa.DataFrameSchema(
     {
         "nuts2_2021": pa.Column(str, unique=True, description="NUTS 2021 level-2 code"),
@@ -182,6 +195,7 @@ REGION_ANALYSIS_SCHEMA = pa.DataFrameSchema(
     },
     description="One row per EU-27 NUTS2 region (2021): its frame cities' US and Chinese ties, its own regional ties, covariates.",
 )
+REGION_ANALYSIS_SCHEMA = _with_covariates(REGION_ANALYSIS_SCHEMA, REGION_COVARIATES_SCHEMA)
 
 
 def source_summary(city_table: pd.DataFrame) -> pd.DataFrame:

@@ -31,7 +31,7 @@ def write_table(df: pd.DataFrame, name: str, schema: pa.DataFrameSchema, *, sour
     target.parent.mkdir(parents=True, exist_ok=True)
     validated.to_parquet(target, index=False)
     note_write(target)
-    _describe_in_datapackage(name, schema, len(validated), sources or [])
+    _describe_in_datapackage(name, schema, validated, sources or [])
     return validated
 
 
@@ -79,19 +79,20 @@ def _frictionless_type(dtype: Any) -> str:
     return "string"
 
 
-def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, row_count: int, sources: list[str]) -> None:
+def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.DataFrame, sources: list[str]) -> None:
     package_path = paths.processed_dir() / DATAPACKAGE_NAME
     package: dict[str, Any] = {"name": "paradiplomacy-processed", "profile": "data-package", "resources": []}
     if package_path.exists():
         package = json.loads(package_path.read_text(encoding="utf-8"))
     fields = []
-    for column_name, column in schema.columns.items():
-        field: dict[str, Any] = {"name": column_name, "type": _frictionless_type(column.dtype)}
-        if column.description:
+    for column_name in table.columns:  # every column written, described by the schema where it says more
+        column = schema.columns.get(column_name)
+        field: dict[str, Any] = {"name": column_name, "type": _frictionless_type(table[column_name].dtype)}
+        if column is not None and column.description:
             field["description"] = column.description
-        if column.title:
+        if column is not None and column.title:
             field["title"] = column.title
-        unit = (column.metadata or {}).get("unit")
+        unit = (column.metadata or {}).get("unit") if column is not None else None
         if unit:
             field["unit"] = unit
         fields.append(field)
@@ -100,7 +101,7 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, row_count: i
         "path": f"{name}.parquet",
         "format": "parquet",
         "description": schema.description or "",
-        "rows": row_count,
+        "rows": len(table),
         "sources": [{"title": source} for source in sources],
         "schema": {"fields": fields},
     }
