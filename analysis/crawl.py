@@ -33,7 +33,7 @@ import pandas as pd
 import pandera.pandas as pa
 from unidecode import unidecode
 
-from analysis import sources
+from analysis import sources, tables
 from analysis.names import normalise_name
 from analysis.tracking import note_read
 
@@ -308,8 +308,8 @@ def parse_crawl_export(raw: pd.DataFrame, *, source: str, data_origin: str) -> C
         raise CrawlExportError(f"{source}: crawl export columns do not match docs/data-formats.md: missing {missing}, unexpected {extra}")
     raw = raw.reset_index(drop=True)
     typed, conversion_problems = _typed_export(raw, source)
-    problems = _schema_problems(typed, CRAWL_EXPORT_SCHEMA, source) + conversion_problems
-    bad_rows = _reasons_by_row(problems)
+    problems = tables.row_problems(typed, CRAWL_EXPORT_SCHEMA, source, error=CrawlExportError) + conversion_problems
+    bad_rows = tables.reasons_by_row(problems)
     good = typed.drop(index=list(bad_rows))
     hits = good.assign(
         source_row=(good.index + 2).astype("int64"),
@@ -339,29 +339,6 @@ def _typed_export(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[tu
     typed["fetched"] = fetched.fillna(pd.Timestamp("1970-01-01")).astype("datetime64[ns]")
     typed["score"] = score.astype(float)
     return typed, problems
-
-
-def _schema_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str) -> list[tuple[int, str]]:
-    """(row index, message) for every value that breaks ``schema``; messages name file, line, column and check."""
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        cases = errors.failure_cases
-        problems = []
-        for case in cases.itertuples():
-            if case.index is None or case.index != case.index:
-                raise CrawlExportError(f"{source}: {case.column}: {case.check}") from None
-            index = int(case.index)
-            problems.append((index, f"{source} line {index + 2}, column {case.column}: expected {case.check}, got {case.failure_case!r}"))
-        return problems
-    return []
-
-
-def _reasons_by_row(problems: list[tuple[int, str]]) -> dict[int, str]:
-    reasons: dict[int, list[str]] = {}
-    for index, message in problems:
-        reasons.setdefault(index, []).append(message)
-    return {index: "; ".join(messages) for index, messages in reasons.items()}
 
 
 # --------------------------------------------------------------------------- ties

@@ -332,23 +332,27 @@ def fit_logit(
     result = sm.Logit(design.endog[outcome], design.exog).fit(disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type))
     _require_converged(result, "Logit", outcome)
     coefficients = tidy_estimates("Logit", outcome, design.exog.columns, result.params, result.bse, _inference_df(result))
-    return ModelFit(
-        model="Logit",
-        outcome=outcome,
-        equations=[outcome],
-        coefficients=coefficients,
-        ancillary=_empty_coefficients(),
-        n_input=design.n_input,
-        n_obs=int(result.nobs),
-        n_clusters=design.n_clusters,
-        log_likelihood=float(result.llf),
-        aic=float(result.aic),
-        pseudo_r2=float(result.prsquared),
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        dropped=design.dropped,
-        result=result,
-    )
+    return _fit_from_design("Logit", outcome, [outcome], coefficients, design, result, fixed_effects, cluster)
+
+
+def _fit_from_design(
+    model: str, outcome: str, equations: list[str], coefficients: pd.DataFrame, design: Design, result: Any,
+    fixed_effects: bool, cluster: str, **overrides: Any,
+) -> ModelFit:
+    """A :class:`ModelFit` for a statsmodels ``result`` fitted on ``design``; ``overrides`` replace any default field."""
+    fields: dict[str, Any] = {
+        "ancillary": _empty_coefficients(),
+        "n_input": design.n_input,
+        "n_obs": int(result.nobs),
+        "n_clusters": design.n_clusters,
+        "log_likelihood": float(result.llf),
+        "aic": float(result.aic),
+        "pseudo_r2": float(getattr(result, "prsquared", np.nan)),
+        "dropped": design.dropped,
+        "result": result,
+    } | overrides
+    return ModelFit(model=model, outcome=outcome, equations=equations, coefficients=coefficients,
+                    fixed_effects=fixed_effects, cluster=cluster, **fields)
 
 
 def _require_converged(result, model: str, outcome: str) -> None:
@@ -481,22 +485,8 @@ def fit_multinomial_logit(
         ],
         ignore_index=True,
     )
-    return ModelFit(
-        model="Multinomial logit",
-        outcome=outcome,
-        equations=equations,
-        coefficients=coefficients,
-        ancillary=_empty_coefficients(),
-        n_input=design.n_input,
-        n_obs=int(result.nobs),
-        n_clusters=design.n_clusters,
-        log_likelihood=float(result.llf),
-        aic=float(result.aic),
-        pseudo_r2=float(result.prsquared),
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        dropped=design.dropped,
-        result=result,
+    return _fit_from_design(
+        "Multinomial logit", outcome, equations, coefficients, design, result, fixed_effects, cluster,
         extra={"base_category": labels[present[0]]},
     )
 
@@ -558,22 +548,11 @@ def fit_bivariate_probit(
     rho_row = tidy_estimates("Bivariate probit", "", ["rho"], [rho_summary["rho"]], [rho_summary["rho_std_error"]], inference_df)
     rho_row[["p_value", "conf_low", "conf_high"]] = [rho_summary["rho_wald_p_value"], rho_summary["rho_conf_low"], rho_summary["rho_conf_high"]]
     null_log_likelihood = sum(_bernoulli_log_likelihood(design.endog[name]) for name in outcomes)
-    return ModelFit(
-        model="Bivariate probit",
-        outcome=f"{first}, {second}",
-        equations=[first, second],
-        coefficients=coefficients,
+    return _fit_from_design(
+        "Bivariate probit", f"{first}, {second}", [first, second], coefficients, design, result, fixed_effects, cluster,
         ancillary=rho_row,
-        n_input=design.n_input,
-        n_obs=int(result.nobs),
-        n_clusters=design.n_clusters,
-        log_likelihood=float(result.llf),
         aic=float(-2 * result.llf + 2 * len(params)),
         pseudo_r2=float(1 - result.llf / null_log_likelihood),
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        dropped=design.dropped,
-        result=result,
         extra=rho_summary,
     )
 
@@ -705,22 +684,11 @@ def fit_negative_binomial(
     _require_converged(result, "Negative binomial", outcome)
     k = design.exog.shape[1]
     params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), _inference_df(result)
-    return ModelFit(
-        model="Negative binomial (NB2)",
-        outcome=outcome,
-        equations=[outcome],
-        coefficients=tidy_estimates("Negative binomial (NB2)", outcome, design.exog.columns, params[:k], bse[:k], inference_df),
-        ancillary=tidy_estimates("Negative binomial (NB2)", "", ["alpha"], params[k:], bse[k:], inference_df),
-        n_input=design.n_input,
-        n_obs=int(result.nobs),
-        n_clusters=design.n_clusters,
-        log_likelihood=float(result.llf),
-        aic=float(result.aic),
-        pseudo_r2=float(result.prsquared),
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        dropped=design.dropped,
-        result=result,
+    name = "Negative binomial (NB2)"
+    return _fit_from_design(
+        name, outcome, [outcome], tidy_estimates(name, outcome, design.exog.columns, params[:k], bse[:k], inference_df),
+        design, result, fixed_effects, cluster,
+        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df),
     )
 
 
@@ -759,22 +727,10 @@ def fit_zero_inflated_negative_binomial(
         ignore_index=True,
     )
     null_log_likelihood = float(result.llnull) if np.isfinite(getattr(result, "llnull", np.nan)) else np.nan
-    return ModelFit(
-        model=name,
-        outcome=outcome,
-        equations=[outcome, "inflate"],
-        coefficients=coefficients,
+    return _fit_from_design(
+        name, outcome, [outcome, "inflate"], coefficients, design, result, fixed_effects, cluster,
         ancillary=tidy_estimates(name, "", ["alpha"], params[-1:], bse[-1:], inference_df),
-        n_input=design.n_input,
-        n_obs=int(result.nobs),
-        n_clusters=design.n_clusters,
-        log_likelihood=float(result.llf),
-        aic=float(result.aic),
         pseudo_r2=float(1 - result.llf / null_log_likelihood),
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        dropped=design.dropped,
-        result=result,
     )
 
 

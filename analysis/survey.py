@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import sources
+from analysis import sources, tables
 from analysis.names import normalise_name
 from analysis.tracking import note_read
 
@@ -250,12 +250,12 @@ def parse_survey_export(
     blank_to_na = raw.apply(lambda column: column.str.strip()).replace("", None)
 
     units, problems = _typed_units(blank_to_na, source)
-    problems += _schema_problems(units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)], SURVEY_EXPORT_UNIT_SCHEMA, source)
+    problems += tables.row_problems(units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)], SURVEY_EXPORT_UNIT_SCHEMA, source, error=SurveyExportError)
     if known_unit_ids is not None:
         for index in units.index[~units["unit_id"].isin(known_unit_ids)]:
             problems.append((index, f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} is not a city or NUTS2 region of the frame"))
     problems += _superseded_duplicates(units, source)
-    bad_rows = _reasons_by_row(problems)
+    bad_rows = tables.reasons_by_row(problems)
 
     kept = units.drop(index=list(bad_rows))
     roster, roster_quarantine = _roster(blank_to_na.loc[kept.index], kept, source)
@@ -395,29 +395,6 @@ def _responses(units: pd.DataFrame, ties: pd.DataFrame, salt: str, data_origin: 
     responses["is_synthetic"] = data_origin.startswith("synthetic")
     responses["data_origin"] = data_origin
     return responses.sort_values("unit_id")[list(SURVEY_RESPONSES_SCHEMA.columns)]
-
-
-def _schema_problems(frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str) -> list[tuple[int, str]]:
-    """(row index, message) for every value that breaks ``schema``; messages name file, line, column and check."""
-    try:
-        schema.validate(frame, lazy=True)
-    except pa.errors.SchemaErrors as errors:
-        problems = []
-        for case in errors.failure_cases.itertuples():
-            if case.index is None or case.index != case.index:
-                raise SurveyExportError(f"{source}: column {case.column}: {case.check}") from None
-            index = int(case.index)
-            column = case.column if isinstance(case.column, str) else "(row)"
-            problems.append((index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}"))
-        return problems
-    return []
-
-
-def _reasons_by_row(problems: list[tuple[int, str]]) -> dict[int, str]:
-    reasons: dict[int, list[str]] = {}
-    for index, message in problems:
-        reasons.setdefault(index, []).append(message)
-    return {index: "; ".join(dict.fromkeys(messages)) for index, messages in reasons.items()}
 
 
 # --------------------------------------------------------------------------- analysis helpers

@@ -64,6 +64,37 @@ def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows
 
 
+def row_problems(
+    frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, error: type[Exception] = ValueError
+) -> list[tuple[int, str]]:
+    """(row index, message) for every value of an input file that breaks ``schema``.
+
+    Messages name the file, line (header is line 1), column, the check and the bad value,
+    so bad rows can go to a quarantine with their reason. A problem that belongs to no
+    row (a missing column, say) raises ``error`` naming the file and column instead.
+    """
+    try:
+        schema.validate(frame, lazy=True)
+    except pa.errors.SchemaErrors as errors:
+        problems = []
+        for case in errors.failure_cases.itertuples():
+            if case.index is None or case.index != case.index:
+                raise error(f"{source}: column {case.column}: {case.check}") from None
+            index = int(case.index)
+            column = case.column if isinstance(case.column, str) else "(row)"
+            problems.append((index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}"))
+        return problems
+    return []
+
+
+def reasons_by_row(problems: list[tuple[int, str]]) -> dict[int, str]:
+    """The messages of :func:`row_problems` joined into one reason per row."""
+    reasons: dict[int, list[str]] = {}
+    for index, message in problems:
+        reasons.setdefault(index, []).append(message)
+    return {index: "; ".join(dict.fromkeys(messages)) for index, messages in reasons.items()}
+
+
 def _frictionless_type(dtype: Any) -> str:
     text = str(dtype).lower()
     if "int" in text:
