@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import re
 import shutil
@@ -54,15 +55,31 @@ def stage_sources(book_source: Path, executed: Path, staging: Path) -> list[Path
     for notebook in sorted(executed.glob("*.ipynb")):
         wanted[staging / STAGED_NOTEBOOKS / notebook.name] = notebook
     for target, source in wanted.items():
-        if target.exists() and target.read_bytes() == source.read_bytes():
+        content = source.read_bytes()
+        if source.suffix == ".ipynb":
+            content = collapse_code(content)
+        if target.exists() and target.read_bytes() == content:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(source, target)
+        target.write_bytes(content)
     if staging.exists():
         for stale in [path for path in staging.rglob("*") if path.is_file() and path not in wanted]:
             if "_build" not in stale.relative_to(staging).parts:
                 stale.unlink()
     return sorted(wanted)
+
+
+def collapse_code(notebook_bytes: bytes) -> bytes:
+    """The notebook with every code cell tagged ``hide-input``: the book shows prose, tables and figures,
+    and the code behind them one click away. Cells already tagged for display are left alone."""
+    notebook = json.loads(notebook_bytes)
+    display_tags = {"hide-input", "remove-input", "show-input", "remove-cell", "hide-cell"}
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") == "code":
+            tags = cell.setdefault("metadata", {}).setdefault("tags", [])
+            if not display_tags.intersection(tags):
+                tags.append("hide-input")
+    return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
 def fingerprint(files: list[Path], staging: Path) -> str:

@@ -48,18 +48,19 @@ def save_figure(figure: plt.Figure, name: str) -> Path:
     return target
 
 
-def publish_figure(figure: plt.Figure, name: str) -> Path:
+def publish_figure(figure: plt.Figure, name: str) -> None:
     """Save ``figure`` for the papers, glue it under ``name`` for the book, and close it.
 
     Closing keeps the figure from being shown a second time below the cell; the book
     shows it where a ``{glue:figure}`` directive names it, with its caption and label.
+    The file is ``build/figures/<name>.png``; nothing is returned, so a notebook cell
+    ending with this call shows no machine path.
     """
     from myst_nb import glue
 
-    target = save_figure(figure, name)
+    save_figure(figure, name)
     glue(name, figure, display=False)
     plt.close(figure)
-    return target
 
 
 def publish_table(table: pd.DataFrame, name: str, precision: int = 2) -> pd.DataFrame:

@@ -357,15 +357,20 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
         ) from None
     finally:
         if output.exists():
-            _remove_trace_cells(output)
+            _finalise_executed(output, project.display(notebook), project.display(output))
     return _read_trace(trace_file)
 
 
-def _remove_trace_cells(executed: Path) -> None:
+def _finalise_executed(executed: Path, source_name: str, output_name: str) -> None:
+    """Drop the tracing cells, and record papermill's input and output as project-relative paths
+    (papermill would store the whole traced notebook and this machine's absolute paths)."""
     import nbformat
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.cells = [cell for cell in notebook.cells if TRACE_TAG not in cell.metadata.get("tags", [])]
+    if "papermill" in notebook.metadata:
+        notebook.metadata.papermill["input_path"] = source_name
+        notebook.metadata.papermill["output_path"] = output_name
     nbformat.write(notebook, executed)
 
 

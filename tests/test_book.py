@@ -48,6 +48,14 @@ def test_book_works_offline(built_book):
         assert remote == [], f"{page.name} loads {remote}"
 
 
+def test_book_shows_no_path_of_this_machine(built_book, small_build):
+    """Readers see project-relative names, never the folders the book was built in."""
+    machine_paths = (str(paths.ROOT), str(small_build))
+    for page in built_book.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not any(path in text for path in machine_paths), f"{page.name} shows a machine path"
+
+
 def test_book_shows_the_nuts2_map_in_chromium(built_book, tmp_path):
     png = browser.screenshot(built_book / book.STAGED_NOTEBOOKS / "20_build_frame.html", tmp_path / "frame.png")
     summary = browser.pixel_summary(png)

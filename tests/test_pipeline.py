@@ -80,6 +80,8 @@ def test_trace_records_reads_writes_and_modules(toy_project):
     assert [Path(p).name for p in state["modules"]] == ["toy_first.py"]
     executed = nbformat.read(toy_project.executed / "10_first.ipynb", as_version=4)
     assert not any(pipeline.TRACE_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
+    assert executed.metadata.papermill["input_path"] == "notebooks/10_first.ipynb"
+    assert str(toy_project.root) not in (toy_project.executed / "10_first.ipynb").read_text()
 
 
 def test_code_edit_reruns_that_notebook_and_only_downstream_when_its_output_changes(toy_project):
