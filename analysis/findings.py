@@ -468,3 +468,11 @@ def rho_sentence(fit: Any) -> str:
     }[sign]
     rho, low, high = (f"{extra[key]:.2f}".replace("-", "−") for key in ("rho", "rho_conf_low", "rho_conf_high"))
     return f"ρ = {rho} (95% CI {low} to {high}): {meaning}"
+
+
+def count_model_name(fit: Any, default: str) -> str:
+    """Short column name of a count model: ``default`` ("NB2", "Hurdle NB2"), or its Poisson form
+    when the NB2 dispersion sat at zero and the model fell back to the Poisson limit."""
+    if not is_estimated(fit) or not fit.extra.get("alpha_at_boundary"):
+        return default
+    return "Hurdle Poisson (α at 0)" if default.startswith("Hurdle") else "Poisson (α at 0)"

@@ -30,13 +30,16 @@ import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
 from statsmodels.discrete.count_model import ZeroInflatedNegativeBinomialP
-from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP
+from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP, TruncatedLFPoisson
 from statsmodels.tools.numdiff import approx_fprime
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from analysis.bivariate_probit import BivariateProbit
 
 DEFAULT_CLUSTER = "country_iso2"
+# NB2 dispersion below this is taken as zero: the likelihood is flat there and the model is Poisson.
+ALPHA_BOUNDARY = 1e-4
+POISSON_AT_BOUNDARY = "Poisson (NB2 α at 0)"
 CONSTANT = "const"
 FIXED_EFFECT_PREFIX = "fe["
 # Numeric codes of the four partner profiles (MNLogit needs numeric endog under pandas 3).
@@ -680,6 +683,17 @@ def fit_negative_binomial(
     model = sm.NegativeBinomial(design.endog[outcome], design.exog, loglike_method="nb2")
     # BFGS finds the neighbourhood cheaply; Newton polishes and gives the covariance.
     start = _starting_values(model, method="bfgs", maxiter=2000)
+    if start[-1] < ALPHA_BOUNDARY:
+        # No overdispersion: the NB2 likelihood is flat in alpha at 0 and its Hessian singular;
+        # the model is then the Poisson regression it converges to.
+        result = sm.Poisson(design.endog[outcome], design.exog).fit(
+            start_params=start[:-1], disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
+        )
+        _require_converged(result, "Poisson", outcome)
+        name = POISSON_AT_BOUNDARY
+        coefficients = tidy_estimates(name, outcome, design.exog.columns, result.params, result.bse, _inference_df(result))
+        return _fit_from_design(name, outcome, [outcome], coefficients, design, result, fixed_effects, cluster,
+                                extra={"alpha_at_boundary": True})
     result = model.fit(start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type))
     _require_converged(result, "Negative binomial", outcome)
     k = design.exog.shape[1]
@@ -755,11 +769,15 @@ def fit_hurdle_negative_binomial(
     design = build_design(positive, [outcome], covariates, cluster, fixed_effects=False, separation=None)
     model = TruncatedLFNegativeBinomialP(design.endog[outcome], design.exog, p=2)
     start = _starting_values(model, method="bfgs", maxiter=2000)
+    poisson_count = start[-1] < ALPHA_BOUNDARY  # no overdispersion among positive counts: truncated Poisson
+    if poisson_count:
+        model = TruncatedLFPoisson(design.endog[outcome], design.exog)
+        start = _starting_values(model, method="bfgs", maxiter=2000)
     count = model.fit(start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type))
-    _require_converged(count, "Truncated NB2", outcome)
+    _require_converged(count, "Truncated count model", outcome)
     k = design.exog.shape[1]
     params, bse, inference_df = np.asarray(count.params), np.asarray(count.bse), _inference_df(count)
-    name = "Hurdle NB2"
+    name = "Hurdle Poisson (NB2 α at 0)" if poisson_count else "Hurdle NB2"
     coefficients = pd.concat(
         [
             hurdle.coefficients.assign(model=name, equation="any tie"),
@@ -770,8 +788,10 @@ def fit_hurdle_negative_binomial(
     log_likelihood = float(hurdle.log_likelihood + count.llf)
     n_params = len(hurdle.result.params) + len(params)
     # statsmodels' llnull for the truncated model runs Nelder-Mead for minutes; fit the constant-only model directly.
-    constant_only = TruncatedLFNegativeBinomialP(design.endog[outcome], np.ones((len(design.endog), 1)), p=2)
-    null_start = np.array([np.log(design.endog[outcome].mean()), 1.0])
+    ones = np.ones((len(design.endog), 1))
+    constant_only = (TruncatedLFPoisson(design.endog[outcome], ones) if poisson_count
+                     else TruncatedLFNegativeBinomialP(design.endog[outcome], ones, p=2))
+    null_start = np.array([np.log(design.endog[outcome].mean())] + ([] if poisson_count else [1.0]))
     null_params = _starting_values(constant_only, start_params=null_start, method="bfgs", maxiter=2000)
     null_log_likelihood = float(hurdle.result.llnull + constant_only.loglike(null_params))
     return ModelFit(
@@ -779,7 +799,7 @@ def fit_hurdle_negative_binomial(
         outcome=outcome,
         equations=["any tie", outcome],
         coefficients=coefficients,
-        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df),
+        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df) if not poisson_count else _empty_coefficients(),
         n_input=hurdle.n_input,
         n_obs=hurdle.n_obs,
         n_clusters=hurdle.n_clusters,
@@ -790,7 +810,7 @@ def fit_hurdle_negative_binomial(
         cluster=cluster,
         dropped=hurdle.dropped,
         result=count,
-        extra={"n_positive": int(count.nobs)},
+        extra={"n_positive": int(count.nobs), "alpha_at_boundary": poisson_count},
     )
 
 

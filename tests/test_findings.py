@@ -113,3 +113,13 @@ def test_premise_sentence_checks_eu_first_and_us_china_second():
     fails = holds.assign(rank=[1, 2, 4, 3])
     assert findings.premise_sentence(fails).endswith("does not hold as stated.")
     assert "cannot be checked" in findings.premise_sentence(holds[holds["partner"] != "EU-27"])
+
+
+def test_count_model_name_says_when_the_fit_is_the_poisson_limit():
+    from types import SimpleNamespace
+
+    assert findings.count_model_name(SimpleNamespace(extra={"alpha_at_boundary": True}), "NB2") == "Poisson (α at 0)"
+    assert findings.count_model_name(SimpleNamespace(extra={"alpha_at_boundary": True}), "Hurdle NB2") == "Hurdle Poisson (α at 0)"
+    assert findings.count_model_name(SimpleNamespace(extra={}), "NB2") == "NB2"
+    not_estimable = findings.NotEstimable(model="NB2", outcome="cn_tie_count", reason="singular Hessian")
+    assert findings.count_model_name(not_estimable, "Hurdle NB2") == "Hurdle NB2"

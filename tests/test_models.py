@@ -280,6 +280,38 @@ def test_negative_binomial_recovers_coefficients_and_alpha():
     assert fit.n_obs + fit.dropped["rows"].sum() == len(frame)
 
 
+def test_negative_binomial_without_overdispersion_is_the_poisson_limit():
+    """Underdispersed counts put alpha at zero, where NB2's Hessian is singular: the fit is the Poisson regression."""
+    frame, _ = simulate_cities(3000, 10, seed=53, country_effect_sd=0.3)
+    rng = np.random.default_rng(54)
+    share = stats.logistic.cdf(linear_index(frame, TRUE_COUNT, -1.0) + frame.attrs["country_effect"])
+    frame["cn_tie_count"] = rng.binomial(3, share)  # variance below the mean, like the partner counts
+    fit = models.fit_negative_binomial(frame, "cn_tie_count", COVARIATES)
+    assert fit.model == models.POISSON_AT_BOUNDARY and fit.extra["alpha_at_boundary"]
+    assert fit.ancillary.empty
+    design = models.build_design(frame, ["cn_tie_count"], COVARIATES, "country_iso2", True, separation="count")
+    poisson = sm.Poisson(design.endog["cn_tie_count"], design.exog).fit(disp=False)
+    estimates = fit.coefficients.set_index("term")["estimate"]
+    assert np.allclose(estimates[COVARIATES].to_numpy(), poisson.params[COVARIATES].to_numpy(), atol=1e-6)
+
+
+def test_hurdle_with_poisson_positive_counts_uses_a_truncated_poisson():
+    frame, _ = simulate_cities(3000, 6, seed=55, country_effect_sd=0.3)
+    rng = np.random.default_rng(56)
+    mean = np.exp(linear_index(frame, TRUE_COUNT, 0.2))
+    positive = rng.random(len(frame)) < stats.logistic.cdf(linear_index(frame, TRUE_COUNT, 0.0) + frame.attrs["country_effect"])
+    counts = np.zeros(len(frame), dtype=int)
+    for i in np.flatnonzero(positive):  # zero-truncated Poisson draws
+        draw = 0
+        while draw == 0:
+            draw = rng.poisson(mean[i])
+        counts[i] = draw
+    frame["us_tie_count"] = counts
+    fit = models.fit_hurdle_negative_binomial(frame, "us_tie_count", COVARIATES, cov_type="nonrobust")
+    assert fit.model.startswith("Hurdle Poisson") and fit.extra["alpha_at_boundary"]
+    assert_recovered(fit, TRUE_COUNT, "us_tie_count")
+
+
 def test_zero_inflated_negative_binomial_recovers_both_parts():
     frame, _ = simulate_cities(3000, 6, seed=61, country_effect_sd=0.3)
     rng = np.random.default_rng(62)
