@@ -64,6 +64,17 @@ def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows
 
 
+def origin_columns(row_noun: str) -> dict[str, pa.Column]:
+    """The two columns every table built from the team's exports carries, so synthetic rows stay labelled.
+
+    ``row_noun`` names what one row is ("hit", "tie", "response") in the descriptions.
+    """
+    return {
+        "is_synthetic": pa.Column(bool, description=f"True when the {row_noun} comes from the seeded synthetic sample, not a real export"),
+        "data_origin": pa.Column(str, description="real export file name, or 'synthetic (seed N)'"),
+    }
+
+
 def row_problems(
     frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, error: type[Exception] = ValueError
 ) -> list[tuple[int, str]]:
