@@ -29,14 +29,14 @@ $(STAMP): requirements.lock pyproject.toml
 	@touch $@
 
 all: $(STAMP) ## Raw data to built book: acquire, run changed notebooks in order, build the book
-	$(PY) -m analysis.pipeline
-	$(PY) -m analysis.book
+	$(PY) -m analysis.runner.pipeline
+	$(PY) -m analysis.runner.book
 
 run: $(STAMP) ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 to force)
-	$(PY) -m analysis.pipeline $(NB) $(if $(FORCE),--force)
+	$(PY) -m analysis.runner.pipeline $(NB) $(if $(FORCE),--force)
 
 book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warnings fail)
-	$(PY) -m analysis.book $(if $(FORCE),--force)
+	$(PY) -m analysis.runner.book $(if $(FORCE),--force)
 
 test: $(STAMP) browser ## Unit tests, notebook tests (nbval), book build and a headless Chromium look
 	$(PY) -m pytest
@@ -52,7 +52,7 @@ browser: ## Make sure headless Chromium is there for the book test (apt-get as r
 	  else echo "make test needs Chromium: install it (e.g. 'sudo apt-get install chromium')"; exit 1; fi; }
 
 bench: $(STAMP) ## Benchmarks: clean and unchanged rebuilds, runner overhead (writes build/bench.json)
-	$(PY) -m analysis.bench
+	$(PY) -m analysis.runner.bench
 
 lab: $(STAMP) $(DEV_STAMP) ## JupyterLab with the project environment (as root here, hence --allow-root)
 	$(VENV)/bin/jupyter lab --notebook-dir=. --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)

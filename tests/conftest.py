@@ -29,7 +29,7 @@ def small_build(tmp_path_factory) -> Path:
     The workspace has ``data/`` and ``build/`` as the real ones would, so tests can read the
     processed tables and build the book from the executed notebooks.
     """
-    from analysis import pipeline
+    from analysis.runner import pipeline
 
     workspace = tmp_path_factory.mktemp("small-build")
     with pytest.MonkeyPatch.context() as patch:

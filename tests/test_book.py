@@ -7,7 +7,8 @@ import re
 import pytest
 import yaml
 
-from analysis import book, browser, paths, pipeline
+from analysis.core import paths
+from analysis.runner import book, browser, pipeline
 
 pytestmark = pytest.mark.slow
 

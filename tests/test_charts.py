@@ -6,7 +6,8 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis import charts, describe
+from analysis.stats import describe
+from analysis.report import charts
 
 
 def test_share_panels_draws_one_panel_per_grouping_with_both_outcomes():

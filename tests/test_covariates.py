@@ -1,4 +1,4 @@
-"""Tests for analysis.covariates on tiny synthetic tables (no raw data is read)."""
+"""Tests for analysis.build.covariates on tiny synthetic tables (no raw data is read)."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 import shapely
 
-from analysis import covariates as cv
-from analysis.geo import haversine_km
+from analysis.build import covariates as cv
+from analysis.core.geo import haversine_km
 
 # --------------------------------------------------------------------------- helpers
 

@@ -1,12 +1,12 @@
-"""Tests for analysis.crawl: the lexicon classifier (with the false-positive traps) and the export loader."""
+"""Tests for analysis.collect.crawl: the lexicon classifier (with the false-positive traps) and the export loader."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import crawl
-from analysis.crawl import classify_hit
+from analysis.collect import crawl
+from analysis.collect.crawl import classify_hit
 
 # (snippet, language, candidate, candidate country, expected label, expected reason)
 TRUE_HITS = [

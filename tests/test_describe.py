@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import describe
+from analysis.stats import describe
 
 
 def test_wilson_interval_matches_a_hand_computation():

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from analysis import environment, paths
+from analysis.core import paths
+from analysis.runner import environment
 
 
 def test_environment_yml_matches_requirements():

@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import findings, models
+from analysis.stats import models
+from analysis.report import findings
 
 
 @pytest.fixture

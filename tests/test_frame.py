@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from analysis import frame
+from analysis.build import frame
 
 # One degree of latitude is about 111 km; 0.01° of longitude at 45°N is about 0.79 km.
 BIG_LAT, BIG_LON = 45.0, 1.0
@@ -257,7 +257,7 @@ def test_mark_capitals_picks_the_most_populous_namesake():
 
 
 def test_official_list_is_found_in_the_raw_frame_folder(tmp_path, monkeypatch):
-    from analysis import paths
+    from analysis.core import paths
 
     assert frame.find_official_city_list() is None
     folder = paths.raw_source_dir(frame.OFFICIAL_LIST_FOLDER)

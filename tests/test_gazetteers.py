@@ -6,7 +6,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
-from analysis import gazetteers as gz
+from analysis.build import gazetteers as gz
 
 STATES = pd.DataFrame(
     {

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis import geo
+from analysis.core import geo
 
 
 def test_known_distances():

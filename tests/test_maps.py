@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from analysis import maps
+from analysis.report import maps
 
 
 @pytest.fixture

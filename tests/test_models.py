@@ -1,4 +1,4 @@
-"""Parameter recovery and sanity checks for analysis.models, analysis.bivariate_probit and analysis.regtables.
+"""Parameter recovery and sanity checks for analysis.stats.models, analysis.stats.bivariate_probit and analysis.report.regtables.
 
 Every test simulates its own data with a fixed seed and known coefficients; nothing
 reads the project's data.
@@ -14,8 +14,9 @@ from scipy import stats
 from scipy.stats import multivariate_normal
 from statsmodels.tools.numdiff import approx_fprime
 
-from analysis import models, regtables
-from analysis.bivariate_probit import BivariateProbit, bivariate_normal_cdf
+from analysis.stats import models
+from analysis.report import regtables
+from analysis.stats.bivariate_probit import BivariateProbit, bivariate_normal_cdf
 
 COVARIATES = ["log_population", "is_capital"]
 TRUE_US = {"log_population": 0.8, "is_capital": -0.5}

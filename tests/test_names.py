@@ -6,7 +6,7 @@ import math
 
 import pytest
 
-from analysis.names import (
+from analysis.core.names import (
     compact_key,
     join_alternate_names,
     lookup_keys,

@@ -9,7 +9,8 @@ import nbformat
 import pytest
 from papermill.parameterize import parameterize_notebook
 
-from analysis import pipeline, paths
+from analysis.core import paths
+from analysis.runner import pipeline
 
 from conftest import SMALL_PARAMETERS, workspace_environment
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis import pipeline
+from analysis.runner import pipeline
 
 
 def _write_notebook(path: Path, *code_cells: str, markdown: str = "# A notebook") -> None:
@@ -203,7 +203,7 @@ def test_a_file_appearing_in_a_watched_folder_reruns_the_notebook_that_looked(to
         import sys
         from pathlib import Path
         inbox = Path("../data/inbox")
-        sys.audit("paradip.folder", str(inbox))  # what analysis.tracking.note_folder does
+        sys.audit("paradip.folder", str(inbox))  # what analysis.core.tracking.note_folder does
         exports = sorted(inbox.glob("*.csv")) if inbox.is_dir() else []
         print(len(exports))
         """,

@@ -1,11 +1,11 @@
-"""Tests of analysis.relations on tiny synthetic sources, frame, regions and gazetteer."""
+"""Tests of analysis.build.relations on tiny synthetic sources, frame, regions and gazetteer."""
 
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
-from analysis import relations as R
+from analysis.build import relations as R
 
 FRANKFURT_MAIN = (50.11, 8.68)
 FRANKFURT_ODER = (52.34, 14.55)

@@ -15,8 +15,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis import paths, sources
-from analysis.sources import AcquisitionError, Source, SourceFile
+from analysis.core import paths
+from analysis.acquire import sources
+from analysis.acquire.sources import AcquisitionError, Source, SourceFile
 
 TOWNS_CSV = b"city,country\nLeipzig,DE\nHouston,US\n"
 PROVENANCE_TEXT = b"# Synthetic source\nLicence: CC0.\n"
@@ -297,7 +298,7 @@ def test_full_acquire_from_the_real_mirror_is_complete_and_idempotent(monkeypatc
 
 
 def test_latest_drop_in_picks_the_newest_file_or_the_explicit_one(tmp_path):
-    from analysis import paths
+    from analysis.core import paths
 
     assert sources.latest_drop_in("survey") is None
     folder = paths.raw_source_dir("survey")

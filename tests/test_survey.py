@@ -1,4 +1,4 @@
-"""Tests for analysis.survey (export loader, pseudonymisation) and analysis.synthetic (the labelled sample)."""
+"""Tests for analysis.collect.survey (export loader, pseudonymisation) and analysis.collect.synthetic (the labelled sample)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis import paths, survey, synthetic, tables
+from analysis.core import paths, tables
+from analysis.collect import survey, synthetic
 
 
 def _response(unit_id: str, **answers) -> dict:

@@ -10,7 +10,7 @@ import pandera.pandas as pa
 import pytest
 from shapely.geometry import Point
 
-from analysis import paths, tables
+from analysis.core import paths, tables
 
 SCHEMA = pa.DataFrameSchema(
     {

@@ -1,4 +1,4 @@
-"""Tests for analysis.triangulation: kappa, Chapman, log-linear capture-recapture and the tie captures."""
+"""Tests for analysis.stats.triangulation: kappa, Chapman, log-linear capture-recapture and the tie captures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import triangulation as tri
+from analysis.stats import triangulation as tri
 
 
 def test_kappa_matches_a_hand_computation():

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 
-from analysis import paths
-from analysis.tracking import note_write
+from analysis.core import paths
+from analysis.core.tracking import note_write
 
 if TYPE_CHECKING:
     import pandas as pd

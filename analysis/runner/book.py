@@ -22,7 +22,7 @@ import sys
 import time
 from pathlib import Path
 
-from analysis import paths
+from analysis.core import paths
 
 STAGED_NOTEBOOKS = "notebooks"
 FINGERPRINT_NAME = ".source-fingerprint"
@@ -149,7 +149,7 @@ def figure_problems(html_root: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.book", description="Build the HTML book (strict).")
+    parser = argparse.ArgumentParser(prog="python -m analysis.runner.book", description="Build the HTML book (strict).")
     parser.add_argument("--force", action="store_true", help="rebuild every page even if nothing changed")
     parser.add_argument("--output-root", type=Path, help="folder that receives _build/html (default: book/)")
     args = parser.parse_args(argv)

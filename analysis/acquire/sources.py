@@ -33,8 +33,8 @@ from typing import Literal
 
 import pandas as pd
 
-from analysis import paths
-from analysis.tracking import note_folder, note_read, note_write
+from analysis.core import paths
+from analysis.core.tracking import note_folder, note_read, note_write
 
 Relation = Literal["identical", "reencoded", "derived", "mirror_only"]
 

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
-from analysis import models
+from analysis.stats import models
 
 NOT_ESTIMABLE = "not estimable on this sample"
 # Failures of a fit on a small or degenerate sample: no rows or no variation left (ValueError),
@@ -118,7 +118,7 @@ def _interval_sign(low: float, high: float) -> int:
 def us_china_comparison(ames: pd.DataFrame, first: str, second: str, terms: Sequence[str], labels: Mapping[str, str]) -> pd.DataFrame:
     """AMEs on a US and on a Chinese partner and their difference, one row per term, with a verdict.
 
-    ``ames`` is :func:`analysis.models.bivariate_probit_marginal_effects` output; ``first``
+    ``ames`` is :func:`analysis.stats.models.bivariate_probit_marginal_effects` output; ``first``
     and ``second`` are the US and Chinese outcome names. Columns: ``term``, ``label``,
     ``us_ame``/``us_low``/``us_high``, ``cn_ame``/``cn_low``/``cn_high``,
     ``difference``/``difference_low``/``difference_high`` (US minus China) and ``favours``:
@@ -329,7 +329,7 @@ def source_agreement_share(by_source: pd.DataFrame, terms: Sequence[str]) -> flo
 def premise_sentence(ranking: pd.DataFrame, eu_label: str = "EU-27") -> str:
     """Whether EU partners come first and US and Chinese partners share second place, from a bloc ranking.
 
-    ``ranking`` is :func:`analysis.describe.partner_bloc_ranking` output. "Sharing second
+    ``ranking`` is :func:`analysis.stats.describe.partner_bloc_ranking` output. "Sharing second
     place" means that the US and China are the two blocs right after the EU-27 (ranks 2
     and 3 in either order, or tied at 2).
     """
@@ -398,8 +398,8 @@ def favours_summary(comparison: pd.DataFrame) -> str:
 
 
 def regression_table_or_note(fits: Mapping[str, Any], labels: Mapping[str, str]) -> pd.DataFrame:
-    """:func:`analysis.regtables.regression_table` of the estimated fits, or a one-row note when none was estimated."""
-    from analysis import regtables
+    """:func:`analysis.report.regtables.regression_table` of the estimated fits, or a one-row note when none was estimated."""
+    from analysis.report import regtables
 
     usable = estimated(fits)
     if not usable:
@@ -413,7 +413,7 @@ def bootstrap_display(fits: Mapping[str, Any], bootstraps: Mapping[str, Any], te
     """Clustered and wild-bootstrap p-values of ``terms``, one row per outcome and term.
 
     ``fits`` and ``bootstraps`` map an outcome label to a logit fit (or :class:`NotEstimable`)
-    and to :func:`analysis.models.wild_cluster_bootstrap_logit` output (or :class:`NotEstimable`).
+    and to :func:`analysis.stats.models.wild_cluster_bootstrap_logit` output (or :class:`NotEstimable`).
     """
     rows = []
     for outcome_label, fit in fits.items():
@@ -442,7 +442,7 @@ def _p_value_text(p_value: float) -> str:
 def profile_display(ames: pd.DataFrame, terms: Sequence[str], labels: Mapping[str, str]) -> pd.DataFrame:
     """Multinomial AMEs of ``terms`` on each partner profile's probability, in points with intervals.
 
-    ``ames`` is :func:`analysis.models.multinomial_average_marginal_effects` output; one row
+    ``ames`` is :func:`analysis.stats.models.multinomial_average_marginal_effects` output; one row
     per term, one column per profile (none / US only / China only / both).
     """
     rows = []

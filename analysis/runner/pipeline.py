@@ -5,7 +5,7 @@ A notebook re-runs when something it depends on changed since its last successfu
 * its own code (cell sources and tags; outputs and markdown-only edits do not count)
   or the parameters it is given;
 * a data file it read (recorded while it ran: Python-level ``open`` calls seen by an
-  audit hook, plus :func:`analysis.tracking.note_read` from readers written in C);
+  audit hook, plus :func:`analysis.core.tracking.note_read` from readers written in C);
 * a module of the project it imported (any ``.py`` file under the project root);
 * the lock file of the environment (``requirements.lock``);
 * a file it wrote has gone, or its executed copy has gone.
@@ -13,7 +13,7 @@ A notebook re-runs when something it depends on changed since its last successfu
 Everything else is reused. The record of each run lives in ``build/state/<notebook>.json``.
 Executed copies go to ``build/executed/``; the book renders those, never executing again.
 
-Use ``python -m analysis.pipeline --help`` (``make all`` calls it). Heavy imports
+Use ``python -m analysis.runner.pipeline --help`` (``make all`` calls it). Heavy imports
 (papermill, nbformat) happen only when a notebook actually has to run, so an unchanged
 rebuild costs a fraction of a second.
 """
@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
+from analysis.core import paths
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
 TRACE_TAG = "pipeline-trace"
@@ -421,7 +421,7 @@ def run(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.pipeline", description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(prog="python -m analysis.runner.pipeline", description=__doc__.split("\n")[0])
     parser.add_argument("notebooks", nargs="*", help="notebook stems or number prefixes to consider (default: all)")
     parser.add_argument("--force", action="store_true", help="run the selected notebooks even if nothing changed")
     parser.add_argument("--dry-run", action="store_true", help="only say which notebooks would run and why")

@@ -33,11 +33,12 @@ import pandas as pd
 import pandera.pandas as pa
 from unidecode import unidecode
 
-from analysis import sources, tables
-from analysis.names import normalise_name
-from analysis.tracking import note_read
+from analysis.core import paths, tables
+from analysis.acquire import sources
+from analysis.core.names import normalise_name
+from analysis.core.tracking import note_read
 
-LEXICON_PATH: Path = Path(__file__).resolve().parent / "reference" / "crawl_lexicon.json"
+LEXICON_PATH: Path = paths.REFERENCE / "crawl_lexicon.json"
 
 HIT_LABELS: tuple[str, ...] = ("twin", "agreement", "rejected")
 ACCEPTED_LABELS: tuple[str, ...] = ("twin", "agreement")
@@ -346,7 +347,7 @@ def crawl_ties_from_hits(classified: pd.DataFrame, partner_ids: pd.Series | None
     """Merge accepted hits (``hit_label`` twin/agreement, candidate with a country) into one row per (unit, partner).
 
     ``partner_ids`` (aligned with ``classified``) holds gazetteer ids resolved from the
-    candidate names (see :func:`analysis.triangulation.resolve_partner_ids`); without it
+    candidate names (see :func:`analysis.stats.triangulation.resolve_partner_ids`); without it
     partners are keyed by country and normalised name. Returns :data:`CRAWL_TIES_SCHEMA` rows.
     """
     ids = partner_ids if partner_ids is not None else pd.Series(None, index=classified.index, dtype=object)

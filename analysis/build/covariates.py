@@ -36,12 +36,12 @@ import pycountry
 import shapely
 from rapidfuzz import fuzz
 
-from analysis import paths
-from analysis.frame import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
-from analysis.geo import haversine_km
-from analysis.names import name_keys, normalise_name, split_alternate_names
-from analysis.sources import raw_path
-from analysis.tracking import note_read
+from analysis.core import paths
+from analysis.build.frame import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
+from analysis.core.geo import haversine_km
+from analysis.core.names import name_keys, normalise_name, split_alternate_names
+from analysis.acquire.sources import raw_path
+from analysis.core.tracking import note_read
 
 # --------------------------------------------------------------------------- constants
 

@@ -34,7 +34,7 @@ from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP, T
 from statsmodels.tools.numdiff import approx_fprime
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
-from analysis.bivariate_probit import BivariateProbit
+from analysis.stats.bivariate_probit import BivariateProbit
 
 DEFAULT_CLUSTER = "country_iso2"
 # NB2 dispersion below this is taken as zero: the likelihood is flat there and the model is Poisson.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import matplotlib.pyplot as plt
 
-from analysis.figures import REGION_EDGE, REGION_FILL, apply_style
+from analysis.report.figures import REGION_EDGE, REGION_FILL, apply_style
 
 EU27_COUNTRY_CODES = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",
@@ -43,7 +43,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.lines import Line2D  # noqa: E402
 
-from analysis.figures import PARTNER_COLOURS  # noqa: E402
+from analysis.report.figures import PARTNER_COLOURS  # noqa: E402
 
 WORLD_CRS = "ESRI:54030"  # Robinson, for flows from Europe to North America and East Asia
 PARTNER_MIX_ORDER = ("none", "US", "CN", "both")

@@ -23,9 +23,10 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import sources, tables
-from analysis.names import normalise_name
-from analysis.tracking import note_read
+from analysis.core import tables
+from analysis.acquire import sources
+from analysis.core.names import normalise_name
+from analysis.core.tracking import note_read
 
 MAX_PARTNERS_PER_COUNTRY = 5
 PARTNER_COUNTRIES: dict[str, str] = {"us": "US", "cn": "CN"}
@@ -187,7 +188,7 @@ SURVEY_TIES_SCHEMA = pa.DataFrameSchema(
         "year_established": pa.Column("Int64", pa.Check.in_range(1945, 2030), nullable=True, description="year the tie was established", metadata={"unit": "year"}),
         "tie_type": pa.Column(str, pa.Check.isin(list(TIE_TYPES)), nullable=True, description="twin / partner / friendship / mou"),
         "activity_level": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True, description="activity in the last 3 years, 1 inactive ... 5 very active", metadata={"unit": "scale 1-5"}),
-        "partner_id": pa.Column(str, nullable=True, description="gazetteer id of the partner when the name resolved (see analysis.triangulation.link_ties)"),
+        "partner_id": pa.Column(str, nullable=True, description="gazetteer id of the partner when the name resolved (see analysis.stats.triangulation.link_ties)"),
         "partner_key": pa.Column(str, description="gazetteer partner_id, else 'name:<country>:<normalised name>': the key that links the tie across sources"),
         "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the response in the export file"),
         **tables.origin_columns("tie"),

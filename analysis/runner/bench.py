@@ -23,7 +23,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from analysis import paths
+from analysis.core import paths
 
 
 def _environment(workspace: Path) -> dict[str, str]:
@@ -55,7 +55,7 @@ def step_timings() -> dict[str, Callable[[], Any]]:
     """Named analysis steps to time on the workspace's data (each reads what the clean run wrote)."""
     steps: dict[str, Callable[[], Any]] = {}
     try:
-        from analysis import relations
+        from analysis.build import relations
     except ImportError:
         return steps
     if hasattr(relations, "benchmark_entity_resolution"):
@@ -65,7 +65,7 @@ def step_timings() -> dict[str, Callable[[], Any]]:
 
 def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
     """Run every benchmark in a fresh temporary workspace and return the results."""
-    from analysis import pipeline
+    from analysis.runner import pipeline
 
     results: dict[str, Any] = {
         "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
@@ -76,8 +76,8 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
         environment = _environment(workspace)
         book_output = workspace / "book-output"
         make_all = [
-            [sys.executable, "-m", "analysis.pipeline"],
-            [sys.executable, "-m", "analysis.book", "--output-root", str(book_output)],
+            [sys.executable, "-m", "analysis.runner.pipeline"],
+            [sys.executable, "-m", "analysis.runner.book", "--output-root", str(book_output)],
         ]
         started = time.perf_counter()
         pipeline_seconds = _timed_command(make_all[0], environment)

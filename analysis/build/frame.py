@@ -47,10 +47,10 @@ import pandera.pandas as pa
 import pycountry
 from pandera.engines.geopandas_engine import Geometry
 
-from analysis import sources
-from analysis.geo import pairwise_km
-from analysis.names import join_alternate_names, normalise_name, split_alternate_names
-from analysis.tracking import note_read
+from analysis.acquire import sources
+from analysis.core.geo import pairwise_km
+from analysis.core.names import join_alternate_names, normalise_name, split_alternate_names
+from analysis.core.tracking import note_read
 
 EU27_ISO2: tuple[str, ...] = (
     "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",

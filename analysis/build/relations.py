@@ -41,9 +41,9 @@ import pycountry
 from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
-from analysis.frame import EU27_ISO2
-from analysis.geo import haversine_km
-from analysis.names import LEADING_AFFIXES, TRAILING_AFFIXES, normalise_name, split_alternate_names
+from analysis.build.frame import EU27_ISO2
+from analysis.core.geo import haversine_km
+from analysis.core.names import LEADING_AFFIXES, TRAILING_AFFIXES, normalise_name, split_alternate_names
 
 SOURCES: tuple[str, ...] = ("wikipedia_2026", "wikidata_2017", "wikidata_2022", "wikidata_2016")
 
@@ -391,8 +391,8 @@ RAW_FILES: dict[str, dict[str, dict[str, object]]] = {
 
 def read_raw_frames() -> dict[str, dict[str, pd.DataFrame]]:
     """Read every raw partnership file named in :data:`RAW_FILES` (paths from ``sources.raw_path``)."""
-    from analysis import sources
-    from analysis.tracking import note_read
+    from analysis.acquire import sources
+    from analysis.core.tracking import note_read
 
     frames: dict[str, dict[str, pd.DataFrame]] = {}
     for source_name, files in RAW_FILES.items():
@@ -1109,7 +1109,7 @@ def benchmark_entity_resolution() -> int:
 
     Reads the inputs first, so the time measured by the caller includes reading them; returns the number of ties.
     """
-    from analysis import tables
+    from analysis.core import tables
 
     relations, _ = resolve_all(read_raw_frames(), tables.read_table("cities"), tables.read_table("regions"), tables.read_table("gazetteer"))
     return len(relations)
@@ -1413,14 +1413,14 @@ def compare_hand_check(sample: pd.DataFrame, checks: pd.DataFrame) -> dict[str, 
 
 def hand_check_path():
     """Committed CSV of hand verdicts on the sample (``analysis/checks/relations_hand_check.csv``)."""
-    from analysis import paths
+    from analysis.core import paths
 
     return paths.CHECKS / "relations_hand_check.csv"
 
 
 def read_hand_check() -> pd.DataFrame:
     """Read the committed hand verdicts (columns :data:`HAND_CHECK_COLUMNS`)."""
-    from analysis.tracking import note_read
+    from analysis.core.tracking import note_read
 
     path = hand_check_path()
     note_read(path)

@@ -19,7 +19,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-ROOT: Path = Path(__file__).resolve().parent.parent
+ROOT: Path = Path(__file__).resolve().parents[2]
 NOTEBOOKS: Path = ROOT / "notebooks"
 BOOK: Path = ROOT / "book"
 ANALYSIS: Path = ROOT / "analysis"

@@ -34,7 +34,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.names import (
+from analysis.core.names import (
     compact_key,
     join_alternate_names,
     lookup_keys,
@@ -42,8 +42,8 @@ from analysis.names import (
     normalise_name,
     split_alternate_names,
 )
-from analysis.geo import haversine_km
-from analysis.tracking import note_read
+from analysis.core.geo import haversine_km
+from analysis.core.tracking import note_read
 
 # --------------------------------------------------------------------------- schema
 
@@ -949,7 +949,7 @@ def gazetteer_index(gazetteer: pd.DataFrame) -> dict[tuple[str, str], list[str]]
 
 
 def lookup_partner_ids(index: Mapping[tuple[str, str], list[str]], country_iso2: str, name: str) -> list[str]:
-    """Candidate partner ids for ``name`` in ``country_iso2``: the first key of :func:`~analysis.names.lookup_keys` that hits."""
+    """Candidate partner ids for ``name`` in ``country_iso2``: the first key of :func:`~analysis.core.names.lookup_keys` that hits."""
     for key in lookup_keys(name):
         ids = index.get((country_iso2, key))
         if ids:

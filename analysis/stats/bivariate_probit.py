@@ -10,7 +10,7 @@ statsmodels has no bivariate probit, so this module writes one on
   (so clustered sandwich covariances work) and the correlation ``rho`` estimated as
   ``athrho = atanh(rho)`` so that the optimiser never leaves (-1, 1).
 
-Model fitting with data preparation, clustering and reporting lives in :mod:`analysis.models`.
+Model fitting with data preparation, clustering and reporting lives in :mod:`analysis.stats.models`.
 """
 
 from __future__ import annotations

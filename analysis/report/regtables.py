@@ -1,4 +1,4 @@
-"""Publication-style regression tables from several :class:`analysis.models.ModelFit` results.
+"""Publication-style regression tables from several :class:`analysis.stats.models.ModelFit` results.
 
 :func:`regression_table` returns a plain DataFrame (one column per model equation, a
 coefficient row with stars and a standard-error row in parentheses per variable, then
@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.models import CONSTANT, ModelFit
-from analysis.tracking import note_write
+from analysis.stats.models import CONSTANT, ModelFit
+from analysis.core.tracking import note_write
 
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 DEFAULT_LABELS = {CONSTANT: "Constant", "rho": "ρ (error correlation)", "alpha": "α (NB dispersion)"}
@@ -153,7 +153,7 @@ def regression_table_latex(table: pd.DataFrame, caption: str, label: str) -> str
 
 
 def write_regression_table_latex(table: pd.DataFrame, target, caption: str, label: str) -> str:
-    """Write :func:`regression_table_latex` to ``target`` (a path from :mod:`analysis.paths`); returns the text."""
+    """Write :func:`regression_table_latex` to ``target`` (a path from :mod:`analysis.core.paths`); returns the text."""
     latex = regression_table_latex(table, caption, label)
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(latex, encoding="utf-8")

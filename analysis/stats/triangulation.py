@@ -27,8 +27,8 @@ import pandera.pandas as pa
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
-from analysis.gazetteers import gazetteer_index, lookup_partner_ids
-from analysis.names import normalise_name
+from analysis.build.gazetteers import gazetteer_index, lookup_partner_ids
+from analysis.core.names import normalise_name
 
 # Capture sources of a tie and the relations columns behind the public ones. The two Wikidata
 # captures are the early snapshots (2016, 2017) and the 2022 one: one copies the other, so the
@@ -58,7 +58,7 @@ def resolve_partner_ids(
 
     Tries "name, admin1" first when ``admin1`` (state/province) is given; among several
     candidates, one in the named admin1 wins, else the most populous. Pass ``index``
-    (:func:`analysis.gazetteers.gazetteer_index` of ``gazetteer``) to avoid rebuilding it.
+    (:func:`analysis.build.gazetteers.gazetteer_index` of ``gazetteer``) to avoid rebuilding it.
     """
     index = index if index is not None else gazetteer_index(gazetteer)
     admin1_of = gazetteer.set_index("partner_id")["admin1_name"]
@@ -349,7 +349,7 @@ def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, 
     """
     import matplotlib.pyplot as plt
 
-    from analysis.figures import PARTNER_COLOURS, apply_style
+    from analysis.report.figures import PARTNER_COLOURS, apply_style
 
     apply_style()
     figure, axes = plt.subplots(1, len(estimates), figsize=(4.2 * len(estimates), 2.8), sharey=True)

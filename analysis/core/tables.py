@@ -14,8 +14,8 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis import paths
-from analysis.tracking import note_read, note_write
+from analysis.core import paths
+from analysis.core.tracking import note_read, note_write
 
 DATAPACKAGE_NAME = "datapackage.json"
 

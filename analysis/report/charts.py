@@ -8,7 +8,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.figures import PARTNER_COLOURS, apply_style
+from analysis.report.figures import PARTNER_COLOURS, apply_style
 
 OUTCOME_COLOURS = {"us_any": PARTNER_COLOURS["US"], "cn_any": PARTNER_COLOURS["CN"]}
 OUTCOME_NAMES = {"us_any": "US partner", "cn_any": "Chinese partner"}
@@ -19,7 +19,7 @@ COUNTRY_COLOURS = {"US": PARTNER_COLOURS["US"], "CN": PARTNER_COLOURS["CN"]}
 def share_panels(panels: Mapping[str, pd.DataFrame], outcomes: Sequence[str] = ("us_any", "cn_any")) -> plt.Figure:
     """One panel per grouping: the share of cities with each outcome by group, with its Wilson interval.
 
-    ``panels`` maps a panel title to a :func:`analysis.describe.shares_by` table (first
+    ``panels`` maps a panel title to a :func:`analysis.stats.describe.shares_by` table (first
     column the group; the "All" row is drawn last, after a gap). US and Chinese shares sit
     side by side in each group so that the two can be compared directly.
     """
