@@ -28,7 +28,11 @@ def papermill_ready(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 def test_notebooks_are_committed_without_outputs():
     for notebook_path in pipeline.discover_notebooks(paths.NOTEBOOKS):
         notebook = nbformat.read(notebook_path, as_version=4)
-        dirty = [i for i, cell in enumerate(notebook.cells) if cell.cell_type == "code" and (cell.outputs or cell.execution_count)]
+        dirty = [
+            i
+            for i, cell in enumerate(notebook.cells)
+            if cell.cell_type == "code" and (cell.outputs or cell.execution_count)
+        ]
         assert dirty == [], f"{notebook_path.name}: code cells {dirty} carry outputs; strip them before committing"
 
 
@@ -37,7 +41,9 @@ def test_every_notebook_starts_with_a_title_and_a_parameters_cell():
         cells = nbformat.read(notebook_path, as_version=4).cells
         assert cells[0].cell_type == "markdown" and cells[0].source.startswith("# "), notebook_path.name
         first_code = next(cell for cell in cells if cell.cell_type == "code")
-        assert "parameters" in first_code.metadata.get("tags", []), f"{notebook_path.name}: first code cell is not tagged 'parameters'"
+        assert "parameters" in first_code.metadata.get("tags", []), (
+            f"{notebook_path.name}: first code cell is not tagged 'parameters'"
+        )
 
 
 def test_notebooks_run_under_nbval_on_small_parameters(tmp_path):
@@ -49,7 +55,21 @@ def test_notebooks_run_under_nbval_on_small_parameters(tmp_path):
             notebook = parameterize_notebook(papermill_ready(notebook), parameters)
         nbformat.write(notebook, tmp_path / notebook_path.name)
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "--nbval-lax", "-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path)],
-        capture_output=True, text=True, env=workspace_environment(tmp_path), cwd=tmp_path,
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval-lax",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--rootdir",
+            str(tmp_path),
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+        env=workspace_environment(tmp_path),
+        cwd=tmp_path,
     )
     assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-2000:]

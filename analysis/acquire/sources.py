@@ -27,13 +27,14 @@ import urllib.request
 import zipfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
 
 import pandas as pd
 
 from analysis.core import paths
+from analysis.core.files import sha256_file
 from analysis.core.tracking import note_folder, note_read, note_write
 
 Relation = Literal["identical", "reencoded", "derived", "mirror_only"]
@@ -479,7 +480,7 @@ def acquire(
     selected = _select_sources(registry, names)
     mirror_root = Path(mirror).resolve() if mirror is not None else paths.mirror_dir()
     previous = _read_manifest()
-    today = datetime.now(timezone.utc).date().isoformat()
+    today = datetime.now(UTC).date().isoformat()
     archive_cache: dict[str, bytes] = {}
 
     acquired_rows: list[dict[str, object]] = []
@@ -528,7 +529,12 @@ def attributions(registry: Mapping[str, Source] | None = None) -> pd.DataFrame:
     registry = SOURCES if registry is None else registry
     return pd.DataFrame(
         [
-            {"title": source.title, "licence": source.licence, "attribution": source.attribution, "origin": source.origin}
+            {
+                "title": source.title,
+                "licence": source.licence,
+                "attribution": source.attribution,
+                "origin": source.origin,
+            }
             for source in registry.values()
         ],
         columns=["title", "licence", "attribution", "origin"],
@@ -552,15 +558,6 @@ def files_table(registry: Mapping[str, Source] | None = None) -> pd.DataFrame:
         ],
         columns=["name", "file", "relation", "upstream", "note"],
     )
-
-
-def sha256_of(path: Path) -> str:
-    """Hex sha256 of the file at ``path``."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(_CHUNK_BYTES), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def manifest_path() -> Path:
@@ -607,7 +604,7 @@ def _verify_present(
     source: Source, source_file: SourceFile, target: Path, previous: dict[tuple[str, str], dict[str, str]]
 ) -> tuple[str, str]:
     """Check a raw file already in place; return the ``retrieved`` date and ``route`` to keep for it."""
-    actual = sha256_of(target)
+    actual = sha256_file(target)
     if actual != source_file.sha256:
         raise AcquisitionError(
             f"{target}: raw file of source '{source.name}' has sha256 {actual}, but analysis/sources.py declares "
@@ -618,7 +615,7 @@ def _verify_present(
     if earlier is not None and earlier.get("sha256") == source_file.sha256:
         return earlier["retrieved"], earlier["route"]
     # No manifest record (e.g. MANIFEST deleted): the file's own date is the best evidence left.
-    written = datetime.fromtimestamp(target.stat().st_mtime, tz=timezone.utc).date().isoformat()
+    written = datetime.fromtimestamp(target.stat().st_mtime, tz=UTC).date().isoformat()
     return written, "unrecorded"
 
 
@@ -672,7 +669,9 @@ def _fetch(url: str, archive_member: str | None, archive_cache: dict[str, bytes]
             with urllib.request.urlopen(url, timeout=DOWNLOAD_TIMEOUT_SECONDS) as response:
                 payload = response.read()
         except OSError as error:  # URLError and HTTPError are OSErrors
-            raise AcquisitionError(f"{where}: download of {url} failed ({error}). Check the network or use a mirror.") from error
+            raise AcquisitionError(
+                f"{where}: download of {url} failed ({error}). Check the network or use a mirror."
+            ) from error
         if archive_member is None:
             return payload
         # Package archives hold several declared files (world-atlas): fetch each archive once.
@@ -688,7 +687,9 @@ def _fetch(url: str, archive_member: str | None, archive_cache: dict[str, bytes]
                 raise KeyError(archive_member)
             return member.read()
     except (KeyError, zipfile.BadZipFile, tarfile.TarError) as error:
-        raise AcquisitionError(f"{where}: archive {url} has no readable member '{archive_member}' ({error!r}).") from error
+        raise AcquisitionError(
+            f"{where}: archive {url} has no readable member '{archive_member}' ({error!r})."
+        ) from error
 
 
 def _write_verified(stream: io.BufferedIOBase, target: Path, expected: str, origin: str, source_name: str) -> None:

@@ -36,11 +36,11 @@ import pycountry
 import shapely
 from rapidfuzz import fuzz
 
-from analysis.core import paths
+from analysis.acquire.sources import raw_path
 from analysis.build.frame import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
+from analysis.core import paths
 from analysis.core.geo import haversine_km
 from analysis.core.names import name_keys, normalise_name, split_alternate_names
-from analysis.acquire.sources import raw_path
 from analysis.core.tracking import note_read
 
 # --------------------------------------------------------------------------- constants
@@ -55,10 +55,33 @@ DEFAULT_COVARIATE_YEAR = 2018
 
 # Year each EU-27 member state joined (founding members: 1958, Treaty of Rome in force).
 EU_ACCESSION_YEAR: dict[str, int] = {
-    "BE": 1958, "DE": 1958, "FR": 1958, "IT": 1958, "LU": 1958, "NL": 1958,
-    "DK": 1973, "IE": 1973, "GR": 1981, "ES": 1986, "PT": 1986, "AT": 1995, "FI": 1995, "SE": 1995,
-    "CY": 2004, "CZ": 2004, "EE": 2004, "HU": 2004, "LT": 2004, "LV": 2004, "MT": 2004, "PL": 2004,
-    "SI": 2004, "SK": 2004, "BG": 2007, "RO": 2007, "HR": 2013,
+    "BE": 1958,
+    "DE": 1958,
+    "FR": 1958,
+    "IT": 1958,
+    "LU": 1958,
+    "NL": 1958,
+    "DK": 1973,
+    "IE": 1973,
+    "GR": 1981,
+    "ES": 1986,
+    "PT": 1986,
+    "AT": 1995,
+    "FI": 1995,
+    "SE": 1995,
+    "CY": 2004,
+    "CZ": 2004,
+    "EE": 2004,
+    "HU": 2004,
+    "LT": 2004,
+    "LV": 2004,
+    "MT": 2004,
+    "PL": 2004,
+    "SI": 2004,
+    "SK": 2004,
+    "BG": 2007,
+    "RO": 2007,
+    "HR": 2013,
 }
 EU13_FIRST_ACCESSION_YEAR = 2004  # the EU13 are the states that joined in 2004, 2007 and 2013
 
@@ -83,29 +106,63 @@ CN_LARGE_CITY_MIN_POPULATION = 5_000_000
 # Fallback when no gazetteer is given: the 37 US cities with >= 500,000 inhabitants in the 2020
 # Census (city proper; Atlanta, 498,715, falls just short). Coordinates: city hall / centre, 0.01 deg.
 US_LARGE_CITIES: tuple[tuple[str, float, float], ...] = (
-    ("New York", 40.71, -74.01), ("Los Angeles", 34.05, -118.24), ("Chicago", 41.88, -87.63),
-    ("Houston", 29.76, -95.37), ("Phoenix", 33.45, -112.07), ("Philadelphia", 39.95, -75.17),
-    ("San Antonio", 29.42, -98.49), ("San Diego", 32.72, -117.16), ("Dallas", 32.78, -96.80),
-    ("San Jose", 37.34, -121.89), ("Austin", 30.27, -97.74), ("Jacksonville", 30.33, -81.66),
-    ("Fort Worth", 32.76, -97.33), ("Columbus", 39.96, -83.00), ("Indianapolis", 39.77, -86.16),
-    ("Charlotte", 35.23, -80.84), ("San Francisco", 37.77, -122.42), ("Seattle", 47.61, -122.33),
-    ("Denver", 39.74, -104.99), ("Washington", 38.91, -77.04), ("Nashville", 36.16, -86.78),
-    ("Oklahoma City", 35.47, -97.52), ("El Paso", 31.76, -106.49), ("Boston", 42.36, -71.06),
-    ("Portland", 45.52, -122.68), ("Las Vegas", 36.17, -115.14), ("Detroit", 42.33, -83.05),
-    ("Memphis", 35.15, -90.05), ("Louisville", 38.25, -85.76), ("Baltimore", 39.29, -76.61),
-    ("Milwaukee", 43.04, -87.91), ("Albuquerque", 35.08, -106.65), ("Tucson", 32.22, -110.97),
-    ("Fresno", 36.74, -119.79), ("Sacramento", 38.58, -121.49), ("Kansas City", 39.10, -94.58),
+    ("New York", 40.71, -74.01),
+    ("Los Angeles", 34.05, -118.24),
+    ("Chicago", 41.88, -87.63),
+    ("Houston", 29.76, -95.37),
+    ("Phoenix", 33.45, -112.07),
+    ("Philadelphia", 39.95, -75.17),
+    ("San Antonio", 29.42, -98.49),
+    ("San Diego", 32.72, -117.16),
+    ("Dallas", 32.78, -96.80),
+    ("San Jose", 37.34, -121.89),
+    ("Austin", 30.27, -97.74),
+    ("Jacksonville", 30.33, -81.66),
+    ("Fort Worth", 32.76, -97.33),
+    ("Columbus", 39.96, -83.00),
+    ("Indianapolis", 39.77, -86.16),
+    ("Charlotte", 35.23, -80.84),
+    ("San Francisco", 37.77, -122.42),
+    ("Seattle", 47.61, -122.33),
+    ("Denver", 39.74, -104.99),
+    ("Washington", 38.91, -77.04),
+    ("Nashville", 36.16, -86.78),
+    ("Oklahoma City", 35.47, -97.52),
+    ("El Paso", 31.76, -106.49),
+    ("Boston", 42.36, -71.06),
+    ("Portland", 45.52, -122.68),
+    ("Las Vegas", 36.17, -115.14),
+    ("Detroit", 42.33, -83.05),
+    ("Memphis", 35.15, -90.05),
+    ("Louisville", 38.25, -85.76),
+    ("Baltimore", 39.29, -76.61),
+    ("Milwaukee", 43.04, -87.91),
+    ("Albuquerque", 35.08, -106.65),
+    ("Tucson", 32.22, -110.97),
+    ("Fresno", 36.74, -119.79),
+    ("Sacramento", 38.58, -121.49),
+    ("Kansas City", 39.10, -94.58),
     ("Mesa", 33.42, -111.83),
 )
 # Fallback when no gazetteer is given: mainland Chinese urban agglomerations of 6 million or more in
 # 2020 (UN World Urbanization Prospects 2018). Smaller ones above 5 million all lie further east,
 # so they cannot be the nearest for a European city.
 CN_LARGE_CITIES: tuple[tuple[str, float, float], ...] = (
-    ("Shanghai", 31.23, 121.47), ("Beijing", 39.90, 116.41), ("Chongqing", 29.56, 106.55),
-    ("Tianjin", 39.13, 117.20), ("Guangzhou", 23.13, 113.26), ("Shenzhen", 22.54, 114.06),
-    ("Chengdu", 30.57, 104.07), ("Nanjing", 32.06, 118.80), ("Wuhan", 30.59, 114.31),
-    ("Xi'an", 34.34, 108.94), ("Hangzhou", 30.27, 120.16), ("Dongguan", 23.02, 113.75),
-    ("Foshan", 23.02, 113.12), ("Shenyang", 41.80, 123.43), ("Suzhou", 31.30, 120.59),
+    ("Shanghai", 31.23, 121.47),
+    ("Beijing", 39.90, 116.41),
+    ("Chongqing", 29.56, 106.55),
+    ("Tianjin", 39.13, 117.20),
+    ("Guangzhou", 23.13, 113.26),
+    ("Shenzhen", 22.54, 114.06),
+    ("Chengdu", 30.57, 104.07),
+    ("Nanjing", 32.06, 118.80),
+    ("Wuhan", 30.59, 114.31),
+    ("Xi'an", 34.34, 108.94),
+    ("Hangzhou", 30.27, 120.16),
+    ("Dongguan", 23.02, 113.75),
+    ("Foshan", 23.02, 113.12),
+    ("Shenyang", 41.80, 123.43),
+    ("Suzhou", 31.30, 120.59),
     ("Harbin", 45.80, 126.53),
 )
 
@@ -217,12 +274,12 @@ def _region_columns() -> dict[str, pa.Column]:
 
 REGION_COVARIATES_SCHEMA = pa.DataFrameSchema(
     {
-        "nuts2_2021": pa.Column(str, pa.Check.str_matches(_NUTS2_CODE), unique=True, description="NUTS2 code, 2021 version"),
+        "nuts2_2021": pa.Column(
+            str, pa.Check.str_matches(_NUTS2_CODE), unique=True, description="NUTS2 code, 2021 version"
+        ),
         "region_name": pa.Column(str, description="Latin-script name of the region (GISCO NAME_LATN)"),
         **_region_columns(),
-        "recoded_from": pa.Column(
-            str, description="NUTS 2016 code(s) the indicator values come from, '|'-joined"
-        ),
+        "recoded_from": pa.Column(str, description="NUTS 2016 code(s) the indicator values come from, '|'-joined"),
         "missing_covariates": pa.Column(
             str, description="Covariates left empty and why ('variable: reason; ...'); empty when complete"
         ),
@@ -240,7 +297,9 @@ REGION_COVARIATES_SCHEMA = pa.DataFrameSchema(
 
 REGION_COVARIATES_2024_SCHEMA = pa.DataFrameSchema(
     {
-        "nuts2_2024": pa.Column(str, pa.Check.str_matches(_NUTS2_CODE), unique=True, description="NUTS2 code, 2024 version"),
+        "nuts2_2024": pa.Column(
+            str, pa.Check.str_matches(_NUTS2_CODE), unique=True, description="NUTS2 code, 2024 version"
+        ),
         **_region_columns(),
         "recode_relation": pa.Column(
             str, pa.Check.isin(list(RECODE_RELATIONS)), description="How the 2024 region relates to the 2021 region(s)"
@@ -261,7 +320,9 @@ CITY_COVARIATES_SCHEMA = pa.DataFrameSchema(
         "city_id": pa.Column(str, unique=True, description="Frame city id (see the cities table)"),
         "name": pa.Column(str, description="City name as in the frame"),
         "country_iso2": pa.Column(str, pa.Check.isin(list(EU27_ISO2)), description="ISO 3166-1 alpha-2 country code"),
-        "population": pa.Column(int, pa.Check.gt(0), description="Population as in the frame", metadata={"unit": "persons"}),
+        "population": pa.Column(
+            int, pa.Check.gt(0), description="Population as in the frame", metadata={"unit": "persons"}
+        ),
         "log_population": pa.Column(float, description="Natural log of population", metadata={"unit": "log persons"}),
         "size_class": pa.Column(
             str, pa.Check.isin(list(SIZE_CLASS_LABELS)), description="Population class (lower bound inclusive)"
@@ -301,26 +362,36 @@ CITY_COVARIATES_SCHEMA = pa.DataFrameSchema(
         "new_member_state": pa.Column(bool, description="Country joined the EU in 2004, 2007 or 2013 (EU13)"),
         "eu15": pa.Column(bool, description="Country was an EU member before 2004 (EU15)"),
         "gdp_per_head_eur": pa.Column(
-            float, pa.Check.gt(0), nullable=True, description="GDP per head of the city's NUTS2 region",
+            float,
+            pa.Check.gt(0),
+            nullable=True,
+            description="GDP per head of the city's NUTS2 region",
             metadata={"unit": "EUR"},
         ),
         "log_gdp_per_head": pa.Column(
             float, nullable=True, description="Natural log of gdp_per_head_eur", metadata={"unit": "log EUR"}
         ),
         "unemployment_rate_pct": pa.Column(
-            float, pa.Check.in_range(0, 100), nullable=True, description="Unemployment rate of the city's NUTS2 region",
+            float,
+            pa.Check.in_range(0, 100),
+            nullable=True,
+            description="Unemployment rate of the city's NUTS2 region",
             metadata={"unit": "%"},
         ),
         "covariate_year": pa.Column(
             "Int64", nullable=True, description="Reference year of the regional GDP and unemployment"
         ),
         "dist_us_km": pa.Column(
-            float, pa.Check.ge(0), description="Great-circle distance to the nearest large US city",
+            float,
+            pa.Check.ge(0),
+            description="Great-circle distance to the nearest large US city",
             metadata={"unit": "km"},
         ),
         "nearest_us_city": pa.Column(str, description="Name of that US city"),
         "dist_cn_km": pa.Column(
-            float, pa.Check.ge(0), description="Great-circle distance to the nearest large Chinese city",
+            float,
+            pa.Check.ge(0),
+            description="Great-circle distance to the nearest large Chinese city",
             metadata={"unit": "km"},
         ),
         "nearest_cn_city": pa.Column(str, description="Name of that Chinese city"),
@@ -349,12 +420,16 @@ def nearest_place(
         raise CovariateError("nearest_place: the table of places is empty; expected at least one row")
     latitudes = np.asarray(list(latitudes), dtype=float)[:, None]
     longitudes = np.asarray(list(longitudes), dtype=float)[:, None]
-    distances = haversine_km(latitudes, longitudes, places["latitude"].to_numpy()[None, :], places["longitude"].to_numpy()[None, :])
+    distances = haversine_km(
+        latitudes, longitudes, places["latitude"].to_numpy()[None, :], places["longitude"].to_numpy()[None, :]
+    )
     nearest = np.argmin(distances, axis=1)
     return distances[np.arange(len(nearest)), nearest], places["name"].to_numpy()[nearest]
 
 
-def coastline_distance_km(latitudes: Iterable[float], longitudes: Iterable[float], land: gpd.GeoDataFrame) -> np.ndarray:
+def coastline_distance_km(
+    latitudes: Iterable[float], longitudes: Iterable[float], land: gpd.GeoDataFrame
+) -> np.ndarray:
     """Distance in km from each point to the nearest coastline, the boundary of the ``land`` polygons.
 
     Only coastline within ``LAND_MARGIN_DEGREES`` of the points' bounding box is used (faster,
@@ -385,7 +460,9 @@ def coastline_distance_km(latitudes: Iterable[float], longitudes: Iterable[float
 # --------------------------------------------------------------------------- NUTS recoding
 
 
-def check_recode_table(mapping: pd.DataFrame, code_from: str, code_to: str, source: str = "<recode table>") -> pd.DataFrame:
+def check_recode_table(
+    mapping: pd.DataFrame, code_from: str, code_to: str, source: str = "<recode table>"
+) -> pd.DataFrame:
     """Check a NUTS recode table and return it with ``population_share`` as float.
 
     Expects columns ``code_from``, ``code_to``, ``relation`` (one of ``RECODE_RELATIONS``),
@@ -459,12 +536,16 @@ def recode_regions(
         result[column] = (links[column] * known_weight).groupby(links[code_to]).sum(min_count=1) / known_weight.groupby(
             links[code_to]
         ).sum(min_count=1)
-    largest = links.sort_values("_rate_weight", ascending=False, kind="stable").drop_duplicates(code_to).set_index(code_to)
+    largest = (
+        links.sort_values("_rate_weight", ascending=False, kind="stable").drop_duplicates(code_to).set_index(code_to)
+    )
     for column in categories:
         result[column] = largest[column]
     # The strongest change among a new region's links names it: merged > split > recoded > same.
     relation_rank = {relation: rank for rank, relation in enumerate(("same", "recoded", "split", "merged"))}
-    result["recode_relation"] = links["relation"].map(relation_rank).groupby(links[code_to]).max().map(dict(enumerate(relation_rank)))
+    result["recode_relation"] = (
+        links["relation"].map(relation_rank).groupby(links[code_to]).max().map(dict(enumerate(relation_rank)))
+    )
     result["recoded_from"] = groups[code_from].agg(lambda codes: "|".join(sorted(codes)))
     result["values_from_parent_region"] = (links["population_share"] < 1).groupby(links[code_to]).any()
     return result.reset_index()
@@ -544,17 +625,24 @@ def nuts2_typologies(nuts3: pd.DataFrame) -> pd.DataFrame:
     region = nuts3["nuts2_2021"]
     people = nuts3["nuts3_population"]
     known_metro_people = people.where(nuts3["metropolitan_type"].notna())
-    metro_people = people.where(nuts3["metropolitan_type"] == "metropolitan", 0.0).where(nuts3["metropolitan_type"].notna())
+    metro_people = people.where(nuts3["metropolitan_type"] == "metropolitan", 0.0).where(
+        nuts3["metropolitan_type"].notna()
+    )
     table = pd.DataFrame(
-        {"metropolitan_population_share": metro_people.groupby(region).sum(min_count=1) / known_metro_people.groupby(region).sum(min_count=1)}
+        {
+            "metropolitan_population_share": metro_people.groupby(region).sum(min_count=1)
+            / known_metro_people.groupby(region).sum(min_count=1)
+        }
     )
     share = table["metropolitan_population_share"]
-    table["metropolitan_type"] = pd.Series(np.where(share >= 0.5, "metropolitan", "non-metropolitan"), index=table.index).where(
-        share.notna()
-    )
+    table["metropolitan_type"] = pd.Series(
+        np.where(share >= 0.5, "metropolitan", "non-metropolitan"), index=table.index
+    ).where(share.notna())
     people_by_type = people.groupby([region, nuts3["urban_rural_type"]]).sum()
     table["urban_rural_type"] = people_by_type.groupby(level=0).idxmax().str[1]
-    table["coastal_region"] = nuts3["nuts3_coastal"].astype("boolean").groupby(region).any(skipna=True).astype("boolean")
+    table["coastal_region"] = (
+        nuts3["nuts3_coastal"].astype("boolean").groupby(region).any(skipna=True).astype("boolean")
+    )
     table.loc[nuts3["nuts3_coastal"].isna().groupby(region).all(), "coastal_region"] = pd.NA
     return table.rename_axis("nuts2_2021").reset_index()
 
@@ -664,7 +752,9 @@ def regions_to_nuts2024(region_table: pd.DataFrame, recode_2021_to_2024: pd.Data
     Totals and GDP follow the population shares, rates are population-weighted, and
     categorical typologies come from the 2021 region that contributes most people.
     """
-    values = region_table.assign(region_gdp_meur=region_table["gdp_per_head_eur"] * region_table["region_population"] / 1e6)
+    values = region_table.assign(
+        region_gdp_meur=region_table["gdp_per_head_eur"] * region_table["region_population"] / 1e6
+    )
     recoded = recode_regions(
         values.rename(columns={"nuts2_2021": "code_2021"}),
         recode_2021_to_2024,
@@ -677,7 +767,9 @@ def regions_to_nuts2024(region_table: pd.DataFrame, recode_2021_to_2024: pd.Data
     recoded["gdp_per_head_eur"] = recoded["region_gdp_meur"] * 1e6 / recoded["region_population"]
     recoded["log_gdp_per_head"] = np.log(recoded["gdp_per_head_eur"])
     parent_flag = region_table.set_index("nuts2_2021")["values_from_parent_region"]
-    inherited = recoded["recoded_from"].str.split("|").map(lambda codes: bool(parent_flag.reindex(codes).fillna(False).any()))
+    inherited = (
+        recoded["recoded_from"].str.split("|").map(lambda codes: bool(parent_flag.reindex(codes).fillna(False).any()))
+    )
     recoded["values_from_parent_region"] = recoded["values_from_parent_region"] | inherited
     recoded = pd.concat([recoded, eu_cohort(recoded["country_iso2"])], axis=1)
     columns = ["nuts2_2024", *_region_columns(), "recode_relation", "recoded_from"]
@@ -708,7 +800,9 @@ def _member_keys(names: Iterable[object]) -> set[str]:
     return {key for key in keys if key}
 
 
-def match_eurocities(members: pd.DataFrame, cities: pd.DataFrame, *, radius_km: float = EUROCITIES_MATCH_RADIUS_KM) -> pd.DataFrame:
+def match_eurocities(
+    members: pd.DataFrame, cities: pd.DataFrame, *, radius_km: float = EUROCITIES_MATCH_RADIUS_KM
+) -> pd.DataFrame:
     """Match EUROCITIES members to frame cities: same country, within ``radius_km``, same name.
 
     ``members``: ``name_on_website``, ``wikidata_name``, ``wikidata_id``, ``latitude``,
@@ -724,21 +818,33 @@ def match_eurocities(members: pd.DataFrame, cities: pd.DataFrame, *, radius_km: 
         name_keys(row.name, row.alternate_names) | name_keys(row.ascii_name) for row in cities.itertuples(index=False)
     ]
     city_names = [
-        [row.name, row.ascii_name, *split_alternate_names(row.alternate_names)] for row in cities.itertuples(index=False)
+        [row.name, row.ascii_name, *split_alternate_names(row.alternate_names)]
+        for row in cities.itertuples(index=False)
     ]
     eu_countries = set(EU27_ISO2)
     results = []
     for member in members.itertuples(index=False):
-        result = {"wikidata_id": member.wikidata_id, "name_on_website": member.name_on_website,
-                  "country_iso2": member.country_iso2, "city_id": None, "city_name": None,
-                  "match_method": "none", "distance_km": np.nan, "reason": ""}
+        result = {
+            "wikidata_id": member.wikidata_id,
+            "name_on_website": member.name_on_website,
+            "country_iso2": member.country_iso2,
+            "city_id": None,
+            "city_name": None,
+            "match_method": "none",
+            "distance_km": np.nan,
+            "reason": "",
+        }
         if member.country_iso2 not in eu_countries:
             result["reason"] = "country outside the EU-27"
             results.append(result)
             continue
         same_country = np.flatnonzero(cities["country_iso2"].to_numpy() == member.country_iso2)
-        distances = haversine_km(member.latitude, member.longitude,
-                                 cities["latitude"].to_numpy()[same_country], cities["longitude"].to_numpy()[same_country])
+        distances = haversine_km(
+            member.latitude,
+            member.longitude,
+            cities["latitude"].to_numpy()[same_country],
+            cities["longitude"].to_numpy()[same_country],
+        )
         near = same_country[distances <= radius_km]
         near_distance = distances[distances <= radius_km]
         if near.size == 0:
@@ -753,8 +859,10 @@ def match_eurocities(members: pd.DataFrame, cities: pd.DataFrame, *, radius_km: 
         else:
             member_names = [normalise_name(member.name_on_website), normalise_name(member.wikidata_name)]
             by_fuzzy = [
-                (d, i) for i, d in zip(near, near_distance)
-                if max(fuzz.token_set_ratio(a, normalise_name(b)) for a in member_names if a for b in city_names[i]) >= EUROCITIES_FUZZY_MIN_SCORE
+                (d, i)
+                for i, d in zip(near, near_distance)
+                if max(fuzz.token_set_ratio(a, normalise_name(b)) for a in member_names if a for b in city_names[i])
+                >= EUROCITIES_FUZZY_MIN_SCORE
             ]
             if by_fuzzy:
                 method, chosen = "fuzzy", min(by_fuzzy)
@@ -766,8 +874,12 @@ def match_eurocities(members: pd.DataFrame, cities: pd.DataFrame, *, radius_km: 
             )
         else:
             distance, index = chosen
-            result.update(city_id=cities["city_id"].iloc[index], city_name=cities["name"].iloc[index],
-                          match_method=method, distance_km=float(distance))
+            result.update(
+                city_id=cities["city_id"].iloc[index],
+                city_name=cities["name"].iloc[index],
+                match_method=method,
+                distance_km=float(distance),
+            )
         results.append(result)
     return pd.DataFrame(results)
 
@@ -782,7 +894,10 @@ def size_class(population: pd.Series) -> pd.Series:
 
 
 def large_places(
-    gazetteer: pd.DataFrame | None, country_iso2: str, min_population: int, fallback: Iterable[tuple[str, float, float]],
+    gazetteer: pd.DataFrame | None,
+    country_iso2: str,
+    min_population: int,
+    fallback: Iterable[tuple[str, float, float]],
     levels: Iterable[str] = ("city", "prefecture"),
 ) -> pd.DataFrame:
     """Places of ``country_iso2`` with at least ``min_population`` people (``name``, ``latitude``, ``longitude``).
@@ -799,7 +914,11 @@ def large_places(
             & gazetteer["longitude"].notna()
         ]
         if not chosen.empty:
-            return chosen[["name", "latitude", "longitude"]].astype({"latitude": float, "longitude": float}).reset_index(drop=True)
+            return (
+                chosen[["name", "latitude", "longitude"]]
+                .astype({"latitude": float, "longitude": float})
+                .reset_index(drop=True)
+            )
     return pd.DataFrame(list(fallback), columns=["name", "latitude", "longitude"])
 
 
@@ -838,7 +957,9 @@ def city_covariates(
     table["is_eurocities_member"] = table["eurocities_qid"].notna()
     table = pd.concat([table, eu_cohort(table["country_iso2"])], axis=1)
 
-    regional = region_table.set_index("nuts2_2021")[["gdp_per_head_eur", "log_gdp_per_head", "unemployment_rate_pct", "covariate_year"]]
+    regional = region_table.set_index("nuts2_2021")[
+        ["gdp_per_head_eur", "log_gdp_per_head", "unemployment_rate_pct", "covariate_year"]
+    ]
     table = table.join(regional, on="nuts2_2021")
 
     us_places = large_places(gazetteer, "US", US_LARGE_CITY_MIN_POPULATION, US_LARGE_CITIES)
@@ -854,8 +975,12 @@ def frame_coverage(
 ) -> pd.DataFrame:
     """Share and count of frame cities with a value, per covariate (for the report)."""
     rows = [
-        {"variable": column, "cities_with_value": int(city_table[column].notna().sum()), "cities": len(city_table),
-         "share": float(city_table[column].notna().mean())}
+        {
+            "variable": column,
+            "cities_with_value": int(city_table[column].notna().sum()),
+            "cities": len(city_table),
+            "share": float(city_table[column].notna().mean()),
+        }
         for column in columns
     ]
     return pd.DataFrame(rows)
@@ -865,10 +990,14 @@ def frame_coverage(
 
 # Raw sources behind each table, for write_table(..., sources=...).
 REGION_COVARIATE_SOURCES: list[str] = [
-    "eurostat_nuts2_indicators_ballatore", "eurostat_nuts3_eutwinnings", "nuts_gisco_2021_60m",
+    "eurostat_nuts2_indicators_ballatore",
+    "eurostat_nuts3_eutwinnings",
+    "nuts_gisco_2021_60m",
 ]
 CITY_COVARIATE_SOURCES: list[str] = [
-    *REGION_COVARIATE_SOURCES, "eurocities_members_cityvote", "world_atlas_npm",
+    *REGION_COVARIATE_SOURCES,
+    "eurocities_members_cityvote",
+    "world_atlas_npm",
 ]
 
 
@@ -917,7 +1046,9 @@ def load_recode_table(file_name: str, code_from: str, code_to: str) -> pd.DataFr
     """Read and check a committed NUTS recode CSV (see :func:`check_recode_table`)."""
     path = reference_path(file_name)
     note_read(path)
-    return check_recode_table(pd.read_csv(path, dtype={"relation": str, "note": str}), code_from, code_to, source=str(path))
+    return check_recode_table(
+        pd.read_csv(path, dtype={"relation": str, "note": str}), code_from, code_to, source=str(path)
+    )
 
 
 def load_recode_2016_to_2021() -> pd.DataFrame:
@@ -948,7 +1079,9 @@ def load_nuts3_population() -> pd.DataFrame:
 
 def load_nuts2021_codes() -> pd.DataFrame:
     """The GISCO NUTS 2021 code list (all levels)."""
-    return pd.read_csv(raw_path("nuts_gisco_2021_60m", "nuts2021_codes_names.csv"), dtype={"NUTS_ID": str, "CNTR_CODE": str})
+    return pd.read_csv(
+        raw_path("nuts_gisco_2021_60m", "nuts2021_codes_names.csv"), dtype={"NUTS_ID": str, "CNTR_CODE": str}
+    )
 
 
 def load_eurocities_members() -> pd.DataFrame:

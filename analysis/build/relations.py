@@ -152,11 +152,22 @@ FUZZY_RADIUS_KM: float = 10.0
 MATCH_METHODS: tuple[str, ...] = ("exact", "alternate", "coordinates", "fuzzy", "unresolved")
 
 RECORD_COLUMNS: tuple[str, ...] = (
-    "source", "record_id",
-    "a_name", "a_country_raw", "a_country_iso2", "a_latitude", "a_longitude", "a_qid",
-    "b_name", "b_country_raw", "b_country_iso2", "b_latitude", "b_longitude", "b_qid",
+    "source",
+    "record_id",
+    "a_name",
+    "a_country_raw",
+    "a_country_iso2",
+    "a_latitude",
+    "a_longitude",
+    "a_qid",
+    "b_name",
+    "b_country_raw",
+    "b_country_iso2",
+    "b_latitude",
+    "b_longitude",
+    "b_qid",
     "raw_string",
-)  # fmt: skip
+)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -272,7 +283,9 @@ def records_from_wikipedia(raw: pd.DataFrame, geocoded: pd.DataFrame) -> pd.Data
             "b_country_raw": raw["country2"].to_numpy(),
             "b_latitude": lookup(raw["city2"], raw["country2"], "lat"),
             "b_longitude": lookup(raw["city2"], raw["country2"], "lng"),
-            "raw_string": (raw["city1"] + ", " + raw["country1"] + " — " + raw["city2"] + ", " + raw["country2"]).to_numpy(),
+            "raw_string": (
+                raw["city1"] + ", " + raw["country1"] + " — " + raw["city2"] + ", " + raw["country2"]
+            ).to_numpy(),
         },
         "wikipedia_2026",
     )
@@ -293,12 +306,17 @@ def records_from_wikidata_2017(raw: pd.DataFrame) -> pd.DataFrame:
             "b_latitude": raw["destinationlat"].to_numpy(),
             "b_longitude": raw["destinationlong"].to_numpy(),
             "raw_string": (
-                raw["origincityLabel"] + ", " + raw["origincountry"] + " — "
-                + raw["sistercityLabel"] + ", " + raw["destination_countryLabel"]
+                raw["origincityLabel"]
+                + ", "
+                + raw["origincountry"]
+                + " — "
+                + raw["sistercityLabel"]
+                + ", "
+                + raw["destination_countryLabel"]
             ).to_numpy(),
         },
         "wikidata_2017",
-    )  # fmt: skip
+    )
 
 
 def records_from_wikidata_2022(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
@@ -309,17 +327,28 @@ def records_from_wikidata_2022(nodes: pd.DataFrame, edges: pd.DataFrame) -> pd.D
     return _records_frame(
         {
             "record_id": _record_ids("wikidata_2022", len(edges)),
-            "a_qid": edges["qid_a"].to_numpy(), "a_name": a["label"].to_numpy(), "a_country_raw": a["country"].to_numpy(),
-            "a_latitude": a["lat"].to_numpy(), "a_longitude": a["lon"].to_numpy(),
-            "b_qid": edges["qid_b"].to_numpy(), "b_name": b["label"].to_numpy(), "b_country_raw": b["country"].to_numpy(),
-            "b_latitude": b["lat"].to_numpy(), "b_longitude": b["lon"].to_numpy(),
+            "a_qid": edges["qid_a"].to_numpy(),
+            "a_name": a["label"].to_numpy(),
+            "a_country_raw": a["country"].to_numpy(),
+            "a_latitude": a["lat"].to_numpy(),
+            "a_longitude": a["lon"].to_numpy(),
+            "b_qid": edges["qid_b"].to_numpy(),
+            "b_name": b["label"].to_numpy(),
+            "b_country_raw": b["country"].to_numpy(),
+            "b_latitude": b["lat"].to_numpy(),
+            "b_longitude": b["lon"].to_numpy(),
             "raw_string": (
-                edges["qid_a"] + " " + a["label"].fillna("?").to_numpy() + " — "
-                + edges["qid_b"] + " " + b["label"].fillna("?").to_numpy()
+                edges["qid_a"]
+                + " "
+                + a["label"].fillna("?").to_numpy()
+                + " — "
+                + edges["qid_b"]
+                + " "
+                + b["label"].fillna("?").to_numpy()
             ).to_numpy(),
         },
         "wikidata_2022",
-    )  # fmt: skip
+    )
 
 
 def records_from_wikidata_2016(relations: pd.DataFrame, names: pd.DataFrame, nodes_2022: pd.DataFrame) -> pd.DataFrame:
@@ -338,17 +367,28 @@ def records_from_wikidata_2016(relations: pd.DataFrame, names: pd.DataFrame, nod
     return _records_frame(
         {
             "record_id": _record_ids("wikidata_2016", len(relations)),
-            "a_qid": relations["from_qid"].to_numpy(), "a_name": a_label, "a_country_raw": a["country"].to_numpy(),
-            "a_latitude": a["lat"].to_numpy(), "a_longitude": a["lon"].to_numpy(),
-            "b_qid": relations["to_qid"].to_numpy(), "b_name": b_label, "b_country_raw": b["country"].to_numpy(),
-            "b_latitude": b["lat"].to_numpy(), "b_longitude": b["lon"].to_numpy(),
+            "a_qid": relations["from_qid"].to_numpy(),
+            "a_name": a_label,
+            "a_country_raw": a["country"].to_numpy(),
+            "a_latitude": a["lat"].to_numpy(),
+            "a_longitude": a["lon"].to_numpy(),
+            "b_qid": relations["to_qid"].to_numpy(),
+            "b_name": b_label,
+            "b_country_raw": b["country"].to_numpy(),
+            "b_latitude": b["lat"].to_numpy(),
+            "b_longitude": b["lon"].to_numpy(),
             "raw_string": (
-                relations["from_qid"] + " " + pd.Series(a_label).fillna("?").to_numpy() + " — "
-                + relations["to_qid"] + " " + pd.Series(b_label).fillna("?").to_numpy()
+                relations["from_qid"]
+                + " "
+                + pd.Series(a_label).fillna("?").to_numpy()
+                + " — "
+                + relations["to_qid"]
+                + " "
+                + pd.Series(b_label).fillna("?").to_numpy()
             ).to_numpy(),
         },
         "wikidata_2016",
-    )  # fmt: skip
+    )
 
 
 def build_records(raw_frames: Mapping[str, Mapping[str, pd.DataFrame]]) -> pd.DataFrame:
@@ -442,8 +482,16 @@ def orient_records(records: pd.DataFrame) -> pd.DataFrame:
 # ---------------------------------------------------------------------------------------------
 
 INDEX_COLUMNS: tuple[str, ...] = (
-    "entity_id", "country_iso2", "key", "name_rank", "level", "admin_key", "latitude", "longitude", "population",
-)  # fmt: skip
+    "entity_id",
+    "country_iso2",
+    "key",
+    "name_rank",
+    "level",
+    "admin_key",
+    "latitude",
+    "longitude",
+    "population",
+)
 
 
 _AFFIX_TOKENS: frozenset[str] = frozenset(
@@ -451,7 +499,7 @@ _AFFIX_TOKENS: frozenset[str] = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _cached_key(text: str, drop_affixes: bool) -> str:
     if not drop_affixes:
         return normalise_name(text, drop_affixes=False)
@@ -509,7 +557,9 @@ def build_name_index(
             "level": level if isinstance(level, str) else pd.Series(level).astype("string").to_numpy(),
             "latitude": pd.to_numeric(places.get("latitude"), errors="coerce") if "latitude" in places else np.nan,
             "longitude": pd.to_numeric(places.get("longitude"), errors="coerce") if "longitude" in places else np.nan,
-            "population": pd.to_numeric(places.get("population"), errors="coerce") if "population" in places else np.nan,
+            "population": pd.to_numeric(places.get("population"), errors="coerce")
+            if "population" in places
+            else np.nan,
         }
     )
     admin = [_keys_of(places[column].astype("string"), drop_affixes=False) for column in admin_columns]
@@ -608,9 +658,15 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
             spaced = _keys_of(text, drop_affixes=drop_affixes).fillna("").astype(str)
             for key in (spaced, spaced.str.replace(" ", "", regex=False)):
                 parts.append(
-                    pd.DataFrame({"query_id": queries["query_id"].to_numpy(), "key": key.to_numpy(),
-                                  "hint": hint.to_numpy(), "variant_rank": rank})
-                )  # fmt: skip
+                    pd.DataFrame(
+                        {
+                            "query_id": queries["query_id"].to_numpy(),
+                            "key": key.to_numpy(),
+                            "hint": hint.to_numpy(),
+                            "variant_rank": rank,
+                        }
+                    )
+                )
                 rank += 1
     variants = pd.concat(parts, ignore_index=True)
     variants = variants[variants["key"].fillna("").str.len() > 0]
@@ -621,8 +677,14 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
 
 
 RESOLUTION_COLUMNS: tuple[str, ...] = (
-    "query_id", "entity_id", "status", "match_method", "match_score", "distance_km", "candidate_count",
-)  # fmt: skip
+    "query_id",
+    "entity_id",
+    "status",
+    "match_method",
+    "match_score",
+    "distance_km",
+    "candidate_count",
+)
 
 
 def resolve_places(
@@ -646,9 +708,9 @@ def resolve_places(
     """
     queries = queries.reset_index(drop=True)
     variants = query_variants(queries)
-    candidates = variants.merge(
-        queries[["query_id", "country_iso2", "latitude", "longitude"]], on="query_id"
-    ).merge(index, on=["country_iso2", "key"], suffixes=("", "_entity"))
+    candidates = variants.merge(queries[["query_id", "country_iso2", "latitude", "longitude"]], on="query_id").merge(
+        index, on=["country_iso2", "key"], suffixes=("", "_entity")
+    )
     exact = _choose_candidates(candidates)
     exact["match_score"] = 100.0
 
@@ -757,20 +819,26 @@ def _fuzzy_pass(leftover: pd.DataFrame, variants: pd.DataFrame, index: pd.DataFr
         rows, cols = np.nonzero(scores)
         if len(rows) == 0:
             continue
-        hits = pd.DataFrame({"key": unique_keys[rows], "matched_key": choice_keys[cols], "match_score": scores[rows, cols]})
+        hits = pd.DataFrame(
+            {"key": unique_keys[rows], "matched_key": choice_keys[cols], "match_score": scores[rows, cols]}
+        )
         # Numbers must agree exactly: "13th district" is not "11th district", "Prague 5" not "Prague 6".
         same_digits = [_digits(a) == _digits(b) for a, b in zip(hits["key"], hits["matched_key"], strict=True)]
         hits = hits[np.asarray(same_digits, dtype=bool)]
         hits = hits[hits["match_score"] == hits.groupby("key")["match_score"].transform("max")]
         found.append(
             group.merge(hits, on="key").merge(
-                choices.rename(columns={"key": "matched_key"}), on=["country_iso2", "matched_key"], suffixes=("", "_entity")
+                choices.rename(columns={"key": "matched_key"}),
+                on=["country_iso2", "matched_key"],
+                suffixes=("", "_entity"),
             )
         )
     if not found:
         return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
     hits = pd.concat(found, ignore_index=True)
-    hits["distance_km"] = haversine_km(hits["latitude"], hits["longitude"], hits["latitude_entity"], hits["longitude_entity"])
+    hits["distance_km"] = haversine_km(
+        hits["latitude"], hits["longitude"], hits["latitude_entity"], hits["longitude_entity"]
+    )
     # Cities need recorded coordinates within FUZZY_RADIUS_KM; larger units only their level's limit.
     is_city = hits["level"].eq("city")
     city_ok = hits["distance_km"].le(FUZZY_RADIUS_KM)
@@ -836,7 +904,9 @@ def relation_id_of(eu_entity: str, partner_key: str) -> str:
     return hashlib.sha1(f"{eu_entity}→{partner_key}".encode()).hexdigest()[:RELATION_ID_LENGTH]
 
 
-def infer_missing_countries(records: pd.DataFrame, frame_index: pd.DataFrame, gazetteer_index: pd.DataFrame) -> pd.DataFrame:
+def infer_missing_countries(
+    records: pd.DataFrame, frame_index: pd.DataFrame, gazetteer_index: pd.DataFrame
+) -> pd.DataFrame:
     """Fill unknown ``a/b_country_iso2`` (Wikidata 2016 items not in the 2022 nodes) by unique name.
 
     A side's name key is looked up among frame city names (primary and alternate) and gazetteer
@@ -867,7 +937,13 @@ def _resolve_column_set(rows: pd.DataFrame, prefix: str, index: pd.DataFrame, **
 
     Returns :data:`RESOLUTION_COLUMNS` (minus ``query_id``) aligned with ``rows``.
     """
-    columns = [f"{prefix}_country_iso2", f"{prefix}_name", f"{prefix}_latitude", f"{prefix}_longitude", f"{prefix}_hint"]
+    columns = [
+        f"{prefix}_country_iso2",
+        f"{prefix}_name",
+        f"{prefix}_latitude",
+        f"{prefix}_longitude",
+        f"{prefix}_hint",
+    ]
     generic = ["country_iso2", "name", "latitude", "longitude", "hint"]
     places = rows[columns].set_axis(generic, axis=1)
     place_number = places.groupby(generic, dropna=False, sort=False).ngroup().to_numpy()
@@ -965,7 +1041,9 @@ def harmonise_with_indexes(
         ["eu_side_ambiguous", "eu_side_coordinates_disagree", "eu_side_not_in_frame", "partner_country_unknown"],
         default="",
     )
-    district = (oriented["reason"] == "eu_side_not_in_frame") & oriented["eu_name"].map(looks_like_district).astype(bool)
+    district = (oriented["reason"] == "eu_side_not_in_frame") & oriented["eu_name"].map(looks_like_district).astype(
+        bool
+    )
     oriented.loc[district, "reason"] = "eu_side_district"
     ties = oriented[oriented["reason"] == ""].copy()
     relations = _merge_ties(ties, frame, regions, gazetteer)
@@ -1018,7 +1096,9 @@ def _no_eu_side_rows(records: pd.DataFrame) -> pd.DataFrame:
     return _quarantine_rows(records, np.where(both_known, "no_eu27_side", "country_unknown"))
 
 
-def _merge_ties(ties: pd.DataFrame, frame: pd.DataFrame, regions: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
+def _merge_ties(
+    ties: pd.DataFrame, frame: pd.DataFrame, regions: pd.DataFrame, gazetteer: pd.DataFrame
+) -> pd.DataFrame:
     """One row per (EU entity, partner) from resolved oriented records (see :data:`RELATIONS_SCHEMA`)."""
     if ties.empty:
         return _empty_relations()
@@ -1033,7 +1113,9 @@ def _merge_ties(ties: pd.DataFrame, frame: pd.DataFrame, regions: pd.DataFrame, 
         .set_index(["eu_entity", "partner_country_iso2", "partner_name_key"])["partner_id"]
     )
     lookup = pd.MultiIndex.from_frame(ties[["eu_entity", "partner_country_iso2", "partner_name_key"]])
-    ties["partner_id"] = ties["partner_id"].fillna(pd.Series(resolved_names.reindex(lookup).to_numpy(), index=ties.index))
+    ties["partner_id"] = ties["partner_id"].fillna(
+        pd.Series(resolved_names.reindex(lookup).to_numpy(), index=ties.index)
+    )
     ties["partner_key"] = ties["partner_id"].fillna(ties["partner_country_iso2"] + ":" + ties["partner_name_key"])
     ties["relation_id"] = [relation_id_of(e, p) for e, p in zip(ties["eu_entity"], ties["partner_key"], strict=True)]
     ties["method_rank"] = np.maximum(
@@ -1071,7 +1153,9 @@ def _merge_ties(ties: pd.DataFrame, frame: pd.DataFrame, regions: pd.DataFrame, 
     relations["source_count"] = presence.sum(axis=1).astype("int64")
     for source in SOURCES:
         relations[f"in_{source}"] = presence[source].astype(bool)
-    relations["raw_strings"] = raw_entries.agg(lambda entries: json.dumps([str(e) for e in entries], ensure_ascii=False))
+    relations["raw_strings"] = raw_entries.agg(
+        lambda entries: json.dumps([str(e) for e in entries], ensure_ascii=False)
+    )
     relations["record_ids"] = grouped["record_id"].agg("|".join)
     relations["record_count"] = grouped["record_id"].nunique().astype("int64")
     relations["match_method"] = grouped["method_rank"].min().map(lambda rank: MATCH_METHODS[rank])
@@ -1111,7 +1195,9 @@ def benchmark_entity_resolution() -> int:
     """
     from analysis.core import tables
 
-    relations, _ = resolve_all(read_raw_frames(), tables.read_table("cities"), tables.read_table("regions"), tables.read_table("gazetteer"))
+    relations, _ = resolve_all(
+        read_raw_frames(), tables.read_table("cities"), tables.read_table("regions"), tables.read_table("gazetteer")
+    )
     return len(relations)
 
 
@@ -1133,8 +1219,12 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
         "relation_id": pa.Column(
             "string", unique=True, description="Stable id of the tie: SHA-1 (16 hex) of EU entity and partner key"
         ),
-        "eu_city_id": pa.Column("string", nullable=True, description="Frame city id of the EU end (empty for a region)"),
-        "eu_region_code": pa.Column("string", nullable=True, description="NUTS2 code of the EU end when it is a region"),
+        "eu_city_id": pa.Column(
+            "string", nullable=True, description="Frame city id of the EU end (empty for a region)"
+        ),
+        "eu_region_code": pa.Column(
+            "string", nullable=True, description="NUTS2 code of the EU end when it is a region"
+        ),
         "eu_country_iso2": pa.Column(
             "string", pa.Check.isin(sorted(EU27)), description="ISO2 country of the EU end (GR for Greece)"
         ),
@@ -1187,10 +1277,15 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
             "string", pa.Check.isin(list(MATCH_METHODS[:-1])), description="How the EU end was resolved"
         ),
         "eu_match_score": pa.Column(
-            float, pa.Check.in_range(0, 100), description="Name similarity of the EU end (100: exact key)", metadata=_SCORE
+            float,
+            pa.Check.in_range(0, 100),
+            description="Name similarity of the EU end (100: exact key)",
+            metadata=_SCORE,
         ),
         "partner_match_method": pa.Column(
-            "string", pa.Check.isin(list(MATCH_METHODS)), description="How the partner was resolved (unresolved: country only)"
+            "string",
+            pa.Check.isin(list(MATCH_METHODS)),
+            description="How the partner was resolved (unresolved: country only)",
         ),
         "partner_match_score": pa.Column(
             float,
@@ -1220,9 +1315,7 @@ QUARANTINE_SCHEMA = pa.DataFrameSchema(
         "eu_country_iso2": pa.Column(
             "string", nullable=True, description="ISO2 country of the EU end, when there is one"
         ),
-        "eu_name": pa.Column(
-            "string", nullable=True, description="EU end's name as recorded (side A when unoriented)"
-        ),
+        "eu_name": pa.Column("string", nullable=True, description="EU end's name as recorded (side A when unoriented)"),
         "partner_name": pa.Column("string", nullable=True, description="Partner's name as recorded"),
         "partner_country_raw": pa.Column("string", nullable=True, description="Partner's country label as recorded"),
         "raw_string": pa.Column("string", nullable=True, description="The raw record"),
@@ -1259,7 +1352,9 @@ def row_accounting(records: pd.DataFrame, relations: pd.DataFrame, quarantine: p
     table = table.fillna(0).astype("int64")
     overlap = matched.merge(quarantine[["record_id"]], on="record_id")
     table["overlap"] = overlap.groupby("source")["record_id"].nunique().reindex(table.index).fillna(0).astype("int64")
-    table["balanced"] = table["records_in"].eq(table["records_matched"] + table["records_quarantined"]) & table["overlap"].eq(0)
+    table["balanced"] = table["records_in"].eq(table["records_matched"] + table["records_quarantined"]) & table[
+        "overlap"
+    ].eq(0)
     total = table.sum(numeric_only=True).to_frame("all sources").T
     total["balanced"] = bool(table["balanced"].all())
     return pd.concat([table, total]).rename_axis("source")
@@ -1298,7 +1393,8 @@ def frame_coverage(relations: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame
         "US partner": in_frame.loc[in_frame["partner_is_us"], "eu_city_id"].nunique(),
         "Chinese partner": in_frame.loc[in_frame["partner_is_cn"], "eu_city_id"].nunique(),
         "US and Chinese partner": len(
-            set(in_frame.loc[in_frame["partner_is_us"], "eu_city_id"]) & set(in_frame.loc[in_frame["partner_is_cn"], "eu_city_id"])
+            set(in_frame.loc[in_frame["partner_is_us"], "eu_city_id"])
+            & set(in_frame.loc[in_frame["partner_is_cn"], "eu_city_id"])
         ),
     }
     table = pd.DataFrame({"frame_cities": city_total, "cities_with_tie": pd.Series(rows)})
@@ -1374,12 +1470,16 @@ def hand_check_sample(relations: pd.DataFrame, size: int = 50, seed: str = HAND_
         {
             "relation_id": sample["relation_id"],
             "eu_city": sample["eu_name"] + " (" + sample["eu_country_iso2"] + ")",
-            "partner": sample["partner_name"] + " (" + sample["partner_country_iso2"] + ", "
-            + sample["partner_level"].fillna("not in gazetteer") + ")",
+            "partner": sample["partner_name"]
+            + " ("
+            + sample["partner_country_iso2"]
+            + ", "
+            + sample["partner_level"].fillna("not in gazetteer")
+            + ")",
             "sources": sample["sources"],
             "raw_strings": sample["raw_strings"],
         }
-    ).reset_index(drop=True)  # fmt: skip
+    ).reset_index(drop=True)
 
 
 def compare_hand_check(sample: pd.DataFrame, checks: pd.DataFrame) -> dict[str, object]:

@@ -33,8 +33,8 @@ import pandas as pd
 import pandera.pandas as pa
 from unidecode import unidecode
 
-from analysis.core import paths, tables
 from analysis.acquire import sources
+from analysis.core import paths, tables
 from analysis.core.names import normalise_name
 from analysis.core.tracking import note_read
 
@@ -43,9 +43,17 @@ LEXICON_PATH: Path = paths.REFERENCE / "crawl_lexicon.json"
 HIT_LABELS: tuple[str, ...] = ("twin", "agreement", "rejected")
 ACCEPTED_LABELS: tuple[str, ...] = ("twin", "agreement")
 EXPORT_COLUMNS: tuple[str, ...] = (
-    "hit_id", "unit_id", "url", "fetched", "language", "keyword", "snippet",
-    "candidate_partner_name", "candidate_country_iso2", "score",
-)  # fmt: skip
+    "hit_id",
+    "unit_id",
+    "url",
+    "fetched",
+    "language",
+    "keyword",
+    "snippet",
+    "candidate_partner_name",
+    "candidate_country_iso2",
+    "score",
+)
 _APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
 
 
@@ -75,6 +83,7 @@ def _alternation(patterns: list[str], flags: int = 0) -> re.Pattern[str]:
 
 def compile_lexicon(raw: dict) -> Lexicon:
     """Compile the lexicon's JSON content (a dict) into :class:`Lexicon`; a bad regex raises ``re.error`` naming it."""
+
     def compiled(patterns: list[str], where: str, flags: int = 0) -> re.Pattern[str]:
         for pattern in patterns:
             try:
@@ -85,7 +94,9 @@ def compile_lexicon(raw: dict) -> Lexicon:
 
     return Lexicon(
         twin_terms={lang: compiled(terms, f"twin_terms.{lang}") for lang, terms in raw["twin_terms"].items()},
-        agreement_terms={lang: compiled(terms, f"agreement_terms.{lang}") for lang, terms in raw["agreement_terms"].items()},
+        agreement_terms={
+            lang: compiled(terms, f"agreement_terms.{lang}") for lang, terms in raw["agreement_terms"].items()
+        },
         case_sensitive_traps=tuple((t["reason"], re.compile(t["pattern"])) for t in raw["case_sensitive_traps"]),
         traps=tuple((t["reason"], compiled([t["pattern"]], f"traps.{t['reason']}")) for t in raw["traps"]),
         generic_partner_words=compiled(raw["generic_partner_words"], "generic_partner_words"),
@@ -157,8 +168,12 @@ def classify_hit(
             folded = pattern.sub(" ", folded)
 
     languages = [language, "en"] if language in lexicon.twin_terms else list(lexicon.twin_terms)
-    twin = _first_match(folded, [lexicon.twin_terms[lang] for lang in dict.fromkeys(languages) if lang in lexicon.twin_terms])
-    agreement = _first_match(folded, [lexicon.agreement_terms[lang] for lang in dict.fromkeys(languages) if lang in lexicon.agreement_terms])
+    twin = _first_match(
+        folded, [lexicon.twin_terms[lang] for lang in dict.fromkeys(languages) if lang in lexicon.twin_terms]
+    )
+    agreement = _first_match(
+        folded, [lexicon.agreement_terms[lang] for lang in dict.fromkeys(languages) if lang in lexicon.agreement_terms]
+    )
     traps = tuple(dict.fromkeys(traps_seen))
     if twin:
         label, reason, term = "twin", "twin_term", twin
@@ -172,9 +187,17 @@ def classify_hit(
         return HitClass("rejected", "no_twin_term", "", traps)
 
     candidate_key = fold_text(candidate or "").strip()
-    if candidate_country_iso2 == "US" and candidate_key in lexicon.us_namesakes and not has_us_context(original, lexicon):
+    if (
+        candidate_country_iso2 == "US"
+        and candidate_key in lexicon.us_namesakes
+        and not has_us_context(original, lexicon)
+    ):
         return HitClass("rejected", "us_namesake_without_us_context", term, traps)
-    if candidate_country_iso2 == "CN" and candidate_key in lexicon.cn_ambiguous_names and not lexicon.cn_context.search(fold_text(original)):
+    if (
+        candidate_country_iso2 == "CN"
+        and candidate_key in lexicon.cn_ambiguous_names
+        and not lexicon.cn_context.search(fold_text(original))
+    ):
         return HitClass("rejected", "cn_name_without_china_context", term, traps)
     return HitClass(label, reason, term, traps)
 
@@ -219,16 +242,37 @@ def classify_hits(hits: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.Data
 CRAWL_EXPORT_SCHEMA = pa.DataFrameSchema(
     {
         "hit_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True, description="crawler's id of the hit"),
-        "unit_id": pa.Column(str, pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+|[A-Z]{2}[0-9A-Z]{2})$"),
-                             description="frame city_id, or NUTS2 code for a regional website"),
+        "unit_id": pa.Column(
+            str,
+            pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+|[A-Z]{2}[0-9A-Z]{2})$"),
+            description="frame city_id, or NUTS2 code for a regional website",
+        ),
         "url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$"), description="address of the page or PDF"),
         "fetched": pa.Column("datetime64[ns]", description="date the page was fetched"),
         "language": pa.Column(str, pa.Check.str_matches(r"^[a-z]{2}$"), description="ISO 639-1 language of the page"),
-        "keyword": pa.Column(str, pa.Check.str_length(min_value=1), description="lexicon term the crawler matched, as it appears on the page"),
-        "snippet": pa.Column(str, pa.Check.str_length(min_value=1), description="text window around the keyword (about 300 characters each side)"),
-        "candidate_partner_name": pa.Column(str, nullable=True, description="partner place the crawler's gazetteer match proposed"),
-        "candidate_country_iso2": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), nullable=True, description="ISO2 country of the candidate partner"),
-        "score": pa.Column(float, pa.Check.in_range(0, 100), nullable=True, description="crawler's name-match score", metadata={"unit": "score 0-100"}),
+        "keyword": pa.Column(
+            str,
+            pa.Check.str_length(min_value=1),
+            description="lexicon term the crawler matched, as it appears on the page",
+        ),
+        "snippet": pa.Column(
+            str,
+            pa.Check.str_length(min_value=1),
+            description="text window around the keyword (about 300 characters each side)",
+        ),
+        "candidate_partner_name": pa.Column(
+            str, nullable=True, description="partner place the crawler's gazetteer match proposed"
+        ),
+        "candidate_country_iso2": pa.Column(
+            str, pa.Check.str_matches(r"^[A-Z]{2}$"), nullable=True, description="ISO2 country of the candidate partner"
+        ),
+        "score": pa.Column(
+            float,
+            pa.Check.in_range(0, 100),
+            nullable=True,
+            description="crawler's name-match score",
+            metadata={"unit": "score 0-100"},
+        ),
     },
     strict=True,
     description="Crawl export as delivered: one row per keyword hit on a municipal or regional website.",
@@ -237,11 +281,19 @@ CRAWL_EXPORT_SCHEMA = pa.DataFrameSchema(
 CRAWL_HITS_SCHEMA = pa.DataFrameSchema(
     {
         **CRAWL_EXPORT_SCHEMA.columns,
-        "hit_label": pa.Column(str, pa.Check.isin(list(HIT_LABELS)), description="classifier decision: twin, agreement or rejected"),
-        "hit_reason": pa.Column(str, description="why: twin_term, agreement_term, or the trap / rule that rejected the hit"),
+        "hit_label": pa.Column(
+            str, pa.Check.isin(list(HIT_LABELS)), description="classifier decision: twin, agreement or rejected"
+        ),
+        "hit_reason": pa.Column(
+            str, description="why: twin_term, agreement_term, or the trap / rule that rejected the hit"
+        ),
         "matched_term": pa.Column(str, description="lexicon term (folded to ASCII) that matched; empty when none"),
-        "traps": pa.Column(str, description="'|'-joined false-positive traps seen in the snippet (masked before matching)"),
-        "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the hit in the export file (header is line 1)"),
+        "traps": pa.Column(
+            str, description="'|'-joined false-positive traps seen in the snippet (masked before matching)"
+        ),
+        "source_row": pa.Column(
+            "int64", pa.Check.ge(2), description="line of the hit in the export file (header is line 1)"
+        ),
         **tables.origin_columns("hit"),
     },
     strict=True,
@@ -254,9 +306,15 @@ CRAWL_TIES_SCHEMA = pa.DataFrameSchema(
         "partner_key": pa.Column(str, description="gazetteer partner_id, else 'name:<country>:<normalised name>'"),
         "partner_id": pa.Column(str, nullable=True, description="gazetteer id of the partner when the name resolved"),
         "partner_name": pa.Column(str, description="partner name as the crawler found it (most frequent form)"),
-        "partner_country_iso2": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), description="ISO2 country of the partner"),
-        "tie_type": pa.Column(str, pa.Check.isin(list(ACCEPTED_LABELS)), description="twin when any hit had a twin term, else agreement"),
-        "hit_count": pa.Column("int64", pa.Check.ge(1), description="accepted hits behind the tie", metadata={"unit": "hits"}),
+        "partner_country_iso2": pa.Column(
+            str, pa.Check.str_matches(r"^[A-Z]{2}$"), description="ISO2 country of the partner"
+        ),
+        "tie_type": pa.Column(
+            str, pa.Check.isin(list(ACCEPTED_LABELS)), description="twin when any hit had a twin term, else agreement"
+        ),
+        "hit_count": pa.Column(
+            "int64", pa.Check.ge(1), description="accepted hits behind the tie", metadata={"unit": "hits"}
+        ),
         "evidence_url": pa.Column(str, description="address of the first accepted hit"),
         "first_fetched": pa.Column("datetime64[ns]", description="earliest fetch date among the hits"),
         **tables.origin_columns("tie"),
@@ -304,7 +362,9 @@ def parse_crawl_export(raw: pd.DataFrame, *, source: str, data_origin: str) -> C
     missing = [column for column in EXPORT_COLUMNS if column not in raw.columns]
     extra = [column for column in raw.columns if column not in EXPORT_COLUMNS]
     if missing or extra:
-        raise CrawlExportError(f"{source}: crawl export columns do not match docs/data-formats.md: missing {missing}, unexpected {extra}")
+        raise CrawlExportError(
+            f"{source}: crawl export columns do not match docs/data-formats.md: missing {missing}, unexpected {extra}"
+        )
     raw = raw.reset_index(drop=True)
     typed, conversion_problems = _typed_export(raw, source)
     problems = tables.row_problems(typed, CRAWL_EXPORT_SCHEMA, source, error=CrawlExportError) + conversion_problems
@@ -332,9 +392,16 @@ def _typed_export(raw: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[tu
     fetched = pd.to_datetime(typed["fetched"], format="%Y-%m-%d", errors="coerce")
     score = pd.to_numeric(typed["score"], errors="coerce")
     for index in typed.index[fetched.isna()]:
-        problems.append((index, f"{source} line {index + 2}, column fetched: expected a date YYYY-MM-DD, got {raw.at[index, 'fetched']!r}"))
+        problems.append(
+            (
+                index,
+                f"{source} line {index + 2}, column fetched: expected a date YYYY-MM-DD, got {raw.at[index, 'fetched']!r}",
+            )
+        )
     for index in typed.index[score.isna() & typed["score"].notna()]:
-        problems.append((index, f"{source} line {index + 2}, column score: expected a number 0-100, got {raw.at[index, 'score']!r}"))
+        problems.append(
+            (index, f"{source} line {index + 2}, column score: expected a number 0-100, got {raw.at[index, 'score']!r}")
+        )
     typed["fetched"] = fetched.fillna(pd.Timestamp("1970-01-01")).astype("datetime64[ns]")
     typed["score"] = score.astype(float)
     return typed, problems
@@ -357,23 +424,31 @@ def crawl_ties_from_hits(classified: pd.DataFrame, partner_ids: pd.Series | None
         & classified["candidate_partner_name"].notna()
     ]
     if accepted.empty:
-        return pd.DataFrame({column: pd.Series(dtype=_dtype_of(CRAWL_TIES_SCHEMA, column)) for column in CRAWL_TIES_SCHEMA.columns})
-    name_keys = "name:" + accepted["candidate_country_iso2"] + ":" + accepted["candidate_partner_name"].map(normalise_name)
+        return pd.DataFrame(
+            {column: pd.Series(dtype=_dtype_of(CRAWL_TIES_SCHEMA, column)) for column in CRAWL_TIES_SCHEMA.columns}
+        )
+    name_keys = (
+        "name:" + accepted["candidate_country_iso2"] + ":" + accepted["candidate_partner_name"].map(normalise_name)
+    )
     accepted = accepted.assign(
         partner_key=accepted["partner_id"].where(accepted["partner_id"].notna(), name_keys),
         is_twin=accepted["hit_label"].eq("twin"),
     ).sort_values(["unit_id", "fetched", "source_row"])
-    ties = accepted.groupby(["unit_id", "partner_key"], sort=True).agg(
-        partner_id=("partner_id", "first"),
-        partner_name=("candidate_partner_name", lambda names: names.mode().iloc[0]),
-        partner_country_iso2=("candidate_country_iso2", "first"),
-        any_twin=("is_twin", "any"),
-        hit_count=("hit_id", "size"),
-        evidence_url=("url", "first"),
-        first_fetched=("fetched", "min"),
-        is_synthetic=("is_synthetic", "all"),
-        data_origin=("data_origin", "first"),
-    ).reset_index()
+    ties = (
+        accepted.groupby(["unit_id", "partner_key"], sort=True)
+        .agg(
+            partner_id=("partner_id", "first"),
+            partner_name=("candidate_partner_name", lambda names: names.mode().iloc[0]),
+            partner_country_iso2=("candidate_country_iso2", "first"),
+            any_twin=("is_twin", "any"),
+            hit_count=("hit_id", "size"),
+            evidence_url=("url", "first"),
+            first_fetched=("fetched", "min"),
+            is_synthetic=("is_synthetic", "all"),
+            data_origin=("data_origin", "first"),
+        )
+        .reset_index()
+    )
     ties["tie_type"] = ties.pop("any_twin").map({True: "twin", False: "agreement"})
     ties["hit_count"] = ties["hit_count"].astype("int64")
     ties["partner_id"] = ties["partner_id"].astype(object).where(ties["partner_id"].notna(), None)
@@ -404,6 +479,8 @@ def hit_precision(classified: pd.DataFrame, truth: pd.DataFrame) -> dict[str, fl
         "true_positive": true_positive,
         "false_positive": false_positive,
         "false_negative": false_negative,
-        "precision": true_positive / (true_positive + false_positive) if true_positive + false_positive else float("nan"),
+        "precision": true_positive / (true_positive + false_positive)
+        if true_positive + false_positive
+        else float("nan"),
         "recall": true_positive / (true_positive + false_negative) if true_positive + false_negative else float("nan"),
     }

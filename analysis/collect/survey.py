@@ -23,8 +23,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.core import tables
 from analysis.acquire import sources
+from analysis.core import tables
 from analysis.core.names import normalise_name
 from analysis.core.tracking import note_read
 
@@ -39,24 +39,78 @@ YES_NO_DONT_KNOW: tuple[str, ...] = ("yes", "no", "dont_know")
 TIE_TYPES: tuple[str, ...] = ("twin", "partner", "friendship", "mou")
 CONSENT_OPTIONS: tuple[str, ...] = ("attribute_to_unit", "aggregate_only")
 QUESTIONNAIRE_LANGUAGES: tuple[str, ...] = (
-    "bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it",
-    "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv",
-)  # fmt: skip
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "ga",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+)
 
 # Multi-select options, worded as in the 2020-21 China survey and the item bank (domain-methods 4.2 C, E, F).
 AREAS: tuple[str, ...] = (
-    "economy_trade", "investment", "tourism", "culture", "education", "science_universities", "health",
-    "climate_energy", "urban_planning", "transport_logistics", "public_administration", "social_policy",
-    "sport", "youth", "security_emergency", "humanitarian_aid", "other",
-)  # fmt: skip
+    "economy_trade",
+    "investment",
+    "tourism",
+    "culture",
+    "education",
+    "science_universities",
+    "health",
+    "climate_energy",
+    "urban_planning",
+    "transport_logistics",
+    "public_administration",
+    "social_policy",
+    "sport",
+    "youth",
+    "security_emergency",
+    "humanitarian_aid",
+    "other",
+)
 BENEFITS: tuple[str, ...] = (
-    "economic", "cultural_exchange", "know_how", "political_visibility", "funding", "diaspora_history",
-    "reconciliation", "none", "other",
-)  # fmt: skip
+    "economic",
+    "cultural_exchange",
+    "know_how",
+    "political_visibility",
+    "funding",
+    "diaspora_history",
+    "reconciliation",
+    "none",
+    "other",
+)
 OBSTACLES: tuple[str, ...] = (
-    "lack_of_funds", "lack_of_staff", "language", "distance_travel_cost", "time_zones", "partner_interest",
-    "political_tensions", "national_restrictions", "security_concerns", "covid19", "partner_turnover", "none", "other",
-)  # fmt: skip
+    "lack_of_funds",
+    "lack_of_staff",
+    "language",
+    "distance_travel_cost",
+    "time_zones",
+    "partner_interest",
+    "political_tensions",
+    "national_restrictions",
+    "security_concerns",
+    "covid19",
+    "partner_turnover",
+    "none",
+    "other",
+)
 MULTI_SELECT_ITEMS: dict[str, tuple[str, ...]] = {"areas": AREAS, "benefits": BENEFITS, "obstacles": OBSTACLES}
 MULTI_SELECT_SEPARATOR = ";"
 # 1 = not important ... 5 = crucial (the Kaminski item); 1 = no coordination ... 5 = very close coordination.
@@ -77,7 +131,9 @@ def read_salt(export: Path) -> str:
     """The pseudonymisation salt kept in ``pseudonym_salt.txt`` beside ``export``; raises naming the file when absent."""
     salt_file = export.parent / SALT_FILE_NAME
     if not salt_file.is_file():
-        raise FileNotFoundError(f"{salt_file}: the survey export needs its pseudonymisation salt here (one line of random text, kept out of git)")
+        raise FileNotFoundError(
+            f"{salt_file}: the survey export needs its pseudonymisation salt here (one line of random text, kept out of git)"
+        )
     note_read(salt_file)
     return salt_file.read_text(encoding="utf-8").strip()
 
@@ -90,7 +146,14 @@ def roster_column(country: str, position: int, field: str) -> str:
 
 def export_columns() -> list[str]:
     """Every column of the survey export, in the documented order (see ``docs/data-formats.md``)."""
-    columns = ["unit_id", "unit_type", "responded", "questionnaire_language", *PERSONAL_FIELDS, "has_international_office"]
+    columns = [
+        "unit_id",
+        "unit_type",
+        "responded",
+        "questionnaire_language",
+        *PERSONAL_FIELDS,
+        "has_international_office",
+    ]
     for country in PARTNER_COUNTRIES:
         columns.append(f"has_{country}_partner")
         for position in range(1, MAX_PARTNERS_PER_COUNTRY + 1):
@@ -109,7 +172,10 @@ _UNIT_ID = r"^(gn\d+|ol_[A-Z]{2}_\w+|[A-Z]{2}[0-9A-Z]{2})$"
 def _multi_select_check(options: tuple[str, ...]) -> pa.Check:
     allowed = set(options)
     return pa.Check(
-        lambda values: values.isna() | values.map(lambda text: set(str(text).split(MULTI_SELECT_SEPARATOR)) <= allowed).astype(bool),
+        lambda values: (
+            values.isna()
+            | values.map(lambda text: set(str(text).split(MULTI_SELECT_SEPARATOR)) <= allowed).astype(bool)
+        ),
         element_wise=False,
         error=f"';'-separated options from {list(options)}",
     )
@@ -117,31 +183,51 @@ def _multi_select_check(options: tuple[str, ...]) -> pa.Check:
 
 def _unit_columns(*, with_personal: bool) -> dict[str, pa.Column]:
     columns: dict[str, pa.Column] = {
-        "unit_id": pa.Column(str, pa.Check.str_matches(_UNIT_ID), description="frame city_id, or NUTS2 code for a region"),
+        "unit_id": pa.Column(
+            str, pa.Check.str_matches(_UNIT_ID), description="frame city_id, or NUTS2 code for a region"
+        ),
         "unit_type": pa.Column(str, pa.Check.isin(list(UNIT_TYPES)), description="city or region"),
         "responded": pa.Column("datetime64[ns]", description="date the questionnaire was submitted"),
-        "questionnaire_language": pa.Column(str, pa.Check.isin(list(QUESTIONNAIRE_LANGUAGES)), description="language the questionnaire was answered in (ISO 639-1)"),
-        "has_international_office": pa.Column(str, pa.Check.isin(list(YES_NO_DONT_KNOW)), description="a dedicated international-relations office: yes / no / dont_know"),
+        "questionnaire_language": pa.Column(
+            str,
+            pa.Check.isin(list(QUESTIONNAIRE_LANGUAGES)),
+            description="language the questionnaire was answered in (ISO 639-1)",
+        ),
+        "has_international_office": pa.Column(
+            str,
+            pa.Check.isin(list(YES_NO_DONT_KNOW)),
+            description="a dedicated international-relations office: yes / no / dont_know",
+        ),
     }
     if with_personal:
         for field in PERSONAL_FIELDS:
-            columns[field] = pa.Column(str, nullable=True, description="personal data of the respondent; never leaves data/raw")
+            columns[field] = pa.Column(
+                str, nullable=True, description="personal data of the respondent; never leaves data/raw"
+            )
     for country, iso in PARTNER_COUNTRIES.items():
         columns[f"has_{country}_partner"] = pa.Column(
-            str, pa.Check.isin(list(YES_NO_DONT_KNOW)), description=f"unit has at least one partner in {iso}: yes / no / dont_know"
+            str,
+            pa.Check.isin(list(YES_NO_DONT_KNOW)),
+            description=f"unit has at least one partner in {iso}: yes / no / dont_know",
         )
         for item, options in MULTI_SELECT_ITEMS.items():
             columns[f"{country}_{item}"] = pa.Column(
-                str, _multi_select_check(options), nullable=True,
+                str,
+                _multi_select_check(options),
+                nullable=True,
                 description=f"{item} of cooperation with {iso} partners (multi-select, ';'-separated codes; empty when not asked)",
             )
         for item in SCALE_ITEMS:
             columns[f"{country}_{item}"] = pa.Column(
-                "Int64", pa.Check.in_range(1, 5), nullable=True,
+                "Int64",
+                pa.Check.in_range(1, 5),
+                nullable=True,
                 description=f"{item.replace('_', ' ')} of the {iso} partnerships, 1-5 (empty: not asked or don't know)",
                 metadata={"unit": "scale 1-5"},
             )
-    columns["consent"] = pa.Column(str, pa.Check.isin(list(CONSENT_OPTIONS)), description="attribute_to_unit or aggregate_only")
+    columns["consent"] = pa.Column(
+        str, pa.Check.isin(list(CONSENT_OPTIONS)), description="attribute_to_unit or aggregate_only"
+    )
     return columns
 
 
@@ -157,18 +243,39 @@ def _branching_respected(frame: pd.DataFrame) -> pd.Series:
 
 SURVEY_EXPORT_UNIT_SCHEMA = pa.DataFrameSchema(
     _unit_columns(with_personal=True),
-    checks=[pa.Check(_branching_respected, element_wise=False, error="follow-up items answered although has_<country>_partner is not 'yes'")],
+    checks=[
+        pa.Check(
+            _branching_respected,
+            element_wise=False,
+            error="follow-up items answered although has_<country>_partner is not 'yes'",
+        )
+    ],
     description="Unit-level columns of the survey export (roster columns are checked after reshaping).",
 )
 
 SURVEY_RESPONSES_SCHEMA = pa.DataFrameSchema(
     {
-        **{name: column for name, column in _unit_columns(with_personal=False).items()},
-        "respondent_key": pa.Column(str, pa.Check.str_matches(r"^r[0-9a-f]{16}$"),
-                                    description="pseudonymous respondent key: salted SHA-256 of the respondent's e-mail (or name and unit); the salt stays in data/raw"),
-        "us_partner_count": pa.Column("int64", pa.Check.ge(0), description="US partners listed in the roster (valid rows)", metadata={"unit": "partners"}),
-        "cn_partner_count": pa.Column("int64", pa.Check.ge(0), description="Chinese partners listed in the roster (valid rows)", metadata={"unit": "partners"}),
-        "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the response in the export file (header is line 1)"),
+        **dict(_unit_columns(with_personal=False).items()),
+        "respondent_key": pa.Column(
+            str,
+            pa.Check.str_matches(r"^r[0-9a-f]{16}$"),
+            description="pseudonymous respondent key: salted SHA-256 of the respondent's e-mail (or name and unit); the salt stays in data/raw",
+        ),
+        "us_partner_count": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="US partners listed in the roster (valid rows)",
+            metadata={"unit": "partners"},
+        ),
+        "cn_partner_count": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="Chinese partners listed in the roster (valid rows)",
+            metadata={"unit": "partners"},
+        ),
+        "source_row": pa.Column(
+            "int64", pa.Check.ge(2), description="line of the response in the export file (header is line 1)"
+        ),
         **tables.origin_columns("response"),
     },
     unique=["unit_id"],
@@ -179,17 +286,46 @@ SURVEY_RESPONSES_SCHEMA = pa.DataFrameSchema(
 SURVEY_TIES_SCHEMA = pa.DataFrameSchema(
     {
         "survey_tie_id": pa.Column(str, unique=True, description="<unit_id>:<us|cn>:<roster position>"),
-        "unit_id": pa.Column(str, pa.Check.str_matches(_UNIT_ID), description="frame city_id or NUTS2 code of the responding unit"),
+        "unit_id": pa.Column(
+            str, pa.Check.str_matches(_UNIT_ID), description="frame city_id or NUTS2 code of the responding unit"
+        ),
         "unit_type": pa.Column(str, pa.Check.isin(list(UNIT_TYPES)), description="city or region"),
         "partner_country_iso2": pa.Column(str, pa.Check.isin(list(PARTNER_COUNTRIES.values())), description="US or CN"),
-        "roster_position": pa.Column("int64", pa.Check.in_range(1, MAX_PARTNERS_PER_COUNTRY), description="position in the roster"),
-        "partner_name": pa.Column(str, pa.Check.str_length(min_value=1), description="partner name as the respondent wrote it"),
-        "partner_admin1": pa.Column(str, nullable=True, description="US state or Chinese province as the respondent wrote it"),
-        "year_established": pa.Column("Int64", pa.Check.in_range(1945, 2030), nullable=True, description="year the tie was established", metadata={"unit": "year"}),
-        "tie_type": pa.Column(str, pa.Check.isin(list(TIE_TYPES)), nullable=True, description="twin / partner / friendship / mou"),
-        "activity_level": pa.Column("Int64", pa.Check.in_range(1, 5), nullable=True, description="activity in the last 3 years, 1 inactive ... 5 very active", metadata={"unit": "scale 1-5"}),
-        "partner_id": pa.Column(str, nullable=True, description="gazetteer id of the partner when the name resolved (see analysis.stats.triangulation.link_ties)"),
-        "partner_key": pa.Column(str, description="gazetteer partner_id, else 'name:<country>:<normalised name>': the key that links the tie across sources"),
+        "roster_position": pa.Column(
+            "int64", pa.Check.in_range(1, MAX_PARTNERS_PER_COUNTRY), description="position in the roster"
+        ),
+        "partner_name": pa.Column(
+            str, pa.Check.str_length(min_value=1), description="partner name as the respondent wrote it"
+        ),
+        "partner_admin1": pa.Column(
+            str, nullable=True, description="US state or Chinese province as the respondent wrote it"
+        ),
+        "year_established": pa.Column(
+            "Int64",
+            pa.Check.in_range(1945, 2030),
+            nullable=True,
+            description="year the tie was established",
+            metadata={"unit": "year"},
+        ),
+        "tie_type": pa.Column(
+            str, pa.Check.isin(list(TIE_TYPES)), nullable=True, description="twin / partner / friendship / mou"
+        ),
+        "activity_level": pa.Column(
+            "Int64",
+            pa.Check.in_range(1, 5),
+            nullable=True,
+            description="activity in the last 3 years, 1 inactive ... 5 very active",
+            metadata={"unit": "scale 1-5"},
+        ),
+        "partner_id": pa.Column(
+            str,
+            nullable=True,
+            description="gazetteer id of the partner when the name resolved (see analysis.stats.triangulation.link_ties)",
+        ),
+        "partner_key": pa.Column(
+            str,
+            description="gazetteer partner_id, else 'name:<country>:<normalised name>': the key that links the tie across sources",
+        ),
         "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the response in the export file"),
         **tables.origin_columns("tie"),
     },
@@ -227,7 +363,9 @@ def load_survey_export(
     path = Path(path)
     note_read(path)
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    return parse_survey_export(raw, source=path.name, salt=salt, known_unit_ids=known_unit_ids, data_origin=data_origin or path.name)
+    return parse_survey_export(
+        raw, source=path.name, salt=salt, known_unit_ids=known_unit_ids, data_origin=data_origin or path.name
+    )
 
 
 def parse_survey_export(
@@ -244,15 +382,24 @@ def parse_survey_export(
     missing = [c for c in expected if c not in raw.columns]
     unexpected = [c for c in raw.columns if c not in expected]
     if missing or unexpected:
-        raise SurveyExportError(f"{source}: survey export columns do not match docs/data-formats.md: missing {missing}, unexpected {unexpected}")
+        raise SurveyExportError(
+            f"{source}: survey export columns do not match docs/data-formats.md: missing {missing}, unexpected {unexpected}"
+        )
     raw = raw.reset_index(drop=True)
     blank_to_na = raw.apply(lambda column: column.str.strip()).replace("", None)
 
     units, problems = _typed_units(blank_to_na, source)
-    problems += tables.row_problems(units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)], SURVEY_EXPORT_UNIT_SCHEMA, source, error=SurveyExportError)
+    problems += tables.row_problems(
+        units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)], SURVEY_EXPORT_UNIT_SCHEMA, source, error=SurveyExportError
+    )
     if known_unit_ids is not None:
         for index in units.index[~units["unit_id"].isin(known_unit_ids)]:
-            problems.append((index, f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} is not a city or NUTS2 region of the frame"))
+            problems.append(
+                (
+                    index,
+                    f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} is not a city or NUTS2 region of the frame",
+                )
+            )
     problems += _superseded_duplicates(units, source)
     bad_rows = tables.reasons_by_row(problems)
 
@@ -294,11 +441,16 @@ def pseudonymous_key(email: object, name: object, unit_id: str, salt: str) -> st
 
 def _typed_units(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[tuple[int, str]]]:
     """Unit-level columns with their types; values that do not convert are reported, not guessed."""
-    units = frame[[c for c in SURVEY_EXPORT_UNIT_SCHEMA.columns]].copy()
+    units = frame[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)].copy()
     problems: list[tuple[int, str]] = []
     responded = pd.to_datetime(units["responded"], format="%Y-%m-%d", errors="coerce")
     for index in units.index[responded.isna()]:
-        problems.append((index, f"{source} line {index + 2}, column responded: expected a date YYYY-MM-DD, got {frame.at[index, 'responded']!r}"))
+        problems.append(
+            (
+                index,
+                f"{source} line {index + 2}, column responded: expected a date YYYY-MM-DD, got {frame.at[index, 'responded']!r}",
+            )
+        )
     units["responded"] = responded.fillna(pd.Timestamp("1970-01-01")).astype("datetime64[ns]")
     for country in PARTNER_COUNTRIES:
         for item in SCALE_ITEMS:
@@ -306,7 +458,12 @@ def _typed_units(frame: pd.DataFrame, source: str) -> tuple[pd.DataFrame, list[t
             values = units[column].replace("dont_know", None)
             numbers = pd.to_numeric(values, errors="coerce")
             for index in units.index[numbers.isna() & values.notna()]:
-                problems.append((index, f"{source} line {index + 2}, column {column}: expected 1-5 or dont_know, got {frame.at[index, column]!r}"))
+                problems.append(
+                    (
+                        index,
+                        f"{source} line {index + 2}, column {column}: expected 1-5 or dont_know, got {frame.at[index, column]!r}",
+                    )
+                )
             units[column] = numbers.round().astype("Int64")
     return units, problems
 
@@ -316,7 +473,10 @@ def _superseded_duplicates(units: pd.DataFrame, source: str) -> list[tuple[int, 
     order = units.sort_values(["unit_id", "responded"], kind="stable")
     earlier = order.duplicated("unit_id", keep="last")
     return [
-        (index, f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} answered again later; the later response is kept")
+        (
+            index,
+            f"{source} line {index + 2}, column unit_id: {units.at[index, 'unit_id']!r} answered again later; the later response is kept",
+        )
         for index in order.index[earlier]
     ]
 
@@ -329,29 +489,40 @@ def _roster(frame: pd.DataFrame, units: pd.DataFrame, source: str) -> tuple[pd.D
             block = frame[[roster_column(country, position, field) for field in ROSTER_FIELDS]]
             block.columns = list(ROSTER_FIELDS)
             block = block[block.notna().any(axis=1)]
-            rows.append(block.assign(
-                unit_id=units.loc[block.index, "unit_id"],
-                unit_type=units.loc[block.index, "unit_type"],
-                country=country,
-                partner_country_iso2=iso,
-                roster_position=position,
-                source_row=(block.index + 2).astype("int64"),
-                answered_yes=units.loc[block.index, f"has_{country}_partner"].eq("yes"),
-            ))
+            rows.append(
+                block.assign(
+                    unit_id=units.loc[block.index, "unit_id"],
+                    unit_type=units.loc[block.index, "unit_type"],
+                    country=country,
+                    partner_country_iso2=iso,
+                    roster_position=position,
+                    source_row=(block.index + 2).astype("int64"),
+                    answered_yes=units.loc[block.index, f"has_{country}_partner"].eq("yes"),
+                )
+            )
     entries = pd.concat(rows) if rows else pd.DataFrame()
     if entries.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SURVEY_TIES_SCHEMA.columns})
         return empty, pd.DataFrame(columns=["unit_id", "record", "source_row", "reason"])
     year = pd.to_numeric(entries["year_established"], errors="coerce")
     active = pd.to_numeric(entries["active"], errors="coerce")
-    where = entries["source_row"].map(lambda line: f"{source} line {line}") + ", column " + entries["country"] + "_partner_" + entries["roster_position"].astype(str)
+    where = (
+        entries["source_row"].map(lambda line: f"{source} line {line}")
+        + ", column "
+        + entries["country"]
+        + "_partner_"
+        + entries["roster_position"].astype(str)
+    )
     reasons = pd.Series("", index=range(len(entries)))
     entries = entries.reset_index(drop=True)
     year, active, where = year.reset_index(drop=True), active.reset_index(drop=True), where.reset_index(drop=True)
     checks = [
         (~entries["answered_yes"], "_*: roster filled although has_<country>_partner is not 'yes'"),
         (entries["name"].isna(), "_name: partner name is empty but other roster fields are filled"),
-        (entries["year_established"].notna() & ~year.between(1945, 2030), "_year_established: expected a year 1945-2030"),
+        (
+            entries["year_established"].notna() & ~year.between(1945, 2030),
+            "_year_established: expected a year 1945-2030",
+        ),
         (entries["type"].notna() & ~entries["type"].isin(TIE_TYPES), f"_type: expected one of {list(TIE_TYPES)}"),
         (entries["active"].notna() & ~active.isin([1, 2, 3, 4, 5]), "_active: expected 1-5"),
     ]
@@ -359,23 +530,30 @@ def _roster(frame: pd.DataFrame, units: pd.DataFrame, source: str) -> tuple[pd.D
         failed = failed.fillna(False).to_numpy()
         reasons[failed] = reasons[failed] + np.where(reasons[failed] == "", "", "; ") + where[failed] + message
     bad = reasons != ""
-    quarantine = pd.DataFrame({
-        "unit_id": entries.loc[bad, "unit_id"], "record": "roster_entry", "source_row": entries.loc[bad, "source_row"], "reason": reasons[bad],
-    })
+    quarantine = pd.DataFrame(
+        {
+            "unit_id": entries.loc[bad, "unit_id"],
+            "record": "roster_entry",
+            "source_row": entries.loc[bad, "source_row"],
+            "reason": reasons[bad],
+        }
+    )
     good = entries[~bad]
-    ties = pd.DataFrame({
-        "survey_tie_id": good["unit_id"] + ":" + good["country"] + ":" + good["roster_position"].astype(str),
-        "unit_id": good["unit_id"],
-        "unit_type": good["unit_type"],
-        "partner_country_iso2": good["partner_country_iso2"],
-        "roster_position": good["roster_position"].astype("int64"),
-        "partner_name": good["name"],
-        "partner_admin1": good["admin1"],
-        "year_established": year[~bad].round().astype("Int64"),
-        "tie_type": good["type"],
-        "activity_level": active[~bad].round().astype("Int64"),
-        "source_row": good["source_row"].astype("int64"),
-    }).sort_values(["unit_id", "partner_country_iso2", "roster_position"])
+    ties = pd.DataFrame(
+        {
+            "survey_tie_id": good["unit_id"] + ":" + good["country"] + ":" + good["roster_position"].astype(str),
+            "unit_id": good["unit_id"],
+            "unit_type": good["unit_type"],
+            "partner_country_iso2": good["partner_country_iso2"],
+            "roster_position": good["roster_position"].astype("int64"),
+            "partner_name": good["name"],
+            "partner_admin1": good["admin1"],
+            "year_established": year[~bad].round().astype("Int64"),
+            "tie_type": good["type"],
+            "activity_level": active[~bad].round().astype("Int64"),
+            "source_row": good["source_row"].astype("int64"),
+        }
+    ).sort_values(["unit_id", "partner_country_iso2", "roster_position"])
     return ties, quarantine
 
 
@@ -385,7 +563,9 @@ def _responses(units: pd.DataFrame, ties: pd.DataFrame, salt: str, data_origin: 
         pseudonymous_key(email, name, unit_id, salt)
         for email, name, unit_id in zip(units["respondent_email"], units["respondent_name"], units["unit_id"])
     ]
-    counts = ties.groupby(["unit_id", "partner_country_iso2"]).size().unstack(fill_value=0) if len(ties) else pd.DataFrame()
+    counts = (
+        ties.groupby(["unit_id", "partner_country_iso2"]).size().unstack(fill_value=0) if len(ties) else pd.DataFrame()
+    )
     responses = units.drop(columns=list(PERSONAL_FIELDS)).assign(respondent_key=keys)
     for country, iso in PARTNER_COUNTRIES.items():
         per_unit = counts[iso] if iso in counts else pd.Series(dtype="int64")
@@ -411,11 +591,22 @@ def multi_select_long(responses: pd.DataFrame) -> pd.DataFrame:
             answered = responses[responses[f"{country}_{item}"].notna()]
             chosen = answered[f"{country}_{item}"].str.split(MULTI_SELECT_SEPARATOR)
             for option in options:
-                rows.append(pd.DataFrame({
-                    "unit_id": answered["unit_id"], "partner_country_iso2": iso, "item": item, "option": option,
-                    "selected": chosen.map(lambda picked, option=option: int(option in picked)),
-                }))
-    return pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=["unit_id", "partner_country_iso2", "item", "option", "selected"])
+                rows.append(
+                    pd.DataFrame(
+                        {
+                            "unit_id": answered["unit_id"],
+                            "partner_country_iso2": iso,
+                            "item": item,
+                            "option": option,
+                            "selected": chosen.map(lambda picked, option=option: int(option in picked)),
+                        }
+                    )
+                )
+    return (
+        pd.concat(rows, ignore_index=True)
+        if rows
+        else pd.DataFrame(columns=["unit_id", "partner_country_iso2", "item", "option", "selected"])
+    )
 
 
 def option_shares(long: pd.DataFrame, item: str) -> pd.DataFrame:

@@ -28,8 +28,6 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.core import paths
-from analysis.core.names import normalise_name
 from analysis.collect.survey import (
     AREAS,
     BENEFITS,
@@ -39,14 +37,40 @@ from analysis.collect.survey import (
     export_columns,
     roster_column,
 )
+from analysis.core import paths
+from analysis.core.names import normalise_name
 from analysis.core.tracking import note_write
 
 # Page / questionnaire language by country (the main official language; BE and LU take French).
 COUNTRY_LANGUAGE: dict[str, str] = {
-    "AT": "de", "BE": "fr", "BG": "bg", "CY": "el", "CZ": "cs", "DE": "de", "DK": "da", "EE": "et", "ES": "es",
-    "FI": "fi", "FR": "fr", "GR": "el", "HR": "hr", "HU": "hu", "IE": "en", "IT": "it", "LT": "lt", "LU": "fr",
-    "LV": "lv", "MT": "en", "NL": "nl", "PL": "pl", "PT": "pt", "RO": "ro", "SE": "sv", "SI": "sl", "SK": "sk",
-}  # fmt: skip
+    "AT": "de",
+    "BE": "fr",
+    "BG": "bg",
+    "CY": "el",
+    "CZ": "cs",
+    "DE": "de",
+    "DK": "da",
+    "EE": "et",
+    "ES": "es",
+    "FI": "fi",
+    "FR": "fr",
+    "GR": "el",
+    "HR": "hr",
+    "HU": "hu",
+    "IE": "en",
+    "IT": "it",
+    "LT": "lt",
+    "LU": "fr",
+    "LV": "lv",
+    "MT": "en",
+    "NL": "nl",
+    "PL": "pl",
+    "PT": "pt",
+    "RO": "ro",
+    "SE": "sv",
+    "SI": "sl",
+    "SK": "sk",
+}
 
 # Phrases for synthetic web pages; languages without an entry publish their partner page in English.
 TWIN_PHRASES: dict[str, str] = {
@@ -70,13 +94,36 @@ AGREEMENT_PHRASES: dict[str, str] = {
     "pt": "{unit} assinou um memorando de entendimento com {partner}{context} em {year}.",
 }
 COUNTRY_WORDS: dict[str, dict[str, str]] = {
-    "US": {"en": "USA", "de": "USA", "fr": "États-Unis", "es": "Estados Unidos", "it": "Stati Uniti", "pl": "USA", "nl": "Verenigde Staten", "pt": "Estados Unidos"},
-    "CN": {"en": "China", "de": "China", "fr": "Chine", "es": "China", "it": "Cina", "pl": "Chiny", "nl": "China", "pt": "China"},
+    "US": {
+        "en": "USA",
+        "de": "USA",
+        "fr": "États-Unis",
+        "es": "Estados Unidos",
+        "it": "Stati Uniti",
+        "pl": "USA",
+        "nl": "Verenigde Staten",
+        "pt": "Estados Unidos",
+    },
+    "CN": {
+        "en": "China",
+        "de": "China",
+        "fr": "Chine",
+        "es": "China",
+        "it": "Cina",
+        "pl": "Chiny",
+        "nl": "China",
+        "pt": "China",
+    },
 }
 TRAP_KINDS: tuple[str, ...] = (
-    "eu_twinning_project", "etwinning", "twin_cities_minneapolis", "religious_brotherhood",
-    "generic_partner_word", "us_namesake", "other_place_named",
-)  # fmt: skip
+    "eu_twinning_project",
+    "etwinning",
+    "twin_cities_minneapolis",
+    "religious_brotherhood",
+    "generic_partner_word",
+    "us_namesake",
+    "other_place_named",
+)
 TRAP_PHRASES: dict[str, str] = {
     "eu_twinning_project": "The EU Twinning project with the administration of {partner}{context} ended in {year}.",
     "etwinning": "Schools of {unit} joined eTwinning with a class from {partner}{context}.",
@@ -113,21 +160,40 @@ def survey_units(cities: pd.DataFrame, regions: pd.DataFrame | None = None) -> p
     Cities come from the frame (``city_id``); regions (optional) from the region frame's
     2024 version (``nuts2_code``; population unknown, so empty).
     """
-    units = pd.DataFrame({
-        "unit_id": cities["city_id"].astype(str), "unit_type": "city", "name": cities["name"].astype(str),
-        "country_iso2": cities["country_iso2"].astype(str), "population": cities["population"].astype(float),
-        "is_capital": cities["is_capital"].astype(bool),
-    })
+    units = pd.DataFrame(
+        {
+            "unit_id": cities["city_id"].astype(str),
+            "unit_type": "city",
+            "name": cities["name"].astype(str),
+            "country_iso2": cities["country_iso2"].astype(str),
+            "population": cities["population"].astype(float),
+            "is_capital": cities["is_capital"].astype(bool),
+        }
+    )
     if regions is not None and len(regions):
         latest = regions[regions["nuts_version"] == regions["nuts_version"].max()]
-        units = pd.concat([units, pd.DataFrame({
-            "unit_id": latest["nuts2_code"].astype(str), "unit_type": "region", "name": latest["name_latn"].astype(str),
-            "country_iso2": latest["country_iso2"].astype(str), "population": np.nan, "is_capital": False,
-        })], ignore_index=True)
+        units = pd.concat(
+            [
+                units,
+                pd.DataFrame(
+                    {
+                        "unit_id": latest["nuts2_code"].astype(str),
+                        "unit_type": "region",
+                        "name": latest["name_latn"].astype(str),
+                        "country_iso2": latest["country_iso2"].astype(str),
+                        "population": np.nan,
+                        "is_capital": False,
+                    }
+                ),
+            ],
+            ignore_index=True,
+        )
     return units.reset_index(drop=True)
 
 
-def synthetic_true_ties(units: pd.DataFrame, relations: pd.DataFrame, gazetteer: pd.DataFrame, seed: int) -> pd.DataFrame:
+def synthetic_true_ties(
+    units: pd.DataFrame, relations: pd.DataFrame, gazetteer: pd.DataFrame, seed: int
+) -> pd.DataFrame:
     """The latent US and Chinese ties of the synthetic world, one row per (unit, partner).
 
     Every public US/CN tie of a unit is true (``in_public``); each unit also has ties the
@@ -141,17 +207,23 @@ def synthetic_true_ties(units: pd.DataFrame, relations: pd.DataFrame, gazetteer:
     public["unit_id"] = public["eu_city_id"].fillna(public["eu_region_code"]).astype(str)
     public = public[public["unit_id"].isin(set(units["unit_id"]))]
     partner_id = public["partner_id"].astype(object).where(public["partner_id"].notna(), None)
-    public_ties = pd.DataFrame({
-        "unit_id": public["unit_id"].to_numpy(),
-        "partner_id": partner_id.to_numpy(),
-        "partner_name": public["partner_name"].astype(str).to_numpy(),
-        "partner_admin1": partner_id.map(lambda pid: admin1.get(pid) if pid else None).to_numpy(),
-        "partner_country_iso2": public["partner_country_iso2"].astype(str).to_numpy(),
-        "in_public": True,
-    })
+    public_ties = pd.DataFrame(
+        {
+            "unit_id": public["unit_id"].to_numpy(),
+            "partner_id": partner_id.to_numpy(),
+            "partner_name": public["partner_name"].astype(str).to_numpy(),
+            "partner_admin1": partner_id.map(lambda pid: admin1.get(pid) if pid else None).to_numpy(),
+            "partner_country_iso2": public["partner_country_iso2"].astype(str).to_numpy(),
+            "in_public": True,
+        }
+    )
 
     pool = {
-        "US": gazetteer[(gazetteer["country_iso2"] == "US") & (gazetteer["level"] == "city") & (gazetteer["population"].fillna(0) >= 20_000)],
+        "US": gazetteer[
+            (gazetteer["country_iso2"] == "US")
+            & (gazetteer["level"] == "city")
+            & (gazetteer["population"].fillna(0) >= 20_000)
+        ],
         "CN": gazetteer[(gazetteer["country_iso2"] == "CN") & gazetteer["level"].isin(["prefecture", "city"])],
     }
     scale = (units["population"].fillna(500_000) / 150_000).clip(lower=0.3) ** 0.5
@@ -166,16 +238,26 @@ def synthetic_true_ties(units: pd.DataFrame, relations: pd.DataFrame, gazetteer:
         counts = rng.poisson(mean * scale.to_numpy())
         picks = rng.choice(len(candidates), size=int(counts.sum()), p=weights)
         chosen = candidates.iloc[picks]
-        hidden.append(pd.DataFrame({
-            "unit_id": np.repeat(units["unit_id"].to_numpy(), counts),
-            "partner_id": chosen["partner_id"].to_numpy(), "partner_name": chosen["name"].to_numpy(),
-            "partner_admin1": chosen["admin1_name"].to_numpy(), "partner_country_iso2": iso, "in_public": False,
-        }))
+        hidden.append(
+            pd.DataFrame(
+                {
+                    "unit_id": np.repeat(units["unit_id"].to_numpy(), counts),
+                    "partner_id": chosen["partner_id"].to_numpy(),
+                    "partner_name": chosen["name"].to_numpy(),
+                    "partner_admin1": chosen["admin1_name"].to_numpy(),
+                    "partner_country_iso2": iso,
+                    "in_public": False,
+                }
+            )
+        )
     ties = pd.concat([public_ties, *hidden], ignore_index=True)
     ties["partner_key"] = ties["partner_id"].where(
-        ties["partner_id"].notna(), "name:" + ties["partner_country_iso2"] + ":" + ties["partner_name"].map(normalise_name)
+        ties["partner_id"].notna(),
+        "name:" + ties["partner_country_iso2"] + ":" + ties["partner_name"].map(normalise_name),
     )
-    ties = ties.drop_duplicates(["unit_id", "partner_key"]).sort_values(["unit_id", "partner_key"]).reset_index(drop=True)
+    ties = (
+        ties.drop_duplicates(["unit_id", "partner_key"]).sort_values(["unit_id", "partner_key"]).reset_index(drop=True)
+    )
     is_us = ties["partner_country_iso2"].eq("US").to_numpy()
     ties["year_established"] = np.where(is_us, rng.integers(1950, 2020, len(ties)), rng.integers(1982, 2022, len(ties)))
     ties["tie_type"] = np.where(
@@ -183,8 +265,19 @@ def synthetic_true_ties(units: pd.DataFrame, relations: pd.DataFrame, gazetteer:
         rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.6, 0.2, 0.15, 0.05]),
         rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.35, 0.2, 0.3, 0.15]),
     )
-    return ties[["unit_id", "partner_key", "partner_id", "partner_name", "partner_admin1", "partner_country_iso2",
-                 "in_public", "year_established", "tie_type"]]  # fmt: skip
+    return ties[
+        [
+            "unit_id",
+            "partner_key",
+            "partner_id",
+            "partner_name",
+            "partner_admin1",
+            "partner_country_iso2",
+            "in_public",
+            "year_established",
+            "tie_type",
+        ]
+    ]
 
 
 # --------------------------------------------------------------------------- survey
@@ -208,12 +301,17 @@ def synthetic_survey_export(
     truth = synthetic_true_ties(units, relations, gazetteer, seed)
     rng = np.random.default_rng([seed, 1])
     respondents = _respondents(units, truth, rng)
-    rows = [_survey_row(number, unit, truth[truth["unit_id"] == unit["unit_id"]], gazetteer, rng)
-            for number, (_, unit) in enumerate(respondents.iterrows(), start=1)]
+    rows = [
+        _survey_row(number, unit, truth[truth["unit_id"] == unit["unit_id"]], gazetteer, rng)
+        for number, (_, unit) in enumerate(respondents.iterrows(), start=1)
+    ]
     export = pd.DataFrame(rows, columns=export_columns(), dtype=object)
     export = _with_fieldwork_noise(export, rng)
-    target = (out_dir or synthetic_dir())
-    return SyntheticFiles(_write_csv(export, target / f"survey_export_seed{seed}.csv"), _write_csv(truth, target / f"true_ties_seed{seed}.csv"))
+    target = out_dir or synthetic_dir()
+    return SyntheticFiles(
+        _write_csv(export, target / f"survey_export_seed{seed}.csv"),
+        _write_csv(truth, target / f"true_ties_seed{seed}.csv"),
+    )
 
 
 def response_propensity(units: pd.DataFrame, truth: pd.DataFrame, seed: int) -> pd.Series:
@@ -223,8 +321,14 @@ def response_propensity(units: pd.DataFrame, truth: pd.DataFrame, seed: int) -> 
     country_effect = dict(zip(countries, rng.normal(0, 0.5, len(countries))))
     size = np.log(units["population"].fillna(1_000_000) / 150_000)
     has_tie = units["unit_id"].isin(set(truth["unit_id"]))
-    logit = (np.log(0.3 / 0.7) + 0.35 * size + units["country_iso2"].map(country_effect)
-             + 0.4 * units["is_capital"] + 0.3 * has_tie - 0.3 * units["unit_type"].eq("region"))  # fmt: skip
+    logit = (
+        np.log(0.3 / 0.7)
+        + 0.35 * size
+        + units["country_iso2"].map(country_effect)
+        + 0.4 * units["is_capital"]
+        + 0.3 * has_tie
+        - 0.3 * units["unit_type"].eq("region")
+    )
     return 1 / (1 + np.exp(-logit))
 
 
@@ -234,10 +338,13 @@ def _respondents(units: pd.DataFrame, truth: pd.DataFrame, rng: np.random.Genera
     return units[answers]
 
 
-def _survey_row(number: int, unit: pd.Series, true_ties: pd.DataFrame, gazetteer: pd.DataFrame, rng: np.random.Generator) -> dict:
+def _survey_row(
+    number: int, unit: pd.Series, true_ties: pd.DataFrame, gazetteer: pd.DataFrame, rng: np.random.Generator
+) -> dict:
     language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
     row: dict[str, object] = {
-        "unit_id": unit["unit_id"], "unit_type": unit["unit_type"],
+        "unit_id": unit["unit_id"],
+        "unit_type": unit["unit_type"],
         "responded": (pd.Timestamp("2025-03-03") + pd.Timedelta(days=int(rng.integers(0, 300)))).strftime("%Y-%m-%d"),
         "questionnaire_language": language if rng.random() < 0.7 else "en",
         "respondent_name": f"Synthetic Respondent {number:04d}",
@@ -265,15 +372,42 @@ def _survey_row(number: int, unit: pd.Series, true_ties: pd.DataFrame, gazetteer
                 name = f"{name}, {tie.partner_admin1}"
             row[roster_column(country, position, "name")] = name
             row[roster_column(country, position, "admin1")] = tie.partner_admin1 if rng.random() < 0.8 else None
-            row[roster_column(country, position, "year_established")] = int(tie.year_established) if rng.random() < 0.9 else None
+            row[roster_column(country, position, "year_established")] = (
+                int(tie.year_established) if rng.random() < 0.9 else None
+            )
             row[roster_column(country, position, "type")] = tie.tie_type
-            row[roster_column(country, position, "active")] = int(rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.25, 0.15]))
+            row[roster_column(country, position, "active")] = int(
+                rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.25, 0.15])
+            )
         if len(reported):
             economy_weight = 2.0 if iso == "CN" else 1.0
-            row[f"{country}_areas"] = _pick(rng, AREAS, 2, 5, boost={"economy_trade": economy_weight, "investment": economy_weight, "culture": 3 - economy_weight, "education": 2.0})
-            row[f"{country}_benefits"] = _pick(rng, BENEFITS[:-2], 1, 3, boost={"economic": economy_weight, "cultural_exchange": 2.0})
-            row[f"{country}_obstacles"] = _pick(rng, OBSTACLES[:-2], 1, 4, boost={"lack_of_funds": 3.0, "lack_of_staff": 2.0, "distance_travel_cost": 2.0,
-                                                                          "political_tensions": 2.5 if iso == "CN" else 0.5})
+            row[f"{country}_areas"] = _pick(
+                rng,
+                AREAS,
+                2,
+                5,
+                boost={
+                    "economy_trade": economy_weight,
+                    "investment": economy_weight,
+                    "culture": 3 - economy_weight,
+                    "education": 2.0,
+                },
+            )
+            row[f"{country}_benefits"] = _pick(
+                rng, BENEFITS[:-2], 1, 3, boost={"economic": economy_weight, "cultural_exchange": 2.0}
+            )
+            row[f"{country}_obstacles"] = _pick(
+                rng,
+                OBSTACLES[:-2],
+                1,
+                4,
+                boost={
+                    "lack_of_funds": 3.0,
+                    "lack_of_staff": 2.0,
+                    "distance_travel_cost": 2.0,
+                    "political_tensions": 2.5 if iso == "CN" else 0.5,
+                },
+            )
             row[f"{country}_importance"] = int(rng.choice([1, 2, 3, 4, 5], p=[0.15, 0.25, 0.3, 0.2, 0.1]))
             row[f"{country}_coordination_national"] = int(rng.choice([1, 2, 3, 4, 5], p=[0.35, 0.3, 0.2, 0.1, 0.05]))
             row[f"{country}_coordination_eu"] = rng.choice(["1", "2", "3", "dont_know"], p=[0.5, 0.25, 0.1, 0.15])
@@ -286,10 +420,16 @@ def _invented_tie(iso: str, gazetteer: pd.DataFrame, rng: np.random.Generator) -
     if pool.empty:
         return pd.DataFrame()
     pick = pool.iloc[int(rng.integers(0, len(pool)))]
-    return pd.DataFrame([{
-        "partner_name": pick["name"], "partner_admin1": pick["admin1_name"], "year_established": int(rng.integers(2005, 2025)),
-        "tie_type": rng.choice(["friendship", "mou"]),
-    }])
+    return pd.DataFrame(
+        [
+            {
+                "partner_name": pick["name"],
+                "partner_admin1": pick["admin1_name"],
+                "year_established": int(rng.integers(2005, 2025)),
+                "tie_type": rng.choice(["friendship", "mou"]),
+            }
+        ]
+    )
 
 
 def _pick(rng: np.random.Generator, options: tuple[str, ...], low: int, high: int, boost: dict[str, float]) -> str:
@@ -344,7 +484,11 @@ def synthetic_crawl_export(
         unit = unit_by_id.loc[tie.unit_id]
         for _ in range(int(rng.integers(1, 4))):
             hits.append(_true_hit(unit, tie, rng))
-    us_places = gazetteer[(gazetteer["country_iso2"] == "US") & (gazetteer["level"] == "city") & (gazetteer["population"].fillna(0) >= 50_000)]
+    us_places = gazetteer[
+        (gazetteer["country_iso2"] == "US")
+        & (gazetteer["level"] == "city")
+        & (gazetteer["population"].fillna(0) >= 50_000)
+    ]
     us_by_key = us_places.assign(key=us_places["name"].map(normalise_name)).drop_duplicates("key").set_index("key")
     for unit_id, unit in unit_by_id.iterrows():
         for _ in range(int(rng.poisson(0.3))):
@@ -358,7 +502,10 @@ def synthetic_crawl_export(
         export.loc[int(rng.integers(0, len(export))), "fetched"] = "2025-02"
         export.loc[int(rng.integers(0, len(export))), "score"] = "n/a"
     target = out_dir or synthetic_dir()
-    return SyntheticFiles(_write_csv(export, target / f"crawl_export_seed{seed}.csv"), _write_csv(truth, target / f"crawl_truth_seed{seed}.csv"))
+    return SyntheticFiles(
+        _write_csv(export, target / f"crawl_export_seed{seed}.csv"),
+        _write_csv(truth, target / f"crawl_truth_seed{seed}.csv"),
+    )
 
 
 def _page(unit_id: str, unit: pd.Series, rng: np.random.Generator) -> tuple[str, str]:
@@ -379,38 +526,84 @@ def _true_hit(unit: pd.Series, tie, rng: np.random.Generator) -> dict:
     language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
     language = language if language in TWIN_PHRASES and rng.random() < 0.8 else "en"
     phrases = AGREEMENT_PHRASES if tie.tie_type == "mou" else TWIN_PHRASES
-    snippet = phrases[language].format(unit=unit["name"], partner=tie.partner_name,
-                                       context=_context(tie.partner_country_iso2, tie.partner_admin1, language, rng), year=tie.year_established)
+    snippet = phrases[language].format(
+        unit=unit["name"],
+        partner=tie.partner_name,
+        context=_context(tie.partner_country_iso2, tie.partner_admin1, language, rng),
+        year=tie.year_established,
+    )
     url, fetched = _page(tie.unit_id, unit, rng)
     return {
-        "unit_id": tie.unit_id, "url": url, "fetched": fetched, "language": language, "keyword": _keyword(language, tie.tie_type),
-        "snippet": snippet, "candidate_partner_name": tie.partner_name, "candidate_country_iso2": tie.partner_country_iso2,
-        "score": round(float(rng.uniform(85, 100)), 1), "partner_key": tie.partner_key, "is_true_tie": True, "trap_kind": "",
+        "unit_id": tie.unit_id,
+        "url": url,
+        "fetched": fetched,
+        "language": language,
+        "keyword": _keyword(language, tie.tie_type),
+        "snippet": snippet,
+        "candidate_partner_name": tie.partner_name,
+        "candidate_country_iso2": tie.partner_country_iso2,
+        "score": round(float(rng.uniform(85, 100)), 1),
+        "partner_key": tie.partner_key,
+        "is_true_tie": True,
+        "trap_kind": "",
     }
 
 
 def _keyword(language: str, tie_type: str) -> str:
     if tie_type == "mou":
-        return {"en": "memorandum of understanding", "de": "Absichtserklärung", "fr": "protocole d'accord", "es": "memorando de entendimiento",
-                "it": "protocollo d'intesa", "pl": "list intencyjny", "nl": "intentieverklaring", "pt": "memorando de entendimento"}[language]
-    return {"en": "twinned with", "de": "Partnerstädte", "fr": "jumelée", "es": "hermanada", "it": "Gemellaggio",
-            "pl": "Miasta partnerskie", "nl": "stedenband", "pt": "cidade geminada"}[language]
+        return {
+            "en": "memorandum of understanding",
+            "de": "Absichtserklärung",
+            "fr": "protocole d'accord",
+            "es": "memorando de entendimiento",
+            "it": "protocollo d'intesa",
+            "pl": "list intencyjny",
+            "nl": "intentieverklaring",
+            "pt": "memorando de entendimento",
+        }[language]
+    return {
+        "en": "twinned with",
+        "de": "Partnerstädte",
+        "fr": "jumelée",
+        "es": "hermanada",
+        "it": "Gemellaggio",
+        "pl": "Miasta partnerskie",
+        "nl": "stedenband",
+        "pt": "cidade geminada",
+    }[language]
 
 
-def _trap_hit(unit_id: str, unit: pd.Series, us_places: pd.DataFrame, us_by_key: pd.DataFrame, rng: np.random.Generator) -> dict | None:
+def _trap_hit(
+    unit_id: str, unit: pd.Series, us_places: pd.DataFrame, us_by_key: pd.DataFrame, rng: np.random.Generator
+) -> dict | None:
     kind = TRAP_KINDS[int(rng.integers(0, len(TRAP_KINDS)))]
     url, fetched = _page(unit_id, unit, rng)
-    base = {"unit_id": unit_id, "url": url, "fetched": fetched, "score": round(float(rng.uniform(70, 100)), 1), "is_true_tie": False, "trap_kind": kind}
+    base = {
+        "unit_id": unit_id,
+        "url": url,
+        "fetched": fetched,
+        "score": round(float(rng.uniform(70, 100)), 1),
+        "is_true_tie": False,
+        "trap_kind": kind,
+    }
     year = int(rng.integers(2005, 2025))
     if kind == "us_namesake":
-        namesake = us_by_key.loc[normalise_name(unit["name"])] if normalise_name(unit["name"]) in us_by_key.index else None
+        namesake = (
+            us_by_key.loc[normalise_name(unit["name"])] if normalise_name(unit["name"]) in us_by_key.index else None
+        )
         if namesake is None:
             return None
         language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
         language = language if language in TWIN_PHRASES else "en"
         snippet = TWIN_PHRASES[language].format(unit=unit["name"], partner="Lyon", context="", year=year)
-        return base | {"language": language, "keyword": _keyword(language, "twin"), "snippet": snippet,
-                       "candidate_partner_name": namesake["name"], "candidate_country_iso2": "US", "partner_key": namesake["partner_id"]}
+        return base | {
+            "language": language,
+            "keyword": _keyword(language, "twin"),
+            "snippet": snippet,
+            "candidate_partner_name": namesake["name"],
+            "candidate_country_iso2": "US",
+            "partner_key": namesake["partner_id"],
+        }
     if kind == "twin_cities_minneapolis":
         partner, admin1 = "Minneapolis", "Minnesota"
     elif us_places.empty:
@@ -419,13 +612,27 @@ def _trap_hit(unit_id: str, unit: pd.Series, us_places: pd.DataFrame, us_by_key:
         pick = us_places.iloc[int(rng.integers(0, len(us_places)))]
         partner, admin1 = pick["name"], pick["admin1_name"]
     language = {"religious_brotherhood": "es", "generic_partner_word": "de"}.get(kind, "en")
-    keyword = {"eu_twinning_project": "Twinning", "etwinning": "eTwinning", "twin_cities_minneapolis": "Twin Cities",
-               "religious_brotherhood": "Hermandad", "generic_partner_word": "Partnerschaft", "other_place_named": "partner cities"}[kind]
-    snippet = TRAP_PHRASES[kind].format(unit=unit["name"], partner=partner, context=_context("US", admin1, language, rng, 1.0), year=year)
+    keyword = {
+        "eu_twinning_project": "Twinning",
+        "etwinning": "eTwinning",
+        "twin_cities_minneapolis": "Twin Cities",
+        "religious_brotherhood": "Hermandad",
+        "generic_partner_word": "Partnerschaft",
+        "other_place_named": "partner cities",
+    }[kind]
+    snippet = TRAP_PHRASES[kind].format(
+        unit=unit["name"], partner=partner, context=_context("US", admin1, language, rng, 1.0), year=year
+    )
     match = us_places[us_places["name"] == partner]
     partner_key = match["partner_id"].iloc[0] if len(match) else f"name:US:{normalise_name(partner)}"
-    return base | {"language": language, "keyword": keyword, "snippet": snippet, "candidate_partner_name": partner,
-                   "candidate_country_iso2": "US", "partner_key": partner_key}
+    return base | {
+        "language": language,
+        "keyword": keyword,
+        "snippet": snippet,
+        "candidate_partner_name": partner,
+        "candidate_country_iso2": "US",
+        "partner_key": partner_key,
+    }
 
 
 def _write_csv(frame: pd.DataFrame, target: Path) -> Path:
@@ -437,11 +644,17 @@ def _write_csv(frame: pd.DataFrame, target: Path) -> Path:
 
 def origin_note(survey_origin: str, crawl_origin: str) -> str:
     """The sentence the chapter shows in its warning box: which data are synthetic, which are real."""
-    synthetic_parts = [name for name, origin in (("survey", survey_origin), ("crawl", crawl_origin)) if origin.startswith("synthetic")]
+    synthetic_parts = [
+        name for name, origin in (("survey", survey_origin), ("crawl", crawl_origin)) if origin.startswith("synthetic")
+    ]
     if not synthetic_parts:
         return f"Real exports: survey {survey_origin}, crawl {crawl_origin}. No synthetic data in this chapter."
     seeds = sorted({origin for origin in (survey_origin, crawl_origin) if origin.startswith("synthetic")})
-    real = [f"{name} {origin}" for name, origin in (("survey", survey_origin), ("crawl", crawl_origin)) if not origin.startswith("synthetic")]
+    real = [
+        f"{name} {origin}"
+        for name, origin in (("survey", survey_origin), ("crawl", crawl_origin))
+        if not origin.startswith("synthetic")
+    ]
     return (
         f"SYNTHETIC DATA. The {' and '.join(synthetic_parts)} results in this chapter come from a seeded sample labelled "
         f"'{' / '.join(seeds)}', generated by analysis.collect.synthetic because the team's real export is not in data/raw yet. "

@@ -20,7 +20,9 @@ from analysis.core.tracking import note_read, note_write
 DATAPACKAGE_NAME = "datapackage.json"
 
 
-def write_table(df: pd.DataFrame, name: str, schema: pa.DataFrameSchema, *, sources: list[str] | None = None) -> pd.DataFrame:
+def write_table(
+    df: pd.DataFrame, name: str, schema: pa.DataFrameSchema, *, sources: list[str] | None = None
+) -> pd.DataFrame:
     """Validate ``df`` against ``schema`` and write it to ``data/processed/<name>.parquet``.
 
     GeoDataFrames are written as GeoParquet. Returns the validated frame. Raises
@@ -70,7 +72,9 @@ def origin_columns(row_noun: str) -> dict[str, pa.Column]:
     ``row_noun`` names what one row is ("hit", "tie", "response") in the descriptions.
     """
     return {
-        "is_synthetic": pa.Column(bool, description=f"True when the {row_noun} comes from the seeded synthetic sample, not a real export"),
+        "is_synthetic": pa.Column(
+            bool, description=f"True when the {row_noun} comes from the seeded synthetic sample, not a real export"
+        ),
         "data_origin": pa.Column(str, description="real export file name, or 'synthetic (seed N)'"),
     }
 
@@ -93,7 +97,9 @@ def row_problems(
                 raise error(f"{source}: column {case.column}: {case.check}") from None
             index = int(case.index)
             column = case.column if isinstance(case.column, str) else "(row)"
-            problems.append((index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}"))
+            problems.append(
+                (index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}")
+            )
         return problems
     return []
 

@@ -25,7 +25,9 @@ def share_panels(panels: Mapping[str, pd.DataFrame], outcomes: Sequence[str] = (
     """
     apply_style()
     heights = [len(table) + 1 for table in panels.values()]
-    figure, axes = plt.subplots(len(panels), 1, figsize=(7.5, 0.32 * sum(heights) + 1.0), height_ratios=heights, sharex=True, squeeze=False)
+    figure, axes = plt.subplots(
+        len(panels), 1, figsize=(7.5, 0.32 * sum(heights) + 1.0), height_ratios=heights, sharex=True, squeeze=False
+    )
     offsets = np.linspace(-0.18, 0.18, len(outcomes))
     for ax, (title, table) in zip(axes[:, 0], panels.items()):
         labels = [f"{group} (n={cities:,})" for group, cities in zip(table.iloc[:, 0].astype(str), table["cities"])]
@@ -33,14 +35,30 @@ def share_panels(panels: Mapping[str, pd.DataFrame], outcomes: Sequence[str] = (
         positions[-1] -= 0.6  # the "All" row stands apart
         for offset, outcome in zip(offsets, outcomes):
             share = table[f"{outcome}_share"].to_numpy(dtype=float)
-            errors = np.vstack([share - table[f"{outcome}_low"].to_numpy(dtype=float), table[f"{outcome}_high"].to_numpy(dtype=float) - share])
-            ax.errorbar(share, positions + offset, xerr=errors, fmt="o", markersize=4, color=OUTCOME_COLOURS.get(outcome),
-                        elinewidth=1, capsize=0, label=OUTCOME_NAMES.get(outcome, outcome))
+            errors = np.vstack(
+                [
+                    share - table[f"{outcome}_low"].to_numpy(dtype=float),
+                    table[f"{outcome}_high"].to_numpy(dtype=float) - share,
+                ]
+            )
+            ax.errorbar(
+                share,
+                positions + offset,
+                xerr=errors,
+                fmt="o",
+                markersize=4,
+                color=OUTCOME_COLOURS.get(outcome),
+                elinewidth=1,
+                capsize=0,
+                label=OUTCOME_NAMES.get(outcome, outcome),
+            )
         ax.set_yticks(positions, labels)
         ax.set_title(title, loc="left")
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
-    axes[0, 0].legend(loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(outcomes))  # above the first panel, clear of its rows
+    axes[0, 0].legend(
+        loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(outcomes)
+    )  # above the first panel, clear of its rows
     axes[-1, 0].set_xlabel("Share of frame cities (95% Wilson interval)")
     figure.tight_layout()
     return figure
@@ -54,8 +72,20 @@ def partners_per_city_bars(table: pd.DataFrame) -> plt.Figure:
     width = 0.8 / len(count_columns)
     positions = np.arange(len(table))
     for i, column in enumerate(count_columns):
-        colour = PARTNER_COLOURS["US"] if column.startswith("us") else PARTNER_COLOURS["CN"] if column.startswith("cn") else PARTNER_COLOURS["EU"]
-        ax.bar(positions + (i - (len(count_columns) - 1) / 2) * width, table[column], width=width, color=colour, label=COUNT_NAMES.get(column, column))
+        colour = (
+            PARTNER_COLOURS["US"]
+            if column.startswith("us")
+            else PARTNER_COLOURS["CN"]
+            if column.startswith("cn")
+            else PARTNER_COLOURS["EU"]
+        )
+        ax.bar(
+            positions + (i - (len(count_columns) - 1) / 2) * width,
+            table[column],
+            width=width,
+            color=colour,
+            label=COUNT_NAMES.get(column, column),
+        )
     ax.set_xticks(positions, table["partners"])
     ax.set_xlabel("Partners per city")
     ax.set_ylabel("Cities")
@@ -71,8 +101,14 @@ def timeline_bars(table: pd.DataFrame, bin_years: int, synthetic: bool) -> plt.F
     countries = [column for column in table.columns if column != "period_start"]
     width = bin_years * 0.8 / max(len(countries), 1)
     for i, country in enumerate(countries):
-        ax.bar(table["period_start"] + bin_years * 0.1 + i * width, table[country], width=width, align="edge",
-               color=COUNTRY_COLOURS.get(country, PARTNER_COLOURS["EU"]), label={"US": "US partners", "CN": "Chinese partners"}.get(country, country))
+        ax.bar(
+            table["period_start"] + bin_years * 0.1 + i * width,
+            table[country],
+            width=width,
+            align="edge",
+            color=COUNTRY_COLOURS.get(country, PARTNER_COLOURS["EU"]),
+            label={"US": "US partners", "CN": "Chinese partners"}.get(country, country),
+        )
     ax.set_xlabel(f"Year the tie was established ({bin_years}-year periods)")
     ax.set_ylabel("New ties")
     if synthetic:
@@ -87,12 +123,24 @@ def ame_dot_plot(comparison: pd.DataFrame) -> plt.Figure:
     apply_style()
     figure, ax = plt.subplots(figsize=(7.5, 0.55 * len(comparison) + 1.2))
     positions = np.arange(len(comparison))[::-1].astype(float)
-    for offset, prefix, colour, name in ((0.15, "us", PARTNER_COLOURS["US"], "US partner"), (-0.15, "cn", PARTNER_COLOURS["CN"], "Chinese partner")):
+    for offset, prefix, colour, name in (
+        (0.15, "us", PARTNER_COLOURS["US"], "US partner"),
+        (-0.15, "cn", PARTNER_COLOURS["CN"], "Chinese partner"),
+    ):
         estimate = comparison[f"{prefix}_ame"].to_numpy(dtype=float) * 100
         low = comparison[f"{prefix}_low"].to_numpy(dtype=float) * 100
         high = comparison[f"{prefix}_high"].to_numpy(dtype=float) * 100
-        ax.errorbar(estimate, positions + offset, xerr=np.vstack([estimate - low, high - estimate]), fmt="o", markersize=4,
-                    color=colour, elinewidth=1, capsize=0, label=name)
+        ax.errorbar(
+            estimate,
+            positions + offset,
+            xerr=np.vstack([estimate - low, high - estimate]),
+            fmt="o",
+            markersize=4,
+            color=colour,
+            elinewidth=1,
+            capsize=0,
+            label=name,
+        )
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_yticks(positions, comparison["label"])
     ax.set_xlabel("Average marginal effect on the probability (percentage points, 95% CI)")

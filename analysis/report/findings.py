@@ -67,7 +67,9 @@ def fit_or_explain(fit_function: Callable[..., Any], *args: Any, model: str, out
     if isinstance(result, models.ModelFit):
         shown = result.coefficients[~result.coefficients["is_fixed_effect"].astype(bool)]
         if shown["std_error"].isna().any() or not np.isfinite(shown["estimate"].astype(float)).all():
-            return NotEstimable(model=model, outcome=outcome, reason="standard errors could not be computed (singular Hessian)")
+            return NotEstimable(
+                model=model, outcome=outcome, reason="standard errors could not be computed (singular Hessian)"
+            )
     return result
 
 
@@ -98,9 +100,7 @@ def model_data(cities: pd.DataFrame) -> pd.DataFrame:
     prepared = cities.copy()
     for column in prepared.columns:
         dtype = str(prepared[column].dtype)
-        if dtype in ("boolean", "bool"):
-            prepared[column] = prepared[column].astype("Float64").astype(float)
-        elif dtype == "Int64":
+        if dtype in ("boolean", "bool") or dtype == "Int64":
             prepared[column] = prepared[column].astype("Float64").astype(float)
     return prepared
 
@@ -115,7 +115,9 @@ def _interval_sign(low: float, high: float) -> int:
     return 1 if low > 0 else -1 if high < 0 else 0
 
 
-def us_china_comparison(ames: pd.DataFrame, first: str, second: str, terms: Sequence[str], labels: Mapping[str, str]) -> pd.DataFrame:
+def us_china_comparison(
+    ames: pd.DataFrame, first: str, second: str, terms: Sequence[str], labels: Mapping[str, str]
+) -> pd.DataFrame:
     """AMEs on a US and on a Chinese partner and their difference, one row per term, with a verdict.
 
     ``ames`` is :func:`analysis.stats.models.bivariate_probit_marginal_effects` output; ``first``
@@ -195,9 +197,18 @@ def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "Variable": comparison["label"],
-            "US partner": [effect_with_interval(*values, style="table") for values in comparison[["us_ame", "us_low", "us_high"]].to_numpy()],
-            "Chinese partner": [effect_with_interval(*values, style="table") for values in comparison[["cn_ame", "cn_low", "cn_high"]].to_numpy()],
-            "US minus China": [effect_with_interval(*values, style="table") for values in comparison[["difference", "difference_low", "difference_high"]].to_numpy()],
+            "US partner": [
+                effect_with_interval(*values, style="table")
+                for values in comparison[["us_ame", "us_low", "us_high"]].to_numpy()
+            ],
+            "Chinese partner": [
+                effect_with_interval(*values, style="table")
+                for values in comparison[["cn_ame", "cn_low", "cn_high"]].to_numpy()
+            ],
+            "US minus China": [
+                effect_with_interval(*values, style="table")
+                for values in comparison[["difference", "difference_low", "difference_high"]].to_numpy()
+            ],
             "Favours": comparison["favours"],
         }
     )
@@ -225,40 +236,82 @@ def ames_by_source(
     for stem in outcome_stems:
         for source in sources:
             outcome = f"{stem}_{source}"
-            fit = fit_or_explain(models.fit_logit, data, outcome, list(covariates), fixed_effects=fixed_effects, model="Logit", outcome=outcome)
+            fit = fit_or_explain(
+                models.fit_logit,
+                data,
+                outcome,
+                list(covariates),
+                fixed_effects=fixed_effects,
+                model="Logit",
+                outcome=outcome,
+            )
             if isinstance(fit, NotEstimable):
                 rows += [
-                    {"outcome_stem": stem, "source": source, "term": term, "status": "not estimable", "note": fit.reason}
+                    {
+                        "outcome_stem": stem,
+                        "source": source,
+                        "term": term,
+                        "status": "not estimable",
+                        "note": fit.reason,
+                    }
                     for term in covariates
                 ]
                 continue
             effects = fit_or_explain(models.logit_average_marginal_effects, fit, model="Logit AME", outcome=outcome)
             if isinstance(effects, NotEstimable):
                 rows += [
-                    {"outcome_stem": stem, "source": source, "term": term, "status": "not estimable", "note": effects.reason}
+                    {
+                        "outcome_stem": stem,
+                        "source": source,
+                        "term": term,
+                        "status": "not estimable",
+                        "note": effects.reason,
+                    }
                     for term in covariates
                 ]
                 continue
             for effect in effects.itertuples():
                 rows.append(
                     {
-                        "outcome_stem": stem, "source": source, "term": effect.term, "estimate": effect.estimate,
-                        "conf_low": effect.conf_low, "conf_high": effect.conf_high, "p_value": effect.p_value,
-                        "n_obs": fit.n_obs, "n_clusters": fit.n_clusters, "status": "estimated", "note": "",
+                        "outcome_stem": stem,
+                        "source": source,
+                        "term": effect.term,
+                        "estimate": effect.estimate,
+                        "conf_low": effect.conf_low,
+                        "conf_high": effect.conf_high,
+                        "p_value": effect.p_value,
+                        "n_obs": fit.n_obs,
+                        "n_clusters": fit.n_clusters,
+                        "status": "estimated",
+                        "note": "",
                     }
                 )
-    columns = ["outcome_stem", "source", "term", "estimate", "conf_low", "conf_high", "p_value", "n_obs", "n_clusters", "status", "note"]
+    columns = [
+        "outcome_stem",
+        "source",
+        "term",
+        "estimate",
+        "conf_low",
+        "conf_high",
+        "p_value",
+        "n_obs",
+        "n_clusters",
+        "status",
+        "note",
+    ]
     return pd.DataFrame(rows).reindex(columns=columns)
 
 
 def effect_verdict(estimate: float, low: float, high: float, status: str) -> str:
-    """"positive", "negative", "unclear" (interval covers zero) or "not estimable"."""
+    """ "positive", "negative", "unclear" (interval covers zero) or "not estimable"."""
     if status != "estimated" or pd.isna(estimate):
         return "not estimable"
     return {1: "positive", -1: "negative", 0: "unclear"}[_interval_sign(low, high)]
 
 
-def source_display(by_source: pd.DataFrame, terms: Sequence[str], labels: Mapping[str, str], synthetic_sources: Sequence[str] = ()) -> pd.DataFrame:
+def source_display(
+    by_source: pd.DataFrame, terms: Sequence[str], labels: Mapping[str, str], synthetic_sources: Sequence[str] = ()
+) -> pd.DataFrame:
     """Wide table for the book: one row per term and partner, one column per source, AME in points with verdict."""
     rows = []
     for stem in by_source["outcome_stem"].unique():
@@ -268,7 +321,9 @@ def source_display(by_source: pd.DataFrame, terms: Sequence[str], labels: Mappin
             for item in chosen.itertuples():
                 column = f"{item.source} (synthetic)" if item.source in synthetic_sources else item.source
                 verdict = effect_verdict(item.estimate, item.conf_low, item.conf_high, item.status)
-                row[column] = verdict if verdict == "not estimable" else f"{percentage_points(item.estimate)} ({verdict})"
+                row[column] = (
+                    verdict if verdict == "not estimable" else f"{percentage_points(item.estimate)} ({verdict})"
+                )
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -295,7 +350,9 @@ def source_sentence(by_source: pd.DataFrame, term: str, subject: str, synthetic_
         by_verdict: dict[str, list[str]] = {}
         for item in chosen.itertuples():
             name = f"{item.source} (synthetic)" if item.source in synthetic_sources else item.source
-            by_verdict.setdefault(effect_verdict(item.estimate, item.conf_low, item.conf_high, item.status), []).append(name)
+            by_verdict.setdefault(effect_verdict(item.estimate, item.conf_low, item.conf_high, item.status), []).append(
+                name
+            )
         partner = PARTNER_NAMES.get(stem.split("_")[0], stem)
         verb = "is" if not parts else "it is"
         if len(by_verdict) == 1:
@@ -314,7 +371,9 @@ def source_agreement_share(by_source: pd.DataFrame, terms: Sequence[str]) -> flo
     agreeing, pairs = 0, 0
     for stem in by_source["outcome_stem"].unique():
         for term in terms:
-            chosen = by_source[(by_source["outcome_stem"] == stem) & (by_source["term"] == term) & (by_source["status"] == "estimated")]
+            chosen = by_source[
+                (by_source["outcome_stem"] == stem) & (by_source["term"] == term) & (by_source["status"] == "estimated")
+            ]
             if chosen.empty:
                 continue
             verdicts = {effect_verdict(r.estimate, r.conf_low, r.conf_high, r.status) for r in chosen.itertuples()}
@@ -388,9 +447,13 @@ def favours_summary(comparison: pd.DataFrame) -> str:
     }
     parts = []
     if groups["US"]:
-        parts.append(f"{_join_words(groups['US'])} tilt{'s' if len(groups['US']) == 1 else ''} partnerships towards the US")
+        parts.append(
+            f"{_join_words(groups['US'])} tilt{'s' if len(groups['US']) == 1 else ''} partnerships towards the US"
+        )
     if groups["China"]:
-        parts.append(f"{_join_words(groups['China'])} tilt{'s' if len(groups['China']) == 1 else ''} them towards China")
+        parts.append(
+            f"{_join_words(groups['China'])} tilt{'s' if len(groups['China']) == 1 else ''} them towards China"
+        )
     if groups["neither"]:
         parts.append(f"for {_join_words(groups['neither'])} the data cannot tell the two partners apart")
     text = "; ".join(parts)
@@ -403,13 +466,17 @@ def regression_table_or_note(fits: Mapping[str, Any], labels: Mapping[str, str])
 
     usable = estimated(fits)
     if not usable:
-        note = pd.DataFrame({regtables.VARIABLE_COLUMN: [f"None of these models is estimable on this sample ({', '.join(fits)})."]})
+        note = pd.DataFrame(
+            {regtables.VARIABLE_COLUMN: [f"None of these models is estimable on this sample ({', '.join(fits)})."]}
+        )
         note.attrs["note"] = estimation_notes(fits)
         return note
     return regtables.regression_table(usable, labels=labels)
 
 
-def bootstrap_display(fits: Mapping[str, Any], bootstraps: Mapping[str, Any], terms: Sequence[str], labels: Mapping[str, str]) -> pd.DataFrame:
+def bootstrap_display(
+    fits: Mapping[str, Any], bootstraps: Mapping[str, Any], terms: Sequence[str], labels: Mapping[str, str]
+) -> pd.DataFrame:
     """Clustered and wild-bootstrap p-values of ``terms``, one row per outcome and term.
 
     ``fits`` and ``bootstraps`` map an outcome label to a logit fit (or :class:`NotEstimable`)
@@ -422,7 +489,10 @@ def bootstrap_display(fits: Mapping[str, Any], bootstraps: Mapping[str, Any], te
             row = {"Outcome": outcome_label, "Variable": labels.get(term, term)}
             if is_estimated(fit):
                 coefficient = fit.term(term)
-                row |= {"Coefficient": f"{coefficient['estimate']:.3f}", "Clustered p": _p_value_text(coefficient["p_value"])}
+                row |= {
+                    "Coefficient": f"{coefficient['estimate']:.3f}",
+                    "Clustered p": _p_value_text(coefficient["p_value"]),
+                }
             else:
                 row |= {"Coefficient": NOT_ESTIMABLE, "Clustered p": ""}
             if bootstrap is not None and is_estimated(bootstrap):

@@ -8,8 +8,33 @@ import matplotlib.pyplot as plt
 from analysis.report.figures import REGION_EDGE, REGION_FILL, apply_style
 
 EU27_COUNTRY_CODES = (
-    "AT", "BE", "BG", "CY", "CZ", "DE", "DK", "EE", "EL", "ES", "FI", "FR", "HR", "HU",
-    "IE", "IT", "LT", "LU", "LV", "MT", "NL", "PL", "PT", "RO", "SE", "SI", "SK",
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "EL",
+    "ES",
+    "FI",
+    "FR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
 )  # NUTS country codes: Greece is EL in NUTS, GR in ISO 3166
 
 # Lambert azimuthal equal-area for Europe, the projection Eurostat uses for its maps.
@@ -51,14 +76,27 @@ PARTNER_MIX_LABELS = {"none": "neither", "US": "US partner only", "CN": "Chinese
 
 
 def choropleth(
-    regions: gpd.GeoDataFrame, column: str, ax: plt.Axes, title: str, cmap: str = "Blues",
-    vmin: float | None = None, vmax: float | None = None, legend_label: str = "",
+    regions: gpd.GeoDataFrame,
+    column: str,
+    ax: plt.Axes,
+    title: str,
+    cmap: str = "Blues",
+    vmin: float | None = None,
+    vmax: float | None = None,
+    legend_label: str = "",
 ) -> plt.Axes:
     """Shade ``regions`` by ``column`` (regions with no value drawn hatched grey) in the shared projection."""
     apply_style()
     projected = regions.to_crs(EUROPE_CRS)
     projected.plot(
-        column=column, ax=ax, cmap=cmap, vmin=vmin, vmax=vmax, edgecolor=REGION_EDGE, linewidth=0.2, legend=True,
+        column=column,
+        ax=ax,
+        cmap=cmap,
+        vmin=vmin,
+        vmax=vmax,
+        edgecolor=REGION_EDGE,
+        linewidth=0.2,
+        legend=True,
         legend_kwds={"shrink": 0.6, "label": legend_label},
         missing_kwds={"color": "#f2f2f2", "hatch": "///", "edgecolor": REGION_EDGE, "linewidth": 0.2},
     )
@@ -91,8 +129,14 @@ def partner_mix_points(regions: gpd.GeoDataFrame, cities: pd.DataFrame, mix_colu
         chosen = points[mix_column] == mix
         if chosen.any():
             ax.scatter(
-                points.geometry.x[chosen], points.geometry.y[chosen], s=sizes[chosen], color=PARTNER_COLOURS[mix],
-                alpha=0.85 if mix != "none" else 0.6, edgecolor="white", linewidth=0.3, zorder=3,
+                points.geometry.x[chosen],
+                points.geometry.y[chosen],
+                s=sizes[chosen],
+                color=PARTNER_COLOURS[mix],
+                alpha=0.85 if mix != "none" else 0.6,
+                edgecolor="white",
+                linewidth=0.3,
+                zorder=3,
             )
     handles = [
         Line2D([], [], marker="o", linestyle="", color=PARTNER_COLOURS[mix], label=PARTNER_MIX_LABELS[mix])
@@ -141,12 +185,24 @@ def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
         if len(chosen):
             chosen.plot(ax=ax, color=PARTNER_COLOURS[country], linewidth=0.4, alpha=0.35)
     handles = [
-        Line2D([], [], color=PARTNER_COLOURS["US"], label=f"to the US ({(ties['partner_country_iso2'] == 'US').sum():,} ties)"),
-        Line2D([], [], color=PARTNER_COLOURS["CN"], label=f"to China ({(ties['partner_country_iso2'] == 'CN').sum():,} ties)"),
+        Line2D(
+            [],
+            [],
+            color=PARTNER_COLOURS["US"],
+            label=f"to the US ({(ties['partner_country_iso2'] == 'US').sum():,} ties)",
+        ),
+        Line2D(
+            [],
+            [],
+            color=PARTNER_COLOURS["CN"],
+            label=f"to China ({(ties['partner_country_iso2'] == 'CN').sum():,} ties)",
+        ),
     ]
     ax.legend(handles=handles, loc="lower left")
     # all four corners: Robinson narrows towards the poles, and arcs to China rise to ~75°N
-    bounds = gpd.GeoSeries.from_xy([-125, 135, -125, 135], [15, 15, 75, 75], crs="EPSG:4326").to_crs(WORLD_CRS).total_bounds
+    bounds = (
+        gpd.GeoSeries.from_xy([-125, 135, -125, 135], [15, 15, 75, 75], crs="EPSG:4326").to_crs(WORLD_CRS).total_bounds
+    )
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_axis_off()
@@ -168,14 +224,18 @@ def unwrap_antimeridian(world: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     wrapping = (bounds["maxx"] - bounds["minx"]) > 180
     moved = parts.geometry.where(
         ~wrapping,
-        shapely.transform(parts.geometry, lambda xy: np.column_stack([np.where(xy[:, 0] < 0, xy[:, 0] + 360, xy[:, 0]), xy[:, 1]])),
+        shapely.transform(
+            parts.geometry, lambda xy: np.column_stack([np.where(xy[:, 0] < 0, xy[:, 0] + 360, xy[:, 0]), xy[:, 1]])
+        ),
     )
     parts = parts.set_geometry(moved.make_valid().intersection(box(-180, -60, 180, 90)))
     parts = parts[~parts.geometry.is_empty]
     return parts.dissolve(by=parts.index).reset_index(drop=True) if len(parts) else parts
 
 
-def regions_with_values(regions: gpd.GeoDataFrame, region_table: pd.DataFrame, version: int = 2021, key: str = "nuts2_2021") -> gpd.GeoDataFrame:
+def regions_with_values(
+    regions: gpd.GeoDataFrame, region_table: pd.DataFrame, version: int = 2021, key: str = "nuts2_2021"
+) -> gpd.GeoDataFrame:
     """NUTS2 polygons of one ``version`` joined to ``region_table`` (keyed by ``key``); every polygon kept.
 
     ``regions`` is the region frame (``nuts2_code``, ``nuts_version``, geometry). Raises when
@@ -184,13 +244,22 @@ def regions_with_values(regions: gpd.GeoDataFrame, region_table: pd.DataFrame, v
     polygons = regions[regions["nuts_version"] == version]
     unknown = sorted(set(region_table[key]) - set(polygons["nuts2_code"]))
     if unknown:
-        raise ValueError(f"regions_with_values: {len(unknown)} codes in column '{key}' have no NUTS {version} polygon, e.g. {unknown[:5]}")
-    joined = polygons.merge(region_table.drop(columns=[c for c in ("geometry",) if c in region_table.columns]),
-                            left_on="nuts2_code", right_on=key, how="left", suffixes=("", "_table"))
+        raise ValueError(
+            f"regions_with_values: {len(unknown)} codes in column '{key}' have no NUTS {version} polygon, e.g. {unknown[:5]}"
+        )
+    joined = polygons.merge(
+        region_table.drop(columns=[c for c in ("geometry",) if c in region_table.columns]),
+        left_on="nuts2_code",
+        right_on=key,
+        how="left",
+        suffixes=("", "_table"),
+    )
     return gpd.GeoDataFrame(joined, geometry="geometry", crs=regions.crs)
 
 
-def flow_ties(relations: pd.DataFrame, cities: pd.DataFrame, gazetteer: pd.DataFrame, countries: tuple[str, ...] = ("US", "CN")) -> pd.DataFrame:
+def flow_ties(
+    relations: pd.DataFrame, cities: pd.DataFrame, gazetteer: pd.DataFrame, countries: tuple[str, ...] = ("US", "CN")
+) -> pd.DataFrame:
     """Ties of frame cities with partners in ``countries``, with both ends' coordinates, for :func:`flow_map`.
 
     The EU end takes the frame city's coordinates; the partner end takes the gazetteer's,
@@ -199,12 +268,19 @@ def flow_ties(relations: pd.DataFrame, cities: pd.DataFrame, gazetteer: pd.DataF
     """
     chosen = relations[relations["eu_city_id"].notna() & relations["partner_country_iso2"].isin(countries)]
     ends = chosen[["relation_id", "eu_city_id", "partner_id", "partner_country_iso2"]].merge(
-        cities[["city_id", "longitude", "latitude"]].rename(columns={"city_id": "eu_city_id", "longitude": "eu_longitude", "latitude": "eu_latitude"}),
-        on="eu_city_id", how="inner",
+        cities[["city_id", "longitude", "latitude"]].rename(
+            columns={"city_id": "eu_city_id", "longitude": "eu_longitude", "latitude": "eu_latitude"}
+        ),
+        on="eu_city_id",
+        how="inner",
     )
-    places = gazetteer[["partner_id", "longitude", "latitude"]].rename(columns={"longitude": "partner_longitude", "latitude": "partner_latitude"})
+    places = gazetteer[["partner_id", "longitude", "latitude"]].rename(
+        columns={"longitude": "partner_longitude", "latitude": "partner_latitude"}
+    )
     drawn = ends.merge(places.drop_duplicates("partner_id"), on="partner_id", how="inner")
-    drawn = drawn.dropna(subset=["eu_longitude", "eu_latitude", "partner_longitude", "partner_latitude"]).reset_index(drop=True)
+    drawn = drawn.dropna(subset=["eu_longitude", "eu_latitude", "partner_longitude", "partner_latitude"]).reset_index(
+        drop=True
+    )
     drawn.attrs["row_counts"] = {
         "ties": len(chosen),
         "in_frame": len(ends),

@@ -13,8 +13,8 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from analysis.stats.models import CONSTANT, ModelFit
 from analysis.core.tracking import note_write
+from analysis.stats.models import CONSTANT, ModelFit
 
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 DEFAULT_LABELS = {CONSTANT: "Constant", "rho": "ρ (error correlation)", "alpha": "α (NB dispersion)"}
@@ -65,7 +65,10 @@ def regression_table(
     rows += _statistic_rows(titled, labels, fixed_effects_label)
 
     table = pd.DataFrame(rows, columns=[VARIABLE_COLUMN, *columns])
-    table.attrs["note"] = _standard_error_note(titled.values()) + " * p < 0.10, ** p < 0.05, *** p < 0.01. Fixed-effect coefficients are not shown."
+    table.attrs["note"] = (
+        _standard_error_note(titled.values())
+        + " * p < 0.10, ** p < 0.05, *** p < 0.01. Fixed-effect coefficients are not shown."
+    )
     return table
 
 
@@ -92,12 +95,16 @@ def _equation_columns(titled: Mapping[str, ModelFit], labels: Mapping[str, str])
     columns: dict[str, pd.DataFrame] = {}
     for title, fit in titled.items():
         for position, equation in enumerate(fit.equations):
-            coefficients = fit.coefficients[(fit.coefficients["equation"] == equation) & ~fit.coefficients["is_fixed_effect"].astype(bool)]
+            coefficients = fit.coefficients[
+                (fit.coefficients["equation"] == equation) & ~fit.coefficients["is_fixed_effect"].astype(bool)
+            ]
             if position == 0 and len(fit.ancillary):
                 coefficients = pd.concat([coefficients, fit.ancillary], ignore_index=True)
             column_title = _column_title(title, fit, equation, labels)
             if column_title in columns:
-                raise ValueError(f"regression_table: two columns would be titled '{column_title}'; give the fits distinct titles")
+                raise ValueError(
+                    f"regression_table: two columns would be titled '{column_title}'; give the fits distinct titles"
+                )
             columns[column_title] = coefficients
     return columns
 
@@ -119,7 +126,9 @@ def _format_estimate(match: pd.DataFrame, digits: int) -> str:
     return f"{row['estimate']:.{digits}f}{stars(row['p_value'])}"
 
 
-def _statistic_rows(titled: Mapping[str, ModelFit], labels: Mapping[str, str], fixed_effects_label: str) -> list[dict[str, str]]:
+def _statistic_rows(
+    titled: Mapping[str, ModelFit], labels: Mapping[str, str], fixed_effects_label: str
+) -> list[dict[str, str]]:
     rows = {name: {VARIABLE_COLUMN: name} for name in STATISTIC_ROWS}
     rows[fixed_effects_label] = rows.pop("Country FE")
     rows[fixed_effects_label][VARIABLE_COLUMN] = fixed_effects_label
@@ -133,7 +142,14 @@ def _statistic_rows(titled: Mapping[str, ModelFit], labels: Mapping[str, str], f
             rows["Pseudo R²"][column_title] = f"{fit.pseudo_r2:.3f}" if first else ""
             rows["Log-likelihood"][column_title] = f"{fit.log_likelihood:,.1f}" if first else ""
             rows["AIC"][column_title] = f"{fit.aic:,.1f}" if first else ""
-    return [rows[fixed_effects_label], rows["Observations"], rows["Clusters"], rows["Pseudo R²"], rows["Log-likelihood"], rows["AIC"]]
+    return [
+        rows[fixed_effects_label],
+        rows["Observations"],
+        rows["Clusters"],
+        rows["Pseudo R²"],
+        rows["Log-likelihood"],
+        rows["AIC"],
+    ]
 
 
 # LaTeX ----------------------------------------------------------------------------------------
@@ -142,7 +158,9 @@ _LATEX_SYMBOLS = {"²": r"$^2$", "ρ": r"$\rho$", "α": r"$\alpha$", "−": "-"}
 
 def regression_table_latex(table: pd.DataFrame, caption: str, label: str) -> str:
     """LaTeX (booktabs) source of a :func:`regression_table`, with its note under the table."""
-    latex = table.to_latex(index=False, escape=True, caption=caption, label=label, column_format="l" + "c" * (table.shape[1] - 1))
+    latex = table.to_latex(
+        index=False, escape=True, caption=caption, label=label, column_format="l" + "c" * (table.shape[1] - 1)
+    )
     for symbol, replacement in _LATEX_SYMBOLS.items():
         latex = latex.replace(symbol, replacement)
     note = table.attrs.get("note", "")

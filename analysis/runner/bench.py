@@ -87,7 +87,11 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
         results["clean_book_seconds"] = round(book_seconds, 2)
 
         unchanged = [sum(_timed_command(command, environment) for command in make_all) for _ in range(repeats)]
-        results["unchanged_rebuild_seconds"] = {"min": round(min(unchanged), 3), "max": round(max(unchanged), 3), "runs": repeats}
+        results["unchanged_rebuild_seconds"] = {
+            "min": round(min(unchanged), 3),
+            "max": round(max(unchanged), 3),
+            "runs": repeats,
+        }
 
         project = pipeline.Project(executed=workspace / "build" / "executed", state=workspace / "build" / "state")
         overhead = []
@@ -95,12 +99,14 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
             state = pipeline.load_state(project, notebook) or {}
             papermill_seconds = float(state.get("seconds", float("nan")))
             script_seconds = plain_script_seconds(notebook, environment, workspace)
-            overhead.append({
-                "notebook": notebook.stem,
-                "papermill_seconds": round(papermill_seconds, 2),
-                "plain_script_seconds": round(script_seconds, 2),
-                "overhead_seconds": round(papermill_seconds - script_seconds, 2),
-            })
+            overhead.append(
+                {
+                    "notebook": notebook.stem,
+                    "papermill_seconds": round(papermill_seconds, 2),
+                    "plain_script_seconds": round(script_seconds, 2),
+                    "overhead_seconds": round(papermill_seconds - script_seconds, 2),
+                }
+            )
         results["runner_overhead"] = overhead
 
         steps = {}
@@ -136,7 +142,9 @@ def render_table(results: dict[str, Any]) -> str:
         f"{'notebook':32} {'papermill s':>12} {'plain script s':>15} {'overhead s':>11}",
     ]
     for row in results["runner_overhead"]:
-        lines.append(f"{row['notebook']:32} {row['papermill_seconds']:12.2f} {row['plain_script_seconds']:15.2f} {row['overhead_seconds']:11.2f}")
+        lines.append(
+            f"{row['notebook']:32} {row['papermill_seconds']:12.2f} {row['plain_script_seconds']:15.2f} {row['overhead_seconds']:11.2f}"
+        )
     for name, timing in results.get("steps_seconds", {}).items():
         lines.append(f"step {name}: {timing['min']:.2f}-{timing['max']:.2f} s over {timing['runs']} runs")
     return "\n".join(lines)

@@ -16,7 +16,6 @@ import hashlib
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -40,7 +39,8 @@ def html_dir(output_root: Path | None = None) -> Path:
 
 def _book_files(book_source: Path) -> list[Path]:
     return sorted(
-        path for path in book_source.rglob("*")
+        path
+        for path in book_source.rglob("*")
         if path.is_file() and not IGNORED_BOOK_PARTS.intersection(path.relative_to(book_source).parts)
     )
 
@@ -111,20 +111,33 @@ def build(
     files = stage_sources(book_source, executed, staging)
     stamp = html_dir(output_root) / FINGERPRINT_NAME
     current = fingerprint(files, staging)
-    if not force and stamp.exists() and stamp.read_text() == current and (html_dir(output_root) / "index.html").exists():
+    if (
+        not force
+        and stamp.exists()
+        and stamp.read_text() == current
+        and (html_dir(output_root) / "index.html").exists()
+    ):
         if echo:
             print("book: up to date")
         return html_dir(output_root)
     started = time.perf_counter()
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
-        "build", str(staging), "--path-output", str(output_root), "-W", "-n", "--keep-going",
+        "build",
+        str(staging),
+        "--path-output",
+        str(output_root),
+        "-W",
+        "-n",
+        "--keep-going",
     ]
     if force:
         command.append("--all")
     result = subprocess.run(command, capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": "ignore"})
     if result.returncode != 0:
-        raise BookBuildFailed(f"jupyter-book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}")
+        raise BookBuildFailed(
+            f"jupyter-book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
+        )
     problems = figure_problems(html_dir(output_root))
     if problems:
         raise BookBuildFailed("the built book has figures without an image:\n" + "\n".join(problems))

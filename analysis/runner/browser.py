@@ -10,8 +10,15 @@ from pathlib import Path
 CHROMIUM_NAMES = ("chromium", "chromium-browser", "google-chrome")
 # Flags that work offline as root (see the toolchain notes): no sandbox, no background network.
 CHROMIUM_FLAGS = (
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run", "--disable-quic", "--hide-scrollbars",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+    "--hide-scrollbars",
 )
 
 
@@ -24,12 +31,19 @@ def screenshot(page: Path, target: Path, width: int = 1280, height: int = 1600, 
     """Render ``page`` (a local HTML file) in headless Chromium and save a PNG at ``target``."""
     executable = chromium_path()
     if executable is None:
-        raise FileNotFoundError("Chromium is not installed (Debian: apt-get install chromium); make test installs it as root")
+        raise FileNotFoundError(
+            "Chromium is not installed (Debian: apt-get install chromium); make test installs it as root"
+        )
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as profile:
         command = [
-            executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},{height}",
-            "--virtual-time-budget=8000", f"--screenshot={target}", page.resolve().as_uri(),
+            executable,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={profile}",
+            f"--window-size={width},{height}",
+            "--virtual-time-budget=8000",
+            f"--screenshot={target}",
+            page.resolve().as_uri(),
         ]
         subprocess.run(command, capture_output=True, timeout=timeout_seconds, check=False)
     if not target.exists():

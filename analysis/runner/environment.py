@@ -25,11 +25,16 @@ def normalise(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
 
 
-def mismatches(requirements: Path = paths.ROOT / "requirements.txt", environment: Path = paths.ROOT / "environment.yml") -> list[str]:
+def mismatches(
+    requirements: Path = paths.ROOT / "requirements.txt", environment: Path = paths.ROOT / "environment.yml"
+) -> list[str]:
     """Every pin that differs or is missing between the two files (empty when they agree)."""
     wanted = read_pins(requirements)
     conda = read_pins(environment)
-    problems = [f"{name}: requirements.txt pins {version}, environment.yml has {conda.get(name, 'nothing')}"
-                for name, version in sorted(wanted.items()) if conda.get(name) != version]
+    problems = [
+        f"{name}: requirements.txt pins {version}, environment.yml has {conda.get(name, 'nothing')}"
+        for name, version in sorted(wanted.items())
+        if conda.get(name) != version
+    ]
     problems += [f"{name}: pinned in environment.yml only" for name in sorted(set(conda) - set(wanted))]
     return problems

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import paths
+from analysis.core.files import sha256_file
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
 TRACE_TAG = "pipeline-trace"
@@ -108,17 +109,9 @@ class RunReport:
 
 # --------------------------------------------------------------------------- hashing
 
-def file_digest(path: Path) -> str:
-    """sha256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
 
 def _digest_or_missing(path: Path) -> str:
-    return file_digest(path) if path.is_file() else "missing"
+    return sha256_file(path) if path.is_file() else "missing"
 
 
 def folder_digest(folder: Path) -> str:
@@ -152,6 +145,7 @@ def _parameters_digest(parameters: Mapping[str, Any]) -> str:
 
 # --------------------------------------------------------------------------- discovery
 
+
 def discover_notebooks(folder: Path) -> list[Path]:
     """The numbered notebooks ``NN_name.ipynb`` in ``folder``, in numeric order."""
     numbered = [path for path in folder.glob("*.ipynb") if NOTEBOOK_PATTERN.match(path.name)]
@@ -172,6 +166,7 @@ def select_notebooks(all_notebooks: list[Path], selectors: Iterable[str] | None)
 
 
 # --------------------------------------------------------------------------- state
+
 
 def _state_path(project: Project, notebook: Path) -> Path:
     return project.state / f"{notebook.stem}.json"
@@ -217,7 +212,9 @@ def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], forc
     return Decision(notebook, reasons)
 
 
-def _write_state(project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float) -> None:
+def _write_state(
+    project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float
+) -> None:
     # Temporary files that were written and then renamed or deleted are not outputs.
     outputs = sorted(path for path in trace["writes"] if Path(path).exists())
     inputs = sorted(trace["reads"] - trace["writes"])
@@ -241,7 +238,7 @@ def _write_state(project: Project, notebook: Path, parameters: Mapping[str, Any]
 
 # --------------------------------------------------------------------------- tracing inside the kernel
 
-_PROLOGUE = '''\
+_PROLOGUE = """\
 import sys as _pipeline_sys, os as _pipeline_os
 _pipeline_trace = open({trace!r}, "w", encoding="utf-8")
 _pipeline_watched = {watched!r}
@@ -274,9 +271,9 @@ def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipe
         _out.write(("D " if writes == "folder" else "W " if writes else "R ") + target + "\\n")
         _out.flush()
 _pipeline_sys.addaudithook(_pipeline_hook)
-'''
+"""
 
-_EPILOGUE = '''\
+_EPILOGUE = """\
 for _pipeline_module in list(_pipeline_sys.modules.values()):
     _pipeline_file = getattr(_pipeline_module, "__file__", None) or ""
     if _pipeline_file.endswith(".py") and _pipeline_file.startswith({root!r}) and not any(
@@ -284,13 +281,19 @@ for _pipeline_module in list(_pipeline_sys.modules.values()):
     ):
         _pipeline_trace.write("M " + _pipeline_file + "\\n")
 _pipeline_trace.close()
-'''
+"""
 
 
 def _ignored_prefixes(project: Project) -> list[str]:
     """Paths never counted as inputs: the environment, the runner's own records and caches."""
     root = project.root.resolve()
-    ignored = [project.executed.resolve(), project.state.resolve(), root / ".venv", root / ".git", project.notebooks.resolve()]
+    ignored = [
+        project.executed.resolve(),
+        project.state.resolve(),
+        root / ".venv",
+        root / ".git",
+        project.notebooks.resolve(),
+    ]
     return [str(path) + os.sep for path in ignored]
 
 
@@ -324,6 +327,7 @@ def _read_trace(trace_file: Path) -> dict[str, set[str]]:
 
 
 # --------------------------------------------------------------------------- execution
+
 
 def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, Any]) -> dict[str, set[str]]:
     """Execute ``notebook`` with papermill into the executed folder and return what it read, wrote and imported.
@@ -426,7 +430,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="run the selected notebooks even if nothing changed")
     parser.add_argument("--dry-run", action="store_true", help="only say which notebooks would run and why")
     parser.add_argument(
-        "-p", "--parameter", action="append", default=[], metavar="NOTEBOOK:NAME=VALUE",
+        "-p",
+        "--parameter",
+        action="append",
+        default=[],
+        metavar="NOTEBOOK:NAME=VALUE",
         help="a papermill parameter for one notebook, VALUE parsed as JSON when it can be (repeatable)",
     )
     args = parser.parse_args(argv)
@@ -435,7 +443,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.dry_run:
         for notebook in select_notebooks(discover_notebooks(project.notebooks), args.notebooks):
             decision = decide(project, notebook, parameters_for(notebook, parameters), force=args.force)
-            print(f"{notebook.stem}: " + (f"would run ({summarise(decision.reasons)})" if decision.runs else "up to date"))
+            print(
+                f"{notebook.stem}: " + (f"would run ({summarise(decision.reasons)})" if decision.runs else "up to date")
+            )
         return 0
     try:
         run(project, args.notebooks, parameters, force=args.force)

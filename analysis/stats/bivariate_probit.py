@@ -92,7 +92,11 @@ def _upper_orthant_strong(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.nda
         asr = -(bs / one_minus_r2 + hk) / 2
         c = (4 - hk) / 8
         d = (12 - hk) / 80
-        first = np.where(asr > -100, a * np.exp(asr) * (1 - c * (bs - one_minus_r2) * (1 - d * bs) / 3 + c * d * one_minus_r2**2), 0.0)
+        first = np.where(
+            asr > -100,
+            a * np.exp(asr) * (1 - c * (bs - one_minus_r2) * (1 - d * bs) / 3 + c * d * one_minus_r2**2),
+            0.0,
+        )
         b = np.sqrt(bs)
         sp = np.sqrt(_TWO_PI) * stats.norm.sf(b / a)
         first = np.where(hk > -100, first - np.exp(-hk / 2) * sp * b * (1 - c * bs * (1 - d * bs) / 3), first)

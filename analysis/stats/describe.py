@@ -11,7 +11,9 @@ from scipy import stats
 OUTCOME_LABELS = {"us_any": "US partner", "cn_any": "Chinese partner"}
 
 
-def wilson_interval(successes: np.ndarray | int, trials: np.ndarray | int, confidence: float = 0.95) -> tuple[np.ndarray, np.ndarray]:
+def wilson_interval(
+    successes: np.ndarray | int, trials: np.ndarray | int, confidence: float = 0.95
+) -> tuple[np.ndarray, np.ndarray]:
     """Wilson score interval for a binomial share; ``nan`` where there are no trials."""
     successes = np.asarray(successes, dtype=float)
     trials = np.asarray(trials, dtype=float)
@@ -58,7 +60,9 @@ def format_shares(table: pd.DataFrame, outcomes: Sequence[str] = ("us_any", "cn_
     return shown
 
 
-def partners_per_city(cities: pd.DataFrame, count_columns: Sequence[str] = ("us_tie_count", "cn_tie_count"), top: int = 5) -> pd.DataFrame:
+def partners_per_city(
+    cities: pd.DataFrame, count_columns: Sequence[str] = ("us_tie_count", "cn_tie_count"), top: int = 5
+) -> pd.DataFrame:
     """How many cities have 0, 1, 2, … partners in each country (the last class is "top or more")."""
     classes = [str(k) for k in range(top)] + [f"{top}+"]
     table = pd.DataFrame(index=pd.Index(classes, name="partners"))
@@ -68,7 +72,9 @@ def partners_per_city(cities: pd.DataFrame, count_columns: Sequence[str] = ("us_
     return table.reset_index()
 
 
-def partner_country_ranking(ties: pd.DataFrame, country_column: str = "partner_country_iso2", top: int = 10) -> pd.DataFrame:
+def partner_country_ranking(
+    ties: pd.DataFrame, country_column: str = "partner_country_iso2", top: int = 10
+) -> pd.DataFrame:
     """Partner countries ranked by ties, with their rank and share of all ties."""
     counts = ties[country_column].value_counts().rename("ties").rename_axis(country_column).reset_index()
     counts["share"] = counts["ties"] / counts["ties"].sum()
@@ -76,12 +82,19 @@ def partner_country_ranking(ties: pd.DataFrame, country_column: str = "partner_c
     return counts.head(top)
 
 
-def timeline(ties: pd.DataFrame, year_column: str = "year_established", country_column: str = "partner_country_iso2",
-             countries: Sequence[str] = ("US", "CN"), bin_years: int = 5) -> pd.DataFrame:
+def timeline(
+    ties: pd.DataFrame,
+    year_column: str = "year_established",
+    country_column: str = "partner_country_iso2",
+    countries: Sequence[str] = ("US", "CN"),
+    bin_years: int = 5,
+) -> pd.DataFrame:
     """New ties per period of ``bin_years`` by partner country, from ties whose year is known."""
     dated = ties[ties[year_column].notna() & ties[country_column].isin(countries)].copy()
     dated["period_start"] = (dated[year_column].astype(int) // bin_years) * bin_years
-    table = dated.pivot_table(index="period_start", columns=country_column, values=year_column, aggfunc="count", fill_value=0)
+    table = dated.pivot_table(
+        index="period_start", columns=country_column, values=year_column, aggfunc="count", fill_value=0
+    )
     return table.reindex(columns=list(countries), fill_value=0).reset_index()
 
 

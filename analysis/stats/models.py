@@ -112,7 +112,9 @@ class ModelFit:
         if equation is not None:
             rows = rows[rows["equation"] == equation]
         if len(rows) != 1:
-            raise KeyError(f"{self.model} of {self.outcome}: expected one row for term '{term}' (equation {equation}); found {len(rows)}")
+            raise KeyError(
+                f"{self.model} of {self.outcome}: expected one row for term '{term}' (equation {equation}); found {len(rows)}"
+            )
         return rows.iloc[0]
 
 
@@ -146,7 +148,9 @@ def add_partner_profile(
         values = df[column].dropna()
         if not values.isin([0, 1]).all():
             bad = values[~values.isin([0, 1])]
-            raise ValueError(f"add_partner_profile: column '{column}' must be 0/1; row {bad.index[0]!r} has {bad.iloc[0]!r}")
+            raise ValueError(
+                f"add_partner_profile: column '{column}' must be 0/1; row {bad.index[0]!r} has {bad.iloc[0]!r}"
+            )
     profile = df[us_column] * 1 + df[cn_column] * 2
     return df.assign(**{name: profile.astype("Int64")})
 
@@ -191,7 +195,9 @@ def build_design(
             dropped_parts.append(_count_dropped(data.loc[is_separated, cluster], reasons))
             data = data.loc[~is_separated]
     if data.empty:
-        raise ValueError(f"build_design: no rows left for outcomes {outcomes} after dropping missing and separated rows")
+        raise ValueError(
+            f"build_design: no rows left for outcomes {outcomes} after dropping missing and separated rows"
+        )
 
     exog = sm.add_constant(data[covariates].astype(float), has_constant="add")
     fixed_effect_terms: list[str] = []
@@ -234,19 +240,28 @@ def _separated_clusters(data: pd.DataFrame, outcomes: list[str], cluster: str, s
             constant = by_cluster.nunique() == 1
             for label in constant[constant].index:
                 value = data.loc[data[cluster] == label, outcome].iloc[0]
-                reasons.setdefault(label, f"{outcome} is always {value:g} in this {cluster} (perfect separation by its fixed effect)")
+                reasons.setdefault(
+                    label, f"{outcome} is always {value:g} in this {cluster} (perfect separation by its fixed effect)"
+                )
         elif separation == "count":
             all_zero = by_cluster.max() == 0
             for label in all_zero[all_zero].index:
-                reasons.setdefault(label, f"{outcome} is zero for every row in this {cluster} (its fixed effect would go to -inf)")
+                reasons.setdefault(
+                    label, f"{outcome} is zero for every row in this {cluster} (its fixed effect would go to -inf)"
+                )
         elif separation == "categorical":
             categories = set(data[outcome].unique())
             for label, values in by_cluster:
                 absent = sorted(categories - set(values.unique()))
                 if absent:
-                    reasons.setdefault(label, f"{outcome} categories {absent} never occur in this {cluster} (separation by its fixed effect)")
+                    reasons.setdefault(
+                        label,
+                        f"{outcome} categories {absent} never occur in this {cluster} (separation by its fixed effect)",
+                    )
         else:
-            raise ValueError(f"build_design: separation must be 'binary', 'count', 'categorical' or None; got {separation!r}")
+            raise ValueError(
+                f"build_design: separation must be 'binary', 'count', 'categorical' or None; got {separation!r}"
+            )
     return reasons
 
 
@@ -289,7 +304,13 @@ def _inference_df(result) -> float | None:
 
 
 def tidy_estimates(
-    model: str, equation: str, terms: Sequence[str], estimate, std_error, inference_df: float | None, level: float = 0.95
+    model: str,
+    equation: str,
+    terms: Sequence[str],
+    estimate,
+    std_error,
+    inference_df: float | None,
+    level: float = 0.95,
 ) -> pd.DataFrame:
     """Coefficient table in :data:`COEFFICIENT_COLUMNS` from estimates and standard errors.
 
@@ -332,15 +353,26 @@ def fit_logit(
 ) -> ModelFit:
     """Logit of a 0/1 ``outcome`` on ``covariates`` (+ country dummies), SEs clustered by ``cluster``."""
     design = build_design(df, [outcome], covariates, cluster, fixed_effects, separation="binary")
-    result = sm.Logit(design.endog[outcome], design.exog).fit(disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type))
+    result = sm.Logit(design.endog[outcome], design.exog).fit(
+        disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type)
+    )
     _require_converged(result, "Logit", outcome)
-    coefficients = tidy_estimates("Logit", outcome, design.exog.columns, result.params, result.bse, _inference_df(result))
+    coefficients = tidy_estimates(
+        "Logit", outcome, design.exog.columns, result.params, result.bse, _inference_df(result)
+    )
     return _fit_from_design("Logit", outcome, [outcome], coefficients, design, result, fixed_effects, cluster)
 
 
 def _fit_from_design(
-    model: str, outcome: str, equations: list[str], coefficients: pd.DataFrame, design: Design, result: Any,
-    fixed_effects: bool, cluster: str, **overrides: Any,
+    model: str,
+    outcome: str,
+    equations: list[str],
+    coefficients: pd.DataFrame,
+    design: Design,
+    result: Any,
+    fixed_effects: bool,
+    cluster: str,
+    **overrides: Any,
 ) -> ModelFit:
     """A :class:`ModelFit` for a statsmodels ``result`` fitted on ``design``; ``overrides`` replace any default field."""
     fields: dict[str, Any] = {
@@ -354,14 +386,23 @@ def _fit_from_design(
         "dropped": design.dropped,
         "result": result,
     } | overrides
-    return ModelFit(model=model, outcome=outcome, equations=equations, coefficients=coefficients,
-                    fixed_effects=fixed_effects, cluster=cluster, **fields)
+    return ModelFit(
+        model=model,
+        outcome=outcome,
+        equations=equations,
+        coefficients=coefficients,
+        fixed_effects=fixed_effects,
+        cluster=cluster,
+        **fields,
+    )
 
 
 def _require_converged(result, model: str, outcome: str) -> None:
     retvals = getattr(result, "mle_retvals", None) or {}
     if not retvals.get("converged", True):
-        raise RuntimeError(f"{model} of '{outcome}' did not converge ({retvals}); check for separation or rescale covariates")
+        raise RuntimeError(
+            f"{model} of '{outcome}' did not converge ({retvals}); check for separation or rescale covariates"
+        )
 
 
 def logit_average_marginal_effects(fit: ModelFit) -> pd.DataFrame:
@@ -373,7 +414,9 @@ def logit_average_marginal_effects(fit: ModelFit) -> pd.DataFrame:
     margins = fit.result.get_margeff(at="overall", method="dydx", dummy=True)
     terms = list(fit.result.model.exog_names)
     terms.remove(CONSTANT)
-    table = tidy_estimates("Logit AME", fit.outcome, terms, margins.margeff, margins.margeff_se, _inference_df(fit.result))
+    table = tidy_estimates(
+        "Logit AME", fit.outcome, terms, margins.margeff, margins.margeff_se, _inference_df(fit.result)
+    )
     return table[~table["is_fixed_effect"]].reset_index(drop=True)
 
 
@@ -405,7 +448,9 @@ def wild_cluster_bootstrap_logit(
     rows = []
     for term in terms:
         if term not in covariates:
-            raise KeyError(f"wild_cluster_bootstrap_logit: term '{term}' is not among the covariates {list(covariates)}")
+            raise KeyError(
+                f"wild_cluster_bootstrap_logit: term '{term}' is not among the covariates {list(covariates)}"
+            )
         cluster_scores = _efficient_score_by_cluster(endog, exog, design.groups, list(design.exog.columns).index(term))
         observed = cluster_scores.sum() / np.sqrt(np.sum(cluster_scores**2))
         perturbed = cluster_weights * cluster_scores[None, :]
@@ -476,20 +521,33 @@ def fit_multinomial_logit(
         raise ValueError(f"fit_multinomial_logit: '{outcome}' has codes {unknown} without a label in {labels}")
     present = sorted(set(codes))
     if len(present) < 3:
-        raise ValueError(f"fit_multinomial_logit: '{outcome}' has only categories {present}; a multinomial model needs three or more")
-    result = sm.MNLogit(codes.to_numpy(), design.exog).fit(disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type))
+        raise ValueError(
+            f"fit_multinomial_logit: '{outcome}' has only categories {present}; a multinomial model needs three or more"
+        )
+    result = sm.MNLogit(codes.to_numpy(), design.exog).fit(
+        disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type)
+    )
     _require_converged(result, "Multinomial logit", outcome)
     params, bse = np.asarray(result.params), np.asarray(result.bse)
     equations = [labels[code] for code in present[1:]]
     coefficients = pd.concat(
         [
-            tidy_estimates("Multinomial logit", equation, design.exog.columns, params[:, j], bse[:, j], _inference_df(result))
+            tidy_estimates(
+                "Multinomial logit", equation, design.exog.columns, params[:, j], bse[:, j], _inference_df(result)
+            )
             for j, equation in enumerate(equations)
         ],
         ignore_index=True,
     )
     return _fit_from_design(
-        "Multinomial logit", outcome, equations, coefficients, design, result, fixed_effects, cluster,
+        "Multinomial logit",
+        outcome,
+        equations,
+        coefficients,
+        design,
+        result,
+        fixed_effects,
+        cluster,
         extra={"base_category": labels[present[0]]},
     )
 
@@ -504,7 +562,9 @@ def multinomial_average_marginal_effects(fit: ModelFit, category_labels: dict[in
     categories = [labels[code] for code in sorted(labels) if code in set(fit.result.model.endog.astype(int))]
     table = pd.concat(
         [
-            tidy_estimates("Multinomial logit AME", category, terms, effects[:, j], errors[:, j], _inference_df(fit.result))
+            tidy_estimates(
+                "Multinomial logit AME", category, terms, effects[:, j], errors[:, j], _inference_df(fit.result)
+            )
             for j, category in enumerate(categories)
         ],
         ignore_index=True,
@@ -532,10 +592,14 @@ def fit_bivariate_probit(
     """
     first, second = outcomes
     design = build_design(df, [first, second], covariates, cluster, fixed_effects, separation="binary")
-    separate = [sm.Probit(design.endog[name], design.exog).fit(disp=False, method="newton", maxiter=200) for name in outcomes]
+    separate = [
+        sm.Probit(design.endog[name], design.exog).fit(disp=False, method="newton", maxiter=200) for name in outcomes
+    ]
     start = np.concatenate([np.asarray(separate[0].params), np.asarray(separate[1].params), [0.0]])
     model = BivariateProbit(design.endog.to_numpy(), design.exog, equation_names=(first, second))
-    result = model.fit(start_params=start, method="newton", maxiter=200, disp=False, **_cluster_fit_options(design, cov_type))
+    result = model.fit(
+        start_params=start, method="newton", maxiter=200, disp=False, **_cluster_fit_options(design, cov_type)
+    )
     _require_converged(result, "Bivariate probit", f"{first}, {second}")
 
     k = design.exog.shape[1]
@@ -543,16 +607,31 @@ def fit_bivariate_probit(
     coefficients = pd.concat(
         [
             tidy_estimates("Bivariate probit", first, design.exog.columns, params[:k], bse[:k], inference_df),
-            tidy_estimates("Bivariate probit", second, design.exog.columns, params[k : 2 * k], bse[k : 2 * k], inference_df),
+            tidy_estimates(
+                "Bivariate probit", second, design.exog.columns, params[k : 2 * k], bse[k : 2 * k], inference_df
+            ),
         ],
         ignore_index=True,
     )
     rho_summary = _rho_summary(params[-1], bse[-1], inference_df, float(result.llf), sum(fit.llf for fit in separate))
-    rho_row = tidy_estimates("Bivariate probit", "", ["rho"], [rho_summary["rho"]], [rho_summary["rho_std_error"]], inference_df)
-    rho_row[["p_value", "conf_low", "conf_high"]] = [rho_summary["rho_wald_p_value"], rho_summary["rho_conf_low"], rho_summary["rho_conf_high"]]
+    rho_row = tidy_estimates(
+        "Bivariate probit", "", ["rho"], [rho_summary["rho"]], [rho_summary["rho_std_error"]], inference_df
+    )
+    rho_row[["p_value", "conf_low", "conf_high"]] = [
+        rho_summary["rho_wald_p_value"],
+        rho_summary["rho_conf_low"],
+        rho_summary["rho_conf_high"],
+    ]
     null_log_likelihood = sum(_bernoulli_log_likelihood(design.endog[name]) for name in outcomes)
     return _fit_from_design(
-        "Bivariate probit", f"{first}, {second}", [first, second], coefficients, design, result, fixed_effects, cluster,
+        "Bivariate probit",
+        f"{first}, {second}",
+        [first, second],
+        coefficients,
+        design,
+        result,
+        fixed_effects,
+        cluster,
         ancillary=rho_row,
         aic=float(-2 * result.llf + 2 * len(params)),
         pseudo_r2=float(1 - result.llf / null_log_likelihood),
@@ -560,7 +639,9 @@ def fit_bivariate_probit(
     )
 
 
-def _rho_summary(athrho: float, athrho_se: float, inference_df: float | None, llf: float, llf_separate: float) -> dict[str, float]:
+def _rho_summary(
+    athrho: float, athrho_se: float, inference_df: float | None, llf: float, llf_separate: float
+) -> dict[str, float]:
     reference = stats.norm if inference_df is None else stats.t(inference_df)
     critical = reference.ppf(0.975)
     rho = float(np.tanh(athrho))
@@ -611,8 +692,12 @@ def bivariate_probit_marginal_effects(fit: ModelFit) -> pd.DataFrame:
     return pd.concat(
         [
             tidy_estimates(
-                "Bivariate probit AME", equation, covariates,
-                estimates[i * n_terms : (i + 1) * n_terms], std_errors[i * n_terms : (i + 1) * n_terms], _inference_df(fit.result),
+                "Bivariate probit AME",
+                equation,
+                covariates,
+                estimates[i * n_terms : (i + 1) * n_terms],
+                std_errors[i * n_terms : (i + 1) * n_terms],
+                _inference_df(fit.result),
             )
             for i, equation in enumerate(equations)
         ],
@@ -620,7 +705,9 @@ def bivariate_probit_marginal_effects(fit: ModelFit) -> pd.DataFrame:
     )
 
 
-def _bivariate_probit_ames(model: BivariateProbit, params: np.ndarray, exog: pd.DataFrame, covariates: list[str]) -> np.ndarray:
+def _bivariate_probit_ames(
+    model: BivariateProbit, params: np.ndarray, exog: pd.DataFrame, covariates: list[str]
+) -> np.ndarray:
     """(4, n_covariates) array: AMEs on P(first), P(second), P(both), and AME_first − AME_second."""
     b1, b2, rho = model.split_params(params)
     columns = list(exog.columns)
@@ -631,7 +718,9 @@ def _bivariate_probit_ames(model: BivariateProbit, params: np.ndarray, exog: pd.
         if set(np.unique(values[:, position])) <= {0.0, 1.0}:
             with_one, with_zero = values.copy(), values.copy()
             with_one[:, position], with_zero[:, position] = 1.0, 0.0
-            change = (model.predict_probabilities(params, with_one) - model.predict_probabilities(params, with_zero)).mean()
+            change = (
+                model.predict_probabilities(params, with_one) - model.predict_probabilities(params, with_zero)
+            ).mean()
             result[:3, j] = change[["p_first", "p_second", "p_both"]].to_numpy()
         else:
             index_1, index_2 = values @ b1, values @ b2
@@ -663,7 +752,9 @@ def cross_equation_tests(fit: ModelFit) -> pd.DataFrame:
         i, j = names.index(f"{first}:{term}"), names.index(f"{second}:{term}")
         estimates.append(params[i] - params[j])
         errors.append(np.sqrt(covariance[i, i] + covariance[j, j] - 2 * covariance[i, j]))
-    return tidy_estimates("Bivariate probit", f"{first} - {second}", list(covariates), estimates, errors, _inference_df(fit.result))
+    return tidy_estimates(
+        "Bivariate probit", f"{first} - {second}", list(covariates), estimates, errors, _inference_df(fit.result)
+    )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -691,17 +782,36 @@ def fit_negative_binomial(
         )
         _require_converged(result, "Poisson", outcome)
         name = POISSON_AT_BOUNDARY
-        coefficients = tidy_estimates(name, outcome, design.exog.columns, result.params, result.bse, _inference_df(result))
-        return _fit_from_design(name, outcome, [outcome], coefficients, design, result, fixed_effects, cluster,
-                                extra={"alpha_at_boundary": True})
-    result = model.fit(start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type))
+        coefficients = tidy_estimates(
+            name, outcome, design.exog.columns, result.params, result.bse, _inference_df(result)
+        )
+        return _fit_from_design(
+            name,
+            outcome,
+            [outcome],
+            coefficients,
+            design,
+            result,
+            fixed_effects,
+            cluster,
+            extra={"alpha_at_boundary": True},
+        )
+    result = model.fit(
+        start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
+    )
     _require_converged(result, "Negative binomial", outcome)
     k = design.exog.shape[1]
     params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), _inference_df(result)
     name = "Negative binomial (NB2)"
     return _fit_from_design(
-        name, outcome, [outcome], tidy_estimates(name, outcome, design.exog.columns, params[:k], bse[:k], inference_df),
-        design, result, fixed_effects, cluster,
+        name,
+        outcome,
+        [outcome],
+        tidy_estimates(name, outcome, design.exog.columns, params[:k], bse[:k], inference_df),
+        design,
+        result,
+        fixed_effects,
+        cluster,
         ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df),
     )
 
@@ -720,29 +830,49 @@ def fit_zero_inflated_negative_binomial(
     Country fixed effects (when on) enter the count part only; the inflation part has a
     constant and its own covariates. Equations are ``"inflate"`` and ``outcome``.
     """
-    design = build_design(df, [outcome], covariates, cluster, fixed_effects, separation="count", also_required=inflation_covariates)
+    design = build_design(
+        df, [outcome], covariates, cluster, fixed_effects, separation="count", also_required=inflation_covariates
+    )
     _refuse_non_counts(design.endog[outcome], outcome)
     inflation_exog = sm.add_constant(design.also_required[list(inflation_covariates)], has_constant="add")
     counts = design.endog[outcome]
-    nb_start = _starting_values(sm.NegativeBinomial(counts, design.exog, loglike_method="nb2"), method="bfgs", maxiter=2000)
+    nb_start = _starting_values(
+        sm.NegativeBinomial(counts, design.exog, loglike_method="nb2"), method="bfgs", maxiter=2000
+    )
     start = np.concatenate([np.zeros(inflation_exog.shape[1]), nb_start])
     model = ZeroInflatedNegativeBinomialP(counts, design.exog, exog_infl=inflation_exog, inflation="logit", p=2)
     start = _starting_values(model, start_params=start, method="bfgs", maxiter=5000)
-    result = model.fit(start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type))
+    result = model.fit(
+        start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
+    )
     _require_converged(result, "Zero-inflated NB2", outcome)
     k_inflate, k = inflation_exog.shape[1], design.exog.shape[1]
     params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), _inference_df(result)
     name = "Zero-inflated NB2"
     coefficients = pd.concat(
         [
-            tidy_estimates(name, outcome, design.exog.columns, params[k_inflate : k_inflate + k], bse[k_inflate : k_inflate + k], inference_df),
+            tidy_estimates(
+                name,
+                outcome,
+                design.exog.columns,
+                params[k_inflate : k_inflate + k],
+                bse[k_inflate : k_inflate + k],
+                inference_df,
+            ),
             tidy_estimates(name, "inflate", inflation_exog.columns, params[:k_inflate], bse[:k_inflate], inference_df),
         ],
         ignore_index=True,
     )
     null_log_likelihood = float(result.llnull) if np.isfinite(getattr(result, "llnull", np.nan)) else np.nan
     return _fit_from_design(
-        name, outcome, [outcome, "inflate"], coefficients, design, result, fixed_effects, cluster,
+        name,
+        outcome,
+        [outcome, "inflate"],
+        coefficients,
+        design,
+        result,
+        fixed_effects,
+        cluster,
         ancillary=tidy_estimates(name, "", ["alpha"], params[-1:], bse[-1:], inference_df),
         pseudo_r2=float(1 - result.llf / null_log_likelihood),
     )
@@ -773,7 +903,9 @@ def fit_hurdle_negative_binomial(
     if poisson_count:
         model = TruncatedLFPoisson(design.endog[outcome], design.exog)
         start = _starting_values(model, method="bfgs", maxiter=2000)
-    count = model.fit(start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type))
+    count = model.fit(
+        start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
+    )
     _require_converged(count, "Truncated count model", outcome)
     k = design.exog.shape[1]
     params, bse, inference_df = np.asarray(count.params), np.asarray(count.bse), _inference_df(count)
@@ -789,8 +921,11 @@ def fit_hurdle_negative_binomial(
     n_params = len(hurdle.result.params) + len(params)
     # statsmodels' llnull for the truncated model runs Nelder-Mead for minutes; fit the constant-only model directly.
     ones = np.ones((len(design.endog), 1))
-    constant_only = (TruncatedLFPoisson(design.endog[outcome], ones) if poisson_count
-                     else TruncatedLFNegativeBinomialP(design.endog[outcome], ones, p=2))
+    constant_only = (
+        TruncatedLFPoisson(design.endog[outcome], ones)
+        if poisson_count
+        else TruncatedLFNegativeBinomialP(design.endog[outcome], ones, p=2)
+    )
     null_start = np.array([np.log(design.endog[outcome].mean())] + ([] if poisson_count else [1.0]))
     null_params = _starting_values(constant_only, start_params=null_start, method="bfgs", maxiter=2000)
     null_log_likelihood = float(hurdle.result.llnull + constant_only.loglike(null_params))
@@ -799,7 +934,9 @@ def fit_hurdle_negative_binomial(
         outcome=outcome,
         equations=["any tie", outcome],
         coefficients=coefficients,
-        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df) if not poisson_count else _empty_coefficients(),
+        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df)
+        if not poisson_count
+        else _empty_coefficients(),
         n_input=hurdle.n_input,
         n_obs=hurdle.n_obs,
         n_clusters=hurdle.n_clusters,
@@ -826,7 +963,9 @@ def _starting_values(model, **fit_options) -> np.ndarray:
 def _refuse_non_counts(values: pd.Series, outcome: str) -> None:
     bad = values[(values < 0) | (values != np.round(values))]
     if len(bad):
-        raise ValueError(f"count model: '{outcome}' must hold non-negative integers; row {bad.index[0]!r} has {bad.iloc[0]!r}")
+        raise ValueError(
+            f"count model: '{outcome}' must hold non-negative integers; row {bad.index[0]!r} has {bad.iloc[0]!r}"
+        )
 
 
 # ----------------------------------------------------------------------------------------------
@@ -857,9 +996,26 @@ def logit_by_source(
         coefficients = fit.coefficients.query("term != @CONSTANT and not is_fixed_effect")
         tables.append(
             coefficients.assign(
-                source=source, n_obs=fit.n_obs, n_clusters=fit.n_clusters, n_dropped=int(fit.dropped["rows"].sum()), note=""
+                source=source,
+                n_obs=fit.n_obs,
+                n_clusters=fit.n_clusters,
+                n_dropped=int(fit.dropped["rows"].sum()),
+                note="",
             )
         )
     table = pd.concat(tables, ignore_index=True)
-    leading = ["source", "equation", "term", "estimate", "std_error", "p_value", "conf_low", "conf_high", "n_obs", "n_clusters", "n_dropped", "note"]
+    leading = [
+        "source",
+        "equation",
+        "term",
+        "estimate",
+        "std_error",
+        "p_value",
+        "conf_low",
+        "conf_high",
+        "n_obs",
+        "n_clusters",
+        "n_dropped",
+        "note",
+    ]
     return table.reindex(columns=leading)

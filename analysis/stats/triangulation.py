@@ -69,7 +69,9 @@ def resolve_partner_ids(
             resolved.append(None)
             continue
         has_region = isinstance(region, str) and region.strip()
-        candidates = (lookup_partner_ids(index, country, f"{name}, {region}") if has_region else []) or lookup_partner_ids(index, country, name)
+        candidates = (
+            lookup_partner_ids(index, country, f"{name}, {region}") if has_region else []
+        ) or lookup_partner_ids(index, country, name)
         if has_region and len(candidates) > 1:
             in_region = [pid for pid in candidates if normalise_name(admin1_of.get(pid)) == normalise_name(region)]
             candidates = in_region or candidates
@@ -135,7 +137,9 @@ def tie_captures(
 # --------------------------------------------------------------------------- agreement
 
 
-def unit_indicators(units: pd.DataFrame, captures_by_country: Mapping[str, pd.DataFrame], survey_responses: pd.DataFrame) -> pd.DataFrame:
+def unit_indicators(
+    units: pd.DataFrame, captures_by_country: Mapping[str, pd.DataFrame], survey_responses: pd.DataFrame
+) -> pd.DataFrame:
     """Per-unit 0/1 indicators of having a partner in each country, by source.
 
     ``units`` has ``unit_id`` (and whatever descriptive columns should be kept);
@@ -148,12 +152,20 @@ def unit_indicators(units: pd.DataFrame, captures_by_country: Mapping[str, pd.Da
     answers = survey_responses.set_index("unit_id")
     for iso, captures in captures_by_country.items():
         prefix = iso.lower()
-        any_capture = captures.assign(wikidata=captures["wikidata_early"] | captures["wikidata_2022"]).groupby("unit_id")[
-            ["wikipedia", "wikidata", "crawl"]
-        ].any()
+        any_capture = (
+            captures.assign(wikidata=captures["wikidata_early"] | captures["wikidata_2022"])
+            .groupby("unit_id")[["wikipedia", "wikidata", "crawl"]]
+            .any()
+        )
         for source in ("wikipedia", "wikidata", "crawl"):
-            indicators[f"{prefix}_{source}"] = indicators["unit_id"].map(any_capture[source]).fillna(False).astype("boolean")
-        answer = indicators["unit_id"].map(answers[f"has_{prefix}_partner"]) if len(answers) else pd.Series(None, index=indicators.index)
+            indicators[f"{prefix}_{source}"] = (
+                indicators["unit_id"].map(any_capture[source]).fillna(False).astype("boolean")
+            )
+        answer = (
+            indicators["unit_id"].map(answers[f"has_{prefix}_partner"])
+            if len(answers)
+            else pd.Series(None, index=indicators.index)
+        )
         indicators[f"{prefix}_survey"] = answer.map({"yes": True, "no": False}).astype("boolean")
     return indicators
 
@@ -174,7 +186,9 @@ def cohen_kappa(first: Sequence[bool] | pd.Series, second: Sequence[bool] | pd.S
     return float("nan") if expected == 1 else float((observed - expected) / (1 - expected))
 
 
-def pairwise_kappa(indicators: pd.DataFrame, country_iso2: str, sources: Sequence[str] = INDICATOR_SOURCES) -> pd.DataFrame:
+def pairwise_kappa(
+    indicators: pd.DataFrame, country_iso2: str, sources: Sequence[str] = INDICATOR_SOURCES
+) -> pd.DataFrame:
     """Cohen's kappa for every pair of sources on the units both cover (no missing value in either).
 
     Returns ``source_a, source_b, units, both_yes, agreement, kappa`` (``units`` is the
@@ -185,17 +199,25 @@ def pairwise_kappa(indicators: pd.DataFrame, country_iso2: str, sources: Sequenc
     for first, second in itertools.combinations(sources, 2):
         pair = indicators[[f"{prefix}_{first}", f"{prefix}_{second}"]].dropna()
         a, b = pair.iloc[:, 0].astype(bool), pair.iloc[:, 1].astype(bool)
-        rows.append({
-            "source_a": first, "source_b": second, "units": len(pair), "both_yes": int((a & b).sum()),
-            "agreement": float((a == b).mean()) if len(pair) else float("nan"), "kappa": cohen_kappa(a, b),
-        })
+        rows.append(
+            {
+                "source_a": first,
+                "source_b": second,
+                "units": len(pair),
+                "both_yes": int((a & b).sum()),
+                "agreement": float((a == b).mean()) if len(pair) else float("nan"),
+                "kappa": cohen_kappa(a, b),
+            }
+        )
     return pd.DataFrame(rows)
 
 
 # --------------------------------------------------------------------------- capture-recapture
 
 
-def chapman_estimate(first_count: int, second_count: int, both_count: int, confidence: float = 0.95) -> dict[str, float]:
+def chapman_estimate(
+    first_count: int, second_count: int, both_count: int, confidence: float = 0.95
+) -> dict[str, float]:
     """Lincoln-Petersen estimate of a population size with Chapman's correction, for two sources.
 
     ``first_count`` and ``second_count`` are the ties each source records, ``both_count`` those
@@ -213,8 +235,12 @@ def chapman_estimate(first_count: int, second_count: int, both_count: int, confi
     z = stats.norm.ppf(0.5 + confidence / 2)
     observed = n1 + n2 - m
     return {
-        "observed": observed, "estimate": estimate, "unseen": estimate - observed, "se": se,
-        "ci_low": float(max(observed, estimate - z * se)), "ci_high": float(estimate + z * se),
+        "observed": observed,
+        "estimate": estimate,
+        "unseen": estimate - observed,
+        "se": se,
+        "ci_low": float(max(observed, estimate - z * se)),
+        "ci_high": float(estimate + z * se),
     }
 
 
@@ -255,21 +281,34 @@ def loglinear_estimate(
     df, aic``.
     """
     if len(sources) < 3:
-        raise ValueError(f"loglinear_estimate needs at least 3 sources, got {list(sources)}; use chapman_estimate for 2")
+        raise ValueError(
+            f"loglinear_estimate needs at least 3 sources, got {list(sources)}; use chapman_estimate for 2"
+        )
     histories = capture_histories(captures, sources)
     observed_cells = histories[histories[list(sources)].sum(axis=1) > 0]
     design = _design(observed_cells, sources, interactions)
     if design.shape[1] >= len(observed_cells):
-        raise ValueError(f"loglinear_estimate: {design.shape[1]} parameters for {len(observed_cells)} observed histories leave no degrees of freedom")
+        raise ValueError(
+            f"loglinear_estimate: {design.shape[1]} parameters for {len(observed_cells)} observed histories leave no degrees of freedom"
+        )
     fit = sm.GLM(observed_cells["count"], design, family=sm.families.Poisson()).fit()
     observed = float(observed_cells["count"].sum())
     unseen = float(np.exp(fit.params["const"]))
     full_design = _design(histories, sources, interactions)
-    low, high = _profile_interval(histories["count"].to_numpy(), full_design.to_numpy(), observed, observed + unseen, confidence)
+    low, high = _profile_interval(
+        histories["count"].to_numpy(), full_design.to_numpy(), observed, observed + unseen, confidence
+    )
     name = "independence" if not interactions else " + ".join(f"{a}×{b}" for a, b in interactions)
     return {
-        "model": name, "observed": int(observed), "unseen": unseen, "estimate": observed + unseen,
-        "ci_low": low, "ci_high": high, "deviance": float(fit.deviance), "df": int(fit.df_resid), "aic": float(fit.aic),
+        "model": name,
+        "observed": int(observed),
+        "unseen": unseen,
+        "estimate": observed + unseen,
+        "ci_low": low,
+        "ci_high": high,
+        "deviance": float(fit.deviance),
+        "df": int(fit.df_resid),
+        "aic": float(fit.aic),
     }
 
 
@@ -283,7 +322,9 @@ def _profile_loglik(total: float, counts: np.ndarray, design: np.ndarray, observ
     return float(special.gammaln(total + 1) - special.gammaln(total - observed + 1) + terms.sum())
 
 
-def _profile_interval(counts: np.ndarray, design: np.ndarray, observed: float, start: float, confidence: float) -> tuple[float, float]:
+def _profile_interval(
+    counts: np.ndarray, design: np.ndarray, observed: float, start: float, confidence: float
+) -> tuple[float, float]:
     critical = stats.chi2.ppf(confidence, 1)
 
     def loglik(total: float) -> float:
@@ -307,7 +348,9 @@ def _profile_interval(counts: np.ndarray, design: np.ndarray, observed: float, s
     return float(low), float(high)
 
 
-def estimate_totals(captures: pd.DataFrame, interactions: Sequence[tuple[str, str]] = (("wikidata_early", "wikidata_2022"),)) -> pd.DataFrame:
+def estimate_totals(
+    captures: pd.DataFrame, interactions: Sequence[tuple[str, str]] = (("wikidata_early", "wikidata_2022"),)
+) -> pd.DataFrame:
     """The standard set of estimates for one partner country, one row per model.
 
     Chapman on public sources (any) × crawl; log-linear independence and with ``interactions``
@@ -318,12 +361,23 @@ def estimate_totals(captures: pd.DataFrame, interactions: Sequence[tuple[str, st
     crawl = captures["crawl"]
     in_experiment = public | crawl
     chapman = chapman_estimate(int(public.sum()), int(crawl.sum()), int((public & crawl & in_experiment).sum()))
-    rows = [{"model": "Chapman: public sources × crawl", "sources": 2, **{k: chapman[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high")}}]
+    rows = [
+        {
+            "model": "Chapman: public sources × crawl",
+            "sources": 2,
+            **{k: chapman[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high")},
+        }
+    ]
     sources = [*PUBLIC_CAPTURES, "crawl"]
     for model_interactions in ((), tuple(interactions)):
         fit = loglinear_estimate(captures, sources, model_interactions)
-        rows.append({"model": f"log-linear: {fit['model']}", "sources": len(sources),
-                     **{k: fit[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high", "deviance", "df", "aic")}})
+        rows.append(
+            {
+                "model": f"log-linear: {fit['model']}",
+                "sources": len(sources),
+                **{k: fit[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high", "deviance", "df", "aic")},
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -337,8 +391,13 @@ def nonresponse_check(indicators: pd.DataFrame, respondent_ids: set[str], countr
     crawled = indicators[f"{country_iso2.lower()}_crawl"].astype(bool)
     responded = indicators["unit_id"].isin(respondent_ids)
     share_in, share_out = float(crawled[responded].mean()), float(crawled[~responded].mean())
-    return {"respondents": int(responded.sum()), "nonrespondents": int((~responded).sum()),
-            "share_respondents": share_in, "share_nonrespondents": share_out, "gap": share_in - share_out}
+    return {
+        "respondents": int(responded.sum()),
+        "nonrespondents": int((~responded).sum()),
+        "share_respondents": share_in,
+        "share_nonrespondents": share_out,
+        "gap": share_in - share_out,
+    }
 
 
 def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, int] | None = None):
@@ -357,9 +416,17 @@ def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, 
     for axis, (iso, table) in zip(axes, estimates.items()):
         positions = np.arange(len(table))[::-1]
         upper = table["ci_high"].replace(np.inf, np.nan).fillna(table["estimate"])
-        axis.errorbar(table["estimate"], positions, xerr=[table["estimate"] - table["ci_low"], upper - table["estimate"]],
-                      fmt="o", color=PARTNER_COLOURS[iso], capsize=3)
-        axis.axvline(table["observed"].max(), color=PARTNER_COLOURS["EU"], linestyle=":", label="ties seen by any source")
+        axis.errorbar(
+            table["estimate"],
+            positions,
+            xerr=[table["estimate"] - table["ci_low"], upper - table["estimate"]],
+            fmt="o",
+            color=PARTNER_COLOURS[iso],
+            capsize=3,
+        )
+        axis.axvline(
+            table["observed"].max(), color=PARTNER_COLOURS["EU"], linestyle=":", label="ties seen by any source"
+        )
         if truth and iso in truth:
             axis.axvline(truth[iso], color="black", linestyle="--", label="synthetic truth")
         axis.set_yticks(positions, table["model"])
@@ -376,10 +443,24 @@ SOURCE_AGREEMENT_SCHEMA = pa.DataFrameSchema(
         "partner": pa.Column(str, pa.Check.isin(["US", "CN"]), description="partner country of the tie indicator"),
         "source_a": pa.Column(str, description="first source"),
         "source_b": pa.Column(str, description="second source"),
-        "units": pa.Column("int64", pa.Check.ge(0), description="units (cities and regions) both sources cover", metadata={"unit": "units"}),
-        "both_yes": pa.Column("int64", pa.Check.ge(0), description="units where both sources record a tie", metadata={"unit": "units"}),
-        "agreement": pa.Column(float, pa.Check.in_range(0, 1), nullable=True, description="share of units on which the two sources agree"),
-        "kappa": pa.Column(float, pa.Check.in_range(-1, 1), nullable=True, description="Cohen's kappa of the two sources' any-tie indicators"),
+        "units": pa.Column(
+            "int64",
+            pa.Check.ge(0),
+            description="units (cities and regions) both sources cover",
+            metadata={"unit": "units"},
+        ),
+        "both_yes": pa.Column(
+            "int64", pa.Check.ge(0), description="units where both sources record a tie", metadata={"unit": "units"}
+        ),
+        "agreement": pa.Column(
+            float, pa.Check.in_range(0, 1), nullable=True, description="share of units on which the two sources agree"
+        ),
+        "kappa": pa.Column(
+            float,
+            pa.Check.in_range(-1, 1),
+            nullable=True,
+            description="Cohen's kappa of the two sources' any-tie indicators",
+        ),
         "is_synthetic": pa.Column(bool, description="True when a synthetic source (crawl, survey) is in the pair"),
     },
     description="Agreement between every pair of sources on whether a unit has a US (or Chinese) partner.",
@@ -391,11 +472,18 @@ CAPTURE_RECAPTURE_SCHEMA = pa.DataFrameSchema(
         "partner": pa.Column(str, pa.Check.isin(["US", "CN"]), description="partner country of the ties counted"),
         "model": pa.Column(str, description="estimator: Chapman (two sources) or a log-linear model (four sources)"),
         "sources": pa.Column("int64", pa.Check.ge(2), description="number of sources (captures) in the model"),
-        "observed": pa.Column(float, pa.Check.ge(0), description="distinct ties recorded by at least one source", metadata={"unit": "ties"}),
+        "observed": pa.Column(
+            float,
+            pa.Check.ge(0),
+            description="distinct ties recorded by at least one source",
+            metadata={"unit": "ties"},
+        ),
         "unseen": pa.Column(float, description="estimated ties that every source misses", metadata={"unit": "ties"}),
         "estimate": pa.Column(float, pa.Check.ge(0), description="estimated total ties", metadata={"unit": "ties"}),
         "ci_low": pa.Column(float, description="lower end of the 95% interval of the total", metadata={"unit": "ties"}),
-        "ci_high": pa.Column(float, description="upper end of the 95% interval of the total", metadata={"unit": "ties"}),
+        "ci_high": pa.Column(
+            float, description="upper end of the 95% interval of the total", metadata={"unit": "ties"}
+        ),
         "is_synthetic": pa.Column(bool, description="True when the synthetic crawl is one of the captures"),
     },
     description="Capture-recapture estimates of the total number of EU-US and EU-China ties, with intervals.",

@@ -15,9 +15,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from analysis.core import paths
 from analysis.acquire import sources
 from analysis.acquire.sources import AcquisitionError, Source, SourceFile
+from analysis.core import paths
+from analysis.core.files import sha256_file
 
 TOWNS_CSV = b"city,country\nLeipzig,DE\nHouston,US\n"
 PROVENANCE_TEXT = b"# Synthetic source\nLicence: CC0.\n"
@@ -56,7 +57,7 @@ def make_mirror(root: Path, files: dict[str, bytes]) -> Path:
 class QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Serves a folder over HTTP without logging each request to stderr."""
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - signature of the base class
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
@@ -192,7 +193,9 @@ def test_derived_file_download_is_refused(no_mirror):
         origin="https://example.org",
         files=(SourceFile("stacked.csv", "0" * 64, "https://example.org/tree", relation="derived", note="stacked"),),
     )
-    with pytest.raises(AcquisitionError, match=r"'stacked\.csv' of source 'stacked' cannot be downloaded.*derived by the mirror"):
+    with pytest.raises(
+        AcquisitionError, match=r"'stacked\.csv' of source 'stacked' cannot be downloaded.*derived by the mirror"
+    ):
         sources.acquire(registry={"stacked": derived})
 
 
@@ -281,7 +284,7 @@ def test_registry_checksums_match_the_real_mirror(monkeypatch):
         declared = {source_file.file_name for source_file in source.files}
         assert {path.name for path in folder.iterdir()} == declared, source.name
         for source_file in source.files:
-            assert sources.sha256_of(folder / source_file.file_name) == source_file.sha256, source_file.file_name
+            assert sha256_file(folder / source_file.file_name) == source_file.sha256, source_file.file_name
 
 
 def test_full_acquire_from_the_real_mirror_is_complete_and_idempotent(monkeypatch):

@@ -14,7 +14,9 @@ from analysis.core.geo import haversine_km
 # --------------------------------------------------------------------------- helpers
 
 
-def recode_table(rows: list[tuple[str, str, str, float]], code_from: str = "code_2016", code_to: str = "code_2021") -> pd.DataFrame:
+def recode_table(
+    rows: list[tuple[str, str, str, float]], code_from: str = "code_2016", code_to: str = "code_2021"
+) -> pd.DataFrame:
     table = pd.DataFrame(rows, columns=[code_from, code_to, "relation", "population_share"])
     table["note"] = "test"
     return cv.check_recode_table(table, code_from, code_to)
@@ -24,14 +26,26 @@ def panel_rows(year: int, rows: list[tuple[str, float, float, float]]) -> pd.Dat
     """Indicator panel rows: (NUTS 2016 code, GDP million EUR, population, unemployment %)."""
     return pd.DataFrame(
         [
-            {"year": year, "NUTS_ID": code, "region_gdp": gdp, "region_population": population, "unemployment_rate_t": rate}
+            {
+                "year": year,
+                "NUTS_ID": code,
+                "region_gdp": gdp,
+                "region_population": population,
+                "unemployment_rate_t": rate,
+            }
             for code, gdp, population, rate in rows
         ]
     )
 
 
 def frame_cities(rows: list[dict]) -> pd.DataFrame:
-    defaults = {"alternate_names": "", "population": 120_000, "is_capital": False, "nuts2_2021": "AT13", "nuts3_2021": "AT130"}
+    defaults = {
+        "alternate_names": "",
+        "population": 120_000,
+        "is_capital": False,
+        "nuts2_2021": "AT13",
+        "nuts3_2021": "AT130",
+    }
     table = pd.DataFrame([defaults | row for row in rows])
     table["ascii_name"] = table.get("ascii_name", table["name"]).fillna(table["name"])
     return table
@@ -42,14 +56,22 @@ def frame_cities(rows: list[dict]) -> pd.DataFrame:
 
 def test_split_copies_rates_and_shares_totals():
     values = pd.DataFrame(
-        {"code_2016": ["HR04", "HR03"], "region_population": [1000.0, 500.0], "region_gdp_meur": [10.0, 8.0],
-         "unemployment_rate_pct": [7.0, 9.0]}
+        {
+            "code_2016": ["HR04", "HR03"],
+            "region_population": [1000.0, 500.0],
+            "region_gdp_meur": [10.0, 8.0],
+            "unemployment_rate_pct": [7.0, 9.0],
+        }
     )
     mapping = recode_table([("HR04", "HR05", "split", 0.3), ("HR04", "HR06", "split", 0.7)])
 
     result = cv.recode_regions(
-        values, mapping, code_from="code_2016", code_to="code_2021",
-        totals=["region_population", "region_gdp_meur"], rates=["unemployment_rate_pct"],
+        values,
+        mapping,
+        code_from="code_2016",
+        code_to="code_2021",
+        totals=["region_population", "region_gdp_meur"],
+        rates=["unemployment_rate_pct"],
     ).set_index("code_2021")
 
     assert sorted(result.index) == ["HR03", "HR05", "HR06"]
@@ -64,14 +86,22 @@ def test_split_copies_rates_and_shares_totals():
 
 def test_merge_sums_totals_and_weights_rates_by_population():
     values = pd.DataFrame(
-        {"code_2016": ["XX01", "XX02"], "region_population": [100.0, 300.0], "region_gdp_meur": [1.0, 3.0],
-         "unemployment_rate_pct": [10.0, 2.0]}
+        {
+            "code_2016": ["XX01", "XX02"],
+            "region_population": [100.0, 300.0],
+            "region_gdp_meur": [1.0, 3.0],
+            "unemployment_rate_pct": [10.0, 2.0],
+        }
     )
     mapping = recode_table([("XX01", "XX05", "merged", 1.0), ("XX02", "XX05", "merged", 1.0)])
 
     result = cv.recode_regions(
-        values, mapping, code_from="code_2016", code_to="code_2021",
-        totals=["region_population", "region_gdp_meur"], rates=["unemployment_rate_pct"],
+        values,
+        mapping,
+        code_from="code_2016",
+        code_to="code_2021",
+        totals=["region_population", "region_gdp_meur"],
+        rates=["unemployment_rate_pct"],
     )
 
     assert len(result) == 1
@@ -112,8 +142,12 @@ def test_committed_recode_tables_are_consistent():
 def test_haversine_known_distances():
     warsaw, new_york, paris, london = (52.2297, 21.0122), (40.7128, -74.0060), (48.8566, 2.3522), (51.5074, -0.1278)
 
-    distances = haversine_km([warsaw[0], paris[0], paris[0]], [warsaw[1], paris[1], paris[1]],
-                                [new_york[0], london[0], paris[0]], [new_york[1], london[1], paris[1]])
+    distances = haversine_km(
+        [warsaw[0], paris[0], paris[0]],
+        [warsaw[1], paris[1], paris[1]],
+        [new_york[0], london[0], paris[0]],
+        [new_york[1], london[1], paris[1]],
+    )
 
     assert distances[0] == pytest.approx(6_856, abs=25)
     assert distances[1] == pytest.approx(344, abs=3)
@@ -121,7 +155,9 @@ def test_haversine_known_distances():
 
 
 def test_nearest_place_picks_the_closest():
-    places = pd.DataFrame({"name": ["Boston", "Los Angeles"], "latitude": [42.36, 34.05], "longitude": [-71.06, -118.24]})
+    places = pd.DataFrame(
+        {"name": ["Boston", "Los Angeles"], "latitude": [42.36, 34.05], "longitude": [-71.06, -118.24]}
+    )
 
     distances, names = cv.nearest_place([52.23, 37.0], [21.01, -120.0], places)
 
@@ -149,8 +185,14 @@ def test_coastline_distance_measures_to_the_land_edge():
 
 def test_large_places_prefers_the_gazetteer_and_falls_back_to_the_named_list():
     gazetteer = pd.DataFrame(
-        {"name": ["Big", "Small", "Other"], "country_iso2": ["US", "US", "CN"], "level": ["city", "city", "city"],
-         "population": [900_000, 10_000, 9_000_000], "latitude": [40.0, 41.0, 30.0], "longitude": [-70.0, -71.0, 110.0]}
+        {
+            "name": ["Big", "Small", "Other"],
+            "country_iso2": ["US", "US", "CN"],
+            "level": ["city", "city", "city"],
+            "population": [900_000, 10_000, 9_000_000],
+            "latitude": [40.0, 41.0, 30.0],
+            "longitude": [-70.0, -71.0, 110.0],
+        }
     )
 
     assert list(cv.large_places(gazetteer, "US", 500_000, cv.US_LARGE_CITIES)["name"]) == ["Big"]
@@ -164,8 +206,14 @@ def test_large_places_prefers_the_gazetteer_and_falls_back_to_the_named_list():
 def eurocities_members(rows: list[tuple[str, str, float, float, str]]) -> pd.DataFrame:
     return pd.DataFrame(
         [
-            {"name_on_website": website, "wikidata_name": wikidata, "wikidata_id": f"Q{number}",
-             "latitude": lat, "longitude": lon, "country_iso2": country}
+            {
+                "name_on_website": website,
+                "wikidata_name": wikidata,
+                "wikidata_id": f"Q{number}",
+                "latitude": lat,
+                "longitude": lon,
+                "country_iso2": country,
+            }
             for number, (website, wikidata, lat, lon, country) in enumerate(rows, start=1)
         ]
     )
@@ -174,9 +222,23 @@ def eurocities_members(rows: list[tuple[str, str, float, float, str]]) -> pd.Dat
 def test_match_eurocities_handles_accents_aliases_and_body_names():
     cities = frame_cities(
         [
-            {"city_id": "c1", "name": "Kraków", "ascii_name": "Krakow", "alternate_names": "Cracow|Krakau",
-             "country_iso2": "PL", "latitude": 50.06, "longitude": 19.94},
-            {"city_id": "c2", "name": "Malmö", "ascii_name": "Malmo", "country_iso2": "SE", "latitude": 55.60, "longitude": 13.00},
+            {
+                "city_id": "c1",
+                "name": "Kraków",
+                "ascii_name": "Krakow",
+                "alternate_names": "Cracow|Krakau",
+                "country_iso2": "PL",
+                "latitude": 50.06,
+                "longitude": 19.94,
+            },
+            {
+                "city_id": "c2",
+                "name": "Malmö",
+                "ascii_name": "Malmo",
+                "country_iso2": "SE",
+                "latitude": 55.60,
+                "longitude": 13.00,
+            },
             {"city_id": "c3", "name": "Lille", "country_iso2": "FR", "latitude": 50.63, "longitude": 3.06},
             {"city_id": "c4", "name": "Aachen", "country_iso2": "DE", "latitude": 50.78, "longitude": 6.08},
             {"city_id": "c5", "name": "Tilburg", "country_iso2": "NL", "latitude": 51.56, "longitude": 5.09},
@@ -205,7 +267,9 @@ def test_match_eurocities_handles_accents_aliases_and_body_names():
 
 
 def test_match_eurocities_does_not_match_a_different_neighbour():
-    cities = frame_cities([{"city_id": "c1", "name": "Porto", "country_iso2": "PT", "latitude": 41.15, "longitude": -8.61}])
+    cities = frame_cities(
+        [{"city_id": "c1", "name": "Porto", "country_iso2": "PT", "latitude": 41.15, "longitude": -8.61}]
+    )
     members = eurocities_members([("Matosinhos", "Matosinhos", 41.18, -8.69, "PT")])
 
     matches = cv.match_eurocities(members, cities)
@@ -221,14 +285,34 @@ def nuts3_typology_table() -> tuple[pd.DataFrame, pd.DataFrame]:
     typologies = pd.DataFrame(
         {
             "Code": ["AT13", "AT130", "HR050", "HR061", "HR062", "HR021", "PL911", "PL912", "UKC11"],
-            "Urban-rural": ["N/A", "predominantly urban", "predominantly urban", "intermediate", "predominantly rural",
-                            "predominantly rural", "predominantly urban", "predominantly rural", "intermediate"],
+            "Urban-rural": [
+                "N/A",
+                "predominantly urban",
+                "predominantly urban",
+                "intermediate",
+                "predominantly rural",
+                "predominantly rural",
+                "predominantly urban",
+                "predominantly rural",
+                "intermediate",
+            ],
             "Metropolitan": ["N/A", "Y", "Y", "N", "N", "N", "Y", "N", "Y"],
-            "Coastal": ["N/A", "non-coastal", "non-coastal", "non-coastal", "non-coastal", "non-coastal",
-                        "non-coastal", "coastal (on coast)", "coastal (on coast)"],
+            "Coastal": [
+                "N/A",
+                "non-coastal",
+                "non-coastal",
+                "non-coastal",
+                "non-coastal",
+                "non-coastal",
+                "non-coastal",
+                "coastal (on coast)",
+                "coastal (on coast)",
+            ],
         }
     )
-    population = pd.DataFrame({"geo": ["AT130", "PL911", "PL912"], "population2019_nuts3": [1_900_000, 1_800_000, 600_000]})
+    population = pd.DataFrame(
+        {"geo": ["AT130", "PL911", "PL912"], "population2019_nuts3": [1_900_000, 1_800_000, 600_000]}
+    )
     return typologies, population
 
 
@@ -252,21 +336,43 @@ def synthetic_region_inputs() -> dict[str, pd.DataFrame]:
             "NUTS_ID": ["AT", "AT13", "HR02", "HR05", "HR06", "PL91", "UKC1", "AT130"],
             "LEVL_CODE": [0, 2, 2, 2, 2, 2, 2, 3],
             "CNTR_CODE": ["AT", "AT", "HR", "HR", "HR", "PL", "UK", "AT"],
-            "NAME_LATN": ["Österreich", "Wien", "Panonska Hrvatska", "Grad Zagreb", "Sjeverna Hrvatska",
-                          "Warszawski stołeczny", "Tees Valley", "Wien"],
+            "NAME_LATN": [
+                "Österreich",
+                "Wien",
+                "Panonska Hrvatska",
+                "Grad Zagreb",
+                "Sjeverna Hrvatska",
+                "Warszawski stołeczny",
+                "Tees Valley",
+                "Wien",
+            ],
         }
     )
     # PL91 has no panel row in this synthetic panel: it must be kept and explained.
     panel = pd.concat(
         [
-            panel_rows(2018, [("AT13", 96_000.0, 1_900_000, 11.0), ("HR04", 30_000.0, 2_700_000, np.nan), ("UKC1", 20_000.0, 1_200_000, 5.0)]),
+            panel_rows(
+                2018,
+                [
+                    ("AT13", 96_000.0, 1_900_000, 11.0),
+                    ("HR04", 30_000.0, 2_700_000, np.nan),
+                    ("UKC1", 20_000.0, 1_200_000, 5.0),
+                ],
+            ),
             panel_rows(2017, [("AT13", 94_000.0, 1_880_000, 12.0)]),
         ]
     )
-    mapping = recode_table([("HR04", "HR02", "split", 0.4), ("HR04", "HR05", "split", 0.3), ("HR04", "HR06", "split", 0.3)])
+    mapping = recode_table(
+        [("HR04", "HR02", "split", 0.4), ("HR04", "HR05", "split", 0.3), ("HR04", "HR06", "split", 0.3)]
+    )
     typologies, population = nuts3_typology_table()
-    return {"nuts2_2021_regions": codes, "indicator_panel": panel, "recode_2016_to_2021": mapping,
-            "typologies": typologies, "nuts3_population": population}
+    return {
+        "nuts2_2021_regions": codes,
+        "indicator_panel": panel,
+        "recode_2016_to_2021": mapping,
+        "typologies": typologies,
+        "nuts3_population": population,
+    }
 
 
 def test_every_eu_region_gets_covariates_or_a_reason():
@@ -274,7 +380,14 @@ def test_every_eu_region_gets_covariates_or_a_reason():
 
     assert list(regions["nuts2_2021"]) == ["AT13", "HR02", "HR05", "HR06", "PL91"]  # no UK, no other levels
     cv.REGION_COVARIATES_SCHEMA.validate(regions)
-    covariates = ["gdp_per_head_eur", "unemployment_rate_pct", "region_population", "urban_rural_type", "metropolitan_type", "coastal_region"]
+    covariates = [
+        "gdp_per_head_eur",
+        "unemployment_rate_pct",
+        "region_population",
+        "urban_rural_type",
+        "metropolitan_type",
+        "coastal_region",
+    ]
     for _, row in regions.iterrows():
         for column in covariates:
             assert pd.notna(row[column]) or column in row["missing_covariates"], (row["nuts2_2021"], column)
@@ -308,7 +421,9 @@ def test_regions_to_nuts2024_follows_the_shares():
 
     assert {"AT1A", "AT1B", "HR05", "PL91"} <= set(moved.index) and "AT13" not in moved.index
     assert moved.loc["AT1A", "region_population"] == pytest.approx(950_000)
-    assert moved.loc["AT1A", "gdp_per_head_eur"] == pytest.approx(regions.set_index("nuts2_2021").loc["AT13", "gdp_per_head_eur"])
+    assert moved.loc["AT1A", "gdp_per_head_eur"] == pytest.approx(
+        regions.set_index("nuts2_2021").loc["AT13", "gdp_per_head_eur"]
+    )
     assert moved.loc["AT1A", "values_from_parent_region"]
     assert moved.loc["HR05", "values_from_parent_region"]  # inherited from the 2016 -> 2021 split
 
@@ -322,10 +437,25 @@ def test_city_covariates_end_to_end():
     nuts3 = cv.nuts3_typologies(inputs["typologies"], inputs["nuts3_population"])
     cities = frame_cities(
         [
-            {"city_id": "c1", "name": "Wien", "country_iso2": "AT", "population": 1_900_000, "is_capital": True,
-             "latitude": 48.21, "longitude": 16.37},
-            {"city_id": "c2", "name": "Coastville", "country_iso2": "PL", "population": 60_000, "nuts2_2021": "PL91",
-             "nuts3_2021": "PL912", "latitude": 50.0, "longitude": 19.95},
+            {
+                "city_id": "c1",
+                "name": "Wien",
+                "country_iso2": "AT",
+                "population": 1_900_000,
+                "is_capital": True,
+                "latitude": 48.21,
+                "longitude": 16.37,
+            },
+            {
+                "city_id": "c2",
+                "name": "Coastville",
+                "country_iso2": "PL",
+                "population": 60_000,
+                "nuts2_2021": "PL91",
+                "nuts3_2021": "PL912",
+                "latitude": 50.0,
+                "longitude": 19.95,
+            },
         ]
     )
     # A synthetic "sea" east of 20 E: Coastville lies about 3.6 km from it.
@@ -347,8 +477,17 @@ def test_city_covariates_end_to_end():
 
 
 def test_variable_labels_cover_the_model_covariates():
-    model_covariates = ["log_population", "is_capital", "is_coastal", "is_eurocities_member", "new_member_state",
-                        "log_gdp_per_head", "unemployment_rate_pct", "dist_us_km", "dist_cn_km"]
+    model_covariates = [
+        "log_population",
+        "is_capital",
+        "is_coastal",
+        "is_eurocities_member",
+        "new_member_state",
+        "log_gdp_per_head",
+        "unemployment_rate_pct",
+        "dist_us_km",
+        "dist_cn_km",
+    ]
 
     assert all(cv.VARIABLE_LABELS.get(name) for name in model_covariates)
     schema_columns = set(cv.CITY_COVARIATES_SCHEMA.columns) | set(cv.REGION_COVARIATES_SCHEMA.columns)

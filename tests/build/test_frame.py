@@ -66,7 +66,9 @@ def big_city_with_districts() -> pd.DataFrame:
             place("Favorite", 200_000, BIG_LAT - 0.05, BIG_LON, geonameid=3),  # 5.6 km, city radius
             place("Oststadt", 90_000, BIG_LAT, BIG_LON + 0.05, alternate_names="Grossstadt-Oststadt", geonameid=4),
             # a real municipality 13 km away, in another NUTS3 region (east of 1.1°E)
-            place("Nachbarstadt", 110_000, BIG_LAT, BIG_LON + 0.17, alternate_names="Grossstadt-Nachbarstadt", geonameid=5),
+            place(
+                "Nachbarstadt", 110_000, BIG_LAT, BIG_LON + 0.17, alternate_names="Grossstadt-Nachbarstadt", geonameid=5
+            ),
             # a town whose name merely ends like the city's ("Neu-Ulm" next to "Ulm")
             place("Neu-Grossstadt", 60_000, BIG_LAT + 0.3, BIG_LON - 0.3, geonameid=6),
         ]
@@ -91,11 +93,15 @@ def test_district_rule_removes_districts_and_keeps_neighbouring_municipalities()
 
 
 def test_district_needs_a_more_populous_city_in_the_same_country():
-    cities = with_ids(pd.DataFrame([
-        place("Grossstadt", 1_500_000, BIG_LAT, BIG_LON, geonameid=1),
-        place("Grenzstadt", 80_000, BIG_LAT - 0.03, BIG_LON, country="SI", geonameid=2),
-        place("Grossstadt-Gross", 2_000_000, BIG_LAT + 0.01, BIG_LON, geonameid=3),
-    ]))
+    cities = with_ids(
+        pd.DataFrame(
+            [
+                place("Grossstadt", 1_500_000, BIG_LAT, BIG_LON, geonameid=1),
+                place("Grenzstadt", 80_000, BIG_LAT - 0.03, BIG_LON, country="SI", geonameid=2),
+                place("Grossstadt-Gross", 2_000_000, BIG_LAT + 0.01, BIG_LON, geonameid=3),
+            ]
+        )
+    )
     parents = frame.find_districts(cities, RULE).set_axis(cities["name"].to_numpy())
     assert pd.isna(parents["Grenzstadt"])  # another country, even inside the radius
     assert pd.isna(parents["Grossstadt-Gross"])  # bigger than the city its name starts with
@@ -103,11 +109,15 @@ def test_district_needs_a_more_populous_city_in_the_same_country():
 
 
 def test_postal_label_is_not_name_evidence():
-    cities = with_ids(pd.DataFrame([
-        place("Capital", 1_000_000, BIG_LAT, BIG_LON, geonameid=1),
-        place("Commune", 80_000, BIG_LAT + 0.03, BIG_LON, alternate_names="Capital (Commune)", geonameid=2),
-        place("Sector 3", 300_000, BIG_LAT - 0.03, BIG_LON, geonameid=3),
-    ]))
+    cities = with_ids(
+        pd.DataFrame(
+            [
+                place("Capital", 1_000_000, BIG_LAT, BIG_LON, geonameid=1),
+                place("Commune", 80_000, BIG_LAT + 0.03, BIG_LON, alternate_names="Capital (Commune)", geonameid=2),
+                place("Sector 3", 300_000, BIG_LAT - 0.03, BIG_LON, geonameid=3),
+            ]
+        )
+    )
     parents = frame.find_districts(cities, frame.DistrictRule(city_radius_km={}, known_districts={}))
     assert pd.isna(parents.iloc[1])
     assert parents.iloc[2] == "gn1"  # a sub-city word names a district of the largest place nearby
@@ -131,7 +141,9 @@ def test_build_city_frame_quarantines_districts_and_accounts_for_every_row():
 def test_min_population_is_a_parameter():
     cities = big_city_with_districts()
     regions = nuts_regions()
-    city_frame, quarantine = frame.build_city_frame(cities, regions, regions, min_population=100_000, district_rule=RULE)
+    city_frame, quarantine = frame.build_city_frame(
+        cities, regions, regions, min_population=100_000, district_rule=RULE
+    )
     assert set(city_frame["name"]) == {"Grossstadt", "Nachbarstadt"}
     assert len(city_frame) + len(quarantine) == int((cities["population"] >= 100_000).sum())
     with pytest.raises(Exception, match="population"):
@@ -139,11 +151,13 @@ def test_min_population_is_a_parameter():
 
 
 def test_assign_nuts_point_in_polygon_and_flagged_nearest_fallback():
-    cities = pd.DataFrame({
-        "country_iso2": ["AT", "AT", "GR"],
-        "latitude": [45.0, 45.6, 45.0],  # inside west; 0.1° north of every region; Greek (EL) point
-        "longitude": [0.5, 1.5, 1.5],
-    })
+    cities = pd.DataFrame(
+        {
+            "country_iso2": ["AT", "AT", "GR"],
+            "latitude": [45.0, 45.6, 45.0],  # inside west; 0.1° north of every region; Greek (EL) point
+            "longitude": [0.5, 1.5, 1.5],
+        }
+    )
     regions = pd.concat([nuts_regions("AT"), nuts_regions("EL")], ignore_index=True)
     placed = frame.assign_nuts(cities, gpd.GeoDataFrame(regions, crs="EPSG:4326"), 2024)
 
@@ -156,7 +170,9 @@ def test_assign_nuts_point_in_polygon_and_flagged_nearest_fallback():
 
 def test_assign_nuts_never_places_a_city_in_another_country():
     cities = pd.DataFrame({"country_iso2": ["SI"], "latitude": [45.0], "longitude": [0.5]})
-    regions = pd.concat([nuts_regions("AT"), nuts_regions("SI").assign(geometry=lambda g: g.translate(3, 0))], ignore_index=True)
+    regions = pd.concat(
+        [nuts_regions("AT"), nuts_regions("SI").assign(geometry=lambda g: g.translate(3, 0))], ignore_index=True
+    )
     placed = frame.assign_nuts(cities, gpd.GeoDataFrame(regions, crs="EPSG:4326"), 2021)
     assert placed.loc[0, "nuts3_2021"] == "SI111"
     assert placed.loc[0, "nuts_2021_fallback"]
@@ -169,10 +185,13 @@ def write_csv(tmp_path, text):
 
 
 def test_official_list_valid_rows_are_read(tmp_path):
-    path = write_csv(tmp_path, "city_name,country,population,latitude,longitude,nuts3_code\n"
-                               "Grossstadt,AT,1500000,45.0,1.0,\n"
-                               "Nachbarstadt,Austria,\"110,000\",,,AT112\n"
-                               "Athina,EL,640000,,,\n")
+    path = write_csv(
+        tmp_path,
+        "city_name,country,population,latitude,longitude,nuts3_code\n"
+        "Grossstadt,AT,1500000,45.0,1.0,\n"
+        'Nachbarstadt,Austria,"110,000",,,AT112\n'
+        "Athina,EL,640000,,,\n",
+    )
     official = frame.load_official_city_list(path)
     assert official["country_iso2"].tolist() == ["AT", "AT", "GR"]
     assert official["population"].tolist() == [1_500_000, 110_000, 640_000]
@@ -206,16 +225,21 @@ def test_official_list_replaces_geonames_and_places_cities_without_coordinates(t
     geonames = big_city_with_districts()
     geonames.loc[geonames["name"] == "Nachbarstadt", "alternate_names"] = "Nachbarstädtle|Sąsiedzkie Miasto"
     regions = nuts_regions()
-    path = write_csv(tmp_path, "city_name,country,population,latitude,longitude,nuts3_code\n"
-                               "Grossstadt,AT,1500000,45.0,1.0,\n"
-                               "SASIEDZKIE MIASTO,AT,110000,,,\n"     # accent-insensitive alternate-name match
-                               "Kleinort,AT,70000,,,AT111\n"          # no GeoNames match: NUTS3 centroid
-                               "Nirgendwo,AT,80000,,,\n"              # unplaceable
-                               "Dorf,AT,20000,,,\n"                   # below the threshold
-                               "Zürich,CH,400000,47.37,8.54,\n")      # outside the EU-27
+    path = write_csv(
+        tmp_path,
+        "city_name,country,population,latitude,longitude,nuts3_code\n"
+        "Grossstadt,AT,1500000,45.0,1.0,\n"
+        "SASIEDZKIE MIASTO,AT,110000,,,\n"  # accent-insensitive alternate-name match
+        "Kleinort,AT,70000,,,AT111\n"  # no GeoNames match: NUTS3 centroid
+        "Nirgendwo,AT,80000,,,\n"  # unplaceable
+        "Dorf,AT,20000,,,\n"  # below the threshold
+        "Zürich,CH,400000,47.37,8.54,\n",
+    )  # outside the EU-27
     official = frame.load_official_city_list(path)
 
-    city_frame, quarantine = frame.build_city_frame(geonames, regions, regions, min_population=50_000, official_list=official)
+    city_frame, quarantine = frame.build_city_frame(
+        geonames, regions, regions, min_population=50_000, official_list=official
+    )
 
     assert city_frame["frame_source"].eq("official_list").all()
     by_name = city_frame.set_index("name")
@@ -248,11 +272,13 @@ def test_region_frame_has_both_versions_and_iso_country_codes():
 
 
 def test_mark_capitals_picks_the_most_populous_namesake():
-    cities = pd.DataFrame([
-        place("Vienna", 1_900_000, 48.2, 16.4, alternate_names="Wien"),
-        place("Wien", 20_000, 47.0, 15.0),
-        place("Graz", 300_000, 47.1, 15.4),
-    ])
+    cities = pd.DataFrame(
+        [
+            place("Vienna", 1_900_000, 48.2, 16.4, alternate_names="Wien"),
+            place("Wien", 20_000, 47.0, 15.0),
+            place("Graz", 300_000, 47.1, 15.4),
+        ]
+    )
     assert frame.mark_capitals(cities, {"AT": "Wien"}).tolist() == [True, False, False]
 
 
@@ -262,7 +288,11 @@ def test_official_list_is_found_in_the_raw_frame_folder(tmp_path, monkeypatch):
     assert frame.find_official_city_list() is None
     folder = paths.raw_source_dir(frame.OFFICIAL_LIST_FOLDER)
     folder.mkdir(parents=True)
-    (folder / "official_cities_2025.csv").write_text("city_name,country,population\nWien,AT,2000000\n", encoding="utf-8")
-    (folder / "official_cities_2026.csv").write_text("city_name,country,population\nWien,AT,2000001\n", encoding="utf-8")
+    (folder / "official_cities_2025.csv").write_text(
+        "city_name,country,population\nWien,AT,2000000\n", encoding="utf-8"
+    )
+    (folder / "official_cities_2026.csv").write_text(
+        "city_name,country,population\nWien,AT,2000001\n", encoding="utf-8"
+    )
     assert frame.find_official_city_list().name == "official_cities_2026.csv"
     assert frame.find_official_city_list("lists/mine.csv") == paths.ROOT / "lists" / "mine.csv"

@@ -65,14 +65,28 @@ def adcodes() -> pd.DataFrame:
     return pd.DataFrame(
         {
             "adcode": [
-                "320000000000", "320500000000", "320583000000", "320505000000",
-                "220000000000", "222400000000", "110000000000", "110100000000",
-                "810000000000", "419000000000",
+                "320000000000",
+                "320500000000",
+                "320583000000",
+                "320505000000",
+                "220000000000",
+                "222400000000",
+                "110000000000",
+                "110100000000",
+                "810000000000",
+                "419000000000",
             ],
             "name": [
-                "江苏省", "苏州市", "昆山市", "虎丘区",
-                "吉林省", "延边朝鲜族自治州", "北京市", "市辖区",
-                "香港特别行政区", "省直辖县级行政区划",
+                "江苏省",
+                "苏州市",
+                "昆山市",
+                "虎丘区",
+                "吉林省",
+                "延边朝鲜族自治州",
+                "北京市",
+                "市辖区",
+                "香港特别行政区",
+                "省直辖县级行政区划",
             ],
             "longitude": [118.76, 120.58, 120.98, 120.57, 125.32, 129.47, 116.41, 116.41, 114.17, None],
             "latitude": [32.06, 31.30, 31.38, 31.30, 43.90, 42.91, 39.90, 39.90, 22.28, None],
@@ -95,7 +109,16 @@ def geonames() -> pd.DataFrame:
         (1819729, "Hong Kong", "HK", "", 22.28, 114.17, 7396076, ["Xianggang"]),
         (3094802, "Kraków", "PL", "77", 50.06, 19.94, 755050, ["Cracovia", "Krakau"]),
     ]
-    columns = ["geonameid", "name", "country_iso2", "admin1_code", "latitude", "longitude", "population", "alternate_names"]
+    columns = [
+        "geonameid",
+        "name",
+        "country_iso2",
+        "admin1_code",
+        "latitude",
+        "longitude",
+        "population",
+        "alternate_names",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -165,8 +188,15 @@ def test_us_counties_and_states():
 
 @pytest.mark.parametrize(
     ("han", "core"),
-    [("苏州市", "苏州"), ("延边朝鲜族自治州", "延边"), ("广西壮族自治区", "广西"), ("大兴安岭地区", "大兴安岭"),
-     ("锡林郭勒盟", "锡林郭勒"), ("香港特别行政区", "香港"), ("沙市", "沙市")],
+    [
+        ("苏州市", "苏州"),
+        ("延边朝鲜族自治州", "延边"),
+        ("广西壮族自治区", "广西"),
+        ("大兴安岭地区", "大兴安岭"),
+        ("锡林郭勒盟", "锡林郭勒"),
+        ("香港特别行政区", "香港"),
+        ("沙市", "沙市"),
+    ],
 )
 def test_han_core_name(han, core):
     assert gz.han_core_name(han) == core
@@ -190,8 +220,14 @@ def test_china_units_get_english_names_links_and_exonyms():
     rows, divisions = gz.build_china_units(adcodes(), geonames())
     by_id = rows.set_index("partner_id")
     assert set(by_id.index) == {
-        "cn-prov-32", "cn-pref-3205", "cn-county-320583", "cn-prov-22", "cn-pref-2224",
-        "cn-prov-11", "cn-pref-1101", "cn-prov-81",
+        "cn-prov-32",
+        "cn-pref-3205",
+        "cn-county-320583",
+        "cn-prov-22",
+        "cn-pref-2224",
+        "cn-prov-11",
+        "cn-pref-1101",
+        "cn-prov-81",
     }
     suzhou = by_id.loc["cn-pref-3205"]
     assert (suzhou["name"], suzhou["geonameid"], suzhou["admin1_name"]) == ("Suzhou", 1886760, "Jiangsu")
@@ -267,7 +303,15 @@ def test_gazetteer_counts_pool_other_countries(gazetteer):
 
 @pytest.mark.parametrize(
     ("name", "kept"),
-    [("Filadelfia", True), ("Πεκίνο", True), ("Пекин", True), ("北京", True), ("PHL", False), ("فيلادلفيا", False), (" ", False)],
+    [
+        ("Filadelfia", True),
+        ("Πεκίνο", True),
+        ("Пекин", True),
+        ("北京", True),
+        ("PHL", False),
+        ("فيلادلفيا", False),
+        (" ", False),
+    ],
 )
 def test_keep_alternate_name(name, kept):
     assert gz.keep_alternate_name(name) is kept
@@ -295,7 +339,16 @@ def test_china_pinyin_links_keep_pinyin_names_and_seat_towns_are_not_linked():
             (7602670, "Zhu Cheng City", "CN", "25", 35.995, 119.405, 1000000, []),
             (1809412, "Guli", "CN", "02", 28.90, 120.04, 200000, ["Yongkang"]),
         ],
-        columns=["geonameid", "name", "country_iso2", "admin1_code", "latitude", "longitude", "population", "alternate_names"],
+        columns=[
+            "geonameid",
+            "name",
+            "country_iso2",
+            "admin1_code",
+            "latitude",
+            "longitude",
+            "population",
+            "alternate_names",
+        ],
     )
     rows, _ = gz.build_china_units(units, cities)
     by_id = rows.set_index("partner_id")

@@ -15,14 +15,31 @@ FRANKFURT_ODER = (52.34, 14.55)
 def frame() -> pd.DataFrame:
     rows = [
         ("c-fra", "Frankfurt am Main", "Frankfurt am Main", "Frankfurt|Francfort", "DE", 750_000, *FRANKFURT_MAIN),
-        ("c-ffo", "Frankfurt (Oder)", "Frankfurt (Oder)", "Frankfurt|Frankfurt an der Oder", "DE", 57_000, *FRANKFURT_ODER),
+        (
+            "c-ffo",
+            "Frankfurt (Oder)",
+            "Frankfurt (Oder)",
+            "Frankfurt|Frankfurt an der Oder",
+            "DE",
+            57_000,
+            *FRANKFURT_ODER,
+        ),
         ("c-stp", "Sankt Pölten", "Sankt Poelten", "", "AT", 55_000, 48.20, 15.63),
         ("c-krk", "Kraków", "Krakow", "Cracow|Krakau", "PL", 780_000, 50.06, 19.94),
         ("c-lod", "Łódź", "Lodz", "", "PL", 670_000, 51.76, 19.46),
         ("c-cork", "Cork", "Cork", "", "IE", 125_000, 51.90, -8.47),
         ("c-par", "Paris", "Paris", "", "FR", 2_100_000, 48.86, 2.35),
     ]
-    columns = ["city_id", "name", "ascii_name", "alternate_names", "country_iso2", "population", "latitude", "longitude"]
+    columns = [
+        "city_id",
+        "name",
+        "ascii_name",
+        "alternate_names",
+        "country_iso2",
+        "population",
+        "latitude",
+        "longitude",
+    ]
     return pd.DataFrame(rows, columns=columns)
 
 
@@ -51,20 +68,35 @@ def gazetteer() -> pd.DataFrame:
         ("fr-par", "Paris", "FR", "city", "Ile-de-France", "11", 48.86, 2.35, 2_100_000, ""),
         ("de-fra", "Frankfurt am Main", "DE", "city", "Hesse", "05", *FRANKFURT_MAIN, 750_000, "Frankfurt"),
     ]
-    columns = ["partner_id", "name", "country_iso2", "level", "admin1_name", "admin1_code", "latitude", "longitude",
-               "population", "alternate_names"]  # fmt: skip
+    columns = [
+        "partner_id",
+        "name",
+        "country_iso2",
+        "level",
+        "admin1_name",
+        "admin1_code",
+        "latitude",
+        "longitude",
+        "population",
+        "alternate_names",
+    ]
     gazetteer = pd.DataFrame(rows, columns=columns)
     gazetteer["geonameid"] = pd.NA
     return gazetteer
 
 
-def wikipedia_records(rows: list[tuple], coordinates: dict[tuple[str, str], tuple[float, float]] | None = None) -> pd.DataFrame:
+def wikipedia_records(
+    rows: list[tuple], coordinates: dict[tuple[str, str], tuple[float, float]] | None = None
+) -> pd.DataFrame:
     """Records of a synthetic Wikipedia list; ``rows`` are (city1, country1, city2, country2)."""
     raw = pd.DataFrame(rows, columns=["city1", "country1", "city2", "country2"])
     coordinates = coordinates or {}
     geocoded = raw.copy()
     for side in ("1", "2"):
-        points = [coordinates.get((city, country), (None, None)) for city, country in zip(raw[f"city{side}"], raw[f"country{side}"])]
+        points = [
+            coordinates.get((city, country), (None, None))
+            for city, country in zip(raw[f"city{side}"], raw[f"country{side}"])
+        ]
         geocoded[f"lat{side}"] = [point[0] for point in points]
         geocoded[f"lng{side}"] = [point[1] for point in points]
     return R.records_from_wikipedia(raw, geocoded)
@@ -74,9 +106,17 @@ def wikidata_2017_records(rows: list[tuple]) -> pd.DataFrame:
     """Records of a synthetic rogorido TSV; ``rows`` are (origin, origin country, lat, lon, partner, partner country, lat, lon)."""
     raw = pd.DataFrame(
         rows,
-        columns=["origincityLabel", "origincountry", "originlat", "originlong", "sistercityLabel",
-                 "destination_countryLabel", "destinationlat", "destinationlong"],
-    )  # fmt: skip
+        columns=[
+            "origincityLabel",
+            "origincountry",
+            "originlat",
+            "originlong",
+            "sistercityLabel",
+            "destination_countryLabel",
+            "destinationlat",
+            "destinationlong",
+        ],
+    )
     return R.records_from_wikidata_2017(raw)
 
 
@@ -113,7 +153,9 @@ def test_country_labels_become_iso2(label: str, expected: str | None) -> None:
 
 
 def test_macau_filed_under_china_is_kept_apart() -> None:
-    records = wikidata_2017_records([("Lisbon", "Portugal", 38.7, -9.1, "Macau", "People's Republic of China", 22.2, 113.5)])
+    records = wikidata_2017_records(
+        [("Lisbon", "Portugal", 38.7, -9.1, "Macau", "People's Republic of China", 22.2, 113.5)]
+    )
     assert records.loc[0, "b_country_iso2"] == "MO"
 
 
@@ -132,7 +174,11 @@ def test_orientation_puts_the_eu_end_first() -> None:
     by_record = oriented.groupby("record_id")
     assert by_record.size().to_dict() == {"wikipedia_2026:000000": 1, "wikipedia_2026:000001": 2}
     swapped = oriented[oriented["record_id"] == "wikipedia_2026:000000"].iloc[0]
-    assert (swapped["eu_name"], swapped["partner_name"], swapped["orientation"]) == ("Frankfurt am Main", "Columbus", "swapped")
+    assert (swapped["eu_name"], swapped["partner_name"], swapped["orientation"]) == (
+        "Frankfurt am Main",
+        "Columbus",
+        "swapped",
+    )
     assert set(oriented.loc[oriented["record_id"] == "wikipedia_2026:000001", "eu_name"]) == {"Paris", "Kraków"}
 
 
@@ -166,7 +212,9 @@ def test_homonyms_are_told_apart_by_coordinates(frame, regions, gazetteer, point
 
 
 def test_homonym_partner_told_apart_by_coordinates(frame, regions, gazetteer) -> None:
-    records = wikidata_2017_records([("Łódź", "Poland", 51.76, 19.46, "Mansfield", "United States of America", 32.6, -97.1)])
+    records = wikidata_2017_records(
+        [("Łódź", "Poland", 51.76, 19.46, "Mansfield", "United States of America", 32.6, -97.1)]
+    )
     relations, _ = R.harmonise_relations(records, frame, regions, gazetteer)
     assert relations.loc[0, "partner_id"] == "us-mans-tx"
 
@@ -185,7 +233,9 @@ def test_region_named_on_the_eu_side(frame, regions, gazetteer) -> None:
     relations, _ = R.harmonise_relations(records, frame, regions, gazetteer)
     assert relations.loc[0, "eu_region_code"] == "DE40" and pd.isna(relations.loc[0, "eu_city_id"])
     # Wikidata 2017 lists settlements only, so the same name is not taken for the region there.
-    settlement = wikidata_2017_records([("Brandenburg", "Germany", 52.41, 12.53, "Beijing", "People's Republic of China", 39.9, 116.4)])
+    settlement = wikidata_2017_records(
+        [("Brandenburg", "Germany", 52.41, 12.53, "Beijing", "People's Republic of China", 39.9, 116.4)]
+    )
     relations, quarantine = R.harmonise_relations(settlement, frame, regions, gazetteer)
     assert relations.empty and quarantine["reason"].tolist() == ["eu_side_not_in_frame"]
 
@@ -205,7 +255,9 @@ def test_same_tie_in_several_sources_is_one_row(frame, regions, gazetteer) -> No
     records = pd.concat(
         [
             wikipedia_records([("Beijing", "China", "Paris", "France"), ("Paris", "France", "Beijing", "China")]),
-            wikidata_2017_records([("Paris", "France", 48.86, 2.35, "Peking", "People's Republic of China", 39.9, 116.4)]),
+            wikidata_2017_records(
+                [("Paris", "France", 48.86, 2.35, "Peking", "People's Republic of China", 39.9, 116.4)]
+            ),
         ],
         ignore_index=True,
     )
@@ -221,7 +273,9 @@ def test_same_tie_in_several_sources_is_one_row(frame, regions, gazetteer) -> No
 
 
 def test_eu_to_eu_record_gives_a_tie_for_each_frame_city(frame, regions, gazetteer) -> None:
-    records = wikipedia_records([("Paris", "France", "Frankfurt am Main", "Germany")], {("Frankfurt am Main", "Germany"): FRANKFURT_MAIN})
+    records = wikipedia_records(
+        [("Paris", "France", "Frankfurt am Main", "Germany")], {("Frankfurt am Main", "Germany"): FRANKFURT_MAIN}
+    )
     relations, _ = R.harmonise_relations(records, frame, regions, gazetteer)
     assert sorted(relations["eu_city_id"]) == ["c-fra", "c-par"]
     assert relations["partner_is_eu"].all()
@@ -265,14 +319,24 @@ def test_row_accounting_balances_per_source(frame, regions, gazetteer) -> None:
     records = pd.concat(
         [
             quarantine_case_records(),
-            wikidata_2017_records([("Paris", "France", 48.86, 2.35, "Columbus", "United States of America", 39.96, -83.0)]),
+            wikidata_2017_records(
+                [("Paris", "France", 48.86, 2.35, "Columbus", "United States of America", 39.96, -83.0)]
+            ),
         ],
         ignore_index=True,
     )
     relations, quarantine = R.harmonise_relations(records, frame, regions, gazetteer)
     accounting = R.row_accounting(records, relations, quarantine)
-    assert accounting.loc["wikipedia_2026", ["records_in", "records_matched", "records_quarantined"]].tolist() == [9, 1, 8]
-    assert accounting.loc["wikidata_2017", ["records_in", "records_matched", "records_quarantined"]].tolist() == [1, 1, 0]
+    assert accounting.loc["wikipedia_2026", ["records_in", "records_matched", "records_quarantined"]].tolist() == [
+        9,
+        1,
+        8,
+    ]
+    assert accounting.loc["wikidata_2017", ["records_in", "records_matched", "records_quarantined"]].tolist() == [
+        1,
+        1,
+        0,
+    ]
     assert accounting["balanced"].all() and accounting["overlap"].eq(0).all()
     # Dropping a quarantined row breaks the balance, and the table says so.
     broken = R.row_accounting(records, relations, quarantine.iloc[1:])
@@ -286,9 +350,16 @@ def test_row_accounting_balances_per_source(frame, regions, gazetteer) -> None:
 
 def test_wikidata_2022_and_2016_loaders_join_nodes_by_qid(frame, gazetteer) -> None:
     nodes = pd.DataFrame(
-        {"qid": ["Q1", "Q2"], "label": ["Paris", "Columbus"], "country": ["France", "United States of America"],
-         "population": ["1", "2"], "lon": ["2.35", "-83.0"], "lat": ["48.86", "39.96"], "n_records": ["1", "1"]}
-    )  # fmt: skip
+        {
+            "qid": ["Q1", "Q2"],
+            "label": ["Paris", "Columbus"],
+            "country": ["France", "United States of America"],
+            "population": ["1", "2"],
+            "lon": ["2.35", "-83.0"],
+            "lat": ["48.86", "39.96"],
+            "n_records": ["1", "1"],
+        }
+    )
     edges = pd.DataFrame({"qid_a": ["Q1"], "qid_b": ["Q2"]})
     records_2022 = R.records_from_wikidata_2022(nodes, edges)
     assert records_2022.loc[0, ["a_country_iso2", "b_country_iso2"]].tolist() == ["FR", "US"]
@@ -308,12 +379,20 @@ def test_hand_check_sample_is_reproducible_and_reports_missing_ids() -> None:
     relations = pd.DataFrame(
         {
             "relation_id": [f"{number:016x}" for number in range(200)],
-            "eu_name": "Paris", "eu_country_iso2": "FR", "partner_name": "Columbus", "partner_country_iso2": "US",
-            "partner_level": "city", "sources": "wikipedia_2026", "raw_strings": "[]",
+            "eu_name": "Paris",
+            "eu_country_iso2": "FR",
+            "partner_name": "Columbus",
+            "partner_country_iso2": "US",
+            "partner_level": "city",
+            "sources": "wikipedia_2026",
+            "raw_strings": "[]",
         }
-    )  # fmt: skip
+    )
     sample = R.hand_check_sample(relations, size=10)
-    assert sample["relation_id"].tolist() == R.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
+    assert (
+        sample["relation_id"].tolist()
+        == R.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
+    )
     # Removing ties outside the sample leaves the sample unchanged.
     outside = relations[~relations["relation_id"].isin(sample["relation_id"])].head(50)
     smaller = relations[~relations["relation_id"].isin(outside["relation_id"])]

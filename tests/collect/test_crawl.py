@@ -27,7 +27,13 @@ TRAPS = [
     ("Projet de jumelage institutionnel financé par l'UE avec Pékin", "fr", "Beijing", "CN", "eu_twinning_project"),
     ("Unsere Schule macht bei eTwinning mit einer Klasse aus Austin, Texas mit", "de", "Austin", "US", "etwinning"),
     ("Gemellaggio scolastico con una scuola di Boston", "it", "Boston", "US", "school_twinning"),
-    ("A delegation from the Twin Cities visited Kraków last week", "en", "Minneapolis", "US", "twin_cities_minneapolis"),
+    (
+        "A delegation from the Twin Cities visited Kraków last week",
+        "en",
+        "Minneapolis",
+        "US",
+        "twin_cities_minneapolis",
+    ),
     ("La Hermandad del Rocío viajó a Nueva York", "es", "New York", "US", "religious_brotherhood"),
     ("La cofradía de la Virgen peregrinó a Miami (Florida)", "es", "Miami", "US", "religious_brotherhood"),
     ("Partnerstwo z firmą z Chicago w ramach projektu", "pl", "Chicago", "US", "generic_partner_word"),
@@ -77,24 +83,61 @@ def test_us_context_words_and_state_abbreviations():
 
 def test_lexicon_has_twin_and_agreement_terms_for_every_eu_language():
     lexicon = crawl.load_lexicon()
-    eu_languages = {"bg", "cs", "da", "de", "el", "en", "es", "et", "fi", "fr", "ga", "hr", "hu", "it", "lt", "lv", "mt", "nl", "pl", "pt", "ro", "sk", "sl", "sv"}
+    eu_languages = {
+        "bg",
+        "cs",
+        "da",
+        "de",
+        "el",
+        "en",
+        "es",
+        "et",
+        "fi",
+        "fr",
+        "ga",
+        "hr",
+        "hu",
+        "it",
+        "lt",
+        "lv",
+        "mt",
+        "nl",
+        "pl",
+        "pt",
+        "ro",
+        "sk",
+        "sl",
+        "sv",
+    }
     assert eu_languages <= set(lexicon.twin_terms)
     assert eu_languages <= set(lexicon.agreement_terms)
 
 
 def _export_rows() -> pd.DataFrame:
-    return pd.DataFrame({
-        "hit_id": ["h1", "h2", "h3", "h4"],
-        "unit_id": ["gn3093133", "gn3093133", "gn3093133", "DE11"],
-        "url": ["https://www.lodz.example.eu/a", "https://www.lodz.example.eu/b", "https://www.lodz.example.eu/c", "not a url"],
-        "fetched": ["2025-02-01", "2025-02-03", "2025-02-XX", "2025-02-01"],
-        "language": ["pl", "pl", "pl", "de"],
-        "keyword": ["miasta partnerskie", "Partnerstwo", "miasta partnerskie", "Partnerregion"],
-        "snippet": ["Miasta partnerskie Łodzi: Chicago (USA)", "Partnerstwo z firmą z Chicago", "Miasta partnerskie: Tianjin (Chiny)", "Partnerregion Jiangsu (China)"],
-        "candidate_partner_name": ["Chicago", "Chicago", "Tianjin", "Jiangsu"],
-        "candidate_country_iso2": ["US", "US", "CN", "CN"],
-        "score": ["97.5", "90", "99", "100"],
-    })
+    return pd.DataFrame(
+        {
+            "hit_id": ["h1", "h2", "h3", "h4"],
+            "unit_id": ["gn3093133", "gn3093133", "gn3093133", "DE11"],
+            "url": [
+                "https://www.lodz.example.eu/a",
+                "https://www.lodz.example.eu/b",
+                "https://www.lodz.example.eu/c",
+                "not a url",
+            ],
+            "fetched": ["2025-02-01", "2025-02-03", "2025-02-XX", "2025-02-01"],
+            "language": ["pl", "pl", "pl", "de"],
+            "keyword": ["miasta partnerskie", "Partnerstwo", "miasta partnerskie", "Partnerregion"],
+            "snippet": [
+                "Miasta partnerskie Łodzi: Chicago (USA)",
+                "Partnerstwo z firmą z Chicago",
+                "Miasta partnerskie: Tianjin (Chiny)",
+                "Partnerregion Jiangsu (China)",
+            ],
+            "candidate_partner_name": ["Chicago", "Chicago", "Tianjin", "Jiangsu"],
+            "candidate_country_iso2": ["US", "US", "CN", "CN"],
+            "score": ["97.5", "90", "99", "100"],
+        }
+    )
 
 
 def test_loader_quarantines_bad_rows_with_file_line_and_column(tmp_path):

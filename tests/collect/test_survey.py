@@ -6,17 +6,25 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from analysis.core import paths, tables
 from analysis.collect import survey, synthetic
+from analysis.core import paths, tables
 
 
 def _response(unit_id: str, **answers) -> dict:
-    row = {column: "" for column in survey.export_columns()}
+    row = dict.fromkeys(survey.export_columns(), "")
     row |= {
-        "unit_id": unit_id, "unit_type": "city", "responded": "2025-04-01", "questionnaire_language": "pl",
-        "respondent_name": "Anna Example", "respondent_email": "anna@example.org", "respondent_phone": "+48 000 000 000",
-        "respondent_job_title": "Head of international office", "has_international_office": "yes",
-        "has_us_partner": "no", "has_cn_partner": "no", "consent": "aggregate_only",
+        "unit_id": unit_id,
+        "unit_type": "city",
+        "responded": "2025-04-01",
+        "questionnaire_language": "pl",
+        "respondent_name": "Anna Example",
+        "respondent_email": "anna@example.org",
+        "respondent_phone": "+48 000 000 000",
+        "respondent_job_title": "Head of international office",
+        "has_international_office": "yes",
+        "has_us_partner": "no",
+        "has_cn_partner": "no",
+        "consent": "aggregate_only",
     }
     return row | answers
 
@@ -29,17 +37,37 @@ def _export(tmp_path, rows: list[dict]):
 
 def test_roster_is_reshaped_to_one_row_per_tie_and_personal_fields_are_dropped(tmp_path):
     rows = [
-        _response("gn3093133", has_us_partner="yes", us_partner_1_name="Chicago", us_partner_1_state="Illinois",
-                  us_partner_1_year_established="1994", us_partner_1_type="twin", us_partner_1_active="4",
-                  us_partner_2_name="Boston", us_partner_2_type="friendship",
-                  us_areas="culture;education", us_importance="3", us_coordination_eu="dont_know",
-                  has_cn_partner="yes", cn_partner_1_name="Tianjin", cn_partner_1_province="Tianjin", cn_obstacles="lack_of_funds"),
+        _response(
+            "gn3093133",
+            has_us_partner="yes",
+            us_partner_1_name="Chicago",
+            us_partner_1_state="Illinois",
+            us_partner_1_year_established="1994",
+            us_partner_1_type="twin",
+            us_partner_1_active="4",
+            us_partner_2_name="Boston",
+            us_partner_2_type="friendship",
+            us_areas="culture;education",
+            us_importance="3",
+            us_coordination_eu="dont_know",
+            has_cn_partner="yes",
+            cn_partner_1_name="Tianjin",
+            cn_partner_1_province="Tianjin",
+            cn_obstacles="lack_of_funds",
+        ),
         _response("gn756135"),
     ]
     loaded = survey.load_survey_export(_export(tmp_path, rows), salt="test-salt")
     survey.SURVEY_RESPONSES_SCHEMA.validate(loaded.responses)
     survey.SURVEY_TIES_SCHEMA.validate(loaded.partner_ties)
-    assert loaded.row_counts == {"rows_in": 2, "responses": 2, "rows_quarantined": 0, "roster_entries": 3, "ties": 3, "roster_entries_quarantined": 0}
+    assert loaded.row_counts == {
+        "rows_in": 2,
+        "responses": 2,
+        "rows_quarantined": 0,
+        "roster_entries": 3,
+        "ties": 3,
+        "roster_entries_quarantined": 0,
+    }
     assert loaded.partner_ties["survey_tie_id"].tolist() == ["gn3093133:cn:1", "gn3093133:us:1", "gn3093133:us:2"]
     chicago = loaded.partner_ties.set_index("survey_tie_id").loc["gn3093133:us:1"]
     assert (chicago["year_established"], chicago["tie_type"], chicago["activity_level"]) == (1994, "twin", 4)
@@ -62,12 +90,20 @@ def test_bad_rows_go_to_quarantine_naming_file_line_and_column(tmp_path):
         _response("gn2", responded="2025-03-01"),
         _response("gn2", responded="2025-05-01"),
         _response("gn3", has_us_partner="no", us_areas="culture"),  # follow-up answered despite "no"
-        _response("gn4", has_us_partner="yes", us_partner_1_name="Austin", us_partner_1_year_established="19xx",
-                  us_partner_2_name="Denver", us_partner_2_type="sister"),
+        _response(
+            "gn4",
+            has_us_partner="yes",
+            us_partner_1_name="Austin",
+            us_partner_1_year_established="19xx",
+            us_partner_2_name="Denver",
+            us_partner_2_type="sister",
+        ),
         _response("gn5", has_cn_partner="no", cn_partner_1_name="Xi'an"),  # roster despite "no"
         _response("gn999"),
     ]
-    loaded = survey.load_survey_export(_export(tmp_path, rows), salt="s", known_unit_ids={"gn1", "gn2", "gn3", "gn4", "gn5"})
+    loaded = survey.load_survey_export(
+        _export(tmp_path, rows), salt="s", known_unit_ids={"gn1", "gn2", "gn3", "gn4", "gn5"}
+    )
     counts = loaded.row_counts
     assert counts["rows_in"] == counts["responses"] + counts["rows_quarantined"] == 7
     assert counts["responses"] == 3 and counts["roster_entries_quarantined"] == 3 and counts["ties"] == 0
@@ -92,28 +128,37 @@ def test_missing_columns_stop_the_load(tmp_path):
 
 def tiny_world() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Forty cities, a handful of public ties and a small gazetteer (synthetic, made here)."""
-    cities = pd.DataFrame({
-        "city_id": [f"gn{1000 + i}" for i in range(40)],
-        "name": [f"Town {i}" for i in range(39)] + ["Toledo"],
-        "country_iso2": ["PL", "DE", "ES", "FR"] * 10,
-        "population": [60_000 + 25_000 * i for i in range(40)],
-        "is_capital": [i == 0 for i in range(40)],
-    })
-    gazetteer = pd.DataFrame({
-        "partner_id": ["us-place-1", "us-place-2", "us-place-3", "cn-pref-1", "cn-pref-2"],
-        "name": ["Springfield", "Toledo", "Austin", "Ningbo", "Chengdu"],
-        "country_iso2": ["US", "US", "US", "CN", "CN"],
-        "level": ["city", "city", "city", "prefecture", "prefecture"],
-        "admin1_name": ["Illinois", "Ohio", "Texas", "Zhejiang", "Sichuan"],
-        "population": [114_000, 270_000, 960_000, 9_400_000, 20_900_000],
-        "alternate_names": ["Springfield, Illinois", "Toledo, Ohio", "Austin, Texas", "", ""],
-    })
-    relations = pd.DataFrame({
-        "eu_city_id": ["gn1000", "gn1001", "gn1039", "gn1002"], "eu_region_code": [None] * 4,
-        "partner_id": ["us-place-1", "cn-pref-1", "us-place-2", None], "partner_name": ["Springfield", "Ningbo", "Toledo", "Lyon"],
-        "partner_country_iso2": ["US", "CN", "US", "FR"],
-        "partner_is_us": [True, False, True, False], "partner_is_cn": [False, True, False, False],
-    })
+    cities = pd.DataFrame(
+        {
+            "city_id": [f"gn{1000 + i}" for i in range(40)],
+            "name": [f"Town {i}" for i in range(39)] + ["Toledo"],
+            "country_iso2": ["PL", "DE", "ES", "FR"] * 10,
+            "population": [60_000 + 25_000 * i for i in range(40)],
+            "is_capital": [i == 0 for i in range(40)],
+        }
+    )
+    gazetteer = pd.DataFrame(
+        {
+            "partner_id": ["us-place-1", "us-place-2", "us-place-3", "cn-pref-1", "cn-pref-2"],
+            "name": ["Springfield", "Toledo", "Austin", "Ningbo", "Chengdu"],
+            "country_iso2": ["US", "US", "US", "CN", "CN"],
+            "level": ["city", "city", "city", "prefecture", "prefecture"],
+            "admin1_name": ["Illinois", "Ohio", "Texas", "Zhejiang", "Sichuan"],
+            "population": [114_000, 270_000, 960_000, 9_400_000, 20_900_000],
+            "alternate_names": ["Springfield, Illinois", "Toledo, Ohio", "Austin, Texas", "", ""],
+        }
+    )
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["gn1000", "gn1001", "gn1039", "gn1002"],
+            "eu_region_code": [None] * 4,
+            "partner_id": ["us-place-1", "cn-pref-1", "us-place-2", None],
+            "partner_name": ["Springfield", "Ningbo", "Toledo", "Lyon"],
+            "partner_country_iso2": ["US", "CN", "US", "FR"],
+            "partner_is_us": [True, False, True, False],
+            "partner_is_cn": [False, True, False, False],
+        }
+    )
     return cities, relations, gazetteer
 
 

@@ -28,7 +28,12 @@ def test_write_then_read_round_trips_and_documents_the_table():
     package = json.loads((paths.processed_dir() / tables.DATAPACKAGE_NAME).read_text())
     (resource,) = package["resources"]
     assert resource["rows"] == 2 and resource["description"] == "A toy table."
-    assert resource["schema"]["fields"][1] == {"name": "population", "type": "integer", "description": "inhabitants", "unit": "persons"}
+    assert resource["schema"]["fields"][1] == {
+        "name": "population",
+        "type": "integer",
+        "description": "inhabitants",
+        "unit": "persons",
+    }
     assert resource["sources"] == [{"title": "nuts_gisco_2024_20m"}]
 
 

@@ -6,13 +6,17 @@ import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 
-from analysis.stats import describe
 from analysis.report import charts
+from analysis.stats import describe
 
 
 def test_share_panels_draws_one_panel_per_grouping_with_both_outcomes():
-    cities = pd.DataFrame({"size": ["a", "a", "b", "b"], "region": ["x", "y", "x", "y"], "us_any": [1, 0, 1, 1], "cn_any": [0, 0, 1, 0]})
-    figure = charts.share_panels({"Size": describe.shares_by(cities, "size"), "Region": describe.shares_by(cities, "region")})
+    cities = pd.DataFrame(
+        {"size": ["a", "a", "b", "b"], "region": ["x", "y", "x", "y"], "us_any": [1, 0, 1, 1], "cn_any": [0, 0, 1, 0]}
+    )
+    figure = charts.share_panels(
+        {"Size": describe.shares_by(cities, "size"), "Region": describe.shares_by(cities, "region")}
+    )
     assert [ax.get_title(loc="left") for ax in figure.axes] == ["Size", "Region"]
     assert [tick.get_text() for tick in figure.axes[0].get_yticklabels()] == ["a (n=2)", "b (n=2)", "All (n=4)"]
     plt.close(figure)
@@ -28,8 +32,15 @@ def test_timeline_bars_say_when_the_data_are_synthetic():
 
 def test_ame_dot_plot_and_partner_bars_draw_every_row():
     comparison = pd.DataFrame(
-        {"label": ["Size", "Coast"], "us_ame": [0.2, 0.0], "us_low": [0.1, -0.1], "us_high": [0.3, 0.1],
-         "cn_ame": [0.1, np.nan], "cn_low": [0.0, np.nan], "cn_high": [0.2, np.nan]}
+        {
+            "label": ["Size", "Coast"],
+            "us_ame": [0.2, 0.0],
+            "us_low": [0.1, -0.1],
+            "us_high": [0.3, 0.1],
+            "cn_ame": [0.1, np.nan],
+            "cn_low": [0.0, np.nan],
+            "cn_high": [0.2, np.nan],
+        }
     )
     figure = charts.ame_dot_plot(comparison)
     assert [tick.get_text() for tick in figure.axes[0].get_yticklabels()] == ["Size", "Coast"]

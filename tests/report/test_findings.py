@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis.stats import models
 from analysis.report import findings
+from analysis.stats import models
 
 
 @pytest.fixture
@@ -60,7 +60,9 @@ def test_fit_or_explain_returns_a_fit_or_a_reason():
         findings.fit_or_explain(lambda: {}["missing"], model="m", outcome="y")
     results = {"a": 1, "b": note}
     assert findings.estimated(results) == {"a": 1}
-    assert findings.estimation_notes(results).startswith("Some models could not be estimated on this sample: Logit of y")
+    assert findings.estimation_notes(results).startswith(
+        "Some models could not be estimated on this sample: Logit of y"
+    )
     assert findings.estimation_notes({"a": 1}).startswith("All models")
 
 
@@ -68,7 +70,9 @@ def test_us_china_comparison_names_the_favoured_partner_and_builds_a_sentence(ci
     data = findings.model_data(cities)
     fit = models.fit_bivariate_probit(data, ("us_any", "cn_any"), ["log_population", "is_coastal"])
     ames = models.bivariate_probit_marginal_effects(fit)
-    comparison = findings.us_china_comparison(ames, "us_any", "cn_any", ["log_population", "is_coastal"], {"log_population": "Population (log)"})
+    comparison = findings.us_china_comparison(
+        ames, "us_any", "cn_any", ["log_population", "is_coastal"], {"log_population": "Population (log)"}
+    )
     size = comparison.set_index("term").loc["log_population"]
     assert size["us_ame"] > size["cn_ame"] > 0 and size["difference_low"] > 0
     assert size["favours"] == "US"
@@ -76,11 +80,16 @@ def test_us_china_comparison_names_the_favoured_partner_and_builds_a_sentence(ci
     sentence = findings.comparison_sentence(size, "Larger cities")
     assert sentence.startswith("Larger cities are more likely to have a US partner (+")
     assert "towards the US" in sentence
-    assert findings.favours_summary(comparison) == "Size tilts partnerships towards the US; for a coastal location the data cannot tell the two partners apart."
+    assert (
+        findings.favours_summary(comparison)
+        == "Size tilts partnerships towards the US; for a coastal location the data cannot tell the two partners apart."
+    )
     shown = findings.comparison_display(comparison)
     assert list(shown.columns) == ["Variable", "US partner", "Chinese partner", "US minus China", "Favours"]
     assert findings.rho_sentence(fit).startswith("ρ = ")
-    assert findings.rho_sentence(findings.NotEstimable("Bivariate probit", "y", "r")).endswith("not estimable on this sample")
+    assert findings.rho_sentence(findings.NotEstimable("Bivariate probit", "y", "r")).endswith(
+        "not estimable on this sample"
+    )
 
 
 def test_effect_formatting_uses_percentage_points_and_true_minus_signs():
@@ -90,7 +99,9 @@ def test_effect_formatting_uses_percentage_points_and_true_minus_signs():
 
 
 def test_ames_by_source_marks_sources_that_cannot_be_estimated(cities):
-    table = findings.ames_by_source(cities, ["us_any", "cn_any"], ["wikipedia", "wikidata", "survey"], ["log_population", "is_coastal"])
+    table = findings.ames_by_source(
+        cities, ["us_any", "cn_any"], ["wikipedia", "wikidata", "survey"], ["log_population", "is_coastal"]
+    )
     survey_cn = table[(table["outcome_stem"] == "cn_any") & (table["source"] == "survey")]
     assert (survey_cn["status"] == "not estimable").all() and survey_cn["note"].str.len().gt(0).all()
     wikipedia_us = table[(table["outcome_stem"] == "us_any") & (table["source"] == "wikipedia")].set_index("term")
@@ -98,7 +109,9 @@ def test_ames_by_source_marks_sources_that_cannot_be_estimated(cities):
     sentence = findings.source_sentence(table, "log_population", "size", synthetic_sources=["survey"])
     assert sentence.startswith("For size, the effect on a US partner is positive in")
     assert "not estimable in survey (synthetic)" in sentence
-    shown = findings.source_display(table, ["log_population"], {"log_population": "Population (log)"}, synthetic_sources=["survey"])
+    shown = findings.source_display(
+        table, ["log_population"], {"log_population": "Population (log)"}, synthetic_sources=["survey"]
+    )
     assert "survey (synthetic)" in shown.columns
     assert 0 <= findings.source_agreement_share(table, ["log_population", "is_coastal"]) <= 1
 
@@ -109,7 +122,14 @@ def test_regression_table_or_note_survives_when_nothing_was_estimated():
 
 
 def test_premise_sentence_checks_eu_first_and_us_china_second():
-    holds = pd.DataFrame({"partner": ["EU-27", "US", "CN", "RU"], "ties": [50, 10, 9, 3], "share_of_ties": [0.69, 0.14, 0.12, 0.04], "rank": [1, 2, 3, 4]})
+    holds = pd.DataFrame(
+        {
+            "partner": ["EU-27", "US", "CN", "RU"],
+            "ties": [50, 10, 9, 3],
+            "share_of_ties": [0.69, 0.14, 0.12, 0.04],
+            "rank": [1, 2, 3, 4],
+        }
+    )
     assert findings.premise_sentence(holds).endswith("so the premise holds.")
     fails = holds.assign(rank=[1, 2, 4, 3])
     assert findings.premise_sentence(fails).endswith("does not hold as stated.")
@@ -120,7 +140,10 @@ def test_count_model_name_says_when_the_fit_is_the_poisson_limit():
     from types import SimpleNamespace
 
     assert findings.count_model_name(SimpleNamespace(extra={"alpha_at_boundary": True}), "NB2") == "Poisson (α at 0)"
-    assert findings.count_model_name(SimpleNamespace(extra={"alpha_at_boundary": True}), "Hurdle NB2") == "Hurdle Poisson (α at 0)"
+    assert (
+        findings.count_model_name(SimpleNamespace(extra={"alpha_at_boundary": True}), "Hurdle NB2")
+        == "Hurdle Poisson (α at 0)"
+    )
     assert findings.count_model_name(SimpleNamespace(extra={}), "NB2") == "NB2"
     not_estimable = findings.NotEstimable(model="NB2", outcome="cn_tie_count", reason="singular Hessian")
     assert findings.count_model_name(not_estimable, "Hurdle NB2") == "Hurdle NB2"

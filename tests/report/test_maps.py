@@ -15,8 +15,15 @@ from analysis.report import maps
 @pytest.fixture
 def regions():
     return gpd.GeoDataFrame(
-        {"NUTS_ID": ["PL71", "DE30"], "LEVL_CODE": [2, 2], "CNTR_CODE": ["PL", "DE"], "us_share": [0.5, np.nan], "cn_share": [0.25, 0.1]},
-        geometry=[box(19, 51, 20, 52), box(13, 52, 14, 53)], crs="EPSG:4326",
+        {
+            "NUTS_ID": ["PL71", "DE30"],
+            "LEVL_CODE": [2, 2],
+            "CNTR_CODE": ["PL", "DE"],
+            "us_share": [0.5, np.nan],
+            "cn_share": [0.25, 0.1],
+        },
+        geometry=[box(19, 51, 20, 52), box(13, 52, 14, 53)],
+        crs="EPSG:4326",
     )
 
 
@@ -39,10 +46,14 @@ def test_paired_choropleth_draws_two_maps_on_one_scale(regions):
 
 
 def test_partner_mix_points_colours_each_mix(regions):
-    cities = pd.DataFrame({
-        "latitude": [51.8, 52.5, 51.5], "longitude": [19.5, 13.4, 19.9],
-        "population": [670_000, 3_600_000, 60_000], "partner_mix": ["both", "US", "none"],
-    })
+    cities = pd.DataFrame(
+        {
+            "latitude": [51.8, 52.5, 51.5],
+            "longitude": [19.5, 13.4, 19.9],
+            "population": [670_000, 3_600_000, 60_000],
+            "partner_mix": ["both", "US", "none"],
+        }
+    )
     figure = maps.partner_mix_points(regions, cities)
     from matplotlib.collections import PathCollection
 
@@ -54,11 +65,15 @@ def test_partner_mix_points_colours_each_mix(regions):
 
 def test_flow_map_draws_one_arc_per_tie():
     world = gpd.GeoDataFrame({"name": ["box"]}, geometry=[box(-120, 20, 140, 60)])
-    ties = pd.DataFrame({
-        "eu_longitude": [19.5, 13.4], "eu_latitude": [51.8, 52.5],
-        "partner_longitude": [-87.6, 116.4], "partner_latitude": [41.9, 39.9],
-        "partner_country_iso2": ["US", "CN"],
-    })
+    ties = pd.DataFrame(
+        {
+            "eu_longitude": [19.5, 13.4],
+            "eu_latitude": [51.8, 52.5],
+            "partner_longitude": [-87.6, 116.4],
+            "partner_latitude": [41.9, 39.9],
+            "partner_country_iso2": ["US", "CN"],
+        }
+    )
     figure = maps.flow_map(world, ties)
     labels = [text.get_text() for text in figure.axes[0].get_legend().get_texts()]
     assert labels == ["to the US (1 ties)", "to China (1 ties)"]
@@ -68,7 +83,8 @@ def test_flow_map_draws_one_arc_per_tie():
 def test_regions_with_values_keeps_every_polygon_and_refuses_unknown_codes():
     frame = gpd.GeoDataFrame(
         {"nuts2_code": ["PL71", "DE30", "PL71"], "nuts_version": [2021, 2021, 2024]},
-        geometry=[box(19, 51, 20, 52), box(13, 52, 14, 53), box(19, 51, 20, 52)], crs="EPSG:4326",
+        geometry=[box(19, 51, 20, 52), box(13, 52, 14, 53), box(19, 51, 20, 52)],
+        crs="EPSG:4326",
     )
     values = pd.DataFrame({"nuts2_2021": ["PL71"], "share_cities_with_us": [0.5]})
     joined = maps.regions_with_values(frame, values)
@@ -100,7 +116,9 @@ def test_unwrap_antimeridian_cuts_polygons_that_jump_across_180_degrees():
 
     # a ring that runs from 170°E across the antimeridian to -170° (190°E), written the naive way
     wrapping = Polygon([(170, 60), (180, 60), (-170, 60), (-170, 70), (180, 70), (170, 70)])
-    world = gpd.GeoDataFrame({"name": ["Chukotka", "Poland"]}, geometry=[wrapping, box(14, 49, 24, 55)], crs="EPSG:4326")
+    world = gpd.GeoDataFrame(
+        {"name": ["Chukotka", "Poland"]}, geometry=[wrapping, box(14, 49, 24, 55)], crs="EPSG:4326"
+    )
     unwrapped = maps.unwrap_antimeridian(world)
     widths = (unwrapped.bounds["maxx"] - unwrapped.bounds["minx"]).tolist()
     assert widths[0] == pytest.approx(10.0) and widths[1] == pytest.approx(10.0)

@@ -73,4 +73,9 @@ def test_strict_build_fails_on_a_broken_reference(small_build, tmp_path):
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_BUILD", str(tmp_path / "build"))
         with pytest.raises(book.BookBuildFailed, match="fig-that-does-not-exist"):
-            book.build(book_source=broken_book, executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
+            book.build(
+                book_source=broken_book,
+                executed=small_build / "build" / "executed",
+                output_root=tmp_path / "out",
+                echo=False,
+            )

@@ -20,7 +20,9 @@ def test_mismatches_reports_a_drifted_pin(tmp_path):
     requirements = tmp_path / "requirements.txt"
     conda = tmp_path / "environment.yml"
     requirements.write_text("pandas==3.1.1\nJupyter_Book==1.0.4.post1\n")
-    conda.write_text("dependencies:\n  - pip:\n      - pandas==3.1.0\n      - jupyter-book==1.0.4.post1\n      - extra==1\n")
+    conda.write_text(
+        "dependencies:\n  - pip:\n      - pandas==3.1.0\n      - jupyter-book==1.0.4.post1\n      - extra==1\n"
+    )
     assert environment.mismatches(requirements, conda) == [
         "pandas: requirements.txt pins 3.1.1, environment.yml has 3.1.0",
         "extra: pinned in environment.yml only",

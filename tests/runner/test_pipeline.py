@@ -116,7 +116,9 @@ def test_touching_data_without_changing_bytes_runs_nothing(toy_project):
 
 
 def test_module_edit_reruns_only_its_importers(toy_project):
-    (toy_project.root / "lib" / "toy_second.py").write_text("def add_one(x):\n    return x + 1  # same result\n", encoding="utf-8")
+    (toy_project.root / "lib" / "toy_second.py").write_text(
+        "def add_one(x):\n    return x + 1  # same result\n", encoding="utf-8"
+    )
     report = pipeline.run(toy_project, echo=False)
     assert _reasons(report) == {"20_second": ["module lib/toy_second.py changed"]}
 
@@ -150,7 +152,11 @@ def test_failing_notebook_stops_with_the_cell_traceback(toy_project):
 def test_notebooks_are_ordered_numerically(tmp_path):
     for name in ("100_last.ipynb", "20_middle.ipynb", "5_first.ipynb", "notes.ipynb"):
         (tmp_path / name).write_text("{}")
-    assert [p.name for p in pipeline.discover_notebooks(tmp_path)] == ["5_first.ipynb", "20_middle.ipynb", "100_last.ipynb"]
+    assert [p.name for p in pipeline.discover_notebooks(tmp_path)] == [
+        "5_first.ipynb",
+        "20_middle.ipynb",
+        "100_last.ipynb",
+    ]
 
 
 def test_parse_parameters():

@@ -17,12 +17,16 @@ def test_wilson_interval_matches_a_hand_computation():
 
 
 def test_shares_by_group_has_counts_shares_and_an_all_row():
-    cities = pd.DataFrame({"country_iso2": ["PL", "PL", "DE", "DE", "DE"], "us_any": [1, 0, 1, 1, 0], "cn_any": [0, 0, 1, 0, 0]})
+    cities = pd.DataFrame(
+        {"country_iso2": ["PL", "PL", "DE", "DE", "DE"], "us_any": [1, 0, 1, 1, 0], "cn_any": [0, 0, 1, 0, 0]}
+    )
     table = describe.shares_by(cities, "country_iso2")
     assert table["country_iso2"].tolist() == ["DE", "PL", "All"]
     assert table["us_any_count"].tolist() == [2, 1, 3]
     assert table.loc[2, "cn_any_share"] == pytest.approx(0.2)
-    assert (table["us_any_low"] <= table["us_any_share"]).all() and (table["us_any_share"] <= table["us_any_high"]).all()
+    assert (table["us_any_low"] <= table["us_any_share"]).all() and (
+        table["us_any_share"] <= table["us_any_high"]
+    ).all()
     shown = describe.format_shares(table)
     assert shown.loc[2, "US partner"].startswith("60% (")
 
@@ -36,10 +40,12 @@ def test_partners_per_city_caps_the_last_class():
 
 
 def test_partner_country_ranking_and_timeline():
-    ties = pd.DataFrame({
-        "partner_country_iso2": ["DE", "DE", "FR", "US", "CN", "US"],
-        "year_established": [1990, 1994, np.nan, 1996, 2012, 2013],
-    })
+    ties = pd.DataFrame(
+        {
+            "partner_country_iso2": ["DE", "DE", "FR", "US", "CN", "US"],
+            "year_established": [1990, 1994, np.nan, 1996, 2012, 2013],
+        }
+    )
     ranking = describe.partner_country_ranking(ties)
     assert ranking.iloc[0]["partner_country_iso2"] in {"DE", "US"} and ranking.iloc[0]["rank"] == 1
     assert ranking.set_index("partner_country_iso2").loc["US", "rank"] == 1  # tied with DE

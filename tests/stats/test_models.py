@@ -14,8 +14,8 @@ from scipy import stats
 from scipy.stats import multivariate_normal
 from statsmodels.tools.numdiff import approx_fprime
 
-from analysis.stats import models
 from analysis.report import regtables
+from analysis.stats import models
 from analysis.stats.bivariate_probit import BivariateProbit, bivariate_normal_cdf
 
 COVARIATES = ["log_population", "is_capital"]
@@ -23,7 +23,9 @@ TRUE_US = {"log_population": 0.8, "is_capital": -0.5}
 TRUE_CN = {"log_population": 0.4, "is_capital": 0.6}
 
 
-def simulate_cities(n: int, n_countries: int, seed: int, country_effect_sd: float = 0.5) -> tuple[pd.DataFrame, np.ndarray]:
+def simulate_cities(
+    n: int, n_countries: int, seed: int, country_effect_sd: float = 0.5
+) -> tuple[pd.DataFrame, np.ndarray]:
     """Cities with a continuous and a 0/1 covariate in ``n_countries`` countries; returns (frame, country index)."""
     rng = np.random.default_rng(seed)
     country = rng.integers(0, n_countries, n)
@@ -44,7 +46,9 @@ def linear_index(frame: pd.DataFrame, coefficients: dict[str, float], intercept:
     return intercept + sum(frame[name].to_numpy() * value for name, value in coefficients.items())
 
 
-def assert_recovered(fit: models.ModelFit, truth: dict[str, float], equation: str | None = None, n_se: float = 3.0) -> None:
+def assert_recovered(
+    fit: models.ModelFit, truth: dict[str, float], equation: str | None = None, n_se: float = 3.0
+) -> None:
     for term, true_value in truth.items():
         row = fit.term(term, equation)
         assert abs(row["estimate"] - true_value) < n_se * row["std_error"], (
@@ -59,7 +63,9 @@ def test_bivariate_normal_cdf_matches_scipy_to_1e_6():
     rng = np.random.default_rng(11)
     upper_1, upper_2 = rng.normal(0, 2, 300), rng.normal(0, 2, 300)
     # cover both branches of the algorithm (|rho| below and above 0.925) and the extremes
-    rho = np.concatenate([rng.uniform(-0.999, 0.999, 250), [0.0, 0.5, -0.5, 0.924, 0.926, -0.93, 0.95, 0.99, -0.99, 0.9999] * 5])
+    rho = np.concatenate(
+        [rng.uniform(-0.999, 0.999, 250), [0.0, 0.5, -0.5, 0.924, 0.926, -0.93, 0.95, 0.99, -0.99, 0.9999] * 5]
+    )
     ours = bivariate_normal_cdf(upper_1, upper_2, rho)
     reference = np.array(
         [multivariate_normal(mean=[0, 0], cov=[[1, r], [r, 1]]).cdf([a, b]) for a, b, r in zip(upper_1, upper_2, rho)]
@@ -68,7 +74,9 @@ def test_bivariate_normal_cdf_matches_scipy_to_1e_6():
 
 
 def test_bivariate_normal_cdf_limits_and_independence():
-    np.testing.assert_allclose(bivariate_normal_cdf(0.3, -1.2, 0.0), stats.norm.cdf(0.3) * stats.norm.cdf(-1.2), atol=1e-12)
+    np.testing.assert_allclose(
+        bivariate_normal_cdf(0.3, -1.2, 0.0), stats.norm.cdf(0.3) * stats.norm.cdf(-1.2), atol=1e-12
+    )
     edges = bivariate_normal_cdf([np.inf, -np.inf, np.inf], [1.0, 2.0, np.inf], [0.3, 0.3, 0.9])
     np.testing.assert_allclose(edges, [stats.norm.cdf(1.0), 0.0, 1.0], atol=1e-12)
     with pytest.raises(ValueError, match="correlation"):
@@ -95,7 +103,10 @@ def test_logit_recovers_coefficients_and_drops_separated_country(logit_data):
     assert_recovered(fit, TRUE_US)
     separated = fit.dropped[fit.dropped["reason"].str.contains("perfect separation")]
     assert list(separated["cluster"]) == ["C03"]
-    assert separated["rows"].iloc[0] == (logit_data["country_iso2"] == "C03").sum() - logit_data.loc[:4, "country_iso2"].eq("C03").sum()
+    assert (
+        separated["rows"].iloc[0]
+        == (logit_data["country_iso2"] == "C03").sum() - logit_data.loc[:4, "country_iso2"].eq("C03").sum()
+    )
     assert fit.dropped.loc[fit.dropped["reason"].str.contains("missing log_population"), "rows"].sum() == 5
     assert fit.n_input == fit.n_obs + fit.dropped["rows"].sum() == len(logit_data)
     assert fit.n_clusters == 19
@@ -141,7 +152,9 @@ def test_clustered_standard_errors_exceed_naive_when_errors_are_clustered():
 def test_wild_cluster_bootstrap_rejects_real_effect_not_null_effect(logit_data):
     frame = logit_data.assign(noise=np.random.default_rng(9).normal(size=len(logit_data)))
     covariates = [*COVARIATES, "noise"]
-    table = models.wild_cluster_bootstrap_logit(frame, "us_any", covariates, ["log_population", "noise"], n_bootstrap=1999, seed=3)
+    table = models.wild_cluster_bootstrap_logit(
+        frame, "us_any", covariates, ["log_population", "noise"], n_bootstrap=1999, seed=3
+    )
     p_values = table.set_index("term")["p_value_bootstrap"]
     assert p_values["log_population"] < 0.01
     assert p_values["noise"] > 0.05
@@ -161,7 +174,9 @@ def test_multinomial_logit_recovers_coefficients():
         "China only": ({"log_population": 0.3, "is_capital": 0.8}, -1.0),
         "both": ({"log_population": 1.5, "is_capital": 0.3}, -0.7),
     }
-    utilities = np.column_stack([np.zeros(len(frame))] + [linear_index(frame, slopes, constant) for slopes, constant in truth.values()])
+    utilities = np.column_stack(
+        [np.zeros(len(frame))] + [linear_index(frame, slopes, constant) for slopes, constant in truth.values()]
+    )
     choice = np.argmax(utilities + rng.gumbel(size=utilities.shape), axis=1)
     frame["us_any"], frame["cn_any"] = np.isin(choice, [1, 3]).astype(int), np.isin(choice, [2, 3]).astype(int)
     frame = models.add_partner_profile(frame)
@@ -244,7 +259,9 @@ def test_bivariate_probit_marginal_effects_match_finite_differences(bivariate_fi
     up, down = model.exog.copy(), model.exog.copy()
     up[:, position] += step
     down[:, position] -= step
-    numeric = ((model.predict_probabilities(params, up) - model.predict_probabilities(params, down)) / (2 * step)).mean()
+    numeric = (
+        (model.predict_probabilities(params, up) - model.predict_probabilities(params, down)) / (2 * step)
+    ).mean()
     lookup = ames.set_index(["equation", "term"])["estimate"]
     assert lookup[("P(us_any=1)", "log_population")] == pytest.approx(numeric["p_first"], rel=1e-5)
     assert lookup[("P(cn_any=1)", "log_population")] == pytest.approx(numeric["p_second"], rel=1e-5)
@@ -271,7 +288,9 @@ def negative_binomial_draws(rng, mean: np.ndarray, alpha: float) -> np.ndarray:
 def test_negative_binomial_recovers_coefficients_and_alpha():
     frame, _ = simulate_cities(3000, 10, seed=51, country_effect_sd=0.3)
     rng = np.random.default_rng(52)
-    frame["us_tie_count"] = negative_binomial_draws(rng, np.exp(linear_index(frame, TRUE_COUNT, 0.3) + frame.attrs["country_effect"]), 0.8)
+    frame["us_tie_count"] = negative_binomial_draws(
+        rng, np.exp(linear_index(frame, TRUE_COUNT, 0.3) + frame.attrs["country_effect"]), 0.8
+    )
     frame.loc[frame["country_iso2"] == "C04", "us_tie_count"] = 0
     fit = models.fit_negative_binomial(frame, "us_tie_count", COVARIATES)
     assert_recovered(fit, TRUE_COUNT)
@@ -300,7 +319,9 @@ def test_hurdle_with_poisson_positive_counts_uses_a_truncated_poisson():
     frame, _ = simulate_cities(3000, 6, seed=55, country_effect_sd=0.3)
     rng = np.random.default_rng(56)
     mean = np.exp(linear_index(frame, TRUE_COUNT, 0.2))
-    positive = rng.random(len(frame)) < stats.logistic.cdf(linear_index(frame, TRUE_COUNT, 0.0) + frame.attrs["country_effect"])
+    positive = rng.random(len(frame)) < stats.logistic.cdf(
+        linear_index(frame, TRUE_COUNT, 0.0) + frame.attrs["country_effect"]
+    )
     counts = np.zeros(len(frame), dtype=int)
     for i in np.flatnonzero(positive):  # zero-truncated Poisson draws
         draw = 0
@@ -317,11 +338,15 @@ def test_zero_inflated_negative_binomial_recovers_both_parts():
     frame, _ = simulate_cities(3000, 6, seed=61, country_effect_sd=0.3)
     rng = np.random.default_rng(62)
     frame["eu_programme_member"] = rng.normal(size=len(frame))
-    counts = negative_binomial_draws(rng, np.exp(linear_index(frame, TRUE_COUNT, 0.5) + frame.attrs["country_effect"]), 0.5)
+    counts = negative_binomial_draws(
+        rng, np.exp(linear_index(frame, TRUE_COUNT, 0.5) + frame.attrs["country_effect"]), 0.5
+    )
     structural_zero = rng.random(len(frame)) < stats.logistic.cdf(-0.5 + 1.0 * frame["eu_programme_member"])
     frame["cn_tie_count"] = np.where(structural_zero, 0, counts)
     # six countries keep the test fast; with so few clusters the clustered SEs are too noisy to judge recovery by
-    fit = models.fit_zero_inflated_negative_binomial(frame, "cn_tie_count", COVARIATES, ["eu_programme_member"], cov_type="nonrobust")
+    fit = models.fit_zero_inflated_negative_binomial(
+        frame, "cn_tie_count", COVARIATES, ["eu_programme_member"], cov_type="nonrobust"
+    )
     assert fit.equations == ["cn_tie_count", "inflate"]
     assert_recovered(fit, TRUE_COUNT, "cn_tie_count")
     assert_recovered(fit, {"const": -0.5, "eu_programme_member": 1.0}, "inflate")
@@ -367,8 +392,18 @@ def test_regression_table_rows_labels_and_latex(logit_data, bivariate_fit):
     table = regtables.regression_table({"(1) Logit": logit, "(2) Bivariate probit": bivariate_fit}, labels=labels)
     assert list(table.columns) == ["Variable", "(1) Logit", "(2) Bivariate probit: US", "(2) Bivariate probit: China"]
     assert table["Variable"].tolist() == [
-        "Log population", "", "Capital city", "", "ρ (error correlation)", "",
-        "Country FE", "Observations", "Clusters", "Pseudo R²", "Log-likelihood", "AIC",
+        "Log population",
+        "",
+        "Capital city",
+        "",
+        "ρ (error correlation)",
+        "",
+        "Country FE",
+        "Observations",
+        "Clusters",
+        "Pseudo R²",
+        "Log-likelihood",
+        "AIC",
     ]
     log_population = table.iloc[0]
     expected = f"{logit.term('log_population')['estimate']:.3f}***"

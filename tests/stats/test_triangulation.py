@@ -26,10 +26,12 @@ def test_kappa_extremes():
 
 
 def test_pairwise_kappa_uses_only_units_both_sources_cover():
-    indicators = pd.DataFrame({
-        "us_wikipedia": pd.array([True, False, True, False], dtype="boolean"),
-        "us_survey": pd.array([True, pd.NA, True, False], dtype="boolean"),
-    })
+    indicators = pd.DataFrame(
+        {
+            "us_wikipedia": pd.array([True, False, True, False], dtype="boolean"),
+            "us_survey": pd.array([True, pd.NA, True, False], dtype="boolean"),
+        }
+    )
     table = tri.pairwise_kappa(indicators, "US", sources=("wikipedia", "survey"))
     assert table.loc[0, "units"] == 3 and table.loc[0, "kappa"] == pytest.approx(1.0)
 
@@ -74,7 +76,9 @@ def test_loglinear_interaction_absorbs_dependence_between_two_sources():
     total = 1000
     first = rng.random(total) < 0.35
     copied = np.where(first, rng.random(total) < 0.8, rng.random(total) < 0.1)  # the later snapshot copies the earlier
-    captures = pd.DataFrame({"early": first, "late": copied, "crawl": rng.random(total) < 0.4, "other": rng.random(total) < 0.3})
+    captures = pd.DataFrame(
+        {"early": first, "late": copied, "crawl": rng.random(total) < 0.4, "other": rng.random(total) < 0.3}
+    )
     dependent = tri.loglinear_estimate(captures, list(captures.columns), [("early", "late")])
     assert dependent["ci_low"] <= total <= dependent["ci_high"]
     independent = tri.loglinear_estimate(captures, list(captures.columns))
@@ -87,14 +91,22 @@ def test_loglinear_needs_three_sources():
 
 
 def test_tie_captures_link_the_same_tie_across_sources():
-    relations = pd.DataFrame({
-        "eu_city_id": ["gn1", "gn1", "gn2"], "eu_region_code": [None, None, None],
-        "partner_id": ["us-place-1", None, "us-place-2"], "partner_name": ["Springfield", "Lost Town", "Austin"],
-        "partner_country_iso2": ["US", "US", "US"],
-        "in_wikipedia_2026": [True, True, False], "in_wikidata_2016": [False, False, True],
-        "in_wikidata_2017": [True, False, False], "in_wikidata_2022": [False, False, True],
-    })
-    crawl_ties = pd.DataFrame({"unit_id": ["gn1", "gn3"], "partner_key": ["us-place-1", "us-place-9"], "partner_country_iso2": ["US", "US"]})
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["gn1", "gn1", "gn2"],
+            "eu_region_code": [None, None, None],
+            "partner_id": ["us-place-1", None, "us-place-2"],
+            "partner_name": ["Springfield", "Lost Town", "Austin"],
+            "partner_country_iso2": ["US", "US", "US"],
+            "in_wikipedia_2026": [True, True, False],
+            "in_wikidata_2016": [False, False, True],
+            "in_wikidata_2017": [True, False, False],
+            "in_wikidata_2022": [False, False, True],
+        }
+    )
+    crawl_ties = pd.DataFrame(
+        {"unit_id": ["gn1", "gn3"], "partner_key": ["us-place-1", "us-place-9"], "partner_country_iso2": ["US", "US"]}
+    )
     lost_town = tri.partner_keys(pd.Series([None]), pd.Series(["Lost Town"]), pd.Series(["US"])).iloc[0]
     survey_ties = pd.DataFrame({"unit_id": ["gn1"], "partner_key": [lost_town], "partner_country_iso2": ["US"]})
     captures = tri.tie_captures(relations, crawl_ties, survey_ties, "US").set_index(["unit_id", "partner_key"])
@@ -105,10 +117,16 @@ def test_tie_captures_link_the_same_tie_across_sources():
 
 
 def test_resolve_partner_ids_prefers_the_named_state():
-    gazetteer = pd.DataFrame({
-        "partner_id": ["us-place-1", "us-place-2"], "name": ["Springfield", "Springfield"], "country_iso2": ["US", "US"],
-        "admin1_name": ["Illinois", "Massachusetts"], "population": [114_000, 155_000], "alternate_names": ["", ""],
-    })
+    gazetteer = pd.DataFrame(
+        {
+            "partner_id": ["us-place-1", "us-place-2"],
+            "name": ["Springfield", "Springfield"],
+            "country_iso2": ["US", "US"],
+            "admin1_name": ["Illinois", "Massachusetts"],
+            "population": [114_000, 155_000],
+            "alternate_names": ["", ""],
+        }
+    )
     names = pd.Series(["Springfield", "Springfield", "Nowhere"])
     ids = tri.resolve_partner_ids(names, pd.Series(["US"] * 3), gazetteer, pd.Series(["Illinois", None, None]))
     assert ids.tolist() == ["us-place-1", "us-place-2", None]
