@@ -38,7 +38,7 @@ from rapidfuzz import fuzz
 
 from analysis.acquire.sources import raw_path
 from analysis.build.frame import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
-from analysis.core import paths
+from analysis.core import fields, paths
 from analysis.core.geo import haversine_km
 from analysis.core.names import name_keys, normalise_name, split_alternate_names
 from analysis.core.tracking import note_read
@@ -203,87 +203,27 @@ class CovariateError(ValueError):
 
 # --------------------------------------------------------------------------- schemas
 
-_NUTS2_CODE = r"^[A-Z]{2}[0-9A-Z]{2}$"
+
+def _region_columns() -> list[str]:
+    """The covariate columns every NUTS2 region table carries, in order."""
+    return [
+        *("country_iso2", "covariate_year", "gdp_per_head_eur", "log_gdp_per_head", "unemployment_rate_pct"),
+        *("region_population", "metropolitan_population_share", "metropolitan_type", "urban_rural_type"),
+        *("coastal_region", "new_member_state", "eu15", "values_from_parent_region"),
+    ]
 
 
-def _region_columns() -> dict[str, pa.Column]:
-    return {
-        "country_iso2": pa.Column(
-            str, pa.Check.isin(list(EU27_ISO2)), description="ISO 3166-1 alpha-2 code of the country (Greece = GR)"
-        ),
-        "covariate_year": pa.Column(
-            int, pa.Check.in_range(2007, 2018), description="Reference year of GDP, population and unemployment"
-        ),
-        "gdp_per_head_eur": pa.Column(
-            float,
-            pa.Check.gt(0),
-            nullable=True,
-            description="Regional GDP at current market prices per inhabitant (Eurostat tgs00003 / tgs00096)",
-            metadata={"unit": "EUR"},
-        ),
-        "log_gdp_per_head": pa.Column(
-            float, nullable=True, description="Natural log of gdp_per_head_eur", metadata={"unit": "log EUR"}
-        ),
-        "unemployment_rate_pct": pa.Column(
-            float,
-            pa.Check.in_range(0, 100),
-            nullable=True,
-            description="Unemployment rate, total, ages 15-74 (Eurostat tgs00010)",
-            metadata={"unit": "%"},
-        ),
-        "region_population": pa.Column(
-            float,
-            pa.Check.gt(0),
-            nullable=True,
-            description="Population on 1 January (Eurostat tgs00096); split regions: parent's times population_share",
-            metadata={"unit": "persons"},
-        ),
-        "metropolitan_population_share": pa.Column(
-            float,
-            pa.Check.in_range(0, 1),
-            nullable=True,
-            description="Share of the region's 2019 population living in NUTS3 regions of Eurostat's metropolitan typology",
-            metadata={"unit": "share"},
-        ),
-        "metropolitan_type": pa.Column(
-            str,
-            pa.Check.isin(list(METROPOLITAN_TYPES)),
-            nullable=True,
-            description="metropolitan when at least half of the population lives in metropolitan NUTS3 regions",
-        ),
-        "urban_rural_type": pa.Column(
-            str,
-            pa.Check.isin(list(URBAN_RURAL_TYPES)),
-            nullable=True,
-            description="Eurostat urban-rural type of the NUTS3 regions that hold the largest share of the population",
-        ),
-        "coastal_region": pa.Column(
-            "boolean", nullable=True, description="At least one NUTS3 region is coastal in Eurostat's coastal typology"
-        ),
-        "new_member_state": pa.Column(bool, description="Country joined the EU in 2004, 2007 or 2013 (EU13)"),
-        "eu15": pa.Column(bool, description="Country was an EU member before 2004 (EU15)"),
-        "values_from_parent_region": pa.Column(
-            bool,
-            description=(
-                "GDP per head and unemployment were copied from a larger region of the earlier NUTS version that was "
-                "split (an approximation); see analysis/reference/*.csv"
-            ),
-        ),
-    }
+_COVARIATE_CHECKS = {
+    "country_iso2": pa.Check.isin(list(EU27_ISO2)),
+    "metropolitan_type": pa.Check.isin(list(METROPOLITAN_TYPES)),
+    "urban_rural_type": pa.Check.isin(list(URBAN_RURAL_TYPES)),
+}
 
-
-REGION_COVARIATES_SCHEMA = pa.DataFrameSchema(
-    {
-        "nuts2_2021": pa.Column(
-            str, pa.Check.str_matches(_NUTS2_CODE), unique=True, description="NUTS2 code, 2021 version"
-        ),
-        "region_name": pa.Column(str, description="Latin-script name of the region (GISCO NAME_LATN)"),
-        **_region_columns(),
-        "recoded_from": pa.Column(str, description="NUTS 2016 code(s) the indicator values come from, '|'-joined"),
-        "missing_covariates": pa.Column(
-            str, description="Covariates left empty and why ('variable: reason; ...'); empty when complete"
-        ),
-    },
+REGION_COVARIATES_SCHEMA = fields.schema(
+    ["nuts2_2021", "region_name", *_region_columns(), "recoded_from", "missing_covariates"],
+    checks=_COVARIATE_CHECKS,
+    not_null=["nuts2_2021"],
+    unique=["nuts2_2021"],
     strict=True,
     ordered=True,
     coerce=True,
@@ -295,17 +235,11 @@ REGION_COVARIATES_SCHEMA = pa.DataFrameSchema(
 )
 
 
-REGION_COVARIATES_2024_SCHEMA = pa.DataFrameSchema(
-    {
-        "nuts2_2024": pa.Column(
-            str, pa.Check.str_matches(_NUTS2_CODE), unique=True, description="NUTS2 code, 2024 version"
-        ),
-        **_region_columns(),
-        "recode_relation": pa.Column(
-            str, pa.Check.isin(list(RECODE_RELATIONS)), description="How the 2024 region relates to the 2021 region(s)"
-        ),
-        "recoded_from": pa.Column(str, description="NUTS 2021 code(s) the values come from, '|'-joined"),
-    },
+REGION_COVARIATES_2024_SCHEMA = fields.schema(
+    ["nuts2_2024", *_region_columns(), "recode_relation", "recoded_from"],
+    checks={**_COVARIATE_CHECKS, "recode_relation": pa.Check.isin(list(RECODE_RELATIONS))},
+    not_null=["nuts2_2024"],
+    unique=["nuts2_2024"],
     strict=True,
     ordered=True,
     coerce=True,
@@ -315,87 +249,18 @@ REGION_COVARIATES_2024_SCHEMA = pa.DataFrameSchema(
     ),
 )
 
-CITY_COVARIATES_SCHEMA = pa.DataFrameSchema(
-    {
-        "city_id": pa.Column(str, unique=True, description="Frame city id (see the cities table)"),
-        "name": pa.Column(str, description="City name as in the frame"),
-        "country_iso2": pa.Column(str, pa.Check.isin(list(EU27_ISO2)), description="ISO 3166-1 alpha-2 country code"),
-        "population": pa.Column(
-            int, pa.Check.gt(0), description="Population as in the frame", metadata={"unit": "persons"}
-        ),
-        "log_population": pa.Column(float, description="Natural log of population", metadata={"unit": "log persons"}),
-        "size_class": pa.Column(
-            str, pa.Check.isin(list(SIZE_CLASS_LABELS)), description="Population class (lower bound inclusive)"
-        ),
-        "is_capital": pa.Column(bool, description="National capital"),
-        "nuts2_2021": pa.Column(str, nullable=True, description="NUTS2 region of the city, 2021 version"),
-        "nuts3_2021": pa.Column(str, nullable=True, description="NUTS3 region of the city, 2021 version"),
-        "dist_coast_km": pa.Column(
-            float,
-            pa.Check.ge(0),
-            nullable=True,
-            description="Distance from the city point to the Natural Earth 1:50m coastline (ETRS89-LAEA)",
-            metadata={"unit": "km"},
-        ),
-        "is_coastal": pa.Column(
-            "boolean", nullable=True, description=f"dist_coast_km below {COASTAL_DISTANCE_KM:.0f} km"
-        ),
-        "nuts3_coastal": pa.Column(
-            "boolean", nullable=True, description="The city's NUTS3 region is coastal in Eurostat's coastal typology"
-        ),
-        "metropolitan_type": pa.Column(
-            str,
-            pa.Check.isin(list(METROPOLITAN_TYPES)),
-            nullable=True,
-            description="Eurostat metropolitan typology of the city's NUTS3 region (2021)",
-        ),
-        "urban_rural_type": pa.Column(
-            str,
-            pa.Check.isin(list(URBAN_RURAL_TYPES)),
-            nullable=True,
-            description="Eurostat urban-rural typology of the city's NUTS3 region (2021)",
-        ),
-        "is_eurocities_member": pa.Column(
-            bool, description="Matched to a member of the EUROCITIES network (2025 member list)"
-        ),
-        "eurocities_qid": pa.Column(str, nullable=True, description="Wikidata QID of the matched EUROCITIES member"),
-        "new_member_state": pa.Column(bool, description="Country joined the EU in 2004, 2007 or 2013 (EU13)"),
-        "eu15": pa.Column(bool, description="Country was an EU member before 2004 (EU15)"),
-        "gdp_per_head_eur": pa.Column(
-            float,
-            pa.Check.gt(0),
-            nullable=True,
-            description="GDP per head of the city's NUTS2 region",
-            metadata={"unit": "EUR"},
-        ),
-        "log_gdp_per_head": pa.Column(
-            float, nullable=True, description="Natural log of gdp_per_head_eur", metadata={"unit": "log EUR"}
-        ),
-        "unemployment_rate_pct": pa.Column(
-            float,
-            pa.Check.in_range(0, 100),
-            nullable=True,
-            description="Unemployment rate of the city's NUTS2 region",
-            metadata={"unit": "%"},
-        ),
-        "covariate_year": pa.Column(
-            "Int64", nullable=True, description="Reference year of the regional GDP and unemployment"
-        ),
-        "dist_us_km": pa.Column(
-            float,
-            pa.Check.ge(0),
-            description="Great-circle distance to the nearest large US city",
-            metadata={"unit": "km"},
-        ),
-        "nearest_us_city": pa.Column(str, description="Name of that US city"),
-        "dist_cn_km": pa.Column(
-            float,
-            pa.Check.ge(0),
-            description="Great-circle distance to the nearest large Chinese city",
-            metadata={"unit": "km"},
-        ),
-        "nearest_cn_city": pa.Column(str, description="Name of that Chinese city"),
+CITY_COVARIATES_SCHEMA = fields.schema(
+    "city_id name country_iso2 population log_population size_class is_capital nuts2_2021 nuts3_2021",
+    "dist_coast_km is_coastal nuts3_coastal metropolitan_type urban_rural_type is_eurocities_member",
+    "eurocities_qid new_member_state eu15 gdp_per_head_eur log_gdp_per_head unemployment_rate_pct",
+    "covariate_year dist_us_km nearest_us_city dist_cn_km nearest_cn_city",
+    checks={
+        **_COVARIATE_CHECKS,
+        "population": pa.Check.gt(0),
+        "size_class": pa.Check.isin(list(SIZE_CLASS_LABELS)),
     },
+    nullable=["covariate_year"],
+    unique=["city_id"],
     strict=True,
     ordered=True,
     coerce=True,

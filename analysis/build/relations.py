@@ -42,6 +42,7 @@ from rapidfuzz import fuzz, process
 from unidecode import unidecode
 
 from analysis.build.frame import EU27_ISO2
+from analysis.core import fields
 from analysis.core.geo import haversine_km
 from analysis.core.names import LEADING_AFFIXES, TRAILING_AFFIXES, normalise_name, split_alternate_names
 
@@ -1212,90 +1213,25 @@ def _one_eu_end(relations: pd.DataFrame) -> pd.Series:
     return relations["eu_city_id"].notna() ^ relations["eu_region_code"].notna()
 
 
-_SCORE = {"unit": "score 0-100"}
-
-RELATIONS_SCHEMA = pa.DataFrameSchema(
-    {
-        "relation_id": pa.Column(
-            "string", unique=True, description="Stable id of the tie: SHA-1 (16 hex) of EU entity and partner key"
-        ),
-        "eu_city_id": pa.Column(
-            "string", nullable=True, description="Frame city id of the EU end (empty for a region)"
-        ),
-        "eu_region_code": pa.Column(
-            "string", nullable=True, description="NUTS2 code of the EU end when it is a region"
-        ),
-        "eu_country_iso2": pa.Column(
-            "string", pa.Check.isin(sorted(EU27)), description="ISO2 country of the EU end (GR for Greece)"
-        ),
-        "eu_name": pa.Column("string", nullable=True, description="Frame name of the EU city, or NUTS2 Latin name"),
-        "partner_id": pa.Column(
-            "string",
-            nullable=True,
-            description="Gazetteer id of the partner; empty when its country is known but the place is not "
-            "(unambiguously) in the gazetteer",
-        ),
-        "partner_name": pa.Column("string", description="Gazetteer name of the partner, else its name as recorded"),
-        "partner_country_iso2": pa.Column(
-            "string",
-            pa.Check.str_length(2, 2),
-            description="ISO2 country of the partner (TW, HK, MO kept apart from CN; XK for Kosovo)",
-        ),
-        "partner_level": pa.Column(
-            "string", pa.Check.isin(_LEVELS), nullable=True, description="Gazetteer level of the partner"
-        ),
-        "partner_is_us": pa.Column(bool, description="Partner is in the United States"),
-        "partner_is_cn": pa.Column(bool, description="Partner is in the People's Republic of China (not TW/HK/MO)"),
-        "partner_is_eu": pa.Column(bool, description="Partner is in an EU-27 member state"),
-        "sources": pa.Column(
-            "string",
-            description="Sources recording the tie, '|'-joined in the order "
-            "wikipedia_2026|wikidata_2017|wikidata_2022|wikidata_2016",
-        ),
-        "source_count": pa.Column(
-            "int64",
-            pa.Check.in_range(1, len(SOURCES)),
-            description="Number of sources recording the tie",
-            metadata={"unit": "sources"},
-        ),
-        **{f"in_{source}": pa.Column(bool, description=f"Tie recorded in {source}") for source in SOURCES},
-        "raw_strings": pa.Column("string", description="JSON list of 'source: raw record' strings behind the tie"),
-        "record_ids": pa.Column("string", description="'|'-joined record ids (source:row) behind the tie"),
-        "record_count": pa.Column(
-            "int64",
-            pa.Check.ge(1),
-            description="Number of source records behind the tie",
-            metadata={"unit": "records"},
-        ),
-        "match_method": pa.Column(
-            "string",
-            pa.Check.isin(list(MATCH_METHODS)),
-            description="Less certain method of the two ends in the tie's best record (exact/alternate/"
-            "coordinates/fuzzy), or unresolved when the partner place is not identified",
-        ),
-        "eu_match_method": pa.Column(
-            "string", pa.Check.isin(list(MATCH_METHODS[:-1])), description="How the EU end was resolved"
-        ),
-        "eu_match_score": pa.Column(
-            float,
-            pa.Check.in_range(0, 100),
-            description="Name similarity of the EU end (100: exact key)",
-            metadata=_SCORE,
-        ),
-        "partner_match_method": pa.Column(
-            "string",
-            pa.Check.isin(list(MATCH_METHODS)),
-            description="How the partner was resolved (unresolved: country only)",
-        ),
-        "partner_match_score": pa.Column(
-            float,
-            pa.Check.in_range(0, 100),
-            nullable=True,
-            description="Name similarity of the partner (100: exact key)",
-            metadata=_SCORE,
-        ),
+RELATIONS_SCHEMA = fields.schema(
+    "relation_id eu_city_id eu_region_code eu_country_iso2 eu_name partner_id partner_name partner_country_iso2",
+    "partner_level partner_is_us partner_is_cn partner_is_eu sources source_count",
+    [f"in_{source}" for source in SOURCES],
+    "raw_strings record_ids record_count match_method eu_match_method eu_match_score",
+    ["partner_match_method", "partner_match_score"],
+    checks={
+        "eu_country_iso2": pa.Check.isin(sorted(EU27)),
+        "partner_level": pa.Check.isin(_LEVELS),
+        "source_count": pa.Check.le(len(SOURCES)),
+        "match_method": pa.Check.isin(list(MATCH_METHODS)),
+        "eu_match_method": pa.Check.isin(list(MATCH_METHODS[:-1])),
+        "partner_match_method": pa.Check.isin(list(MATCH_METHODS)),
     },
-    checks=[pa.Check(_one_eu_end, element_wise=False, error="each tie has exactly one of eu_city_id / eu_region_code")],
+    nullable=["partner_id"],
+    unique=["relation_id"],
+    frame_checks=[
+        pa.Check(_one_eu_end, element_wise=False, error="each tie has exactly one of eu_city_id / eu_region_code")
+    ],
     strict=True,
     coerce=False,
     description=(
@@ -1305,21 +1241,11 @@ RELATIONS_SCHEMA = pa.DataFrameSchema(
     ),
 )
 
-QUARANTINE_SCHEMA = pa.DataFrameSchema(
-    {
-        "source": pa.Column("string", pa.Check.isin(list(SOURCES)), description="Source of the record"),
-        "record_id": pa.Column("string", unique=True, description="Record id (source:row)"),
-        "reason": pa.Column(
-            "string", pa.Check.isin(list(QUARANTINE_REASONS)), description="Why the record yielded no tie"
-        ),
-        "eu_country_iso2": pa.Column(
-            "string", nullable=True, description="ISO2 country of the EU end, when there is one"
-        ),
-        "eu_name": pa.Column("string", nullable=True, description="EU end's name as recorded (side A when unoriented)"),
-        "partner_name": pa.Column("string", nullable=True, description="Partner's name as recorded"),
-        "partner_country_raw": pa.Column("string", nullable=True, description="Partner's country label as recorded"),
-        "raw_string": pa.Column("string", nullable=True, description="The raw record"),
-    },
+QUARANTINE_SCHEMA = fields.schema(
+    "source record_id reason eu_country_iso2 eu_name partner_name partner_country_raw raw_string",
+    checks={"source": pa.Check.isin(list(SOURCES)), "reason": pa.Check.isin(list(QUARANTINE_REASONS))},
+    nullable=["eu_country_iso2", "partner_name"],
+    unique=["record_id"],
     strict=True,
     description="Partnership records that yielded no tie, with the reason.",
 )

@@ -34,7 +34,7 @@ import pandera.pandas as pa
 from unidecode import unidecode
 
 from analysis.acquire import sources
-from analysis.core import paths, tables
+from analysis.core import fields, paths, tables
 from analysis.core.names import normalise_name
 from analysis.core.tracking import note_read
 
@@ -239,87 +239,28 @@ def classify_hits(hits: pd.DataFrame, lexicon: Lexicon | None = None) -> pd.Data
 
 # --------------------------------------------------------------------------- export loader
 
-CRAWL_EXPORT_SCHEMA = pa.DataFrameSchema(
-    {
-        "hit_id": pa.Column(str, pa.Check.str_length(min_value=1), unique=True, description="crawler's id of the hit"),
-        "unit_id": pa.Column(
-            str,
-            pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+|[A-Z]{2}[0-9A-Z]{2})$"),
-            description="frame city_id, or NUTS2 code for a regional website",
-        ),
-        "url": pa.Column(str, pa.Check.str_matches(r"^https?://\S+$"), description="address of the page or PDF"),
-        "fetched": pa.Column("datetime64[ns]", description="date the page was fetched"),
-        "language": pa.Column(str, pa.Check.str_matches(r"^[a-z]{2}$"), description="ISO 639-1 language of the page"),
-        "keyword": pa.Column(
-            str,
-            pa.Check.str_length(min_value=1),
-            description="lexicon term the crawler matched, as it appears on the page",
-        ),
-        "snippet": pa.Column(
-            str,
-            pa.Check.str_length(min_value=1),
-            description="text window around the keyword (about 300 characters each side)",
-        ),
-        "candidate_partner_name": pa.Column(
-            str, nullable=True, description="partner place the crawler's gazetteer match proposed"
-        ),
-        "candidate_country_iso2": pa.Column(
-            str, pa.Check.str_matches(r"^[A-Z]{2}$"), nullable=True, description="ISO2 country of the candidate partner"
-        ),
-        "score": pa.Column(
-            float,
-            pa.Check.in_range(0, 100),
-            nullable=True,
-            description="crawler's name-match score",
-            metadata={"unit": "score 0-100"},
-        ),
-    },
+CRAWL_EXPORT_SCHEMA = fields.schema(
+    "hit_id unit_id url fetched language keyword snippet candidate_partner_name candidate_country_iso2 score",
+    unique=["hit_id"],
     strict=True,
     description="Crawl export as delivered: one row per keyword hit on a municipal or regional website.",
 )
 
-CRAWL_HITS_SCHEMA = pa.DataFrameSchema(
-    {
-        **CRAWL_EXPORT_SCHEMA.columns,
-        "hit_label": pa.Column(
-            str, pa.Check.isin(list(HIT_LABELS)), description="classifier decision: twin, agreement or rejected"
-        ),
-        "hit_reason": pa.Column(
-            str, description="why: twin_term, agreement_term, or the trap / rule that rejected the hit"
-        ),
-        "matched_term": pa.Column(str, description="lexicon term (folded to ASCII) that matched; empty when none"),
-        "traps": pa.Column(
-            str, description="'|'-joined false-positive traps seen in the snippet (masked before matching)"
-        ),
-        "source_row": pa.Column(
-            "int64", pa.Check.ge(2), description="line of the hit in the export file (header is line 1)"
-        ),
-        **tables.origin_columns("hit"),
-    },
+CRAWL_HITS_SCHEMA = fields.schema(
+    [*CRAWL_EXPORT_SCHEMA.columns, "hit_label", "hit_reason", "matched_term", "traps", "source_row"],
+    ["is_synthetic", "data_origin"],
+    checks={"hit_label": pa.Check.isin(list(HIT_LABELS))},
+    unique=["hit_id"],
     strict=True,
     description="Web-crawl keyword hits with the lexicon classifier's decision; one row per hit.",
 )
 
-CRAWL_TIES_SCHEMA = pa.DataFrameSchema(
-    {
-        "unit_id": pa.Column(str, description="frame city_id or NUTS2 code of the EU end"),
-        "partner_key": pa.Column(str, description="gazetteer partner_id, else 'name:<country>:<normalised name>'"),
-        "partner_id": pa.Column(str, nullable=True, description="gazetteer id of the partner when the name resolved"),
-        "partner_name": pa.Column(str, description="partner name as the crawler found it (most frequent form)"),
-        "partner_country_iso2": pa.Column(
-            str, pa.Check.str_matches(r"^[A-Z]{2}$"), description="ISO2 country of the partner"
-        ),
-        "tie_type": pa.Column(
-            str, pa.Check.isin(list(ACCEPTED_LABELS)), description="twin when any hit had a twin term, else agreement"
-        ),
-        "hit_count": pa.Column(
-            "int64", pa.Check.ge(1), description="accepted hits behind the tie", metadata={"unit": "hits"}
-        ),
-        "evidence_url": pa.Column(str, description="address of the first accepted hit"),
-        "first_fetched": pa.Column("datetime64[ns]", description="earliest fetch date among the hits"),
-        **tables.origin_columns("tie"),
-    },
-    unique=["unit_id", "partner_key"],
+CRAWL_TIES_SCHEMA = fields.schema(
+    "unit_id partner_key partner_id partner_name partner_country_iso2 tie_type hit_count evidence_url",
+    ["first_fetched", "is_synthetic", "data_origin"],
+    checks={"tie_type": pa.Check.isin(list(ACCEPTED_LABELS))},
+    nullable=["partner_id"],
+    unique_together=["unit_id", "partner_key"],
     strict=True,
     description="Ties found by the web crawl: accepted hits merged to one row per (EU unit, partner).",
 )

@@ -24,7 +24,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.acquire import sources
-from analysis.core import tables
+from analysis.core import fields, tables
 from analysis.core.names import normalise_name
 from analysis.core.tracking import note_read
 
@@ -166,8 +166,6 @@ def export_columns() -> list[str]:
 
 # --------------------------------------------------------------------------- schemas
 
-_UNIT_ID = r"^(gn\d+|ol_[A-Z]{2}_\w+|[A-Z]{2}[0-9A-Z]{2})$"
-
 
 def _multi_select_check(options: tuple[str, ...]) -> pa.Check:
     allowed = set(options)
@@ -181,54 +179,28 @@ def _multi_select_check(options: tuple[str, ...]) -> pa.Check:
     )
 
 
-def _unit_columns(*, with_personal: bool) -> dict[str, pa.Column]:
-    columns: dict[str, pa.Column] = {
-        "unit_id": pa.Column(
-            str, pa.Check.str_matches(_UNIT_ID), description="frame city_id, or NUTS2 code for a region"
-        ),
-        "unit_type": pa.Column(str, pa.Check.isin(list(UNIT_TYPES)), description="city or region"),
-        "responded": pa.Column("datetime64[ns]", description="date the questionnaire was submitted"),
-        "questionnaire_language": pa.Column(
-            str,
-            pa.Check.isin(list(QUESTIONNAIRE_LANGUAGES)),
-            description="language the questionnaire was answered in (ISO 639-1)",
-        ),
-        "has_international_office": pa.Column(
-            str,
-            pa.Check.isin(list(YES_NO_DONT_KNOW)),
-            description="a dedicated international-relations office: yes / no / dont_know",
-        ),
-    }
-    if with_personal:
-        for field in PERSONAL_FIELDS:
-            columns[field] = pa.Column(
-                str, nullable=True, description="personal data of the respondent; never leaves data/raw"
-            )
-    for country, iso in PARTNER_COUNTRIES.items():
-        columns[f"has_{country}_partner"] = pa.Column(
-            str,
-            pa.Check.isin(list(YES_NO_DONT_KNOW)),
-            description=f"unit has at least one partner in {iso}: yes / no / dont_know",
-        )
-        for item, options in MULTI_SELECT_ITEMS.items():
-            columns[f"{country}_{item}"] = pa.Column(
-                str,
-                _multi_select_check(options),
-                nullable=True,
-                description=f"{item} of cooperation with {iso} partners (multi-select, ';'-separated codes; empty when not asked)",
-            )
-        for item in SCALE_ITEMS:
-            columns[f"{country}_{item}"] = pa.Column(
-                "Int64",
-                pa.Check.in_range(1, 5),
-                nullable=True,
-                description=f"{item.replace('_', ' ')} of the {iso} partnerships, 1-5 (empty: not asked or don't know)",
-                metadata={"unit": "scale 1-5"},
-            )
-    columns["consent"] = pa.Column(
-        str, pa.Check.isin(list(CONSENT_OPTIONS)), description="attribute_to_unit or aggregate_only"
-    )
-    return columns
+def _unit_columns(*, with_personal: bool) -> list[str]:
+    """The unit-level columns of the export, in order; ``with_personal`` keeps the respondent's personal fields."""
+    columns = ["unit_id", "unit_type", "responded", "questionnaire_language", "has_international_office"]
+    columns += list(PERSONAL_FIELDS) if with_personal else []
+    for country in PARTNER_COUNTRIES:
+        columns.append(f"has_{country}_partner")
+        columns += [f"{country}_{item}" for item in (*MULTI_SELECT_ITEMS, *SCALE_ITEMS)]
+    return [*columns, "consent"]
+
+
+_UNIT_CHECKS = {
+    "unit_type": pa.Check.isin(list(UNIT_TYPES)),
+    "questionnaire_language": pa.Check.isin(list(QUESTIONNAIRE_LANGUAGES)),
+    "has_international_office": pa.Check.isin(list(YES_NO_DONT_KNOW)),
+    **{f"has_{country}_partner": pa.Check.isin(list(YES_NO_DONT_KNOW)) for country in PARTNER_COUNTRIES},
+    **{
+        f"{country}_{item}": _multi_select_check(options)
+        for country in PARTNER_COUNTRIES
+        for item, options in MULTI_SELECT_ITEMS.items()
+    },
+    "consent": pa.Check.isin(list(CONSENT_OPTIONS)),
+}
 
 
 def _branching_respected(frame: pd.DataFrame) -> pd.Series:
@@ -241,9 +213,10 @@ def _branching_respected(frame: pd.DataFrame) -> pd.Series:
     return ok
 
 
-SURVEY_EXPORT_UNIT_SCHEMA = pa.DataFrameSchema(
+SURVEY_EXPORT_UNIT_SCHEMA = fields.schema(
     _unit_columns(with_personal=True),
-    checks=[
+    checks=_UNIT_CHECKS,
+    frame_checks=[
         pa.Check(
             _branching_respected,
             element_wise=False,
@@ -253,82 +226,27 @@ SURVEY_EXPORT_UNIT_SCHEMA = pa.DataFrameSchema(
     description="Unit-level columns of the survey export (roster columns are checked after reshaping).",
 )
 
-SURVEY_RESPONSES_SCHEMA = pa.DataFrameSchema(
-    {
-        **dict(_unit_columns(with_personal=False).items()),
-        "respondent_key": pa.Column(
-            str,
-            pa.Check.str_matches(r"^r[0-9a-f]{16}$"),
-            description="pseudonymous respondent key: salted SHA-256 of the respondent's e-mail (or name and unit); the salt stays in data/raw",
-        ),
-        "us_partner_count": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="US partners listed in the roster (valid rows)",
-            metadata={"unit": "partners"},
-        ),
-        "cn_partner_count": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="Chinese partners listed in the roster (valid rows)",
-            metadata={"unit": "partners"},
-        ),
-        "source_row": pa.Column(
-            "int64", pa.Check.ge(2), description="line of the response in the export file (header is line 1)"
-        ),
-        **tables.origin_columns("response"),
-    },
+SURVEY_RESPONSES_SCHEMA = fields.schema(
+    [*_unit_columns(with_personal=False), "respondent_key", "us_partner_count", "cn_partner_count", "source_row"],
+    ["is_synthetic", "data_origin"],
+    checks=_UNIT_CHECKS,
     unique=["unit_id"],
     strict=True,
     description="Survey of EU cities and NUTS2 regions on their US and Chinese partnerships: one row per responding unit, without personal data.",
 )
 
-SURVEY_TIES_SCHEMA = pa.DataFrameSchema(
-    {
-        "survey_tie_id": pa.Column(str, unique=True, description="<unit_id>:<us|cn>:<roster position>"),
-        "unit_id": pa.Column(
-            str, pa.Check.str_matches(_UNIT_ID), description="frame city_id or NUTS2 code of the responding unit"
-        ),
-        "unit_type": pa.Column(str, pa.Check.isin(list(UNIT_TYPES)), description="city or region"),
-        "partner_country_iso2": pa.Column(str, pa.Check.isin(list(PARTNER_COUNTRIES.values())), description="US or CN"),
-        "roster_position": pa.Column(
-            "int64", pa.Check.in_range(1, MAX_PARTNERS_PER_COUNTRY), description="position in the roster"
-        ),
-        "partner_name": pa.Column(
-            str, pa.Check.str_length(min_value=1), description="partner name as the respondent wrote it"
-        ),
-        "partner_admin1": pa.Column(
-            str, nullable=True, description="US state or Chinese province as the respondent wrote it"
-        ),
-        "year_established": pa.Column(
-            "Int64",
-            pa.Check.in_range(1945, 2030),
-            nullable=True,
-            description="year the tie was established",
-            metadata={"unit": "year"},
-        ),
-        "tie_type": pa.Column(
-            str, pa.Check.isin(list(TIE_TYPES)), nullable=True, description="twin / partner / friendship / mou"
-        ),
-        "activity_level": pa.Column(
-            "Int64",
-            pa.Check.in_range(1, 5),
-            nullable=True,
-            description="activity in the last 3 years, 1 inactive ... 5 very active",
-            metadata={"unit": "scale 1-5"},
-        ),
-        "partner_id": pa.Column(
-            str,
-            nullable=True,
-            description="gazetteer id of the partner when the name resolved (see analysis.stats.triangulation.link_ties)",
-        ),
-        "partner_key": pa.Column(
-            str,
-            description="gazetteer partner_id, else 'name:<country>:<normalised name>': the key that links the tie across sources",
-        ),
-        "source_row": pa.Column("int64", pa.Check.ge(2), description="line of the response in the export file"),
-        **tables.origin_columns("tie"),
+SURVEY_TIES_SCHEMA = fields.schema(
+    "survey_tie_id unit_id unit_type partner_country_iso2 roster_position partner_name partner_admin1",
+    "year_established tie_type activity_level partner_id partner_key source_row is_synthetic data_origin",
+    checks={
+        "unit_type": pa.Check.isin(list(UNIT_TYPES)),
+        "partner_country_iso2": pa.Check.isin(list(PARTNER_COUNTRIES.values())),
+        "roster_position": pa.Check.le(MAX_PARTNERS_PER_COUNTRY),
+        "partner_name": pa.Check.str_length(min_value=1),
+        "tie_type": pa.Check.isin(list(TIE_TYPES)),
     },
+    nullable=["tie_type", "partner_id"],
+    unique=["survey_tie_id"],
     strict=True,
     description="Partner roster of the survey: one row per US or Chinese partner a responding unit reported.",
 )

@@ -1,9 +1,10 @@
 """Read and write the processed tables that cross notebook boundaries.
 
 Every table is written through :func:`write_table`, which validates it against its
-pandera schema first, so a table that breaks its contract never reaches disk. The
-schema's column descriptions also document the table in
-``data/processed/datapackage.json`` (a Frictionless data package).
+pandera schema first, so a table that breaks its contract never reaches disk. Schemas are
+built from the column vocabulary (:mod:`analysis.core.fields`), which also documents every
+written column (type, unit, description) in ``data/processed/datapackage.json`` (a
+Frictionless data package).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.core import paths
+from analysis.core import fields, paths
 from analysis.core.tracking import note_read, note_write
 
 DATAPACKAGE_NAME = "datapackage.json"
@@ -26,9 +27,13 @@ def write_table(
     """Validate ``df`` against ``schema`` and write it to ``data/processed/<name>.parquet``.
 
     GeoDataFrames are written as GeoParquet. Returns the validated frame. Raises
-    ``pandera.errors.SchemaErrors`` naming every failing column and row.
+    ``pandera.errors.SchemaErrors`` naming every failing column and row, and ``KeyError``
+    naming any column that ``analysis/reference/fields.csv`` does not declare.
     """
     validated = schema.validate(df, lazy=True)
+    undeclared = [column for column in validated.columns if fields.vocabulary_entry(column) is None]
+    if undeclared:
+        raise KeyError(f"table '{name}': columns {undeclared} are not declared in analysis/reference/fields.csv")
     target = paths.processed_table(name)
     target.parent.mkdir(parents=True, exist_ok=True)
     validated.to_parquet(target, index=False)
@@ -66,19 +71,6 @@ def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     return rows
 
 
-def origin_columns(row_noun: str) -> dict[str, pa.Column]:
-    """The two columns every table built from the team's exports carries, so synthetic rows stay labelled.
-
-    ``row_noun`` names what one row is ("hit", "tie", "response") in the descriptions.
-    """
-    return {
-        "is_synthetic": pa.Column(
-            bool, description=f"True when the {row_noun} comes from the seeded synthetic sample, not a real export"
-        ),
-        "data_origin": pa.Column(str, description="real export file name, or 'synthetic (seed N)'"),
-    }
-
-
 def row_problems(
     frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, error: type[Exception] = ValueError
 ) -> list[tuple[int, str]]:
@@ -112,38 +104,17 @@ def reasons_by_row(problems: list[tuple[int, str]]) -> dict[int, str]:
     return {index: "; ".join(dict.fromkeys(messages)) for index, messages in reasons.items()}
 
 
-def _frictionless_type(dtype: Any) -> str:
-    text = str(dtype).lower()
-    if "int" in text:
-        return "integer"
-    if "float" in text:
-        return "number"
-    if "bool" in text:
-        return "boolean"
-    if "datetime" in text:
-        return "datetime"
-    if "geometry" in text:
-        return "geojson"
-    return "string"
-
-
 def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.DataFrame, sources: list[str]) -> None:
+    """Add (or replace) table ``name`` in the data package; each column is described by the vocabulary."""
     package_path = paths.processed_dir() / DATAPACKAGE_NAME
     package: dict[str, Any] = {"name": "paradiplomacy-processed", "profile": "data-package", "resources": []}
     if package_path.exists():
         package = json.loads(package_path.read_text(encoding="utf-8"))
-    fields = []
-    for column_name in table.columns:  # every column written, described by the schema where it says more
-        column = schema.columns.get(column_name)
-        field: dict[str, Any] = {"name": column_name, "type": _frictionless_type(table[column_name].dtype)}
-        if column is not None and column.description:
-            field["description"] = column.description
-        if column is not None and column.title:
-            field["title"] = column.title
-        unit = (column.metadata or {}).get("unit") if column is not None else None
-        if unit:
-            field["unit"] = unit
-        fields.append(field)
+    fields_written = []
+    for column_name in table.columns:
+        entry = fields.field(column_name)
+        described = {"name": column_name, "type": entry.type, "description": entry.description}
+        fields_written.append({**described, "unit": entry.unit} if entry.unit else described)
     resource = {
         "name": name,
         "path": f"{name}.parquet",
@@ -151,7 +122,7 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.Da
         "description": schema.description or "",
         "rows": len(table),
         "sources": [{"title": source} for source in sources],
-        "schema": {"fields": fields},
+        "schema": {"fields": fields_written},
     }
     package["resources"] = [r for r in package["resources"] if r["name"] != name] + [resource]
     package["resources"].sort(key=lambda r: r["name"])

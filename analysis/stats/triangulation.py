@@ -23,11 +23,11 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-import pandera.pandas as pa
 import statsmodels.api as sm
 from scipy import optimize, special, stats
 
 from analysis.build.gazetteers import gazetteer_index, lookup_partner_ids
+from analysis.core import fields
 from analysis.core.names import normalise_name
 
 # Capture sources of a tie and the relations columns behind the public ones. The two Wikidata
@@ -364,7 +364,7 @@ def estimate_totals(
     rows = [
         {
             "model": "Chapman: public sources × crawl",
-            "sources": 2,
+            "capture_count": 2,
             **{k: chapman[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high")},
         }
     ]
@@ -374,7 +374,7 @@ def estimate_totals(
         rows.append(
             {
                 "model": f"log-linear: {fit['model']}",
-                "sources": len(sources),
+                "capture_count": len(sources),
                 **{k: fit[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high", "deviance", "df", "aic")},
             }
         )
@@ -438,54 +438,14 @@ def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, 
 
 # --------------------------------------------------------------------------- tables for later chapters
 
-SOURCE_AGREEMENT_SCHEMA = pa.DataFrameSchema(
-    {
-        "partner": pa.Column(str, pa.Check.isin(["US", "CN"]), description="partner country of the tie indicator"),
-        "source_a": pa.Column(str, description="first source"),
-        "source_b": pa.Column(str, description="second source"),
-        "units": pa.Column(
-            "int64",
-            pa.Check.ge(0),
-            description="units (cities and regions) both sources cover",
-            metadata={"unit": "units"},
-        ),
-        "both_yes": pa.Column(
-            "int64", pa.Check.ge(0), description="units where both sources record a tie", metadata={"unit": "units"}
-        ),
-        "agreement": pa.Column(
-            float, pa.Check.in_range(0, 1), nullable=True, description="share of units on which the two sources agree"
-        ),
-        "kappa": pa.Column(
-            float,
-            pa.Check.in_range(-1, 1),
-            nullable=True,
-            description="Cohen's kappa of the two sources' any-tie indicators",
-        ),
-        "is_synthetic": pa.Column(bool, description="True when a synthetic source (crawl, survey) is in the pair"),
-    },
+SOURCE_AGREEMENT_SCHEMA = fields.schema(
+    "partner source_a source_b units both_yes agreement kappa is_synthetic",
     description="Agreement between every pair of sources on whether a unit has a US (or Chinese) partner.",
     coerce=True,
 )
 
-CAPTURE_RECAPTURE_SCHEMA = pa.DataFrameSchema(
-    {
-        "partner": pa.Column(str, pa.Check.isin(["US", "CN"]), description="partner country of the ties counted"),
-        "model": pa.Column(str, description="estimator: Chapman (two sources) or a log-linear model (four sources)"),
-        "sources": pa.Column("int64", pa.Check.ge(2), description="number of sources (captures) in the model"),
-        "observed": pa.Column(
-            float,
-            pa.Check.ge(0),
-            description="distinct ties recorded by at least one source",
-            metadata={"unit": "ties"},
-        ),
-        "unseen": pa.Column(float, description="estimated ties that every source misses", metadata={"unit": "ties"}),
-        "estimate": pa.Column(float, pa.Check.ge(0), description="estimated total ties", metadata={"unit": "ties"}),
-        "ci_low": pa.Column(float, description="lower end of the 95% interval of the total", metadata={"unit": "ties"}),
-        "ci_high": pa.Column(
-            float, description="upper end of the 95% interval of the total", metadata={"unit": "ties"}
-        ),
-        "is_synthetic": pa.Column(bool, description="True when the synthetic crawl is one of the captures"),
-    },
+CAPTURE_RECAPTURE_SCHEMA = fields.schema(
+    "partner model capture_count observed unseen estimate ci_low ci_high is_synthetic",
     description="Capture-recapture estimates of the total number of EU-US and EU-China ties, with intervals.",
     coerce=True,
 )

@@ -10,18 +10,14 @@ import pandera.pandas as pa
 import pytest
 from shapely.geometry import Point
 
-from analysis.core import paths, tables
+from analysis.core import fields, paths, tables
 
-SCHEMA = pa.DataFrameSchema(
-    {
-        "city_id": pa.Column(str, unique=True, description="frame city id"),
-        "population": pa.Column("int64", pa.Check.ge(50_000), description="inhabitants", metadata={"unit": "persons"}),
-    },
-    description="A toy table.",
+SCHEMA = fields.schema(
+    "city_id population", checks={"population": pa.Check.ge(50_000)}, unique=["city_id"], description="A toy table."
 )
 
 
-def test_write_then_read_round_trips_and_documents_the_table():
+def test_write_then_read_round_trips_and_documents_the_table_from_the_vocabulary():
     frame = pd.DataFrame({"city_id": ["gn1", "gn2"], "population": [670_000, 52_000]})
     tables.write_table(frame, "toy", SCHEMA, sources=["nuts_gisco_2024_20m"])
     assert tables.read_table("toy").equals(frame)
@@ -31,7 +27,7 @@ def test_write_then_read_round_trips_and_documents_the_table():
     assert resource["schema"]["fields"][1] == {
         "name": "population",
         "type": "integer",
-        "description": "inhabitants",
+        "description": fields.field("population").description,
         "unit": "persons",
     }
     assert resource["sources"] == [{"title": "nuts_gisco_2024_20m"}]
@@ -46,8 +42,15 @@ def test_a_table_that_breaks_its_schema_is_not_written_and_the_error_names_row_a
     assert not paths.processed_table("toy_bad").exists()
 
 
+def test_a_table_with_a_column_the_vocabulary_does_not_declare_is_not_written():
+    schema = pa.DataFrameSchema({"city_id": pa.Column(str), "city_size": pa.Column("int64")})
+    with pytest.raises(KeyError, match="city_size"):
+        tables.write_table(pd.DataFrame({"city_id": ["gn1"], "city_size": [3]}), "toy_undeclared", schema)
+    assert not paths.processed_table("toy_undeclared").exists()
+
+
 def test_geodataframes_round_trip_as_geoparquet():
-    schema = pa.DataFrameSchema({"nuts2_code": pa.Column(str)})
+    schema = fields.schema("nuts2_code geometry")
     regions = gpd.GeoDataFrame({"nuts2_code": ["PL71"]}, geometry=[Point(19.5, 51.8)], crs="EPSG:4326")
     tables.write_table(regions, "toy_regions", schema)
     back = tables.read_table("toy_regions")
