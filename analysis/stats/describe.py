@@ -72,16 +72,6 @@ def partners_per_city(
     return table.reset_index()
 
 
-def partner_country_ranking(
-    ties: pd.DataFrame, country_column: str = "partner_country_iso2", top: int = 10
-) -> pd.DataFrame:
-    """Partner countries ranked by ties, with their rank and share of all ties."""
-    counts = ties[country_column].value_counts().rename("ties").rename_axis(country_column).reset_index()
-    counts["share"] = counts["ties"] / counts["ties"].sum()
-    counts["rank"] = counts["ties"].rank(ascending=False, method="min").astype(int)
-    return counts.head(top)
-
-
 def timeline(
     ties: pd.DataFrame,
     year_column: str = "year_established",

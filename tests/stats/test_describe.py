@@ -39,17 +39,13 @@ def test_partners_per_city_caps_the_last_class():
     assert table["cn_tie_count"].tolist() == [2, 0, 2, 0]
 
 
-def test_partner_country_ranking_and_timeline():
+def test_timeline_counts_dated_ties_per_period():
     ties = pd.DataFrame(
         {
             "partner_country_iso2": ["DE", "DE", "FR", "US", "CN", "US"],
             "year_established": [1990, 1994, np.nan, 1996, 2012, 2013],
         }
     )
-    ranking = describe.partner_country_ranking(ties)
-    assert ranking.iloc[0]["partner_country_iso2"] in {"DE", "US"} and ranking.iloc[0]["rank"] == 1
-    assert ranking.set_index("partner_country_iso2").loc["US", "rank"] == 1  # tied with DE
-    assert ranking.set_index("partner_country_iso2").loc["CN", "rank"] == 3
     periods = describe.timeline(ties)
     assert periods.to_dict("list") == {"period_start": [1995, 2010], "US": [1, 1], "CN": [0, 1]}
 

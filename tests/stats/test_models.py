@@ -370,22 +370,8 @@ def test_hurdle_negative_binomial_recovers_both_parts():
 
 
 # ----------------------------------------------------------------------------------------------
-# Robustness across sources, regression tables
+# Regression tables
 # ----------------------------------------------------------------------------------------------
-def test_logit_by_source_returns_one_block_per_source(logit_data):
-    frame = logit_data.assign(
-        us_any_wikidata=logit_data["us_any"],
-        us_any_wikipedia=logit_data["us_any"].where(logit_data.index % 7 != 0, 0),
-        us_any_crawl=0,  # a source that found nothing: no variation left to model
-    )
-    table = models.logit_by_source(frame, "us_any", ["wikidata", "wikipedia", "crawl"], COVARIATES)
-    assert table.loc[table["source"] == "wikidata", "term"].tolist() == COVARIATES
-    assert table.loc[table["source"] == "wikipedia", "term"].tolist() == COVARIATES
-    crawl = table[table["source"] == "crawl"]
-    assert len(crawl) == 1 and crawl["note"].iloc[0] != ""
-    assert not table["term"].fillna("").str.startswith("fe[").any()
-
-
 def test_regression_table_rows_labels_and_latex(logit_data, bivariate_fit):
     logit = models.fit_logit(logit_data, "us_any", COVARIATES)
     labels = {"log_population": "Log population", "is_capital": "Capital city", "us_any": "US", "cn_any": "China"}
