@@ -6,23 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 OUTCOME_LABELS = {"us_any": "US partner", "cn_any": "Chinese partner"}
-
-
-def wilson_interval(
-    successes: np.ndarray | int, trials: np.ndarray | int, confidence: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial share; ``nan`` where there are no trials."""
-    successes = np.asarray(successes, dtype=float)
-    trials = np.asarray(trials, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = successes / trials
-        centre = (share + z**2 / (2 * trials)) / (1 + z**2 / trials)
-        half = z * np.sqrt(share * (1 - share) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
-    return centre - half, centre + half
 
 
 def shares_by(cities: pd.DataFrame, by: str | None, outcomes: Sequence[str] = ("us_any", "cn_any")) -> pd.DataFrame:
@@ -37,7 +23,11 @@ def shares_by(cities: pd.DataFrame, by: str | None, outcomes: Sequence[str] = ("
         row: dict[str, object] = {"group": group, "cities": len(members)}
         for outcome in outcomes:
             count = int(members[outcome].astype(bool).sum())
-            low, high = wilson_interval(count, len(members))
+            low, high = (
+                proportion_confint(count, len(members), alpha=0.05, method="wilson")
+                if len(members)
+                else (np.nan, np.nan)
+            )
             row |= {
                 f"{outcome}_count": count,
                 f"{outcome}_share": count / len(members) if len(members) else np.nan,

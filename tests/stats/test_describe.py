@@ -9,11 +9,15 @@ import pytest
 from analysis.stats import describe
 
 
-def test_wilson_interval_matches_a_hand_computation():
-    low, high = describe.wilson_interval(81, 263)  # textbook example: 0.3080 with interval 0.2553-0.3662
-    assert low == pytest.approx(0.2553, abs=1e-3) and high == pytest.approx(0.3662, abs=1e-3)
-    low0, high0 = describe.wilson_interval(0, 10)
-    assert low0 == pytest.approx(0.0, abs=1e-12) and 0.25 < high0 < 0.35
+def test_shares_carry_the_wilson_interval_of_the_textbook_example():
+    # 81 of 263: share 0.3080, Wilson 95% interval 0.2553-0.3662 (values of the former hand-written formula).
+    cities = pd.DataFrame({"us_any": [1] * 81 + [0] * 182})
+    row = describe.shares_by(cities, None, outcomes=("us_any",)).iloc[0]
+    assert row["us_any_low"] == pytest.approx(0.2552885198782742, abs=1e-12)
+    assert row["us_any_high"] == pytest.approx(0.36620957698280004, abs=1e-12)
+    none = describe.shares_by(pd.DataFrame({"us_any": [0] * 10}), None, outcomes=("us_any",)).iloc[0]
+    assert none["us_any_low"] == pytest.approx(0.0, abs=1e-12)
+    assert none["us_any_high"] == pytest.approx(0.2775327998628892, abs=1e-12)
 
 
 def test_shares_by_group_has_counts_shares_and_an_all_row():
