@@ -83,8 +83,11 @@ def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd
 
     ``relations`` needs ``eu_city_id``, ``partner_country_iso2`` and ``partner_is_eu``; region
     ties (no ``eu_city_id``) are left out. Returns ``partner`` (the EU-27 label or an ISO2 code),
-    ``ties``, ``cities`` (frame cities with at least one such tie), ``share_of_ties`` and
-    ``rank`` (1 = most ties; equal counts share a rank), most ties first.
+    ``ties``, ``cities`` (frame cities with at least one such tie), ``share_of_ties`` and ``rank``.
+
+    Tie rule: ``rank`` 1 is the most ties, and blocs with equal tie counts share the best rank
+    of their group (the "min" method: 1, 2, 2, 4); rows are ordered by ties, most first, then
+    by ``partner`` name, so equal blocs are listed alphabetically.
     """
     city_ties = relations[relations["eu_city_id"].notna()]
     partner = city_ties["partner_country_iso2"].where(~city_ties["partner_is_eu"].astype(bool), eu_label)
@@ -92,8 +95,8 @@ def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd
         city_ties.assign(partner=partner)
         .groupby("partner")
         .agg(ties=("eu_city_id", "size"), cities=("eu_city_id", "nunique"))
-        .sort_values(["ties", "cities"], ascending=False)
         .reset_index()
+        .sort_values(["ties", "partner"], ascending=[False, True], ignore_index=True)
     )
     table["share_of_ties"] = table["ties"] / table["ties"].sum() if len(table) else np.nan
     table["rank"] = table["ties"].rank(ascending=False, method="min").astype(int)

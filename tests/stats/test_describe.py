@@ -68,3 +68,19 @@ def test_partner_bloc_ranking_pools_the_eu_and_skips_region_ties():
     assert table["cities"].tolist() == [1, 1, 1]
     assert table["rank"].tolist() == [1, 1, 3]
     assert table["share_of_ties"].sum() == pytest.approx(1.0)
+
+
+def test_partner_bloc_ranking_ties_share_the_best_rank_and_list_by_name():
+    # RU and CN tie with three ties each, as China and Russia do in the real relations (367 each);
+    # RU reaches more cities, which must not break the tie.
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["a", "b", "c", "d", "a", "a", "b", "a", "b", "c", "e"],
+            "partner_country_iso2": ["US", "US", "US", "US", "CN", "CN", "CN", "RU", "RU", "RU", "JP"],
+            "partner_is_eu": [False] * 11,
+        }
+    )
+    table = describe.partner_bloc_ranking(relations)
+    assert table["partner"].tolist() == ["US", "CN", "RU", "JP"]
+    assert table["rank"].tolist() == [1, 2, 2, 4]
+    assert table.set_index("partner").loc[["CN", "RU"], "cities"].tolist() == [2, 3]
