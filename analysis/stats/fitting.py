@@ -237,6 +237,7 @@ def _design_matrix(
 
 
 def _count_dropped(cluster_values: pd.Series, reasons: pd.Series) -> pd.DataFrame:
+    """Dropped rows counted by cluster and reason (columns :data:`DROPPED_COLUMNS`)."""
     counts = pd.DataFrame({"cluster": cluster_values.astype(str).values, "reason": reasons.values})
     return counts.groupby(["cluster", "reason"], as_index=False).size().rename(columns={"size": "rows"})
 
