@@ -135,7 +135,10 @@ def wild_cluster_bootstrap_logit(
             raise KeyError(
                 f"wild_cluster_bootstrap_logit: term '{term}' is not among the covariates {list(covariates)}"
             )
-        cluster_scores = _efficient_score_by_cluster(endog, exog, design.groups, list(design.exog.columns).index(term))
+        with estimation_failures(f"Wild cluster bootstrap of {term} (restricted logit)", outcome):
+            cluster_scores = _efficient_score_by_cluster(
+                endog, exog, design.groups, list(design.exog.columns).index(term)
+            )
         observed = cluster_scores.sum() / np.sqrt(np.sum(cluster_scores**2))
         perturbed = cluster_weights * cluster_scores[None, :]
         bootstrap = perturbed.sum(axis=1) / np.sqrt(np.sum(perturbed**2, axis=1))
@@ -169,12 +172,11 @@ def _draw_cluster_weights(n_bootstrap: int, n_clusters: int, weights: str, seed:
 def _efficient_score_by_cluster(endog: np.ndarray, exog: np.ndarray, groups: np.ndarray, tested: int) -> np.ndarray:
     """Cluster sums of the tested coefficient's score at the restricted logit, net of the nuisance parameters."""
     nuisance = np.delete(np.arange(exog.shape[1]), tested)
-    with estimation_failures("Restricted logit of the wild bootstrap", f"column {tested} tested"):
-        restricted = sm.Logit(endog, exog[:, nuisance]).fit(disp=False, method="newton", maxiter=200)
-        fitted = restricted.predict(exog[:, nuisance])
-        scores = exog * (endog - fitted)[:, None]
-        information = exog.T @ (exog * (fitted * (1 - fitted))[:, None])
-        projection = np.linalg.solve(information[np.ix_(nuisance, nuisance)], information[nuisance, tested])
+    restricted = sm.Logit(endog, exog[:, nuisance]).fit(disp=False, method="newton", maxiter=200)
+    fitted = restricted.predict(exog[:, nuisance])
+    scores = exog * (endog - fitted)[:, None]
+    information = exog.T @ (exog * (fitted * (1 - fitted))[:, None])
+    projection = np.linalg.solve(information[np.ix_(nuisance, nuisance)], information[nuisance, tested])
     efficient = scores[:, tested] - scores[:, nuisance] @ projection
     return np.bincount(groups, weights=efficient)
 
