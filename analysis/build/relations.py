@@ -1328,24 +1328,6 @@ def frame_coverage(relations: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame
     return table.rename_axis("ties recorded")
 
 
-def partner_country_ranking(relations: pd.DataFrame, top: int = 10) -> pd.DataFrame:
-    """Ties of EU cities by partner group: all EU-27 partners together, then each non-EU country.
-
-    Returns the ``top`` groups by tie count with ``tie_count``, ``eu_cities`` (distinct EU cities)
-    and ``rank`` (1 = most ties).
-    """
-    city_ties = relations.dropna(subset=["eu_city_id"])
-    group = city_ties["partner_country_iso2"].where(~city_ties["partner_is_eu"], "EU-27")
-    table = (
-        city_ties.assign(partner_group=group)
-        .groupby("partner_group")
-        .agg(tie_count=("relation_id", "size"), eu_cities=("eu_city_id", "nunique"))
-        .sort_values(["tie_count", "eu_cities"], ascending=False)
-    )
-    table["rank"] = np.arange(1, len(table) + 1)
-    return table.head(top)
-
-
 def us_cn_ties_by_country(relations: pd.DataFrame) -> pd.DataFrame:
     """EU–US and EU–China ties (and EU places with one) by EU country, cities and regions together."""
     ties = relations.assign(eu_place=relations["eu_city_id"].fillna(relations["eu_region_code"]))

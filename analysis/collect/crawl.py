@@ -155,6 +155,29 @@ def classify_hit(
     """
     lexicon = lexicon or load_lexicon()
     original = "" if snippet is None or snippet != snippet else str(snippet)
+    folded, traps = _mask_traps(original, lexicon)
+    twin, agreement = _twin_and_agreement_terms(folded, language, lexicon)
+    if twin:
+        label, reason, term = "twin", "twin_term", twin
+    elif agreement:
+        label, reason, term = "agreement", "agreement_term", agreement
+    elif traps:
+        return HitClass("rejected", traps[0], "", traps)
+    elif lexicon.generic_partner_words.search(folded):
+        return HitClass("rejected", "generic_partner_word", "", traps)
+    else:
+        return HitClass("rejected", "no_twin_term", "", traps)
+    context_reason = _missing_partner_context(original, candidate, candidate_country_iso2, lexicon)
+    if context_reason:
+        return HitClass("rejected", context_reason, term, traps)
+    return HitClass(label, reason, term, traps)
+
+
+def _mask_traps(original: str, lexicon: Lexicon) -> tuple[str, tuple[str, ...]]:
+    """The folded snippet with every false-positive trap blanked out, and the traps seen (first seen first).
+
+    Case-sensitive traps (e.g. "Twin Cities") are matched on the original text, the others on the folded one.
+    """
     traps_seen: list[str] = []
     masked = original
     for reason, pattern in lexicon.case_sensitive_traps:
@@ -166,40 +189,38 @@ def classify_hit(
         if pattern.search(folded):
             traps_seen.append(reason)
             folded = pattern.sub(" ", folded)
+    return folded, tuple(dict.fromkeys(traps_seen))
 
+
+def _twin_and_agreement_terms(folded: str, language: str | None, lexicon: Lexicon) -> tuple[str, str]:
+    """The first twinning term and the first agreement term found ('' when none), in the page's language and English."""
     languages = [language, "en"] if language in lexicon.twin_terms else list(lexicon.twin_terms)
-    twin = _first_match(
-        folded, [lexicon.twin_terms[lang] for lang in dict.fromkeys(languages) if lang in lexicon.twin_terms]
-    )
+    languages = list(dict.fromkeys(languages))
+    twin = _first_match(folded, [lexicon.twin_terms[lang] for lang in languages if lang in lexicon.twin_terms])
     agreement = _first_match(
-        folded, [lexicon.agreement_terms[lang] for lang in dict.fromkeys(languages) if lang in lexicon.agreement_terms]
+        folded, [lexicon.agreement_terms[lang] for lang in languages if lang in lexicon.agreement_terms]
     )
-    traps = tuple(dict.fromkeys(traps_seen))
-    if twin:
-        label, reason, term = "twin", "twin_term", twin
-    elif agreement:
-        label, reason, term = "agreement", "agreement_term", agreement
-    elif traps:
-        return HitClass("rejected", traps[0], "", traps)
-    elif lexicon.generic_partner_words.search(folded):
-        return HitClass("rejected", "generic_partner_word", "", traps)
-    else:
-        return HitClass("rejected", "no_twin_term", "", traps)
+    return twin, agreement
 
+
+def _missing_partner_context(
+    original: str, candidate: str | None, candidate_country_iso2: str | None, lexicon: Lexicon
+) -> str | None:
+    """Why a US namesake or an ambiguous Chinese name is rejected (no US / China context in the snippet), else None."""
     candidate_key = fold_text(candidate or "").strip()
     if (
         candidate_country_iso2 == "US"
         and candidate_key in lexicon.us_namesakes
         and not has_us_context(original, lexicon)
     ):
-        return HitClass("rejected", "us_namesake_without_us_context", term, traps)
+        return "us_namesake_without_us_context"
     if (
         candidate_country_iso2 == "CN"
         and candidate_key in lexicon.cn_ambiguous_names
         and not lexicon.cn_context.search(fold_text(original))
     ):
-        return HitClass("rejected", "cn_name_without_china_context", term, traps)
-    return HitClass(label, reason, term, traps)
+        return "cn_name_without_china_context"
+    return None
 
 
 def has_us_context(snippet: str, lexicon: Lexicon | None = None) -> bool:

@@ -401,52 +401,13 @@ def _superseded_duplicates(units: pd.DataFrame, source: str) -> list[tuple[int, 
 
 def _roster(frame: pd.DataFrame, units: pd.DataFrame, source: str) -> tuple[pd.DataFrame, pd.DataFrame]:
     """One row per filled roster entry; invalid entries go to a quarantine frame with reasons."""
-    rows = []
-    for country, iso in PARTNER_COUNTRIES.items():
-        for position in range(1, MAX_PARTNERS_PER_COUNTRY + 1):
-            block = frame[[roster_column(country, position, field) for field in ROSTER_FIELDS]]
-            block.columns = list(ROSTER_FIELDS)
-            block = block[block.notna().any(axis=1)]
-            rows.append(
-                block.assign(
-                    unit_id=units.loc[block.index, "unit_id"],
-                    unit_type=units.loc[block.index, "unit_type"],
-                    country=country,
-                    partner_country_iso2=iso,
-                    roster_position=position,
-                    source_row=(block.index + 2).astype("int64"),
-                    answered_yes=units.loc[block.index, f"has_{country}_partner"].eq("yes"),
-                )
-            )
-    entries = pd.concat(rows) if rows else pd.DataFrame()
+    entries = _roster_entries(frame, units)
     if entries.empty:
         empty = pd.DataFrame({c: pd.Series(dtype=object) for c in SURVEY_TIES_SCHEMA.columns})
         return empty, pd.DataFrame(columns=["unit_id", "record", "source_row", "reason"])
     year = pd.to_numeric(entries["year_established"], errors="coerce")
     active = pd.to_numeric(entries["active"], errors="coerce")
-    where = (
-        entries["source_row"].map(lambda line: f"{source} line {line}")
-        + ", column "
-        + entries["country"]
-        + "_partner_"
-        + entries["roster_position"].astype(str)
-    )
-    reasons = pd.Series("", index=range(len(entries)))
-    entries = entries.reset_index(drop=True)
-    year, active, where = year.reset_index(drop=True), active.reset_index(drop=True), where.reset_index(drop=True)
-    checks = [
-        (~entries["answered_yes"], "_*: roster filled although has_<country>_partner is not 'yes'"),
-        (entries["name"].isna(), "_name: partner name is empty but other roster fields are filled"),
-        (
-            entries["year_established"].notna() & ~year.between(1945, 2030),
-            "_year_established: expected a year 1945-2030",
-        ),
-        (entries["type"].notna() & ~entries["type"].isin(TIE_TYPES), f"_type: expected one of {list(TIE_TYPES)}"),
-        (entries["active"].notna() & ~active.isin([1, 2, 3, 4, 5]), "_active: expected 1-5"),
-    ]
-    for failed, message in checks:
-        failed = failed.fillna(False).to_numpy()
-        reasons[failed] = reasons[failed] + np.where(reasons[failed] == "", "", "; ") + where[failed] + message
+    reasons = _roster_problems(entries, year, active, source)
     bad = reasons != ""
     quarantine = pd.DataFrame(
         {
@@ -473,6 +434,58 @@ def _roster(frame: pd.DataFrame, units: pd.DataFrame, source: str) -> tuple[pd.D
         }
     ).sort_values(["unit_id", "partner_country_iso2", "roster_position"])
     return ties, quarantine
+
+
+def _roster_entries(frame: pd.DataFrame, units: pd.DataFrame) -> pd.DataFrame:
+    """The roster blocks of the export in long form: one row per filled (country, position), fields as columns.
+
+    Rows are numbered from 0; ``source_row`` is the export line and ``answered_yes`` the unit's
+    answer to ``has_<country>_partner``.
+    """
+    rows = []
+    for country, iso in PARTNER_COUNTRIES.items():
+        for position in range(1, MAX_PARTNERS_PER_COUNTRY + 1):
+            block = frame[[roster_column(country, position, field) for field in ROSTER_FIELDS]]
+            block.columns = list(ROSTER_FIELDS)
+            block = block[block.notna().any(axis=1)]
+            rows.append(
+                block.assign(
+                    unit_id=units.loc[block.index, "unit_id"],
+                    unit_type=units.loc[block.index, "unit_type"],
+                    country=country,
+                    partner_country_iso2=iso,
+                    roster_position=position,
+                    source_row=(block.index + 2).astype("int64"),
+                    answered_yes=units.loc[block.index, f"has_{country}_partner"].eq("yes"),
+                )
+            )
+    return pd.concat(rows).reset_index(drop=True) if rows else pd.DataFrame()
+
+
+def _roster_problems(entries: pd.DataFrame, year: pd.Series, active: pd.Series, source: str) -> pd.Series:
+    """Per entry, '; '-joined reasons it is invalid, each naming the export line and column ('' when valid)."""
+    where = (
+        entries["source_row"].map(lambda line: f"{source} line {line}")
+        + ", column "
+        + entries["country"]
+        + "_partner_"
+        + entries["roster_position"].astype(str)
+    )
+    checks = [
+        (~entries["answered_yes"], "_*: roster filled although has_<country>_partner is not 'yes'"),
+        (entries["name"].isna(), "_name: partner name is empty but other roster fields are filled"),
+        (
+            entries["year_established"].notna() & ~year.between(1945, 2030),
+            "_year_established: expected a year 1945-2030",
+        ),
+        (entries["type"].notna() & ~entries["type"].isin(TIE_TYPES), f"_type: expected one of {list(TIE_TYPES)}"),
+        (entries["active"].notna() & ~active.isin([1, 2, 3, 4, 5]), "_active: expected 1-5"),
+    ]
+    reasons = pd.Series("", index=range(len(entries)))
+    for failed, message in checks:
+        failed = failed.fillna(False).to_numpy()
+        reasons[failed] = reasons[failed] + np.where(reasons[failed] == "", "", "; ") + where[failed] + message
+    return reasons
 
 
 def _responses(units: pd.DataFrame, ties: pd.DataFrame, salt: str, data_origin: str) -> pd.DataFrame:

@@ -191,23 +191,57 @@ def survey_units(cities: pd.DataFrame, regions: pd.DataFrame | None = None) -> p
     return units.reset_index(drop=True)
 
 
+TRUE_TIE_COLUMNS = [
+    "unit_id",
+    "partner_key",
+    "partner_id",
+    "partner_name",
+    "partner_admin1",
+    "partner_country_iso2",
+    "in_public",
+    "year_established",
+    "tie_type",
+]
+
+
 def synthetic_true_ties(
     units: pd.DataFrame, relations: pd.DataFrame, gazetteer: pd.DataFrame, seed: int
 ) -> pd.DataFrame:
     """The latent US and Chinese ties of the synthetic world, one row per (unit, partner).
 
     Every public US/CN tie of a unit is true (``in_public``); each unit also has ties the
-    public sources miss, Poisson with a mean rising with population. Columns: ``unit_id,
-    partner_key, partner_id, partner_name, partner_admin1, partner_country_iso2, in_public,
-    year_established, tie_type``.
+    public sources miss, Poisson with a mean rising with population. Columns:
+    :data:`TRUE_TIE_COLUMNS`.
     """
     rng = np.random.default_rng([seed, 0])
+    ties = pd.concat(
+        [_public_true_ties(units, relations, gazetteer), *_hidden_true_ties(units, gazetteer, rng)], ignore_index=True
+    )
+    ties["partner_key"] = ties["partner_id"].where(
+        ties["partner_id"].notna(),
+        "name:" + ties["partner_country_iso2"] + ":" + ties["partner_name"].map(normalise_name),
+    )
+    ties = (
+        ties.drop_duplicates(["unit_id", "partner_key"]).sort_values(["unit_id", "partner_key"]).reset_index(drop=True)
+    )
+    is_us = ties["partner_country_iso2"].eq("US").to_numpy()
+    ties["year_established"] = np.where(is_us, rng.integers(1950, 2020, len(ties)), rng.integers(1982, 2022, len(ties)))
+    ties["tie_type"] = np.where(
+        is_us,
+        rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.6, 0.2, 0.15, 0.05]),
+        rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.35, 0.2, 0.3, 0.15]),
+    )
+    return ties[TRUE_TIE_COLUMNS]
+
+
+def _public_true_ties(units: pd.DataFrame, relations: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
+    """The public US and Chinese ties of the survey units, marked ``in_public``."""
     admin1 = gazetteer.set_index("partner_id")["admin1_name"]
     public = relations[(relations["partner_is_us"] | relations["partner_is_cn"])].copy()
     public["unit_id"] = public["eu_city_id"].fillna(public["eu_region_code"]).astype(str)
     public = public[public["unit_id"].isin(set(units["unit_id"]))]
     partner_id = public["partner_id"].astype(object).where(public["partner_id"].notna(), None)
-    public_ties = pd.DataFrame(
+    return pd.DataFrame(
         {
             "unit_id": public["unit_id"].to_numpy(),
             "partner_id": partner_id.to_numpy(),
@@ -218,6 +252,10 @@ def synthetic_true_ties(
         }
     )
 
+
+def _hidden_true_ties(units: pd.DataFrame, gazetteer: pd.DataFrame, rng: np.random.Generator) -> list[pd.DataFrame]:
+    """Ties the public sources miss: per unit a Poisson count (mean rising with population) of US and Chinese
+    partners drawn from the gazetteer, larger places more often; one frame per partner country."""
     pool = {
         "US": gazetteer[
             (gazetteer["country_iso2"] == "US")
@@ -250,34 +288,7 @@ def synthetic_true_ties(
                 }
             )
         )
-    ties = pd.concat([public_ties, *hidden], ignore_index=True)
-    ties["partner_key"] = ties["partner_id"].where(
-        ties["partner_id"].notna(),
-        "name:" + ties["partner_country_iso2"] + ":" + ties["partner_name"].map(normalise_name),
-    )
-    ties = (
-        ties.drop_duplicates(["unit_id", "partner_key"]).sort_values(["unit_id", "partner_key"]).reset_index(drop=True)
-    )
-    is_us = ties["partner_country_iso2"].eq("US").to_numpy()
-    ties["year_established"] = np.where(is_us, rng.integers(1950, 2020, len(ties)), rng.integers(1982, 2022, len(ties)))
-    ties["tie_type"] = np.where(
-        is_us,
-        rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.6, 0.2, 0.15, 0.05]),
-        rng.choice(["twin", "partner", "friendship", "mou"], len(ties), p=[0.35, 0.2, 0.3, 0.15]),
-    )
-    return ties[
-        [
-            "unit_id",
-            "partner_key",
-            "partner_id",
-            "partner_name",
-            "partner_admin1",
-            "partner_country_iso2",
-            "in_public",
-            "year_established",
-            "tie_type",
-        ]
-    ]
+    return hidden
 
 
 # --------------------------------------------------------------------------- survey
@@ -341,6 +352,11 @@ def _respondents(units: pd.DataFrame, truth: pd.DataFrame, rng: np.random.Genera
 def _survey_row(
     number: int, unit: pd.Series, true_ties: pd.DataFrame, gazetteer: pd.DataFrame, rng: np.random.Generator
 ) -> dict:
+    """One export row (all values text, as the survey tool writes them) for respondent ``number``.
+
+    Draws from ``rng`` in a fixed order (respondent fields, then per partner country its
+    roster and its views), so a seed gives the same export.
+    """
     language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
     row: dict[str, object] = {
         "unit_id": unit["unit_id"],
@@ -366,53 +382,60 @@ def _survey_row(
             row[f"has_{country}_partner"] = rng.choice(["no", "dont_know"], p=[0.6, 0.4])
         else:
             row[f"has_{country}_partner"] = rng.choice(["no", "dont_know"], p=[0.95, 0.05])
-        for position, tie in enumerate(reported.itertuples(), start=1):
-            name = tie.partner_name
-            if isinstance(tie.partner_admin1, str) and rng.random() < 0.25:
-                name = f"{name}, {tie.partner_admin1}"
-            row[roster_column(country, position, "name")] = name
-            row[roster_column(country, position, "admin1")] = tie.partner_admin1 if rng.random() < 0.8 else None
-            row[roster_column(country, position, "year_established")] = (
-                int(tie.year_established) if rng.random() < 0.9 else None
-            )
-            row[roster_column(country, position, "type")] = tie.tie_type
-            row[roster_column(country, position, "active")] = int(
-                rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.25, 0.15])
-            )
+        row |= _roster_answers(country, reported, rng)
         if len(reported):
-            economy_weight = 2.0 if iso == "CN" else 1.0
-            row[f"{country}_areas"] = _pick(
-                rng,
-                AREAS,
-                2,
-                5,
-                boost={
-                    "economy_trade": economy_weight,
-                    "investment": economy_weight,
-                    "culture": 3 - economy_weight,
-                    "education": 2.0,
-                },
-            )
-            row[f"{country}_benefits"] = _pick(
-                rng, BENEFITS[:-2], 1, 3, boost={"economic": economy_weight, "cultural_exchange": 2.0}
-            )
-            row[f"{country}_obstacles"] = _pick(
-                rng,
-                OBSTACLES[:-2],
-                1,
-                4,
-                boost={
-                    "lack_of_funds": 3.0,
-                    "lack_of_staff": 2.0,
-                    "distance_travel_cost": 2.0,
-                    "political_tensions": 2.5 if iso == "CN" else 0.5,
-                },
-            )
-            row[f"{country}_importance"] = int(rng.choice([1, 2, 3, 4, 5], p=[0.15, 0.25, 0.3, 0.2, 0.1]))
-            row[f"{country}_coordination_national"] = int(rng.choice([1, 2, 3, 4, 5], p=[0.35, 0.3, 0.2, 0.1, 0.05]))
-            row[f"{country}_coordination_eu"] = rng.choice(["1", "2", "3", "dont_know"], p=[0.5, 0.25, 0.1, 0.15])
+            row |= _partnership_views(country, iso, rng)
     # The export is text, as the survey tool writes it.
     return {column: None if value is None else str(value) for column, value in row.items()}
+
+
+def _roster_answers(country: str, reported: pd.DataFrame, rng: np.random.Generator) -> dict[str, object]:
+    """Roster fields of the ``reported`` ties, as a respondent fills them in (admin-1 and year sometimes left out)."""
+    answers: dict[str, object] = {}
+    for position, tie in enumerate(reported.itertuples(), start=1):
+        name = tie.partner_name
+        if isinstance(tie.partner_admin1, str) and rng.random() < 0.25:
+            name = f"{name}, {tie.partner_admin1}"
+        answers[roster_column(country, position, "name")] = name
+        answers[roster_column(country, position, "admin1")] = tie.partner_admin1 if rng.random() < 0.8 else None
+        answers[roster_column(country, position, "year_established")] = (
+            int(tie.year_established) if rng.random() < 0.9 else None
+        )
+        answers[roster_column(country, position, "type")] = tie.tie_type
+        answers[roster_column(country, position, "active")] = int(
+            rng.choice([1, 2, 3, 4, 5], p=[0.1, 0.2, 0.3, 0.25, 0.15])
+        )
+    return answers
+
+
+def _partnership_views(country: str, iso: str, rng: np.random.Generator) -> dict[str, object]:
+    """Areas, benefits, obstacles, importance and coordination of the ties with one partner country.
+
+    China ties lean to the economy and meet more political tension; US ties lean to culture.
+    """
+    economy_weight = 2.0 if iso == "CN" else 1.0
+    area_boost = {
+        "economy_trade": economy_weight,
+        "investment": economy_weight,
+        "culture": 3 - economy_weight,
+        "education": 2.0,
+    }
+    obstacle_boost = {
+        "lack_of_funds": 3.0,
+        "lack_of_staff": 2.0,
+        "distance_travel_cost": 2.0,
+        "political_tensions": 2.5 if iso == "CN" else 0.5,
+    }
+    return {
+        f"{country}_areas": _pick(rng, AREAS, 2, 5, boost=area_boost),
+        f"{country}_benefits": _pick(
+            rng, BENEFITS[:-2], 1, 3, boost={"economic": economy_weight, "cultural_exchange": 2.0}
+        ),
+        f"{country}_obstacles": _pick(rng, OBSTACLES[:-2], 1, 4, boost=obstacle_boost),
+        f"{country}_importance": int(rng.choice([1, 2, 3, 4, 5], p=[0.15, 0.25, 0.3, 0.2, 0.1])),
+        f"{country}_coordination_national": int(rng.choice([1, 2, 3, 4, 5], p=[0.35, 0.3, 0.2, 0.1, 0.05])),
+        f"{country}_coordination_eu": rng.choice(["1", "2", "3", "dont_know"], p=[0.5, 0.25, 0.1, 0.15]),
+    }
 
 
 def _invented_tie(iso: str, gazetteer: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:

@@ -35,11 +35,16 @@ def share_panels(panels: Mapping[str, pd.DataFrame], outcomes: Sequence[str] = (
         positions[-1] -= 0.6  # the "All" row stands apart
         for offset, outcome in zip(offsets, outcomes):
             share = table[f"{outcome}_share"].to_numpy(dtype=float)
-            errors = np.vstack(
-                [
-                    share - table[f"{outcome}_low"].to_numpy(dtype=float),
-                    table[f"{outcome}_high"].to_numpy(dtype=float) - share,
-                ]
+            # At a share of 0 or 1 a Wilson bound can pass the share by rounding (about 1e-18): no negative bars.
+            errors = np.clip(
+                np.vstack(
+                    [
+                        share - table[f"{outcome}_low"].to_numpy(dtype=float),
+                        table[f"{outcome}_high"].to_numpy(dtype=float) - share,
+                    ]
+                ),
+                0.0,
+                None,
             )
             ax.errorbar(
                 share,

@@ -2,9 +2,10 @@
 
 The regression chapter must run on the full frame and on the small test frame (about a
 hundred cities, a dozen countries), where some models cannot be estimated: a multinomial
-logit that does not converge, a source with too few cities left. :func:`fit_or_explain`
-turns such failures into a :class:`NotEstimable` record that the notebook reports as
-"not estimable on this sample", so the chapter never crashes on a degenerate fit.
+logit that does not converge, a source with too few cities left. The model functions raise
+:class:`~analysis.stats.errors.NotEstimable` for those known cases; :func:`fit_or_explain`
+turns that exception (and only that one) into a :class:`NotEstimableNote` that the notebook
+reports as "not estimable on this sample". Any other exception is a bug and fails the build.
 
 The answers (is a larger, richer, capital or coastal city more likely to partner with the
 US or with China, and does the answer depend on the source?) are built here as sentences
@@ -24,17 +25,16 @@ import pandas as pd
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from analysis.stats import models
+from analysis.stats.errors import NotEstimable
+from analysis.stats.fitting import ModelFit
 
 NOT_ESTIMABLE = "not estimable on this sample"
-# Failures of a fit on a small or degenerate sample: no rows or no variation left (ValueError),
-# no convergence (RuntimeError), a singular Hessian or information matrix (LinAlgError).
-ESTIMATION_ERRORS: tuple[type[Exception], ...] = (ValueError, RuntimeError, np.linalg.LinAlgError, ZeroDivisionError)
 PARTNER_NAMES = {"us": "a US partner", "cn": "a Chinese partner"}
 
 
 @dataclass(frozen=True)
-class NotEstimable:
-    """A model that could not be estimated on this sample, and why."""
+class NotEstimableNote:
+    """A model that could not be estimated on this sample, and why (what :func:`fit_or_explain` returns)."""
 
     model: str
     outcome: str
@@ -46,12 +46,12 @@ class NotEstimable:
 
 
 def fit_or_explain(fit_function: Callable[..., Any], *args: Any, model: str, outcome: str, **kwargs: Any) -> Any:
-    """Call ``fit_function(*args, **kwargs)``; on an estimation failure return a :class:`NotEstimable`.
+    """Call ``fit_function(*args, **kwargs)``; when the sample cannot identify the model return a :class:`NotEstimableNote`.
 
-    Only the errors of :data:`ESTIMATION_ERRORS` are caught (a missing column or a typo
-    still raises). A fit whose covariate standard errors cannot be computed (a singular
-    Hessian leaves them ``NaN``) is not estimable either. The reason keeps the first line
-    of the error message, without the optimiser's dump.
+    Only :class:`~analysis.stats.errors.NotEstimable` is caught: a missing column, a typo or
+    any other bug still raises. A fit whose covariate standard errors cannot be computed (a
+    singular Hessian leaves them ``NaN``) is not estimable either. The reason keeps the first
+    line of the message, without the optimiser's dump.
     """
     try:
         with warnings.catch_warnings():
@@ -60,22 +60,21 @@ def fit_or_explain(fit_function: Callable[..., Any], *args: Any, model: str, out
             for category in (RuntimeWarning, ConvergenceWarning, HessianInversionWarning):
                 warnings.simplefilter("ignore", category)
             result = fit_function(*args, **kwargs)
-    except ESTIMATION_ERRORS as error:
+    except NotEstimable as error:
         first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
-        first_line = first_line.split(" ({")[0]
-        return NotEstimable(model=model, outcome=outcome, reason=f"{type(error).__name__}: {first_line[:200]}")
-    if isinstance(result, models.ModelFit):
+        return NotEstimableNote(model=model, outcome=outcome, reason=first_line.split(" ({")[0][:200])
+    if isinstance(result, ModelFit):
         shown = result.coefficients[~result.coefficients["is_fixed_effect"].astype(bool)]
         if shown["std_error"].isna().any() or not np.isfinite(shown["estimate"].astype(float)).all():
-            return NotEstimable(
+            return NotEstimableNote(
                 model=model, outcome=outcome, reason="standard errors could not be computed (singular Hessian)"
             )
     return result
 
 
 def is_estimated(result: Any) -> bool:
-    """True for a fitted result, False for a :class:`NotEstimable`."""
-    return not isinstance(result, NotEstimable)
+    """True for a fitted result, False for a :class:`NotEstimableNote`."""
+    return not isinstance(result, NotEstimableNote)
 
 
 def estimated(results: Mapping[str, Any]) -> dict[str, Any]:
@@ -85,7 +84,7 @@ def estimated(results: Mapping[str, Any]) -> dict[str, Any]:
 
 def estimation_notes(results: Mapping[str, Any]) -> str:
     """A sentence listing the models that could not be estimated, or saying that all were."""
-    failed = [result.describe() for result in results.values() if isinstance(result, NotEstimable)]
+    failed = [result.describe() for result in results.values() if isinstance(result, NotEstimableNote)]
     if not failed:
         return "All models in this chapter could be estimated on this sample."
     return "Some models could not be estimated on this sample: " + "; ".join(failed) + "."
@@ -217,6 +216,21 @@ def comparison_display(comparison: pd.DataFrame) -> pd.DataFrame:
 # ----------------------------------------------------------------------------------------------
 # Robustness across sources
 # ----------------------------------------------------------------------------------------------
+BY_SOURCE_COLUMNS = [
+    "outcome_stem",
+    "source",
+    "term",
+    "estimate",
+    "conf_low",
+    "conf_high",
+    "p_value",
+    "n_obs",
+    "n_clusters",
+    "status",
+    "note",
+]
+
+
 def ames_by_source(
     cities: pd.DataFrame,
     outcome_stems: Sequence[str],
@@ -228,78 +242,47 @@ def ames_by_source(
 
     A source whose logit cannot be estimated gets one row per term with ``status``
     "not estimable" and the reason in ``note``; estimated rows have ``status`` "estimated".
-    Columns: ``outcome_stem``, ``source``, ``term``, ``estimate``, ``conf_low``,
-    ``conf_high``, ``p_value``, ``n_obs``, ``n_clusters``, ``status``, ``note``.
+    Columns: :data:`BY_SOURCE_COLUMNS`.
     """
     data = model_data(cities)
     rows = []
     for stem in outcome_stems:
         for source in sources:
-            outcome = f"{stem}_{source}"
-            fit = fit_or_explain(
-                models.fit_logit,
-                data,
-                outcome,
-                list(covariates),
-                fixed_effects=fixed_effects,
-                model="Logit",
-                outcome=outcome,
-            )
-            if isinstance(fit, NotEstimable):
-                rows += [
-                    {
-                        "outcome_stem": stem,
-                        "source": source,
-                        "term": term,
-                        "status": "not estimable",
-                        "note": fit.reason,
-                    }
-                    for term in covariates
-                ]
-                continue
-            effects = fit_or_explain(models.logit_average_marginal_effects, fit, model="Logit AME", outcome=outcome)
-            if isinstance(effects, NotEstimable):
-                rows += [
-                    {
-                        "outcome_stem": stem,
-                        "source": source,
-                        "term": term,
-                        "status": "not estimable",
-                        "note": effects.reason,
-                    }
-                    for term in covariates
-                ]
-                continue
-            for effect in effects.itertuples():
-                rows.append(
-                    {
-                        "outcome_stem": stem,
-                        "source": source,
-                        "term": effect.term,
-                        "estimate": effect.estimate,
-                        "conf_low": effect.conf_low,
-                        "conf_high": effect.conf_high,
-                        "p_value": effect.p_value,
-                        "n_obs": fit.n_obs,
-                        "n_clusters": fit.n_clusters,
-                        "status": "estimated",
-                        "note": "",
-                    }
-                )
-    columns = [
-        "outcome_stem",
-        "source",
-        "term",
-        "estimate",
-        "conf_low",
-        "conf_high",
-        "p_value",
-        "n_obs",
-        "n_clusters",
-        "status",
-        "note",
+            rows += _source_ame_rows(data, stem, source, list(covariates), fixed_effects)
+    return pd.DataFrame(rows).reindex(columns=BY_SOURCE_COLUMNS)
+
+
+def _source_ame_rows(
+    data: pd.DataFrame, stem: str, source: str, covariates: list[str], fixed_effects: bool
+) -> list[dict[str, Any]]:
+    """The rows of one outcome stem and source: a logit, its AMEs, one row per term (or the reason they are missing)."""
+    outcome = f"{stem}_{source}"
+    key = {"outcome_stem": stem, "source": source}
+    fit = fit_or_explain(
+        models.fit_logit, data, outcome, covariates, fixed_effects=fixed_effects, model="Logit", outcome=outcome
+    )
+    effects = (
+        fit
+        if isinstance(fit, NotEstimableNote)
+        else fit_or_explain(models.logit_average_marginal_effects, fit, model="Logit AME", outcome=outcome)
+    )
+    if isinstance(effects, NotEstimableNote):
+        return [{**key, "term": term, "status": "not estimable", "note": effects.reason} for term in covariates]
+    return [
+        {
+            **key,
+            "term": effect.term,
+            "estimate": effect.estimate,
+            "conf_low": effect.conf_low,
+            "conf_high": effect.conf_high,
+            "p_value": effect.p_value,
+            "n_obs": fit.n_obs,
+            "n_clusters": fit.n_clusters,
+            "status": "estimated",
+            "note": "",
+        }
+        for effect in effects.itertuples()
     ]
-    return pd.DataFrame(rows).reindex(columns=columns)
 
 
 def effect_verdict(estimate: float, low: float, high: float, status: str) -> str:
@@ -479,8 +462,8 @@ def bootstrap_display(
 ) -> pd.DataFrame:
     """Clustered and wild-bootstrap p-values of ``terms``, one row per outcome and term.
 
-    ``fits`` and ``bootstraps`` map an outcome label to a logit fit (or :class:`NotEstimable`)
-    and to :func:`analysis.stats.models.wild_cluster_bootstrap_logit` output (or :class:`NotEstimable`).
+    ``fits`` and ``bootstraps`` map an outcome label to a logit fit (or :class:`NotEstimableNote`)
+    and to :func:`analysis.stats.models.wild_cluster_bootstrap_logit` output (or :class:`NotEstimableNote`).
     """
     rows = []
     for outcome_label, fit in fits.items():

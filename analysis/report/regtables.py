@@ -1,4 +1,4 @@
-"""Publication-style regression tables from several :class:`analysis.stats.models.ModelFit` results.
+"""Publication-style regression tables from several :class:`analysis.stats.fitting.ModelFit` results.
 
 :func:`regression_table` returns a plain DataFrame (one column per model equation, a
 coefficient row with stars and a standard-error row in parentheses per variable, then
@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from analysis.core.tracking import note_write
-from analysis.stats.models import CONSTANT, ModelFit
+from analysis.stats.fitting import CONSTANT, ModelFit
 
 STAR_LEVELS = ((0.01, "***"), (0.05, "**"), (0.10, "*"))
 DEFAULT_LABELS = {CONSTANT: "Constant", "rho": "ρ (error correlation)", "alpha": "α (NB dispersion)"}

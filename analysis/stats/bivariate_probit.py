@@ -10,7 +10,8 @@ statsmodels has no bivariate probit, so this module writes one on
   (so clustered sandwich covariances work) and the correlation ``rho`` estimated as
   ``athrho = atanh(rho)`` so that the optimiser never leaves (-1, 1).
 
-Model fitting with data preparation, clustering and reporting lives in :mod:`analysis.stats.models`.
+Fitting it to the city table (design, clustered errors, tidy output) is
+:func:`analysis.stats.models.fit_bivariate_probit`, on the shared machinery of :mod:`analysis.stats.fitting`.
 """
 
 from __future__ import annotations

@@ -6,23 +6,9 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from statsmodels.stats.proportion import proportion_confint
 
 OUTCOME_LABELS = {"us_any": "US partner", "cn_any": "Chinese partner"}
-
-
-def wilson_interval(
-    successes: np.ndarray | int, trials: np.ndarray | int, confidence: float = 0.95
-) -> tuple[np.ndarray, np.ndarray]:
-    """Wilson score interval for a binomial share; ``nan`` where there are no trials."""
-    successes = np.asarray(successes, dtype=float)
-    trials = np.asarray(trials, dtype=float)
-    z = stats.norm.ppf(0.5 + confidence / 2)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = successes / trials
-        centre = (share + z**2 / (2 * trials)) / (1 + z**2 / trials)
-        half = z * np.sqrt(share * (1 - share) / trials + z**2 / (4 * trials**2)) / (1 + z**2 / trials)
-    return centre - half, centre + half
 
 
 def shares_by(cities: pd.DataFrame, by: str | None, outcomes: Sequence[str] = ("us_any", "cn_any")) -> pd.DataFrame:
@@ -37,7 +23,11 @@ def shares_by(cities: pd.DataFrame, by: str | None, outcomes: Sequence[str] = ("
         row: dict[str, object] = {"group": group, "cities": len(members)}
         for outcome in outcomes:
             count = int(members[outcome].astype(bool).sum())
-            low, high = wilson_interval(count, len(members))
+            low, high = (
+                proportion_confint(count, len(members), alpha=0.05, method="wilson")
+                if len(members)
+                else (np.nan, np.nan)
+            )
             row |= {
                 f"{outcome}_count": count,
                 f"{outcome}_share": count / len(members) if len(members) else np.nan,
@@ -72,16 +62,6 @@ def partners_per_city(
     return table.reset_index()
 
 
-def partner_country_ranking(
-    ties: pd.DataFrame, country_column: str = "partner_country_iso2", top: int = 10
-) -> pd.DataFrame:
-    """Partner countries ranked by ties, with their rank and share of all ties."""
-    counts = ties[country_column].value_counts().rename("ties").rename_axis(country_column).reset_index()
-    counts["share"] = counts["ties"] / counts["ties"].sum()
-    counts["rank"] = counts["ties"].rank(ascending=False, method="min").astype(int)
-    return counts.head(top)
-
-
 def timeline(
     ties: pd.DataFrame,
     year_column: str = "year_established",
@@ -103,8 +83,11 @@ def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd
 
     ``relations`` needs ``eu_city_id``, ``partner_country_iso2`` and ``partner_is_eu``; region
     ties (no ``eu_city_id``) are left out. Returns ``partner`` (the EU-27 label or an ISO2 code),
-    ``ties``, ``cities`` (frame cities with at least one such tie), ``share_of_ties`` and
-    ``rank`` (1 = most ties; equal counts share a rank), most ties first.
+    ``ties``, ``cities`` (frame cities with at least one such tie), ``share_of_ties`` and ``rank``.
+
+    Tie rule: ``rank`` 1 is the most ties, and blocs with equal tie counts share the best rank
+    of their group (the "min" method: 1, 2, 2, 4); rows are ordered by ties, most first, then
+    by ``partner`` name, so equal blocs are listed alphabetically.
     """
     city_ties = relations[relations["eu_city_id"].notna()]
     partner = city_ties["partner_country_iso2"].where(~city_ties["partner_is_eu"].astype(bool), eu_label)
@@ -112,8 +95,8 @@ def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd
         city_ties.assign(partner=partner)
         .groupby("partner")
         .agg(ties=("eu_city_id", "size"), cities=("eu_city_id", "nunique"))
-        .sort_values(["ties", "cities"], ascending=False)
         .reset_index()
+        .sort_values(["ties", "partner"], ascending=[False, True], ignore_index=True)
     )
     table["share_of_ties"] = table["ties"] / table["ties"].sum() if len(table) else np.nan
     table["rank"] = table["ties"].rank(ascending=False, method="min").astype(int)

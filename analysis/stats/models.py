@@ -1,144 +1,51 @@
-"""Statistical models of what predicts a US and a China partnership (domain-methods §3).
+"""Models of whether a city has a US and a China partnership (domain-methods §3): logits, multinomial, bivariate probit.
 
-Every model takes a DataFrame with one row per unit (city or region), the outcome
-column(s), a list of covariate columns and the cluster column (``country_iso2``), and
-returns a :class:`ModelFit`: a tidy coefficient table plus the numbers a notebook
-glues (N, clusters, log-likelihood, AIC, pseudo-R²) and the rows it had to drop.
+* :func:`fit_logit` per outcome with country fixed effects, :func:`logit_average_marginal_effects`,
+  and :func:`wild_cluster_bootstrap_logit`: a restricted wild cluster *score* bootstrap
+  (Kline & Santos 2012) p-value for chosen coefficients as the small-cluster check;
+* :func:`fit_multinomial_logit` on the four partner profiles (:func:`add_partner_profile`)
+  and :func:`multinomial_average_marginal_effects`;
+* :func:`fit_bivariate_probit` of the two outcomes with correlated errors,
+  :func:`bivariate_probit_marginal_effects` and :func:`cross_equation_tests`.
 
-Inference is built for about 27 country clusters:
-
-* standard errors are clustered by country (CRV1 with the small-sample correction
-  G/(G-1)·(N-1)/(N-K)), and t / F reference distributions use G-1 degrees of freedom;
-* :func:`wild_cluster_bootstrap_logit` adds a restricted wild cluster *score* bootstrap
-  (Kline & Santos 2012) p-value for chosen coefficients as the small-cluster check.
-
-Country fixed effects are dummies. A country in which an outcome never varies (all 0
-or all 1; for counts, all zero) is perfectly separated by its dummy, so it is dropped
-and recorded in ``ModelFit.dropped`` with its row count. Covariates that only vary
-between countries are absorbed by the fixed effects and are refused with an error.
+Each returns a :class:`~analysis.stats.fitting.ModelFit` or a tidy table; design matrices,
+clustering and the refusal of fits the sample cannot support
+(:class:`~analysis.stats.errors.NotEstimable`) live in :mod:`analysis.stats.fitting`.
+Count models (negative binomial, zero-inflated, hurdle) are in :mod:`analysis.stats.count_models`.
 """
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from typing import Any
 
 import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import stats
-from statsmodels.discrete.count_model import ZeroInflatedNegativeBinomialP
-from statsmodels.discrete.truncated_model import TruncatedLFNegativeBinomialP, TruncatedLFPoisson
 from statsmodels.tools.numdiff import approx_fprime
-from statsmodels.tools.sm_exceptions import ConvergenceWarning, HessianInversionWarning
 
 from analysis.stats.bivariate_probit import BivariateProbit
+from analysis.stats.errors import NotEstimable, estimation_failures
+from analysis.stats.fitting import (
+    CONSTANT,
+    DEFAULT_CLUSTER,
+    FIXED_EFFECT_PREFIX,
+    ModelFit,
+    build_design,
+    cluster_fit_options,
+    fit_checked,
+    fit_from_design,
+    inference_degrees_of_freedom,
+    tidy_estimates,
+)
 
-DEFAULT_CLUSTER = "country_iso2"
-# NB2 dispersion below this is taken as zero: the likelihood is flat there and the model is Poisson.
-ALPHA_BOUNDARY = 1e-4
-POISSON_AT_BOUNDARY = "Poisson (NB2 α at 0)"
-CONSTANT = "const"
-FIXED_EFFECT_PREFIX = "fe["
 # Numeric codes of the four partner profiles (MNLogit needs numeric endog under pandas 3).
 PARTNER_PROFILES = {0: "none", 1: "US only", 2: "China only", 3: "both"}
-COEFFICIENT_COLUMNS = [
-    "model",
-    "equation",
-    "term",
-    "estimate",
-    "std_error",
-    "statistic",
-    "p_value",
-    "conf_low",
-    "conf_high",
-    "is_fixed_effect",
-]
-DROPPED_COLUMNS = ["cluster", "reason", "rows"]
 DEFAULT_BOOTSTRAP_SEED = 20240601
 
 
 # ----------------------------------------------------------------------------------------------
-# Results
-# ----------------------------------------------------------------------------------------------
-@dataclass
-class ModelFit:
-    """A fitted model, reduced to what notebooks and regression tables need.
-
-    ``coefficients`` has one row per (equation, term) with columns :data:`COEFFICIENT_COLUMNS`;
-    ``ancillary`` holds parameters that belong to the model rather than an equation
-    (dispersion ``alpha``, correlation ``rho``) in the same columns.
-    ``dropped`` lists rows left out (columns ``cluster``, ``reason``, ``rows``), and
-    ``n_input == n_obs + dropped.rows.sum()`` always holds.
-    """
-
-    model: str
-    outcome: str
-    equations: list[str]
-    coefficients: pd.DataFrame
-    ancillary: pd.DataFrame
-    n_input: int
-    n_obs: int
-    n_clusters: int
-    log_likelihood: float
-    aic: float
-    pseudo_r2: float
-    fixed_effects: bool
-    cluster: str
-    dropped: pd.DataFrame
-    result: Any = field(repr=False, default=None)
-    extra: dict[str, float] = field(default_factory=dict)
-
-    def summary(self) -> dict[str, float | int | str]:
-        """Scalars a notebook can glue, keyed by plain names."""
-        return {
-            "model": self.model,
-            "outcome": self.outcome,
-            "n_input": self.n_input,
-            "n_obs": self.n_obs,
-            "n_dropped": int(self.dropped["rows"].sum()),
-            "n_clusters": self.n_clusters,
-            "log_likelihood": self.log_likelihood,
-            "aic": self.aic,
-            "pseudo_r2": self.pseudo_r2,
-            **self.extra,
-        }
-
-    def term(self, term: str, equation: str | None = None) -> pd.Series:
-        """The coefficient row of one term (in ``equation`` when the model has several)."""
-        rows = self.coefficients[self.coefficients["term"] == term]
-        if equation is not None:
-            rows = rows[rows["equation"] == equation]
-        if len(rows) != 1:
-            raise KeyError(
-                f"{self.model} of {self.outcome}: expected one row for term '{term}' (equation {equation}); found {len(rows)}"
-            )
-        return rows.iloc[0]
-
-
-@dataclass
-class Design:
-    """Outcomes, design matrix and clusters after dropping missing and separated rows."""
-
-    endog: pd.DataFrame
-    exog: pd.DataFrame
-    cluster_labels: pd.Series
-    groups: np.ndarray
-    covariates: list[str]
-    fixed_effect_terms: list[str]
-    dropped: pd.DataFrame
-    n_input: int
-    also_required: pd.DataFrame
-
-    @property
-    def n_clusters(self) -> int:
-        return int(len(np.unique(self.groups)))
-
-
-# ----------------------------------------------------------------------------------------------
-# Design matrices
+# Partner profiles
 # ----------------------------------------------------------------------------------------------
 def add_partner_profile(
     df: pd.DataFrame, us_column: str = "us_any", cn_column: str = "cn_any", name: str = "partner_profile"
@@ -155,191 +62,6 @@ def add_partner_profile(
     return df.assign(**{name: profile.astype("Int64")})
 
 
-def build_design(
-    df: pd.DataFrame,
-    outcomes: Sequence[str],
-    covariates: Sequence[str],
-    cluster: str = DEFAULT_CLUSTER,
-    fixed_effects: bool = True,
-    separation: str | None = "binary",
-    also_required: Sequence[str] = (),
-) -> Design:
-    """Drop incomplete and separated rows, then build [const, covariates, country dummies].
-
-    ``separation`` says which clusters the fixed effects would separate perfectly:
-    ``"binary"`` (any outcome constant within the cluster), ``"count"`` (outcome all
-    zero within the cluster), ``"categorical"`` (a category of the outcome missing in
-    the cluster) or ``None``. It only applies when ``fixed_effects`` is true.
-    ``also_required`` columns (e.g. covariates of a zero-inflation part) must be
-    complete too and are returned in ``Design.also_required``.
-    """
-    outcomes, covariates, also_required = list(outcomes), list(covariates), list(also_required)
-    used = list(dict.fromkeys([*outcomes, *covariates, *also_required, cluster]))
-    missing_columns = [column for column in used if column not in df.columns]
-    if missing_columns:
-        raise KeyError(f"build_design: columns {missing_columns} are not in the data (has {list(df.columns)})")
-    n_input = len(df)
-    dropped_parts = []
-
-    incomplete = df[used].isna().any(axis=1)
-    if incomplete.any():
-        reasons = df.loc[incomplete, used].isna().apply(lambda row: "missing " + ", ".join(row.index[row]), axis=1)
-        dropped_parts.append(_count_dropped(df.loc[incomplete, cluster], reasons))
-    data = df.loc[~incomplete, used]
-
-    if fixed_effects and separation is not None:
-        separated = _separated_clusters(data, outcomes, cluster, separation)
-        if separated:
-            is_separated = data[cluster].isin(separated.keys())
-            reasons = data.loc[is_separated, cluster].map(separated)
-            dropped_parts.append(_count_dropped(data.loc[is_separated, cluster], reasons))
-            data = data.loc[~is_separated]
-    if data.empty:
-        raise ValueError(
-            f"build_design: no rows left for outcomes {outcomes} after dropping missing and separated rows"
-        )
-
-    exog = sm.add_constant(data[covariates].astype(float), has_constant="add")
-    fixed_effect_terms: list[str] = []
-    if fixed_effects:
-        _refuse_absorbed_covariates(data, covariates, cluster)
-        dummies = pd.get_dummies(data[cluster].astype(str), prefix="fe", prefix_sep="[", drop_first=True, dtype=float)
-        dummies.columns = [f"{name}]" for name in dummies.columns]
-        fixed_effect_terms = list(dummies.columns)
-        exog = pd.concat([exog, dummies], axis=1)
-    _refuse_rank_deficient(exog, outcomes)
-
-    dropped = pd.concat(dropped_parts, ignore_index=True) if dropped_parts else pd.DataFrame(columns=DROPPED_COLUMNS)
-    dropped["rows"] = dropped["rows"].astype(int)
-    assert n_input == len(data) + dropped["rows"].sum(), "row accounting in build_design is broken"
-    cluster_labels = data[cluster].astype(str)
-    return Design(
-        endog=data[outcomes].astype(float),
-        exog=exog,
-        cluster_labels=cluster_labels,
-        groups=pd.factorize(cluster_labels)[0],
-        covariates=covariates,
-        fixed_effect_terms=fixed_effect_terms,
-        dropped=dropped,
-        n_input=n_input,
-        also_required=data[also_required].astype(float),
-    )
-
-
-def _count_dropped(cluster_values: pd.Series, reasons: pd.Series) -> pd.DataFrame:
-    counts = pd.DataFrame({"cluster": cluster_values.astype(str).values, "reason": reasons.values})
-    return counts.groupby(["cluster", "reason"], as_index=False).size().rename(columns={"size": "rows"})
-
-
-def _separated_clusters(data: pd.DataFrame, outcomes: list[str], cluster: str, separation: str) -> dict[str, str]:
-    """Map each cluster that a fixed effect would separate perfectly to the reason."""
-    reasons: dict[str, str] = {}
-    for outcome in outcomes:
-        by_cluster = data.groupby(cluster)[outcome]
-        if separation == "binary":
-            constant = by_cluster.nunique() == 1
-            for label in constant[constant].index:
-                value = data.loc[data[cluster] == label, outcome].iloc[0]
-                reasons.setdefault(
-                    label, f"{outcome} is always {value:g} in this {cluster} (perfect separation by its fixed effect)"
-                )
-        elif separation == "count":
-            all_zero = by_cluster.max() == 0
-            for label in all_zero[all_zero].index:
-                reasons.setdefault(
-                    label, f"{outcome} is zero for every row in this {cluster} (its fixed effect would go to -inf)"
-                )
-        elif separation == "categorical":
-            categories = set(data[outcome].unique())
-            for label, values in by_cluster:
-                absent = sorted(categories - set(values.unique()))
-                if absent:
-                    reasons.setdefault(
-                        label,
-                        f"{outcome} categories {absent} never occur in this {cluster} (separation by its fixed effect)",
-                    )
-        else:
-            raise ValueError(
-                f"build_design: separation must be 'binary', 'count', 'categorical' or None; got {separation!r}"
-            )
-    return reasons
-
-
-def _refuse_absorbed_covariates(data: pd.DataFrame, covariates: list[str], cluster: str) -> None:
-    """Country-level covariates are not identified next to country fixed effects."""
-    for covariate in covariates:
-        if (data.groupby(cluster)[covariate].nunique() <= 1).all():
-            raise ValueError(
-                f"build_design: covariate '{covariate}' is constant within every {cluster}, so the country fixed "
-                "effects absorb it; drop it from the covariates or fit with fixed_effects=False"
-            )
-
-
-def _refuse_rank_deficient(exog: pd.DataFrame, outcomes: list[str]) -> None:
-    rank = np.linalg.matrix_rank(exog.to_numpy())
-    if rank < exog.shape[1]:
-        raise ValueError(
-            f"build_design: the design for {outcomes} has {exog.shape[1]} columns but rank {rank}; "
-            "some covariates are collinear (with each other or with the fixed effects)"
-        )
-
-
-# ----------------------------------------------------------------------------------------------
-# Tidy output helpers
-# ----------------------------------------------------------------------------------------------
-def _cluster_fit_options(design: Design, cov_type: str) -> dict[str, Any]:
-    """statsmodels ``fit`` options: CRV1 with small-sample correction and t(G-1), or naive."""
-    if cov_type == "cluster":
-        return {"cov_type": "cluster", "cov_kwds": {"groups": design.groups, "use_correction": True}, "use_t": True}
-    if cov_type == "nonrobust":
-        return {"cov_type": "nonrobust"}
-    raise ValueError(f"cov_type must be 'cluster' or 'nonrobust'; got {cov_type!r}")
-
-
-def _inference_df(result) -> float | None:
-    """Degrees of freedom of the t reference distribution, or None for the normal."""
-    if not getattr(result, "use_t", False):
-        return None
-    return float(getattr(result, "df_resid_inference", result.df_resid))
-
-
-def tidy_estimates(
-    model: str,
-    equation: str,
-    terms: Sequence[str],
-    estimate,
-    std_error,
-    inference_df: float | None,
-    level: float = 0.95,
-) -> pd.DataFrame:
-    """Coefficient table in :data:`COEFFICIENT_COLUMNS` from estimates and standard errors.
-
-    ``inference_df`` None uses the normal distribution, otherwise Student t with that many df.
-    """
-    estimate, std_error = np.asarray(estimate, dtype=float), np.asarray(std_error, dtype=float)
-    reference = stats.norm if inference_df is None else stats.t(inference_df)
-    statistic = estimate / std_error
-    critical = reference.ppf(0.5 + level / 2)
-    return pd.DataFrame(
-        {
-            "model": model,
-            "equation": equation,
-            "term": list(terms),
-            "estimate": estimate,
-            "std_error": std_error,
-            "statistic": statistic,
-            "p_value": 2 * reference.sf(np.abs(statistic)),
-            "conf_low": estimate - critical * std_error,
-            "conf_high": estimate + critical * std_error,
-            "is_fixed_effect": [str(term).startswith(FIXED_EFFECT_PREFIX) for term in terms],
-        }
-    )
-
-
-def _empty_coefficients() -> pd.DataFrame:
-    return pd.DataFrame(columns=COEFFICIENT_COLUMNS)
-
-
 # ----------------------------------------------------------------------------------------------
 # 1. Per-outcome logit with country fixed effects
 # ----------------------------------------------------------------------------------------------
@@ -353,56 +75,18 @@ def fit_logit(
 ) -> ModelFit:
     """Logit of a 0/1 ``outcome`` on ``covariates`` (+ country dummies), SEs clustered by ``cluster``."""
     design = build_design(df, [outcome], covariates, cluster, fixed_effects, separation="binary")
-    result = sm.Logit(design.endog[outcome], design.exog).fit(
-        disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type)
+    result = fit_checked(
+        sm.Logit(design.endog[outcome], design.exog),
+        "Logit",
+        outcome,
+        method="newton",
+        maxiter=200,
+        **cluster_fit_options(design, cov_type),
     )
-    _require_converged(result, "Logit", outcome)
     coefficients = tidy_estimates(
-        "Logit", outcome, design.exog.columns, result.params, result.bse, _inference_df(result)
+        "Logit", outcome, design.exog.columns, result.params, result.bse, inference_degrees_of_freedom(result)
     )
-    return _fit_from_design("Logit", outcome, [outcome], coefficients, design, result, fixed_effects, cluster)
-
-
-def _fit_from_design(
-    model: str,
-    outcome: str,
-    equations: list[str],
-    coefficients: pd.DataFrame,
-    design: Design,
-    result: Any,
-    fixed_effects: bool,
-    cluster: str,
-    **overrides: Any,
-) -> ModelFit:
-    """A :class:`ModelFit` for a statsmodels ``result`` fitted on ``design``; ``overrides`` replace any default field."""
-    fields: dict[str, Any] = {
-        "ancillary": _empty_coefficients(),
-        "n_input": design.n_input,
-        "n_obs": int(result.nobs),
-        "n_clusters": design.n_clusters,
-        "log_likelihood": float(result.llf),
-        "aic": float(result.aic),
-        "pseudo_r2": float(getattr(result, "prsquared", np.nan)),
-        "dropped": design.dropped,
-        "result": result,
-    } | overrides
-    return ModelFit(
-        model=model,
-        outcome=outcome,
-        equations=equations,
-        coefficients=coefficients,
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        **fields,
-    )
-
-
-def _require_converged(result, model: str, outcome: str) -> None:
-    retvals = getattr(result, "mle_retvals", None) or {}
-    if not retvals.get("converged", True):
-        raise RuntimeError(
-            f"{model} of '{outcome}' did not converge ({retvals}); check for separation or rescale covariates"
-        )
+    return fit_from_design("Logit", outcome, [outcome], coefficients, design, result, fixed_effects, cluster)
 
 
 def logit_average_marginal_effects(fit: ModelFit) -> pd.DataFrame:
@@ -415,7 +99,7 @@ def logit_average_marginal_effects(fit: ModelFit) -> pd.DataFrame:
     terms = list(fit.result.model.exog_names)
     terms.remove(CONSTANT)
     table = tidy_estimates(
-        "Logit AME", fit.outcome, terms, margins.margeff, margins.margeff_se, _inference_df(fit.result)
+        "Logit AME", fit.outcome, terms, margins.margeff, margins.margeff_se, inference_degrees_of_freedom(fit.result)
     )
     return table[~table["is_fixed_effect"]].reset_index(drop=True)
 
@@ -451,7 +135,10 @@ def wild_cluster_bootstrap_logit(
             raise KeyError(
                 f"wild_cluster_bootstrap_logit: term '{term}' is not among the covariates {list(covariates)}"
             )
-        cluster_scores = _efficient_score_by_cluster(endog, exog, design.groups, list(design.exog.columns).index(term))
+        with estimation_failures(f"Wild cluster bootstrap of {term} (restricted logit)", outcome):
+            cluster_scores = _efficient_score_by_cluster(
+                endog, exog, design.groups, list(design.exog.columns).index(term)
+            )
         observed = cluster_scores.sum() / np.sqrt(np.sum(cluster_scores**2))
         perturbed = cluster_weights * cluster_scores[None, :]
         bootstrap = perturbed.sum(axis=1) / np.sqrt(np.sum(perturbed**2, axis=1))
@@ -515,31 +202,27 @@ def fit_multinomial_logit(
     """
     labels = category_labels or PARTNER_PROFILES
     design = build_design(df, [outcome], covariates, cluster, fixed_effects, separation="categorical")
-    codes = design.endog[outcome].astype(int)
-    unknown = sorted(set(codes) - set(labels))
-    if unknown:
-        raise ValueError(f"fit_multinomial_logit: '{outcome}' has codes {unknown} without a label in {labels}")
-    present = sorted(set(codes))
-    if len(present) < 3:
-        raise ValueError(
-            f"fit_multinomial_logit: '{outcome}' has only categories {present}; a multinomial model needs three or more"
-        )
-    result = sm.MNLogit(codes.to_numpy(), design.exog).fit(
-        disp=False, method="newton", maxiter=200, **_cluster_fit_options(design, cov_type)
-    )
-    _require_converged(result, "Multinomial logit", outcome)
+    codes, present = _category_codes(design.endog[outcome], outcome, labels)
+    options = cluster_fit_options(design, cov_type)
+    model = sm.MNLogit(codes.to_numpy(), design.exog)
+    result = fit_checked(model, "Multinomial logit", outcome, method="newton", maxiter=200, **options)
     params, bse = np.asarray(result.params), np.asarray(result.bse)
     equations = [labels[code] for code in present[1:]]
     coefficients = pd.concat(
         [
             tidy_estimates(
-                "Multinomial logit", equation, design.exog.columns, params[:, j], bse[:, j], _inference_df(result)
+                "Multinomial logit",
+                equation,
+                design.exog.columns,
+                params[:, j],
+                bse[:, j],
+                inference_degrees_of_freedom(result),
             )
             for j, equation in enumerate(equations)
         ],
         ignore_index=True,
     )
-    return _fit_from_design(
+    return fit_from_design(
         "Multinomial logit",
         outcome,
         equations,
@@ -550,6 +233,20 @@ def fit_multinomial_logit(
         cluster,
         extra={"base_category": labels[present[0]]},
     )
+
+
+def _category_codes(values: pd.Series, outcome: str, labels: dict[int, str]) -> tuple[pd.Series, list[int]]:
+    """Integer codes of ``outcome`` and the sorted codes present; three or more must be present."""
+    codes = values.astype(int)
+    unknown = sorted(set(codes) - set(labels))
+    if unknown:
+        raise ValueError(f"fit_multinomial_logit: '{outcome}' has codes {unknown} without a label in {labels}")
+    present = sorted(set(codes))
+    if len(present) < 3:
+        raise NotEstimable(
+            f"fit_multinomial_logit: '{outcome}' has only categories {present}; a multinomial model needs three or more"
+        )
+    return codes, present
 
 
 def multinomial_average_marginal_effects(fit: ModelFit, category_labels: dict[int, str] | None = None) -> pd.DataFrame:
@@ -563,7 +260,12 @@ def multinomial_average_marginal_effects(fit: ModelFit, category_labels: dict[in
     table = pd.concat(
         [
             tidy_estimates(
-                "Multinomial logit AME", category, terms, effects[:, j], errors[:, j], _inference_df(fit.result)
+                "Multinomial logit AME",
+                category,
+                terms,
+                effects[:, j],
+                errors[:, j],
+                inference_degrees_of_freedom(fit.result),
             )
             for j, category in enumerate(categories)
         ],
@@ -592,60 +294,64 @@ def fit_bivariate_probit(
     """
     first, second = outcomes
     design = build_design(df, [first, second], covariates, cluster, fixed_effects, separation="binary")
-    separate = [
-        sm.Probit(design.endog[name], design.exog).fit(disp=False, method="newton", maxiter=200) for name in outcomes
-    ]
+    # Two separate probits give the starting values and the log-likelihood of the LR test of rho = 0.
+    with estimation_failures("Probit", f"{first}, {second}"):
+        separate = [
+            sm.Probit(design.endog[name], design.exog).fit(disp=False, method="newton", maxiter=200)
+            for name in outcomes
+        ]
     start = np.concatenate([np.asarray(separate[0].params), np.asarray(separate[1].params), [0.0]])
     model = BivariateProbit(design.endog.to_numpy(), design.exog, equation_names=(first, second))
-    result = model.fit(
-        start_params=start, method="newton", maxiter=200, disp=False, **_cluster_fit_options(design, cov_type)
+    result = fit_checked(
+        model,
+        "Bivariate probit",
+        f"{first}, {second}",
+        start_params=start,
+        method="newton",
+        maxiter=200,
+        **cluster_fit_options(design, cov_type),
     )
-    _require_converged(result, "Bivariate probit", f"{first}, {second}")
-
-    k = design.exog.shape[1]
-    params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), _inference_df(result)
-    coefficients = pd.concat(
-        [
-            tidy_estimates("Bivariate probit", first, design.exog.columns, params[:k], bse[:k], inference_df),
-            tidy_estimates(
-                "Bivariate probit", second, design.exog.columns, params[k : 2 * k], bse[k : 2 * k], inference_df
-            ),
-        ],
-        ignore_index=True,
-    )
-    rho_summary = _rho_summary(params[-1], bse[-1], inference_df, float(result.llf), sum(fit.llf for fit in separate))
-    rho_row = tidy_estimates(
-        "Bivariate probit", "", ["rho"], [rho_summary["rho"]], [rho_summary["rho_std_error"]], inference_df
-    )
-    rho_row[["p_value", "conf_low", "conf_high"]] = [
-        rho_summary["rho_wald_p_value"],
-        rho_summary["rho_conf_low"],
-        rho_summary["rho_conf_high"],
-    ]
+    rho_summary = _rho_summary(result, sum(fit.llf for fit in separate))
     null_log_likelihood = sum(_bernoulli_log_likelihood(design.endog[name]) for name in outcomes)
-    return _fit_from_design(
+    return fit_from_design(
         "Bivariate probit",
         f"{first}, {second}",
         [first, second],
-        coefficients,
+        _bivariate_coefficients(result, design.exog.columns, (first, second)),
         design,
         result,
         fixed_effects,
         cluster,
-        ancillary=rho_row,
-        aic=float(-2 * result.llf + 2 * len(params)),
+        ancillary=_rho_row(rho_summary, inference_degrees_of_freedom(result)),
+        aic=float(-2 * result.llf + 2 * len(result.params)),
         pseudo_r2=float(1 - result.llf / null_log_likelihood),
         extra=rho_summary,
     )
 
 
-def _rho_summary(
-    athrho: float, athrho_se: float, inference_df: float | None, llf: float, llf_separate: float
-) -> dict[str, float]:
+def _bivariate_coefficients(result, terms: Sequence[str], outcomes: tuple[str, str]) -> pd.DataFrame:
+    """Tidy coefficients of both equations (parameters are [first equation, second equation, athrho])."""
+    k = len(terms)
+    params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), inference_degrees_of_freedom(result)
+    return pd.concat(
+        [
+            tidy_estimates(
+                "Bivariate probit", outcome, terms, params[i * k : (i + 1) * k], bse[i * k : (i + 1) * k], inference_df
+            )
+            for i, outcome in enumerate(outcomes)
+        ],
+        ignore_index=True,
+    )
+
+
+def _rho_summary(result, llf_separate: float) -> dict[str, float]:
+    """rho, its SE, CI, Wald and LR tests from a fit whose last parameter is atanh(rho)."""
+    athrho, athrho_se = float(np.asarray(result.params)[-1]), float(np.asarray(result.bse)[-1])
+    inference_df = inference_degrees_of_freedom(result)
     reference = stats.norm if inference_df is None else stats.t(inference_df)
     critical = reference.ppf(0.975)
     rho = float(np.tanh(athrho))
-    lr_statistic = max(0.0, 2 * (llf - llf_separate))
+    lr_statistic = max(0.0, 2 * (float(result.llf) - llf_separate))
     return {
         "rho": rho,
         # delta method: d tanh(a) / da = 1 - tanh(a)^2
@@ -657,6 +363,19 @@ def _rho_summary(
         "rho_lr_statistic": float(lr_statistic),
         "rho_lr_p_value": float(stats.chi2.sf(lr_statistic, 1)),
     }
+
+
+def _rho_row(rho_summary: dict[str, float], inference_df: float | None) -> pd.DataFrame:
+    """The ancillary row of rho: its p-value and interval come from atanh(rho), not from rho / SE."""
+    rho_row = tidy_estimates(
+        "Bivariate probit", "", ["rho"], [rho_summary["rho"]], [rho_summary["rho_std_error"]], inference_df
+    )
+    rho_row[["p_value", "conf_low", "conf_high"]] = [
+        rho_summary["rho_wald_p_value"],
+        rho_summary["rho_conf_low"],
+        rho_summary["rho_conf_high"],
+    ]
+    return rho_row
 
 
 def _bernoulli_log_likelihood(outcome: pd.Series) -> float:
@@ -697,7 +416,7 @@ def bivariate_probit_marginal_effects(fit: ModelFit) -> pd.DataFrame:
                 covariates,
                 estimates[i * n_terms : (i + 1) * n_terms],
                 std_errors[i * n_terms : (i + 1) * n_terms],
-                _inference_df(fit.result),
+                inference_degrees_of_freedom(fit.result),
             )
             for i, equation in enumerate(equations)
         ],
@@ -753,269 +472,10 @@ def cross_equation_tests(fit: ModelFit) -> pd.DataFrame:
         estimates.append(params[i] - params[j])
         errors.append(np.sqrt(covariance[i, i] + covariance[j, j] - 2 * covariance[i, j]))
     return tidy_estimates(
-        "Bivariate probit", f"{first} - {second}", list(covariates), estimates, errors, _inference_df(fit.result)
+        "Bivariate probit",
+        f"{first} - {second}",
+        list(covariates),
+        estimates,
+        errors,
+        inference_degrees_of_freedom(fit.result),
     )
-
-
-# ----------------------------------------------------------------------------------------------
-# 4. Count models
-# ----------------------------------------------------------------------------------------------
-def fit_negative_binomial(
-    df: pd.DataFrame,
-    outcome: str,
-    covariates: Sequence[str],
-    cluster: str = DEFAULT_CLUSTER,
-    fixed_effects: bool = True,
-    cov_type: str = "cluster",
-) -> ModelFit:
-    """NB2 regression of a tie count (variance mu + alpha mu²), SEs clustered; ``alpha`` is ancillary."""
-    design = build_design(df, [outcome], covariates, cluster, fixed_effects, separation="count")
-    _refuse_non_counts(design.endog[outcome], outcome)
-    model = sm.NegativeBinomial(design.endog[outcome], design.exog, loglike_method="nb2")
-    # BFGS finds the neighbourhood cheaply; Newton polishes and gives the covariance.
-    start = _starting_values(model, method="bfgs", maxiter=2000)
-    if start[-1] < ALPHA_BOUNDARY:
-        # No overdispersion: the NB2 likelihood is flat in alpha at 0 and its Hessian singular;
-        # the model is then the Poisson regression it converges to.
-        result = sm.Poisson(design.endog[outcome], design.exog).fit(
-            start_params=start[:-1], disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
-        )
-        _require_converged(result, "Poisson", outcome)
-        name = POISSON_AT_BOUNDARY
-        coefficients = tidy_estimates(
-            name, outcome, design.exog.columns, result.params, result.bse, _inference_df(result)
-        )
-        return _fit_from_design(
-            name,
-            outcome,
-            [outcome],
-            coefficients,
-            design,
-            result,
-            fixed_effects,
-            cluster,
-            extra={"alpha_at_boundary": True},
-        )
-    result = model.fit(
-        start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
-    )
-    _require_converged(result, "Negative binomial", outcome)
-    k = design.exog.shape[1]
-    params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), _inference_df(result)
-    name = "Negative binomial (NB2)"
-    return _fit_from_design(
-        name,
-        outcome,
-        [outcome],
-        tidy_estimates(name, outcome, design.exog.columns, params[:k], bse[:k], inference_df),
-        design,
-        result,
-        fixed_effects,
-        cluster,
-        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df),
-    )
-
-
-def fit_zero_inflated_negative_binomial(
-    df: pd.DataFrame,
-    outcome: str,
-    covariates: Sequence[str],
-    inflation_covariates: Sequence[str],
-    cluster: str = DEFAULT_CLUSTER,
-    fixed_effects: bool = True,
-    cov_type: str = "cluster",
-) -> ModelFit:
-    """Zero-inflated NB2: a logit for "structural zero" on ``inflation_covariates`` and an NB2 count part.
-
-    Country fixed effects (when on) enter the count part only; the inflation part has a
-    constant and its own covariates. Equations are ``"inflate"`` and ``outcome``.
-    """
-    design = build_design(
-        df, [outcome], covariates, cluster, fixed_effects, separation="count", also_required=inflation_covariates
-    )
-    _refuse_non_counts(design.endog[outcome], outcome)
-    inflation_exog = sm.add_constant(design.also_required[list(inflation_covariates)], has_constant="add")
-    counts = design.endog[outcome]
-    nb_start = _starting_values(
-        sm.NegativeBinomial(counts, design.exog, loglike_method="nb2"), method="bfgs", maxiter=2000
-    )
-    start = np.concatenate([np.zeros(inflation_exog.shape[1]), nb_start])
-    model = ZeroInflatedNegativeBinomialP(counts, design.exog, exog_infl=inflation_exog, inflation="logit", p=2)
-    start = _starting_values(model, start_params=start, method="bfgs", maxiter=5000)
-    result = model.fit(
-        start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
-    )
-    _require_converged(result, "Zero-inflated NB2", outcome)
-    k_inflate, k = inflation_exog.shape[1], design.exog.shape[1]
-    params, bse, inference_df = np.asarray(result.params), np.asarray(result.bse), _inference_df(result)
-    name = "Zero-inflated NB2"
-    coefficients = pd.concat(
-        [
-            tidy_estimates(
-                name,
-                outcome,
-                design.exog.columns,
-                params[k_inflate : k_inflate + k],
-                bse[k_inflate : k_inflate + k],
-                inference_df,
-            ),
-            tidy_estimates(name, "inflate", inflation_exog.columns, params[:k_inflate], bse[:k_inflate], inference_df),
-        ],
-        ignore_index=True,
-    )
-    null_log_likelihood = float(result.llnull) if np.isfinite(getattr(result, "llnull", np.nan)) else np.nan
-    return _fit_from_design(
-        name,
-        outcome,
-        [outcome, "inflate"],
-        coefficients,
-        design,
-        result,
-        fixed_effects,
-        cluster,
-        ancillary=tidy_estimates(name, "", ["alpha"], params[-1:], bse[-1:], inference_df),
-        pseudo_r2=float(1 - result.llf / null_log_likelihood),
-    )
-
-
-def fit_hurdle_negative_binomial(
-    df: pd.DataFrame,
-    outcome: str,
-    covariates: Sequence[str],
-    cluster: str = DEFAULT_CLUSTER,
-    fixed_effects: bool = True,
-    cov_type: str = "cluster",
-) -> ModelFit:
-    """Hurdle model: a logit for any tie (with country FE) and a zero-truncated NB2 for the count given > 0.
-
-    The two parts have separate parameters, so they are fitted separately and their
-    log-likelihoods add. The truncated count part has no fixed effects: few countries
-    have enough cities with ties to identify one. Equations: ``"any tie"`` and ``outcome``.
-    """
-    any_tie = f"{outcome} > 0"
-    data = df.assign(**{any_tie: (df[outcome] > 0).astype(float).where(df[outcome].notna())})
-    hurdle = fit_logit(data, any_tie, covariates, cluster, fixed_effects, cov_type)
-    positive = data[data[outcome] > 0]
-    design = build_design(positive, [outcome], covariates, cluster, fixed_effects=False, separation=None)
-    model = TruncatedLFNegativeBinomialP(design.endog[outcome], design.exog, p=2)
-    start = _starting_values(model, method="bfgs", maxiter=2000)
-    poisson_count = start[-1] < ALPHA_BOUNDARY  # no overdispersion among positive counts: truncated Poisson
-    if poisson_count:
-        model = TruncatedLFPoisson(design.endog[outcome], design.exog)
-        start = _starting_values(model, method="bfgs", maxiter=2000)
-    count = model.fit(
-        start_params=start, disp=False, method="newton", maxiter=100, **_cluster_fit_options(design, cov_type)
-    )
-    _require_converged(count, "Truncated count model", outcome)
-    k = design.exog.shape[1]
-    params, bse, inference_df = np.asarray(count.params), np.asarray(count.bse), _inference_df(count)
-    name = "Hurdle Poisson (NB2 α at 0)" if poisson_count else "Hurdle NB2"
-    coefficients = pd.concat(
-        [
-            hurdle.coefficients.assign(model=name, equation="any tie"),
-            tidy_estimates(name, outcome, design.exog.columns, params[:k], bse[:k], inference_df),
-        ],
-        ignore_index=True,
-    )
-    log_likelihood = float(hurdle.log_likelihood + count.llf)
-    n_params = len(hurdle.result.params) + len(params)
-    # statsmodels' llnull for the truncated model runs Nelder-Mead for minutes; fit the constant-only model directly.
-    ones = np.ones((len(design.endog), 1))
-    constant_only = (
-        TruncatedLFPoisson(design.endog[outcome], ones)
-        if poisson_count
-        else TruncatedLFNegativeBinomialP(design.endog[outcome], ones, p=2)
-    )
-    null_start = np.array([np.log(design.endog[outcome].mean())] + ([] if poisson_count else [1.0]))
-    null_params = _starting_values(constant_only, start_params=null_start, method="bfgs", maxiter=2000)
-    null_log_likelihood = float(hurdle.result.llnull + constant_only.loglike(null_params))
-    return ModelFit(
-        model=name,
-        outcome=outcome,
-        equations=["any tie", outcome],
-        coefficients=coefficients,
-        ancillary=tidy_estimates(name, "", ["alpha"], params[k:], bse[k:], inference_df)
-        if not poisson_count
-        else _empty_coefficients(),
-        n_input=hurdle.n_input,
-        n_obs=hurdle.n_obs,
-        n_clusters=hurdle.n_clusters,
-        log_likelihood=log_likelihood,
-        aic=float(-2 * log_likelihood + 2 * n_params),
-        pseudo_r2=float(1 - log_likelihood / null_log_likelihood),
-        fixed_effects=fixed_effects,
-        cluster=cluster,
-        dropped=hurdle.dropped,
-        result=count,
-        extra={"n_positive": int(count.nobs), "alpha_at_boundary": poisson_count},
-    )
-
-
-def _starting_values(model, **fit_options) -> np.ndarray:
-    """Parameters from a cheap preliminary fit; only the final Newton fit's convergence is judged."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", ConvergenceWarning)
-        warnings.simplefilter("ignore", HessianInversionWarning)
-        warnings.simplefilter("ignore", RuntimeWarning)  # overflow while the optimiser explores
-        return np.asarray(model.fit(disp=False, skip_hessian=True, **fit_options).params)
-
-
-def _refuse_non_counts(values: pd.Series, outcome: str) -> None:
-    bad = values[(values < 0) | (values != np.round(values))]
-    if len(bad):
-        raise ValueError(
-            f"count model: '{outcome}' must hold non-negative integers; row {bad.index[0]!r} has {bad.iloc[0]!r}"
-        )
-
-
-# ----------------------------------------------------------------------------------------------
-# 6. Robustness across sources
-# ----------------------------------------------------------------------------------------------
-def logit_by_source(
-    df: pd.DataFrame,
-    outcome_stem: str,
-    sources: Sequence[str],
-    covariates: Sequence[str],
-    cluster: str = DEFAULT_CLUSTER,
-    fixed_effects: bool = True,
-) -> pd.DataFrame:
-    """Refit :func:`fit_logit` with ``<outcome_stem>_<source>`` as the outcome, one source at a time.
-
-    Returns a tidy table of the covariate coefficients (fixed effects and constant left
-    out) with ``source``, ``n_obs``, ``n_clusters`` and ``n_dropped`` columns. A source whose
-    outcome cannot be modelled (e.g. no variation left) gets one row with its ``note``.
-    """
-    tables = []
-    for source in sources:
-        outcome = f"{outcome_stem}_{source}"
-        try:
-            fit = fit_logit(df, outcome, covariates, cluster, fixed_effects)
-        except ValueError as error:
-            tables.append(pd.DataFrame({"source": [source], "equation": [outcome], "note": [str(error)]}))
-            continue
-        coefficients = fit.coefficients.query("term != @CONSTANT and not is_fixed_effect")
-        tables.append(
-            coefficients.assign(
-                source=source,
-                n_obs=fit.n_obs,
-                n_clusters=fit.n_clusters,
-                n_dropped=int(fit.dropped["rows"].sum()),
-                note="",
-            )
-        )
-    table = pd.concat(tables, ignore_index=True)
-    leading = [
-        "source",
-        "equation",
-        "term",
-        "estimate",
-        "std_error",
-        "p_value",
-        "conf_low",
-        "conf_high",
-        "n_obs",
-        "n_clusters",
-        "n_dropped",
-        "note",
-    ]
-    return table.reindex(columns=leading)

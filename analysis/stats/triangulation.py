@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 from scipy import optimize, special, stats
+from statsmodels.stats.inter_rater import cohens_kappa
 
 from analysis.build.gazetteers import gazetteer_index, lookup_partner_ids
 from analysis.core import fields
@@ -171,9 +172,9 @@ def unit_indicators(
 
 
 def cohen_kappa(first: Sequence[bool] | pd.Series, second: Sequence[bool] | pd.Series) -> float:
-    """Cohen's kappa of two binary ratings of the same units: (p_o - p_e) / (1 - p_e).
+    """Cohen's kappa of two binary ratings of the same units, by :func:`statsmodels.stats.inter_rater.cohens_kappa`.
 
-    Returns NaN when chance agreement is 1 (both sources constant and equal).
+    Returns NaN when there are no units or chance agreement is 1 (both sources constant and equal).
     """
     a = np.asarray(first, dtype=bool)
     b = np.asarray(second, dtype=bool)
@@ -181,9 +182,10 @@ def cohen_kappa(first: Sequence[bool] | pd.Series, second: Sequence[bool] | pd.S
         raise ValueError(f"cohen_kappa: ratings differ in length ({len(a)} and {len(b)})")
     if len(a) == 0:
         return float("nan")
-    observed = np.mean(a == b)
-    expected = a.mean() * b.mean() + (1 - a.mean()) * (1 - b.mean())
-    return float("nan") if expected == 1 else float((observed - expected) / (1 - expected))
+    # The 2x2 table keeps both categories even when a source never says yes (or never no).
+    table = np.array([[np.sum(~a & ~b), np.sum(~a & b)], [np.sum(a & ~b), np.sum(a & b)]])
+    with np.errstate(invalid="ignore", divide="ignore"):  # 0/0 when chance agreement is 1: NaN
+        return float(cohens_kappa(table).kappa)
 
 
 def pairwise_kappa(

@@ -22,6 +22,14 @@ def test_share_panels_draws_one_panel_per_grouping_with_both_outcomes():
     plt.close(figure)
 
 
+def test_share_panels_draw_a_share_of_zero_whose_wilson_bound_rounds_above_it():
+    # 0 of 398: statsmodels' Wilson lower bound is 8.7e-19, just above the share of 0
+    cities = pd.DataFrame({"us_any": [0] * 398, "cn_any": [1] * 398})
+    figure = charts.share_panels({"All": describe.shares_by(cities, None)})
+    assert len(figure.axes) == 1
+    plt.close(figure)
+
+
 def test_timeline_bars_say_when_the_data_are_synthetic():
     periods = pd.DataFrame({"period_start": [1990, 1995], "US": [2, 3], "CN": [0, 4]})
     figure = charts.timeline_bars(periods, 5, synthetic=True)

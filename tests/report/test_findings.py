@@ -8,6 +8,7 @@ import pytest
 
 from analysis.report import findings
 from analysis.stats import models
+from analysis.stats.errors import NotEstimable
 
 
 @pytest.fixture
@@ -49,21 +50,65 @@ def test_model_data_turns_nullable_booleans_into_floats_with_nan(cities):
 
 def test_fit_or_explain_returns_a_fit_or_a_reason():
     def degenerate(*_args, **_kwargs):
-        raise RuntimeError("Logit of 'y' did not converge ({'fopt': 1.0, 'score': array([...])}); check for separation")
+        raise NotEstimable("Logit of 'y' did not converge ({'fopt': 1.0, 'score': array([...])}); check for separation")
 
     note = findings.fit_or_explain(degenerate, model="Logit", outcome="y")
-    assert isinstance(note, findings.NotEstimable)
-    assert note.reason == "RuntimeError: Logit of 'y' did not converge"
+    assert isinstance(note, findings.NotEstimableNote)
+    assert note.reason == "Logit of 'y' did not converge"
     assert "not estimable on this sample" in note.describe()
     assert findings.fit_or_explain(lambda value: value + 1, 1, model="m", outcome="y") == 2
-    with pytest.raises(KeyError):  # programming errors are not hidden
-        findings.fit_or_explain(lambda: {}["missing"], model="m", outcome="y")
     results = {"a": 1, "b": note}
     assert findings.estimated(results) == {"a": 1}
     assert findings.estimation_notes(results).startswith(
         "Some models could not be estimated on this sample: Logit of y"
     )
     assert findings.estimation_notes({"a": 1}).startswith("All models")
+
+
+def test_fit_or_explain_explains_a_sample_without_variation(cities):
+    # every surveyed city answers "no Chinese partner": the logit has nothing to explain
+    note = findings.fit_or_explain(
+        models.fit_logit,
+        findings.model_data(cities),
+        "cn_any_survey",
+        ["log_population"],
+        model="Logit",
+        outcome="cn_any_survey",
+    )
+    assert isinstance(note, findings.NotEstimableNote)
+    assert "'cn_any_survey' is always 0" in note.reason
+
+
+@pytest.mark.parametrize(
+    "bug",
+    [
+        RuntimeError("an optimiser bug"),
+        ValueError("a bad argument"),
+        ZeroDivisionError("division by zero"),
+        np.linalg.LinAlgError("Singular matrix outside a fit"),
+    ],
+)
+def test_fit_or_explain_lets_every_other_error_fail_the_build(bug):
+    def broken(*_args, **_kwargs):
+        raise bug
+
+    with pytest.raises(type(bug)):
+        findings.fit_or_explain(broken, model="Logit", outcome="y")
+
+
+def test_a_bug_inside_a_real_fit_propagates(cities, monkeypatch):
+    def broken_tidy(*_args, **_kwargs):
+        raise TypeError("tidy_estimates() got an unexpected argument")
+
+    monkeypatch.setattr(models, "tidy_estimates", broken_tidy)
+    with pytest.raises(TypeError, match="unexpected argument"):
+        findings.fit_or_explain(
+            models.fit_logit, findings.model_data(cities), "us_any", ["log_population"], model="Logit", outcome="us_any"
+        )
+    with pytest.raises(KeyError):
+        findings.fit_or_explain(
+            models.fit_logit, findings.model_data(cities), "us_any", ["no_such_column"], model="Logit", outcome="us_any"
+        )
 
 
 def test_us_china_comparison_names_the_favoured_partner_and_builds_a_sentence(cities):
@@ -87,7 +132,7 @@ def test_us_china_comparison_names_the_favoured_partner_and_builds_a_sentence(ci
     shown = findings.comparison_display(comparison)
     assert list(shown.columns) == ["Variable", "US partner", "Chinese partner", "US minus China", "Favours"]
     assert findings.rho_sentence(fit).startswith("ρ = ")
-    assert findings.rho_sentence(findings.NotEstimable("Bivariate probit", "y", "r")).endswith(
+    assert findings.rho_sentence(findings.NotEstimableNote("Bivariate probit", "y", "r")).endswith(
         "not estimable on this sample"
     )
 
@@ -117,7 +162,7 @@ def test_ames_by_source_marks_sources_that_cannot_be_estimated(cities):
 
 
 def test_regression_table_or_note_survives_when_nothing_was_estimated():
-    note = findings.regression_table_or_note({"Logit": findings.NotEstimable("Logit", "y", "no rows")}, {})
+    note = findings.regression_table_or_note({"Logit": findings.NotEstimableNote("Logit", "y", "no rows")}, {})
     assert len(note) == 1 and "None of these models is estimable" in note.iloc[0, 0]
 
 
@@ -145,5 +190,5 @@ def test_count_model_name_says_when_the_fit_is_the_poisson_limit():
         == "Hurdle Poisson (α at 0)"
     )
     assert findings.count_model_name(SimpleNamespace(extra={}), "NB2") == "NB2"
-    not_estimable = findings.NotEstimable(model="NB2", outcome="cn_tie_count", reason="singular Hessian")
+    not_estimable = findings.NotEstimableNote(model="NB2", outcome="cn_tie_count", reason="singular Hessian")
     assert findings.count_model_name(not_estimable, "Hurdle NB2") == "Hurdle NB2"

@@ -9,11 +9,15 @@ import pytest
 from analysis.stats import describe
 
 
-def test_wilson_interval_matches_a_hand_computation():
-    low, high = describe.wilson_interval(81, 263)  # textbook example: 0.3080 with interval 0.2553-0.3662
-    assert low == pytest.approx(0.2553, abs=1e-3) and high == pytest.approx(0.3662, abs=1e-3)
-    low0, high0 = describe.wilson_interval(0, 10)
-    assert low0 == pytest.approx(0.0, abs=1e-12) and 0.25 < high0 < 0.35
+def test_shares_carry_the_wilson_interval_of_the_textbook_example():
+    # 81 of 263: share 0.3080, Wilson 95% interval 0.2553-0.3662 (values of the former hand-written formula).
+    cities = pd.DataFrame({"us_any": [1] * 81 + [0] * 182})
+    row = describe.shares_by(cities, None, outcomes=("us_any",)).iloc[0]
+    assert row["us_any_low"] == pytest.approx(0.2552885198782742, abs=1e-12)
+    assert row["us_any_high"] == pytest.approx(0.36620957698280004, abs=1e-12)
+    none = describe.shares_by(pd.DataFrame({"us_any": [0] * 10}), None, outcomes=("us_any",)).iloc[0]
+    assert none["us_any_low"] == pytest.approx(0.0, abs=1e-12)
+    assert none["us_any_high"] == pytest.approx(0.2775327998628892, abs=1e-12)
 
 
 def test_shares_by_group_has_counts_shares_and_an_all_row():
@@ -39,17 +43,13 @@ def test_partners_per_city_caps_the_last_class():
     assert table["cn_tie_count"].tolist() == [2, 0, 2, 0]
 
 
-def test_partner_country_ranking_and_timeline():
+def test_timeline_counts_dated_ties_per_period():
     ties = pd.DataFrame(
         {
             "partner_country_iso2": ["DE", "DE", "FR", "US", "CN", "US"],
             "year_established": [1990, 1994, np.nan, 1996, 2012, 2013],
         }
     )
-    ranking = describe.partner_country_ranking(ties)
-    assert ranking.iloc[0]["partner_country_iso2"] in {"DE", "US"} and ranking.iloc[0]["rank"] == 1
-    assert ranking.set_index("partner_country_iso2").loc["US", "rank"] == 1  # tied with DE
-    assert ranking.set_index("partner_country_iso2").loc["CN", "rank"] == 3
     periods = describe.timeline(ties)
     assert periods.to_dict("list") == {"period_start": [1995, 2010], "US": [1, 1], "CN": [0, 1]}
 
@@ -68,3 +68,19 @@ def test_partner_bloc_ranking_pools_the_eu_and_skips_region_ties():
     assert table["cities"].tolist() == [1, 1, 1]
     assert table["rank"].tolist() == [1, 1, 3]
     assert table["share_of_ties"].sum() == pytest.approx(1.0)
+
+
+def test_partner_bloc_ranking_ties_share_the_best_rank_and_list_by_name():
+    # RU and CN tie with three ties each, as China and Russia do in the real relations (367 each);
+    # RU reaches more cities, which must not break the tie.
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["a", "b", "c", "d", "a", "a", "b", "a", "b", "c", "e"],
+            "partner_country_iso2": ["US", "US", "US", "US", "CN", "CN", "CN", "RU", "RU", "RU", "JP"],
+            "partner_is_eu": [False] * 11,
+        }
+    )
+    table = describe.partner_bloc_ranking(relations)
+    assert table["partner"].tolist() == ["US", "CN", "RU", "JP"]
+    assert table["rank"].tolist() == [1, 2, 2, 4]
+    assert table.set_index("partner").loc[["CN", "RU"], "cities"].tolist() == [2, 3]

@@ -16,13 +16,26 @@ def test_kappa_matches_a_hand_computation():
     observed = (20 + 15) / 50
     expected = (25 / 50) * (30 / 50) + (25 / 50) * (20 / 50)
     assert tri.cohen_kappa(first, second) == pytest.approx((observed - expected) / (1 - expected))
-    assert tri.cohen_kappa(first, second) == pytest.approx(0.4)
+    assert tri.cohen_kappa(first, second) == pytest.approx(0.4, abs=1e-12)
+
+
+def test_kappa_keeps_the_values_of_the_former_formula():
+    # (p_o - p_e) / (1 - p_e) computed by hand for 50 random ratings (seed 1): 0.12, 0.0121580547...
+    rng = np.random.default_rng(1)
+    first, second = rng.random(50) < 0.3, rng.random(50) < 0.5
+    assert tri.cohen_kappa(first, second) == pytest.approx(0.1200000000000001, abs=1e-12)
+    first, second = rng.random(50) < 0.3, rng.random(50) < 0.5
+    assert tri.cohen_kappa(first, second) == pytest.approx(0.012158054711246128, abs=1e-12)
+    assert tri.cohen_kappa([True] * 3, [True, False, True]) == pytest.approx(0.0, abs=1e-12)
 
 
 def test_kappa_extremes():
     assert tri.cohen_kappa([True, False, True], [True, False, True]) == pytest.approx(1.0)
     assert tri.cohen_kappa([True, False], [False, True]) == pytest.approx(-1.0)
     assert np.isnan(tri.cohen_kappa([True, True], [True, True]))
+    assert np.isnan(tri.cohen_kappa([], []))
+    with pytest.raises(ValueError, match="differ in length"):
+        tri.cohen_kappa([True], [True, False])
 
 
 def test_pairwise_kappa_uses_only_units_both_sources_cover():
