@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from simulated_cities import COVARIATES, simulate_bivariate, simulate_logit_cities
 
 from analysis.report import regtables
 from analysis.stats import models
+
+from simulated_cities import COVARIATES, simulate_bivariate, simulate_logit_cities
 
 
 @pytest.fixture(scope="module")

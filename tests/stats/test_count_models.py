@@ -8,6 +8,10 @@ from __future__ import annotations
 import numpy as np
 import statsmodels.api as sm
 from scipy import stats
+
+from analysis.stats import count_models
+from analysis.stats.fitting import build_design
+
 from simulated_cities import (
     COVARIATES,
     TRUE_COUNT,
@@ -16,9 +20,6 @@ from simulated_cities import (
     negative_binomial_draws,
     simulate_cities,
 )
-
-from analysis.stats import count_models
-from analysis.stats.fitting import build_design
 
 
 def test_negative_binomial_recovers_coefficients_and_alpha():

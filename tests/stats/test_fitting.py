@@ -6,10 +6,11 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
-from simulated_cities import COVARIATES, simulate_cities, simulate_logit_cities
 
 from analysis.stats.errors import NotEstimable
 from analysis.stats.fitting import build_design, cluster_fit_options, fit_checked
+
+from simulated_cities import COVARIATES, simulate_cities, simulate_logit_cities
 
 
 @pytest.fixture(scope="module")

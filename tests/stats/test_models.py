@@ -10,6 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import statsmodels.api as sm
+from statsmodels.tools.numdiff import approx_fprime
+
+from analysis.stats import models
+from analysis.stats.bivariate_probit import BivariateProbit
+from analysis.stats.errors import NotEstimable
+from analysis.stats.fitting import ModelFit, build_design
+
 from simulated_cities import (
     COVARIATES,
     TRUE_CN,
@@ -20,12 +27,6 @@ from simulated_cities import (
     simulate_cities,
     simulate_logit_cities,
 )
-from statsmodels.tools.numdiff import approx_fprime
-
-from analysis.stats import models
-from analysis.stats.bivariate_probit import BivariateProbit
-from analysis.stats.errors import NotEstimable
-from analysis.stats.fitting import ModelFit, build_design
 
 
 # ----------------------------------------------------------------------------------------------
