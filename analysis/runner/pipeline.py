@@ -72,8 +72,12 @@ class Project:
 
 
 def _default_watched() -> tuple[Path, ...]:
-    """Folders whose files count as notebook inputs: the project, the data folder and the mirror."""
-    folders = [paths.ROOT, paths.data_dir()]
+    """Folders whose files count as notebook inputs and outputs: the project, the data and build folders, the mirror.
+
+    The build folder counts even when it lies outside the project (``PARADIP_BUILD``): figures and
+    tables written there are outputs like any other (its executed copies and records are ignored).
+    """
+    folders = [paths.ROOT, paths.data_dir(), paths.build_dir()]
     mirror = paths.mirror_dir()
     if mirror is not None:
         folders.append(mirror)
