@@ -132,14 +132,28 @@ def module_digest(path: Path) -> str:
     """
     if not path.is_file():
         return "missing"
-    try:
-        tree = ast.parse(path.read_bytes(), filename=str(path))
-    except (SyntaxError, ValueError):
-        return sha256_file(path)
-    for node in ast.walk(tree):
-        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and _has_docstring(node):
-            node.body = node.body[1:] or [ast.Pass()]
-    return hashlib.sha256(ast.dump(tree, include_attributes=False).encode("utf-8")).hexdigest()
+    source = path.read_bytes()
+    return _source_digest(hashlib.sha256(source).hexdigest(), source)
+
+
+_SOURCE_DIGESTS: dict[str, str] = {}
+
+
+def _source_digest(bytes_digest: str, source: bytes) -> str:
+    # Notebooks import the same modules: parse each distinct source once per process.
+    if bytes_digest not in _SOURCE_DIGESTS:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            _SOURCE_DIGESTS[bytes_digest] = bytes_digest
+        else:
+            for node in ast.walk(tree):
+                if isinstance(
+                    node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+                ) and _has_docstring(node):
+                    node.body = node.body[1:] or [ast.Pass()]
+            _SOURCE_DIGESTS[bytes_digest] = hashlib.sha256(ast.dump(tree).encode("utf-8")).hexdigest()
+    return _SOURCE_DIGESTS[bytes_digest]
 
 
 def _has_docstring(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
