@@ -21,6 +21,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -97,9 +98,11 @@ TEST_RUNS = {"unit_tests": ["-m", "not slow"], "all_tests": []}
 def timed_tests(arguments: list[str]) -> dict[str, Any]:
     """Run ``pytest`` with ``arguments`` from the project root; its duration, outcome and summary line.
 
-    The load average before the run is kept with it: on a shared machine it explains a slow run.
+    The load average before the run and the CPU time of the run and its kernels are kept with it:
+    on a shared machine they tell a slow machine from slow tests.
     """
     load = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments],
@@ -108,10 +111,13 @@ def timed_tests(arguments: list[str]) -> dict[str, Any]:
         text=True,
     )
     seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     lines = result.stdout.strip().splitlines()
     return {
         "command": " ".join(["pytest", *arguments]),
         "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
         "passed": result.returncode == 0,
         "summary": lines[-1].strip("= ") if lines else result.stderr.strip()[-300:],
         "load_average_before": round(load, 2),
@@ -194,8 +200,8 @@ def render_table(results: dict[str, Any]) -> str:
         if name in results.get("tests", {}):
             run = results["tests"][name]
             lines.append(
-                f"{run['command']}: {run['seconds']:.1f} s, {'passed' if run['passed'] else 'FAILED'} "
-                f"({run['summary']}; load average {run['load_average_before']} before)"
+                f"{run['command']}: {run['seconds']:.1f} s ({run.get('cpu_seconds', float('nan')):.1f} s CPU), "
+                f"{'passed' if run['passed'] else 'FAILED'} ({run['summary']}; load average {run['load_average_before']} before)"
             )
     return "\n".join(lines)
 
