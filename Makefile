@@ -38,7 +38,7 @@ run: $(STAMP) ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 t
 book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warnings fail)
 	$(PY) -m analysis.runner.book $(if $(FORCE),--force)
 
-test: $(STAMP) browser ## Unit tests, notebook tests (nbval), book build and a headless Chromium look
+test: $(STAMP) browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
 	$(PY) -m pytest
 
 test-fast: $(STAMP) ## Unit tests only (no notebooks, no book)
@@ -51,8 +51,8 @@ browser: ## Make sure headless Chromium is there for the book test (apt-get as r
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else echo "make test needs Chromium: install it (e.g. 'sudo apt-get install chromium')"; exit 1; fi; }
 
-bench: $(STAMP) ## Benchmarks: clean and unchanged rebuilds, runner overhead (writes build/bench.json)
-	$(PY) -m analysis.runner.bench
+bench: $(STAMP) browser ## Benchmarks: rebuilds, runner overhead, test durations (build/bench.json; WHAT=tests or WHAT=rebuild for one part)
+	$(PY) -m analysis.runner.bench $(if $(WHAT),--only $(WHAT))
 
 lab: $(STAMP) $(DEV_STAMP) ## JupyterLab with the project environment (as root here, hence --allow-root)
 	$(VENV)/bin/jupyter lab --notebook-dir=. --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)

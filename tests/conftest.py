@@ -7,9 +7,11 @@ from pathlib import Path
 
 import pytest
 
-# Small parameters for the notebook and book tests: each notebook runs on a fraction of the data.
+# Small parameters for the notebook and book tests: each notebook runs on a fraction of the data
+# (cities of 250k inhabitants and more) or with fewer repetitions (99 bootstrap draws, not 999).
 SMALL_PARAMETERS: dict[str, dict[str, object]] = {
     "20": {"min_population": 250_000},
+    "80": {"n_bootstrap": 99},
 }
 
 

@@ -1,20 +1,27 @@
-"""Benchmarks of the rebuild (``make bench``): clean, unchanged, and the runner's overhead per notebook.
+"""Benchmarks (``make bench``): the rebuild, the runner's overhead per notebook, and the test suite.
 
-Everything runs in a temporary workspace (its own ``data/`` and ``build/``), so a benchmark never
-disturbs the reviewer's build. Results go to ``build/bench.json`` and are printed as a table.
+The rebuild runs in a temporary workspace (its own ``data/`` and ``build/``), so a benchmark never
+disturbs the reviewer's build. Results go to ``build/bench.json`` and are printed as a table;
+``--only rebuild`` or ``--only tests`` (``make bench WHAT=tests``) measures one part and keeps the
+other part's last results in the file.
 
 * **clean rebuild**: acquisition, every notebook and the book, from nothing;
 * **unchanged rebuild**: the same commands as ``make all`` once more, as fresh processes;
 * **runner overhead**: each notebook's papermill time against the same code run as a plain
   Python script (``python notebook.py``), which shows what the kernel and the tracing cost;
-* **step timings**: named steps of the analysis worth watching (entity resolution, ...).
+* **step timings**: named steps of the analysis worth watching (entity resolution, ...);
+* **tests**: the unit tests (``pytest -m "not slow"``, ``make test-fast``) and the whole suite
+  (``pytest``, what ``make test`` runs), with the machine's load average, since the tests'
+  duration is measured here and not by a timed test.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import platform
+import resource
 import subprocess
 import sys
 import tempfile
@@ -63,14 +70,70 @@ def step_timings() -> dict[str, Callable[[], Any]]:
     return steps
 
 
+def time_steps(environment: dict[str, str], repeats: int) -> dict[str, dict[str, Any]]:
+    """Time each of :func:`step_timings` ``repeats`` times on the workspace ``environment`` points at."""
+    steps = {}
+    saved = {name: os.environ.get(name) for name in ("PARADIP_DATA", "PARADIP_BUILD")}
+    os.environ.update({name: environment[name] for name in saved})  # steps read the workspace's tables
+    try:
+        for name, step in step_timings().items():
+            seconds = []
+            for _ in range(repeats):
+                began = time.perf_counter()
+                step()
+                seconds.append(time.perf_counter() - began)
+            steps[name] = {"min": round(min(seconds), 2), "max": round(max(seconds), 2), "runs": repeats}
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+    return steps
+
+
+TEST_RUNS = {"unit_tests": ["-m", "not slow"], "all_tests": []}
+
+
+def timed_tests(arguments: list[str]) -> dict[str, Any]:
+    """Run ``pytest`` with ``arguments`` from the project root; its duration, outcome and summary line.
+
+    The load average before the run and the CPU time of the run and its kernels are kept with it:
+    on a shared machine they tell a slow machine from slow tests.
+    """
+    load = os.getloadavg()[0]
+    cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", *arguments],
+        cwd=paths.ROOT,
+        capture_output=True,
+        text=True,
+    )
+    seconds = time.perf_counter() - started
+    cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
+    lines = result.stdout.strip().splitlines()
+    return {
+        "command": " ".join(["pytest", *arguments]),
+        "seconds": round(seconds, 1),
+        "cpu_seconds": round(cpu, 1),
+        "passed": result.returncode == 0,
+        "summary": lines[-1].strip("= ") if lines else result.stderr.strip()[-300:],
+        "load_average_before": round(load, 2),
+    }
+
+
+def time_tests() -> dict[str, Any]:
+    """The duration of the unit tests and of the whole test suite."""
+    return {name: timed_tests(arguments) for name, arguments in TEST_RUNS.items()}
+
+
 def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
-    """Run every benchmark in a fresh temporary workspace and return the results."""
+    """Run the rebuild benchmarks in a fresh temporary workspace and return the results."""
     from analysis.runner import pipeline
 
-    results: dict[str, Any] = {
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()},
-        "finished": None,
-    }
+    results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="paradip-bench-") as scratch_text:
         workspace = Path(scratch_text)
         environment = _environment(workspace)
@@ -109,55 +172,59 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
             )
         results["runner_overhead"] = overhead
 
-        steps = {}
-        saved = {name: os.environ.get(name) for name in ("PARADIP_DATA", "PARADIP_BUILD")}
-        os.environ.update({name: environment[name] for name in saved})  # steps read the workspace's tables
-        try:
-            for name, step in step_timings().items():
-                seconds = []
-                for _ in range(repeats):
-                    began = time.perf_counter()
-                    step()
-                    seconds.append(time.perf_counter() - began)
-                steps[name] = {"min": round(min(seconds), 2), "max": round(max(seconds), 2), "runs": repeats}
-        finally:
-            for name, value in saved.items():
-                if value is None:
-                    os.environ.pop(name, None)
-                else:
-                    os.environ[name] = value
-        results["steps_seconds"] = steps
-    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+        results["steps_seconds"] = time_steps(environment, repeats)
     return results
 
 
 def render_table(results: dict[str, Any]) -> str:
-    """A plain-text table of the benchmark results."""
-    lines = [
-        f"clean rebuild (acquire + notebooks + book): {results['clean_rebuild_seconds']:.1f} s "
-        f"(notebooks {results['clean_pipeline_seconds']:.1f} s, book {results['clean_book_seconds']:.1f} s)",
-        f"unchanged rebuild (make all again): {results['unchanged_rebuild_seconds']['min']:.2f}-"
-        f"{results['unchanged_rebuild_seconds']['max']:.2f} s over {results['unchanged_rebuild_seconds']['runs']} runs",
-        "",
-        f"{'notebook':32} {'papermill s':>12} {'plain script s':>15} {'overhead s':>11}",
-    ]
-    for row in results["runner_overhead"]:
-        lines.append(
-            f"{row['notebook']:32} {row['papermill_seconds']:12.2f} {row['plain_script_seconds']:15.2f} {row['overhead_seconds']:11.2f}"
-        )
-    for name, timing in results.get("steps_seconds", {}).items():
-        lines.append(f"step {name}: {timing['min']:.2f}-{timing['max']:.2f} s over {timing['runs']} runs")
+    """A plain-text table of the benchmark results (the parts that were measured)."""
+    lines = []
+    if "clean_rebuild_seconds" in results:
+        unchanged = results["unchanged_rebuild_seconds"]
+        lines += [
+            f"clean rebuild (acquire + notebooks + book): {results['clean_rebuild_seconds']:.1f} s "
+            f"(notebooks {results['clean_pipeline_seconds']:.1f} s, book {results['clean_book_seconds']:.1f} s)",
+            f"unchanged rebuild (make all again): {unchanged['min']:.2f}-{unchanged['max']:.2f} s "
+            f"over {unchanged['runs']} runs",
+            "",
+            f"{'notebook':32} {'papermill s':>12} {'plain script s':>15} {'overhead s':>11}",
+        ]
+        for row in results["runner_overhead"]:
+            lines.append(
+                f"{row['notebook']:32} {row['papermill_seconds']:12.2f} "
+                f"{row['plain_script_seconds']:15.2f} {row['overhead_seconds']:11.2f}"
+            )
+        for name, timing in results.get("steps_seconds", {}).items():
+            lines.append(f"step {name}: {timing['min']:.2f}-{timing['max']:.2f} s over {timing['runs']} runs")
+    for name in TEST_RUNS:
+        if name in results.get("tests", {}):
+            run = results["tests"][name]
+            lines.append(
+                f"{run['command']}: {run['seconds']:.1f} s ({run.get('cpu_seconds', float('nan')):.1f} s CPU), "
+                f"{'passed' if run['passed'] else 'FAILED'} ({run['summary']}; load average {run['load_average_before']} before)"
+            )
     return "\n".join(lines)
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m analysis.runner.bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--only", choices=("rebuild", "tests"), help="measure one part (the file keeps the other)")
+    args = parser.parse_args(argv)
     target = paths.build_dir() / "bench.json"
-    results = run_benchmarks()
+    results: dict[str, Any] = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
+    results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
+    if args.only in (None, "rebuild"):
+        results.update(run_benchmarks())
+    measured_tests = args.only in (None, "tests")
+    if measured_tests:
+        results["tests"] = time_tests()
+    results["finished"] = time.strftime("%Y-%m-%dT%H:%M:%S%z")
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     print(render_table(results))
     print(f"\nwritten to {target}")
-    return 0
+    failed = measured_tests and not all(run["passed"] for run in results["tests"].values())
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

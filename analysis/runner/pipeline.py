@@ -5,8 +5,12 @@ A notebook re-runs when something it depends on changed since its last successfu
 * its own code (cell sources and tags; outputs and markdown-only edits do not count)
   or the parameters it is given;
 * a data file it read (recorded while it ran: Python-level ``open`` calls seen by an
-  audit hook, plus :func:`analysis.core.tracking.note_read` from readers written in C);
-* a module of the project it imported (any ``.py`` file under the project root);
+  audit hook, plus :func:`analysis.core.tracking.note_read` from readers written in C),
+  compared by its bytes;
+* a data file it read is an output (in its last record) of an earlier notebook that runs now:
+  so ``--dry-run`` names the whole chain a change sets off, and the real run runs that chain;
+* a module of the project it imported (any ``.py`` file under the project root), compared by its
+  code: docstrings, comments and formatting do not count (see :func:`module_digest`);
 * the lock file of the environment (``requirements.lock``);
 * a file it wrote has gone, or its executed copy has gone.
 
@@ -21,6 +25,7 @@ rebuild costs a fraction of a second.
 from __future__ import annotations
 
 import argparse
+import ast
 import hashlib
 import json
 import os
@@ -37,7 +42,8 @@ from analysis.core.files import sha256_file
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
 TRACE_TAG = "pipeline-trace"
-STATE_VERSION = 1
+# 2: module digests hash the normalised syntax tree (version 1 hashed their bytes).
+STATE_VERSION = 2
 
 
 class NotebookFailed(RuntimeError):
@@ -66,8 +72,12 @@ class Project:
 
 
 def _default_watched() -> tuple[Path, ...]:
-    """Folders whose files count as notebook inputs: the project, the data folder and the mirror."""
-    folders = [paths.ROOT, paths.data_dir()]
+    """Folders whose files count as notebook inputs and outputs: the project, the data and build folders, the mirror.
+
+    The build folder counts even when it lies outside the project (``PARADIP_BUILD``): figures and
+    tables written there are outputs like any other (its executed copies and records are ignored).
+    """
+    folders = [paths.ROOT, paths.data_dir(), paths.build_dir()]
     mirror = paths.mirror_dir()
     if mirror is not None:
         folders.append(mirror)
@@ -112,6 +122,43 @@ class RunReport:
 
 def _digest_or_missing(path: Path) -> str:
     return sha256_file(path) if path.is_file() else "missing"
+
+
+def module_digest(path: Path) -> str:
+    """sha256 of a Python module's code, blind to docstrings, comments and formatting ("missing" when absent).
+
+    The module is parsed, the docstrings of the module, its classes and functions are dropped, and
+    the syntax tree is dumped without line numbers; a file that does not parse is hashed by its bytes.
+    """
+    if not path.is_file():
+        return "missing"
+    source = path.read_bytes()
+    return _source_digest(hashlib.sha256(source).hexdigest(), source)
+
+
+_SOURCE_DIGESTS: dict[str, str] = {}
+
+
+def _source_digest(bytes_digest: str, source: bytes) -> str:
+    # Notebooks import the same modules: parse each distinct source once per process.
+    if bytes_digest not in _SOURCE_DIGESTS:
+        try:
+            tree = ast.parse(source)
+        except (SyntaxError, ValueError):
+            _SOURCE_DIGESTS[bytes_digest] = bytes_digest
+        else:
+            for node in ast.walk(tree):
+                if isinstance(
+                    node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+                ) and _has_docstring(node):
+                    node.body = node.body[1:] or [ast.Pass()]
+            _SOURCE_DIGESTS[bytes_digest] = hashlib.sha256(ast.dump(tree).encode("utf-8")).hexdigest()
+    return _SOURCE_DIGESTS[bytes_digest]
+
+
+def _has_docstring(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    first = node.body[0] if node.body else None
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
 
 
 def folder_digest(folder: Path) -> str:
@@ -173,7 +220,7 @@ def _state_path(project: Project, notebook: Path) -> Path:
 
 
 def load_state(project: Project, notebook: Path) -> dict[str, Any] | None:
-    """The record of ``notebook``'s last successful run, or ``None``."""
+    """The record of ``notebook``'s last successful run, or ``None`` (no record, or one an older runner wrote)."""
     state_file = _state_path(project, notebook)
     if not state_file.exists():
         return None
@@ -181,13 +228,27 @@ def load_state(project: Project, notebook: Path) -> dict[str, Any] | None:
     return state if state.get("version") == STATE_VERSION else None
 
 
-def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], force: bool = False) -> Decision:
-    """Compare ``notebook``'s current inputs with its last run and list every reason to run it."""
+def decide(
+    project: Project,
+    notebook: Path,
+    parameters: Mapping[str, Any],
+    force: bool = False,
+    writers: Mapping[str, str] | None = None,
+) -> Decision:
+    """Compare ``notebook``'s current inputs with its last run and list every reason to run it.
+
+    ``writers`` maps a file to the earlier notebook that runs in this pass and wrote that file in
+    its last recorded run (see :class:`Plan`); an input found there is a reason to run whatever its
+    bytes are now, and its digest is not compared (the writer may rewrite it).
+    """
     state = load_state(project, notebook)
     if force:
         return Decision(notebook, ["forced"])
     if state is None:
-        return Decision(notebook, ["no record of a previous run"])
+        older = _state_path(project, notebook).exists()
+        return Decision(
+            notebook, ["its record was written by an older runner" if older else "no record of a previous run"]
+        )
     reasons: list[str] = []
     if state["code_digest"] != notebook_code_digest(notebook):
         reasons.append("its code changed")
@@ -195,12 +256,14 @@ def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], forc
         reasons.append("its parameters changed")
     if state["lock_digest"] != _digest_or_missing(project.lock_file):
         reasons.append(f"{project.display(project.lock_file)} changed")
-    for recorded, label in ((state["inputs"], "input"), (state["modules"], "module")):
-        for path_text, digest in sorted(recorded.items()):
-            current = _digest_or_missing(Path(path_text))
-            if current != digest:
-                verb = "is missing" if current == "missing" else "changed"
-                reasons.append(f"{label} {project.display(path_text)} {verb}")
+    writers = writers or {}
+    for path_text, digest in sorted(state["inputs"].items()):
+        if path_text in writers:
+            reasons.append(f"input {project.display(path_text)} is written by {writers[path_text]}, which will run")
+        else:
+            reasons += _changed(project, "input", path_text, digest, _digest_or_missing(Path(path_text)))
+    for path_text, digest in sorted(state["modules"].items()):
+        reasons += _changed(project, "module", path_text, digest, module_digest(Path(path_text)))
     for path_text, digest in sorted(state.get("folders", {}).items()):
         if folder_digest(Path(path_text)) != digest:
             reasons.append(f"the files in {project.display(path_text)} changed")
@@ -212,9 +275,60 @@ def decide(project: Project, notebook: Path, parameters: Mapping[str, Any], forc
     return Decision(notebook, reasons)
 
 
+def _changed(project: Project, label: str, path_text: str, recorded: str, current: str) -> list[str]:
+    """The reason a recorded file counts as changed (none when its digest is the recorded one)."""
+    if current == recorded:
+        return []
+    return [f"{label} {project.display(path_text)} {'is missing' if current == 'missing' else 'changed'}"]
+
+
+@dataclass
+class Plan:
+    """Decides, notebook after notebook in order, which run and why: ``--dry-run`` and the real run share it.
+
+    Besides its own changes (:func:`decide`), a notebook runs when a file it read last time is an
+    output, in the last record, of an earlier notebook that runs in this pass. Deciding this from the
+    records rather than from the rewritten bytes is what lets the dry run name exactly the notebooks
+    the real run runs; the price is that a notebook whose rewritten outputs come out byte-identical
+    still sets off the notebooks that read them.
+    """
+
+    project: Project
+    parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    force: bool = False
+    writers: dict[str, str] = field(default_factory=dict)
+
+    def decide(self, notebook: Path) -> Decision:
+        """Whether ``notebook`` runs in this pass; when it does, its recorded outputs mark their readers."""
+        decision = decide(self.project, notebook, parameters_for(notebook, self.parameters), self.force, self.writers)
+        if decision.runs:
+            self.writers.update(dict.fromkeys(recorded_outputs(self.project, notebook), notebook.stem))
+        return decision
+
+
+def recorded_outputs(project: Project, notebook: Path) -> list[str]:
+    """The files ``notebook`` wrote in its last recorded run, also from a record an older runner wrote."""
+    state_file = _state_path(project, notebook)
+    if not state_file.exists():
+        return []
+    return list(json.loads(state_file.read_text(encoding="utf-8")).get("outputs", []))
+
+
+def dry_run(
+    project: Project,
+    selectors: Iterable[str] | None = None,
+    parameters: Mapping[str, Mapping[str, Any]] | None = None,
+    force: bool = False,
+) -> list[Decision]:
+    """What :func:`run` would do with the same arguments, deciding with the same :class:`Plan`, running nothing."""
+    plan = Plan(project, parameters or {}, force)
+    return [plan.decide(notebook) for notebook in select_notebooks(discover_notebooks(project.notebooks), selectors)]
+
+
 def _write_state(
     project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float
 ) -> None:
+    """Record a successful run of ``notebook`` in its state file."""
     # Temporary files that were written and then renamed or deleted are not outputs.
     outputs = sorted(path for path in trace["writes"] if Path(path).exists())
     inputs = sorted(trace["reads"] - trace["writes"])
@@ -226,7 +340,7 @@ def _write_state(
         "parameters_digest": _parameters_digest(parameters),
         "lock_digest": _digest_or_missing(project.lock_file),
         "inputs": {path: _digest_or_missing(Path(path)) for path in inputs},
-        "modules": {path: _digest_or_missing(Path(path)) for path in sorted(trace["modules"])},
+        "modules": {path: module_digest(Path(path)) for path in sorted(trace["modules"])},
         "folders": {path: folder_digest(Path(path)) for path in sorted(trace["folders"])},
         "outputs": outputs,
         "seconds": round(seconds, 3),
@@ -401,22 +515,24 @@ def run(
     Stops at the first failing notebook with :class:`NotebookFailed`.
     """
     project = project or Project()
-    parameters = parameters or {}
+    plan = Plan(project, parameters or {}, force)
     report = RunReport()
     notebooks = select_notebooks(discover_notebooks(project.notebooks), selectors)
     say = print if echo else (lambda *args, **kwargs: None)
     for notebook in notebooks:
-        notebook_parameters = parameters_for(notebook, parameters)
-        decision = decide(project, notebook, notebook_parameters, force=force)
+        decision = plan.decide(notebook)
         report.decisions.append(decision)
         if not decision.runs:
             say(f"{notebook.stem}: up to date")
             continue
         say(f"{notebook.stem}: running ({summarise(decision.reasons)})", flush=True)
+        notebook_parameters = parameters_for(notebook, plan.parameters)
         started = time.perf_counter()
         trace = execute_notebook(project, notebook, notebook_parameters)
         seconds = time.perf_counter() - started
         report.seconds[notebook.stem] = seconds
+        # Only the outputs of the previous record mark readers, as in the dry run; a file written for
+        # the first time reaches its readers through its bytes.
         _write_state(project, notebook, notebook_parameters, trace, seconds)
         say(f"{notebook.stem}: done in {seconds:.1f} s")
     ran = report.ran
@@ -441,10 +557,10 @@ def main(argv: list[str] | None = None) -> int:
     parameters = parse_parameters(args.parameter)
     project = Project()
     if args.dry_run:
-        for notebook in select_notebooks(discover_notebooks(project.notebooks), args.notebooks):
-            decision = decide(project, notebook, parameters_for(notebook, parameters), force=args.force)
+        for decision in dry_run(project, args.notebooks, parameters, force=args.force):
             print(
-                f"{notebook.stem}: " + (f"would run ({summarise(decision.reasons)})" if decision.runs else "up to date")
+                f"{decision.notebook.stem}: "
+                + (f"would run ({summarise(decision.reasons)})" if decision.runs else "up to date")
             )
         return 0
     try:

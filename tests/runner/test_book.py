@@ -1,4 +1,6 @@
-"""The book builds strictly from the executed notebooks, and looks right in headless Chromium."""
+"""The book builds strictly from the executed notebooks, and looks right in headless Chromium.
+
+The book is built once per module from the session's ``small_build`` (the notebooks are not run again)."""
 
 from __future__ import annotations
 
@@ -9,8 +11,6 @@ import yaml
 
 from analysis.core import paths
 from analysis.runner import book, browser, pipeline
-
-pytestmark = pytest.mark.slow
 
 
 def test_every_numbered_notebook_is_a_chapter_and_every_chapter_exists():
@@ -33,6 +33,7 @@ def built_book(small_build, tmp_path_factory):
     return html
 
 
+@pytest.mark.slow
 def test_book_builds_with_every_chapter_and_figure(built_book):
     assert (built_book / "index.html").exists()
     for notebook in pipeline.discover_notebooks(paths.NOTEBOOKS):
@@ -42,6 +43,7 @@ def test_book_builds_with_every_chapter_and_figure(built_book):
     assert list((built_book / "_images").glob("*.png")), "the book has no images"
 
 
+@pytest.mark.slow
 def test_book_works_offline(built_book):
     """No page loads a script or stylesheet from the network (MathJax is served locally)."""
     for page in built_book.rglob("*.html"):
@@ -49,6 +51,7 @@ def test_book_works_offline(built_book):
         assert remote == [], f"{page.name} loads {remote}"
 
 
+@pytest.mark.slow
 def test_book_shows_no_path_of_this_machine(built_book, small_build):
     """Readers see project-relative names, never the folders the book was built in."""
     machine_paths = (str(paths.ROOT), str(small_build))
@@ -57,12 +60,14 @@ def test_book_shows_no_path_of_this_machine(built_book, small_build):
         assert not any(path in text for path in machine_paths), f"{page.name} shows a machine path"
 
 
+@pytest.mark.slow
 def test_book_shows_the_nuts2_map_in_chromium(built_book, tmp_path):
     png = browser.screenshot(built_book / book.STAGED_NOTEBOOKS / "20_build_frame.html", tmp_path / "frame.png")
     summary = browser.pixel_summary(png)
     assert summary["non_white_share"] > 0.05 and summary["distinct_colours"] > 50, summary
 
 
+@pytest.mark.slow
 def test_strict_build_fails_on_a_broken_reference(small_build, tmp_path):
     broken_book = tmp_path / "book"
     broken_book.mkdir()

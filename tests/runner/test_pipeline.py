@@ -1,16 +1,25 @@
-"""The incremental runner: exactly the notebooks whose inputs changed re-run."""
+"""The incremental runner: exactly the notebooks whose inputs changed re-run, and ``--dry-run`` says which.
+
+The toy project is built once per module (its kernels are the slow part); each test works on a
+copy of it, with the state files pointed at the copy.
+"""
 
 from __future__ import annotations
 
 import json
 import os
+import shutil
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
 import pytest
 
 from analysis.runner import pipeline
+
+TOY_STEMS = ["10_first", "20_second", "30_third"]
+TRACED = ("inputs", "outputs", "modules", "folders")
 
 
 def _write_notebook(path: Path, *code_cells: str, markdown: str = "# A notebook") -> None:
@@ -22,18 +31,20 @@ def _write_notebook(path: Path, *code_cells: str, markdown: str = "# A notebook"
     nbformat.write(notebook, path)
 
 
-@pytest.fixture
-def toy_project(tmp_path, monkeypatch):
-    """Two notebooks: 10 reads raw.csv with module ``toy_first`` and writes mid.csv; 20 reads mid.csv with ``toy_second``."""
-    root = tmp_path / "toy"
-    (root / "notebooks").mkdir(parents=True)
-    (root / "data").mkdir()
-    (root / "lib").mkdir()
+def _make_toy(root: Path) -> None:
+    """A chain of three notebooks, each reading what the one before wrote, with a different way of tracing.
+
+    10 reads raw.csv with ``open`` and module ``toy_first``, writes mid.csv; 20 reads mid.csv through a
+    bytes path with ``toy_second`` and writes out.csv through a renamed temporary file; 30 reads out.csv
+    with pathlib, looks into data/inbox (``paradip.folder``, as ``analysis.core.tracking.note_folder``)
+    and writes total.txt.
+    """
+    for folder in ("notebooks", "data", "lib"):
+        (root / folder).mkdir(parents=True)
     (root / "data" / "raw.csv").write_text("value\n1\n2\n", encoding="utf-8")
-    (root / "lib" / "toy_first.py").write_text("def double(x):\n    return 2 * x\n", encoding="utf-8")
+    (root / "lib" / "toy_first.py").write_text('"""Doubling."""\n\n\ndef double(x):\n    return 2 * x\n')
     (root / "lib" / "toy_second.py").write_text("def add_one(x):\n    return x + 1\n", encoding="utf-8")
     (root / "requirements.lock").write_text("pandas==3.1.1\n", encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", str(root / "lib") + os.pathsep + os.environ.get("PYTHONPATH", ""))
     _write_notebook(
         root / "notebooks" / "10_first.ipynb",
         """
@@ -46,12 +57,30 @@ def toy_project(tmp_path, monkeypatch):
     _write_notebook(
         root / "notebooks" / "20_second.ipynb",
         """
+        import os
         import toy_second
-        mid = [int(v) for v in open("../data/mid.csv").read().split()]
-        print(sum(toy_second.add_one(v) for v in mid))
+        mid = [int(v) for v in open(b"../data/mid.csv", "rb").read().split()]
+        with open("../data/out.csv.partial", "w") as handle:
+            handle.write("\\n".join(str(toy_second.add_one(v)) for v in mid))
+        os.replace("../data/out.csv.partial", "../data/out.csv")
         """,
     )
-    project = pipeline.Project(
+    _write_notebook(
+        root / "notebooks" / "30_third.ipynb",
+        """
+        import sys
+        from pathlib import Path
+        inbox = Path("../data/inbox")
+        sys.audit("paradip.folder", str(inbox))
+        extra = len(sorted(inbox.glob("*.csv"))) if inbox.is_dir() else 0
+        total = sum(int(v) for v in Path("../data/out.csv").read_text().split()) + extra
+        Path("../data/total.txt").write_text(str(total))
+        """,
+    )
+
+
+def _project(root: Path) -> pipeline.Project:
+    return pipeline.Project(
         root=root,
         notebooks=root / "notebooks",
         lock_file=root / "requirements.lock",
@@ -60,85 +89,195 @@ def toy_project(tmp_path, monkeypatch):
         watched=(root.resolve(),),
         data_folders=((root / "data").resolve(),),
     )
-    first = pipeline.run(project, echo=False)
-    assert first.ran == ["10_first", "20_second"]
-    return project
 
 
-def _reasons(report: pipeline.RunReport) -> dict[str, list[str]]:
-    return {decision.notebook.stem: decision.reasons for decision in report.decisions if decision.runs}
+def _use_toy_modules(patch: pytest.MonkeyPatch, root: Path) -> None:
+    patch.setenv("PYTHONPATH", str(root / "lib") + os.pathsep + os.environ.get("PYTHONPATH", ""))
 
 
-def test_nothing_changed_runs_nothing(toy_project):
-    assert pipeline.run(toy_project, echo=False).ran == []
+@pytest.fixture(scope="module")
+def built_toy(tmp_path_factory) -> Path:
+    """The toy project after its first run (every notebook ran once)."""
+    root = tmp_path_factory.mktemp("toy-built") / "toy"
+    _make_toy(root)
+    with pytest.MonkeyPatch.context() as patch:
+        _use_toy_modules(patch, root)
+        first = pipeline.run(_project(root), echo=False)
+    assert first.ran == TOY_STEMS
+    return root
 
 
-def test_trace_records_reads_writes_and_modules(toy_project):
-    state = json.loads((toy_project.state / "10_first.json").read_text())
-    assert [Path(p).name for p in state["inputs"]] == ["raw.csv"]
-    assert [Path(p).name for p in state["outputs"]] == ["mid.csv"]
-    assert [Path(p).name for p in state["modules"]] == ["toy_first.py"]
-    executed = nbformat.read(toy_project.executed / "10_first.ipynb", as_version=4)
+@pytest.fixture
+def toy_project(built_toy, tmp_path, monkeypatch) -> pipeline.Project:
+    """A copy of the built toy project whose records name the copy's files."""
+    root = tmp_path / "toy"
+    shutil.copytree(built_toy, root)
+    for state_file in (root / "build" / "state").glob("*.json"):
+        text = state_file.read_text(encoding="utf-8")
+        for original in dict.fromkeys((str(built_toy), str(built_toy.resolve()))):
+            text = text.replace(original, str(root))
+        state_file.write_text(text, encoding="utf-8")
+    _use_toy_modules(monkeypatch, root)
+    return _project(root)
+
+
+def _reasons(decisions: list[pipeline.Decision]) -> dict[str, list[str]]:
+    return {decision.notebook.stem: decision.reasons for decision in decisions if decision.runs}
+
+
+def _state(project: pipeline.Project, stem: str) -> dict:
+    return json.loads((project.state / f"{stem}.json").read_text(encoding="utf-8"))
+
+
+def _edit_code_cell(project: pipeline.Project, stem: str, edit: Callable[[str], str], cell: int = -1) -> None:
+    path = project.notebooks / f"{stem}.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[cell].source = edit(notebook.cells[cell].source)
+    nbformat.write(notebook, path)
+
+
+def _write(project: pipeline.Project, relative: str, text: str) -> None:
+    (project.root / relative).write_text(text, encoding="utf-8")
+
+
+MID = "input data/mid.csv is written by 10_first, which will run"
+OUT = "input data/out.csv is written by 20_second, which will run"
+
+
+def _total(project: pipeline.Project) -> str:
+    return (project.root / "data" / "total.txt").read_text()
+
+
+# name: (change to the copied toy project, parameters of the run, the reasons of the notebooks that run,
+#        what data/total.txt holds after the run: 2*1+1 + 2*2+1 = 8 before any change)
+SCENARIOS: dict[str, tuple[Callable[[pipeline.Project], None], dict, dict[str, list[str]], str]] = {
+    "nothing changed": (lambda project: None, {}, {}, "8"),
+    "raw file changed": (
+        lambda project: _write(project, "data/raw.csv", "value\n1\n5\n"),
+        {},
+        {"10_first": ["input data/raw.csv changed"], "20_second": [MID], "30_third": [OUT]},
+        "14",
+    ),
+    "module code changed": (
+        lambda project: _write(project, "lib/toy_second.py", "def add_one(x):\n    return 1 + x\n"),
+        {},
+        {"20_second": ["module lib/toy_second.py changed"], "30_third": [OUT]},
+        "8",
+    ),
+    "module docstring, comment and format edited": (
+        lambda project: _write(
+            project,
+            "lib/toy_first.py",
+            '"""Doubling numbers, reworded."""\n\n\ndef double( x ):  # twice\n    """Twice x."""\n    return (2 * x)\n',
+        ),
+        {},
+        {},
+        "8",
+    ),
+    "notebook code changed": (
+        lambda project: _edit_code_cell(project, "20_second", lambda source: source + "\nprint('edited')"),
+        {},
+        {"20_second": ["its code changed"], "30_third": [OUT]},
+        "8",
+    ),
+    "parameter changed": (
+        lambda project: None,
+        {"10": {"scale": 3}},
+        {"10_first": ["its parameters changed"], "20_second": [MID], "30_third": [OUT]},
+        "20",
+    ),
+    "output deleted": (
+        lambda project: (project.root / "data" / "mid.csv").unlink(),
+        {},
+        {"10_first": ["output data/mid.csv is missing"], "20_second": [MID], "30_third": [OUT]},
+        "8",
+    ),
+}
+
+
+@pytest.mark.parametrize("scenario", list(SCENARIOS))
+def test_dry_run_predicts_exactly_what_the_real_run_runs(toy_project, scenario):
+    change, parameters, expected, total = SCENARIOS[scenario]
+    change(toy_project)
+    predicted = pipeline.dry_run(toy_project, parameters=parameters)
+    report = pipeline.run(toy_project, parameters=parameters, echo=False)
+    assert _reasons(predicted) == expected
+    assert _reasons(report.decisions) == expected
+    assert report.ran == [stem for stem in TOY_STEMS if stem in expected]
+    assert _total(toy_project) == total
+    # The records now describe the files on disk: nothing is left to run.
+    assert _reasons(pipeline.dry_run(toy_project, parameters=parameters)) == {}
+
+
+def test_trace_records_reads_writes_modules_and_folders(toy_project):
+    names = {
+        stem: {key: [Path(p).name for p in _state(toy_project, stem)[key]] for key in TRACED} for stem in TOY_STEMS
+    }
+    assert names["10_first"] == {
+        "inputs": ["raw.csv"],
+        "outputs": ["mid.csv"],
+        "modules": ["toy_first.py"],
+        "folders": [],
+    }
+    # A bytes path is traced; a temporary file renamed away is not an output.
+    assert names["20_second"] == {
+        "inputs": ["mid.csv"],
+        "outputs": ["out.csv"],
+        "modules": ["toy_second.py"],
+        "folders": [],
+    }
+    # pathlib reads and writes are traced, and so is a declared look into a folder.
+    assert names["30_third"] == {"inputs": ["out.csv"], "outputs": ["total.txt"], "modules": [], "folders": ["inbox"]}
+    executed = nbformat.read(toy_project.executed / "20_second.ipynb", as_version=4)
     assert not any(pipeline.TRACE_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
-    assert executed.metadata.papermill["input_path"] == "notebooks/10_first.ipynb"
-    assert str(toy_project.root) not in (toy_project.executed / "10_first.ipynb").read_text()
-
-
-def test_code_edit_reruns_that_notebook_and_only_downstream_when_its_output_changes(toy_project):
-    path = toy_project.notebooks / "20_second.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    notebook.cells[-1].source += "\nprint('edited')"
-    nbformat.write(notebook, path)
-    report = pipeline.run(toy_project, echo=False)
-    assert _reasons(report) == {"20_second": ["its code changed"]}
-
-
-def test_markdown_edit_runs_nothing(toy_project):
-    path = toy_project.notebooks / "10_first.ipynb"
-    notebook = nbformat.read(path, as_version=4)
-    notebook.cells[0].source = "# A retitled notebook"
-    nbformat.write(notebook, path)
-    assert pipeline.run(toy_project, echo=False).ran == []
-
-
-def test_data_change_reruns_the_reader_and_its_dependants(toy_project):
-    (toy_project.root / "data" / "raw.csv").write_text("value\n1\n5\n", encoding="utf-8")
-    report = pipeline.run(toy_project, echo=False)
-    reasons = _reasons(report)
-    assert reasons["10_first"] == ["input data/raw.csv changed"]
-    assert reasons["20_second"] == ["input data/mid.csv changed"]
-
-
-def test_touching_data_without_changing_bytes_runs_nothing(toy_project):
-    raw = toy_project.root / "data" / "raw.csv"
-    os.utime(raw, (1, 1))
-    assert pipeline.run(toy_project, echo=False).ran == []
-
-
-def test_module_edit_reruns_only_its_importers(toy_project):
-    (toy_project.root / "lib" / "toy_second.py").write_text(
-        "def add_one(x):\n    return x + 1  # same result\n", encoding="utf-8"
+    assert not any(
+        output.get("output_type") == "error" for cell in executed.cells for output in cell.get("outputs", [])
     )
-    report = pipeline.run(toy_project, echo=False)
-    assert _reasons(report) == {"20_second": ["module lib/toy_second.py changed"]}
+    assert executed.metadata.papermill["input_path"] == "notebooks/20_second.ipynb"
+    assert str(toy_project.root) not in (toy_project.executed / "20_second.ipynb").read_text()
 
 
-def test_lock_change_reruns_everything(toy_project):
+def test_changes_that_are_not_code_or_data_run_nothing(toy_project):
+    _edit_code_cell(toy_project, "10_first", lambda source: "# A retitled notebook", cell=0)  # markdown
+    os.utime(toy_project.root / "data" / "raw.csv", (1, 1))  # touched, same bytes
+    assert _reasons(pipeline.dry_run(toy_project)) == {}
+
+
+def test_lock_change_runs_everything(toy_project):
     toy_project.lock_file.write_text("pandas==3.1.2\n", encoding="utf-8")
-    assert pipeline.run(toy_project, echo=False).ran == ["10_first", "20_second"]
+    assert _reasons(pipeline.dry_run(toy_project)) == {
+        "10_first": ["requirements.lock changed"],
+        "20_second": ["requirements.lock changed", MID],
+        "30_third": ["requirements.lock changed", OUT],
+    }
 
 
-def test_parameter_change_reruns_that_notebook(toy_project):
-    report = pipeline.run(toy_project, parameters={"10": {"scale": 3}}, echo=False)
-    reasons = _reasons(report)
-    assert reasons["10_first"] == ["its parameters changed"]
-    assert reasons["20_second"] == ["input data/mid.csv changed"]
+def test_a_record_from_an_older_runner_is_not_trusted(toy_project):
+    state_file = toy_project.state / "20_second.json"
+    state_file.write_text(json.dumps(_state(toy_project, "20_second") | {"version": 1}), encoding="utf-8")
+    assert _reasons(pipeline.dry_run(toy_project)) == {
+        "20_second": ["its record was written by an older runner"],
+        "30_third": [OUT],
+    }
 
 
-def test_missing_output_reruns_its_writer(toy_project):
-    (toy_project.root / "data" / "mid.csv").unlink()
+def test_selected_and_forced_notebooks(toy_project):
+    assert _reasons(pipeline.dry_run(toy_project, ["20"], force=True)) == {"20_second": ["forced"]}
+    assert _reasons(pipeline.dry_run(toy_project, ["20_second", "30"], force=True)) == {
+        "20_second": ["forced"],
+        "30_third": ["forced"],
+    }
+    with pytest.raises(SystemExit, match="no notebook matches"):
+        pipeline.dry_run(toy_project, ["99"])
+
+
+def test_a_file_appearing_in_a_watched_folder_reruns_the_notebook_that_looked(toy_project):
+    inbox = toy_project.root / "data" / "inbox"
+    inbox.mkdir()
+    (inbox / "export.csv").write_text("unit_id\ngn1\n")
     report = pipeline.run(toy_project, echo=False)
-    assert _reasons(report)["10_first"] == ["output data/mid.csv is missing"]
+    assert _reasons(report.decisions) == {"30_third": ["the files in data/inbox changed"]}
+    assert _total(toy_project) == "9"
 
 
 def test_failing_notebook_stops_with_the_cell_traceback(toy_project):
@@ -147,6 +286,49 @@ def test_failing_notebook_stops_with_the_cell_traceback(toy_project):
         pipeline.run(toy_project, echo=False)
     # The failure left no record, so the notebook is tried again next time.
     assert not (toy_project.state / "15_broken.json").exists()
+    assert _reasons(pipeline.dry_run(toy_project)) == {"15_broken": ["no record of a previous run"]}
+
+
+def test_module_digest_ignores_docstrings_comments_and_formatting(tmp_path):
+    def digest(source: str) -> str:
+        module = tmp_path / "module.py"
+        module.write_text(textwrap.dedent(source), encoding="utf-8")
+        return pipeline.module_digest(module)
+
+    original = digest(
+        '''
+        """Module docstring."""
+        import math
+
+
+        class Circle:
+            """A circle."""
+
+            def area(self, r):
+                """Its area."""
+                return math.pi * r**2
+        '''
+    )
+    reworded = digest(
+        '''
+        """Another module docstring, longer."""
+        import math  # for pi
+        class Circle:
+            """Reworded."""
+            def area(self, r):
+                # a comment
+                return (math.pi * r ** 2)
+        '''
+    )
+    undocumented = digest("import math\nclass Circle:\n    def area(self, r):\n        return math.pi * r**2\n")
+    assert original == reworded == undocumented
+    assert digest("import math\nclass Circle:\n    def area(self, r):\n        return math.tau * r**2\n") != original
+    # A string that is not a docstring is code: an error message, a label.
+    assert digest('x = 1\ny = "a"\n') != digest('x = 1\ny = "b"\n')
+    assert digest("def f():\n    '''Only a docstring.'''\n") == digest("def f():\n    pass\n")
+    # A file that does not parse is compared by its bytes.
+    assert digest("def broken(:\n") != digest("def broken( :\n")
+    assert pipeline.module_digest(tmp_path / "absent.py") == "missing"
 
 
 def test_notebooks_are_ordered_numerically(tmp_path):
@@ -166,66 +348,6 @@ def test_parse_parameters():
         pipeline.parse_parameters(["no-equals"])
 
 
-def test_temporary_files_renamed_away_are_not_outputs(toy_project):
-    _write_notebook(
-        toy_project.notebooks / "30_atomic.ipynb",
-        """
-        import os
-        with open("../data/final.csv.partial", "w") as handle:
-            handle.write("x")
-        os.replace("../data/final.csv.partial", "../data/final.csv")
-        """,
-    )
-    assert pipeline.run(toy_project, echo=False).ran == ["30_atomic"]
-    state = json.loads((toy_project.state / "30_atomic.json").read_text())
-    assert [Path(p).name for p in state["outputs"]] == ["final.csv"]
-    assert pipeline.run(toy_project, echo=False).ran == []
-
-
 def test_summarise_caps_long_reason_lists():
     assert pipeline.summarise(["a", "b"]) == "a; b"
     assert pipeline.summarise([str(i) for i in range(10)], shown=2) == "0; 1; and 8 more"
-
-
-def test_pathlib_reads_are_traced(toy_project):
-    _write_notebook(
-        toy_project.notebooks / "40_pathlib.ipynb",
-        """
-        from pathlib import Path
-        Path("../data/copy.csv").write_text(Path("../data/raw.csv").read_text())
-        """,
-    )
-    pipeline.run(toy_project, echo=False)
-    state = json.loads((toy_project.state / "40_pathlib.json").read_text())
-    assert [Path(p).name for p in state["inputs"]] == ["raw.csv"]
-    assert [Path(p).name for p in state["outputs"]] == ["copy.csv"]
-
-
-def test_a_file_appearing_in_a_watched_folder_reruns_the_notebook_that_looked(toy_project):
-    inbox = toy_project.root / "data" / "inbox"
-    _write_notebook(
-        toy_project.notebooks / "50_inbox.ipynb",
-        """
-        import sys
-        from pathlib import Path
-        inbox = Path("../data/inbox")
-        sys.audit("paradip.folder", str(inbox))  # what analysis.core.tracking.note_folder does
-        exports = sorted(inbox.glob("*.csv")) if inbox.is_dir() else []
-        print(len(exports))
-        """,
-    )
-    assert pipeline.run(toy_project, echo=False).ran == ["50_inbox"]
-    assert pipeline.run(toy_project, echo=False).ran == []
-    inbox.mkdir()
-    (inbox / "export.csv").write_text("unit_id\ngn1\n")
-    report = pipeline.run(toy_project, echo=False)
-    assert _reasons(report) == {"50_inbox": ["the files in data/inbox changed"]}
-
-
-def test_bytes_paths_are_traced_without_errors(toy_project):
-    _write_notebook(toy_project.notebooks / "60_bytes.ipynb", 'print(open(b"../data/raw.csv", "rb").read()[:5])')
-    pipeline.run(toy_project, echo=False)
-    state = json.loads((toy_project.state / "60_bytes.json").read_text())
-    assert [Path(p).name for p in state["inputs"]] == ["raw.csv"]
-    executed = nbformat.read(toy_project.executed / "60_bytes.ipynb", as_version=4)
-    assert "TypeError" not in json.dumps(executed)
