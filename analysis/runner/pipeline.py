@@ -32,7 +32,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -61,6 +61,7 @@ class Project:
     state: Path = field(default_factory=paths.state_dir)
     watched: tuple[Path, ...] = field(default_factory=lambda: _default_watched())
     data_folders: tuple[Path, ...] = field(default_factory=lambda: _default_data_folders())
+    pins: Callable[[], Mapping[str, str]] = field(default=lambda: _declared_raw_digests())
 
     def display(self, path: str | Path) -> str:
         """``path`` relative to the project root when it lies inside it (for messages)."""
@@ -82,6 +83,18 @@ def _default_watched() -> tuple[Path, ...]:
     if mirror is not None:
         folders.append(mirror)
     return tuple(dict.fromkeys(Path(folder).resolve() for folder in folders))
+
+
+def _declared_raw_digests() -> dict[str, str]:
+    """Pinned outputs of the real project: each declared raw file's absolute path and its declared sha256.
+
+    Acquisition refuses a file whose bytes differ from its declaration, so when the acquiring notebook
+    runs, these outputs come out with the declared bytes: their readers need to run only when the
+    declared digest differs from the one they read (see :class:`Plan`).
+    """
+    from analysis.acquire import registry
+
+    return {os.path.abspath(path): digest for path, digest in registry.declared_raw_digests().items()}
 
 
 def _default_data_folders() -> tuple[Path, ...]:
@@ -234,12 +247,15 @@ def decide(
     parameters: Mapping[str, Any],
     force: bool = False,
     writers: Mapping[str, str] | None = None,
+    expected: Mapping[str, str] | None = None,
 ) -> Decision:
     """Compare ``notebook``'s current inputs with its last run and list every reason to run it.
 
     ``writers`` maps a file to the earlier notebook that runs in this pass and wrote that file in
     its last recorded run (see :class:`Plan`); an input found there is a reason to run whatever its
-    bytes are now, and its digest is not compared (the writer may rewrite it).
+    bytes are now, and its digest is not compared (the writer may rewrite it). ``expected`` maps a
+    pinned output of such a notebook to the digest it will have; that digest, not the current bytes,
+    is compared with the recorded one.
     """
     state = load_state(project, notebook)
     if force:
@@ -256,10 +272,12 @@ def decide(
         reasons.append("its parameters changed")
     if state["lock_digest"] != _digest_or_missing(project.lock_file):
         reasons.append(f"{project.display(project.lock_file)} changed")
-    writers = writers or {}
+    writers, expected = writers or {}, expected or {}
     for path_text, digest in sorted(state["inputs"].items()):
         if path_text in writers:
             reasons.append(f"input {project.display(path_text)} is written by {writers[path_text]}, which will run")
+        elif path_text in expected:
+            reasons += _changed(project, "declared input", path_text, digest, expected[path_text])
         else:
             reasons += _changed(project, "input", path_text, digest, _digest_or_missing(Path(path_text)))
     for path_text, digest in sorted(state["modules"].items()):
@@ -290,19 +308,29 @@ class Plan:
     output, in the last record, of an earlier notebook that runs in this pass. Deciding this from the
     records rather than from the rewritten bytes is what lets the dry run name exactly the notebooks
     the real run runs; the price is that a notebook whose rewritten outputs come out byte-identical
-    still sets off the notebooks that read them.
+    still sets off the notebooks that read them. Pinned outputs (``Project.pins``: files whose bytes a
+    declaration fixes, such as verified raw files) are the exception: their readers compare the
+    declared digest, so re-running acquisition after an attribution edit re-runs nothing downstream.
     """
 
     project: Project
     parameters: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     force: bool = False
     writers: dict[str, str] = field(default_factory=dict)
+    expected: dict[str, str] = field(default_factory=dict)
 
     def decide(self, notebook: Path) -> Decision:
         """Whether ``notebook`` runs in this pass; when it does, its recorded outputs mark their readers."""
-        decision = decide(self.project, notebook, parameters_for(notebook, self.parameters), self.force, self.writers)
+        parameters = parameters_for(notebook, self.parameters)
+        decision = decide(self.project, notebook, parameters, self.force, self.writers, self.expected)
         if decision.runs:
-            self.writers.update(dict.fromkeys(recorded_outputs(self.project, notebook), notebook.stem))
+            outputs = recorded_outputs(self.project, notebook)
+            pins = self.project.pins() if outputs else {}
+            for output in outputs:
+                if output in pins:
+                    self.expected[output] = pins[output]
+                else:
+                    self.writers[output] = notebook.stem
         return decision
 
 

@@ -6,6 +6,8 @@ copy of it, with the state files pointed at the copy.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import json
 import os
 import shutil
@@ -88,6 +90,7 @@ def _project(root: Path) -> pipeline.Project:
         state=root / "build" / "state",
         watched=(root.resolve(),),
         data_folders=((root / "data").resolve(),),
+        pins=dict,
     )
 
 
@@ -207,6 +210,37 @@ def test_dry_run_predicts_exactly_what_the_real_run_runs(toy_project, scenario):
     assert _total(toy_project) == total
     # The records now describe the files on disk: nothing is left to run.
     assert _reasons(pipeline.dry_run(toy_project, parameters=parameters)) == {}
+
+
+def _pin_mid(project: pipeline.Project, content: str) -> pipeline.Project:
+    """The toy project with data/mid.csv pinned: declared to come out of 10_first as ``content``."""
+    declared = hashlib.sha256(content.encode()).hexdigest()
+    mid = os.path.abspath(project.root / "data" / "mid.csv")
+    return dataclasses.replace(project, pins=lambda: {mid: declared})
+
+
+def test_a_pinned_output_rewritten_with_its_declared_bytes_runs_nothing_downstream(toy_project):
+    """Like acquisition re-run after an attribution edit: the writer runs, its readers do not."""
+    project = _pin_mid(toy_project, "2\n4")
+    _edit_code_cell(project, "10_first", lambda source: source + "\n# re-worded attribution")
+    _edit_code_cell(project, "10_first", lambda source: source + "\nprint('acquired')")
+    expected = {"10_first": ["its code changed"]}
+    assert _reasons(pipeline.dry_run(project)) == expected
+    assert _reasons(pipeline.run(project, echo=False).decisions) == expected
+    assert _total(project) == "8"
+
+
+def test_a_pinned_output_with_a_new_declared_digest_runs_its_readers(toy_project):
+    project = _pin_mid(toy_project, "2\n10")
+    _write(project, "data/raw.csv", "value\n1\n5\n")
+    expected = {
+        "10_first": ["input data/raw.csv changed"],
+        "20_second": ["declared input data/mid.csv changed"],
+        "30_third": [OUT],
+    }
+    assert _reasons(pipeline.dry_run(project)) == expected
+    assert _reasons(pipeline.run(project, echo=False).decisions) == expected
+    assert _total(project) == "14"
 
 
 def test_trace_records_reads_writes_modules_and_folders(toy_project):
