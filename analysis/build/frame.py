@@ -169,6 +169,10 @@ def build_city_frame(
     quarantine holds the set-aside rows with a ``reason``. Every candidate row ends in one
     of the two; ``frame.attrs["row_counts"]`` records the counts.
     """
+    # Most populous first within each country, so that ties are broken the same way on every run.
+    geonames_cities = geonames_cities.sort_values(
+        ["country_iso2", "population"], ascending=[True, False], kind="stable", ignore_index=True
+    )
     if official_list is not None:
         candidates, quarantine = place_official_cities(official_list, geonames_cities, nuts2024, min_population)
     else:
@@ -377,25 +381,7 @@ def place_official_cities(
     for row in official.to_dict("records"):
         key = (row["country_iso2"], normalise_name(row["city_name"], drop_affixes=False))
         match = index.get(key)
-        base = {
-            "source_row": row["source_row"],
-            "name": row["city_name"],
-            "ascii_name": normalise_ascii(row["city_name"]),
-            "alternate_names": join_alternate_names(
-                split_alternate_names(match["alternate_names"]), exclude=match["name"]
-            )
-            if match is not None
-            else "",
-            "country_iso2": row["country_iso2"],
-            "population": int(row["population"]),
-            "population_source": "official_list",
-            "is_capital": bool(match is not None and match["geonameid"] in capital_ids),
-            "frame_source": "official_list",
-            "source_version": "official city list",
-            "city_id": f"gn{match['geonameid']}"
-            if match is not None
-            else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
-        }
+        base = _official_base(row, match, capital_ids)
         if row["country_iso2"] not in EU27_ISO2:
             set_aside.append(base | {"reason": f"outside_eu27:{row['country_iso2']}"})
             continue
@@ -418,6 +404,27 @@ def place_official_cities(
         set_aside, columns=[*base_columns(), "latitude", "longitude", "coordinates_source", "reason"]
     )
     return candidates.drop(columns="source_row").reset_index(drop=True), quarantine
+
+
+def _official_base(row: dict, match: dict | None, capital_ids: set[int]) -> dict:
+    """Frame columns of an official-list row before placement; ``match`` is its GeoNames place, if any."""
+    return {
+        "source_row": row["source_row"],
+        "name": row["city_name"],
+        "ascii_name": normalise_ascii(row["city_name"]),
+        "alternate_names": join_alternate_names(split_alternate_names(match["alternate_names"]), exclude=match["name"])
+        if match is not None
+        else "",
+        "country_iso2": row["country_iso2"],
+        "population": int(row["population"]),
+        "population_source": "official_list",
+        "is_capital": bool(match is not None and match["geonameid"] in capital_ids),
+        "frame_source": "official_list",
+        "source_version": "official city list",
+        "city_id": f"gn{match['geonameid']}"
+        if match is not None
+        else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
+    }
 
 
 def base_columns() -> list[str]:

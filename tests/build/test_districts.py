@@ -30,7 +30,8 @@ def geonames_places(declared_cities) -> pd.DataFrame:
 def around(places: pd.DataFrame, country: str, city: str, radius_km: float) -> tuple[pd.Series, pd.DataFrame]:
     """The city's GeoNames row and the places of its country within ``radius_km``, with their distance ``km``."""
     country_places = places[places["country_iso2"] == country]
-    point = country_places[country_places["name"] == city].iloc[0]
+    namesakes = country_places[country_places["name"] == city]
+    point = namesakes.loc[namesakes["population"].idxmax()]
     km = haversine_km(
         point["latitude"],
         point["longitude"],
