@@ -16,14 +16,30 @@ FRAME_MIN_POPULATION = 50_000
 SEARCH_KM = 30.0  # how far a blank nearest_municipality claims there is none
 
 
-@pytest.fixture(scope="module")
-def declared_cities() -> pd.DataFrame:
-    return pd.read_csv(paths.REFERENCE / districts.DISTRICTED_CITIES_FILE, keep_default_na=False)
+DECLARED_CITIES = pd.read_csv(paths.REFERENCE / districts.DISTRICTED_CITIES_FILE, keep_default_na=False)
+# A claim the data contradict, kept until the lead decides: the fix moves numbers (see the row's note).
+KNOWN_WRONG = {
+    ("ES", "Madrid"): "radius 9.5 km stops 0.03 km short of Valverde (9.53 km), which stays in the frame; 9.54 "
+    "fixes it but removes one city, which redraws every synthetic sample"
+}
+
+
+def declared_rows() -> list:
+    return [
+        pytest.param(
+            row,
+            id=f"{row.country_iso2}-{row.city}",
+            marks=[pytest.mark.xfail(strict=True, reason=KNOWN_WRONG[key])]
+            if (key := (row.country_iso2, row.city)) in KNOWN_WRONG
+            else [],
+        )
+        for row in DECLARED_CITIES.itertuples(index=False)
+    ]
 
 
 @pytest.fixture(scope="module")
-def geonames_places(declared_cities) -> pd.DataFrame:
-    places = geonames.load_geonames_cities(country_codes=sorted(set(declared_cities["country_iso2"])))
+def geonames_places() -> pd.DataFrame:
+    places = geonames.load_geonames_cities(country_codes=sorted(set(DECLARED_CITIES["country_iso2"])))
     return places.assign(city_id="gn" + places["geonameid"].astype(str))
 
 
@@ -41,37 +57,35 @@ def around(places: pd.DataFrame, country: str, city: str, radius_km: float) -> t
     return point, country_places[km <= radius_km].assign(km=km[km <= radius_km])
 
 
-def test_each_radius_reaches_the_farthest_district_and_stops_short_of_the_nearest_municipality(
-    declared_cities, geonames_places
-):
+@pytest.mark.parametrize("row", declared_rows())
+def test_each_radius_reaches_the_farthest_district_and_stops_short_of_the_nearest_municipality(row, geonames_places):
     rule = districts.load_district_rule()
-    for row in declared_cities.itertuples(index=False):
-        where = f"{districts.DISTRICTED_CITIES_FILE}: {row.city} ({row.country_iso2})"
-        reach = float(row.nearest_municipality_km or SEARCH_KM)
-        # Places up to the named-district radius further out could still be a parent of a place in reach.
-        city, near = around(geonames_places, row.country_iso2, row.city, reach + rule.named_radius_km)
-        parents = districts.find_districts(near, rule)
+    where = f"{districts.DISTRICTED_CITIES_FILE}: {row.city} ({row.country_iso2})"
+    reach = float(row.nearest_municipality_km or SEARCH_KM)
+    # Places up to the named-district radius further out could still be a parent of a place in reach.
+    city, near = around(geonames_places, row.country_iso2, row.city, reach + rule.named_radius_km)
+    parents = districts.find_districts(near, rule)
 
-        district = near[near["name"] == row.farthest_district]
-        assert len(district) == 1, f"{where}: no single GeoNames place named {row.farthest_district!r}"
-        assert district["km"].iloc[0] == pytest.approx(float(row.farthest_district_km), abs=0.05), where
-        assert district["km"].iloc[0] <= row.radius_km, f"{where}: the radius does not reach {row.farthest_district}"
-        assert parents[district.index[0]] == city["city_id"], where
+    district = near[near["name"] == row.farthest_district]
+    assert len(district) == 1, f"{where}: no single GeoNames place named {row.farthest_district!r}"
+    assert district["km"].iloc[0] == pytest.approx(float(row.farthest_district_km), abs=0.05), where
+    assert district["km"].iloc[0] <= row.radius_km, f"{where}: the radius does not reach {row.farthest_district}"
+    assert parents[district.index[0]] == city["city_id"], where
 
-        independent = near[
-            parents.isna() & (near["population"] >= FRAME_MIN_POPULATION) & (near["city_id"] != city["city_id"])
-        ].sort_values("km")
-        independent = independent[independent["km"] <= reach + 0.05]
-        if row.nearest_municipality:
-            nearest = independent.iloc[0] if len(independent) else None
-            assert nearest is not None and nearest["name"] == row.nearest_municipality, (
-                f"{where}: nearest independent place of 50,000+ is "
-                f"{None if nearest is None else (nearest['name'], round(nearest['km'], 1))}"
-            )
-            assert nearest["km"] == pytest.approx(float(row.nearest_municipality_km), abs=0.05), where
-            assert row.radius_km < nearest["km"], f"{where}: the radius swallows {row.nearest_municipality}"
-        else:
-            assert independent.empty, f"{where}: {independent['name'].tolist()} lie within {SEARCH_KM} km"
+    independent = near[
+        parents.isna() & (near["population"] >= FRAME_MIN_POPULATION) & (near["city_id"] != city["city_id"])
+    ].sort_values("km")
+    independent = independent[independent["km"] <= reach + 0.05]
+    if row.nearest_municipality:
+        nearest = independent.iloc[0] if len(independent) else None
+        assert nearest is not None and nearest["name"] == row.nearest_municipality, (
+            f"{where}: nearest independent place of 50,000+ is "
+            f"{None if nearest is None else (nearest['name'], round(nearest['km'], 1))}"
+        )
+        assert nearest["km"] == pytest.approx(float(row.nearest_municipality_km), abs=0.05), where
+        assert row.radius_km < nearest["km"], f"{where}: the radius swallows {row.nearest_municipality}"
+    else:
+        assert independent.empty, f"{where}: {independent['name'].tolist()} lie within {SEARCH_KM} km"
 
 
 def test_known_districts_are_geonames_places_of_their_country():
