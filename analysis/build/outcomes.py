@@ -18,7 +18,8 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.build.covariates import CITY_COVARIATES_SCHEMA, REGION_COVARIATES_SCHEMA
+from analysis.build.covariates import CITY_COVARIATES_SCHEMA
+from analysis.build.regional import REGION_COVARIATES_SCHEMA
 from analysis.core import fields
 
 SOURCES = ("wikipedia", "wikidata", "crawl", "survey")

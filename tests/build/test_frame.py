@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from analysis.build import frame
+from analysis.build import districts, frame, geonames
 
 # One degree of latitude is about 111 km; 0.01° of longitude at 45°N is about 0.79 km.
 BIG_LAT, BIG_LON = 45.0, 1.0
@@ -21,7 +21,7 @@ def place(name, population, latitude, longitude, *, country="AT", alternate_name
     return {
         "geonameid": geonameid if geonameid is not None else abs(hash((name, country))) % 10_000_000,
         "name": name,
-        "ascii_name": frame.normalise_ascii(name),
+        "ascii_name": geonames.normalise_ascii(name),
         "alternate_names": alternate_names,
         "country_iso2": country,
         "admin1_code": "01",
@@ -75,14 +75,15 @@ def big_city_with_districts() -> pd.DataFrame:
     )
 
 
-RULE = frame.DistrictRule(city_radius_km={("AT", "Grossstadt"): 10.0}, known_districts={})
+WORDS = frozenset({"arrondissement", "sector"})
+RULE = districts.DistrictRule(city_radius_km={("AT", "Grossstadt"): 10.0}, known_districts={}, district_words=WORDS)
 
 
 def test_district_rule_removes_districts_and_keeps_neighbouring_municipalities():
     cities = with_ids(big_city_with_districts())
     cities = frame.assign_nuts(cities, nuts_regions(), 2024)
 
-    parents = frame.find_districts(cities, RULE).set_axis(cities["name"].to_numpy())
+    parents = districts.find_districts(cities, RULE).set_axis(cities["name"].to_numpy())
 
     assert parents["Grossstadt 11 Arrondissement"] == "gn1"
     assert parents["Favorite"] == "gn1"
@@ -102,7 +103,7 @@ def test_district_needs_a_more_populous_city_in_the_same_country():
             ]
         )
     )
-    parents = frame.find_districts(cities, RULE).set_axis(cities["name"].to_numpy())
+    parents = districts.find_districts(cities, RULE).set_axis(cities["name"].to_numpy())
     assert pd.isna(parents["Grenzstadt"])  # another country, even inside the radius
     assert pd.isna(parents["Grossstadt-Gross"])  # bigger than the city its name starts with
     assert pd.isna(parents["Grossstadt"])  # the radius is the smaller place's, the name not "<larger> ..."
@@ -118,7 +119,9 @@ def test_postal_label_is_not_name_evidence():
             ]
         )
     )
-    parents = frame.find_districts(cities, frame.DistrictRule(city_radius_km={}, known_districts={}))
+    parents = districts.find_districts(
+        cities, districts.DistrictRule(city_radius_km={}, known_districts={}, district_words=WORDS)
+    )
     assert pd.isna(parents.iloc[1])
     assert parents.iloc[2] == "gn1"  # a sub-city word names a district of the largest place nearby
 
@@ -269,17 +272,6 @@ def test_region_frame_has_both_versions_and_iso_country_codes():
     ]
     frame.REGION_FRAME_SCHEMA.validate(regions)
     assert isinstance(regions, gpd.GeoDataFrame)
-
-
-def test_mark_capitals_picks_the_most_populous_namesake():
-    cities = pd.DataFrame(
-        [
-            place("Vienna", 1_900_000, 48.2, 16.4, alternate_names="Wien"),
-            place("Wien", 20_000, 47.0, 15.0),
-            place("Graz", 300_000, 47.1, 15.4),
-        ]
-    )
-    assert frame.mark_capitals(cities, {"AT": "Wien"}).tolist() == [True, False, False]
 
 
 def test_official_list_is_found_in_the_raw_frame_folder(tmp_path, monkeypatch):
