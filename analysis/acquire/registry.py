@@ -119,6 +119,19 @@ def declared_sources(path: Path | None = None) -> dict[str, Source]:
     return registry
 
 
+def declared_raw_digests(path: Path | None = None) -> dict[Path, str]:
+    """Where acquisition puts each declared file (``data/raw/<source>/<file>``) and its declared sha256.
+
+    The runner uses these as pinned outputs of the acquiring notebook: acquisition refuses any other
+    bytes, so a reader of such a file needs to run again only when its declared digest changes.
+    """
+    return {
+        paths.raw_source_dir(source.name) / source_file.file_name: source_file.sha256
+        for source in declared_sources(path).values()
+        for source_file in source.files
+    }
+
+
 def _parse_source(entry: Any, where: str, problems: list[str]) -> Source | None:
     """One registry entry as a :class:`Source` (with its PROVENANCE.md), or None after noting its problems."""
     if not isinstance(entry, dict):

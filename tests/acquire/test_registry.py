@@ -51,6 +51,17 @@ def test_a_good_entry_becomes_a_source_with_its_provenance_file(tmp_path: Path):
     assert provenance.sha256 == "a" * 64 and not provenance.downloadable
 
 
+def test_declared_raw_digests_say_where_each_file_lands_and_its_checksum(tmp_path: Path):
+    digests = registry.declared_raw_digests(write_registry(tmp_path, [GOOD_ENTRY]))
+
+    folder = paths.raw_source_dir("towns")
+    assert digests == {
+        folder / "towns.csv": "b" * 64,
+        folder / "towns_utf8.csv": "c" * 64,
+        folder / "PROVENANCE.md": "a" * 64,
+    }
+
+
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
