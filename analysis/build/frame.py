@@ -44,12 +44,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pycountry
 from pandera.engines.geopandas_engine import Geometry
 
 from analysis.acquire import sources
+from analysis.core.countries import country_to_iso2
 from analysis.core.geo import pairwise_km
-from analysis.core.names import join_alternate_names, normalise_name, split_alternate_names
+from analysis.core.names import fold_text, join_alternate_names, normalise_name, split_alternate_names
 from analysis.core.tracking import note_read
 
 EU27_ISO2: tuple[str, ...] = (
@@ -377,10 +377,8 @@ def _country_districts(cities: pd.DataFrame, rule: DistrictRule) -> pd.Series:
 
 
 def _name_forms(names: list[str]) -> set[str]:
-    """ASCII, lower-case forms of names with their punctuation kept ("hamburg-nord")."""
-    from unidecode import unidecode
-
-    return {" ".join(unidecode(str(name)).casefold().split()) for name in names if str(name).strip()}
+    """Folded forms of names (:func:`~analysis.core.names.fold_text`) with their punctuation kept ("hamburg-nord")."""
+    return {" ".join(fold_text(name).split()) for name in names if str(name).strip()}
 
 
 def _names_a_district(district_names: set[str], city_names: set[str]) -> bool:
@@ -576,22 +574,6 @@ def validate_official_city_list(raw: pd.DataFrame, source: str = "<official list
     for column in ("nuts3_code", "nuts2_code"):
         official[column] = official[column].astype("string")
     return official
-
-
-def country_to_iso2(value: str) -> str | None:
-    """ISO 3166 alpha-2 code of ``value`` (a code, "EL" for Greece, or an English name), else None."""
-    text = str(value).strip()
-    if not text:
-        return None
-    if text.upper() == "EL":
-        return "GR"
-    if len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-        return country.alpha_2 if country else None
-    try:
-        return pycountry.countries.lookup(text).alpha_2
-    except LookupError:
-        return None
 
 
 def _parse_number(text: str, *, whole: bool) -> float | int | None:
