@@ -268,26 +268,34 @@ def _no_eu_side_rows(records: pd.DataFrame) -> pd.DataFrame:
     return _quarantine_rows(records, np.where(both_known, "no_eu27_side", "country_unknown"))
 
 
+def _partner_ids_from_sibling_records(ties: pd.DataFrame) -> pd.Series:
+    """``partner_id``, where an unresolved partner takes the one id that other records of the same EU
+    place (``eu_entity``), partner country and name key (``partner_name_key``) resolved to."""
+    keys = ["eu_entity", "partner_country_iso2", "partner_name_key"]
+    resolved_names = (
+        ties.dropna(subset=["partner_id"])
+        .drop_duplicates([*keys, "partner_id"])
+        .drop_duplicates(keys, keep=False)
+        .set_index(keys)["partner_id"]
+    )
+    lookup = pd.MultiIndex.from_frame(ties[keys])
+    return ties["partner_id"].fillna(pd.Series(resolved_names.reindex(lookup).to_numpy(), index=ties.index))
+
+
 def _merge_ties(
     ties: pd.DataFrame, frame: pd.DataFrame, regions: pd.DataFrame, gazetteer: pd.DataFrame
 ) -> pd.DataFrame:
-    """One row per (EU entity, partner) from resolved oriented records (see :data:`RELATIONS_SCHEMA`)."""
+    """One row per (EU entity, partner) from resolved oriented records (see :data:`RELATIONS_SCHEMA`).
+
+    Longer than most functions here: it fills the schema's columns one after another from one
+    sorted, grouped frame, and pieces of it would only pass that frame around.
+    """
     if ties.empty:
         return _empty_relations()
     ties = ties.copy()
     ties["eu_entity"] = ties["eu_city_id"].fillna("NUTS2:" + ties["eu_region_code"].astype("string"))
     ties["partner_name_key"] = name_key_series(ties["partner_name"].fillna(""), drop_affixes=False)
-    # An unresolved partner takes the id that another record of the same EU place and name resolved to.
-    resolved_names = (
-        ties.dropna(subset=["partner_id"])
-        .drop_duplicates(["eu_entity", "partner_country_iso2", "partner_name_key", "partner_id"])
-        .drop_duplicates(["eu_entity", "partner_country_iso2", "partner_name_key"], keep=False)
-        .set_index(["eu_entity", "partner_country_iso2", "partner_name_key"])["partner_id"]
-    )
-    lookup = pd.MultiIndex.from_frame(ties[["eu_entity", "partner_country_iso2", "partner_name_key"]])
-    ties["partner_id"] = ties["partner_id"].fillna(
-        pd.Series(resolved_names.reindex(lookup).to_numpy(), index=ties.index)
-    )
+    ties["partner_id"] = _partner_ids_from_sibling_records(ties)
     ties["partner_key"] = ties["partner_id"].fillna(ties["partner_country_iso2"] + ":" + ties["partner_name_key"])
     ties["relation_id"] = [relation_id_of(e, p) for e, p in zip(ties["eu_entity"], ties["partner_key"], strict=True)]
     ties["method_rank"] = np.maximum(
@@ -625,81 +633,3 @@ def us_cn_ties_by_source(relations: pd.DataFrame) -> pd.DataFrame:
         "tie_count": len(relations),
     }
     return pd.DataFrame.from_dict(rows, orient="index").rename_axis("source")
-
-
-HAND_CHECK_COLUMNS: tuple[str, ...] = ("relation_id", "eu_city", "partner", "verdict", "note")
-HAND_CHECK_SEED = "relations-hand-check-2026"
-
-
-def hand_check_sample(relations: pd.DataFrame, size: int = 50, seed: str = HAND_CHECK_SEED) -> pd.DataFrame:
-    """A reproducible sample of ``size`` ties: the ties with the smallest SHA-1 of ``seed:relation_id``.
-
-    Ranking by a hash of the id (not by row position) keeps a checked tie in the sample when other
-    ties are added or removed. Returns relation_id, eu_city, partner (name, country, level),
-    sources and raw_strings, for checking by hand.
-    """
-    order = relations["relation_id"].map(lambda rid: hashlib.sha1(f"{seed}:{rid}".encode()).hexdigest())
-    sample = relations.assign(order=order).sort_values("order").head(size)
-    return pd.DataFrame(
-        {
-            "relation_id": sample["relation_id"],
-            "eu_city": sample["eu_name"] + " (" + sample["eu_country_iso2"] + ")",
-            "partner": sample["partner_name"]
-            + " ("
-            + sample["partner_country_iso2"]
-            + ", "
-            + sample["partner_level"].fillna("not in gazetteer")
-            + ")",
-            "sources": sample["sources"],
-            "raw_strings": sample["raw_strings"],
-        }
-    ).reset_index(drop=True)
-
-
-def compare_hand_check(sample: pd.DataFrame, checks: pd.DataFrame) -> dict[str, object]:
-    """Summarise hand verdicts against the current sample.
-
-    ``checks`` has :data:`HAND_CHECK_COLUMNS` and optionally ``basis``: ``knowledge`` when the tie
-    was confirmed from what the checker knows, ``raw strings`` when it was only checked that the
-    sources agree and the places are resolved as the raw records say.
-
-    Returns ``checked`` (verdicts on ties still in the sample), ``right``, ``wrong``,
-    ``right_from_knowledge``, ``missing_ids`` (checked ids no longer in the sample, e.g. after relation ids changed) and
-    ``unchecked_ids`` (sample ids without a verdict).
-    """
-    bad = checks[~checks["verdict"].isin(["right", "wrong"])]
-    if not bad.empty:
-        raise ValueError(
-            f"hand check: column 'verdict' must be 'right' or 'wrong'; rows {list(bad.index + 2)} "
-            f"have {sorted(bad['verdict'].astype(str).unique())}"
-        )
-    current = checks[checks["relation_id"].isin(sample["relation_id"])]
-    basis = current["basis"] if "basis" in current.columns else pd.Series("", index=current.index)
-    return {
-        "checked": len(current),
-        "right": int((current["verdict"] == "right").sum()),
-        "wrong": int((current["verdict"] == "wrong").sum()),
-        "right_from_knowledge": int(((current["verdict"] == "right") & (basis == "knowledge")).sum()),
-        "missing_ids": sorted(set(checks["relation_id"]) - set(sample["relation_id"])),
-        "unchecked_ids": sorted(set(sample["relation_id"]) - set(checks["relation_id"])),
-    }
-
-
-def hand_check_path():
-    """Committed CSV of hand verdicts on the sample (``analysis/checks/relations_hand_check.csv``)."""
-    from analysis.core import paths
-
-    return paths.CHECKS / "relations_hand_check.csv"
-
-
-def read_hand_check() -> pd.DataFrame:
-    """Read the committed hand verdicts (columns :data:`HAND_CHECK_COLUMNS`)."""
-    from analysis.core.tracking import note_read
-
-    path = hand_check_path()
-    note_read(path)
-    checks = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [c for c in HAND_CHECK_COLUMNS if c not in checks.columns]
-    if missing:
-        raise ValueError(f"{path}: missing columns {missing}; expected {list(HAND_CHECK_COLUMNS)}")
-    return checks

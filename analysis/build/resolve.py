@@ -452,21 +452,12 @@ def _digits(key: str) -> str:
     return "".join(character for character in key if character.isdigit())
 
 
-def _fuzzy_pass(leftover: pd.DataFrame, variants: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
-    """Fuzzy match (rapidfuzz ratio >= :data:`FUZZY_THRESHOLD`) of leftover queries' whole-name keys,
-    blocked by country, against primary and alternate keys; accepted only if the match is a single
-    entity and the query's coordinates lie within :data:`FUZZY_RADIUS_KM` of it (cities) or within
-    its level's limit (larger units). Queries without coordinates are not matched fuzzily."""
-    if leftover.empty:
-        return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
-    # Only queries with coordinates: a fuzzy city match must be confirmed by distance anyway.
-    leftover = leftover.dropna(subset=["latitude", "longitude"])
-    if leftover.empty:
-        return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
-    first_key = variants[in_set(variants["query_id"], leftover["query_id"])].drop_duplicates("query_id")
-    work = leftover.merge(first_key[["query_id", "key"]], on="query_id")
-    found = []
-    searchable = index[index["name_rank"] < 2]
+def _fuzzy_key_pairs(work: pd.DataFrame, searchable: pd.DataFrame):
+    """Per country: (queries, index rows, best key pairs ``key, matched_key, match_score``) of the fuzzy pass.
+
+    Pairs score at least :data:`FUZZY_THRESHOLD`, carry the same digits ("Prague 5" is not
+    "Prague 6"), and are the best-scoring pairs of their query key.
+    """
     for country, group in work.groupby("country_iso2"):
         choices = searchable[searchable["country_iso2"] == country]
         if choices.empty:
@@ -480,17 +471,30 @@ def _fuzzy_pass(leftover: pd.DataFrame, variants: pd.DataFrame, index: pd.DataFr
         hits = pd.DataFrame(
             {"key": unique_keys[rows], "matched_key": choice_keys[cols], "match_score": scores[rows, cols]}
         )
-        # Numbers must agree exactly: "13th district" is not "11th district", "Prague 5" not "Prague 6".
         same_digits = [_digits(a) == _digits(b) for a, b in zip(hits["key"], hits["matched_key"], strict=True)]
         hits = hits[np.asarray(same_digits, dtype=bool)]
-        hits = hits[hits["match_score"] == hits.groupby("key")["match_score"].transform("max")]
-        found.append(
-            group.merge(hits, on="key").merge(
-                choices.rename(columns={"key": "matched_key"}),
-                on=["country_iso2", "matched_key"],
-                suffixes=("", "_entity"),
-            )
+        yield group, choices, hits[hits["match_score"] == hits.groupby("key")["match_score"].transform("max")]
+
+
+def _fuzzy_pass(leftover: pd.DataFrame, variants: pd.DataFrame, index: pd.DataFrame) -> pd.DataFrame:
+    """Fuzzy match (rapidfuzz ratio >= :data:`FUZZY_THRESHOLD`) of leftover queries' whole-name keys,
+    blocked by country, against primary and alternate keys; accepted only if the match is a single
+    entity and the query's coordinates lie within :data:`FUZZY_RADIUS_KM` of it (cities) or within
+    its level's limit (larger units). Queries without coordinates are not matched fuzzily."""
+    if leftover.empty:
+        return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
+    # Only queries with coordinates: a fuzzy city match must be confirmed by distance anyway.
+    leftover = leftover.dropna(subset=["latitude", "longitude"])
+    if leftover.empty:
+        return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
+    first_key = variants[in_set(variants["query_id"], leftover["query_id"])].drop_duplicates("query_id")
+    work = leftover.merge(first_key[["query_id", "key"]], on="query_id")
+    found = [
+        group.merge(hits, on="key").merge(
+            choices.rename(columns={"key": "matched_key"}), on=["country_iso2", "matched_key"], suffixes=("", "_entity")
         )
+        for group, choices, hits in _fuzzy_key_pairs(work, index[index["name_rank"] < 2])
+    ]
     if not found:
         return pd.DataFrame(columns=list(RESOLUTION_COLUMNS))
     hits = pd.concat(found, ignore_index=True)

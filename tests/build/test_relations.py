@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.build import hand_check, resolve
 from analysis.build import records as records_module
 from analysis.build import relations as R
-from analysis.build import resolve
 
 FRANKFURT_MAIN = (50.11, 8.68)
 FRANKFURT_ODER = (52.34, 14.55)
@@ -365,28 +365,28 @@ def test_hand_check_sample_is_reproducible_and_reports_missing_ids() -> None:
             "raw_strings": "[]",
         }
     )
-    sample = R.hand_check_sample(relations, size=10)
+    sample = hand_check.hand_check_sample(relations, size=10)
     assert (
         sample["relation_id"].tolist()
-        == R.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
+        == hand_check.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
     )
     # Removing ties outside the sample leaves the sample unchanged.
     outside = relations[~relations["relation_id"].isin(sample["relation_id"])].head(50)
     smaller = relations[~relations["relation_id"].isin(outside["relation_id"])]
-    assert set(R.hand_check_sample(smaller, size=10)["relation_id"]) == set(sample["relation_id"])
+    assert set(hand_check.hand_check_sample(smaller, size=10)["relation_id"]) == set(sample["relation_id"])
     checks = pd.DataFrame(
         {"relation_id": [*sample["relation_id"].head(3), "gone"], "verdict": ["right", "right", "wrong", "right"]}
     )
-    summary = R.compare_hand_check(sample, checks)
+    summary = hand_check.compare_hand_check(sample, checks)
     assert (summary["checked"], summary["right"], summary["wrong"]) == (3, 2, 1)
     assert summary["missing_ids"] == ["gone"] and len(summary["unchecked_ids"]) == 7
     with pytest.raises(ValueError, match="verdict"):
-        R.compare_hand_check(sample, checks.assign(verdict="maybe"))
+        hand_check.compare_hand_check(sample, checks.assign(verdict="maybe"))
 
 
 def test_committed_hand_check_is_well_formed() -> None:
-    checks = R.read_hand_check()
+    checks = hand_check.read_hand_check()
     assert len(checks) == 50 and checks["relation_id"].is_unique
     assert checks["relation_id"].str.fullmatch(r"[0-9a-f]{16}").all()
-    summary = R.compare_hand_check(checks[["relation_id"]], checks)
+    summary = hand_check.compare_hand_check(checks[["relation_id"]], checks)
     assert summary["checked"] == summary["right"] + summary["wrong"] == 50
