@@ -127,32 +127,6 @@ def join_alternate_names(names: Iterable[object], *, exclude: object = None) -> 
     return ALTERNATE_NAME_SEPARATOR.join(kept)
 
 
-def name_keys(name: object, alternate_names: object = None, *, drop_affixes: bool = True) -> set[str]:
-    """All name keys of a place: spaced and compact keys of its name and alternate names.
-
-    ``alternate_names`` is a ``|``-joined string or an iterable of names. Empty
-    keys are left out.
-    """
-    keys: set[str] = set()
-    for variant in [name, *split_alternate_names(alternate_names)]:
-        spaced = normalise_name(variant, drop_affixes=drop_affixes)
-        if spaced:
-            keys.add(spaced)
-            keys.add(compact_key(spaced))
-    return keys
-
-
-def lookup_keys(text: object) -> list[str]:
-    """Keys to try, in order, when looking ``text`` up: exact forms first, affix-free last."""
-    ordered: list[str] = []
-    for drop_affixes in (False, True):
-        spaced = normalise_name(text, drop_affixes=drop_affixes)
-        for key in (spaced, compact_key(spaced)):
-            if key and key not in ordered:
-                ordered.append(key)
-    return ordered
-
-
 def _drop_affixes(tokens: list[str]) -> list[str]:
     """Remove leading descriptors, else one trailing descriptor; never empty a name."""
     stripped_leading = False

@@ -361,3 +361,17 @@ def test_china_pinyin_links_keep_pinyin_names_and_seat_towns_are_not_linked():
     assert by_id.loc["cn-county-370782", "name"] == "Zhucheng"
     assert pd.isna(by_id.loc["cn-county-330784", "geonameid"])
     assert by_id.loc["cn-county-330784", "name"] == "Yongkang"
+
+
+def test_exonym_tables_name_known_units_and_give_a_source_and_note():
+    states = set(us_places.us_state_table()["usps_code"])
+    us = pd.read_csv(us_places.US_STATE_EXONYMS_PATH, dtype=str, keep_default_na=False)
+    cn = pd.read_csv(china_units.CHINA_EXONYMS_PATH, dtype=str, keep_default_na=False)
+    for table in (us, cn):
+        assert (table["source"].str.strip() != "").all() and (table["note"].str.strip() != "").all()
+        assert (table["exonym"].str.strip() != "").all()
+    assert set(us["usps_code"]) <= states
+    assert cn["adcode"].str.fullmatch(r"\d{2}|\d{4}").all()
+    assert set(cn["adcode"].str[:2]) <= set(china_units.CHINA_PROVINCES)
+    assert "Nowy Jork" in us_places.us_state_exonyms()["NY"]
+    assert "Peking" in china_units.china_exonyms()["1101"]
