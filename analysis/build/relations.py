@@ -134,7 +134,7 @@ def resolve_oriented(
     NUTS2 regions by exact name. Partner end: the gazetteer, when the partner's country is known.
     Adds ``eu_city_id``, ``eu_region_code``, ``eu_status``, ``eu_match_method``, ``eu_match_score``,
     ``eu_distance_km``, ``partner_id``, ``partner_status``, ``partner_match_method``,
-    ``partner_match_score``, ``partner_distance_km``.
+    ``partner_match_score``, ``partner_distance_km``, ``partner_by_population``.
     """
     oriented = oriented.copy()
     oriented["eu_hint"] = oriented["eu_country_raw"].map(country_label_region_hint).astype("string")
@@ -168,6 +168,7 @@ def resolve_oriented(
     )
     oriented["partner_match_score"] = pd.to_numeric(partner["match_score"]).astype("float64")
     oriented["partner_distance_km"] = pd.to_numeric(partner["distance_km"]).astype("float64")
+    oriented["partner_by_population"] = partner["by_population"].fillna(False).astype(bool)
     return oriented
 
 
@@ -269,17 +270,23 @@ def _no_eu_side_rows(records: pd.DataFrame) -> pd.DataFrame:
 
 
 def _partner_ids_from_sibling_records(ties: pd.DataFrame) -> pd.Series:
-    """``partner_id``, where an unresolved partner takes the one id that other records of the same EU
-    place (``eu_entity``), partner country and name key (``partner_name_key``) resolved to."""
+    """``partner_id``, where other records of the same tie lend their id to a record that has a weaker one.
+
+    Records of the same EU place (``eu_entity``), partner country and name key
+    (``partner_name_key``) name the same partner. A record whose partner is unresolved, or was
+    resolved only as the dominant namesake (``partner_by_population``), takes the one id that
+    its siblings resolved with more information (a hint or coordinates), else the one id that
+    its siblings resolved at all: "Gainesville" without coordinates is the Gainesville that a
+    record of the same tie located.
+    """
     keys = ["eu_entity", "partner_country_iso2", "partner_name_key"]
-    resolved_names = (
-        ties.dropna(subset=["partner_id"])
-        .drop_duplicates([*keys, "partner_id"])
-        .drop_duplicates(keys, keep=False)
-        .set_index(keys)["partner_id"]
-    )
+    resolved = ties.dropna(subset=["partner_id"]).assign(weak=lambda t: t["partner_by_population"].astype(bool))
+    strongest = resolved[resolved["weak"] == resolved.groupby(keys)["weak"].transform("min")]
+    lent = strongest.drop_duplicates([*keys, "partner_id"]).drop_duplicates(keys, keep=False).set_index(keys)
     lookup = pd.MultiIndex.from_frame(ties[keys])
-    return ties["partner_id"].fillna(pd.Series(resolved_names.reindex(lookup).to_numpy(), index=ties.index))
+    sibling_id = pd.Series(lent["partner_id"].reindex(lookup).to_numpy(), index=ties.index)
+    takes = ties["partner_id"].isna() | ties["partner_by_population"].astype(bool)
+    return ties["partner_id"].where(~takes | sibling_id.isna(), sibling_id)
 
 
 def _merge_ties(

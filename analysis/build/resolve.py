@@ -274,6 +274,7 @@ RESOLUTION_COLUMNS: tuple[str, ...] = (
     "match_score",
     "distance_km",
     "candidate_count",
+    "by_population",
 )
 
 
@@ -293,7 +294,8 @@ def resolve_places(
     population tell apart: rule 5 of the module docstring) or ``coordinates_disagree`` (name found, but every candidate lies beyond its level's
     :data:`MAX_DISTANCE_KM` from the recorded coordinates). ``match_method`` is ``exact``
     (primary name), ``alternate`` (alternate or affix-free name), ``coordinates`` (homonyms
-    told apart by distance) or ``fuzzy``. There is deliberately no pass on coordinates alone:
+    told apart by distance) or ``fuzzy``; ``by_population`` is True when rule 5 (the dominant
+    namesake) made the choice, a weaker ground than a name, a hint or coordinates. There is deliberately no pass on coordinates alone:
     neighbouring towns share name parts (Le Cannet ~ Cannes, Sant Feliu ~ Sant Boi de Llobregat).
     """
     queries = queries.reset_index(drop=True)
@@ -311,6 +313,7 @@ def resolve_places(
         fuzzy_matches = _fuzzy_pass(leftover, variants, index)
         outcome = _overlay(outcome, fuzzy_matches)
     outcome["candidate_count"] = outcome["candidate_count"].fillna(0).astype(int)
+    outcome["by_population"] = outcome["by_population"].fillna(False).astype(bool)
     return outcome.loc[:, list(RESOLUTION_COLUMNS)]
 
 
@@ -407,13 +410,17 @@ def _choose_candidates(candidates: pd.DataFrame) -> pd.DataFrame:
     c = c.drop_duplicates(["query_id", "entity_id"])
     best = c.drop_duplicates("query_id", keep="first").set_index("query_id")
     best["candidate_count"] = per_query["candidate_count"].reindex(best.index)
-    best["status"] = np.where(_undecided(c, best), "ambiguous", "resolved")
+    has_rival, dominant = _rivals(c, best)
+    best["status"] = np.where(has_rival & best["distance_km"].isna() & ~dominant, "ambiguous", "resolved")
+    best["by_population"] = has_rival & best["distance_km"].isna() & dominant
     # Several entities carried the name and the recorded coordinates picked one (Frankfurt am Main / (Oder)).
     separated_by_distance = best["candidate_count"].gt(1) & best["distance_km"].notna()
     best["match_method"] = np.select(
         [separated_by_distance, best["name_rank"].eq(0)], ["coordinates", "exact"], default="alternate"
     )
-    result = best.reset_index()[["query_id", "entity_id", "status", "match_method", "distance_km", "candidate_count"]]
+    result = best.reset_index()[
+        ["query_id", "entity_id", "status", "match_method", "distance_km", "candidate_count", "by_population"]
+    ]
     result.loc[result["status"] == "ambiguous", ["entity_id", "match_method"]] = [pd.NA, pd.NA]
     disagreeing = pd.DataFrame(
         {
@@ -423,17 +430,19 @@ def _choose_candidates(candidates: pd.DataFrame) -> pd.DataFrame:
             "match_method": pd.NA,
             "distance_km": np.nan,
             "candidate_count": per_query["candidate_count"].reindex(disagree).to_numpy(),
+            "by_population": False,
         }
     )
     return pd.concat([result, disagreeing], ignore_index=True)
 
 
-def _undecided(candidates: pd.DataFrame, best: pd.DataFrame) -> pd.Series:
-    """Rule 5: True for queries whose best candidate has equally good rivals that nothing tells apart.
+def _rivals(candidates: pd.DataFrame, best: pd.DataFrame) -> tuple[pd.Series, pd.Series]:
+    """Rule 5, per query: does the best candidate have equally good rivals, and does it dominate them?
 
-    Rivals share the best candidate's name rank and level. Coordinates decide (the best is
-    the nearest); without them the best must be :data:`DOMINANT_POPULATION_RATIO` times as
-    populous as the largest rival (an unknown population never dominates).
+    Rivals share the best candidate's name rank and level (coordinates, when there are any,
+    already made the best the nearest). The best dominates when it is
+    :data:`DOMINANT_POPULATION_RATIO` times as populous as the largest rival (an unknown
+    population never dominates). Both Series are aligned with ``best``.
     """
     tier = candidates.merge(
         best[["entity_id", "level_rank", "name_rank"]], left_on="query_id", right_index=True, suffixes=("", "_best")
@@ -441,11 +450,10 @@ def _undecided(candidates: pd.DataFrame, best: pd.DataFrame) -> pd.Series:
     tier = tier[(tier["level_rank"] == tier["level_rank_best"]) & (tier["name_rank"] == tier["name_rank_best"])]
     rivals = tier[tier["entity_id"] != tier["entity_id_best"]]
     unknown = rivals["population"].isna().groupby(rivals["query_id"]).any()
-    largest_rival = rivals.groupby("query_id")["population"].max().where(~unknown)
-    has_rival = best.index.isin(rivals["query_id"].unique())
-    rival_population = largest_rival.reindex(best.index)
-    dominant = best["population"] >= DOMINANT_POPULATION_RATIO * rival_population
-    return pd.Series(has_rival, index=best.index) & best["distance_km"].isna() & ~dominant.fillna(False)
+    largest_rival = rivals.groupby("query_id")["population"].max().where(~unknown).reindex(best.index)
+    has_rival = pd.Series(best.index.isin(rivals["query_id"].unique()), index=best.index)
+    dominant = (best["population"] >= DOMINANT_POPULATION_RATIO * largest_rival).fillna(False).astype(bool)
+    return has_rival, dominant
 
 
 def _digits(key: str) -> str:
@@ -518,5 +526,6 @@ def _fuzzy_pass(leftover: pd.DataFrame, variants: pd.DataFrame, index: pd.DataFr
             "match_score": hits["match_score"].astype(float),
             "distance_km": hits["distance_km"],
             "candidate_count": 1,
+            "by_population": False,
         }
     )

@@ -247,6 +247,23 @@ def test_same_tie_in_several_sources_is_one_row(frame, regions, gazetteer) -> No
     R.RELATIONS_SCHEMA.validate(relations)
 
 
+def test_a_located_record_overrides_the_dominant_namesake_of_its_siblings(frame, regions, gazetteer) -> None:
+    records = pd.concat(
+        [
+            # without coordinates "Columbus" alone would be Columbus, Ohio (4.5 times as populous) ...
+            wikipedia_records([("Paris", "France", "Columbus", "United States")]),
+            # ... but another record of the same tie places it in Georgia
+            wikidata_2017_records([("Paris", "France", 48.86, 2.35, "Columbus", "United States", 32.46, -84.99)]),
+        ],
+        ignore_index=True,
+    )
+    relations, _ = R.harmonise_relations(records, frame, regions, gazetteer)
+    assert relations["partner_id"].tolist() == ["us-colu-ga"]
+    assert relations.loc[0, "record_count"] == 2
+    alone, _ = R.harmonise_relations(records.iloc[:1], frame, regions, gazetteer)
+    assert alone["partner_id"].tolist() == ["us-colu-oh"]
+
+
 def test_eu_to_eu_record_gives_a_tie_for_each_frame_city(frame, regions, gazetteer) -> None:
     records = wikipedia_records(
         [("Paris", "France", "Frankfurt am Main", "Germany")], {("Frankfurt am Main", "Germany"): FRANKFURT_MAIN}
