@@ -41,6 +41,7 @@ from analysis.build.resolve import (
     frame_name_index,
     gazetteer_name_index,
     in_set,
+    lend_sibling_ids,
     name_key_series,
     region_name_index,
     resolve_place_table,
@@ -269,26 +270,6 @@ def _no_eu_side_rows(records: pd.DataFrame) -> pd.DataFrame:
     return _quarantine_rows(records, np.where(both_known, "no_eu27_side", "country_unknown"))
 
 
-def _partner_ids_from_sibling_records(ties: pd.DataFrame) -> pd.Series:
-    """``partner_id``, where other records of the same tie lend their id to a record that has a weaker one.
-
-    Records of the same EU place (``eu_entity``), partner country and name key
-    (``partner_name_key``) name the same partner. A record whose partner is unresolved, or was
-    resolved only as the dominant namesake (``partner_by_population``), takes the one id that
-    its siblings resolved with more information (a hint or coordinates), else the one id that
-    its siblings resolved at all: "Gainesville" without coordinates is the Gainesville that a
-    record of the same tie located.
-    """
-    keys = ["eu_entity", "partner_country_iso2", "partner_name_key"]
-    resolved = ties.dropna(subset=["partner_id"]).assign(weak=lambda t: t["partner_by_population"].astype(bool))
-    strongest = resolved[resolved["weak"] == resolved.groupby(keys)["weak"].transform("min")]
-    lent = strongest.drop_duplicates([*keys, "partner_id"]).drop_duplicates(keys, keep=False).set_index(keys)
-    lookup = pd.MultiIndex.from_frame(ties[keys])
-    sibling_id = pd.Series(lent["partner_id"].reindex(lookup).to_numpy(), index=ties.index)
-    takes = ties["partner_id"].isna() | ties["partner_by_population"].astype(bool)
-    return ties["partner_id"].where(~takes | sibling_id.isna(), sibling_id)
-
-
 def _merge_ties(
     ties: pd.DataFrame, frame: pd.DataFrame, regions: pd.DataFrame, gazetteer: pd.DataFrame
 ) -> pd.DataFrame:
@@ -302,7 +283,10 @@ def _merge_ties(
     ties = ties.copy()
     ties["eu_entity"] = ties["eu_city_id"].fillna("NUTS2:" + ties["eu_region_code"].astype("string"))
     ties["partner_name_key"] = name_key_series(ties["partner_name"].fillna(""), drop_affixes=False)
-    ties["partner_id"] = _partner_ids_from_sibling_records(ties)
+    ties["partner_id"] = lend_sibling_ids(
+        ties.assign(by_population=ties["partner_by_population"]),
+        ["eu_entity", "partner_country_iso2", "partner_name_key"],
+    )
     ties["partner_key"] = ties["partner_id"].fillna(ties["partner_country_iso2"] + ":" + ties["partner_name_key"])
     ties["relation_id"] = [relation_id_of(e, p) for e, p in zip(ties["eu_entity"], ties["partner_key"], strict=True)]
     ties["method_rank"] = np.maximum(

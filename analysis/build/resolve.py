@@ -22,8 +22,9 @@ The rules, in order (one set for every source):
    nearest wins among equals.
 4. **Name before level.** A primary name beats an alternate name, which beats an affix-free
    key ("Shanghai" is the municipality, not a district with "Shang-hai" among its alternate
-   names; "Kansas" is the state, not Kansas City); at the same name rank a city beats a
-   prefecture, a county, a state ("New York" and "Nowy Jork" are the city).
+   names; "Kansas" is the state, not Kansas City); at the same name rank a city (or a Chinese
+   prefecture-level city) beats a county, which beats a state or province ("New York" and
+   "Nowy Jork" are the city, "Beijing" the prefecture-level municipality, not the province).
 5. **Namesakes.** Several places left at the same name rank and level, and no coordinates to
    tell them apart: the most populous is taken when it has at least
    :data:`DOMINANT_POPULATION_RATIO` times the population of the next ("Portland" is Portland,
@@ -31,6 +32,10 @@ The rules, in order (one set for every source):
    ``ambiguous`` and no id is given ("Springfield", "Columbia", "Taizhou").
 6. **Fuzzy.** Names still not found are compared fuzzily only when the query has
    coordinates, and a fuzzy match must lie close to them (:data:`FUZZY_RADIUS_KM`).
+7. **Siblings.** Mentions of the same partner name by the same EU unit name the same partner:
+   one left unresolved or resolved only by rule 5 takes the id that another mention resolved
+   with more information (:func:`lend_sibling_ids`): across the records of a public tie, and
+   from a unit's public ties to its survey and crawl ties.
 """
 
 from __future__ import annotations
@@ -54,8 +59,10 @@ MAX_DISTANCE_KM: dict[str, float] = {
     "province": 1500.0,
     "region": 1500.0,
 }
-# Rule 4: at the same name rank a city beats a prefecture, a county, a state ("New York").
-LEVEL_RANK: dict[str, int] = {"city": 0, "prefecture": 1, "county": 2, "state": 3, "province": 3, "region": 4}
+# Rule 4: at the same name rank a city beats a county, which beats a state ("New York"). A Chinese
+# prefecture-level unit is what partners call the city (Suzhou, Wuxi, Haikou): it ranks with cities,
+# so a county-level city or small town of the same name competes with it on coordinates and population.
+LEVEL_RANK: dict[str, int] = {"city": 0, "prefecture": 0, "county": 2, "state": 3, "province": 3, "region": 4}
 # Fuzzy matches need a high name similarity *and* coordinates close to the entity: without the
 # distance check, near-homonyms slip through (Müllheim ~ Mülheim, Eislingen ~ Esslingen).
 FUZZY_THRESHOLD: float = 92.0
@@ -337,38 +344,76 @@ def resolve_partner_names(
     countries: pd.Series,
     index: pd.DataFrame,
     admin1: pd.Series | None = None,
-    latitude: pd.Series | None = None,
-    longitude: pd.Series | None = None,
+    *,
+    unit_ids: pd.Series | None = None,
+    known_ties: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Gazetteer ``partner_id`` of each named partner (``None`` when not found or ambiguous).
 
-    ``names`` and ``countries`` (ISO2) are aligned Series, as are the optional ``admin1``
-    (state/province as written, the hint of rule 2) and coordinates; ``index`` is
-    :func:`gazetteer_name_index` of the gazetteer. The rules are :func:`resolve_places`'s,
-    so a name resolves here exactly as in the public records given the same information.
+    ``names`` and ``countries`` (ISO2) are aligned Series, as is the optional ``admin1``
+    (state/province as written, the hint of rule 2); ``index`` is :func:`gazetteer_name_index`
+    of the gazetteer. The rules are :func:`resolve_places`'s, so a name resolves here exactly
+    as in the public records given the same information. With ``unit_ids`` (the EU unit naming
+    each partner) and ``known_ties`` (``unit_id, partner_country_iso2, partner_name,
+    partner_id`` already resolved, e.g. the unit's public ties), rule 7 applies across
+    sources: see :func:`lend_sibling_ids`.
     """
-
-    def aligned(values: pd.Series | None, dtype: str) -> pd.Series:
-        if values is None:
-            return pd.Series(pd.NA if dtype == "string" else np.nan, index=names.index, dtype=dtype)
-        return pd.Series(values.to_numpy(), index=names.index).astype(dtype)
-
-    places = pd.DataFrame(
+    frame = pd.DataFrame(
         {
-            "country_iso2": aligned(countries, "string"),
-            "name": aligned(names, "string"),
-            "latitude": aligned(latitude, "float64"),
-            "longitude": aligned(longitude, "float64"),
-            "hint": aligned(admin1, "string"),
-        },
-        index=names.index,
+            "country_iso2": _aligned(countries, names.index, "string"),
+            "name": _aligned(names, names.index, "string"),
+            "latitude": np.nan,
+            "longitude": np.nan,
+            "hint": _aligned(admin1, names.index, "string"),
+            "partner_id": pd.Series(pd.NA, index=names.index, dtype="string"),
+            "by_population": False,
+        }
     )
-    usable = places["name"].fillna("").str.strip().ne("") & places["country_iso2"].notna()
-    ids = pd.Series(pd.NA, index=names.index, dtype="string")
+    usable = frame["name"].fillna("").str.strip().ne("") & frame["country_iso2"].notna()
     if usable.any():
-        resolved = resolve_place_table(places[usable], index)
-        ids[usable] = resolved["entity_id"].where(resolved["status"].eq("resolved")).astype("string")
+        resolved = resolve_place_table(frame[usable], index)
+        frame.loc[usable, "partner_id"] = resolved["entity_id"].where(resolved["status"].eq("resolved"))
+        frame.loc[usable, "by_population"] = resolved["by_population"].astype(bool)
+    ids = frame["partner_id"]
+    if unit_ids is not None and known_ties is not None:
+        own = frame.assign(
+            unit_id=_aligned(unit_ids, names.index, "string"), partner_country_iso2=frame["country_iso2"]
+        )
+        known = known_ties.dropna(subset=["partner_id"]).assign(by_population=False)
+        siblings = pd.concat(
+            [own.assign(own=True), known.assign(own=False, name=known["partner_name"])], ignore_index=True
+        )
+        siblings["partner_name_key"] = name_key_series(siblings["name"].astype("string"), drop_affixes=False)
+        lent = lend_sibling_ids(siblings, ["unit_id", "partner_country_iso2", "partner_name_key"])
+        ids = pd.Series(lent[siblings["own"]].to_numpy(), index=names.index)
     return ids.astype(object).where(ids.notna(), None)
+
+
+def _aligned(values: pd.Series | None, index: pd.Index, dtype: str) -> pd.Series:
+    """``values`` on ``index`` (by position) as ``dtype``; all missing when ``values`` is None."""
+    if values is None:
+        return pd.Series(pd.NA if dtype == "string" else np.nan, index=index, dtype=dtype)
+    return pd.Series(values.to_numpy(), index=index).astype(dtype)
+
+
+def lend_sibling_ids(ties: pd.DataFrame, keys: list[str]) -> pd.Series:
+    """Rule 7: ``partner_id`` of each row, where sibling rows lend their id to a row that has a weaker one.
+
+    ``ties`` has ``partner_id`` (empty when unresolved), ``by_population`` (resolved only as the
+    dominant namesake, rule 5) and the ``keys`` columns, e.g. EU unit, partner country and name
+    key: rows with the same keys name the same partner. A row whose partner is unresolved or
+    resolved only by population takes the one id that its siblings resolved with more
+    information (a hint or coordinates), else the one id its siblings resolved at all:
+    "Gainesville" without coordinates is the Gainesville that a record of the same tie located.
+    """
+    resolved = ties.dropna(subset=["partner_id"]).assign(weak=lambda t: t["by_population"].astype(bool))
+    strongest = resolved[resolved["weak"] == resolved.groupby(keys)["weak"].transform("min")]
+    lent = strongest.drop_duplicates([*keys, "partner_id"]).drop_duplicates(keys, keep=False).set_index(keys)
+    sibling_id = pd.Series(
+        lent["partner_id"].reindex(pd.MultiIndex.from_frame(ties[keys])).to_numpy(), index=ties.index
+    )
+    takes = ties["partner_id"].isna() | ties["by_population"].astype(bool)
+    return ties["partner_id"].where(~takes | sibling_id.isna(), sibling_id)
 
 
 def _overlay(outcome: pd.DataFrame, better: pd.DataFrame) -> pd.DataFrame:

@@ -52,15 +52,23 @@ def resolve_partner_ids(
     admin1: pd.Series | None = None,
     *,
     index: pd.DataFrame | None = None,
+    unit_ids: pd.Series | None = None,
+    relations: pd.DataFrame | None = None,
 ) -> pd.Series:
     """Gazetteer ``partner_id`` for each (name, country), or ``None`` when not found or ambiguous.
 
     A thin call of the one place resolver (:func:`analysis.build.resolve.resolve_partner_names`):
-    ``admin1`` (state/province as answered) is its admin-1 hint. Pass ``index``
+    ``admin1`` (state/province as answered) is its admin-1 hint; with ``unit_ids`` and the public
+    ``relations``, a name a unit's public tie resolved lends its id (rule 7). Pass ``index``
     (:func:`analysis.build.resolve.gazetteer_name_index` of ``gazetteer``) to avoid rebuilding it.
     """
     index = index if index is not None else gazetteer_name_index(gazetteer)
-    return resolve_partner_names(names, countries, index, admin1=admin1)
+    known = None
+    if relations is not None:
+        known = relations.assign(unit_id=relations["eu_city_id"].fillna(relations["eu_region_code"]))[
+            ["unit_id", "partner_country_iso2", "partner_name", "partner_id"]
+        ]
+    return resolve_partner_names(names, countries, index, admin1=admin1, unit_ids=unit_ids, known_ties=known)
 
 
 def link_ties(
@@ -68,13 +76,20 @@ def link_ties(
     gazetteer: pd.DataFrame,
     *,
     index: pd.DataFrame | None = None,
+    relations: pd.DataFrame | None = None,
     name_column: str = "partner_name",
     country_column: str = "partner_country_iso2",
     admin1_column: str | None = "partner_admin1",
 ) -> pd.DataFrame:
-    """``ties`` with ``partner_id`` resolved against the gazetteer and ``partner_key`` set from it."""
+    """``ties`` (with ``unit_id``) with ``partner_id`` resolved against the gazetteer and ``partner_key`` set from it.
+
+    With the public ``relations``, a unit's public ties lend their ids (see :func:`resolve_partner_ids`).
+    """
     admin1 = ties[admin1_column] if admin1_column else None
-    ids = resolve_partner_ids(ties[name_column], ties[country_column], gazetteer, admin1, index=index)
+    unit_ids = ties["unit_id"] if relations is not None else None
+    ids = resolve_partner_ids(
+        ties[name_column], ties[country_column], gazetteer, admin1, index=index, unit_ids=unit_ids, relations=relations
+    )
     return ties.assign(partner_id=ids, partner_key=partner_keys(ids, ties[name_column], ties[country_column]))
 
 

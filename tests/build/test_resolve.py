@@ -333,3 +333,42 @@ def test_an_unknown_population_never_dominates():
     )
     ids = resolve.resolve_partner_names(pd.Series(["Twin"]), pd.Series(["US"]), resolve.gazetteer_name_index(gazetteer))
     assert ids.tolist() == [None]
+
+
+def test_a_units_public_tie_lends_its_id_to_the_same_name_in_survey_and_crawl(gazetteer):
+    """Rule 7 across sources: "Columbia" alone is ambiguous, but not for a unit whose public tie is Columbia, SC."""
+    index = resolve.gazetteer_name_index(gazetteer)
+    public = pd.DataFrame(
+        {
+            "eu_city_id": ["c-a", "c-a", "c-b"],
+            "eu_region_code": [None, None, None],
+            "partner_country_iso2": ["US", "US", "US"],
+            "partner_name": ["Columbia", "Columbus", "Columbia"],
+            "partner_id": ["us-place-4516000", "us-place-1319000", "us-place-2915670"],
+        }
+    )
+    ties = pd.DataFrame(
+        {
+            "unit_id": ["c-a", "c-a", "c-d", "c-b", "c-c"],
+            "partner_name": ["Columbia", "Columbus", "Columbus", "Columbia", "Columbia"],
+            "partner_country_iso2": ["US"] * 5,
+            "partner_admin1": [None, None, "Indiana", None, None],
+        }
+    )
+    linked = triangulation.link_ties(ties, gazetteer, index=index, relations=public)
+    assert linked["partner_id"].tolist() == [
+        "us-place-4516000",  # ambiguous alone; the unit's public tie says which
+        "us-place-1319000",  # the dominant namesake (Ohio) yields to the unit's located public tie (Georgia)
+        "us-place-1814734",  # a hint of its own
+        "us-place-2915670",
+        None,  # a unit without such a public tie: still ambiguous
+    ]
+    crawl_ids = triangulation.resolve_partner_ids(
+        ties["partner_name"],
+        ties["partner_country_iso2"],
+        gazetteer,
+        index=index,
+        unit_ids=ties["unit_id"],
+        relations=public,
+    )
+    assert crawl_ids.tolist()[:2] == linked["partner_id"].tolist()[:2]
