@@ -19,8 +19,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pycountry
-from rapidfuzz import fuzz
 
 from analysis.acquire.sources import raw_path
 from analysis.build.distances import (
@@ -40,9 +38,11 @@ from analysis.build.regional import (
     load_nuts3_typology_table,
     nuts3_typologies,
 )
+from analysis.build.resolve import frame_name_index, resolve_place_table
 from analysis.core import fields
+from analysis.core.countries import country_to_iso2
 from analysis.core.geo import haversine_km
-from analysis.core.names import name_keys, normalise_name, split_alternate_names
+from analysis.core.names import normalise_name
 
 # --------------------------------------------------------------------------- constants
 
@@ -55,7 +55,6 @@ SIZE_CLASS_LABELS: tuple[str, ...] = ("50-100k", "100-250k", "250-500k", "500k-1
 COASTAL_DISTANCE_KM = 10.0
 
 EUROCITIES_MATCH_RADIUS_KM = 15.0
-EUROCITIES_FUZZY_MIN_SCORE = 90.0
 # Words in EUROCITIES website names that describe the body, not the place ("Lille Metropole").
 EUROCITIES_BODY_WORDS: tuple[str, ...] = ("metropole", "metropolitan area", "metropolitan", "region", "capital region")
 
@@ -112,51 +111,54 @@ CITY_COVARIATES_SCHEMA = fields.schema(
 # --------------------------------------------------------------------------- EUROCITIES
 
 
-def country_name_to_iso2(name: object) -> str | None:
-    """ISO 3166-1 alpha-2 code of an English country name ("Czechia" -> "CZ"), or None."""
-    if not isinstance(name, str) or not name:
-        return None
-    try:
-        return pycountry.countries.lookup(name).alpha_2
-    except LookupError:
-        return None
-
-
-def _member_keys(names: Iterable[object]) -> set[str]:
-    keys: set[str] = set()
+def _member_name_forms(member) -> list[str]:
+    """Names a member is looked up under: website and Wikidata names, then each without its body words."""
+    names = [name for name in (member.name_on_website, member.wikidata_name) if isinstance(name, str) and name.strip()]
+    stripped = []
     for name in names:
-        keys |= name_keys(name)
-        text = normalise_name(name)
+        text = f" {normalise_name(name)} "
         for word in EUROCITIES_BODY_WORDS:
-            text = f" {text} ".replace(f" {word} ", " ").strip()
-        keys |= name_keys(text)
-    return {key for key in keys if key}
+            text = text.replace(f" {word} ", " ")
+        stripped.append(text.strip())
+    return list(dict.fromkeys([*names, *(text for text in stripped if text)]))
 
 
 def match_eurocities(
     members: pd.DataFrame, cities: pd.DataFrame, *, radius_km: float = EUROCITIES_MATCH_RADIUS_KM
 ) -> pd.DataFrame:
-    """Match EUROCITIES members to frame cities: same country, within ``radius_km``, same name.
+    """Match EUROCITIES members to frame cities with the one place resolver (:mod:`analysis.build.resolve`).
 
     ``members``: ``name_on_website``, ``wikidata_name``, ``wikidata_id``, ``latitude``,
     ``longitude``, ``country_iso2``. ``cities``: the frame (``city_id``, ``name``,
     ``ascii_name``, ``alternate_names``, ``country_iso2``, ``latitude``, ``longitude``).
-    A name matches when the name keys (accent- and affix-insensitive, alternate names
-    included) meet, else when the rapidfuzz token-set score reaches
-    ``EUROCITIES_FUZZY_MIN_SCORE``; the nearest matching city wins. Returns one row per
-    member with ``city_id`` (empty when unmatched), ``match_method`` (name/fuzzy/none),
-    ``distance_km`` and ``reason`` (why unmatched).
+    Each member of an EU-27 country is resolved in its country, with its coordinates, under
+    each of its name forms (:func:`_member_name_forms`, e.g. "Lille Métropole" -> "Lille");
+    the first form that resolves to a city within ``radius_km`` wins. Returns one row per
+    member with ``city_id`` (empty when unmatched), ``city_name``, ``match_method``
+    (name/fuzzy/none), ``distance_km`` and ``reason`` (why unmatched).
     """
-    city_keys = [
-        name_keys(row.name, row.alternate_names) | name_keys(row.ascii_name) for row in cities.itertuples(index=False)
-    ]
-    city_names = [
-        [row.name, row.ascii_name, *split_alternate_names(row.alternate_names)]
-        for row in cities.itertuples(index=False)
-    ]
-    eu_countries = set(EU27_ISO2)
+    forms = pd.DataFrame(
+        [
+            (position, rank, text, member.country_iso2, member.latitude, member.longitude)
+            for position, member in enumerate(members.itertuples(index=False))
+            for rank, text in enumerate(_member_name_forms(member))
+        ],
+        columns=["member", "rank", "name", "country_iso2", "latitude", "longitude"],
+    )
+    forms = forms[forms["country_iso2"].isin(EU27_ISO2)].astype({"latitude": float, "longitude": float})
+    resolved = resolve_place_table(forms.assign(hint=pd.NA), frame_name_index(cities)) if len(forms) else None
+    matched = (
+        forms.join(resolved)
+        .query("status == 'resolved' and distance_km <= @radius_km")
+        .sort_values(["member", "rank"])
+        .drop_duplicates("member")
+        .set_index("member")
+        if resolved is not None
+        else pd.DataFrame(columns=["entity_id", "match_method", "distance_km"])
+    )
+    city_names = cities.set_index("city_id")["name"]
     results = []
-    for member in members.itertuples(index=False):
+    for position, member in enumerate(members.itertuples(index=False)):
         result = {
             "wikidata_id": member.wikidata_id,
             "name_on_website": member.name_on_website,
@@ -167,57 +169,36 @@ def match_eurocities(
             "distance_km": np.nan,
             "reason": "",
         }
-        if member.country_iso2 not in eu_countries:
+        if member.country_iso2 not in EU27_ISO2:
             result["reason"] = "country outside the EU-27"
-            results.append(result)
-            continue
-        same_country = np.flatnonzero(cities["country_iso2"].to_numpy() == member.country_iso2)
-        distances = haversine_km(
-            member.latitude,
-            member.longitude,
-            cities["latitude"].to_numpy()[same_country],
-            cities["longitude"].to_numpy()[same_country],
-        )
-        near = same_country[distances <= radius_km]
-        near_distance = distances[distances <= radius_km]
-        if near.size == 0:
-            result["reason"] = f"no frame city within {radius_km:.0f} km"
-            results.append(result)
-            continue
-        keys = _member_keys([member.name_on_website, member.wikidata_name])
-        method, chosen = "none", None
-        by_name = [(d, i) for i, d in zip(near, near_distance) if keys & city_keys[i]]
-        if by_name:
-            method, chosen = "name", min(by_name)
-        else:
-            member_names = [normalise_name(member.name_on_website), normalise_name(member.wikidata_name)]
-            by_fuzzy = [
-                (d, i)
-                for i, d in zip(near, near_distance)
-                if max(fuzz.token_set_ratio(a, normalise_name(b)) for a in member_names if a for b in city_names[i])
-                >= EUROCITIES_FUZZY_MIN_SCORE
-            ]
-            if by_fuzzy:
-                method, chosen = "fuzzy", min(by_fuzzy)
-        if chosen is None:
-            nearest = near[np.argmin(near_distance)]
-            result["reason"] = (
-                f"no frame city of that name within {radius_km:.0f} km (nearest: {cities['name'].iloc[nearest]}, "
-                f"{near_distance.min():.1f} km)"
-            )
-        else:
-            distance, index = chosen
+        elif position in matched.index:
+            hit = matched.loc[position]
             result.update(
-                city_id=cities["city_id"].iloc[index],
-                city_name=cities["name"].iloc[index],
-                match_method=method,
-                distance_km=float(distance),
+                city_id=hit["entity_id"],
+                city_name=city_names[hit["entity_id"]],
+                match_method="fuzzy" if hit["match_method"] == "fuzzy" else "name",
+                distance_km=float(hit["distance_km"]),
             )
+        else:
+            result["reason"] = _unmatched_reason(member, cities, radius_km)
         results.append(result)
     return pd.DataFrame(results)
 
 
-# --------------------------------------------------------------------------- city covariates
+def _unmatched_reason(member, cities: pd.DataFrame, radius_km: float) -> str:
+    """Why a member of an EU-27 country matched no frame city (naming the nearest one within ``radius_km``)."""
+    same_country = cities[cities["country_iso2"] == member.country_iso2]
+    distances = haversine_km(
+        member.latitude, member.longitude, same_country["latitude"].to_numpy(), same_country["longitude"].to_numpy()
+    )
+    near = distances <= radius_km
+    if not near.any():
+        return f"no frame city within {radius_km:.0f} km"
+    nearest = int(np.argmin(np.where(near, distances, np.inf)))
+    return (
+        f"no frame city of that name within {radius_km:.0f} km (nearest: {same_country['name'].iloc[nearest]}, "
+        f"{distances[nearest]:.1f} km)"
+    )
 
 
 def size_class(population: pd.Series) -> pd.Series:
@@ -331,5 +312,5 @@ def load_eurocities_members() -> pd.DataFrame:
     """EUROCITIES members (2025) with Wikidata QID, coordinates and ``country_iso2``."""
     path = raw_path("eurocities_members_cityvote", "members-wikidata-enriched.json")
     members = pd.DataFrame(json.loads(path.read_text(encoding="utf-8"))["members"])
-    members["country_iso2"] = members["country_name"].map(country_name_to_iso2)
+    members["country_iso2"] = members["country_name"].map(country_to_iso2)
     return members

@@ -19,7 +19,7 @@ import pandas as pd
 
 from analysis.core import paths
 from analysis.core.geo import pairwise_km
-from analysis.core.names import split_alternate_names
+from analysis.core.names import fold_text, split_alternate_names
 from analysis.core.tracking import note_read
 
 DISTRICT_WORDS_FILE = "district_words.csv"
@@ -162,10 +162,8 @@ def _country_districts(cities: pd.DataFrame, rule: DistrictRule) -> pd.Series:
 
 
 def _name_forms(names: list[str]) -> set[str]:
-    """ASCII, lower-case forms of names with their punctuation kept ("hamburg-nord")."""
-    from unidecode import unidecode
-
-    return {" ".join(unidecode(str(name)).casefold().split()) for name in names if str(name).strip()}
+    """Folded forms of names (:func:`~analysis.core.names.fold_text`) with their punctuation kept ("hamburg-nord")."""
+    return {" ".join(fold_text(name).split()) for name in names if str(name).strip()}
 
 
 def _names_a_district(district_names: set[str], city_names: set[str], district_words: frozenset[str]) -> bool:

@@ -42,12 +42,12 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pandera.pandas as pa
-import pycountry
 
 from analysis.acquire import sources
 from analysis.build.districts import DistrictRule, find_districts
 from analysis.build.geonames import normalise_ascii
 from analysis.core import fields
+from analysis.core.countries import country_to_iso2
 from analysis.core.names import join_alternate_names, normalise_name, split_alternate_names
 from analysis.core.tracking import note_read
 
@@ -330,22 +330,6 @@ def validate_official_city_list(raw: pd.DataFrame, source: str = "<official list
     for column in ("nuts3_code", "nuts2_code"):
         official[column] = official[column].astype("string")
     return official
-
-
-def country_to_iso2(value: str) -> str | None:
-    """ISO 3166 alpha-2 code of ``value`` (a code, "EL" for Greece, or an English name), else None."""
-    text = str(value).strip()
-    if not text:
-        return None
-    if text.upper() == "EL":
-        return "GR"
-    if len(text) == 2:
-        country = pycountry.countries.get(alpha_2=text.upper())
-        return country.alpha_2 if country else None
-    try:
-        return pycountry.countries.lookup(text).alpha_2
-    except LookupError:
-        return None
 
 
 def _parse_number(text: str, *, whole: bool) -> float | int | None:

@@ -22,7 +22,9 @@ from analysis.build.covariates import CITY_COVARIATES_SCHEMA
 from analysis.build.regional import REGION_COVARIATES_SCHEMA
 from analysis.core import fields
 
-SOURCES = ("wikipedia", "wikidata", "crawl", "survey")
+# The four sources of the outcome tables (Wikidata snapshots pooled into one); also the unit-level
+# indicator sources of analysis.stats.triangulation.
+OUTCOME_SOURCES: tuple[str, ...] = ("wikipedia", "wikidata", "crawl", "survey")
 PUBLIC_SOURCES = ("wikipedia", "wikidata")
 PARTNER_GROUPS = ("us", "cn", "eu", "other")
 WIKIDATA_FLAGS = ("in_wikidata_2016", "in_wikidata_2017", "in_wikidata_2022")
@@ -84,7 +86,7 @@ def city_outcomes(
         .unstack(["source", "partner_group"], fill_value=0)
     )
     table = pd.DataFrame({"city_id": cities["city_id"].to_numpy()})
-    for source in SOURCES:
+    for source in OUTCOME_SOURCES:
         for group in PARTNER_GROUPS:
             column = f"{group}_tie_count_{source}"
             values = counts[(source, group)] if (source, group) in counts.columns else pd.Series(dtype="int64")
@@ -93,11 +95,11 @@ def city_outcomes(
     table["survey_responded"] = responded
     for group in PARTNER_GROUPS:
         table.loc[~responded, f"{group}_tie_count_survey"] = pd.NA
-    for source in SOURCES:
+    for source in OUTCOME_SOURCES:
         for group in ("us", "cn"):
             table[f"{group}_any_{source}"] = (table[f"{group}_tie_count_{source}"] > 0).astype("boolean")
     for group in PARTNER_GROUPS:
-        per_source = table[[f"{group}_tie_count_{source}" for source in SOURCES]]
+        per_source = table[[f"{group}_tie_count_{source}" for source in OUTCOME_SOURCES]]
         table[f"{group}_tie_count"] = per_source.max(axis=1, skipna=True).fillna(0).astype("int64")
     table["us_any"] = table["us_tie_count"] > 0
     table["cn_any"] = table["cn_tie_count"] > 0
@@ -176,8 +178,8 @@ def region_analysis_table(
 
 CITY_ANALYSIS_SCHEMA = fields.schema(
     ["city_id", "name", "country_iso2", "population", "latitude", "longitude", "nuts2_2024"],
-    [f"{group}_tie_count_{source}" for source in SOURCES for group in PARTNER_GROUPS],
-    [f"{group}_any_{source}" for source in SOURCES for group in ("us", "cn")],
+    [f"{group}_tie_count_{source}" for source in OUTCOME_SOURCES for group in PARTNER_GROUPS],
+    [f"{group}_any_{source}" for source in OUTCOME_SOURCES for group in ("us", "cn")],
     [*(f"{group}_tie_count" for group in PARTNER_GROUPS), "foreign_tie_count"],
     "survey_responded us_any cn_any partner_mix uses_synthetic_sources",
     checks={"population": pa.Check.gt(0)},
@@ -210,7 +212,7 @@ REGION_ANALYSIS_SCHEMA = _with_covariates(REGION_ANALYSIS_SCHEMA, REGION_COVARIA
 def source_summary(city_table: pd.DataFrame) -> pd.DataFrame:
     """Per source: cities it covers (all, or survey respondents), and the share with a US and with a Chinese partner."""
     rows = []
-    for source in SOURCES:
+    for source in OUTCOME_SOURCES:
         covered = city_table[f"us_any_{source}"].notna()
         rows.append(
             {

@@ -24,18 +24,16 @@ from __future__ import annotations
 import functools
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 import pandera.pandas as pa
-from unidecode import unidecode
 
 from analysis.acquire import sources
 from analysis.core import fields, paths, tables
-from analysis.core.names import normalise_name
+from analysis.core.names import fold_text, normalise_name
 from analysis.core.tracking import note_read
 
 LEXICON_PATH: Path = paths.REFERENCE / "crawl_lexicon.json"
@@ -54,7 +52,6 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "candidate_country_iso2",
     "score",
 )
-_APOSTROPHES = re.compile(r"['’‘`´ʼʻ]")
 
 
 # --------------------------------------------------------------------------- lexicon
@@ -114,12 +111,6 @@ def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
     """The committed lexicon, compiled once per process."""
     note_read(path)
     return compile_lexicon(json.loads(Path(path).read_text(encoding="utf-8")))
-
-
-def fold_text(text: str) -> str:
-    """Text as the lexicon patterns see it: NFKC, casefolded, ASCII (unidecode), one apostrophe form."""
-    folded = unidecode(unicodedata.normalize("NFKC", str(text)).casefold()).casefold()
-    return _APOSTROPHES.sub("'", folded)
 
 
 # --------------------------------------------------------------------------- classifier

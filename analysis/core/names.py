@@ -11,7 +11,11 @@ Affixes are a trade-off: dropping "City" makes "Suzhou City" meet "Suzhou" but
 also turns "Kansas City" into "kansas". So every key comes in two strengths:
 ``drop_affixes=False`` keeps descriptor words inside names (used first, exact),
 ``drop_affixes=True`` drops them (used only when the exact form finds nothing;
-see ``gazetteers.gazetteer_index``).
+see :mod:`analysis.build.resolve`).
+
+:func:`fold_text` is the one text folding of the project (NFKC, casefold, ASCII, one
+apostrophe form): name keys, the frame's district names and the crawl lexicon all start
+from it.
 """
 
 from __future__ import annotations
@@ -77,12 +81,20 @@ def normalise_name(text: object, *, drop_affixes: bool = True) -> str:
     return " ".join(tokens)
 
 
+def fold_text(text: object) -> str:
+    """``text`` folded for comparison: NFKC, casefolded, transliterated to ASCII (unidecode), casefolded
+    again (unidecode can return capitals), every apostrophe-like mark written ``'``.
+
+    Punctuation and spacing are kept; callers split or strip what they do not need.
+    """
+    folded = unidecode(unicodedata.normalize("NFKC", str(text)).casefold()).casefold()
+    return _APOSTROPHES.sub("'", folded)
+
+
 @lru_cache(maxsize=2_000_000)
 def _name_tokens(text: str) -> tuple[str, ...]:
     """Tokens of a name before affixes are dropped (cached: gazetteers repeat the work twice)."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    ascii_text = _APOSTROPHES.sub("", unidecode(folded).casefold())
-    tokens = _NON_ALPHANUMERIC.sub(" ", ascii_text).split()
+    tokens = _NON_ALPHANUMERIC.sub(" ", fold_text(text).replace("'", "")).split()
     return tuple("saint" if token in SAINT_TOKENS else token for token in tokens)
 
 
@@ -113,32 +125,6 @@ def join_alternate_names(names: Iterable[object], *, exclude: object = None) -> 
         seen.add(name)
         kept.append(name)
     return ALTERNATE_NAME_SEPARATOR.join(kept)
-
-
-def name_keys(name: object, alternate_names: object = None, *, drop_affixes: bool = True) -> set[str]:
-    """All name keys of a place: spaced and compact keys of its name and alternate names.
-
-    ``alternate_names`` is a ``|``-joined string or an iterable of names. Empty
-    keys are left out.
-    """
-    keys: set[str] = set()
-    for variant in [name, *split_alternate_names(alternate_names)]:
-        spaced = normalise_name(variant, drop_affixes=drop_affixes)
-        if spaced:
-            keys.add(spaced)
-            keys.add(compact_key(spaced))
-    return keys
-
-
-def lookup_keys(text: object) -> list[str]:
-    """Keys to try, in order, when looking ``text`` up: exact forms first, affix-free last."""
-    ordered: list[str] = []
-    for drop_affixes in (False, True):
-        spaced = normalise_name(text, drop_affixes=drop_affixes)
-        for key in (spaced, compact_key(spaced)):
-            if key and key not in ordered:
-                ordered.append(key)
-    return ordered
 
 
 def _drop_affixes(tokens: list[str]) -> list[str]:

@@ -27,7 +27,8 @@ import statsmodels.api as sm
 from scipy import optimize, special, stats
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from analysis.build.gazetteers import gazetteer_index, lookup_partner_ids
+from analysis.build.outcomes import OUTCOME_SOURCES
+from analysis.build.resolve import gazetteer_name_index, resolve_partner_names
 from analysis.core import fields
 from analysis.core.names import normalise_name
 
@@ -40,8 +41,6 @@ PUBLIC_CAPTURES: dict[str, tuple[str, ...]] = {
     "wikidata_2022": ("in_wikidata_2022",),
 }
 CAPTURE_SOURCES: tuple[str, ...] = (*PUBLIC_CAPTURES, "crawl", "survey")
-# Unit-level indicator sources: Wikidata snapshots pooled into one.
-INDICATOR_SOURCES: tuple[str, ...] = ("wikipedia", "wikidata", "crawl", "survey")
 
 
 # --------------------------------------------------------------------------- linking ties
@@ -53,45 +52,45 @@ def resolve_partner_ids(
     gazetteer: pd.DataFrame,
     admin1: pd.Series | None = None,
     *,
-    index: Mapping[tuple[str, str], list[str]] | None = None,
+    index: pd.DataFrame | None = None,
+    unit_ids: pd.Series | None = None,
+    relations: pd.DataFrame | None = None,
 ) -> pd.Series:
-    """Gazetteer ``partner_id`` for each (name, country), or ``None`` when the name is not in the gazetteer.
+    """Gazetteer ``partner_id`` for each (name, country), or ``None`` when not found or ambiguous.
 
-    Tries "name, admin1" first when ``admin1`` (state/province) is given; among several
-    candidates, one in the named admin1 wins, else the most populous. Pass ``index``
-    (:func:`analysis.build.gazetteers.gazetteer_index` of ``gazetteer``) to avoid rebuilding it.
+    A thin call of the one place resolver (:func:`analysis.build.resolve.resolve_partner_names`):
+    ``admin1`` (state/province as answered) is its admin-1 hint; with ``unit_ids`` and the public
+    ``relations``, a name a unit's public tie resolved lends its id (rule 7). Pass ``index``
+    (:func:`analysis.build.resolve.gazetteer_name_index` of ``gazetteer``) to avoid rebuilding it.
     """
-    index = index if index is not None else gazetteer_index(gazetteer)
-    admin1_of = gazetteer.set_index("partner_id")["admin1_name"]
-    admin1 = admin1 if admin1 is not None else pd.Series(None, index=names.index, dtype=object)
-    resolved = []
-    for name, country, region in zip(names, countries, admin1):
-        if not isinstance(name, str) or not isinstance(country, str):
-            resolved.append(None)
-            continue
-        has_region = isinstance(region, str) and region.strip()
-        candidates = (
-            lookup_partner_ids(index, country, f"{name}, {region}") if has_region else []
-        ) or lookup_partner_ids(index, country, name)
-        if has_region and len(candidates) > 1:
-            in_region = [pid for pid in candidates if normalise_name(admin1_of.get(pid)) == normalise_name(region)]
-            candidates = in_region or candidates
-        resolved.append(candidates[0] if candidates else None)
-    return pd.Series(resolved, index=names.index, dtype=object)
+    index = index if index is not None else gazetteer_name_index(gazetteer)
+    known = None
+    if relations is not None:
+        known = relations.assign(unit_id=relations["eu_city_id"].fillna(relations["eu_region_code"]))[
+            ["unit_id", "partner_country_iso2", "partner_name", "partner_id"]
+        ]
+    return resolve_partner_names(names, countries, index, admin1=admin1, unit_ids=unit_ids, known_ties=known)
 
 
 def link_ties(
     ties: pd.DataFrame,
     gazetteer: pd.DataFrame,
     *,
-    index: Mapping[tuple[str, str], list[str]] | None = None,
+    index: pd.DataFrame | None = None,
+    relations: pd.DataFrame | None = None,
     name_column: str = "partner_name",
     country_column: str = "partner_country_iso2",
     admin1_column: str | None = "partner_admin1",
 ) -> pd.DataFrame:
-    """``ties`` with ``partner_id`` resolved against the gazetteer and ``partner_key`` set from it."""
+    """``ties`` (with ``unit_id``) with ``partner_id`` resolved against the gazetteer and ``partner_key`` set from it.
+
+    With the public ``relations``, a unit's public ties lend their ids (see :func:`resolve_partner_ids`).
+    """
     admin1 = ties[admin1_column] if admin1_column else None
-    ids = resolve_partner_ids(ties[name_column], ties[country_column], gazetteer, admin1, index=index)
+    unit_ids = ties["unit_id"] if relations is not None else None
+    ids = resolve_partner_ids(
+        ties[name_column], ties[country_column], gazetteer, admin1, index=index, unit_ids=unit_ids, relations=relations
+    )
     return ties.assign(partner_id=ids, partner_key=partner_keys(ids, ties[name_column], ties[country_column]))
 
 
@@ -145,7 +144,7 @@ def unit_indicators(
 
     ``units`` has ``unit_id`` (and whatever descriptive columns should be kept);
     ``captures_by_country`` maps ``"US"``/``"CN"`` to :func:`tie_captures` frames. Columns
-    ``<us|cn>_<source>`` for :data:`INDICATOR_SOURCES` (nullable boolean): the survey
+    ``<us|cn>_<source>`` for :data:`~analysis.build.outcomes.OUTCOME_SOURCES` (nullable boolean): the survey
     indicator is the unit's own answer (yes/no) and is empty for non-respondents and for
     "don't know"; the others are never empty (a source without the tie says no).
     """
@@ -189,7 +188,7 @@ def cohen_kappa(first: Sequence[bool] | pd.Series, second: Sequence[bool] | pd.S
 
 
 def pairwise_kappa(
-    indicators: pd.DataFrame, country_iso2: str, sources: Sequence[str] = INDICATOR_SOURCES
+    indicators: pd.DataFrame, country_iso2: str, sources: Sequence[str] = OUTCOME_SOURCES
 ) -> pd.DataFrame:
     """Cohen's kappa for every pair of sources on the units both cover (no missing value in either).
 

@@ -6,6 +6,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
+from analysis.build import china_units, gazetteer_rows, resolve, us_places
 from analysis.build import gazetteers as gz
 
 STATES = pd.DataFrame(
@@ -126,7 +127,7 @@ def geonames() -> pd.DataFrame:
 
 
 def test_us_places_keep_places_consolidated_and_large_towns_only():
-    places = gz.build_us_places(census_places(), STATES, min_mcd_population=10000)
+    places = us_places.build_us_places(census_places(), STATES, min_mcd_population=10000)
     ids = set(places["partner_id"])
     assert {"us-place-2938000", "us-place-2036000", "us-place-4206088", "us-place-4260000"} <= ids
     assert "us-consolidated-42-buttesilverbow" in ids
@@ -144,12 +145,12 @@ def test_us_places_reject_unknown_summary_level():
     broken = census_places()
     broken.loc[0, "SUMLEV"] = "7076"
     with pytest.raises(ValueError, match=r"cities.csv: column SUMLEV .*7076"):
-        gz.build_us_places(broken, STATES)
+        us_places.build_us_places(broken, STATES)
 
 
 def test_us_places_are_linked_within_their_state_and_prefer_incorporated_places():
-    places = gz.build_us_places(census_places(), STATES)
-    linked, links = gz.link_us_places(places, geonames())
+    places = us_places.build_us_places(census_places(), STATES)
+    linked, links = us_places.link_us_places(places, geonames())
     by_id = linked.set_index("partner_id")
     assert by_id.loc["us-place-2938000", "geonameid"] == 4393217  # Missouri's Kansas City
     assert by_id.loc["us-place-2036000", "geonameid"] == 4273837  # Kansas's
@@ -164,19 +165,19 @@ def test_us_places_are_linked_within_their_state_and_prefer_incorporated_places(
 def test_links_respect_the_distance_limit():
     far_away = geonames()
     far_away.loc[far_away["geonameid"] == 4560349, "latitude"] = 41.5  # ~170 km north
-    places = gz.build_us_places(census_places(), STATES)
-    linked, _ = gz.link_us_places(places, far_away, max_distance_km=75.0)
+    places = us_places.build_us_places(census_places(), STATES)
+    linked, _ = us_places.link_us_places(places, far_away, max_distance_km=75.0)
     assert pd.isna(linked.set_index("partner_id").loc["us-place-4260000", "geonameid"])
 
 
 def test_us_counties_and_states():
-    counties = gz.build_us_counties(census_counties(), census_places(), STATES)
+    counties = us_places.build_us_counties(census_counties(), census_places(), STATES)
     assert list(counties["partner_id"]) == ["us-county-42101", "us-county-42045"]
     philadelphia_county = counties.set_index("partner_id").loc["us-county-42101"]
     assert philadelphia_county["latitude"] == pytest.approx(39.95)
     assert "County of Philadelphia" in philadelphia_county["alternate_names"]
 
-    states = gz.build_us_states(census_states(), census_places(), STATES, geonames()).set_index("partner_id")
+    states = us_places.build_us_states(census_states(), census_places(), STATES, geonames()).set_index("partner_id")
     assert list(states.index) == ["us-state-20", "us-state-29", "us-state-42", "us-state-72"]
     assert states.loc["us-state-72", "latitude"] == pytest.approx(18.47)  # from GeoNames' PR cities
     assert states.loc["us-state-42", "population"] == 12972008
@@ -199,16 +200,16 @@ def test_us_counties_and_states():
     ],
 )
 def test_han_core_name(han, core):
-    assert gz.han_core_name(han) == core
+    assert china_units.han_core_name(han) == core
 
 
 def test_pinyin_name_handles_polyphonic_characters():
-    assert gz.pinyin_name("重庆") == "Chongqing"
-    assert gz.pinyin_name("厦门") == "Xiamen"
+    assert china_units.pinyin_name("重庆") == "Chongqing"
+    assert china_units.pinyin_name("厦门") == "Xiamen"
 
 
 def test_china_divisions_are_classified():
-    kinds = gz.classify_china_divisions(adcodes()).set_index("adcode")["division_kind"]
+    kinds = china_units.classify_china_divisions(adcodes()).set_index("adcode")["division_kind"]
     assert kinds["320500000000"] == "prefecture"
     assert kinds["320583000000"] == "county_city"
     assert kinds["320505000000"] == "district"
@@ -217,7 +218,7 @@ def test_china_divisions_are_classified():
 
 
 def test_china_units_get_english_names_links_and_exonyms():
-    rows, divisions = gz.build_china_units(adcodes(), geonames())
+    rows, divisions = china_units.build_china_units(adcodes(), geonames())
     by_id = rows.set_index("partner_id")
     assert set(by_id.index) == {
         "cn-prov-32",
@@ -242,7 +243,7 @@ def test_china_units_get_english_names_links_and_exonyms():
     hong_kong = by_id.loc["cn-prov-81"]
     assert (hong_kong["name"], hong_kong["country_iso2"], hong_kong["level"]) == ("Hong Kong", "HK", "province")
 
-    coverage = gz.china_prefecture_coverage(divisions)
+    coverage = china_units.china_prefecture_coverage(divisions)
     assert coverage.loc["all", "units"] == 4
     assert coverage.loc["all", "gazetteer_rows"] == 3
     assert coverage.loc["all", "geonames_linked"] == 2
@@ -269,7 +270,7 @@ def gazetteer() -> pd.DataFrame:
 
 
 def test_gazetteer_is_valid_and_every_geonames_city_appears_once(gazetteer):
-    assert list(gazetteer.columns) == gz.GAZETTEER_COLUMNS
+    assert list(gazetteer.columns) == gazetteer_rows.GAZETTEER_COLUMNS
     assert gazetteer["partner_id"].is_unique
     city_ids = set(geonames()["geonameid"])
     linked = gazetteer.loc[gazetteer["source"] != "census_states", "geonameid"].dropna()
@@ -283,15 +284,19 @@ def test_schema_rejects_a_geonames_id_linked_twice(gazetteer):
         gz.GAZETTEER_SCHEMA.validate(broken, lazy=True)
 
 
-def test_index_prefers_exact_names_over_affix_free_keys(gazetteer):
-    index = gz.gazetteer_index(gazetteer)
-    assert gz.lookup_partner_ids(index, "US", "Kansas") == ["us-state-20"]
-    assert gz.lookup_partner_ids(index, "US", "Kansas City") == ["us-place-2938000", "us-place-2036000"]
-    assert gz.lookup_partner_ids(index, "US", "City of Philadelphia") == ["us-place-4260000"]
-    assert gz.lookup_partner_ids(index, "CN", "Suzhou City")[0] == "cn-pref-3205"
-    assert gz.lookup_partner_ids(index, "CN", "Pekin")[0] == "cn-pref-1101"
-    assert gz.lookup_partner_ids(index, "PL", "Krakau") == ["gn-3094802"]
-    assert gz.lookup_partner_ids(index, "US", "Nowhere") == []
+def test_built_gazetteer_resolves_exact_names_before_affix_free_keys(gazetteer):
+    names = ["Kansas", "Kansas City", "City of Philadelphia", "Suzhou City", "Pekin", "Krakau", "Nowhere"]
+    countries = ["US", "US", "US", "CN", "CN", "PL", "US"]
+    ids = resolve.resolve_partner_names(pd.Series(names), pd.Series(countries), resolve.gazetteer_name_index(gazetteer))
+    assert ids.tolist() == [
+        "us-state-20",  # the state's own name, not Kansas City without its "City"
+        "us-place-2938000",  # Kansas City, Missouri: three times as populous as Kansas City, Kansas
+        "us-place-4260000",
+        "cn-pref-3205",
+        "cn-pref-1101",  # an exonym of Beijing
+        "gn-3094802",
+        None,
+    ]
 
 
 def test_gazetteer_counts_pool_other_countries(gazetteer):
@@ -314,7 +319,7 @@ def test_gazetteer_counts_pool_other_countries(gazetteer):
     ],
 )
 def test_keep_alternate_name(name, kept):
-    assert gz.keep_alternate_name(name) is kept
+    assert gazetteer_rows.keep_alternate_name(name) is kept
 
 
 def test_link_summary_counts_links_by_source(gazetteer):
@@ -350,9 +355,23 @@ def test_china_pinyin_links_keep_pinyin_names_and_seat_towns_are_not_linked():
             "alternate_names",
         ],
     )
-    rows, _ = gz.build_china_units(units, cities)
+    rows, _ = china_units.build_china_units(units, cities)
     by_id = rows.set_index("partner_id")
     assert by_id.loc["cn-county-370782", "geonameid"] == 7602670
     assert by_id.loc["cn-county-370782", "name"] == "Zhucheng"
     assert pd.isna(by_id.loc["cn-county-330784", "geonameid"])
     assert by_id.loc["cn-county-330784", "name"] == "Yongkang"
+
+
+def test_exonym_tables_name_known_units_and_give_a_source_and_note():
+    states = set(us_places.us_state_table()["usps_code"])
+    us = pd.read_csv(us_places.US_STATE_EXONYMS_PATH, dtype=str, keep_default_na=False)
+    cn = pd.read_csv(china_units.CHINA_EXONYMS_PATH, dtype=str, keep_default_na=False)
+    for table in (us, cn):
+        assert (table["source"].str.strip() != "").all() and (table["note"].str.strip() != "").all()
+        assert (table["exonym"].str.strip() != "").all()
+    assert set(us["usps_code"]) <= states
+    assert cn["adcode"].str.fullmatch(r"\d{2}|\d{4}").all()
+    assert set(cn["adcode"].str[:2]) <= set(china_units.CHINA_PROVINCES)
+    assert "Nowy Jork" in us_places.us_state_exonyms()["NY"]
+    assert "Peking" in china_units.china_exonyms()["1101"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from analysis.build import hand_check, resolve
+from analysis.build import records as records_module
 from analysis.build import relations as R
 
 FRANKFURT_MAIN = (50.11, 8.68)
@@ -29,6 +31,8 @@ def frame() -> pd.DataFrame:
         ("c-lod", "Łódź", "Lodz", "", "PL", 670_000, 51.76, 19.46),
         ("c-cork", "Cork", "Cork", "", "IE", 125_000, 51.90, -8.47),
         ("c-par", "Paris", "Paris", "", "FR", 2_100_000, 48.86, 2.35),
+        ("c-nsw", "Neustadt an der Weinstraße", "Neustadt an der Weinstrasse", "Neustadt", "DE", 53_000, 49.35, 8.14),
+        ("c-nsh", "Neustadt am Rübenberge", "Neustadt am Ruebenberge", "Neustadt", "DE", 51_000, 52.50, 9.46),
     ]
     columns = [
         "city_id",
@@ -99,7 +103,7 @@ def wikipedia_records(
         ]
         geocoded[f"lat{side}"] = [point[0] for point in points]
         geocoded[f"lng{side}"] = [point[1] for point in points]
-    return R.records_from_wikipedia(raw, geocoded)
+    return records_module.records_from_wikipedia(raw, geocoded)
 
 
 def wikidata_2017_records(rows: list[tuple]) -> pd.DataFrame:
@@ -117,39 +121,10 @@ def wikidata_2017_records(rows: list[tuple]) -> pd.DataFrame:
             "destinationlong",
         ],
     )
-    return R.records_from_wikidata_2017(raw)
+    return records_module.records_from_wikidata_2017(raw)
 
 
-# --------------------------------------------------------------------------- country labels
-
-
-@pytest.mark.parametrize(
-    ("label", "expected"),
-    [
-        ("England, United Kingdom", "GB"),
-        ("Scotland", "GB"),
-        ("People's Republic of China", "CN"),
-        ("China", "CN"),
-        ("Taiwan", "TW"),
-        ("Hong Kong", "HK"),
-        ("Macau", "MO"),
-        ("Georgia (country)", "GE"),
-        ("Grece", "GR"),
-        ("Greece", "GR"),
-        ("Republic of Ireland", "IE"),
-        ("United States of America", "US"),
-        ("United States", "US"),
-        ("Brandenburg, Germany", "DE"),
-        ("Réunion, France", "FR"),
-        ("São Tomé and Príncipe", "ST"),
-        ("Kosovo", "XK"),
-        ("", None),
-        ("Prussia", None),
-        ("Atlantis", None),
-    ],
-)
-def test_country_labels_become_iso2(label: str, expected: str | None) -> None:
-    assert R.country_label_to_iso2(label) == expected
+# --------------------------------------------------------------------------- records
 
 
 def test_macau_filed_under_china_is_kept_apart() -> None:
@@ -170,7 +145,7 @@ def test_orientation_puts_the_eu_end_first() -> None:
             ("Columbus", "United States", "Beijing", "China"),  # no EU end
         ]
     )
-    oriented = R.orient_records(records)
+    oriented = records_module.orient_records(records)
     by_record = oriented.groupby("record_id")
     assert by_record.size().to_dict() == {"wikipedia_2026:000000": 1, "wikipedia_2026:000001": 2}
     swapped = oriented[oriented["record_id"] == "wikipedia_2026:000000"].iloc[0]
@@ -272,6 +247,23 @@ def test_same_tie_in_several_sources_is_one_row(frame, regions, gazetteer) -> No
     R.RELATIONS_SCHEMA.validate(relations)
 
 
+def test_a_located_record_overrides_the_dominant_namesake_of_its_siblings(frame, regions, gazetteer) -> None:
+    records = pd.concat(
+        [
+            # without coordinates "Columbus" alone would be Columbus, Ohio (4.5 times as populous) ...
+            wikipedia_records([("Paris", "France", "Columbus", "United States")]),
+            # ... but another record of the same tie places it in Georgia
+            wikidata_2017_records([("Paris", "France", 48.86, 2.35, "Columbus", "United States", 32.46, -84.99)]),
+        ],
+        ignore_index=True,
+    )
+    relations, _ = R.harmonise_relations(records, frame, regions, gazetteer)
+    assert relations["partner_id"].tolist() == ["us-colu-ga"]
+    assert relations.loc[0, "record_count"] == 2
+    alone, _ = R.harmonise_relations(records.iloc[:1], frame, regions, gazetteer)
+    assert alone["partner_id"].tolist() == ["us-colu-oh"]
+
+
 def test_eu_to_eu_record_gives_a_tie_for_each_frame_city(frame, regions, gazetteer) -> None:
     records = wikipedia_records(
         [("Paris", "France", "Frankfurt am Main", "Germany")], {("Frankfurt am Main", "Germany"): FRANKFURT_MAIN}
@@ -290,7 +282,7 @@ def quarantine_case_records() -> pd.DataFrame:
             ("Paris", "France", "Columbus, Ohio", "United States"),  # duplicate_within_source
             ("Columbus", "United States", "Kyoto", "Japan"),  # no_eu27_side
             ("Springfield", "Nowhere", "Kyoto", "Japan"),  # country_unknown
-            ("Frankfurt", "Germany", "Beijing", "China"),  # eu_side_ambiguous (no coordinates)
+            ("Neustadt", "Germany", "Beijing", "China"),  # eu_side_ambiguous (no coordinates, no dominant namesake)
             ("Prague 5", "Czech Republic", "Beijing", "China"),  # eu_side_district
             ("Kraków", "Poland", "Beijing", "China"),  # eu_side_coordinates_disagree
         ],
@@ -361,15 +353,17 @@ def test_wikidata_2022_and_2016_loaders_join_nodes_by_qid(frame, gazetteer) -> N
         }
     )
     edges = pd.DataFrame({"qid_a": ["Q1"], "qid_b": ["Q2"]})
-    records_2022 = R.records_from_wikidata_2022(nodes, edges)
+    records_2022 = records_module.records_from_wikidata_2022(nodes, edges)
     assert records_2022.loc[0, ["a_country_iso2", "b_country_iso2"]].tolist() == ["FR", "US"]
     relations_2016 = pd.DataFrame({"from_qid": ["Q3", "Q3"], "to_qid": ["Q2", "Q2"]})
     names = pd.DataFrame({"qid": ["Q2", "Q3"], "label": ["Columbus", "Krakau"]})
-    records_2016 = R.records_from_wikidata_2016(relations_2016, names, nodes)
+    records_2016 = records_module.records_from_wikidata_2016(relations_2016, names, nodes)
     assert pd.isna(records_2016.loc[0, "a_country_iso2"]) and records_2016.loc[0, "b_country_iso2"] == "US"
-    inferred = R.infer_missing_countries(records_2016, R.frame_name_index(frame), R.gazetteer_name_index(gazetteer))
+    inferred = R.infer_missing_countries(
+        records_2016, resolve.frame_name_index(frame), resolve.gazetteer_name_index(gazetteer)
+    )
     assert inferred.loc[0, "a_country_iso2"] == "PL" and inferred.loc[0, "a_country_inferred"]
-    assert R.mark_duplicates_within_source(records_2016).tolist() == [False, True]
+    assert records_module.mark_duplicates_within_source(records_2016).tolist() == [False, True]
 
 
 # --------------------------------------------------------------------------- hand check
@@ -388,28 +382,28 @@ def test_hand_check_sample_is_reproducible_and_reports_missing_ids() -> None:
             "raw_strings": "[]",
         }
     )
-    sample = R.hand_check_sample(relations, size=10)
+    sample = hand_check.hand_check_sample(relations, size=10)
     assert (
         sample["relation_id"].tolist()
-        == R.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
+        == hand_check.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
     )
     # Removing ties outside the sample leaves the sample unchanged.
     outside = relations[~relations["relation_id"].isin(sample["relation_id"])].head(50)
     smaller = relations[~relations["relation_id"].isin(outside["relation_id"])]
-    assert set(R.hand_check_sample(smaller, size=10)["relation_id"]) == set(sample["relation_id"])
+    assert set(hand_check.hand_check_sample(smaller, size=10)["relation_id"]) == set(sample["relation_id"])
     checks = pd.DataFrame(
         {"relation_id": [*sample["relation_id"].head(3), "gone"], "verdict": ["right", "right", "wrong", "right"]}
     )
-    summary = R.compare_hand_check(sample, checks)
+    summary = hand_check.compare_hand_check(sample, checks)
     assert (summary["checked"], summary["right"], summary["wrong"]) == (3, 2, 1)
     assert summary["missing_ids"] == ["gone"] and len(summary["unchecked_ids"]) == 7
     with pytest.raises(ValueError, match="verdict"):
-        R.compare_hand_check(sample, checks.assign(verdict="maybe"))
+        hand_check.compare_hand_check(sample, checks.assign(verdict="maybe"))
 
 
 def test_committed_hand_check_is_well_formed() -> None:
-    checks = R.read_hand_check()
+    checks = hand_check.read_hand_check()
     assert len(checks) == 50 and checks["relation_id"].is_unique
     assert checks["relation_id"].str.fullmatch(r"[0-9a-f]{16}").all()
-    summary = R.compare_hand_check(checks[["relation_id"]], checks)
+    summary = hand_check.compare_hand_check(checks[["relation_id"]], checks)
     assert summary["checked"] == summary["right"] + summary["wrong"] == 50

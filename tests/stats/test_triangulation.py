@@ -129,17 +129,23 @@ def test_tie_captures_link_the_same_tie_across_sources():
     assert captures.loc[("gn2", "us-place-2"), ["wikidata_early", "wikidata_2022"]].all()
 
 
-def test_resolve_partner_ids_prefers_the_named_state():
+def test_resolve_partner_ids_uses_the_admin1_hint_and_the_dominant_namesake():
     gazetteer = pd.DataFrame(
         {
-            "partner_id": ["us-place-1", "us-place-2"],
-            "name": ["Springfield", "Springfield"],
-            "country_iso2": ["US", "US"],
-            "admin1_name": ["Illinois", "Massachusetts"],
-            "population": [114_000, 155_000],
-            "alternate_names": ["", ""],
+            "partner_id": ["us-place-1", "us-place-2", "us-place-3", "us-place-4"],
+            "name": ["Springfield", "Springfield", "Portland", "Portland"],
+            "country_iso2": ["US"] * 4,
+            "level": ["city"] * 4,
+            "admin1_name": ["Illinois", "Massachusetts", "Oregon", "Maine"],
+            "admin1_code": ["IL", "MA", "OR", "ME"],
+            "latitude": [39.8, 42.1, 45.5, 43.7],
+            "longitude": [-89.6, -72.6, -122.7, -70.3],
+            "population": [114_000, 155_000, 641_000, 68_000],
+            "alternate_names": ["", "", "", ""],
         }
     )
-    names = pd.Series(["Springfield", "Springfield", "Nowhere"])
-    ids = tri.resolve_partner_ids(names, pd.Series(["US"] * 3), gazetteer, pd.Series(["Illinois", None, None]))
-    assert ids.tolist() == ["us-place-1", "us-place-2", None]
+    names = pd.Series(["Springfield", "Springfield", "Portland", "Portland", "Nowhere"])
+    admin1 = pd.Series(["Illinois", None, None, "Maine", None])
+    ids = tri.resolve_partner_ids(names, pd.Series(["US"] * 5), gazetteer, admin1)
+    # the hint picks; two similar namesakes stay unresolved; a dominant one is taken unless a hint says otherwise
+    assert ids.tolist() == ["us-place-1", None, "us-place-3", "us-place-4", None]

@@ -1,0 +1,87 @@
+"""Country labels to ISO 3166-1 alpha-2 codes: one function for every source.
+
+Country names arrive as free text: "England, United Kingdom" and "People's Republic of China"
+in the partnership sources, "Czechia" in the EUROCITIES list, "DE" or "EL" in the team's
+official city list. :func:`country_to_iso2` reads them all the same way; the labels that
+pycountry does not resolve (or resolves wrongly) are data, in
+``analysis/reference/country_labels.csv`` (columns ``label, iso2, source, note``; an empty
+``iso2`` means "country unknown rather than guessed"). Greece is GR, Kosovo XK; Taiwan,
+Hong Kong and Macao stay TW, HK and MO.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pandas as pd
+import pycountry
+
+from analysis.core import paths
+from analysis.core.names import normalise_name
+from analysis.core.tracking import note_read
+
+COUNTRY_LABELS_PATH = paths.REFERENCE / "country_labels.csv"
+
+
+@functools.cache
+def country_label_overrides() -> dict[str, str | None]:
+    """``{casefolded label: ISO2 or None}`` from ``country_labels.csv``."""
+    note_read(COUNTRY_LABELS_PATH)
+    table = pd.read_csv(COUNTRY_LABELS_PATH, dtype=str, keep_default_na=False)
+    missing = {"label", "iso2", "source", "note"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{COUNTRY_LABELS_PATH}: missing columns {sorted(missing)}")
+    return {row.label: (row.iso2 or None) for row in table.itertuples(index=False)}
+
+
+@functools.cache
+def _pycountry_keys() -> dict[str, str]:
+    # pycountry's own names on the name-key scale ("Sao Tome and Principe" meets "São Tomé ...").
+    return {
+        normalise_name(getattr(country, attribute), drop_affixes=False): country.alpha_2
+        for country in pycountry.countries
+        for attribute in ("name", "official_name", "common_name")
+        if getattr(country, attribute, None)
+    }
+
+
+@functools.cache
+def country_to_iso2(label: object) -> str | None:
+    """ISO 3166-1 alpha-2 code of a country label (a code, an English name or a free-text label), else ``None``.
+
+    "England, United Kingdom": the part after the last comma names the country;
+    "Georgia (country)": the parenthetical is dropped; then ``country_labels.csv``, then
+    pycountry's codes, names, official and common names (exactly, then on name keys).
+    """
+    if label is None or (isinstance(label, float) and label != label):
+        return None
+    text = " ".join(str(label).split())
+    if "," in text:
+        text = text.rsplit(",", 1)[1].strip()
+    if "(" in text:
+        text = text.split("(", 1)[0].strip()
+    if not text:
+        return None
+    overrides = country_label_overrides()
+    lowered = text.casefold().replace("’", "'")
+    for candidate in (lowered, normalise_name(lowered, drop_affixes=False)):
+        if candidate in overrides:
+            return overrides[candidate]
+    try:
+        return pycountry.countries.lookup(text).alpha_2
+    except LookupError:
+        return _pycountry_keys().get(normalise_name(text, drop_affixes=False))
+
+
+def countries_to_iso2(labels: pd.Series) -> pd.Series:
+    """:func:`country_to_iso2` of every label (nullable strings, each distinct label looked up once)."""
+    lookup = {label: country_to_iso2(label) for label in labels.dropna().unique()}
+    return labels.map(lookup).astype("string")
+
+
+def country_label_region_hint(label: object) -> str | None:
+    """The sub-national part of a label like "Brandenburg, Germany" ("Brandenburg"), else ``None``."""
+    if not isinstance(label, str) or "," not in label:
+        return None
+    hint = label.rsplit(",", 1)[0].strip()
+    return hint or None
