@@ -29,7 +29,6 @@ from analysis.build.distances import (
     load_large_city_thresholds,
     nearest_place,
 )
-from analysis.build.frame import EU27_ISO2
 from analysis.build.regional import (
     COVARIATE_CHECKS,
     REGION_COVARIATE_SOURCES,
@@ -40,7 +39,7 @@ from analysis.build.regional import (
 )
 from analysis.build.resolve import frame_name_index, resolve_place_table
 from analysis.core import fields
-from analysis.core.countries import country_to_iso2
+from analysis.core.countries import EU27_ISO2, country_to_iso2
 from analysis.core.geo import haversine_km
 from analysis.core.names import normalise_name
 

@@ -47,42 +47,10 @@ from analysis.acquire import sources
 from analysis.build.districts import DistrictRule, find_districts
 from analysis.build.geonames import normalise_ascii
 from analysis.core import fields
-from analysis.core.countries import country_to_iso2
+from analysis.core.countries import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2, country_to_iso2
 from analysis.core.names import join_alternate_names, normalise_name, split_alternate_names
 from analysis.core.tracking import note_read
 
-EU27_ISO2: tuple[str, ...] = (
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "ES",
-    "FI",
-    "FR",
-    "GR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-)
-# NUTS writes Greece as EL; everything else in the frame uses ISO 3166 (GR).
-ISO2_TO_NUTS_COUNTRY: dict[str, str] = {code: ("EL" if code == "GR" else code) for code in EU27_ISO2}
-NUTS_COUNTRY_TO_ISO2: dict[str, str] = {nuts: iso for iso, nuts in ISO2_TO_NUTS_COUNTRY.items()}
 NUTS_VERSIONS: tuple[int, ...] = (2024, 2021)
 
 # Size of the team's 2020-21 China survey frame: cities of 50,000+ in Dijkstra & Poelman's

@@ -33,7 +33,7 @@ LONG_COLUMNS = ["unit_id", "partner_key", "partner_country_iso2", "partner_group
 
 def partner_group(country_iso2: pd.Series, is_eu: pd.Series | None = None) -> pd.Series:
     """``us``, ``cn``, ``eu`` or ``other`` for each partner country (Taiwan, Hong Kong and Macau are ``other``)."""
-    from analysis.build.frame import EU27_ISO2
+    from analysis.core.countries import EU27_ISO2
 
     eu = is_eu.fillna(False).astype(bool) if is_eu is not None else country_iso2.isin(EU27_ISO2)
     group = np.select([country_iso2.eq("US"), country_iso2.eq("CN"), eu], ["us", "cn", "eu"], default="other")

@@ -18,9 +18,8 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.build.frame import EU27_ISO2
 from analysis.build.resolve import name_key_series
-from analysis.core.countries import countries_to_iso2
+from analysis.core.countries import EU27_ISO2, countries_to_iso2
 
 # The raw record sources, in the order ties list them.
 RECORD_SOURCES: tuple[str, ...] = ("wikipedia_2026", "wikidata_2017", "wikidata_2022", "wikidata_2016")

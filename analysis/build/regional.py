@@ -28,8 +28,8 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.acquire.sources import raw_path
-from analysis.build.frame import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
 from analysis.core import fields, paths
+from analysis.core.countries import EU27_ISO2, ISO2_TO_NUTS_COUNTRY, NUTS_COUNTRY_TO_ISO2
 from analysis.core.tracking import note_read
 
 # --------------------------------------------------------------------------- constants

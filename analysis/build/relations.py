@@ -276,8 +276,8 @@ def _merge_ties(
 ) -> pd.DataFrame:
     """One row per (EU entity, partner) from resolved oriented records (see :data:`RELATIONS_SCHEMA`).
 
-    Longer than most functions here: it fills the schema's columns one after another from one
-    sorted, grouped frame, and pieces of it would only pass that frame around.
+    Length: it fills the schema's columns one after another from one sorted, grouped frame,
+    and pieces of it would only pass that frame around.
     """
     if ties.empty:
         return _empty_relations()

@@ -22,6 +22,41 @@ from analysis.core.tracking import note_read
 
 COUNTRY_LABELS_PATH = paths.REFERENCE / "country_labels.csv"
 
+# The 27 member states since 1 February 2020, as ISO 3166-1 alpha-2 (Greece GR); accession years are in
+# analysis/reference/eu_accession_years.csv (a test checks that the two agree).
+EU27_ISO2: tuple[str, ...] = (
+    "AT",
+    "BE",
+    "BG",
+    "CY",
+    "CZ",
+    "DE",
+    "DK",
+    "EE",
+    "ES",
+    "FI",
+    "FR",
+    "GR",
+    "HR",
+    "HU",
+    "IE",
+    "IT",
+    "LT",
+    "LU",
+    "LV",
+    "MT",
+    "NL",
+    "PL",
+    "PT",
+    "RO",
+    "SE",
+    "SI",
+    "SK",
+)
+# NUTS writes Greece as EL; everything else in the frame uses ISO 3166 (GR).
+ISO2_TO_NUTS_COUNTRY: dict[str, str] = {code: ("EL" if code == "GR" else code) for code in EU27_ISO2}
+NUTS_COUNTRY_TO_ISO2: dict[str, str] = {nuts: iso for iso, nuts in ISO2_TO_NUTS_COUNTRY.items()}
+
 
 @functools.cache
 def country_label_overrides() -> dict[str, str | None]:

@@ -152,3 +152,35 @@ def ame_dot_plot(comparison: pd.DataFrame) -> plt.Figure:
     ax.legend(loc="lower right")
     figure.tight_layout()
     return figure
+
+
+def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, int] | None = None):
+    """Dot-and-whisker chart of the estimated totals (with CIs) per partner country and model.
+
+    ``estimates`` maps "US"/"CN" to :func:`analysis.stats.triangulation.estimate_totals` tables; ``truth`` (synthetic runs
+    only) marks the true number of ties. Returns the matplotlib figure.
+    """
+    apply_style()
+    figure, axes = plt.subplots(1, len(estimates), figsize=(4.2 * len(estimates), 2.8), sharey=True)
+    axes = np.atleast_1d(axes)
+    for axis, (iso, table) in zip(axes, estimates.items()):
+        positions = np.arange(len(table))[::-1]
+        upper = table["ci_high"].replace(np.inf, np.nan).fillna(table["estimate"])
+        axis.errorbar(
+            table["estimate"],
+            positions,
+            xerr=[table["estimate"] - table["ci_low"], upper - table["estimate"]],
+            fmt="o",
+            color=PARTNER_COLOURS[iso],
+            capsize=3,
+        )
+        axis.axvline(
+            table["observed"].max(), color=PARTNER_COLOURS["EU"], linestyle=":", label="ties seen by any source"
+        )
+        if truth and iso in truth:
+            axis.axvline(truth[iso], color="black", linestyle="--", label="synthetic truth")
+        axis.set_yticks(positions, table["model"])
+        axis.set_title(f"{iso} partners")
+        axis.set_xlabel("ties (estimate and 95% CI)")
+    axes[-1].legend(loc="lower right", fontsize=8)
+    return figure

@@ -5,37 +5,11 @@ from __future__ import annotations
 import geopandas as gpd
 import matplotlib.pyplot as plt
 
+from analysis.core.countries import ISO2_TO_NUTS_COUNTRY
 from analysis.report.figures import REGION_EDGE, REGION_FILL, apply_style
 
-EU27_COUNTRY_CODES = (
-    "AT",
-    "BE",
-    "BG",
-    "CY",
-    "CZ",
-    "DE",
-    "DK",
-    "EE",
-    "EL",
-    "ES",
-    "FI",
-    "FR",
-    "HR",
-    "HU",
-    "IE",
-    "IT",
-    "LT",
-    "LU",
-    "LV",
-    "MT",
-    "NL",
-    "PL",
-    "PT",
-    "RO",
-    "SE",
-    "SI",
-    "SK",
-)  # NUTS country codes: Greece is EL in NUTS, GR in ISO 3166
+# NUTS country codes of the EU-27 (Greece is EL in NUTS).
+EU27_COUNTRY_CODES: tuple[str, ...] = tuple(sorted(ISO2_TO_NUTS_COUNTRY.values()))
 
 # Lambert azimuthal equal-area for Europe, the projection Eurostat uses for its maps.
 EUROPE_CRS = "EPSG:3035"

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from analysis.build import regional as rg
-from analysis.build.frame import EU27_ISO2
+from analysis.core.countries import EU27_ISO2
 
 # --------------------------------------------------------------------------- helpers
 

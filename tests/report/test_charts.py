@@ -57,3 +57,22 @@ def test_ame_dot_plot_and_partner_bars_draw_every_row():
     figure = charts.partners_per_city_bars(table)
     assert len(figure.axes[0].patches) == 2 * len(table)
     plt.close(figure)
+
+
+def test_estimates_figure_has_a_panel_per_partner_with_the_truth_marked_only_when_given():
+    table = pd.DataFrame(
+        {
+            "model": ["independence", "interaction"],
+            "estimate": [120.0, 150.0],
+            "ci_low": [110.0, 130.0],
+            "ci_high": [130.0, np.inf],
+            "observed": [100, 100],
+        }
+    )
+    figure = charts.estimates_figure({"US": table, "CN": table}, truth={"US": 140})
+    assert [axis.get_title() for axis in figure.axes] == ["US partners", "CN partners"]
+    top_down = sorted(figure.axes[0].get_yticklabels(), key=lambda tick: -tick.get_position()[1])
+    assert [tick.get_text() for tick in top_down] == ["independence", "interaction"]  # first model on top
+    dashed = [[line for line in axis.get_lines() if line.get_linestyle() == "--"] for axis in figure.axes]
+    assert [len(lines) for lines in dashed] == [1, 0]
+    plt.close(figure)
