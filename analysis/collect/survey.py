@@ -25,6 +25,7 @@ import pandera.pandas as pa
 
 from analysis.acquire import sources
 from analysis.core import fields, tables
+from analysis.core.countries import EU_OFFICIAL_LANGUAGES
 from analysis.core.names import normalise_name
 from analysis.core.tracking import note_read
 
@@ -38,32 +39,7 @@ UNIT_TYPES: tuple[str, ...] = ("city", "region")
 YES_NO_DONT_KNOW: tuple[str, ...] = ("yes", "no", "dont_know")
 TIE_TYPES: tuple[str, ...] = ("twin", "partner", "friendship", "mou")
 CONSENT_OPTIONS: tuple[str, ...] = ("attribute_to_unit", "aggregate_only")
-QUESTIONNAIRE_LANGUAGES: tuple[str, ...] = (
-    "bg",
-    "cs",
-    "da",
-    "de",
-    "el",
-    "en",
-    "es",
-    "et",
-    "fi",
-    "fr",
-    "ga",
-    "hr",
-    "hu",
-    "it",
-    "lt",
-    "lv",
-    "mt",
-    "nl",
-    "pl",
-    "pt",
-    "ro",
-    "sk",
-    "sl",
-    "sv",
-)
+QUESTIONNAIRE_LANGUAGES: tuple[str, ...] = EU_OFFICIAL_LANGUAGES
 
 # Multi-select options, worded as in the 2020-21 China survey and the item bank (domain-methods 4.2 C, E, F).
 AREAS: tuple[str, ...] = (

@@ -53,6 +53,34 @@ EU27_ISO2: tuple[str, ...] = (
     "SI",
     "SK",
 )
+# The 24 official languages of the EU (ISO 639-1), the languages of the questionnaires and the crawl lexicon.
+EU_OFFICIAL_LANGUAGES: tuple[str, ...] = (
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "ga",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+)
+
 # NUTS writes Greece as EL; everything else in the frame uses ISO 3166 (GR).
 ISO2_TO_NUTS_COUNTRY: dict[str, str] = {code: ("EL" if code == "GR" else code) for code in EU27_ISO2}
 NUTS_COUNTRY_TO_ISO2: dict[str, str] = {nuts: iso for iso, nuts in ISO2_TO_NUTS_COUNTRY.items()}

@@ -8,6 +8,7 @@ import pytest
 from analysis.build import hand_check, resolve
 from analysis.build import records as records_module
 from analysis.build import relations as R
+from analysis.build.gazetteer_rows import GAZETTEER_COLUMNS
 
 FRANKFURT_MAIN = (50.11, 8.68)
 FRANKFURT_ODER = (52.34, 14.55)
@@ -72,19 +73,7 @@ def gazetteer() -> pd.DataFrame:
         ("fr-par", "Paris", "FR", "city", "Ile-de-France", "11", 48.86, 2.35, 2_100_000, ""),
         ("de-fra", "Frankfurt am Main", "DE", "city", "Hesse", "05", *FRANKFURT_MAIN, 750_000, "Frankfurt"),
     ]
-    columns = [
-        "partner_id",
-        "name",
-        "country_iso2",
-        "level",
-        "admin1_name",
-        "admin1_code",
-        "latitude",
-        "longitude",
-        "population",
-        "alternate_names",
-    ]
-    gazetteer = pd.DataFrame(rows, columns=columns)
+    gazetteer = pd.DataFrame(rows, columns=GAZETTEER_COLUMNS[:-2])  # all but geonameid and source
     gazetteer["geonameid"] = pd.NA
     return gazetteer
 

@@ -21,6 +21,7 @@ import pandas as pd
 import pytest
 
 from analysis.build import covariates, records, relations, resolve
+from analysis.build.gazetteer_rows import GAZETTEER_COLUMNS
 from analysis.collect import crawl
 from analysis.stats import triangulation
 
@@ -80,18 +81,6 @@ GAZETTEER_ROWS = [
     ("cn-pref-3212", "Taizhou", "CN", "prefecture", "Jiangsu", "32", 32.49, 119.91, 1_607_108, ""),
     ("cn-pref-3310", "Taizhou", "CN", "prefecture", "Zhejiang", "33", 28.66, 121.42, 1_485_502, ""),
 ]
-GAZETTEER_COLUMNS = [
-    "partner_id",
-    "name",
-    "country_iso2",
-    "level",
-    "admin1_name",
-    "admin1_code",
-    "latitude",
-    "longitude",
-    "population",
-    "alternate_names",
-]
 
 # name, country, admin-1 hint, coordinates, the one right answer (None: not resolved)
 CASES = [
@@ -132,7 +121,7 @@ COUNTRY_LABELS = {"US": "United States", "CN": "China"}
 
 @pytest.fixture(scope="module")
 def gazetteer() -> pd.DataFrame:
-    table = pd.DataFrame(GAZETTEER_ROWS, columns=GAZETTEER_COLUMNS)
+    table = pd.DataFrame(GAZETTEER_ROWS, columns=GAZETTEER_COLUMNS[:-2])
     table["population"] = table["population"].astype("Int64")
     table["geonameid"] = pd.NA
     return table
@@ -298,7 +287,7 @@ def test_eu_places_resolve_alike_in_records_and_eurocities():
         oriented,
         resolve.frame_name_index(frame),
         resolve.region_name_index(pd.DataFrame(columns=["nuts2_code", "name_latn", "name_national", "country_iso2"])),
-        resolve.gazetteer_name_index(pd.DataFrame(GAZETTEER_ROWS, columns=GAZETTEER_COLUMNS)),
+        resolve.gazetteer_name_index(pd.DataFrame(GAZETTEER_ROWS, columns=GAZETTEER_COLUMNS[:-2])),
     )
     expected = [p[4] for p in places]
     assert eurocities == expected
@@ -329,7 +318,7 @@ def test_an_unknown_population_never_dominates():
             ("a", "Twin", "US", "city", "Ohio", "OH", 40.0, -83.0, 900_000, ""),
             ("b", "Twin", "US", "city", "Iowa", "IA", 42.0, -93.0, None, ""),
         ],
-        columns=GAZETTEER_COLUMNS,
+        columns=GAZETTEER_COLUMNS[:-2],
     )
     ids = resolve.resolve_partner_names(pd.Series(["Twin"]), pd.Series(["US"]), resolve.gazetteer_name_index(gazetteer))
     assert ids.tolist() == [None]

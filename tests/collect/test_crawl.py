@@ -7,6 +7,7 @@ import pytest
 
 from analysis.collect import crawl
 from analysis.collect.crawl import classify_hit
+from analysis.core.countries import EU_OFFICIAL_LANGUAGES
 
 # (snippet, language, candidate, candidate country, expected label, expected reason)
 TRUE_HITS = [
@@ -83,32 +84,7 @@ def test_us_context_words_and_state_abbreviations():
 
 def test_lexicon_has_twin_and_agreement_terms_for_every_eu_language():
     lexicon = crawl.load_lexicon()
-    eu_languages = {
-        "bg",
-        "cs",
-        "da",
-        "de",
-        "el",
-        "en",
-        "es",
-        "et",
-        "fi",
-        "fr",
-        "ga",
-        "hr",
-        "hu",
-        "it",
-        "lt",
-        "lv",
-        "mt",
-        "nl",
-        "pl",
-        "pt",
-        "ro",
-        "sk",
-        "sl",
-        "sv",
-    }
+    eu_languages = set(EU_OFFICIAL_LANGUAGES)
     assert eu_languages <= set(lexicon.twin_terms)
     assert eu_languages <= set(lexicon.agreement_terms)
 
