@@ -13,7 +13,7 @@ STAMP       := $(VENV)/.installed
 DEV_STAMP   := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book test test-fast bench lab lock clean clean-all browser
+.PHONY: help setup all run book test test-fast lint bench lab lock clean clean-all browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,6 +40,10 @@ book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warni
 
 test: $(STAMP) browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
 	$(PY) -m pytest
+
+lint: $(STAMP) ## ruff: fix what can be fixed, then format the whole tree (make test checks both)
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
 
 test-fast: $(STAMP) ## Unit tests only (no notebooks, no book)
 	$(PY) -m pytest -m "not slow"
