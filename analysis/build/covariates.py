@@ -42,6 +42,7 @@ from analysis.core import fields
 from analysis.core.countries import EU27_ISO2, country_to_iso2
 from analysis.core.geo import haversine_km
 from analysis.core.names import normalise_name
+from analysis.core.reference import read_reference_table
 
 # --------------------------------------------------------------------------- constants
 
@@ -54,8 +55,9 @@ SIZE_CLASS_LABELS: tuple[str, ...] = ("50-100k", "100-250k", "250-500k", "500k-1
 COASTAL_DISTANCE_KM = 10.0
 
 EUROCITIES_MATCH_RADIUS_KM = 15.0
-# Words in EUROCITIES website names that describe the body, not the place ("Lille Metropole").
-EUROCITIES_BODY_WORDS: tuple[str, ...] = ("metropole", "metropolitan area", "metropolitan", "region", "capital region")
+# Words in EUROCITIES website names that describe the body, not the place ("Lille Metropole"): data, in
+# analysis/reference/eurocities_body_words.csv, read by eurocities_body_words().
+EUROCITIES_BODY_WORDS_FILE = "eurocities_body_words.csv"
 
 # Human labels (with units) of the covariates, for the regression tables.
 VARIABLE_LABELS: dict[str, str] = {
@@ -110,13 +112,22 @@ CITY_COVARIATES_SCHEMA = fields.schema(
 # --------------------------------------------------------------------------- EUROCITIES
 
 
-def _member_name_forms(member) -> list[str]:
+def eurocities_body_words() -> tuple[str, ...]:
+    """Words that name the body rather than the place, in file order (``reference/eurocities_body_words.csv``).
+
+    They are removed in that order, so a longer phrase must come before a word it contains.
+    """
+    words = read_reference_table(EUROCITIES_BODY_WORDS_FILE, ["word"])["word"]
+    return tuple(dict.fromkeys(normalise_name(word) for word in words))
+
+
+def _member_name_forms(member, body_words: tuple[str, ...]) -> list[str]:
     """Names a member is looked up under: website and Wikidata names, then each without its body words."""
     names = [name for name in (member.name_on_website, member.wikidata_name) if isinstance(name, str) and name.strip()]
     stripped = []
     for name in names:
         text = f" {normalise_name(name)} "
-        for word in EUROCITIES_BODY_WORDS:
+        for word in body_words:
             text = text.replace(f" {word} ", " ")
         stripped.append(text.strip())
     return list(dict.fromkeys([*names, *(text for text in stripped if text)]))
@@ -136,11 +147,12 @@ def match_eurocities(
     member with ``city_id`` (empty when unmatched), ``city_name``, ``match_method``
     (name/fuzzy/none), ``distance_km`` and ``reason`` (why unmatched).
     """
+    body_words = eurocities_body_words()
     forms = pd.DataFrame(
         [
             (position, rank, text, member.country_iso2, member.latitude, member.longitude)
             for position, member in enumerate(members.itertuples(index=False))
-            for rank, text in enumerate(_member_name_forms(member))
+            for rank, text in enumerate(_member_name_forms(member, body_words))
         ],
         columns=["member", "rank", "name", "country_iso2", "latitude", "longitude"],
     )
