@@ -233,12 +233,37 @@ def _state_path(project: Project, notebook: Path) -> Path:
 
 
 def load_state(project: Project, notebook: Path) -> dict[str, Any] | None:
-    """The record of ``notebook``'s last successful run, or ``None`` (no record, or one an older runner wrote)."""
+    """The record of ``notebook``'s last successful run, or ``None``: no record, one an older runner wrote,
+    or the mark of a run that did not finish (see :func:`_mark_unfinished`)."""
+    state = _read_record(project, notebook)
+    if state is None or state.get("unfinished") or state.get("version") != STATE_VERSION:
+        return None
+    return state
+
+
+def _read_record(project: Project, notebook: Path) -> dict[str, Any] | None:
     state_file = _state_path(project, notebook)
     if not state_file.exists():
         return None
-    state = json.loads(state_file.read_text(encoding="utf-8"))
-    return state if state.get("version") == STATE_VERSION else None
+    try:
+        return json.loads(state_file.read_text(encoding="utf-8"))
+    except json.JSONDecodeError:  # torn by a kill: worth nothing
+        return None
+
+
+def _mark_unfinished(project: Project, notebook: Path, written: Iterable[str] = ()) -> None:
+    """Replace ``notebook``'s record by the mark of an unfinished run before it runs (and again if it fails).
+
+    The mark keeps the previous record's outputs and adds what the failed run wrote, so that the notebooks
+    reading them are still told that their writer will run again: a killed or failed run is never trusted,
+    and the dry run keeps predicting the real run after it.
+    """
+    outputs = sorted({*recorded_outputs(project, notebook), *written})
+    project.state.mkdir(parents=True, exist_ok=True)
+    mark = {"version": STATE_VERSION, "notebook": notebook.name, "unfinished": True, "outputs": outputs}
+    temporary = _state_path(project, notebook).with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(mark, indent=1) + "\n", encoding="utf-8")
+    os.replace(temporary, _state_path(project, notebook))
 
 
 def decide(
@@ -261,9 +286,12 @@ def decide(
     if force:
         return Decision(notebook, ["forced"])
     if state is None:
-        older = _state_path(project, notebook).exists()
+        record = _read_record(project, notebook)
+        if record is None:
+            return Decision(notebook, ["no record of a previous run"])
+        unfinished = record.get("unfinished")
         return Decision(
-            notebook, ["its record was written by an older runner" if older else "no record of a previous run"]
+            notebook, ["its last run did not finish" if unfinished else "its record was written by an older runner"]
         )
     reasons: list[str] = []
     if state["code_digest"] != notebook_code_digest(notebook):
@@ -336,10 +364,8 @@ class Plan:
 
 def recorded_outputs(project: Project, notebook: Path) -> list[str]:
     """The files ``notebook`` wrote in its last recorded run, also from a record an older runner wrote."""
-    state_file = _state_path(project, notebook)
-    if not state_file.exists():
-        return []
-    return list(json.loads(state_file.read_text(encoding="utf-8")).get("outputs", []))
+    record = _read_record(project, notebook)
+    return list(record.get("outputs", [])) if record else []
 
 
 def dry_run(
@@ -375,7 +401,9 @@ def _write_state(
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
     project.state.mkdir(parents=True, exist_ok=True)
-    _state_path(project, notebook).write_text(json.dumps(state, indent=1, default=str) + "\n", encoding="utf-8")
+    temporary = _state_path(project, notebook).with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(state, indent=1, default=str) + "\n", encoding="utf-8")
+    os.replace(temporary, _state_path(project, notebook))
 
 
 # --------------------------------------------------------------------------- tracing inside the kernel
@@ -462,9 +490,10 @@ def _traced_notebook(notebook: Any, project: Project, trace_file: Path) -> Any:
 def _read_trace(trace_file: Path) -> dict[str, set[str]]:
     trace: dict[str, set[str]] = {"reads": set(), "writes": set(), "modules": set(), "folders": set()}
     kinds = {"R": "reads", "W": "writes", "M": "modules", "D": "folders"}
-    for line in trace_file.read_text(encoding="utf-8").splitlines():
+    for line in trace_file.read_text(encoding="utf-8", errors="replace").splitlines():
         kind, _, path_text = line.partition(" ")
-        trace[kinds[kind]].add(path_text)
+        if kind in kinds and path_text:  # a run killed mid-line leaves a torn last line
+            trace[kinds[kind]].add(path_text)
     return trace
 
 
@@ -472,9 +501,12 @@ def _read_trace(trace_file: Path) -> dict[str, set[str]]:
 
 
 def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, Any]) -> dict[str, set[str]]:
-    """Execute ``notebook`` with papermill into the executed folder and return what it read, wrote and imported.
+    """Execute ``notebook`` with papermill and return what it read, wrote and imported.
 
-    Raises :class:`NotebookFailed` with the failing cell's traceback.
+    The executed copy is written under a temporary name and takes its place only when every cell
+    ran. A failure removes what the failed run wrote and the previous executed copy (their outputs
+    no longer belong together), keeps the failed copy as ``<stem>.failed`` for inspection (the book
+    never reads it), and raises :class:`NotebookFailed` with the failing cell's traceback.
     """
     import nbformat
     import papermill
@@ -484,11 +516,13 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
     project.state.mkdir(parents=True, exist_ok=True)
     trace_file = project.state / f"{notebook.stem}.trace"
     output = project.executed / notebook.name
+    partial = project.state / "partial" / notebook.name  # the book reads build/executed only
+    partial.parent.mkdir(exist_ok=True)
     source = nbformat.read(notebook, as_version=4)
     try:
         papermill.execute_notebook(
             _traced_notebook(source, project, trace_file),
-            str(output),
+            str(partial),
             parameters=dict(parameters),
             cwd=str(notebook.parent),
             kernel_name=source.metadata.get("kernelspec", {}).get("name", "python3"),
@@ -497,14 +531,40 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
             report_mode=False,
         )
     except PapermillExecutionError as error:
+        _discard_failed_run(project, notebook, trace_file, partial)
         raise NotebookFailed(
             f"{project.display(notebook)} failed in cell {error.exec_count} "
             f"({error.ename}: {error.evalue})\n" + "\n".join(_strip_ansi(line) for line in error.traceback)
         ) from None
-    finally:
-        if output.exists():
-            _finalise_executed(output, project.display(notebook), project.display(output))
+    except BaseException:
+        _discard_failed_run(project, notebook, trace_file, partial)
+        raise
+    _finalise_executed(partial, project.display(notebook), project.display(output))
+    os.replace(partial, output)
     return _read_trace(trace_file)
+
+
+def _discard_failed_run(project: Project, notebook: Path, trace_file: Path, partial: Path) -> None:
+    """Remove the outputs a failed run wrote and the previous executed copy; keep the failed copy aside.
+
+    A file that other notebooks' records also list as their output (``datapackage.json``, which every
+    table writer updates) stays: removing it would set off every notebook that wrote to it.
+    """
+    written = _read_trace(trace_file)["writes"] if trace_file.exists() else set()
+    _mark_unfinished(project, notebook, written)
+    shared = {
+        output
+        for other in discover_notebooks(project.notebooks)
+        if other != notebook
+        for output in recorded_outputs(project, other)
+    }
+    for path_text in sorted(written - shared):
+        Path(path_text).unlink(missing_ok=True)
+    (project.executed / notebook.name).unlink(missing_ok=True)
+    if partial.exists():
+        failed = project.executed / f"{notebook.stem}.failed"
+        _finalise_executed(partial, project.display(notebook), project.display(failed))
+        os.replace(partial, failed)
 
 
 def _finalise_executed(executed: Path, source_name: str, output_name: str) -> None:
@@ -555,6 +615,9 @@ def run(
             continue
         say(f"{notebook.stem}: running ({summarise(decision.reasons)})", flush=True)
         notebook_parameters = parameters_for(notebook, plan.parameters)
+        # A run that is killed or fails must not be trusted later: its record is replaced by a mark first.
+        _mark_unfinished(project, notebook)
+        (project.executed / f"{notebook.stem}.failed").unlink(missing_ok=True)
         started = time.perf_counter()
         trace = execute_notebook(project, notebook, notebook_parameters)
         seconds = time.perf_counter() - started

@@ -11,7 +11,11 @@ import hashlib
 import json
 import os
 import shutil
+import signal
+import subprocess
+import sys
 import textwrap
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -318,9 +322,72 @@ def test_failing_notebook_stops_with_the_cell_traceback(toy_project):
     _write_notebook(toy_project.notebooks / "15_broken.ipynb", "raise ValueError('bad row 7 in column population')")
     with pytest.raises(pipeline.NotebookFailed, match="15_broken.ipynb failed.*ValueError: bad row 7"):
         pipeline.run(toy_project, echo=False)
-    # The failure left no record, so the notebook is tried again next time.
-    assert not (toy_project.state / "15_broken.json").exists()
-    assert _reasons(pipeline.dry_run(toy_project)) == {"15_broken": ["no record of a previous run"]}
+    # The failure left only the mark of an unfinished run, so the notebook is tried again next time.
+    assert pipeline.load_state(toy_project, toy_project.notebooks / "15_broken.ipynb") is None
+    assert _reasons(pipeline.dry_run(toy_project)) == {"15_broken": ["its last run did not finish"]}
+
+
+def test_a_failed_run_leaves_no_output_a_later_run_trusts(toy_project):
+    """20 fails after writing out.csv: its outputs, record and executed copy go; the failed copy is kept aside."""
+    out, executed = toy_project.root / "data" / "out.csv", toy_project.executed / "20_second.ipynb"
+    assert out.exists() and executed.exists()
+    _edit_code_cell(toy_project, "20_second", lambda source: source + "\nraise RuntimeError('disk full')")
+    with pytest.raises(pipeline.NotebookFailed, match="RuntimeError: disk full"):
+        pipeline.run(toy_project, echo=False)
+    assert not out.exists() and not executed.exists()
+    assert pipeline.load_state(toy_project, toy_project.notebooks / "20_second.ipynb") is None
+    assert (toy_project.executed / "20_second.failed").exists()
+    assert sorted(path.name for path in toy_project.executed.glob("*.ipynb")) == ["10_first.ipynb", "30_third.ipynb"]
+    # Fixed, the next run runs 20 again and 30 after it, and the dry run says so first.
+    _edit_code_cell(toy_project, "20_second", lambda source: source.replace("\nraise RuntimeError('disk full')", ""))
+    expected = {"20_second": ["its last run did not finish"], "30_third": [OUT]}
+    assert _reasons(pipeline.dry_run(toy_project)) == expected
+    report = pipeline.run(toy_project, echo=False)
+    assert _reasons(report.decisions) == expected
+    assert executed.exists() and not (toy_project.executed / "20_second.failed").exists()
+    assert _total(toy_project) == "8"
+
+
+KILLABLE_RUN = """
+import sys
+from pathlib import Path
+from analysis.runner import pipeline
+root = Path(sys.argv[1])
+project = pipeline.Project(
+    root=root, notebooks=root / "notebooks", lock_file=root / "requirements.lock",
+    executed=root / "build" / "executed", state=root / "build" / "state",
+    watched=(root.resolve(),), data_folders=((root / "data").resolve(),), pins=dict,
+)
+pipeline.run(project, echo=False)
+"""
+
+
+def test_a_run_killed_halfway_is_redone_and_recovers_the_clean_result(toy_project, tmp_path):
+    """kill -9 while 20 runs (after it rewrote out.csv): the next run redoes 20 and 30 and gets the clean bytes."""
+    _write(toy_project, "data/raw.csv", "value\n1\n5\n")  # 10, 20 and 30 must run; the clean total is 14
+    marker = tmp_path / "20-wrote-out"
+    _edit_code_cell(
+        toy_project,
+        "20_second",
+        lambda source: source + f"\nopen({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(120)",
+    )
+    script = tmp_path / "run_toy.py"
+    script.write_text(KILLABLE_RUN, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script), str(toy_project.root)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        assert marker.exists(), "notebook 20 never reached the point of the kill"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    _edit_code_cell(toy_project, "20_second", lambda source: source.split(f"\nopen({str(marker)!r}")[0])
+    predicted = _reasons(pipeline.dry_run(toy_project))
+    assert predicted == {"20_second": ["its last run did not finish"], "30_third": [OUT]}
+    assert _reasons(pipeline.run(toy_project, echo=False).decisions) == predicted
+    assert _total(toy_project) == "14"
+    assert _reasons(pipeline.dry_run(toy_project)) == {}
 
 
 def test_module_digest_ignores_docstrings_comments_and_formatting(tmp_path):
