@@ -19,7 +19,7 @@ computed in :mod:`analysis.stats.match_quality`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -29,6 +29,7 @@ GOLD_COLUMNS: tuple[str, ...] = (
     "record_id",
     "source",
     "stratum",
+    "raw_string",
     "verdict",
     "gold_ties",
     "eu_place",
@@ -135,11 +136,13 @@ def gold_path() -> Path:
     return paths.CHECKS / "matching_gold.csv"
 
 
-def read_gold(record_ids: Iterable[str], path: Path | None = None) -> pd.DataFrame:
-    """Read the gold set and check it against the current ``record_ids``.
+def read_gold(raw_strings: Mapping[str, str], path: Path | None = None) -> pd.DataFrame:
+    """Read the gold set and check it against the current records (``raw_strings``: record_id ->
+    raw_string, e.g. ``records.set_index("record_id")["raw_string"]``).
 
     Fails (``ValueError``) on a missing column, an unknown verdict, a ``tie`` verdict without ties,
-    and a record id that no longer exists (the message names the file, the line and the id).
+    a record id that no longer exists, and a record id that now names another raw record (its raw
+    string changed); the message names the file, the line and the record id.
     """
     from analysis.core.tracking import note_read
 
@@ -149,16 +152,20 @@ def read_gold(record_ids: Iterable[str], path: Path | None = None) -> pd.DataFra
     missing = [c for c in GOLD_COLUMNS if c not in gold.columns]
     if missing:
         raise ValueError(f"{path}: missing columns {missing}; expected {list(GOLD_COLUMNS)}")
-    lines = gold.index + 2
+    current = gold["record_id"].map(lambda rid: raw_strings.get(rid))
     problems = [
-        (gold["verdict"].isin(VERDICTS) == False, "verdict not one of " + ", ".join(VERDICTS)),  # noqa: E712
+        (~gold["verdict"].isin(VERDICTS), "verdict not one of " + ", ".join(VERDICTS)),
         ((gold["verdict"] == "tie") & (gold["gold_ties"] == ""), "verdict 'tie' without gold_ties"),
-        (~gold["record_id"].isin(set(record_ids)), "record id no longer exists"),
+        (current.isna(), "record id no longer exists"),
+        (
+            current.notna() & (current.fillna("").astype(str) != gold["raw_string"]),
+            "record id names another raw record",
+        ),
     ]
     for bad, what in problems:
         if bad.any():
-            first = bad.to_numpy().nonzero()[0][0]
-            raise ValueError(f"{path}, line {lines[first]}: {what} (record_id {gold['record_id'].iloc[first]})")
+            first = int(bad.to_numpy().nonzero()[0][0])
+            raise ValueError(f"{path}, line {first + 2}: {what} (record_id {gold['record_id'].iloc[first]})")
     return gold
 
 

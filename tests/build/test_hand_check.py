@@ -65,6 +65,7 @@ def _gold_file(tmp_path, record_ids: list[str]) -> object:
             "record_id": record_ids,
             "source": "wikidata_2016",
             "stratum": "wikidata_2016|exact|US-CN",
+            "raw_string": "Q90 Paris — Q1297 Chicago",
             "verdict": "tie",
             "gold_ties": "gn1=us-place-1",
             "eu_place": "Paris",
@@ -80,9 +81,13 @@ def _gold_file(tmp_path, record_ids: list[str]) -> object:
 
 def test_a_verdict_whose_record_id_no_longer_exists_fails(tmp_path) -> None:
     path = _gold_file(tmp_path, ["wikidata_2016:000001", "wikidata_2016:000002"])
-    assert len(hand_check.read_gold(["wikidata_2016:000001", "wikidata_2016:000002"], path)) == 2
+    raw = "Q90 Paris — Q1297 Chicago"
+    assert len(hand_check.read_gold({"wikidata_2016:000001": raw, "wikidata_2016:000002": raw}, path)) == 2
     with pytest.raises(ValueError, match=r"matching_gold\.csv, line 3: record id no longer exists.*000002"):
-        hand_check.read_gold(["wikidata_2016:000001"], path)
+        hand_check.read_gold({"wikidata_2016:000001": raw}, path)
+    # The same id naming another raw record (rows shifted in a new raw file) fails too.
+    with pytest.raises(ValueError, match=r"line 2: record id names another raw record.*000001"):
+        hand_check.read_gold({"wikidata_2016:000001": "Q64 Berlin — Q60 New York", "wikidata_2016:000002": raw}, path)
 
 
 def test_gold_ties_split_pairs_and_alternatives() -> None:
@@ -105,7 +110,7 @@ def test_gold_ties_split_pairs_and_alternatives() -> None:
 
 def test_committed_gold_set_is_well_formed() -> None:
     gold = pd.read_csv(hand_check.gold_path(), dtype=str, keep_default_na=False)
-    gold = hand_check.read_gold(gold["record_id"])
+    gold = hand_check.read_gold(gold.set_index("record_id")["raw_string"])
     assert len(gold) >= 300 and gold["record_id"].is_unique
     assert gold["record_id"].str.fullmatch(r"(wikipedia_2026|wikidata_201[67]|wikidata_2022):\d{6}").all()
     assert (gold["verdict_basis"] != "").all()
