@@ -19,7 +19,7 @@ computed in :mod:`analysis.stats.match_quality`.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -169,12 +169,14 @@ def read_gold(raw_strings: Mapping[str, str], path: Path | None = None) -> pd.Da
     return gold
 
 
-def gold_ties(gold: pd.DataFrame, partner_countries: Mapping[str, str]) -> pd.DataFrame:
+def gold_ties(gold: pd.DataFrame, partner_countries: Mapping[str, str], eu_units: Iterable[str]) -> pd.DataFrame:
     """The gold set's ties, one row per ``eu_unit=partner`` pair of a judged record (``undecidable``
     records are left out): ``record_id``, ``eu_unit``, ``partner`` (accepted ids separated by ``/``,
     e.g. a municipality that is also a province-level unit) and ``partner_country``.
 
-    ``partner_countries`` maps gazetteer partner_id -> ISO2; ``<ISO2>:?`` carries its own country.
+    ``partner_countries`` maps gazetteer partner_id -> ISO2 (``<ISO2>:?`` carries its own country);
+    ``eu_units`` are the current frame city_ids and ``NUTS2:<code>``s. A gold id that is no longer in
+    the gazetteer or the frame fails (``ValueError`` naming the ids): its verdict needs a new look.
     """
     judged = gold[gold["verdict"] != "undecidable"]
     pairs = judged.assign(pair=judged["gold_ties"].str.split("|")).explode("pair")
@@ -182,11 +184,16 @@ def gold_ties(gold: pd.DataFrame, partner_countries: Mapping[str, str]) -> pd.Da
     split = pairs["pair"].str.split("=", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
     first = split[1].str.split("/").str[0]
     country = first.map(lambda p: p[:-2] if p.endswith(":?") else partner_countries.get(p, ""))
-    unknown = (
-        split[1].str.split("/").explode().loc[lambda s: ~s.str.endswith(":?") & ~s.isin(set(partner_countries.keys()))]
-    )
-    if not unknown.empty:
-        raise ValueError(f"gold set: partner ids not in the gazetteer: {sorted(unknown.unique())[:5]}")
+    partners = split[1].str.split("/").explode()
+    stale = {
+        "partner ids not in the gazetteer": partners[~partners.str.endswith(":?")].loc[
+            lambda ids: ~ids.isin(set(partner_countries.keys()))
+        ],
+        "EU units not in the frame": split[0][~split[0].isin(set(eu_units))],
+    }
+    for what, ids in stale.items():
+        if not ids.empty:
+            raise ValueError(f"{gold_path()}: {what}: {sorted(ids.unique())[:10]}; re-judge those verdicts")
     return pd.DataFrame(
         {
             "record_id": pairs["record_id"].to_numpy(),

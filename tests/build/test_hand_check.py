@@ -98,14 +98,17 @@ def test_gold_ties_split_pairs_and_alternatives() -> None:
             "gold_ties": ["gn1=cn-pref-1101/cn-prov-11|gn2=FR:?", "", "gn3=US:?"],
         }
     )
-    ties = hand_check.gold_ties(gold, {"cn-pref-1101": "CN", "cn-prov-11": "CN"})
+    units = ["gn1", "gn2", "gn3"]
+    ties = hand_check.gold_ties(gold, {"cn-pref-1101": "CN", "cn-prov-11": "CN"}, units)
     assert ties.values.tolist() == [
         ["a", "gn1", "cn-pref-1101/cn-prov-11", "CN"],
         ["a", "gn2", "FR:?", "FR"],
         ["c", "gn3", "US:?", "US"],
     ]
     with pytest.raises(ValueError, match="not in the gazetteer"):
-        hand_check.gold_ties(gold, {"cn-pref-1101": "CN"})
+        hand_check.gold_ties(gold, {"cn-pref-1101": "CN"}, units)
+    with pytest.raises(ValueError, match=r"EU units not in the frame: \['gn3'\]"):
+        hand_check.gold_ties(gold, {"cn-pref-1101": "CN", "cn-prov-11": "CN"}, units[:2])
 
 
 def test_committed_gold_set_is_well_formed() -> None:
