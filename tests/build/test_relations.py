@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.build import hand_check, resolve
 from analysis.build import records as records_module
 from analysis.build import relations as R
+from analysis.build import resolve
 from analysis.build.gazetteer_rows import GAZETTEER_COLUMNS
 
 FRANKFURT_MAIN = (50.11, 8.68)
@@ -353,46 +353,3 @@ def test_wikidata_2022_and_2016_loaders_join_nodes_by_qid(frame, gazetteer) -> N
     )
     assert inferred.loc[0, "a_country_iso2"] == "PL" and inferred.loc[0, "a_country_inferred"]
     assert records_module.mark_duplicates_within_source(records_2016).tolist() == [False, True]
-
-
-# --------------------------------------------------------------------------- hand check
-
-
-def test_hand_check_sample_is_reproducible_and_reports_missing_ids() -> None:
-    relations = pd.DataFrame(
-        {
-            "relation_id": [f"{number:016x}" for number in range(200)],
-            "eu_name": "Paris",
-            "eu_country_iso2": "FR",
-            "partner_name": "Columbus",
-            "partner_country_iso2": "US",
-            "partner_level": "city",
-            "sources": "wikipedia_2026",
-            "raw_strings": "[]",
-        }
-    )
-    sample = hand_check.hand_check_sample(relations, size=10)
-    assert (
-        sample["relation_id"].tolist()
-        == hand_check.hand_check_sample(relations.sample(frac=1, random_state=1), size=10)["relation_id"].tolist()
-    )
-    # Removing ties outside the sample leaves the sample unchanged.
-    outside = relations[~relations["relation_id"].isin(sample["relation_id"])].head(50)
-    smaller = relations[~relations["relation_id"].isin(outside["relation_id"])]
-    assert set(hand_check.hand_check_sample(smaller, size=10)["relation_id"]) == set(sample["relation_id"])
-    checks = pd.DataFrame(
-        {"relation_id": [*sample["relation_id"].head(3), "gone"], "verdict": ["right", "right", "wrong", "right"]}
-    )
-    summary = hand_check.compare_hand_check(sample, checks)
-    assert (summary["checked"], summary["right"], summary["wrong"]) == (3, 2, 1)
-    assert summary["missing_ids"] == ["gone"] and len(summary["unchecked_ids"]) == 7
-    with pytest.raises(ValueError, match="verdict"):
-        hand_check.compare_hand_check(sample, checks.assign(verdict="maybe"))
-
-
-def test_committed_hand_check_is_well_formed() -> None:
-    checks = hand_check.read_hand_check()
-    assert len(checks) == 50 and checks["relation_id"].is_unique
-    assert checks["relation_id"].str.fullmatch(r"[0-9a-f]{16}").all()
-    summary = hand_check.compare_hand_check(checks[["relation_id"]], checks)
-    assert summary["checked"] == summary["right"] + summary["wrong"] == 50
