@@ -12,6 +12,7 @@ only ones that read files.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 
@@ -112,6 +113,7 @@ CITY_COVARIATES_SCHEMA = fields.schema(
 # --------------------------------------------------------------------------- EUROCITIES
 
 
+@functools.cache
 def eurocities_body_words() -> tuple[str, ...]:
     """Words that name the body rather than the place, in file order (``reference/eurocities_body_words.csv``).
 
@@ -121,13 +123,13 @@ def eurocities_body_words() -> tuple[str, ...]:
     return tuple(dict.fromkeys(normalise_name(word) for word in words))
 
 
-def _member_name_forms(member, body_words: tuple[str, ...]) -> list[str]:
+def _member_name_forms(member) -> list[str]:
     """Names a member is looked up under: website and Wikidata names, then each without its body words."""
     names = [name for name in (member.name_on_website, member.wikidata_name) if isinstance(name, str) and name.strip()]
     stripped = []
     for name in names:
         text = f" {normalise_name(name)} "
-        for word in body_words:
+        for word in eurocities_body_words():
             text = text.replace(f" {word} ", " ")
         stripped.append(text.strip())
     return list(dict.fromkeys([*names, *(text for text in stripped if text)]))
@@ -147,12 +149,11 @@ def match_eurocities(
     member with ``city_id`` (empty when unmatched), ``city_name``, ``match_method``
     (name/fuzzy/none), ``distance_km`` and ``reason`` (why unmatched).
     """
-    body_words = eurocities_body_words()
     forms = pd.DataFrame(
         [
             (position, rank, text, member.country_iso2, member.latitude, member.longitude)
             for position, member in enumerate(members.itertuples(index=False))
-            for rank, text in enumerate(_member_name_forms(member, body_words))
+            for rank, text in enumerate(_member_name_forms(member))
         ],
         columns=["member", "rank", "name", "country_iso2", "latitude", "longitude"],
     )
