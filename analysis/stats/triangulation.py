@@ -13,6 +13,11 @@ Wikipedia lists, Wikidata (three snapshots), the web crawl and the survey. This 
 
 Capture-recapture assumes every source could have recorded every tie. The survey covers
 respondents only, so models with the survey are fitted on respondents' ties alone.
+
+The headline estimates use the real sources only: the three public snapshots as captures
+(Wikipedia 2026, Wikidata 2016/2017, Wikidata 2022), joined by the crawl and the survey when
+their real exports are loaded. Notebook 40 shows the models with the synthetic samples as a
+pipeline demonstration; they never feed a headline.
 """
 
 from __future__ import annotations
