@@ -121,8 +121,22 @@ def test_the_staged_toc_follows_the_lanes(tmp_path):
     assert book.DEMONSTRATION_CAPTION in (staging / "_toc.yml").read_text(encoding="utf-8")
 
 
+def _part_captions(page) -> list[str]:
+    return re.findall(r'<span class="caption-text">([^<]+)</span>', page.read_text(encoding="utf-8"))
+
+
 @pytest.mark.slow
 def test_the_small_build_book_shows_the_demonstration_part_with_its_banner(built_book):
-    assert book.DEMONSTRATION_CAPTION in (built_book / "intro.html").read_text(encoding="utf-8")
+    assert book.DEMONSTRATION_CAPTION in _part_captions(built_book / "intro.html")
     page = (built_book / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").read_text(encoding="utf-8")
     assert "Pipeline demonstration: this chapter runs on synthetic data" in page
+
+
+@pytest.mark.slow
+def test_without_synthetic_data_the_book_has_no_demonstration_part(small_build, tmp_path, monkeypatch):
+    monkeypatch.setenv("PARADIP_DATA", str(small_build / "data"))
+    monkeypatch.setenv("PARADIP_BUILD", str(tmp_path / "build"))
+    monkeypatch.setattr(book, "synthetic_tables_in_use", lambda processed=None: False)
+    html = book.build(executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
+    assert book.DEMONSTRATION_CAPTION not in _part_captions(html / "intro.html")
+    assert (html / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").exists()
