@@ -28,6 +28,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.build.outcomes import frame_units
 from analysis.collect.survey import (
     AREAS,
     BENEFITS,
@@ -154,43 +155,6 @@ def data_origin(seed: int) -> str:
 # --------------------------------------------------------------------------- latent truth
 
 
-def survey_units(cities: pd.DataFrame, regions: pd.DataFrame | None = None) -> pd.DataFrame:
-    """Units of the survey and the crawl: ``unit_id, unit_type, name, country_iso2, population, is_capital``.
-
-    Cities come from the frame (``city_id``); regions (optional) from the region frame's
-    2024 version (``nuts2_code``; population unknown, so empty).
-    """
-    units = pd.DataFrame(
-        {
-            "unit_id": cities["city_id"].astype(str),
-            "unit_type": "city",
-            "name": cities["name"].astype(str),
-            "country_iso2": cities["country_iso2"].astype(str),
-            "population": cities["population"].astype(float),
-            "is_capital": cities["is_capital"].astype(bool),
-        }
-    )
-    if regions is not None and len(regions):
-        latest = regions[regions["nuts_version"] == regions["nuts_version"].max()]
-        units = pd.concat(
-            [
-                units,
-                pd.DataFrame(
-                    {
-                        "unit_id": latest["nuts2_code"].astype(str),
-                        "unit_type": "region",
-                        "name": latest["name_latn"].astype(str),
-                        "country_iso2": latest["country_iso2"].astype(str),
-                        "population": np.nan,
-                        "is_capital": False,
-                    }
-                ),
-            ],
-            ignore_index=True,
-        )
-    return units.reset_index(drop=True)
-
-
 TRUE_TIE_COLUMNS = [
     "unit_id",
     "partner_key",
@@ -308,7 +272,7 @@ def synthetic_survey_export(
     Files: ``survey_export_seed<seed>.csv`` and ``true_ties_seed<seed>.csv`` in ``out_dir``
     (default :func:`synthetic_dir`). The same seed always gives the same files.
     """
-    units = survey_units(cities, regions)
+    units = frame_units(cities, regions)
     truth = synthetic_true_ties(units, relations, gazetteer, seed)
     rng = np.random.default_rng([seed, 1])
     respondents = _respondents(units, truth, rng)
@@ -494,7 +458,7 @@ def synthetic_crawl_export(
     Files: ``crawl_export_seed<seed>.csv`` and ``crawl_truth_seed<seed>.csv`` (``hit_id,
     unit_id, partner_key, is_true_tie, trap_kind``) in ``out_dir`` (default :func:`synthetic_dir`).
     """
-    units = survey_units(cities, regions)
+    units = frame_units(cities, regions)
     truth_ties = synthetic_true_ties(units, relations, gazetteer, seed)
     rng = np.random.default_rng([seed, 2])
     size = np.log(units.set_index("unit_id")["population"].fillna(300_000) / 150_000)

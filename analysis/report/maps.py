@@ -5,6 +5,7 @@ from __future__ import annotations
 import geopandas as gpd
 import matplotlib.pyplot as plt
 
+from analysis.build.outcomes import tie_attributes
 from analysis.core.countries import ISO2_TO_NUTS_COUNTRY
 from analysis.report.figures import REGION_EDGE, REGION_FILL, apply_style
 
@@ -238,9 +239,13 @@ def flow_ties(
 
     The EU end takes the frame city's coordinates; the partner end takes the gazetteer's,
     through ``partner_id``. Ties whose partner is not in the gazetteer cannot be drawn;
-    ``attrs["row_counts"]`` says how many ties there were and how many are drawn.
+    ``attrs["row_counts"]`` says how many ties there were and how many are drawn. The partner
+    country follows the named outcome definitions (:func:`analysis.build.outcomes.tie_attributes`:
+    the US is the 50 states and DC, China is mainland China).
     """
-    chosen = relations[relations["eu_city_id"].notna() & relations["partner_country_iso2"].isin(countries)]
+    group = tie_attributes(relations)["partner_group"].str.upper()
+    in_countries = relations["eu_city_id"].notna() & group.isin(countries)
+    chosen = relations[in_countries].assign(partner_country_iso2=group[in_countries])
     ends = chosen[["relation_id", "eu_city_id", "partner_id", "partner_country_iso2"]].merge(
         cities[["city_id", "longitude", "latitude"]].rename(
             columns={"city_id": "eu_city_id", "longitude": "eu_longitude", "latitude": "eu_latitude"}

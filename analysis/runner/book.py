@@ -7,6 +7,13 @@ build keeps working) and runs ``jupyter-book build`` in strict mode (``-W -n
 --keep-going``): a warning, a broken cross-reference, a missing glue key or figure
 fails the build. When neither the sources nor the environment changed since the last
 successful build, nothing runs at all.
+
+Two lanes: the synthetic survey and crawl appear only in the book's "Pipeline demonstration"
+part (:data:`DEMONSTRATION_CAPTION` in ``book/_toc.yml``). When no processed table holds a
+synthetic row, the staged table of contents drops that part and files its chapters among the
+others by their number (the survey and crawl chapter then reads the team's real exports). The
+build also gathers the named quantities of the chapters (:mod:`analysis.report.quantities`)
+into ``build/quantities.json`` and fails when one name has two values.
 """
 
 from __future__ import annotations
@@ -21,11 +28,17 @@ import sys
 import time
 from pathlib import Path
 
+import yaml
+
 from analysis.core import paths
+from analysis.report import quantities
 
 STAGED_NOTEBOOKS = "notebooks"
 FINGERPRINT_NAME = ".source-fingerprint"
 IGNORED_BOOK_PARTS = {"_build", ".ipynb_checkpoints", "__pycache__"}
+TOC_NAME = "_toc.yml"
+DEMONSTRATION_CAPTION = "Pipeline demonstration (synthetic data)"
+QUANTITIES_NAME = "quantities.json"
 
 
 class BookBuildFailed(RuntimeError):
@@ -45,11 +58,53 @@ def _book_files(book_source: Path) -> list[Path]:
     )
 
 
-def stage_sources(book_source: Path, executed: Path, staging: Path) -> list[Path]:
+def synthetic_tables_in_use(processed: Path | None = None) -> bool:
+    """True when a processed table (``data/processed/*.parquet``) has a row with ``is_synthetic`` True."""
+    import pyarrow.parquet as pq
+
+    for table in sorted((processed or paths.processed_dir()).glob("*.parquet")):
+        if "is_synthetic" not in pq.read_schema(table).names:
+            continue
+        if pq.read_table(table, columns=["is_synthetic"]).column("is_synthetic").to_pandas().astype(bool).any():
+            return True
+    return False
+
+
+def _chapter_number(chapter: dict) -> int:
+    match = re.match(r"(\d+)_", Path(str(chapter.get("file", ""))).name)
+    return int(match.group(1)) if match else -1
+
+
+def toc_for_lanes(toc_text: str, synthetic: bool) -> str:
+    """The table of contents to stage: as written while synthetic data are in use, else without the demonstration part.
+
+    Without synthetic data, each chapter of the demonstration part joins the part that holds the
+    numbered chapter just before it (so the survey and crawl chapter, 40, follows chapter 30).
+    """
+    toc = yaml.safe_load(toc_text)
+    parts = toc.get("parts", [])
+    demonstration = [part for part in parts if part.get("caption") == DEMONSTRATION_CAPTION]
+    if synthetic or not demonstration:
+        return toc_text
+    kept = [part for part in parts if part.get("caption") != DEMONSTRATION_CAPTION]
+    for chapter in (chapter for part in demonstration for chapter in part.get("chapters", [])):
+        number = _chapter_number(chapter)
+        before = [(part, c) for part in kept for c in part.get("chapters", []) if 0 <= _chapter_number(c) < number]
+        home, after = max(before, key=lambda pair: _chapter_number(pair[1])) if before else (kept[0], None)
+        chapters = home.setdefault("chapters", [])
+        chapters.insert(chapters.index(after) + 1 if after is not None else 0, chapter)
+    toc["parts"] = kept
+    return "# Staged by analysis.runner.book: no synthetic data, so no demonstration part.\n" + yaml.safe_dump(
+        toc, sort_keys=False, allow_unicode=True
+    )
+
+
+def stage_sources(book_source: Path, executed: Path, staging: Path, synthetic: bool = True) -> list[Path]:
     """Mirror ``book_source`` and the executed notebooks into ``staging``; return the staged files.
 
-    Files whose bytes are unchanged keep their modification time; files that no longer
-    exist in the sources are removed from the staging folder.
+    The table of contents is staged for the lanes in use (:func:`toc_for_lanes`). Files whose
+    bytes are unchanged keep their modification time; files that no longer exist in the sources
+    are removed from the staging folder.
     """
     wanted: dict[Path, Path] = {staging / path.relative_to(book_source): path for path in _book_files(book_source)}
     for notebook in sorted(executed.glob("*.ipynb")):
@@ -58,6 +113,8 @@ def stage_sources(book_source: Path, executed: Path, staging: Path) -> list[Path
         content = source.read_bytes()
         if source.suffix == ".ipynb":
             content = collapse_code(content)
+        elif source == book_source / TOC_NAME:
+            content = toc_for_lanes(content.decode("utf-8"), synthetic).encode("utf-8")
         if target.exists() and target.read_bytes() == content:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -108,7 +165,8 @@ def build(
     staging = paths.build_dir() / "book-src"
     if not any(executed.glob("*.ipynb")):
         raise BookBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
-    files = stage_sources(book_source, executed, staging)
+    check_quantities(executed, paths.build_dir() / QUANTITIES_NAME)
+    files = stage_sources(book_source, executed, staging, synthetic=synthetic_tables_in_use())
     stamp = html_dir(output_root) / FINGERPRINT_NAME
     current = fingerprint(files, staging)
     if (
@@ -145,6 +203,16 @@ def build(
     if echo:
         print(f"book: built in {time.perf_counter() - started:.1f} s -> {html_dir(output_root) / 'index.html'}")
     return html_dir(output_root)
+
+
+def check_quantities(executed: Path, target: Path) -> None:
+    """Write the chapters' named quantities to ``target`` (JSON); raise :class:`BookBuildFailed` when a name has two values."""
+    found = quantities.executed_quantities(executed)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(json.dumps(quantities.quantities_by_name(found), indent=1, sort_keys=True) + "\n")
+    conflicts = quantities.conflicting_quantities(found)
+    if len(conflicts):
+        raise BookBuildFailed("one quantity, two values in the book:\n" + conflicts.to_string(index=False))
 
 
 def figure_problems(html_root: Path) -> list[str]:

@@ -8,6 +8,8 @@ import numpy as np
 import pandas as pd
 from statsmodels.stats.proportion import proportion_confint
 
+from analysis.build.outcomes import DEFINITIONS, meets, tie_attributes
+
 OUTCOME_LABELS = {"us_any": "US partner", "cn_any": "Chinese partner"}
 
 
@@ -79,10 +81,11 @@ def timeline(
 
 
 def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd.DataFrame:
-    """Partner blocs ranked by the ties of frame cities: the EU-27 as one bloc, every other country alone.
+    """Partner blocs ranked by the foreign partnerships of frame cities: the EU-27 as one bloc, every other country alone.
 
     ``relations`` needs ``eu_city_id``, ``partner_country_iso2`` and ``partner_is_eu``; region
-    ties (no ``eu_city_id``) are left out. Returns ``partner`` (the EU-27 label or an ISO2 code),
+    ties (no ``eu_city_id``) and domestic ties (outcome "any foreign partnership" of
+    :mod:`analysis.build.outcomes`: a partner in the city's own country) are left out. Returns ``partner`` (the EU-27 label or an ISO2 code),
     ``ties``, ``cities`` (frame cities with at least one such tie), ``share_of_ties`` and ``rank``.
 
     Tie rule: ``rank`` 1 is the most ties, and blocs with equal tie counts share the best rank
@@ -90,6 +93,7 @@ def partner_bloc_ranking(relations: pd.DataFrame, eu_label: str = "EU-27") -> pd
     by ``partner`` name, so equal blocs are listed alphabetically.
     """
     city_ties = relations[relations["eu_city_id"].notna()]
+    city_ties = city_ties[meets(tie_attributes(city_ties), DEFINITIONS["foreign_any"]).to_numpy()]
     partner = city_ties["partner_country_iso2"].where(~city_ties["partner_is_eu"].astype(bool), eu_label)
     table = (
         city_ties.assign(partner=partner)

@@ -13,6 +13,11 @@ Wikipedia lists, Wikidata (three snapshots), the web crawl and the survey. This 
 
 Capture-recapture assumes every source could have recorded every tie. The survey covers
 respondents only, so models with the survey are fitted on respondents' ties alone.
+
+The headline estimates use the real sources only: the three public snapshots as captures
+(Wikipedia 2026, Wikidata 2016/2017, Wikidata 2022), joined by the crawl and the survey when
+their real exports are loaded. Notebook 40 shows the models with the synthetic samples as a
+pipeline demonstration; they never feed a headline.
 """
 
 from __future__ import annotations
@@ -27,10 +32,9 @@ import statsmodels.api as sm
 from scipy import optimize, special, stats
 from statsmodels.stats.inter_rater import cohens_kappa
 
-from analysis.build.outcomes import OUTCOME_SOURCES
+from analysis.build.outcomes import OUTCOME_SOURCES, partner_keys, tie_attributes
 from analysis.build.resolve import gazetteer_name_index, resolve_partner_names
 from analysis.core import fields
-from analysis.core.names import normalise_name
 
 # Capture sources of a tie and the relations columns behind the public ones. The two Wikidata
 # captures are the early snapshots (2016, 2017) and the 2022 one: one copies the other, so the
@@ -94,35 +98,35 @@ def link_ties(
     return ties.assign(partner_id=ids, partner_key=partner_keys(ids, ties[name_column], ties[country_column]))
 
 
-def partner_keys(partner_ids: pd.Series, names: pd.Series, countries: pd.Series) -> pd.Series:
-    """The key that identifies a partner across sources: its gazetteer id, else ``name:<country>:<normalised name>``."""
-    fallback = "name:" + countries.astype(str) + ":" + names.map(normalise_name)
-    return partner_ids.astype(object).where(partner_ids.notna(), fallback)
-
-
 def tie_captures(
     relations: pd.DataFrame,
-    crawl_ties: pd.DataFrame,
-    survey_ties: pd.DataFrame,
+    crawl_ties: pd.DataFrame | None,
+    survey_ties: pd.DataFrame | None,
     country_iso2: str,
     unit_ids: set[str] | None = None,
 ) -> pd.DataFrame:
-    """One row per (unit, partner) tie with ``country_iso2`` partners, and a boolean column per capture source.
+    """One row per (unit, partner) tie with a ``country_iso2`` partner, and a boolean column per capture source.
 
-    ``survey_ties`` needs ``partner_key`` (see :func:`partner_keys`); ``crawl_ties`` has it.
+    The partner country follows the named outcome definitions of :mod:`analysis.build.outcomes`
+    (``US``: 50 states and DC; ``CN``: mainland China). Pass ``None`` for a crawl or survey that is
+    not a capture of this lane (the headline lane leaves synthetic samples out); its column is then
+    all False. ``survey_ties`` needs ``partner_key`` (see :func:`partner_keys`); ``crawl_ties`` has it.
     Columns: ``unit_id, partner_key`` and :data:`CAPTURE_SOURCES`. ``unit_ids`` limits the units.
     """
-    public = relations[relations["partner_country_iso2"] == country_iso2]
+    group = country_iso2.lower()
+    public = relations[tie_attributes(relations)["partner_group"].eq(group).to_numpy()]
     public = public.assign(
         unit_id=public["eu_city_id"].fillna(public["eu_region_code"]).astype(str),
         partner_key=partner_keys(public["partner_id"], public["partner_name"], public["partner_country_iso2"]),
     )
-    parts = []
+    parts = [pd.DataFrame(columns=["unit_id", "partner_key", "source"])]
     for source, columns in PUBLIC_CAPTURES.items():
         captured = public[public[list(columns)].any(axis=1)]
         parts.append(captured[["unit_id", "partner_key"]].assign(source=source))
     for source, ties in (("crawl", crawl_ties), ("survey", survey_ties)):
-        own = ties[ties["partner_country_iso2"] == country_iso2]
+        if ties is None or not len(ties):
+            continue
+        own = ties[tie_attributes(ties)["partner_group"].eq(group).to_numpy()]
         parts.append(own[["unit_id", "partner_key"]].astype(str).assign(source=source))
     long = pd.concat(parts, ignore_index=True).drop_duplicates()
     if unit_ids is not None:
@@ -138,7 +142,7 @@ def tie_captures(
 
 
 def unit_indicators(
-    units: pd.DataFrame, captures_by_country: Mapping[str, pd.DataFrame], survey_responses: pd.DataFrame
+    units: pd.DataFrame, captures_by_country: Mapping[str, pd.DataFrame], survey_responses: pd.DataFrame | None
 ) -> pd.DataFrame:
     """Per-unit 0/1 indicators of having a partner in each country, by source.
 
@@ -146,10 +150,10 @@ def unit_indicators(
     ``captures_by_country`` maps ``"US"``/``"CN"`` to :func:`tie_captures` frames. Columns
     ``<us|cn>_<source>`` for :data:`~analysis.build.outcomes.OUTCOME_SOURCES` (nullable boolean): the survey
     indicator is the unit's own answer (yes/no) and is empty for non-respondents and for
-    "don't know"; the others are never empty (a source without the tie says no).
+    "don't know"; the others are never empty (a source without the tie says no). Without
+    ``survey_responses`` (``None``: no survey in this lane) there is no survey column.
     """
     indicators = units.copy()
-    answers = survey_responses.set_index("unit_id")
     for iso, captures in captures_by_country.items():
         prefix = iso.lower()
         any_capture = (
@@ -161,6 +165,9 @@ def unit_indicators(
             indicators[f"{prefix}_{source}"] = (
                 indicators["unit_id"].map(any_capture[source]).fillna(False).astype("boolean")
             )
+        if survey_responses is None:
+            continue
+        answers = survey_responses.set_index("unit_id")
         answer = (
             indicators["unit_id"].map(answers[f"has_{prefix}_partner"])
             if len(answers)
@@ -350,36 +357,61 @@ def _profile_interval(
 
 
 def estimate_totals(
-    captures: pd.DataFrame, interactions: Sequence[tuple[str, str]] = (("wikidata_early", "wikidata_2022"),)
+    captures: pd.DataFrame,
+    sources: Sequence[str] = tuple(PUBLIC_CAPTURES),
+    interactions: Sequence[tuple[str, str]] = (("wikidata_early", "wikidata_2022"),),
+    respondents: set[str] | None = None,
 ) -> pd.DataFrame:
-    """The standard set of estimates for one partner country, one row per model.
+    """The standard set of estimates for one partner country over the capture ``sources``, one row per model.
 
-    Chapman on public sources (any) × crawl; log-linear independence and with ``interactions``
-    on wikipedia, wikidata_early, wikidata_2022 and crawl (every unit is crawled, so every
-    unit is in the experiment).
+    With the public captures alone (the headline): Chapman on Wikipedia × Wikidata (any snapshot),
+    then log-linear models on Wikipedia, the early and the 2022 Wikidata snapshots, independent and
+    with ``interactions`` (a later snapshot copies an earlier one). With the crawl (every unit is
+    crawled, so every unit is in the experiment): Chapman on public × crawl and the log-linear
+    models with the crawl as a fourth capture. With the survey and ``respondents``: one more
+    log-linear model on the respondents' ties alone (the survey covers nobody else).
     """
     public = captures[list(PUBLIC_CAPTURES)].any(axis=1)
-    crawl = captures["crawl"]
-    in_experiment = public | crawl
-    chapman = chapman_estimate(int(public.sum()), int(crawl.sum()), int((public & crawl & in_experiment).sum()))
+    if "crawl" in sources:
+        pair, first, second = "public sources × crawl", public, captures["crawl"]
+    else:
+        pair, first = "Wikipedia × Wikidata", captures["wikipedia"]
+        second = captures["wikidata_early"] | captures["wikidata_2022"]
+    chapman = chapman_estimate(int(first.sum()), int(second.sum()), int((first & second).sum()))
     rows = [
         {
-            "model": "Chapman: public sources × crawl",
+            "model": f"Chapman: {pair}",
             "capture_count": 2,
             **{k: chapman[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high")},
         }
     ]
-    sources = [*PUBLIC_CAPTURES, "crawl"]
-    for model_interactions in ((), tuple(interactions)):
-        fit = loglinear_estimate(captures, sources, model_interactions)
-        rows.append(
-            {
-                "model": f"log-linear: {fit['model']}",
-                "capture_count": len(sources),
-                **{k: fit[k] for k in ("observed", "unseen", "estimate", "ci_low", "ci_high", "deviance", "df", "aic")},
-            }
+    unit_sources = [source for source in sources if source != "survey"]
+    experiments = [(captures, unit_sources, "")]
+    if "survey" in sources and respondents is not None:
+        experiments.append(
+            (captures[captures["unit_id"].isin(respondents)], [*unit_sources, "survey"], "respondents, ")
         )
+    for frame, model_sources, prefix in experiments:
+        for model_interactions in ((), tuple(interactions)):
+            fit = loglinear_estimate(frame, model_sources, model_interactions)
+            rows.append(
+                {
+                    "model": f"log-linear: {prefix}{fit['model']}",
+                    "capture_count": len(model_sources),
+                    **{
+                        k: fit[k]
+                        for k in ("observed", "unseen", "estimate", "ci_low", "ci_high", "deviance", "df", "aic")
+                    },
+                }
+            )
     return pd.DataFrame(rows)
+
+
+def headline_estimate(estimates: pd.DataFrame) -> pd.Series:
+    """The estimate the book quotes: the log-linear model with the Wikidata interaction on every unit (not respondents only)."""
+    chosen = estimates[estimates["model"].str.startswith("log-linear: ") & estimates["model"].str.contains("×")]
+    chosen = chosen[~chosen["model"].str.contains("respondents")]
+    return chosen.iloc[-1]
 
 
 def nonresponse_check(indicators: pd.DataFrame, respondent_ids: set[str], country_iso2: str) -> dict[str, float]:
@@ -404,13 +436,13 @@ def nonresponse_check(indicators: pd.DataFrame, respondent_ids: set[str], countr
 # --------------------------------------------------------------------------- tables for later chapters
 
 SOURCE_AGREEMENT_SCHEMA = fields.schema(
-    "partner source_a source_b units both_yes agreement kappa is_synthetic",
-    description="Agreement between every pair of sources on whether a unit has a US (or Chinese) partner.",
+    "partner source_a source_b units both_yes agreement kappa",
+    description="Agreement between every pair of real sources on whether a unit has a US (or Chinese) partner.",
     coerce=True,
 )
 
 CAPTURE_RECAPTURE_SCHEMA = fields.schema(
-    "partner model capture_count observed unseen estimate ci_low ci_high is_synthetic",
-    description="Capture-recapture estimates of the total number of EU-US and EU-China ties, with intervals.",
+    "partner model capture_count observed unseen estimate ci_low ci_high",
+    description="Capture-recapture estimates of the total number of EU-US and EU-China ties from the real sources, with intervals.",
     coerce=True,
 )

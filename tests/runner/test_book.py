@@ -84,3 +84,59 @@ def test_strict_build_fails_on_a_broken_reference(small_build, tmp_path):
                 output_root=tmp_path / "out",
                 echo=False,
             )
+
+
+def test_the_demonstration_part_stays_while_synthetic_data_are_in_use_and_goes_without():
+    toc_text = (paths.BOOK / "_toc.yml").read_text(encoding="utf-8")
+    assert book.toc_for_lanes(toc_text, synthetic=True) == toc_text
+    toc = yaml.safe_load(toc_text)
+    demonstration = [part for part in toc["parts"] if part["caption"] == book.DEMONSTRATION_CAPTION]
+    assert demonstration and all("synthetic" in part["caption"] for part in demonstration)
+    real = yaml.safe_load(book.toc_for_lanes(toc_text, synthetic=False))
+    assert book.DEMONSTRATION_CAPTION not in [part["caption"] for part in real["parts"]]
+    files = [chapter["file"] for part in real["parts"] for chapter in part["chapters"]]
+    assert sorted(files) == sorted(chapter["file"] for part in toc["parts"] for chapter in part["chapters"])
+    numbered = [f for f in files if f.startswith(book.STAGED_NOTEBOOKS + "/")]
+    assert numbered == sorted(numbered), "without the demonstration part, chapters follow their numbers"
+
+
+def test_synthetic_tables_are_detected_from_their_rows(tmp_path):
+    import pandas as pd
+
+    pd.DataFrame({"unit_id": ["a"], "is_synthetic": [False]}).to_parquet(tmp_path / "crawl_ties.parquet")
+    pd.DataFrame({"city_id": ["a"]}).to_parquet(tmp_path / "city_analysis.parquet")
+    assert not book.synthetic_tables_in_use(tmp_path)
+    pd.DataFrame({"unit_id": ["a", "b"], "is_synthetic": [False, True]}).to_parquet(tmp_path / "survey_ties.parquet")
+    assert book.synthetic_tables_in_use(tmp_path)
+
+
+def test_the_staged_toc_follows_the_lanes(tmp_path):
+    source, executed, staging = tmp_path / "book", tmp_path / "executed", tmp_path / "staging"
+    source.mkdir()
+    executed.mkdir()
+    (source / "_toc.yml").write_bytes((paths.BOOK / "_toc.yml").read_bytes())
+    book.stage_sources(source, executed, staging, synthetic=False)
+    assert book.DEMONSTRATION_CAPTION not in (staging / "_toc.yml").read_text(encoding="utf-8")
+    book.stage_sources(source, executed, staging, synthetic=True)
+    assert book.DEMONSTRATION_CAPTION in (staging / "_toc.yml").read_text(encoding="utf-8")
+
+
+def _part_captions(page) -> list[str]:
+    return re.findall(r'<span class="caption-text">([^<]+)</span>', page.read_text(encoding="utf-8"))
+
+
+@pytest.mark.slow
+def test_the_small_build_book_shows_the_demonstration_part_with_its_banner(built_book):
+    assert book.DEMONSTRATION_CAPTION in _part_captions(built_book / "intro.html")
+    page = (built_book / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").read_text(encoding="utf-8")
+    assert "Pipeline demonstration: this chapter runs on synthetic data" in page
+
+
+@pytest.mark.slow
+def test_without_synthetic_data_the_book_has_no_demonstration_part(small_build, tmp_path, monkeypatch):
+    monkeypatch.setenv("PARADIP_DATA", str(small_build / "data"))
+    monkeypatch.setenv("PARADIP_BUILD", str(tmp_path / "build"))
+    monkeypatch.setattr(book, "synthetic_tables_in_use", lambda processed=None: False)
+    html = book.build(executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
+    assert book.DEMONSTRATION_CAPTION not in _part_captions(html / "intro.html")
+    assert (html / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").exists()

@@ -84,3 +84,16 @@ def test_partner_bloc_ranking_ties_share_the_best_rank_and_list_by_name():
     assert table["partner"].tolist() == ["US", "CN", "RU", "JP"]
     assert table["rank"].tolist() == [1, 2, 2, 4]
     assert table.set_index("partner").loc[["CN", "RU"], "cities"].tolist() == [2, 3]
+
+
+def test_partner_bloc_ranking_leaves_out_domestic_partnerships():
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["a", "a", "b"],
+            "eu_country_iso2": ["FR", "FR", "DE"],
+            "partner_country_iso2": ["FR", "DE", "US"],
+            "partner_is_eu": [True, True, False],
+        }
+    )
+    table = describe.partner_bloc_ranking(relations).set_index("partner")
+    assert table.loc["EU-27", "ties"] == 1 and table["ties"].sum() == 2

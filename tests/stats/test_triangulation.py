@@ -149,3 +149,55 @@ def test_resolve_partner_ids_uses_the_admin1_hint_and_the_dominant_namesake():
     ids = tri.resolve_partner_ids(names, pd.Series(["US"] * 5), gazetteer, admin1)
     # the hint picks; two similar namesakes stay unresolved; a dominant one is taken unless a hint says otherwise
     assert ids.tolist() == ["us-place-1", None, "us-place-3", "us-place-4", None]
+
+
+def test_public_only_capture_recapture_uses_the_three_public_snapshots():
+    rng = np.random.default_rng(3)
+    total = 800
+    early = rng.random(total) < 0.4
+    captures = pd.DataFrame(
+        {
+            "unit_id": [f"u{i % 50}" for i in range(total)],
+            "partner_key": [f"p{i}" for i in range(total)],
+            "wikipedia": rng.random(total) < 0.5,
+            "wikidata_early": early,
+            "wikidata_2022": np.where(early, rng.random(total) < 0.7, rng.random(total) < 0.15),
+            "crawl": rng.random(total) < 0.9,  # a capture the public lane must not use
+            "survey": False,
+        }
+    )
+    captures = captures[captures[["wikipedia", "wikidata_early", "wikidata_2022"]].any(axis=1)]
+    table = tri.estimate_totals(captures)
+    assert table["model"].tolist() == [
+        "Chapman: Wikipedia × Wikidata",
+        "log-linear: independence",
+        "log-linear: wikidata_early×wikidata_2022",
+    ]
+    assert (table["capture_count"] == [2, 3, 3]).all()
+    best = tri.headline_estimate(table)
+    assert best["model"] == "log-linear: wikidata_early×wikidata_2022" and best["ci_low"] <= total <= best["ci_high"]
+    with_crawl = tri.estimate_totals(captures, [*tri.PUBLIC_CAPTURES, "crawl"])
+    assert (
+        with_crawl["model"].iloc[0] == "Chapman: public sources × crawl"
+        and (with_crawl["capture_count"][1:] == 4).all()
+    )
+
+
+def test_tie_captures_without_crawl_or_survey_leave_their_columns_false():
+    relations = pd.DataFrame(
+        {
+            "eu_city_id": ["gn1", "gn2"],
+            "eu_region_code": [None, None],
+            "partner_id": ["us-place-1", "pr-1"],
+            "partner_name": ["Springfield", "San Juan"],
+            "partner_country_iso2": ["US", "US"],
+            "partner_is_us": [True, False],  # Puerto Rico is not one of the 50 states and DC
+            "in_wikipedia_2026": [True, True],
+            "in_wikidata_2016": [False, False],
+            "in_wikidata_2017": [True, False],
+            "in_wikidata_2022": [False, False],
+        }
+    )
+    captures = tri.tie_captures(relations, None, None, "US")
+    assert captures["unit_id"].tolist() == ["gn1"]
+    assert not captures[["crawl", "survey"]].any().any()
