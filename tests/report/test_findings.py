@@ -192,3 +192,36 @@ def test_count_model_name_says_when_the_fit_is_the_poisson_limit():
     assert findings.count_model_name(SimpleNamespace(extra={}), "NB2") == "NB2"
     not_estimable = findings.NotEstimableNote(model="NB2", outcome="cn_tie_count", reason="singular Hessian")
     assert findings.count_model_name(not_estimable, "Hurdle NB2") == "Hurdle NB2"
+
+
+def test_hypothesis_verdicts_compare_the_interval_with_the_expected_sign():
+    from analysis.report import findings as f
+
+    hypotheses = pd.DataFrame(
+        {
+            "hypothesis": ["H1", "H2", "H3"],
+            "term": ["size", "wealth", ""],
+            "us_expected": [1.0, 1.0, np.nan],
+            "cn_expected": [1.0, np.nan, np.nan],
+            "claim": ["bigger", "richer", "diaspora"],
+        }
+    )
+    comparison = pd.DataFrame(
+        {
+            "term": ["size", "wealth"],
+            "label": ["Size", "Wealth"],
+            "us_ame": [0.2, -0.3],
+            "us_low": [0.1, -0.4],
+            "us_high": [0.3, -0.2],
+            "cn_ame": [0.1, 0.0],
+            "cn_low": [-0.1, -0.1],
+            "cn_high": [0.2, 0.1],
+        }
+    )
+    table = f.hypothesis_verdicts(hypotheses, comparison).set_index("Hypothesis")
+    assert table.loc["H1", "US partner"].endswith("as expected")
+    assert table.loc["H1", "Chinese partner"].endswith("no detectable effect")
+    assert table.loc["H2", "US partner"].endswith("opposite")
+    assert table.loc["H2", "Chinese partner"].endswith("(no expectation)")
+    assert table.loc["H3", "US partner"] == "not tested"
+    assert f.verdict_of(hypotheses, comparison, "H1").startswith("US: +20.0")
