@@ -628,3 +628,25 @@ def verdict_of(hypotheses: pd.DataFrame, comparison: pd.DataFrame, hypothesis: s
         raise KeyError(f"verdict_of: no hypothesis {hypothesis!r} in {list(hypotheses['hypothesis'])}")
     row = table.iloc[0]
     return f"US: {row['US partner']}; China: {row['Chinese partner']}"
+
+
+def rescale_comparison(comparison: pd.DataFrame, terms: Sequence[str], factor: float, suffix: str) -> pd.DataFrame:
+    """:func:`us_china_comparison` rows of ``terms`` with every effect and bound multiplied by ``factor`` (> 0).
+
+    For a log covariate, ``factor = log(1.1)`` turns the AME per log point into the effect of a
+    10% larger value (to first order); ``suffix`` is appended to the labels ("per 10% farther").
+    """
+    if factor <= 0:
+        raise ValueError(f"rescale_comparison: factor must be positive; got {factor}")
+    scaled = comparison.copy()
+    chosen = scaled["term"].isin(terms)
+    effect_columns = [f"{p}_{k}" for p in ("us", "cn") for k in ("ame", "low", "high")]
+    effect_columns += ["difference", "difference_low", "difference_high"]
+    scaled.loc[chosen, effect_columns] = scaled.loc[chosen, effect_columns] * factor
+    scaled.loc[chosen, "label"] = scaled.loc[chosen, "label"] + f" ({suffix})"
+    return scaled
+
+
+def sample_text(fit: Any, unit: str = "cities") -> str:
+    """ "1,030 cities in 23 countries" for an estimated fit, "not estimable on this sample" otherwise."""
+    return f"{fit.n_obs:,} {unit} in {fit.n_clusters} countries" if is_estimated(fit) else NOT_ESTIMABLE

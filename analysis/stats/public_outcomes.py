@@ -74,7 +74,13 @@ def _is_outcome_column(column: str) -> bool:
 # Timing: the first snapshot that records a tie
 # ----------------------------------------------------------------------------------------------
 def first_recorded(relations: pd.DataFrame) -> pd.Series:
-    """Year of the first public snapshot recording each tie (``NaN`` when none does)."""
+    """Year of the first public snapshot recording each tie (``NaN`` when none does).
+
+    Uses the relations table's ``first_snapshot_year`` when it has one (the partnership table
+    records it); otherwise derives it from the snapshot flags.
+    """
+    if "first_snapshot_year" in relations.columns:
+        return relations["first_snapshot_year"].astype("Float64").astype(float)
     missing = [flag for flag in SNAPSHOT_YEARS if flag not in relations.columns]
     if missing:
         raise KeyError(f"first_recorded: relations lacks the snapshot flags {missing}")

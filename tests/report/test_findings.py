@@ -225,3 +225,21 @@ def test_hypothesis_verdicts_compare_the_interval_with_the_expected_sign():
     assert table.loc["H2", "Chinese partner"].endswith("(no expectation)")
     assert table.loc["H3", "US partner"] == "not tested"
     assert f.verdict_of(hypotheses, comparison, "H1").startswith("US: +20.0")
+
+
+def test_rescale_comparison_scales_only_the_chosen_terms():
+    comparison = pd.DataFrame(
+        {
+            "term": ["dist", "size"],
+            "label": ["Distance", "Size"],
+            **{f"{p}_{k}": [1.0, 1.0] for p in ("us", "cn") for k in ("ame", "low", "high")},
+            **{column: [2.0, 2.0] for column in ("difference", "difference_low", "difference_high")},
+        }
+    )
+    scaled = findings.rescale_comparison(comparison, ["dist"], 0.1, "per 10%").set_index("term")
+    assert scaled.loc["dist", "us_ame"] == pytest.approx(0.1)
+    assert scaled.loc["dist", "difference_high"] == pytest.approx(0.2)
+    assert scaled.loc["size", "cn_low"] == 1.0
+    assert scaled.loc["dist", "label"] == "Distance (per 10%)"
+    with pytest.raises(ValueError):
+        findings.rescale_comparison(comparison, ["dist"], 0.0, "none")

@@ -104,3 +104,9 @@ def test_log_distances_and_capital_regions():
     )
     with pytest.raises(ValueError, match="dist_cn_km"):
         hypotheses.add_log_distances(frame.assign(dist_cn_km=0.0))
+
+
+def test_first_recorded_prefers_the_recorded_first_snapshot_year():
+    relations = relations_table().assign(first_snapshot_year=pd.array([2017, 2022, None, 2016], dtype="Int64"))
+    assert public_outcomes.first_recorded(relations).tolist()[:2] == [2017.0, 2022.0]
+    assert np.isnan(public_outcomes.first_recorded(relations).iloc[2])
