@@ -417,6 +417,13 @@ SHORT_NAMES = {
     "is_capital": "capital status",
     "is_coastal": "a coastal location",
     "is_eurocities_member": "EUROCITIES membership",
+    "log_region_population": "regional population",
+    "coastal_region": "a coastal region",
+    "metropolitan_population_share": "the metropolitan share",
+    "new_member_state": "new membership",
+    "log_frame_cities": "the number of frame cities",
+    "log_dist_us_km": "distance to the US",
+    "log_dist_cn_km": "distance to China",
 }
 
 
@@ -529,3 +536,117 @@ def count_model_name(fit: Any, default: str) -> str:
     if not is_estimated(fit) or not fit.extra.get("alpha_at_boundary"):
         return default
     return "Hurdle Poisson (α at 0)" if default.startswith("Hurdle") else "Poisson (α at 0)"
+
+
+def biprobit_comparison(
+    data: pd.DataFrame,
+    outcomes: tuple[str, str],
+    covariates: Sequence[str],
+    labels: Mapping[str, str],
+    fixed_effects: bool = True,
+    model: str = "Bivariate probit",
+) -> tuple[Any, pd.DataFrame]:
+    """Fit a bivariate probit of ``outcomes`` (or explain why not) and compare its US and Chinese AMEs.
+
+    Returns the fit (or :class:`NotEstimableNote`) and :func:`us_china_comparison` of every
+    covariate (all effects missing when the model is not estimable).
+    """
+    fit = fit_or_explain(
+        models.fit_bivariate_probit,
+        data,
+        outcomes,
+        covariates,
+        fixed_effects=fixed_effects,
+        model=model,
+        outcome=", ".join(outcomes),
+    )
+    if is_estimated(fit):
+        ames = models.bivariate_probit_marginal_effects(fit)
+    else:
+        ames = pd.DataFrame(columns=["equation", "term", "estimate", "conf_low", "conf_high"])
+    return fit, us_china_comparison(ames, *outcomes, covariates, labels)
+
+
+# ----------------------------------------------------------------------------------------------
+# Hypotheses of the theory chapter
+# ----------------------------------------------------------------------------------------------
+HYPOTHESES_FILE = "hypotheses.csv"
+
+
+def load_hypotheses() -> pd.DataFrame:
+    """The hypotheses of book/theory.md (``analysis/reference/hypotheses.csv``): id, term, expected signs, claim."""
+    from analysis.core import paths
+
+    table = pd.read_csv(paths.REFERENCE / HYPOTHESES_FILE, dtype=str, keep_default_na=False)
+    for column in ("us_expected", "cn_expected"):
+        table[column] = pd.to_numeric(table[column].replace("", np.nan))
+    return table
+
+
+def expectation_verdict(expected: float, estimate: float, low: float, high: float) -> str:
+    """ "as expected", "opposite" (interval excludes zero on the other side), "no detectable effect", or "no expectation"."""
+    if pd.isna(estimate):
+        return NOT_ESTIMABLE
+    sign = _interval_sign(low, high)
+    if pd.isna(expected) or expected == 0:
+        return {1: "positive", -1: "negative", 0: "no detectable effect"}[sign] + " (no expectation)"
+    if sign == 0:
+        return "no detectable effect"
+    return "as expected" if sign == int(expected) else "opposite"
+
+
+def hypothesis_verdicts(hypotheses: pd.DataFrame, comparison: pd.DataFrame) -> pd.DataFrame:
+    """One row per hypothesis: its claim, the US and Chinese AMEs of its term, and a verdict for each partner.
+
+    ``comparison`` is :func:`us_china_comparison` output holding every tested term once (rows of
+    several models concatenated); a hypothesis without a term, or whose term is not there, is
+    "not tested".
+    """
+    by_term = comparison.drop_duplicates("term").set_index("term")
+    rows = []
+    for item in hypotheses.itertuples():
+        row = {"Hypothesis": item.hypothesis, "Claim": item.claim}
+        if not item.term or item.term not in by_term.index:
+            rows.append(row | {"Variable": "", "US partner": "not tested", "Chinese partner": "not tested"})
+            continue
+        found = by_term.loc[item.term]
+        row["Variable"] = found["label"]
+        for partner, prefix, expected in (
+            ("US partner", "us", item.us_expected),
+            ("Chinese partner", "cn", item.cn_expected),
+        ):
+            values = (found[f"{prefix}_ame"], found[f"{prefix}_low"], found[f"{prefix}_high"])
+            row[partner] = f"{effect_with_interval(*values, style='table')}: {expectation_verdict(expected, *values)}"
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def verdict_of(hypotheses: pd.DataFrame, comparison: pd.DataFrame, hypothesis: str) -> str:
+    """A short phrase for the prose: "US: as expected; China: no detectable effect" for one hypothesis."""
+    table = hypothesis_verdicts(hypotheses[hypotheses["hypothesis"] == hypothesis], comparison)
+    if table.empty:
+        raise KeyError(f"verdict_of: no hypothesis {hypothesis!r} in {list(hypotheses['hypothesis'])}")
+    row = table.iloc[0]
+    return f"US: {row['US partner']}; China: {row['Chinese partner']}"
+
+
+def rescale_comparison(comparison: pd.DataFrame, terms: Sequence[str], factor: float, suffix: str) -> pd.DataFrame:
+    """:func:`us_china_comparison` rows of ``terms`` with every effect and bound multiplied by ``factor`` (> 0).
+
+    For a log covariate, ``factor = log(1.1)`` turns the AME per log point into the effect of a
+    10% larger value (to first order); ``suffix`` is appended to the labels ("per 10% farther").
+    """
+    if factor <= 0:
+        raise ValueError(f"rescale_comparison: factor must be positive; got {factor}")
+    scaled = comparison.copy()
+    chosen = scaled["term"].isin(terms)
+    effect_columns = [f"{p}_{k}" for p in ("us", "cn") for k in ("ame", "low", "high")]
+    effect_columns += ["difference", "difference_low", "difference_high"]
+    scaled.loc[chosen, effect_columns] = scaled.loc[chosen, effect_columns] * factor
+    scaled.loc[chosen, "label"] = scaled.loc[chosen, "label"] + f" ({suffix})"
+    return scaled
+
+
+def sample_text(fit: Any, unit: str = "cities") -> str:
+    """ "1,030 cities in 23 countries" for an estimated fit, "not estimable on this sample" otherwise."""
+    return f"{fit.n_obs:,} {unit} in {fit.n_clusters} countries" if is_estimated(fit) else NOT_ESTIMABLE

@@ -192,3 +192,54 @@ def test_count_model_name_says_when_the_fit_is_the_poisson_limit():
     assert findings.count_model_name(SimpleNamespace(extra={}), "NB2") == "NB2"
     not_estimable = findings.NotEstimableNote(model="NB2", outcome="cn_tie_count", reason="singular Hessian")
     assert findings.count_model_name(not_estimable, "Hurdle NB2") == "Hurdle NB2"
+
+
+def test_hypothesis_verdicts_compare_the_interval_with_the_expected_sign():
+    from analysis.report import findings as f
+
+    hypotheses = pd.DataFrame(
+        {
+            "hypothesis": ["H1", "H2", "H3"],
+            "term": ["size", "wealth", ""],
+            "us_expected": [1.0, 1.0, np.nan],
+            "cn_expected": [1.0, np.nan, np.nan],
+            "claim": ["bigger", "richer", "diaspora"],
+        }
+    )
+    comparison = pd.DataFrame(
+        {
+            "term": ["size", "wealth"],
+            "label": ["Size", "Wealth"],
+            "us_ame": [0.2, -0.3],
+            "us_low": [0.1, -0.4],
+            "us_high": [0.3, -0.2],
+            "cn_ame": [0.1, 0.0],
+            "cn_low": [-0.1, -0.1],
+            "cn_high": [0.2, 0.1],
+        }
+    )
+    table = f.hypothesis_verdicts(hypotheses, comparison).set_index("Hypothesis")
+    assert table.loc["H1", "US partner"].endswith("as expected")
+    assert table.loc["H1", "Chinese partner"].endswith("no detectable effect")
+    assert table.loc["H2", "US partner"].endswith("opposite")
+    assert table.loc["H2", "Chinese partner"].endswith("(no expectation)")
+    assert table.loc["H3", "US partner"] == "not tested"
+    assert f.verdict_of(hypotheses, comparison, "H1").startswith("US: +20.0")
+
+
+def test_rescale_comparison_scales_only_the_chosen_terms():
+    comparison = pd.DataFrame(
+        {
+            "term": ["dist", "size"],
+            "label": ["Distance", "Size"],
+            **{f"{p}_{k}": [1.0, 1.0] for p in ("us", "cn") for k in ("ame", "low", "high")},
+            **{column: [2.0, 2.0] for column in ("difference", "difference_low", "difference_high")},
+        }
+    )
+    scaled = findings.rescale_comparison(comparison, ["dist"], 0.1, "per 10%").set_index("term")
+    assert scaled.loc["dist", "us_ame"] == pytest.approx(0.1)
+    assert scaled.loc["dist", "difference_high"] == pytest.approx(0.2)
+    assert scaled.loc["size", "cn_low"] == 1.0
+    assert scaled.loc["dist", "label"] == "Distance (per 10%)"
+    with pytest.raises(ValueError):
+        findings.rescale_comparison(comparison, ["dist"], 0.0, "none")
