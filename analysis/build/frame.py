@@ -44,6 +44,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.acquire import sources
+from analysis.build import municipal
 from analysis.build.districts import DistrictRule, find_districts
 from analysis.build.geonames import normalise_ascii
 from analysis.core import fields
@@ -123,14 +124,21 @@ def build_city_frame(
     min_population: int = 50_000,
     official_list: pd.DataFrame | None = None,
     district_rule: DistrictRule | None = None,
+    lau: pd.DataFrame | None = None,
+    overrides: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The city frame and its quarantine: EU-27 cities of ``min_population`` or more.
 
     ``geonames_cities`` is :func:`~analysis.build.geonames.load_geonames_cities` output; ``nuts2024``/``nuts2021``
     are GISCO NUTS GeoDataFrames (all levels). Without ``official_list`` the frame is the
     GeoNames places of the EU-27 with ``population >= min_population``, minus the districts
-    found by :func:`find_districts` (quarantined with reason ``district_of:<city_id>``).
-    With ``official_list`` (:func:`load_official_city_list` output) the frame is that list,
+    found by :func:`find_districts` (quarantined with reason ``district_of:<city_id>``), and, when
+    ``lau`` (:func:`~analysis.build.municipal.load_lau` output) is given, checked against the LAU list
+    and the reviewed ``overrides`` (:func:`~analysis.build.municipal.load_frame_overrides`; default: none):
+    places that are part of a municipality or repeat one are quarantined (``part_of:`` /
+    ``double_count:``), and a place an override replaces by its municipality takes the municipality's
+    name and population (:mod:`analysis.build.municipal`). ``frame.attrs["municipal_check"]`` holds
+    the decision for every checked place (pop it before writing the frame). With ``official_list`` (:func:`load_official_city_list` output) the frame is that list,
     placed by :func:`place_official_cities`, and no district rule is applied.
 
     Returns ``(frame, quarantine)``; the frame follows :data:`CITY_FRAME_SCHEMA`, the
@@ -155,6 +163,9 @@ def build_city_frame(
         districts = placed[parent_ids.notna()].assign(reason="district_of:" + parent_ids[parent_ids.notna()])
         quarantine = pd.concat([quarantine, districts], ignore_index=True)
         placed = placed[parent_ids.isna()]
+        if lau is not None:
+            placed, removed, decided = _municipal_check(placed, lau, overrides, geonames_cities, min_population)
+            quarantine = pd.concat([quarantine, removed], ignore_index=True)
 
     frame = placed[list(CITY_FRAME_SCHEMA.columns)].sort_values(["country_iso2", "population"], ascending=[True, False])
     frame = frame.reset_index(drop=True)
@@ -163,9 +174,36 @@ def build_city_frame(
         "candidates": candidate_count,
         "frame": len(frame),
         "quarantined": len(quarantine),
-        "districts_removed": int(quarantine["reason"].str.startswith("district_of:").sum()) if len(quarantine) else 0,
+        "districts_removed": _count_reasons(quarantine, "district_of:"),
+        "parts_removed": _count_reasons(quarantine, "part_of:"),
+        "double_counts_removed": _count_reasons(quarantine, "double_count:"),
+        "replaced_by_municipality": int((frame["population_source"] == "frame_override").sum()),
     }
+    if official_list is None and lau is not None:
+        frame.attrs["municipal_check"] = decided
     return frame, quarantine.reset_index(drop=True)
+
+
+def _municipal_check(
+    placed: pd.DataFrame,
+    lau: pd.DataFrame,
+    overrides: pd.DataFrame | None,
+    geonames_cities: pd.DataFrame,
+    min_population: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(kept, removed, decisions)`` of :mod:`analysis.build.municipal` for the places left by the district rule."""
+    check = municipal.check_municipalities(placed, lau, min_population, municipal.load_lau_name_words())
+    eu_places = geonames_cities[geonames_cities["country_iso2"].isin(EU27_ISO2)]
+    known = set(zip(eu_places["country_iso2"], eu_places["name"]))
+    no_overrides = pd.DataFrame(columns=["country_iso2", "geonames_name", "decision", "municipality", "reason"])
+    decided = municipal.apply_overrides(check, no_overrides if overrides is None else overrides, known)
+    kept, removed = municipal.municipal_frame(placed, decided, min_population)
+    return kept, removed, decided
+
+
+def _count_reasons(quarantine: pd.DataFrame, prefix: str) -> int:
+    """Quarantined rows whose reason starts with ``prefix``."""
+    return int(quarantine["reason"].str.startswith(prefix).sum()) if len(quarantine) else 0
 
 
 def _geonames_candidates(geonames_cities: pd.DataFrame, min_population: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -488,7 +526,7 @@ CITY_FRAME_SCHEMA = fields.schema(
         "city_id": pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"),
         "country_iso2": pa.Check.isin(EU27_ISO2),
         "population": pa.Check.gt(0),
-        "population_source": pa.Check.isin(["geonames", "official_list"]),
+        "population_source": pa.Check.isin(["geonames", "official_list", "frame_override"]),
         "coordinates_source": pa.Check.isin(COORDINATE_SOURCES),
         "frame_source": pa.Check.isin(FRAME_SOURCES),
     },
@@ -497,7 +535,7 @@ CITY_FRAME_SCHEMA = fields.schema(
     ordered=True,
     description=(
         "Study frame of EU-27 cities: one row per city of at least the minimum population "
-        "(50,000 by default), GeoNames districts of larger cities removed, placed in NUTS 2024 and 2021 regions."
+        "(50,000 by default), GeoNames districts, parts and double counts of municipalities removed, placed in NUTS 2024 and 2021 regions."
     ),
 )
 
