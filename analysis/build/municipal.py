@@ -61,6 +61,7 @@ NAME_MATCH_KM = 25.0  # a GeoNames point and a population-weighted centre of one
 PART_OF_KM = 10.0  # how far the nearest LAU centre may lie from a place that is part of it
 POPULATION_RATIO = 3.0
 
+LAU_COLUMNS = ("lau_id", "lau_name", "country_iso2", "nuts3", "population", "latitude", "longitude")
 OVERRIDES_FILE = "frame_overrides.csv"
 LAU_WORDS_FILE = "lau_name_words.csv"
 DECISIONS = ("keep", "drop_part_of", "drop_double_count", "replace_by")
@@ -96,8 +97,7 @@ def load_lau(countries: list[str] | tuple[str, ...]) -> pd.DataFrame:
         except FileNotFoundError:
             continue
         frames.append(read_lau_file(path, country))
-    columns = ["lau_id", "lau_name", "country_iso2", "nuts3", "population", "latitude", "longitude"]
-    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=LAU_COLUMNS)
 
 
 def read_lau_file(path, country_iso2: str) -> pd.DataFrame:
@@ -176,6 +176,7 @@ def check_municipalities(
     (its usual form), ``lau_population``, ``lau_km`` and ``same_as`` (the ``city_id`` of the frame
     place a double count repeats).
     """
+    lau = lau if len(lau.columns) else pd.DataFrame(columns=list(LAU_COLUMNS))
     rows = [_match_one(place, lau, words) for place in places.to_dict("records")]
     check = pd.DataFrame.from_records(rows, index=places.index)
     return _settle(check, min_population)
