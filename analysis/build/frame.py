@@ -170,15 +170,7 @@ def build_city_frame(
     frame = placed[list(CITY_FRAME_SCHEMA.columns)].sort_values(["country_iso2", "population"], ascending=[True, False])
     frame = frame.reset_index(drop=True)
     _check_row_accounting(candidate_count, frame, quarantine)
-    frame.attrs["row_counts"] = {
-        "candidates": candidate_count,
-        "frame": len(frame),
-        "quarantined": len(quarantine),
-        "districts_removed": _count_reasons(quarantine, "district_of:"),
-        "parts_removed": _count_reasons(quarantine, "part_of:"),
-        "double_counts_removed": _count_reasons(quarantine, "double_count:"),
-        "replaced_by_municipality": int((frame["population_source"] == "frame_override").sum()),
-    }
+    frame.attrs["row_counts"] = _row_counts(candidate_count, frame, quarantine)
     if official_list is None and lau is not None:
         frame.attrs["municipal_check"] = decided
     return frame, quarantine.reset_index(drop=True)
@@ -201,9 +193,21 @@ def _municipal_check(
     return kept, removed, decided
 
 
-def _count_reasons(quarantine: pd.DataFrame, prefix: str) -> int:
-    """Quarantined rows whose reason starts with ``prefix``."""
-    return int(quarantine["reason"].str.startswith(prefix).sum()) if len(quarantine) else 0
+def _row_counts(candidate_count: int, frame: pd.DataFrame, quarantine: pd.DataFrame) -> dict[str, int]:
+    """Where the candidate rows went: the frame, and the quarantine by reason."""
+
+    def reasons(prefix: str) -> int:
+        return int(quarantine["reason"].str.startswith(prefix).sum()) if len(quarantine) else 0
+
+    return {
+        "candidates": candidate_count,
+        "frame": len(frame),
+        "quarantined": len(quarantine),
+        "districts_removed": reasons("district_of:"),
+        "parts_removed": reasons("part_of:"),
+        "double_counts_removed": reasons("double_count:"),
+        "replaced_by_municipality": int((frame["population_source"] == "frame_override").sum()),
+    }
 
 
 def _geonames_candidates(geonames_cities: pd.DataFrame, min_population: int) -> tuple[pd.DataFrame, pd.DataFrame]:
