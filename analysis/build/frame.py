@@ -6,7 +6,10 @@ city is placed in its NUTS2 and NUTS3 region of the 2024 and of the 2021 NUTS ve
 GeoNames lists populated *places*; some of them are districts of a larger city (Vienna's
 Bezirke, Paris arrondissements, Bucharest sectors).
 :func:`~analysis.build.districts.find_districts` finds those; they are set aside (into a
-quarantine table, never silently) so that each municipality counts once.
+quarantine table, never silently) so that each municipality counts once. What is left is then
+checked against the EU list of local administrative units and a reviewed override table
+(:mod:`analysis.build.municipal`): localities, parishes and double counts of a municipality leave
+the frame, and a locality that stands for its municipality takes the municipality's name.
 
 Official city list (CSV, UTF-8, one row per city, header required)
 ------------------------------------------------------------------
