@@ -56,9 +56,9 @@ def load_district_rule(named_radius_km: float = 18.0) -> DistrictRule:
     (Ostia lies as far from Rome's point as Guidonia Montecelio, a separate comune) are
     named one by one (``known_districts.csv``).
     """
-    radii = _read_reference(DISTRICTED_CITIES_FILE, ["country_iso2", "city", "radius_km"])
-    known = _read_reference(KNOWN_DISTRICTS_FILE, ["country_iso2", "place", "city"])
-    words = _read_reference(DISTRICT_WORDS_FILE, ["word"])
+    radii = read_reference(DISTRICTED_CITIES_FILE, ["country_iso2", "city", "radius_km"])
+    known = read_reference(KNOWN_DISTRICTS_FILE, ["country_iso2", "place", "city"])
+    words = read_reference(DISTRICT_WORDS_FILE, ["word"])
     return DistrictRule(
         named_radius_km=named_radius_km,
         city_radius_km={
@@ -72,8 +72,9 @@ def load_district_rule(named_radius_km: float = 18.0) -> DistrictRule:
     )
 
 
-def _read_reference(file_name: str, columns: list[str]) -> pd.DataFrame:
-    """A reference CSV as text, checked for ``columns`` plus ``source`` and ``note`` and for empty cells."""
+def read_reference(file_name: str, columns: list[str]) -> pd.DataFrame:
+    """A reference CSV of ``analysis/reference`` as text, checked for ``columns`` plus ``source`` and ``note``
+    and for empty cells in ``columns`` (raises ``ValueError`` naming the file, row and column)."""
     path = paths.REFERENCE / file_name
     note_read(path)
     table = pd.read_csv(path, dtype=str, keep_default_na=False)

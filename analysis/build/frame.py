@@ -6,7 +6,10 @@ city is placed in its NUTS2 and NUTS3 region of the 2024 and of the 2021 NUTS ve
 GeoNames lists populated *places*; some of them are districts of a larger city (Vienna's
 Bezirke, Paris arrondissements, Bucharest sectors).
 :func:`~analysis.build.districts.find_districts` finds those; they are set aside (into a
-quarantine table, never silently) so that each municipality counts once.
+quarantine table, never silently) so that each municipality counts once. What is left is then
+checked against the EU list of local administrative units and a reviewed override table
+(:mod:`analysis.build.municipal`): localities, parishes and double counts of a municipality leave
+the frame, and a locality that stands for its municipality takes the municipality's name.
 
 Official city list (CSV, UTF-8, one row per city, header required)
 ------------------------------------------------------------------
@@ -44,6 +47,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.acquire import sources
+from analysis.build import municipal
 from analysis.build.districts import DistrictRule, find_districts
 from analysis.build.geonames import normalise_ascii
 from analysis.core import fields
@@ -123,14 +127,21 @@ def build_city_frame(
     min_population: int = 50_000,
     official_list: pd.DataFrame | None = None,
     district_rule: DistrictRule | None = None,
+    lau: pd.DataFrame | None = None,
+    overrides: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The city frame and its quarantine: EU-27 cities of ``min_population`` or more.
 
     ``geonames_cities`` is :func:`~analysis.build.geonames.load_geonames_cities` output; ``nuts2024``/``nuts2021``
     are GISCO NUTS GeoDataFrames (all levels). Without ``official_list`` the frame is the
     GeoNames places of the EU-27 with ``population >= min_population``, minus the districts
-    found by :func:`find_districts` (quarantined with reason ``district_of:<city_id>``).
-    With ``official_list`` (:func:`load_official_city_list` output) the frame is that list,
+    found by :func:`find_districts` (quarantined with reason ``district_of:<city_id>``), and, when
+    ``lau`` (:func:`~analysis.build.municipal.load_lau` output) is given, checked against the LAU list
+    and the reviewed ``overrides`` (:func:`~analysis.build.municipal.load_frame_overrides`; default: none):
+    places that are part of a municipality or repeat one are quarantined (``part_of:`` /
+    ``double_count:``), and a place an override replaces by its municipality takes the municipality's
+    name and population (:mod:`analysis.build.municipal`). ``frame.attrs["municipal_check"]`` holds
+    the decision for every checked place (pop it before writing the frame). With ``official_list`` (:func:`load_official_city_list` output) the frame is that list,
     placed by :func:`place_official_cities`, and no district rule is applied.
 
     Returns ``(frame, quarantine)``; the frame follows :data:`CITY_FRAME_SCHEMA`, the
@@ -155,17 +166,51 @@ def build_city_frame(
         districts = placed[parent_ids.notna()].assign(reason="district_of:" + parent_ids[parent_ids.notna()])
         quarantine = pd.concat([quarantine, districts], ignore_index=True)
         placed = placed[parent_ids.isna()]
+        if lau is not None:
+            placed, removed, decided = _municipal_check(placed, lau, overrides, geonames_cities, min_population)
+            quarantine = pd.concat([quarantine, removed], ignore_index=True)
 
     frame = placed[list(CITY_FRAME_SCHEMA.columns)].sort_values(["country_iso2", "population"], ascending=[True, False])
     frame = frame.reset_index(drop=True)
     _check_row_accounting(candidate_count, frame, quarantine)
-    frame.attrs["row_counts"] = {
+    frame.attrs["row_counts"] = _row_counts(candidate_count, frame, quarantine)
+    if official_list is None and lau is not None:
+        frame.attrs["municipal_check"] = decided
+    return frame, quarantine.reset_index(drop=True)
+
+
+def _municipal_check(
+    placed: pd.DataFrame,
+    lau: pd.DataFrame,
+    overrides: pd.DataFrame | None,
+    geonames_cities: pd.DataFrame,
+    min_population: int,
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """``(kept, removed, decisions)`` of :mod:`analysis.build.municipal` for the places left by the district rule."""
+    check = municipal.check_municipalities(placed, lau, min_population, municipal.load_lau_name_words())
+    eu_places = geonames_cities[geonames_cities["country_iso2"].isin(EU27_ISO2)]
+    known = set(zip(eu_places["country_iso2"], eu_places["name"]))
+    no_overrides = pd.DataFrame(columns=["country_iso2", "geonames_name", "decision", "municipality", "reason"])
+    decided = municipal.apply_overrides(check, no_overrides if overrides is None else overrides, known)
+    kept, removed = municipal.municipal_frame(placed, decided, min_population)
+    return kept, removed, decided
+
+
+def _row_counts(candidate_count: int, frame: pd.DataFrame, quarantine: pd.DataFrame) -> dict[str, int]:
+    """Where the candidate rows went: the frame, and the quarantine by reason."""
+
+    def reasons(prefix: str) -> int:
+        return int(quarantine["reason"].str.startswith(prefix).sum()) if len(quarantine) else 0
+
+    return {
         "candidates": candidate_count,
         "frame": len(frame),
         "quarantined": len(quarantine),
-        "districts_removed": int(quarantine["reason"].str.startswith("district_of:").sum()) if len(quarantine) else 0,
+        "districts_removed": reasons("district_of:"),
+        "parts_removed": reasons("part_of:"),
+        "double_counts_removed": reasons("double_count:"),
+        "replaced_by_municipality": int((frame["population_source"] == "frame_override").sum()),
     }
-    return frame, quarantine.reset_index(drop=True)
 
 
 def _geonames_candidates(geonames_cities: pd.DataFrame, min_population: int) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -488,7 +533,7 @@ CITY_FRAME_SCHEMA = fields.schema(
         "city_id": pa.Check.str_matches(r"^(gn\d+|ol_[A-Z]{2}_\w+)$"),
         "country_iso2": pa.Check.isin(EU27_ISO2),
         "population": pa.Check.gt(0),
-        "population_source": pa.Check.isin(["geonames", "official_list"]),
+        "population_source": pa.Check.isin(["geonames", "official_list", "frame_override"]),
         "coordinates_source": pa.Check.isin(COORDINATE_SOURCES),
         "frame_source": pa.Check.isin(FRAME_SOURCES),
     },
@@ -497,7 +542,7 @@ CITY_FRAME_SCHEMA = fields.schema(
     ordered=True,
     description=(
         "Study frame of EU-27 cities: one row per city of at least the minimum population "
-        "(50,000 by default), GeoNames districts of larger cities removed, placed in NUTS 2024 and 2021 regions."
+        "(50,000 by default), GeoNames districts, parts and double counts of municipalities removed, placed in NUTS 2024 and 2021 regions."
     ),
 )
 

@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 from shapely.geometry import box
 
-from analysis.build import districts, frame, geonames
+from analysis.build import districts, frame, geonames, municipal
 
 # One degree of latitude is about 111 km; 0.01° of longitude at 45°N is about 0.79 km.
 BIG_LAT, BIG_LON = 45.0, 1.0
@@ -135,10 +135,72 @@ def test_build_city_frame_quarantines_districts_and_accounts_for_every_row():
     assert set(city_frame["name"]) == {"Grossstadt", "Nachbarstadt", "Neu-Grossstadt"}
     assert set(quarantine["reason"]) == {"district_of:gn1"}
     assert len(city_frame) + len(quarantine) == len(cities)
-    assert city_frame.attrs["row_counts"] == {"candidates": 6, "frame": 3, "quarantined": 3, "districts_removed": 3}
+    assert city_frame.attrs["row_counts"] == {
+        "candidates": 6,
+        "frame": 3,
+        "quarantined": 3,
+        "districts_removed": 3,
+        "parts_removed": 0,
+        "double_counts_removed": 0,
+        "replaced_by_municipality": 0,
+    }
     frame.city_frame_schema(50_000).validate(city_frame)
     assert city_frame["city_id"].str.startswith("gn").all()
     assert (city_frame["frame_source"] == "geonames").all()
+
+
+def lau_list() -> pd.DataFrame:
+    """LAUs for :func:`big_city_with_districts`: the city, its neighbour and the municipality around Neu-Grossstadt."""
+    rows = [
+        ("AT_1", "Grossstadt", "AT111", 1_600_000, BIG_LAT, BIG_LON),
+        ("AT_2", "Nachbarstadt, Stadt", "AT112", 120_000, BIG_LAT, BIG_LON + 0.18),
+        ("AT_3", "Altgemeinde", "AT111", 90_000, BIG_LAT + 0.31, BIG_LON - 0.3),
+    ]
+    columns = ["lau_id", "lau_name", "nuts3", "population", "latitude", "longitude"]
+    return pd.DataFrame(rows, columns=columns).assign(country_iso2="AT")
+
+
+def with_locality(cities: pd.DataFrame) -> pd.DataFrame:
+    """The districts' city plus a locality of Nachbarstadt that GeoNames lists beside it."""
+    return pd.concat([cities, pd.DataFrame([place("Ortsteil", 65_000, BIG_LAT + 0.01, BIG_LON + 0.18, geonameid=7)])])
+
+
+OVERRIDES = pd.DataFrame(
+    [("AT", "Neu-Grossstadt", "replace_by", "Altgemeinde", "90000", "the seat of Altgemeinde")],
+    columns=["country_iso2", "geonames_name", "decision", "municipality", "municipality_population", "reason"],
+)
+
+
+def test_build_city_frame_checks_municipalities_against_the_lau_list_and_the_overrides():
+    cities = with_locality(big_city_with_districts())
+    regions = nuts_regions()
+    city_frame, quarantine = frame.build_city_frame(
+        cities, regions, regions, 50_000, district_rule=RULE, lau=lau_list(), overrides=OVERRIDES
+    )
+    assert set(city_frame["name"]) == {"Grossstadt", "Nachbarstadt", "Altgemeinde"}
+    reasons = dict(zip(quarantine["name"], quarantine["reason"]))
+    assert reasons["Ortsteil"].startswith("double_count:Nachbarstadt:")
+    replaced = city_frame.set_index("name").loc["Altgemeinde"]
+    assert (replaced["city_id"], replaced["population"], replaced["population_source"]) == (
+        "gn6",
+        90_000,
+        "frame_override",
+    )
+    assert "Neu-Grossstadt" in replaced["alternate_names"].split("|")
+    counts = city_frame.attrs["row_counts"]
+    assert (counts["double_counts_removed"], counts["replaced_by_municipality"], counts["frame"]) == (1, 1, 3)
+    decided = city_frame.attrs["municipal_check"].set_index("name")
+    assert decided.loc["Neu-Grossstadt", "decided_by"] == "override"
+    frame.city_frame_schema(50_000).validate(city_frame)
+
+
+def test_an_override_naming_no_gazetteer_place_fails_the_frame():
+    regions = nuts_regions()
+    typo = OVERRIDES.assign(geonames_name="Neu-Großstadt")
+    with pytest.raises(municipal.FrameOverrideError, match="AT Neu-Großstadt"):
+        frame.build_city_frame(
+            big_city_with_districts(), regions, regions, 50_000, district_rule=RULE, lau=lau_list(), overrides=typo
+        )
 
 
 def test_min_population_is_a_parameter():
@@ -241,9 +303,11 @@ def test_official_list_replaces_geonames_and_places_cities_without_coordinates(t
     official = frame.load_official_city_list(path)
 
     city_frame, quarantine = frame.build_city_frame(
-        geonames, regions, regions, min_population=50_000, official_list=official
+        geonames, regions, regions, min_population=50_000, official_list=official, lau=lau_list(), overrides=OVERRIDES
     )
 
+    # The official list replaces the GeoNames frame: no LAU check, no override, no municipal decisions.
+    assert "municipal_check" not in city_frame.attrs
     assert city_frame["frame_source"].eq("official_list").all()
     by_name = city_frame.set_index("name")
     assert set(by_name.index) == {"Grossstadt", "SASIEDZKIE MIASTO", "Kleinort"}
