@@ -195,6 +195,41 @@ def notebook_code_digest(notebook_path: Path) -> str:
     return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
+def refresh_prose(project: Project, notebook: Path) -> bool:
+    """Bring ``notebook``'s markdown into its executed copy without running it; True when the copy changed.
+
+    A prose-only edit does not re-run a notebook, but the book must show the new prose. The copy keeps
+    its code cells with their outputs (and papermill's injected parameters cell), in the order of the
+    source's code cells, which are the same because the code did not change; every markdown cell is
+    taken from the source, so markdown cells can be edited, added, removed or moved.
+    """
+    import nbformat
+
+    executed_path = project.executed / notebook.name
+    if not executed_path.exists():
+        return False
+    source = nbformat.read(notebook, as_version=4)
+    executed = nbformat.read(executed_path, as_version=4)
+    is_injected = lambda cell: "injected-parameters" in cell.metadata.get("tags", [])  # noqa: E731
+    run_cells = iter([cell for cell in executed.cells if cell.cell_type == "code" and not is_injected(cell)])
+    injected = [cell for cell in executed.cells if is_injected(cell)]
+    cells = []
+    for cell in source.cells:
+        if cell.cell_type != "code":
+            cells.append(cell)
+            continue
+        cells.append(next(run_cells))
+        if "parameters" in cell.metadata.get("tags", []):
+            cells += injected
+    if [cell.source for cell in cells] == [cell.source for cell in executed.cells]:
+        return False
+    executed.cells = cells
+    temporary = executed_path.with_suffix(".ipynb.tmp")
+    nbformat.write(executed, temporary)
+    os.replace(temporary, executed_path)
+    return True
+
+
 def _joined(source: str | list[str]) -> str:
     return "".join(source) if isinstance(source, list) else source
 
@@ -611,7 +646,8 @@ def run(
         decision = plan.decide(notebook)
         report.decisions.append(decision)
         if not decision.runs:
-            say(f"{notebook.stem}: up to date")
+            refreshed = refresh_prose(project, notebook)
+            say(f"{notebook.stem}: up to date" + (" (prose refreshed in its executed copy)" if refreshed else ""))
             continue
         say(f"{notebook.stem}: running ({summarise(decision.reasons)})", flush=True)
         notebook_parameters = parameters_for(notebook, plan.parameters)

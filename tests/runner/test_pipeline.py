@@ -327,6 +327,22 @@ def test_failing_notebook_stops_with_the_cell_traceback(toy_project):
     assert _reasons(pipeline.dry_run(toy_project)) == {"15_broken": ["its last run did not finish"]}
 
 
+def test_a_prose_edit_runs_nothing_but_reaches_the_executed_copy(toy_project):
+    path = toy_project.notebooks / "20_second.ipynb"
+    notebook = nbformat.read(path, as_version=4)
+    notebook.cells[0].source = "# The second step, reworded"
+    notebook.cells.append(nbformat.v4.new_markdown_cell("A closing paragraph."))
+    nbformat.write(notebook, path)
+    executed = toy_project.executed / "20_second.ipynb"
+    outputs_before = [cell.get("outputs") for cell in nbformat.read(executed, as_version=4).cells]
+    report = pipeline.run(toy_project, echo=False)
+    assert report.ran == []
+    copy = nbformat.read(executed, as_version=4)
+    assert copy.cells[0].source == "# The second step, reworded" and copy.cells[-1].source == "A closing paragraph."
+    assert [cell.get("outputs") for cell in copy.cells[:-1]] == outputs_before
+    assert not pipeline.refresh_prose(toy_project, path)  # nothing left to refresh
+
+
 def test_a_failed_run_leaves_no_output_a_later_run_trusts(toy_project):
     """20 fails after writing out.csv: its outputs, record and executed copy go; the failed copy is kept aside."""
     out, executed = toy_project.root / "data" / "out.csv", toy_project.executed / "20_second.ipynb"
