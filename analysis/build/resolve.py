@@ -11,7 +11,8 @@ index* (:func:`build_name_index`; :func:`gazetteer_name_index` for partners,
 The rules, in order (one set for every source):
 
 1. **Names.** The whole name is tried first, then the name without a parenthetical
-   ("Brooklyn (New York)"), then the part before a comma ("Mansfield, Ohio"); each exactly,
+   ("Brooklyn (New York)"), then the part before a comma ("Mansfield, Ohio"), then the part
+   after a dash ("Wuxi – Binhu"); each exactly,
    then compact ("Xi An" = "Xian"), then affix-free ("City of Cork" -> "cork"). Only the
    best variant that hits counts. Exonyms and legacy names ("Nowy Jork", "Peking") are
    alternate names of the gazetteer rows.
@@ -58,11 +59,23 @@ MAX_DISTANCE_KM: dict[str, float] = {
     "state": 1500.0,
     "province": 1500.0,
     "region": 1500.0,
+    "territory": 1500.0,
+    "district": 30.0,
 }
 # Rule 4: at the same name rank a city beats a county, which beats a state ("New York"). A Chinese
 # prefecture-level unit is what partners call the city (Suzhou, Wuxi, Haikou): it ranks with cities,
 # so a county-level city or small town of the same name competes with it on coordinates and population.
-LEVEL_RANK: dict[str, int] = {"city": 0, "prefecture": 0, "county": 2, "state": 3, "province": 3, "region": 4}
+# A district of a city (Minhang of Shanghai) ranks after the city, so a city's name never gives one of its districts.
+LEVEL_RANK: dict[str, int] = {
+    "city": 0,
+    "prefecture": 0,
+    "district": 1,
+    "county": 2,
+    "state": 3,
+    "province": 3,
+    "territory": 3,
+    "region": 4,
+}
 # Fuzzy matches need a high name similarity *and* coordinates close to the entity: without the
 # distance check, near-homonyms slip through (Müllheim ~ Mülheim, Eislingen ~ Esslingen).
 FUZZY_THRESHOLD: float = 92.0
@@ -234,17 +247,22 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
 
     Variants of a raw name, in order: the whole name; without a parenthetical ("Brooklyn (New
     York)" -> "Brooklyn", hint "New York"); the part before the first comma ("Mansfield, Ohio" ->
-    "Mansfield", hint "Ohio"); each also in compact form, and affix-free ("City of Cork" -> "cork").
+    "Mansfield", hint "Ohio"); the part after a dash ("Wuxi – Binhu" -> "Binhu", hint "Wuxi");
+    each also in compact form, and affix-free ("City of Cork" -> "cork").
     """
     name = queries["name"].astype("string").fillna("")
     without_parenthetical = name.str.replace(r"\s*\([^)]*\)\s*", " ", regex=True).str.strip()
     parenthetical = name.str.extract(r"\(([^)]*)\)", expand=False)
     before_comma = name.str.extract(r"^([^,]*)", expand=False).str.strip()
     after_comma = name.str.extract(r",(.*)$", expand=False).str.strip()
+    # "Wuxi – Binhu", "Havana – Boyeros": the Wikipedia lists' city – district form names the district.
+    before_dash = name.str.extract(r"^(.+?)\s+[\u2013\u2014]\s+", expand=False).str.strip()
+    after_dash = name.str.extract(r"\s[\u2013\u2014]\s+(.+)$", expand=False).str.strip()
     forms = [
         (name, pd.Series(pd.NA, index=queries.index, dtype="string")),
         (without_parenthetical, parenthetical),
         (before_comma, after_comma),
+        (after_dash, before_dash),
     ]
     parts = []
     rank = 0
