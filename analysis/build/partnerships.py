@@ -165,7 +165,7 @@ def collapse_partnerships(ties: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.Dat
         .agg(lambda ids: "|".join(sorted(set(ids))))
     )
     ties["partner_id"] = ties["partnership"].map(kept).astype("string").fillna(ties["partner_id"])
-    ties["collapsed_partner_ids"] = ties["partnership"].map(others).fillna("").astype("string")
+    ties["collapsed_partner_ids"] = ties["partnership"].map(others).astype("string").fillna("")
     # A partnership without a resolved id is named by its smallest name key ("Jiangjin" = "Jiangjin District").
     name_key = ties["partner_names"].map(
         lambda names: min((k for n in names for k in partnership_name_keys(n)), default="")
@@ -268,3 +268,71 @@ def check_partner_traps(relations: pd.DataFrame, traps: pd.DataFrame) -> pd.Data
                 {**trap._asdict(), "eu_unit": unit, "found": len(found), "partner_ids": "|".join(ids), "holds": holds}
             )
     return pd.DataFrame(rows)
+
+
+# ---------------------------------------------------------------------------------------------
+# Counts and reviews for the chapter
+# ---------------------------------------------------------------------------------------------
+
+
+def partner_group(relations: pd.DataFrame) -> pd.Series:
+    """``US``, ``CN``, ``EU-27`` or ``other`` for each partnership (US: the 50 states and DC; CN: mainland China)."""
+    return pd.Series(
+        np.select(
+            [relations["partner_is_us"], relations["partner_is_cn"], relations["partner_is_eu"]],
+            ["US", "CN", "EU-27"],
+            default="other",
+        ),
+        index=relations.index,
+    )
+
+
+def collapse_summary(relations: pd.DataFrame) -> pd.DataFrame:
+    """By partner group: partnerships, those that collapsed several resolved ids, and the ties they replace."""
+    extra = relations["collapsed_partner_ids"].fillna("").map(lambda ids: len(ids.split("|")) if ids else 0)
+    grouped = relations.assign(group=partner_group(relations), extra=extra).groupby("group")
+    table = pd.DataFrame(
+        {
+            "partnerships": grouped.size(),
+            "with_collapsed_ids": grouped["extra"].apply(lambda values: int((values > 0).sum())),
+            "ties_collapsed": grouped["extra"].sum(),
+        }
+    )
+    table.loc["all"] = table.sum()
+    return table.astype("int64")
+
+
+def partner_place_review(relations: pd.DataFrame, gazetteer: pd.DataFrame) -> pd.DataFrame:
+    """US and Chinese partnerships to review: partners resolved below the city (a district or a county), or to a
+    state/province other than one the raw records name ("Taizhou, Jiangsu" resolved in Zhejiang).
+
+    Returns the partnerships with ``reason`` (``district``, ``county`` or ``other admin-1 named``),
+    ``resolved_admin1`` and ``named_admin1``.
+    """
+    selected = relations[relations["partner_is_us"] | relations["partner_is_cn"]].copy()
+    table = gazetteer.drop_duplicates("partner_id").set_index("partner_id")
+    selected["resolved_admin1"] = selected["partner_id"].map(table["admin1_name"])
+    admin_names = {
+        country: sorted(set(gazetteer.loc[gazetteer["country_iso2"].eq(country), "admin1_name"].dropna()))
+        for country in ("US", "CN")
+    }
+    named = []
+    for country, raw in zip(selected["partner_country_iso2"], selected["raw_strings"].fillna(""), strict=True):
+        found = [name for name in admin_names.get(country, []) if f", {name}" in raw or f"({name})" in raw]
+        named.append("|".join(found))
+    selected["named_admin1"] = named
+    other_admin = selected["named_admin1"].ne("").to_numpy() & np.array(
+        [
+            isinstance(resolved, str) and resolved not in names.split("|")
+            for resolved, names in zip(selected["resolved_admin1"], selected["named_admin1"], strict=True)
+        ],
+        dtype=bool,
+    )
+    level = selected["partner_level"].astype("string")
+    selected["reason"] = np.select(
+        [level.eq("district").fillna(False), level.eq("county").fillna(False), other_admin],
+        ["district", "county", "other admin-1 named"],
+        default="",
+    )
+    columns = ["eu_name", "partner_name", "partner_id", "partner_level", "resolved_admin1", "named_admin1", "reason"]
+    return selected.loc[selected["reason"].ne(""), columns].sort_values(["reason", "partner_name"])

@@ -175,8 +175,8 @@ def records_from_wikidata_2016(relations: pd.DataFrame, names: pd.DataFrame, nod
     """Records of the L3viathan crawl (from_qid -> to_qid, one per P190 statement).
 
     Labels come from ``names.tsv``; country and coordinates come from the 2022 nodes by QID where
-    the item is there. Items without a country get one later by unique name match
-    (:func:`infer_missing_countries`).
+    the item is there. Items without a country get one later only on evidence beyond the name
+    (:func:`analysis.build.relations.infer_missing_countries`).
     """
     label = names.drop_duplicates("qid").set_index("qid")["label"]
     node_table = nodes_2022.set_index("qid")

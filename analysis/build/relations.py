@@ -6,14 +6,16 @@ The pipeline is:
    and orients each record EU end first.
 2. :func:`harmonise_relations` resolves the EU end against the frame of cities (or NUTS2
    regions) and the partner end against the gazetteer, both through the one place resolver
-   (:mod:`analysis.build.resolve`), and merges records of the same tie from any source into one
-   row. Records that yield no tie go to the quarantine with a reason.
+   (:mod:`analysis.build.resolve`), and merges records of the same partnership from any source
+   into one row: homonym and level duplicates collapse, and each row gets its level, domestic
+   flag, status and snapshot years (:mod:`analysis.build.partnerships`, where the definition
+   is). Records that yield no tie go to the quarantine with a reason.
 3. Accounting (:func:`row_accounting`, :func:`match_rates`) and the hand check read the result.
 
 Decision on unresolved partners: when the partner's *country* is known but its place is not in
 the gazetteer (or is ambiguous there), the tie is kept with ``partner_id`` empty, because the
 study's outcomes (does a city have a US / Chinese partner?) need only the partner's country.
-Such ties are identified by the partner's country and normalised name.
+Such ties are identified by the partner's country and partnership name key.
 """
 
 from __future__ import annotations

@@ -24,8 +24,10 @@ The rules, in order (one set for every source):
 4. **Name before level.** A primary name beats an alternate name, which beats an affix-free
    key ("Shanghai" is the municipality, not a district with "Shang-hai" among its alternate
    names; "Kansas" is the state, not Kansas City); at the same name rank a city (or a Chinese
-   prefecture-level city) beats a county, which beats a state or province ("New York" and
-   "Nowy Jork" are the city, "Beijing" the prefecture-level municipality, not the province).
+   prefecture-level city) beats a district of a city, which beats a county, which beats a state,
+   province or territory ("New York" and "Nowy Jork" are the city, "Beijing" the
+   prefecture-level municipality, not the province; "Henan" the province, since no city has
+   that primary name).
 5. **Namesakes.** Several places left at the same name rank and level, and no coordinates to
    tell them apart: the most populous is taken when it has at least
    :data:`DOMINANT_POPULATION_RATIO` times the population of the next ("Portland" is Portland,
@@ -256,8 +258,8 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
     before_comma = name.str.extract(r"^([^,]*)", expand=False).str.strip()
     after_comma = name.str.extract(r",(.*)$", expand=False).str.strip()
     # "Wuxi – Binhu", "Havana – Boyeros": the Wikipedia lists' city – district form names the district.
-    before_dash = name.str.extract(r"^(.+?)\s+[\u2013\u2014]\s+", expand=False).str.strip()
-    after_dash = name.str.extract(r"\s[\u2013\u2014]\s+(.+)$", expand=False).str.strip()
+    before_dash = name.str.extract(r"^(.+?)\s+[\u2013\u2014]\s+", expand=False).astype("string").str.strip()
+    after_dash = name.str.extract(r"\s[\u2013\u2014]\s+(.+)$", expand=False).astype("string").str.strip()
     forms = [
         (name, pd.Series(pd.NA, index=queries.index, dtype="string")),
         (without_parenthetical, parenthetical),
@@ -268,7 +270,7 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
     rank = 0
     for text, hint in forms:
         for drop_affixes in (False, True):
-            spaced = name_key_series(text, drop_affixes=drop_affixes).fillna("").astype(str)
+            spaced = name_key_series(text, drop_affixes=drop_affixes).astype(object).fillna("").astype(str)
             for key in (spaced, spaced.str.replace(" ", "", regex=False)):
                 parts.append(
                     pd.DataFrame(
