@@ -66,6 +66,12 @@ LEVEL_WORDS: frozenset[str] = frozenset({"county", "prefecture", "province", "st
 ENDED_PARTNERSHIPS_PATH = paths.REFERENCE / "ended_partnerships.csv"
 
 
+@functools.lru_cache(maxsize=200_000)
+def _name_key(name: str) -> str:
+    tokens = _without_leading_affix(normalise_name(name, drop_affixes=False).split())
+    return " ".join(sorted(token for token in tokens if token not in LEVEL_WORDS))
+
+
 def partnership_name_keys(name: object) -> list[str]:
     """The partnership name key of a partner name (a list: empty for no name): the whole name without
     leading affixes, level words and punctuation, its words sorted.
@@ -77,8 +83,7 @@ def partnership_name_keys(name: object) -> list[str]:
     """
     if not isinstance(name, str) or not name.strip():
         return []
-    tokens = _without_leading_affix(normalise_name(name, drop_affixes=False).split())
-    key = " ".join(sorted(token for token in tokens if token not in LEVEL_WORDS))
+    key = _name_key(name)
     return [key] if key else []
 
 
