@@ -259,10 +259,12 @@ def check_partner_traps(relations: pd.DataFrame, traps: pd.DataFrame) -> pd.Data
             candidates = candidates[candidates["eu_city_id"].eq(trap.eu_city_id).fillna(False)]
         by_name = [bool(keys & set(partnership_name_keys(name))) for name in candidates["partner_name"]]
         expected = trap.expected_partner_id
-        by_id = candidates["partner_id"].eq(expected).fillna(False) | candidates["collapsed_partner_ids"].fillna(
-            ""
-        ).str.split("|").map(lambda ids, wanted=expected: bool(wanted) and wanted in ids)
-        fitting = candidates[np.asarray(by_name, dtype=bool) | by_id.to_numpy(dtype=bool)]
+        kept_ids = candidates["partner_id"].fillna("").astype(str).tolist()
+        collapsed = candidates["collapsed_partner_ids"].fillna("").astype(str).str.split("|").tolist()
+        by_id = [
+            bool(expected) and (kept == expected or expected in others) for kept, others in zip(kept_ids, collapsed)
+        ]
+        fitting = candidates[np.asarray(by_name, dtype=bool) | np.asarray(by_id, dtype=bool)]
         units = fitting.groupby(fitting["eu_city_id"].fillna(fitting["eu_region_code"]), dropna=False)
         if fitting.empty:
             rows.append({**trap._asdict(), "eu_unit": trap.eu_city_id, "found": 0, "partner_ids": "", "holds": True})
