@@ -1,9 +1,16 @@
-"""Chinese rows of the partner gazetteer: province-level units, prefecture-level units, county-level cities.
+"""Chinese rows of the partner gazetteer: province-level units, prefecture-level units, county-level cities, districts.
 
 Built from the cpca adcode list (GB/T 2260 codes, Chinese names): Taiwan, Hong Kong and Macao
 are kept with ``country_iso2`` TW/HK/MO. English names come from GeoNames (matched on Chinese
 characters, coordinates breaking ties) or else Hanyu Pinyin; legacy romanisations and
 exonyms ("Peking", "Canton", "Szechwan") are data: ``analysis/reference/china_exonyms.csv``.
+
+Districts (区) of a city are rows at level ``district``: a partner named after a district
+("Huishan (Wuxi)", "Minhang") is the district, and a GeoNames place that is a district is no
+longer taken for a city. A municipality (Beijing, Shanghai, Tianjin, Chongqing) is its
+prefecture-level row ``cn-pref-<code>01`` (the city proper, named after the municipality),
+which the resolver prefers to the province-level row of the same name (rule 4 of
+:mod:`analysis.build.resolve`).
 """
 
 from __future__ import annotations
@@ -86,7 +93,7 @@ def china_exonyms() -> dict[str, list[str]]:
 
 # Ethnic groups named in autonomous prefectures/regions ("延边朝鲜族自治州" -> core "延边").
 _ETHNIC_GROUPS = "朝鲜|藏|羌|土家|苗|布依|侗|哈尼|彝|傣|景颇|傈僳|白|回|蒙古|柯尔克孜|哈萨克|壮|维吾尔"
-_HAN_SUFFIX = re.compile(rf"(?:(?:{_ETHNIC_GROUPS})族?)*(?:自治州|自治区)$|特别行政区$|地区$|省$|市$|盟$")
+_HAN_SUFFIX = re.compile(rf"(?:(?:{_ETHNIC_GROUPS})族?)*(?:自治州|自治区)$|特别行政区$|地区$|省$|市$|盟$|(?<=..)区$")
 
 # Unit kinds of the adcode list that become gazetteer rows, with their level and id prefix.
 CHINA_KIND_LEVEL: dict[str, tuple[str, str]] = {
@@ -94,6 +101,7 @@ CHINA_KIND_LEVEL: dict[str, tuple[str, str]] = {
     "prefecture": ("prefecture", "cn-pref"),
     "municipal_core": ("prefecture", "cn-pref"),
     "county_city": ("city", "cn-county"),
+    "district": ("district", "cn-dist"),
 }
 CHINA_KIND_SUFFIX: dict[str, str] = {"地区": "Prefecture", "盟": "League", "自治州": "Autonomous Prefecture"}
 
@@ -253,8 +261,10 @@ def _link_china_units(units: pd.DataFrame, cn_geonames: pd.DataFrame, **distance
         ],
         ignore_index=True,
     ).drop_duplicates(["partner_id", "link_key"])
-    # Prefecture-level units are linked before county-level cities of the same name.
-    row_keys["row_priority"] = row_keys["partner_id"].str.startswith("cn-county").astype(int)
+    # Prefecture-level units are linked before county-level cities of the same name, and those before districts.
+    row_keys["row_priority"] = row_keys["partner_id"].str.startswith("cn-county").astype(int) + 2 * row_keys[
+        "partner_id"
+    ].str.startswith("cn-dist").astype(int)
     # Pinyin against a GeoNames alternate name (rank 2) finds the seat town of a unit ("永康市" ->
     # "Guli"), a different place; those pairs are not links.
     return link_rows_to_geonames(
@@ -275,12 +285,16 @@ def _china_alternates(row) -> list[str]:
         alternates += [f"{english} Province", f"Province of {english}", *china_exonyms().get(row.province_code, [])]
         return alternates
     type_word = han_suffix_kind(row.name_han)
-    if type_word:
+    if row.division_kind == "district":
+        alternates += [f"{english} District", f"{english} Qu"]
+    elif type_word:
         alternates += [f"{english} {type_word}"]
     else:
         alternates += [f"{english} City", f"City of {english}", f"{english} Shi"]
     alternates += qualified_forms(english, row.admin1_name)
-    alternates += china_exonyms().get(row.prefecture_code, []) if row.division_kind != "county_city" else []
+    alternates += (
+        china_exonyms().get(row.prefecture_code, []) if row.division_kind in ("prefecture", "municipal_core") else []
+    )
     return alternates
 
 

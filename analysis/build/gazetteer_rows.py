@@ -158,8 +158,23 @@ def link_rows_to_geonames(
     candidates = candidates[strong | weak].sort_values(
         ["match_rank", "row_priority", "distance_km"], na_position="last", kind="stable"
     )
-    links = candidates.drop_duplicates("geonameid").drop_duplicates("partner_id")
+    links = candidates.iloc[_greedy_one_to_one(candidates["partner_id"], candidates["geonameid"])]
     return links[["partner_id", "geonameid", "match_rank", "distance_km"]].reset_index(drop=True)
+
+
+def _greedy_one_to_one(rows: pd.Series, cities: pd.Series) -> list[int]:
+    """Positions of the pairs a greedy one-to-one matching keeps, best pair first: a pair is kept when neither
+    its row nor its city is taken yet. (Dropping duplicate cities, then duplicate rows, would lose a city whose
+    best pair went to a row that took another city: GeoNames' Tongshan, 徐州 among its names, left unlinked.)"""
+    taken_rows: set = set()
+    taken_cities: set = set()
+    kept = []
+    for position, (row, city) in enumerate(zip(rows, cities, strict=True)):
+        if row not in taken_rows and city not in taken_cities:
+            taken_rows.add(row)
+            taken_cities.add(city)
+            kept.append(position)
+    return kept
 
 
 def apply_geonames_links(

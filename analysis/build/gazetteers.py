@@ -7,8 +7,8 @@ state-qualified forms):
 
 * **US** (source ``census_*``): incorporated places and consolidated cities (plus
   minor civil divisions such as New England towns and NJ/PA/MI townships above a
-  population threshold), counties and the 50 states + DC + Puerto Rico, with Census
-  populations; places are linked to GeoNames ids by name within the state.
+  population threshold), counties and the 50 states + DC, with Census populations, and
+  Puerto Rico as a territory (country PR); places are linked to GeoNames ids by name within the state.
 * **China** (source ``cpca_adcodes``): the 34 province-level units (Taiwan, Hong Kong
   and Macao kept, with ``country_iso2`` TW/HK/MO), the prefecture-level units and the
   county-level cities, with English names from GeoNames (matched on Chinese
@@ -49,19 +49,21 @@ from analysis.build.us_places import (
     link_us_places,
     us_state_table,
 )
-from analysis.core import fields
+from analysis.core import fields, paths
 from analysis.core.names import join_alternate_names
 from analysis.core.tracking import note_read
 
 # --------------------------------------------------------------------------- schema
 
-GAZETTEER_LEVELS: tuple[str, ...] = ("city", "county", "state", "province", "prefecture")
+GAZETTEER_LEVELS: tuple[str, ...] = ("city", "county", "state", "province", "prefecture", "district", "territory")
 GAZETTEER_SOURCES: tuple[str, ...] = ("census_places", "census_counties", "census_states", "cpca_adcodes", "geonames")
 
 GAZETTEER_SCHEMA = fields.schema(
     GAZETTEER_COLUMNS,
     checks={
-        "partner_id": pa.Check.str_matches(r"^(us-(place|consolidated|mcd|county|state)|cn-(prov|pref|county)|gn)-"),
+        "partner_id": pa.Check.str_matches(
+            r"^(us-(place|consolidated|mcd|county|state)|cn-(prov|pref|county|dist)|gn)-"
+        ),
         "level": pa.Check.isin(list(GAZETTEER_LEVELS)),
         "source": pa.Check.isin(list(GAZETTEER_SOURCES)),
     },
@@ -182,7 +184,31 @@ def build_partner_gazetteer(
     world = build_world_cities(geonames, linked, states)
     parts = [part for part in (us_places, us_counties, us_states, china_rows, world) if len(part)]
     gazetteer = pd.concat(parts, ignore_index=True) if parts else empty_gazetteer()
-    return GAZETTEER_SCHEMA.validate(as_gazetteer(gazetteer), lazy=True)
+    gazetteer = apply_population_overrides(as_gazetteer(gazetteer), population_overrides())
+    return GAZETTEER_SCHEMA.validate(gazetteer, lazy=True)
+
+
+POPULATION_OVERRIDES_PATH = paths.REFERENCE / "gazetteer_population_overrides.csv"
+
+
+def population_overrides() -> pd.DataFrame:
+    """Reviewed populations (``partner_id, population``; an empty population means unknown) from
+    ``gazetteer_population_overrides.csv``: source figures known to be wrong (Wuzhong carries Ningxia's total)."""
+    note_read(POPULATION_OVERRIDES_PATH)
+    table = pd.read_csv(POPULATION_OVERRIDES_PATH, dtype=str, keep_default_na=False)
+    missing = {"partner_id", "population", "source", "note"} - set(table.columns)
+    if missing:
+        raise ValueError(f"{POPULATION_OVERRIDES_PATH}: missing columns {sorted(missing)}")
+    return table.assign(population=pd.to_numeric(table["population"]).astype("Int64"))
+
+
+def apply_population_overrides(gazetteer: pd.DataFrame, overrides: pd.DataFrame) -> pd.DataFrame:
+    """``gazetteer`` with the population of every row named in ``overrides`` replaced (ids not present are ignored)."""
+    gazetteer = gazetteer.copy()
+    replaced = gazetteer["partner_id"].isin(overrides["partner_id"])
+    by_id = overrides.drop_duplicates("partner_id").set_index("partner_id")["population"]
+    gazetteer.loc[replaced, "population"] = gazetteer.loc[replaced, "partner_id"].map(by_id).astype("Int64")
+    return gazetteer
 
 
 def gazetteer_counts(

@@ -18,18 +18,13 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from analysis.build.resolve import name_key_series
-from analysis.core.countries import EU27_ISO2, countries_to_iso2
+from analysis.core.countries import EU27_ISO2, countries_to_iso2, territory_iso2
 
 # The raw record sources, in the order ties list them.
 RECORD_SOURCES: tuple[str, ...] = ("wikipedia_2026", "wikidata_2017", "wikidata_2022", "wikidata_2016")
 
 # EU-27 member states as ISO 3166-1 alpha-2 (GR for Greece, not Eurostat's EL), as in the frame.
 EU27: frozenset[str] = frozenset(EU27_ISO2)
-
-# Places some sources file under China (Wikidata's P17 is "People's Republic of China" for Macau)
-# that the study keeps apart, by name key.
-SPECIAL_TERRITORY_NAMES: dict[str, str] = {"macau": "MO", "macao": "MO", "hong kong": "HK", "taipei": "TW"}
 
 RECORD_COLUMNS: tuple[str, ...] = (
     "source",
@@ -62,11 +57,10 @@ def _records_frame(columns: Mapping[str, object], source: str) -> pd.DataFrame:
         if column not in records.columns:
             records[column] = pd.NA
     for side in ("a", "b"):
+        # Territories filed under their sovereign (Guam, United States; Macau, People's Republic of China)
+        # are coded as themselves.
         iso2 = countries_to_iso2(records[f"{side}_country_raw"].astype("string"))
-        territory = name_key_series(records[f"{side}_name"].astype("string"), drop_affixes=False).map(
-            SPECIAL_TERRITORY_NAMES
-        )
-        records[f"{side}_country_iso2"] = territory.where(iso2.eq("CN") & territory.notna(), iso2).astype("string")
+        records[f"{side}_country_iso2"] = territory_iso2(iso2, records[f"{side}_name"], records[f"{side}_country_raw"])
         for axis in ("latitude", "longitude"):
             records[f"{side}_{axis}"] = pd.to_numeric(records[f"{side}_{axis}"], errors="coerce").astype("float64")
     string_columns = [c for c in RECORD_COLUMNS if not c.endswith(("latitude", "longitude"))]
@@ -181,8 +175,8 @@ def records_from_wikidata_2016(relations: pd.DataFrame, names: pd.DataFrame, nod
     """Records of the L3viathan crawl (from_qid -> to_qid, one per P190 statement).
 
     Labels come from ``names.tsv``; country and coordinates come from the 2022 nodes by QID where
-    the item is there. Items without a country get one later by unique name match
-    (:func:`infer_missing_countries`).
+    the item is there. Items without a country get one later only on evidence beyond the name
+    (:func:`analysis.build.relations.infer_missing_countries`).
     """
     label = names.drop_duplicates("qid").set_index("qid")["label"]
     node_table = nodes_2022.set_index("qid")

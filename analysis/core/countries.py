@@ -148,3 +148,55 @@ def country_label_region_hint(label: object) -> str | None:
         return None
     hint = label.rsplit(",", 1)[0].strip()
     return hint or None
+
+
+# Territories that sources often file under their sovereign ("Guam, United States"; Wikidata's P17 of Macau is
+# the People's Republic of China). The study codes each as its own ISO 3166-1 code: a US partner is one of the
+# 50 states or DC, a Chinese partner one on the mainland.
+TERRITORY_SOVEREIGN: dict[str, str] = {
+    "PR": "US",
+    "GU": "US",
+    "VI": "US",
+    "AS": "US",
+    "MP": "US",
+    "HK": "CN",
+    "MO": "CN",
+    "TW": "CN",
+}
+# Name keys of the territories (and of places that can only lie in one), by territory code.
+TERRITORY_NAME_KEYS: dict[str, str] = {
+    "puerto rico": "PR",
+    "guam": "GU",
+    "us virgin islands": "VI",
+    "u s virgin islands": "VI",
+    "united states virgin islands": "VI",
+    "virgin islands of the united states": "VI",
+    "american samoa": "AS",
+    "northern mariana islands": "MP",
+    "saipan": "MP",
+    "hong kong": "HK",
+    "macau": "MO",
+    "macao": "MO",
+    "taiwan": "TW",
+    "taipei": "TW",
+    "kaohsiung": "TW",
+    "taichung": "TW",
+    "tainan": "TW",
+}
+
+
+def territory_iso2(iso2: pd.Series, names: pd.Series, labels: pd.Series) -> pd.Series:
+    """``iso2`` with places of a territory coded as the territory (PR, GU, VI, AS, MP; HK, MO, TW).
+
+    A place filed under the territory's sovereign (US, CN) is recoded when its own name, or the
+    sub-national part of its country label ("Guam, United States"), names the territory.
+    All three Series are aligned; returns nullable strings.
+    """
+    name_keys = names.astype("string").map(lambda text: normalise_name(text, drop_affixes=False), na_action="ignore")
+    hint_keys = labels.map(country_label_region_hint).map(
+        lambda text: normalise_name(text, drop_affixes=False), na_action="ignore"
+    )
+    territory = name_keys.map(TERRITORY_NAME_KEYS).fillna(hint_keys.map(TERRITORY_NAME_KEYS))
+    sovereign = territory.map(TERRITORY_SOVEREIGN)
+    recode = territory.notna() & iso2.astype("string").eq(sovereign).fillna(False).astype(bool)
+    return iso2.astype("string").where(~recode, territory).astype("string")

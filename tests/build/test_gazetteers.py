@@ -179,6 +179,9 @@ def test_us_counties_and_states():
 
     states = us_places.build_us_states(census_states(), census_places(), STATES, geonames()).set_index("partner_id")
     assert list(states.index) == ["us-state-20", "us-state-29", "us-state-42", "us-state-72"]
+    # Puerto Rico is a territory, coded PR; Missouri (USPS MO) stays a US state, not Macao.
+    assert states.loc["us-state-72", ["country_iso2", "level"]].tolist() == ["PR", "territory"]
+    assert states.loc["us-state-29", ["country_iso2", "level"]].tolist() == ["US", "state"]
     assert states.loc["us-state-72", "latitude"] == pytest.approx(18.47)  # from GeoNames' PR cities
     assert states.loc["us-state-42", "population"] == 12972008
     assert "Pensylwania" in states.loc["us-state-42", "alternate_names"]
@@ -197,6 +200,8 @@ def test_us_counties_and_states():
         ("锡林郭勒盟", "锡林郭勒"),
         ("香港特别行政区", "香港"),
         ("沙市", "沙市"),
+        ("闵行区", "闵行"),
+        ("东城区", "东城"),
     ],
 )
 def test_han_core_name(han, core):
@@ -224,6 +229,7 @@ def test_china_units_get_english_names_links_and_exonyms():
         "cn-prov-32",
         "cn-pref-3205",
         "cn-county-320583",
+        "cn-dist-320505",
         "cn-prov-22",
         "cn-pref-2224",
         "cn-prov-11",
@@ -301,7 +307,8 @@ def test_built_gazetteer_resolves_exact_names_before_affix_free_keys(gazetteer):
 
 def test_gazetteer_counts_pool_other_countries(gazetteer):
     counts = gz.gazetteer_counts(gazetteer).set_index(["country", "level"])
-    assert counts.loc[("US", "state"), "rows"] == 4
+    assert counts.loc[("US", "state"), "rows"] == 3  # Kansas, Missouri, Pennsylvania; Puerto Rico is a territory
+    assert counts.loc[("other", "territory"), "rows"] == 1
     assert counts.loc[("other", "city"), "rows"] == 2  # Kraków and San Juan (PR)
     assert counts.loc[("HK", "province"), "rows"] == 1
 
