@@ -25,8 +25,6 @@ rebuild costs a fraction of a second.
 from __future__ import annotations
 
 import argparse
-import ast
-import hashlib
 import json
 import os
 import re
@@ -38,7 +36,13 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import paths
-from analysis.core.files import sha256_file
+from analysis.runner.fingerprints import (
+    digest_or_missing,
+    folder_digest,
+    module_digest,
+    notebook_code_digest,
+    parameters_digest,
+)
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
 TRACE_TAG = "pipeline-trace"
@@ -130,69 +134,7 @@ class RunReport:
         return [decision.notebook.stem for decision in self.decisions if decision.runs]
 
 
-# --------------------------------------------------------------------------- hashing
-
-
-def _digest_or_missing(path: Path) -> str:
-    return sha256_file(path) if path.is_file() else "missing"
-
-
-def module_digest(path: Path) -> str:
-    """sha256 of a Python module's code, blind to docstrings, comments and formatting ("missing" when absent).
-
-    The module is parsed, the docstrings of the module, its classes and functions are dropped, and
-    the syntax tree is dumped without line numbers; a file that does not parse is hashed by its bytes.
-    """
-    if not path.is_file():
-        return "missing"
-    source = path.read_bytes()
-    return _source_digest(hashlib.sha256(source).hexdigest(), source)
-
-
-_SOURCE_DIGESTS: dict[str, str] = {}
-
-
-def _source_digest(bytes_digest: str, source: bytes) -> str:
-    # Notebooks import the same modules: parse each distinct source once per process.
-    if bytes_digest not in _SOURCE_DIGESTS:
-        try:
-            tree = ast.parse(source)
-        except (SyntaxError, ValueError):
-            _SOURCE_DIGESTS[bytes_digest] = bytes_digest
-        else:
-            for node in ast.walk(tree):
-                if isinstance(
-                    node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-                ) and _has_docstring(node):
-                    node.body = node.body[1:] or [ast.Pass()]
-            _SOURCE_DIGESTS[bytes_digest] = hashlib.sha256(ast.dump(tree).encode("utf-8")).hexdigest()
-    return _SOURCE_DIGESTS[bytes_digest]
-
-
-def _has_docstring(node: ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    first = node.body[0] if node.body else None
-    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
-
-
-def folder_digest(folder: Path) -> str:
-    """sha256 of the sorted names in ``folder`` ("missing" when it does not exist)."""
-    if not folder.is_dir():
-        return "missing"
-    names = sorted(entry.name for entry in folder.iterdir())
-    return hashlib.sha256("\n".join(names).encode("utf-8")).hexdigest()
-
-
-def notebook_code_digest(notebook_path: Path) -> str:
-    """sha256 of a notebook's code: code-cell sources and cell tags, not outputs or prose."""
-    notebook = json.loads(notebook_path.read_text(encoding="utf-8"))
-    code = [
-        {"source": _joined(cell.get("source", "")), "tags": sorted(cell.get("metadata", {}).get("tags", []))}
-        for cell in notebook.get("cells", [])
-        if cell.get("cell_type") == "code"
-    ]
-    kernel = notebook.get("metadata", {}).get("kernelspec", {}).get("name", "")
-    payload = json.dumps({"kernel": kernel, "code": code}, sort_keys=True)
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
+# --------------------------------------------------------------------------- executed copies
 
 
 def refresh_prose(project: Project, notebook: Path) -> bool:
@@ -228,14 +170,6 @@ def refresh_prose(project: Project, notebook: Path) -> bool:
     nbformat.write(executed, temporary)
     os.replace(temporary, executed_path)
     return True
-
-
-def _joined(source: str | list[str]) -> str:
-    return "".join(source) if isinstance(source, list) else source
-
-
-def _parameters_digest(parameters: Mapping[str, Any]) -> str:
-    return hashlib.sha256(json.dumps(parameters, sort_keys=True, default=str).encode("utf-8")).hexdigest()
 
 
 # --------------------------------------------------------------------------- discovery
@@ -331,9 +265,9 @@ def decide(
     reasons: list[str] = []
     if state["code_digest"] != notebook_code_digest(notebook):
         reasons.append("its code changed")
-    if state["parameters_digest"] != _parameters_digest(parameters):
+    if state["parameters_digest"] != parameters_digest(parameters):
         reasons.append("its parameters changed")
-    if state["lock_digest"] != _digest_or_missing(project.lock_file):
+    if state["lock_digest"] != digest_or_missing(project.lock_file):
         reasons.append(f"{project.display(project.lock_file)} changed")
     writers, expected = writers or {}, expected or {}
     for path_text, digest in sorted(state["inputs"].items()):
@@ -342,7 +276,7 @@ def decide(
         elif path_text in expected:
             reasons += _changed(project, "declared input", path_text, digest, expected[path_text])
         else:
-            reasons += _changed(project, "input", path_text, digest, _digest_or_missing(Path(path_text)))
+            reasons += _changed(project, "input", path_text, digest, digest_or_missing(Path(path_text)))
     for path_text, digest in sorted(state["modules"].items()):
         reasons += _changed(project, "module", path_text, digest, module_digest(Path(path_text)))
     for path_text, digest in sorted(state.get("folders", {}).items()):
@@ -426,9 +360,9 @@ def _write_state(
         "notebook": notebook.name,
         "code_digest": notebook_code_digest(notebook),
         "parameters": dict(parameters),
-        "parameters_digest": _parameters_digest(parameters),
-        "lock_digest": _digest_or_missing(project.lock_file),
-        "inputs": {path: _digest_or_missing(Path(path)) for path in inputs},
+        "parameters_digest": parameters_digest(parameters),
+        "lock_digest": digest_or_missing(project.lock_file),
+        "inputs": {path: digest_or_missing(Path(path)) for path in inputs},
         "modules": {path: module_digest(Path(path)) for path in sorted(trace["modules"])},
         "folders": {path: folder_digest(Path(path)) for path in sorted(trace["folders"])},
         "outputs": outputs,
