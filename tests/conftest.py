@@ -11,6 +11,7 @@ import pytest
 # (cities of 250k inhabitants and more) or with fewer repetitions (99 bootstrap draws, not 999).
 SMALL_PARAMETERS: dict[str, dict[str, object]] = {
     "20": {"min_population": 250_000},
+    "30": {"gold_whole_frame": False},
     "80": {"n_bootstrap": 99},
 }
 

@@ -169,7 +169,9 @@ def read_gold(raw_strings: Mapping[str, str], path: Path | None = None) -> pd.Da
     return gold
 
 
-def gold_ties(gold: pd.DataFrame, partner_countries: Mapping[str, str], eu_units: Iterable[str]) -> pd.DataFrame:
+def gold_ties(
+    gold: pd.DataFrame, partner_countries: Mapping[str, str], eu_units: Iterable[str], *, whole_frame: bool = True
+) -> pd.DataFrame:
     """The gold set's ties, one row per ``eu_unit=partner`` pair of a judged record (``undecidable``
     records are left out): ``record_id``, ``eu_unit``, ``partner`` (accepted ids separated by ``/``,
     e.g. a municipality that is also a province-level unit) and ``partner_country``.
@@ -177,10 +179,15 @@ def gold_ties(gold: pd.DataFrame, partner_countries: Mapping[str, str], eu_units
     ``partner_countries`` maps gazetteer partner_id -> ISO2 (``<ISO2>:?`` carries its own country);
     ``eu_units`` are the current frame city_ids and ``NUTS2:<code>``s. A gold id that is no longer in
     the gazetteer or the frame fails (``ValueError`` naming the ids): its verdict needs a new look.
+    With ``whole_frame=False`` (a test build on a smaller frame) ties of EU units outside the frame
+    are left out instead of failing.
     """
     judged = gold[gold["verdict"] != "undecidable"]
     pairs = judged.assign(pair=judged["gold_ties"].str.split("|")).explode("pair")
     pairs = pairs[pairs["pair"].fillna("") != ""]
+    if not whole_frame:
+        units = set(eu_units)
+        pairs = pairs[pairs["pair"].str.split("=", n=1).str[0].isin(units)]
     split = pairs["pair"].str.split("=", n=1, expand=True).reindex(columns=[0, 1]).fillna("")
     first = split[1].str.split("/").str[0]
     country = first.map(lambda p: p[:-2] if p.endswith(":?") else partner_countries.get(p, ""))

@@ -119,3 +119,18 @@ def test_committed_gold_set_is_well_formed() -> None:
     assert (gold["verdict_basis"] != "").all()
     ties = gold.loc[gold["verdict"] == "tie", "gold_ties"].str.split("|").explode()
     assert ties.str.fullmatch(r"(gn\d+|NUTS2:[A-Z]{2}\w\d)=[\w:?/-]+").all()
+
+
+def test_a_test_build_on_a_smaller_frame_leaves_out_gold_ties_outside_it():
+    gold = pd.DataFrame(
+        {
+            "record_id": ["wikipedia_2026:000001", "wikipedia_2026:000002"],
+            "verdict": ["tie", "tie"],
+            "gold_ties": ["gn1=us-place-1", "gn2=us-place-2"],
+        }
+    )
+    countries = {"us-place-1": "US", "us-place-2": "US"}
+    with pytest.raises(ValueError, match=r"EU units not in the frame: \['gn2'\]"):
+        hand_check.gold_ties(gold, countries, ["gn1"])
+    kept = hand_check.gold_ties(gold, countries, ["gn1"], whole_frame=False)
+    assert kept["eu_unit"].tolist() == ["gn1"]
