@@ -539,25 +539,6 @@ def match_rates(relations: pd.DataFrame, quarantine: pd.DataFrame, by: str = "so
     return table.rename_axis(by).sort_index() if by != "source" else table.rename_axis(by)
 
 
-def frame_coverage(relations: pd.DataFrame, frame: pd.DataFrame) -> pd.DataFrame:
-    """Frame cities with at least one recorded tie, with a US tie and with a Chinese tie (counts and shares)."""
-    city_ties = relations.dropna(subset=["eu_city_id"])
-    in_frame = city_ties[city_ties["eu_city_id"].isin(frame["city_id"])]
-    city_total = frame["city_id"].nunique()
-    rows = {
-        "any partner": in_frame["eu_city_id"].nunique(),
-        "US partner": in_frame.loc[in_frame["partner_is_us"], "eu_city_id"].nunique(),
-        "Chinese partner": in_frame.loc[in_frame["partner_is_cn"], "eu_city_id"].nunique(),
-        "US and Chinese partner": len(
-            set(in_frame.loc[in_frame["partner_is_us"], "eu_city_id"])
-            & set(in_frame.loc[in_frame["partner_is_cn"], "eu_city_id"])
-        ),
-    }
-    table = pd.DataFrame({"frame_cities": city_total, "cities_with_tie": pd.Series(rows)})
-    table["share"] = (table["cities_with_tie"] / city_total).round(3)
-    return table.rename_axis("ties recorded")
-
-
 def us_cn_ties_by_country(relations: pd.DataFrame) -> pd.DataFrame:
     """EU–US and EU–China ties (and EU places with one) by EU country, cities and regions together."""
     ties = relations.assign(eu_place=relations["eu_city_id"].fillna(relations["eu_region_code"]))
