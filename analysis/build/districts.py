@@ -17,10 +17,9 @@ from functools import cache
 import numpy as np
 import pandas as pd
 
-from analysis.core import paths
 from analysis.core.geo import pairwise_km
 from analysis.core.names import fold_text, split_alternate_names
-from analysis.core.tracking import note_read
+from analysis.core.reference import read_reference_table
 
 DISTRICT_WORDS_FILE = "district_words.csv"
 DISTRICTED_CITIES_FILE = "districted_cities.csv"
@@ -56,9 +55,9 @@ def load_district_rule(named_radius_km: float = 18.0) -> DistrictRule:
     (Ostia lies as far from Rome's point as Guidonia Montecelio, a separate comune) are
     named one by one (``known_districts.csv``).
     """
-    radii = read_reference(DISTRICTED_CITIES_FILE, ["country_iso2", "city", "radius_km"])
-    known = read_reference(KNOWN_DISTRICTS_FILE, ["country_iso2", "place", "city"])
-    words = read_reference(DISTRICT_WORDS_FILE, ["word"])
+    radii = read_reference_table(DISTRICTED_CITIES_FILE, ["country_iso2", "city", "radius_km"])
+    known = read_reference_table(KNOWN_DISTRICTS_FILE, ["country_iso2", "place", "city"])
+    words = read_reference_table(DISTRICT_WORDS_FILE, ["word"])
     return DistrictRule(
         named_radius_km=named_radius_km,
         city_radius_km={
@@ -70,22 +69,6 @@ def load_district_rule(named_radius_km: float = 18.0) -> DistrictRule:
         },
         district_words=frozenset(words["word"]),
     )
-
-
-def read_reference(file_name: str, columns: list[str]) -> pd.DataFrame:
-    """A reference CSV of ``analysis/reference`` as text, checked for ``columns`` plus ``source`` and ``note``
-    and for empty cells in ``columns`` (raises ``ValueError`` naming the file, row and column)."""
-    path = paths.REFERENCE / file_name
-    note_read(path)
-    table = pd.read_csv(path, dtype=str, keep_default_na=False)
-    missing = [column for column in [*columns, "source", "note"] if column not in table.columns]
-    if missing:
-        raise ValueError(f"{path}: columns {missing} are missing")
-    for column in columns:
-        empty = table.index[table[column].str.strip() == ""]
-        if len(empty):
-            raise ValueError(f"{path}, row {empty[0] + 2}, column '{column}': expected a value, got an empty cell")
-    return table
 
 
 def find_districts(cities: pd.DataFrame, rule: DistrictRule | None = None) -> pd.Series:

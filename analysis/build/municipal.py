@@ -48,10 +48,10 @@ import numpy as np
 import pandas as pd
 
 from analysis.acquire import sources
-from analysis.build.districts import read_reference
 from analysis.build.geonames import normalise_ascii
 from analysis.core.geo import haversine_km
 from analysis.core.names import normalise_name, split_alternate_names
+from analysis.core.reference import read_reference_table
 
 LAU_SOURCE = "eu_lau2020_population_edjnet"
 LAU_FILE = "{country}_lau_2020_nuts_2021.csv"
@@ -127,7 +127,7 @@ class LauNameWords:
 
 def load_lau_name_words() -> LauNameWords:
     """The declared :class:`LauNameWords` (prefixes longest first)."""
-    table = read_reference(LAU_WORDS_FILE, ["word", "kind"])
+    table = read_reference_table(LAU_WORDS_FILE, ["word", "kind"])
     prefixes = table.loc[table["kind"] == "prefix", "word"]
     return LauNameWords(
         prefixes=tuple(sorted(prefixes, key=len, reverse=True)),
@@ -263,7 +263,7 @@ def load_frame_overrides() -> pd.DataFrame:
     ``source``, ``note``. Raises :class:`FrameOverrideError` naming the row of every problem.
     """
     try:
-        table = read_reference(OVERRIDES_FILE, ["country_iso2", "geonames_name", "decision", "reason"])
+        table = read_reference_table(OVERRIDES_FILE, ["country_iso2", "geonames_name", "decision", "reason"])
     except ValueError as error:
         raise FrameOverrideError(str(error)) from error
     problems = []

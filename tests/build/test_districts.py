@@ -107,6 +107,6 @@ def test_a_reference_file_with_an_empty_cell_is_refused(tmp_path, monkeypatch):
     (tmp_path / districts.KNOWN_DISTRICTS_FILE).write_text(
         "country_iso2,place,city,source,note\nSE,Bromma,,test,test\n", encoding="utf-8"
     )
-    monkeypatch.setattr(districts.paths, "REFERENCE", tmp_path)
+    monkeypatch.setattr(paths, "REFERENCE", tmp_path)
     with pytest.raises(ValueError, match=r"known_districts\.csv, row 2, column 'city': expected a value"):
         districts.load_district_rule()
