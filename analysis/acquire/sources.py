@@ -16,7 +16,6 @@ import pandas as pd
 from analysis.core import paths
 from analysis.core.tracking import note_folder, note_read
 
-MANIFEST_NAME = "MANIFEST"
 MANIFEST_COLUMNS = ["name", "file", "sha256", "bytes", "licence", "origin", "retrieved", "route"]
 
 
@@ -57,8 +56,8 @@ def _not_acquired_hint(source_name: str) -> str:
 
 
 def manifest_path() -> Path:
-    """``data/raw/MANIFEST``: one TSV row per acquired raw file."""
-    return paths.raw_dir() / MANIFEST_NAME
+    """``data/MANIFEST``: one TSV row per acquired raw file (outside ``data/raw``, which stays read-only)."""
+    return paths.raw_manifest()
 
 
 def latest_drop_in(folder_name: str, explicit: str | None = None, pattern: str = "*.csv") -> Path | None:

@@ -199,6 +199,12 @@ SCENARIOS: dict[str, tuple[Callable[[pipeline.Project], None], dict, dict[str, l
         {"10_first": ["output data/mid.csv is missing"], "20_second": [MID], "30_third": [OUT]},
         "8",
     ),
+    "output edited by hand": (
+        lambda project: _write(project, "data/out.csv", "3\n50"),
+        {},
+        {"20_second": ["output data/out.csv changed since its notebook wrote it"], "30_third": [OUT]},
+        "8",
+    ),
 }
 
 
@@ -235,16 +241,47 @@ def test_a_pinned_output_rewritten_with_its_declared_bytes_runs_nothing_downstre
 
 
 def test_a_pinned_output_with_a_new_declared_digest_runs_its_readers(toy_project):
+    """Like a source updated on purpose: its new declaration, the old file deleted, acquisition run again."""
     project = _pin_mid(toy_project, "2\n10")
     _write(project, "data/raw.csv", "value\n1\n5\n")
+    (project.root / "data" / "mid.csv").unlink()
     expected = {
-        "10_first": ["input data/raw.csv changed"],
+        "10_first": ["input data/raw.csv changed", "output data/mid.csv is missing"],
         "20_second": ["declared input data/mid.csv changed"],
         "30_third": [OUT],
     }
     assert _reasons(pipeline.dry_run(project)) == expected
     assert _reasons(pipeline.run(project, echo=False).decisions) == expected
     assert _total(project) == "14"
+
+
+def test_a_pinned_file_with_other_bytes_stops_the_run_before_anything_runs(toy_project):
+    """A flipped byte in an acquired raw file: the run stops naming the file, both digests and what to do."""
+    project = _pin_mid(toy_project, "2\n4")
+    mid = project.root / "data" / "mid.csv"
+    mid.write_text("2\n5")
+    records = {path: path.read_bytes() for path in project.state.glob("*.json")}
+    message = (
+        r"(?s)data/mid\.csv\n    declared sha256 "
+        + hashlib.sha256(b"2\n4").hexdigest()
+        + r"\n    actual   sha256 "
+        + hashlib.sha256(b"2\n5").hexdigest()
+        + r".*rm -f 'data/mid\.csv'.*make run NB=10"
+    )
+    with pytest.raises(pipeline.RawFileChanged, match=message):
+        pipeline.run(project, echo=False)
+    assert {path: path.read_bytes() for path in project.state.glob("*.json")} == records
+    assert _total(project) == "8"
+    # Deleted as the message says, it is acquired again; its readers read the declared bytes and do not run.
+    mid.unlink()
+    expected = {"10_first": ["output data/mid.csv is missing"]}
+    assert _reasons(pipeline.dry_run(project)) == expected
+    assert _reasons(pipeline.run(project, echo=False).decisions) == expected
+
+
+def test_outputs_are_recorded_with_their_digest(toy_project):
+    outputs = _state(toy_project, "20_second")["outputs"]
+    assert outputs == {str(toy_project.root / "data" / "out.csv"): hashlib.sha256(b"3\n5").hexdigest()}
 
 
 def test_trace_records_reads_writes_modules_and_folders(toy_project):
