@@ -13,7 +13,7 @@ STAMP       := $(VENV)/.installed
 DEV_STAMP   := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book test test-fast lint bench lab lock clean clean-all browser
+.PHONY: help setup all run book verify test test-fast lint bench lab lock clean clean-all browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,9 @@ run: $(STAMP) ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 t
 
 book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warnings fail)
 	$(PY) -m analysis.runner.book $(if $(FORCE),--force)
+
+verify: $(STAMP) ## Hash everything afresh: raw files against their declarations, outputs against the runner's records, stale chapters, the book
+	$(PY) -m analysis.runner.verify
 
 test: $(STAMP) browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
 	$(PY) -m pytest
@@ -73,5 +76,8 @@ lock: $(STAMP) ## Re-resolve requirements.txt into requirements.lock (then commi
 clean: ## Remove everything the pipeline built (processed data, executed notebooks, book); keeps raw data and the venv
 	rm -rf build book/_build data/processed
 
-clean-all: clean ## Also remove the acquired raw data and the virtual environment
-	rm -rf data/raw/* $(VENV)
+# The acquired public sources: the folders the registry declares (never the team's drop-in folders).
+PUBLIC_SOURCES = $(shell sed -n 's/^- name: *//p' analysis/reference/sources.yaml)
+
+clean-all: clean ## Also remove the acquired public sources, their MANIFEST and the venv (never data/raw/survey, crawl, frame)
+	rm -rf $(addprefix data/raw/,$(PUBLIC_SOURCES)) data/MANIFEST data/raw/MANIFEST $(VENV)

@@ -3,7 +3,9 @@
 :func:`acquire` fills ``data/raw/<source>/`` with the files the registry
 (:mod:`analysis.acquire.registry`, ``analysis/reference/sources.yaml``) declares, from a
 local mirror (``paths.mirror_dir()``) or, without a mirror, from upstream; it verifies
-every checksum, makes the files read-only and writes ``data/raw/MANIFEST``.
+every checksum, makes the files read-only and lists them in ``data/MANIFEST``. A file already
+in place with its declared bytes is left alone, and the manifest is rewritten only when its
+content changes, so ``data/raw`` can be read-only once acquired.
 :func:`attributions` and :func:`files_table` are the book's tables of the registry.
 Later notebooks find raw files with :func:`analysis.acquire.sources.raw_path`, which
 does not read the registry.
@@ -11,6 +13,7 @@ does not read the registry.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -48,7 +51,7 @@ def acquire(
     allow_download: bool = True,
     registry: Mapping[str, Source] | None = None,
 ) -> pd.DataFrame:
-    """Fill ``data/raw/<source>/`` with the verified files of the named sources and write ``data/raw/MANIFEST``.
+    """Fill ``data/raw/<source>/`` with the verified files of the named sources and list them in ``data/MANIFEST``.
 
     ``names``: source names (default: every declared source). ``mirror``: a mirror folder
     (default ``paths.mirror_dir()``, i.e. ``PARADIP_MIRROR`` or ``../shared/data``); without
@@ -313,8 +316,14 @@ def _upstream_text(source_file: SourceFile) -> str:
 
 
 def _read_manifest() -> dict[tuple[str, str], dict[str, str]]:
-    """The rows of an existing ``data/raw/MANIFEST`` keyed by (source name, file); empty when there is none."""
+    """The rows of an existing manifest keyed by (source name, file); empty when there is none.
+
+    Without ``data/MANIFEST``, the one an earlier version kept in ``data/raw`` is read (its retrieval
+    dates are the record of where the files came from), and removed once the new one is written.
+    """
     path = manifest_path()
+    if not path.exists():
+        path = _legacy_manifest_path()
     if not path.exists():
         return {}
     table = pd.read_csv(path, sep="\t", dtype=str, keep_default_na=False)
@@ -354,7 +363,21 @@ def _merged_manifest(
 
 
 def _write_manifest(manifest: pd.DataFrame) -> None:
+    """Write ``manifest`` to ``data/MANIFEST`` when its content changed (an unchanged manifest is not touched)."""
     path = manifest_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    manifest.to_csv(path, sep="\t", index=False)
+    text = manifest.to_csv(sep="\t", index=False)
+    if not (path.is_file() and path.read_text(encoding="utf-8") == text):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_text(text, encoding="utf-8")
+        os.replace(partial, path)
     note_write(path)
+    legacy = _legacy_manifest_path()
+    if legacy.exists():
+        note_write(legacy)  # replaced, not read: no notebook depends on it
+        with contextlib.suppress(OSError):  # data/raw is read-only: the old file stays, unread
+            legacy.unlink()
+
+
+def _legacy_manifest_path() -> Path:
+    return paths.raw_dir() / "MANIFEST"

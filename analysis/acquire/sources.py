@@ -4,7 +4,8 @@
 source registry (``analysis/reference/sources.yaml``), so a notebook that reads raw data
 does not depend on the registry: editing an attribution re-runs only acquisition
 (notebook 10, :mod:`analysis.acquire.acquisition`), which verified every file's checksum
-and made it read-only.
+and made it read-only. Before any notebook runs, the runner checks every acquired file
+against its declared checksum again (:func:`analysis.runner.pipeline.check_raw_files`).
 """
 
 from __future__ import annotations
@@ -16,21 +17,35 @@ import pandas as pd
 from analysis.core import paths
 from analysis.core.tracking import note_folder, note_read
 
-MANIFEST_NAME = "MANIFEST"
 MANIFEST_COLUMNS = ["name", "file", "sha256", "bytes", "licence", "origin", "retrieved", "route"]
+
+
+class RawFileMissing(FileNotFoundError):
+    """A raw file that has not been acquired: an undeclared name, or a file acquisition has not run for.
+
+    The message (what was acquired and what to do) is read from the manifest only when it is shown,
+    so a reader that expects a file to be missing (the LAU list has no file for France) does not
+    depend on the manifest, and does not run again whenever acquisition runs.
+    """
+
+    def __init__(self, path: Path, source_name: str, file_name: str) -> None:
+        super().__init__(str(path))
+        self.path, self.source_name, self.file_name = path, source_name, file_name
+
+    def __str__(self) -> str:
+        hint = _not_acquired_hint(self.source_name)
+        return f"{self.path}: raw file '{self.file_name}' of source '{self.source_name}' {hint}"
 
 
 def raw_path(source_name: str, file_name: str) -> Path:
     """Path of the acquired raw file ``file_name`` of source ``source_name`` (recorded as a read).
 
-    Raises ``FileNotFoundError`` when the file has not been acquired (an undeclared
-    name or a file acquisition has not run for); the message lists what was acquired.
+    Raises :class:`RawFileMissing` (a ``FileNotFoundError``) when the file has not been acquired;
+    its message lists what was acquired.
     """
     path = paths.raw_source_dir(source_name) / file_name
     if not path.is_file():
-        raise FileNotFoundError(
-            f"{path}: raw file '{file_name}' of source '{source_name}' {_not_acquired_hint(source_name)}"
-        )
+        raise RawFileMissing(path, source_name, file_name)
     note_read(path)
     return path
 
@@ -57,8 +72,8 @@ def _not_acquired_hint(source_name: str) -> str:
 
 
 def manifest_path() -> Path:
-    """``data/raw/MANIFEST``: one TSV row per acquired raw file."""
-    return paths.raw_dir() / MANIFEST_NAME
+    """``data/MANIFEST``: one TSV row per acquired raw file (outside ``data/raw``, which stays read-only)."""
+    return paths.raw_manifest()
 
 
 def latest_drop_in(folder_name: str, explicit: str | None = None, pattern: str = "*.csv") -> Path | None:

@@ -39,8 +39,13 @@ def data_dir() -> Path:
 
 
 def raw_dir() -> Path:
-    """Immutable raw inputs, one sub-folder per declared source, plus ``MANIFEST``."""
+    """Immutable raw inputs: one sub-folder per declared source and the team's drop-in folders."""
     return data_dir() / "raw"
+
+
+def raw_manifest() -> Path:
+    """``MANIFEST``, the list of acquired raw files, beside ``raw/`` so that ``raw/`` can be read-only."""
+    return data_dir() / "MANIFEST"
 
 
 def processed_dir() -> Path:

@@ -1,7 +1,9 @@
 """Fingerprints the runner compares: file and folder digests, module digests without prose, notebook code.
 
 A module is fingerprinted by its syntax tree without docstrings (comments and layout never reach the
-tree), so editing prose in a module re-runs nothing; data files by the sha256 of their bytes.
+tree), so editing prose in a module re-runs nothing; data files by the sha256 of their bytes. A
+:class:`DigestCache` remembers each file's digest with its size, times and inode, so that an unchanged
+rebuild hashes only what changed; :func:`pinned_mismatches` compares files with declared digests.
 """
 
 from __future__ import annotations
@@ -9,6 +11,9 @@ from __future__ import annotations
 import ast
 import hashlib
 import json
+import os
+import stat
+import time
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -18,6 +23,74 @@ from analysis.core.files import sha256_file
 
 def digest_or_missing(path: Path) -> str:
     return sha256_file(path) if path.is_file() else "missing"
+
+
+# A digest is remembered only for a file whose last change is older than this: a file changed again
+# within the same tick of the file system's clock would otherwise keep a stale digest.
+_SETTLED_NS = 2_000_000_000
+
+
+class DigestCache:
+    """sha256 of files, remembered with each file's size, modification and change times and inode.
+
+    A file is hashed again when any of the four differs from the remembered ones (the change time,
+    ``st_ctime``, moves on every write and cannot be set back by hand, unlike the modification
+    time), so a remembered digest is never that of other bytes. ``path`` is where the digests are
+    kept between runs (JSON); ``None`` keeps nothing and hashes every file every time, as
+    ``make verify`` does.
+    """
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.entries: dict[str, list] = {}
+        self.changed = False
+        if path is not None and path.is_file():
+            try:
+                self.entries = json.loads(path.read_text(encoding="utf-8"))
+            except json.JSONDecodeError:  # torn by a kill: start again
+                self.entries = {}
+
+    def __call__(self, path: Path) -> str:
+        """sha256 of the file at ``path``, or "missing" when there is no such file."""
+        try:
+            status = os.stat(path)
+        except (FileNotFoundError, NotADirectoryError):
+            return "missing"
+        if not stat.S_ISREG(status.st_mode):
+            return "missing"
+        key = [status.st_size, status.st_mtime_ns, status.st_ctime_ns, status.st_ino]
+        entry = self.entries.get(str(path))
+        if self.path is not None and entry is not None and entry[:4] == key:
+            return entry[4]
+        digest = sha256_file(path)
+        if self.path is not None and time.time_ns() - max(status.st_mtime_ns, status.st_ctime_ns) > _SETTLED_NS:
+            self.entries[str(path)] = [*key, digest]
+            self.changed = True
+        return digest
+
+    def save(self) -> None:
+        """Keep the digests for the next run (atomically; nothing is written when nothing was learnt)."""
+        if self.path is None or not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = self.path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(self.entries, separators=(",", ":")), encoding="utf-8")
+        os.replace(temporary, self.path)
+        self.changed = False
+
+
+def pinned_mismatches(pins: Mapping[str, str], digest: DigestCache) -> dict[str, tuple[str, str]]:
+    """The files present whose bytes differ from their declared digest: path -> (declared, actual).
+
+    A file that is not there is not a mismatch (acquisition fetches it; a reader that needs it
+    stops with a message saying so).
+    """
+    mismatches = {}
+    for path_text, declared in sorted(pins.items()):
+        actual = digest(Path(path_text))
+        if actual not in ("missing", declared):
+            mismatches[path_text] = (declared, actual)
+    return mismatches
 
 
 def module_digest(path: Path) -> str:

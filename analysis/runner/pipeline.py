@@ -12,9 +12,14 @@ A notebook re-runs when something it depends on changed since its last successfu
 * a module of the project it imported (any ``.py`` file under the project root), compared by its
   code: docstrings, comments and formatting do not count (see :func:`module_digest`);
 * the lock file of the environment (``requirements.lock``);
-* a file it wrote has gone, or its executed copy has gone.
+* a file it wrote has gone or holds other bytes than it wrote (a hand-edited table, figure or
+  ``.tex`` file), or its executed copy has gone.
 
-Everything else is reused. The record of each run lives in ``build/state/<notebook>.json``.
+Everything else is reused. Before anything runs, every acquired raw file is checked against the
+sha256 its declaration gives (``Project.pins``); a mismatch stops the run with
+:class:`RawFileChanged`. Digests are remembered with each file's size, times and inode
+(:class:`~analysis.runner.fingerprints.DigestCache`, ``build/state/digests.json``), so only changed
+files are hashed again; ``make verify`` (:mod:`analysis.runner.verify`) hashes everything afresh. The record of each run lives in ``build/state/<notebook>.json``.
 Executed copies go to ``build/executed/``; the book renders those, never executing again.
 
 Use ``python -m analysis.runner.pipeline --help`` (``make all`` calls it). Heavy imports
@@ -37,21 +42,29 @@ from typing import Any
 
 from analysis.core import paths
 from analysis.runner.fingerprints import (
+    DigestCache,
     digest_or_missing,
     folder_digest,
     module_digest,
     notebook_code_digest,
     parameters_digest,
+    pinned_mismatches,
 )
+from analysis.runner.tracing import TRACE_TAG, read_trace, traced_notebook
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
-TRACE_TAG = "pipeline-trace"
 # 2: module digests hash the normalised syntax tree (version 1 hashed their bytes).
-STATE_VERSION = 2
+# 3: outputs are recorded with their sha256 (version 2 listed their paths).
+STATE_VERSION = 3
+DIGESTS_NAME = "digests.json"
 
 
 class NotebookFailed(RuntimeError):
     """A notebook raised; the message carries the failing cell's traceback."""
+
+
+class RawFileChanged(RuntimeError):
+    """An acquired raw file does not hold its declared bytes; the message names it and says what to do."""
 
 
 @dataclass(frozen=True)
@@ -242,14 +255,15 @@ def decide(
     force: bool = False,
     writers: Mapping[str, str] | None = None,
     expected: Mapping[str, str] | None = None,
+    digest: Callable[[Path], str] = digest_or_missing,
 ) -> Decision:
-    """Compare ``notebook``'s current inputs with its last run and list every reason to run it.
+    """Compare ``notebook``'s current inputs and outputs with its last run and list every reason to run it.
 
     ``writers`` maps a file to the earlier notebook that runs in this pass and wrote that file in
     its last recorded run (see :class:`Plan`); an input found there is a reason to run whatever its
     bytes are now, and its digest is not compared (the writer may rewrite it). ``expected`` maps a
     pinned output of such a notebook to the digest it will have; that digest, not the current bytes,
-    is compared with the recorded one.
+    is compared with the recorded one. ``digest`` gives a file's sha256 (a :class:`DigestCache`).
     """
     state = load_state(project, notebook)
     if force:
@@ -270,24 +284,51 @@ def decide(
     if state["lock_digest"] != digest_or_missing(project.lock_file):
         reasons.append(f"{project.display(project.lock_file)} changed")
     writers, expected = writers or {}, expected or {}
-    for path_text, digest in sorted(state["inputs"].items()):
+    for path_text, recorded in sorted(state["inputs"].items()):
         if path_text in writers:
             reasons.append(f"input {project.display(path_text)} is written by {writers[path_text]}, which will run")
         elif path_text in expected:
-            reasons += _changed(project, "declared input", path_text, digest, expected[path_text])
+            reasons += _changed(project, "declared input", path_text, recorded, expected[path_text])
         else:
-            reasons += _changed(project, "input", path_text, digest, digest_or_missing(Path(path_text)))
-    for path_text, digest in sorted(state["modules"].items()):
-        reasons += _changed(project, "module", path_text, digest, module_digest(Path(path_text)))
-    for path_text, digest in sorted(state.get("folders", {}).items()):
-        if folder_digest(Path(path_text)) != digest:
+            reasons += _changed(project, "input", path_text, recorded, digest(Path(path_text)))
+    for path_text, recorded in sorted(state["modules"].items()):
+        reasons += _changed(project, "module", path_text, recorded, module_digest(Path(path_text)))
+    for path_text, recorded in sorted(state.get("folders", {}).items()):
+        if folder_digest(Path(path_text)) != recorded:
             reasons.append(f"the files in {project.display(path_text)} changed")
-    for path_text in state["outputs"]:
-        if not Path(path_text).exists():
-            reasons.append(f"output {project.display(path_text)} is missing")
+    reasons += _changed_outputs(project, notebook, state["outputs"], digest)
     if not (project.executed / notebook.name).exists():
         reasons.append("its executed copy is missing")
     return Decision(notebook, reasons)
+
+
+def _changed_outputs(
+    project: Project, notebook: Path, outputs: Mapping[str, str], digest: Callable[[Path], str]
+) -> list[str]:
+    """Reasons to run found in ``notebook``'s recorded outputs: one has gone, or holds other bytes than it wrote.
+
+    An output that other notebooks also write (``datapackage.json``, which every table writer updates)
+    is checked for its presence only: its bytes are those of whichever writer ran last.
+    """
+    shared = _shared_outputs(project, notebook)
+    reasons = []
+    for path_text, recorded in sorted(outputs.items()):
+        current = digest(Path(path_text))
+        if current == "missing":
+            reasons.append(f"output {project.display(path_text)} is missing")
+        elif current != recorded and path_text not in shared:
+            reasons.append(f"output {project.display(path_text)} changed since its notebook wrote it")
+    return reasons
+
+
+def _shared_outputs(project: Project, notebook: Path) -> set[str]:
+    """Files that another notebook's record (or mark of an unfinished run) also lists as its output."""
+    return {
+        output
+        for other in discover_notebooks(project.notebooks)
+        if other != notebook
+        for output in recorded_outputs(project, other)
+    }
 
 
 def _changed(project: Project, label: str, path_text: str, recorded: str, current: str) -> list[str]:
@@ -315,11 +356,12 @@ class Plan:
     force: bool = False
     writers: dict[str, str] = field(default_factory=dict)
     expected: dict[str, str] = field(default_factory=dict)
+    digest: Callable[[Path], str] = digest_or_missing
 
     def decide(self, notebook: Path) -> Decision:
         """Whether ``notebook`` runs in this pass; when it does, its recorded outputs mark their readers."""
         parameters = parameters_for(notebook, self.parameters)
-        decision = decide(self.project, notebook, parameters, self.force, self.writers, self.expected)
+        decision = decide(self.project, notebook, parameters, self.force, self.writers, self.expected, self.digest)
         if decision.runs:
             outputs = recorded_outputs(self.project, notebook)
             pins = self.project.pins() if outputs else {}
@@ -332,7 +374,8 @@ class Plan:
 
 
 def recorded_outputs(project: Project, notebook: Path) -> list[str]:
-    """The files ``notebook`` wrote in its last recorded run, also from a record an older runner wrote."""
+    """The files ``notebook`` wrote in its last recorded run, also from a record an older runner wrote
+    (which lists them without their digests, as a mark of an unfinished run does)."""
     record = _read_record(project, notebook)
     return list(record.get("outputs", [])) if record else []
 
@@ -344,16 +387,44 @@ def dry_run(
     force: bool = False,
 ) -> list[Decision]:
     """What :func:`run` would do with the same arguments, deciding with the same :class:`Plan`, running nothing."""
-    plan = Plan(project, parameters or {}, force)
-    return [plan.decide(notebook) for notebook in select_notebooks(discover_notebooks(project.notebooks), selectors)]
+    digests = digest_cache(project)
+    plan = Plan(project, parameters or {}, force, digest=digests)
+    decisions = [
+        plan.decide(notebook) for notebook in select_notebooks(discover_notebooks(project.notebooks), selectors)
+    ]
+    digests.save()
+    return decisions
+
+
+def digest_cache(project: Project) -> DigestCache:
+    """The digests remembered in ``project``'s state folder (see :class:`DigestCache`)."""
+    return DigestCache(project.state / DIGESTS_NAME)
+
+
+def check_raw_files(project: Project, digest: Callable[[Path], str] = digest_or_missing) -> None:
+    """Raise :class:`RawFileChanged` naming every acquired raw file whose bytes differ from its declaration."""
+    mismatches = pinned_mismatches(project.pins(), digest)
+    if not mismatches:
+        return
+    described = "\n".join(
+        f"  {project.display(path_text)}\n    declared sha256 {declared}\n    actual   sha256 {actual}"
+        for path_text, (declared, actual) in mismatches.items()
+    )
+    removal = " ".join(f"'{project.display(path_text)}'" for path_text in mismatches)
+    raise RawFileChanged(
+        f"{len(mismatches)} acquired raw file(s) do not hold the bytes analysis/reference/sources.yaml declares:\n"
+        f"{described}\nRaw files are never modified, and nothing was run on them. Delete the file(s) "
+        f"(rm -f {removal}) and acquire them again: `make run NB=10` (or `make all`). If a source was "
+        "updated on purpose, update its sha256 in analysis/reference/sources.yaml and its PROVENANCE.md."
+    )
 
 
 def _write_state(
     project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float
 ) -> None:
-    """Record a successful run of ``notebook`` in its state file."""
+    """Record a successful run of ``notebook`` in its state file, each file read or written with its sha256."""
     # Temporary files that were written and then renamed or deleted are not outputs.
-    outputs = sorted(path for path in trace["writes"] if Path(path).exists())
+    outputs = sorted(path for path in trace["writes"] if Path(path).is_file())
     inputs = sorted(trace["reads"] - trace["writes"])
     state = {
         "version": STATE_VERSION,
@@ -365,7 +436,7 @@ def _write_state(
         "inputs": {path: digest_or_missing(Path(path)) for path in inputs},
         "modules": {path: module_digest(Path(path)) for path in sorted(trace["modules"])},
         "folders": {path: folder_digest(Path(path)) for path in sorted(trace["folders"])},
-        "outputs": outputs,
+        "outputs": {path: digest_or_missing(Path(path)) for path in outputs},
         "seconds": round(seconds, 3),
         "finished": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
@@ -375,98 +446,19 @@ def _write_state(
     os.replace(temporary, _state_path(project, notebook))
 
 
-# --------------------------------------------------------------------------- tracing inside the kernel
-
-_PROLOGUE = """\
-import sys as _pipeline_sys, os as _pipeline_os
-_pipeline_trace = open({trace!r}, "w", encoding="utf-8")
-_pipeline_watched = {watched!r}
-_pipeline_ignored = {ignored!r}
-_pipeline_data_folders = {data_folders!r}
-def _pipeline_hook(event, args, _sys=_pipeline_sys, _os=_pipeline_os, _out=_pipeline_trace):
-    if event == "open":
-        target, mode, flags = args
-        writes = (mode is not None and any(c in mode for c in "wax+")) or (mode is None and (flags & 3))
-    elif event in ("paradip.read", "paradip.write"):
-        target, writes = args[0], event == "paradip.write"
-    elif event == "os.rename":
-        target, writes = args[1], True
-    elif event in ("os.scandir", "os.listdir", "paradip.folder"):
-        target, writes = args[0], "folder"
-        if target is None:
-            target = "."
-    else:
-        return
-    if isinstance(target, int):
-        return
-    target = _os.fsdecode(_os.fspath(target))
-    target = _os.path.abspath(target)
-    # Only data folders count for listings: the import system lists package folders all the time.
-    if writes == "folder" and event != "paradip.folder" and not any(target.startswith(prefix) for prefix in _pipeline_data_folders):
-        return
-    if target.endswith((".py", ".pyc")) or any(target.startswith(prefix) for prefix in _pipeline_ignored):
-        return
-    if any(target.startswith(prefix) for prefix in _pipeline_watched):
-        _out.write(("D " if writes == "folder" else "W " if writes else "R ") + target + "\\n")
-        _out.flush()
-_pipeline_sys.addaudithook(_pipeline_hook)
-"""
-
-_EPILOGUE = """\
-for _pipeline_module in list(_pipeline_sys.modules.values()):
-    _pipeline_file = getattr(_pipeline_module, "__file__", None) or ""
-    if _pipeline_file.endswith(".py") and _pipeline_file.startswith({root!r}) and not any(
-        _pipeline_file.startswith(prefix) for prefix in _pipeline_ignored
-    ):
-        _pipeline_trace.write("M " + _pipeline_file + "\\n")
-_pipeline_trace.close()
-"""
+# --------------------------------------------------------------------------- execution
 
 
-def _ignored_prefixes(project: Project) -> list[str]:
-    """Paths never counted as inputs: the environment, the runner's own records and caches."""
+def _ignored_folders(project: Project) -> list[Path]:
+    """Folders never traced (:mod:`analysis.runner.tracing`): the environment, the runner's records, the notebooks."""
     root = project.root.resolve()
-    ignored = [
+    return [
         project.executed.resolve(),
         project.state.resolve(),
         root / ".venv",
         root / ".git",
         project.notebooks.resolve(),
     ]
-    return [str(path) + os.sep for path in ignored]
-
-
-def _traced_notebook(notebook: Any, project: Project, trace_file: Path) -> Any:
-    """A copy of ``notebook`` with a first cell that records file access and a last one that records imports."""
-    import copy
-
-    import nbformat
-
-    ignored = _ignored_prefixes(project)
-    watched = [str(folder) + os.sep for folder in project.watched]
-    data_folders = [str(folder) + os.sep for folder in project.data_folders]
-    prologue = nbformat.v4.new_code_cell(
-        _PROLOGUE.format(trace=str(trace_file), watched=watched, ignored=ignored, data_folders=data_folders)
-    )
-    epilogue = nbformat.v4.new_code_cell(_EPILOGUE.format(root=str(project.root.resolve()) + os.sep))
-    for cell in (prologue, epilogue):
-        cell.metadata["tags"] = [TRACE_TAG]
-    traced = copy.deepcopy(notebook)
-    traced.cells = [prologue, *traced.cells, epilogue]
-    return traced
-
-
-def _read_trace(trace_file: Path) -> dict[str, set[str]]:
-    trace: dict[str, set[str]] = {"reads": set(), "writes": set(), "modules": set(), "folders": set()}
-    kinds = {"R": "reads", "W": "writes", "M": "modules", "D": "folders"}
-    for line in trace_file.read_text(encoding="utf-8", errors="replace").splitlines():
-        kind, _, path_text = line.partition(" ")
-        if kind in kinds and path_text:  # a run killed mid-line leaves a torn last line
-            trace[kinds[kind]].add(path_text)
-    return trace
-
-
-# --------------------------------------------------------------------------- execution
 
 
 def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, Any]) -> dict[str, set[str]]:
@@ -490,7 +482,9 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
     source = nbformat.read(notebook, as_version=4)
     try:
         papermill.execute_notebook(
-            _traced_notebook(source, project, trace_file),
+            traced_notebook(
+                source, trace_file, project.root, project.watched, _ignored_folders(project), project.data_folders
+            ),
             str(partial),
             parameters=dict(parameters),
             cwd=str(notebook.parent),
@@ -510,7 +504,7 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
         raise
     _finalise_executed(partial, project.display(notebook), project.display(output))
     os.replace(partial, output)
-    return _read_trace(trace_file)
+    return read_trace(trace_file)
 
 
 def _discard_failed_run(project: Project, notebook: Path, trace_file: Path, partial: Path) -> None:
@@ -519,15 +513,9 @@ def _discard_failed_run(project: Project, notebook: Path, trace_file: Path, part
     A file that other notebooks' records also list as their output (``datapackage.json``, which every
     table writer updates) stays: removing it would set off every notebook that wrote to it.
     """
-    written = _read_trace(trace_file)["writes"] if trace_file.exists() else set()
+    written = read_trace(trace_file)["writes"] if trace_file.exists() else set()
     _mark_unfinished(project, notebook, written)
-    shared = {
-        output
-        for other in discover_notebooks(project.notebooks)
-        if other != notebook
-        for output in recorded_outputs(project, other)
-    }
-    for path_text in sorted(written - shared):
+    for path_text in sorted(written - _shared_outputs(project, notebook)):
         Path(path_text).unlink(missing_ok=True)
     (project.executed / notebook.name).unlink(missing_ok=True)
     if partial.exists():
@@ -569,10 +557,20 @@ def run(
     """Run the numbered notebooks in order, each only when it has a reason to.
 
     ``parameters`` maps a notebook stem (or its number) to the papermill parameters it gets.
-    Stops at the first failing notebook with :class:`NotebookFailed`.
+    Stops before running anything with :class:`RawFileChanged` when an acquired raw file does not hold
+    its declared bytes, and at the first failing notebook with :class:`NotebookFailed`.
     """
     project = project or Project()
-    plan = Plan(project, parameters or {}, force)
+    digests = digest_cache(project)
+    try:
+        check_raw_files(project, digests)
+        return _run_plan(project, Plan(project, parameters or {}, force, digest=digests), selectors, echo)
+    finally:
+        digests.save()
+
+
+def _run_plan(project: Project, plan: Plan, selectors: Iterable[str] | None, echo: bool) -> RunReport:
+    """Decide and run the selected notebooks in order (the body of :func:`run`)."""
     report = RunReport()
     notebooks = select_notebooks(discover_notebooks(project.notebooks), selectors)
     say = print if echo else (lambda *args, **kwargs: None)
@@ -618,6 +616,10 @@ def main(argv: list[str] | None = None) -> int:
     parameters = parse_parameters(args.parameter)
     project = Project()
     if args.dry_run:
+        try:
+            check_raw_files(project, digest_cache(project))
+        except RawFileChanged as problem:
+            print(f"the real run would stop before running anything: {problem}\n")
         for decision in dry_run(project, args.notebooks, parameters, force=args.force):
             print(
                 f"{decision.notebook.stem}: "
@@ -626,7 +628,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     try:
         run(project, args.notebooks, parameters, force=args.force)
-    except NotebookFailed as failure:
+    except (NotebookFailed, RawFileChanged) as failure:
         print(f"\npipeline stopped: {failure}", file=sys.stderr)
         return 1
     return 0

@@ -86,6 +86,39 @@ def test_acquire_from_mirror_copies_verifies_and_writes_manifest(mirror: Path):
     assert written["sha256"].tolist() == [sha256(TOWNS_CSV), sha256(PROVENANCE_TEXT)]
 
 
+def _tree(folder: Path) -> dict[str, tuple[int, int, int, int]]:
+    """Every path under ``folder`` with its inode, size, modification time and mode."""
+    return {
+        str(path.relative_to(folder)): (status.st_ino, status.st_size, status.st_mtime_ns, status.st_mode)
+        for path in sorted(folder.rglob("*"))
+        for status in [path.stat()]
+    }
+
+
+def test_once_acquired_data_raw_is_only_read(mirror: Path):
+    """A second acquisition writes, renames and removes nothing in data/raw, and leaves an unchanged manifest alone."""
+    declared = make_registry()
+    acquisition.acquire(mirror=mirror, registry=declared)
+    assert paths.raw_dir() not in sources.manifest_path().parents
+    raw_before, manifest_before = _tree(paths.raw_dir()), sources.manifest_path().stat()
+    acquisition.acquire(mirror=mirror, registry=declared)
+    assert _tree(paths.raw_dir()) == raw_before
+    manifest_after = sources.manifest_path().stat()
+    assert (manifest_after.st_ino, manifest_after.st_mtime_ns) == (manifest_before.st_ino, manifest_before.st_mtime_ns)
+
+
+def test_the_manifest_an_earlier_version_kept_in_data_raw_gives_its_dates_and_goes(mirror: Path):
+    declared = make_registry()
+    acquisition.acquire(mirror=mirror, registry=declared)
+    legacy = paths.raw_dir() / "MANIFEST"
+    table = pd.read_csv(sources.manifest_path(), sep="\t", dtype=str).assign(retrieved="1999-01-01")
+    table.to_csv(legacy, sep="\t", index=False)
+    sources.manifest_path().unlink()
+    manifest = acquisition.acquire(mirror=mirror, registry=declared)
+    assert manifest["retrieved"].tolist() == ["1999-01-01", "1999-01-01"]
+    assert sources.manifest_path().is_file() and not legacy.exists()
+
+
 def test_mirror_env_variable_is_used_and_argument_wins(mirror: Path, tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PARADIP_MIRROR", str(tmp_path / "no-such-mirror"))
     with pytest.raises(AcquisitionError, match="no-such-mirror"):

@@ -129,10 +129,12 @@ def test_registry_checksums_match_the_real_mirror(monkeypatch):
 
 @pytest.mark.slow
 def test_only_the_acquisition_notebook_depends_on_the_registry(small_build: Path):
-    """Editing an attribution in the registry must re-run notebook 10 and nothing else."""
+    """Editing an attribution in the registry must re-run notebook 10 and nothing else (nor may the manifest
+    it writes be read by another notebook: it is not pinned, so its readers would run whenever 10 runs)."""
     import json
 
-    registry_files = {str(registry.REGISTRY_FILE), registry.__file__, acquisition.__file__}
+    manifest = str(small_build / "data" / "MANIFEST")
+    registry_files = {str(registry.REGISTRY_FILE), registry.__file__, acquisition.__file__, manifest}
     dependants = {}
     for state_file in sorted((small_build / "build" / "state").glob("*.json")):
         state = json.loads(state_file.read_text(encoding="utf-8"))
@@ -140,3 +142,16 @@ def test_only_the_acquisition_notebook_depends_on_the_registry(small_build: Path
     assert len(dependants) > 1
     assert [stem for stem, files in dependants.items() if files] == ["10_acquire_sources"]
     assert str(registry.REGISTRY_FILE) in dependants["10_acquire_sources"]
+
+
+def test_clean_all_removes_the_declared_sources_and_never_the_team_drop_in_folders():
+    import shlex
+    import subprocess
+
+    commands = subprocess.run(
+        ["make", "-n", "clean-all"], cwd=paths.ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    removed = {word for line in commands.splitlines() for word in shlex.split(line) if word.startswith("data/")}
+    declared = {f"data/raw/{name}" for name in registry.declared_sources()}
+    assert removed == declared | {"data/processed", "data/MANIFEST", "data/raw/MANIFEST"}
+    assert not {"data/raw/survey", "data/raw/crawl", "data/raw/frame", "data/raw", "data/raw/*"} & removed

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.runner import pipeline
+from analysis.runner import book, pipeline, verify
 
 TOY_STEMS = ["10_first", "20_second", "30_third"]
 TRACED = ("inputs", "outputs", "modules", "folders")
@@ -199,6 +199,12 @@ SCENARIOS: dict[str, tuple[Callable[[pipeline.Project], None], dict, dict[str, l
         {"10_first": ["output data/mid.csv is missing"], "20_second": [MID], "30_third": [OUT]},
         "8",
     ),
+    "output edited by hand": (
+        lambda project: _write(project, "data/out.csv", "3\n50"),
+        {},
+        {"20_second": ["output data/out.csv changed since its notebook wrote it"], "30_third": [OUT]},
+        "8",
+    ),
 }
 
 
@@ -235,16 +241,47 @@ def test_a_pinned_output_rewritten_with_its_declared_bytes_runs_nothing_downstre
 
 
 def test_a_pinned_output_with_a_new_declared_digest_runs_its_readers(toy_project):
+    """Like a source updated on purpose: its new declaration, the old file deleted, acquisition run again."""
     project = _pin_mid(toy_project, "2\n10")
     _write(project, "data/raw.csv", "value\n1\n5\n")
+    (project.root / "data" / "mid.csv").unlink()
     expected = {
-        "10_first": ["input data/raw.csv changed"],
+        "10_first": ["input data/raw.csv changed", "output data/mid.csv is missing"],
         "20_second": ["declared input data/mid.csv changed"],
         "30_third": [OUT],
     }
     assert _reasons(pipeline.dry_run(project)) == expected
     assert _reasons(pipeline.run(project, echo=False).decisions) == expected
     assert _total(project) == "14"
+
+
+def test_a_pinned_file_with_other_bytes_stops_the_run_before_anything_runs(toy_project):
+    """A flipped byte in an acquired raw file: the run stops naming the file, both digests and what to do."""
+    project = _pin_mid(toy_project, "2\n4")
+    mid = project.root / "data" / "mid.csv"
+    mid.write_text("2\n5")
+    records = {path: path.read_bytes() for path in project.state.glob("*.json")}
+    message = (
+        r"(?s)data/mid\.csv\n    declared sha256 "
+        + hashlib.sha256(b"2\n4").hexdigest()
+        + r"\n    actual   sha256 "
+        + hashlib.sha256(b"2\n5").hexdigest()
+        + r".*rm -f 'data/mid\.csv'.*make run NB=10"
+    )
+    with pytest.raises(pipeline.RawFileChanged, match=message):
+        pipeline.run(project, echo=False)
+    assert {path: path.read_bytes() for path in project.state.glob("*.json")} == records
+    assert _total(project) == "8"
+    # Deleted as the message says, it is acquired again; its readers read the declared bytes and do not run.
+    mid.unlink()
+    expected = {"10_first": ["output data/mid.csv is missing"]}
+    assert _reasons(pipeline.dry_run(project)) == expected
+    assert _reasons(pipeline.run(project, echo=False).decisions) == expected
+
+
+def test_outputs_are_recorded_with_their_digest(toy_project):
+    outputs = _state(toy_project, "20_second")["outputs"]
+    assert outputs == {str(toy_project.root / "data" / "out.csv"): hashlib.sha256(b"3\n5").hexdigest()}
 
 
 def test_trace_records_reads_writes_modules_and_folders(toy_project):
@@ -404,6 +441,88 @@ def test_a_run_killed_halfway_is_redone_and_recovers_the_clean_result(toy_projec
     assert _reasons(pipeline.run(toy_project, echo=False).decisions) == predicted
     assert _total(toy_project) == "14"
     assert _reasons(pipeline.dry_run(toy_project)) == {}
+
+
+# --------------------------------------------------------------------------- make verify on the toy
+
+
+def _pinned(project: pipeline.Project, relative: str) -> pipeline.Project:
+    """``project`` with ``relative`` pinned to its present bytes, as acquisition pins a raw file."""
+    path = project.root / relative
+    declared = hashlib.sha256(path.read_bytes()).hexdigest()
+    return dataclasses.replace(project, pins=lambda: {os.path.abspath(path): declared})
+
+
+def test_verify_a_fresh_build_verifies(toy_project):
+    findings = verify.verify(_pinned(toy_project, "data/mid.csv"))
+    assert findings.problems == []
+
+
+def test_verify_a_flipped_byte_in_a_pinned_file_is_named_with_both_digests(toy_project):
+    project = _pinned(toy_project, "data/mid.csv")
+    (project.root / "data" / "mid.csv").write_text("2\n5")
+    problems = verify.verify(project).problems
+    declared, actual = hashlib.sha256(b"2\n4").hexdigest(), hashlib.sha256(b"2\n5").hexdigest()
+    assert problems[0] == (
+        f"raw file data/mid.csv does not hold its declared bytes (declared sha256 {declared}, "
+        f"actual {actual}): delete it and acquire it again (make run NB=10)"
+    )
+
+
+def test_verify_a_hand_edited_output_and_what_depends_on_it_are_reported(toy_project):
+    (toy_project.root / "data" / "out.csv").write_text("3\n50")
+    problems = verify.verify(toy_project).problems
+    assert problems[0].startswith("output data/out.csv changed since 20_second wrote it (recorded sha256 ")
+    assert problems[1:] == [
+        "20_second is stale, its outputs and chapter with it: output data/out.csv changed since its notebook wrote it",
+        "30_third is stale, its outputs and chapter with it: "
+        "input data/out.csv is written by 20_second, which will run",
+    ]
+
+
+def test_verify_a_changed_input_makes_its_readers_stale_and_a_missing_output_is_named(toy_project):
+    (toy_project.root / "data" / "raw.csv").write_text("value\n1\n5\n")
+    (toy_project.root / "data" / "total.txt").unlink()
+    problems = verify.verify(toy_project).problems
+    assert problems[0] == "output data/total.txt is missing (written by 30_third)"
+    assert [problem.split(" is stale")[0] for problem in problems[1:]] == ["10_first", "20_second", "30_third"]
+
+
+def test_verify_a_build_is_judged_with_the_parameters_it_was_made_with(toy_project):
+    pipeline.run(toy_project, parameters={"10": {"scale": 3}}, echo=False)
+    assert verify.verify(toy_project).problems == []
+
+
+def _stage_book(project: pipeline.Project, html: Path, staging: Path) -> None:
+    """What the book build leaves: the executed copies staged (code collapsed) and the stamp of the staged files."""
+    (staging / book.STAGED_NOTEBOOKS).mkdir(parents=True)
+    for executed in project.executed.glob("*.ipynb"):
+        (staging / book.STAGED_NOTEBOOKS / executed.name).write_bytes(book.collapse_code(executed.read_bytes()))
+    html.mkdir(parents=True)
+    files = sorted(path for path in staging.rglob("*") if path.is_file())
+    (html / book.FINGERPRINT_NAME).write_text(book.fingerprint(files, staging))
+
+
+def test_verify_a_book_older_than_a_chapter_is_reported(toy_project, tmp_path):
+    html, staging = tmp_path / "html", tmp_path / "book-src"
+    assert verify.verify(toy_project, html, staging).problems == [
+        f"the book has not been built ({html / book.FINGERPRINT_NAME} is missing): make book"
+    ]
+    _stage_book(toy_project, html, staging)
+    assert verify.verify(toy_project, html, staging).problems == []
+    executed = toy_project.executed / "20_second.ipynb"
+    notebook = nbformat.read(executed, as_version=4)
+    notebook.cells[0].source = "# Reworded after the book was built"
+    nbformat.write(notebook, executed)
+    assert verify.verify(toy_project, html, staging).problems == [
+        "chapter 20_second changed since the book was built: make book"
+    ]
+    shutil.rmtree(staging / book.STAGED_NOTEBOOKS)
+    extra_source = staging / "intro.md"
+    extra_source.write_text("# Intro")
+    assert "the book's staged sources changed since its pages were built: make book" in (
+        verify.verify(toy_project, html, staging).problems
+    )
 
 
 def test_module_digest_ignores_docstrings_comments_and_formatting(tmp_path):
