@@ -90,7 +90,8 @@ def test_two_clean_builds_are_byte_identical_html_included(small_build, tmp_path
         _build_book(workspace, book_root)
     first_files, second_files = built_files(small_build, books[0]), built_files(second, books[1])
     assert "book/_build/html/index.html" in second_files and "build/tables/regression_binary.tex" in second_files
-    assert differences(first_files, second_files) == []
+    found = differences(first_files, second_files)
+    assert not found, "two clean builds differ:\n" + "\n".join(found)
     today = {dt.date.today(), dt.datetime.now(dt.UTC).date()}
     assert [name for day in sorted(today) for name in dated_files(second_files, day)] == []
 

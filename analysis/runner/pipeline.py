@@ -540,19 +540,21 @@ def _finalise_executed(executed: Path, source_name: str, output_name: str) -> No
     """Drop the tracing cells and every clock reading, and record papermill's input and output as paths
     of no particular machine: two runs of the same code on the same inputs give the same bytes.
 
-    Papermill would store the whole traced notebook, absolute paths, and the start, end and duration
-    of the run and of each cell (plus the kernel's timestamps in ``execution``). An executed copy
-    outside the project (``PARADIP_BUILD``) is named by its folder and file only.
+    Papermill would store the whole traced notebook, absolute paths, a random id for the cell of injected
+    parameters, and the start, end and duration of the run and of each cell (plus the kernel's timestamps
+    in ``execution``). An executed copy outside the project (``PARADIP_BUILD``) is named by its folder and
+    file only.
     """
     import nbformat
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.cells = [cell for cell in notebook.cells if TRACE_TAG not in cell.metadata.get("tags", [])]
-    clock = ("start_time", "end_time", "duration")
-    for metadata in [cell.metadata for cell in notebook.cells] + [notebook.metadata]:
-        metadata.pop("execution", None)
-        for key in clock:
-            metadata.get("papermill", {}).pop(key, None)
+    for item in [*notebook.cells, notebook]:
+        item.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            item.metadata.get("papermill", {}).pop(key, None)
+        if "injected-parameters" in item.metadata.get("tags", []):
+            item.id = "injected-parameters"  # papermill gives it a random id
     if "papermill" in notebook.metadata:
         output = Path(output_name)
         notebook.metadata.papermill["input_path"] = source_name
