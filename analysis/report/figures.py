@@ -12,6 +12,7 @@ from analysis.core.tracking import note_write
 
 if TYPE_CHECKING:
     import pandas as pd
+    from pandas.io.formats.style import Styler
 
 STYLE = {
     "figure.dpi": 110,
@@ -63,13 +64,31 @@ def publish_figure(figure: plt.Figure, name: str) -> None:
     plt.close(figure)
 
 
+class GluedTable:
+    """A styled table as glued for the book: the Styler's HTML, with ids fixed by the glue name, and its text.
+
+    A bare :class:`~pandas.io.formats.style.Styler` would put a random id (``T_<uuid>``) in the HTML and
+    its memory address in the plain text, so two builds of the same table would differ.
+    """
+
+    def __init__(self, styler: Styler, name: str) -> None:
+        self.styler = styler.set_uuid(name)
+
+    def _repr_html_(self) -> str:
+        return self.styler._repr_html_()
+
+    def __repr__(self) -> str:
+        return self.styler.to_string()
+
+
 def publish_table(table: pd.DataFrame, name: str, precision: int = 2) -> pd.DataFrame:
     """Glue ``table`` under ``name`` for the book, without its index and with ``precision`` decimals.
 
     The book shows it where a ``{glue:figure}`` directive names it, with a caption that
-    names the source. Returns the table unchanged.
+    names the source; its HTML ids derive from ``name`` (:class:`GluedTable`). Returns the table unchanged.
     """
     from myst_nb import glue
 
-    glue(name, table.style.hide(axis="index").format(precision=precision, thousands=","), display=False)
+    styler = table.style.hide(axis="index").format(precision=precision, thousands=",")
+    glue(name, GluedTable(styler, name), display=False)
     return table

@@ -525,15 +525,30 @@ def _discard_failed_run(project: Project, notebook: Path, trace_file: Path, part
 
 
 def _finalise_executed(executed: Path, source_name: str, output_name: str) -> None:
-    """Drop the tracing cells, and record papermill's input and output as project-relative paths
-    (papermill would store the whole traced notebook and this machine's absolute paths)."""
+    """Drop the tracing cells and every clock reading, and record papermill's input and output as paths
+    of no particular machine: two runs of the same code on the same inputs give the same bytes.
+
+    Papermill would store the whole traced notebook, absolute paths, a random id for the cell of injected
+    parameters, and the start, end and duration of the run and of each cell (plus the kernel's timestamps
+    in ``execution``). An executed copy outside the project (``PARADIP_BUILD``) is named by its folder and
+    file only.
+    """
     import nbformat
 
     notebook = nbformat.read(executed, as_version=4)
     notebook.cells = [cell for cell in notebook.cells if TRACE_TAG not in cell.metadata.get("tags", [])]
+    for item in [*notebook.cells, notebook]:
+        item.metadata.pop("execution", None)
+        for key in ("start_time", "end_time", "duration"):
+            item.metadata.get("papermill", {}).pop(key, None)
+        if "injected-parameters" in item.metadata.get("tags", []):
+            item.id = "injected-parameters"  # papermill gives it a random id
     if "papermill" in notebook.metadata:
+        output = Path(output_name)
         notebook.metadata.papermill["input_path"] = source_name
-        notebook.metadata.papermill["output_path"] = output_name
+        notebook.metadata.papermill["output_path"] = str(
+            Path(output.parent.name, output.name) if output.is_absolute() else output
+        )
     nbformat.write(notebook, executed)
 
 
