@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -25,21 +28,60 @@ def isolated_data(tmp_path_factory, monkeypatch):
     return workspace
 
 
+# The determinism test needs a second clean build: it runs in a subprocess beside the first, on the other core.
+_SECOND_BUILD = pytest.StashKey[tuple[subprocess.Popen, Path, Path] | None]()
+_SECOND_BUILD_SCRIPT = (
+    "import json, sys\n"
+    "from analysis.runner import pipeline\n"
+    "pipeline.run(pipeline.Project(), parameters=json.loads(sys.argv[1]), echo=False)\n"
+)
+
+
+def _wants_second_build(session: pytest.Session) -> bool:
+    return any("second_small_build" in getattr(item, "fixturenames", ()) for item in session.items)
+
+
+def _start_second_build(tmp_path_factory) -> tuple[subprocess.Popen, Path, Path]:
+    workspace = tmp_path_factory.mktemp("second-build")
+    log = workspace / "pipeline.log"
+    environment = workspace_environment(workspace)
+    with open(log, "w", encoding="utf-8") as handle:
+        process = subprocess.Popen(
+            [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS)],
+            env=environment,
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+        )
+    return process, workspace, log
+
+
 @pytest.fixture(scope="session")
-def small_build(tmp_path_factory) -> Path:
+def small_build(tmp_path_factory, request) -> Path:
     """Run the whole pipeline once on small parameters into a temporary workspace; return the workspace.
 
     The workspace has ``data/`` and ``build/`` as the real ones would, so tests can read the
-    processed tables and build the book from the executed notebooks.
+    processed tables and build the book from the executed notebooks. When the session holds a test
+    that needs a second clean build, that build starts now, in another process.
     """
     from analysis.runner import pipeline
 
+    second = _start_second_build(tmp_path_factory) if _wants_second_build(request.session) else None
+    request.config.stash[_SECOND_BUILD] = second
     workspace = tmp_path_factory.mktemp("small-build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(workspace / "data"))
         patch.setenv("PARADIP_BUILD", str(workspace / "build"))
         report = pipeline.run(pipeline.Project(), parameters=SMALL_PARAMETERS, echo=False)
     assert report.ran == [nb.stem for nb in pipeline.discover_notebooks(pipeline.Project().notebooks)]
+    return workspace
+
+
+@pytest.fixture(scope="session")
+def second_small_build(small_build, tmp_path_factory, request) -> Path:
+    """A second, independent clean build with the same parameters (started beside ``small_build``)."""
+    second = request.config.stash.get(_SECOND_BUILD, None) or _start_second_build(tmp_path_factory)
+    process, workspace, log = second
+    assert process.wait(timeout=900) == 0, f"the second build failed:\n{log.read_text(encoding='utf-8')[-5000:]}"
     return workspace
 
 

@@ -1,7 +1,7 @@
 """Two clean builds give the same bytes: processed tables, executed notebooks, figures, ``.tex`` files and the HTML book.
 
-The first build is the session's ``small_build`` (conftest.py); the second runs the same notebooks with the
-same parameters into another workspace, and the book is built from each. What is compared and what is not:
+The first build is the session's ``small_build`` (conftest.py); the second (``second_small_build``) runs the same
+notebooks with the same parameters into another workspace, beside the first, and the book is built from each. What is compared and what is not:
 
 * compared: ``data/processed``, ``build/`` (executed notebooks, figures, tables, quantities, staged book
   sources) and the book's ``_build/html`` and ``_build/jupyter_execute``;
@@ -20,9 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from analysis.runner import book, pipeline
-
-from conftest import SMALL_PARAMETERS
+from analysis.runner import book
 
 WORKSPACE_FOLDERS = ("data/processed", "build")
 BOOK_FOLDERS = ("_build/html", "_build/jupyter_execute")
@@ -79,12 +77,8 @@ def _build_book(workspace: Path, book_root: Path) -> None:
 
 
 @pytest.mark.slow
-def test_two_clean_builds_are_byte_identical_html_included(small_build, tmp_path_factory):
-    second = tmp_path_factory.mktemp("second-build")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PARADIP_DATA", str(second / "data"))
-        patch.setenv("PARADIP_BUILD", str(second / "build"))
-        pipeline.run(pipeline.Project(), parameters=SMALL_PARAMETERS, echo=False)
+def test_two_clean_builds_are_byte_identical_html_included(small_build, second_small_build, tmp_path_factory):
+    second = second_small_build
     books = [tmp_path_factory.mktemp("first-book"), tmp_path_factory.mktemp("second-book")]
     for workspace, book_root in zip((small_build, second), books, strict=True):
         _build_book(workspace, book_root)
