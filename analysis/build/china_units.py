@@ -31,7 +31,7 @@ from analysis.build.gazetteer_rows import (
 )
 from analysis.core import paths
 from analysis.core.names import compact_key, normalise_name
-from analysis.core.tracking import note_read
+from analysis.core.reference import read_reference_lists
 
 CHINA_EXONYMS_PATH = paths.REFERENCE / "china_exonyms.csv"
 
@@ -80,15 +80,7 @@ def china_exonyms() -> dict[str, list[str]]:
 
     A 2-digit code names a province-level unit, a 4-digit code a prefecture-level unit.
     """
-    note_read(CHINA_EXONYMS_PATH)
-    table = pd.read_csv(CHINA_EXONYMS_PATH, dtype=str, keep_default_na=False)
-    missing = {"adcode", "exonym", "source", "note"} - set(table.columns)
-    if missing:
-        raise ValueError(f"{CHINA_EXONYMS_PATH}: missing columns {sorted(missing)}")
-    exonyms: dict[str, list[str]] = {}
-    for code, exonym in zip(table["adcode"], table["exonym"], strict=True):
-        exonyms.setdefault(code, []).append(exonym)
-    return exonyms
+    return read_reference_lists(CHINA_EXONYMS_PATH.name, "adcode", "exonym")
 
 
 # Ethnic groups named in autonomous prefectures/regions ("延边朝鲜族自治州" -> core "延边").

@@ -25,7 +25,7 @@ from analysis.build.gazetteer_rows import (
 from analysis.core import paths
 from analysis.core.countries import TERRITORY_SOVEREIGN
 from analysis.core.names import compact_key, join_alternate_names, normalise_name
-from analysis.core.tracking import note_read
+from analysis.core.reference import read_reference_lists
 
 US_STATE_EXONYMS_PATH = paths.REFERENCE / "us_state_exonyms.csv"
 
@@ -39,15 +39,7 @@ EXTRA_US_STATES: dict[str, tuple[str, str]] = {"72": ("PR", "Puerto Rico")}
 @functools.cache
 def us_state_exonyms() -> dict[str, list[str]]:
     """``{USPS code: [exonym, ...]}`` from ``us_state_exonyms.csv`` (in file order)."""
-    note_read(US_STATE_EXONYMS_PATH)
-    table = pd.read_csv(US_STATE_EXONYMS_PATH, dtype=str, keep_default_na=False)
-    missing = {"usps_code", "exonym", "source", "note"} - set(table.columns)
-    if missing:
-        raise ValueError(f"{US_STATE_EXONYMS_PATH}: missing columns {sorted(missing)}")
-    exonyms: dict[str, list[str]] = {}
-    for code, exonym in zip(table["usps_code"], table["exonym"], strict=True):
-        exonyms.setdefault(code, []).append(exonym)
-    return exonyms
+    return read_reference_lists(US_STATE_EXONYMS_PATH.name, "usps_code", "exonym")
 
 
 def us_state_table() -> pd.DataFrame:

@@ -30,3 +30,12 @@ def read_reference_table(file_name: str, columns: list[str]) -> pd.DataFrame:
         if len(empty):
             raise ValueError(f"{path}, row {empty[0] + 2}, column '{column}': expected a value, got an empty cell")
     return table
+
+
+def read_reference_lists(file_name: str, key: str, value: str) -> dict[str, list[str]]:
+    """``{key: [value, ...]}`` from a reference table with one row per (key, value), values in file order."""
+    table = read_reference_table(file_name, [key, value])
+    lists: dict[str, list[str]] = {}
+    for code, item in zip(table[key], table[value], strict=True):
+        lists.setdefault(code, []).append(item)
+    return lists
