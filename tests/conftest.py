@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 # Small parameters for the notebook and book tests: each notebook runs on a fraction of the data
@@ -88,3 +89,37 @@ def second_small_build(small_build, tmp_path_factory, request) -> Path:
 def workspace_environment(workspace: Path) -> dict[str, str]:
     """The process environment pointed at ``workspace``'s data and build folders."""
     return os.environ | {"PARADIP_DATA": str(workspace / "data"), "PARADIP_BUILD": str(workspace / "build")}
+
+
+# --------------------------------------------------------------------------- small tables shared by the build tests
+
+FRAME_COLUMNS = [
+    "city_id",
+    "name",
+    "ascii_name",
+    "alternate_names",
+    "country_iso2",
+    "population",
+    "latitude",
+    "longitude",
+]
+
+
+@pytest.fixture
+def frame_from_rows():
+    """Build a frame table from ``(city_id, name, ascii_name, alternate_names, country_iso2, population, lat, lon)`` rows."""
+    return lambda rows: pd.DataFrame(rows, columns=FRAME_COLUMNS)
+
+
+@pytest.fixture
+def regions() -> pd.DataFrame:
+    """One NUTS2 region, Brandenburg (DE40), as the regions table has it."""
+    return pd.DataFrame(
+        {
+            "nuts2_code": ["DE40"],
+            "nuts_version": [2024],
+            "name_latn": ["Brandenburg"],
+            "name_national": ["Brandenburg"],
+            "country_iso2": ["DE"],
+        }
+    )

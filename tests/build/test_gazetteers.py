@@ -18,6 +18,17 @@ STATES = pd.DataFrame(
     }
 )
 
+GEONAMES_COLUMNS = [
+    "geonameid",
+    "name",
+    "country_iso2",
+    "admin1_code",
+    "latitude",
+    "longitude",
+    "population",
+    "alternate_names",
+]
+
 
 def census_places() -> pd.DataFrame:
     rows = [
@@ -110,17 +121,7 @@ def geonames() -> pd.DataFrame:
         (1819729, "Hong Kong", "HK", "", 22.28, 114.17, 7396076, ["Xianggang"]),
         (3094802, "Kraków", "PL", "77", 50.06, 19.94, 755050, ["Cracovia", "Krakau"]),
     ]
-    columns = [
-        "geonameid",
-        "name",
-        "country_iso2",
-        "admin1_code",
-        "latitude",
-        "longitude",
-        "population",
-        "alternate_names",
-    ]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(rows, columns=GEONAMES_COLUMNS)
 
 
 # --------------------------------------------------------------------------- US
@@ -351,16 +352,7 @@ def test_china_pinyin_links_keep_pinyin_names_and_seat_towns_are_not_linked():
             (7602670, "Zhu Cheng City", "CN", "25", 35.995, 119.405, 1000000, []),
             (1809412, "Guli", "CN", "02", 28.90, 120.04, 200000, ["Yongkang"]),
         ],
-        columns=[
-            "geonameid",
-            "name",
-            "country_iso2",
-            "admin1_code",
-            "latitude",
-            "longitude",
-            "population",
-            "alternate_names",
-        ],
+        columns=GEONAMES_COLUMNS,
     )
     rows, _ = china_units.build_china_units(units, cities)
     by_id = rows.set_index("partner_id")

@@ -16,7 +16,7 @@ KANSAS_CITY_KS = (39.11, -94.63)
 
 
 @pytest.fixture
-def frame() -> pd.DataFrame:
+def frame(frame_from_rows) -> pd.DataFrame:
     rows = [
         ("c-sev", "Sevilla", "Sevilla", "Seville", "ES", 680_000, 37.39, -5.98),
         ("c-fun", "Funchal", "Funchal", "", "PT", 105_000, 32.65, -16.91),
@@ -24,24 +24,7 @@ def frame() -> pd.DataFrame:
         ("c-dra", "Drancy", "Drancy", "", "FR", 70_000, 48.93, 2.45),
         ("c-par", "Paris", "Paris", "", "FR", 2_100_000, 48.86, 2.35),
     ]
-    columns = [
-        "city_id",
-        "name",
-        "ascii_name",
-        "alternate_names",
-        "country_iso2",
-        "population",
-        "latitude",
-        "longitude",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-@pytest.fixture
-def regions() -> pd.DataFrame:
-    return pd.DataFrame(
-        {"nuts2_code": ["DE40"], "nuts_version": [2024], "name_latn": ["Brandenburg"], "name_national": ["Brandenburg"]}
-    ).assign(country_iso2="DE")
+    return frame_from_rows(rows)
 
 
 @pytest.fixture

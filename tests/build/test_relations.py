@@ -15,7 +15,7 @@ FRANKFURT_ODER = (52.34, 14.55)
 
 
 @pytest.fixture
-def frame() -> pd.DataFrame:
+def frame(frame_from_rows) -> pd.DataFrame:
     rows = [
         ("c-fra", "Frankfurt am Main", "Frankfurt am Main", "Frankfurt|Francfort", "DE", 750_000, *FRANKFURT_MAIN),
         (
@@ -35,30 +35,7 @@ def frame() -> pd.DataFrame:
         ("c-nsw", "Neustadt an der Weinstraße", "Neustadt an der Weinstrasse", "Neustadt", "DE", 53_000, 49.35, 8.14),
         ("c-nsh", "Neustadt am Rübenberge", "Neustadt am Ruebenberge", "Neustadt", "DE", 51_000, 52.50, 9.46),
     ]
-    columns = [
-        "city_id",
-        "name",
-        "ascii_name",
-        "alternate_names",
-        "country_iso2",
-        "population",
-        "latitude",
-        "longitude",
-    ]
-    return pd.DataFrame(rows, columns=columns)
-
-
-@pytest.fixture
-def regions() -> pd.DataFrame:
-    return pd.DataFrame(
-        {
-            "nuts2_code": ["DE40"],
-            "nuts_version": [2024],
-            "name_latn": ["Brandenburg"],
-            "name_national": ["Brandenburg"],
-            "country_iso2": ["DE"],
-        }
-    )
+    return frame_from_rows(rows)
 
 
 @pytest.fixture
