@@ -408,6 +408,14 @@ def crawl_ties_from_hits(classified: pd.DataFrame, partner_ids: pd.Series | None
     return ties[list(CRAWL_TIES_SCHEMA.columns)]
 
 
+def data_origin_of(table: pd.DataFrame) -> str:
+    """The one ``data_origin`` of a crawl table (hits or ties); a table mixing origins is an error."""
+    origins = sorted(set(table["data_origin"]))
+    if len(origins) != 1:
+        raise ValueError(f"a crawl table should come from one crawl, found origins {origins}")
+    return origins[0]
+
+
 def _dtype_of(schema: pa.DataFrameSchema, column: str) -> str:
     dtype = str(schema.columns[column].dtype)
     return {"str": "str", "bool": "bool", "int64": "int64", "float64": "float64"}.get(dtype, dtype)
