@@ -1,0 +1,136 @@
+"""Detection in the crawl (``--detect``) and the same detection replayed from the WARC store.
+
+:class:`DetectPipeline` (a Scrapy item pipeline) runs :func:`page_findings` on every stored page and appends the
+findings to ``findings-<segment>-<process>.jsonl`` beside the WARC segment; :func:`replay_findings` runs the same
+function on the pages :func:`~analysis.collect.web.warc.iter_pages` replays, so the two must agree.
+
+Extraction (trafilatura, pypdf) costs far more than fetching on loopback, so with ``PARADIP_DETECT_WORKERS`` > 0 the
+pipeline hands pages to a pool of worker processes (forked after the detector is built, so each shares it) and the
+crawl goes on while they work. The detector is built from the frame units and the gazetteer: the files named by
+``PARADIP_UNITS_PATH`` / ``PARADIP_GAZETTEER_PATH`` (CSV or parquet), or the pipeline's processed tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import multiprocessing
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.collect.web.warc import Page, iter_pages
+
+FINDINGS_PREFIX = "findings-"
+_WORKER_DETECTOR = None  # the detector a forked worker inherits
+
+
+def _read_table(path: str | None, table_name: str) -> pd.DataFrame:
+    if path:
+        return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path, keep_default_na=False)
+    from analysis.core import tables
+
+    return tables.read_table(table_name)
+
+
+def build_detector(units_path: str | None = None, gazetteer_path: str | None = None):
+    """The partnership detector for the frame units and the gazetteer (files, or the processed tables)."""
+    from analysis.collect.web.detect import Detector
+
+    if units_path:
+        units = _read_table(units_path, "")
+    else:
+        from analysis.build.outcomes import frame_units
+
+        units = frame_units(_read_table(None, "cities"), _read_table(None, "regions"))
+    return Detector.build(units, _read_table(gazetteer_path, "gazetteer"))
+
+
+def finding_record(finding: Any, page: Page) -> dict[str, Any]:
+    """One finding as a JSON-ready row (the detector's fields plus the page's sha256)."""
+    if dataclasses.is_dataclass(finding):
+        record = dataclasses.asdict(finding)
+    elif hasattr(finding, "_asdict"):
+        record = finding._asdict()
+    else:
+        record = dict(vars(finding))
+    return record | {"page_sha256": page.sha256}
+
+
+def page_findings(page: Page, detector) -> list[dict[str, Any]]:
+    """Findings of one stored page (successful responses only), as rows."""
+    if not 200 <= page.status < 300:
+        return []
+    from analysis.collect.web.detect import analyse_page
+
+    return [finding_record(finding, page) for finding in analyse_page(page, detector)]
+
+
+def replay_findings(paths: Iterable[Path] | Path, detector) -> Iterator[dict[str, Any]]:
+    """The findings of every page stored in ``paths`` (WARC files or a crawl folder), as in the crawl."""
+    for page in iter_pages(paths):
+        yield from page_findings(page, detector)
+
+
+def read_findings(folder: Path) -> pd.DataFrame:
+    """The findings the crawl wrote into ``folder`` (all segments; a line cut by a kill is skipped)."""
+    rows = []
+    for path in sorted(folder.glob(f"{FINDINGS_PREFIX}*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                rows.append(json.loads(line))
+            except json.JSONDecodeError:
+                continue
+    return pd.DataFrame(rows)
+
+
+def _worker_findings(page: Page) -> list[dict[str, Any]]:
+    return page_findings(page, _WORKER_DETECTOR)
+
+
+class DetectPipeline:
+    """Item pipeline: findings of each page (``{"page": Page}`` items) to the segment's findings file."""
+
+    def __init__(self, settings):
+        global _WORKER_DETECTOR
+        self.detector = build_detector(settings.get("PARADIP_UNITS_PATH"), settings.get("PARADIP_GAZETTEER_PATH"))
+        workers = settings.getint("PARADIP_DETECT_WORKERS", 0)
+        self.pool = None
+        if workers > 0:
+            _WORKER_DETECTOR = self.detector
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+        self.handle = None
+        self.spider = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler.settings)
+
+    def open_spider(self, spider=None):
+        self.spider = spider
+        warc_name = spider.warc.path.name
+        stem = warc_name.removesuffix(".warc.gz").rsplit("-", 2)
+        self.path = spider.warc.path.with_name(f"{FINDINGS_PREFIX}{stem[-2]}-{stem[-1]}.jsonl")
+        self.handle = open(self.path, "x", encoding="utf-8")  # noqa: SIM115 (open for the crawl's life)
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        if self.handle is not None:
+            self.handle.close()
+
+    async def process_item(self, item, spider=None):
+        page: Page = item["page"]
+        if self.pool is None:
+            rows = page_findings(page, self.detector)
+        else:
+            rows = await asyncio.wrap_future(self.pool.submit(_worker_findings, page))
+        for row in rows:
+            self.handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
+        self.handle.flush()
+        self.spider.progress.hits += len(rows)
+        return {"url": page.url, "findings": len(rows)}
