@@ -99,6 +99,7 @@ class SiteSpider(scrapy.Spider):
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
         spider = super().from_crawler(crawler, *args, **kwargs)
         crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
+        crawler.signals.connect(spider.request_scheduled, signal=signals.request_scheduled)
         crawler.signals.connect(spider.closed_cleanly, signal=signals.spider_closed)
         return spider
 
@@ -179,6 +180,14 @@ class SiteSpider(scrapy.Spider):
             self._answered(request, LogRow(self._original_url(request), outcome, unit, reason=reason,
                                            final_url=request.url, depth=depth,
                                            referer=meta.get("referer_url", "")))  # fmt: skip
+
+    def request_scheduled(self, request: scrapy.Request, spider=None) -> None:
+        """A redirect off the seeds' sites: Scrapy's offsite filter drops it at this signal without an errback."""
+        if request.meta.get("redirect_urls") and site_of(request.url) not in self.site_units:
+            self._answered(request, LogRow(self._original_url(request), "offsite", request.meta.get("unit_id"),
+                                           reason=f"redirects to another site ({request.url})", final_url=request.url,
+                                           depth=request.meta.get("depth", 0),
+                                           referer=request.meta.get("referer_url", "")))  # fmt: skip
 
     # -- responses and failures ----------------------------------------------------------------------------------
     def parse(self, response):
