@@ -203,10 +203,12 @@ class SiteSpider(scrapy.Spider):
             request_headers=request_headers, unit_id=unit, depth=depth, redirected_from=redirected_from,
         )  # fmt: skip
         self.progress.pages += 1
+        failed = response.status >= 400  # stored all the same: the WARC holds every response
         self._answered(
             response.request,
-            LogRow(self._original_url(response.request), "fetched", unit, response.status, "", response.url,
-                   content_type, len(response.body), depth, meta.get("referer_url", ""), self.warc.path.name),
+            LogRow(self._original_url(response.request), "failed" if failed else "fetched", unit, response.status,
+                   f"http {response.status}" if failed else "", response.url, content_type, len(response.body),
+                   depth, meta.get("referer_url", ""), self.warc.path.name),
         )  # fmt: skip
         if 200 <= response.status < 300:
             yield from self._follow(response.url, unit, depth, response.body, content_type)

@@ -15,7 +15,7 @@ from analysis.collect.web.seeds import LINK_TERMS_PATH
 from analysis.collect.web.warc import iter_pages
 from analysis.core.countries import EU_OFFICIAL_LANGUAGES
 
-FAST = ["DOWNLOAD_TIMEOUT=1", "RETRY_TIMES=0"]
+FAST = ["DOWNLOAD_TIMEOUT=1", "RETRY_TIMES=0", "DOWNLOAD_MAXSIZE=2097152"]
 ONE_AT_A_TIME = ["CONCURRENT_REQUESTS=1", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
 
 
@@ -72,6 +72,7 @@ def test_every_fault_is_accounted_for(crawled):
     for url, (_, expected) in FAULTS.items():
         assert log.loc[url, "outcome"] == expected, url
     assert log.loc["http://www.site0.de.test/e500.html", "status"] == 500
+    assert log.loc["http://www.site0.de.test/e500.html", "reason"] == "http 500"
     assert log.loc["http://www.site0.de.test/loop-a.html", "reason"] == "redirect loop"
     assert log.loc["http://www.site0.de.test/slow.html", "reason"] == "timeout"
     assert log.loc["http://www.site0.de.test/big.html", "reason"] == "too large"

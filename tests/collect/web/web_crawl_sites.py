@@ -20,7 +20,7 @@ from analysis.collect.web import server
 server.TestWebServer.request_queue_size = max(getattr(server.TestWebServer, "request_queue_size", 5), 128)
 
 FAULTS = {
-    "http://www.site0.de.test/e500.html": ({"status": 500}, "fetched"),
+    "http://www.site0.de.test/e500.html": ({"status": 500}, "failed"),
     "http://www.site0.de.test/loop-a.html": ({"redirect": "http://www.site0.de.test/loop-b.html"}, "failed"),
     "http://www.site0.de.test/slow.html": ({"delay": "timeout"}, "failed"),
     "http://www.site0.de.test/away.html": ({"redirect": "http://www.elsewhere.com.test/"}, "offsite"),
@@ -28,7 +28,7 @@ FAULTS = {
     "http://www.site0.de.test/binary.html": ({"content_type": "text/html"}, "fetched"),
     "http://www.site0.de.test/private/secret.html": (None, "disallowed"),
 }
-BIG_PAGE_BYTES = 3 * 1024 * 1024  # above the test profile's DOWNLOAD_MAXSIZE (2 MiB)
+BIG_PAGE_BYTES = 3 * 1024 * 1024  # above the DOWNLOAD_MAXSIZE the tests set (2 MiB)
 
 
 def _page(title: str, links: list[tuple[str, str]], text: str = "") -> str:
