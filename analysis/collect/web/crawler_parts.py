@@ -222,7 +222,11 @@ class CrawlLog:
 
 
 def read_crawl_log(folder: Path) -> pd.DataFrame:
-    """All rows of a crawl folder's log segments (a cut last line is skipped), in segment order."""
+    """The crawl log of a folder: one row per address, from all segments in order (a cut last line is skipped).
+
+    When a restart fetched an address again (its stored record was cut by a kill), the later row supersedes
+    the earlier one.
+    """
     rows = []
     for path in sorted(folder.glob("crawl-log-*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
@@ -230,4 +234,5 @@ def read_crawl_log(folder: Path) -> pd.DataFrame:
                 rows.append(json.loads(line))
             except json.JSONDecodeError:  # a line cut by a kill
                 continue
-    return pd.DataFrame(rows, columns=list(LOG_FIELDS))
+    log = pd.DataFrame(rows, columns=list(LOG_FIELDS))
+    return log.drop_duplicates("url", keep="last").reset_index(drop=True)

@@ -57,7 +57,8 @@ def read_folder_state(out_dir: Path) -> CrawlFolderState:
     log = read_crawl_log(out_dir) if out_dir.is_dir() else None
     answered, logged_fetched, offsite = set(), set(), set()
     if log is not None and len(log):
-        answered = set(log["url"])
+        # A row that points at a stored record counts only if the record survived: the WARC is the truth.
+        answered = set(log.loc[log["warc"].fillna("") == "", "url"])
         logged_fetched = set(log.loc[log["outcome"] == "fetched", "url"]) | set(
             log.loc[log["outcome"] == "fetched", "final_url"]
         )

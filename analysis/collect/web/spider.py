@@ -85,15 +85,15 @@ class SiteSpider(scrapy.Spider):
         self.allowed_domains = sorted(self.site_units)  # Scrapy's offsite filter: redirects off the seeds' sites
         self.terms = LinkTerms.load()
         self.progress = Progress(sites_total=len(self.site_units))
-        self.state = resume.read_folder_state(plan.out_dir)
+        self.folder_state = resume.read_folder_state(plan.out_dir)
         self.jobdir_usable = resume.prepare_jobdir(plan.jobdir)
-        segment = self.state.segments + 1
+        segment = self.folder_state.segments + 1
         warc_path, log_path = resume.segment_paths(plan.out_dir, plan.crawl_id, segment, process_tag())
         self.warc = WarcSegment(warc_path)
         self.log = CrawlLog(log_path)
-        self.offsite_logged = set(self.state.offsite_logged)
-        self.progress.started_sites.update(self.state.pages_per_site)
-        self.progress.pages = sum(self.state.pages_per_site.values())
+        self.offsite_logged = set(self.folder_state.offsite_logged)
+        self.progress.started_sites.update(self.folder_state.pages_per_site)
+        self.progress.pages = sum(self.folder_state.pages_per_site.values())
 
     @classmethod
     def from_crawler(cls, crawler, *args: Any, **kwargs: Any):
@@ -106,13 +106,13 @@ class SiteSpider(scrapy.Spider):
     # -- start: seeds, or the frontier rebuilt from the stored pages after a kill ---------------------------------
     async def start(self):
         dupefilter = self.crawler.engine._slot.scheduler.df
-        dupefilter.seed(sorted(self.state.fetched | self.state.answered))
+        dupefilter.seed(sorted(self.folder_state.fetched | self.folder_state.answered))
         self._log_unlogged_pages()
         if self.plan.redis and not self._first_redis_peer():
             return
         for row in self.plan.seeds.itertuples():
             yield self._request(row.url, row.unit_id, depth=0, priority=PRIORITY_LINK_BONUS * 10, referer="")
-        if self.state.empty or self.jobdir_usable:
+        if self.folder_state.empty or self.jobdir_usable:
             return
         for stored in resume.stored_records(self.plan.out_dir):
             page = stored.page
@@ -127,7 +127,7 @@ class SiteSpider(scrapy.Spider):
 
     def _log_unlogged_pages(self) -> None:
         """Stored pages whose log row a kill lost get their row now (outcome fetched, reason says so)."""
-        missing = self.state.fetched - self.state.logged_fetched - self.state.answered
+        missing = self.folder_state.fetched - self.folder_state.logged_fetched - self.folder_state.answered
         if not missing:
             return
         for stored in resume.stored_records(self.plan.out_dir):
