@@ -27,6 +27,7 @@ from collections.abc import Iterable
 from scrapy import Request, signals
 from scrapy.dupefilters import RFPDupeFilter
 from scrapy.exceptions import DontCloseSpider, NotConfigured
+from twisted.internet import task
 
 from analysis.collect.web.crawler_parts import site_of
 
@@ -156,9 +157,11 @@ def _redis_scheduler_class():
 class RedisPeers:
     """Extension: the processes sharing one Redis frontier, each ``busy`` or ``idle`` with a heartbeat.
 
-    A process whose scheduler finds the shared queue empty stays open (``DontCloseSpider``) while another live
-    peer is busy, since that peer may still add links; it closes when the queue is empty and every peer whose
-    heartbeat is fresh is idle. A killed peer's heartbeat goes stale after ``PARADIP_PEER_STALE_SECONDS``.
+    A process whose scheduler finds the shared queue empty stays open (``DontCloseSpider``) while the seeds have
+    not been pushed yet or another live peer is busy, since that peer may still add links; it closes when the
+    queue is empty and every peer whose heartbeat is fresh is idle. Each peer refreshes its heartbeat every
+    ``PARADIP_PEER_POLL_SECONDS`` (and then, if idle, looks at the queue); a killed peer's heartbeat goes stale
+    after ``PARADIP_PEER_STALE_SECONDS``.
     """
 
     def __init__(self, crawler):
@@ -172,7 +175,10 @@ class RedisPeers:
         self.key = settings.get("PARADIP_REDIS_PREFIX") + ":peers"
         self.queue_key = settings.get("SCHEDULER_QUEUE_KEY")
         self.me = f"{socket.gethostname()}:{os.getpid()}"
+        self.seeded_key = settings.get("PARADIP_REDIS_PREFIX") + ":seeded"
         self.stale_seconds = settings.getfloat("PARADIP_PEER_STALE_SECONDS", 60.0)
+        self.poll_seconds = settings.getfloat("PARADIP_PEER_POLL_SECONDS", 1.0)
+        self.poll: task.LoopingCall | None = None
         self.state = "busy"
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_idle, signal=signals.spider_idle)
@@ -189,6 +195,15 @@ class RedisPeers:
     def spider_opened(self, spider):
         spider.peers = self
         self.mark("busy")
+        self.poll = task.LoopingCall(self.heartbeat)
+        self.poll.start(self.poll_seconds, now=False)
+
+    def heartbeat(self) -> None:
+        """Refresh this peer's stamp; when idle, wake the engine (instead of waiting for its 5 s heartbeat)."""
+        self.mark(self.state)
+        slot = getattr(self.crawler.engine, "_slot", None)
+        if self.state == "idle" and slot is not None:
+            slot.nextcall.schedule()  # takes queued work, or re-runs the idle check (which may close the spider)
 
     def _others_busy(self) -> bool:
         now = time.time()
@@ -200,10 +215,13 @@ class RedisPeers:
 
     def spider_idle(self, spider):
         self.mark("idle")
-        if self.server.zcard(self.queue_key) or self._others_busy():
+        seeded = self.server.exists(self.seeded_key)
+        if not seeded or self.server.zcard(self.queue_key) or self._others_busy():
             raise DontCloseSpider
 
     def spider_closed(self, spider, reason):
+        if self.poll.running:
+            self.poll.stop()
         self.server.hdel(self.key, self.me)
 
 

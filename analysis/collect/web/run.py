@@ -86,6 +86,7 @@ def crawl_settings(
             "REDIS_URL": redis_url,
             "PARADIP_REDIS_PREFIX": prefix,
             "PARADIP_PEER_STALE_SECONDS": 20.0 if testweb_proxy else 120.0,
+            "PARADIP_PEER_POLL_SECONDS": 0.2 if testweb_proxy else 2.0,
         }
         settings["EXTENSIONS"] = settings["EXTENSIONS"] | {f"{_PARTS}.frontier.RedisPeers": 510}
     elif jobdir is not None:

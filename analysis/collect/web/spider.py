@@ -90,7 +90,7 @@ class SiteSpider(scrapy.Spider):
         segment = self.folder_state.segments + 1
         warc_path, log_path = resume.segment_paths(plan.out_dir, plan.crawl_id, segment, process_tag())
         self.warc = WarcSegment(warc_path)
-        self.log = CrawlLog(log_path)
+        self.crawl_log = CrawlLog(log_path)
         self.offsite_logged = set(self.folder_state.offsite_logged)
         self.progress.started_sites.update(self.folder_state.pages_per_site)
         self.progress.pages = sum(self.folder_state.pages_per_site.values())
@@ -134,7 +134,7 @@ class SiteSpider(scrapy.Spider):
             page = stored.page
             if page.url in missing:
                 missing.discard(page.url)
-                self.log.write(
+                self.crawl_log.write(
                     LogRow(page.url, "fetched", page.unit_id, page.status, "row restored from the WARC store",
                            page.url, page.content_type, len(page.body), stored.depth, "", stored.path.name)
                 )  # fmt: skip
@@ -155,7 +155,7 @@ class SiteSpider(scrapy.Spider):
         self.progress.started_sites.add(site)
 
     def _answered(self, request: scrapy.Request, row: LogRow) -> None:
-        self.log.write(row)
+        self.crawl_log.write(row)
         self.progress.outcomes[row.outcome] += 1
         if row.outcome == "failed":
             self.progress.errors += 1
@@ -171,7 +171,7 @@ class SiteSpider(scrapy.Spider):
         depth, unit = meta.get("depth", 0), meta.get("unit_id")
         if meta.get(PAGE_LIMIT_FLAG):
             row = LogRow(request.url, "skipped", unit, reason="site page limit", depth=depth)
-            self.log.write(row)
+            self.crawl_log.write(row)
             self.progress.outcomes["skipped"] += 1
         elif meta.get("redirect_urls"):
             loop = request.url in meta["redirect_urls"]
@@ -229,7 +229,7 @@ class SiteSpider(scrapy.Spider):
             if link_site != site:
                 if link_site not in self.site_units and url not in self.offsite_logged:
                     self.offsite_logged.add(url)
-                    self.log.write(LogRow(url, "offsite", unit, reason=f"not on {site}", referer=page_url))
+                    self.crawl_log.write(LogRow(url, "offsite", unit, reason=f"not on {site}", referer=page_url))
                     self.progress.outcomes["offsite"] += 1
                 continue
             bonus = PRIORITY_LINK_BONUS if self.terms.matches(url, anchor) else 0
@@ -245,6 +245,6 @@ class SiteSpider(scrapy.Spider):
 
     def closed_cleanly(self, spider, reason: str) -> None:
         self.warc.close()
-        self.log.close()
+        self.crawl_log.close()
         if reason in ("finished", "shutdown", "closespider_pagecount", "closespider_timeout"):
             resume.mark_clean_shutdown(self.plan.jobdir)
