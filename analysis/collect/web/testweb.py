@@ -181,10 +181,10 @@ def write_test_web(web: WebFiles, out_dir: Path) -> TestWeb:
     if out_dir.exists():
         shutil.rmtree(out_dir)
     out_dir.mkdir(parents=True)
+    for folder in sorted({(out_dir / relative).parent for relative in web.files}):
+        folder.mkdir(parents=True, exist_ok=True)
     for relative, body in sorted(web.files.items()):
-        target = out_dir / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(body)
+        (out_dir / relative).write_bytes(body)
     seeds = seeds_schema().validate(pd.DataFrame(web.seeds, columns=SEEDS_COLUMNS))
     truth = pd.DataFrame(web.truth, columns=TRUTH_COLUMNS).sort_values(["url", "evidence", "unit_id", "partner_id"])
     truth = truth_schema().validate(truth.reset_index(drop=True))

@@ -98,7 +98,7 @@ def plan_faults(plans: list, context, rng: random.Random) -> FaultPlan:
     owner = plans[3 % len(plans)]
     host = owner.host.replace("www.", "visit.", 1)
     plan.robots[host] = "User-agent: *\nDisallow: /\n"
-    name = context.unit_rows.at[owner.unit_id, "name"]
+    name = context.unit_rows[owner.unit_id]["name"]
     plan.extra_sites.append((owner.unit_id, host, owner.languages[0], name))
     plan.faults.append(("robots_disallow_all", host, "/"))
     return plan

@@ -83,9 +83,10 @@ def site_countries() -> dict[str, tuple[tuple[str, ...], str]]:
 
 
 @functools.cache
-def statement_classes() -> pd.DataFrame:
-    """``testweb_statement_classes.csv`` indexed by statement class."""
-    return _read(STATEMENT_CLASSES_FILE).set_index("statement_class")
+def statement_classes() -> dict[str, dict[str, str]]:
+    """``{statement_class: {relation_type, status, lookalike_class, partner_pool, ...}}``."""
+    table = _read(STATEMENT_CLASSES_FILE)
+    return {row["statement_class"]: row for row in table.to_dict("records")}
 
 
 @functools.cache
@@ -140,26 +141,31 @@ def country_name(iso2: str, language: str) -> str:
     return translated if translated != country.name else english
 
 
+@functools.lru_cache(maxsize=65536)
 def local_name(name: str, alternate_names: object, language: str) -> str:
     """The form of a place name a page in ``language`` uses: an exonym from the gazetteer, else ``name``.
 
-    Greek and Bulgarian pages take the first alternate name in their script; Latin-script pages the first
-    alternate name that holds one of the language's own letters (``name_letters`` of the site words: ł for
-    Polish, ő for Hungarian, ...). Either must resemble ``name`` once both are folded to ASCII.
+    Greek and Bulgarian pages take the alternate name in their script that most resembles ``name`` once
+    both are folded to ASCII (at least :data:`LOCAL_NAME_MIN_SIMILARITY`); Latin-script pages likewise among
+    the alternate names that hold one of the language's own letters (``name_letters`` of the site words:
+    ł for Polish, ő for Hungarian, ...), unless ``name`` already holds one. First best in the gazetteer's
+    order wins; no candidate: ``name``.
     """
     words = site_words()[language]
     script, letters = words["script"], words["name_letters"]
-    if script == "Latn" and not letters:
+    if script == "Latn" and (not letters or any(letter in name.casefold() for letter in letters)):
         return name
     folded = unidecode(name).casefold()
+    best, best_score = name, LOCAL_NAME_MIN_SIMILARITY - 1
     for candidate in split_alternate_names(alternate_names):
         if not _SCRIPTS[script].match(candidate) or len(candidate) > 40:
             continue
         if script == "Latn" and not any(letter in candidate.casefold() for letter in letters):
             continue
-        if fuzz.ratio(unidecode(candidate).casefold(), folded) >= LOCAL_NAME_MIN_SIMILARITY:
-            return candidate
-    return name
+        score = fuzz.ratio(unidecode(candidate).casefold(), folded)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
 
 
 def slugify(text: str) -> str:

@@ -47,9 +47,9 @@ class SiteContext:
     """What every site needs: the gazetteer rows, the units' names, the ties, the partner pools."""
 
     seed: int
-    places: pd.DataFrame  # gazetteer indexed by partner_id
-    unit_rows: pd.DataFrame  # units indexed by unit_id
-    ties_by_unit: dict[str, pd.DataFrame]
+    places: dict[str, dict]  # gazetteer rows (name, alternate_names, admin1_name, country_iso2) by partner_id
+    unit_rows: dict[str, dict]  # units (name, alternate_names, country_iso2, unit_type) by unit_id
+    ties_by_unit: dict[str, list[dict]]  # public ties by unit_id
     pools: dict[str, list[str]]
     other_unit_ties: dict[str, list[tuple[str, str]]]  # EU country -> [(unit_id, partner_id)] of units not sampled
 
@@ -57,42 +57,52 @@ class SiteContext:
     def build(
         cls, units: pd.DataFrame, ties: pd.DataFrame, gazetteer: pd.DataFrame, chosen: pd.DataFrame, rng: random.Random
     ) -> SiteContext:
-        places = gazetteer.drop_duplicates("partner_id").set_index("partner_id", drop=False).rename_axis(None)
-        unit_rows = units.drop_duplicates("unit_id").set_index("unit_id", drop=False).rename_axis(None)
+        columns = ["partner_id", "name", "country_iso2", "level", "admin1_name", "admin1_code", "population"]
+        places = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
+        places = places.drop_duplicates("partner_id").reindex(columns=[*columns, "alternate_names"]).astype(object)
+        ties = ties.astype(object)
         ties = ties[
-            ties["partner_country_iso2"].ne("US") & ties["partner_country_iso2"].ne("CN")
-            | ties["partner_id"].isin(places.index)
+            ~ties["partner_country_iso2"].isin(PARTNER_COUNTRIES) | ties["partner_id"].isin(places["partner_id"])
         ]
-        cities = places[places["level"].isin(["city", "prefecture"])].sort_values(["population", "partner_id"])
-        large_us = cities[cities["country_iso2"].eq("US") & cities["partner_id"].str.startswith("us-")]
-        large_cn = cities[cities["country_iso2"].eq("CN")]
-        large_us = list(large_us["partner_id"].iloc[::-1][:LARGE_PLACES])
-        large_cn = list(large_cn["partner_id"].iloc[::-1][:LARGE_PLACES])
-        eu_names = set(units["name"].astype(str))
-        namesakes = cities[cities["country_iso2"].eq("US") & cities["name"].isin(eu_names)]
-        namesakes = namesakes[~namesakes["partner_id"].isin(large_us)]
-        twin_cities = places[places["name"].eq("Minneapolis") & places["admin1_code"].eq("MN")]
-        pools = {
-            "large_us": large_us,
-            "large_cn": large_cn,
-            "large": [place for pair in zip(large_us, large_cn) for place in pair],
-            "us_namesake": list(namesakes["partner_id"].iloc[::-1][:LARGE_PLACES]),
-            "twin_cities": list(twin_cities["partner_id"]),
-        }
+        pools = _partner_pools(places, set(units["name"].astype(str)))
         others = ties[ties["partner_country_iso2"].isin(PARTNER_COUNTRIES) & ~ties["unit_id"].isin(chosen["unit_id"])]
-        others = others[others["unit_id"].isin(unit_rows.index)]
+        country_of = dict(zip(units["unit_id"].astype(str), units["country_iso2"].astype(str)))
+        others = others[others["unit_id"].isin(country_of)]
         other_unit_ties: dict[str, list[tuple[str, str]]] = {}
-        for row in others.itertuples(index=False):
-            country = unit_rows.at[row.unit_id, "country_iso2"]
-            other_unit_ties.setdefault(country, []).append((row.unit_id, row.partner_id))
+        for unit_id, partner_id in zip(others["unit_id"], others["partner_id"]):
+            other_unit_ties.setdefault(country_of[unit_id], []).append((unit_id, partner_id))
+        mine = ties[ties["unit_id"].isin(chosen["unit_id"])]
+        needed = set(mine["partner_id"]) | set(others["partner_id"]) | {p for pool in pools.values() for p in pool}
+        places = places[places["partner_id"].isin(needed)]
+        unit_rows = units[units["unit_id"].isin(set(chosen["unit_id"]) | set(others["unit_id"]))]
         return cls(
             seed=rng.randrange(2**31),
-            places=places,
-            unit_rows=unit_rows,
-            ties_by_unit=dict(list(ties.groupby("unit_id", sort=True))),
+            places=_records(places, ["name", "alternate_names", "admin1_name", "country_iso2"], places["partner_id"]),
+            unit_rows=_records(
+                unit_rows, ["name", "alternate_names", "country_iso2", "unit_type"], unit_rows["unit_id"]
+            ),
+            ties_by_unit={unit: group.to_dict("records") for unit, group in mine.groupby("unit_id", sort=True)},
             pools=pools,
             other_unit_ties=other_unit_ties,
         )
+
+
+def _partner_pools(places: pd.DataFrame, eu_names: set[str]) -> dict[str, list[str]]:
+    """Partner ids of the pools: large US cities and Chinese prefectures, US namesakes of EU places, Minneapolis."""
+    cities = places[places["level"].isin(["city", "prefecture"])].sort_values(["population", "partner_id"])
+    cities = cities.iloc[::-1]
+    large_us = list(cities[cities["partner_id"].str.startswith("us-")]["partner_id"][:LARGE_PLACES])
+    large_cn = list(cities[cities["country_iso2"].eq("CN")]["partner_id"][:LARGE_PLACES])
+    namesakes = cities[cities["country_iso2"].eq("US") & cities["name"].isin(eu_names)]
+    namesakes = namesakes[~namesakes["partner_id"].isin(large_us)]
+    twin_cities = places[places["name"].eq("Minneapolis") & places["admin1_code"].eq("MN")]
+    return {
+        "large_us": large_us,
+        "large_cn": large_cn,
+        "large": [place for pair in zip(large_us, large_cn) for place in pair],
+        "us_namesake": list(namesakes["partner_id"][:LARGE_PLACES]),
+        "twin_cities": list(twin_cities["partner_id"]),
+    }
 
 
 @dataclass
@@ -152,28 +162,25 @@ class SiteWriter:
 
     def __init__(self, plan: SitePlan, context: SiteContext, web, fault_plan) -> None:
         self.plan, self.context, self.web, self.fault_plan = plan, context, web, fault_plan
-        self.unit = context.unit_rows.loc[plan.unit_id]
+        self.unit = context.unit_rows[plan.unit_id]
         self.rng = random.Random(f"{context.seed}:{plan.unit_id}")
-        empty = pd.DataFrame(columns=["unit_id", "partner_id", "partner_name", "partner_country_iso2", "status"])
-        self.ties = context.ties_by_unit.get(plan.unit_id, empty)
-        self.us_cn_ties = self.ties[self.ties["partner_country_iso2"].isin(PARTNER_COUNTRIES)]
-        self.tie_ids = set(self.ties["partner_id"])
+        self.ties = context.ties_by_unit.get(plan.unit_id, [])
+        self.us_cn_ties = [tie for tie in self.ties if tie["partner_country_iso2"] in PARTNER_COUNTRIES]
+        self.tie_ids = {tie["partner_id"] for tie in self.ties}
 
     # ----------------------------------------------------------------- names and statements
 
     def eu_name(self, unit_id: str, language: str) -> str:
-        unit = self.context.unit_rows.loc[unit_id]
-        return tp.local_name(unit["name"], unit.get("alternate_names", ""), language)
+        unit = self.context.unit_rows[unit_id]
+        return tp.local_name(unit["name"], unit["alternate_names"], language)
 
     def partner_pick(self, pool: str, taken: set[str]) -> str | None:
         """A partner id from ``pool`` that is no public partner of the unit and not yet used on the site."""
         if pool == "public_tie":
-            choices = [p for p in self.us_cn_ties["partner_id"] if p not in taken]
+            choices = [tie["partner_id"] for tie in self.us_cn_ties if tie["partner_id"] not in taken]
         elif pool == "ended":
-            ended = self.ties[
-                self.ties["status"].eq("ended") & self.ties["partner_country_iso2"].isin(PARTNER_COUNTRIES)
-            ]
-            choices = [p for p in ended["partner_id"] if p not in taken] or self._not_tie("large", taken)
+            ended = [tie["partner_id"] for tie in self.us_cn_ties if tie["status"] == "ended"]
+            choices = [p for p in ended if p not in taken] or self._not_tie("large", taken)
         else:
             name = {
                 "not_a_tie": "large",
@@ -204,7 +211,7 @@ class SiteWriter:
         if not tp.phrases().get((language, statement_class)):
             language = "en"
         template = self.rng.choice(templates)
-        place = self.context.places.loc[partner_id] if partner_id else None
+        place = self.context.places[partner_id] if partner_id else None
         country = country or (place["country_iso2"] if place is not None else "US")
         eu_name = self.eu_name(unit_id, language)
         if statement_class == "twin_cities_place":
@@ -217,13 +224,13 @@ class SiteWriter:
             "eu": eu_name,
             "partner": partner_name,
             "country": tp.country_name(country, language),
-            "state": (place["admin1_name"] if place is not None and pd.notna(place["admin1_name"]) else ""),
+            "state": place["admin1_name"] if place is not None else "",
             "year": str(
                 self.rng.randrange(1965, 2016) if "ended" not in statement_class else self.rng.randrange(2016, 2025)
             ),
         }
         text = tp.fill(template, slots, language)
-        meaning = tp.statement_classes().loc[statement_class]
+        meaning = tp.statement_classes()[statement_class]
         self.web.truth.append(
             {
                 "url": url,
@@ -276,24 +283,21 @@ class SiteWriter:
         words, key = tp.site_words()[language], f"partners:{language}"
         url = self.plan.url(key)
         items: list[tuple[str, str]] = []
-        for tie in self.us_cn_ties.itertuples(index=False):
-            place = self.context.places.loc[tie.partner_id]
+        for tie in self.us_cn_ties:
+            place = self.context.places[tie["partner_id"]]
             name = tp.local_name(place["name"], place["alternate_names"], language)
-            state = (
-                f", {place['admin1_name']}"
-                if tie.partner_country_iso2 == "US" and pd.notna(place["admin1_name"])
-                else ""
-            )
+            country = tie["partner_country_iso2"]
+            state = f", {place['admin1_name']}" if country == "US" and place["admin1_name"] else ""
             since = tp.fill(words["since"], {"year": str(self.rng.randrange(1960, 2016))}, language)
-            text = f"{name}{state} ({tp.country_name(tie.partner_country_iso2, language)}), {since}"
+            text = f"{name}{state} ({tp.country_name(country, language)}), {since}"
             items.append((name, text))
-            status = "ended" if tie.status == "ended" else "established"
+            status = "ended" if tie["status"] == "ended" else "established"
             self.web.truth.append(
                 {
                     "url": url,
                     "unit_id": self.plan.unit_id,
-                    "partner_id": tie.partner_id,
-                    "partner_country_iso2": tie.partner_country_iso2,
+                    "partner_id": tie["partner_id"],
+                    "partner_country_iso2": country,
                     "relation_type": "twin",
                     "status": status,
                     "lookalike_class": "",
@@ -304,15 +308,11 @@ class SiteWriter:
                     "evidence": text,
                 }
             )
-        others = self.ties[~self.ties["partner_country_iso2"].isin(PARTNER_COUNTRIES)].head(MAX_LISTED_OTHER_PARTNERS)
-        for tie in others.itertuples(index=False):
+        others = [tie for tie in self.ties if tie["partner_country_iso2"] not in PARTNER_COUNTRIES]
+        for tie in others[:MAX_LISTED_OTHER_PARTNERS]:
             since = tp.fill(words["since"], {"year": str(self.rng.randrange(1960, 2016))}, language)
-            items.append(
-                (
-                    tie.partner_name,
-                    f"{tie.partner_name} ({tp.country_name(tie.partner_country_iso2, language)}), {since}",
-                )
-            )
+            country = tp.country_name(tie["partner_country_iso2"], language)
+            items.append((tie["partner_name"], f"{tie['partner_name']} ({country}), {since}"))
         intro = tp.fill(words["partner_intro"], {"eu": self.eu_name(self.plan.unit_id, language)}, language)
         listing = "".join(f"<li>{html.escape(text)}</li>" for _, text in sorted(items))
         self.write_page(key, language, words["partner_title"], f"<p>{html.escape(intro)}</p>\n<ul>{listing}</ul>")
@@ -332,7 +332,7 @@ class SiteWriter:
 
     def sentence(self, statement_class: str, language: str, url: str, taken: set[str]) -> str | None:
         """A statement of ``statement_class`` with a partner from its pool (None when the pool is empty)."""
-        pool = tp.statement_classes().loc[statement_class, "partner_pool"]
+        pool = tp.statement_classes()[statement_class]["partner_pool"]
         if pool == "other_unit_tie":
             return self.third_party(language, url, taken)
         if pool == "country_only":
@@ -357,7 +357,7 @@ class SiteWriter:
         """The council resolution (PDF) approving, planning or ending a partnership."""
         words, url = tp.site_words()[language], self.plan.url("resolution")
         statement_class = RESOLUTIONS[self.plan.index % len(RESOLUTIONS)]
-        if statement_class == "resolution_established" and self.us_cn_ties.empty:
+        if statement_class == "resolution_established" and not self.us_cn_ties:
             statement_class = "resolution_planned"
         year = 2015 + self.plan.index % 10
         title = tp.fill(
@@ -374,7 +374,7 @@ class SiteWriter:
         plan, main = self.plan, self.plan.languages[0]
         taken: set[str] = set()
         lookalikes = [LOOKALIKE_CLASSES[(plan.index * 4 + k) % len(LOOKALIKE_CLASSES)] for k in range(5)]
-        first = ESTABLISHED_NEWS[plan.index % 4] if not self.us_cn_ties.empty else "passing_mention"
+        first = ESTABLISHED_NEWS[plan.index % 4] if self.us_cn_ties else "passing_mention"
         article_classes = [
             [first, "passing_mention", lookalikes[0]],
             [PLANNED[plan.index % 3], lookalikes[1]],
@@ -396,16 +396,15 @@ class SiteWriter:
         plan, main = self.plan, self.plan.languages[0]
         words = tp.site_words()[main]
         international_url = self.plan.url("international")
-        sentences = []
-        if not self.us_cn_ties.empty:
+        sentences = [words["network_intro"]]
+        if self.us_cn_ties:
             sentences.append(self.sentence("cooperation_established", main, international_url, taken))
-        sentences.append(self.third_party(main, international_url, taken))
         body = tp.paragraphs([s for s in sentences if s])
         body += f'\n<p><a href="{plan.paths[f"partners:{main}"]}">{html.escape(words["menu_partners"])}</a> · '
         body += f'<a href="{plan.paths["network"]}">{html.escape(words["network_title"])}</a></p>'
         self.write_page("international", main, words["menu_international"], body)
         network_url = self.plan.url("network")
-        network = [self.third_party(main, network_url, taken) for _ in range(3)]
+        network = [self.third_party(main, network_url, taken) for _ in range(2)]
         items = "".join(f"<li>{html.escape(s)}</li>" for s in network if s)
         self.write_page(
             "network", main, words["network_title"], f"<p>{html.escape(words['network_intro'])}</p><ul>{items}</ul>"
@@ -454,3 +453,9 @@ def _wrap(text: str, width: int) -> list[str]:
         else:
             current = f"{current} {word}".strip()
     return [*lines, current] if current else lines
+
+
+def _records(table: pd.DataFrame, columns: list[str], keys: pd.Series) -> dict[str, dict]:
+    """``{key: {column: value}}`` with missing values (and missing columns) as empty strings."""
+    present = table.reindex(columns=columns).astype(object).where(lambda frame: frame.notna(), "")
+    return dict(zip(keys.astype(str), present.to_dict("records")))
