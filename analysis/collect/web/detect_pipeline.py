@@ -1,7 +1,8 @@
 """Detection in the crawl (``--detect``) and the same detection replayed from the WARC store.
 
-:class:`DetectPipeline` (a Scrapy item pipeline) runs :func:`page_findings` on every stored page and appends the
-findings to ``findings-<segment>-<process>.jsonl`` beside the WARC segment; :func:`replay_findings` runs the same
+:class:`DetectPipeline` (a Scrapy item pipeline) runs :func:`page_findings` on every stored page and appends one
+line per page (url, sha256, its findings) to ``findings-<segment>-<process>.jsonl`` beside the WARC segment; after a
+kill, the restart first analyses the stored pages that have no line yet. :func:`replay_findings` runs the same
 function on the pages :func:`~analysis.collect.web.warc.iter_pages` replays, so the two must agree.
 
 Extraction (trafilatura, pypdf) costs far more than fetching on loopback, so with ``PARADIP_DETECT_WORKERS`` > 0 the
@@ -76,16 +77,22 @@ def replay_findings(paths: Iterable[Path] | Path, detector) -> Iterator[dict[str
         yield from page_findings(page, detector)
 
 
-def read_findings(folder: Path) -> pd.DataFrame:
-    """The findings the crawl wrote into ``folder`` (all segments; a line cut by a kill is skipped)."""
-    rows = []
+def _analysed_pages(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    """``{page url: its findings}`` from the findings files (one line per analysed page; a cut line is skipped)."""
+    pages: dict[str, list[dict[str, Any]]] = {}
     for path in sorted(folder.glob(f"{FINDINGS_PREFIX}*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
-                rows.append(json.loads(line))
+                record = json.loads(line)
             except json.JSONDecodeError:
                 continue
-    return pd.DataFrame(rows)
+            pages[record["url"]] = record["findings"]
+    return pages
+
+
+def read_findings(folder: Path) -> pd.DataFrame:
+    """The findings the crawl wrote into ``folder``: one row per finding, all segments."""
+    return pd.DataFrame([row for rows in _analysed_pages(folder).values() for row in rows])
 
 
 def _worker_findings(page: Page) -> list[dict[str, Any]]:
@@ -116,6 +123,23 @@ class DetectPipeline:
         stem = warc_name.removesuffix(".warc.gz").rsplit("-", 2)
         self.path = spider.warc.path.with_name(f"{FINDINGS_PREFIX}{stem[-2]}-{stem[-1]}.jsonl")
         self.handle = open(self.path, "x", encoding="utf-8")  # noqa: SIM115 (open for the crawl's life)
+        self._catch_up(spider)
+
+    def _catch_up(self, spider) -> None:
+        """Pages stored before a kill whose findings were not written yet are analysed now."""
+        done = _analysed_pages(self.path.parent)
+        for page in iter_pages(self.path.parent):
+            if page.url not in done:
+                self._write(page, page_findings(page, self.detector))
+
+    def _write(self, page: Page, rows: list[dict[str, Any]]) -> None:
+        """One line per page (its findings), written at once: a kill leaves a page analysed or not."""
+        line = json.dumps({"url": page.url, "page_sha256": page.sha256, "findings": rows}, ensure_ascii=False,
+                          default=str)  # fmt: skip
+        self.handle.write(line + "\n")
+        self.handle.flush()
+        if self.spider is not None:
+            self.spider.progress.hits += len(rows)
 
     def close_spider(self, spider=None):
         if self.pool is not None:
@@ -129,8 +153,5 @@ class DetectPipeline:
             rows = page_findings(page, self.detector)
         else:
             rows = await asyncio.wrap_future(self.pool.submit(_worker_findings, page))
-        for row in rows:
-            self.handle.write(json.dumps(row, ensure_ascii=False, default=str) + "\n")
-        self.handle.flush()
-        self.spider.progress.hits += len(rows)
+        self._write(page, rows)
         return {"url": page.url, "findings": len(rows)}
