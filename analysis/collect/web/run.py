@@ -161,7 +161,8 @@ def main(argv: list[str] | None = None) -> int:
     spider = crawler.spider
     stats = {
         "seconds": round(time.time() - started, 2),
-        "pages_this_run": spider.progress.pages - spider.folder_state.pages_per_site.total(),
+        "pages_this_run": spider.progress.pages_this_run,
+        "pages_per_second": spider.progress.pages_per_second,
         "pages_total": spider.progress.pages,
         "hits": spider.progress.hits,
         "outcomes": dict(spider.progress.outcomes),

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,7 @@ class Progress:
     """Counters the progress display and the final summary read."""
 
     sites_total: int
+    pages_this_run: int = 0
     open_per_site: Counter = field(default_factory=Counter)
     started_sites: set = field(default_factory=set)
     pages: int = 0
@@ -64,6 +66,21 @@ class Progress:
     hits: int = 0
     outcomes: Counter = field(default_factory=Counter)
     failures: Counter = field(default_factory=Counter)
+    first_page_at: float | None = None  # time.monotonic() of this run's first and last stored page
+    last_page_at: float | None = None
+
+    def page_stored(self) -> None:
+        self.pages += 1
+        self.pages_this_run += 1
+        self.last_page_at = time.monotonic()
+        self.first_page_at = self.first_page_at or self.last_page_at
+
+    @property
+    def pages_per_second(self) -> float | None:
+        """This run's fetch rate between its first and last stored page (startup and idle tail excluded)."""
+        if self.first_page_at is None or self.last_page_at == self.first_page_at:
+            return None
+        return round((self.pages_this_run - 1) / (self.last_page_at - self.first_page_at), 1)
 
     @property
     def sites_done(self) -> int:
@@ -202,7 +219,7 @@ class SiteSpider(scrapy.Spider):
             url=response.url, status=response.status, reason="", response_headers=headers, body=response.body,
             request_headers=request_headers, unit_id=unit, depth=depth, redirected_from=redirected_from,
         )  # fmt: skip
-        self.progress.pages += 1
+        self.progress.page_stored()
         failed = response.status >= 400  # stored all the same: the WARC holds every response
         self._answered(
             response.request,
