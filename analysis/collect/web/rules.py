@@ -1,0 +1,340 @@
+"""The detector's decision steps (see :mod:`analysis.collect.web.detect` for the order and the reasons).
+
+Each step takes the matcher's hits in one sentence (and, for a list item, its heading) and returns
+either its choice with a short ``rule`` text or a string: the reason the candidate was rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
+from analysis.core.countries import country_to_iso2
+
+RELATION_ORDER: tuple[str, ...] = ("twin", "friendship", "agreement", "cooperation", "generic")
+STRONG_RELATIONS: frozenset[str] = frozenset({"twin", "friendship"})
+RELATION_TYPE: dict[str, str] = {
+    "twin": "twin",
+    "friendship": "friendship",
+    "agreement": "agreement",
+    "cooperation": "cooperation",
+    "generic": "twin",
+}
+_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
+_GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
+_PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
+_QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
+
+
+class Context(NamedTuple):
+    """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"."""
+
+    us: bool
+    cn: bool
+
+
+class PartnerChoice(NamedTuple):
+    name: str
+    country_iso2: str
+    hint: str | None
+    province: bool
+    weak: bool
+    rule: str
+
+
+class RelationChoice(NamedTuple):
+    relation_type: str
+    kind: str
+    term: object  # TermHit
+    despite: str | None
+    rule: str
+
+
+class EuSide(NamedTuple):
+    unit_id: str | None
+    name: str | None
+    country_iso2: str | None
+    source: str  # "sentence" | "enumeration" | "owner" | "list" | "none"
+    rule: str
+
+
+def context_flags(terms, mentions, text, segment, state_codes) -> Context:
+    """Whether the sentence (with its heading's terms) names the US or China."""
+    kinds = {t.kind for t in terms}
+    us = "us_context" in kinds
+    cn = "cn_context" in kinds
+    for mention in mentions:
+        for place in mention.places:
+            if place.role == "admin1":
+                us |= place.country_iso2 == "US"
+                cn |= place.country_iso2 == "CN"
+        if mention.role == "partner":
+            code = _STATE_CODE.match(text, mention.hit.orig_end)
+            us |= bool(code and code.group(1) in state_codes)
+    return Context(us, cn)
+
+
+def choose_partner(detector, text, mention, mentions, terms, context: Context) -> PartnerChoice | str:
+    """Length: the partner checks of step 3 (country, hint, province, namesakes, weak names, districts) in order.
+
+    The partner behind a name mention, or why it is not one."""
+    rules = detector.lexicon.rules
+    hit = mention.hit
+    surface_key = " ".join(fold_for_matching(text[hit.orig_start : hit.orig_end]).split())
+    partner_like = [p for p in mention.places if p.role in ("partner", "admin1")]
+    others = [p for p in mention.places if p.role == "other"]
+    hint, hint_country = _hint(detector, text, mention, mentions)
+    countries = {p.country_iso2 for p in partner_like}
+    if hint_country in countries:
+        country = hint_country
+    elif len(countries) == 1:
+        country = next(iter(countries))
+    elif context.us != context.cn:
+        country = "US" if context.us else "CN"
+    else:
+        return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
+    candidates = [p for p in partner_like if p.country_iso2 == country]
+    has_context = bool(hint) or (context.us if country == "US" else context.cn)
+    weak = []
+    if not any(p.strong for p in candidates):
+        weak.append("small place")
+    if len(surface_key.replace(" ", "")) <= rules["short_name_length"]:
+        weak.append("short name")
+    if surface_key in detector.lexicon.stoplist.get("partner", ()):
+        weak.append("ordinary word")
+    if others and not any(p.population >= others[0].population for p in candidates if p.strong):
+        weak.append(f"namesake of {others[0].name} ({others[0].country_iso2})")
+    if weak and not has_context:
+        return f"'{surface_key}': {', '.join(weak)} without {country} context"
+    if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
+        return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
+    province = country == "CN" and _next_to(text, terms, hit, "province_word")
+    province = (province or all(p.level == "province" for p in candidates)) and any(
+        p.level == "province" for p in candidates
+    )
+    name = _canonical_name(candidates, surface_key)
+    detail = (
+        f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
+    )
+    if weak:
+        detail += f" [{', '.join(weak)}, with context]"
+    return PartnerChoice(name, country, hint, province, bool(weak), detail)
+
+
+def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
+    """Admin-1 name right after the mention (a qualifier mention, or a US state code) and its country."""
+    position = mentions.index(mention)
+    if position + 1 < len(mentions) and mentions[position + 1].role == "qualifier":
+        place = mentions[position + 1].places[0]
+        return place.name, place.country_iso2
+    code = _STATE_CODE.match(text, mention.hit.orig_end)
+    if code and code.group(1) in detector._state_names:
+        return detector._state_names[code.group(1)], "US"
+    return None, None
+
+
+def _canonical_name(candidates, surface_key: str) -> str:
+    names = list(dict.fromkeys(p.name for p in candidates))
+    if len(names) == 1:
+        return names[0]
+    for name in names:
+        if " ".join(fold_for_matching(name).split()) == surface_key:
+            return name
+    return max(candidates, key=lambda p: (p.strong, p.population)).name
+
+
+_AFTER_GAP = re.compile(r"[\s,(]*")
+_BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
+
+
+def _next_to(text: str, terms, hit, kind: str) -> bool:
+    """A term of ``kind`` right after the name ("Jilin Province", "Amerika (Ortsteil)") or right before it
+    ("province of Jilin", "Ortsteil Amerika"), or one that contains it (a compound)."""
+    for t in terms:
+        if t.kind != kind:
+            continue
+        if t.orig_start >= hit.orig_end and _AFTER_GAP.fullmatch(text[hit.orig_end : t.orig_start]):
+            return True
+        if t.orig_end <= hit.orig_start and _BEFORE_GAP.fullmatch(text[t.orig_end : hit.orig_start]):
+            return True
+        if _overlap(t, hit):
+            return True
+    return False
+
+
+def relation(terms, mention, text, segment) -> RelationChoice | str:
+    """The strongest relation term of the sentence once meaning-changing look-alikes are masked, or why none counts."""
+    hit = mention.hit
+    masks = [t for t in terms if t.kind in MASKING_LOOKALIKES]
+    related = [
+        t
+        for t in terms
+        if t.kind in RELATION_ORDER
+        and not any(_overlap(t, m) for m in masks)
+        and not (t.orig_start < hit.orig_end and hit.orig_start < t.orig_end)
+    ]
+    lookalikes = [
+        t
+        for t in terms
+        if t.kind.startswith("lookalike_") and t.kind not in MASKING_LOOKALIKES and t.kind != "lookalike_district"
+    ]
+    if not related:
+        if masks:
+            return f"{masks[0].kind}: '{masks[0].text}' and no other relation term"
+        if lookalikes:
+            return f"{lookalikes[0].kind}: '{lookalikes[0].text}' and no relation term"
+        return "no relation term in the sentence"
+    specific = [t for t in related if t.kind in ("twin", "friendship", "agreement")] or related
+    best = min(specific, key=lambda t: (abs(t.orig_start - hit.orig_start), RELATION_ORDER.index(t.kind)))
+    best_kind = best.kind
+    if best_kind in ("cooperation", "generic") and not any(t.kind == "municipal" for t in terms):
+        return f"{best_kind} word '{best.text}' without a municipal party"
+    if lookalikes and best_kind not in STRONG_RELATIONS:
+        return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
+    despite = lookalikes[0].kind if lookalikes else None
+    rule = f"{best_kind} term '{best.text}'" + (f" (despite {despite})" if despite else "")
+    return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule)
+
+
+def _overlap(a, b) -> bool:
+    return a.orig_start < b.orig_end and b.orig_start < a.orig_end
+
+
+def attribute(detector, text, segment, mention, mentions, relation_choice, page_unit_id) -> EuSide:
+    """Length: the attribution cases of step 5 (list item, enumeration, sentence, owner) in order of priority.
+
+    The EU side of the partner's statement (step 5 of the module docstring of ``detect``)."""
+    eu = [m for m in mentions if m.role == "eu"]
+    if segment.heading is not None:
+        if page_unit_id:
+            return _owner(
+                detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)"
+            )
+        if eu:
+            return _eu_side(detector, eu[0], page_unit_id, "list", "EU side: EU place in the list item")
+        return EuSide(None, None, None, "none", "EU side: none (list item, no page owner)")
+    chain = _chain_of(text, mentions, mention, detector.lexicon)
+    in_chain = [m for m in chain if m.role == "eu"]
+    outside = [m for m in eu if m not in chain]
+    term = relation_choice.term
+    chain_end = max(m.hit.orig_end for m in chain)
+    if in_chain and term.orig_start >= chain_end:
+        return _eu_side(
+            detector,
+            in_chain[0],
+            page_unit_id,
+            "enumeration",
+            "EU side: in one enumeration with the partner before the relation term",
+        )
+    if outside:
+        nearest = min(
+            outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
+        )
+        return _eu_side(
+            detector,
+            nearest,
+            page_unit_id,
+            "sentence",
+            "EU side: EU place named in the sentence (nearest the relation term)",
+        )
+    if page_unit_id:
+        return _owner(detector, page_unit_id, "owner", "EU side: page owner (the sentence names no other EU place)")
+    return EuSide(None, None, None, "none", "EU side: none (no EU place in the sentence, no page owner)")
+
+
+def _eu_side(detector, mention, page_unit_id, source: str, rule: str) -> EuSide:
+    places = list(mention.places)
+    owner = [p for p in places if p.unit_id and p.unit_id == page_unit_id]
+    framed = sorted((p for p in places if p.unit_id), key=lambda p: -p.population)
+    place = (owner or framed or places)[0]
+    return EuSide(place.unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
+
+
+def _owner(detector, unit_id: str, source: str, rule: str) -> EuSide:
+    place = detector.unit_place(unit_id)
+    if place is None:
+        return EuSide(unit_id, None, None, source, rule)
+    return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
+
+
+def _chain_of(text, mentions, mention, lexicon) -> list:
+    """The enumeration the mention stands in: place mentions joined only by commas, conjunctions, parenthesised
+    qualifiers or country names ("Vienne (France), Neath und Sheboygan")."""
+    conjunctions = _conjunctions(lexicon)
+    places = [m for m in mentions if m.role in ("partner", "eu", "other")]
+    chains: list[list] = []
+    previous_end = None
+    for m in mentions:
+        if m.role == "qualifier":
+            previous_end = m.hit.orig_end
+            continue
+        if m not in places:
+            continue
+        if chains and previous_end is not None and _joins(text[previous_end : m.hit.orig_start], conjunctions):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+        previous_end = m.hit.orig_end
+    for chain in chains:
+        if mention in chain:
+            return chain
+    return [mention]
+
+
+def _joins(gap: str, conjunctions: frozenset[str]) -> bool:
+    gap = _PARENTHETICAL.sub(" ", gap)
+    words = [w for w in _GAP_PUNCTUATION.split(fold_for_matching(gap)) if w]
+    words = [w for w in words if w not in conjunctions]
+    if not words:
+        return True
+    leftover = " ".join(words)
+    return len(leftover) >= 4 and len(words) <= 3 and country_to_iso2(leftover) is not None
+
+
+_CONJUNCTIONS: dict[int, frozenset[str]] = {}
+
+
+def _conjunctions(lexicon) -> frozenset[str]:
+    key = id(lexicon)
+    if key not in _CONJUNCTIONS:
+        _CONJUNCTIONS[key] = frozenset(
+            fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "list_separator"
+        )
+    return _CONJUNCTIONS[key]
+
+
+def status(terms, mention) -> tuple[str, str]:
+    """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established."""
+    cues = [t for t in terms if t.kind in ("planned", "ended")]
+    if not cues:
+        return "established", "status: established (no status term)"
+    nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
+    kinds = {t.kind for t in cues}
+    both = " (nearest of planned and ended terms)" if len(kinds) == 2 else ""
+    return nearest.kind, f"status: {nearest.kind} ('{nearest.text}'){both}"
+
+
+def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:
+    """Base confidence of the relation (or list item) less the penalties of ``web_detect_rules.csv``."""
+    if eu_side.source == "list":
+        value = rules["confidence_list_item"]
+    else:
+        value = (
+            rules[f"confidence_{relation_choice.relation_type}"]
+            if relation_choice.kind != "generic"
+            else rules["confidence_cooperation"]
+        )
+    if partner.weak:
+        value -= rules["penalty_weak_name"]
+    if partner_id is None:
+        value -= rules["penalty_unresolved"]
+    if eu_side.source == "owner":
+        value -= rules["penalty_page_owner"]
+    if eu_side.source == "none":
+        value -= rules["penalty_no_eu_side"]
+    if "nearest of planned and ended" in status_rule:
+        value -= rules["penalty_status_conflict"]
+    if relation_choice.despite:
+        value -= rules["penalty_weak_name"]
+    return max(0.0, min(1.0, value))
