@@ -110,19 +110,15 @@ def demo_crawl(n_units: int = DEMO_UNITS, seed: int = 1) -> int:
     print(f"fault URLs: {len(web.faults)}, without an outcome: {len(unaccounted)}")
     same = True
     if detect:
-        from analysis.collect.web.detect_pipeline import build_detector, read_findings, replay_findings
+        from analysis.collect.web.detect_pipeline import build_detector, finding_rows, replay_findings, same_findings
 
-        in_crawl = read_findings(out_dir)
+        in_crawl = finding_rows(out_dir)
         replayed = list(replay_findings(out_dir, build_detector(str(units_path))))
-        same = len(in_crawl) == len(replayed) and _finding_keys(in_crawl.to_dict("records")) == _finding_keys(replayed)
+        same = same_findings(in_crawl, replayed)
         print(f"findings in the crawl: {len(in_crawl)}; replayed from the WARC: {len(replayed)}; same: {same}")
     ok = result.returncode == 0 and not twice and not unaccounted and same
     print("demonstration crawl: " + ("OK" if ok else "PROBLEMS (see above)"))
     return 0 if ok else 1
-
-
-def _finding_keys(rows) -> Counter:
-    return Counter(tuple(sorted((k, str(v)) for k, v in row.items())) for row in rows)
 
 
 def main(argv: list[str] | None = None) -> int:

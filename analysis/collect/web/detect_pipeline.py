@@ -48,7 +48,10 @@ def build_detector(units_path: str | None = None, gazetteer_path: str | None = N
         from analysis.build.outcomes import frame_units
 
         units = frame_units(_read_table(None, "cities"), _read_table(None, "regions"))
-    return Detector.build(units, _read_table(gazetteer_path, "gazetteer"))
+    detector = Detector.build(units, _read_table(gazetteer_path, "gazetteer"))
+    if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
+        detector.prewarm()
+    return detector
 
 
 def finding_record(finding: Any, page: Page) -> dict[str, Any]:
@@ -90,9 +93,23 @@ def _analysed_pages(folder: Path) -> dict[str, list[dict[str, Any]]]:
     return pages
 
 
+def finding_rows(folder: Path) -> list[dict[str, Any]]:
+    """The findings the crawl wrote into ``folder`` as JSON rows (all segments)."""
+    return [row for rows in _analysed_pages(folder).values() for row in rows]
+
+
 def read_findings(folder: Path) -> pd.DataFrame:
     """The findings the crawl wrote into ``folder``: one row per finding, all segments."""
-    return pd.DataFrame([row for rows in _analysed_pages(folder).values() for row in rows])
+    return pd.DataFrame(finding_rows(folder))
+
+
+def same_findings(in_crawl: list[dict[str, Any]], replayed: list[dict[str, Any]]) -> bool:
+    """Whether two lists of finding rows hold the same findings (order aside; compared as written to JSON)."""
+
+    def keys(rows):
+        return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) for row in rows)
+
+    return keys(json.loads(json.dumps(in_crawl, default=str))) == keys(json.loads(json.dumps(replayed, default=str)))
 
 
 def _worker_findings(page: Page) -> list[dict[str, Any]]:
@@ -115,9 +132,12 @@ class DetectPipeline:
 
     @classmethod
     def from_crawler(cls, crawler):
-        return cls(crawler.settings)
+        pipeline = cls(crawler.settings)
+        pipeline.crawler = crawler
+        return pipeline
 
     def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider  # Scrapy 2.19 no longer passes the spider
         self.spider = spider
         warc_name = spider.warc.path.name
         stem = warc_name.removesuffix(".warc.gz").rsplit("-", 2)

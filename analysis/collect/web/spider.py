@@ -82,8 +82,12 @@ class Progress:
             return None
         return round((self.pages_this_run - 1) / (self.last_page_at - self.first_page_at), 1)
 
+    start_exhausted: bool = False  # all start requests (seeds, rebuilt frontier) handed to the scheduler
+
     @property
     def sites_done(self) -> int:
+        if not self.start_exhausted:
+            return 0
         return sum(1 for site in self.started_sites if self.open_per_site[site] <= 0)
 
 
@@ -126,16 +130,17 @@ class SiteSpider(scrapy.Spider):
         dupefilter.seed(sorted(self.folder_state.fetched | self.folder_state.answered))
         self._log_unlogged_pages()
         if self.plan.redis and not self._first_redis_peer():
+            self.progress.start_exhausted = True
             return
         for row in self.plan.seeds.itertuples():
             yield self._request(row.url, row.unit_id, depth=0, priority=PRIORITY_LINK_BONUS * 10, referer="")
-        if self.folder_state.empty or self.jobdir_usable:
-            return
-        for stored in resume.stored_records(self.plan.out_dir):
-            page = stored.page
-            for request in self._follow(page.url, page.unit_id, stored.depth, page.body, page.content_type):
-                request.priority -= request.meta["depth"] * self.settings.getint("DEPTH_PRIORITY")
-                yield request  # a start request: DepthMiddleware does not lower its priority
+        if not (self.folder_state.empty or self.jobdir_usable):
+            for stored in resume.stored_records(self.plan.out_dir):
+                page = stored.page
+                for request in self._follow(page.url, page.unit_id, stored.depth, page.body, page.content_type):
+                    request.priority -= request.meta["depth"] * self.settings.getint("DEPTH_PRIORITY")
+                    yield request  # a start request: DepthMiddleware does not lower its priority
+        self.progress.start_exhausted = True
 
     def _first_redis_peer(self) -> bool:
         """Seeds are pushed to the shared Redis queue once, by the first peer (SETNX on ``<prefix>:seeded``)."""
