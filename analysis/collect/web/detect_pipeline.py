@@ -112,6 +112,13 @@ def same_findings(in_crawl: list[dict[str, Any]], replayed: list[dict[str, Any]]
     return keys(json.loads(json.dumps(in_crawl, default=str))) == keys(json.loads(json.dumps(replayed, default=str)))
 
 
+def _warm_up(detector) -> None:
+    """Run the extractor and the detector once on a small page (their models load on first use)."""
+    body = ("<html><body><p>" + "Esslingen am Neckar ist seit 1965 Partnerstadt von Sheboygan. " * 5 + "</p>"
+            "</body></html>").encode()  # fmt: skip
+    page_findings(Page("http://warm-up.test/", None, "", 200, "text/html; charset=utf-8", body, ""), detector)
+
+
 def _worker_findings(page: Page) -> list[dict[str, Any]]:
     return page_findings(page, _WORKER_DETECTOR)
 
@@ -122,6 +129,7 @@ class DetectPipeline:
     def __init__(self, settings):
         global _WORKER_DETECTOR
         self.detector = build_detector(settings.get("PARADIP_UNITS_PATH"), settings.get("PARADIP_GAZETTEER_PATH"))
+        _warm_up(self.detector)  # load the language models now: forked workers then share them
         workers = settings.getint("PARADIP_DETECT_WORKERS", 0)
         self.pool = None
         if workers > 0:
@@ -160,6 +168,7 @@ class DetectPipeline:
         self.handle.flush()
         if self.spider is not None:
             self.spider.progress.hits += len(rows)
+            self.spider.progress.page_analysed()
 
     def close_spider(self, spider=None):
         if self.pool is not None:

@@ -75,12 +75,19 @@ class Progress:
         self.last_page_at = time.monotonic()
         self.first_page_at = self.first_page_at or self.last_page_at
 
+    last_analysed_at: float | None = None  # when the in-crawl detector finished its latest page
+
+    def page_analysed(self) -> None:
+        self.last_analysed_at = time.monotonic()
+
     @property
     def pages_per_second(self) -> float | None:
-        """This run's fetch rate between its first and last stored page (startup and idle tail excluded)."""
-        if self.first_page_at is None or self.last_page_at == self.first_page_at:
+        """This run's rate from its first stored page to its last stored (and, with detection, analysed) page:
+        startup and the idle tail are excluded, a detection backlog is not."""
+        if self.first_page_at is None:
             return None
-        return round((self.pages_this_run - 1) / (self.last_page_at - self.first_page_at), 1)
+        last = max(self.last_page_at or 0.0, self.last_analysed_at or 0.0)
+        return round((self.pages_this_run - 1) / (last - self.first_page_at), 1) if last > self.first_page_at else None
 
     start_exhausted: bool = False  # all start requests (seeds, rebuilt frontier) handed to the scheduler
 
