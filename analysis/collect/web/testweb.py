@@ -197,3 +197,36 @@ def write_test_web(web: WebFiles, out_dir: Path) -> TestWeb:
         json.dumps(web.server_faults, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return TestWeb(root=out_dir, seeds=seeds, truth=truth, faults=faults)
+
+
+def build_from_tables(out_dir: Path, *, seed: int, n_units: int | None = None) -> TestWeb:
+    """:func:`build_test_web` on the processed tables (cities with their alternate names, regions, relations,
+    gazetteer): the demonstration web of the real frame."""
+    from analysis.build.outcomes import frame_units
+    from analysis.core import tables
+
+    cities = tables.read_table("cities")
+    units = frame_units(cities, tables.read_table("regions"))
+    alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
+    units["alternate_names"] = units["unit_id"].map(alternates).fillna("")
+    relations, gazetteer = tables.read_table("relations"), tables.read_table("gazetteer")
+    return build_test_web(units, relations, gazetteer, seed=seed, out_dir=out_dir, n_units=n_units)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m analysis.collect.web.testweb OUT_DIR [--seed N] [--n-units N]``: build the web of the tables."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Build the local test web (synthetic sites) from the processed tables."
+    )
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--n-units", type=int, default=None)
+    arguments = parser.parse_args(argv)
+    web = build_from_tables(arguments.out_dir, seed=arguments.seed, n_units=arguments.n_units)
+    print(f"{len(web.seeds)} seeds, {len(web.truth)} statements, {len(web.faults)} faults under {web.root}")
+
+
+if __name__ == "__main__":
+    main()

@@ -66,6 +66,7 @@ class SiteContext:
         ]
         pools = _partner_pools(places, set(units["name"].astype(str)))
         others = ties[ties["partner_country_iso2"].isin(PARTNER_COUNTRIES) & ~ties["unit_id"].isin(chosen["unit_id"])]
+        others = others[others["status"].ne("ended")]
         country_of = dict(zip(units["unit_id"].astype(str), units["country_iso2"].astype(str)))
         others = others[others["unit_id"].isin(country_of)]
         other_unit_ties: dict[str, list[tuple[str, str]]] = {}
@@ -91,10 +92,10 @@ def _partner_pools(places: pd.DataFrame, eu_names: set[str]) -> dict[str, list[s
     """Partner ids of the pools: large US cities and Chinese prefectures, US namesakes of EU places, Minneapolis."""
     cities = places[places["level"].isin(["city", "prefecture"])].sort_values(["population", "partner_id"])
     cities = cities.iloc[::-1]
-    large_us = list(cities[cities["partner_id"].str.startswith("us-")]["partner_id"][:LARGE_PLACES])
-    large_cn = list(cities[cities["country_iso2"].eq("CN")]["partner_id"][:LARGE_PLACES])
     namesakes = cities[cities["country_iso2"].eq("US") & cities["name"].isin(eu_names)]
-    namesakes = namesakes[~namesakes["partner_id"].isin(large_us)]
+    us = cities[cities["partner_id"].str.startswith("us-") & ~cities["partner_id"].isin(namesakes["partner_id"])]
+    large_us = list(us["partner_id"][:LARGE_PLACES])
+    large_cn = list(cities[cities["country_iso2"].eq("CN")]["partner_id"][:LARGE_PLACES])
     twin_cities = places[places["name"].eq("Minneapolis") & places["admin1_code"].eq("MN")]
     return {
         "large_us": large_us,
@@ -284,6 +285,8 @@ class SiteWriter:
         url = self.plan.url(key)
         items: list[tuple[str, str]] = []
         for tie in self.us_cn_ties:
+            if tie["status"] == "ended":
+                continue  # an ended public tie is told as such in the news (the "ended" pool), not listed
             place = self.context.places[tie["partner_id"]]
             name = tp.local_name(place["name"], place["alternate_names"], language)
             country = tie["partner_country_iso2"]
@@ -291,7 +294,6 @@ class SiteWriter:
             since = tp.fill(words["since"], {"year": str(self.rng.randrange(1960, 2016))}, language)
             text = f"{name}{state} ({tp.country_name(country, language)}), {since}"
             items.append((name, text))
-            status = "ended" if tie["status"] == "ended" else "established"
             self.web.truth.append(
                 {
                     "url": url,
@@ -299,7 +301,7 @@ class SiteWriter:
                     "partner_id": tie["partner_id"],
                     "partner_country_iso2": country,
                     "relation_type": "twin",
-                    "status": status,
+                    "status": "established",
                     "lookalike_class": "",
                     "language": language,
                     "statement_class": "partner_list_item",
