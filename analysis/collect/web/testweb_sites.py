@@ -208,10 +208,7 @@ class SiteWriter:
     ) -> str:
         """Fill a template of ``statement_class``, record its truth row, return the sentence."""
         unit_id = unit_id or self.plan.unit_id
-        templates = tp.phrases().get((language, statement_class)) or tp.phrases()[("en", statement_class)]
-        if not tp.phrases().get((language, statement_class)):
-            language = "en"
-        template = self.rng.choice(templates)
+        template = self.rng.choice(tp.phrases()[(language, statement_class)])
         place = self.context.places[partner_id] if partner_id else None
         country = country or (place["country_iso2"] if place is not None else "US")
         eu_name = self.eu_name(unit_id, language)
