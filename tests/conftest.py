@@ -125,7 +125,7 @@ def regions() -> pd.DataFrame:
     )
 
 
-# A small frame for the local test web (analysis.collect.web.testweb): eight countries, a region, units outside
+# A small frame for the local test web (analysis.collect.web.testweb): nine countries, a region, units outside
 # the sample (their ties become statements about other cities), US and Chinese partners with exonyms.
 _WEB_UNITS = [  # unit_id, unit_type, name, country, population, alternate names
     ("gn2928810", "city", "Esslingen am Neckar", "DE", 94000, "Esslingen"),
@@ -140,6 +140,7 @@ _WEB_UNITS = [  # unit_id, unit_type, name, country, population, alternate names
     ("gn3078610", "city", "Brno", "CZ", 380000, "Brünn"),
     ("gn2965140", "city", "Cork", "IE", 190000, "Corcaigh"),
     ("gn634963", "city", "Tampere", "FI", 225000, "Tammerfors"),
+    ("gn3106672", "city", "Valladolid", "ES", 298000, "Valhadolide"),
 ]
 _WEB_PLACES = [  # partner_id, name, country, level, admin1 name, admin1 code, population, alternate names
     ("us-place-5572975", "Sheboygan", "US", "city", "Wisconsin", "WI", 49000, "Sheboygan, WI"),
@@ -176,6 +177,7 @@ _WEB_TIES = [  # EU unit, partner id, partner name, partner country, status
     ("gn2965140", "us-place-0667000", "San Francisco", "US", "active"),
     ("gn634963", "us-place-3673000", "Syracuse", "US", "active"),
     ("gn634963", "cn-pref-4401", "Guangzhou", "CN", "active"),
+    ("gn3106672", "cn-pref-1101", "Beijing", "CN", "ended"),  # its only US/CN tie has ended
 ]
 
 
@@ -196,8 +198,8 @@ def small_web_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
 
 @pytest.fixture(scope="session")
 def small_test_web(tmp_path_factory):
-    """The local test web of :func:`small_web_frames`: nine sites (seed 7), built once per session."""
+    """The local test web of :func:`small_web_frames`: ten sites (seed 6, which samples Esslingen with its ended tie), built once per session."""
     from analysis.collect.web.testweb import build_test_web
 
     units, relations, gazetteer = small_web_frames()
-    return build_test_web(units, relations, gazetteer, seed=7, out_dir=tmp_path_factory.mktemp("testweb"), n_units=9)
+    return build_test_web(units, relations, gazetteer, seed=6, out_dir=tmp_path_factory.mktemp("testweb"), n_units=10)

@@ -167,6 +167,7 @@ class SiteWriter:
         self.rng = random.Random(f"{context.seed}:{plan.unit_id}")
         self.ties = context.ties_by_unit.get(plan.unit_id, [])
         self.us_cn_ties = [tie for tie in self.ties if tie["partner_country_iso2"] in PARTNER_COUNTRIES]
+        self.active_ties = [tie for tie in self.us_cn_ties if tie["status"] != "ended"]
         self.tie_ids = {tie["partner_id"] for tie in self.ties}
 
     # ----------------------------------------------------------------- names and statements
@@ -178,7 +179,7 @@ class SiteWriter:
     def partner_pick(self, pool: str, taken: set[str]) -> str | None:
         """A partner id from ``pool`` that is no public partner of the unit and not yet used on the site."""
         if pool == "public_tie":
-            choices = [tie["partner_id"] for tie in self.us_cn_ties if tie["partner_id"] not in taken]
+            choices = [tie["partner_id"] for tie in self.active_ties if tie["partner_id"] not in taken]
         elif pool == "ended":
             ended = [tie["partner_id"] for tie in self.us_cn_ties if tie["status"] == "ended"]
             choices = [p for p in ended if p not in taken] or self._not_tie("large", taken)
@@ -281,9 +282,7 @@ class SiteWriter:
         words, key = tp.site_words()[language], f"partners:{language}"
         url = self.plan.url(key)
         items: list[tuple[str, str]] = []
-        for tie in self.us_cn_ties:
-            if tie["status"] == "ended":
-                continue  # an ended public tie is told as such in the news (the "ended" pool), not listed
+        for tie in self.active_ties:  # an ended public tie is told as such in the news (the "ended" pool)
             place = self.context.places[tie["partner_id"]]
             name = tp.local_name(place["name"], place["alternate_names"], language)
             country = tie["partner_country_iso2"]
@@ -356,7 +355,7 @@ class SiteWriter:
         """The council resolution (PDF) approving, planning or ending a partnership."""
         words, url = tp.site_words()[language], self.plan.url("resolution")
         statement_class = RESOLUTIONS[self.plan.index % len(RESOLUTIONS)]
-        if statement_class == "resolution_established" and not self.us_cn_ties:
+        if statement_class == "resolution_established" and not self.active_ties:
             statement_class = "resolution_planned"
         year = 2015 + self.plan.index % 10
         title = tp.fill(
@@ -373,7 +372,7 @@ class SiteWriter:
         plan, main = self.plan, self.plan.languages[0]
         taken: set[str] = set()
         lookalikes = [LOOKALIKE_CLASSES[(plan.index * 4 + k) % len(LOOKALIKE_CLASSES)] for k in range(5)]
-        first = ESTABLISHED_NEWS[plan.index % 4] if self.us_cn_ties else "passing_mention"
+        first = ESTABLISHED_NEWS[plan.index % 4] if self.active_ties else "passing_mention"
         article_classes = [
             [first, "passing_mention", lookalikes[0]],
             [PLANNED[plan.index % 3], lookalikes[1]],
@@ -396,7 +395,7 @@ class SiteWriter:
         words = tp.site_words()[main]
         international_url = self.plan.url("international")
         sentences = [words["network_intro"]]
-        if self.us_cn_ties:
+        if self.active_ties:
             sentences.append(self.sentence("cooperation_established", main, international_url, taken))
         body = tp.paragraphs([s for s in sentences if s])
         body += f'\n<p><a href="{plan.paths[f"partners:{main}"]}">{html.escape(words["menu_partners"])}</a> · '

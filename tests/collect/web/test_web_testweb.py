@@ -25,8 +25,8 @@ def _files(root) -> dict[str, bytes]:
 
 def test_two_builds_with_one_seed_are_byte_identical_and_another_seed_differs(small_test_web, tmp_path):
     units, relations, gazetteer = small_web_frames()
-    again = build_test_web(units, relations, gazetteer, seed=7, out_dir=tmp_path / "again", n_units=9)
-    other = build_test_web(units, relations, gazetteer, seed=8, out_dir=tmp_path / "other", n_units=9)
+    again = build_test_web(units, relations, gazetteer, seed=6, out_dir=tmp_path / "again", n_units=10)
+    other = build_test_web(units, relations, gazetteer, seed=8, out_dir=tmp_path / "other", n_units=10)
     assert _files(again.root) == _files(small_test_web.root)
     assert _files(other.root) != _files(small_test_web.root)
 
@@ -54,9 +54,11 @@ def test_truth_ties_agree_with_the_public_relations(small_test_web):
             assert key not in status, row.evidence
         else:
             assert status.get(key, "ended") == "ended", row.evidence
-    if "gn2928810" in set(small_test_web.seeds["unit_id"]):  # Esslingen's public tie to New York has ended
-        told = real[real["unit_id"].eq("gn2928810") & real["partner_id"].eq("us-place-3651000")]
-        assert set(told["status"]) == {"ended"}
+    assert "gn2928810" in set(small_test_web.seeds["unit_id"])  # Esslingen: its public tie to New York has ended
+    told = real[real["unit_id"].eq("gn2928810") & real["partner_id"].eq("us-place-3651000")]
+    assert set(told["status"]) == {"ended"}
+    valladolid = real[real["unit_id"].eq("gn3106672")]  # its only US/CN public tie has ended
+    assert "established" not in set(valladolid[valladolid["partner_id"].eq("cn-pref-1101")]["status"])
 
 
 def test_statements_about_other_cities_belong_to_them_and_name_them(small_test_web):
