@@ -14,7 +14,9 @@ undeclared encodings, a huge page, binary ``.html``, a broken PDF, a 404 link) c
 Written beside the sites: ``seeds.csv`` (the crawler's seeds format: ``unit_id, url, languages, note``),
 ``truth.csv`` (one row per statement placed on the web; empty strings where a column does not apply),
 ``faults.csv`` (one row per fault URL with what a crawl must record: ``fetched``, ``failed: <reason>`` or
-``disallowed``) and ``server_faults.json`` (read by :mod:`.server`). The web is SYNTHETIC: the ties are real
+``disallowed``), ``pages.csv`` (every URL a complete polite crawl meets, linked from the seeds, with the same
+``expected``: the fault's, else ``fetched``; robots.txt files aside) and ``server_faults.json`` (read by
+:mod:`.server`). The web is SYNTHETIC: the ties are real
 public ties, but the pages, sentences, planned and ended partnerships are made up. Two builds with the same
 inputs and seed give byte-identical files.
 """
@@ -190,13 +192,22 @@ def write_test_web(web: WebFiles, out_dir: Path) -> TestWeb:
     truth = truth_schema().validate(truth.reset_index(drop=True))
     faults = faults_schema().validate(pd.DataFrame(web.faults, columns=FAULT_COLUMNS).sort_values("url"))
     faults = faults.reset_index(drop=True)
-    for name, table in (("seeds.csv", seeds), ("truth.csv", truth), ("faults.csv", faults)):
+    pages = expected_pages(web, faults)
+    for name, table in (("seeds.csv", seeds), ("truth.csv", truth), ("faults.csv", faults), ("pages.csv", pages)):
         table.to_csv(out_dir / name, index=False, lineterminator="\n")
         note_write(out_dir / name)
     (out_dir / "server_faults.json").write_text(
         json.dumps(web.server_faults, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return TestWeb(root=out_dir, seeds=seeds, truth=truth, faults=faults)
+
+
+def expected_pages(web: WebFiles, faults: pd.DataFrame) -> pd.DataFrame:
+    """``url, expected`` of every page and PDF of the web and every fault URL (sorted by URL)."""
+    urls = {"http://" + relative.removesuffix("index.html") for relative in web.files}
+    urls = {url for url in urls if not url.endswith("/robots.txt")} | set(faults["url"])
+    expected = dict(zip(faults["url"], faults["expected"]))
+    return pd.DataFrame({"url": sorted(urls), "expected": [expected.get(url, "fetched") for url in sorted(urls)]})
 
 
 def build_from_tables(out_dir: Path, *, seed: int, n_units: int | None = None) -> TestWeb:

@@ -200,3 +200,24 @@ def test_the_sample_covers_every_member_state_and_prefers_units_with_us_or_chine
     assert set(tied) <= set(chosen["unit_id"]) and "DE11" in set(chosen["unit_id"])
     languages = {language for country in EU27_ISO2 for language in tp.site_countries()[country][0]}
     assert languages == set(EU_OFFICIAL_LANGUAGES)
+
+
+def test_every_page_is_linked_from_the_seeds(small_test_web):
+    """pages.csv lists what a complete crawl meets: every URL in it is reached by following links from the seeds."""
+    root = small_test_web.root
+    pages = pd.read_csv(root / "pages.csv", dtype=str, keep_default_na=False)
+    assert set(small_test_web.faults["url"]) <= set(pages["url"])
+    assert set(small_test_web.truth["url"]) <= set(pages[pages["expected"].eq("fetched")]["url"])
+    seen, frontier = set(), list(small_test_web.seeds["url"])
+    while frontier:
+        url = frontier.pop()
+        if url in seen:
+            continue
+        seen.add(url)
+        path = root / url.removeprefix("http://")
+        path = path / "index.html" if url.endswith("/") else path
+        if path.suffix == ".html" and path.is_file():
+            host = url.split("/")[2]
+            for href in re.findall(rb'href="(/[^"]*)"', path.read_bytes()):
+                frontier.append(f"http://{host}{href.decode()}")
+    assert set(pages["url"]) == seen  # and nothing linked is missing from it
