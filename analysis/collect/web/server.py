@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import socket
 import threading
 import urllib.request
 from collections import Counter
@@ -70,6 +71,7 @@ class TestWebServer(ThreadingHTTPServer):
         self.faults: dict[str, dict] = json.loads(faults_path.read_text("utf-8")) if faults_path.exists() else {}
         self._counts: Counter[str] = Counter()
         self._files: dict[tuple[str, str], tuple[bytes, str] | None] = {}
+        self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         super().__init__(("127.0.0.1", port), _Handler)
@@ -78,6 +80,24 @@ class TestWebServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The proxy URL ``http://127.0.0.1:<port>``."""
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def process_request(self, request, client_address) -> None:
+        with self._lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End the kept-alive client connections (their handler threads then finish)."""
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def count(self, url: str) -> None:
         with self._lock:
@@ -231,6 +251,7 @@ def serve(
         server.stopping.set()
         server.shutdown()
         server.server_close()
+        server.close_connections()
         thread.join(timeout=5)
 
 

@@ -34,13 +34,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.collect.web import testweb_faults, testweb_sites
+from analysis.collect.web.testweb_sites import PARTNER_COUNTRIES
 from analysis.core import fields
 from analysis.core.countries import EU27_ISO2
 from analysis.core.tracking import note_write
 
 DEFAULT_N_UNITS = 60
 REGION_SHARE = 0.1  # about one site in ten is a NUTS2 region's
-PARTNER_COUNTRIES = ("US", "CN")
 SEEDS_COLUMNS = ["unit_id", "url", "languages", "note"]
 TRUTH_COLUMNS = [
     "url",
