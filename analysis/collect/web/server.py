@@ -26,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import socket
 import threading
 import urllib.request
 from collections import Counter
@@ -69,6 +70,8 @@ class TestWebServer(ThreadingHTTPServer):
         faults_path = self.root / FAULTS_FILE
         self.faults: dict[str, dict] = json.loads(faults_path.read_text("utf-8")) if faults_path.exists() else {}
         self._counts: Counter[str] = Counter()
+        self._files: dict[tuple[str, str], tuple[bytes, str] | None] = {}
+        self._connections: set[socket.socket] = set()
         self._lock = threading.Lock()
         self.stopping = threading.Event()
         super().__init__(("127.0.0.1", port), _Handler)
@@ -77,6 +80,24 @@ class TestWebServer(ThreadingHTTPServer):
     def url(self) -> str:
         """The proxy URL ``http://127.0.0.1:<port>``."""
         return f"http://127.0.0.1:{self.server_address[1]}"
+
+    def process_request(self, request, client_address) -> None:
+        with self._lock:
+            self._connections.add(request)
+        super().process_request(request, client_address)
+
+    def shutdown_request(self, request) -> None:
+        with self._lock:
+            self._connections.discard(request)
+        super().shutdown_request(request)
+
+    def close_connections(self) -> None:
+        """End the kept-alive client connections (their handler threads then finish)."""
+        with self._lock:
+            connections = list(self._connections)
+        for connection in connections:
+            with contextlib.suppress(OSError):
+                connection.shutdown(socket.SHUT_RDWR)
 
     def count(self, url: str) -> None:
         with self._lock:
@@ -99,20 +120,29 @@ class TestWebServer(ThreadingHTTPServer):
             fault = base if "redirect_cycle" in base else None
         return fault or {}
 
-    def file_for(self, host: str, path: str) -> Path | None:
-        """The file that answers ``path`` on ``host``, or ``None`` (outside the site, or missing)."""
+    def file_for(self, host: str, path: str) -> tuple[bytes, str] | None:
+        """(body, suffix) of the file that answers ``path`` on ``host``, or ``None`` (outside the site, missing).
+
+        Files are read once and kept in memory (a test web is a few MB), so a crawl is served from RAM.
+        """
+        key = (host, path)
+        cached = self._files.get(key, False)
+        if cached is not False:
+            return cached
         relative = path.lstrip("/")
         if not relative or relative.endswith("/"):
             relative += "index.html"
         site = (self.root / host).resolve()
         target = (site / relative).resolve()
-        if site not in target.parents or not target.is_file():
-            return None
-        return target
+        found = (target.read_bytes(), target.suffix) if site in target.parents and target.is_file() else None
+        with self._lock:
+            self._files[key] = found
+        return found
 
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive: the crawler reuses its connection to the proxy
+    disable_nagle_algorithm = True  # headers and body go out at once, not 40 ms apart on a kept-alive connection
     server: TestWebServer
 
     def log_message(self, format: str, *args) -> None:
@@ -163,12 +193,13 @@ class _Handler(BaseHTTPRequestHandler):
             location = fault.get("redirect") or _next_in_cycle(url, fault["redirect_cycle"])
             self._send(302, b"", "text/plain; charset=utf-8", head=head, extra={"Location": location})
             return
-        target = self.server.file_for(host, urlsplit(path).path)
-        if target is None:
+        found = self.server.file_for(host, urlsplit(path).path)
+        if found is None:
             self._send(404, b"<html><body><h1>404 Not Found</h1></body></html>", CONTENT_TYPES[".html"], head=head)
             return
-        content_type = fault.get("content_type") or CONTENT_TYPES.get(target.suffix, "application/octet-stream")
-        self._send(200, target.read_bytes(), content_type, head=head)
+        body, suffix = found
+        content_type = fault.get("content_type") or CONTENT_TYPES.get(suffix, "application/octet-stream")
+        self._send(200, body, content_type, head=head)
 
     def _send(
         self, status: int, body: bytes, content_type: str, *, head: bool = False, extra: dict | None = None
@@ -220,6 +251,7 @@ def serve(
         server.stopping.set()
         server.shutdown()
         server.server_close()
+        server.close_connections()
         thread.join(timeout=5)
 
 

@@ -14,7 +14,9 @@ undeclared encodings, a huge page, binary ``.html``, a broken PDF, a 404 link) c
 Written beside the sites: ``seeds.csv`` (the crawler's seeds format: ``unit_id, url, languages, note``),
 ``truth.csv`` (one row per statement placed on the web; empty strings where a column does not apply),
 ``faults.csv`` (one row per fault URL with what a crawl must record: ``fetched``, ``failed: <reason>`` or
-``disallowed``) and ``server_faults.json`` (read by :mod:`.server`). The web is SYNTHETIC: the ties are real
+``disallowed``), ``pages.csv`` (every URL a complete polite crawl meets, linked from the seeds, with the same
+``expected``: the fault's, else ``fetched``; robots.txt files aside) and ``server_faults.json`` (read by
+:mod:`.server`). The web is SYNTHETIC: the ties are real
 public ties, but the pages, sentences, planned and ended partnerships are made up. Two builds with the same
 inputs and seed give byte-identical files.
 """
@@ -32,13 +34,13 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.collect.web import testweb_faults, testweb_sites
+from analysis.collect.web.testweb_sites import PARTNER_COUNTRIES
 from analysis.core import fields
 from analysis.core.countries import EU27_ISO2
 from analysis.core.tracking import note_write
 
 DEFAULT_N_UNITS = 60
 REGION_SHARE = 0.1  # about one site in ten is a NUTS2 region's
-PARTNER_COUNTRIES = ("US", "CN")
 SEEDS_COLUMNS = ["unit_id", "url", "languages", "note"]
 TRUTH_COLUMNS = [
     "url",
@@ -190,10 +192,52 @@ def write_test_web(web: WebFiles, out_dir: Path) -> TestWeb:
     truth = truth_schema().validate(truth.reset_index(drop=True))
     faults = faults_schema().validate(pd.DataFrame(web.faults, columns=FAULT_COLUMNS).sort_values("url"))
     faults = faults.reset_index(drop=True)
-    for name, table in (("seeds.csv", seeds), ("truth.csv", truth), ("faults.csv", faults)):
+    pages = expected_pages(web, faults)
+    for name, table in (("seeds.csv", seeds), ("truth.csv", truth), ("faults.csv", faults), ("pages.csv", pages)):
         table.to_csv(out_dir / name, index=False, lineterminator="\n")
         note_write(out_dir / name)
     (out_dir / "server_faults.json").write_text(
         json.dumps(web.server_faults, indent=1, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     return TestWeb(root=out_dir, seeds=seeds, truth=truth, faults=faults)
+
+
+def expected_pages(web: WebFiles, faults: pd.DataFrame) -> pd.DataFrame:
+    """``url, expected`` of every page and PDF of the web and every fault URL (sorted by URL)."""
+    urls = {"http://" + relative.removesuffix("index.html") for relative in web.files}
+    urls = {url for url in urls if not url.endswith("/robots.txt")} | set(faults["url"])
+    expected = dict(zip(faults["url"], faults["expected"]))
+    return pd.DataFrame({"url": sorted(urls), "expected": [expected.get(url, "fetched") for url in sorted(urls)]})
+
+
+def build_from_tables(out_dir: Path, *, seed: int, n_units: int | None = None) -> TestWeb:
+    """:func:`build_test_web` on the processed tables (cities with their alternate names, regions, relations,
+    gazetteer): the demonstration web of the real frame."""
+    from analysis.build.outcomes import frame_units
+    from analysis.core import tables
+
+    cities = tables.read_table("cities")
+    units = frame_units(cities, tables.read_table("regions"))
+    alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
+    units["alternate_names"] = units["unit_id"].map(alternates).fillna("")
+    relations, gazetteer = tables.read_table("relations"), tables.read_table("gazetteer")
+    return build_test_web(units, relations, gazetteer, seed=seed, out_dir=out_dir, n_units=n_units)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m analysis.collect.web.testweb OUT_DIR [--seed N] [--n-units N]``: build the web of the tables."""
+    import argparse
+
+    parser = argparse.ArgumentParser(
+        description="Build the local test web (synthetic sites) from the processed tables."
+    )
+    parser.add_argument("out_dir", type=Path)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--n-units", type=int, default=None)
+    arguments = parser.parse_args(argv)
+    web = build_from_tables(arguments.out_dir, seed=arguments.seed, n_units=arguments.n_units)
+    print(f"{len(web.seeds)} seeds, {len(web.truth)} statements, {len(web.faults)} faults under {web.root}")
+
+
+if __name__ == "__main__":
+    main()

@@ -22,7 +22,10 @@ broken_pdf             a PDF that cannot be parsed                  fetched (ext
 =====================  ===========================================  ============================
 
 The redirect cycle is longer than Scrapy's ``REDIRECT_MAX_TIMES`` (20), so each hop is a new URL (no
-duplicate filter hides the loop) and the crawler gives up on the first URL.
+duplicate filter hides the loop) and Scrapy gives up ("max redirections reached"); its errback then sees the
+last hop, whose ``meta["redirect_urls"][0]`` is the fault URL. The timeout holds only when the crawler's
+``DOWNLOAD_TIMEOUT`` is shorter than the server's ``timeout_delay`` (30 s by default; Scrapy's default timeout
+is 180 s), and a slow page is fetched when it is longer than ``slow_delay``.
 """
 
 from __future__ import annotations

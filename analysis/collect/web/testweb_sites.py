@@ -66,6 +66,7 @@ class SiteContext:
         ]
         pools = _partner_pools(places, set(units["name"].astype(str)))
         others = ties[ties["partner_country_iso2"].isin(PARTNER_COUNTRIES) & ~ties["unit_id"].isin(chosen["unit_id"])]
+        others = others[others["status"].ne("ended")]
         country_of = dict(zip(units["unit_id"].astype(str), units["country_iso2"].astype(str)))
         others = others[others["unit_id"].isin(country_of)]
         other_unit_ties: dict[str, list[tuple[str, str]]] = {}
@@ -91,10 +92,10 @@ def _partner_pools(places: pd.DataFrame, eu_names: set[str]) -> dict[str, list[s
     """Partner ids of the pools: large US cities and Chinese prefectures, US namesakes of EU places, Minneapolis."""
     cities = places[places["level"].isin(["city", "prefecture"])].sort_values(["population", "partner_id"])
     cities = cities.iloc[::-1]
-    large_us = list(cities[cities["partner_id"].str.startswith("us-")]["partner_id"][:LARGE_PLACES])
-    large_cn = list(cities[cities["country_iso2"].eq("CN")]["partner_id"][:LARGE_PLACES])
     namesakes = cities[cities["country_iso2"].eq("US") & cities["name"].isin(eu_names)]
-    namesakes = namesakes[~namesakes["partner_id"].isin(large_us)]
+    us = cities[cities["partner_id"].str.startswith("us-") & ~cities["partner_id"].isin(namesakes["partner_id"])]
+    large_us = list(us["partner_id"][:LARGE_PLACES])
+    large_cn = list(cities[cities["country_iso2"].eq("CN")]["partner_id"][:LARGE_PLACES])
     twin_cities = places[places["name"].eq("Minneapolis") & places["admin1_code"].eq("MN")]
     return {
         "large_us": large_us,
@@ -166,6 +167,7 @@ class SiteWriter:
         self.rng = random.Random(f"{context.seed}:{plan.unit_id}")
         self.ties = context.ties_by_unit.get(plan.unit_id, [])
         self.us_cn_ties = [tie for tie in self.ties if tie["partner_country_iso2"] in PARTNER_COUNTRIES]
+        self.active_ties = [tie for tie in self.us_cn_ties if tie["status"] != "ended"]
         self.tie_ids = {tie["partner_id"] for tie in self.ties}
 
     # ----------------------------------------------------------------- names and statements
@@ -177,7 +179,7 @@ class SiteWriter:
     def partner_pick(self, pool: str, taken: set[str]) -> str | None:
         """A partner id from ``pool`` that is no public partner of the unit and not yet used on the site."""
         if pool == "public_tie":
-            choices = [tie["partner_id"] for tie in self.us_cn_ties if tie["partner_id"] not in taken]
+            choices = [tie["partner_id"] for tie in self.active_ties if tie["partner_id"] not in taken]
         elif pool == "ended":
             ended = [tie["partner_id"] for tie in self.us_cn_ties if tie["status"] == "ended"]
             choices = [p for p in ended if p not in taken] or self._not_tie("large", taken)
@@ -207,10 +209,7 @@ class SiteWriter:
     ) -> str:
         """Fill a template of ``statement_class``, record its truth row, return the sentence."""
         unit_id = unit_id or self.plan.unit_id
-        templates = tp.phrases().get((language, statement_class)) or tp.phrases()[("en", statement_class)]
-        if not tp.phrases().get((language, statement_class)):
-            language = "en"
-        template = self.rng.choice(templates)
+        template = self.rng.choice(tp.phrases()[(language, statement_class)])
         place = self.context.places[partner_id] if partner_id else None
         country = country or (place["country_iso2"] if place is not None else "US")
         eu_name = self.eu_name(unit_id, language)
@@ -283,7 +282,7 @@ class SiteWriter:
         words, key = tp.site_words()[language], f"partners:{language}"
         url = self.plan.url(key)
         items: list[tuple[str, str]] = []
-        for tie in self.us_cn_ties:
+        for tie in self.active_ties:  # an ended public tie is told as such in the news (the "ended" pool)
             place = self.context.places[tie["partner_id"]]
             name = tp.local_name(place["name"], place["alternate_names"], language)
             country = tie["partner_country_iso2"]
@@ -291,7 +290,6 @@ class SiteWriter:
             since = tp.fill(words["since"], {"year": str(self.rng.randrange(1960, 2016))}, language)
             text = f"{name}{state} ({tp.country_name(country, language)}), {since}"
             items.append((name, text))
-            status = "ended" if tie["status"] == "ended" else "established"
             self.web.truth.append(
                 {
                     "url": url,
@@ -299,7 +297,7 @@ class SiteWriter:
                     "partner_id": tie["partner_id"],
                     "partner_country_iso2": country,
                     "relation_type": "twin",
-                    "status": status,
+                    "status": "established",
                     "lookalike_class": "",
                     "language": language,
                     "statement_class": "partner_list_item",
@@ -357,7 +355,7 @@ class SiteWriter:
         """The council resolution (PDF) approving, planning or ending a partnership."""
         words, url = tp.site_words()[language], self.plan.url("resolution")
         statement_class = RESOLUTIONS[self.plan.index % len(RESOLUTIONS)]
-        if statement_class == "resolution_established" and not self.us_cn_ties:
+        if statement_class == "resolution_established" and not self.active_ties:
             statement_class = "resolution_planned"
         year = 2015 + self.plan.index % 10
         title = tp.fill(
@@ -374,7 +372,7 @@ class SiteWriter:
         plan, main = self.plan, self.plan.languages[0]
         taken: set[str] = set()
         lookalikes = [LOOKALIKE_CLASSES[(plan.index * 4 + k) % len(LOOKALIKE_CLASSES)] for k in range(5)]
-        first = ESTABLISHED_NEWS[plan.index % 4] if self.us_cn_ties else "passing_mention"
+        first = ESTABLISHED_NEWS[plan.index % 4] if self.active_ties else "passing_mention"
         article_classes = [
             [first, "passing_mention", lookalikes[0]],
             [PLANNED[plan.index % 3], lookalikes[1]],
@@ -397,7 +395,7 @@ class SiteWriter:
         words = tp.site_words()[main]
         international_url = self.plan.url("international")
         sentences = [words["network_intro"]]
-        if self.us_cn_ties:
+        if self.active_ties:
             sentences.append(self.sentence("cooperation_established", main, international_url, taken))
         body = tp.paragraphs([s for s in sentences if s])
         body += f'\n<p><a href="{plan.paths[f"partners:{main}"]}">{html.escape(words["menu_partners"])}</a> · '
