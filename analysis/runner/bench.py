@@ -205,7 +205,7 @@ def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: int = 2) -
         try:
             from analysis.collect.web import detect  # noqa: F401
 
-            variants |= {"fetch_extract_detect": {"detect": True},
+            variants |= {"fetch_extract_detect": {"detect": True, "detect_workers": 0},
                          "fetch_extract_detect_workers": {"detect": True, "detect_workers": detect_workers}}  # fmt: skip
         except ImportError:
             runs["note"] = "no detector (analysis.collect.web.detect) yet: fetch only"

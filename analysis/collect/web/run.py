@@ -108,7 +108,13 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--depth", type=int, help="link depth limit (default: the profile's)")
     parser.add_argument("--units", type=Path, help="frame units to check the seeds against (CSV or parquet)")
     parser.add_argument("--gazetteer", type=Path, help="gazetteer for --detect (CSV or parquet; default the table)")
-    parser.add_argument("--detect-workers", type=int, default=0, help="worker processes for --detect (0: in-process)")
+    parser.add_argument(
+        "--detect-workers",
+        type=int,
+        default=1,
+        help="worker processes for --detect (default 1; 0 runs it in the crawler's event loop, "
+        "which stalls downloads while a page is analysed)",
+    )
     parser.add_argument("--progress", type=float, default=5.0, help="seconds between progress lines (0: none)")
     parser.add_argument("--stats-file", type=Path, help="write the run's stats (JSON) here")
     parser.add_argument(
