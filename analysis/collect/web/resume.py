@@ -29,7 +29,7 @@ class CrawlFolderState(NamedTuple):
 
     fetched: set[str]  # addresses with a complete stored response (and the addresses that redirected to them)
     answered: set[str]  # addresses with an outcome in the log (any outcome)
-    logged_fetched: set[str]  # addresses logged as fetched (a stored page without such a row gets one on restart)
+    logged_fetched: set[str]  # addresses logged with a stored response (a stored page without a row gets one)
     offsite_logged: set[str]
     pages_per_site: Counter  # complete stored responses per site
     segments: int  # run segments so far
@@ -59,9 +59,8 @@ def read_folder_state(out_dir: Path) -> CrawlFolderState:
     if log is not None and len(log):
         # A row that points at a stored record counts only if the record survived: the WARC is the truth.
         answered = set(log.loc[log["warc"].fillna("") == "", "url"])
-        logged_fetched = set(log.loc[log["outcome"] == "fetched", "url"]) | set(
-            log.loc[log["outcome"] == "fetched", "final_url"]
-        )
+        stored_rows = log[log["warc"].fillna("") != ""]  # fetched, or failed with an HTTP error status
+        logged_fetched = set(stored_rows["url"]) | set(stored_rows["final_url"])
         offsite = set(log.loc[log["outcome"] == "offsite", "url"])
     return CrawlFolderState(
         fetched, answered, logged_fetched, offsite, pages_per_site, next_segment(out_dir) - 1 if out_dir.is_dir() else 0

@@ -181,7 +181,7 @@ def main(argv: list[str] | None = None) -> int:
         args.stats_file.parent.mkdir(parents=True, exist_ok=True)
         args.stats_file.write_text(json.dumps(stats, indent=2, default=str) + "\n", encoding="utf-8")
     print(summary_text(spider.progress), file=sys.stderr)
-    return 0
+    return 1 if crawler.stats.get_value("log_count/CRITICAL", 0) else 0  # e.g. an error in the spider's start
 
 
 class CrawlResult(NamedTuple):

@@ -155,7 +155,7 @@ class SiteSpider(scrapy.Spider):
         return bool(server.setnx(self.settings.get("PARADIP_REDIS_PREFIX") + ":seeded", process_tag()))
 
     def _log_unlogged_pages(self) -> None:
-        """Stored pages whose log row a kill lost get their row now (outcome fetched, reason says so)."""
+        """Stored pages whose log row a kill lost get their row now (``fetched``, or ``failed: http <status>``)."""
         missing = self.folder_state.fetched - self.folder_state.logged_fetched - self.folder_state.answered
         if not missing:
             return
@@ -163,9 +163,11 @@ class SiteSpider(scrapy.Spider):
             page = stored.page
             if page.url in missing:
                 missing.discard(page.url)
+                failed = page.status >= 400
                 self.crawl_log.write(
-                    LogRow(page.url, "fetched", page.unit_id, page.status, "row restored from the WARC store",
-                           page.url, page.content_type, len(page.body), stored.depth, "", stored.path.name)
+                    LogRow(page.url, "failed" if failed else "fetched", page.unit_id, page.status,
+                           f"http {page.status}" if failed else "", page.url, page.content_type, len(page.body),
+                           stored.depth, "", stored.path.name)
                 )  # fmt: skip
 
     def _request(self, url: str, unit_id: str | None, *, depth: int, priority: int, referer: str) -> scrapy.Request:

@@ -112,3 +112,16 @@ def test_failure_reasons():
 
     assert failure_outcome(Failure(IgnoreRequest("Forbidden by robots.txt"))) == ("disallowed", "robots.txt")
     assert failure_outcome(Failure(DNSLookupError("x"))) == ("failed", "DNS")
+
+
+def test_progress_line_and_summary():
+    from analysis.collect.web.progress import progress_line, summary_text
+    from analysis.collect.web.spider import Progress
+
+    progress = Progress(sites_total=4, pages=120, errors=3, hits=7, start_exhausted=True)
+    progress.started_sites.update({"a.de", "b.de"})
+    progress.open_per_site.update({"a.de": 0, "b.de": 5})
+    progress.failures.update({"timeout": 2, "http 404": 1})
+    line = progress_line(progress, elapsed=10.0, pages_at_start=20)
+    assert line == "sites 1/4 | pages 120 | hits 7 | errors 3 | 10.0 pages/s | ETA 0:00:30"
+    assert "failures by reason: timeout 2, http 404 1" in summary_text(progress)
