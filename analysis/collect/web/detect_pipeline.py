@@ -17,6 +17,10 @@ import asyncio
 import dataclasses
 import json
 import multiprocessing
+import os
+import signal
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -119,6 +123,26 @@ def _warm_up(detector) -> None:
     page_findings(Page("http://warm-up.test/", None, "", 200, "text/html; charset=utf-8", body, ""), detector)
 
 
+def _die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: exit when the crawler exits, even after a kill -9 (an orphan would hold memory and the
+    crawler's stdout). Linux: the kernel sends SIGKILL when the parent dies; elsewhere a thread watches the parent."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    if os.getppid() != parent_pid:
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
 def _worker_findings(page: Page) -> list[dict[str, Any]]:
     return page_findings(page, _WORKER_DETECTOR)
 
@@ -134,7 +158,8 @@ class DetectPipeline:
         self.pool = None
         if workers > 0:
             _WORKER_DETECTOR = self.detector
-            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"))
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))  # fmt: skip
         self.handle = None
         self.spider = None
 

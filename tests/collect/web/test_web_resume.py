@@ -10,6 +10,7 @@ import signal
 import subprocess
 import time
 from collections import Counter
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,6 +30,22 @@ def _cut_last_record(folder) -> None:
     newest = max(warc_files(folder), key=lambda path: path.stat().st_mtime)
     data = newest.read_bytes()
     newest.write_bytes(data[: len(data) - 900])
+
+
+def _processes_crawling_into(out, wait_seconds: float = 5.0) -> list[int]:
+    """Pids of live processes whose command line names ``out`` (Linux /proc), after up to ``wait_seconds``."""
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        pids = []
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            try:
+                if str(out).encode() in cmdline.read_bytes() and b"analysis.collect.web.run" in cmdline.read_bytes():
+                    pids.append(int(cmdline.parent.name))
+            except OSError:
+                continue
+        if not pids or time.monotonic() > deadline:
+            return pids
+        time.sleep(0.1)
 
 
 def _outcome(row) -> str:
@@ -54,6 +71,7 @@ def test_test_web_crawl_survives_kill_9_and_replays_to_the_same_findings(small_t
                 time.sleep(0.05)
             os.kill(process.pid, signal.SIGKILL)
             process.wait()
+        assert _processes_crawling_into(out) == [], "the detector's worker processes must die with the crawler"
         before = [page.url for page in iter_pages(warc_files(out))]
         assert 0 < len(before) < len(expected), "the kill must land in the middle of the crawl"
         _cut_last_record(out)
