@@ -18,9 +18,11 @@ from typing import Any, NamedTuple
 from urllib.parse import unquote, urlsplit
 
 import pandas as pd
+from scrapy.downloadermiddlewares.robotstxt import RobotsTxtMiddleware as _ScrapyRobotsTxtMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
+from twisted.internet.defer import Deferred
 
 from analysis.collect.web.seeds import LINK_TERMS_PATH, TEST_SUFFIX, registered_domain
 from analysis.core.names import fold_text
@@ -52,6 +54,9 @@ REAL_WEB_SETTINGS: dict[str, Any] = {
     "REDIRECT_MAX_TIMES": 10,
     "DEPTH_LIMIT": 4,  # domain-methods 5.1: depth <= 4
     "DEPTH_PRIORITY": 1,  # breadth first within the priority classes
+    # Many sites at once: hand out requests of the sites with the fewest downloads in flight (Scrapy's broad-crawl
+    # advice), so one big site does not fill the downloader while the others wait.
+    "SCHEDULER_PRIORITY_QUEUE": "scrapy.pqueues.DownloaderAwarePriorityQueue",
     "SCHEDULER_DISK_QUEUE": "scrapy.squeues.PickleFifoDiskQueue",
     "SCHEDULER_MEMORY_QUEUE": "scrapy.squeues.FifoMemoryQueue",
     "DNS_TIMEOUT": 20,
@@ -145,6 +150,24 @@ class TestWebProxyMiddleware:
         if self.proxy and (urlsplit(request.url).hostname or "").endswith(TEST_SUFFIX):
             request.meta["proxy"] = self.proxy
         return None
+
+
+class RobotsTxtMiddleware(_ScrapyRobotsTxtMiddleware):
+    """Scrapy's robots.txt middleware, fixed for requests that wait together for one host's robots.txt.
+
+    In Scrapy 2.19 (asyncio reactor) the requests that arrive while a host's robots.txt is being fetched all await
+    one Deferred; the first awaiter's adapter replaces its result with ``None``, so the others get no parser and are
+    let through (seen after a JOBDIR resume: a disallowed page fetched). The parser is also stored in ``_parsers``
+    before the Deferred fires, so a waiter that got ``None`` takes it from there.
+    """
+
+    async def robot_parser(self, request):
+        parser = await super().robot_parser(request)
+        if parser is None:
+            stored = self._parsers.get(urlsplit(request.url).netloc)
+            if stored is not None and not isinstance(stored, Deferred):
+                return stored
+        return parser
 
 
 def failure_outcome(failure) -> tuple[str, str]:

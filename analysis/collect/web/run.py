@@ -59,7 +59,11 @@ def crawl_settings(
     """Scrapy settings for one crawl: the real-web or test-web profile plus the crawl's own parts."""
     settings = dict(TESTWEB_SETTINGS if testweb_proxy else REAL_WEB_SETTINGS)
     settings |= {
-        "DOWNLOADER_MIDDLEWARES": {f"{_PARTS}.crawler_parts.TestWebProxyMiddleware": 50},
+        "DOWNLOADER_MIDDLEWARES": {
+            f"{_PARTS}.crawler_parts.TestWebProxyMiddleware": 50,
+            "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+            f"{_PARTS}.crawler_parts.RobotsTxtMiddleware": 100,  # Scrapy's, fixed (see its docstring)
+        },
         "EXTENSIONS": {
             "scrapy.extensions.telnet.TelnetConsole": None,
             f"{_PARTS}.progress.ProgressDisplay": 500,

@@ -125,3 +125,19 @@ def test_progress_line_and_summary():
     line = progress_line(progress, elapsed=10.0, pages_at_start=20)
     assert line == "sites 1/4 | pages 120 | hits 7 | errors 3 | 10.0 pages/s | ETA 0:00:30"
     assert "failures by reason: timeout 2, http 404 1" in summary_text(progress)
+
+
+def test_a_clean_stop_resumes_from_the_jobdir_and_still_obeys_robots(tmp_path):
+    """After a clean stop the JOBDIR queue is resumed; its requests reach the robots check together (Scrapy 2.19 let
+    all but the first through without a parser: crawler_parts.RobotsTxtMiddleware fixes it)."""
+    web = build_sites(tmp_path / "web", sites=3, pages=10, faults=False)
+    options = {"jobdir": tmp_path / "job", "units": web["units"]}
+    with server.serve(tmp_path / "web") as proxy:
+        first = run_crawl(web["seeds"], tmp_path / "out", testweb_proxy=proxy, setting=["CLOSESPIDER_PAGECOUNT=2", *ONE_AT_A_TIME],
+                          **options)  # fmt: skip
+        second = run_crawl(web["seeds"], tmp_path / "out", testweb_proxy=proxy, **options)
+    assert first.stats["finish_reason"] == "closespider_pagecount"
+    assert second.stats["scrapy"].get("scheduler/dequeued/disk", 0) > 0  # the saved queue was used
+    stored = [page.url for page in iter_pages(second.warc_paths)]
+    assert sorted(stored) == web["reachable"]  # nothing lost, nothing twice, nothing disallowed
+    assert (second.log["outcome"] == "disallowed").sum() == 3
