@@ -57,8 +57,6 @@ TRUTH_COLUMNS = [
     "evidence",
 ]
 FAULT_COLUMNS = ["url", "fault", "expected", "note"]
-STATEMENT_STATUSES = ("established", "planned", "ended", "unclear")
-RELATION_TYPES = ("twin", "friendship", "agreement", "cooperation")
 
 
 class TestWeb(NamedTuple):
@@ -125,8 +123,9 @@ def sample_units(units: pd.DataFrame, ties: pd.DataFrame, n_units: int, rng: ran
     counts = ties[ties["partner_country_iso2"].isin(PARTNER_COUNTRIES)].groupby("unit_id").size()
     pool = units.assign(us_cn_ties=units["unit_id"].map(counts).fillna(0).astype(int))
     pool = pool.sort_values("unit_id").reset_index(drop=True)
-    pool["draw"] = [rng.random() for _ in range(len(pool))]
+    draws = pd.Series([rng.random() for _ in range(len(pool))], index=pool.index)
     pool["rank"] = (pool["us_cn_ties"] > 0).map({True: 0, False: 1})
+    pool["draw"] = draws.where(pool["rank"].eq(0), -pool["population"].fillna(0).astype(float))
     pool = pool.sort_values(["rank", "draw", "unit_id"]).reset_index(drop=True)
     chosen: list[str] = []
 

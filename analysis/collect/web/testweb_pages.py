@@ -41,8 +41,8 @@ _SLOT = re.compile(r"\{(\w+)(?:@(\w+))?\}")
 _SCRIPTS = {
     "Latn": re.compile(r"^[A-Za-z\u00c0-\u024f\u1e00-\u1eff' .\-]+$"),
     "Grek": re.compile(r"^[\u0370-\u03ff\u1f00-\u1fff' .\-]+$"),
-    # Bulgarian Cyrillic: no Serbian, Macedonian, Ukrainian or Belarusian letters
-    "Cyrl": re.compile(r"^[\u0410-\u044f\u0401\u0451' .\-]+$"),
+    # Bulgarian Cyrillic: no Ы, Э, Ё (Russian) and no Serbian, Macedonian, Ukrainian or Belarusian letters
+    "Cyrl": re.compile(r"^[\u0410-\u042a\u042c\u042e-\u044a\u044c\u044e\u044f' .\-]+$"),
 }
 # A local name must look like the English one once both are in ASCII (a score from 0 to 100).
 LOCAL_NAME_MIN_SIMILARITY = 60
@@ -148,7 +148,8 @@ def local_name(name: str, alternate_names: object, language: str) -> str:
     Greek and Bulgarian pages take the alternate name in their script that most resembles ``name`` once
     both are folded to ASCII (at least :data:`LOCAL_NAME_MIN_SIMILARITY`); Latin-script pages likewise among
     the alternate names that hold one of the language's own letters (``name_letters`` of the site words:
-    ł for Polish, ő for Hungarian, ...), unless ``name`` already holds one. First best in the gazetteer's
+    ł for Polish, ő for Hungarian, ...) and no letter outside its alphabet (``letters``: so no pinyin with
+    tone marks), unless ``name`` already holds one. First best in the gazetteer's
     order wins; no candidate: ``name``.
     """
     words = site_words()[language]
@@ -160,12 +161,26 @@ def local_name(name: str, alternate_names: object, language: str) -> str:
     for candidate in split_alternate_names(alternate_names):
         if not _SCRIPTS[script].match(candidate) or len(candidate) > 40:
             continue
-        if script == "Latn" and not any(letter in candidate.casefold() for letter in letters):
+        if script == "Latn" and not _in_alphabet(candidate, letters, words["letters"]):
             continue
+        if script == "Latn" and _shape(candidate) != _shape(name):
+            continue  # "Harbin-chhī", "Beverlï-Xïllz": romanisations of other languages, not exonyms
         score = fuzz.ratio(unidecode(candidate).casefold(), folded)
         if score > best_score:
             best, best_score = candidate, score
     return best
+
+
+def _shape(name: str) -> tuple[int, int]:
+    """Number of words and of hyphens of a name."""
+    return len(name.split()), name.count("-")
+
+
+def _in_alphabet(candidate: str, own_letters: str, alphabet: str) -> bool:
+    """The name holds one of the language's own letters and no letter outside its alphabet (no pinyin tones)."""
+    folded = candidate.casefold()
+    non_ascii = {character for character in folded if not character.isascii() and character.isalpha()}
+    return any(letter in folded for letter in own_letters) and non_ascii <= set(alphabet)
 
 
 def slugify(text: str) -> str:

@@ -90,12 +90,12 @@ class SiteContext:
 
 def _partner_pools(places: pd.DataFrame, eu_names: set[str]) -> dict[str, list[str]]:
     """Partner ids of the pools: large US cities and Chinese prefectures, US namesakes of EU places, Minneapolis."""
-    cities = places[places["level"].isin(["city", "prefecture"])].sort_values(["population", "partner_id"])
-    cities = cities.iloc[::-1]
+    cities = places[places["level"].isin(["city", "prefecture"]) & places["population"].notna()]
+    cities = cities.sort_values(["population", "partner_id"], ascending=False)
     namesakes = cities[cities["country_iso2"].eq("US") & cities["name"].isin(eu_names)]
     us = cities[cities["partner_id"].str.startswith("us-") & ~cities["partner_id"].isin(namesakes["partner_id"])]
     large_us = list(us["partner_id"][:LARGE_PLACES])
-    large_cn = list(cities[cities["country_iso2"].eq("CN")]["partner_id"][:LARGE_PLACES])
+    large_cn = list(cities[cities["partner_id"].str.startswith("cn-")]["partner_id"][:LARGE_PLACES])
     twin_cities = places[places["name"].eq("Minneapolis") & places["admin1_code"].eq("MN")]
     return {
         "large_us": large_us,
@@ -229,24 +229,28 @@ class SiteWriter:
             ),
         }
         text = tp.fill(template, slots, language)
+        self._truth(url, unit_id, partner_id or "", country, statement_class, language, slots, text)
+        return text
+
+    def _truth(self, url, unit_id, partner_id, country, statement_class, language, names, text) -> None:
+        """One truth row: the statement class gives relation type, status and look-alike class."""
         meaning = tp.statement_classes()[statement_class]
         self.web.truth.append(
             {
                 "url": url,
                 "unit_id": unit_id,
-                "partner_id": partner_id or "",
+                "partner_id": partner_id,
                 "partner_country_iso2": country,
                 "relation_type": meaning["relation_type"],
                 "status": meaning["status"],
                 "lookalike_class": meaning["lookalike_class"],
                 "language": language,
                 "statement_class": statement_class,
-                "eu_name": eu_name,
-                "partner_name": partner_name,
+                "eu_name": names["eu"],
+                "partner_name": names["partner"],
                 "evidence": text,
             }
         )
-        return text
 
     # ----------------------------------------------------------------- pages
 
@@ -315,22 +319,57 @@ class SiteWriter:
         listing = "".join(f"<li>{html.escape(text)}</li>" for _, text in sorted(items))
         self.write_page(key, language, words["partner_title"], f"<p>{html.escape(intro)}</p>\n<ul>{listing}</ul>")
 
-    def third_party(self, language: str, url: str, taken: set[str]) -> str | None:
-        """A sentence stating another EU unit's real tie (preferably in the site's country)."""
+    def _other_tie(self, taken: set[str], not_unit: str | None = None) -> tuple[str, str] | None:
+        """Another EU unit's real US/CN tie (preferably in the site's country), not yet used on the site."""
         country = self.unit["country_iso2"]
         candidates = self.context.other_unit_ties.get(country) or [
             pair for key in sorted(self.context.other_unit_ties) for pair in self.context.other_unit_ties[key]
         ]
-        candidates = [pair for pair in candidates if f"{pair[0]}>{pair[1]}" not in taken]
+        candidates = [pair for pair in candidates if f"{pair[0]}>{pair[1]}" not in taken and pair[0] != not_unit]
         if not candidates:
             return None
         unit_id, partner_id = self.rng.choice(candidates)
         taken.add(f"{unit_id}>{partner_id}")
-        return self.statement("third_party_twin", language, url, partner_id=partner_id, unit_id=unit_id)
+        return unit_id, partner_id
+
+    def third_party(self, language: str, url: str, taken: set[str]) -> str | None:
+        """A sentence stating another EU unit's real tie."""
+        tie = self._other_tie(taken)
+        if tie is None:
+            return None
+        return self.statement("third_party_twin", language, url, partner_id=tie[1], unit_id=tie[0])
+
+    def third_party_pair(self, language: str, url: str, taken: set[str]) -> str | None:
+        """One sentence stating the real ties of two other EU units (two truth rows); else a single one."""
+        first = self._other_tie(taken)
+        second = self._other_tie(taken, not_unit=first[0]) if first else None
+        if second is None:
+            return (
+                self.third_party(language, url, taken)
+                if first is None
+                else self.statement("third_party_twin", language, url, partner_id=first[1], unit_id=first[0])
+            )
+        template = self.rng.choice(tp.phrases()[(language, "third_party_pair")])
+        slots, rows = {}, []
+        for (unit_id, partner_id), suffix in ((first, ""), (second, "2")):
+            place = self.context.places[partner_id]
+            names = {
+                "eu": self.eu_name(unit_id, language),
+                "partner": tp.local_name(place["name"], place["alternate_names"], language),
+                "country": tp.country_name(place["country_iso2"], language),
+            }
+            slots.update({f"{key}{suffix}": value for key, value in names.items()})
+            rows.append((unit_id, partner_id, place["country_iso2"], names))
+        text = tp.fill(template, slots, language)
+        for unit_id, partner_id, country, names in rows:
+            self._truth(url, unit_id, partner_id, country, "third_party_pair", language, names, text)
+        return text
 
     def sentence(self, statement_class: str, language: str, url: str, taken: set[str]) -> str | None:
         """A statement of ``statement_class`` with a partner from its pool (None when the pool is empty)."""
         pool = tp.statement_classes()[statement_class]["partner_pool"]
+        if statement_class == "third_party_pair":
+            return self.third_party_pair(language, url, taken)
         if pool == "other_unit_tie":
             return self.third_party(language, url, taken)
         if pool == "country_only":
@@ -376,7 +415,7 @@ class SiteWriter:
         article_classes = [
             [first, "passing_mention", lookalikes[0]],
             [PLANNED[plan.index % 3], lookalikes[1]],
-            [ENDED[plan.index % 3], "third_party_twin", lookalikes[2]],
+            [ENDED[plan.index % 3], "third_party_pair", lookalikes[2]],
         ]
         titles = {}
         for language in plan.languages:

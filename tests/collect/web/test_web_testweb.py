@@ -64,8 +64,9 @@ def test_truth_ties_agree_with_the_public_relations(small_test_web):
 def test_statements_about_other_cities_belong_to_them_and_name_them(small_test_web):
     truth, seeds = small_test_web.truth, small_test_web.seeds
     owner = {re.match(r"http://([^/]+)/", url).group(1): unit for unit, url in zip(seeds["unit_id"], seeds["url"])}
-    third = truth[truth["statement_class"].eq("third_party_twin")]
-    assert len(third) >= 3
+    third = truth[truth["statement_class"].isin(["third_party_twin", "third_party_pair"])]
+    pairs = third[third["statement_class"].eq("third_party_pair")].groupby(["url", "evidence"])["unit_id"]
+    assert len(third) >= 3 and len(pairs) and pairs.nunique().eq(2).all()  # two other units in one sentence
     for row in third.itertuples():
         assert row.unit_id != owner[re.match(r"http://([^/]+)/", row.url).group(1)]
         assert row.eu_name in row.evidence and row.partner_name in row.evidence
@@ -140,7 +141,8 @@ def test_phrase_templates_cover_every_language_and_statement_class():
             assert templates, (language, statement_class)
             for template in templates:
                 slots = tp.template_slots(template)
-                assert slots <= {"eu", "partner", "country", "state", "year"}, template
+                assert slots <= {"eu", "partner", "country", "state", "year", "eu2", "partner2", "country2"}, template
+                assert ("eu2" in slots) == (statement_class == "third_party_pair"), template
                 if tp.statement_classes()[statement_class]["partner_pool"] not in ("country_only", "twin_cities"):
                     assert "partner" in slots, template
                 for case in re.findall(r"@(\w+)\}", template):
