@@ -46,6 +46,28 @@ from analysis.collect.web.places import Place
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
+_QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?", re.IGNORECASE)
+_INITIAL_AFTER = re.compile(r"^\s+[A-Z]\.\s")
+_WORD_BEFORE = re.compile(r"([A-Z][a-z]{1,4})\s+$")
+
+
+class _Context(NamedTuple):
+    segments: list
+    neighbour_terms: list
+    all_eu: list
+    page_unit_id: str | None
+    language: str | None
+
+
+def _person_name(text: str, hit: NameHit, found) -> bool:
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese given name after a
+    short capitalised surname ("Chen Jining")."""
+    if _INITIAL_AFTER.match(text, hit.orig_end):
+        return True
+    if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
+        before = _WORD_BEFORE.search(text[max(0, hit.orig_start - 7) : hit.orig_start])
+        return bool(before) and not text[hit.orig_start - 1 : hit.orig_start].strip()
+    return False
 
 
 class Finding(NamedTuple):
@@ -73,6 +95,7 @@ class Decision(NamedTuple):
     sentence: str
     finding: Finding | None
     reason: str
+    candidates: tuple[str, ...] = ()
 
 
 class _Segment(NamedTuple):
@@ -141,10 +164,15 @@ class Detector:
         segments = self._segments(text, scan)
         names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
         terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        mentions_by_segment = [
+            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start)
+            for i, segment in enumerate(segments)
+        ]
+        all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
         for index, segment in enumerate(segments):
-            mentions = self._mentions(text, names_by_segment[index], terms_by_segment[index])
+            mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
             if segment.heading is not None:
                 terms += terms_by_segment[segment.heading]
@@ -153,12 +181,13 @@ class Detector:
                 self._carry_status(decisions, previous, terms, segment, segments)
                 previous = []
                 continue
+            neighbours = [t for i in (index - 1, index + 1) if 0 <= i < len(segments) for t in terms_by_segment[i]]
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language)
             previous = []
             for mention in partners:
-                decisions.append(
-                    self._decide(text, segment, mention, mentions, terms, language, page_unit_id, segments)
-                )
-                previous.append(len(decisions) - 1)
+                for decision in self._decide(text, segment, mention, mentions, terms, context):
+                    decisions.append(decision)
+                    previous.append(len(decisions) - 1)
         return decisions
 
     # ------------------------------------------------------------------ segmentation
@@ -209,18 +238,28 @@ class Detector:
 
     # ------------------------------------------------------------------ mentions
 
-    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit]) -> list[_Mention]:
-        """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner."""
+    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
+        """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
+
+        An EU place outside the frame (a town of the gazetteer) at the very start of a sentence is not read as
+        a place (German "Auch", "Nun" ... are capitalised there), nor is a name that belongs to a person: a
+        Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
+        """
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         for hit in hits:
             found = tuple(self.places[r] for r in hit.records)
+            if _person_name(text, hit, found):
+                continue
+            sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
+            if sentence_initial and all(p.role == "eu" and p.unit_id is None for p in found):
+                continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = tuple(p for p in found if p.role == "eu")
             admin1_only = partner_like and all(p.role == "admin1" for p in partner_like)
             if admin1_only and mentions and mentions[-1].role == "partner":
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
-                if len(gap) <= adjacent and re.fullmatch(r"[\s,(\-–/]*", gap):
+                if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", partner_like))
                     continue
             if partner_like and eu and not self._us_right_after(text, hit, terms):
@@ -258,58 +297,62 @@ class Detector:
 
     # ------------------------------------------------------------------ decision
 
-    def _decide(self, text, segment, mention, mentions, terms, language, page_unit_id, segments) -> Decision:
+    def _decide(self, text, segment, mention, mentions, terms, context: _Context) -> list[Decision]:
         """Length: one rule chain (partner checks, relation, look-alikes, attribution, status, resolution) that
         reads best in one place; each step returns early with its reason."""
         sentence = text[segment.start : segment.end].strip()
-        heading_text = (
-            text[segments[segment.heading].start : segments[segment.heading].end] if segment.heading is not None else ""
-        )
+        segments = context.segments
+        heading_text = text[segments[segment.heading].start : segments[segment.heading].end] if segment.heading is not None else ""
         surface = text[mention.hit.orig_start : mention.hit.orig_end]
-        context = rules.context_flags(terms, mentions, text, segment, self._state_codes)
-        partner = rules.choose_partner(self, text, mention, mentions, terms, context)
+        candidates = tuple(dict.fromkeys(p.name for p in mention.places if p.role in ("partner", "admin1")))
+        flags = rules.context_flags(terms, mentions, text, segment, self._state_codes)
+        partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
         if isinstance(partner, str):
-            return Decision(surface, sentence, None, partner)
+            return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment)
+        if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
+            fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
+            relation = fallback if not isinstance(fallback, str) else relation
         if isinstance(relation, str):
-            return Decision(surface, sentence, None, relation)
-        eu_side = rules.attribute(self, text, segment, mention, mentions, relation, page_unit_id)
+            return [Decision(surface, sentence, None, relation, candidates)]
+        sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
+        if not sides:
+            return [Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)]
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
+        if admin1_problem:
+            return [Decision(surface, sentence, None, admin1_problem, candidates)]
         status, status_rule = rules.status(terms, mention)
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
-        confidence = rules.confidence(self.lexicon.rules, relation, partner, eu_side, partner_id, status_rule)
-        rule = "; ".join(
-            [
-                relation.rule,
-                partner.rule,
-                eu_side.rule,
-                status_rule,
-                f"resolved to {partner_id}" if partner_id else "unresolved",
-            ]
-        )
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
-        finding = Finding(
-            eu_side.unit_id,
-            eu_side.name,
-            partner_id,
-            partner.name,
-            partner.country_iso2,
-            relation.relation_type,
-            status,
-            evidence,
-            round(confidence, 3),
-            rule,
-            None,
-            language,
-            eu_side.country_iso2,
-        )
-        return Decision(surface, sentence, finding, "accepted")
+        decisions = []
+        for side in sides:
+            confidence = rules.confidence(self.lexicon.rules, relation, partner, side, partner_id, status_rule)
+            resolved = f"resolved to {partner_id}" if partner_id else "unresolved"
+            rule = "; ".join([relation.rule, partner.rule, side.rule, status_rule, resolved])
+            finding = Finding(
+                side.unit_id,
+                side.name,
+                partner_id,
+                partner.name,
+                partner.country_iso2,
+                relation.relation_type,
+                status,
+                evidence,
+                round(confidence, 3),
+                rule,
+                None,
+                context.language,
+                side.country_iso2,
+            )
+            decisions.append(Decision(surface, sentence, finding, "accepted", candidates))
+        return decisions
 
     def _carry_status(self, decisions, previous, terms, segment, segments) -> None:
         """A sentence with a status term and a relation word but no partner passes its status to the sentence before."""
         if not previous:
             return
         kinds = {t.kind for t in terms}
-        if not kinds & set(rules.RELATION_ORDER):
+        if not kinds & {*rules.RELATION_ORDER, "cooperation_word"}:
             return
         status = "ended" if "ended" in kinds else "planned" if "planned" in kinds else None
         if status is None:
@@ -323,6 +366,11 @@ class Detector:
                 decisions[index] = decision._replace(finding=finding)
 
     # ------------------------------------------------------------------ resolution
+
+    def is_region(self, unit_id: str) -> bool:
+        """Whether ``unit_id`` is a NUTS2 region of the frame."""
+        place = self.unit_place(unit_id)
+        return place is not None and place.level == "region"
 
     def unit_place(self, unit_id: str) -> Place | None:
         """The frame unit ``unit_id`` as a :class:`Place` (None when it is not in the frame)."""
