@@ -47,8 +47,7 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?", re.IGNORECASE)
-_INITIAL_AFTER = re.compile(r"^\s+[A-Z]\.\s")
-_WORD_BEFORE = re.compile(r"([A-Z][a-z]{1,4})\s+$")
+_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
 
 
 class _Context(NamedTuple):
@@ -59,14 +58,17 @@ class _Context(NamedTuple):
     language: str | None
 
 
-def _person_name(text: str, hit: NameHit, found) -> bool:
-    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese given name after a
-    short capitalised surname ("Chen Jining")."""
+def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese place name right next
+    to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
     if _INITIAL_AFTER.match(text, hit.orig_end):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
-        before = _WORD_BEFORE.search(text[max(0, hit.orig_start - 7) : hit.orig_start])
-        return bool(before) and not text[hit.orig_start - 1 : hit.orig_start].strip()
+        for surname in surnames:
+            if surname.orig_start < hit.orig_end and hit.orig_start < surname.orig_end:
+                continue
+            if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
+                return True
     return False
 
 
@@ -247,12 +249,14 @@ class Detector:
         """
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
+        surnames = [t for t in terms if t.kind == "cn_surname"]
         for hit in hits:
             found = tuple(self.places[r] for r in hit.records)
-            if _person_name(text, hit, found):
+            if _person_name(text, hit, found, surnames):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
-            if sentence_initial and all(p.role == "eu" and p.unit_id is None for p in found):
+            single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
+            if sentence_initial and single_word and all(p.role == "eu" and p.unit_id is None for p in found):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = tuple(p for p in found if p.role == "eu")
@@ -321,7 +325,7 @@ class Detector:
         admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
-        status, status_rule = rules.status(terms, mention)
+        status, status_rule = rules.status(terms, mention, rules.item_span(text, mentions, mention, self.lexicon))
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
         decisions = []

@@ -266,9 +266,21 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = before[-1] if before else after[0]
-        return [_eu_side(chosen, None, "text", "EU side: EU place of the text (the sentence names none, no page owner)")]
+        chosen = _topic(before or after)
+        return [_eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")]
     return []
+
+
+def _topic(mentions: list):
+    """The EU place a text is about: the one named most often, the first named on a tie."""
+    counts: dict[tuple, int] = {}
+    first: dict[tuple, object] = {}
+    for mention in mentions:
+        key = tuple(sorted(p.name for p in mention.places))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, mention)
+    best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
+    return first[best]
 
 
 def admin1_partner_problem(detector, text, mention, terms, sides) -> str | None:
@@ -336,7 +348,10 @@ def _joins(gap: str, conjunctions: tuple[frozenset[str], frozenset[str]]) -> boo
     if not words:
         return True
     leftover = " ".join(words)
-    return len(leftover) >= 4 and len(words) <= 3 and country_to_iso2(leftover) is not None
+    if len(leftover) >= 4 and len(words) <= 3 and country_to_iso2(leftover) is not None:
+        return True
+    capitalised = [w for w in gap.replace("(", " ").replace(")", " ").split() if w[:1].isupper()]
+    return len(words) <= 2 and len(capitalised) == len(words)
 
 
 _CONJUNCTIONS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
@@ -352,9 +367,29 @@ def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
     return _CONJUNCTIONS[key]
 
 
-def status(terms, mention) -> tuple[str, str]:
-    """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established."""
+def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
+    """In an enumeration of three or more places, the span of the partner's own item (from the end of the place
+    before it to the start of the place after it); None otherwise."""
+    chain = _chain_of(text, mentions, mention, lexicon)
+    if len(chain) < 3:
+        return None
+    position = chain.index(mention)
+    start = chain[position - 1].hit.orig_end if position > 0 else mention.hit.orig_start
+    end = chain[position + 1].hit.orig_start if position + 1 < len(chain) else len(text)
+    return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
+
+
+def status(terms, mention, spans=None) -> tuple[str, str]:
+    """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
+
+    In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
+    enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
     cues = [t for t in terms if t.kind in ("planned", "ended")]
+    if spans is not None:
+        (item_start, item_end), (chain_start, chain_end) = spans
+        cues = [
+            t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
+        ]
     if not cues:
         return "established", "status: established (no status term)"
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
