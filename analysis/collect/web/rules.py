@@ -114,12 +114,17 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         weak.append("small place")
     if len(surface_key.replace(" ", "")) <= rules["short_name_length"]:
         weak.append("short name")
-    if surface_key in detector.lexicon.stoplist.get("partner", ()):
+    ordinary = surface_key in detector.lexicon.stoplist.get("partner", ()) or any(
+        t.kind in RELATION_ORDER or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit)
+    )
+    if ordinary:
         weak.append("ordinary word")
     if others and not any(p.population >= others[0].population for p in candidates if p.strong):
         weak.append(f"namesake of {others[0].name} ({others[0].country_iso2})")
     if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
+    if ordinary and not hint:
+        return f"'{surface_key}': an ordinary word (or a lexicon term) without a state or province next to it"
     if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
         return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
     province = country == "CN" and _next_to(text, terms, hit, "province_word")
@@ -351,7 +356,7 @@ def _joins(gap: str, conjunctions: tuple[frozenset[str], frozenset[str]]) -> boo
     if len(leftover) >= 4 and len(words) <= 3 and country_to_iso2(leftover) is not None:
         return True
     capitalised = [w for w in gap.replace("(", " ").replace(")", " ").split() if w[:1].isupper()]
-    return len(words) <= 2 and len(capitalised) == len(words)
+    return len(words) <= 3 and len(capitalised) == len(words)
 
 
 _CONJUNCTIONS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
