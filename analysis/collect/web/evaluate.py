@@ -501,3 +501,47 @@ def detection_benchmark(texts: list[str], detector, *, language: str | None = No
         "regex_hits": hits,
         "speedup": regex_seconds / detector_seconds if detector_seconds else float("nan"),
     }
+
+
+class _StoredPage(NamedTuple):
+    url: str
+    unit_id: str | None
+    content_type: str
+    body: bytes
+
+
+_CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf"}
+
+
+def test_web_pages(web) -> list[_StoredPage]:
+    """The pages of a local test web (:class:`analysis.collect.web.testweb.TestWeb`) read from its files, each
+    with the address a crawler fetches it by ("/dir/" for "dir/index.html") and the unit of its site (seeds)."""
+    from urllib.parse import urlsplit
+
+    unit_of_host = {urlsplit(url).hostname: unit for unit, url in zip(web.seeds["unit_id"], web.seeds["url"], strict=True)}
+    truth_urls = set(web.truth["url"])
+    pages = []
+    for path in sorted(Path(web.root).glob("*/**/*")):
+        content_type = _CONTENT_TYPES.get(path.suffix.lower())
+        if content_type is None or not path.is_file():
+            continue
+        relative = path.relative_to(web.root)
+        host, rest = relative.parts[0], "/".join(relative.parts[1:])
+        url = f"http://{host}/{rest}"
+        if rest == "index.html" or rest.endswith("/index.html"):
+            directory = f"http://{host}/{rest[: -len('index.html')]}"
+            url = url if url in truth_urls else directory
+        pages.append(_StoredPage(url, unit_of_host.get(host), content_type, path.read_bytes()))
+    return pages
+
+
+def score_test_web(web, detector) -> dict[str, pd.DataFrame | dict]:
+    """Extract and detect on every page of a local test web and score the findings against its truth."""
+    from analysis.collect.web.detect import analyse_page
+
+    rows = []
+    for page in test_web_pages(web):
+        rows += [finding._asdict() for finding in analyse_page(page, detector)]
+    columns = ["url", "unit_id", "partner_id", "status", "rule", "partner_country_iso2"]
+    findings = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
+    return score_truth(findings, web.truth)
