@@ -46,7 +46,10 @@ from analysis.collect.web.places import Place
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
-_QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?", re.IGNORECASE)
+_QUALIFIER_GAP = re.compile(
+    r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
+    re.IGNORECASE,
+)
 _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
 
 
@@ -288,9 +291,10 @@ class Detector:
             return True
         window_end = hit.orig_end + adjacent
         for term in terms:
-            if term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end:
-                if re.fullmatch(r"[\s,(\-–/]*", text[hit.orig_end : term.orig_start]):
-                    return True
+            gap = text[hit.orig_end : term.orig_start]
+            near = term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end
+            if near and re.fullmatch(r"[\s,(\-–/]*", gap):
+                return True
         after = self.matcher.scan(text[hit.orig_end : window_end]).names
         return any(
             self.places[r].role == "admin1"
@@ -306,7 +310,9 @@ class Detector:
         reads best in one place; each step returns early with its reason."""
         sentence = text[segment.start : segment.end].strip()
         segments = context.segments
-        heading_text = text[segments[segment.heading].start : segments[segment.heading].end] if segment.heading is not None else ""
+        heading_text = (
+            text[segments[segment.heading].start : segments[segment.heading].end] if segment.heading is not None else ""
+        )
         surface = text[mention.hit.orig_start : mention.hit.orig_end]
         candidates = tuple(dict.fromkeys(p.name for p in mention.places if p.role in ("partner", "admin1")))
         flags = rules.context_flags(terms, mentions, text, segment, self._state_codes)
@@ -321,7 +327,9 @@ class Detector:
             return [Decision(surface, sentence, None, relation, candidates)]
         sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
         if not sides:
-            return [Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)]
+            return [
+                Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
+            ]
         admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]

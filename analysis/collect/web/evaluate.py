@@ -138,7 +138,9 @@ class Keys:
         self._eu_cache: dict[tuple[str, str], str | None] = {}
         self._units_by_name: dict[tuple[str, str], set[str]] = {}
         alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
-        for unit_id, name, country, alternate in zip(units["unit_id"], units["name"], units["country_iso2"], alternates, strict=True):
+        for unit_id, name, country, alternate in zip(
+            units["unit_id"], units["name"], units["country_iso2"], alternates, strict=True
+        ):
             for written in [name, *str(alternate or "").split("|")]:
                 key = (str(country), " ".join(fold_for_matching(written).split()))
                 if key[1]:
@@ -396,6 +398,8 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
     look-alike rows (non-empty ``lookalike_class``) are not statements, so a finding on them is a false tie.
     Returns ``metrics`` (overall and by status, bootstrap over pages), ``by_lookalike`` (false ties by
     look-alike class) and ``errors``.
+
+    Length: one pass over statements and one over findings, each recording counts and error rows together.
     """
     real = truth[truth["lookalike_class"].fillna("").astype(str).eq("")]
     fakes = truth[truth["lookalike_class"].fillna("").astype(str).ne("")]
@@ -518,7 +522,9 @@ def test_web_pages(web) -> list[_StoredPage]:
     with the address a crawler fetches it by ("/dir/" for "dir/index.html") and the unit of its site (seeds)."""
     from urllib.parse import urlsplit
 
-    unit_of_host = {urlsplit(url).hostname: unit for unit, url in zip(web.seeds["unit_id"], web.seeds["url"], strict=True)}
+    unit_of_host = {
+        urlsplit(url).hostname: unit for unit, url in zip(web.seeds["unit_id"], web.seeds["url"], strict=True)
+    }
     truth_urls = set(web.truth["url"])
     pages = []
     for path in sorted(Path(web.root).glob("*/**/*")):

@@ -169,7 +169,12 @@ def _rules_by_ending(ending_chars: str, length: int, lexicon: Lexicon) -> dict[i
     last = ending_chars[-1:]
     for language, rules in lexicon.inflections.items():
         for ending, suffixes in rules:
-            if ending == "@any" or (ending == "@consonant" and last.isalpha() and last not in _VOWELS) or ending == "@vowel" and last in _VOWELS:
+            if (
+                ending == "@any"
+                or (ending == "@consonant" and last.isalpha() and last not in _VOWELS)
+                or ending == "@vowel"
+                and last in _VOWELS
+            ):
                 cut = 0
             elif not ending.startswith("@") and ending_chars.endswith(ending) and length > len(ending) + 2:
                 cut = len(ending)

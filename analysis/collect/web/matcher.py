@@ -125,9 +125,10 @@ class Matcher:
             head, _, last = folded.rpartition(" ")
             if last not in stems_cache:
                 stems_cache[last] = suffix_rules_for(last, lexicon)
-            for stem, suffixes in stems_cache[last].items():
-                key = f"{head} {stem}" if head else stem
-                keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes))
+            for head_form in _head_forms(head, lexicon):
+                for stem, suffixes in stems_cache[last].items():
+                    key = f"{head_form} {stem}" if head_form else stem
+                    keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes))
         for index, term in enumerate(lexicon.terms):
             keys.setdefault(term.key, ([], []))[1].append(index)
         automaton = ahocorasick.Automaton()
@@ -172,6 +173,18 @@ class Matcher:
             start, end = _folded_span(origin, found.start(), found.end(), len(folded))
             hits.append(TermHit(kind, language, written, start, end, found.start(), found.end()))
         return hits
+
+
+def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
+    """The first word of a two-word name and its forms by the replacing rules (adjectives: "nowy" -> "nowego",
+    "nowym"; "novy" -> "noveho"), so that "Nowego Jorku" is found; longer names keep their head as written."""
+    if not head or " " in head:
+        return [head]
+    forms = [head]
+    for stem, by_language in suffix_rules_for(head, lexicon).items():
+        if stem != head and head.endswith("y"):
+            forms += [stem + suffix for suffixes in by_language.values() for suffix in suffixes]
+    return list(dict.fromkeys(forms))
 
 
 def _name_hit(folded, text, origin, start, end, length, entries, language) -> NameHit | None:

@@ -88,7 +88,9 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
     by_key = gazetteer.assign(_pop=pd.to_numeric(gazetteer["population"], errors="coerce").fillna(0)).sort_values(
         "_pop", ascending=False
     )
-    first = by_key.drop_duplicates(["name", "country_iso2", "level"]).set_index(["name", "country_iso2", "level"])["partner_id"]
+    first = by_key.drop_duplicates(["name", "country_iso2", "level"]).set_index(["name", "country_iso2", "level"])[
+        "partner_id"
+    ]
     out: dict[str, list[str]] = {}
     for row in table.itertuples(index=False):
         partner_id = first.get((row.partner_name, row.country_iso2, row.level))
@@ -133,7 +135,9 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
             strong = role == "admin1" or population >= rules["us_strong_population"]
         else:
             county_city = level == "city" and population == 0
-            strong = role == "admin1" or level == "prefecture" or county_city or population >= rules["cn_strong_population"]
+            strong = (
+                role == "admin1" or level == "prefecture" or county_city or population >= rules["cn_strong_population"]
+            )
         admin1 = str(row.admin1_name) if pd.notna(row.admin1_name) else None
         place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))

@@ -108,7 +108,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     else:
         return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
     candidates = [p for p in partner_like if p.country_iso2 == country]
-    has_context = bool(hint) or _country_word_next_to(text, terms, hit, "us_context" if country == "US" else "cn_context")
+    has_context = bool(hint) or _country_word_next_to(
+        text, terms, hit, "us_context" if country == "US" else "cn_context"
+    )
     weak = []
     if not any(p.strong for p in candidates):
         weak.append("small place")
@@ -223,6 +225,11 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False) -> Relat
         if lookalikes:
             return f"{lookalikes[0].kind}: '{lookalikes[0].text}' and no relation term"
         return "no relation term in the sentence"
+    related = [
+        t
+        for t in related
+        if not any(_overlap(t, u) and RELATION_ORDER.index(u.kind) < RELATION_ORDER.index(t.kind) for u in related)
+    ]
     specific = [t for t in related if t.kind not in WEAK_RELATIONS] or related
     best = min(specific, key=lambda t: (abs(t.orig_start - hit.orig_start), RELATION_ORDER.index(t.kind)))
     best_kind = best.kind
@@ -249,7 +256,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     eu = [m for m in mentions if m.role == "eu"]
     if segment.heading is not None:
         if page_unit_id:
-            return [_owner(detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)")]
+            return [
+                _owner(detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)")
+            ]
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
     chain = _chain_of(text, mentions, mention, detector.lexicon)
@@ -262,17 +271,24 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     if outside:
-        nearest = min(outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start))
+        nearest = min(
+            outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
+        )
         group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
     if page_unit_id:
         return [_owner(detector, page_unit_id, "owner", "EU side: page owner (the sentence names no other EU place)")]
+    if in_chain:
+        rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place, no page owner)"
+        return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
     if before or after:
         chosen = _topic(before or after)
-        return [_eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")]
+        return [
+            _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
+        ]
     return []
 
 
