@@ -545,6 +545,7 @@ def score_test_web(web, detector) -> dict[str, pd.DataFrame | dict]:
     """Extract and detect on every page of a local test web and score the findings against its truth."""
     from analysis.collect.web.detect import analyse_page
 
+    detector.prewarm()
     rows = []
     for page in test_web_pages(web):
         rows += [finding._asdict() for finding in analyse_page(page, detector)]

@@ -279,9 +279,6 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
     if page_unit_id:
         return [_owner(detector, page_unit_id, "owner", "EU side: page owner (the sentence names no other EU place)")]
-    if in_chain:
-        rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place, no page owner)"
-        return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
     if before or after:
@@ -289,6 +286,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return [
             _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
         ]
+    if in_chain:
+        rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
+        return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
 
 
