@@ -21,7 +21,8 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    enumeration with the partner after the relation term are co-partners, not the subject; an EU place
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
-   the page owner only when the sentence names no other EU place; list items belong to the page owner.
+   the page owner only when the sentence names no other EU place; list items (short lines under a heading)
+   belong to the page owner unless they name another EU place.
 6. **Status.** Planned and ended terms in the sentence (the nearest to the partner wins when both
    appear); a sentence with a status term and a relation word but no partner name passes its status
    to the findings of the sentence before it ("The partnership was suspended in 2022.").
@@ -219,7 +220,7 @@ class Detector:
                 segments.append(_Segment(line_start, line_end, line_number, None, True))
                 heading = len(segments) - 1
                 continue
-            short = words <= 15 or bool(_BULLET.match(line))
+            short = words <= 10 or bool(_BULLET.match(line))
             if heading is not None and not short:
                 heading = None
             for start, end in self._sentences(text, line_start, line_end):
@@ -263,11 +264,11 @@ class Detector:
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = tuple(p for p in found if p.role == "eu")
-            admin1_only = partner_like and all(p.role == "admin1" for p in partner_like)
-            if admin1_only and mentions and mentions[-1].role == "partner":
+            has_admin1 = any(p.role == "admin1" for p in partner_like)
+            if has_admin1 and mentions and mentions[-1].role == "partner":
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
-                    mentions.append(_Mention(hit, "qualifier", partner_like))
+                    mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
             if partner_like and eu and not self._us_right_after(text, hit, terms):
                 mentions.append(_Mention(hit, "eu", eu))

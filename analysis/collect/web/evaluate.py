@@ -394,10 +394,12 @@ def error_table(scores: list[PassageScore], *, split: str | None = None) -> pd.D
 def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.DataFrame | dict]:
     """Score findings of a crawl of the local test web against its ``truth`` table (contract in HELPERS9.md).
 
-    A statement is found when a finding on the same ``url`` has its ``unit_id`` and ``partner_id``;
+    A statement is found when a finding on the same ``url`` has its ``unit_id`` and ``partner_id`` (an unresolved
+    finding: its partner name, folded, equals the statement's ``partner_name``);
     look-alike rows (non-empty ``lookalike_class``) are not statements, so a finding on them is a false tie.
     Returns ``metrics`` (overall and by status, bootstrap over pages), ``by_lookalike`` (false ties by
-    look-alike class) and ``errors``.
+    look-alike class), ``errors`` and ``repeated``: findings of a true statement on a page other than the one
+    the truth lists it for (news teasers on index pages), neither credited nor counted as false ties.
 
     Length: one pass over statements and one over findings, each recording counts and error rows together.
     """
@@ -406,8 +408,15 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
     urls = sorted(set(truth["url"]) | set(findings["url"] if len(findings) else []))
     counts = {stratum: {url: [0, 0, 0] for url in urls} for stratum in ("all", *SCORED_STATUSES)}
     found_keys = {}
+    names = dict(
+        zip(zip(real["url"], real["unit_id"], real["partner_id"]), real.get("partner_name", real["partner_id"]))
+    )
+    by_name = {(url, unit, _folded(name)): partner for (url, unit, partner), name in names.items()}
     for row in findings.itertuples(index=False):
-        found_keys.setdefault((row.url, row.unit_id, row.partner_id), row)
+        partner_id = row.partner_id
+        if partner_id is None or partner_id != partner_id:  # unresolved: compared by folded name on the page
+            partner_id = by_name.get((row.url, row.unit_id, _folded(getattr(row, "partner_name", ""))))
+        found_keys.setdefault((row.url, row.unit_id, partner_id), row)
     errors = []
     matched = set()
     for row in real.itertuples(index=False):
@@ -436,9 +445,14 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
                 }
             )
     fake_keys = {(r.url, r.partner_id): r.lookalike_class for r in fakes.itertuples(index=False)}
+    stated = {(r.unit_id, r.partner_id, r.status) for r in real.itertuples(index=False)}
+    repeated = 0
     by_class: dict[str, int] = {}
     for key, finding in found_keys.items():
         if key in matched:
+            continue
+        if (finding.unit_id, finding.partner_id, finding.status) in stated:
+            repeated += 1  # a true statement repeated on another page (a teaser on the home page): not scored
             continue
         _bump(counts, finding.status, finding.url, 1)
         lookalike = fake_keys.get((finding.url, finding.partner_id), "")
@@ -453,7 +467,16 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
             }
         )
     rows = [{"status": stratum, **bootstrap_metrics(np.array(list(counts[stratum].values())))} for stratum in counts]
-    return {"metrics": pd.DataFrame(rows), "by_lookalike": by_class, "errors": pd.DataFrame(errors)}
+    return {
+        "metrics": pd.DataFrame(rows),
+        "by_lookalike": by_class,
+        "errors": pd.DataFrame(errors),
+        "repeated": repeated,
+    }
+
+
+def _folded(name: object) -> str:
+    return " ".join(fold_for_matching(str(name or "")).split())
 
 
 def _bump(counts, status, url, column, overall: bool = True) -> None:

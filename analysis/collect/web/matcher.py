@@ -141,6 +141,7 @@ class Matcher:
     def scan(self, text: str, language: str | None = None) -> Scan:
         """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown)."""
         folded, origin = fold_with_offsets(text)
+        languages = self._lexicon.language_groups.get(language, frozenset({language})) if language else None
         names: list[NameHit] = []
         terms: list[TermHit] = []
         length = len(folded)
@@ -153,7 +154,7 @@ class Matcher:
                     names.append(hit)
             for term_id in term_ids:
                 term = self._lexicon.terms[term_id]
-                if term.own_language and language is not None and term.language != language:
+                if term.own_language and languages is not None and term.language not in languages:
                     continue
                 if not (left_ok or term.glued):
                     continue
@@ -164,12 +165,20 @@ class Matcher:
         terms.extend(self._exact_hits(text, folded, origin))
         return Scan(text, folded, _longest_names(names), terms)
 
+    def _exact_prefix(self, found: str) -> tuple:
+        """The exact term an inflected hit starts with ("Twin Citiesista" -> "Twin Cities")."""
+        return next(
+            self._exact_kinds[text]
+            for text in sorted(self._exact_kinds, key=len, reverse=True)
+            if found.startswith(text)
+        )
+
     def _exact_hits(self, text: str, folded: str, origin: list[int] | None) -> list[TermHit]:
         if self._exact_terms is None:
             return []
         hits = []
         for found in self._exact_terms.finditer(text):
-            kind, language, written = self._exact_kinds[found.group(0)]
+            kind, language, written = self._exact_kinds.get(found.group(0)) or self._exact_prefix(found.group(0))
             start, end = _folded_span(origin, found.start(), found.end(), len(folded))
             hits.append(TermHit(kind, language, written, start, end, found.start(), found.end()))
         return hits
@@ -249,9 +258,16 @@ def _folded_span(origin: list[int] | None, start: int, end: int, folded_length: 
 
 
 def _exact_terms(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, dict[str, tuple]]:
-    """One case-sensitive pattern for the lexicon's ``exact`` terms (acronyms such as USA, ΗΠΑ; "Twin Cities")."""
+    """One case-sensitive pattern for the lexicon's ``exact`` terms (acronyms such as USA, ΗΠΑ; "Twin Cities").
+
+    A multi-word term may carry a case ending ("Twin Citiesista"); a single word may not ("USAID" is not "USA").
+    """
     kinds = {text: (kind, language, text) for kind, language, text in lexicon.exact_terms}
     if not kinds:
         return None, kinds
-    alternation = "|".join(re.escape(text) for text in sorted(kinds, key=len, reverse=True))
+    ordered = sorted(kinds, key=len, reverse=True)
+    multi = "|".join(re.escape(text) for text in ordered if " " in text)
+    single = "|".join(re.escape(text) for text in ordered if " " not in text)
+    parts = [f"(?:{multi})(?:[^\\W\\d_]*)" if multi else "", f"(?:{single})" if single else ""]
+    alternation = "|".join(part for part in parts if part)
     return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)"), kinds

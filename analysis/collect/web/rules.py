@@ -254,7 +254,8 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
     page_unit_id = context.page_unit_id
     eu = [m for m in mentions if m.role == "eu"]
-    if segment.heading is not None:
+    others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
+    if segment.heading is not None and not others:
         if page_unit_id:
             return [
                 _owner(detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)")
