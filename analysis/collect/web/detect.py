@@ -187,7 +187,12 @@ class Detector:
                 self._carry_status(decisions, previous, terms, segment, segments)
                 previous = []
                 continue
-            neighbours = [t for i in (index - 1, index + 1) if 0 <= i < len(segments) for t in terms_by_segment[i]]
+            neighbours = [
+                t
+                for i in (index - 1, index + 1)
+                if 0 <= i < len(segments) and not any(m.role == "partner" for m in mentions_by_segment[i])
+                for t in terms_by_segment[i]
+            ]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language)
             previous = []
             for mention in partners:
@@ -199,7 +204,13 @@ class Detector:
     # ------------------------------------------------------------------ segmentation
 
     def _segments(self, text: str, scan: Scan) -> list[_Segment]:
-        """Sentences of ``text`` by line, with headings and the list items under them."""
+        """Sentences of ``text`` by line, with headings and the list items under them.
+
+        A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). A line cut
+        short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
+        article is crawled anyway.
+        """
         segments: list[_Segment] = []
         heading: int | None = None
         max_words = int(self.lexicon.rules["heading_max_words"])
@@ -207,19 +218,21 @@ class Detector:
         name_starts = sorted(
             h.orig_start for h in scan.names if any(self.places[r].role in ("partner", "admin1") for r in h.records)
         )
-        position = 0
-        for line_number, line in enumerate(text.split("\n")):
-            line_start, line_end = position, position + len(line)
-            position = line_end + 1
-            if not line.strip():
+        place_starts = sorted(h.orig_start for h in scan.names)
+        lines = _lines(text)
+        for index, (line_number, line_start, line_end) in enumerate(lines):
+            line = text[line_start:line_end]
+            if line.rstrip().endswith(("…", "...")):
                 continue
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)
             if has_relation and not has_partner and words <= max_words:
-                segments.append(_Segment(line_start, line_end, line_number, None, True))
-                heading = len(segments) - 1
-                continue
+                following = lines[index + 1] if index + 1 < len(lines) else None
+                if following and _any_between(place_starts, following[1], following[2]):
+                    segments.append(_Segment(line_start, line_end, line_number, None, True))
+                    heading = len(segments) - 1
+                    continue
             short = words <= 10 or bool(_BULLET.match(line))
             if heading is not None and not short:
                 heading = None
@@ -502,6 +515,17 @@ def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:
         if index >= 0 and start_of(hit) < segments[index].end:
             grouped[index].append(hit)
     return grouped
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of every non-blank line of ``text``."""
+    out = []
+    position = 0
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            out.append((number, position, position + len(line)))
+        position += len(line) + 1
+    return out
 
 
 def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:
