@@ -69,3 +69,10 @@ def test_language_falls_back_to_the_declared_one_for_short_text():
     assert (
         detect_language("Die Stadt pflegt seit vielen Jahren eine lebendige Städtepartnerschaft mit Chicago.") == "de"
     )
+
+
+def test_a_central_european_page_without_any_declared_encoding_is_guessed():
+    page = LIST_PAGE.replace("Łódź utrzymuje", "Łódź, Kraków i Gdańsk utrzymują")
+    for encoding in ("windows-1250", "iso-8859-2"):
+        extracted = page_text(page.encode(encoding), "text/html", "http://www.lodz.pl.test/miasta/")
+        assert "Łódź, Kraków i Gdańsk utrzymują" in extracted.text, encoding
