@@ -393,6 +393,12 @@ class Detector:
 
     # ------------------------------------------------------------------ resolution
 
+    def is_country_name(self, folded: str) -> bool:
+        """Whether a folded name is a country's ("Greece", "Lebanon", "Holland" are also US towns)."""
+        if not hasattr(self, "_country_names"):
+            self._country_names = places_module.country_name_keys()
+        return folded in self._country_names
+
     def is_region(self, unit_id: str) -> bool:
         """Whether ``unit_id`` is a NUTS2 region of the frame."""
         place = self.unit_place(unit_id)

@@ -26,6 +26,9 @@ import ahocorasick
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, suffix_rules_for
 
 _FOLD_CACHE: dict[str, str] = {}
+# Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
+# full stop): not looked for in the text.
+UNSCANNED_KINDS: frozenset[str] = frozenset({"list_separator", "qualifier_preposition", "sentence_abbreviation"})
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -95,6 +98,7 @@ class _NameEntry(NamedTuple):
     record: int
     exact: bool  # the key is the whole name (no suffix needed)
     suffixes: dict[str, frozenset[str]] | None  # language -> suffixes that may follow the key
+    any_language: frozenset[str] = frozenset()  # the suffixes of every language (text of unknown language)
 
 
 class Matcher:
@@ -114,7 +118,7 @@ class Matcher:
         """
         inflected_records = set(inflect)
         keys: dict[str, tuple[list, list]] = {}
-        stems_cache: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
+        stems_cache: dict[str, dict] = {}
         for written, record in names:
             folded = " ".join(fold_short(written).split())
             if len(folded) < 2:
@@ -124,13 +128,17 @@ class Matcher:
                 continue
             head, _, last = folded.rpartition(" ")
             if last not in stems_cache:
-                stems_cache[last] = suffix_rules_for(last, lexicon)
+                stems_cache[last] = {
+                    stem: (by_language, frozenset(s for values in by_language.values() for s in values))
+                    for stem, by_language in suffix_rules_for(last, lexicon).items()
+                }
             for head_form in _head_forms(head, lexicon):
-                for stem, suffixes in stems_cache[last].items():
+                for stem, (suffixes, any_language) in stems_cache[last].items():
                     key = f"{head_form} {stem}" if head_form else stem
-                    keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes))
+                    keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
         for index, term in enumerate(lexicon.terms):
-            keys.setdefault(term.key, ([], []))[1].append(index)
+            if term.kind not in UNSCANNED_KINDS:
+                keys.setdefault(term.key, ([], []))[1].append(index)
         automaton = ahocorasick.Automaton()
         for key, (entries, terms) in keys.items():
             automaton.add_word(key, (key, tuple(entries), tuple(terms)))
@@ -211,10 +219,7 @@ def _name_hit(folded, text, origin, start, end, length, entries, language) -> Na
             continue
         if entry.suffixes is None:
             continue
-        if language is not None:
-            allowed = entry.suffixes.get(language, ())
-        else:
-            allowed = {suffix for suffixes in entry.suffixes.values() for suffix in suffixes}
+        allowed = entry.suffixes.get(language, ()) if language is not None else entry.any_language
         if continuation in allowed:
             accepted.append(entry.record)
             inflected = True

@@ -99,7 +99,7 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-def _country_name_keys() -> frozenset[str]:
+def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels): such an alternate
     name of a US town ("Ireland", "Albania", "Sweden") is not a way the town is written in EU text."""
     import pycountry
@@ -123,7 +123,7 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
     rules = lexicon.rules
     rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
     exonyms = partner_exonyms(gazetteer)
-    country_names = _country_name_keys()
+    country_names = country_name_keys()
     out = []
     for row in rows.itertuples(index=False):
         population = float(row.population) if pd.notna(row.population) else 0.0

@@ -116,8 +116,10 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         weak.append("small place")
     if len(surface_key.replace(" ", "")) <= rules["short_name_length"]:
         weak.append("short name")
-    ordinary = surface_key in detector.lexicon.stoplist.get("partner", ()) or any(
-        t.kind in RELATION_ORDER or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit)
+    ordinary = (
+        surface_key in detector.lexicon.stoplist.get("partner", ())
+        or detector.is_country_name(surface_key)
+        or any(t.kind in RELATION_ORDER or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
     )
     if ordinary:
         weak.append("ordinary word")
