@@ -18,11 +18,14 @@ RELATION_ORDER: tuple[str, ...] = (
     "agreement",
     "cooperation",
     "generic",
+    "agreement_word",
     "friendship_word",
     "cooperation_word",
 )
 # Relation kinds that need a municipal cue in the sentence and give way to any look-alike.
-WEAK_RELATIONS: frozenset[str] = frozenset({"cooperation", "generic", "friendship_word", "cooperation_word"})
+WEAK_RELATIONS: frozenset[str] = frozenset(
+    {"cooperation", "generic", "agreement_word", "friendship_word", "cooperation_word"}
+)
 STRONG_RELATIONS: frozenset[str] = frozenset({"twin", "friendship"})
 RELATION_TYPE: dict[str, str] = {
     "twin": "twin",
@@ -30,6 +33,7 @@ RELATION_TYPE: dict[str, str] = {
     "agreement": "agreement",
     "cooperation": "cooperation",
     "generic": "twin",
+    "agreement_word": "agreement",
     "friendship_word": "friendship",
     "cooperation_word": "cooperation",
 }
