@@ -215,8 +215,11 @@ class Detector:
         heading: int | None = None
         max_words = int(self.lexicon.rules["heading_max_words"])
         relation_starts = sorted(t.orig_start for t in scan.terms if t.kind in ("twin", "friendship", "agreement"))
+        roles = [{self.places[r].role for r in h.records} for h in scan.names]
         name_starts = sorted(
-            h.orig_start for h in scan.names if any(self.places[r].role in ("partner", "admin1") for r in h.records)
+            h.orig_start
+            for h, found in zip(scan.names, roles, strict=True)
+            if found & {"partner", "admin1"} and "eu" not in found
         )
         place_starts = sorted(h.orig_start for h in scan.names)
         lines = _lines(text)
@@ -288,9 +291,8 @@ class Detector:
             elif partner_like:
                 mentions.append(_Mention(hit, "partner", found))
             elif eu:
-                if fold_for_matching(text[hit.orig_start : hit.orig_end]).strip() in self.lexicon.stoplist.get(
-                    "eu", ()
-                ):
+                ordinary = fold_for_matching(text[hit.orig_start : hit.orig_end]).strip()
+                if ordinary in self.lexicon.stoplist.get("eu", ()) and sentence_initial:
                     continue
                 mentions.append(_Mention(hit, "eu", eu))
             else:

@@ -8,7 +8,9 @@ One automaton holds the keys of
   followed by a suffix that the language's inflection rules generate for it (``web_inflections.csv``:
   "Pekin" + "ie" in Polish, "Čikag|a" -> "Čikag|oje" in Lithuanian, "Chicago" + "ban" in Hungarian);
   names must start with a capital letter in the original text (they are proper nouns);
-- **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`), each confirmed by its own small
+- **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`) (a term of scope ``own`` whose key is shorter
+  than six letters only in text of its language group: short words collide across languages, long ones
+  hardly, and the language of a short text is often misread), each confirmed by its own small
   regular expression from where its literal key was found (stems, multi-word terms, compound heads
   glued to a longer token).
 
@@ -162,7 +164,7 @@ class Matcher:
                     names.append(hit)
             for term_id in term_ids:
                 term = self._lexicon.terms[term_id]
-                if term.own_language and languages is not None and term.language not in languages:
+                if term.own_language and languages is not None and term.language not in languages and len(term.key) < 6:
                     continue
                 if not (left_ok or term.glued):
                     continue
