@@ -203,3 +203,78 @@ def small_test_web(tmp_path_factory):
 
     units, relations, gazetteer = small_web_frames()
     return build_test_web(units, relations, gazetteer, seed=6, out_dir=tmp_path_factory.mktemp("testweb"), n_units=10)
+
+
+def _web_gazetteer_rows() -> list[tuple]:
+    """(partner_id, name, country, level, admin1, admin1 code, population, alternate names) of a tiny gazetteer."""
+    return [
+        ("us-place-chicago", "Chicago", "US", "city", "Illinois", "IL", 2_700_000, "Chicago city|Čikaga|Čikāga|Σικάγο"),
+        ("us-place-sheboygan", "Sheboygan", "US", "city", "Wisconsin", "WI", 48_000, ""),
+        ("us-place-toledo", "Toledo", "US", "city", "Ohio", "OH", 270_000, ""),
+        ("us-place-worthington", "Worthington", "US", "city", "Ohio", "OH", 14_000, ""),
+        ("us-place-new-york", "New York", "US", "city", "New York", "NY", 8_300_000, "Nowy Jork|Νέα Υόρκη"),
+        ("us-place-minneapolis", "Minneapolis", "US", "city", "Minnesota", "MN", 430_000, ""),
+        ("us-place-saint-paul", "Saint Paul", "US", "city", "Minnesota", "MN", 300_000, "St. Paul"),
+        ("us-place-memphis", "Memphis", "US", "city", "Tennessee", "TN", 630_000, ""),
+        ("us-state-il", "Illinois", "US", "state", "Illinois", "IL", None, ""),
+        ("us-state-wi", "Wisconsin", "US", "state", "Wisconsin", "WI", None, ""),
+        ("us-state-oh", "Ohio", "US", "state", "Ohio", "OH", None, ""),
+        ("us-state-ny", "New York", "US", "state", "New York", "NY", None, "Nowy Jork"),
+        ("us-state-mn", "Minnesota", "US", "state", "Minnesota", "MN", None, ""),
+        ("cn-pref-1101", "Beijing", "CN", "prefecture", "Beijing", "11", 21_000_000, "Peking|Pekin|Πεκίνο"),
+        ("cn-pref-3101", "Shanghai", "CN", "prefecture", "Shanghai", "31", 24_000_000, "Szanghaj|Šanghaj|Σαγκάη"),
+        ("cn-pref-4201", "Wuhan", "CN", "prefecture", "Hubei", "42", 11_000_000, ""),
+        ("cn-pref-2202", "Jilin", "CN", "prefecture", "Jilin", "22", 4_000_000, "Jilin City"),
+        ("cn-prov-22", "Jilin", "CN", "province", "Jilin", "22", None, "Jilin Province|Province of Jilin"),
+        ("cn-prov-42", "Hubei", "CN", "province", "Hubei", "42", None, "Hubei Province"),
+        ("gn-vienne", "Vienne", "FR", "city", "Auvergne-Rhône-Alpes", "84", 29_000, ""),
+    ]
+
+
+@pytest.fixture(scope="session")
+def web_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units, gazetteer) of a tiny frame and gazetteer for the web detector tests (collect/web)."""
+    rows = _web_gazetteer_rows()
+    gazetteer = pd.DataFrame(
+        {
+            "partner_id": [r[0] for r in rows],
+            "name": [r[1] for r in rows],
+            "country_iso2": [r[2] for r in rows],
+            "level": [r[3] for r in rows],
+            "admin1_name": [r[4] for r in rows],
+            "admin1_code": [r[5] for r in rows],
+            "latitude": float("nan"),
+            "longitude": float("nan"),
+            "population": pd.array([r[6] for r in rows], dtype="Int64"),
+            "alternate_names": [r[7] for r in rows],
+            "geonameid": pd.array([None] * len(rows), dtype="Int64"),
+            "source": "test",
+        }
+    )
+    units = pd.DataFrame(
+        [
+            ("gn-esslingen", "city", "Esslingen am Neckar", "DE", 93_000.0, False, "Esslingen"),
+            ("gn-duisburg", "city", "Duisburg", "DE", 500_000.0, False, ""),
+            ("gn-lodz", "city", "Łódź", "PL", 670_000.0, False, "Lodz"),
+            ("gn-krakow", "city", "Kraków", "PL", 780_000.0, False, "Krakow|Krakau"),
+            ("gn-vilnius", "city", "Vilnius", "LT", 580_000.0, True, ""),
+            ("gn-athens", "city", "Athens", "GR", 660_000.0, True, "Αθήνα|Athen"),
+            ("gn-debrecen", "city", "Debrecen", "HU", 200_000.0, False, ""),
+            ("gn-brno", "city", "Brno", "CZ", 380_000.0, False, "Brünn"),
+            ("gn-riga", "city", "Riga", "LV", 610_000.0, True, "Rīga"),
+            ("gn-toledo", "city", "Toledo", "ES", 85_000.0, False, ""),
+            ("gn-arnhem", "city", "Arnhem", "NL", 160_000.0, False, "Arnheim"),
+            ("PL71", "region", "Łódzkie", "PL", float("nan"), False, "Województwo łódzkie"),
+        ],
+        columns=["unit_id", "unit_type", "name", "country_iso2", "population", "is_capital", "alternate_names"],
+    )
+    return units, gazetteer
+
+
+@pytest.fixture(scope="session")
+def web_detector(web_frames):
+    """A partnership detector built on :func:`web_frames` (built once per session)."""
+    from analysis.collect.web.detect import Detector
+
+    units, gazetteer = web_frames
+    return Detector.build(units, gazetteer)

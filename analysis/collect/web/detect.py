@@ -21,7 +21,8 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    enumeration with the partner after the relation term are co-partners, not the subject; an EU place
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
-   the page owner only when the sentence names no other EU place; list items belong to the page owner.
+   the page owner only when the sentence names no other EU place; list items (short lines under a heading)
+   belong to the page owner unless they name another EU place.
 6. **Status.** Planned and ended terms in the sentence (the nearest to the partner wins when both
    appear); a sentence with a status term and a relation word but no partner name passes its status
    to the findings of the sentence before it ("The partnership was suspended in 2022.").
@@ -46,6 +47,33 @@ from analysis.collect.web.places import Place
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
+_QUALIFIER_GAP = re.compile(
+    r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
+    re.IGNORECASE,
+)
+_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
+
+
+class _Context(NamedTuple):
+    segments: list
+    neighbour_terms: list
+    all_eu: list
+    page_unit_id: str | None
+    language: str | None
+
+
+def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese place name right next
+    to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
+    if _INITIAL_AFTER.match(text, hit.orig_end):
+        return True
+    if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
+        for surname in surnames:
+            if surname.orig_start < hit.orig_end and hit.orig_start < surname.orig_end:
+                continue
+            if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
+                return True
+    return False
 
 
 class Finding(NamedTuple):
@@ -73,6 +101,7 @@ class Decision(NamedTuple):
     sentence: str
     finding: Finding | None
     reason: str
+    candidates: tuple[str, ...] = ()
 
 
 class _Segment(NamedTuple):
@@ -141,10 +170,15 @@ class Detector:
         segments = self._segments(text, scan)
         names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
         terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        mentions_by_segment = [
+            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start)
+            for i, segment in enumerate(segments)
+        ]
+        all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
         for index, segment in enumerate(segments):
-            mentions = self._mentions(text, names_by_segment[index], terms_by_segment[index])
+            mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
             if segment.heading is not None:
                 terms += terms_by_segment[segment.heading]
@@ -153,39 +187,56 @@ class Detector:
                 self._carry_status(decisions, previous, terms, segment, segments)
                 previous = []
                 continue
+            neighbours = [
+                t
+                for i in (index - 1, index + 1)
+                if 0 <= i < len(segments) and not any(m.role == "partner" for m in mentions_by_segment[i])
+                for t in terms_by_segment[i]
+            ]
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language)
             previous = []
             for mention in partners:
-                decisions.append(
-                    self._decide(text, segment, mention, mentions, terms, language, page_unit_id, segments)
-                )
-                previous.append(len(decisions) - 1)
+                for decision in self._decide(text, segment, mention, mentions, terms, context):
+                    decisions.append(decision)
+                    previous.append(len(decisions) - 1)
         return decisions
 
     # ------------------------------------------------------------------ segmentation
 
     def _segments(self, text: str, scan: Scan) -> list[_Segment]:
-        """Sentences of ``text`` by line, with headings and the list items under them."""
+        """Sentences of ``text`` by line, with headings and the list items under them.
+
+        A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). A line cut
+        short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
+        article is crawled anyway.
+        """
         segments: list[_Segment] = []
         heading: int | None = None
         max_words = int(self.lexicon.rules["heading_max_words"])
         relation_starts = sorted(t.orig_start for t in scan.terms if t.kind in ("twin", "friendship", "agreement"))
+        roles = [{self.places[r].role for r in h.records} for h in scan.names]
         name_starts = sorted(
-            h.orig_start for h in scan.names if any(self.places[r].role in ("partner", "admin1") for r in h.records)
+            h.orig_start
+            for h, found in zip(scan.names, roles, strict=True)
+            if found & {"partner", "admin1"} and "eu" not in found
         )
-        position = 0
-        for line_number, line in enumerate(text.split("\n")):
-            line_start, line_end = position, position + len(line)
-            position = line_end + 1
-            if not line.strip():
+        place_starts = sorted(h.orig_start for h in scan.names)
+        lines = _lines(text)
+        for index, (line_number, line_start, line_end) in enumerate(lines):
+            line = text[line_start:line_end]
+            if line.rstrip().endswith(("…", "...")):
                 continue
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)
             if has_relation and not has_partner and words <= max_words:
-                segments.append(_Segment(line_start, line_end, line_number, None, True))
-                heading = len(segments) - 1
-                continue
-            short = words <= 15 or bool(_BULLET.match(line))
+                following = lines[index + 1] if index + 1 < len(lines) else None
+                if following and _any_between(place_starts, following[1], following[2]):
+                    segments.append(_Segment(line_start, line_end, line_number, None, True))
+                    heading = len(segments) - 1
+                    continue
+            short = words <= 10 or bool(_BULLET.match(line))
             if heading is not None and not short:
                 heading = None
             for start, end in self._sentences(text, line_start, line_end):
@@ -209,28 +260,39 @@ class Detector:
 
     # ------------------------------------------------------------------ mentions
 
-    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit]) -> list[_Mention]:
-        """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner."""
+    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
+        """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
+
+        An EU place outside the frame (a town of the gazetteer) at the very start of a sentence is not read as
+        a place (German "Auch", "Nun" ... are capitalised there), nor is a name that belongs to a person: a
+        Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
+        """
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
+        surnames = [t for t in terms if t.kind == "cn_surname"]
         for hit in hits:
             found = tuple(self.places[r] for r in hit.records)
+            if _person_name(text, hit, found, surnames):
+                continue
+            sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
+            single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
+            if sentence_initial and single_word and all(p.role == "eu" and p.unit_id is None for p in found):
+                continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = tuple(p for p in found if p.role == "eu")
-            admin1_only = partner_like and all(p.role == "admin1" for p in partner_like)
-            if admin1_only and mentions and mentions[-1].role == "partner":
+            has_admin1 = any(p.role == "admin1" for p in partner_like)
+            if has_admin1 and mentions and mentions[-1].role == "partner":
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
-                if len(gap) <= adjacent and re.fullmatch(r"[\s,(\-–/]*", gap):
-                    mentions.append(_Mention(hit, "qualifier", partner_like))
+                if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
+                    mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
             if partner_like and eu and not self._us_right_after(text, hit, terms):
                 mentions.append(_Mention(hit, "eu", eu))
             elif partner_like:
                 mentions.append(_Mention(hit, "partner", found))
             elif eu:
-                if fold_for_matching(text[hit.orig_start : hit.orig_end]).strip() in self.lexicon.stoplist.get(
-                    "eu", ()
-                ):
+                ordinary = fold_for_matching(text[hit.orig_start : hit.orig_end]).strip()
+                if ordinary in self.lexicon.stoplist.get("eu", ()) and sentence_initial:
                     continue
                 mentions.append(_Mention(hit, "eu", eu))
             else:
@@ -245,9 +307,10 @@ class Detector:
             return True
         window_end = hit.orig_end + adjacent
         for term in terms:
-            if term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end:
-                if re.fullmatch(r"[\s,(\-–/]*", text[hit.orig_end : term.orig_start]):
-                    return True
+            gap = text[hit.orig_end : term.orig_start]
+            near = term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end
+            if near and re.fullmatch(r"[\s,(\-–/]*", gap):
+                return True
         after = self.matcher.scan(text[hit.orig_end : window_end]).names
         return any(
             self.places[r].role == "admin1"
@@ -258,58 +321,66 @@ class Detector:
 
     # ------------------------------------------------------------------ decision
 
-    def _decide(self, text, segment, mention, mentions, terms, language, page_unit_id, segments) -> Decision:
+    def _decide(self, text, segment, mention, mentions, terms, context: _Context) -> list[Decision]:
         """Length: one rule chain (partner checks, relation, look-alikes, attribution, status, resolution) that
         reads best in one place; each step returns early with its reason."""
         sentence = text[segment.start : segment.end].strip()
+        segments = context.segments
         heading_text = (
             text[segments[segment.heading].start : segments[segment.heading].end] if segment.heading is not None else ""
         )
         surface = text[mention.hit.orig_start : mention.hit.orig_end]
-        context = rules.context_flags(terms, mentions, text, segment, self._state_codes)
-        partner = rules.choose_partner(self, text, mention, mentions, terms, context)
+        candidates = tuple(dict.fromkeys(p.name for p in mention.places if p.role in ("partner", "admin1")))
+        flags = rules.context_flags(terms, mentions, text, segment, self._state_codes)
+        partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
         if isinstance(partner, str):
-            return Decision(surface, sentence, None, partner)
+            return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment)
+        if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
+            fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
+            relation = fallback if not isinstance(fallback, str) else relation
         if isinstance(relation, str):
-            return Decision(surface, sentence, None, relation)
-        eu_side = rules.attribute(self, text, segment, mention, mentions, relation, page_unit_id)
-        status, status_rule = rules.status(terms, mention)
-        partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
-        confidence = rules.confidence(self.lexicon.rules, relation, partner, eu_side, partner_id, status_rule)
-        rule = "; ".join(
-            [
-                relation.rule,
-                partner.rule,
-                eu_side.rule,
-                status_rule,
-                f"resolved to {partner_id}" if partner_id else "unresolved",
+            return [Decision(surface, sentence, None, relation, candidates)]
+        sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
+        if not sides:
+            return [
+                Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
             ]
-        )
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
+        if admin1_problem:
+            return [Decision(surface, sentence, None, admin1_problem, candidates)]
+        status, status_rule = rules.status(terms, mention, rules.item_span(text, mentions, mention, self.lexicon))
+        partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
-        finding = Finding(
-            eu_side.unit_id,
-            eu_side.name,
-            partner_id,
-            partner.name,
-            partner.country_iso2,
-            relation.relation_type,
-            status,
-            evidence,
-            round(confidence, 3),
-            rule,
-            None,
-            language,
-            eu_side.country_iso2,
-        )
-        return Decision(surface, sentence, finding, "accepted")
+        decisions = []
+        for side in sides:
+            confidence = rules.confidence(self.lexicon.rules, relation, partner, side, partner_id, status_rule)
+            resolved = f"resolved to {partner_id}" if partner_id else "unresolved"
+            rule = "; ".join([relation.rule, partner.rule, side.rule, status_rule, resolved])
+            finding = Finding(
+                side.unit_id,
+                side.name,
+                partner_id,
+                partner.name,
+                partner.country_iso2,
+                relation.relation_type,
+                status,
+                evidence,
+                round(confidence, 3),
+                rule,
+                None,
+                context.language,
+                side.country_iso2,
+            )
+            decisions.append(Decision(surface, sentence, finding, "accepted", candidates))
+        return decisions
 
     def _carry_status(self, decisions, previous, terms, segment, segments) -> None:
         """A sentence with a status term and a relation word but no partner passes its status to the sentence before."""
         if not previous:
             return
         kinds = {t.kind for t in terms}
-        if not kinds & set(rules.RELATION_ORDER):
+        if not kinds & {*rules.RELATION_ORDER, "cooperation_word"}:
             return
         status = "ended" if "ended" in kinds else "planned" if "planned" in kinds else None
         if status is None:
@@ -323,6 +394,17 @@ class Detector:
                 decisions[index] = decision._replace(finding=finding)
 
     # ------------------------------------------------------------------ resolution
+
+    def is_country_name(self, folded: str) -> bool:
+        """Whether a folded name is a country's ("Greece", "Lebanon", "Holland" are also US towns)."""
+        if not hasattr(self, "_country_names"):
+            self._country_names = places_module.country_name_keys()
+        return folded in self._country_names
+
+    def is_region(self, unit_id: str) -> bool:
+        """Whether ``unit_id`` is a NUTS2 region of the frame."""
+        place = self.unit_place(unit_id)
+        return place is not None and place.level == "region"
 
     def unit_place(self, unit_id: str) -> Place | None:
         """The frame unit ``unit_id`` as a :class:`Place` (None when it is not in the frame)."""
@@ -441,6 +523,17 @@ def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:
         if index >= 0 and start_of(hit) < segments[index].end:
             grouped[index].append(hit)
     return grouped
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of every non-blank line of ``text``."""
+    out = []
+    position = 0
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            out.append((number, position, position + len(line)))
+        position += len(line) + 1
+    return out
 
 
 def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:

@@ -136,6 +136,15 @@ class Keys:
             units, id_column="unit_id", name_columns=("name",), alternate_column=alternate, level=units["unit_type"]
         )
         self._eu_cache: dict[tuple[str, str], str | None] = {}
+        self._units_by_name: dict[tuple[str, str], set[str]] = {}
+        alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
+        for unit_id, name, country, alternate in zip(
+            units["unit_id"], units["name"], units["country_iso2"], alternates, strict=True
+        ):
+            for written in [name, *str(alternate or "").split("|")]:
+                key = (str(country), " ".join(fold_for_matching(written).split()))
+                if key[1]:
+                    self._units_by_name.setdefault(key, set()).add(str(unit_id))
 
     def eu_unit(self, name: str | None, country_iso2: str | None) -> str | None:
         """Frame unit id of an EU place name (the one resolver, frame index), None when not in the frame."""
@@ -159,11 +168,16 @@ class Keys:
             self._eu_cache[key] = result["entity_id"].iloc[0] if result["status"].iloc[0] == "resolved" else None
         return self._eu_cache[key]
 
-    def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> tuple:
+    def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
+        """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
+        (Praha is the city of Prague and the region CZ01), and the folded name with the country."""
+        folded = " ".join(fold_for_matching(name or "").split())
+        keys = {("name", country_iso2 or "", folded)}
         unit_id = unit_id or self.eu_unit(name, country_iso2)
         if unit_id:
-            return ("unit", unit_id)
-        return ("name", country_iso2 or "", " ".join(fold_for_matching(name or "").split()))
+            keys.add(("unit", unit_id))
+        keys.update(("unit", unit) for unit in self._units_by_name.get((country_iso2 or "", folded), ()))
+        return frozenset(keys)
 
     def partner_key(
         self, name: str, country_iso2: str, admin1: str | None = None, partner_id: str | None = None
@@ -233,7 +247,7 @@ def _compare(passage: dict, predicted: list, expected: list, decisions: list) ->
     relation_pairs: list[tuple[str, str]] = []
     unmatched = list(range(len(predicted)))
     for eu_key, partner_key, statement in expected:
-        match = next((i for i in unmatched if predicted[i][0] == eu_key and predicted[i][1] == partner_key), None)
+        match = next((i for i in unmatched if predicted[i][0] & eu_key and predicted[i][1] == partner_key), None)
         gold_status = statement["status"]
         if match is None:
             counts["all"][2] += 1
@@ -380,18 +394,29 @@ def error_table(scores: list[PassageScore], *, split: str | None = None) -> pd.D
 def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.DataFrame | dict]:
     """Score findings of a crawl of the local test web against its ``truth`` table (contract in HELPERS9.md).
 
-    A statement is found when a finding on the same ``url`` has its ``unit_id`` and ``partner_id``;
+    A statement is found when a finding on the same ``url`` has its ``unit_id`` and ``partner_id`` (an unresolved
+    finding: its partner name, folded, equals the statement's ``partner_name``);
     look-alike rows (non-empty ``lookalike_class``) are not statements, so a finding on them is a false tie.
     Returns ``metrics`` (overall and by status, bootstrap over pages), ``by_lookalike`` (false ties by
-    look-alike class) and ``errors``.
+    look-alike class), ``errors`` and ``repeated``: findings of a true statement on a page other than the one
+    the truth lists it for (news teasers on index pages), neither credited nor counted as false ties.
+
+    Length: one pass over statements and one over findings, each recording counts and error rows together.
     """
     real = truth[truth["lookalike_class"].fillna("").astype(str).eq("")]
     fakes = truth[truth["lookalike_class"].fillna("").astype(str).ne("")]
     urls = sorted(set(truth["url"]) | set(findings["url"] if len(findings) else []))
     counts = {stratum: {url: [0, 0, 0] for url in urls} for stratum in ("all", *SCORED_STATUSES)}
     found_keys = {}
+    names = dict(
+        zip(zip(real["url"], real["unit_id"], real["partner_id"]), real.get("partner_name", real["partner_id"]))
+    )
+    by_name = {(url, unit, _folded(name)): partner for (url, unit, partner), name in names.items()}
     for row in findings.itertuples(index=False):
-        found_keys.setdefault((row.url, row.unit_id, row.partner_id), row)
+        partner_id = row.partner_id
+        if partner_id is None or partner_id != partner_id:  # unresolved: compared by folded name on the page
+            partner_id = by_name.get((row.url, row.unit_id, _folded(getattr(row, "partner_name", ""))))
+        found_keys.setdefault((row.url, row.unit_id, partner_id), row)
     errors = []
     matched = set()
     for row in real.itertuples(index=False):
@@ -420,9 +445,14 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
                 }
             )
     fake_keys = {(r.url, r.partner_id): r.lookalike_class for r in fakes.itertuples(index=False)}
+    stated = {(r.unit_id, r.partner_id, r.status) for r in real.itertuples(index=False)}
+    repeated = 0
     by_class: dict[str, int] = {}
     for key, finding in found_keys.items():
         if key in matched:
+            continue
+        if (finding.unit_id, finding.partner_id, finding.status) in stated:
+            repeated += 1  # a true statement repeated on another page (a teaser on the home page): not scored
             continue
         _bump(counts, finding.status, finding.url, 1)
         lookalike = fake_keys.get((finding.url, finding.partner_id), "")
@@ -437,7 +467,16 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
             }
         )
     rows = [{"status": stratum, **bootstrap_metrics(np.array(list(counts[stratum].values())))} for stratum in counts]
-    return {"metrics": pd.DataFrame(rows), "by_lookalike": by_class, "errors": pd.DataFrame(errors)}
+    return {
+        "metrics": pd.DataFrame(rows),
+        "by_lookalike": by_class,
+        "errors": pd.DataFrame(errors),
+        "repeated": repeated,
+    }
+
+
+def _folded(name: object) -> str:
+    return " ".join(fold_for_matching(str(name or "")).split())
 
 
 def _bump(counts, status, url, column, overall: bool = True) -> None:
@@ -489,3 +528,50 @@ def detection_benchmark(texts: list[str], detector, *, language: str | None = No
         "regex_hits": hits,
         "speedup": regex_seconds / detector_seconds if detector_seconds else float("nan"),
     }
+
+
+class _StoredPage(NamedTuple):
+    url: str
+    unit_id: str | None
+    content_type: str
+    body: bytes
+
+
+_CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf"}
+
+
+def test_web_pages(web) -> list[_StoredPage]:
+    """The pages of a local test web (:class:`analysis.collect.web.testweb.TestWeb`) read from its files, each
+    with the address a crawler fetches it by ("/dir/" for "dir/index.html") and the unit of its site (seeds)."""
+    from urllib.parse import urlsplit
+
+    unit_of_host = {
+        urlsplit(url).hostname: unit for unit, url in zip(web.seeds["unit_id"], web.seeds["url"], strict=True)
+    }
+    truth_urls = set(web.truth["url"])
+    pages = []
+    for path in sorted(Path(web.root).glob("*/**/*")):
+        content_type = _CONTENT_TYPES.get(path.suffix.lower())
+        if content_type is None or not path.is_file():
+            continue
+        relative = path.relative_to(web.root)
+        host, rest = relative.parts[0], "/".join(relative.parts[1:])
+        url = f"http://{host}/{rest}"
+        if rest == "index.html" or rest.endswith("/index.html"):
+            directory = f"http://{host}/{rest[: -len('index.html')]}"
+            url = url if url in truth_urls else directory
+        pages.append(_StoredPage(url, unit_of_host.get(host), content_type, path.read_bytes()))
+    return pages
+
+
+def score_test_web(web, detector) -> dict[str, pd.DataFrame | dict]:
+    """Extract and detect on every page of a local test web and score the findings against its truth."""
+    from analysis.collect.web.detect import analyse_page
+
+    detector.prewarm()
+    rows = []
+    for page in test_web_pages(web):
+        rows += [finding._asdict() for finding in analyse_page(page, detector)]
+    columns = ["url", "unit_id", "partner_id", "status", "rule", "partner_country_iso2"]
+    findings = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
+    return score_truth(findings, web.truth)

@@ -63,12 +63,35 @@ def page_text(body: bytes, content_type: str, url: str) -> Extracted:
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:
-    """``body`` as text: the header's charset when it names one, else the body's own declaration or a guess."""
-    from w3lib.encoding import html_to_unicode
+    """``body`` as text: the header's charset when it names one, else the body's own declaration (``<meta>``,
+    BOM), else UTF-8 when the bytes are valid UTF-8, else the likeliest Central/Western European single-byte
+    encoding (Windows-1250, ISO-8859-2, Windows-1252: see :func:`guess_single_byte`)."""
+    from w3lib.encoding import html_body_declared_encoding, html_to_unicode
 
     header = content_type if content_type and "charset" in content_type.lower() else None
-    _, text = html_to_unicode(header, body)
-    return text
+    if header or html_body_declared_encoding(body) or body[:3] == b"\xef\xbb\xbf":
+        return html_to_unicode(header, body)[1]
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        return guess_single_byte(body)
+
+
+# Characters that single-byte text in EU languages hardly ever contains: C1 controls and the symbols that
+# a wrong code page turns Central European letters into (ISO-8859-2 read as 1252 gives ¹ ¾ ³ ...).
+_UNLIKELY = frozenset(chr(code) for code in range(0x80, 0xA0)) | frozenset("¹²³¼½¾¤¦¨´¸¬¯°±µ¶·¿×÷ˇ˘˛˝")
+SINGLE_BYTE_ENCODINGS: tuple[str, ...] = ("cp1250", "iso-8859-2", "cp1252")
+
+
+def guess_single_byte(body: bytes) -> str:
+    """``body`` decoded with the single-byte encoding that gives the fewest unlikely characters (first wins a tie)."""
+    best_text, best_score = "", None
+    for encoding in SINGLE_BYTE_ENCODINGS:
+        text = body.decode(encoding, errors="replace")
+        score = sum(ch in _UNLIKELY or ch == "\ufffd" for ch in text)
+        if best_score is None or score < best_score:
+            best_text, best_score = text, score
+    return best_text
 
 
 def html_main_text(html: str, url: str = "") -> str:

@@ -10,6 +10,7 @@
   or ``@consonant`` / ``@vowel`` / ``@any`` for endings added to the whole word).
 - ``web_detect_rules.csv``: numeric parameters (thresholds, confidences).
 - ``web_name_stoplist.csv``: names that are ordinary words and are never read as places on their own.
+- ``web_language_groups.csv``: close languages whose own-language terms also apply to each other (cs/sk ...).
 
 Term syntax (written in the language's own script; folded when read, see :func:`fold_for_matching`):
 words are separated by one space and match any run of spaces or hyphens; a word ending in ``*`` is a
@@ -30,6 +31,7 @@ TERMS_FILE = "web_terms.csv"
 INFLECTIONS_FILE = "web_inflections.csv"
 RULES_FILE = "web_detect_rules.csv"
 STOPLIST_FILE = "web_name_stoplist.csv"
+GROUPS_FILE = "web_language_groups.csv"
 
 RELATION_KINDS: tuple[str, ...] = ("twin", "friendship", "agreement", "cooperation", "generic")
 STATUS_KINDS: tuple[str, ...] = ("planned", "ended")
@@ -95,6 +97,7 @@ class Lexicon(NamedTuple):
     inflections: dict[str, list[tuple[str, tuple[str, ...]]]]  # language -> [(ending, suffixes)]
     rules: dict[str, float]
     stoplist: dict[str, frozenset[str]]  # role ("eu" | "partner") -> folded names
+    language_groups: dict[str, frozenset[str]]  # language -> languages whose own-language terms also apply
 
 
 @functools.cache
@@ -113,7 +116,12 @@ def load_lexicon() -> Lexicon:
             term = compile_term(text, row.kind, row.language, row.scope == "own" and row.language != "*")
             if term is not None:
                 terms.append(term)
-    return Lexicon(tuple(terms), tuple(exact), _inflections(), _rules(), _stoplist())
+    return Lexicon(tuple(terms), tuple(exact), _inflections(), _rules(), _stoplist(), _language_groups())
+
+
+def _language_groups() -> dict[str, frozenset[str]]:
+    table = read_reference_table(GROUPS_FILE, ["language", "group", "note"])
+    return {row.language: frozenset(row.group.split()) for row in table.itertuples(index=False)}
 
 
 def _inflections() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
@@ -169,7 +177,12 @@ def _rules_by_ending(ending_chars: str, length: int, lexicon: Lexicon) -> dict[i
     last = ending_chars[-1:]
     for language, rules in lexicon.inflections.items():
         for ending, suffixes in rules:
-            if ending == "@any" or (ending == "@consonant" and last.isalpha() and last not in _VOWELS) or ending == "@vowel" and last in _VOWELS:
+            if (
+                ending == "@any"
+                or (ending == "@consonant" and last.isalpha() and last not in _VOWELS)
+                or ending == "@vowel"
+                and last in _VOWELS
+            ):
                 cut = 0
             elif not ending.startswith("@") and ending_chars.endswith(ending) and length > len(ending) + 2:
                 cut = len(ending)

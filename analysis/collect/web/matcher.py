@@ -8,7 +8,9 @@ One automaton holds the keys of
   followed by a suffix that the language's inflection rules generate for it (``web_inflections.csv``:
   "Pekin" + "ie" in Polish, "Čikag|a" -> "Čikag|oje" in Lithuanian, "Chicago" + "ban" in Hungarian);
   names must start with a capital letter in the original text (they are proper nouns);
-- **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`), each confirmed by its own small
+- **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`) (a term of scope ``own`` whose key is shorter
+  than six letters only in text of its language group: short words collide across languages, long ones
+  hardly, and the language of a short text is often misread), each confirmed by its own small
   regular expression from where its literal key was found (stems, multi-word terms, compound heads
   glued to a longer token).
 
@@ -26,6 +28,9 @@ import ahocorasick
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, suffix_rules_for
 
 _FOLD_CACHE: dict[str, str] = {}
+# Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
+# full stop): not looked for in the text.
+UNSCANNED_KINDS: frozenset[str] = frozenset({"list_separator", "qualifier_preposition", "sentence_abbreviation"})
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -95,6 +100,7 @@ class _NameEntry(NamedTuple):
     record: int
     exact: bool  # the key is the whole name (no suffix needed)
     suffixes: dict[str, frozenset[str]] | None  # language -> suffixes that may follow the key
+    any_language: frozenset[str] = frozenset()  # the suffixes of every language (text of unknown language)
 
 
 class Matcher:
@@ -114,7 +120,7 @@ class Matcher:
         """
         inflected_records = set(inflect)
         keys: dict[str, tuple[list, list]] = {}
-        stems_cache: dict[str, dict[str, dict[str, frozenset[str]]]] = {}
+        stems_cache: dict[str, dict] = {}
         for written, record in names:
             folded = " ".join(fold_short(written).split())
             if len(folded) < 2:
@@ -124,12 +130,17 @@ class Matcher:
                 continue
             head, _, last = folded.rpartition(" ")
             if last not in stems_cache:
-                stems_cache[last] = suffix_rules_for(last, lexicon)
-            for stem, suffixes in stems_cache[last].items():
-                key = f"{head} {stem}" if head else stem
-                keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes))
+                stems_cache[last] = {
+                    stem: (by_language, frozenset(s for values in by_language.values() for s in values))
+                    for stem, by_language in suffix_rules_for(last, lexicon).items()
+                }
+            for head_form in _head_forms(head, lexicon):
+                for stem, (suffixes, any_language) in stems_cache[last].items():
+                    key = f"{head_form} {stem}" if head_form else stem
+                    keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
         for index, term in enumerate(lexicon.terms):
-            keys.setdefault(term.key, ([], []))[1].append(index)
+            if term.kind not in UNSCANNED_KINDS:
+                keys.setdefault(term.key, ([], []))[1].append(index)
         automaton = ahocorasick.Automaton()
         for key, (entries, terms) in keys.items():
             automaton.add_word(key, (key, tuple(entries), tuple(terms)))
@@ -140,6 +151,7 @@ class Matcher:
     def scan(self, text: str, language: str | None = None) -> Scan:
         """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown)."""
         folded, origin = fold_with_offsets(text)
+        languages = self._lexicon.language_groups.get(language, frozenset({language})) if language else None
         names: list[NameHit] = []
         terms: list[TermHit] = []
         length = len(folded)
@@ -152,7 +164,7 @@ class Matcher:
                     names.append(hit)
             for term_id in term_ids:
                 term = self._lexicon.terms[term_id]
-                if term.own_language and language is not None and term.language != language:
+                if term.own_language and languages is not None and term.language not in languages and len(term.key) < 6:
                     continue
                 if not (left_ok or term.glued):
                     continue
@@ -163,15 +175,35 @@ class Matcher:
         terms.extend(self._exact_hits(text, folded, origin))
         return Scan(text, folded, _longest_names(names), terms)
 
+    def _exact_prefix(self, found: str) -> tuple:
+        """The exact term an inflected hit starts with ("Twin Citiesista" -> "Twin Cities")."""
+        return next(
+            self._exact_kinds[text]
+            for text in sorted(self._exact_kinds, key=len, reverse=True)
+            if found.startswith(text)
+        )
+
     def _exact_hits(self, text: str, folded: str, origin: list[int] | None) -> list[TermHit]:
         if self._exact_terms is None:
             return []
         hits = []
         for found in self._exact_terms.finditer(text):
-            kind, language, written = self._exact_kinds[found.group(0)]
+            kind, language, written = self._exact_kinds.get(found.group(0)) or self._exact_prefix(found.group(0))
             start, end = _folded_span(origin, found.start(), found.end(), len(folded))
             hits.append(TermHit(kind, language, written, start, end, found.start(), found.end()))
         return hits
+
+
+def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
+    """The first word of a two-word name and its forms by the replacing rules (adjectives: "nowy" -> "nowego",
+    "nowym"; "novy" -> "noveho"), so that "Nowego Jorku" is found; longer names keep their head as written."""
+    if not head or " " in head:
+        return [head]
+    forms = [head]
+    for stem, by_language in suffix_rules_for(head, lexicon).items():
+        if stem != head and head.endswith("y"):
+            forms += [stem + suffix for suffixes in by_language.values() for suffix in suffixes]
+    return list(dict.fromkeys(forms))
 
 
 def _name_hit(folded, text, origin, start, end, length, entries, language) -> NameHit | None:
@@ -189,10 +221,7 @@ def _name_hit(folded, text, origin, start, end, length, entries, language) -> Na
             continue
         if entry.suffixes is None:
             continue
-        if language is not None:
-            allowed = entry.suffixes.get(language, ())
-        else:
-            allowed = {suffix for suffixes in entry.suffixes.values() for suffix in suffixes}
+        allowed = entry.suffixes.get(language, ()) if language is not None else entry.any_language
         if continuation in allowed:
             accepted.append(entry.record)
             inflected = True
@@ -236,9 +265,16 @@ def _folded_span(origin: list[int] | None, start: int, end: int, folded_length: 
 
 
 def _exact_terms(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, dict[str, tuple]]:
-    """One case-sensitive pattern for the lexicon's ``exact`` terms (acronyms such as USA, ΗΠΑ; "Twin Cities")."""
+    """One case-sensitive pattern for the lexicon's ``exact`` terms (acronyms such as USA, ΗΠΑ; "Twin Cities").
+
+    A multi-word term may carry a case ending ("Twin Citiesista"); a single word may not ("USAID" is not "USA").
+    """
     kinds = {text: (kind, language, text) for kind, language, text in lexicon.exact_terms}
     if not kinds:
         return None, kinds
-    alternation = "|".join(re.escape(text) for text in sorted(kinds, key=len, reverse=True))
+    ordered = sorted(kinds, key=len, reverse=True)
+    multi = "|".join(re.escape(text) for text in ordered if " " in text)
+    single = "|".join(re.escape(text) for text in ordered if " " not in text)
+    parts = [f"(?:{multi})(?:[^\\W\\d_]*)" if multi else "", f"(?:{single})" if single else ""]
+    alternation = "|".join(part for part in parts if part)
     return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)"), kinds

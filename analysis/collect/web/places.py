@@ -75,10 +75,55 @@ def usable_names(primary: str, alternates: object, min_length: int) -> list[str]
     return list(dict.fromkeys(names))
 
 
+EXONYMS_FILE = "web_partner_exonyms.csv"
+
+
+def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
+    """``{partner_id: [exonym, ...]}`` from ``web_partner_exonyms.csv`` (national exonyms the gazetteer lacks:
+    Kanton, Szandong, San Agustín); each row names its place by name, country and level (the most populous
+    such place of the gazetteer)."""
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2", "level", "note"])
+    by_key = gazetteer.assign(_pop=pd.to_numeric(gazetteer["population"], errors="coerce").fillna(0)).sort_values(
+        "_pop", ascending=False
+    )
+    first = by_key.drop_duplicates(["name", "country_iso2", "level"]).set_index(["name", "country_iso2", "level"])[
+        "partner_id"
+    ]
+    out: dict[str, list[str]] = {}
+    for row in table.itertuples(index=False):
+        partner_id = first.get((row.partner_name, row.country_iso2, row.level))
+        if partner_id is not None:
+            out.setdefault(str(partner_id), []).append(row.exonym)
+    return out
+
+
+def country_name_keys() -> frozenset[str]:
+    """Folded names of the world's countries (pycountry and the project's country labels): such an alternate
+    name of a US town ("Ireland", "Albania", "Sweden") is not a way the town is written in EU text."""
+    import pycountry
+
+    from analysis.core.countries import country_label_overrides
+
+    names = set(country_label_overrides())
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            if getattr(country, attribute, None):
+                names.add(getattr(country, attribute))
+    return frozenset(" ".join(fold_for_matching(name).split()) for name in names)
+
+
 def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
-    """US and Chinese places of the gazetteer with their names (see the module docstring)."""
+    """US and Chinese places of the gazetteer with their names (see the module docstring).
+
+    Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` are added.
+    A Chinese county-level city without a population figure (the official lists give none) counts as strong.
+    """
     rules = lexicon.rules
     rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
+    exonyms = partner_exonyms(gazetteer)
+    country_names = country_name_keys()
     out = []
     for row in rows.itertuples(index=False):
         population = float(row.population) if pd.notna(row.population) else 0.0
@@ -89,10 +134,15 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         if row.country_iso2 == "US":
             strong = role == "admin1" or population >= rules["us_strong_population"]
         else:
-            strong = role == "admin1" or level == "prefecture" or population >= rules["cn_strong_population"]
+            county_city = level == "city" and population == 0
+            strong = (
+                role == "admin1" or level == "prefecture" or county_city or population >= rules["cn_strong_population"]
+            )
         admin1 = str(row.admin1_name) if pd.notna(row.admin1_name) else None
         place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
-        out.append((place, usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))))
+        names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
+        names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
+        out.append((place, names + exonyms.get(str(row.partner_id), [])))
     return out
 
 
