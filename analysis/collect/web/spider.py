@@ -139,15 +139,18 @@ class SiteSpider(scrapy.Spider):
         if self.plan.redis and not self._first_redis_peer():
             self.progress.start_exhausted = True
             return
-        for row in self.plan.seeds.itertuples():
-            yield self._request(row.url, row.unit_id, depth=0, priority=PRIORITY_LINK_BONUS * 10, referer="")
+        requests = [self._request(row.url, row.unit_id, depth=0, priority=PRIORITY_LINK_BONUS * 10, referer="")
+                    for row in self.plan.seeds.itertuples()]  # fmt: skip
         if not (self.folder_state.empty or self.jobdir_usable):
             for stored in resume.stored_records(self.plan.out_dir):
                 page = stored.page
                 for request in self._follow(page.url, page.unit_id, stored.depth, page.body, page.content_type):
                     request.priority -= request.meta["depth"] * self.settings.getint("DEPTH_PRIORITY")
-                    yield request  # a start request: DepthMiddleware does not lower its priority
-        self.progress.start_exhausted = True
+                    requests.append(request)  # a start request: DepthMiddleware does not lower its priority
+        self.progress.start_exhausted = not requests
+        for number, request in enumerate(requests, start=1):
+            self.progress.start_exhausted = number == len(requests)  # the engine pulls start requests lazily
+            yield request
 
     def _first_redis_peer(self) -> bool:
         """Seeds are pushed to the shared Redis queue once, by the first peer (SETNX on ``<prefix>:seeded``)."""
