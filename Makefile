@@ -13,7 +13,7 @@ STAMP       := $(VENV)/.installed
 DEV_STAMP   := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book verify test test-fast lint bench lab lock clean clean-all browser
+.PHONY: help setup all run book verify test test-fast lint bench crawl lab lock clean clean-all browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -58,8 +58,11 @@ browser: ## Make sure headless Chromium is there for the book test (apt-get as r
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else echo "make test needs Chromium: install it (e.g. 'sudo apt-get install chromium')"; exit 1; fi; }
 
-bench: $(STAMP) browser ## Benchmarks: rebuilds, runner overhead, test durations (build/bench.json; WHAT=tests or WHAT=rebuild for one part)
+bench: $(STAMP) browser ## Benchmarks: rebuilds, runner overhead, test durations (build/bench.json; WHAT=tests, WHAT=rebuild or WHAT=crawl for one part)
 	$(PY) -m analysis.runner.bench $(if $(WHAT),--only $(WHAT))
+
+crawl: $(STAMP) ## Crawl the team's seeds (data/raw/crawl/seeds.csv) into a new data/raw/crawl/<id>/ (RESUME=<id> continues one); without seeds, a SYNTHETIC demo on the local test web with a kill -9 halfway
+	$(PY) -m analysis.runner.crawl $(if $(RESUME),--resume $(RESUME))
 
 lab: $(STAMP) $(DEV_STAMP) ## JupyterLab with the project environment (as root here, hence --allow-root)
 	$(VENV)/bin/jupyter lab --notebook-dir=. --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)

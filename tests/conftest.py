@@ -123,3 +123,158 @@ def regions() -> pd.DataFrame:
             "country_iso2": ["DE"],
         }
     )
+
+
+# A small frame for the local test web (analysis.collect.web.testweb): nine countries, a region, units outside
+# the sample (their ties become statements about other cities), US and Chinese partners with exonyms.
+_WEB_UNITS = [  # unit_id, unit_type, name, country, population, alternate names
+    ("gn2928810", "city", "Esslingen am Neckar", "DE", 94000, "Esslingen"),
+    ("gn2825297", "city", "Stuttgart", "DE", 630000, "Stuttgart"),
+    ("DE11", "region", "Stuttgart", "DE", None, ""),
+    ("gn3094802", "city", "Kraków", "PL", 755000, "Cracow|Krakau|Krakow"),
+    ("gn3099434", "city", "Gdańsk", "PL", 460000, "Danzig|Gdansk"),
+    ("gn3046526", "city", "Pécs", "HU", 145000, "Fünfkirchen|Pecs"),
+    ("gn734077", "city", "Thessaloniki", "GR", 354000, "Salonica|Saloniki|Θεσσαλονίκη|Солун"),
+    ("gn2998324", "city", "Lille", "FR", 230000, "Rijsel"),
+    ("gn2988507", "city", "Paris", "FR", 2140000, "Parigi|Παρίσι"),
+    ("gn3078610", "city", "Brno", "CZ", 380000, "Brünn"),
+    ("gn2965140", "city", "Cork", "IE", 190000, "Corcaigh"),
+    ("gn634963", "city", "Tampere", "FI", 225000, "Tammerfors"),
+    ("gn3106672", "city", "Valladolid", "ES", 298000, "Valhadolide"),
+]
+_WEB_PLACES = [  # partner_id, name, country, level, admin1 name, admin1 code, population, alternate names
+    ("us-place-5572975", "Sheboygan", "US", "city", "Wisconsin", "WI", 49000, "Sheboygan, WI"),
+    ("us-place-1714000", "Chicago", "US", "city", "Illinois", "IL", 2696555, "Čikaga|Chicago, IL|Σικάγο|Чикаго"),
+    ("us-place-3651000", "New York", "US", "city", "New York", "NY", 8467513, "Nowy Jork|Νέα Υόρκη|Ню Йорк"),
+    ("us-place-2743000", "Minneapolis", "US", "city", "Minnesota", "MN", 425000, "Minneapolis, MN"),
+    ("us-place-4855152", "Paris", "US", "city", "Texas", "TX", 25000, "Paris, TX"),
+    ("us-place-2965000", "St. Louis", "US", "city", "Missouri", "MO", 300000, "Saint Louis"),
+    ("us-place-3663000", "Rochester", "US", "city", "New York", "NY", 211000, "Rochester, NY"),
+    ("us-place-5363000", "Seattle", "US", "city", "Washington", "WA", 737000, "Σιάτλ|Сиатъл"),
+    ("us-place-4819000", "Dallas", "US", "city", "Texas", "TX", 1300000, "Ντάλας|Далас"),
+    ("us-place-0667000", "San Francisco", "US", "city", "California", "CA", 815000, "Σαν Φρανσίσκο"),
+    ("us-place-3673000", "Syracuse", "US", "city", "New York", "NY", 148000, "Syrakusy"),
+    ("cn-pref-1101", "Beijing", "CN", "prefecture", "Beijing", "11", 18960744, "Pekin|Peking|Πεκίνο|Пекин"),
+    ("cn-pref-3101", "Shanghai", "CN", "prefecture", "Shanghai", "31", 24874500, "Szanghaj|Šanghaj|Σαγκάη|Шанхай"),
+    ("cn-pref-3201", "Nanjing", "CN", "prefecture", "Jiangsu", "32", 9300000, "Nankin|Nanking|Ναντζίνγκ"),
+    ("cn-pref-4401", "Guangzhou", "CN", "prefecture", "Guangdong", "44", 16096724, "Kanton|Καντόνα"),
+    ("cn-prov-44", "Guangdong", "CN", "province", "Guangdong", "44", 126000000, "Kuangtung"),
+]
+_WEB_TIES = [  # EU unit, partner id, partner name, partner country, status
+    ("gn2928810", "us-place-5572975", "Sheboygan", "US", "active"),
+    ("gn2928810", "gn-3026467", "Vienne", "FR", "active"),
+    ("gn2928810", "us-place-3651000", "New York", "US", "ended"),
+    ("gn2825297", "us-place-2965000", "St. Louis", "US", "active"),
+    ("gn2825297", "cn-pref-3201", "Nanjing", "CN", "active"),
+    ("DE11", "cn-prov-44", "Guangdong", "CN", "unknown"),
+    ("gn3094802", "us-place-3663000", "Rochester", "US", "active"),
+    ("gn3094802", "gn-2879139", "Leipzig", "DE", "active"),
+    ("gn3099434", "us-place-5363000", "Seattle", "US", "active"),
+    ("gn3046526", "us-place-5363000", "Seattle", "US", "active"),
+    ("gn734077", "cn-pref-3101", "Shanghai", "CN", "active"),
+    ("gn2998324", "cn-pref-3101", "Shanghai", "CN", "unknown"),
+    ("gn3078610", "us-place-4819000", "Dallas", "US", "active"),
+    ("gn2965140", "us-place-0667000", "San Francisco", "US", "active"),
+    ("gn634963", "us-place-3673000", "Syracuse", "US", "active"),
+    ("gn634963", "cn-pref-4401", "Guangzhou", "CN", "active"),
+    ("gn3106672", "cn-pref-1101", "Beijing", "CN", "ended"),  # its only US/CN tie has ended
+]
+
+
+def small_web_frames() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(units, relations, gazetteer) of a small frame for the local test web."""
+    units = pd.DataFrame(
+        _WEB_UNITS, columns=["unit_id", "unit_type", "name", "country_iso2", "population", "alternate_names"]
+    ).assign(is_capital=False)
+    columns = ["partner_id", "name", "country_iso2", "level", "admin1_name", "admin1_code", "population"]
+    gazetteer = pd.DataFrame(_WEB_PLACES, columns=[*columns, "alternate_names"])
+    ties = pd.DataFrame(_WEB_TIES, columns=["unit_id", "partner_id", "partner_name", "partner_country_iso2", "status"])
+    is_region = ties["unit_id"].str.match(r"^[A-Z]{2}")
+    relations = ties.assign(
+        eu_city_id=ties["unit_id"].where(~is_region), eu_region_code=ties["unit_id"].where(is_region)
+    ).drop(columns="unit_id")
+    return units, relations, gazetteer
+
+
+@pytest.fixture(scope="session")
+def small_test_web(tmp_path_factory):
+    """The local test web of :func:`small_web_frames`: ten sites (seed 6, which samples Esslingen with its ended tie), built once per session."""
+    from analysis.collect.web.testweb import build_test_web
+
+    units, relations, gazetteer = small_web_frames()
+    return build_test_web(units, relations, gazetteer, seed=6, out_dir=tmp_path_factory.mktemp("testweb"), n_units=10)
+
+
+def _web_gazetteer_rows() -> list[tuple]:
+    """(partner_id, name, country, level, admin1, admin1 code, population, alternate names) of a tiny gazetteer."""
+    return [
+        ("us-place-chicago", "Chicago", "US", "city", "Illinois", "IL", 2_700_000, "Chicago city|Čikaga|Čikāga|Σικάγο"),
+        ("us-place-sheboygan", "Sheboygan", "US", "city", "Wisconsin", "WI", 48_000, ""),
+        ("us-place-toledo", "Toledo", "US", "city", "Ohio", "OH", 270_000, ""),
+        ("us-place-worthington", "Worthington", "US", "city", "Ohio", "OH", 14_000, ""),
+        ("us-place-new-york", "New York", "US", "city", "New York", "NY", 8_300_000, "Nowy Jork|Νέα Υόρκη"),
+        ("us-place-minneapolis", "Minneapolis", "US", "city", "Minnesota", "MN", 430_000, ""),
+        ("us-place-saint-paul", "Saint Paul", "US", "city", "Minnesota", "MN", 300_000, "St. Paul"),
+        ("us-place-memphis", "Memphis", "US", "city", "Tennessee", "TN", 630_000, ""),
+        ("us-state-il", "Illinois", "US", "state", "Illinois", "IL", None, ""),
+        ("us-state-wi", "Wisconsin", "US", "state", "Wisconsin", "WI", None, ""),
+        ("us-state-oh", "Ohio", "US", "state", "Ohio", "OH", None, ""),
+        ("us-state-ny", "New York", "US", "state", "New York", "NY", None, "Nowy Jork"),
+        ("us-state-mn", "Minnesota", "US", "state", "Minnesota", "MN", None, ""),
+        ("cn-pref-1101", "Beijing", "CN", "prefecture", "Beijing", "11", 21_000_000, "Peking|Pekin|Πεκίνο"),
+        ("cn-pref-3101", "Shanghai", "CN", "prefecture", "Shanghai", "31", 24_000_000, "Szanghaj|Šanghaj|Σαγκάη"),
+        ("cn-pref-4201", "Wuhan", "CN", "prefecture", "Hubei", "42", 11_000_000, ""),
+        ("cn-pref-2202", "Jilin", "CN", "prefecture", "Jilin", "22", 4_000_000, "Jilin City"),
+        ("cn-prov-22", "Jilin", "CN", "province", "Jilin", "22", None, "Jilin Province|Province of Jilin"),
+        ("cn-prov-42", "Hubei", "CN", "province", "Hubei", "42", None, "Hubei Province"),
+        ("gn-vienne", "Vienne", "FR", "city", "Auvergne-Rhône-Alpes", "84", 29_000, ""),
+    ]
+
+
+@pytest.fixture(scope="session")
+def web_frames() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(units, gazetteer) of a tiny frame and gazetteer for the web detector tests (collect/web)."""
+    rows = _web_gazetteer_rows()
+    gazetteer = pd.DataFrame(
+        {
+            "partner_id": [r[0] for r in rows],
+            "name": [r[1] for r in rows],
+            "country_iso2": [r[2] for r in rows],
+            "level": [r[3] for r in rows],
+            "admin1_name": [r[4] for r in rows],
+            "admin1_code": [r[5] for r in rows],
+            "latitude": float("nan"),
+            "longitude": float("nan"),
+            "population": pd.array([r[6] for r in rows], dtype="Int64"),
+            "alternate_names": [r[7] for r in rows],
+            "geonameid": pd.array([None] * len(rows), dtype="Int64"),
+            "source": "test",
+        }
+    )
+    units = pd.DataFrame(
+        [
+            ("gn-esslingen", "city", "Esslingen am Neckar", "DE", 93_000.0, False, "Esslingen"),
+            ("gn-duisburg", "city", "Duisburg", "DE", 500_000.0, False, ""),
+            ("gn-lodz", "city", "Łódź", "PL", 670_000.0, False, "Lodz"),
+            ("gn-krakow", "city", "Kraków", "PL", 780_000.0, False, "Krakow|Krakau"),
+            ("gn-vilnius", "city", "Vilnius", "LT", 580_000.0, True, ""),
+            ("gn-athens", "city", "Athens", "GR", 660_000.0, True, "Αθήνα|Athen"),
+            ("gn-debrecen", "city", "Debrecen", "HU", 200_000.0, False, ""),
+            ("gn-brno", "city", "Brno", "CZ", 380_000.0, False, "Brünn"),
+            ("gn-riga", "city", "Riga", "LV", 610_000.0, True, "Rīga"),
+            ("gn-toledo", "city", "Toledo", "ES", 85_000.0, False, ""),
+            ("gn-arnhem", "city", "Arnhem", "NL", 160_000.0, False, "Arnheim"),
+            ("PL71", "region", "Łódzkie", "PL", float("nan"), False, "Województwo łódzkie"),
+        ],
+        columns=["unit_id", "unit_type", "name", "country_iso2", "population", "is_capital", "alternate_names"],
+    )
+    return units, gazetteer
+
+
+@pytest.fixture(scope="session")
+def web_detector(web_frames):
+    """A partnership detector built on :func:`web_frames` (built once per session)."""
+    from analysis.collect.web.detect import Detector
+
+    units, gazetteer = web_frames
+    return Detector.build(units, gazetteer)

@@ -2,14 +2,17 @@
 
 The rebuild runs in a temporary workspace (its own ``data/`` and ``build/``), so a benchmark never
 disturbs the reviewer's build. Results go to ``build/bench.json`` and are printed as a table;
-``--only rebuild`` or ``--only tests`` (``make bench WHAT=tests``) measures one part and keeps the
-other part's last results in the file.
+``--only rebuild``, ``--only tests`` or ``--only crawl`` (``make bench WHAT=tests``) measures one part and keeps
+the other parts' last results in the file.
 
 * **clean rebuild**: acquisition, every notebook and the book, from nothing;
 * **unchanged rebuild**: the same commands as ``make all`` once more, as fresh processes;
 * **runner overhead**: each notebook's papermill time against the same code run as a plain
   Python script (``python notebook.py``), which shows what the kernel and the tracing cost;
 * **step timings**: named steps of the analysis worth watching (entity resolution, ...);
+* **crawl** (``--only crawl``, ``make bench WHAT=crawl``): pages per second of the crawler on the local test web
+  (loopback, its timing faults removed), fetch only and fetch + extract + detect (the detector in the crawl,
+  in-process and with worker processes), between the first and the last stored page;
 * **tests**: the unit tests (``pytest -m "not slow"``, ``make test-fast``) and the whole suite
   (``pytest``, what ``make test`` runs), with the machine's load average, since the tests'
   duration is measured here and not by a timed test.
@@ -176,6 +179,70 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
     return results
 
 
+CRAWL_BENCH_UNITS = 40
+
+
+def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: int = 2) -> dict[str, Any]:
+    """Pages per second on the local test web: fetch only, then fetch + extract + detect (when the detector exists).
+
+    The web is built in a temporary folder without its timing faults (slow pages, timeouts), which measure the
+    server's delays rather than the crawler.
+    """
+    from analysis.build.outcomes import frame_units
+    from analysis.collect.web import server, testweb
+    from analysis.collect.web.run import run_crawl
+    from analysis.core import tables
+
+    units = frame_units(tables.read_table("cities"), tables.read_table("regions"))
+    runs: dict[str, Any] = {"units": n_units, "load_average_before": round(os.getloadavg()[0], 2)}
+    with tempfile.TemporaryDirectory(prefix="paradip-crawl-bench-") as scratch_text:
+        scratch = Path(scratch_text)
+        web = testweb.build_test_web(units, tables.read_table("relations"), tables.read_table("gazetteer"), seed=7,
+                                     out_dir=scratch / "web", n_units=n_units)  # fmt: skip
+        (web.root / "server_faults.json").unlink(missing_ok=True)
+        units.to_parquet(scratch / "units.parquet")
+        variants = {"fetch_only": {}}
+        try:
+            from analysis.collect.web import detect  # noqa: F401
+
+            variants |= {"fetch_extract_detect": {"detect": True, "detect_workers": 0},
+                         "fetch_extract_detect_workers": {"detect": True, "detect_workers": detect_workers}}  # fmt: skip
+        except ImportError:
+            runs["note"] = "no detector (analysis.collect.web.detect) yet: fetch only"
+        with server.serve(web.root) as proxy:
+            for name, options in variants.items():
+                result = run_crawl(web.root / "seeds.csv", scratch / name, testweb_proxy=proxy,
+                                   units=scratch / "units.parquet", **options)  # fmt: skip
+                stats = result.stats
+                runs[name] = {"pages": stats.get("pages_this_run"), "pages_per_second": stats.get("pages_per_second"),
+                              "findings": stats.get("hits"), "seconds_with_startup": stats.get("seconds"),
+                              "detect_workers": options.get("detect_workers", 0)}  # fmt: skip
+        if "fetch_extract_detect" in runs:
+            runs["detect_replay"] = _detect_replay_rates(scratch / "fetch_only", scratch / "units.parquet")
+    fetch_rate = runs["fetch_only"]["pages_per_second"]
+    for name in ("fetch_extract_detect", "fetch_extract_detect_workers"):
+        if name in runs and fetch_rate and runs[name]["pages_per_second"]:
+            runs[name]["share_of_fetch_only_rate"] = round(runs[name]["pages_per_second"] / fetch_rate, 2)
+    return runs
+
+
+def _detect_replay_rates(crawl_folder: Path, units_path: Path) -> dict[str, Any]:
+    """Extract + detect on the stored pages, replayed twice in this process: the first pass with the detector's
+    caches cold (as a fresh crawl process starts), the second warm (the steady state of a long crawl)."""
+    from analysis.collect.web.detect_pipeline import build_detector, page_findings
+    from analysis.collect.web.warc import iter_pages
+
+    detector = build_detector(str(units_path))
+    pages = list(iter_pages(crawl_folder))
+    rates = {}
+    for name in ("cold_pages_per_second", "warm_pages_per_second"):
+        began = time.perf_counter()
+        for page in pages:
+            page_findings(page, detector)
+        rates[name] = round(len(pages) / (time.perf_counter() - began), 1)
+    return rates | {"pages": len(pages)}
+
+
 def render_table(results: dict[str, Any]) -> str:
     """A plain-text table of the benchmark results (the parts that were measured)."""
     lines = []
@@ -196,6 +263,16 @@ def render_table(results: dict[str, Any]) -> str:
             )
         for name, timing in results.get("steps_seconds", {}).items():
             lines.append(f"step {name}: {timing['min']:.2f}-{timing['max']:.2f} s over {timing['runs']} runs")
+    for name, run in results.get("crawl", {}).items():
+        if name == "detect_replay":
+            lines.append(f"extract + detect replayed on {run['pages']} stored pages: {run['cold_pages_per_second']} "
+                         f"pages/s cold, {run['warm_pages_per_second']} pages/s warm (one process)")  # fmt: skip
+        elif isinstance(run, dict):
+            share = run.get("share_of_fetch_only_rate")
+            lines.append(
+                f"crawl {name}: {run['pages_per_second']} pages/s over {run['pages']} pages"
+                + (f" ({share:.2f} of fetch only)" if share else "")
+            )
     for name in TEST_RUNS:
         if name in results.get("tests", {}):
             run = results["tests"][name]
@@ -208,13 +285,17 @@ def render_table(results: dict[str, Any]) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m analysis.runner.bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--only", choices=("rebuild", "tests"), help="measure one part (the file keeps the other)")
+    parser.add_argument(
+        "--only", choices=("rebuild", "tests", "crawl"), help="measure one part (the file keeps the others)"
+    )
     args = parser.parse_args(argv)
     target = paths.build_dir() / "bench.json"
     results: dict[str, Any] = json.loads(target.read_text(encoding="utf-8")) if target.exists() else {}
     results["machine"] = {"python": platform.python_version(), "cpus": os.cpu_count(), "platform": platform.platform()}
     if args.only in (None, "rebuild"):
         results.update(run_benchmarks())
+    if args.only in (None, "crawl"):
+        results["crawl"] = crawl_benchmark()
     measured_tests = args.only in (None, "tests")
     if measured_tests:
         results["tests"] = time_tests()

@@ -1,0 +1,541 @@
+"""The partnership detector: (EU unit, partner, relation type, status, evidence sentence, confidence) from web text.
+
+Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all data files):
+
+1. **Sentences.** The text is split into lines and sentences (abbreviations such as "St." do not end
+   one). A short line with a twin/friendship/agreement term and no partner name is a *heading*; the
+   short lines below it are its *list items* (partner-city pages are lists).
+2. **Mentions.** The matcher finds US/Chinese partner names (also inflected), EU place names and
+   the lexicon's terms. A state or province right after a partner name ("Sheboygan (Wisconsin)",
+   "Jilin Province") qualifies it (admin-1 hint; a province word picks the province).
+3. **Partner checks.** A name that is also an EU place is the EU place unless a state/US word is
+   right next to it (Paris, Texas); a name shared with a large place elsewhere, a small place, a very
+   short name or a listed ordinary word needs a US/China context word in the sentence (or its heading);
+   a US name next to a district word is a local place named after it (Ortsteil Amerika).
+4. **Relation.** The strongest relation term left after masking look-alikes that change its meaning
+   (eTwinning, EU Twinning projects, "Twin Cities", school twinning): twin > friendship > agreement >
+   cooperation > generic. Cooperation and the generic partner words need a municipal cue; a weak
+   relation (agreement, cooperation, generic) in a sentence about flights, rail freight, tourism,
+   consulates, forums or institutions (universities, companies) is a look-alike.
+5. **Attribution.** The partner goes to the EU place the sentence is about: EU places that stand in one
+   enumeration with the partner after the relation term are co-partners, not the subject; an EU place
+   in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
+   elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
+   the page owner only when the sentence names no other EU place; list items (short lines under a heading)
+   belong to the page owner unless they name another EU place.
+6. **Status.** Planned and ended terms in the sentence (the nearest to the partner wins when both
+   appear); a sentence with a status term and a relation word but no partner name passes its status
+   to the findings of the sentence before it ("The partnership was suspended in 2022.").
+
+Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+from analysis.collect.web import places as places_module
+from analysis.collect.web import rules
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
+from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
+from analysis.collect.web.places import Place
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
+_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
+_QUALIFIER_GAP = re.compile(
+    r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
+    re.IGNORECASE,
+)
+_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
+
+
+class _Context(NamedTuple):
+    segments: list
+    neighbour_terms: list
+    all_eu: list
+    page_unit_id: str | None
+    language: str | None
+
+
+def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese place name right next
+    to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
+    if _INITIAL_AFTER.match(text, hit.orig_end):
+        return True
+    if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
+        for surname in surnames:
+            if surname.orig_start < hit.orig_end and hit.orig_start < surname.orig_end:
+                continue
+            if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
+                return True
+    return False
+
+
+class Finding(NamedTuple):
+    """One partnership statement found (contract in HELPERS9.md; ``eu_country_iso2`` added)."""
+
+    unit_id: str | None
+    eu_place: str | None
+    partner_id: str | None
+    partner_name: str
+    partner_country_iso2: str
+    relation_type: str
+    status: str
+    evidence: str
+    confidence: float
+    rule: str
+    url: str | None = None
+    language: str | None = None
+    eu_country_iso2: str | None = None
+
+
+class Decision(NamedTuple):
+    """A candidate partner mention and what became of it: a :class:`Finding`, or None and the ``reason``."""
+
+    partner_name: str
+    sentence: str
+    finding: Finding | None
+    reason: str
+    candidates: tuple[str, ...] = ()
+
+
+class _Segment(NamedTuple):
+    start: int
+    end: int
+    line: int
+    heading: int | None  # index of the heading segment when this is a list item
+    is_heading: bool
+
+
+class _Mention(NamedTuple):
+    hit: NameHit
+    role: str  # "partner" | "eu" | "other" | "qualifier"
+    places: tuple[Place, ...]
+
+
+class Detector:
+    """Built once (:meth:`build`) from the frame units and the gazetteer; :meth:`detect` per text."""
+
+    def __init__(self, places: list[Place], matcher: Matcher, lexicon: Lexicon, gazetteer: pd.DataFrame):
+        self.places = places
+        self.matcher = matcher
+        self.lexicon = lexicon
+        self._gazetteer = gazetteer
+        self._indexes: dict[str, pd.DataFrame] = {}
+        self._resolved: dict[tuple, str | None] = {}
+        self._abbreviations = frozenset(
+            fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "sentence_abbreviation"
+        )
+        codes = gazetteer.loc[gazetteer["level"] == "state", "admin1_code"].dropna().astype(str)
+        self._state_codes = frozenset(codes)
+        self._state_names = dict(
+            zip(codes, gazetteer.loc[gazetteer["level"] == "state", "name"].astype(str), strict=False)
+        )
+
+    @classmethod
+    def build(cls, units: pd.DataFrame, gazetteer: pd.DataFrame, *, lexicon: Lexicon | None = None) -> Detector:
+        """A detector over the frame ``units`` (``unit_id, unit_type, name, country_iso2, population``, optional
+        ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``."""
+        lexicon = lexicon or load_lexicon()
+        found = [
+            *places_module.partner_places(gazetteer, lexicon),
+            *places_module.eu_places(units, gazetteer, lexicon),
+            *places_module.other_places(gazetteer, lexicon),
+        ]
+        places = [place for place, _ in found]
+        names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
+        inflect = [index for index, place in enumerate(places) if place.role != "other" and place.strong]
+        matcher = Matcher.build(names, lexicon, inflect=inflect)
+        detector = cls(places, matcher, lexicon, gazetteer)
+        detector.names = [name for name, _ in names]
+        return detector
+
+    # ------------------------------------------------------------------ public
+
+    def detect(self, text: str, *, language: str | None = None, page_unit_id: str | None = None) -> list[Finding]:
+        """Partnership statements in ``text`` (see the module docstring); ``page_unit_id`` is the page owner."""
+        return merge_findings(
+            [d.finding for d in self.explain(text, language=language, page_unit_id=page_unit_id) if d.finding]
+        )
+
+    def explain(self, text: str, *, language: str | None = None, page_unit_id: str | None = None) -> list[Decision]:
+        """Every candidate partner mention with its decision (accepted findings and rejections with reasons)."""
+        text = text or ""
+        scan = self.matcher.scan(text, language)
+        segments = self._segments(text, scan)
+        names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
+        terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        mentions_by_segment = [
+            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start)
+            for i, segment in enumerate(segments)
+        ]
+        all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
+        decisions: list[Decision] = []
+        previous: list[int] = []
+        for index, segment in enumerate(segments):
+            mentions = mentions_by_segment[index]
+            terms = list(terms_by_segment[index])
+            if segment.heading is not None:
+                terms += terms_by_segment[segment.heading]
+            partners = [m for m in mentions if m.role == "partner"]
+            if not partners:
+                self._carry_status(decisions, previous, terms, segment, segments)
+                previous = []
+                continue
+            neighbours = [
+                t
+                for i in (index - 1, index + 1)
+                if 0 <= i < len(segments) and not any(m.role == "partner" for m in mentions_by_segment[i])
+                for t in terms_by_segment[i]
+            ]
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language)
+            previous = []
+            for mention in partners:
+                for decision in self._decide(text, segment, mention, mentions, terms, context):
+                    decisions.append(decision)
+                    previous.append(len(decisions) - 1)
+        return decisions
+
+    # ------------------------------------------------------------------ segmentation
+
+    def _segments(self, text: str, scan: Scan) -> list[_Segment]:
+        """Sentences of ``text`` by line, with headings and the list items under them.
+
+        A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). A line cut
+        short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
+        article is crawled anyway.
+        """
+        segments: list[_Segment] = []
+        heading: int | None = None
+        max_words = int(self.lexicon.rules["heading_max_words"])
+        relation_starts = sorted(t.orig_start for t in scan.terms if t.kind in ("twin", "friendship", "agreement"))
+        roles = [{self.places[r].role for r in h.records} for h in scan.names]
+        name_starts = sorted(
+            h.orig_start
+            for h, found in zip(scan.names, roles, strict=True)
+            if found & {"partner", "admin1"} and "eu" not in found
+        )
+        place_starts = sorted(h.orig_start for h in scan.names)
+        lines = _lines(text)
+        for index, (line_number, line_start, line_end) in enumerate(lines):
+            line = text[line_start:line_end]
+            if line.rstrip().endswith(("…", "...")):
+                continue
+            words = len(line.split())
+            has_relation = _any_between(relation_starts, line_start, line_end)
+            has_partner = _any_between(name_starts, line_start, line_end)
+            if has_relation and not has_partner and words <= max_words:
+                following = lines[index + 1] if index + 1 < len(lines) else None
+                if following and _any_between(place_starts, following[1], following[2]):
+                    segments.append(_Segment(line_start, line_end, line_number, None, True))
+                    heading = len(segments) - 1
+                    continue
+            short = words <= 10 or bool(_BULLET.match(line))
+            if heading is not None and not short:
+                heading = None
+            for start, end in self._sentences(text, line_start, line_end):
+                segments.append(_Segment(start, end, line_number, heading, False))
+        return segments
+
+    def _sentences(self, text: str, start: int, end: int) -> list[tuple[int, int]]:
+        spans = []
+        sentence_start = start
+        for found in _SENTENCE_END.finditer(text, start, end):
+            before = text[sentence_start : found.start()].split()
+            token = fold_for_matching(before[-1]).strip(" .") if before else ""
+            following = text[found.end() : found.end() + 1]
+            if token in self._abbreviations or (len(token) == 1 and token.isalpha()) or following.islower():
+                continue
+            spans.append((sentence_start, found.end()))
+            sentence_start = found.end()
+        if sentence_start < end:
+            spans.append((sentence_start, end))
+        return spans
+
+    # ------------------------------------------------------------------ mentions
+
+    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
+        """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
+
+        An EU place outside the frame (a town of the gazetteer) at the very start of a sentence is not read as
+        a place (German "Auch", "Nun" ... are capitalised there), nor is a name that belongs to a person: a
+        Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
+        """
+        mentions: list[_Mention] = []
+        adjacent = int(self.lexicon.rules["adjacent_chars"])
+        surnames = [t for t in terms if t.kind == "cn_surname"]
+        for hit in hits:
+            found = tuple(self.places[r] for r in hit.records)
+            if _person_name(text, hit, found, surnames):
+                continue
+            sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
+            single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
+            if sentence_initial and single_word and all(p.role == "eu" and p.unit_id is None for p in found):
+                continue
+            partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
+            eu = tuple(p for p in found if p.role == "eu")
+            has_admin1 = any(p.role == "admin1" for p in partner_like)
+            if has_admin1 and mentions and mentions[-1].role == "partner":
+                gap = text[mentions[-1].hit.orig_end : hit.orig_start]
+                if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
+                    mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
+                    continue
+            if partner_like and eu and not self._us_right_after(text, hit, terms):
+                mentions.append(_Mention(hit, "eu", eu))
+            elif partner_like:
+                mentions.append(_Mention(hit, "partner", found))
+            elif eu:
+                ordinary = fold_for_matching(text[hit.orig_start : hit.orig_end]).strip()
+                if ordinary in self.lexicon.stoplist.get("eu", ()) and sentence_initial:
+                    continue
+                mentions.append(_Mention(hit, "eu", eu))
+            else:
+                mentions.append(_Mention(hit, "other", found))
+        return mentions
+
+    def _us_right_after(self, text: str, hit: NameHit, terms: list[TermHit]) -> bool:
+        """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA)."""
+        adjacent = int(self.lexicon.rules["adjacent_chars"])
+        code = _STATE_CODE.match(text, hit.orig_end)
+        if code and code.group(1) in self._state_codes:
+            return True
+        window_end = hit.orig_end + adjacent
+        for term in terms:
+            gap = text[hit.orig_end : term.orig_start]
+            near = term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end
+            if near and re.fullmatch(r"[\s,(\-–/]*", gap):
+                return True
+        after = self.matcher.scan(text[hit.orig_end : window_end]).names
+        return any(
+            self.places[r].role == "admin1"
+            and re.fullmatch(r"[\s,(\-–/]*", text[hit.orig_end : hit.orig_end + h.orig_start])
+            for h in after
+            for r in h.records
+        )
+
+    # ------------------------------------------------------------------ decision
+
+    def _decide(self, text, segment, mention, mentions, terms, context: _Context) -> list[Decision]:
+        """Length: one rule chain (partner checks, relation, look-alikes, attribution, status, resolution) that
+        reads best in one place; each step returns early with its reason."""
+        sentence = text[segment.start : segment.end].strip()
+        segments = context.segments
+        heading_text = (
+            text[segments[segment.heading].start : segments[segment.heading].end] if segment.heading is not None else ""
+        )
+        surface = text[mention.hit.orig_start : mention.hit.orig_end]
+        candidates = tuple(dict.fromkeys(p.name for p in mention.places if p.role in ("partner", "admin1")))
+        flags = rules.context_flags(terms, mentions, text, segment, self._state_codes)
+        partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
+        if isinstance(partner, str):
+            return [Decision(surface, sentence, None, partner, candidates)]
+        relation = rules.relation(terms, mention, text, segment)
+        if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
+            fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
+            relation = fallback if not isinstance(fallback, str) else relation
+        if isinstance(relation, str):
+            return [Decision(surface, sentence, None, relation, candidates)]
+        sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
+        if not sides:
+            return [
+                Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
+            ]
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
+        if admin1_problem:
+            return [Decision(surface, sentence, None, admin1_problem, candidates)]
+        status, status_rule = rules.status(terms, mention, rules.item_span(text, mentions, mention, self.lexicon))
+        partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
+        evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
+        decisions = []
+        for side in sides:
+            confidence = rules.confidence(self.lexicon.rules, relation, partner, side, partner_id, status_rule)
+            resolved = f"resolved to {partner_id}" if partner_id else "unresolved"
+            rule = "; ".join([relation.rule, partner.rule, side.rule, status_rule, resolved])
+            finding = Finding(
+                side.unit_id,
+                side.name,
+                partner_id,
+                partner.name,
+                partner.country_iso2,
+                relation.relation_type,
+                status,
+                evidence,
+                round(confidence, 3),
+                rule,
+                None,
+                context.language,
+                side.country_iso2,
+            )
+            decisions.append(Decision(surface, sentence, finding, "accepted", candidates))
+        return decisions
+
+    def _carry_status(self, decisions, previous, terms, segment, segments) -> None:
+        """A sentence with a status term and a relation word but no partner passes its status to the sentence before."""
+        if not previous:
+            return
+        kinds = {t.kind for t in terms}
+        if not kinds & {*rules.RELATION_ORDER, "cooperation_word"}:
+            return
+        status = "ended" if "ended" in kinds else "planned" if "planned" in kinds else None
+        if status is None:
+            return
+        for index in previous:
+            decision = decisions[index]
+            if decision.finding and decision.finding.status == "established":
+                finding = decision.finding._replace(
+                    status=status, rule=decision.finding.rule + f"; status {status} from the next sentence"
+                )
+                decisions[index] = decision._replace(finding=finding)
+
+    # ------------------------------------------------------------------ resolution
+
+    def is_country_name(self, folded: str) -> bool:
+        """Whether a folded name is a country's ("Greece", "Lebanon", "Holland" are also US towns)."""
+        if not hasattr(self, "_country_names"):
+            self._country_names = places_module.country_name_keys()
+        return folded in self._country_names
+
+    def is_region(self, unit_id: str) -> bool:
+        """Whether ``unit_id`` is a NUTS2 region of the frame."""
+        place = self.unit_place(unit_id)
+        return place is not None and place.level == "region"
+
+    def unit_place(self, unit_id: str) -> Place | None:
+        """The frame unit ``unit_id`` as a :class:`Place` (None when it is not in the frame)."""
+        if not hasattr(self, "_units"):
+            self._units = {p.unit_id: p for p in self.places if p.role == "eu" and p.unit_id}
+        return self._units.get(unit_id)
+
+    def resolve(self, name: str, country_iso2: str, hint: str | None = None, province: bool = False) -> str | None:
+        """Gazetteer id of a partner name through the one resolver (:mod:`analysis.build.resolve`), cached.
+
+        ``hint`` is an admin-1 name found next to the mention; ``province`` restricts the candidates to
+        province-level units (the text said "province").
+        """
+        key = (fold_for_matching(name).strip(), country_iso2, hint or "", province)
+        if key not in self._resolved:
+            self._resolved[key] = self._resolve_batch([key])[0]
+        return self._resolved[key]
+
+    def prewarm(self) -> int:
+        """Resolve every strong partner's name once (no hint), so that detection rarely calls the resolver."""
+        keys = list(
+            dict.fromkeys(
+                (fold_for_matching(p.name).strip(), p.country_iso2, "", False)
+                for p in self.places
+                if p.role in ("partner", "admin1") and p.strong
+            )
+        )
+        keys = [key for key in keys if key not in self._resolved]
+        for key, value in zip(keys, self._resolve_batch(keys), strict=True):
+            self._resolved[key] = value
+        return len(keys)
+
+    def _resolve_batch(self, keys: list[tuple]) -> list[str | None]:
+        from analysis.build.resolve import resolve_partner_names
+
+        out: list[str | None] = [None] * len(keys)
+        for province in (False, True):
+            chosen = [i for i, key in enumerate(keys) if key[3] == province]
+            if not chosen:
+                continue
+            if province not in self._indexes:
+                self._indexes[province] = self._name_index(province)
+            ids = resolve_partner_names(
+                pd.Series([keys[i][0] for i in chosen]),
+                pd.Series([keys[i][1] for i in chosen]),
+                self._indexes[province],
+                admin1=pd.Series([keys[i][2] or None for i in chosen], dtype=object),
+            )
+            for i, value in zip(chosen, ids.tolist(), strict=True):
+                out[i] = value
+        return out
+
+    def _name_index(self, province: bool) -> pd.DataFrame:
+        """The resolver's name index of the gazetteer (or of its provinces), cached under ``paths.BUILD``
+        by the gazetteer's content and the resolver's code (building it takes seconds)."""
+        import hashlib
+
+        from analysis.build import resolve
+        from analysis.core import paths
+        from analysis.core.files import sha256_file
+
+        rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
+        digest = hashlib.sha256(pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes())
+        digest.update(sha256_file(resolve.__file__).encode())
+        path = (
+            paths.build_dir()
+            / "web_detect"
+            / f"name_index_{'province' if province else 'all'}_{digest.hexdigest()[:16]}.parquet"
+        )
+        if path.exists():
+            return pd.read_parquet(path)
+        index = resolve.gazetteer_name_index(rows)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        index.to_parquet(path, index=False)
+        return index
+
+    def __getstate__(self):
+        state = dict(self.__dict__)
+        state["_indexes"] = {}
+        return state
+
+
+def merge_findings(findings: list[Finding]) -> list[Finding]:
+    """One finding per (EU side, partner): the most confident; on a tie the one with a status other than established."""
+    best: dict[tuple, Finding] = {}
+    for finding in findings:
+        eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
+        partner_key = finding.partner_id or (
+            finding.partner_country_iso2,
+            fold_for_matching(finding.partner_name).strip(),
+        )
+        key = (eu_key, partner_key)
+        kept = best.get(key)
+        rank = (finding.status != "established", finding.confidence)
+        if kept is None or rank > (kept.status != "established", kept.confidence):
+            best[key] = finding
+    return list(best.values())
+
+
+def analyse_page(page, detector: Detector) -> list[Finding]:
+    """Extract the text of a stored ``page`` (:class:`analysis.collect.web.warc.Page`) and detect in it."""
+    from analysis.collect.web.extract import page_text
+
+    extracted = page_text(page.body, page.content_type, page.url)
+    if extracted.error or not extracted.text:
+        return []
+    findings = detector.detect(extracted.text, language=extracted.language, page_unit_id=page.unit_id)
+    return [finding._replace(url=page.url, language=extracted.language) for finding in findings]
+
+
+def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:
+    starts = [segment.start for segment in segments]
+    grouped: list[list] = [[] for _ in segments]
+    for hit in hits:
+        index = bisect.bisect_right(starts, start_of(hit)) - 1
+        if index >= 0 and start_of(hit) < segments[index].end:
+            grouped[index].append(hit)
+    return grouped
+
+
+def _lines(text: str) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of every non-blank line of ``text``."""
+    out = []
+    position = 0
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            out.append((number, position, position + len(line)))
+        position += len(line) + 1
+    return out
+
+
+def _any_between(sorted_starts: list[int], start: int, end: int) -> bool:
+    index = bisect.bisect_left(sorted_starts, start)
+    return index < len(sorted_starts) and sorted_starts[index] < end

@@ -1,0 +1,211 @@
+"""Detection in the crawl (``--detect``) and the same detection replayed from the WARC store.
+
+:class:`DetectPipeline` (a Scrapy item pipeline) runs :func:`page_findings` on every stored page and appends one
+line per page (url, sha256, its findings) to ``findings-<segment>-<process>.jsonl`` beside the WARC segment; after a
+kill, the restart first analyses the stored pages that have no line yet. :func:`replay_findings` runs the same
+function on the pages :func:`~analysis.collect.web.warc.iter_pages` replays, so the two must agree.
+
+Extraction (trafilatura, pypdf) costs far more than fetching on loopback, so with ``PARADIP_DETECT_WORKERS`` > 0 the
+pipeline hands pages to a pool of worker processes (forked after the detector is built, so each shares it) and the
+crawl goes on while they work. The detector is built from the frame units and the gazetteer: the files named by
+``PARADIP_UNITS_PATH`` / ``PARADIP_GAZETTEER_PATH`` (CSV or parquet), or the pipeline's processed tables.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+import json
+import multiprocessing
+import os
+import signal
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from analysis.collect.web.warc import Page, iter_pages
+
+FINDINGS_PREFIX = "findings-"
+_WORKER_DETECTOR = None  # the detector a forked worker inherits
+
+
+def _read_table(path: str | None, table_name: str) -> pd.DataFrame:
+    if path:
+        return pd.read_parquet(path) if str(path).endswith(".parquet") else pd.read_csv(path, keep_default_na=False)
+    from analysis.core import tables
+
+    return tables.read_table(table_name)
+
+
+def build_detector(units_path: str | None = None, gazetteer_path: str | None = None):
+    """The partnership detector for the frame units and the gazetteer (files, or the processed tables)."""
+    from analysis.collect.web.detect import Detector
+
+    if units_path:
+        units = _read_table(units_path, "")
+    else:
+        from analysis.build.outcomes import frame_units
+
+        units = frame_units(_read_table(None, "cities"), _read_table(None, "regions"))
+    detector = Detector.build(units, _read_table(gazetteer_path, "gazetteer"))
+    if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
+        detector.prewarm()
+    return detector
+
+
+def finding_record(finding: Any, page: Page) -> dict[str, Any]:
+    """One finding as a JSON-ready row (the detector's fields plus the page's sha256)."""
+    if dataclasses.is_dataclass(finding):
+        record = dataclasses.asdict(finding)
+    elif hasattr(finding, "_asdict"):
+        record = finding._asdict()
+    else:
+        record = dict(vars(finding))
+    return record | {"page_sha256": page.sha256}
+
+
+def page_findings(page: Page, detector) -> list[dict[str, Any]]:
+    """Findings of one stored page (successful responses only), as rows."""
+    if not 200 <= page.status < 300:
+        return []
+    from analysis.collect.web.detect import analyse_page
+
+    return [finding_record(finding, page) for finding in analyse_page(page, detector)]
+
+
+def replay_findings(paths: Iterable[Path] | Path, detector) -> Iterator[dict[str, Any]]:
+    """The findings of every page stored in ``paths`` (WARC files or a crawl folder), as in the crawl."""
+    for page in iter_pages(paths):
+        yield from page_findings(page, detector)
+
+
+def _analysed_pages(folder: Path) -> dict[str, list[dict[str, Any]]]:
+    """``{page url: its findings}`` from the findings files (one line per analysed page; a cut line is skipped)."""
+    pages: dict[str, list[dict[str, Any]]] = {}
+    for path in sorted(folder.glob(f"{FINDINGS_PREFIX}*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            pages[record["url"]] = record["findings"]
+    return pages
+
+
+def finding_rows(folder: Path) -> list[dict[str, Any]]:
+    """The findings the crawl wrote into ``folder`` as JSON rows (all segments)."""
+    return [row for rows in _analysed_pages(folder).values() for row in rows]
+
+
+def read_findings(folder: Path) -> pd.DataFrame:
+    """The findings the crawl wrote into ``folder``: one row per finding, all segments."""
+    return pd.DataFrame(finding_rows(folder))
+
+
+def same_findings(in_crawl: list[dict[str, Any]], replayed: list[dict[str, Any]]) -> bool:
+    """Whether two lists of finding rows hold the same findings (order aside; compared as written to JSON)."""
+
+    def keys(rows):
+        return sorted(json.dumps(row, sort_keys=True, ensure_ascii=False, default=str) for row in rows)
+
+    return keys(json.loads(json.dumps(in_crawl, default=str))) == keys(json.loads(json.dumps(replayed, default=str)))
+
+
+def _warm_up(detector) -> None:
+    """Run the extractor and the detector once on a small page (their models load on first use)."""
+    body = ("<html><body><p>" + "Esslingen am Neckar ist seit 1965 Partnerstadt von Sheboygan. " * 5 + "</p>"
+            "</body></html>").encode()  # fmt: skip
+    page_findings(Page("http://warm-up.test/", None, "", 200, "text/html; charset=utf-8", body, ""), detector)
+
+
+def _die_with_parent(parent_pid: int) -> None:
+    """Worker initializer: exit when the crawler exits, even after a kill -9 (an orphan would hold memory and the
+    crawler's stdout). Linux: the kernel sends SIGKILL when the parent dies; elsewhere a thread watches the parent."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+    def watch() -> None:
+        while os.getppid() == parent_pid:
+            time.sleep(1.0)
+        os._exit(0)
+
+    if os.getppid() != parent_pid:
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True).start()
+
+
+def _worker_findings(page: Page) -> list[dict[str, Any]]:
+    return page_findings(page, _WORKER_DETECTOR)
+
+
+class DetectPipeline:
+    """Item pipeline: findings of each page (``{"page": Page}`` items) to the segment's findings file."""
+
+    def __init__(self, settings):
+        global _WORKER_DETECTOR
+        self.detector = build_detector(settings.get("PARADIP_UNITS_PATH"), settings.get("PARADIP_GAZETTEER_PATH"))
+        _warm_up(self.detector)  # load the language models now: forked workers then share them
+        workers = settings.getint("PARADIP_DETECT_WORKERS", 0)
+        self.pool = None
+        if workers > 0:
+            _WORKER_DETECTOR = self.detector
+            self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
+                                            initializer=_die_with_parent, initargs=(os.getpid(),))  # fmt: skip
+        self.handle = None
+        self.spider = None
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        pipeline = cls(crawler.settings)
+        pipeline.crawler = crawler
+        return pipeline
+
+    def open_spider(self, spider=None):
+        spider = spider or self.crawler.spider  # Scrapy 2.19 no longer passes the spider
+        self.spider = spider
+        warc_name = spider.warc.path.name
+        stem = warc_name.removesuffix(".warc.gz").rsplit("-", 2)
+        self.path = spider.warc.path.with_name(f"{FINDINGS_PREFIX}{stem[-2]}-{stem[-1]}.jsonl")
+        self.handle = open(self.path, "x", encoding="utf-8")  # noqa: SIM115 (open for the crawl's life)
+        self._catch_up(spider)
+
+    def _catch_up(self, spider) -> None:
+        """Pages stored before a kill whose findings were not written yet are analysed now."""
+        done = _analysed_pages(self.path.parent)
+        for page in iter_pages(self.path.parent):
+            if page.url not in done:
+                self._write(page, page_findings(page, self.detector))
+
+    def _write(self, page: Page, rows: list[dict[str, Any]]) -> None:
+        """One line per page (its findings), written at once: a kill leaves a page analysed or not."""
+        line = json.dumps({"url": page.url, "page_sha256": page.sha256, "findings": rows}, ensure_ascii=False,
+                          default=str)  # fmt: skip
+        self.handle.write(line + "\n")
+        self.handle.flush()
+        if self.spider is not None:
+            self.spider.progress.hits += len(rows)
+            self.spider.progress.page_analysed()
+
+    def close_spider(self, spider=None):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True)
+        if self.handle is not None:
+            self.handle.close()
+
+    async def process_item(self, item, spider=None):
+        page: Page = item["page"]
+        if self.pool is None:
+            rows = page_findings(page, self.detector)
+        else:
+            rows = await asyncio.wrap_future(self.pool.submit(_worker_findings, page))
+        self._write(page, rows)
+        return {"url": page.url, "findings": len(rows)}

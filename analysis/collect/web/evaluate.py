@@ -1,0 +1,577 @@
+"""Evaluation of the partnership detector on labelled real passages and on the local test web's truth.
+
+Passages (``analysis/reference/crawl_eval/passages_*.jsonl``, one JSON object a line) are read and
+checked by :func:`load_passages` (a bad line raises :class:`PassageError` naming file and line).
+:func:`score_passages` runs the detector on each excerpt (page owner resolved to a frame unit and
+passed as ``page_unit_id``), matches findings to the gold statements (partner by resolved gazetteer id,
+else folded name + country; EU side by resolved frame unit, else folded name + country) and counts,
+per passage, true positives, false positives and false negatives overall and by status.
+:func:`metrics` gives precision, recall and F1 with 95% bootstrap intervals over passages (seeded),
+overall, by language and by status; :func:`score_truth` does the same for the test web's truth
+table. :func:`detection_benchmark` times the detector against a plain ``re`` alternation.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterable
+from pathlib import Path
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from analysis.collect.web.lexicon import fold_for_matching
+from analysis.core import paths
+
+PASSAGE_FIELDS: tuple[str, ...] = (
+    "passage_id",
+    "split",
+    "language",
+    "url",
+    "kind",
+    "page_owner",
+    "excerpt",
+    "statements",
+    "lookalikes",
+    "note",
+)
+STATEMENT_FIELDS: tuple[str, ...] = (
+    "eu_place",
+    "eu_country_iso2",
+    "partner_place",
+    "partner_admin1",
+    "partner_country_iso2",
+    "relation_type",
+    "status",
+    "year",
+)
+SPLITS: tuple[str, ...] = ("dev", "test")
+STATUSES: tuple[str, ...] = ("established", "planned", "ended", "unclear")
+SCORED_STATUSES: tuple[str, ...] = ("established", "planned", "ended")
+PARTNER_COUNTRIES: tuple[str, ...] = ("US", "CN")
+BOOTSTRAP_SEED: int = 20260930
+BOOTSTRAP_DRAWS: int = 2000
+
+
+class PassageError(ValueError):
+    """A passages file line that cannot be used (the message names file and line)."""
+
+
+def passage_files() -> list[Path]:
+    """The labelled passage files in ``analysis/reference/crawl_eval`` (sorted)."""
+    return sorted((paths.REFERENCE / "crawl_eval").glob("passages_*.jsonl"))
+
+
+def load_passages(files: Iterable[Path] | None = None) -> list[dict]:
+    """Every passage of ``files`` (default :func:`passage_files`), checked; ids must be unique across files."""
+    from analysis.core.tracking import note_read
+
+    passages: list[dict] = []
+    seen: dict[str, str] = {}
+    for path in files if files is not None else passage_files():
+        path = Path(path)
+        note_read(path)
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+            if not line.strip():
+                continue
+            where = f"{path.name}, line {number}"
+            passage = _checked_passage(line, where)
+            if passage["passage_id"] in seen:
+                raise PassageError(
+                    f"{where}: passage_id {passage['passage_id']!r} already used ({seen[passage['passage_id']]})"
+                )
+            seen[passage["passage_id"]] = where
+            passages.append(passage)
+    return passages
+
+
+def _checked_passage(line: str, where: str) -> dict:
+    try:
+        passage = json.loads(line)
+    except json.JSONDecodeError as error:
+        raise PassageError(f"{where}: not valid JSON ({error})") from None
+    if not isinstance(passage, dict):
+        raise PassageError(f"{where}: expected a JSON object")
+    missing = [field for field in PASSAGE_FIELDS if field not in passage]
+    if missing:
+        raise PassageError(f"{where}: missing fields {missing}")
+    if passage["split"] not in SPLITS:
+        raise PassageError(f"{where}: split must be one of {SPLITS}, got {passage['split']!r}")
+    if not isinstance(passage["excerpt"], str) or not passage["excerpt"].strip():
+        raise PassageError(f"{where}: excerpt must be a non-empty string")
+    owner = passage["page_owner"]
+    if owner is not None and not (isinstance(owner, dict) and owner.get("name") and owner.get("country_iso2")):
+        raise PassageError(f"{where}: page_owner must be null or {{name, country_iso2}}, got {owner!r}")
+    if not isinstance(passage["statements"], list) or not isinstance(passage["lookalikes"], list):
+        raise PassageError(f"{where}: statements and lookalikes must be lists")
+    for position, statement in enumerate(passage["statements"], start=1):
+        if not isinstance(statement, dict):
+            raise PassageError(f"{where}: statement {position} is not an object")
+        missing = [field for field in STATEMENT_FIELDS if field not in statement]
+        if missing:
+            raise PassageError(f"{where}: statement {position} lacks {missing}")
+        if statement["status"] not in STATUSES:
+            raise PassageError(
+                f"{where}: statement {position}: status must be one of {STATUSES}, got {statement['status']!r}"
+            )
+        if not statement.get("partner_place") or not statement.get("partner_country_iso2"):
+            raise PassageError(f"{where}: statement {position}: partner_place and partner_country_iso2 are required")
+    return passage
+
+
+# ----------------------------------------------------------------------------- keys
+
+
+class Keys:
+    """Resolves gold places to the keys findings are compared by (cached per name)."""
+
+    def __init__(self, detector, units: pd.DataFrame):
+        from analysis.build.resolve import build_name_index
+
+        self.detector = detector
+        alternate = "alternate_names" if "alternate_names" in units else None
+        self._frame_index = build_name_index(
+            units, id_column="unit_id", name_columns=("name",), alternate_column=alternate, level=units["unit_type"]
+        )
+        self._eu_cache: dict[tuple[str, str], str | None] = {}
+        self._units_by_name: dict[tuple[str, str], set[str]] = {}
+        alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
+        for unit_id, name, country, alternate in zip(
+            units["unit_id"], units["name"], units["country_iso2"], alternates, strict=True
+        ):
+            for written in [name, *str(alternate or "").split("|")]:
+                key = (str(country), " ".join(fold_for_matching(written).split()))
+                if key[1]:
+                    self._units_by_name.setdefault(key, set()).add(str(unit_id))
+
+    def eu_unit(self, name: str | None, country_iso2: str | None) -> str | None:
+        """Frame unit id of an EU place name (the one resolver, frame index), None when not in the frame."""
+        from analysis.build.resolve import resolve_places
+
+        if not name or not country_iso2:
+            return None
+        key = (name, country_iso2)
+        if key not in self._eu_cache:
+            query = pd.DataFrame(
+                {
+                    "query_id": [0],
+                    "country_iso2": [country_iso2],
+                    "name": [name],
+                    "latitude": [np.nan],
+                    "longitude": [np.nan],
+                    "hint": [None],
+                }
+            )
+            result = resolve_places(query, self._frame_index, fuzzy=False)
+            self._eu_cache[key] = result["entity_id"].iloc[0] if result["status"].iloc[0] == "resolved" else None
+        return self._eu_cache[key]
+
+    def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
+        """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
+        (Praha is the city of Prague and the region CZ01), and the folded name with the country."""
+        folded = " ".join(fold_for_matching(name or "").split())
+        keys = {("name", country_iso2 or "", folded)}
+        unit_id = unit_id or self.eu_unit(name, country_iso2)
+        if unit_id:
+            keys.add(("unit", unit_id))
+        keys.update(("unit", unit) for unit in self._units_by_name.get((country_iso2 or "", folded), ()))
+        return frozenset(keys)
+
+    def partner_key(
+        self, name: str, country_iso2: str, admin1: str | None = None, partner_id: str | None = None
+    ) -> tuple:
+        partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
+        if partner_id:
+            return ("id", partner_id)
+        return ("name", country_iso2, " ".join(fold_for_matching(name).split()))
+
+
+# ----------------------------------------------------------------------------- scoring
+
+
+class PassageScore(NamedTuple):
+    """Per-passage counts (``counts``: stratum -> [tp, fp, fn]) and the error rows of the passage."""
+
+    passage_id: str
+    split: str
+    language: str
+    counts: dict[str, list[int]]
+    errors: list[dict]
+    relation_pairs: list[tuple[str, str]]
+
+
+def score_passages(passages: list[dict], detector, units: pd.DataFrame, keys: Keys | None = None) -> list[PassageScore]:
+    """Run the detector on every passage and compare with its gold statements (US/China partners only)."""
+    keys = keys or Keys(detector, units)
+    scores = []
+    for passage in passages:
+        owner = passage["page_owner"]
+        owner_unit = keys.eu_unit(owner["name"], owner["country_iso2"]) if owner else None
+        decisions = detector.explain(passage["excerpt"], language=passage["language"], page_unit_id=owner_unit)
+        from analysis.collect.web.detect import merge_findings
+
+        findings = [
+            f
+            for f in merge_findings([d.finding for d in decisions if d.finding])
+            if f.partner_country_iso2 in PARTNER_COUNTRIES
+        ]
+        gold = [s for s in passage["statements"] if s["partner_country_iso2"] in PARTNER_COUNTRIES]
+        predicted = [
+            (
+                keys.eu_key(f.eu_place, f.eu_country_iso2, f.unit_id),
+                keys.partner_key(f.partner_name, f.partner_country_iso2, None, f.partner_id),
+                f,
+            )
+            for f in findings
+        ]
+        expected = [
+            (
+                keys.eu_key(s["eu_place"], s["eu_country_iso2"]),
+                keys.partner_key(s["partner_place"], s["partner_country_iso2"], s.get("partner_admin1")),
+                s,
+            )
+            for s in gold
+        ]
+        scores.append(_compare(passage, predicted, expected, decisions))
+    return scores
+
+
+def _compare(passage: dict, predicted: list, expected: list, decisions: list) -> PassageScore:
+    """Length: one pass that pairs findings with statements and records every count and error of a passage.
+
+    Counts and error rows of one passage from its keyed findings and statements."""
+    counts = {stratum: [0, 0, 0] for stratum in ("all", *SCORED_STATUSES)}
+    errors: list[dict] = []
+    relation_pairs: list[tuple[str, str]] = []
+    unmatched = list(range(len(predicted)))
+    for eu_key, partner_key, statement in expected:
+        match = next((i for i in unmatched if predicted[i][0] & eu_key and predicted[i][1] == partner_key), None)
+        gold_status = statement["status"]
+        if match is None:
+            counts["all"][2] += 1
+            if gold_status in counts:
+                counts[gold_status][2] += 1
+            errors.append(
+                _error(
+                    passage,
+                    "missed",
+                    statement=statement,
+                    reason=_miss_reason(statement, partner_key, predicted, decisions),
+                )
+            )
+            continue
+        unmatched.remove(match)
+        finding = predicted[match][2]
+        counts["all"][0] += 1
+        relation_pairs.append((statement.get("relation_type") or "", finding.relation_type))
+        if finding.status == gold_status and gold_status in counts:
+            counts[gold_status][0] += 1
+        else:
+            if gold_status in counts:
+                counts[gold_status][2] += 1
+            if finding.status in counts:
+                counts[finding.status][1] += 1
+            errors.append(
+                _error(
+                    passage,
+                    "wrong status",
+                    statement=statement,
+                    finding=finding,
+                    reason=f"found {finding.status}: {finding.rule}",
+                )
+            )
+    for i in unmatched:
+        finding = predicted[i][2]
+        counts["all"][1] += 1
+        if finding.status in counts:
+            counts[finding.status][1] += 1
+        errors.append(_error(passage, "false tie", finding=finding, reason=finding.rule))
+    return PassageScore(passage["passage_id"], passage["split"], passage["language"], counts, errors, relation_pairs)
+
+
+def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions: list) -> str:
+    same_partner = [p[2] for p in predicted if p[1] == partner_key]
+    if same_partner:
+        return f"partner found but credited to {same_partner[0].eu_place or 'no EU place'}: {same_partner[0].rule}"
+    wanted = " ".join(fold_for_matching(statement["partner_place"]).split())
+    for decision in decisions:
+        if (
+            decision.finding is None
+            and wanted[:5]
+            and wanted[:5] in " ".join(fold_for_matching(decision.partner_name).split())
+        ):
+            return f"rejected: {decision.reason}"
+    return "partner name not found by the matcher"
+
+
+def _error(passage: dict, error: str, *, statement: dict | None = None, finding=None, reason: str = "") -> dict:
+    return {
+        "passage_id": passage["passage_id"],
+        "split": passage["split"],
+        "language": passage["language"],
+        "error": error,
+        "eu_place": (statement or {}).get("eu_place") or (finding.eu_place if finding else None),
+        "partner": (statement or {}).get("partner_place") or (finding.partner_name if finding else None),
+        "gold_status": (statement or {}).get("status"),
+        "found_status": finding.status if finding else None,
+        "reason": reason,
+    }
+
+
+# ----------------------------------------------------------------------------- metrics
+
+
+def prf(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Precision, recall and F1 of count arrays (NaN where undefined)."""
+    tp, fp, fn = (np.asarray(x, dtype=float) for x in (tp, fp, fn))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        precision = tp / (tp + fp)
+        recall = tp / (tp + fn)
+        f1 = 2 * tp / (2 * tp + fp + fn)
+    return precision, recall, f1
+
+
+def bootstrap_metrics(
+    counts: np.ndarray, *, draws: int = BOOTSTRAP_DRAWS, seed: int = BOOTSTRAP_SEED
+) -> dict[str, float]:
+    """P/R/F1 of per-unit ``counts`` (rows: tp, fp, fn) with 95% percentile intervals from resampling the rows."""
+    counts = np.asarray(counts, dtype=float).reshape(-1, 3)
+    total = counts.sum(axis=0)
+    precision, recall, f1 = prf(*total)
+    out = {"n_units": len(counts), "tp": int(total[0]), "fp": int(total[1]), "fn": int(total[2])}
+    out.update(precision=float(precision), recall=float(recall), f1=float(f1))
+    if len(counts) == 0:
+        return out | {f"{m}_{b}": float("nan") for m in ("precision", "recall", "f1") for b in ("low", "high")}
+    rng = np.random.default_rng(seed)
+    picks = rng.integers(0, len(counts), size=(draws, len(counts)))
+    sums = counts[picks].sum(axis=1)
+    for name, values in zip(("precision", "recall", "f1"), prf(sums[:, 0], sums[:, 1], sums[:, 2]), strict=True):
+        finite = values[np.isfinite(values)]
+        low, high = np.percentile(finite, [2.5, 97.5]) if len(finite) else (np.nan, np.nan)
+        out[f"{name}_low"], out[f"{name}_high"] = float(low), float(high)
+    return out
+
+
+def metrics(scores: list[PassageScore], *, split: str | None = None) -> pd.DataFrame:
+    """One row per (group, value, stratum): overall, by language, by status; P/R/F1 with 95% intervals."""
+    chosen = [s for s in scores if split is None or s.split == split]
+    rows = []
+    groups: list[tuple[str, str, list[PassageScore]]] = [("overall", "all", chosen)]
+    for language in sorted({s.language for s in chosen}):
+        groups.append(("language", language, [s for s in chosen if s.language == language]))
+    for group, value, members in groups:
+        strata = ("all", *SCORED_STATUSES) if group == "overall" else ("all",)
+        for stratum in strata:
+            counts = np.array([s.counts[stratum] for s in members], dtype=float)
+            rows.append(
+                {
+                    "group": group,
+                    "value": value,
+                    "status": stratum,
+                    "passages": len(members),
+                    **bootstrap_metrics(counts),
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def relation_accuracy(scores: list[PassageScore], *, split: str | None = None) -> float:
+    """Share of matched pairs whose relation type agrees with the gold statement's (NaN without pairs)."""
+    pairs = [p for s in scores if split is None or s.split == split for p in s.relation_pairs if p[0]]
+    return float(np.mean([gold == found for gold, found in pairs])) if pairs else float("nan")
+
+
+def error_table(scores: list[PassageScore], *, split: str | None = None) -> pd.DataFrame:
+    """Every miss, false tie and wrong status, with the detector's reason."""
+    return pd.DataFrame([e for s in scores if split is None or s.split == split for e in s.errors])
+
+
+# ----------------------------------------------------------------------------- test web
+
+
+def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.DataFrame | dict]:
+    """Score findings of a crawl of the local test web against its ``truth`` table (contract in HELPERS9.md).
+
+    A statement is found when a finding on the same ``url`` has its ``unit_id`` and ``partner_id`` (an unresolved
+    finding: its partner name, folded, equals the statement's ``partner_name``);
+    look-alike rows (non-empty ``lookalike_class``) are not statements, so a finding on them is a false tie.
+    Returns ``metrics`` (overall and by status, bootstrap over pages), ``by_lookalike`` (false ties by
+    look-alike class), ``errors`` and ``repeated``: findings of a true statement on a page other than the one
+    the truth lists it for (news teasers on index pages), neither credited nor counted as false ties.
+
+    Length: one pass over statements and one over findings, each recording counts and error rows together.
+    """
+    real = truth[truth["lookalike_class"].fillna("").astype(str).eq("")]
+    fakes = truth[truth["lookalike_class"].fillna("").astype(str).ne("")]
+    urls = sorted(set(truth["url"]) | set(findings["url"] if len(findings) else []))
+    counts = {stratum: {url: [0, 0, 0] for url in urls} for stratum in ("all", *SCORED_STATUSES)}
+    found_keys = {}
+    names = dict(
+        zip(zip(real["url"], real["unit_id"], real["partner_id"]), real.get("partner_name", real["partner_id"]))
+    )
+    by_name = {(url, unit, _folded(name)): partner for (url, unit, partner), name in names.items()}
+    for row in findings.itertuples(index=False):
+        partner_id = row.partner_id
+        if partner_id is None or partner_id != partner_id:  # unresolved: compared by folded name on the page
+            partner_id = by_name.get((row.url, row.unit_id, _folded(getattr(row, "partner_name", ""))))
+        found_keys.setdefault((row.url, row.unit_id, partner_id), row)
+    errors = []
+    matched = set()
+    for row in real.itertuples(index=False):
+        key = (row.url, row.unit_id, row.partner_id)
+        finding = found_keys.get(key)
+        if finding is None:
+            _bump(counts, row.status, row.url, 2)
+            errors.append(
+                {"url": row.url, "error": "missed", "unit_id": row.unit_id, "partner_id": row.partner_id, "reason": ""}
+            )
+            continue
+        matched.add(key)
+        counts["all"][row.url][0] += 1
+        if finding.status == row.status and row.status in counts:
+            counts[row.status][row.url][0] += 1
+        else:
+            _bump(counts, row.status, row.url, 2, overall=False)
+            _bump(counts, finding.status, row.url, 1, overall=False)
+            errors.append(
+                {
+                    "url": row.url,
+                    "error": "wrong status",
+                    "unit_id": row.unit_id,
+                    "partner_id": row.partner_id,
+                    "reason": finding.rule,
+                }
+            )
+    fake_keys = {(r.url, r.partner_id): r.lookalike_class for r in fakes.itertuples(index=False)}
+    stated = {(r.unit_id, r.partner_id, r.status) for r in real.itertuples(index=False)}
+    repeated = 0
+    by_class: dict[str, int] = {}
+    for key, finding in found_keys.items():
+        if key in matched:
+            continue
+        if (finding.unit_id, finding.partner_id, finding.status) in stated:
+            repeated += 1  # a true statement repeated on another page (a teaser on the home page): not scored
+            continue
+        _bump(counts, finding.status, finding.url, 1)
+        lookalike = fake_keys.get((finding.url, finding.partner_id), "")
+        by_class[lookalike or "(none)"] = by_class.get(lookalike or "(none)", 0) + 1
+        errors.append(
+            {
+                "url": finding.url,
+                "error": "false tie",
+                "unit_id": finding.unit_id,
+                "partner_id": finding.partner_id,
+                "reason": f"{lookalike}: {finding.rule}",
+            }
+        )
+    rows = [{"status": stratum, **bootstrap_metrics(np.array(list(counts[stratum].values())))} for stratum in counts]
+    return {
+        "metrics": pd.DataFrame(rows),
+        "by_lookalike": by_class,
+        "errors": pd.DataFrame(errors),
+        "repeated": repeated,
+    }
+
+
+def _folded(name: object) -> str:
+    return " ".join(fold_for_matching(str(name or "")).split())
+
+
+def _bump(counts, status, url, column, overall: bool = True) -> None:
+    if overall:
+        counts["all"][url][column] += 1
+    if status in counts:
+        counts[status][url][column] += 1
+
+
+# ----------------------------------------------------------------------------- speed
+
+
+def detection_benchmark(texts: list[str], detector, *, language: str | None = None) -> dict[str, float]:
+    """Throughput of the detector (matcher + rules) against one plain ``re`` alternation of the same names and terms.
+
+    Both run over the same ``texts`` after a warm-up pass of the detector (resolver cache filled); the
+    alternation only finds the names and terms (case-insensitive, word-bounded), it decides nothing.
+    """
+    import re
+
+    for text in texts:
+        detector.detect(text, language=language)
+    started = time.perf_counter()
+    for text in texts:
+        detector.detect(text, language=language)
+    detector_seconds = time.perf_counter() - started
+    literals = sorted(
+        {*detector.names, *(t.text.replace("*", "") for t in detector.lexicon.terms)}, key=len, reverse=True
+    )
+    compile_started = time.perf_counter()
+    pattern = re.compile(
+        r"\b(?:" + "|".join(re.escape(literal) for literal in literals if literal) + r")\b", re.IGNORECASE
+    )
+    compile_seconds = time.perf_counter() - compile_started
+    started = time.perf_counter()
+    hits = 0
+    for text in texts:
+        hits += sum(1 for _ in pattern.finditer(text))
+    regex_seconds = time.perf_counter() - started
+    characters = sum(len(text) for text in texts)
+    return {
+        "texts": len(texts),
+        "characters": characters,
+        "patterns": len(literals),
+        "detector_seconds": detector_seconds,
+        "detector_ms_per_text": 1000 * detector_seconds / max(len(texts), 1),
+        "regex_compile_seconds": compile_seconds,
+        "regex_seconds": regex_seconds,
+        "regex_hits": hits,
+        "speedup": regex_seconds / detector_seconds if detector_seconds else float("nan"),
+    }
+
+
+class _StoredPage(NamedTuple):
+    url: str
+    unit_id: str | None
+    content_type: str
+    body: bytes
+
+
+_CONTENT_TYPES = {".html": "text/html", ".htm": "text/html", ".pdf": "application/pdf"}
+
+
+def test_web_pages(web) -> list[_StoredPage]:
+    """The pages of a local test web (:class:`analysis.collect.web.testweb.TestWeb`) read from its files, each
+    with the address a crawler fetches it by ("/dir/" for "dir/index.html") and the unit of its site (seeds)."""
+    from urllib.parse import urlsplit
+
+    unit_of_host = {
+        urlsplit(url).hostname: unit for unit, url in zip(web.seeds["unit_id"], web.seeds["url"], strict=True)
+    }
+    truth_urls = set(web.truth["url"])
+    pages = []
+    for path in sorted(Path(web.root).glob("*/**/*")):
+        content_type = _CONTENT_TYPES.get(path.suffix.lower())
+        if content_type is None or not path.is_file():
+            continue
+        relative = path.relative_to(web.root)
+        host, rest = relative.parts[0], "/".join(relative.parts[1:])
+        url = f"http://{host}/{rest}"
+        if rest == "index.html" or rest.endswith("/index.html"):
+            directory = f"http://{host}/{rest[: -len('index.html')]}"
+            url = url if url in truth_urls else directory
+        pages.append(_StoredPage(url, unit_of_host.get(host), content_type, path.read_bytes()))
+    return pages
+
+
+def score_test_web(web, detector) -> dict[str, pd.DataFrame | dict]:
+    """Extract and detect on every page of a local test web and score the findings against its truth."""
+    from analysis.collect.web.detect import analyse_page
+
+    detector.prewarm()
+    rows = []
+    for page in test_web_pages(web):
+        rows += [finding._asdict() for finding in analyse_page(page, detector)]
+    columns = ["url", "unit_id", "partner_id", "status", "rule", "partner_country_iso2"]
+    findings = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
+    return score_truth(findings, web.truth)

@@ -1,0 +1,192 @@
+"""The detector's lexicons and rules, read from data files in ``analysis/reference/``.
+
+- ``web_terms.csv``: one row per (kind, language) with ``|``-joined terms. Kinds: relation terms
+  (``twin``, ``friendship``, ``agreement``, ``cooperation``, ``generic``), status terms (``planned``,
+  ``ended``), cues (``municipal``, ``us_context``, ``cn_context``, ``province_word``, ``state_word``),
+  look-alike cues (``lookalike_<class>``) and ``sentence_abbreviation``. ``scope`` ``any`` applies a
+  row to text in every language, ``own`` only to text in the row's language (or of unknown language);
+  ``match`` ``folded`` matches the folded text, ``exact`` the original text case-sensitively.
+- ``web_inflections.csv``: suffix rules per language (``ending`` is a literal ending that is replaced,
+  or ``@consonant`` / ``@vowel`` / ``@any`` for endings added to the whole word).
+- ``web_detect_rules.csv``: numeric parameters (thresholds, confidences).
+- ``web_name_stoplist.csv``: names that are ordinary words and are never read as places on their own.
+- ``web_language_groups.csv``: close languages whose own-language terms also apply to each other (cs/sk ...).
+
+Term syntax (written in the language's own script; folded when read, see :func:`fold_for_matching`):
+words are separated by one space and match any run of spaces or hyphens; a word ending in ``*`` is a
+stem (more letters may follow); a word starting with ``*`` may be glued to letters before it (a
+compound head: ``*partnerstadt*`` finds "Partnerstädte" and "Städtepartnerschaftsvertrag").
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import NamedTuple
+
+from analysis.core.names import fold_text
+from analysis.core.reference import read_reference_table
+
+TERMS_FILE = "web_terms.csv"
+INFLECTIONS_FILE = "web_inflections.csv"
+RULES_FILE = "web_detect_rules.csv"
+STOPLIST_FILE = "web_name_stoplist.csv"
+GROUPS_FILE = "web_language_groups.csv"
+
+RELATION_KINDS: tuple[str, ...] = ("twin", "friendship", "agreement", "cooperation", "generic")
+STATUS_KINDS: tuple[str, ...] = ("planned", "ended")
+# Look-alikes that change the meaning of an overlapping twin term (they mask it), and those that only
+# make a weak relation (agreement, cooperation, generic partnership) in the same sentence a look-alike.
+MASKING_LOOKALIKES: frozenset[str] = frozenset(
+    {
+        "lookalike_school",
+        "lookalike_eu_twinning",
+        "lookalike_twin_cities",
+        "lookalike_twin_sense",
+        "lookalike_brotherhood",
+    }
+)
+# Hyphens, dashes, slashes, underscores and control characters are spaces for matching (same length).
+_SPACE_LIKE = "-\u2010\u2011\u2012\u2013\u2014\u2015_/\\|\t\r\n\u00a0\u2022\u00b7"
+_SPACE_TABLE = str.maketrans(dict.fromkeys(_SPACE_LIKE, " "))
+_WORD = "[a-z0-9']*"
+
+
+def fold_for_matching(text: str) -> str:
+    """``fold_text`` plus hyphens, dashes, slashes and control characters as spaces (terms, names, text alike)."""
+    return fold_text(text).translate(_SPACE_TABLE)
+
+
+class Term(NamedTuple):
+    """One compiled term: ``kind``, ``language`` ("*" for all), ``own_language`` (only in its language),
+    ``text`` (as written), ``key`` (the folded literal the matcher looks for), ``glued`` (may follow
+    letters), ``pattern`` (regular expression checked from the key's start in the folded text)."""
+
+    kind: str
+    language: str
+    own_language: bool
+    text: str
+    key: str
+    glued: bool
+    pattern: re.Pattern[str]
+
+
+def compile_term(text: str, kind: str, language: str, own_language: bool) -> Term | None:
+    """A :class:`Term` from its written form (None when nothing literal is left to look for)."""
+    folded = " ".join(fold_for_matching(text).split())
+    words = folded.split(" ")
+    if not words or not words[0].strip("*"):
+        return None
+    parts = []
+    for position, word in enumerate(words):
+        literal = word.strip("*")
+        piece = re.escape(literal) + (_WORD if word.endswith("*") else "")
+        last = position == len(words) - 1
+        if last and not word.endswith("*") and literal[-1:].isalnum():
+            piece += "(?![a-z0-9])"
+        parts.append(piece)
+    pattern = re.compile(r"\s+".join(parts))
+    return Term(kind, language, own_language, text, words[0].strip("*"), words[0].startswith("*"), pattern)
+
+
+class Lexicon(NamedTuple):
+    """Everything the matcher and detector read from the data files."""
+
+    terms: tuple[Term, ...]
+    exact_terms: tuple[tuple[str, str, str], ...]  # (kind, language, text) matched on the original text
+    inflections: dict[str, list[tuple[str, tuple[str, ...]]]]  # language -> [(ending, suffixes)]
+    rules: dict[str, float]
+    stoplist: dict[str, frozenset[str]]  # role ("eu" | "partner") -> folded names
+    language_groups: dict[str, frozenset[str]]  # language -> languages whose own-language terms also apply
+
+
+@functools.cache
+def load_lexicon() -> Lexicon:
+    """The lexicon from ``analysis/reference`` (read and compiled once per process)."""
+    table = read_reference_table(TERMS_FILE, ["kind", "language", "scope", "match", "terms", "note"])
+    terms: list[Term] = []
+    exact: list[tuple[str, str, str]] = []
+    for row in table.itertuples(index=False):
+        for text in (part.strip() for part in row.terms.split("|")):
+            if not text:
+                continue
+            if row.match == "exact":
+                exact.append((row.kind, row.language, text))
+                continue
+            term = compile_term(text, row.kind, row.language, row.scope == "own" and row.language != "*")
+            if term is not None:
+                terms.append(term)
+    return Lexicon(tuple(terms), tuple(exact), _inflections(), _rules(), _stoplist(), _language_groups())
+
+
+def _language_groups() -> dict[str, frozenset[str]]:
+    table = read_reference_table(GROUPS_FILE, ["language", "group", "note"])
+    return {row.language: frozenset(row.group.split()) for row in table.itertuples(index=False)}
+
+
+def _inflections() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
+    table = read_reference_table(INFLECTIONS_FILE, ["language", "ending", "note"])
+    rules: dict[str, list[tuple[str, tuple[str, ...]]]] = {}
+    for row in table.itertuples(index=False):
+        suffixes = tuple(dict.fromkeys(fold_for_matching(s).strip() for s in row.add.split("|") if s.strip()))
+        if not suffixes:
+            continue
+        ending = row.ending if row.ending.startswith("@") else fold_for_matching(row.ending).strip()
+        rules.setdefault(row.language, []).append((ending, suffixes))
+    return rules
+
+
+def _rules() -> dict[str, float]:
+    table = read_reference_table(RULES_FILE, ["parameter", "value", "note"])
+    return {row.parameter: float(row.value) for row in table.itertuples(index=False)}
+
+
+def _stoplist() -> dict[str, frozenset[str]]:
+    table = read_reference_table(STOPLIST_FILE, ["name", "role", "note"])
+    by_role: dict[str, set[str]] = {}
+    for row in table.itertuples(index=False):
+        by_role.setdefault(row.role, set()).add(" ".join(fold_for_matching(row.name).split()))
+    return {role: frozenset(names) for role, names in by_role.items()}
+
+
+_VOWELS = frozenset("aeiouy")
+
+
+def suffix_rules_for(word: str, lexicon: Lexicon) -> dict[str, dict[str, frozenset[str]]]:
+    """Generated inflections of a folded ``word``: ``{stem: {language: suffixes}}``.
+
+    A rule with a literal ending applies when ``word`` ends with it (the ending is replaced: "pekinas"
+    gives stem "pekin" with "o", "e", "ui" ... in Lithuanian); ``@consonant``/``@vowel``/``@any`` rules
+    add their suffixes to the whole word. The matcher accepts a stem followed by one of its suffixes.
+    """
+    key = (id(lexicon), word[-2:], min(len(word), 5))
+    by_cut = _ENDING_CACHE.get(key)
+    if by_cut is None:
+        by_cut = _ENDING_CACHE[key] = _rules_by_ending(word[-2:], min(len(word), 5), lexicon)
+    return {word[: len(word) - cut]: by_lang for cut, by_lang in by_cut.items()}
+
+
+_ENDING_CACHE: dict[tuple, dict[int, dict[str, frozenset[str]]]] = {}
+
+
+def _rules_by_ending(ending_chars: str, length: int, lexicon: Lexicon) -> dict[int, dict[str, frozenset[str]]]:
+    """``{characters cut from the end: {language: suffixes}}`` for words ending in ``ending_chars`` (memoised:
+    which rules apply depends only on the last two characters (literal endings are at most two letters long)
+    and, for a replaced ending, on the length)."""
+    cuts: dict[int, dict[str, set[str]]] = {}
+    last = ending_chars[-1:]
+    for language, rules in lexicon.inflections.items():
+        for ending, suffixes in rules:
+            if (
+                ending == "@any"
+                or (ending == "@consonant" and last.isalpha() and last not in _VOWELS)
+                or ending == "@vowel"
+                and last in _VOWELS
+            ):
+                cut = 0
+            elif not ending.startswith("@") and ending_chars.endswith(ending) and length > len(ending) + 2:
+                cut = len(ending)
+            else:
+                continue
+            cuts.setdefault(cut, {}).setdefault(language, set()).update(suffixes)
+    return {cut: {lang: frozenset(s) for lang, s in by_lang.items()} for cut, by_lang in cuts.items()}

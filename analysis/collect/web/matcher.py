@@ -1,0 +1,280 @@
+"""Multi-pattern matching of place names and lexicon terms in one pass (Aho–Corasick, pyahocorasick).
+
+The text is folded character by character (:func:`fold_with_offsets`: the project's ``fold_text``,
+hyphens and dashes as spaces) so that every hit maps back to the original text for the evidence.
+One automaton holds the keys of
+
+- **names** (partner places, EU places, other places), each with word-boundary checks; a name may be
+  followed by a suffix that the language's inflection rules generate for it (``web_inflections.csv``:
+  "Pekin" + "ie" in Polish, "Čikag|a" -> "Čikag|oje" in Lithuanian, "Chicago" + "ban" in Hungarian);
+  names must start with a capital letter in the original text (they are proper nouns);
+- **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`) (a term of scope ``own`` whose key is shorter
+  than six letters only in text of its language group: short words collide across languages, long ones
+  hardly, and the language of a short text is often misread), each confirmed by its own small
+  regular expression from where its literal key was found (stems, multi-word terms, compound heads
+  glued to a longer token).
+
+Built once per detector and reused: :meth:`Matcher.build`, then :meth:`Matcher.scan` per text.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from typing import NamedTuple
+
+import ahocorasick
+
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, suffix_rules_for
+
+_FOLD_CACHE: dict[str, str] = {}
+# Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
+# full stop): not looked for in the text.
+UNSCANNED_KINDS: frozenset[str] = frozenset({"list_separator", "qualifier_preposition", "sentence_abbreviation"})
+
+
+def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
+    """``text`` folded for matching, and for each folded character the index of its original character.
+
+    The offsets are None when folding kept the length (each character folded to one): the common
+    case, and then folded index == original index. A final entry maps the end of the text.
+    """
+    for ch in set(text) - _FOLD_CACHE.keys():
+        folded = fold_for_matching(ch)
+        _FOLD_CACHE[ch] = folded
+    table = {ord(ch): _FOLD_CACHE[ch] for ch in set(text)}
+    folded = text.translate(table)
+    if len(folded) == len(text):
+        return folded, None
+    origin: list[int] = []
+    for index, ch in enumerate(text):
+        origin.extend([index] * len(_FOLD_CACHE[ch]))
+    origin.append(len(text))
+    return folded, origin
+
+
+def fold_short(text: str) -> str:
+    """:func:`fold_with_offsets` without offsets, faster for short strings (names)."""
+    try:
+        return "".join([_FOLD_CACHE[ch] for ch in text])
+    except KeyError:
+        for ch in set(text) - _FOLD_CACHE.keys():
+            _FOLD_CACHE[ch] = fold_for_matching(ch)
+        return "".join([_FOLD_CACHE[ch] for ch in text])
+
+
+class NameHit(NamedTuple):
+    """A name found: folded span ``start``/``end``, original span ``orig_start``/``orig_end``, the ids of
+    the name records it may be (``records``), and whether an inflection suffix was read (``inflected``)."""
+
+    start: int
+    end: int
+    orig_start: int
+    orig_end: int
+    records: tuple[int, ...]
+    inflected: bool
+
+
+class TermHit(NamedTuple):
+    """A lexicon term found: ``kind``, ``language``, ``text`` (as written in the lexicon), spans as in :class:`NameHit`."""
+
+    kind: str
+    language: str
+    text: str
+    start: int
+    end: int
+    orig_start: int
+    orig_end: int
+
+
+class Scan(NamedTuple):
+    """What :meth:`Matcher.scan` found in one text."""
+
+    text: str
+    folded: str
+    names: list[NameHit]
+    terms: list[TermHit]
+
+
+class _NameEntry(NamedTuple):
+    record: int
+    exact: bool  # the key is the whole name (no suffix needed)
+    suffixes: dict[str, frozenset[str]] | None  # language -> suffixes that may follow the key
+    any_language: frozenset[str] = frozenset()  # the suffixes of every language (text of unknown language)
+
+
+class Matcher:
+    """Aho–Corasick automaton over folded names and lexicon terms (see the module docstring)."""
+
+    def __init__(self, automaton, lexicon: Lexicon, exact_terms: re.Pattern[str] | None, exact_kinds: dict[str, tuple]):
+        self._automaton = automaton
+        self._lexicon = lexicon
+        self._exact_terms = exact_terms
+        self._exact_kinds = exact_kinds
+
+    @classmethod
+    def build(cls, names: Iterable[tuple[str, int]], lexicon: Lexicon, *, inflect: Iterable[int] = ()) -> Matcher:
+        """Automaton of ``names`` ((written name, record id) pairs) and the lexicon's terms.
+
+        Records in ``inflect`` also get their generated inflected forms.
+        """
+        inflected_records = set(inflect)
+        keys: dict[str, tuple[list, list]] = {}
+        stems_cache: dict[str, dict] = {}
+        for written, record in names:
+            folded = " ".join(fold_short(written).split())
+            if len(folded) < 2:
+                continue
+            keys.setdefault(folded, ([], []))[0].append(_NameEntry(record, True, None))
+            if record not in inflected_records:
+                continue
+            head, _, last = folded.rpartition(" ")
+            if last not in stems_cache:
+                stems_cache[last] = {
+                    stem: (by_language, frozenset(s for values in by_language.values() for s in values))
+                    for stem, by_language in suffix_rules_for(last, lexicon).items()
+                }
+            for head_form in _head_forms(head, lexicon):
+                for stem, (suffixes, any_language) in stems_cache[last].items():
+                    key = f"{head_form} {stem}" if head_form else stem
+                    keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
+        for index, term in enumerate(lexicon.terms):
+            if term.kind not in UNSCANNED_KINDS:
+                keys.setdefault(term.key, ([], []))[1].append(index)
+        automaton = ahocorasick.Automaton()
+        for key, (entries, terms) in keys.items():
+            automaton.add_word(key, (key, tuple(entries), tuple(terms)))
+        automaton.make_automaton()
+        exact_pattern, exact_kinds = _exact_terms(lexicon)
+        return cls(automaton, lexicon, exact_pattern, exact_kinds)
+
+    def scan(self, text: str, language: str | None = None) -> Scan:
+        """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown)."""
+        folded, origin = fold_with_offsets(text)
+        languages = self._lexicon.language_groups.get(language, frozenset({language})) if language else None
+        names: list[NameHit] = []
+        terms: list[TermHit] = []
+        length = len(folded)
+        for end_index, (key, entries, term_ids) in self._automaton.iter(folded):
+            start = end_index - len(key) + 1
+            left_ok = start == 0 or not folded[start - 1].isalnum()
+            if entries and left_ok:
+                hit = _name_hit(folded, text, origin, start, end_index + 1, length, entries, language)
+                if hit is not None:
+                    names.append(hit)
+            for term_id in term_ids:
+                term = self._lexicon.terms[term_id]
+                if term.own_language and languages is not None and term.language not in languages and len(term.key) < 6:
+                    continue
+                if not (left_ok or term.glued):
+                    continue
+                found = term.pattern.match(folded, start)
+                if found:
+                    s, e = _original_span(origin, start, found.end())
+                    terms.append(TermHit(term.kind, term.language, term.text, start, found.end(), s, e))
+        terms.extend(self._exact_hits(text, folded, origin))
+        return Scan(text, folded, _longest_names(names), terms)
+
+    def _exact_prefix(self, found: str) -> tuple:
+        """The exact term an inflected hit starts with ("Twin Citiesista" -> "Twin Cities")."""
+        return next(
+            self._exact_kinds[text]
+            for text in sorted(self._exact_kinds, key=len, reverse=True)
+            if found.startswith(text)
+        )
+
+    def _exact_hits(self, text: str, folded: str, origin: list[int] | None) -> list[TermHit]:
+        if self._exact_terms is None:
+            return []
+        hits = []
+        for found in self._exact_terms.finditer(text):
+            kind, language, written = self._exact_kinds.get(found.group(0)) or self._exact_prefix(found.group(0))
+            start, end = _folded_span(origin, found.start(), found.end(), len(folded))
+            hits.append(TermHit(kind, language, written, start, end, found.start(), found.end()))
+        return hits
+
+
+def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
+    """The first word of a two-word name and its forms by the replacing rules (adjectives: "nowy" -> "nowego",
+    "nowym"; "novy" -> "noveho"), so that "Nowego Jorku" is found; longer names keep their head as written."""
+    if not head or " " in head:
+        return [head]
+    forms = [head]
+    for stem, by_language in suffix_rules_for(head, lexicon).items():
+        if stem != head and head.endswith("y"):
+            forms += [stem + suffix for suffixes in by_language.values() for suffix in suffixes]
+    return list(dict.fromkeys(forms))
+
+
+def _name_hit(folded, text, origin, start, end, length, entries, language) -> NameHit | None:
+    """The name hit at folded ``start:end`` when its boundary, capital letter and any suffix check out."""
+    stop = end
+    while stop < length and folded[stop].isalnum():
+        stop += 1
+    continuation = folded[end:stop]
+    accepted: list[int] = []
+    inflected = False
+    for entry in entries:
+        if not continuation:
+            if entry.exact:
+                accepted.append(entry.record)
+            continue
+        if entry.suffixes is None:
+            continue
+        allowed = entry.suffixes.get(language, ()) if language is not None else entry.any_language
+        if continuation in allowed:
+            accepted.append(entry.record)
+            inflected = True
+    if not accepted:
+        return None
+    final_end = stop if inflected else end
+    orig_start, orig_end = _original_span(origin, start, final_end)
+    first = text[orig_start : orig_start + 1]
+    if first.islower():
+        return None
+    return NameHit(start, final_end, orig_start, orig_end, tuple(dict.fromkeys(accepted)), inflected)
+
+
+def _longest_names(hits: list[NameHit]) -> list[NameHit]:
+    """Leftmost-longest hits without overlaps ("New York" wins over "York"; "Kansas City" over "Kansas")."""
+    hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start)))
+    kept: list[NameHit] = []
+    last_end = -1
+    for hit in hits:
+        if hit.start >= last_end:
+            kept.append(hit)
+            last_end = hit.end
+        elif hit.end > last_end and kept and hit.start == kept[-1].start:
+            kept[-1] = hit
+            last_end = hit.end
+    return kept
+
+
+def _original_span(origin: list[int] | None, start: int, end: int) -> tuple[int, int]:
+    if origin is None:
+        return start, end
+    return origin[start], origin[end - 1] + 1 if end > start else origin[start]
+
+
+def _folded_span(origin: list[int] | None, start: int, end: int, folded_length: int) -> tuple[int, int]:
+    if origin is None:
+        return start, end
+    import bisect
+
+    return bisect.bisect_left(origin, start), min(bisect.bisect_left(origin, end), folded_length)
+
+
+def _exact_terms(lexicon: Lexicon) -> tuple[re.Pattern[str] | None, dict[str, tuple]]:
+    """One case-sensitive pattern for the lexicon's ``exact`` terms (acronyms such as USA, ΗΠΑ; "Twin Cities").
+
+    A multi-word term may carry a case ending ("Twin Citiesista"); a single word may not ("USAID" is not "USA").
+    """
+    kinds = {text: (kind, language, text) for kind, language, text in lexicon.exact_terms}
+    if not kinds:
+        return None, kinds
+    ordered = sorted(kinds, key=len, reverse=True)
+    multi = "|".join(re.escape(text) for text in ordered if " " in text)
+    single = "|".join(re.escape(text) for text in ordered if " " not in text)
+    parts = [f"(?:{multi})(?:[^\\W\\d_]*)" if multi else "", f"(?:{single})" if single else ""]
+    alternation = "|".join(part for part in parts if part)
+    return re.compile(rf"(?<![\w.])(?:{alternation})(?!\w)"), kinds

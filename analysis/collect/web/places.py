@@ -1,0 +1,186 @@
+"""The places the detector looks for, from the frame and the partner gazetteer.
+
+One :class:`Place` per place, with every name it may be written under:
+
+- ``partner``: US places and counties, Chinese prefectures, county-level cities and districts (the
+  partner side); ``admin1``: US states and Chinese provinces (partners of regions, and the admin-1
+  hints and country context of a partner name next to them);
+- ``eu``: frame units (cities with their local and foreign names, NUTS2 regions with their Latin and
+  national names) and other EU places of the gazetteer (no unit id): the EU side of a statement;
+- ``other``: large places of other countries, kept only to tell namesakes apart (Birmingham, Santiago).
+
+``strong`` partners can be named without a US/China context word; the others (small places, very
+short names, names that are ordinary words) need one (thresholds in ``web_detect_rules.csv``).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+import pandas as pd
+
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching
+from analysis.core.countries import EU27_ISO2
+from analysis.core.names import split_alternate_names
+
+PARTNER_COUNTRIES: tuple[str, ...] = ("US", "CN")
+# Latin, Greek and Cyrillic names only: transliterations from other scripts are mostly noise here.
+_USABLE_SCRIPT = re.compile(r"^[\u0000-\u024F\u0370-\u03FF\u0400-\u04FF\u1E00-\u1EFF\u1F00-\u1FFF\u2018-\u201F]+$")
+
+
+class Place(NamedTuple):
+    """One place the detector can find (see the module docstring for ``role``)."""
+
+    name: str
+    country_iso2: str
+    role: str
+    unit_id: str | None
+    level: str
+    population: float
+    strong: bool
+    admin1: str | None
+
+
+def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
+    """The frame's units (:func:`analysis.build.outcomes.frame_units`) with their other names in ``alternate_names``.
+
+    Cities bring their GeoNames alternate names (local and foreign forms: "Wien", "Vienne", "Wiedeń");
+    regions their national-language name.
+    """
+    from analysis.build.outcomes import frame_units
+
+    units = frame_units(cities, regions)
+    city_alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
+    ascii_names = dict(zip(cities["city_id"].astype(str), cities["ascii_name"].fillna("").astype(str)))
+    latest = regions[regions["nuts_version"] == regions["nuts_version"].max()]
+    national = dict(zip(latest["nuts2_code"].astype(str), latest["name_national"].fillna("").astype(str)))
+    alternates = [
+        "|".join(filter(None, [ascii_names.get(unit, ""), city_alternates.get(unit, ""), national.get(unit, "")]))
+        for unit in units["unit_id"]
+    ]
+    return units.assign(alternate_names=alternates)
+
+
+def usable_names(primary: str, alternates: object, min_length: int) -> list[str]:
+    """``primary`` and the alternate names worth looking for (script, length, capital letter; no "X, State" forms)."""
+    names = [primary]
+    for name in split_alternate_names(alternates):
+        name = name.strip()
+        if "," in name or not _USABLE_SCRIPT.match(name) or not name[:1].isupper():
+            continue
+        if len(name.replace(" ", "")) < min_length:
+            continue
+        names.append(name)
+    return list(dict.fromkeys(names))
+
+
+EXONYMS_FILE = "web_partner_exonyms.csv"
+
+
+def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
+    """``{partner_id: [exonym, ...]}`` from ``web_partner_exonyms.csv`` (national exonyms the gazetteer lacks:
+    Kanton, Szandong, San Agustín); each row names its place by name, country and level (the most populous
+    such place of the gazetteer)."""
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2", "level", "note"])
+    by_key = gazetteer.assign(_pop=pd.to_numeric(gazetteer["population"], errors="coerce").fillna(0)).sort_values(
+        "_pop", ascending=False
+    )
+    first = by_key.drop_duplicates(["name", "country_iso2", "level"]).set_index(["name", "country_iso2", "level"])[
+        "partner_id"
+    ]
+    out: dict[str, list[str]] = {}
+    for row in table.itertuples(index=False):
+        partner_id = first.get((row.partner_name, row.country_iso2, row.level))
+        if partner_id is not None:
+            out.setdefault(str(partner_id), []).append(row.exonym)
+    return out
+
+
+def country_name_keys() -> frozenset[str]:
+    """Folded names of the world's countries (pycountry and the project's country labels): such an alternate
+    name of a US town ("Ireland", "Albania", "Sweden") is not a way the town is written in EU text."""
+    import pycountry
+
+    from analysis.core.countries import country_label_overrides
+
+    names = set(country_label_overrides())
+    for country in pycountry.countries:
+        for attribute in ("name", "official_name", "common_name"):
+            if getattr(country, attribute, None):
+                names.add(getattr(country, attribute))
+    return frozenset(" ".join(fold_for_matching(name).split()) for name in names)
+
+
+def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
+    """US and Chinese places of the gazetteer with their names (see the module docstring).
+
+    Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` are added.
+    A Chinese county-level city without a population figure (the official lists give none) counts as strong.
+    """
+    rules = lexicon.rules
+    rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
+    exonyms = partner_exonyms(gazetteer)
+    country_names = country_name_keys()
+    out = []
+    for row in rows.itertuples(index=False):
+        population = float(row.population) if pd.notna(row.population) else 0.0
+        level = str(row.level)
+        if row.country_iso2 == "CN" and level in ("city", "district") and 0 < population < rules["cn_min_population"]:
+            continue
+        role = "admin1" if level in ("state", "province", "territory") else "partner"
+        if row.country_iso2 == "US":
+            strong = role == "admin1" or population >= rules["us_strong_population"]
+        else:
+            county_city = level == "city" and population == 0
+            strong = (
+                role == "admin1" or level == "prefecture" or county_city or population >= rules["cn_strong_population"]
+            )
+        admin1 = str(row.admin1_name) if pd.notna(row.admin1_name) else None
+        place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
+        names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
+        names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
+        out.append((place, names + exonyms.get(str(row.partner_id), [])))
+    return out
+
+
+def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
+    """Frame units (with ``alternate_names`` when given) and the gazetteer's other EU places."""
+    min_length = int(lexicon.rules["min_alternate_length"])
+    alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
+    out = []
+    frame_keys = set()
+    for row, alternate in zip(units.itertuples(index=False), alternates, strict=True):
+        population = float(row.population) if pd.notna(row.population) else 0.0
+        place = Place(
+            str(row.name), str(row.country_iso2), "eu", str(row.unit_id), str(row.unit_type), population, True, None
+        )
+        names = usable_names(str(row.name), alternate, min_length)
+        frame_keys.update((fold_for_matching(name), place.country_iso2) for name in names)
+        out.append((place, names))
+    rows = gazetteer[gazetteer["country_iso2"].isin(EU27_ISO2)]
+    for row in rows.itertuples(index=False):
+        if (fold_for_matching(str(row.name)), row.country_iso2) in frame_keys:
+            continue
+        population = float(row.population) if pd.notna(row.population) else 0.0
+        place = Place(str(row.name), row.country_iso2, "eu", None, "city", population, True, None)
+        out.append((place, [str(row.name)]))
+    return out
+
+
+def other_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
+    """Large places of countries other than the US, China and the EU (namesakes of partner names)."""
+    threshold = lexicon.rules["other_namesake_population"]
+    rows = gazetteer[
+        ~gazetteer["country_iso2"].isin([*PARTNER_COUNTRIES, *EU27_ISO2])
+        & (pd.to_numeric(gazetteer["population"], errors="coerce") >= threshold)
+    ]
+    return [
+        (
+            Place(str(row.name), row.country_iso2, "other", None, str(row.level), float(row.population), True, None),
+            [str(row.name)],
+        )
+        for row in rows.itertuples(index=False)
+    ]

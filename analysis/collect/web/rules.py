@@ -1,0 +1,453 @@
+"""The detector's decision steps (see :mod:`analysis.collect.web.detect` for the order and the reasons).
+
+Each step takes the matcher's hits in one sentence (and, for a list item, its heading) and returns
+either its choice with a short ``rule`` text or a string: the reason the candidate was rejected.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
+from analysis.core.countries import country_to_iso2
+
+RELATION_ORDER: tuple[str, ...] = (
+    "twin",
+    "friendship",
+    "agreement",
+    "cooperation",
+    "generic",
+    "agreement_word",
+    "friendship_word",
+    "cooperation_word",
+)
+# Relation kinds that need a municipal cue in the sentence and give way to any look-alike.
+WEAK_RELATIONS: frozenset[str] = frozenset(
+    {"cooperation", "generic", "agreement_word", "friendship_word", "cooperation_word"}
+)
+STRONG_RELATIONS: frozenset[str] = frozenset({"twin", "friendship"})
+RELATION_TYPE: dict[str, str] = {
+    "twin": "twin",
+    "friendship": "friendship",
+    "agreement": "agreement",
+    "cooperation": "cooperation",
+    "generic": "twin",
+    "agreement_word": "agreement",
+    "friendship_word": "friendship",
+    "cooperation_word": "cooperation",
+}
+_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
+_GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
+_PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
+_QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
+
+
+class Context(NamedTuple):
+    """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"."""
+
+    us: bool
+    cn: bool
+
+
+class PartnerChoice(NamedTuple):
+    name: str
+    country_iso2: str
+    hint: str | None
+    province: bool
+    weak: bool
+    rule: str
+
+
+class RelationChoice(NamedTuple):
+    relation_type: str
+    kind: str
+    term: object  # TermHit
+    despite: str | None
+    rule: str
+    neighbour: bool = False
+
+
+class EuSide(NamedTuple):
+    unit_id: str | None
+    name: str | None
+    country_iso2: str | None
+    source: str  # "sentence" | "enumeration" | "owner" | "list" | "text"
+    rule: str
+
+
+def context_flags(terms, mentions, text, segment, state_codes) -> Context:
+    """Whether the sentence (with its heading's terms) names the US or China."""
+    kinds = {t.kind for t in terms}
+    us = "us_context" in kinds
+    cn = "cn_context" in kinds
+    for mention in mentions:
+        for place in mention.places:
+            if place.role == "admin1":
+                us |= place.country_iso2 == "US"
+                cn |= place.country_iso2 == "CN"
+        if mention.role == "partner":
+            code = _STATE_CODE.match(text, mention.hit.orig_end)
+            us |= bool(code and code.group(1) in state_codes)
+    return Context(us, cn)
+
+
+def choose_partner(detector, text, mention, mentions, terms, context: Context) -> PartnerChoice | str:
+    """Length: the partner checks of step 3 (country, hint, province, namesakes, weak names, districts) in order.
+
+    The partner behind a name mention, or why it is not one."""
+    rules = detector.lexicon.rules
+    hit = mention.hit
+    surface_key = " ".join(fold_for_matching(text[hit.orig_start : hit.orig_end]).split())
+    partner_like = [p for p in mention.places if p.role in ("partner", "admin1")]
+    others = [p for p in mention.places if p.role == "other"]
+    hint, hint_country = _hint(detector, text, mention, mentions)
+    countries = {p.country_iso2 for p in partner_like}
+    if hint_country in countries:
+        country = hint_country
+    elif len(countries) == 1:
+        country = next(iter(countries))
+    elif context.us != context.cn:
+        country = "US" if context.us else "CN"
+    else:
+        return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
+    candidates = [p for p in partner_like if p.country_iso2 == country]
+    has_context = bool(hint) or _country_word_next_to(
+        text, terms, hit, "us_context" if country == "US" else "cn_context"
+    )
+    weak = []
+    if not any(p.strong for p in candidates):
+        weak.append("small place")
+    if len(surface_key.replace(" ", "")) <= rules["short_name_length"]:
+        weak.append("short name")
+    ordinary = (
+        surface_key in detector.lexicon.stoplist.get("partner", ())
+        or detector.is_country_name(surface_key)
+        or any(t.kind in RELATION_ORDER or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
+    )
+    if ordinary:
+        weak.append("ordinary word")
+    if others and not any(p.population >= others[0].population for p in candidates if p.strong):
+        weak.append(f"namesake of {others[0].name} ({others[0].country_iso2})")
+    if weak and not has_context:
+        return f"'{surface_key}': {', '.join(weak)} without {country} context"
+    if ordinary and not hint:
+        return f"'{surface_key}': an ordinary word (or a lexicon term) without a state or province next to it"
+    if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
+        return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
+    province = country == "CN" and _next_to(text, terms, hit, "province_word")
+    province = (province or all(p.level == "province" for p in candidates)) and any(
+        p.level == "province" for p in candidates
+    )
+    name = _canonical_name(candidates, surface_key)
+    detail = (
+        f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
+    )
+    if weak:
+        detail += f" [{', '.join(weak)}, with context]"
+    return PartnerChoice(name, country, hint, province, bool(weak), detail)
+
+
+_CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")
+_CONTEXT_BEFORE = re.compile(r"[^,.;:!?()]{0,40}")
+
+
+def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
+    """A US/China word right after the name ("Madison, USA"; "Scituate (USA)") or shortly before it in the same
+    clause ("la ciudad china de Jintang"; "the American city of Belleville")."""
+    for t in terms:
+        if t.kind != kind:
+            continue
+        if t.orig_start >= hit.orig_end and _CONTEXT_AFTER.fullmatch(text[hit.orig_end : t.orig_start]):
+            return True
+        if t.orig_end <= hit.orig_start and _CONTEXT_BEFORE.fullmatch(text[t.orig_end : hit.orig_start]):
+            return True
+    return False
+
+
+def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
+    """Admin-1 name right after the mention (a qualifier mention, or a US state code) and its country."""
+    position = mentions.index(mention)
+    if position + 1 < len(mentions) and mentions[position + 1].role == "qualifier":
+        place = mentions[position + 1].places[0]
+        return place.name, place.country_iso2
+    code = _STATE_CODE.match(text, mention.hit.orig_end)
+    if code and code.group(1) in detector._state_names:
+        return detector._state_names[code.group(1)], "US"
+    return None, None
+
+
+def _canonical_name(candidates, surface_key: str) -> str:
+    names = list(dict.fromkeys(p.name for p in candidates))
+    if len(names) == 1:
+        return names[0]
+    for name in names:
+        if " ".join(fold_for_matching(name).split()) == surface_key:
+            return name
+    return max(candidates, key=lambda p: (p.strong, p.population)).name
+
+
+_AFTER_GAP = re.compile(r"[\s,(]*")
+_BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
+
+
+def _next_to(text: str, terms, hit, kind: str) -> bool:
+    """A term of ``kind`` right after the name ("Jilin Province", "Amerika (Ortsteil)") or right before it
+    ("province of Jilin", "Ortsteil Amerika"), or one that contains it (a compound)."""
+    for t in terms:
+        if t.kind != kind:
+            continue
+        if t.orig_start >= hit.orig_end and _AFTER_GAP.fullmatch(text[hit.orig_end : t.orig_start]):
+            return True
+        if t.orig_end <= hit.orig_start and _BEFORE_GAP.fullmatch(text[t.orig_end : hit.orig_start]):
+            return True
+        if _overlap(t, hit):
+            return True
+    return False
+
+
+def relation(terms, mention, text, segment, *, neighbour: bool = False) -> RelationChoice | str:
+    """The strongest relation term of the sentence once meaning-changing look-alikes are masked, or why none counts.
+
+    With ``neighbour`` the terms include those of the sentences before and after (the relation may be
+    named there: "Cork is twinned with six cities. These are ... San Francisco in the USA")."""
+    hit = mention.hit
+    masks = [t for t in terms if t.kind in MASKING_LOOKALIKES]
+    related = [
+        t
+        for t in terms
+        if t.kind in RELATION_ORDER
+        and not any(_overlap(t, m) for m in masks)
+        and not (t.orig_start < hit.orig_end and hit.orig_start < t.orig_end)
+    ]
+    lookalikes = [
+        t
+        for t in terms
+        if t.kind.startswith("lookalike_") and t.kind not in MASKING_LOOKALIKES and t.kind != "lookalike_district"
+    ]
+    if not related:
+        if masks:
+            return f"{masks[0].kind}: '{masks[0].text}' and no other relation term"
+        if lookalikes:
+            return f"{lookalikes[0].kind}: '{lookalikes[0].text}' and no relation term"
+        return "no relation term in the sentence"
+    related = [
+        t
+        for t in related
+        if not any(_overlap(t, u) and RELATION_ORDER.index(u.kind) < RELATION_ORDER.index(t.kind) for u in related)
+    ]
+    specific = [t for t in related if t.kind not in WEAK_RELATIONS] or related
+    best = min(specific, key=lambda t: (abs(t.orig_start - hit.orig_start), RELATION_ORDER.index(t.kind)))
+    best_kind = best.kind
+    if best_kind in WEAK_RELATIONS and not any(t.kind == "municipal" for t in terms):
+        return f"{best_kind} word '{best.text}' without a municipal party"
+    if lookalikes and best_kind not in STRONG_RELATIONS:
+        return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
+    despite = lookalikes[0].kind if lookalikes else None
+    rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
+    rule += f" (despite {despite})" if despite else ""
+    return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule, neighbour)
+
+
+def _overlap(a, b) -> bool:
+    return a.orig_start < b.orig_end and b.orig_start < a.orig_end
+
+
+def attribute(detector, text, segment, mention, mentions, relation_choice, context) -> list[EuSide]:
+    """Length: the attribution cases of step 5 (list item, enumeration, sentence, owner, text) in order of priority.
+
+    The EU side(s) of the partner's statement (step 5 of the module docstring of ``detect``); an EU place
+    standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
+    page_unit_id = context.page_unit_id
+    eu = [m for m in mentions if m.role == "eu"]
+    others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
+    if segment.heading is not None and not others:
+        if page_unit_id:
+            return [
+                _owner(detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)")
+            ]
+        if eu:
+            return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
+    chain = _chain_of(text, mentions, mention, detector.lexicon)
+    in_chain = [m for m in chain if m.role == "eu"]
+    outside = [m for m in eu if m not in chain]
+    term = relation_choice.term
+    chain_end = max(m.hit.orig_end for m in chain)
+    in_sentence = segment.start <= term.orig_start < segment.end
+    if in_chain and in_sentence and term.orig_start >= chain_end:
+        rule = "EU side: in one enumeration with the partner before the relation term"
+        return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
+    if outside:
+        nearest = min(
+            outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
+        )
+        group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
+        rule = "EU side: EU place named in the sentence (nearest the relation term)"
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
+    if page_unit_id:
+        return [_owner(detector, page_unit_id, "owner", "EU side: page owner (the sentence names no other EU place)")]
+    before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
+    after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
+    if before or after:
+        chosen = _topic(before or after)
+        return [
+            _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
+        ]
+    if in_chain:
+        rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
+        return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
+    return []
+
+
+def _topic(mentions: list):
+    """The EU place a text is about: the one named most often, the first named on a tie."""
+    counts: dict[tuple, int] = {}
+    first: dict[tuple, object] = {}
+    for mention in mentions:
+        key = tuple(sorted(p.name for p in mention.places))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, mention)
+    best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
+    return first[best]
+
+
+def admin1_partner_problem(detector, text, mention, terms, sides) -> str | None:
+    """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
+    a state/province right next to its name (Prowincja Szandong; the State of Ohio)."""
+    if not all(p.role == "admin1" for p in mention.places if p.role in ("partner", "admin1")):
+        return None
+    if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
+        return None
+    if _next_to(text, terms, mention.hit, "province_word") or _next_to(text, terms, mention.hit, "state_word"):
+        return None
+    return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"
+
+
+def _eu_side(mention, page_unit_id, source: str, rule: str) -> EuSide:
+    places = list(mention.places)
+    owner = [p for p in places if p.unit_id and p.unit_id == page_unit_id]
+    framed = sorted((p for p in places if p.unit_id), key=lambda p: -p.population)
+    place = (owner or framed or places)[0]
+    return EuSide(place.unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
+
+
+def _owner(detector, unit_id: str, source: str, rule: str) -> EuSide:
+    place = detector.unit_place(unit_id)
+    if place is None:
+        return EuSide(unit_id, None, None, source, rule)
+    return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
+
+
+def _chain_of(text, mentions, mention, lexicon) -> list:
+    """The enumeration the mention stands in: place mentions joined only by commas, conjunctions, parenthesised
+    qualifiers or country names ("Vienne (France), Neath und Sheboygan")."""
+    conjunctions = _conjunctions(lexicon)
+    places = [m for m in mentions if m.role in ("partner", "eu", "other")]
+    chains: list[list] = []
+    previous_end = None
+    for m in mentions:
+        if m.role == "qualifier":
+            previous_end = m.hit.orig_end
+            continue
+        if m not in places:
+            continue
+        if chains and previous_end is not None and _joins(text[previous_end : m.hit.orig_start], conjunctions):
+            chains[-1].append(m)
+        else:
+            chains.append([m])
+        previous_end = m.hit.orig_end
+    for chain in chains:
+        if mention in chain:
+            return chain
+    return [mention]
+
+
+def _joins(gap: str, conjunctions: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Whether the text between two place names keeps them in one enumeration: only punctuation, conjunctions,
+    parentheses, and a country name (with a preposition: "in Wales; Coventry")."""
+    joiners, prepositions = conjunctions
+    gap = _PARENTHETICAL.sub(" ", gap)
+    words = [w for w in _GAP_PUNCTUATION.split(fold_for_matching(gap)) if w]
+    words = [w for w in words if w not in joiners]
+    if words and words[0] in prepositions:
+        words = words[1:]
+    if words and words[0] in ("the", "la", "le", "der", "die"):
+        words = words[1:]
+    if not words:
+        return True
+    leftover = " ".join(words)
+    if len(leftover) >= 4 and len(words) <= 3 and country_to_iso2(leftover) is not None:
+        return True
+    capitalised = [w for w in gap.replace("(", " ").replace(")", " ").split() if w[:1].isupper()]
+    return len(words) <= 3 and len(capitalised) == len(words)
+
+
+_CONJUNCTIONS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
+    key = id(lexicon)
+    if key not in _CONJUNCTIONS:
+        _CONJUNCTIONS[key] = tuple(
+            frozenset(fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == kind)
+            for kind in ("list_separator", "qualifier_preposition")
+        )
+    return _CONJUNCTIONS[key]
+
+
+def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
+    """In an enumeration of three or more places, the span of the partner's own item (from the end of the place
+    before it to the start of the place after it); None otherwise."""
+    chain = _chain_of(text, mentions, mention, lexicon)
+    if len(chain) < 3:
+        return None
+    position = chain.index(mention)
+    start = chain[position - 1].hit.orig_end if position > 0 else mention.hit.orig_start
+    end = chain[position + 1].hit.orig_start if position + 1 < len(chain) else len(text)
+    return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
+
+
+def status(terms, mention, spans=None) -> tuple[str, str]:
+    """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
+
+    In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
+    enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
+    cues = [t for t in terms if t.kind in ("planned", "ended")]
+    if spans is not None:
+        (item_start, item_end), (chain_start, chain_end) = spans
+        cues = [
+            t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
+        ]
+    if not cues:
+        return "established", "status: established (no status term)"
+    nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
+    kinds = {t.kind for t in cues}
+    both = " (nearest of planned and ended terms)" if len(kinds) == 2 else ""
+    return nearest.kind, f"status: {nearest.kind} ('{nearest.text}'){both}"
+
+
+def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:
+    """Base confidence of the relation (or list item) less the penalties of ``web_detect_rules.csv``."""
+    if eu_side.source == "list":
+        value = rules["confidence_list_item"]
+    else:
+        value = (
+            rules[f"confidence_{relation_choice.relation_type}"]
+            if relation_choice.kind != "generic"
+            else rules["confidence_cooperation"]
+        )
+    if partner.weak:
+        value -= rules["penalty_weak_name"]
+    if partner_id is None:
+        value -= rules["penalty_unresolved"]
+    if eu_side.source == "owner":
+        value -= rules["penalty_page_owner"]
+    if eu_side.source == "text":
+        value -= rules["penalty_text_eu_side"]
+    if relation_choice.neighbour:
+        value -= rules["penalty_neighbour_relation"]
+    if "nearest of planned and ended" in status_rule:
+        value -= rules["penalty_status_conflict"]
+    if relation_choice.despite:
+        value -= rules["penalty_weak_name"]
+    return max(0.0, min(1.0, value))

@@ -1,0 +1,177 @@
+"""The partnership detector on hand-written sentences, one failure class of issue 9 at a time."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.collect.web.detect import Detector, analyse_page, merge_findings
+
+
+def _found(detector: Detector, text: str, language: str, owner: str | None = None) -> set[tuple]:
+    return {
+        (f.unit_id, f.partner_id, f.relation_type, f.status)
+        for f in detector.detect(text, language=language, page_unit_id=owner)
+    }
+
+
+def test_list_items_under_a_partner_heading_belong_to_the_page_owner(web_detector):
+    text = "Unsere Partnerstädte\n- Vienne (Frankreich)\n- Sheboygan (Wisconsin, USA)\n- Chicago"
+    found = _found(web_detector, text, "de", owner="gn-esslingen")
+    assert ("gn-esslingen", "us-place-sheboygan", "twin", "established") in found
+    assert ("gn-esslingen", "us-place-chicago", "twin", "established") in found
+
+
+def test_a_partner_goes_to_the_eu_place_the_sentence_names_not_the_page_owner(web_detector):
+    found = _found(web_detector, "Kraków und Chicago sind seit 1990 Partnerstädte.", "de", owner="gn-esslingen")
+    assert found == {("gn-krakow", "us-place-chicago", "twin", "established")}
+
+
+def test_the_page_owner_only_when_the_sentence_names_no_eu_place(web_detector):
+    found = _found(web_detector, "Die Städtepartnerschaft mit Chicago besteht seit 1990.", "de", owner="gn-duisburg")
+    assert found == {("gn-duisburg", "us-place-chicago", "twin", "established")}
+
+
+def test_eu_places_in_one_enumeration_all_get_the_partner(web_detector):
+    text = "Duisburg, Arnheim und Esslingen arbeiten seit 2007 mit der Partnerstadt Wuhan zusammen."
+    units = {f.unit_id for f in web_detector.detect(text, language="de")}
+    assert units == {"gn-duisburg", "gn-arnhem", "gn-esslingen"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Łódź podpisała list intencyjny z Chicago.", "pl", ("gn-lodz", "us-place-chicago", "agreement", "planned")),
+        (
+            "Kraków prowadzi negocjacje w sprawie partnerstwa miast z Chicago.",
+            "pl",
+            ("gn-krakow", "us-place-chicago", "twin", "planned"),
+        ),
+        (
+            "Esslingen will sign a memorandum of understanding with Chicago next year.",
+            "en",
+            ("gn-esslingen", "us-place-chicago", "agreement", "planned"),
+        ),
+        (
+            "Arnheim hat die Städtepartnerschaft mit Wuhan beendet.",
+            "de",
+            ("gn-arnhem", "cn-pref-4201", "twin", "ended"),
+        ),
+        ("De gemeente Arnhem verbreekt de stedenband met Wuhan.", "nl", ("gn-arnhem", "cn-pref-4201", "twin", "ended")),
+        ("Brno má bývalé partnerské město Chicago.", "cs", ("gn-brno", "us-place-chicago", "twin", "ended")),
+    ],
+)
+def test_planned_and_ended_statuses(web_detector, text, language, expected):
+    assert expected in _found(web_detector, text, language)
+
+
+def test_a_status_in_the_next_sentence_applies_to_the_partnership_before(web_detector):
+    text = "Seit 2007 besteht eine Partnerschaft zwischen Duisburg und der Stadt Wuhan. Nun wird die Zusammenarbeit beendet."
+    assert _found(web_detector, text, "de") == {("gn-duisburg", "cn-pref-4201", "twin", "ended")}
+
+
+def test_a_generic_cooperation_agreement_counts_when_a_partner_place_is_its_party(web_detector):
+    found = _found(web_detector, "Die Stadt Duisburg schloss eine Kooperationsvereinbarung mit der Stadt Wuhan.", "de")
+    assert found == {("gn-duisburg", "cn-pref-4201", "agreement", "established")}
+
+
+def test_partner_alone_in_a_non_municipal_sense_does_not(web_detector):
+    assert _found(web_detector, "Unser Partner Chicago Bridge Ltd. liefert Stahl.", "de") == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Neue Direktflüge verbinden Duisburg und Chicago ab Mai.", "de"),
+        ("Nowe połączenie lotnicze z Chicago zostało otwarte w Łodzi.", "pl"),
+        ("Der Güterzug aus Wuhan erreichte Duisburg über die Neue Seidenstraße.", "de"),
+        ("Touristen aus Chicago besuchen Esslingen gern.", "de"),
+        ("Das US-Generalkonsulat in Chicago lud Vertreter aus Duisburg ein.", "de"),
+        ("Auf dem Wirtschaftsforum unterzeichneten Duisburg und Wuhan eine Kooperationsvereinbarung.", "de"),
+        ("The Twin Cities of Minneapolis and St. Paul welcomed a delegation from Esslingen.", "en"),
+        ("Im eTwinning-Projekt arbeiten Schulen aus Esslingen und Chicago zusammen.", "de"),
+        ("An EU Twinning project links Vilnius with experts from Chicago.", "en"),
+        ("Der Esslinger Stadtteil Memphis bekommt eine neue Städtepartnerschaft-Ausstellung.", "de"),
+        ("Die Universität Duisburg unterzeichnete eine Kooperationsvereinbarung mit Chicago.", "de"),
+        ("Uniwersytet Łódzki podpisał umowę o współpracy z uczelnią w Chicago.", "pl"),
+    ],
+)
+def test_look_alikes_in_several_languages_give_no_tie(web_detector, text, language):
+    assert _found(web_detector, text, language) == set()
+
+
+def test_a_us_namesake_of_an_eu_place_needs_us_context(web_detector):
+    assert (
+        _found(web_detector, "Die Städtepartnerschaft mit Toledo feiert Jubiläum.", "de", owner="gn-esslingen") == set()
+    )
+    found = _found(
+        web_detector, "Die Städtepartnerschaft mit Toledo, Ohio feiert Jubiläum.", "de", owner="gn-esslingen"
+    )
+    assert found == {("gn-esslingen", "us-place-toledo", "twin", "established")}
+
+
+def test_a_small_place_needs_a_state_or_country_next_to_it(web_detector):
+    assert _found(web_detector, "Duisburg ist Partnerstadt von Worthington.", "de") == set()
+    found = _found(web_detector, "Duisburg ist Partnerstadt von Worthington (Ohio).", "de")
+    assert found == {("gn-duisburg", "us-place-worthington", "twin", "established")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Kraków jest miastem partnerskim Nowego Jorku.", "pl", ("gn-krakow", "us-place-new-york")),
+        ("Łódź współpracuje z Szanghajem na mocy umowy o współpracy.", "pl", ("gn-lodz", "cn-pref-3101")),
+        ("Brno podepsalo memorandum o spolupráci s Pekingem.", "cs", ("gn-brno", "cn-pref-1101")),
+        ("Vilniaus miestas pasirašė bendradarbiavimo sutartį su Čikaga.", "lt", ("gn-vilnius", "us-place-chicago")),
+        ("Rīga noslēdza sadarbības līgumu ar Čikāgu.", "lv", ("gn-riga", "us-place-chicago")),
+        ("Η αδελφοποίηση της Αθήνας με τη Νέα Υόρκη.", "el", ("gn-athens", "us-place-new-york")),
+        ("Debrecen testvérvárosi megállapodást kötött Chicagóval.", "hu", ("gn-debrecen", "us-place-chicago")),
+    ],
+)
+def test_inflected_names(web_detector, text, language, expected):
+    assert expected in {(f.unit_id, f.partner_id) for f in web_detector.detect(text, language=language)}
+
+
+def test_compound_terms_glued_by_markup(web_detector):
+    text = "Esslingen unterzeichnete den Städtepartnerschaftsvertrag mit Sheboygan (Wisconsin)."
+    assert ("gn-esslingen", "us-place-sheboygan", "twin", "established") in _found(web_detector, text, "de")
+
+
+def test_a_province_does_not_lose_to_the_prefecture_of_the_same_name(web_detector):
+    province = _found(web_detector, "Województwo łódzkie i prowincja Jilin podpisały umowę o współpracy.", "pl")
+    assert {p for _, p, _, _ in province} == {"cn-prov-22"}
+    city = _found(web_detector, "Łódź podpisała umowę o współpracy z miastem Jilin.", "pl")
+    assert {p for _, p, _, _ in city} == {"cn-pref-2202"}
+
+
+def test_a_text_without_any_partner_is_analysed_and_gives_nothing(web_detector):
+    assert web_detector.detect("Die Stadt Duisburg pflegt Städtepartnerschaften.", language="de") == []
+    assert web_detector.explain("", language=None) == []
+
+
+def test_findings_explain_themselves_and_quote_the_original_sentence(web_detector):
+    (finding,) = web_detector.detect("Kraków i Chicago są miastami partnerskimi od 1990 roku.", language="pl")
+    assert finding.evidence == "Kraków i Chicago są miastami partnerskimi od 1990 roku."
+    assert "twin term" in finding.rule and "resolved to us-place-chicago" in finding.rule
+    assert 0 < finding.confidence <= 1
+
+
+def test_merge_keeps_one_finding_per_pair_and_prefers_a_status(web_detector):
+    text = "Duisburg ist Partnerstadt von Wuhan. Duisburg hat die Städtepartnerschaft mit Wuhan beendet."
+    merged = merge_findings(web_detector.detect(text, language="de"))
+    assert [(f.partner_id, f.status) for f in merged] == [("cn-pref-4201", "ended")]
+
+
+def test_analyse_page_extracts_detects_and_adds_url_and_language(web_detector):
+    class Page:
+        url = "http://www.duisburg.de.test/partnerstaedte/"
+        unit_id = "gn-duisburg"
+        content_type = "text/html; charset=utf-8"
+        body = (
+            "<html lang='de'><body><main><h1>Partnerstädte</h1><p>Duisburg pflegt seit 1982 eine Städtepartnerschaft "
+            "mit Wuhan in China, der ältesten deutsch-chinesischen Städtepartnerschaft überhaupt.</p></main></body></html>"
+        ).encode()
+
+    findings = analyse_page(Page(), web_detector)
+    assert [(f.unit_id, f.partner_id, f.url, f.language) for f in findings] == [
+        ("gn-duisburg", "cn-pref-4201", Page.url, "de")
+    ]

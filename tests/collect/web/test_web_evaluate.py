@@ -1,0 +1,124 @@
+"""Evaluation code: passage files, matching findings to statements, P/R/F1 with bootstrap intervals, test-web truth."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analysis.collect.web import evaluate as ev
+
+
+def _passage(passage_id: str, excerpt: str, statements: list[dict], **extra) -> dict:
+    base = {
+        "passage_id": passage_id,
+        "split": "dev",
+        "language": "de",
+        "url": "https://example.test/",
+        "kind": "local_news",
+        "page_owner": None,
+        "excerpt": excerpt,
+        "statements": statements,
+        "lookalikes": [],
+        "note": "",
+    }
+    return base | extra
+
+
+def _statement(eu: str, country: str, partner: str, partner_country: str, status: str = "established") -> dict:
+    return {
+        "eu_place": eu,
+        "eu_country_iso2": country,
+        "partner_place": partner,
+        "partner_admin1": None,
+        "partner_country_iso2": partner_country,
+        "relation_type": "twin",
+        "status": status,
+        "year": None,
+    }
+
+
+def test_a_bad_passage_line_names_file_and_line(tmp_path):
+    good = _passage("de-1", "Text.", [])
+    path = tmp_path / "passages_x.jsonl"
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good | {"split": "train", "passage_id": "de-2"}) + "\n")
+    with pytest.raises(ev.PassageError, match=r"passages_x.jsonl, line 2: split"):
+        ev.load_passages([path])
+    path.write_text(json.dumps(good) + "\n" + json.dumps(good) + "\n")
+    with pytest.raises(ev.PassageError, match="line 2: passage_id 'de-1' already used"):
+        ev.load_passages([path])
+    path.write_text("{not json\n")
+    with pytest.raises(ev.PassageError, match="line 1: not valid JSON"):
+        ev.load_passages([path])
+
+
+def test_precision_recall_f1_and_bootstrap_on_a_known_case():
+    counts = np.array([[1, 0, 1], [1, 1, 0]])  # tp, fp, fn per passage: 2 tp, 1 fp, 1 fn
+    result = ev.bootstrap_metrics(counts, draws=500, seed=1)
+    assert result["precision"] == pytest.approx(2 / 3) and result["recall"] == pytest.approx(2 / 3)
+    assert result["f1"] == pytest.approx(2 / 3)
+    assert 0 <= result["f1_low"] <= result["f1"] <= result["f1_high"] <= 1
+    assert ev.bootstrap_metrics(counts, draws=500, seed=1) == result  # seeded
+    precision, _, _ = ev.prf(np.array([0.0]), np.array([0.0]), np.array([1.0]))
+    assert math.isnan(precision[0])
+
+
+def test_scoring_passages_counts_hits_misses_false_ties_and_statuses(web_detector, web_frames):
+    units, _ = web_frames
+    passages = [
+        _passage("p1", "Kraków und Chicago sind Partnerstädte.", [_statement("Krakau", "PL", "Chicago", "US")]),
+        _passage(
+            "p2",
+            "Arnheim hat die Städtepartnerschaft mit Wuhan beendet.",
+            [_statement("Arnhem", "NL", "Wuhan", "CN", "ended")],
+        ),
+        _passage("p3", "Neue Direktflüge verbinden Duisburg und Chicago.", []),
+        _passage(
+            "p4", "Duisburg ist Partnerstadt von Wuhan.", [_statement("Duisburg", "DE", "Shanghai", "CN")], split="test"
+        ),
+    ]
+    scores = ev.score_passages(passages, web_detector, units)
+    counts = {s.passage_id: s.counts for s in scores}
+    assert counts["p1"]["all"] == [1, 0, 0] and counts["p1"]["established"] == [1, 0, 0]
+    assert counts["p2"]["ended"] == [1, 0, 0]
+    assert counts["p3"]["all"] == [0, 0, 0]
+    assert counts["p4"]["all"] == [0, 1, 1]
+    table = ev.metrics(scores, split="dev")
+    overall = table[(table["group"] == "overall") & (table["status"] == "all")].iloc[0]
+    assert (overall["tp"], overall["fp"], overall["fn"]) == (2, 0, 0)
+    errors = ev.error_table(scores)
+    assert set(errors["error"]) == {"missed", "false tie"}
+    assert ev.relation_accuracy(scores) == 1.0
+
+
+def test_scoring_test_web_truth():
+    truth = pd.DataFrame(
+        {
+            "url": ["u1", "u1", "u2"],
+            "unit_id": ["a", "a", "b"],
+            "partner_id": ["p1", "p2", "p3"],
+            "partner_country_iso2": ["US", "US", "CN"],
+            "relation_type": ["twin", "", "twin"],
+            "status": ["established", "", "ended"],
+            "lookalike_class": ["", "flight", ""],
+            "language": ["de", "de", "pl"],
+        }
+    )
+    findings = pd.DataFrame(
+        {
+            "url": ["u1", "u1", "u2"],
+            "unit_id": ["a", "a", "b"],
+            "partner_id": ["p1", "p2", "p3"],
+            "status": ["established", "established", "established"],
+            "rule": ["r", "r", "r"],
+        }
+    )
+    result = ev.score_truth(findings, truth)
+    overall = result["metrics"].set_index("status").loc["all"]
+    assert (overall["tp"], overall["fp"], overall["fn"]) == (2, 1, 0)
+    assert result["by_lookalike"] == {"flight": 1}
+    ended = result["metrics"].set_index("status").loc["ended"]
+    assert (ended["tp"], ended["fn"]) == (0, 1)

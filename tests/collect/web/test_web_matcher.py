@@ -1,0 +1,51 @@
+"""The Aho–Corasick matcher: folding with offsets, boundaries, capitals, inflections by language, compounds."""
+
+from __future__ import annotations
+
+from analysis.collect.web.lexicon import compile_term, load_lexicon
+from analysis.collect.web.matcher import Matcher, fold_with_offsets
+
+
+def _matcher(names: list[str]) -> Matcher:
+    return Matcher.build([(name, index) for index, name in enumerate(names)], load_lexicon(), inflect=range(len(names)))
+
+
+def _names(matcher: Matcher, text: str, language: str | None) -> list[str]:
+    return [text[hit.orig_start : hit.orig_end] for hit in matcher.scan(text, language).names]
+
+
+def test_folding_keeps_offsets_into_the_original_text():
+    folded, origin = fold_with_offsets("Straße in Łódź")
+    assert folded == "strasse in lodz"
+    assert origin is not None and origin[folded.index("lodz")] == "Straße in Łódź".index("Łódź")
+    assert fold_with_offsets("Kraków")[1] is None  # one character for one: no offsets needed
+
+
+def test_names_need_word_boundaries_and_a_capital_letter():
+    matcher = _matcher(["Chicago", "Paris"])
+    assert _names(matcher, "Chicago and Paris", "en") == ["Chicago", "Paris"]
+    assert _names(matcher, "Chicagoland and the paris", "en") == []
+
+
+def test_inflected_forms_are_accepted_in_their_language_only():
+    matcher = _matcher(["Pekin", "Nowy Jork", "Čikaga", "Chicago"])
+    assert _names(matcher, "współpraca z Pekinem i Nowym Jorkiem", "pl") == ["Pekinem", "Nowym Jorkiem"]
+    assert _names(matcher, "sutartis su Čikagos meru", "lt") == ["Čikagos"]
+    assert _names(matcher, "testvérvárosa Chicagóval", "hu") == ["Chicagóval"]
+    assert _names(matcher, "the Pekinem case", "en") == []
+
+
+def test_compound_heads_match_inside_longer_tokens():
+    matcher = _matcher([])
+    kinds = {
+        (hit.kind, hit.text) for hit in matcher.scan("Der Städtepartnerschaftsvertrag wurde unterzeichnet.", "de").terms
+    }
+    assert ("twin", "*städtepartnerschaft*") in kinds
+
+
+def test_multi_word_stems_and_exact_terms():
+    term = compile_term("miast* partnersk*", "twin", "pl", False)
+    assert term.key == "miast" and term.pattern.match("miastami partnerskimi")
+    matcher = _matcher([])
+    found = {(hit.kind, hit.text) for hit in matcher.scan("Partner in the USA, not in the usage.", "en").terms}
+    assert ("us_context", "USA") in found and not any(text == "US" for _, text in found)
