@@ -149,7 +149,7 @@ class Detector:
         ]
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
-        inflect = [index for index, place in enumerate(places) if place.role != "other" and place.strong]
+        inflect = [index for index, place in enumerate(places) if place.role != "other"]
         matcher = Matcher.build(names, lexicon, inflect=inflect)
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]

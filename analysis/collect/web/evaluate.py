@@ -182,10 +182,9 @@ class Keys:
     def partner_key(
         self, name: str, country_iso2: str, admin1: str | None = None, partner_id: str | None = None
     ) -> tuple:
+        """(gazetteer id or None, country, folded name): compared by :func:`same_partner`."""
         partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
-        if partner_id:
-            return ("id", partner_id)
-        return ("name", country_iso2, " ".join(fold_for_matching(name).split()))
+        return (partner_id, country_iso2, " ".join(fold_for_matching(name).split()))
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -247,7 +246,9 @@ def _compare(passage: dict, predicted: list, expected: list, decisions: list) ->
     relation_pairs: list[tuple[str, str]] = []
     unmatched = list(range(len(predicted)))
     for eu_key, partner_key, statement in expected:
-        match = next((i for i in unmatched if predicted[i][0] & eu_key and predicted[i][1] == partner_key), None)
+        match = next(
+            (i for i in unmatched if predicted[i][0] & eu_key and same_partner(predicted[i][1], partner_key)), None
+        )
         gold_status = statement["status"]
         if match is None:
             counts["all"][2] += 1
@@ -291,10 +292,17 @@ def _compare(passage: dict, predicted: list, expected: list, decisions: list) ->
     return PassageScore(passage["passage_id"], passage["split"], passage["language"], counts, errors, relation_pairs)
 
 
+def same_partner(found: tuple, gold: tuple) -> bool:
+    """Partners agree by gazetteer id when both resolved, else by country and folded name."""
+    if found[0] and gold[0]:
+        return found[0] == gold[0]
+    return found[1:] == gold[1:]
+
+
 def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions: list) -> str:
-    same_partner = [p[2] for p in predicted if p[1] == partner_key]
-    if same_partner:
-        return f"partner found but credited to {same_partner[0].eu_place or 'no EU place'}: {same_partner[0].rule}"
+    same = [p[2] for p in predicted if same_partner(p[1], partner_key)]
+    if same:
+        return f"partner found but credited to {same[0].eu_place or 'no EU place'}: {same[0].rule}"
     wanted = " ".join(fold_for_matching(statement["partner_place"]).split())
     for decision in decisions:
         if (

@@ -99,6 +99,43 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+TRANSLITERATIONS_FILE = "web_cn_transliterations.csv"
+
+
+def cn_national_forms(name: str) -> list[str]:
+    """A Chinese pinyin name as written in national transcriptions (``web_cn_transliterations.csv``): each
+    language's digraph rules applied to the lower-case name ("Pengzhou" -> "pengžou" in Lithuanian), capitalised."""
+    from analysis.core.reference import read_reference_table
+
+    global _TRANSLITERATIONS
+    if _TRANSLITERATIONS is None:
+        table = read_reference_table(TRANSLITERATIONS_FILE, ["language", "pinyin", "national", "note"])
+        rules: dict[str, list[tuple[str, str]]] = {}
+        for row in table.itertuples(index=False):
+            rules.setdefault(row.language, []).append((row.pinyin, row.national))
+        _TRANSLITERATIONS = {lang: sorted(pairs, key=lambda p: -len(p[0])) for lang, pairs in rules.items()}
+    lower = name.lower()
+    forms = []
+    for pairs in _TRANSLITERATIONS.values():
+        out, position = [], 0
+        while position < len(lower):
+            for pinyin, national in pairs:
+                if lower.startswith(pinyin, position):
+                    out.append(national)
+                    position += len(pinyin)
+                    break
+            else:
+                out.append(lower[position])
+                position += 1
+        form = "".join(out)
+        if form != lower:
+            forms.append(form[:1].upper() + form[1:])
+    return list(dict.fromkeys(forms))
+
+
+_TRANSLITERATIONS: dict[str, list[tuple[str, str]]] | None = None
+
+
 def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels): such an alternate
     name of a US town ("Ireland", "Albania", "Sweden") is not a way the town is written in EU text."""
@@ -117,7 +154,8 @@ def country_name_keys() -> frozenset[str]:
 def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
     """US and Chinese places of the gazetteer with their names (see the module docstring).
 
-    Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` are added.
+    Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` and the national
+    transcriptions of Chinese names (:func:`cn_national_forms`) are added.
     A Chinese county-level city without a population figure (the official lists give none) counts as strong.
     """
     rules = lexicon.rules
@@ -142,6 +180,8 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
         names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
+        if row.country_iso2 == "CN" and " " not in str(row.name):
+            names += cn_national_forms(str(row.name))
         out.append((place, names + exonyms.get(str(row.partner_id), [])))
     return out
 

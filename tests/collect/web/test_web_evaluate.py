@@ -122,3 +122,22 @@ def test_scoring_test_web_truth():
     assert result["by_lookalike"] == {"flight": 1}
     ended = result["metrics"].set_index("status").loc["ended"]
     assert (ended["tp"], ended["fn"]) == (0, 1)
+
+
+def test_the_detector_on_the_small_local_test_web(small_test_web):
+    """Extract + detect on every page of the small test web (tests/conftest.py) and score against its truth."""
+    from analysis.collect.web.detect import Detector
+
+    from conftest import small_web_frames
+
+    units, _, gazetteer = small_web_frames()
+    result = ev.score_test_web(small_test_web, Detector.build(units, gazetteer))
+    overall = result["metrics"].set_index("status").loc["all"]
+    assert overall["f1"] >= 0.85, result["errors"].to_string()
+
+
+def test_detection_benchmark_reports_both_timings(web_detector):
+    texts = ["Kraków i Chicago są miastami partnerskimi od 1990 roku.", "Keine Partnerstadt hier."] * 3
+    result = ev.detection_benchmark(texts, web_detector)
+    assert result["texts"] == 6 and result["regex_hits"] > 0
+    assert result["detector_seconds"] > 0 and result["regex_seconds"] > 0
