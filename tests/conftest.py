@@ -16,6 +16,8 @@ import pytest
 SMALL_PARAMETERS: dict[str, dict[str, object]] = {
     "20": {"min_population": 250_000},
     "30": {"gold_whole_frame": False},
+    "33": {"web_units": 6},
+    "35": {"demo_units": 8},
     "80": {"n_bootstrap": 99},
 }
 

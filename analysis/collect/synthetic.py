@@ -1,8 +1,9 @@
-"""A seeded, clearly labelled SYNTHETIC sample of the survey and crawl exports.
+"""A seeded, clearly labelled SYNTHETIC sample of the survey export.
 
-The team's survey and crawl (phase 1) have not been run yet. Until their exports arrive in
-``data/raw/survey`` and ``data/raw/crawl``, the pipeline runs on files made here, written
+The team's survey (phase 1) has not been run yet. Until its export arrives in
+``data/raw/survey``, the pipeline runs on files made here, written
 in the *real* export formats (``docs/data-formats.md``) so that the same loaders read them.
+(The crawl's stand-in is a crawl of the local test web: :mod:`analysis.collect.web.testweb`.)
 They go to ``<build>/synthetic/``, never into ``data/raw``, and every table built from them
 carries ``is_synthetic = True`` and ``data_origin = "synthetic (seed N)"``.
 
@@ -12,10 +13,7 @@ The sample is grounded in the real frame and the real public relations:
   from the public sources (Poisson, more for larger units), drawn from the gazetteer;
 * survey response with a propensity that rises with size, differs by country and is higher
   for capitals (about 40% overall, like the 2020-21 China survey); respondents report most of
-  their true ties (under-reporting), sometimes a tie that is not one (over-reporting);
-* crawl hits for true ties with a detection probability that rises with size, plus false
-  positives from the trap list of domain-methods section 5.3 and some the classifier cannot
-  catch. A truth file records which hit is a real tie, so the classifier can be scored.
+  their true ties (under-reporting), sometimes a tie that is not one (over-reporting).
 
 Respondents are "Synthetic Respondent 0042" with e-mails at example.org.
 """
@@ -73,68 +71,8 @@ COUNTRY_LANGUAGE: dict[str, str] = {
     "SK": "sk",
 }
 
+
 # Phrases for synthetic web pages; languages without an entry publish their partner page in English.
-TWIN_PHRASES: dict[str, str] = {
-    "en": "{unit} is twinned with {partner}{context} since {year}.",
-    "de": "Partnerstädte von {unit}: {partner}{context} (seit {year}).",
-    "fr": "{unit} est jumelée avec {partner}{context} depuis {year}.",
-    "es": "{unit} está hermanada con {partner}{context} desde {year}.",
-    "it": "Gemellaggio tra {unit} e {partner}{context} dal {year}.",
-    "pl": "Miasta partnerskie {unit}: {partner}{context} (od {year}).",
-    "nl": "{unit} heeft een stedenband met {partner}{context} sinds {year}.",
-    "pt": "{unit} é cidade geminada com {partner}{context} desde {year}.",
-}
-AGREEMENT_PHRASES: dict[str, str] = {
-    "en": "{unit} signed a memorandum of understanding with {partner}{context} in {year}.",
-    "de": "{unit} hat {year} eine Absichtserklärung mit {partner}{context} unterzeichnet.",
-    "fr": "{unit} a signé un protocole d'accord avec {partner}{context} en {year}.",
-    "es": "{unit} firmó un memorando de entendimiento con {partner}{context} en {year}.",
-    "it": "{unit} ha firmato un protocollo d'intesa con {partner}{context} nel {year}.",
-    "pl": "{unit} podpisało list intencyjny z {partner}{context} w {year} r.",
-    "nl": "{unit} ondertekende in {year} een intentieverklaring met {partner}{context}.",
-    "pt": "{unit} assinou um memorando de entendimento com {partner}{context} em {year}.",
-}
-COUNTRY_WORDS: dict[str, dict[str, str]] = {
-    "US": {
-        "en": "USA",
-        "de": "USA",
-        "fr": "États-Unis",
-        "es": "Estados Unidos",
-        "it": "Stati Uniti",
-        "pl": "USA",
-        "nl": "Verenigde Staten",
-        "pt": "Estados Unidos",
-    },
-    "CN": {
-        "en": "China",
-        "de": "China",
-        "fr": "Chine",
-        "es": "China",
-        "it": "Cina",
-        "pl": "Chiny",
-        "nl": "China",
-        "pt": "China",
-    },
-}
-TRAP_KINDS: tuple[str, ...] = (
-    "eu_twinning_project",
-    "etwinning",
-    "twin_cities_minneapolis",
-    "religious_brotherhood",
-    "generic_partner_word",
-    "us_namesake",
-    "other_place_named",
-)
-TRAP_PHRASES: dict[str, str] = {
-    "eu_twinning_project": "The EU Twinning project with the administration of {partner}{context} ended in {year}.",
-    "etwinning": "Schools of {unit} joined eTwinning with a class from {partner}{context}.",
-    "twin_cities_minneapolis": "A delegation from the Twin Cities, {partner}{context}, visited {unit} in {year}.",
-    "religious_brotherhood": "La Hermandad de {unit} peregrinó a {partner}{context} en {year}.",
-    "generic_partner_word": "Partnerschaft mit einem Unternehmen aus {partner}{context} im Rahmen des Projekts {year}.",
-    "other_place_named": "The partner cities of {unit} met at a conference in {partner}{context} in {year}.",
-}
-
-
 class SyntheticFiles(NamedTuple):
     """Paths written by a generator: the export (real format) and its truth file."""
 
@@ -439,187 +377,6 @@ def _with_fieldwork_noise(export: pd.DataFrame, rng: np.random.Generator) -> pd.
     if len(filled):
         export.loc[filled[int(rng.integers(0, len(filled)))], year_column] = "19xx"
     return export
-
-
-# --------------------------------------------------------------------------- crawl
-
-
-def synthetic_crawl_export(
-    cities: pd.DataFrame,
-    relations: pd.DataFrame,
-    gazetteer: pd.DataFrame,
-    seed: int,
-    *,
-    regions: pd.DataFrame | None = None,
-    out_dir: Path | None = None,
-) -> SyntheticFiles:
-    """Write a synthetic crawl export (real format) and its hit-level truth; return both paths.
-
-    Files: ``crawl_export_seed<seed>.csv`` and ``crawl_truth_seed<seed>.csv`` (``hit_id,
-    unit_id, partner_key, is_true_tie, trap_kind``) in ``out_dir`` (default :func:`synthetic_dir`).
-    """
-    units = frame_units(cities, regions)
-    truth_ties = synthetic_true_ties(units, relations, gazetteer, seed)
-    rng = np.random.default_rng([seed, 2])
-    size = np.log(units.set_index("unit_id")["population"].fillna(300_000) / 150_000)
-    detection = (0.55 + 0.1 * size).clip(0.35, 0.85)
-    hits: list[dict] = []
-    unit_by_id = units.set_index("unit_id")
-    for tie in truth_ties.itertuples():
-        if rng.random() >= detection[tie.unit_id]:
-            continue
-        unit = unit_by_id.loc[tie.unit_id]
-        for _ in range(int(rng.integers(1, 4))):
-            hits.append(_true_hit(unit, tie, rng))
-    us_places = gazetteer[
-        (gazetteer["country_iso2"] == "US")
-        & (gazetteer["level"] == "city")
-        & (gazetteer["population"].fillna(0) >= 50_000)
-    ]
-    us_by_key = us_places.assign(key=us_places["name"].map(normalise_name)).drop_duplicates("key").set_index("key")
-    for unit_id, unit in unit_by_id.iterrows():
-        for _ in range(int(rng.poisson(0.3))):
-            hits.append(_trap_hit(unit_id, unit, us_places, us_by_key, rng))
-    hits = [hit for hit in hits if hit]
-    export = pd.DataFrame(hits)
-    export.insert(0, "hit_id", [f"h{number:06d}" for number in range(1, len(export) + 1)])
-    truth = export[["hit_id", "unit_id", "partner_key", "is_true_tie", "trap_kind"]]
-    export = export.drop(columns=["partner_key", "is_true_tie", "trap_kind"]).astype({"score": object})
-    if len(export) >= 10:  # what real exports contain: a truncated date and a garbled score
-        export.loc[int(rng.integers(0, len(export))), "fetched"] = "2025-02"
-        export.loc[int(rng.integers(0, len(export))), "score"] = "n/a"
-    target = out_dir or synthetic_dir()
-    return SyntheticFiles(
-        _write_csv(export, target / f"crawl_export_seed{seed}.csv"),
-        _write_csv(truth, target / f"crawl_truth_seed{seed}.csv"),
-    )
-
-
-def _page(unit_id: str, unit: pd.Series, rng: np.random.Generator) -> tuple[str, str]:
-    slug = normalise_name(unit["name"]).replace(" ", "-") or unit_id.lower()
-    section = rng.choice(["international", "partner-cities", "news", "council/resolutions"])
-    fetched = (pd.Timestamp("2025-01-06") + pd.Timedelta(days=int(rng.integers(0, 150)))).strftime("%Y-%m-%d")
-    return f"https://www.{slug}.example.eu/{section}/{int(rng.integers(1, 999))}", fetched
-
-
-def _context(iso: str, admin1: object, language: str, rng: np.random.Generator, probability: float = 0.85) -> str:
-    if rng.random() >= probability:
-        return ""
-    country = COUNTRY_WORDS[iso].get(language, COUNTRY_WORDS[iso]["en"])
-    return f" ({admin1}, {country})" if isinstance(admin1, str) and iso == "US" else f" ({country})"
-
-
-def _true_hit(unit: pd.Series, tie, rng: np.random.Generator) -> dict:
-    language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
-    language = language if language in TWIN_PHRASES and rng.random() < 0.8 else "en"
-    phrases = AGREEMENT_PHRASES if tie.tie_type == "mou" else TWIN_PHRASES
-    snippet = phrases[language].format(
-        unit=unit["name"],
-        partner=tie.partner_name,
-        context=_context(tie.partner_country_iso2, tie.partner_admin1, language, rng),
-        year=tie.year_established,
-    )
-    url, fetched = _page(tie.unit_id, unit, rng)
-    return {
-        "unit_id": tie.unit_id,
-        "url": url,
-        "fetched": fetched,
-        "language": language,
-        "keyword": _keyword(language, tie.tie_type),
-        "snippet": snippet,
-        "candidate_partner_name": tie.partner_name,
-        "candidate_country_iso2": tie.partner_country_iso2,
-        "score": round(float(rng.uniform(85, 100)), 1),
-        "partner_key": tie.partner_key,
-        "is_true_tie": True,
-        "trap_kind": "",
-    }
-
-
-def _keyword(language: str, tie_type: str) -> str:
-    if tie_type == "mou":
-        return {
-            "en": "memorandum of understanding",
-            "de": "Absichtserklärung",
-            "fr": "protocole d'accord",
-            "es": "memorando de entendimiento",
-            "it": "protocollo d'intesa",
-            "pl": "list intencyjny",
-            "nl": "intentieverklaring",
-            "pt": "memorando de entendimento",
-        }[language]
-    return {
-        "en": "twinned with",
-        "de": "Partnerstädte",
-        "fr": "jumelée",
-        "es": "hermanada",
-        "it": "Gemellaggio",
-        "pl": "Miasta partnerskie",
-        "nl": "stedenband",
-        "pt": "cidade geminada",
-    }[language]
-
-
-def _trap_hit(
-    unit_id: str, unit: pd.Series, us_places: pd.DataFrame, us_by_key: pd.DataFrame, rng: np.random.Generator
-) -> dict | None:
-    kind = TRAP_KINDS[int(rng.integers(0, len(TRAP_KINDS)))]
-    url, fetched = _page(unit_id, unit, rng)
-    base = {
-        "unit_id": unit_id,
-        "url": url,
-        "fetched": fetched,
-        "score": round(float(rng.uniform(70, 100)), 1),
-        "is_true_tie": False,
-        "trap_kind": kind,
-    }
-    year = int(rng.integers(2005, 2025))
-    if kind == "us_namesake":
-        namesake = (
-            us_by_key.loc[normalise_name(unit["name"])] if normalise_name(unit["name"]) in us_by_key.index else None
-        )
-        if namesake is None:
-            return None
-        language = COUNTRY_LANGUAGE.get(unit["country_iso2"], "en")
-        language = language if language in TWIN_PHRASES else "en"
-        snippet = TWIN_PHRASES[language].format(unit=unit["name"], partner="Lyon", context="", year=year)
-        return base | {
-            "language": language,
-            "keyword": _keyword(language, "twin"),
-            "snippet": snippet,
-            "candidate_partner_name": namesake["name"],
-            "candidate_country_iso2": "US",
-            "partner_key": namesake["partner_id"],
-        }
-    if kind == "twin_cities_minneapolis":
-        partner, admin1 = "Minneapolis", "Minnesota"
-    elif us_places.empty:
-        return None
-    else:
-        pick = us_places.iloc[int(rng.integers(0, len(us_places)))]
-        partner, admin1 = pick["name"], pick["admin1_name"]
-    language = {"religious_brotherhood": "es", "generic_partner_word": "de"}.get(kind, "en")
-    keyword = {
-        "eu_twinning_project": "Twinning",
-        "etwinning": "eTwinning",
-        "twin_cities_minneapolis": "Twin Cities",
-        "religious_brotherhood": "Hermandad",
-        "generic_partner_word": "Partnerschaft",
-        "other_place_named": "partner cities",
-    }[kind]
-    snippet = TRAP_PHRASES[kind].format(
-        unit=unit["name"], partner=partner, context=_context("US", admin1, language, rng, 1.0), year=year
-    )
-    match = us_places[us_places["name"] == partner]
-    partner_key = match["partner_id"].iloc[0] if len(match) else f"name:US:{normalise_name(partner)}"
-    return base | {
-        "language": language,
-        "keyword": keyword,
-        "snippet": snippet,
-        "candidate_partner_name": partner,
-        "candidate_country_iso2": "US",
-        "partner_key": partner_key,
-    }
 
 
 def _write_csv(frame: pd.DataFrame, target: Path) -> Path:

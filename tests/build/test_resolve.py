@@ -7,8 +7,8 @@ name with, optionally, coordinates and an admin-1 hint; it goes through every so
 * public records: a Wikidata record (hint in the country label "Ohio, United States",
   coordinates of its own) through :func:`analysis.build.relations.harmonise_relations`;
 * survey roster: :func:`analysis.stats.triangulation.link_ties` (hint in ``partner_admin1``);
-* crawl candidates: :func:`analysis.stats.triangulation.resolve_partner_ids` then
-  :func:`analysis.collect.crawl.crawl_ties_from_hits` (the crawl has no hint nor coordinates);
+* crawl findings: the detector's :meth:`analysis.collect.web.detect.Detector.resolve` (the crawl has no
+  hint nor coordinates);
 * EU places: the EU end of records and :func:`analysis.build.covariates.match_eurocities`.
 """
 
@@ -22,7 +22,7 @@ import pytest
 
 from analysis.build import covariates, records, relations, resolve
 from analysis.build.gazetteer_rows import GAZETTEER_COLUMNS
-from analysis.collect import crawl
+from analysis.collect.web.detect import Detector
 from analysis.stats import triangulation
 
 NAN = float("nan")
@@ -188,27 +188,19 @@ def ids_via_survey(gazetteer: pd.DataFrame, index: pd.DataFrame, cases: list[tup
     return triangulation.link_ties(ties, gazetteer, index=index)["partner_id"].tolist()
 
 
-def ids_via_crawl(gazetteer: pd.DataFrame, index: pd.DataFrame, cases: list[tuple]) -> list[str | None]:
-    """Each case as an accepted crawl hit of its own unit (a candidate name and country only)."""
-    hits = pd.DataFrame(
+def ids_via_crawl(gazetteer: pd.DataFrame, cases: list[tuple]) -> list[str | None]:
+    """Each case as a partner name the crawl's detector found in a page (a name and a country only)."""
+    units = pd.DataFrame(
         {
-            "hit_id": [f"h{i}" for i in range(len(cases))],
-            "unit_id": [f"u{i:03d}" for i in range(len(cases))],
-            "url": "https://example.org",
-            "fetched": pd.Timestamp("2026-01-01"),
-            "source_row": range(len(cases)),
-            "hit_label": "twin",
-            "candidate_partner_name": [case[0] for case in cases],
-            "candidate_country_iso2": [case[1] for case in cases],
-            "is_synthetic": True,
-            "data_origin": "test",
+            "unit_id": ["gn1"],
+            "name": ["Testville"],
+            "country_iso2": ["DE"],
+            "unit_type": ["city"],
+            "population": [60_000],
         }
     )
-    ids = triangulation.resolve_partner_ids(
-        hits["candidate_partner_name"], hits["candidate_country_iso2"], gazetteer, index=index
-    )
-    ties = crawl.crawl_ties_from_hits(hits, ids).set_index("unit_id")
-    return [ties.loc[unit, "partner_id"] for unit in hits["unit_id"]]
+    detector = Detector.build(units, gazetteer)
+    return [detector.resolve(case[0], case[1]) for case in cases]
 
 
 def test_every_source_path_gives_the_same_partner_id(gazetteer):
@@ -221,7 +213,7 @@ def test_every_source_path_gives_the_same_partner_id(gazetteer):
     assert ids_via_survey(gazetteer, index, without_coordinates) == [case[4] for case in without_coordinates]
     plain = [case for case in without_coordinates if case[2] is None]
     assert len(plain) >= 20
-    assert ids_via_crawl(gazetteer, index, plain) == [case[4] for case in plain]
+    assert ids_via_crawl(gazetteer, plain) == [case[4] for case in plain]
 
 
 def test_capture_keys_meet_across_sources(gazetteer):

@@ -583,3 +583,60 @@ def score_test_web(web, detector) -> dict[str, pd.DataFrame | dict]:
     columns = ["url", "unit_id", "partner_id", "status", "rule", "partner_country_iso2"]
     findings = pd.DataFrame(rows) if rows else pd.DataFrame(columns=columns)
     return score_truth(findings, web.truth)
+
+
+def lookalike_table(truth: pd.DataFrame, scored: dict[str, pd.DataFrame | dict]) -> pd.DataFrame:
+    """Look-alike statements placed on the test web, by class, and the false ties the detector made on them."""
+    fakes = truth[truth["lookalike_class"].fillna("").astype(str).ne("")]
+    placed = fakes.groupby("lookalike_class").size().rename("placed")
+    false_ties = pd.Series(scored["by_lookalike"], dtype="int64").rename("false_ties")
+    table = pd.concat([placed, false_ties], axis=1).fillna(0).astype("int64").drop(index="(none)", errors="ignore")
+    return table.rename_axis("lookalike_class").reset_index().sort_values("lookalike_class", ignore_index=True)
+
+
+# ----------------------------------------------------------------------------- tables for the book
+
+
+def lexicon_coverage() -> pd.DataFrame:
+    """Terms of the detector's lexicon (``web_terms.csv``) per language and kind: relation, status and cue terms.
+
+    Rows whose language is ``*`` hold cues written in every language at once (look-alikes, context words); they
+    are counted under ``*``.
+    """
+    terms = pd.read_csv(paths.REFERENCE / "web_terms.csv", dtype=str, keep_default_na=False)
+    counted = terms.assign(count=terms["terms"].str.split("|").map(len))
+    kinds = {"twin": "twin", "friendship": "friendship", "agreement": "agreement", "cooperation": "cooperation"}
+    kinds |= {"planned": "planned", "ended": "ended"}
+    counted["column"] = counted["kind"].map(kinds).fillna("cues")
+    table = counted.pivot_table(index="language", columns="column", values="count", aggfunc="sum", fill_value=0)
+    order = [c for c in ("twin", "friendship", "agreement", "cooperation", "planned", "ended", "cues") if c in table]
+    return table[order].astype("int64").reset_index()
+
+
+def passage_overview(passages: list[dict]) -> pd.DataFrame:
+    """Per language: passages, passages in the test split, statements by status, passages with a look-alike."""
+    rows = []
+    for passage in passages:
+        statuses = [statement["status"] for statement in passage["statements"]]
+        rows.append(
+            {
+                "language": passage["language"],
+                "passages": 1,
+                "test": int(passage["split"] == "test"),
+                **{status: statuses.count(status) for status in STATUSES},
+                "with_lookalike": int(bool(passage["lookalikes"])),
+            }
+        )
+    table = pd.DataFrame(rows).groupby("language", as_index=False).sum()
+    return table.sort_values("language", ignore_index=True)
+
+
+def error_classes(errors: pd.DataFrame) -> pd.DataFrame:
+    """Errors counted by kind (missed, false tie, wrong status) and by the first clause of the detector's reason."""
+    if errors.empty:
+        return pd.DataFrame(columns=["error", "reason", "count"])
+    reason = errors["reason"].fillna("").astype(str)
+    short = reason.str.replace(r"'[^']*'", "…", regex=True).str.split(";").str[0].str.split(" -> ").str[0]
+    short = short.str.replace(r"partner found but credited to .*", "partner credited to another EU place", regex=True)
+    table = errors.assign(reason=short.str.strip()).groupby(["error", "reason"]).size().rename("count").reset_index()
+    return table.sort_values(["error", "count"], ascending=[True, False], ignore_index=True)

@@ -82,27 +82,31 @@ class WebFiles:
     server_faults: dict[str, dict] = field(default_factory=dict)
 
 
+# The three tables in vocabulary names; the files use the contract's shorter names (status, note, languages),
+# which the vocabulary gives other meanings, so the functions below rename them.
+TRUTH_SCHEMA = fields.schema(
+    TRUTH_COLUMNS[:4],
+    "relation_type",
+    ["statement_status", "lookalike_class", "language", "statement_class", "eu_name", "partner_name", "evidence"],
+    checks={"partner_country_iso2": pa.Check.isin(PARTNER_COUNTRIES)},
+)
+FAULTS_SCHEMA = fields.schema("url fault expected fault_note", unique=["url"])
+SEEDS_SCHEMA = fields.schema(["unit_id", "url", "seed_languages", "seed_note"])
+
+
 def truth_schema() -> pa.DataFrameSchema:
     """The truth table: the contract's columns, then the statement class, names as written and the sentence."""
-    schema = fields.schema(
-        TRUTH_COLUMNS[:4],
-        "relation_type",
-        ["statement_status", "lookalike_class", "language", "statement_class", "eu_name", "partner_name", "evidence"],
-        checks={"partner_country_iso2": pa.Check.isin(PARTNER_COUNTRIES)},
-    )
-    return schema.rename_columns({"statement_status": "status"})
+    return TRUTH_SCHEMA.rename_columns({"statement_status": "status"})
 
 
 def faults_schema() -> pa.DataFrameSchema:
     """The faults table: one row per fault URL."""
-    return fields.schema("url fault expected fault_note", unique=["url"]).rename_columns({"fault_note": "note"})
+    return FAULTS_SCHEMA.rename_columns({"fault_note": "note"})
 
 
 def seeds_schema() -> pa.DataFrameSchema:
     """Seeds in the crawler's format."""
-    return fields.schema(["unit_id", "url", "seed_languages", "seed_note"]).rename_columns(
-        {"seed_languages": "languages", "seed_note": "note"}
-    )
+    return SEEDS_SCHEMA.rename_columns({"seed_languages": "languages", "seed_note": "note"})
 
 
 def public_ties(relations: pd.DataFrame) -> pd.DataFrame:
