@@ -117,6 +117,8 @@ class Item:
     filled_by: str = ""
     source: str = ""
     note: str = ""
+    limesurvey_code: str = ""
+    tool_fields: dict[str, str] = field(default_factory=dict)
 
     @property
     def code_values(self) -> list[str]:
@@ -402,14 +404,39 @@ def _item(
         filled_by=str(spec.get("filled_by", "")),
         source=str(spec.get("source", "")),
         note=str(spec.get("note", "")),
+        limesurvey_code=_limesurvey_code(spec, item_id, variables, where),
+        tool_fields={str(k): str(v) for k, v in (spec.get("tool_fields") or {}).items()},
     )
+
+
+def _limesurvey_code(spec: dict[str, Any], item_id: str, variables: dict[str, Any], where: str) -> str:
+    """The LimeSurvey question code: ``limesurvey_code`` if given, else the id in camelCase (letters and digits)."""
+    if spec.get("limesurvey_code"):
+        code = _fill(str(spec["limesurvey_code"]), variables, "en", where)
+    else:
+        first, *rest = re.split(r"[._]", item_id)
+        code = first + "".join(part[:1].upper() + part[1:] for part in rest)
+    if spec.get("kind") != "metadata" and not LIMESURVEY_CODE.match(code):
+        raise CodebookError(
+            f"{where}: LimeSurvey question code {code!r} must be a letter then up to 19 letters or digits; "
+            "give limesurvey_code"
+        )
+    return code
 
 
 def _check_book(book: Codebook, where: str) -> None:
     """Rules across items: unique ids and columns, skip logic naming earlier items and their codes."""
     seen_columns: dict[str, str] = {}
+    seen_codes: dict[str, str] = {}
     earlier: dict[str, Item] = {}
     for item in book.items:
+        for part in item.fields or (item,):
+            if part.kind == "question" and part.limesurvey_code.casefold() in seen_codes:
+                raise CodebookError(
+                    f"{where}, item {part.id}: LimeSurvey code {part.limesurvey_code!r} also used by "
+                    f"{seen_codes[part.limesurvey_code.casefold()]}"
+                )
+            seen_codes[part.limesurvey_code.casefold()] = part.id
         if item.id in earlier:
             raise CodebookError(f"{where}, item {item.id}: the id is used twice")
         for column in item.export_columns:
