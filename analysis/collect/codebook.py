@@ -149,6 +149,7 @@ class Codebook:
     missing: dict[str, MissingCode]
     code_lists: dict[str, dict[str, Any]]
     sections: tuple[Section, ...]
+    loops: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -156,10 +157,11 @@ class Codebook:
         return tuple(item for section in self.sections for item in section.items)
 
     def item(self, item_id: str) -> Item:
-        """The item with id ``item_id``; raises ``KeyError`` naming the codebook."""
+        """The item (or roster field, ``<roster>.<field>``) with id ``item_id``; raises ``KeyError`` naming the codebook."""
         for item in self.items:
-            if item.id == item_id:
-                return item
+            for part in (item, *item.fields):
+                if part.id == item_id:
+                    return part
         raise KeyError(f"{self.path.name}: no item {item_id!r}")
 
     def export_columns(self, *, personal: bool = True) -> list[str]:
@@ -242,6 +244,10 @@ def read_codebook(path: Path) -> Codebook:
         missing=missing,
         code_lists=code_lists,
         sections=sections,
+        loops={
+            str(name): {str(v): dict(spec or {}) for v, spec in values.items()}
+            for name, values in context.loops.items()
+        },
     )
     _check_book(book, where)
     return book
@@ -399,7 +405,7 @@ def _item(
         export_columns=columns,
         loop=dict(loop_values),
         fields=fields,
-        rows=int(spec.get("rows") or 0),
+        rows=roster["rows"] if roster else int(spec.get("rows") or 0),
         range=tuple(int(v) for v in value_range) if value_range else None,
         filled_by=str(spec.get("filled_by", "")),
         source=str(spec.get("source", "")),

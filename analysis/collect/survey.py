@@ -24,75 +24,47 @@ import pandas as pd
 import pandera.pandas as pa
 
 from analysis.acquire import sources
+from analysis.collect import codebook
 from analysis.core import fields, tables
-from analysis.core.countries import EU_OFFICIAL_LANGUAGES
 from analysis.core.names import normalise_name
 from analysis.core.tracking import note_read
 
-MAX_PARTNERS_PER_COUNTRY = 5
-PARTNER_COUNTRIES: dict[str, str] = {"us": "US", "cn": "CN"}
-# The roster's second field is the partner's first-level division: a US state or a Chinese province.
-ADMIN1_FIELD: dict[str, str] = {"us": "state", "cn": "province"}
-ROSTER_FIELDS: tuple[str, ...] = ("name", "admin1", "year_established", "type", "active")
+# The layout comes from the codebook (analysis/reference/codebooks/eu_phase1.yaml); these names are lookups in it.
+CODEBOOK = codebook.load_codebook("eu_phase1")
 
-UNIT_TYPES: tuple[str, ...] = ("city", "region")
-YES_NO_DONT_KNOW: tuple[str, ...] = ("yes", "no", "dont_know")
-TIE_TYPES: tuple[str, ...] = ("twin", "partner", "friendship", "mou")
-CONSENT_OPTIONS: tuple[str, ...] = ("attribute_to_unit", "aggregate_only")
-QUESTIONNAIRE_LANGUAGES: tuple[str, ...] = EU_OFFICIAL_LANGUAGES
+
+def _codes(item_id: str, *, with_missing: bool = False) -> tuple[str, ...]:
+    """The export codes of a codebook item (with its missing codes' export text when ``with_missing``)."""
+    item = CODEBOOK.item(item_id)
+    missing = [CODEBOOK.missing[name].export for name in item.missing if CODEBOOK.missing[name].export]
+    return (*item.code_values, *(missing if with_missing else ()))
+
+
+_ROSTER = CODEBOOK.item("us_partners")
+MAX_PARTNERS_PER_COUNTRY = _ROSTER.rows
+PARTNER_COUNTRIES: dict[str, str] = {value: spec["country_iso2"] for value, spec in CODEBOOK.loops["country"].items()}
+# The roster's second field is the partner's first-level division: a US state or a Chinese province.
+ADMIN1_FIELD: dict[str, str] = {value: spec["admin1"] for value, spec in CODEBOOK.loops["country"].items()}
+ROSTER_FIELDS: tuple[str, ...] = tuple(field.template_id for field in _ROSTER.fields)
+
+UNIT_TYPES: tuple[str, ...] = _codes("unit_type")
+YES_NO_DONT_KNOW: tuple[str, ...] = _codes("has_international_office", with_missing=True)
+TIE_TYPES: tuple[str, ...] = _codes("us_partners.type")
+CONSENT_OPTIONS: tuple[str, ...] = _codes("consent")
+QUESTIONNAIRE_LANGUAGES: tuple[str, ...] = _codes("questionnaire_language")
 
 # Multi-select options, worded as in the 2020-21 China survey and the item bank (domain-methods 4.2 C, E, F).
-AREAS: tuple[str, ...] = (
-    "economy_trade",
-    "investment",
-    "tourism",
-    "culture",
-    "education",
-    "science_universities",
-    "health",
-    "climate_energy",
-    "urban_planning",
-    "transport_logistics",
-    "public_administration",
-    "social_policy",
-    "sport",
-    "youth",
-    "security_emergency",
-    "humanitarian_aid",
-    "other",
-)
-BENEFITS: tuple[str, ...] = (
-    "economic",
-    "cultural_exchange",
-    "know_how",
-    "political_visibility",
-    "funding",
-    "diaspora_history",
-    "reconciliation",
-    "none",
-    "other",
-)
-OBSTACLES: tuple[str, ...] = (
-    "lack_of_funds",
-    "lack_of_staff",
-    "language",
-    "distance_travel_cost",
-    "time_zones",
-    "partner_interest",
-    "political_tensions",
-    "national_restrictions",
-    "security_concerns",
-    "covid19",
-    "partner_turnover",
-    "none",
-    "other",
-)
+AREAS: tuple[str, ...] = _codes("us_areas")
+BENEFITS: tuple[str, ...] = _codes("us_benefits")
+OBSTACLES: tuple[str, ...] = _codes("us_obstacles")
 MULTI_SELECT_ITEMS: dict[str, tuple[str, ...]] = {"areas": AREAS, "benefits": BENEFITS, "obstacles": OBSTACLES}
-MULTI_SELECT_SEPARATOR = ";"
+MULTI_SELECT_SEPARATOR = codebook.MULTI_SELECT_SEPARATOR
 # 1 = not important ... 5 = crucial (the Kaminski item); 1 = no coordination ... 5 = very close coordination.
-SCALE_ITEMS: tuple[str, ...] = ("importance", "coordination_national", "coordination_eu")
+SCALE_ITEMS: tuple[str, ...] = tuple(
+    item.id.removeprefix("us_") for item in CODEBOOK.items if item.section == "partners_us" and item.type == "likert"
+)
 
-PERSONAL_FIELDS: tuple[str, ...] = ("respondent_name", "respondent_email", "respondent_phone", "respondent_job_title")
+PERSONAL_FIELDS: tuple[str, ...] = tuple(item.id for item in CODEBOOK.items if item.personal)
 # Beside the export in data/raw/survey: the secret that keys the respondent hash (never committed).
 SALT_FILE_NAME = "pseudonym_salt.txt"
 
@@ -121,23 +93,8 @@ def roster_column(country: str, position: int, field: str) -> str:
 
 
 def export_columns() -> list[str]:
-    """Every column of the survey export, in the documented order (see ``docs/data-formats.md``)."""
-    columns = [
-        "unit_id",
-        "unit_type",
-        "responded",
-        "questionnaire_language",
-        *PERSONAL_FIELDS,
-        "has_international_office",
-    ]
-    for country in PARTNER_COUNTRIES:
-        columns.append(f"has_{country}_partner")
-        for position in range(1, MAX_PARTNERS_PER_COUNTRY + 1):
-            columns += [roster_column(country, position, field) for field in ROSTER_FIELDS]
-        columns += [f"{country}_{item}" for item in MULTI_SELECT_ITEMS]
-        columns += [f"{country}_{item}" for item in SCALE_ITEMS]
-    columns.append("consent")
-    return columns
+    """Every column of the survey export, in the codebook's order (see ``docs/data-formats.md``)."""
+    return CODEBOOK.export_columns()
 
 
 # --------------------------------------------------------------------------- schemas
