@@ -264,6 +264,7 @@ def weighted_share_table(shares: pd.DataFrame) -> PublishedSurveyTable:
             "std_error": "SE (linearised)",
             "ci_low": "95% CI low",
             "ci_high": "95% CI high",
+            "ci_method": "Interval",
         }
     )
     withheld = detail.primary + detail.secondary + totals.primary + totals.secondary

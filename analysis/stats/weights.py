@@ -35,7 +35,8 @@ calibration removes is not credited: conservative again). Shares are domain mean
 "don't know" answers leave the domain, not the design) by svy's ``estimation.prop``: the
 linearised variance ``sum_h n_h/(n_h-1) sum_i (z_hi - zbar_h)^2`` with
 ``z_i = w_i d_i (y_i - p_d) / sum_j w_j d_j`` (``d_i`` 1 in the domain), intervals on the logit
-scale with ``n - H`` degrees of freedom of the domain (svy's choice). The test checks it against
+scale with ``n - H`` degrees of freedom of the domain (svy's choice), or Korn and Graubard's
+(Clopper-Pearson with the effective sample size) where the share is 0 or 1. The test checks it against
 this formula by hand.
 """
 
@@ -73,8 +74,11 @@ SHARE_COLUMNS = [
     "std_error",
     "ci_low",
     "ci_high",
+    "ci_method",
     "df",
 ]
+# Intervals of a share: on the logit scale; where the share is 0 or 1, Korn and Graubard's (1998).
+CI_METHODS = ("logit", "korn-graubard")
 
 
 @dataclass
@@ -256,21 +260,23 @@ def _answer_counts(data: pd.DataFrame, item: str) -> dict[str, int]:
     }
 
 
-def _domain_share(sample: svy.Sample, domain: str | None) -> dict[str, float]:
+def _domain_share(sample: svy.Sample, domain: str | None) -> dict[str, float | str]:
+    """Share of yes in the domain: logit interval, or Korn-Graubard's where the share is 0 or 1 (logit gives none)."""
     where = svy.col("answered") == True  # noqa: E712 (a svy expression, not a Python comparison)
     if domain is not None:
         where = where & (svy.col("unit_type") == domain)
-    estimate = sample.estimation.prop("yes", where=where, ci_method="logit").to_polars()
-    row = estimate.filter(pl.col("yes") == 1)
-    if row.is_empty():
-        return {"share_weighted": 0.0, "std_error": 0.0, "ci_low": np.nan, "ci_high": np.nan, "df": np.nan}
-    return {
-        "share_weighted": float(row["est"][0]),
-        "std_error": float(row["se"][0]),
-        "ci_low": float(row["lci"][0]),
-        "ci_high": float(row["uci"][0]),
-        "df": float(row["df"][0]),
-    }
+    for method in CI_METHODS:
+        estimate = sample.estimation.prop("yes", where=where, ci_method=method).to_polars()
+        ones, zeros = estimate.filter(pl.col("yes") == 1), estimate.filter(pl.col("yes") == 0)
+        if ones.is_empty():  # nobody said yes: the interval of "no", mirrored
+            share, se = 0.0, float(zeros["se"][0])
+            low, high = 1 - float(zeros["uci"][0]), 1 - float(zeros["lci"][0])
+        else:
+            share, se, low, high = (float(ones[column][0]) for column in ("est", "se", "lci", "uci"))
+        if np.isfinite(low) and np.isfinite(high):
+            break
+    df = float((ones if not ones.is_empty() else zeros)["df"][0])
+    return {"share_weighted": share, "std_error": se, "ci_low": low, "ci_high": high, "ci_method": method, "df": df}
 
 
 def weighted_shares(responses: pd.DataFrame, weights: pd.DataFrame, strata: str = STRATUM) -> pd.DataFrame:
