@@ -185,7 +185,8 @@ def response_rate_table(rates: pd.DataFrame) -> PublishedSurveyTable:
             "response_rate": "Response rate",
         }
     )
-    return PublishedSurveyTable(shown, ["Respondents", "Non-respondents"], suppressed.primary + suppressed.secondary)
+    # Non-respondents are not respondents: a small count of them reveals no answer (only complements are withheld).
+    return PublishedSurveyTable(shown, ["Respondents"], suppressed.primary + suppressed.secondary)
 
 
 def respondent_comparison_table(comparison: pd.DataFrame) -> PublishedSurveyTable:
@@ -211,7 +212,7 @@ def respondent_comparison_table(comparison: pd.DataFrame) -> PublishedSurveyTabl
         }
     )
     check_no_small_counts(shown, ["n respondents"], "respondent comparison")
-    return PublishedSurveyTable(shown, ["n respondents", "n non-respondents"], 0)
+    return PublishedSurveyTable(shown, ["n respondents"], 0)
 
 
 def weighting_cells_table(cells: pd.DataFrame) -> PublishedSurveyTable:

@@ -83,9 +83,7 @@ def secondary_suppression(
     """``suppressed`` plus the complementary cells that stop recovery by subtraction (see the module docstring).
 
     ``rows_add_up`` / ``columns_add_up``: whether the cells of a row (column) sum to a total the
-    reader knows; a multi-select table, whose options overlap, adds up in neither. Raises
-    :class:`DisclosureError` when a suppressed cell is alone in a row or column with no other cell
-    to suppress.
+    reader knows; a multi-select table, whose options overlap, adds up in neither.
     """
     values = counts.astype(float).to_numpy()
     mask = suppressed.to_numpy(dtype=bool).copy()
@@ -97,9 +95,8 @@ def secondary_suppression(
             hidden = [cell for cell in cells if mask[cell]]
             if len(hidden) != 1:
                 continue
+            # Equations have two cells or more (see _equations), so a lone suppressed cell always has a candidate.
             candidates = [cell for cell in cells if not mask[cell]]
-            if not candidates:
-                raise DisclosureError(f"cell {hidden[0]} is alone in its row or column and cannot be protected")
             # The smallest non-zero cell first (a suppressed zero hides nothing), then a zero; ties by position.
             mask[min(candidates, key=lambda cell: (values[cell] == 0, values[cell], cell))] = True
             changed = True
