@@ -31,9 +31,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-# Cells with fewer respondents than this are suppressed. Five is the threshold of the UK Government
-# Statistical Service and Eurostat's usual minimum frequency rule for frequency tables of persons;
-# for units that are public bodies it protects the respondents' answers, not the units' existence.
+# Cells with fewer respondents than this are suppressed: the threshold set for the project (issue 10),
+# within the minimum frequencies of 3 to 10 that official statistics use for frequency tables
+# (Hundepool et al., Statistical Disclosure Control, Wiley 2012). The units are public bodies; the rule
+# protects what their respondents answered.
 MIN_CELL_RESPONDENTS = 5
 # What a suppressed cell shows (the GSS/ONS shorthand "[c]": confidential); the caption says so.
 SUPPRESSED = "[c]"

@@ -9,9 +9,9 @@ Three steps, each reported (:class:`SurveyWeights`):
    survey also asks about. Covariates that are constant or collinear in the sample are dropped and
    listed. The inverse of the fitted propensity is each respondent's base weight.
 2. **Trimming.** Base weights above :data:`TRIM_MEDIAN_MULTIPLE` times their median are set to that
-   bound (a "k times the median" rule, as in the US National Immunization Survey's trimming of
-   weights above a multiple of the median); how many, and the largest weight before and after, are
-   reported. Raking then restores the totals.
+   bound (a "k times the median" rule; Potter 1990, ASA Survey Research Methods proceedings, reviews
+   such rules); how many, and the largest weight before and after, are reported. Raking then restores
+   the totals.
 3. **Raking** the trimmed weights to the frame's country-cell and size-class-cell margins
    (iterative proportional fitting to :data:`RAKING_TOLERANCE`), so the weights are positive, sum
    to the number of frame units and reproduce both margins.
