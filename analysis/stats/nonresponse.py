@@ -148,7 +148,7 @@ def response_rates(frame: pd.DataFrame) -> pd.DataFrame:
 # --------------------------------------------------------------------------- respondents against non-respondents
 
 
-def _share_row(frame: pd.DataFrame, column: str, alpha: float) -> dict[str, object]:
+def _share_row(frame: pd.DataFrame, column: str, label: str, alpha: float) -> dict[str, object]:
     responded = frame["responded"]
     yes_in, n_in = int(frame.loc[responded, column].sum()), int(responded.sum())
     yes_out, n_out = int(frame.loc[~responded, column].sum()), int((~responded).sum())
@@ -157,7 +157,7 @@ def _share_row(frame: pd.DataFrame, column: str, alpha: float) -> dict[str, obje
         proportions_ztest([yes_in, yes_out], [n_in, n_out]) if 0 < yes_in + yes_out < n_in + n_out else (0, 1.0)
     )
     return {
-        "characteristic": OUTCOME_LABELS[column],
+        "characteristic": label,
         "units": "all",
         "respondents": yes_in / n_in,
         "nonrespondents": yes_out / n_out,
@@ -194,18 +194,22 @@ def _population_row(frame: pd.DataFrame, alpha: float) -> dict[str, object]:
     }
 
 
-def compare_respondents(frame: pd.DataFrame, alpha: float = 0.05) -> pd.DataFrame:
+def compare_respondents(
+    frame: pd.DataFrame, alpha: float = 0.05, outcomes: Mapping[str, str] = OUTCOME_LABELS
+) -> pd.DataFrame:
     """Respondents against non-respondents on the public outcomes and on city population, with tests and intervals.
 
     One row per characteristic: ``characteristic, units, respondents, nonrespondents`` (the value in
     each group), ``contrast, estimate, ci_low, ci_high`` (difference of shares with Newcombe's hybrid
     score interval; ratio of geometric means with Welch's interval on the log scale), ``test,
     p_value`` and the group sizes. A gap on an outcome the survey also asks about is the
-    non-response bias the weights must correct (domain-methods 4.4).
+    non-response bias the weights must correct (domain-methods 4.4). ``outcomes``: the 0/1 columns
+    of ``frame`` to compare and their labels (the public outcomes by default; a crawl indicator
+    serves as well, since the crawl covers every unit).
     """
     if frame["responded"].all() or not frame["responded"].any():
         raise ValueError("compare_respondents: needs both respondents and non-respondents")
-    rows = [_share_row(frame, column, alpha) for column in PUBLIC_OUTCOMES]
+    rows = [_share_row(frame, column, label, alpha) for column, label in outcomes.items()]
     if frame["unit_type"].eq("city").any():
         rows.append(_population_row(frame, alpha))
     return pd.DataFrame(rows)

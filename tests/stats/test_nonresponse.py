@@ -68,6 +68,15 @@ def test_respondents_are_compared_with_non_respondents_with_a_test_and_an_interv
     assert population["estimate"] > 1
 
 
+def test_any_indicator_covering_every_unit_can_be_compared(frame):
+    crawled = frame.assign(us_crawl=frame.index % 2 == 0)
+    table = nonresponse.compare_respondents(crawled, outcomes={"us_crawl": "US partner found by the crawl"})
+    assert table["characteristic"].tolist() == ["US partner found by the crawl", "Population, geometric mean (cities)"]
+    responded = crawled["responded"]
+    expected = crawled.loc[responded, "us_crawl"].mean() - crawled.loc[~responded, "us_crawl"].mean()
+    assert table.loc[0, "estimate"] == pytest.approx(expected)
+
+
 def test_cells_short_of_respondents_are_pooled_and_every_merge_is_reported(frame):
     cells = nonresponse.collapse_cells(frame)
     country = cells[cells["dimension"] == "country"].set_index("category")
