@@ -72,13 +72,18 @@ def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def row_problems(
-    frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, error: type[Exception] = ValueError
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    source: str,
+    error: type[Exception] = ValueError,
+    locations: pd.Series | None = None,
 ) -> list[tuple[int, str]]:
     """(row index, message) for every value of an input file that breaks ``schema``.
 
-    Messages name the file, line (header is line 1), column, the check and the bad value,
-    so bad rows can go to a quarantine with their reason. A problem that belongs to no
-    row (a missing column, say) raises ``error`` naming the file and column instead.
+    Messages name the file, line (header is line 1, or ``locations[index]`` when the reader knows
+    better, e.g. after multi-line fields), column, the check and the bad value, so bad rows can go
+    to a quarantine with their reason. A problem that belongs to no row (a missing column, say)
+    raises ``error`` naming the file and column instead.
     """
     try:
         schema.validate(frame, lazy=True)
@@ -89,9 +94,8 @@ def row_problems(
                 raise error(f"{source}: column {case.column}: {case.check}") from None
             index = int(case.index)
             column = case.column if isinstance(case.column, str) else "(row)"
-            problems.append(
-                (index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}")
-            )
+            where = f"{source} line {index + 2}" if locations is None else locations[index]
+            problems.append((index, f"{where}, column {column}: expected {case.check}, got {case.failure_case!r}"))
         return problems
     return []
 
