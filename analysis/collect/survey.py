@@ -235,26 +235,7 @@ def parse_survey_export(
     frame, where = raw.frame, raw.locations
     readable = frame.index.difference(sorted(raw.unreadable))
     units, problems = _typed_units(frame.loc[readable], where)
-    roster_cells = set(_roster_columns())
-    problems += [(p.index, p.reason) for p in raw.problems if p.column not in roster_cells]
-    problems += tables.row_problems(
-        units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)],
-        SURVEY_EXPORT_UNIT_SCHEMA,
-        raw.source,
-        error=SurveyExportError,
-        locations=where,
-    )
-    if known_unit_ids is not None:
-        for index in units.index[~units["unit_id"].isin(known_unit_ids)]:
-            problems.append(
-                (
-                    index,
-                    f"{where[index]}, column unit_id: {units.at[index, 'unit_id']!r} is not a city or NUTS2 region of the frame",
-                )
-            )
-    # Only valid responses compete: a later invalid one never supersedes an earlier valid one.
-    valid = units.drop(index=list(tables.reasons_by_row(problems)))
-    problems += _superseded_duplicates(valid, where)
+    problems += _response_problems(units, raw, known_unit_ids, earlier=problems)
     bad_rows = tables.reasons_by_row(problems)
 
     kept = units.drop(index=[index for index in bad_rows if index in units.index])
@@ -285,6 +266,36 @@ def parse_survey_export(
     assert counts["rows_in"] == counts["responses"] + counts["rows_quarantined"], counts
     assert counts["roster_entries"] == counts["ties"] + counts["roster_entries_quarantined"], counts
     return SurveyExport(responses.reset_index(drop=True), ties.reset_index(drop=True), quarantine, counts)
+
+
+def _response_problems(
+    units: pd.DataFrame, raw: RawExport, known_unit_ids: set[str] | None, earlier: list[tuple[int, str]]
+) -> list[tuple[int, str]]:
+    """The importer's problems outside the roster, schema breaches, units outside the frame, then the
+    superseded answers among the responses that have none of these nor an ``earlier`` problem."""
+    where = raw.locations
+    problems: list[tuple[int, str]] = []
+    roster_cells = set(_roster_columns())
+    problems += [(p.index, p.reason) for p in raw.problems if p.column not in roster_cells]
+    problems += tables.row_problems(
+        units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)],
+        SURVEY_EXPORT_UNIT_SCHEMA,
+        raw.source,
+        error=SurveyExportError,
+        locations=where,
+    )
+    if known_unit_ids is not None:
+        for index in units.index[~units["unit_id"].isin(known_unit_ids)]:
+            problems.append(
+                (
+                    index,
+                    f"{where[index]}, column unit_id: {units.at[index, 'unit_id']!r} is not a city or NUTS2 region of the frame",
+                )
+            )
+    # Only valid responses compete: a later invalid one never supersedes an earlier valid one.
+    valid = units.drop(index=list(tables.reasons_by_row(earlier + problems)), errors="ignore")
+    problems += _superseded_duplicates(valid, where)
+    return problems
 
 
 def pseudonymous_key(email: object, name: object, unit_id: str, salt: str) -> str:
