@@ -277,8 +277,10 @@ def _response_problems(
     problems: list[tuple[int, str]] = []
     roster_cells = set(_roster_columns())
     problems += [(p.index, p.reason) for p in raw.problems if p.column not in roster_cells]
+    # A cell the importer could not read is empty now: checking its row again would only echo that.
+    checked = units.drop(index=[index for index, _ in problems], errors="ignore")
     problems += tables.row_problems(
-        units[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)],
+        checked[list(SURVEY_EXPORT_UNIT_SCHEMA.columns)],
         SURVEY_EXPORT_UNIT_SCHEMA,
         raw.source,
         error=SurveyExportError,
