@@ -24,12 +24,12 @@ import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.acquire import sources
 from analysis.collect import codebook
 from analysis.collect.importers import ExportRefused, RawExport, read_export
-from analysis.core import fields, tables
+from analysis.collect.importers.dropin import DropInError, choose_drop_in
+from analysis.core import fields, paths, tables
 from analysis.core.names import normalise_name
-from analysis.core.tracking import note_read
+from analysis.core.tracking import note_folder, note_read
 
 # The layout comes from the codebook (analysis/reference/codebooks/eu_phase1.yaml); these names are lookups in it.
 CODEBOOK = codebook.load_codebook("eu_phase1")
@@ -69,12 +69,24 @@ SCALE_ITEMS: tuple[str, ...] = tuple(
 PERSONAL_FIELDS: tuple[str, ...] = tuple(item.id for item in CODEBOOK.items if item.personal)
 # Beside the export in data/raw/survey: the secret that keys the respondent hash (never committed).
 SALT_FILE_NAME = "pseudonym_salt.txt"
+MIN_SALT_LENGTH = 16
 
 
 def find_survey_export(explicit: str | None = None) -> Path | None:
-    """The survey export to load: ``explicit`` (relative to the project root), else the newest
-    ``*.csv`` in ``data/raw/survey``, else ``None`` (no real export yet)."""
-    return sources.latest_drop_in("survey", explicit)
+    """The survey export to load: ``explicit`` (relative to the project root), else the newest export
+    in ``data/raw/survey`` by the rules of :func:`~analysis.collect.importers.dropin.choose_drop_in`
+    (every file looked at; highest declared ``_v<N>``, else latest modification), else ``None``.
+
+    Raises :class:`SurveyExportError` naming an unsupported file or two equally new exports.
+    """
+    if explicit:
+        return paths.ROOT / explicit
+    folder = paths.raw_source_dir("survey")
+    note_folder(folder)
+    try:
+        return choose_drop_in(folder, ignore=(SALT_FILE_NAME,))
+    except DropInError as error:
+        raise SurveyExportError(str(error)) from None
 
 
 def read_salt(export: Path) -> str:
@@ -85,7 +97,13 @@ def read_salt(export: Path) -> str:
             f"{salt_file}: the survey export needs its pseudonymisation salt here (one line of random text, kept out of git)"
         )
     note_read(salt_file)
-    return salt_file.read_text(encoding="utf-8").strip()
+    salt = salt_file.read_text(encoding="utf-8").strip()
+    if len(salt) < MIN_SALT_LENGTH:
+        raise ValueError(
+            f"{salt_file}: the salt has {len(salt)} characters; write at least {MIN_SALT_LENGTH} random ones "
+            "(a short salt lets anyone with a list of officials' addresses recompute the keys)"
+        )
+    return salt
 
 
 def roster_column(country: str, position: int, field: str) -> str:

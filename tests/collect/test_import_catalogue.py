@@ -455,3 +455,46 @@ def test_a_later_invalid_duplicate_leaves_the_earlier_response_standing(tmp_path
     loaded = survey.load_survey_export(case.build(tmp_path), salt="s" * 16, known_unit_ids=FRAME)
     assert "gn1" in set(loaded.responses["unit_id"])
     assert loaded.quarantine["source_row"].tolist() == [4]
+
+
+# --------------------------------------------------------------------------- drop-in folder (issue 12, item 5)
+
+
+def _drop(folder: Path, name: str, mtime: int) -> Path:
+    import os
+
+    path = folder / name
+    path.write_text(BASE)
+    os.utime(path, (mtime, mtime))
+    return path
+
+
+def test_every_drop_in_file_is_seen_and_newest_is_declared_or_modified(tmp_path):
+    from analysis.collect.importers.dropin import DropInError, choose_drop_in
+
+    assert choose_drop_in(tmp_path / "absent") is None
+    (tmp_path / "pseudonym_salt.txt").write_text("x" * 16)
+    (tmp_path / ".gitkeep").write_text("")
+    assert choose_drop_in(tmp_path, ignore=("pseudonym_salt.txt",)) is None
+    _drop(tmp_path, "EXPORT.CSV", 100)
+    assert choose_drop_in(tmp_path, ignore=("pseudonym_salt.txt",)).name == "EXPORT.CSV"
+    _drop(tmp_path, "export.xlsx", 200)
+    assert choose_drop_in(tmp_path, ignore=("pseudonym_salt.txt",)).name == "export.xlsx"  # newest by mtime
+    for path in [tmp_path / "EXPORT.CSV", tmp_path / "export.xlsx"]:
+        path.unlink()
+    _drop(tmp_path, "survey_export_v10.csv", 100)
+    _drop(tmp_path, "survey_export_v9.csv", 300)
+    assert choose_drop_in(tmp_path, ignore=("pseudonym_salt.txt",)).name == "survey_export_v10.csv"
+    _drop(tmp_path, "notes.pdf", 50)
+    with pytest.raises(DropInError, match=r"\['notes.pdf'\] cannot be read as a survey export"):
+        choose_drop_in(tmp_path, ignore=("pseudonym_salt.txt",))
+    (tmp_path / "notes.pdf").unlink()
+    _drop(tmp_path, "survey_export_V10.txt", 100)
+    with pytest.raises(DropInError, match="equally new by declared version"):
+        choose_drop_in(tmp_path, ignore=("pseudonym_salt.txt",))
+
+
+def test_a_short_salt_is_refused(tmp_path):
+    (tmp_path / "pseudonym_salt.txt").write_text("short\n")
+    with pytest.raises(ValueError, match="pseudonym_salt.txt: the salt has 5 characters"):
+        survey.read_salt(tmp_path / "export.csv")
