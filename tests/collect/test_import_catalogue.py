@@ -124,6 +124,37 @@ def _qualtrics_joined_multi(tmp_path: Path) -> Path:
     return path
 
 
+def _qualtrics_with_text_columns(tmp_path: Path) -> Path:
+    """Qualtrics with an ``us_areas_17_TEXT`` column ("other, please specify") holding the respondent's words."""
+    path = _format("qualtrics", _rows())(tmp_path)
+    rows = list(csv.reader(io.StringIO(path.read_bytes().decode("utf-8-sig"), newline="")))
+    extra = ["us_areas_17_TEXT", "Areas - Other - Text", '{"ImportId":"QID9_17_TEXT"}'] + [f"{MARKER} twinning"] * 2
+    rows = [row + [cell] for row, cell in zip(rows, extra, strict=True)]
+    path.write_bytes(export_formats._csv_text(rows, eol="\r\n").encode("utf-8-sig"))
+    return path
+
+
+def _qualtrics_header_only(tmp_path: Path) -> Path:
+    path = _format("qualtrics", _rows())(tmp_path)
+    lines = path.read_bytes().decode("utf-8-sig").split("\r\n")
+    path.write_bytes("\r\n".join(lines[:3]).encode("utf-8-sig") + b"\r\n")
+    return path
+
+
+def _sav_with_tool_names(tmp_path: Path) -> Path:
+    """An SPSS file whose variables carry LimeSurvey's Expression-Manager names (``usAreas_SQ004``)."""
+    import pyreadstat
+
+    path = _format("sav", _rows())(tmp_path)
+    frame, meta = pyreadstat.read_sav(str(path), apply_value_formats=False)
+    names = {cell.export_column: cell.column for cell in tool_codes.response_columns(BOOK, "limesurvey")}
+    renamed = {c: re.sub(r"\[(SQ\d+)\]", r"_\1", names[c]) for c in frame.columns if c in names and "[" not in names[c]}
+    frame = frame.rename(columns=renamed)
+    labels = {renamed.get(k, k): v for k, v in meta.variable_value_labels.items()}
+    pyreadstat.write_sav(frame, str(path), variable_value_labels=labels)
+    return path
+
+
 def _sav_without_labels(tmp_path: Path) -> Path:
     import pyreadstat
 
@@ -363,11 +394,19 @@ CASES = [
         "clean",
         rows_in=3,
     ),
+    Case("Qualtrics _TEXT columns", _qualtrics_with_text_columns, "clean", rows_in=2),
+    Case(
+        "Qualtrics header rows only",
+        _qualtrics_header_only,
+        "refused",
+        r"^export.csv line 4: the file has a header but no",
+    ),
     Case("LimeSurvey option columns", _format("limesurvey", _rows()), "clean", rows_in=2),
     Case("LimeSurvey Expression-Manager headings", _limesurvey_em_codes, "clean", rows_in=2),
     Case("LimeSurvey full answer texts", _limesurvey_full_answers, "clean", rows_in=2),
     Case("SPSS value labels", _format("sav", _rows()), "clean", rows_in=2),
     Case("SPSS without value labels (recodes)", _sav_without_labels, "clean", rows_in=2),
+    Case("SPSS with the survey tool's variable names", _sav_with_tool_names, "clean", rows_in=2),
     Case(
         "XLSX with two sheets (data and notes)",
         _xlsx({"Notes": pd.DataFrame({"note": ["exported 2025-06-01"]}), "Data": pd.DataFrame(_rows())}),

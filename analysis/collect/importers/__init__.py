@@ -96,19 +96,23 @@ def read_export(path: str | Path, codebook: object) -> RawExport:
     source = path.name
     if not path.is_file():
         raise ExportRefused(f"{source}: no such file ({path})")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise ExportRefused(f"{source}: the file cannot be opened ({error.strerror or type(error).__name__})") from None
     try:
         grid, detected = _grid(path, data, source, layout)
         tool = detect_tool(grid.header, *_first_two(grid))
-        if tool == "qualtrics":
-            grid.records = grid.records[2:]  # question texts and ImportIds are header rows
+        header_rows = grid.records[:2] if tool == "qualtrics" else []  # question texts and ImportIds
+        grid.records = grid.records[len(header_rows) :]
         if detected["format"] == "sav":
             tool = "sav"
         plan = plan_columns(grid.header, layout, tool, f"{source} {grid.unit} 1")
     except (UndecodableError, GridError, HeaderError) as error:
         raise ExportRefused(str(error)) from None
     if not grid.records:
-        raise ExportRefused(f"{source} {grid.unit} 2: the file has a header but no response rows")
+        first = header_rows[-1].number + 1 if header_rows else 2
+        raise ExportRefused(f"{source} {grid.unit} {first}: the file has a header but no response rows")
     detected |= {"tool": tool if tool != "sav" else "plain"} | grid.detected
     return _assemble(source, grid, plan, layout, tool, detected)
 
@@ -143,6 +147,7 @@ def _assemble(source: str, grid: Grid, plan, layout: ExportLayout, tool: str, de
     personal_names = [*layout.personal, *plan.personal_extra.values()]
     public_names = [name for name in layout.names if name not in layout.personal]
     direct = {target.column: (index, target) for index, target in plan.direct.items()}
+    specs = {spec.name: spec for spec in layout.columns}
     rows, personal_rows, problems, unreadable, decimal_comma = [], [], [], set(), False
     locations = [f"{source} {grid.unit} {record.number}" for record in grid.records]
     for position, record in enumerate(grid.records):
@@ -162,7 +167,7 @@ def _assemble(source: str, grid: Grid, plan, layout: ExportLayout, tool: str, de
             cells = [None if isinstance(cell, str) and _has_bad_bytes(cell) else cell for cell in cells]
         row, private = {}, {}
         for column in layout.names:
-            spec = layout.spec(column)
+            spec = specs[column]
             if column in plan.options:
                 value, problem = _from_options(spec, [(cells[i], code) for i, code in plan.options[column]])
             else:

@@ -102,9 +102,11 @@ class ExportLayout:
                     for key in (base + header_key(code), f"{base}{position}"):
                         found.setdefault(key, set()).add((spec.name, code))
         plain = {key: Target(*next(iter(hits))) for key, hits in found.items() if len(hits) == 1}
-        if tool == "sav":  # an SPSS file without value labels holds the tools' numeric recodes
+        if tool == "sav":  # SPSS: clean or tool variable names; without value labels it holds the numeric recodes
             recodes = {t.column: t.values for t in self.tool_cells.get("qualtrics", {}).values() if t.option is None}
-            plain = {
+            for cells in self.tool_cells.values():
+                plain |= {key: Target(t.column, t.option) for key, t in cells.items() if key not in plain}
+            return {
                 key: Target(t.column, t.option, recodes.get(t.column, {}) if t.option is None else {})
                 for key, t in plain.items()
             }
