@@ -436,13 +436,6 @@ def _check_book(book: Codebook, where: str) -> None:
     seen_codes: dict[str, str] = {}
     earlier: dict[str, Item] = {}
     for item in book.items:
-        for part in item.fields or (item,):
-            if part.kind == "question" and part.limesurvey_code.casefold() in seen_codes:
-                raise CodebookError(
-                    f"{where}, item {part.id}: LimeSurvey code {part.limesurvey_code!r} also used by "
-                    f"{seen_codes[part.limesurvey_code.casefold()]}"
-                )
-            seen_codes[part.limesurvey_code.casefold()] = part.id
         if item.id in earlier:
             raise CodebookError(f"{where}, item {item.id}: the id is used twice")
         for column in item.export_columns:
@@ -451,6 +444,13 @@ def _check_book(book: Codebook, where: str) -> None:
                     f"{where}, item {item.id}: export column {column!r} also belongs to {seen_columns[column]}"
                 )
             seen_columns[column] = item.id
+        for part in item.fields or (item,):
+            if part.limesurvey_code.casefold() in seen_codes:
+                raise CodebookError(
+                    f"{where}, item {part.id}: LimeSurvey code {part.limesurvey_code!r} also used by "
+                    f"{seen_codes[part.limesurvey_code.casefold()]}"
+                )
+            seen_codes[part.limesurvey_code.casefold()] = part.id
         if item.personal and item.type != "text":
             raise CodebookError(f"{where}, item {item.id}: personal items are free text")
         if item.ask_if:
@@ -531,7 +531,7 @@ def check_ask_if(tree: tuple, earlier: dict[str, Item]) -> None:
     item = earlier.get(tree[1])
     if item is None:
         raise CodebookError(f"{tree[1]!r} is not an earlier item")
-    values = {"cmp": [tree[3]], "in": list(tree[2]) if tree[0] == "in" else [], "has": [tree[2]]}.get(tree[0], [])
+    values = {"cmp": tree[3:4], "in": list(tree[2]) if tree[0] == "in" else [], "has": [tree[2]]}.get(tree[0], [])
     if tree[0] == "has" and item.type != "multi":
         raise CodebookError(f"'code' in {item.id} needs a multi-select item")
     if item.type in ("single", "multi") or (item.type == "likert" and tree[0] != "cmp"):
