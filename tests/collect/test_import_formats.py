@@ -140,3 +140,44 @@ def test_detected_encoding_delimiter_and_tool_are_reported(tmp_path):
     assert found["limesurvey"] == ("utf-8-sig", "comma", "limesurvey")
     assert found["qualtrics"][2] == "qualtrics"
     assert read_export(tmp_path / "csv_semicolon_decimal_comma.csv", BOOK).detected["decimal"] == "comma"
+
+
+def codebook_answers(book: codebook.Codebook, rows: int = 3) -> pd.DataFrame:
+    """Answers made from a codebook alone: codes in turn, two options per multi-select, years, decimals, dates, text."""
+    table = []
+    for row in range(rows):
+        answer = {}
+        for column in book.export_columns():
+            item = book.column_item(column)
+            codes = item.code_values or [""]
+            answer[column] = {
+                "single": codes[row % len(codes)],
+                "likert": codes[row % len(codes)],
+                "multi": ";".join(codes[row % len(codes) :][:2]),
+                "year": str(1990 + row),
+                "numeric": ["12", "3.5", ""][row % 3],
+                "date": f"2025-04-0{row + 1}",
+            }.get(item.type, f"text {row} é")
+        table.append(answer)
+    return pd.DataFrame(table)
+
+
+@pytest.mark.parametrize("instrument", codebook.INSTRUMENTS)
+def test_every_instrument_round_trips_through_every_format(tmp_path, instrument):
+    book = codebook.load_codebook(instrument)
+    delivered = codebook_answers(book)
+    expected = delivered.astype(object).where(delivered != "", None)
+    public = book.export_columns(personal=False)
+    for export_format in export_formats.EXPORT_FORMATS:
+        raw = read_export(export_formats.write_export(delivered, tmp_path / export_format, export_format, book), book)
+        assert raw.problems == [], (export_format, raw.problems[:3])
+        pd.testing.assert_frame_equal(raw.frame, expected[public], check_dtype=False, obj=export_format)
+
+
+def test_a_wrong_code_page_is_told_by_symbols_inside_words():
+    from analysis.collect.importers.decode import decode_text
+
+    polish = "unit_id,respondent_name\ngn1,Żółkiewska Małgorzata\n".encode("cp1250")
+    decoded = decode_text(polish, "export.csv")
+    assert (decoded.encoding, decoded.how) == ("cp1250", "cp1250: fewest symbols inside words")
+    assert "Żółkiewska" in decoded.text

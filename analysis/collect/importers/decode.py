@@ -26,8 +26,6 @@ _BOMS: tuple[tuple[bytes, str, str], ...] = (
     (codecs.BOM_UTF16_LE, "utf-16", "UTF-16 LE with BOM"),
     (codecs.BOM_UTF16_BE, "utf-16", "UTF-16 BE with BOM"),
 )
-# A non-ASCII, non-letter character between two letters: the mark of a wrong single-byte code page.
-_SYMBOL_IN_WORD = re.compile(r"(?<=[^\W\d_])[^\w\s\x00-\x7f](?=[^\W\d_])|(?<=[^\W\d_])[^\w\s\x00-\x7f]\b")
 _LANGUAGE_CELL = re.compile(r"(?:^|[,;\t\"])([a-zA-Z]{2})(?=$|[,;\t\"\r\n])", re.MULTILINE)
 
 
@@ -107,6 +105,15 @@ def _has_utf8_multibyte(data: bytes) -> bool:
     return bool(re.search(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}", data))
 
 
+def symbols_inside_words(text: str) -> int:
+    """How many non-ASCII non-letters (``£``, ``³``, ``¯``) follow a letter: the mark of a wrong code page."""
+    return sum(
+        1
+        for before, character in zip(text, text[1:], strict=False)
+        if not character.isascii() and not character.isalpha() and not character.isspace() and before.isalpha()
+    )
+
+
 def _single_byte(data: bytes, source: str) -> DecodedText:
     """The best declared code page, or :class:`UndecodableError` naming the first line none can read."""
     code_pages = declared_code_pages()
@@ -124,7 +131,7 @@ def _single_byte(data: bytes, source: str) -> DecodedText:
     if len(decoded) == 1:
         ((encoding, text),) = decoded.items()
         return DecodedText(text, encoding, f"{encoding}: the only declared code page that reads every byte")
-    scores = {encoding: len(_SYMBOL_IN_WORD.findall(text)) for encoding, text in decoded.items()}
+    scores = {encoding: symbols_inside_words(text) for encoding, text in decoded.items()}
     best = min(scores.values())
     fewest = [encoding for encoding, score in scores.items() if score == best]
     if len(fewest) == 1:
