@@ -40,6 +40,8 @@ DATA_FORMATS_PATH: Path = paths.ROOT / "docs" / "data-formats.md"
 APPENDIX_PATH: Path = paths.BOOK / "appendix_codebooks.md"
 BEGIN_MARK = "<!-- BEGIN GENERATED: survey codebooks (python -m analysis.collect.codebook_outputs); do not edit -->"
 END_MARK = "<!-- END GENERATED: survey codebooks -->"
+# Generated book pages are orphans until the lead lists them in book/_toc.yml (strict builds fail on unlisted pages).
+BOOK_FRONT_MATTER: tuple[str, ...] = ("---", "orphan: true", "---", "")
 FIELD_COLUMNS: tuple[str, ...] = tuple(
     "name type nullable unit range pattern min_length allowed example description source note".split()  # noqa: SIM905
 )
@@ -270,6 +272,7 @@ def appendix_markdown(books: Iterable[Codebook] | None = None) -> str:
     items shared across instruments."""
     books = list(books or (load_codebook(name) for name in INSTRUMENTS))
     lines = [
+        *BOOK_FRONT_MATTER,
         "# Appendix: the survey codebooks",
         "",
         "Generated from `analysis/reference/codebooks/` by `analysis.collect.codebook_outputs` (do not edit). "
