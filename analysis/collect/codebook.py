@@ -15,7 +15,9 @@ wording and label, a ``todo_translation`` one is skipped by the generators, neve
 English), ``missing`` (missing codes: ``export`` text in the clean export, ``numeric`` recode,
 ``tool_code`` LimeSurvey answer code, ``label``), ``loops`` ({loop: {value: {variable: text or
 {lang: text}}}}), ``code_lists`` ({name: {source, note, codes: [{code, label, exclusive?}]}}) and
-``sections`` (``id``, ``title``, optional ``repeat: <loop>``, ``items``).
+``sections`` (``id``, ``title``, optional ``repeat: <loop>``, ``items``), and optionally
+``qualtrics_language_codes`` ({lang: Qualtrics code} where Qualtrics does not use the upper-case
+ISO code, e.g. ``es: ES-ES`` for Spanish as written in Spain).
 
 An item has ``id``, ``type`` (one of :data:`TYPES`), ``kind`` (``question``, default, or
 ``metadata``: filled by the survey tool, ``filled_by`` says how), ``label`` (short English
@@ -150,6 +152,7 @@ class Codebook:
     code_lists: dict[str, dict[str, Any]]
     sections: tuple[Section, ...]
     loops: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    qualtrics_language_codes: dict[str, str] = field(default_factory=dict)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -244,6 +247,7 @@ def read_codebook(path: Path) -> Codebook:
         missing=missing,
         code_lists=code_lists,
         sections=sections,
+        qualtrics_language_codes={str(k): str(v) for k, v in (raw.get("qualtrics_language_codes") or {}).items()},
         loops={
             str(name): {str(v): dict(spec or {}) for v, spec in values.items()}
             for name, values in context.loops.items()

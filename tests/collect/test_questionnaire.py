@@ -181,7 +181,9 @@ def test_lss_relevance_covers_scales_multi_selects_and_negation():
 def _qsf(book: codebook.Codebook, language: str) -> dict:
     document = json.loads(questionnaire_qsf.qsf_text(book, language))
     entry = document["SurveyEntry"]
-    assert entry["SurveyID"].startswith("SV_") and entry["SurveyLanguage"] == language.upper()
+    assert entry["SurveyID"].startswith("SV_") and entry["SurveyLanguage"] == questionnaire_qsf.qualtrics_language(
+        book, language
+    )
     elements = document["SurveyElements"]
     assert {element["Element"] for element in elements} <= QSF_ELEMENTS
     assert all(set(element) >= {"SurveyID", "Element", "PrimaryAttribute", "Payload"} for element in elements)
