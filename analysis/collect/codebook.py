@@ -25,7 +25,10 @@ description), ``wording`` ({lang: text}, questions only), ``codes`` (a code list
 multi and likert items), ``missing`` (missing codes the item offers), ``ask_if`` (skip logic,
 below), ``shared_id`` (items with the same shared id are comparable across instruments and
 partner countries), ``personal: true`` (personal data), ``range`` ([min, max] for numeric and
-year), ``column`` (export column, default the id), ``source`` and ``note``. A ``roster`` item has
+year), ``column`` (export column, default the id), ``limesurvey_code`` (LimeSurvey question code,
+default the id in camelCase; letters and digits, at most 20), ``tool_fields`` ({limesurvey,
+qualtrics: the tool's own field that fills a metadata item, e.g. ``submitdate`` / ``EndDate``, or
+``TOKEN:ATTRIBUTE_1``}), ``source`` and ``note``. A ``roster`` item has
 ``rows`` and ``fields`` (items whose ``column`` contains ``{k}``, the row number 1..rows).
 In a repeated section ``{variable}`` in ids, columns, labels, wordings and ``ask_if`` takes the
 loop value's variable (``{country}`` is the value itself).

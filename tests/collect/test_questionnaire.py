@@ -55,6 +55,8 @@ def _lss_tables(book: codebook.Codebook, language: str) -> dict[str, list[dict[s
     assert set(LSS_REQUIRED_FIELDS) <= set(tables)
     for row in tables["questions"] + tables["subquestions"]:
         assert row["type"] in LS_TYPES and int(row["qid"]) > 0 and int(row["gid"]) > 0, row
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,19}", row["title"]), row  # LimeSurvey: title varchar(20)
+    assert all(len(row["code"]) <= 5 for row in tables["answers"])  # LimeSurvey: answers.code varchar(5)
     return tables
 
 
