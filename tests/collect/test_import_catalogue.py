@@ -414,6 +414,14 @@ CASES = [
         rows_in=2,
     ),
     Case(
+        "XLSX with two sheets and a bad row",
+        _xlsx({"Notes": pd.DataFrame({"note": ["n"]}), "Data": pd.DataFrame(_rows(_row("gn3", us_importance="2.5")))}),
+        "quarantine",
+        r"^export.xlsx sheet 'Data' row 4, column us_importance: fractional",
+        3,
+        1,
+    ),
+    Case(
         "XLSX with two data sheets",
         _xlsx({"Wave 1": pd.DataFrame(_rows()), "Wave 2": pd.DataFrame(_rows())}),
         "refused",

@@ -181,3 +181,14 @@ def test_a_wrong_code_page_is_told_by_symbols_inside_words():
     decoded = decode_text(polish, "export.csv")
     assert (decoded.encoding, decoded.how) == ("cp1250", "cp1250: fewest symbols inside words")
     assert "Żółkiewska" in decoded.text
+
+
+def test_a_number_that_may_hold_a_thousands_separator_is_not_guessed():
+    from analysis.collect.importers.layout import ColumnSpec
+    from analysis.collect.importers.values import clean_value
+
+    budget = ColumnSpec("budget_eur", "numeric")
+    assert clean_value(budget, "12,5", "plain") == ("12.5", None)
+    assert clean_value(budget, "1.000", "plain")[1].startswith("ambiguous number '1.000'")
+    assert clean_value(budget, "1.000.000", "plain")[1].startswith("expected a number")
+    assert clean_value(budget, 3.125, "sav") == ("3.125", None)

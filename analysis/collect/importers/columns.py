@@ -26,10 +26,10 @@ class HeaderError(ValueError):
 
 @dataclass
 class ColumnPlan:
-    """``direct`` {header index: clean column}, ``options`` {clean column: [(header index, code)]},
+    """``direct`` {header index: Target}, ``options`` {clean column: [(header index, code)]},
     ``personal_extra`` {header index: tool column name}, and ``notes`` on what was read how."""
 
-    direct: dict[int, str] = field(default_factory=dict)
+    direct: dict[int, Target] = field(default_factory=dict)
     options: dict[str, list[tuple[int, str]]] = field(default_factory=dict)
     personal_extra: dict[int, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,8 @@ import pandas as pd
 from analysis.collect.importers.layout import header_key
 
 DELIMITERS = ",;\t"
+# Excel writes (and reads) a first line 'sep=;' to declare the delimiter.
+_SEP_HINT = re.compile(r"^sep=([,;\t])\r?\n", re.IGNORECASE)
 _DELIMITER_NAMES = {",": "comma", ";": "semicolon", "\t": "tab"}
 
 
@@ -53,8 +56,11 @@ def csv_grid(text: str, source: str, known_keys: set[str]) -> Grid:
     """Parse delimited ``text``; ``known_keys`` (header keys of codebook and tool columns) confirm the delimiter."""
     if not text.strip():
         raise GridError(f"{source} line 1: the file is empty")
-    delimiter, how = detect_delimiter(text, known_keys)
+    hint = _SEP_HINT.match(text)
+    delimiter, how = (hint.group(1), "Excel's 'sep=' line") if hint else detect_delimiter(text, known_keys)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    if hint:
+        next(reader)  # the 'sep=;' line counts as line 1
     header = _next_record(reader, source)
     while header == []:  # blank lines before the header
         header = _next_record(reader, source)
@@ -166,7 +172,7 @@ def xlsx_grid(path: Path, source: str, known_keys: set[str]) -> Grid:
     detected = {"sheet": str(ranked[0])}
     if len(sheets) > 1:
         detected["sheets_ignored"] = ", ".join(str(name) for name in ranked[1:])
-    return Grid(header, records, "row", detected)
+    return Grid(header, records, f"sheet {ranked[0]!r} row" if len(sheets) > 1 else "row", detected)
 
 
 def _sheet_score(frame: pd.DataFrame, known_keys: set[str]) -> int:

@@ -61,7 +61,7 @@ def clean_value(
     if spec.kind == "year":
         return _whole_number(text, "a year")
     if spec.kind == "numeric":
-        return _numeric(text)
+        return _numeric(text, typed=not isinstance(value, str))
     return _date(text)
 
 
@@ -131,10 +131,13 @@ def _whole_number(text: str, what: str) -> tuple[str | None, str | None]:
     return ("-" if text.startswith("-") else "") + str(int(number.group(1))), None
 
 
-def _numeric(text: str) -> tuple[str | None, str | None]:
+def _numeric(text: str, *, typed: bool = False) -> tuple[str | None, str | None]:
+    """A number in clean form; ``typed`` cells (spreadsheet or SPSS numbers) cannot hold a thousands separator."""
     number = _NUMBER.match(text.replace(" ", "").replace("\u00a0", ""))
     if not number:
         return None, f"expected a number (one decimal mark, no thousands separator), got {text!r}"
+    if not typed and number.group(2) is not None and len(number.group(2)) == 3:
+        return None, f"ambiguous number {text!r}: a decimal mark or a thousands separator (write it without grouping)"
     sign = "-" if text.startswith("-") else ""
     fraction = (number.group(2) or "").rstrip("0")
     return sign + str(int(number.group(1))) + (f".{fraction}" if fraction else ""), None
