@@ -289,38 +289,76 @@ def resolve_eu_partners(
 
     Each name is looked up in its country among the frame's cities (name, ASCII name, alternate
     names and exonyms) and, when no city has it, among the NUTS2 regions. ``eu_match_status`` is
-    ``city``, ``region``, ``no_country`` (the respondent left the country empty: a name alone is
-    not placed), or the resolver's status for the cities (``not_found``, ``ambiguous``, ...).
-    A name that is both a city and a region ("Bremen", "Lüneburg") is the city, unless ``known``
-    (phase-1 ties: ``unit_id, partner_id``) records the region, and not the city, as a partner of the
-    US place: the evidence of phase 1 tells the two apart, as rule 7 of the resolver does for siblings.
+    ``city``, ``region``, or the resolver's status for the cities (``not_found``, ``ambiguous``, ...).
+    ``known`` (phase-1 ties: ``unit_id, partner_id``) is the evidence of phase 1, used as rule 7 of
+    the resolver uses siblings: a name that is both a city and a region ("Bremen", "Lüneburg") is the
+    city unless phase 1 records the region, and not the city, as a partner of the US place; a name
+    without a country is looked up in the countries of the place's phase-1 partners and placed only
+    when it names exactly one of those partners (``known_partner``), else it stays ``no_country``.
     """
     ties = ties.copy()
-    has_country = ties["eu_country_iso2"].notna()
-    queries = pd.DataFrame(
-        {
-            "country_iso2": ties["eu_country_iso2"].astype("string"),
-            "name": ties["eu_name_as_written"].astype("string"),
-            "latitude": np.nan,
-            "longitude": np.nan,
-            "hint": pd.Series(pd.NA, index=ties.index, dtype="string"),
-        }
-    )[has_country]
     ties["unit_id"] = None
     ties["eu_match_status"] = "no_country"
-    if queries.empty:
-        return ties
+    has_country = ties["eu_country_iso2"].notna()
+    if has_country.any():
+        unit, status = _placed(ties[has_country], ties.loc[has_country, "eu_country_iso2"], cities, regions, known)
+        ties.loc[has_country, "unit_id"] = unit.to_numpy()
+        ties.loc[has_country, "eu_match_status"] = status.to_numpy()
+    if known is not None and (~has_country).any():
+        unit = _known_partner(ties[~has_country], cities, regions, known)
+        ties.loc[unit.index, "unit_id"] = unit.to_numpy()
+        ties.loc[unit.index, "eu_match_status"] = "known_partner"
+    return ties
+
+
+def _placed(
+    ties: pd.DataFrame, countries: pd.Series, cities: pd.DataFrame, regions: pd.DataFrame, known: pd.DataFrame | None
+) -> tuple[pd.Series, pd.Series]:
+    """(unit id or None, status) of each named partner in the given countries: a frame city, else a NUTS2 region."""
+    queries = pd.DataFrame(
+        {
+            "country_iso2": countries.astype("string").to_numpy(),
+            "name": ties["eu_name_as_written"].astype("string").to_numpy(),
+            "latitude": np.nan,
+            "longitude": np.nan,
+            "hint": pd.Series(pd.NA, index=range(len(ties)), dtype="string"),
+        },
+        index=ties.index,
+    )
     city = resolve.resolve_place_table(queries, resolve.frame_name_index(cities))
     region = resolve.resolve_place_table(queries, resolve.region_name_index(regions))
-    is_city = city["status"].eq("resolved")
-    is_region = region["status"].eq("resolved") & (~is_city | _known_instead(ties[has_country], city, region, known))
-    is_city &= ~is_region
-    is_region &= is_city | city["status"].isin(["resolved", "not_found"])
+    city_ok, region_ok = city["status"].eq("resolved"), region["status"].eq("resolved")
+    prefer_region = city_ok & region_ok & _known_instead(ties, city, region, known)
+    is_region = region_ok & (city["status"].eq("not_found") | prefer_region)
+    is_city = city_ok & ~is_region
     unit = city["entity_id"].where(is_city, region["entity_id"].where(is_region))
-    status = np.select([is_city, is_region], ["city", "region"], default=city["status"].astype(str))
-    ties.loc[has_country, "unit_id"] = unit.astype(object).where(unit.notna(), None).to_numpy()
-    ties.loc[has_country, "eu_match_status"] = status
-    return ties
+    status = pd.Series(
+        np.select([is_city, is_region], ["city", "region"], default=city["status"].astype(str)), index=ties.index
+    )
+    return unit.astype(object).where(unit.notna(), None), status
+
+
+def _known_partner(ties: pd.DataFrame, cities: pd.DataFrame, regions: pd.DataFrame, known: pd.DataFrame) -> pd.Series:
+    """Unit ids of the country-less names that name exactly one phase-1 partner of their US place."""
+    country_of = pd.concat(
+        [
+            cities.set_index("city_id")["country_iso2"],
+            regions.drop_duplicates("nuts2_code").set_index("nuts2_code")["country_iso2"],
+        ]
+    )
+    partners = known.assign(country_iso2=known["unit_id"].map(country_of)).dropna(subset=["country_iso2"])
+    tried = ties.reset_index(names="row").merge(
+        partners[["partner_id", "country_iso2"]].drop_duplicates(), on="partner_id"
+    )
+    if tried.empty:
+        return pd.Series(dtype=object)
+    unit, _ = _placed(tried, tried["country_iso2"], cities, regions, known)
+    tried["found"] = unit.to_numpy()
+    pairs = set(zip(known["unit_id"], known["partner_id"], strict=True))
+    hits = tried[[(u, p) in pairs for u, p in zip(tried["found"], tried["partner_id"], strict=True)]]
+    single = hits.groupby("row")["found"].nunique().eq(1)
+    chosen = hits[hits["row"].isin(single.index[single])].drop_duplicates("row").set_index("row")["found"]
+    return chosen.astype(object)
 
 
 def _known_instead(

@@ -302,6 +302,16 @@ def test_a_name_both_city_and_region_is_the_one_phase_1_knows():
     assert (placed["unit_id"].iloc[0], placed["eu_match_status"].iloc[0]) == ("DE50", "region")
 
 
+def test_a_name_without_country_is_placed_only_when_it_names_one_phase_1_partner():
+    ties = _us_ties(["Krakau", "Munich", "Bremen"], [None, None, None])
+    known = pd.DataFrame({"unit_id": ["gn2", "DE50"], "partner_id": ["p1", "p1"]})
+    placed = phase2_link.resolve_eu_partners(ties, _cities(), _regions(), known)
+    assert placed["unit_id"].iloc[0] == "gn2" and placed["eu_match_status"].iloc[0] == "known_partner"
+    # Munich is no phase-1 partner of p1: not placed. Bremen is the known region, not the city.
+    assert placed["unit_id"].iloc[1] is None and placed["eu_match_status"].iloc[1] == "no_country"
+    assert placed["unit_id"].iloc[2] == "DE50"
+
+
 # --------------------------------------------------------------------------- both ends
 
 
