@@ -35,7 +35,7 @@ import pandas as pd
 from analysis.build import resolve
 from analysis.build.outcomes import partner_keys
 from analysis.collect.importers import ColumnSpec, ExportLayout, ExportRefused, read_export
-from analysis.core import fields, paths
+from analysis.core import fields, paths, tables
 from analysis.core.tracking import note_read, note_write
 
 SOURCES: tuple[str, ...] = ("public", "crawl", "survey")
@@ -336,6 +336,23 @@ def frame_counts(ties: FrameTies, frame: pd.DataFrame) -> pd.DataFrame:
     """Counts in and out as a small table (``step``, ``count``): mentions by source, resolved, unresolved, ties, places."""
     counts = ties.counts | {"places_out": len(frame)}
     return pd.DataFrame({"step": list(counts), "count": list(counts.values())})
+
+
+def write_frame_tables(result: FrameTies, frame: pd.DataFrame, sources: list[str]) -> dict[str, pd.DataFrame]:
+    """Write ``phase2_frame``, ``phase2_frame_ties`` and ``phase2_frame_unresolved`` through
+    :func:`analysis.core.tables.write_table` (each schema checked before it reaches disk); return them by name.
+
+    ``sources`` names the inputs (e.g. ``["relations", "crawl_ties", "survey_ties", "gazetteer"]``).
+    """
+    return {
+        "phase2_frame": tables.write_table(frame, "phase2_frame", PHASE2_FRAME_SCHEMA, sources=sources),
+        "phase2_frame_ties": tables.write_table(
+            result.ties, "phase2_frame_ties", PHASE2_FRAME_TIES_SCHEMA, sources=sources
+        ),
+        "phase2_frame_unresolved": tables.write_table(
+            result.unresolved, "phase2_frame_unresolved", PHASE2_UNRESOLVED_SCHEMA, sources=sources
+        ),
+    }
 
 
 # --------------------------------------------------------------------------- the contact roster

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import pandera.errors
 import pytest
 
 from analysis.collect import phase2, phase2_link, synthetic_phase2
 from analysis.collect.export_formats import write_export
+from analysis.core import tables
 
 PERSONAL_MARKER = "ZZPRIVATEZZ"
 
@@ -141,6 +143,16 @@ def test_phase2_frame_has_one_row_per_place_with_partners_and_evidence():
     assert (portland["ties_in_public"], portland["ties_in_crawl"], portland["ties_in_survey"]) == (1, 1, 1)
     table = phase2.frame_counts(result, frame).set_index("step")["count"]
     assert table["places_out"] == 2
+
+
+def test_frame_tables_are_written_through_their_schemas(isolated_data):
+    result = _frame_ties()
+    written = phase2.write_frame_tables(result, phase2.phase2_frame(result.ties, _gazetteer()), ["test"])
+    assert set(written) == {"phase2_frame", "phase2_frame_ties", "phase2_frame_unresolved"}
+    assert len(tables.read_table("phase2_frame")) == 2
+    broken = result.ties.assign(tie_evidence=None)
+    with pytest.raises(pandera.errors.SchemaErrors):
+        phase2.write_frame_tables(result._replace(ties=broken), written["phase2_frame"], ["test"])
 
 
 def test_real_lane_leaves_out_synthetic_crawl_ties():
