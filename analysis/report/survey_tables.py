@@ -380,6 +380,9 @@ def earlier_comparison_table(comparison: pd.DataFrame) -> PublishedSurveyTable:
         phase1_not_selected=comparison["phase1_answering"] - comparison["phase1_selected"],
         earlier_not_selected=comparison["earlier_n"] - comparison["earlier_selected"],
     )
+    for column in ("earlier_n", "earlier_selected", "earlier_not_selected"):  # published rows: no counts
+        values = pd.to_numeric(table[column], errors="coerce")
+        table[column] = values.astype(object).where(values.notna(), None)
     mine = ["phase1_selected", "phase1_not_selected"]
     theirs = ["earlier_selected", "earlier_not_selected"]
     both = [*mine, *theirs]
