@@ -15,7 +15,9 @@ wording and label, a ``todo_translation`` one is skipped by the generators, neve
 English), ``missing`` (missing codes: ``export`` text in the clean export, ``numeric`` recode,
 ``tool_code`` LimeSurvey answer code, ``label``), ``loops`` ({loop: {value: {variable: text or
 {lang: text}}}}), ``code_lists`` ({name: {source, note, codes: [{code, label, exclusive?}]}}) and
-``sections`` (``id``, ``title``, optional ``repeat: <loop>``, ``items``).
+``sections`` (``id``, ``title``, optional ``repeat: <loop>``, ``items``), and optionally
+``qualtrics_language_codes`` ({lang: Qualtrics code} where Qualtrics does not use the upper-case
+ISO code, e.g. ``es: ES-ES`` for Spanish as written in Spain).
 
 An item has ``id``, ``type`` (one of :data:`TYPES`), ``kind`` (``question``, default, or
 ``metadata``: filled by the survey tool, ``filled_by`` says how), ``label`` (short English
@@ -23,7 +25,10 @@ description), ``wording`` ({lang: text}, questions only), ``codes`` (a code list
 multi and likert items), ``missing`` (missing codes the item offers), ``ask_if`` (skip logic,
 below), ``shared_id`` (items with the same shared id are comparable across instruments and
 partner countries), ``personal: true`` (personal data), ``range`` ([min, max] for numeric and
-year), ``column`` (export column, default the id), ``source`` and ``note``. A ``roster`` item has
+year), ``column`` (export column, default the id), ``limesurvey_code`` (LimeSurvey question code,
+default the id in camelCase; letters and digits, at most 20), ``tool_fields`` ({limesurvey,
+qualtrics: the tool's own field that fills a metadata item, e.g. ``submitdate`` / ``EndDate``, or
+``TOKEN:ATTRIBUTE_1``}), ``source`` and ``note``. A ``roster`` item has
 ``rows`` and ``fields`` (items whose ``column`` contains ``{k}``, the row number 1..rows).
 In a repeated section ``{variable}`` in ids, columns, labels, wordings and ``ask_if`` takes the
 loop value's variable (``{country}`` is the value itself).
@@ -150,6 +155,7 @@ class Codebook:
     code_lists: dict[str, dict[str, Any]]
     sections: tuple[Section, ...]
     loops: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    qualtrics_language_codes: dict[str, str] = field(default_factory=dict)
 
     @property
     def items(self) -> tuple[Item, ...]:
@@ -244,6 +250,7 @@ def read_codebook(path: Path) -> Codebook:
         missing=missing,
         code_lists=code_lists,
         sections=sections,
+        qualtrics_language_codes={str(k): str(v) for k, v in (raw.get("qualtrics_language_codes") or {}).items()},
         loops={
             str(name): {str(v): dict(spec or {}) for v, spec in values.items()}
             for name, values in context.loops.items()

@@ -8,7 +8,8 @@
   instruments' schemas are in :mod:`analysis.collect.export_schemas`).
 * :func:`survey_formats_markdown` -> the survey part of ``docs/data-formats.md`` (between the
   ``BEGIN GENERATED`` / ``END GENERATED`` markers); :func:`appendix_markdown` -> the codebook
-  appendix of the book (``book/appendix_codebooks.md``).
+  appendix of the book (``book/appendix_codebooks.md``); :func:`items_frame` is the same as a table for
+  a notebook.
 
 ``python -m analysis.collect.codebook_outputs`` rewrites all three files; tests check that the
 committed files equal the generated text, so they cannot go stale.
@@ -21,6 +22,7 @@ import io
 from collections.abc import Iterable
 from pathlib import Path
 
+import pandas as pd
 import pandera.pandas as pa
 
 from analysis.collect.codebook import (
@@ -40,6 +42,8 @@ DATA_FORMATS_PATH: Path = paths.ROOT / "docs" / "data-formats.md"
 APPENDIX_PATH: Path = paths.BOOK / "appendix_codebooks.md"
 BEGIN_MARK = "<!-- BEGIN GENERATED: survey codebooks (python -m analysis.collect.codebook_outputs); do not edit -->"
 END_MARK = "<!-- END GENERATED: survey codebooks -->"
+# Generated book pages are orphans until the lead lists them in book/_toc.yml (strict builds fail on unlisted pages).
+BOOK_FRONT_MATTER: tuple[str, ...] = ("---", "orphan: true", "---", "")
 FIELD_COLUMNS: tuple[str, ...] = tuple(
     "name type nullable unit range pattern min_length allowed example description source note".split()  # noqa: SIM905
 )
@@ -270,6 +274,7 @@ def appendix_markdown(books: Iterable[Codebook] | None = None) -> str:
     items shared across instruments."""
     books = list(books or (load_codebook(name) for name in INSTRUMENTS))
     lines = [
+        *BOOK_FRONT_MATTER,
         "# Appendix: the survey codebooks",
         "",
         "Generated from `analysis/reference/codebooks/` by `analysis.collect.codebook_outputs` (do not edit). "
@@ -297,6 +302,26 @@ def appendix_markdown(books: Iterable[Codebook] | None = None) -> str:
             shared_id = f"`{part.shared_id}`" if part.shared_id else ""
             lines.append(f"| `{part.id}` | {_cell(wording)} | {part.type} | {_cell(codes)} | {asked} | {shared_id} |")
     return "\n".join(lines) + "\n"
+
+
+def items_frame(book: Codebook, language: str = "en") -> pd.DataFrame:
+    """The codebook as a table for a notebook: one row per item (roster fields apart), wording in ``language``."""
+    rows = [
+        {
+            "item": part.id,
+            "section": part.section,
+            "type": part.type,
+            "wording": part.wording.get(language, ""),
+            "codes": "; ".join(part.code_values),
+            "missing": "; ".join(part.missing),
+            "ask_if": part.ask_if or "",
+            "shared_id": part.shared_id or "",
+            "personal": part.personal,
+            "export_columns": ", ".join(part.export_columns),
+        }
+        for part in _parts(book)
+    ]
+    return pd.DataFrame(rows)
 
 
 def _parts(book: Codebook) -> list[Item]:

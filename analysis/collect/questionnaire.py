@@ -18,6 +18,7 @@ import argparse
 from pathlib import Path
 
 from analysis.collect.codebook import INSTRUMENTS, Codebook, Item, load_codebook
+from analysis.collect.codebook_outputs import BOOK_FRONT_MATTER
 from analysis.collect.questionnaire_lss import lss_bytes
 from analysis.collect.questionnaire_qsf import qsf_text
 from analysis.collect.tool_codes import choices
@@ -95,6 +96,7 @@ def printable_markdown(book: Codebook, languages: list[str] | None = None) -> st
     """The printable questionnaire of ``book`` in ``languages`` (default :func:`print_languages`)."""
     languages = languages or print_languages(book)
     lines = [
+        *BOOK_FRONT_MATTER,
         f"# Questionnaire: {book.title['en']}",
         "",
         f"Generated from `analysis/reference/codebooks/{book.path.name}` by `analysis.collect.questionnaire` "

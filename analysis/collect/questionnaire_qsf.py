@@ -258,12 +258,22 @@ def qsf_document(book: Codebook, language: str) -> dict[str, Any]:
     ]
     elements += [_element(survey, "SQ", q["QuestionID"], q["QuestionDescription"], q) for q in questions]
     entry = {"SurveyID": survey, "SurveyName": book.title.get(language, book.title["en"]), "SurveyDescription": None}
-    entry |= {"SurveyOwnerID": None, "SurveyBrandID": None, "DivisionID": None, "SurveyLanguage": language.upper()}
+    entry |= {
+        "SurveyOwnerID": None,
+        "SurveyBrandID": None,
+        "DivisionID": None,
+        "SurveyLanguage": qualtrics_language(book, language),
+    }
     entry |= {"SurveyActiveResponseSet": _id("RS_", book.instrument), "SurveyStatus": "Inactive"}
     entry |= {"SurveyStartDate": "0000-00-00 00:00:00", "SurveyExpirationDate": "0000-00-00 00:00:00"}
     entry |= {"SurveyCreationDate": CREATION_DATE, "CreatorID": None, "LastModified": CREATION_DATE}
     entry |= {"LastAccessed": "0000-00-00 00:00:00", "LastActivated": "0000-00-00 00:00:00", "Deleted": None}
     return {"SurveyEntry": entry, "SurveyElements": elements}
+
+
+def qualtrics_language(book: Codebook, language: str) -> str:
+    """Qualtrics' language code: the codebook's ``qualtrics_language_codes`` entry, else the upper-case ISO code."""
+    return book.qualtrics_language_codes.get(language, language.upper())
 
 
 def qsf_text(book: Codebook, language: str) -> str:

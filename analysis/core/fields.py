@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandera.pandas as pa
@@ -118,7 +119,8 @@ def vocabulary() -> dict[str, Field]:
     return entries
 
 
-def _read_vocabulary_file(path, entries: dict[str, Field]) -> None:
+def _read_vocabulary_file(path: Path, entries: dict[str, Field]) -> None:
+    """Add the rows of one vocabulary file to ``entries``; a name declared twice is an error naming file and line."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     for line, row in enumerate(rows, start=2):

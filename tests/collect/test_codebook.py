@@ -219,3 +219,14 @@ def test_export_schema_checks_codes_scales_and_multi_selects():
         broken[column] = pd.Series([bad], dtype=typed[column].dtype)
         with pytest.raises(pa.errors.SchemaError):
             schema.validate(broken)
+
+
+def test_items_frame_lists_every_item_once_with_its_wording():
+    book = codebook.load_codebook("eu_phase1")
+    frame = codebook_outputs.items_frame(book, "de")
+    assert frame["item"].is_unique and "us_partners.admin1" in set(frame["item"])
+    assert ", ".join(book.export_columns()).count(",") + 1 == 74
+    row = frame.set_index("item").loc["cn_importance"]
+    assert row["wording"] == "Wie wichtig sind die Partnerschaften in China für Ihre Stadt oder Region?"
+    assert (row["shared_id"], row["ask_if"], row["codes"]) == ("importance", "has_cn_partner == 'yes'", "1; 2; 3; 4; 5")
+    assert frame.loc[frame["personal"], "item"].tolist() == list(survey.PERSONAL_FIELDS)

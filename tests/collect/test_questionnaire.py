@@ -55,6 +55,8 @@ def _lss_tables(book: codebook.Codebook, language: str) -> dict[str, list[dict[s
     assert set(LSS_REQUIRED_FIELDS) <= set(tables)
     for row in tables["questions"] + tables["subquestions"]:
         assert row["type"] in LS_TYPES and int(row["qid"]) > 0 and int(row["gid"]) > 0, row
+        assert re.fullmatch(r"[A-Za-z][A-Za-z0-9]{0,19}", row["title"]), row  # LimeSurvey: title varchar(20)
+    assert all(len(row["code"]) <= 5 for row in tables["answers"])  # LimeSurvey: answers.code varchar(5)
     return tables
 
 
@@ -181,7 +183,9 @@ def test_lss_relevance_covers_scales_multi_selects_and_negation():
 def _qsf(book: codebook.Codebook, language: str) -> dict:
     document = json.loads(questionnaire_qsf.qsf_text(book, language))
     entry = document["SurveyEntry"]
-    assert entry["SurveyID"].startswith("SV_") and entry["SurveyLanguage"] == language.upper()
+    assert entry["SurveyID"].startswith("SV_") and entry["SurveyLanguage"] == questionnaire_qsf.qualtrics_language(
+        book, language
+    )
     elements = document["SurveyElements"]
     assert {element["Element"] for element in elements} <= QSF_ELEMENTS
     assert all(set(element) >= {"SurveyID", "Element", "PrimaryAttribute", "Payload"} for element in elements)
