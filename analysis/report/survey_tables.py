@@ -14,6 +14,10 @@ its base), and a table whose figure caption mentions the survey but which is not
 :mod:`analysis.stats.nonresponse` and :mod:`analysis.stats.weights` into display tables, already
 suppressed (:func:`analysis.stats.disclosure.suppress_table`), with the count columns to pass as
 ``survey_counts``.
+
+**Comparisons.** :func:`paired_comparison_table` and :func:`paired_scale_table` (US against China
+within units, :mod:`analysis.stats.comparison`) and :func:`earlier_comparison_table` (phase 1 against
+the 2020-21 China survey, :mod:`analysis.stats.comparison_earlier`) do the same for the comparisons.
 """
 
 from __future__ import annotations
@@ -364,7 +368,9 @@ def paired_scale_table(scale: pd.DataFrame) -> PublishedSurveyTable:
     suppressed = suppress_table(
         _pairs_withheld(scale, cells), cells, linked=dict.fromkeys(derived, cells), columns_add_up=False
     )
-    shown = suppressed.table.drop(columns=[c for c in ("df",) if c in scale.columns]).rename(columns=_PAIRED_NAMES)
+    means = {"estimate_us": "Mean US, weighted", "estimate_cn": "Mean China, weighted"}
+    shown = suppressed.table.drop(columns=[c for c in ("df",) if c in scale.columns])
+    shown = shown.rename(columns={**_PAIRED_NAMES, **means, "difference_weighted": "Mean difference, weighted"})
     counts = [_PAIRED_NAMES[c] for c in ("pairs", *cells)]
     return PublishedSurveyTable(shown, counts, suppressed.primary + suppressed.secondary)
 
