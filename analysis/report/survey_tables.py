@@ -302,7 +302,8 @@ def paired_comparison_table(paired: pd.DataFrame) -> PublishedSurveyTable:
         **dict.fromkeys(["p_design", "p_design_holm"], discordant),
     }
     linked = {column: sources for column, sources in linked.items() if column in paired.columns}
-    suppressed = suppress_table(_pairs_withheld(paired, cells), cells, linked=linked, columns_add_up=False)
+    forced = _concordant_complement(_pairs_withheld(paired, cells))
+    suppressed = suppress_table(forced, cells, linked=linked, columns_add_up=False)
     shown = suppressed.table.drop(columns=[c for c in ("df",) if c in paired.columns]).rename(columns=_PAIRED_NAMES)
     counts = [_PAIRED_NAMES[c] for c in ("pairs", *cells)]
     return PublishedSurveyTable(shown, counts, suppressed.primary + suppressed.secondary)
@@ -353,6 +354,28 @@ def _pairs_withheld(table: pd.DataFrame, cells: list[str]) -> pd.DataFrame:
     for column in cells:
         shown[column] = shown[column].where(~small, 1)  # any small count: primary suppression of every cell
     return shown
+
+
+def _concordant_complement(table: pd.DataFrame) -> pd.DataFrame:
+    """Where one concordant cell (both, neither) is small and the discordant cells are not, withhold the other
+    concordant cell as its complement, so the discordant pairs, the difference and McNemar's test stay visible.
+
+    The rule of :func:`~analysis.stats.disclosure.secondary_suppression` would take the smallest other cell,
+    often a discordant one; two withheld cells of a row whose total is known protect each other either way.
+    """
+    small = {column: table[column].apply(_is_small_count) for column in ("both", "neither", "us_only", "cn_only")}
+    discordant_shown = ~small["us_only"] & ~small["cn_only"]
+    shown = table.copy()
+    for cell, other in (("both", "neither"), ("neither", "both")):
+        partner = pd.to_numeric(table[other], errors="coerce")
+        prefer = small[cell] & ~small[other] & discordant_shown & partner.gt(0)
+        shown[other] = shown[other].where(~prefer, 1)  # marked as a small cell: withheld with the first
+    return shown
+
+
+def _is_small_count(value: object) -> bool:
+    number = pd.to_numeric(value, errors="coerce")
+    return bool(pd.notna(number) and 0 < number < MIN_CELL_RESPONDENTS)
 
 
 def paired_scale_table(scale: pd.DataFrame) -> PublishedSurveyTable:

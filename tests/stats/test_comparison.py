@@ -223,6 +223,18 @@ def test_paired_table_withholds_small_cells_their_complements_and_estimates():
     assert shown.suppressed_cells > 0
 
 
+def test_a_small_concordant_cell_takes_the_other_concordant_cell_so_the_test_stays_visible():
+    row = {"shared_id": "obstacles", "option": "political_tensions", "label": "Political tensions"}
+    counts = comparison.paired_counts(
+        pd.Series([1] * 2 + [1] * 10 + [0] * 30 + [0] * 60), pd.Series([1] * 2 + [0] * 10 + [1] * 30 + [0] * 60)
+    )
+    paired = pd.DataFrame([row | counts | {"p_holm": counts["p_mid"]}])[comparison.BINARY_COLUMNS]
+    shown = survey_tables.paired_comparison_table(paired).table.iloc[0]
+    assert shown["Both"] == SUPPRESSED and shown["Neither"] == SUPPRESSED  # 2 is small; 60 is its complement
+    assert (shown["US only"], shown["China only"]) == (10, 30)
+    assert shown["Difference (US - China)"] == pytest.approx(-20 / 102) and shown["Share US"] == SUPPRESSED
+
+
 def test_earlier_table_withholds_small_phase1_counts():
     comparison_table = pd.DataFrame(
         {
