@@ -14,6 +14,10 @@ its base), and a table whose figure caption mentions the survey but which is not
 :mod:`analysis.stats.nonresponse` and :mod:`analysis.stats.weights` into display tables, already
 suppressed (:func:`analysis.stats.disclosure.suppress_table`), with the count columns to pass as
 ``survey_counts``.
+
+**Comparisons.** :func:`paired_comparison_table` and :func:`paired_scale_table` (US against China
+within units, :mod:`analysis.stats.comparison`) and :func:`earlier_comparison_table` (phase 1 against
+the 2020-21 China survey, :mod:`analysis.stats.comparison_earlier`) do the same for the comparisons.
 """
 
 from __future__ import annotations
@@ -270,3 +274,191 @@ def weighted_share_table(shares: pd.DataFrame) -> PublishedSurveyTable:
     )
     withheld = detail.primary + detail.secondary + totals.primary + totals.secondary
     return PublishedSurveyTable(shown, ["Answering yes or no", "Yes", "No", "Don't know"], withheld)
+
+
+# --------------------------------------------------------------------------- the US-China and 2020-21 comparisons
+
+
+def paired_comparison_table(paired: pd.DataFrame) -> PublishedSurveyTable:
+    """US against China within units (:func:`analysis.stats.comparison.paired_binary_table`), suppressed.
+
+    The four cells of a row add up to its pairs; options overlap, so columns add up to nothing. A
+    derived column is withheld with the cells it derives from: each share with its two cells, the
+    difference and the McNemar p-values with the discordant cells, the paired interval with all four.
+    """
+    cells = ["both", "us_only", "cn_only", "neither"]
+    discordant = ["us_only", "cn_only"]
+    linked = {
+        "share_us": ["both", "us_only"],
+        "share_cn": ["both", "cn_only"],
+        "estimate_us": ["both", "us_only"],
+        "estimate_cn": ["both", "cn_only"],
+        "ci_low": cells,
+        "ci_high": cells,
+        **dict.fromkeys(
+            ["difference", "p_exact", "p_mid", "p_holm", "difference_weighted", "std_error", "ci_low_w", "ci_high_w"],
+            discordant,
+        ),
+        **dict.fromkeys(["p_design", "p_design_holm"], discordant),
+    }
+    linked = {column: sources for column, sources in linked.items() if column in paired.columns}
+    forced = _concordant_complement(_pairs_withheld(paired, cells))
+    suppressed = suppress_table(forced, cells, linked=linked, columns_add_up=False)
+    shown = suppressed.table.drop(columns=[c for c in ("df",) if c in paired.columns]).rename(columns=_PAIRED_NAMES)
+    counts = [_PAIRED_NAMES[c] for c in ("pairs", *cells)]
+    return PublishedSurveyTable(shown, counts, suppressed.primary + suppressed.secondary)
+
+
+_PAIRED_NAMES = {
+    "shared_id": "Item",
+    "option": "Code",
+    "label": "Answer",
+    "pairs": "Units answering both",
+    "both": "Both",
+    "us_only": "US only",
+    "cn_only": "China only",
+    "neither": "Neither",
+    "share_us": "Share US",
+    "share_cn": "Share China",
+    "difference": "Difference (US - China)",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "p_exact": "McNemar exact p",
+    "p_mid": "McNemar mid-p",
+    "p_holm": "Holm-adjusted p",
+    "estimate_us": "Share US, weighted",
+    "estimate_cn": "Share China, weighted",
+    "difference_weighted": "Difference, weighted",
+    "std_error": "SE (linearised)",
+    "ci_low_w": "Weighted 95% CI low",
+    "ci_high_w": "Weighted 95% CI high",
+    "p_design": "Design-based p",
+    "p_design_holm": "Design-based p, Holm",
+    "us_higher": "US rated higher",
+    "cn_higher": "China rated higher",
+    "equal": "Rated equal",
+    "median_us": "Median US",
+    "median_cn": "Median China",
+    "mean_difference": "Mean difference (US - China)",
+    "p_wilcoxon": "Wilcoxon p",
+}
+
+
+def _pairs_withheld(table: pd.DataFrame, cells: list[str]) -> pd.DataFrame:
+    """Rows with 1 to 4 pairs: their pair count counts as a small cell of the row too (the whole row is withheld)."""
+    small = table["pairs"].between(1, MIN_CELL_RESPONDENTS - 1)
+    if not small.any():
+        return table
+    shown = table.copy()
+    shown["pairs"] = shown["pairs"].astype(object).where(~small, SUPPRESSED)
+    for column in cells:
+        shown[column] = shown[column].where(~small, 1)  # any small count: primary suppression of every cell
+    return shown
+
+
+def _concordant_complement(table: pd.DataFrame) -> pd.DataFrame:
+    """Where one concordant cell (both, neither) is small and the discordant cells are not, withhold the other
+    concordant cell as its complement, so the discordant pairs, the difference and McNemar's test stay visible.
+
+    The rule of :func:`~analysis.stats.disclosure.secondary_suppression` would take the smallest other cell,
+    often a discordant one; two withheld cells of a row whose total is known protect each other either way.
+    """
+    small = {column: table[column].apply(_is_small_count) for column in ("both", "neither", "us_only", "cn_only")}
+    discordant_shown = ~small["us_only"] & ~small["cn_only"]
+    shown = table.copy()
+    for cell, other in (("both", "neither"), ("neither", "both")):
+        partner = pd.to_numeric(table[other], errors="coerce")
+        prefer = small[cell] & ~small[other] & discordant_shown & partner.gt(0)
+        shown[other] = shown[other].where(~prefer, 1)  # marked as a small cell: withheld with the first
+    return shown
+
+
+def _is_small_count(value: object) -> bool:
+    number = pd.to_numeric(value, errors="coerce")
+    return bool(pd.notna(number) and 0 < number < MIN_CELL_RESPONDENTS)
+
+
+def paired_scale_table(scale: pd.DataFrame) -> PublishedSurveyTable:
+    """US against China on the Likert items (:func:`analysis.stats.comparison.paired_scale_table`), suppressed.
+
+    US higher + China higher + equal add up to the pairs; the medians, the mean difference, its
+    interval and the tests are withheld with any small count of their row.
+    """
+    cells = ["us_higher", "cn_higher", "equal"]
+    derived = ["median_us", "median_cn", "mean_difference", "ci_low", "ci_high", "p_wilcoxon", "p_holm"]
+    derived += [c for c in ("estimate_us", "estimate_cn", "difference_weighted", "std_error") if c in scale.columns]
+    derived += [c for c in ("ci_low_w", "ci_high_w", "p_design", "p_design_holm") if c in scale.columns]
+    suppressed = suppress_table(
+        _pairs_withheld(scale, cells), cells, linked=dict.fromkeys(derived, cells), columns_add_up=False
+    )
+    means = {"estimate_us": "Mean US, weighted", "estimate_cn": "Mean China, weighted"}
+    shown = suppressed.table.drop(columns=[c for c in ("df",) if c in scale.columns])
+    shown = shown.rename(columns={**_PAIRED_NAMES, **means, "difference_weighted": "Mean difference, weighted"})
+    counts = [_PAIRED_NAMES[c] for c in ("pairs", *cells)]
+    return PublishedSurveyTable(shown, counts, suppressed.primary + suppressed.secondary)
+
+
+def earlier_comparison_table(comparison: pd.DataFrame) -> PublishedSurveyTable:
+    """Phase 1 against the 2020-21 survey (:func:`analysis.stats.comparison_earlier.compare_with_earlier`), suppressed.
+
+    Phase-1 counts (chose / did not choose the answer, adding up to the cities answering) and, from
+    the 2020-21 microdata, the earlier counts are protected separately; published figures are public.
+    The shares go with their survey's counts, the difference and its interval with both.
+    """
+    table = comparison.assign(
+        phase1_not_selected=comparison["phase1_answering"] - comparison["phase1_selected"],
+        earlier_not_selected=comparison["earlier_n"] - comparison["earlier_selected"],
+    )
+    for column in ("earlier_n", "earlier_selected", "earlier_not_selected"):  # published rows: no counts
+        values = pd.to_numeric(table[column], errors="coerce")
+        table[column] = values.astype(object).where(values.notna(), None)
+    mine = ["phase1_selected", "phase1_not_selected"]
+    theirs = ["earlier_selected", "earlier_not_selected"]
+    both = [*mine, *theirs]
+    first = suppress_table(
+        table,
+        mine,
+        linked={**dict.fromkeys(["phase1_share", "phase1_ci_low", "phase1_ci_high", "phase1_std_error"], mine)}
+        | dict.fromkeys(["difference", "ci_low", "ci_high"], mine),
+        columns_add_up=False,
+    )
+    second = suppress_table(
+        first.table,
+        theirs,
+        linked={**dict.fromkeys(["earlier_share", "earlier_std_error"], theirs)}
+        | dict.fromkeys(["difference", "ci_low", "ci_high"], both),
+        columns_add_up=False,
+    )
+    order = [c for c in _EARLIER_NAMES if c in second.table.columns]
+    shown = second.table[order].rename(columns=_EARLIER_NAMES)
+    counts = [_EARLIER_NAMES[c] for c in ("phase1_answering", *mine, "earlier_n", *theirs)]
+    withheld = first.primary + first.secondary + second.primary + second.secondary
+    return PublishedSurveyTable(shown, counts, withheld)
+
+
+_EARLIER_NAMES = {
+    "shared_id": "Item",
+    "option": "Code",
+    "label": "Answer",
+    "base": "Base",
+    "phase1_answering": "Phase 1: cities in base",
+    "phase1_selected": "Phase 1: chose it",
+    "phase1_not_selected": "Phase 1: did not",
+    "phase1_share": "Phase 1 share",
+    "phase1_ci_low": "Phase 1 95% CI low",
+    "phase1_ci_high": "Phase 1 95% CI high",
+    "phase1_std_error": "Phase 1 SE",
+    "phase1_estimate": "Phase 1 estimate",
+    "earlier_share": "2020-21 share",
+    "earlier_n": "2020-21: cities in base",
+    "earlier_selected": "2020-21: chose it",
+    "earlier_not_selected": "2020-21: did not",
+    "earlier_std_error": "2020-21 SE",
+    "difference": "Difference (phase 1 - 2020-21)",
+    "ci_low": "95% CI low",
+    "ci_high": "95% CI high",
+    "earlier_error": "2020-21 sampling error",
+    "base_stated": "Base stated",
+    "population_flag": "Populations",
+    "earlier_source": "2020-21 source",
+}

@@ -260,8 +260,13 @@ def _answer_counts(data: pd.DataFrame, item: str) -> dict[str, int]:
     }
 
 
-def _domain_share(sample: svy.Sample, domain: str | None) -> dict[str, float | str]:
-    """Share of yes in the domain: logit interval, or Korn-Graubard's where the share is 0 or 1 (logit gives none)."""
+def domain_share(sample: svy.Sample, domain: str | None) -> dict[str, float | str]:
+    """Share of yes in the domain: logit interval, or Korn-Graubard's where the share is 0 or 1 (logit gives none).
+
+    ``sample``: an svy sample whose data hold ``answered`` (bool: in the share's base), ``yes`` (0/1)
+    and ``unit_type``; ``domain``: a unit type, or ``None`` for all units. Returns ``share_weighted,
+    std_error, ci_low, ci_high, ci_method, df`` (also used by :mod:`analysis.stats.comparison_earlier`).
+    """
     where = svy.col("answered") == True  # noqa: E712 (a svy expression, not a Python comparison)
     if domain is not None:
         where = where & (svy.col("unit_type") == domain)
@@ -313,7 +318,7 @@ def weighted_shares(responses: pd.DataFrame, weights: pd.DataFrame, strata: str 
                     "partner": partner,
                     **counts,
                     "share_unweighted": unweighted,
-                    **_domain_share(sample, domain),
+                    **domain_share(sample, domain),
                 }
             )
     return pd.DataFrame(rows, columns=SHARE_COLUMNS)
