@@ -22,7 +22,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.collect import tool_codes
-from analysis.collect.codebook import Codebook
+from analysis.collect.codebook import Codebook, Item
 
 EXPORT_FORMATS: tuple[str, ...] = (
     "csv",
@@ -139,12 +139,22 @@ def _write_sav(clean: pd.DataFrame, path: Path, book: Codebook) -> None:
             labels = {c.code: c.label["en"] for c in tool_codes.choices(item, book)}
             value_labels[column] = {number: labels[code] for code, number in to_number.items()}
         elif item.type in ("year", "numeric"):
-            frame[column] = pd.to_numeric(clean[column].replace("", None), errors="coerce").astype(float)
+            frame[column], labels = _sav_number(clean[column], item, book)
+            if labels:
+                value_labels[column] = labels
         elif item.type == "date":
             frame[column] = pd.to_datetime(clean[column].replace("", None))
         else:
             frame[column] = clean[column]
     pyreadstat.write_sav(frame, str(path), column_labels=column_labels, variable_value_labels=value_labels)
+
+
+def _sav_number(values: pd.Series, item: Item, book: Codebook) -> tuple[pd.Series, dict[float, str]]:
+    """A number column for SPSS: the item's missing codes (``dont_know``) as their numeric code with a value label."""
+    missing = {book.missing[name].export: book.missing[name] for name in item.missing if book.missing[name].export}
+    labels = {float(code.numeric): code.label["en"] for code in missing.values()}
+    numbers = values.replace("", None).map(lambda v: float(missing[v].numeric) if v in missing else v)
+    return pd.to_numeric(numbers, errors="coerce").astype(float), labels
 
 
 def _tool_rows(clean: pd.DataFrame, book: Codebook, tool: str) -> tuple[list[str], list[list[str]]]:

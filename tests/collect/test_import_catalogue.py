@@ -545,3 +545,42 @@ def test_a_short_salt_is_refused(tmp_path):
     (tmp_path / "pseudonym_salt.txt").write_text("short\n")
     with pytest.raises(ValueError, match="pseudonym_salt.txt: the salt has 5 characters"):
         survey.read_salt(tmp_path / "export.csv")
+
+
+# A numeric item's own missing code: phase 2 asks the staff on international affairs (a number) with a
+# "don't know" answer; every format must deliver it as the code, and a fraction stays a fraction.
+PHASE2_BOOK = codebook.load_codebook("us_phase2")
+
+
+def _phase2_answers(staff: list[str | None]) -> pd.DataFrame:
+    columns = PHASE2_BOOK.export_columns()
+    base = dict.fromkeys(columns) | {
+        "responded": "2026-03-02",
+        "questionnaire_language": "en",
+        "respondent_email": f"{MARKER}@example.org",
+        "consent": "attribute_to_unit",
+        "has_international_office": "yes",
+        "international_budget": "none",
+        "sci_member": "yes",
+        "sister_city_committee": "dont_know",
+        "has_eu_partner": "no",
+    }
+    rows = [base | {"partner_id": f"us-place-{k}", "international_staff_fte": v} for k, v in enumerate(staff, 1)]
+    return pd.DataFrame(rows, columns=columns, dtype=object)
+
+
+@pytest.mark.parametrize("export_format", export_formats.EXPORT_FORMATS)
+def test_catalogue_numeric_item_with_its_dont_know_code(tmp_path, export_format):
+    from analysis.collect import phase2_link
+
+    staff = ["dont_know", "2.5", "0", None]
+    path = export_formats.write_export(_phase2_answers(staff), tmp_path / "phase2", export_format, PHASE2_BOOK)
+    loaded = phase2_link.load_phase2_export(path, salt="s" * 16, data_origin="catalogue")
+    counts = loaded.row_counts
+    assert counts["rows_in"] == 4 == counts["responses"] + counts["rows_quarantined"]
+    assert loaded.quarantine.empty, loaded.quarantine["reason"].tolist()
+    raw = read_export(path, PHASE2_BOOK)
+    assert raw.problems == [] and list(raw.frame["international_staff_fte"]) == staff
+    typed = loaded.responses.set_index("partner_id")["international_staff_fte"]  # "don't know" is missing, typed
+    assert typed.isna().tolist() == [True, False, False, True] and typed.dropna().tolist() == [2.5, 0.0]
+    assert MARKER not in loaded.responses.to_csv()

@@ -5,7 +5,8 @@ Nothing is rounded or guessed: ``2.5`` on a 1-5 scale and ``1987.6`` as a year a
 semicolon export). A cell is first looked up in the tool's value mapping of its header
 (:mod:`analysis.collect.tool_codes`: LimeSurvey ``A1``/``DK``, Qualtrics recodes), then read as a
 missing code the clean export leaves empty (``RF``, ``-9``, "Prefer not to answer"), then as a code or
-any of its labels (folded). A Qualtrics multi-select cell may join choice numbers with commas.
+any of its labels (folded). A numeric or year item takes its own missing codes (``dont_know`` or its
+label) before the cell is read as a number. A Qualtrics multi-select cell may join choice numbers with commas.
 Cells of personal columns are passed through untouched and never quoted in a problem.
 """
 
@@ -58,6 +59,8 @@ def clean_value(
         return _likert(spec, text, mode)
     if spec.kind == "multi":
         return _multi(spec, text, mode)
+    if spec.kind in ("year", "numeric") and (text in spec.missing or spec.labels.get(header_key(text)) in spec.missing):
+        return spec.labels.get(header_key(text), text), None  # the item's own missing code ("dont_know"), as exported
     if spec.kind == "year":
         return _whole_number(text, "a year")
     if spec.kind == "numeric":
