@@ -42,8 +42,8 @@ DATA_FORMATS_PATH: Path = paths.ROOT / "docs" / "data-formats.md"
 APPENDIX_PATH: Path = paths.BOOK / "appendix_codebooks.md"
 BEGIN_MARK = "<!-- BEGIN GENERATED: survey codebooks (python -m analysis.collect.codebook_outputs); do not edit -->"
 END_MARK = "<!-- END GENERATED: survey codebooks -->"
-# Generated book pages are orphans until the lead lists them in book/_toc.yml (strict builds fail on unlisted pages).
-BOOK_FRONT_MATTER: tuple[str, ...] = ("---", "orphan: true", "---", "")
+# Front matter of the generated book pages: none (they are listed in book/_toc.yml, part "Appendices").
+BOOK_FRONT_MATTER: tuple[str, ...] = ()
 FIELD_COLUMNS: tuple[str, ...] = tuple(
     "name type nullable unit range pattern min_length allowed example description source note".split()  # noqa: SIM905
 )

@@ -120,7 +120,9 @@ def _typed(clean: pd.DataFrame, book: Codebook) -> pd.DataFrame:
 
 
 def _write_sav(clean: pd.DataFrame, path: Path, book: Codebook) -> None:
-    """SPSS: single and likert items as numeric recodes with value labels (English labels), the rest as text."""
+    """SPSS: single and likert items as numeric recodes with value labels (English labels), the rest as text.
+
+    A column holding a value without a numeric code (a mistyped answer) is written as text, as it was typed."""
     import pyreadstat
 
     frame = pd.DataFrame(index=clean.index)
@@ -133,12 +135,12 @@ def _write_sav(clean: pd.DataFrame, path: Path, book: Codebook) -> None:
     for column in clean.columns:
         item = book.column_item(column)
         column_labels[column] = item.label[:250]
-        if column in recodes:
+        if column in recodes and _all_coded(clean[column], recodes[column].values()):
             to_number = {code: float(recode) for recode, code in recodes[column].items()}
             frame[column] = [to_number.get(value) for value in clean[column]]
             labels = {c.code: c.label["en"] for c in tool_codes.choices(item, book)}
             value_labels[column] = {number: labels[code] for code, number in to_number.items()}
-        elif item.type in ("year", "numeric"):
+        elif item.type in ("year", "numeric") and _all_coded(clean[column], item.missing, numbers=True):
             frame[column], labels = _sav_number(clean[column], item, book)
             if labels:
                 value_labels[column] = labels
@@ -147,6 +149,22 @@ def _write_sav(clean: pd.DataFrame, path: Path, book: Codebook) -> None:
         else:
             frame[column] = clean[column]
     pyreadstat.write_sav(frame, str(path), column_labels=column_labels, variable_value_labels=value_labels)
+
+
+def _all_coded(values: pd.Series, codes, *, numbers: bool = False) -> bool:
+    """Whether every filled cell is one of ``codes`` (or a number): else SPSS holds the column as text, as a tool
+    does when a value has no numeric code (a mistyped "maybe", a year "19xx"), so nothing is lost on the way."""
+    allowed = set(codes)
+    filled = [value for value in values if value != ""]
+    return all(value in allowed or (numbers and _is_number(value)) for value in filled)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def _sav_number(values: pd.Series, item: Item, book: Codebook) -> tuple[pd.Series, dict[float, str]]:

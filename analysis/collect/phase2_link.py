@@ -33,9 +33,10 @@ from analysis.build import resolve
 from analysis.collect import codebook
 from analysis.collect.codebook_outputs import export_schema
 from analysis.collect.importers import RawExport, read_export
-from analysis.collect.survey import pseudonymous_key
-from analysis.core import fields, tables
-from analysis.core.tracking import note_read
+from analysis.collect.importers.dropin import DropInError, choose_drop_in
+from analysis.collect.survey import SALT_FILE_NAME, SurveyExportError, pseudonymous_key
+from analysis.core import fields, paths, tables
+from analysis.core.tracking import note_folder, note_read
 
 BOOK = codebook.load_codebook("us_phase2")
 EU_BOOK = codebook.load_codebook("eu_phase1")
@@ -123,6 +124,20 @@ class Phase2Export(NamedTuple):
 def roster_column(position: int, field: str) -> str:
     """Export column of one roster cell: ``roster_column(2, "year_established") == "eu_partner_2_year_established"``."""
     return BOOK.item(f"eu_partners.{field}").export_columns[position - 1]
+
+
+def find_phase2_export(explicit: str | None = None) -> Path | None:
+    """The team's phase-2 export: ``explicit`` (relative to the project root), else the newest export in
+    ``data/raw/survey_phase2`` (drop-in rules of the phase-1 survey; the salt file and the ``contacts``
+    folder are not exports), else ``None`` (not delivered yet)."""
+    if explicit:
+        return paths.ROOT / explicit
+    folder = paths.raw_source_dir(paths.PHASE2_DROP_IN)
+    note_folder(folder)
+    try:
+        return choose_drop_in(folder, ignore=(SALT_FILE_NAME,))
+    except DropInError as error:
+        raise SurveyExportError(str(error)) from None
 
 
 def load_phase2_export(

@@ -70,10 +70,6 @@ def test_book_shows_no_survey_count_below_five(built_book):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="notebook 40 glues tbl_survey_areas and tbl_source_kappa_all_sources without publish_table(survey_counts=...)",
-)
 def test_book_marks_every_table_its_captions_attribute_to_the_survey(built_book):
     findings = survey_tables.scan_book_for_small_cells(built_book)
     unmarked = findings[findings["problem"] == "unmarked survey table"]
@@ -148,7 +144,7 @@ def _part_captions(page) -> list[str]:
 @pytest.mark.slow
 def test_the_small_build_book_shows_the_demonstration_part_with_its_banner(built_book):
     assert book.DEMONSTRATION_CAPTION in _part_captions(built_book / "intro.html")
-    page = (built_book / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").read_text(encoding="utf-8")
+    page = (built_book / book.STAGED_NOTEBOOKS / "40_survey_phase1.html").read_text(encoding="utf-8")
     assert "Pipeline demonstration: this chapter runs on synthetic data" in page
 
 
@@ -159,4 +155,4 @@ def test_without_synthetic_data_the_book_has_no_demonstration_part(small_build, 
     monkeypatch.setattr(book, "synthetic_tables_in_use", lambda processed=None: False)
     html = book.build(executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
     assert book.DEMONSTRATION_CAPTION not in _part_captions(html / "intro.html")
-    assert (html / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").exists()
+    assert (html / book.STAGED_NOTEBOOKS / "40_survey_phase1.html").exists()

@@ -148,7 +148,10 @@ def detect_delimiter(text: str, known_keys: set[str]) -> tuple[str, str]:
 def xlsx_grid(path: Path, source: str, known_keys: set[str]) -> Grid:
     """The sheet whose first row names the most codebook columns; refuses when two sheets tie or none fits."""
     try:
-        sheets = pd.read_excel(path, sheet_name=None, header=None, dtype=object, engine="openpyxl")
+        # keep_default_na=False: a text cell "NA" or "nan" is an answer, as in a CSV, not an empty cell.
+        sheets = pd.read_excel(
+            path, sheet_name=None, header=None, dtype=object, engine="openpyxl", keep_default_na=False
+        )
     except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
         raise GridError(f"{source} line 1: not a readable XLSX workbook ({type(error).__name__})") from None
     scores = {name: _sheet_score(frame, known_keys) for name, frame in sheets.items()}
