@@ -17,7 +17,7 @@ import pandas as pd
 
 from analysis.core import paths
 from analysis.report.survey_tables import PublishedSurveyTable
-from analysis.stats.disclosure import SuppressedTable, suppress_table
+from analysis.stats.disclosure import SuppressedTable, pool_small_categories, suppress_table
 
 FORMAT_LABELS: dict[str, str] = {
     "csv": "CSV, comma, UTF-8",
@@ -169,7 +169,10 @@ BOTH_ENDS_LABELS: dict[str, str] = {
 
 
 def phase2_response_table(frame: pd.DataFrame, responses: pd.DataFrame) -> PublishedSurveyTable:
-    """Phase-2 response by the place's level and population class: places in the frame, respondents, rate."""
+    """Phase-2 response by the place's level and population class: places in the frame, respondents, rate.
+
+    Categories of fewer than five places are pooled first (:func:`analysis.stats.disclosure.pool_small_categories`), then small
+    respondent counts and their complements are withheld."""
     places = frame.assign(
         responded=frame["partner_id"].isin(set(responses["partner_id"])),
         population_class=pd.cut(
@@ -183,7 +186,8 @@ def phase2_response_table(frame: pd.DataFrame, responses: pd.DataFrame) -> Publi
     )
     rows = []
     for dimension, column in (("level", "partner_level"), ("population", "population_class")):
-        for category, group in places.groupby(column, sort=True):
+        pooled = places[column].astype(str).map(pool_small_categories(places[column].astype(str).value_counts()))
+        for category, group in places.groupby(pooled, sort=True):
             rows.append({"dimension": dimension, "category": str(category), "places": len(group)})
             rows[-1] |= {"respondents": int(group["responded"].sum())}
     table = pd.DataFrame(rows)

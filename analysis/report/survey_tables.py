@@ -31,7 +31,13 @@ import pandas as pd
 from lxml import html as lxml_html
 
 from analysis.core.reference import read_reference_table
-from analysis.stats.disclosure import MIN_CELL_RESPONDENTS, SUPPRESSED, check_no_small_counts, suppress_table
+from analysis.stats.disclosure import (
+    MIN_CELL_RESPONDENTS,
+    SUPPRESSED,
+    check_no_small_counts,
+    pool_small_categories,
+    suppress_table,
+)
 from analysis.stats.weights import ALL_UNITS
 
 if TYPE_CHECKING:
@@ -170,10 +176,12 @@ def response_rate_table(rates: pd.DataFrame) -> PublishedSurveyTable:
 
     Respondents and non-respondents of each row add up to its frame units (public), and each
     dimension's rows add up to the whole frame, so both directions take complementary suppression;
-    the rate goes with the respondents.
+    the rate goes with the respondents. Categories of fewer than five frame units (a country with one
+    city) are pooled first (:func:`~analysis.stats.disclosure.pool_small_categories`): with zeros shown, a
+    withheld count of a one-unit category could only be 1.
     """
     suppressed = suppress_table(
-        rates,
+        _pooled_rates(rates),
         ["respondents", "nonrespondents"],
         primary_columns=["respondents"],
         linked={"response_rate": ["respondents"]},
@@ -191,6 +199,18 @@ def response_rate_table(rates: pd.DataFrame) -> PublishedSurveyTable:
     )
     # Non-respondents are not respondents: a small count of them reveals no answer (only complements are withheld).
     return PublishedSurveyTable(shown, ["Respondents"], suppressed.primary + suppressed.secondary)
+
+
+def _pooled_rates(rates: pd.DataFrame) -> pd.DataFrame:
+    counts = ["frame_units", "respondents", "nonrespondents"]
+    parts = []
+    for _, part in rates.groupby("dimension", sort=False):
+        shown = part["category"].astype(str).map(pool_small_categories(part.set_index("category")["frame_units"]))
+        pooled = (
+            part.assign(category=shown).groupby(["dimension", "category"], sort=False, as_index=False)[counts].sum()
+        )
+        parts.append(pooled.assign(response_rate=pooled["respondents"] / pooled["frame_units"]))
+    return pd.concat(parts, ignore_index=True)[list(rates.columns)]
 
 
 def respondent_comparison_table(comparison: pd.DataFrame) -> PublishedSurveyTable:

@@ -167,6 +167,25 @@ def suppress_table(
     return SuppressedTable(shown, mask, primary_total, total - primary_total)
 
 
+def pool_small_categories(sizes: pd.Series, threshold: int = MIN_CELL_RESPONDENTS) -> dict[str, str]:
+    """``{category: shown category}``: categories of fewer than ``threshold`` frame units are pooled.
+
+    With zeros shown, a category of one unit whose respondent count is withheld gives it back (it can
+    only be 1); so categories smaller than the threshold are pooled together and, if the pool is still
+    small, with the smallest other category.
+    """
+    small = sorted(category for category, size in sizes.items() if size < threshold)
+    shown = {category: category for category in sizes.index}
+    if not small:
+        return shown
+    pool = " or ".join(small)
+    if sizes[small].sum() < threshold and len(small) < len(sizes):
+        partner = sizes.drop(small).sort_values(kind="stable").index[0]
+        pool = " or ".join(sorted([partner, *small]))
+        small.append(partner)
+    return shown | dict.fromkeys(small, pool)
+
+
 def withheld_as_missing(table: pd.DataFrame) -> pd.DataFrame:
     """``table`` with :data:`SUPPRESSED` cells as missing values (numeric columns again), for drawing a figure.
 

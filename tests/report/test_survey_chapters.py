@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 
 from analysis.report import survey_chapters
-from analysis.stats.disclosure import SUPPRESSED, check_no_small_counts
+from analysis.stats.disclosure import SUPPRESSED, check_no_small_counts, pool_small_categories
 
 
 def test_source_agreement_withholds_a_small_count_with_its_agreement_and_kappa():
@@ -62,8 +62,8 @@ def test_phase2_response_table_withholds_small_respondent_counts():
     frame = pd.DataFrame(
         {
             "partner_id": [f"p{k}" for k in range(30)],
-            "partner_level": ["city"] * 27 + ["county"] * 3,
-            "population": [50_000] * 10 + [200_000] * 10 + [900_000] * 7 + [None] * 3,
+            "partner_level": ["city"] * 24 + ["county"] * 6,
+            "population": [50_000] * 10 + [200_000] * 10 + [900_000] * 4 + [None] * 6,
         }
     )
     responses = pd.DataFrame({"partner_id": [f"p{k}" for k in range(0, 30, 2)]})
@@ -72,6 +72,24 @@ def test_phase2_response_table_withholds_small_respondent_counts():
     assert shown.suppressed_cells > 0
     level = shown.table[shown.table["By"] == "level"].set_index("Category")
     assert level.loc["county", "Respondents"] == SUPPRESSED and level.loc["county", "Response rate"] == SUPPRESSED
+
+
+def test_a_category_of_one_place_is_pooled_so_a_withheld_count_cannot_be_inferred():
+    assert pool_small_categories(pd.Series({"city": 522, "county": 16, "state": 1})) == {
+        "city": "city",
+        "county": "county or state",
+        "state": "county or state",
+    }
+    assert pool_small_categories(pd.Series({"a": 40, "b": 3, "c": 1})) == {
+        "a": "a or b or c",
+        "b": "a or b or c",
+        "c": "a or b or c",
+    }
+    frame = pd.DataFrame(
+        {"partner_id": ["p1", "p2", "p3"] + [f"q{k}" for k in range(20)], "partner_level": ["state"] + ["city"] * 22}
+    ).assign(population=1_000_000)
+    shown = survey_chapters.phase2_response_table(frame, pd.DataFrame({"partner_id": ["p1", "p2", "q1", "q2", "q3"]}))
+    assert "state" not in set(shown.table["Category"])
 
 
 def test_format_and_questionnaire_tables_describe_files(tmp_path):
