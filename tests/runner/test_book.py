@@ -156,3 +156,17 @@ def test_without_synthetic_data_the_book_has_no_demonstration_part(small_build, 
     html = book.build(executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
     assert book.DEMONSTRATION_CAPTION not in _part_captions(html / "intro.html")
     assert (html / book.STAGED_NOTEBOOKS / "40_survey_phase1.html").exists()
+
+
+def test_an_executed_copy_of_a_renamed_notebook_is_not_staged(tmp_path):
+    source, executed, staging, notebooks = (tmp_path / name for name in ("book", "executed", "staging", "nbs"))
+    for folder in (source, executed, notebooks):
+        folder.mkdir()
+    (source / "_toc.yml").write_bytes((paths.BOOK / "_toc.yml").read_bytes())
+    empty = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    for name in ("40_old_name.ipynb", "40_new_name.ipynb"):
+        (executed / name).write_bytes(empty)
+    (notebooks / "40_new_name.ipynb").write_bytes(empty)
+    staged = book.stage_sources(source, executed, staging, sources=notebooks)
+    assert [path.name for path in staged if path.suffix == ".ipynb"] == ["40_new_name.ipynb"]
+    assert len([p for p in book.stage_sources(source, executed, staging) if p.suffix == ".ipynb"]) == 2
