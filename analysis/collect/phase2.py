@@ -276,7 +276,10 @@ def _merge_resolved(resolved: pd.DataFrame, gazetteer: pd.DataFrame, units: pd.D
 def _merge_unresolved(unresolved: pd.DataFrame) -> pd.DataFrame:
     """One row per (unit, name key) that no source could place: the names are kept as written, never merged."""
     if unresolved.empty:
-        return pd.DataFrame({column: pd.Series(dtype=object) for column in PHASE2_UNRESOLVED_SCHEMA.columns})
+        # Typed as the schema says, so that an empty table (every name placed) is written like a full one.
+        return pd.DataFrame(
+            {name: pd.Series(dtype=column.dtype.type) for name, column in PHASE2_UNRESOLVED_SCHEMA.columns.items()}
+        )
     keyed = unresolved.assign(
         partner_key=partner_keys(
             pd.Series(None, index=unresolved.index, dtype=object),

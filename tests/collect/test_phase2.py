@@ -155,6 +155,13 @@ def test_frame_tables_are_written_through_their_schemas(isolated_data):
         phase2.write_frame_tables(result._replace(ties=broken), written["phase2_frame"], ["test"])
 
 
+def test_frame_tables_are_written_when_every_name_is_placed(isolated_data):
+    result = _frame_ties()
+    placed = result._replace(unresolved=phase2._merge_unresolved(result.unresolved.iloc[0:0]))
+    written = phase2.write_frame_tables(placed, phase2.phase2_frame(result.ties, _gazetteer()), ["test"])
+    assert written["phase2_frame_unresolved"].empty and tables.read_table("phase2_frame_unresolved").empty
+
+
 def test_real_lane_leaves_out_synthetic_crawl_ties():
     real = _frame_ties("real", _crawl(synthetic=True))
     demonstration = _frame_ties("demonstration", _crawl(synthetic=True))
