@@ -13,10 +13,10 @@ STAMP       := $(VENV)/.installed
 DEV_STAMP   := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book verify test test-fast lint bench crawl lab lock clean clean-all browser
+.PHONY: help setup all run book verify test test-fast lint bench crawl lab lock clean clean-all browser questionnaires
 
 help: ## List the targets
-	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
 setup: $(STAMP) ## Create the virtual environment from the lock file (done by every target that needs it)
 
@@ -37,6 +37,9 @@ run: $(STAMP) ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 t
 
 book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warnings fail)
 	$(PY) -m analysis.runner.book $(if $(FORCE),--force)
+
+questionnaires: $(STAMP) ## Write the LimeSurvey (.lss) and Qualtrics (.qsf) questionnaires from the codebooks to build/questionnaires
+	$(PY) -m analysis.collect.questionnaire
 
 verify: $(STAMP) ## Hash everything afresh: raw files against their declarations, outputs against the runner's records, stale chapters, the book
 	$(PY) -m analysis.runner.verify

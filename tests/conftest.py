@@ -280,3 +280,32 @@ def web_detector(web_frames):
 
     units, gazetteer = web_frames
     return Detector.build(units, gazetteer)
+# --------------------------------------------------------------------------- a small survey frame for the non-response tests
+
+
+@pytest.fixture
+def survey_frame():
+    """Build a frame of units and respondents for ``analysis.stats.nonresponse`` / ``weights``.
+
+    Call with rows ``(country_iso2, unit_type, population, units, respondents)``: that many units of
+    that kind, the first ``respondents`` of them answering; every third unit has a public US partner
+    and every fourth a Chinese one. Returns ``(units, respondent_ids, public)`` as
+    ``nonresponse_frame`` takes them.
+    """
+
+    def build(rows):
+        units, respondents, public = [], [], []
+        for country, unit_type, population, count, answered in rows:
+            for k in range(count):
+                unit_id = f"{country}-{unit_type}-{population}-{k}"
+                units.append((unit_id, unit_type, country, population if unit_type == "city" else float("nan")))
+                if k < answered:
+                    respondents.append(unit_id)
+                public.append((unit_id, len(public) % 3 == 0, len(public) % 4 == 0))
+        return (
+            pd.DataFrame(units, columns=["unit_id", "unit_type", "country_iso2", "population"]),
+            respondents,
+            pd.DataFrame(public, columns=["unit_id", "us_partner_public", "cn_partner_public"]),
+        )
+
+    return build

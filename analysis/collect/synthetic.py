@@ -288,7 +288,7 @@ def _survey_row(
         if len(reported):
             row |= _partnership_views(country, iso, rng)
     # The export is text, as the survey tool writes it.
-    return {column: None if value is None else str(value) for column, value in row.items()}
+    return {column: None if value is None or pd.isna(value) else str(value) for column, value in row.items()}
 
 
 def _roster_answers(country: str, reported: pd.DataFrame, rng: np.random.Generator) -> dict[str, object]:

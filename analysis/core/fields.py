@@ -21,6 +21,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pandera.pandas as pa
@@ -28,6 +29,8 @@ import pandera.pandas as pa
 from analysis.core import paths
 
 FIELDS_FILE = "fields.csv"
+# Rows generated from the survey codebooks (analysis.collect.codebook_outputs); read beside fields.csv.
+GENERATED_FIELDS_FILE = "codebooks/generated_fields.csv"
 TYPES = ("string", "integer", "number", "boolean", "datetime", "geometry")
 _PLACEHOLDER = re.compile(r"\{(\w+)\}")
 _RANGE = re.compile(r"^([\[(])\s*([^,]*),\s*([^\])]*)([\])])$")
@@ -107,11 +110,19 @@ def _template_regex(name: str) -> re.Pattern[str]:
 
 @cache
 def vocabulary() -> dict[str, Field]:
-    """Every row of ``reference/fields.csv`` by name (placeholders left in); checks the file's own rules."""
-    path = paths.REFERENCE / FIELDS_FILE
+    """Every row of ``reference/fields.csv`` and of the generated ``reference/codebooks/generated_fields.csv``
+    by name (placeholders left in); checks the files' own rules (a name declared in both is an error)."""
+    entries: dict[str, Field] = {}
+    for path in (paths.REFERENCE / FIELDS_FILE, paths.REFERENCE / GENERATED_FIELDS_FILE):
+        if path.exists():
+            _read_vocabulary_file(path, entries)
+    return entries
+
+
+def _read_vocabulary_file(path: Path, entries: dict[str, Field]) -> None:
+    """Add the rows of one vocabulary file to ``entries``; a name declared twice is an error naming file and line."""
     with path.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    entries: dict[str, Field] = {}
     for line, row in enumerate(rows, start=2):
         where = f"{path.name} line {line}"
         if row["name"] in entries:
@@ -124,7 +135,6 @@ def vocabulary() -> dict[str, Field]:
         if entry.range:
             _range_check(entry.range)
         entries[entry.name] = entry
-    return entries
 
 
 @cache

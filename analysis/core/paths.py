@@ -26,6 +26,13 @@ ANALYSIS: Path = ROOT / "analysis"
 REFERENCE: Path = ANALYSIS / "reference"  # small hand-made tables committed with the code (recodes, lexicons)
 CHECKS: Path = ANALYSIS / "checks"  # hand-checked samples (verdicts recorded by the team)
 LOCK_FILE: Path = ROOT / "requirements.lock"
+# The team's drop-in folder (inside ``raw_dir()``) for the file of its 2020-21 survey of EU cities about China
+# (Mendeley Data, DOI 10.17632/2z2n2d3zfp.1), read with the ``china_2020`` codebook by
+# ``analysis.collect.china2020``; the other drop-in folders are ``survey``, ``crawl`` and ``frame`` (README).
+CHINA_2020_DROP_IN = "survey_china2020"
+# The team's phase-2 export (survey of US places) and its pseudonym salt; the filled contact roster
+# goes in its ``contacts`` sub-folder (``analysis.collect.phase2``), which the export search skips.
+PHASE2_DROP_IN = "survey_phase2"
 
 
 def _env_path(variable: str, default: Path) -> Path:

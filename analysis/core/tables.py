@@ -72,13 +72,19 @@ def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
 
 
 def row_problems(
-    frame: pd.DataFrame, schema: pa.DataFrameSchema, source: str, error: type[Exception] = ValueError
+    frame: pd.DataFrame,
+    schema: pa.DataFrameSchema,
+    source: str,
+    error: type[Exception] = ValueError,
+    locations: pd.Series | None = None,
 ) -> list[tuple[int, str]]:
     """(row index, message) for every value of an input file that breaks ``schema``.
 
-    Messages name the file, line (header is line 1), column, the check and the bad value,
-    so bad rows can go to a quarantine with their reason. A problem that belongs to no
-    row (a missing column, say) raises ``error`` naming the file and column instead.
+    Messages name the file, line (header is line 1, or ``locations[index]`` when the reader knows
+    better, e.g. after multi-line fields), column, the check and the bad value, so bad rows can go
+    to a quarantine with their reason; a rule across columns gives one message per row without
+    values (so no cell, personal or not, is repeated). A problem that belongs to no row (a missing
+    column, say) raises ``error`` naming the file and column instead.
     """
     try:
         schema.validate(frame, lazy=True)
@@ -88,10 +94,12 @@ def row_problems(
             if case.index is None or case.index != case.index:
                 raise error(f"{source}: column {case.column}: {case.check}") from None
             index = int(case.index)
+            where = f"{source} line {index + 2}" if locations is None else locations[index]
+            if case.schema_context == "DataFrameSchema":  # a rule across columns: one message, no values
+                problems.append((index, f"{where}, column (row): expected {case.check}"))
+                continue
             column = case.column if isinstance(case.column, str) else "(row)"
-            problems.append(
-                (index, f"{source} line {index + 2}, column {column}: expected {case.check}, got {case.failure_case!r}")
-            )
+            problems.append((index, f"{where}, column {column}: expected {case.check}, got {case.failure_case!r}"))
         return problems
     return []
 

@@ -11,6 +11,8 @@ from analysis.core import paths
 from analysis.core.tracking import note_write
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     import pandas as pd
     from pandas.io.formats.style import Styler
 
@@ -81,14 +83,25 @@ class GluedTable:
         return self.styler.to_string()
 
 
-def publish_table(table: pd.DataFrame, name: str, precision: int = 2) -> pd.DataFrame:
+def publish_table(
+    table: pd.DataFrame, name: str, precision: int = 2, *, survey_counts: Sequence[str] | None = None
+) -> pd.DataFrame:
     """Glue ``table`` under ``name`` for the book, without its index and with ``precision`` decimals.
 
     The book shows it where a ``{glue:figure}`` directive names it, with a caption that
     names the source; its HTML ids derive from ``name`` (:class:`GluedTable`). Returns the table unchanged.
+
+    A table built from survey answers names its respondent-count columns in ``survey_counts``: it is
+    refused if one shows 1 to 4 respondents (suppress it first, :func:`analysis.stats.disclosure.suppress_table`),
+    and its HTML is marked so that the check of the built book finds it
+    (:func:`analysis.report.survey_tables.mark_survey_table`).
     """
     from myst_nb import glue
 
     styler = table.style.hide(axis="index").format(precision=precision, thousands=",")
+    if survey_counts is not None:
+        from analysis.report.survey_tables import mark_survey_table
+
+        styler = mark_survey_table(styler, table, survey_counts, name)
     glue(name, GluedTable(styler, name), display=False)
     return table

@@ -100,8 +100,13 @@ def toc_for_lanes(toc_text: str, synthetic: bool) -> str:
     )
 
 
-def stage_sources(book_source: Path, executed: Path, staging: Path, synthetic: bool = True) -> list[Path]:
+def stage_sources(
+    book_source: Path, executed: Path, staging: Path, synthetic: bool = True, sources: Path | None = None
+) -> list[Path]:
     """Mirror ``book_source`` and the executed notebooks into ``staging``; return the staged files.
+
+    With ``sources`` (the notebooks folder), an executed copy whose notebook no longer exists there
+    (renamed or removed) is not staged.
 
     The table of contents is staged for the lanes in use (:func:`toc_for_lanes`). Files whose
     bytes are unchanged keep their modification time; files that no longer exist in the sources
@@ -109,6 +114,8 @@ def stage_sources(book_source: Path, executed: Path, staging: Path, synthetic: b
     """
     wanted: dict[Path, Path] = {staging / path.relative_to(book_source): path for path in _book_files(book_source)}
     for notebook in sorted(executed.glob("*.ipynb")):
+        if sources is not None and not (sources / notebook.name).exists():
+            continue  # the executed copy of a notebook since renamed or removed
         wanted[staging / STAGED_NOTEBOOKS / notebook.name] = notebook
     for target, source in wanted.items():
         content = source.read_bytes()
@@ -166,7 +173,7 @@ def build(
     staging = paths.build_dir() / "book-src"
     if not any(executed.glob("*.ipynb")):
         raise BookBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
-    files = stage_sources(book_source, executed, staging, synthetic=synthetic_tables_in_use())
+    files = stage_sources(book_source, executed, staging, synthetic=synthetic_tables_in_use(), sources=paths.NOTEBOOKS)
     stamp = html_dir(output_root) / FINGERPRINT_NAME
     current = fingerprint(files, staging)
     if (
@@ -198,6 +205,10 @@ def build(
         raise BookBuildFailed(
             f"jupyter-book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
         )
+    staged = {path.stem for path in files if path.parent == staging / STAGED_NOTEBOOKS}
+    for page in (html_dir(output_root) / STAGED_NOTEBOOKS).glob("*.html"):
+        if page.stem not in staged:
+            page.unlink()  # the page of a chapter since renamed or removed
     problems = figure_problems(html_dir(output_root))
     if problems:
         raise BookBuildFailed("the built book has figures without an image:\n" + "\n".join(problems))

@@ -106,11 +106,36 @@ def module_digest(path: Path) -> str:
 
 
 _SOURCE_DIGESTS: dict[str, str] = {}
+_LEARNT: set[str] = set()
+
+
+def load_code_digests(path: Path) -> None:
+    """Remember the code digests of module sources seen by earlier runs (keyed by the sha256 of the bytes,
+    so a remembered digest is always that of the same source); a torn or absent file is ignored."""
+    try:
+        remembered = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return
+    if isinstance(remembered, dict):
+        _SOURCE_DIGESTS.update({k: v for k, v in remembered.items() if isinstance(v, str)})
+
+
+def save_code_digests(path: Path) -> None:
+    """Keep the code digests for the next run (atomically; nothing is written when nothing was learnt), so an
+    unchanged rebuild parses no module."""
+    if not _LEARNT:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(_SOURCE_DIGESTS, separators=(",", ":"), sort_keys=True), encoding="utf-8")
+    os.replace(temporary, path)
+    _LEARNT.clear()
 
 
 def _source_digest(bytes_digest: str, source: bytes) -> str:
     # Notebooks import the same modules: parse each distinct source once per process.
     if bytes_digest not in _SOURCE_DIGESTS:
+        _LEARNT.add(bytes_digest)
         try:
             tree = ast.parse(source)
         except (SyntaxError, ValueError):

@@ -19,7 +19,8 @@ Everything else is reused. Before anything runs, every acquired raw file is chec
 sha256 its declaration gives (``Project.pins``); a mismatch stops the run with
 :class:`RawFileChanged`. Digests are remembered with each file's size, times and inode
 (:class:`~analysis.runner.fingerprints.DigestCache`, ``build/state/digests.json``), so only changed
-files are hashed again; ``make verify`` (:mod:`analysis.runner.verify`) hashes everything afresh. The record of each run lives in ``build/state/<notebook>.json``.
+files are hashed again, and the code digest of each module source in ``build/state/module_digests.json``
+(keyed by the sha256 of its bytes), so an unchanged rebuild parses no module; ``make verify`` (:mod:`analysis.runner.verify`) hashes everything afresh. The record of each run lives in ``build/state/<notebook>.json``.
 Executed copies go to ``build/executed/``; the book renders those, never executing again.
 
 Use ``python -m analysis.runner.pipeline --help`` (``make all`` calls it). Heavy imports
@@ -45,10 +46,12 @@ from analysis.runner.fingerprints import (
     DigestCache,
     digest_or_missing,
     folder_digest,
+    load_code_digests,
     module_digest,
     notebook_code_digest,
     parameters_digest,
     pinned_mismatches,
+    save_code_digests,
 )
 from analysis.runner.tracing import TRACE_TAG, read_trace, traced_notebook
 
@@ -57,6 +60,7 @@ NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
 # 3: outputs are recorded with their sha256 (version 2 listed their paths).
 STATE_VERSION = 3
 DIGESTS_NAME = "digests.json"
+CODE_DIGESTS_NAME = "module_digests.json"  # code digest of each module source, by the sha256 of its bytes
 
 
 class NotebookFailed(RuntimeError):
@@ -393,11 +397,13 @@ def dry_run(
         plan.decide(notebook) for notebook in select_notebooks(discover_notebooks(project.notebooks), selectors)
     ]
     digests.save()
+    save_code_digests(project.state / CODE_DIGESTS_NAME)
     return decisions
 
 
 def digest_cache(project: Project) -> DigestCache:
-    """The digests remembered in ``project``'s state folder (see :class:`DigestCache`)."""
+    """The digests remembered in ``project``'s state folder (see :class:`DigestCache`), and the modules' code digests."""
+    load_code_digests(project.state / CODE_DIGESTS_NAME)
     return DigestCache(project.state / DIGESTS_NAME)
 
 
@@ -582,6 +588,7 @@ def run(
         return _run_plan(project, Plan(project, parameters or {}, force, digest=digests), selectors, echo)
     finally:
         digests.save()
+        save_code_digests(project.state / CODE_DIGESTS_NAME)
 
 
 def _run_plan(project: Project, plan: Plan, selectors: Iterable[str] | None, echo: bool) -> RunReport:

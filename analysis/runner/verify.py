@@ -101,8 +101,11 @@ def book_problems(project: pipeline.Project, html: Path, staging: Path) -> list[
     problems = [
         f"chapter {executed.stem} changed since the book was built: make book"
         for executed in sorted(project.executed.glob("*.ipynb"))
-        if not (staged := staging / book.STAGED_NOTEBOOKS / executed.name).is_file()
-        or staged.read_bytes() != book.collapse_code(executed.read_bytes())
+        if (project.notebooks / executed.name).exists()  # an executed copy of a renamed notebook is not staged
+        and (
+            not (staged := staging / book.STAGED_NOTEBOOKS / executed.name).is_file()
+            or staged.read_bytes() != book.collapse_code(executed.read_bytes())
+        )
     ]
     files = sorted(
         path

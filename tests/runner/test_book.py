@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from analysis.core import paths
+from analysis.report import survey_tables
 from analysis.runner import book, browser, pipeline
 
 
@@ -58,6 +59,21 @@ def test_book_shows_no_path_of_this_machine(built_book, small_build):
     for page in built_book.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert not any(path in text for path in machine_paths), f"{page.name} shows a machine path"
+
+
+@pytest.mark.slow
+def test_book_shows_no_survey_count_below_five(built_book):
+    """Every table marked as built from survey answers shows no count of 1 to 4 respondents, and shows its counts."""
+    findings = survey_tables.scan_book_for_small_cells(built_book)
+    problems = findings[findings["problem"] != "unmarked survey table"]
+    assert problems.empty, problems.to_string()
+
+
+@pytest.mark.slow
+def test_book_marks_every_table_its_captions_attribute_to_the_survey(built_book):
+    findings = survey_tables.scan_book_for_small_cells(built_book)
+    unmarked = findings[findings["problem"] == "unmarked survey table"]
+    assert unmarked.empty, unmarked.to_string()
 
 
 @pytest.mark.slow
@@ -128,7 +144,7 @@ def _part_captions(page) -> list[str]:
 @pytest.mark.slow
 def test_the_small_build_book_shows_the_demonstration_part_with_its_banner(built_book):
     assert book.DEMONSTRATION_CAPTION in _part_captions(built_book / "intro.html")
-    page = (built_book / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").read_text(encoding="utf-8")
+    page = (built_book / book.STAGED_NOTEBOOKS / "40_survey_phase1.html").read_text(encoding="utf-8")
     assert "Pipeline demonstration: this chapter runs on synthetic data" in page
 
 
@@ -139,4 +155,50 @@ def test_without_synthetic_data_the_book_has_no_demonstration_part(small_build, 
     monkeypatch.setattr(book, "synthetic_tables_in_use", lambda processed=None: False)
     html = book.build(executed=small_build / "build" / "executed", output_root=tmp_path / "out", echo=False)
     assert book.DEMONSTRATION_CAPTION not in _part_captions(html / "intro.html")
-    assert (html / book.STAGED_NOTEBOOKS / "40_survey_and_crawl.html").exists()
+    assert (html / book.STAGED_NOTEBOOKS / "40_survey_phase1.html").exists()
+
+
+def test_an_executed_copy_of_a_renamed_notebook_is_not_staged(tmp_path):
+    source, executed, staging, notebooks = (tmp_path / name for name in ("book", "executed", "staging", "nbs"))
+    for folder in (source, executed, notebooks):
+        folder.mkdir()
+    (source / "_toc.yml").write_bytes((paths.BOOK / "_toc.yml").read_bytes())
+    empty = b'{"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}'
+    for name in ("40_old_name.ipynb", "40_new_name.ipynb"):
+        (executed / name).write_bytes(empty)
+    (notebooks / "40_new_name.ipynb").write_bytes(empty)
+    staged = book.stage_sources(source, executed, staging, sources=notebooks)
+    assert [path.name for path in staged if path.suffix == ".ipynb"] == ["40_new_name.ipynb"]
+    assert len([p for p in book.stage_sources(source, executed, staging) if p.suffix == ".ipynb"]) == 2
+
+
+PERSONAL_MARKERS = (b"Synthetic Respondent", b"@example.org", b"+00 000 000", b"+1 555 000")
+
+
+def _holds_marker(path) -> bool:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    if path.suffix == ".parquet":  # its text columns (compressed pages hide the bytes)
+        table = pq.read_table(path)
+        texts = [name for name in table.column_names if pa.types.is_string(table.schema.field(name).type)]
+        texts += [name for name in table.column_names if pa.types.is_large_string(table.schema.field(name).type)]
+        text = "\n".join(str(value) for name in texts for value in table.column(name).to_pylist()).encode("utf-8")
+    else:
+        text = path.read_bytes()
+    return any(marker in text for marker in PERSONAL_MARKERS)
+
+
+@pytest.mark.slow
+def test_the_samples_personal_fields_stay_in_their_raw_exports(built_book, small_build):
+    """The synthetic exports' names, e-mails and phones are planted personal data: they must appear only in the
+    stand-in raw exports (``build/synthetic``), never in a processed table, another build output or the book."""
+    raw = small_build / "build" / "synthetic"
+    assert any(_holds_marker(path) for path in raw.rglob("*.csv")), "the markers should be in the raw samples"
+    scanned = [
+        *(small_build / "data" / "processed").rglob("*"),
+        *(small_build / "build").rglob("*"),
+        *built_book.rglob("*"),
+    ]
+    leaks = [path for path in scanned if path.is_file() and raw not in path.parents and _holds_marker(path)]
+    assert leaks == [], leaks

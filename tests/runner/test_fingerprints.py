@@ -75,3 +75,23 @@ def test_pinned_mismatches_name_declared_and_actual_digests(tmp_path):
     assert fingerprints.pinned_mismatches(pins, DigestCache()) == {
         str(bad): (declared, hashlib.sha256(b"{!").hexdigest())
     }
+
+
+def test_code_digests_are_kept_between_runs_by_the_bytes_of_each_source(tmp_path, monkeypatch):
+    from analysis.runner import fingerprints
+
+    module = tmp_path / "m.py"
+    module.write_text('"""Doc."""\nx = 1\n')
+    monkeypatch.setattr(fingerprints, "_SOURCE_DIGESTS", {})
+    monkeypatch.setattr(fingerprints, "_LEARNT", set())
+    first = fingerprints.module_digest(module)
+    store = tmp_path / "state" / "module_digests.json"
+    fingerprints.save_code_digests(store)
+    assert store.is_file() and not fingerprints._LEARNT
+    monkeypatch.setattr(fingerprints, "_SOURCE_DIGESTS", {})
+    fingerprints.load_code_digests(store)
+    assert fingerprints.module_digest(module) == first and not fingerprints._LEARNT  # nothing parsed again
+    module.write_text('"""Doc."""\nx = 2\n')
+    assert fingerprints.module_digest(module) != first  # other bytes, another key
+    store.write_text("{torn")
+    fingerprints.load_code_digests(store)  # ignored, not fatal
