@@ -280,6 +280,8 @@ def web_detector(web_frames):
 
     units, gazetteer = web_frames
     return Detector.build(units, gazetteer)
+
+
 # --------------------------------------------------------------------------- a small survey frame for the non-response tests
 
 
