@@ -167,7 +167,7 @@ def test_docs_name_every_export_column_and_keep_the_hand_written_crawl_part():
         shown = column.replace("_1_", "_K_") if "_partner_" in column else column
         assert f"`{shown}`" in generated or f"`{shown.replace('_2_', '_K_')}`" in generated or "_partner_" in column
     assert "`us_partner_K_state` (K = 1-5)" in generated and "`cn_partner_K_province` (K = 1-5)" in generated
-    assert "## Crawl export: one row per keyword hit" in text.split(codebook_outputs.END_MARK)[1]
+    assert "## Web crawl: a stored crawl folder" in text.split(codebook_outputs.END_MARK)[1]
     with pytest.raises(ValueError, match="expected one"):
         codebook_outputs.replace_generated("no markers here", "x")
 
