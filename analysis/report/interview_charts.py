@@ -1,0 +1,46 @@
+"""Charts of the interview chapter (phase 3): the code co-occurrence matrix, in the house style."""
+
+from __future__ import annotations
+
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+
+from analysis.report.figures import apply_style
+
+
+def short_code_label(code_path: str, width: int = 34) -> str:
+    """The last level of a code path, prefixed by its top level's first word: "Obstacles: China concern"."""
+    parts = [part.strip() for part in code_path.split(">")]
+    label = parts[-1] if len(parts) == 1 else f"{parts[0]}: {parts[-1]}"
+    return label if len(label) <= width else label[: width - 1].rstrip() + "."
+
+
+def co_occurrence_heatmap(matrix: pd.DataFrame) -> plt.Figure:
+    """Passages coded with both codes (off the diagonal; the diagonal is blank), with the count in each cell.
+
+    ``matrix`` is the square matrix of :func:`analysis.stats.interviews.co_occurrence`. Zero cells are
+    left white so that the pairs that do co-occur stand out; counts are written in the cells, so the
+    figure reads without a colour scale in black and white.
+    """
+    apply_style()
+    labels = [short_code_label(name) for name in matrix.index]
+    values = matrix.to_numpy(dtype=float).copy()
+    np.fill_diagonal(values, np.nan)
+    shown = np.where(values > 0, values, np.nan)
+    size = 0.34 * len(labels) + 2.4
+    figure, ax = plt.subplots(figsize=(size + 1.2, size))
+    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(np.nanmax(shown) if np.isfinite(shown).any() else 1, 1))
+    for row, column in zip(*np.nonzero(np.nan_to_num(shown) > 0), strict=True):
+        value = int(shown[row, column])
+        dark = value > 0.6 * np.nanmax(shown)
+        ax.text(column, row, str(value), ha="center", va="center", fontsize=8, color="white" if dark else "black")
+    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
+    ax.set_yticks(range(len(labels)), labels, fontsize=8)
+    ax.set_xticks(np.arange(len(labels) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(labels) + 1) - 0.5, minor=True)
+    ax.grid(which="minor", color="#e6e6e6", linewidth=0.5)
+    ax.tick_params(which="minor", length=0)
+    colourbar = figure.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
+    colourbar.set_label("passages with both codes")
+    return figure
