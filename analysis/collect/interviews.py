@@ -184,6 +184,12 @@ def qdpx_rows(project: qdpx.Project, source: str) -> tuple[pd.DataFrame, list[tu
         named = [cases[guid].name for guid in selection.case_guids if cases[guid].name]
         if named:
             meta["speaker_name"] = named[0]
+        if meta["speaker_name"] is None:
+            raise InterviewDataError(
+                f"{source}: <TextSource {names[selection.source_guid]}>: no interviewee for selection {selection.guid}: "
+                "link one named case to the source, code the passage with the person's case, or set a variable "
+                "'speaker' (the name is only hashed)"
+            )
         passage = texts[selection.source_guid][selection.start : selection.end].replace("\r\n", "\n")
         for guid in selection.code_guids:
             rows.append(
@@ -213,7 +219,8 @@ def qdpx_rows(project: qdpx.Project, source: str) -> tuple[pd.DataFrame, list[tu
 
 def interview_metadata(project: qdpx.Project, text: qdpx.TextSource, source: str) -> dict[str, str | None]:
     """Group, consent, language, date and speaker of one source, from its variables, its cases' variables,
-    the name of the one named case that refers to it, and the sets named after a group."""
+    the name of the one named case that refers to it, and the sets named after a group. The speaker may
+    stay empty when the passages are coded with the persons' cases (NVivo); the rest is required."""
     referring = [case for case in project.cases if text.guid in case.source_guids]
     variables = {name.casefold(): value for case in referring for name, value in case.variables.items()}
     variables |= {name.casefold(): value for name, value in text.variables.items()}
@@ -233,11 +240,6 @@ def interview_metadata(project: qdpx.Project, text: qdpx.TextSource, source: str
                 f"{source}: <TextSource {text.name}>: no {column}: give the source, or a case that refers to it, "
                 f"a variable named {' or '.join(VARIABLE_NAMES[column])} (docs/interviews.md)"
             )
-    if meta["speaker_name"] is None:
-        raise InterviewDataError(
-            f"{source}: <TextSource {text.name}>: no interviewee: link one named case to the source or set a variable "
-            "'speaker' (the name is only hashed)"
-        )
     meta["speaker_group"] = meta["speaker_group"].strip().casefold()
     meta["consent_level"] = meta["consent_level"].strip().casefold()
     meta["interview_language"] = meta["interview_language"].strip().casefold()
@@ -329,19 +331,30 @@ def csv_rows(path: Path) -> tuple[pd.DataFrame, list[tuple[tuple[str, ...], str 
                 "end_position": end,
                 "text": row["text"].replace("\r\n", "\n"),
                 "code_path": PATH_SEPARATOR.join(path_parts),
+                "segment_id": row["segment_id"],
                 "line": line,
             }
         )
-    frame = pd.DataFrame(coded, columns=[*CODED_ROW_COLUMNS, "line"])
+    frame = pd.DataFrame(coded, columns=[*CODED_ROW_COLUMNS, "segment_id", "line"])
     problems += _inconsistent_interviews(frame, path.name)
     if problems:
         raise InterviewDataError(f"{len(problems)} problem(s) in {path.name}:\n" + "\n".join(problems[:10]))
-    return frame.drop(columns="line"), _csv_codebook(path.parent / CODEBOOK_FILE_NAME, frame["code_path"])
+    return frame.drop(columns=["segment_id", "line"]), _csv_codebook(
+        path.parent / CODEBOOK_FILE_NAME, frame["code_path"]
+    )
 
 
 def _inconsistent_interviews(frame: pd.DataFrame, source: str) -> list[str]:
-    """Rows whose interview-level values differ from the interview's first row (group, consent, language, date)."""
+    """Rows whose interview-level values differ from the interview's first row (group, consent, language, date),
+    and rows whose segment_id has other positions than on its first row."""
     problems = []
+    for column in ("start_position", "end_position"):
+        first = frame.groupby(["interview_label", "segment_id"])[column].transform("first")
+        for index, row in frame[frame[column] != first].iterrows():
+            problems.append(
+                f"{source} line {row['line']}, column segment_id: segment {row['segment_id']!r} has {column} "
+                f"{first[index]} on its first row and {row[column]} here"
+            )
     for column in ("speaker_group", "consent_level", "interview_language", "interview_date"):
         first = frame.groupby("interview_label")[column].transform("first")
         for index, row in frame[frame[column].fillna("") != first.fillna("")].iterrows():

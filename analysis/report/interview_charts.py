@@ -2,31 +2,35 @@
 
 from __future__ import annotations
 
+import textwrap
+
 import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
+from matplotlib.ticker import MaxNLocator
 
 from analysis.report.figures import apply_style
 
 
-def short_code_label(code_path: str, width: int = 34) -> str:
-    """The last level of a code path, prefixed by its top level's first word: "Obstacles: China concern"."""
+def short_code_label(code_path: str, width: int | None = None) -> str:
+    """The last level of a code path after its top level: "Obstacles: China concern"; with ``width``,
+    wrapped onto lines of at most ``width`` characters (never cut)."""
     parts = [part.strip() for part in code_path.split(">")]
     label = parts[-1] if len(parts) == 1 else f"{parts[0]}: {parts[-1]}"
-    return label if len(label) <= width else label[: width - 1].rstrip() + "."
+    return "\n".join(textwrap.wrap(label, width)) if width else label
 
 
 def co_occurrence_heatmap(matrix: pd.DataFrame) -> plt.Figure:
-    """Passages coded with both codes (off the diagonal; the diagonal is blank), with the count in each cell.
+    """Passages coded with both codes, below the diagonal only (the matrix is symmetric), with the count in each cell.
 
     ``matrix`` is the square matrix of :func:`analysis.stats.interviews.co_occurrence`. Zero cells are
     left white so that the pairs that do co-occur stand out; counts are written in the cells, so the
-    figure reads without a colour scale in black and white.
+    figure reads without the colour scale, in black and white too. Long code names wrap onto two lines.
     """
     apply_style()
-    labels = [short_code_label(name) for name in matrix.index]
+    labels = [short_code_label(name, width=30) for name in matrix.index]
     values = matrix.to_numpy(dtype=float).copy()
-    np.fill_diagonal(values, np.nan)
+    values[np.triu_indices_from(values)] = np.nan
     shown = np.where(values > 0, values, np.nan)
     size = 0.34 * len(labels) + 2.4
     figure, ax = plt.subplots(figsize=(size + 1.2, size))
@@ -42,5 +46,7 @@ def co_occurrence_heatmap(matrix: pd.DataFrame) -> plt.Figure:
     ax.grid(which="minor", color="#e6e6e6", linewidth=0.5)
     ax.tick_params(which="minor", length=0)
     colourbar = figure.colorbar(image, ax=ax, fraction=0.035, pad=0.02)
+    colourbar.locator = MaxNLocator(integer=True)
+    colourbar.update_ticks()
     colourbar.set_label("passages with both codes")
     return figure

@@ -113,8 +113,9 @@ def csv_line(**changes) -> str:
         ([csv_line(), csv_line(consent="aggregate")], "segments.csv line 3, column consent_level: interview 'W01'"),
         ([csv_line(interview_date="1 March")], "date '1 March' is not YYYY-MM-DD"),
         ([csv_line() + ",extra"], "segments.csv line 2: more values than columns"),
+        ([csv_line(), csv_line(end="12")], "segments.csv line 3, column segment_id: segment 's1' has end_position 10"),
     ],
-    ids=["not-a-number", "end-before-start", "unknown-group", "two-consents", "date", "extra-value"],
+    ids=["not-a-number", "end-before-start", "unknown-group", "two-consents", "date", "extra-value", "moved-segment"],
 )
 def test_csv_errors_name_file_line_and_column(tmp_path, lines, expected):
     path = tmp_path / "segments.csv"
@@ -170,3 +171,23 @@ def test_the_drop_in_folder_is_searched(tmp_path):
     assert interviews.find_interview_export().name == "2026_segments.csv"
     (folder / "team.qdpx").write_bytes(b"")
     assert interviews.find_interview_export().name == "team.qdpx"
+
+
+def test_passages_coded_with_a_persons_case_belong_to_that_person(synthetic_files):
+    from analysis.collect import qdpx
+
+    project = qdpx.read_qdpx(synthetic_files.qdpx)
+    first = project.sources[0].guid
+    other = qdpx.Case("ABCDEF00-0000-4000-8000-000000000000", "Second Person", {}, (first,))
+    project.cases.append(other)
+    project.selections = [
+        qdpx.Selection(
+            s.guid, s.source_guid, s.start, s.end, s.code_guids, (other.guid,) if s.source_guid == first else ()
+        )
+        for s in project.selections
+    ]
+    rows, codebook = interviews.qdpx_rows(project, "team.qdpx")
+    speakers = set(rows.loc[rows["interview_label"] == project.sources[0].name, "speaker_name"].dropna())
+    assert speakers == {"Second Person"}
+    loaded = interviews.clean_tables(rows, codebook, salt=SALT, data_origin="team.qdpx")
+    assert loaded.segments["speaker_key"].isin([interviews.speaker_key("Second Person", SALT)]).any()
