@@ -15,7 +15,8 @@ This module reads what the interview analysis needs and nothing more:
 
 What the tools are known to do differently, and how it is handled here:
 
-* ``plainTextPath`` is ``internal://<file>`` (inside the archive's ``sources/``), ``relative://<path>``
+* ``plainTextPath`` is ``internal://<file>`` (inside the archive's ``sources/`` folder, which NVivo
+  spells ``Sources/``; a path that repeats the folder is accepted), ``relative://<path>``
   (relative to the project's ``basePath``; ATLAS.ti leaves ``basePath`` out, so the folder of the
   ``.qdpx`` is used) or ``absolute://<path>``. A path without a known prefix is refused.
 * Text files are UTF-8, some with a byte-order mark (QualCoder writes one); the mark is dropped.
@@ -256,7 +257,10 @@ class _Reader:
 
     def read_text(self, element: etree._Element, reference: str) -> str:
         if reference.startswith("internal://"):
-            member = f"{SOURCES_FOLDER}/{reference.removeprefix('internal://').lstrip('/')}"
+            inner = reference.removeprefix("internal://").lstrip("/")
+            if inner.lower().startswith(f"{SOURCES_FOLDER}/"):  # some writers repeat the folder in the path
+                inner = inner[len(SOURCES_FOLDER) + 1 :]
+            member = f"{SOURCES_FOLDER}/{inner}"
             found = next((name for key, name in self.members.items() if key.lower() == member.lower()), None)
             if found is None:
                 raise self.fail(element, f"plainTextPath {reference} is not in the archive's {SOURCES_FOLDER}/ folder")

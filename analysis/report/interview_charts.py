@@ -31,18 +31,21 @@ def co_occurrence_heatmap(matrix: pd.DataFrame) -> plt.Figure:
     labels = [short_code_label(name, width=30) for name in matrix.index]
     values = matrix.to_numpy(dtype=float).copy()
     values[np.triu_indices_from(values)] = np.nan
-    shown = np.where(values > 0, values, np.nan)
+    # Below the diagonal the first row and the last column are empty: they are left out.
+    shown = np.where(values > 0, values, np.nan)[1:, :-1]
+    rows, columns = labels[1:], labels[:-1]
     size = 0.34 * len(labels) + 2.4
     figure, ax = plt.subplots(figsize=(size + 1.2, size))
-    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(np.nanmax(shown) if np.isfinite(shown).any() else 1, 1))
+    highest = np.nanmax(shown) if np.isfinite(shown).any() else 1
+    image = ax.imshow(shown, cmap="Blues", vmin=0, vmax=max(highest, 1))
     for row, column in zip(*np.nonzero(np.nan_to_num(shown) > 0), strict=True):
         value = int(shown[row, column])
-        dark = value > 0.6 * np.nanmax(shown)
-        ax.text(column, row, str(value), ha="center", va="center", fontsize=8, color="white" if dark else "black")
-    ax.set_xticks(range(len(labels)), labels, rotation=60, ha="right", fontsize=8)
-    ax.set_yticks(range(len(labels)), labels, fontsize=8)
-    ax.set_xticks(np.arange(len(labels) + 1) - 0.5, minor=True)
-    ax.set_yticks(np.arange(len(labels) + 1) - 0.5, minor=True)
+        colour = "white" if value > 0.6 * highest else "black"
+        ax.text(column, row, str(value), ha="center", va="center", fontsize=8, color=colour)
+    ax.set_xticks(range(len(columns)), columns, rotation=60, ha="right", rotation_mode="anchor", fontsize=8)
+    ax.set_yticks(range(len(rows)), rows, fontsize=8)
+    ax.set_xticks(np.arange(len(columns) + 1) - 0.5, minor=True)
+    ax.set_yticks(np.arange(len(rows) + 1) - 0.5, minor=True)
     ax.grid(which="minor", color="#e6e6e6", linewidth=0.5)
     ax.tick_params(which="minor", length=0)
     colourbar = figure.colorbar(image, ax=ax, fraction=0.035, pad=0.02)

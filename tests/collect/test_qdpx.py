@@ -85,6 +85,13 @@ def test_byte_order_mark_dropped_and_windows_line_breaks_counted_as_two_unless_a
     assert atlas.sources[0].text[start - 1 : start + 5] == "Second"
 
 
+def test_nvivo_capital_sources_folder_and_a_path_that_repeats_the_folder(tmp_path):
+    texts = {f"Sources/{SOURCE}.txt": TEXT.encode()}
+    assert qdpx.read_qdpx(archive(tmp_path, project_xml(selection(0, 5)), texts)).sources[0].text == TEXT
+    repeated = project_xml(selection(0, 5)).replace("internal://", "internal://Sources/")
+    assert qdpx.read_qdpx(archive(tmp_path, repeated, texts, name="r.qdpx")).sources[0].text == TEXT
+
+
 def test_relative_path_from_the_qdpx_folder_and_inline_text(tmp_path):
     (tmp_path / "texts").mkdir()
     (tmp_path / "texts" / "one.txt").write_text(TEXT, encoding="utf-8")
