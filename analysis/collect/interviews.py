@@ -27,6 +27,7 @@ import csv
 import hashlib
 import io
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -160,9 +161,9 @@ def checked_salt(salt: str, where: str = "salt") -> str:
 
 
 def load_interviews(path: str | Path, *, salt: str, data_origin: str | None = None) -> InterviewData:
-    """Import the ``.qdpx`` project or the CSV of coded segments at ``path`` into the clean tables."""
+    """Import the ``.qdpx`` project (any zip archive) or the CSV of coded segments at ``path`` into the clean tables."""
     path = Path(path)
-    if path.suffix.lower() == ".qdpx":
+    if path.suffix.lower() == ".qdpx" or zipfile.is_zipfile(path):  # a .qdpx renamed .zip is still a project
         rows, codebook = qdpx_rows(qdpx.read_qdpx(path), path.name)
     else:
         rows, codebook = csv_rows(path)
