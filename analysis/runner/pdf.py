@@ -167,13 +167,12 @@ def build_pdf(
     if not any(executed.glob("*.ipynb")):
         raise PdfBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
     staging = paths.build_dir() / "pdf-src" / manuscript.name
-    work = latex_dir(manuscript).parents[1]
     generated = manuscript_files(manuscript, executed, paths.figures_dir())
     files = book.stage_sources(
         book_source, executed, staging, synthetic=book.synthetic_tables_in_use(), generated=generated
     )
     target = pdf_dir(output_root) / f"{manuscript.name}.pdf"
-    stamp = work / book.FINGERPRINT_NAME
+    stamp = latex_dir(manuscript).parents[1] / book.FINGERPRINT_NAME
     current = book.fingerprint(files, staging)
     if not force and target.exists() and stamp.exists() and stamp.read_text() == current:
         if echo:
@@ -181,9 +180,23 @@ def build_pdf(
         return target
     started = time.perf_counter()
     latex = latex_dir(manuscript)
+    built = compile_latex(staging, latex)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(built, target)
+    stamp.write_text(current)
+    if echo:
+        print(f"pdf: {manuscript.name} built in {time.perf_counter() - started:.1f} s -> {target}")
+        for problem in log_problems(latex):
+            print(f"pdf: {problem}")
+    return target
+
+
+def compile_latex(staging: Path, latex: Path) -> Path:
+    """Write the staged manuscript as LaTeX into ``latex`` (strict: a warning fails), adapt it to pdflatex
+    (:func:`for_pdflatex`) and compile it with latexmk; return the PDF. The dates in it are the commit's."""
     shutil.rmtree(latex, ignore_errors=True)
     command = [str(Path(sys.executable).with_name("jupyter-book")), "build", str(staging), "--builder", "latex"]
-    command += ["--path-output", str(work), "-n", "--keep-going"]
+    command += ["--path-output", str(latex.parents[1]), "-W", "-n", "--keep-going"]
     env = os.environ | {"PYTHONWARNINGS": "ignore"}
     epoch = reproducibility.commit_epoch()
     if epoch is not None:  # the title page's date and the PDF's dates are the commit's: two builds, same bytes
@@ -198,23 +211,10 @@ def build_pdf(
     result = subprocess.run(["make", "all-pdf"], cwd=latex, capture_output=True, text=True, env=env)
     built = [pdf for pdf in sorted(latex.glob("*.pdf")) if pdf.with_suffix(".tex").exists()]
     if result.returncode != 0 or len(built) != 1:
-        errors = [
-            line
-            for log in latex.glob("*.log")
-            for line in log.read_text(errors="replace").splitlines()
-            if line.startswith("!")
-        ]
-        raise PdfBuildFailed(
-            f"latexmk failed (exit {result.returncode}, PDFs {[p.name for p in built]}): {errors[:10]}\n{result.stdout[-3000:]}"
-        )
-    target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(built[0], target)
-    stamp.write_text(current)
-    if echo:
-        print(f"pdf: {manuscript.name} built in {time.perf_counter() - started:.1f} s -> {target}")
-        for problem in log_problems(latex):
-            print(f"pdf: {problem}")
-    return target
+        logs = [log.read_text(errors="replace") for log in latex.glob("*.log")]
+        errors = [line for log in logs for line in log.splitlines() if line.startswith("!")]
+        raise PdfBuildFailed(f"latexmk failed (exit {result.returncode}): {errors[:10]}\n{result.stdout[-3000:]}")
+    return built[0]
 
 
 def latex_dir(manuscript: Manuscript = BOOK) -> Path:

@@ -75,3 +75,17 @@ def test_generated_pages_are_staged_and_kept_when_unchanged(tmp_path):
     assert page.stat().st_mtime == 1, "an unchanged generated page keeps its time (Sphinx rebuilds nothing)"
     book.stage_sources(source, executed, staging)
     assert not page.exists(), "a page no longer generated leaves the staging folder"
+
+
+def test_verify_reports_an_appendix_that_no_longer_describes_the_checkout(tmp_path):
+    from analysis.runner import verify
+
+    assert verify.appendix_problems(tmp_path) == [], "a book staged without the appendix is not checked"
+    for name, content in reproducibility.appendix_files().items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(content)
+    assert verify.appendix_problems(tmp_path) == []
+    (tmp_path / "_generated" / "build.md").write_text("This book was built from commit `0000`.\n")
+    assert verify.appendix_problems(tmp_path) == [
+        "the reproducibility appendix (_generated/build.md) no longer describes this checkout: make book"
+    ]
