@@ -110,3 +110,14 @@ def test_the_book_builds_as_pdf_with_every_figure_and_no_unresolved_reference(bu
     assert missing == set(), f"figures not placed as vector PDFs: {sorted(missing)}"
     assert report.placed_figures >= len(expected)
     assert pdf.log_problems(latex) == []
+
+
+@pytest.mark.slow
+@needs_tex
+def test_two_builds_of_one_commit_give_the_same_pdf_bytes(built_pdf, small_build, tmp_path):
+    target, _, _ = built_pdf
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PARADIP_DATA", str(small_build / "data"))
+        patch.setenv("PARADIP_BUILD", str(small_build / "build"))
+        again = pdf.build_pdf(output_root=tmp_path, force=True, echo=False)
+    assert again.read_bytes() == target.read_bytes(), "the PDF carries a date or an id that differs between builds"
