@@ -62,8 +62,8 @@ def publish_figure(figure: plt.Figure, name: str) -> None:
 
     Closing keeps the figure from being shown a second time below the cell; the book
     shows it where a ``{glue:figure}`` directive names it, with its caption and label.
-    The file is ``build/figures/<name>.png``; nothing is returned, so a notebook cell
-    ending with this call shows no machine path.
+    The files are ``build/figures/<name>.png`` and ``<name>.pdf`` (vector, for print); nothing is
+    returned, so a notebook cell ending with this call shows no machine path.
     """
     from myst_nb import glue
 
