@@ -153,33 +153,37 @@ def build_pdf(
     output_root: Path | None = None,
     force: bool = False,
     echo: bool = True,
+    work_root: Path | None = None,
 ) -> Path:
     """Build ``manuscript`` as PDF and return its path (``<output_root>/_build/pdf/<name>.pdf``).
 
-    Nothing runs when neither the staged sources, the vector figures nor the lock file changed since
-    the last build of that PDF. Raises :class:`PdfBuildFailed` with the end of jupyter-book's output.
+    The staged sources and the LaTeX go to ``<work_root>/pdf-src/<name>`` and ``<work_root>/pdf/<name>``
+    (default: the build folder); the figures are read from the build folder's ``figures/``. Nothing runs
+    when neither the staged sources, the vector figures nor the lock file changed since the last build of
+    that PDF. Raises :class:`PdfBuildFailed` with the end of jupyter-book's (or latexmk's) output.
     """
     executed = executed or paths.executed_dir()
+    work_root = work_root or paths.build_dir()
     if not tex_available():
         raise PdfBuildFailed(
             "pdflatex, latexmk or CJKutf8.sty not found: `make tex` installs Debian TeX Live (as root)"
         )
     if not any(executed.glob("*.ipynb")):
         raise PdfBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
-    staging = paths.build_dir() / "pdf-src" / manuscript.name
+    staging = work_root / "pdf-src" / manuscript.name
     generated = manuscript_files(manuscript, executed, paths.figures_dir())
     files = book.stage_sources(
         book_source, executed, staging, synthetic=book.synthetic_tables_in_use(), generated=generated
     )
     target = pdf_dir(output_root) / f"{manuscript.name}.pdf"
-    stamp = latex_dir(manuscript).parents[1] / book.FINGERPRINT_NAME
+    stamp = latex_dir(manuscript, work_root).parents[1] / book.FINGERPRINT_NAME
     current = book.fingerprint(files, staging)
     if not force and target.exists() and stamp.exists() and stamp.read_text() == current:
         if echo:
             print(f"pdf: {manuscript.name} up to date")
         return target
     started = time.perf_counter()
-    latex = latex_dir(manuscript)
+    latex = latex_dir(manuscript, work_root)
     built = compile_latex(staging, latex)
     target.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(built, target)
@@ -217,9 +221,9 @@ def compile_latex(staging: Path, latex: Path) -> Path:
     return built[0]
 
 
-def latex_dir(manuscript: Manuscript = BOOK) -> Path:
+def latex_dir(manuscript: Manuscript = BOOK, work_root: Path | None = None) -> Path:
     """Folder of the manuscript's LaTeX sources, figures and log (``build/pdf/<name>/_build/latex``)."""
-    return paths.build_dir() / "pdf" / manuscript.name / "_build" / "latex"
+    return (work_root or paths.build_dir()) / "pdf" / manuscript.name / "_build" / "latex"
 
 
 def log_problems(latex: Path) -> list[str]:

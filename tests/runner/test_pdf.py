@@ -9,7 +9,6 @@ import json
 
 import pytest
 
-from analysis.core import paths
 from analysis.runner import pdf
 
 needs_tex = pytest.mark.skipif(
@@ -85,16 +84,22 @@ def test_log_problems_reads_missing_glyphs_and_undefined_references(tmp_path):
     ]
 
 
-@pytest.fixture(scope="module")
-def built_pdf(small_build, tmp_path_factory):
-    output_root = tmp_path_factory.mktemp("pdf-output")
+def _build(small_build, output_root, work_root, force=False):
+    """The PDF of the session's small build, staged and compiled in ``work_root`` (never in the small build's
+    own build folder, which the determinism test compares with a second build)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(small_build / "data"))
         patch.setenv("PARADIP_BUILD", str(small_build / "build"))
-        target = pdf.build_pdf(output_root=output_root, echo=False)
-        expected = pdf.expected_figures(paths.build_dir() / "pdf-src" / pdf.BOOK.name, paths.figures_dir())
-        latex = pdf.latex_dir()
-    return target, expected, latex
+        return pdf.build_pdf(output_root=output_root, work_root=work_root, force=force, echo=False)
+
+
+@pytest.fixture(scope="module")
+def built_pdf(small_build, tmp_path_factory):
+    work_root = tmp_path_factory.mktemp("pdf-work")
+    target = _build(small_build, tmp_path_factory.mktemp("pdf-output"), work_root)
+    staging = work_root / "pdf-src" / pdf.BOOK.name
+    expected = pdf.expected_figures(staging, small_build / "build" / "figures")
+    return target, expected, pdf.latex_dir(pdf.BOOK, work_root)
 
 
 @pytest.mark.slow
@@ -116,8 +121,5 @@ def test_the_book_builds_as_pdf_with_every_figure_and_no_unresolved_reference(bu
 @needs_tex
 def test_two_builds_of_one_commit_give_the_same_pdf_bytes(built_pdf, small_build, tmp_path):
     target, _, _ = built_pdf
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("PARADIP_DATA", str(small_build / "data"))
-        patch.setenv("PARADIP_BUILD", str(small_build / "build"))
-        again = pdf.build_pdf(output_root=tmp_path, force=True, echo=False)
+    again = _build(small_build, tmp_path / "output", tmp_path / "work", force=True)
     assert again.read_bytes() == target.read_bytes(), "the PDF carries a date or an id that differs between builds"
