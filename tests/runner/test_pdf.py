@@ -123,3 +123,16 @@ def test_two_builds_of_one_commit_give_the_same_pdf_bytes(built_pdf, small_build
     target, _, _ = built_pdf
     again = _build(small_build, tmp_path / "output", tmp_path / "work", force=True)
     assert again.read_bytes() == target.read_bytes(), "the PDF carries a date or an id that differs between builds"
+
+
+def test_a_manuscript_brings_its_own_table_of_contents_and_configuration(tmp_path):
+    toc, config = tmp_path / "_toc.yml", tmp_path / "_config.yml"
+    toc.write_text("format: jb-book\nroot: paper\nchapters:\n  - file: notebooks/60_x\n", encoding="utf-8")
+    config.write_text("title: A paper\n", encoding="utf-8")
+    executed = tmp_path / "executed"
+    executed.mkdir()
+    (executed / "60_x.ipynb").write_bytes(_notebook(tmp_path))
+    files = pdf.manuscript_files(pdf.Manuscript("paper", toc, config), executed, tmp_path / "figures")
+    assert files["_toc.yml"] == toc.read_bytes() and files["_config.yml"] == b"title: A paper\n"
+    assert set(files) >= {"notebooks/60_x.ipynb", "_generated/build.md", "_generated/manifest.md"}
+    assert json.loads(files["notebooks/60_x.ipynb"])["cells"][1]["metadata"]["tags"] == ["remove-input"]
