@@ -13,7 +13,7 @@ STAMP       := $(VENV)/.installed
 DEV_STAMP   := $(VENV)/.installed-dev
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book verify test test-fast lint bench lab lock clean clean-all browser
+.PHONY: help setup all run book pdf tex publishing verify test test-fast lint bench lab lock clean clean-all browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -37,6 +37,23 @@ run: $(STAMP) ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 t
 
 book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warnings fail)
 	$(PY) -m analysis.runner.book $(if $(FORCE),--force)
+
+pdf: $(STAMP) tex ## Run the notebooks that need it, then build the book as PDF through LaTeX (book/_build/pdf/book.pdf, vector figures)
+	$(PY) -m analysis.runner.pipeline
+	$(PY) -m analysis.runner.pdf $(if $(FORCE),--force)
+
+# Debian TeX Live for make pdf (pdflatex route, toolchain.md section 6) and the CJK package for Chinese place names.
+TEX_PACKAGES := latexmk texlive-latex-extra texlive-fonts-recommended tex-gyre latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp
+
+tex: ## Make sure pdflatex, latexmk and CJKutf8 are there for make pdf (apt-get as root; about 2 minutes and 370 MB once)
+	@{ command -v latexmk && command -v pdflatex && kpsewhich CJKutf8.sty; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian TeX Live for make pdf"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else echo "make pdf needs TeX Live: install it (e.g. 'sudo apt-get install $(TEX_PACKAGES)')"; exit 1; fi; }
+
+publishing: $(STAMP) ## Check CITATION.cff, .zenodo.json, the licences and binder/; regenerate their generated parts from sources.yaml
+	$(PY) -m analysis.runner.publishing --write
 
 verify: $(STAMP) ## Hash everything afresh: raw files against their declarations, outputs against the runner's records, stale chapters, the book
 	$(PY) -m analysis.runner.verify

@@ -24,6 +24,7 @@ STYLE = {
     "axes.spines.right": False,
     "axes.grid": False,
     "legend.frameon": False,
+    "pdf.fonttype": 42,  # TrueType text in the vector figures: searchable and selectable in the PDF
 }
 
 # Colours used for the partner countries across every chart and map.
@@ -41,11 +42,18 @@ def apply_style() -> None:
 
 
 def save_figure(figure: plt.Figure, name: str) -> Path:
-    """Save ``figure`` as ``build/figures/<name>.png`` for the papers and return the path."""
+    """Save ``figure`` as ``build/figures/<name>.png`` and, vector for print, ``<name>.pdf``; return the PNG's path.
+
+    The PDF carries no creation date, so two runs write the same bytes; the PDF build of the book and
+    the papers (:mod:`analysis.runner.pdf`) places it instead of the PNG.
+    """
     target = paths.figures_dir() / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target)
     note_write(target)
+    vector = target.with_suffix(".pdf")
+    figure.savefig(vector, metadata={"CreationDate": None})
+    note_write(vector)
     return target
 
 
@@ -54,8 +62,8 @@ def publish_figure(figure: plt.Figure, name: str) -> None:
 
     Closing keeps the figure from being shown a second time below the cell; the book
     shows it where a ``{glue:figure}`` directive names it, with its caption and label.
-    The file is ``build/figures/<name>.png``; nothing is returned, so a notebook cell
-    ending with this call shows no machine path.
+    The files are ``build/figures/<name>.png`` and ``<name>.pdf`` (vector, for print); nothing is
+    returned, so a notebook cell ending with this call shows no machine path.
     """
     from myst_nb import glue
 
