@@ -115,13 +115,14 @@ class GluedValues:
         return text if len(text) <= LONGEST_TEXT else text[: LONGEST_TEXT - 1] + "…"
 
     def _repr_html_(self) -> str:
+        left = ' style="text-align:left"'
         body = "".join(
-            f"<tr><td><code>{html.escape(name)}</code></td><td>{html.escape(self._cut(text))}</td></tr>"
+            f"<tr><td{left}><code>{html.escape(name)}</code></td><td{left}>{html.escape(self._cut(text))}</td></tr>"
             for name, text in self.rows
         )
         return (
-            '<table class="glued-values"><caption>Glued in this cell (hidden here in the book, which places'
-            " them in its prose)</caption><thead><tr><th>name</th><th>value</th></tr></thead>"
+            f'<table class="glued-values"><caption{left}>Glued in this cell: the book prints these values where'
+            f" its text names them</caption><thead><tr><th{left}>name</th><th{left}>value</th></tr></thead>"
             f"<tbody>{body}</tbody></table>"
         )
 

@@ -74,8 +74,8 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     os.environ.pop(show.PIPELINE_VARIABLE, None)  # the kernels show what the notebooks glue
     print(
-        f"JupyterLab on the project kernel '{KERNEL_NAME}' ({sys.executable}); "
-        f"open the http://127.0.0.1:.../lab?token=... address it prints below. Ctrl-C twice stops it.",
+        f"JupyterLab on the project kernel '{KERNEL_NAME}' ({sys.executable}): open the address it prints "
+        f"below (http://127.0.0.1:8888/lab/tree/{START_FOLDER}?token=...); Ctrl-C twice stops it.",
         flush=True,
     )
     arguments = lab_arguments(as_root=hasattr(os, "geteuid") and os.geteuid() == 0, port=options.port)
