@@ -90,8 +90,8 @@ def show(name: str, variable: Any) -> None:
 
 def value_text(variable: Any) -> str | None:
     """The text a number, a string or a Markdown snippet shows in the summary; None for a figure, table, ..."""
-    if isinstance(variable, bool):
-        return str(variable)
+    if isinstance(variable, bool) or type(variable).__name__ == "bool":  # numpy's bool too
+        return str(bool(variable))
     if isinstance(variable, Integral):
         return f"{int(variable):,}"
     if isinstance(variable, Real):

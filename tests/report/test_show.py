@@ -114,6 +114,7 @@ def test_the_pipeline_environment_is_set_within_the_block_only(monkeypatch):
     ("value", "text"),
     [
         (True, "True"),
+        (np.bool_(False), "False"),
         (np.int64(12345), "12,345"),
         (0.012345, "0.01235"),
         (12345.678, "12,345.68"),
