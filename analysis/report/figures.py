@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 
 from analysis.core import paths
 from analysis.core.tracking import note_write
+from analysis.report.show import glue
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -61,12 +62,11 @@ def publish_figure(figure: plt.Figure, name: str) -> None:
     """Save ``figure`` for the papers, glue it under ``name`` for the book, and close it.
 
     Closing keeps the figure from being shown a second time below the cell; the book
-    shows it where a ``{glue:figure}`` directive names it, with its caption and label.
+    shows it where a ``{glue:figure}`` directive names it, with its caption and label, and an
+    author running the notebook sees it where it is glued (:mod:`analysis.report.show`).
     The files are ``build/figures/<name>.png`` and ``<name>.pdf`` (vector, for print); nothing is
     returned, so a notebook cell ending with this call shows no machine path.
     """
-    from myst_nb import glue
-
     save_figure(figure, name)
     glue(name, figure, display=False)
     plt.close(figure)
@@ -95,8 +95,6 @@ def publish_table(table: pd.DataFrame, name: str, precision: int = 2) -> pd.Data
     The book shows it where a ``{glue:figure}`` directive names it, with a caption that
     names the source; its HTML ids derive from ``name`` (:class:`GluedTable`). Returns the table unchanged.
     """
-    from myst_nb import glue
-
     styler = table.style.hide(axis="index").format(precision=precision, thousands=",")
     glue(name, GluedTable(styler, name), display=False)
     return table
