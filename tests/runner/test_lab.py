@@ -161,21 +161,8 @@ def test_make_lab_serves_the_project_kernel_only_and_opens_on_the_notebooks(tmp_
 
 # --------------------------------------------------------------------------- a notebook run as JupyterLab runs it
 
-# Notebooks edited by other work in flight when this check came (issues 9 and 10): the one-line change
-# (`from myst_nb import glue` -> `from analysis.report.show import glue`) is made when that work merges.
-GLUE_IMPORT_PENDING = {"35_web_crawl", "40_survey_and_crawl"}
 
-
-@pytest.mark.parametrize(
-    "notebook_path",
-    [
-        pytest.param(path, marks=pytest.mark.xfail(reason="one-line import change pending at merge", strict=False))
-        if path.stem in GLUE_IMPORT_PENDING
-        else path
-        for path in pipeline.discover_notebooks(paths.NOTEBOOKS)
-    ],
-    ids=lambda path: path.stem,
-)
+@pytest.mark.parametrize("notebook_path", pipeline.discover_notebooks(paths.NOTEBOOKS), ids=lambda path: path.stem)
 def test_notebooks_glue_through_show_so_an_author_sees_what_they_glue(notebook_path):
     code = "\n".join(
         cell.source for cell in nbformat.read(notebook_path, as_version=4).cells if cell.cell_type == "code"
