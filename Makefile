@@ -1,5 +1,5 @@
 # Paradiplomacy compendium. `make help` lists the targets.
-# Reviewers: `make all` (raw data -> book) and `make test`. Authors: `make lab`.
+# Reviewers: `make all` (raw data -> book) and `make test`. Authors: `make lab` (JupyterLab on the project kernel).
 
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
@@ -11,14 +11,15 @@ UV          := $(VENV)/bin/uv
 UV_VERSION  := 0.13.8
 STAMP       := $(VENV)/.installed
 DEV_STAMP   := $(VENV)/.installed-dev
+KERNEL      := $(VENV)/share/jupyter/kernels/paradiplomacy/kernel.json
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book verify test test-fast lint bench crawl lab lock clean clean-all browser questionnaires
+.PHONY: help setup all run book pdf tex publishing questionnaires verify test test-fast lint bench crawl lab dev lock clean clean-all browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
 
-setup: $(STAMP) ## Create the virtual environment from the lock file (done by every target that needs it)
+setup: $(STAMP) $(KERNEL) ## Create the virtual environment from the lock file and its Jupyter kernel (done by every target that needs it)
 
 $(STAMP): requirements.lock pyproject.toml
 	@test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -28,30 +29,51 @@ $(STAMP): requirements.lock pyproject.toml
 	$(UV) pip install --quiet --python $(PY) --compile-bytecode --no-deps -e .
 	@touch $@
 
-all: $(STAMP) ## Raw data to built book: acquire, run changed notebooks in order, build the book
+# The project kernel (analysis/runner/lab.py): the venv's Python under the name JupyterLab and papermill look up.
+$(KERNEL): $(STAMP)
+	$(PY) -m analysis.runner.lab kernel
+
+all: setup ## Raw data to built book: acquire, run changed notebooks in order, build the book
 	$(PY) -m analysis.runner.pipeline
 	$(PY) -m analysis.runner.book
 
-run: $(STAMP) ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 to force)
+run: setup ## Run the notebooks that need it (NB="20 30" to choose, FORCE=1 to force)
 	$(PY) -m analysis.runner.pipeline $(NB) $(if $(FORCE),--force)
 
-book: $(STAMP) ## Build the HTML book from the executed notebooks (strict: warnings fail)
+book: setup ## Build the HTML book from the executed notebooks (strict: warnings fail)
 	$(PY) -m analysis.runner.book $(if $(FORCE),--force)
 
-questionnaires: $(STAMP) ## Write the LimeSurvey (.lss) and Qualtrics (.qsf) questionnaires from the codebooks to build/questionnaires
+questionnaires: setup ## Write the LimeSurvey (.lss) and Qualtrics (.qsf) questionnaires from the codebooks to build/questionnaires
 	$(PY) -m analysis.collect.questionnaire
 
-verify: $(STAMP) ## Hash everything afresh: raw files against their declarations, outputs against the runner's records, stale chapters, the book
+pdf: setup tex ## Run the notebooks that need it, then build the book as PDF through LaTeX (book/_build/pdf/book.pdf, vector figures)
+	$(PY) -m analysis.runner.pipeline
+	$(PY) -m analysis.runner.pdf $(if $(FORCE),--force)
+
+# Debian TeX Live for make pdf (pdflatex route, toolchain.md section 6) and the CJK package for Chinese place names.
+TEX_PACKAGES := latexmk texlive-latex-extra texlive-fonts-recommended tex-gyre latex-cjk-chinese latex-cjk-chinese-arphic-gbsn00lp
+
+tex: ## Make sure pdflatex, latexmk and CJKutf8 are there for make pdf (apt-get as root; about 2 minutes and 370 MB once)
+	@{ command -v latexmk && command -v pdflatex && kpsewhich CJKutf8.sty; } >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing Debian TeX Live for make pdf"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	  else echo "make pdf needs TeX Live: install it (e.g. 'sudo apt-get install $(TEX_PACKAGES)')"; exit 1; fi; }
+
+publishing: setup ## Check CITATION.cff, .zenodo.json, the licences and binder/; regenerate their generated parts from sources.yaml
+	$(PY) -m analysis.runner.publishing --write
+
+verify: setup ## Hash everything afresh: raw files against their declarations, outputs against the runner's records, stale chapters, the book
 	$(PY) -m analysis.runner.verify
 
-test: $(STAMP) browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
+test: setup browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
 	$(PY) -m pytest
 
 lint: $(STAMP) ## ruff: fix what can be fixed, then format the whole tree (make test checks both)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test-fast: $(STAMP) ## Unit tests only (no notebooks, no book)
+test-fast: setup ## Unit tests only (no notebooks, no book)
 	$(PY) -m pytest -m "not slow"
 
 browser: ## Make sure headless Chromium is there for the book test (apt-get as root)
@@ -61,23 +83,28 @@ browser: ## Make sure headless Chromium is there for the book test (apt-get as r
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends chromium >/dev/null; \
 	  else echo "make test needs Chromium: install it (e.g. 'sudo apt-get install chromium')"; exit 1; fi; }
 
-bench: $(STAMP) browser ## Benchmarks: rebuilds, runner overhead, test durations (build/bench.json; WHAT=tests, WHAT=rebuild or WHAT=crawl for one part)
+bench: setup browser ## Benchmarks: rebuilds, runner overhead, test durations (build/bench.json; WHAT=tests, WHAT=rebuild or WHAT=crawl for one part)
 	$(PY) -m analysis.runner.bench $(if $(WHAT),--only $(WHAT))
 
-crawl: $(STAMP) ## Crawl the team's seeds (data/raw/crawl/seeds.csv) into a new data/raw/crawl/<id>/ (RESUME=<id> continues one); without seeds, a SYNTHETIC demo on the local test web with a kill -9 halfway
+crawl: setup ## Crawl the team's seeds (data/raw/crawl/seeds.csv) into a new data/raw/crawl/<id>/ (RESUME=<id> continues one); without seeds, a SYNTHETIC demo on the local test web with a kill -9 halfway
 	$(PY) -m analysis.runner.crawl $(if $(RESUME),--resume $(RESUME))
 
-lab: $(STAMP) $(DEV_STAMP) ## JupyterLab with the project environment (as root here, hence --allow-root)
-	$(VENV)/bin/jupyter lab --notebook-dir=. --ip=127.0.0.1 --no-browser $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: setup $(DEV_STAMP) ## JupyterLab for authors on the project kernel: figures, tables and glued numbers show in the notebooks
+	$(PY) -m analysis.runner.lab
 
-$(DEV_STAMP): requirements-dev.txt $(STAMP)
-	$(UV) pip install --quiet --python $(PY) --compile-bytecode -r requirements-dev.txt -c requirements.lock
+dev: setup $(DEV_STAMP) ## Install the authors' environment (requirements-dev.lock: JupyterLab, jupyterlab-myst) without starting it
+
+$(DEV_STAMP): requirements-dev.lock $(STAMP)
+	$(UV) pip install --quiet --python $(PY) --compile-bytecode -r requirements-dev.lock
 	@touch $@
 
-lock: $(STAMP) ## Re-resolve requirements.txt into requirements.lock (then commit both)
-	$(UV) pip install --quiet --python $(PY) --compile-bytecode -r requirements.txt
+lock: $(STAMP) ## Re-resolve requirements.txt into requirements.lock and requirements-dev.txt into requirements-dev.lock (commit all four)
 	{ echo "# Full lock of the environment (Python 3.11), generated by 'make lock' from requirements.txt."; \
-	  $(UV) pip freeze --python $(PY) --exclude-editable | grep -v -e '^uv==' -e '^jupyterlab=='; } > requirements.lock
+	  $(UV) pip compile --quiet --python $(PY) --no-header --no-annotate requirements.txt; } > requirements.lock.new
+	mv requirements.lock.new requirements.lock
+	{ echo "# Full lock of the authors' environment (requirements.lock plus JupyterLab), generated by 'make lock' from requirements-dev.txt."; \
+	  $(UV) pip compile --quiet --python $(PY) --no-header --no-annotate -c requirements.lock requirements-dev.txt; } > requirements-dev.lock.new
+	mv requirements-dev.lock.new requirements-dev.lock
 
 clean: ## Remove everything the pipeline built (processed data, executed notebooks, book); keeps raw data and the venv
 	rm -rf build book/_build data/processed

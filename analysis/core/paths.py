@@ -98,6 +98,12 @@ def mirror_dir() -> Path | None:
     return default if default.is_dir() else None
 
 
+# The team's drop-in folder (inside ``raw_dir()``) for the coded interviews of phase 3: a REFI-QDA project
+# (``*.qdpx``) or a CSV of coded segments, with ``pseudonym_salt.txt``; read by ``analysis.collect.interviews``
+# (docs/interviews.md). The other drop-in folders are ``survey``, ``crawl`` and ``frame`` (README).
+INTERVIEWS_DROP_IN = "interviews"
+
+
 def raw_source_dir(source_name: str) -> Path:
     """Folder of one declared raw source inside ``data/raw``."""
     return raw_dir() / source_name

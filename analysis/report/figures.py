@@ -9,6 +9,7 @@ import matplotlib.pyplot as plt
 
 from analysis.core import paths
 from analysis.core.tracking import note_write
+from analysis.report.show import glue
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -26,6 +27,7 @@ STYLE = {
     "axes.spines.right": False,
     "axes.grid": False,
     "legend.frameon": False,
+    "pdf.fonttype": 42,  # TrueType text in the vector figures: searchable and selectable in the PDF
 }
 
 # Colours used for the partner countries across every chart and map.
@@ -43,11 +45,18 @@ def apply_style() -> None:
 
 
 def save_figure(figure: plt.Figure, name: str) -> Path:
-    """Save ``figure`` as ``build/figures/<name>.png`` for the papers and return the path."""
+    """Save ``figure`` as ``build/figures/<name>.png`` and, vector for print, ``<name>.pdf``; return the PNG's path.
+
+    The PDF carries no creation date, so two runs write the same bytes; the PDF build of the book and
+    the papers (:mod:`analysis.runner.pdf`) places it instead of the PNG.
+    """
     target = paths.figures_dir() / f"{name}.png"
     target.parent.mkdir(parents=True, exist_ok=True)
     figure.savefig(target)
     note_write(target)
+    vector = target.with_suffix(".pdf")
+    figure.savefig(vector, metadata={"CreationDate": None})
+    note_write(vector)
     return target
 
 
@@ -55,12 +64,11 @@ def publish_figure(figure: plt.Figure, name: str) -> None:
     """Save ``figure`` for the papers, glue it under ``name`` for the book, and close it.
 
     Closing keeps the figure from being shown a second time below the cell; the book
-    shows it where a ``{glue:figure}`` directive names it, with its caption and label.
-    The file is ``build/figures/<name>.png``; nothing is returned, so a notebook cell
-    ending with this call shows no machine path.
+    shows it where a ``{glue:figure}`` directive names it, with its caption and label, and an
+    author running the notebook sees it where it is glued (:mod:`analysis.report.show`).
+    The files are ``build/figures/<name>.png`` and ``<name>.pdf`` (vector, for print); nothing is
+    returned, so a notebook cell ending with this call shows no machine path.
     """
-    from myst_nb import glue
-
     save_figure(figure, name)
     glue(name, figure, display=False)
     plt.close(figure)
@@ -96,8 +104,6 @@ def publish_table(
     and its HTML is marked so that the check of the built book finds it
     (:func:`analysis.report.survey_tables.mark_survey_table`).
     """
-    from myst_nb import glue
-
     styler = table.style.hide(axis="index").format(precision=precision, thousands=",")
     if survey_counts is not None:
         from analysis.report.survey_tables import mark_survey_table

@@ -18,6 +18,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from analysis.report.show import glue
+
 QUANTITY_PREFIX = "quantity."
 GLUE_MIME_PREFIX = "application/papermill.record/"
 
@@ -35,11 +37,11 @@ def plain_number(value: object) -> int | float:
 
 def glue_quantity(name: str, value: object) -> None:
     """Glue ``value`` (a number) under ``name`` for the prose and mark it as a named quantity."""
-    from myst_nb import glue
+    from myst_nb import glue as record
 
     number = plain_number(value)
-    glue(name, number, display=False)
-    glue(QUANTITY_PREFIX + name, number, display=False)
+    glue(name, number, display=False)  # an author running the notebook sees it (analysis.report.show)
+    record(QUANTITY_PREFIX + name, number, display=False)  # the mark: a record only, never shown
 
 
 def executed_quantities(executed: Path) -> pd.DataFrame:

@@ -31,6 +31,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core import paths
+from analysis.runner import reproducibility
 
 STAGED_NOTEBOOKS = "notebooks"
 FINGERPRINT_NAME = ".source-fingerprint"
@@ -101,28 +102,41 @@ def toc_for_lanes(toc_text: str, synthetic: bool) -> str:
 
 
 def stage_sources(
-    book_source: Path, executed: Path, staging: Path, synthetic: bool = True, sources: Path | None = None
+    book_source: Path,
+    executed: Path,
+    staging: Path,
+    synthetic: bool = True,
+    generated: dict[str, bytes] | None = None,
+    sources: Path | None = None,
 ) -> list[Path]:
     """Mirror ``book_source`` and the executed notebooks into ``staging``; return the staged files.
 
     With ``sources`` (the notebooks folder), an executed copy whose notebook no longer exists there
     (renamed or removed) is not staged.
 
-    The table of contents is staged for the lanes in use (:func:`toc_for_lanes`). Files whose
-    bytes are unchanged keep their modification time; files that no longer exist in the sources
-    are removed from the staging folder.
+    The table of contents is staged for the lanes in use (:func:`toc_for_lanes`). ``generated`` adds
+    files made at build time (``{path in the staged book: bytes}``, e.g. the reproducibility appendix's
+    pages). Files whose bytes are unchanged keep their modification time; files that no longer exist
+    in the sources are removed from the staging folder.
     """
-    wanted: dict[Path, Path] = {staging / path.relative_to(book_source): path for path in _book_files(book_source)}
+    wanted: dict[Path, Path | bytes] = {
+        staging / path.relative_to(book_source): path for path in _book_files(book_source)
+    }
     for notebook in sorted(executed.glob("*.ipynb")):
         if sources is not None and not (sources / notebook.name).exists():
             continue  # the executed copy of a notebook since renamed or removed
         wanted[staging / STAGED_NOTEBOOKS / notebook.name] = notebook
+    for name, content in (generated or {}).items():
+        wanted[staging / name] = content
     for target, source in wanted.items():
-        content = source.read_bytes()
-        if source.suffix == ".ipynb":
-            content = collapse_code(content)
+        if isinstance(source, bytes):
+            content = source
+        elif source.suffix == ".ipynb":
+            content = collapse_code(source.read_bytes())
         elif source == book_source / TOC_NAME:
-            content = toc_for_lanes(content.decode("utf-8"), synthetic).encode("utf-8")
+            content = toc_for_lanes(source.read_text(encoding="utf-8"), synthetic).encode("utf-8")
+        else:
+            content = source.read_bytes()
         if target.exists() and target.read_bytes() == content:
             continue
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +187,14 @@ def build(
     staging = paths.build_dir() / "book-src"
     if not any(executed.glob("*.ipynb")):
         raise BookBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
-    files = stage_sources(book_source, executed, staging, synthetic=synthetic_tables_in_use(), sources=paths.NOTEBOOKS)
+    files = stage_sources(
+        book_source,
+        executed,
+        staging,
+        synthetic=synthetic_tables_in_use(),
+        generated=reproducibility.appendix_files(),
+        sources=paths.NOTEBOOKS,
+    )
     stamp = html_dir(output_root) / FINGERPRINT_NAME
     current = fingerprint(files, staging)
     if (

@@ -479,6 +479,8 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
     import papermill
     from papermill.exceptions import PapermillExecutionError
 
+    from analysis.report import show
+
     project.executed.mkdir(parents=True, exist_ok=True)
     project.state.mkdir(parents=True, exist_ok=True)
     trace_file = project.state / f"{notebook.stem}.trace"
@@ -487,18 +489,20 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
     partial.parent.mkdir(exist_ok=True)
     source = nbformat.read(notebook, as_version=4)
     try:
-        papermill.execute_notebook(
-            traced_notebook(
-                source, trace_file, project.root, project.watched, _ignored_folders(project), project.data_folders
-            ),
-            str(partial),
-            parameters=dict(parameters),
-            cwd=str(notebook.parent),
-            kernel_name=source.metadata.get("kernelspec", {}).get("name", "python3"),
-            progress_bar=False,
-            log_output=False,
-            report_mode=False,
-        )
+        # The kernel glues without showing anything: the book places every result (analysis.report.show).
+        with show.pipeline_environment():
+            papermill.execute_notebook(
+                traced_notebook(
+                    source, trace_file, project.root, project.watched, _ignored_folders(project), project.data_folders
+                ),
+                str(partial),
+                parameters=dict(parameters),
+                cwd=str(notebook.parent),
+                kernel_name=source.metadata.get("kernelspec", {}).get("name", "python3"),
+                progress_bar=False,
+                log_output=False,
+                report_mode=False,
+            )
     except PapermillExecutionError as error:
         _discard_failed_run(project, notebook, trace_file, partial)
         raise NotebookFailed(

@@ -114,7 +114,25 @@ def book_problems(project: pipeline.Project, html: Path, staging: Path) -> list[
     )
     if book.fingerprint(files, staging) != stamp.read_text():
         problems.append("the book's staged sources changed since its pages were built: make book")
-    return problems
+    return problems + appendix_problems(staging)
+
+
+def appendix_problems(staging: Path) -> list[str]:
+    """Whether the staged reproducibility appendix still names this checkout's commit, lock file and raw files."""
+    from analysis.runner import reproducibility
+
+    if not (staging / reproducibility.GENERATED_DIR).is_dir():
+        return []
+    stale = [
+        name
+        for name, content in reproducibility.appendix_files().items()
+        if not (staging / name).is_file() or (staging / name).read_bytes() != content
+    ]
+    return (
+        [f"the reproducibility appendix ({', '.join(stale)}) no longer describes this checkout: make book"]
+        if stale
+        else []
+    )
 
 
 def drop_in_notes(project: pipeline.Project, digest: Callable[[Path], str]) -> list[str]:

@@ -76,6 +76,25 @@ def test_book_marks_every_table_its_captions_attribute_to_the_survey(built_book)
     assert unmarked.empty, unmarked.to_string()
 
 
+def test_reproducing_page_names_the_commit_the_environment_and_the_raw_checksums(built_book, small_build):
+    from analysis.runner import environment, reproducibility
+
+    text = re.sub(r"<[^>]+>", "", (built_book / "reproducing.html").read_text(encoding="utf-8"))
+    commit, _ = reproducibility.git_state()
+    assert f"built from commit {commit}" in text if commit else "outside a git checkout" in text
+    assert "requirements.lock" in text and f"pandas{environment.read_pins(paths.LOCK_FILE)['pandas']}" in text.replace(
+        "\n", ""
+    )
+    manifest = (small_build / "data" / "MANIFEST").read_text(encoding="utf-8").splitlines()[1].split("\t")
+    assert f"{manifest[2]}  data/raw/{manifest[0]}/{manifest[1]}" in text
+
+
+@pytest.mark.slow
+def test_notebook_chapters_have_a_binder_launch_button(built_book):
+    page = (built_book / book.STAGED_NOTEBOOKS / "60_describe.html").read_text(encoding="utf-8")
+    assert "/v2/gh/" in page and "urlpath=lab/tree/notebooks/60_describe.ipynb" in page
+
+
 @pytest.mark.slow
 def test_book_shows_the_nuts2_map_in_chromium(built_book, tmp_path):
     png = browser.screenshot(built_book / book.STAGED_NOTEBOOKS / "20_build_frame.html", tmp_path / "frame.png")
