@@ -209,6 +209,22 @@ def build(
     # The chapters changed since the last build: their named quantities must agree again.
     check_quantities(executed, paths.build_dir() / QUANTITIES_NAME)
     started = time.perf_counter()
+    _run_jupyter_book(staging, output_root, force)
+    staged = {path.stem for path in files if path.parent == staging / STAGED_NOTEBOOKS}
+    for page in (html_dir(output_root) / STAGED_NOTEBOOKS).glob("*.html"):
+        if page.stem not in staged:
+            page.unlink()  # the page of a chapter since renamed or removed
+    problems = figure_problems(html_dir(output_root))
+    if problems:
+        raise BookBuildFailed("the built book has figures without an image:\n" + "\n".join(problems))
+    stamp.write_text(current)
+    if echo:
+        print(f"book: built in {time.perf_counter() - started:.1f} s -> {html_dir(output_root) / 'index.html'}")
+    return html_dir(output_root)
+
+
+def _run_jupyter_book(staging: Path, output_root: Path, force: bool) -> None:
+    """Run jupyter-book's strict HTML build of ``staging`` into ``output_root``; raise :class:`BookBuildFailed` on failure."""
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build",
@@ -226,17 +242,6 @@ def build(
         raise BookBuildFailed(
             f"jupyter-book build failed (exit {result.returncode}):\n{result.stdout[-6000:]}\n{result.stderr[-4000:]}"
         )
-    staged = {path.stem for path in files if path.parent == staging / STAGED_NOTEBOOKS}
-    for page in (html_dir(output_root) / STAGED_NOTEBOOKS).glob("*.html"):
-        if page.stem not in staged:
-            page.unlink()  # the page of a chapter since renamed or removed
-    problems = figure_problems(html_dir(output_root))
-    if problems:
-        raise BookBuildFailed("the built book has figures without an image:\n" + "\n".join(problems))
-    stamp.write_text(current)
-    if echo:
-        print(f"book: built in {time.perf_counter() - started:.1f} s -> {html_dir(output_root) / 'index.html'}")
-    return html_dir(output_root)
 
 
 def check_quantities(executed: Path, target: Path) -> None:
