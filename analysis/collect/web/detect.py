@@ -138,21 +138,34 @@ class Detector:
         )
 
     @classmethod
-    def build(cls, units: pd.DataFrame, gazetteer: pd.DataFrame, *, lexicon: Lexicon | None = None) -> Detector:
+    def build(
+        cls, units: pd.DataFrame, gazetteer: pd.DataFrame, *, lexicon: Lexicon | None = None, lau=None
+    ) -> Detector:
         """A detector over the frame ``units`` (``unit_id, unit_type, name, country_iso2, population``, optional
-        ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``."""
+        ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``.
+
+        ``lau``: the EU municipalities found as EU places outside the frame (:func:`places.lau_places`): None reads
+        the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none."""
         lexicon = lexicon or load_lexicon()
+        units = places_module.with_alternate_names(units)
         found = [
             *places_module.partner_places(gazetteer, lexicon),
             *places_module.eu_places(units, gazetteer, lexicon),
             *places_module.other_places(gazetteer, lexicon),
         ]
+        if lau is not False:
+            found += places_module.lau_places(found, lexicon, lau)
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
-        inflect = [index for index, place in enumerate(places) if place.role != "other"]
+        # LAU municipalities are matched as written only: their inflected forms collide with common words
+        # (Croatian "Grada" is not Grado; Polish "Góry" in "Jeleniej Góry" is not the town Góra).
+        inflect = [
+            index for index, place in enumerate(places) if place.role != "other" and place.level != "municipality"
+        ]
         matcher = Matcher.build(names, lexicon, inflect=inflect)
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]
+        detector.load_resolutions()
         return detector
 
     # ------------------------------------------------------------------ public
@@ -423,19 +436,61 @@ class Detector:
             self._resolved[key] = self._resolve_batch([key])[0]
         return self._resolved[key]
 
-    def prewarm(self) -> int:
-        """Resolve every strong partner's name once (no hint), so that detection rarely calls the resolver."""
-        keys = list(
-            dict.fromkeys(
-                (fold_for_matching(p.name).strip(), p.country_iso2, "", False)
-                for p in self.places
-                if p.role in ("partner", "admin1") and p.strong
-            )
-        )
-        keys = [key for key in keys if key not in self._resolved]
-        for key, value in zip(keys, self._resolve_batch(keys), strict=True):
-            self._resolved[key] = value
+    def resolution_keys(self) -> list[tuple]:
+        """The resolver keys detection asks for: every partner and admin-1 place's name without a hint, with its own
+        admin-1 name as the hint ("Sheboygan (Wisconsin)"), and each province's name restricted to provinces."""
+        keys: dict[tuple, None] = {}
+        for place in self.places:
+            if place.role not in ("partner", "admin1"):
+                continue
+            folded = fold_for_matching(place.name).strip()
+            keys[(folded, place.country_iso2, "", False)] = None
+            if place.admin1:
+                keys[(folded, place.country_iso2, place.admin1, False)] = None
+            if place.level == "province":
+                keys[(folded, place.country_iso2, "", True)] = None
+        return list(keys)
+
+    def load_resolutions(self) -> int:
+        """Fill the resolution table for :meth:`resolution_keys` in one batched resolver call, or read it from its
+        copy under ``paths.BUILD`` (keyed on the gazetteer, the keys and the resolver's code): a cold detector then
+        almost never calls the resolver one name at a time. Returns the number of keys in the table."""
+        import hashlib
+
+        from analysis.build import resolve
+        from analysis.core import paths
+        from analysis.core.files import sha256_file
+
+        keys = self.resolution_keys()
+        digest = hashlib.sha256(self._gazetteer_digest().encode())
+        digest.update(sha256_file(resolve.__file__).encode())
+        digest.update("\n".join("\t".join(map(str, key)) for key in keys).encode())
+        path = paths.build_dir() / "web_detect" / f"resolved_{digest.hexdigest()[:16]}.parquet"
+        if path.exists():
+            table = pd.read_parquet(path)
+            ids = table["partner_id"].astype(object).where(table["partner_id"].notna(), None).tolist()
+        else:
+            ids = self._resolve_batch(keys)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame = pd.DataFrame(keys, columns=["name", "country_iso2", "hint", "province"])
+            frame.assign(partner_id=pd.Series(ids, dtype=object)).to_parquet(path, index=False)
+        self._resolved.update(zip(keys, ids, strict=True))
         return len(keys)
+
+    def prewarm(self) -> int:
+        """Kept for earlier callers: the table is loaded by :meth:`build` (:meth:`load_resolutions`); 0 keys added."""
+        return 0 if self._resolved else self.load_resolutions()
+
+    def _gazetteer_digest(self, province: bool = False) -> str:
+        """sha256 of the gazetteer's rows (or of its provinces), computed once per detector."""
+        import hashlib
+
+        cache = self.__dict__.setdefault("_digests", {})
+        if province not in cache:
+            rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
+            hashed = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes()
+            cache[province] = hashlib.sha256(hashed).hexdigest()
+        return cache[province]
 
     def _resolve_batch(self, keys: list[tuple]) -> list[str | None]:
         from analysis.build.resolve import resolve_partner_names
@@ -467,7 +522,7 @@ class Detector:
         from analysis.core.files import sha256_file
 
         rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
-        digest = hashlib.sha256(pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes())
+        digest = hashlib.sha256(self._gazetteer_digest(province).encode())
         digest.update(sha256_file(resolve.__file__).encode())
         path = (
             paths.build_dir()

@@ -1,0 +1,68 @@
+"""The detector's resolution table (built in one batch, persisted), frame alternate names and LAU towns as EU sides."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.collect.web import places
+from analysis.collect.web.detect import Detector
+
+
+def test_partner_names_are_resolved_at_build_so_detection_never_calls_the_resolver(web_frames, monkeypatch):
+    units, gazetteer = web_frames
+    detector = Detector.build(units, gazetteer, lau=False)
+    assert ("sheboygan", "US", "", False) in detector._resolved
+    assert ("sheboygan", "US", "Wisconsin", False) in detector._resolved
+
+    def no_resolver(keys):
+        raise AssertionError(f"resolver called for {keys}")
+
+    monkeypatch.setattr(detector, "_resolve_batch", no_resolver)
+    found = detector.detect("Esslingen und Sheboygan (Wisconsin) sind Partnerstädte.", language="de")
+    assert {f.partner_id for f in found} == {"us-place-sheboygan"}
+
+
+def test_a_second_build_reads_the_stored_table(web_frames, monkeypatch):
+    units, gazetteer = web_frames
+    Detector.build(units, gazetteer, lau=False)
+    monkeypatch.setattr(Detector, "_resolve_batch", lambda self, keys: pytest.fail("table not reused"))
+    assert Detector.build(units, gazetteer, lau=False).resolve("Chicago", "US") == "us-place-chicago"
+
+
+def test_units_with_alternate_names_are_kept_as_given():
+    units = pd.DataFrame({"unit_id": ["x"], "name": ["Wien"], "alternate_names": ["Vienna"]})
+    assert places.with_alternate_names(units) is units
+
+
+def _lau(*rows) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["lau_id", "lau_name", "country_iso2", "nuts3", "population"])
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "town"),
+    [
+        ("Sedan 1990 har Vara kommun en vänort: Sheboygan i USA.", "sv", "Vara"),
+        ("Il comune di Crema ha firmato il gemellaggio con Chicago.", "it", "Crema"),
+        ("Občina Mežica je podpisala listino o pobratenju s Chicagom.", "sl", "Mežica"),
+    ],
+)
+def test_a_small_town_outside_the_frame_is_the_eu_side(web_frames, text, language, town):
+    units, gazetteer = web_frames
+    lau = _lau(
+        ("SE_1", "Vara", "SE", "SE232", 16_000),
+        ("IT_1", "Crema", "IT", "ITC4A", 34_000),
+        ("SI_1", "Mežica", "SI", "SI034", 5_100),
+        ("IT_2", "Borgo", "IT", "ITC4A", 900),
+    )
+    found = Detector.build(units, gazetteer, lau=lau).detect(text, language=language)
+    assert {(f.unit_id, f.eu_place) for f in found} == {(None, town)}
+
+
+def test_lau_towns_below_the_threshold_or_named_like_a_partner_are_not_eu_places(web_frames):
+    units, gazetteer = web_frames
+    from analysis.collect.web.lexicon import load_lexicon
+
+    known = places.partner_places(gazetteer, load_lexicon())
+    lau = _lau(("IT_2", "Borgo", "IT", "ITC4A", 900), ("ES_1", "Toledo", "ES", "ES425", 85_000))
+    assert places.lau_places(known + places.eu_places(units, gazetteer, load_lexicon()), load_lexicon(), lau) == []
