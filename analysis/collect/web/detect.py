@@ -190,6 +190,7 @@ class Detector:
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
+        partnered = [any(m.role == "partner" for m in found) for found in mentions_by_segment]
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -200,12 +201,7 @@ class Detector:
                 self._carry_status(decisions, previous, terms, segment, segments)
                 previous = []
                 continue
-            neighbours = [
-                t
-                for i in (index - 1, index + 1)
-                if 0 <= i < len(segments) and not any(m.role == "partner" for m in mentions_by_segment[i])
-                for t in terms_by_segment[i]
-            ]
+            neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language)
             previous = []
             for mention in partners:
@@ -568,6 +564,16 @@ def analyse_page(page, detector: Detector) -> list[Finding]:
         return []
     findings = detector.detect(extracted.text, language=extracted.language, page_unit_id=page.unit_id)
     return [finding._replace(url=page.url, language=extracted.language) for finding in findings]
+
+
+def _neighbour_segments(segments: list[_Segment], index: int, text: str, partnered: list[bool]) -> list[int]:
+    """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
+    before and after it when they name no partner themselves, and the lead-in before it (the sentence that
+    ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
+        chosen.append(index - 1)
+    return sorted(set(chosen))
 
 
 def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:

@@ -66,3 +66,27 @@ def test_lau_towns_below_the_threshold_or_named_like_a_partner_are_not_eu_places
     known = places.partner_places(gazetteer, load_lexicon())
     lau = _lau(("IT_2", "Borgo", "IT", "ITC4A", 900), ("ES_1", "Toledo", "ES", "ES425", 85_000))
     assert places.lau_places(known + places.eu_places(units, gazetteer, load_lexicon()), load_lexicon(), lau) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Esslingen und Sheboygan sind Partnerstädte, und dazu kommen noch diese:\nChicago (Illinois) seit 1990.",
+            "de",
+        ),
+        ("Kraków ma miasto partnerskie Sheboygan, a od niedawna także te:\nChicago (Illinois) od roku 1990.", "pl"),
+        (
+            "Esslingen is twinned with Sheboygan and, since then, with the following:\nChicago (Illinois) since 1990.",
+            "en",
+        ),
+    ],
+)
+def test_a_line_after_a_lead_in_ending_with_a_colon_borrows_its_relation_term(web_detector, text, language):
+    found = [f for f in web_detector.detect(text, language=language) if f.partner_id == "us-place-chicago"]
+    assert found and "in a neighbouring sentence" in found[0].rule
+
+
+def test_a_line_after_a_sentence_with_a_partner_and_no_colon_does_not_borrow(web_detector):
+    text = "Esslingen und Sheboygan sind Partnerstädte.\nChicago (Illinois) hat einen Flughafen."
+    assert not [f for f in web_detector.detect(text, language="de") if f.partner_id == "us-place-chicago"]
