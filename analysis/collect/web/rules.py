@@ -123,12 +123,19 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ordinary = (
         surface_key in detector.lexicon.stoplist.get("partner", ())
         or detector.is_country_name(surface_key)
-        or any(t.kind in RELATION_ORDER or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
+        or any(t.kind in _WORD_KINDS or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
     )
     if ordinary:
         weak.append("ordinary word")
     if others and not any(p.population >= others[0].population for p in candidates if p.strong):
         weak.append(f"namesake of {others[0].name} ({others[0].country_iso2})")
+    if (
+        weak
+        and not has_context
+        and _sentence_vouches(mention, mentions, terms, context, country, weak, surface_key, rules)
+    ):
+        has_context = True
+        weak.append(f"{country} context in the sentence")
     if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
     if ordinary and not hint:
@@ -146,6 +153,39 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     if weak:
         detail += f" [{', '.join(weak)}, with context]"
     return PartnerChoice(name, country, hint, province, bool(weak), detail)
+
+
+# A name that is (part of) one of these lexicon terms is an ordinary word: a relation term, or a country word
+# ("Čína" is China in Slovak, not Chino, California).
+_WORD_KINDS = frozenset({*RELATION_ORDER, "us_context", "cn_context"})
+_VOUCHING_RELATIONS = frozenset({"twin", "friendship", "agreement"})
+
+
+def _sentence_vouches(mention, mentions, terms, context: Context, country, weak, surface_key, rules) -> bool:
+    """A small place or a short name (not an ordinary word, not a namesake) needs no context word right next to it
+    when its sentence names a twin, friendship or agreement term and its country elsewhere: a US/China word, a
+    state or province, or a strong partner of the same country ("vila geminada com a cidade de Wuxi ... as
+    autoridades chinesas"; "Jiaxingin kaupunkiin kuuluvan Xiuzhoun").
+    Names shorter than ``sentence_context_min_length`` letters and places under ``sentence_context_min_population``
+    never qualify (Chinese syllables: Lu, An; US hamlets named like words and people: House, King, Carl), nor an
+    inflected form (Slovenian "Ruska" is Russia, not Rusk; Slovak "Nitra" is not Nitro)."""
+    if not set(weak) <= {"small place", "short name"} or mention.hit.inflected:
+        return False
+    if len(surface_key.replace(" ", "")) < rules["sentence_context_min_length"]:
+        return False
+    if not any(t.kind in _VOUCHING_RELATIONS for t in terms):
+        return False
+    floor = rules["sentence_context_min_population"]
+    if not any(p.country_iso2 == country and p.population >= floor for p in mention.places if p.role == "partner"):
+        return False
+    if context.us if country == "US" else context.cn:
+        return True
+    return any(
+        other is not mention
+        and other.role == "partner"
+        and any(p.role == "partner" and p.strong and p.country_iso2 == country for p in other.places)
+        for other in mentions
+    )
 
 
 _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")

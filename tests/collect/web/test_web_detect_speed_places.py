@@ -90,3 +90,65 @@ def test_a_line_after_a_lead_in_ending_with_a_colon_borrows_its_relation_term(we
 def test_a_line_after_a_sentence_with_a_partner_and_no_colon_does_not_borrow(web_detector):
     text = "Esslingen und Sheboygan sind Partnerstädte.\nChicago (Illinois) hat einen Flughafen."
     assert not [f for f in web_detector.detect(text, language="de") if f.partner_id == "us-place-chicago"]
+
+
+def _with_places(gazetteer: pd.DataFrame, *rows) -> pd.DataFrame:
+    extra = gazetteer.iloc[[0] * len(rows)].copy()
+    for column, values in zip(
+        ["partner_id", "name", "country_iso2", "level", "admin1_name", "population"],
+        zip(*rows, strict=True),
+        strict=True,
+    ):
+        extra[column] = list(values)
+    extra["alternate_names"] = ""
+    return pd.concat([gazetteer, extra], ignore_index=True)
+
+
+@pytest.fixture(scope="module")
+def small_places_detector(web_frames):
+    units, gazetteer = web_frames
+    gazetteer = _with_places(
+        gazetteer,
+        ("us-place-solvang", "Solvang", "US", "city", "California", 6_000),
+        ("us-place-house", "House", "US", "city", "New Mexico", 70),
+        ("cn-city-xiuzhou", "Xiuzhou", "CN", "district", "Zhejiang", 50_000),
+    )
+    return Detector.build(units, gazetteer, lau=False)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "partner"),
+    [
+        (
+            "Esslingen und Solvang sind Partnerstädte, seit die amerikanische Delegation 1990 kam.",
+            "de",
+            "us-place-solvang",
+        ),
+        ("Esslingen is twinned with Solvang, a Danish settlement in the United States.", "en", "us-place-solvang"),
+        (
+            "Esslingen e Xiuzhou são cidades geminadas desde que as autoridades chinesas vieram.",
+            "pt",
+            "cn-city-xiuzhou",
+        ),
+        ("Esslingen und Xiuzhou sind Partnerstädte, genau wie Esslingen und Shanghai.", "de", "cn-city-xiuzhou"),
+    ],
+)
+def test_a_small_place_counts_when_its_sentence_names_its_country_and_a_twin_term(
+    small_places_detector, text, language, partner
+):
+    assert partner in {f.partner_id for f in small_places_detector.detect(text, language=language)}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen und Solvang: die amerikanische Delegation kam 1990.", "de"),  # no twin term
+        ("Esslingen is twinned with the House of the United States delegation.", "en"),  # a hamlet named like a word
+        ("Esslingen and Solvangs are twinned, said the American delegation.", "en"),  # not as written
+    ],
+)
+def test_a_small_place_without_a_twin_term_a_tiny_one_or_an_inflected_one_does_not(
+    small_places_detector, text, language
+):
+    found = {f.partner_id for f in small_places_detector.detect(text, language=language)}
+    assert not found & {"us-place-solvang", "us-place-house"}
