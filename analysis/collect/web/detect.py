@@ -586,13 +586,28 @@ def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:
     return grouped
 
 
+_CONTINUATION = re.compile(r"\s*[a-zà-öø-ÿα-ωа-я(,–]")
+_LINE_END = re.compile(r"[.!?:;…]['\"”»)\]]*\s*$")
+
+
 def _lines(text: str) -> list[tuple[int, int, int]]:
-    """(line number, start, end) of every non-blank line of ``text``."""
-    out = []
+    """(line number, start, end) of every non-blank line of ``text``; a hard-wrapped sentence is one line.
+
+    A line that does not end with sentence punctuation continues on the next non-blank line when that one starts
+    with a lower-case letter, a parenthesis, a comma or a dash (PDFs and hard-wrapped pages cut sentences:
+    "... zuletzt Huangshan" / "(China) besteht eine solche Verbindung."); a bullet starts a new line.
+    """
+    out: list[tuple[int, int, int]] = []
     position = 0
     for number, line in enumerate(text.split("\n")):
         if line.strip():
-            out.append((number, position, position + len(line)))
+            end = position + len(line)
+            previous = text[out[-1][1] : out[-1][2]] if out else ""
+            joins = previous and not _LINE_END.search(previous) and not _BULLET.match(line)
+            if joins and _CONTINUATION.match(line):
+                out[-1] = (out[-1][0], out[-1][1], end)
+            else:
+                out.append((number, position, end))
         position += len(line) + 1
     return out
 

@@ -308,6 +308,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
             ]
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
+    if relation_choice.neighbour:
+        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
+        if side is not None:
+            return [side]
     chain = _chain_of(text, mentions, mention, detector.lexicon)
     in_chain = [m for m in chain if m.role == "eu"]
     outside = [m for m in eu if m not in chain]
@@ -337,6 +341,22 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
+
+
+def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
+    """When the relation term was borrowed from a neighbouring sentence, the EU place of that sentence nearest the
+    term is the subject ("Stralsund ist 8 Städtepartnerschaften eingegangen. Mit Pori (Finnland), ... und zuletzt
+    Huangshan (China) besteht eine solche Verbindung": the EU places beside the partner are co-partners)."""
+    holder = next((s for s in context.segments if s.start <= term.orig_start < s.end), None)
+    if holder is None or holder is segment:
+        return None
+    there = [m for m in context.all_eu if holder.start <= m.hit.orig_start < holder.end]
+    if not there:
+        return None
+    nearest = min(there, key=lambda m: abs(m.hit.orig_start - term.orig_start))
+    return _eu_side(
+        nearest, page_unit_id, "sentence", "EU side: EU place of the neighbouring sentence with the relation term"
+    )
 
 
 def _topic(mentions: list):

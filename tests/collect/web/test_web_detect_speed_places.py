@@ -152,3 +152,23 @@ def test_a_small_place_without_a_twin_term_a_tiny_one_or_an_inflected_one_does_n
 ):
     found = {f.partner_id for f in small_places_detector.detect(text, language=language)}
     assert not found & {"us-place-solvang", "us-place-house"}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Esslingen hat seit 1965 zwei Städtepartnerschaften. Mit\nder Stadt Vienne (Frankreich) und zuletzt Chicago\n"
+        "(Illinois) besteht eine solche Verbindung.",
+        "Esslingen is twinned with two towns. With\nthe town of Vienne in France and, since 1990, with Chicago\n"
+        "(Illinois) it keeps close ties.",
+    ],
+)
+def test_a_hard_wrapped_sentence_is_read_as_one(web_detector, text):
+    found = {(f.unit_id, f.partner_id) for f in web_detector.detect(text, language=None)}
+    assert ("gn-esslingen", "us-place-chicago") in found
+
+
+def test_list_lines_without_punctuation_are_not_joined(web_detector):
+    text = "Unsere Partnerstädte\nVienne (Frankreich)\nChicago (Illinois)\nSheboygan (Wisconsin)"
+    found = {f.partner_id for f in web_detector.detect(text, language="de", page_unit_id="gn-esslingen")}
+    assert found == {"us-place-chicago", "us-place-sheboygan"}
