@@ -76,6 +76,20 @@ def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> boo
     return False
 
 
+_DATELINE = re.compile(r"\s*(?:[.:]\s|[-–—]\s|\(|,\s*\d|$)")
+
+
+def _named_as_place(text: str, hit: NameHit, terms: list[TermHit]) -> bool:
+    """A sentence-initial name that is clearly a place: a dateline ("Crema. ...", "Mežica – ...", "Vara (TT) ...")
+    or a name right before a municipal word ("Vara kommun", "Gödöllő város")."""
+    if _DATELINE.match(text, hit.orig_end):
+        return True
+    return any(
+        t.kind == "municipal" and t.orig_start >= hit.orig_end and not text[hit.orig_end : t.orig_start].strip()
+        for t in terms
+    )
+
+
 class Finding(NamedTuple):
     """One partnership statement found (contract in HELPERS9.md; ``eu_country_iso2`` added)."""
 
@@ -272,8 +286,9 @@ class Detector:
     def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
         """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
 
-        An EU place outside the frame (a town of the gazetteer) at the very start of a sentence is not read as
-        a place (German "Auch", "Nun" ... are capitalised there), nor is a name that belongs to a person: a
+        An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
+        not read as a place (German "Auch", "Nun" ... are capitalised there) unless it stands as a dateline or
+        before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
         Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
         """
         mentions: list[_Mention] = []
@@ -285,7 +300,8 @@ class Detector:
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
-            if sentence_initial and single_word and all(p.role == "eu" and p.unit_id is None for p in found):
+            unframed = all(p.role == "eu" and p.unit_id is None for p in found)
+            if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = tuple(p for p in found if p.role == "eu")

@@ -172,3 +172,26 @@ def test_list_lines_without_punctuation_are_not_joined(web_detector):
     text = "Unsere Partnerstädte\nVienne (Frankreich)\nChicago (Illinois)\nSheboygan (Wisconsin)"
     found = {f.partner_id for f in web_detector.detect(text, language="de", page_unit_id="gn-esslingen")}
     assert found == {"us-place-chicago", "us-place-sheboygan"}
+
+
+@pytest.fixture(scope="module")
+def town_detector(web_frames):
+    units, gazetteer = web_frames
+    lau = _lau(("SE_1", "Vara", "SE", "SE232", 16_000), ("IT_1", "Crema", "IT", "ITC4A", 34_000))
+    return Detector.build(units, gazetteer, lau=lau)
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "town"),
+    [
+        ("Crema. Il consiglio comunale ha approvato il gemellaggio con Chicago.", "it", "Crema"),
+        ("Vara kommun avslutar vänortssamarbetet med Sheboygan i USA.", "sv", "Vara"),
+        ("Vara – Kommunen har en vänort i USA: Sheboygan.", "sv", "Vara"),
+    ],
+)
+def test_a_sentence_initial_town_counts_as_a_dateline_or_before_a_municipal_word(town_detector, text, language, town):
+    assert {f.eu_place for f in town_detector.detect(text, language=language)} == {town}
+
+
+def test_a_sentence_initial_town_name_followed_by_an_ordinary_word_is_not_a_place(town_detector):
+    assert not town_detector.detect("Vara vi stolta över vänorten Sheboygan i USA?", language="sv")
