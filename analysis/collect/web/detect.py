@@ -371,7 +371,7 @@ class Detector:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
             ]
-        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
         status, status_rule = rules.status(terms, mention, rules.item_span(text, mentions, mention, self.lexicon))

@@ -371,13 +371,19 @@ def _topic(mentions: list):
     return first[best]
 
 
-def admin1_partner_problem(detector, text, mention, terms, sides) -> str | None:
+def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None) -> str | None:
     """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
-    a state/province right next to its name (Prowincja Szandong; the State of Ohio)."""
+    a state/province right next to its name (Prowincja Szandong; the State of Ohio) and the sentence names no
+    partner city inside it ("Linhai της επαρχίας Zhejiang": the province only says where Linhai lies)."""
     if not all(p.role == "admin1" for p in mention.places if p.role in ("partner", "admin1")):
         return None
     if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
         return None
+    names = {p.name for p in mention.places if p.role == "admin1"}
+    for other in mentions or ():
+        inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
+        if other is not mention and other.role == "partner" and inside:
+            return f"a state or province that qualifies the partner city {inside[0].name} named with it: not a partner"
     if _next_to(text, terms, mention.hit, "province_word") or _next_to(text, terms, mention.hit, "state_word"):
         return None
     return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"

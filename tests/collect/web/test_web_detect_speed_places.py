@@ -195,3 +195,17 @@ def test_a_sentence_initial_town_counts_as_a_dateline_or_before_a_municipal_word
 
 def test_a_sentence_initial_town_name_followed_by_an_ordinary_word_is_not_a_place(town_detector):
     assert not town_detector.detect("Vara vi stolta över vänorten Sheboygan i USA?", language="sv")
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen hat ein Partnerschaftsabkommen mit der Stadt Wuhan in der Provinz Hubei unterzeichnet.", "de"),
+        ("Kraków podpisał umowę partnerską z miastem Wuhan w prowincji Hubei.", "pl"),
+        ("Esslingen signed a twinning agreement with the city of Sheboygan in the State of Wisconsin.", "en"),
+    ],
+)
+def test_a_state_or_province_that_locates_a_partner_city_is_not_a_second_partner(web_detector, text, language):
+    found = {f.partner_id for f in web_detector.detect(text, language=language)}
+    assert found and not found & {"cn-prov-42", "us-state-wi"}
+    assert all(not pid.startswith(("cn-prov", "us-state")) for pid in found)
