@@ -374,7 +374,13 @@ class Detector:
         admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
-        status, status_rule = rules.status(terms, mention, rules.item_span(text, mentions, mention, self.lexicon))
+        status, status_rule = rules.status(
+            terms,
+            mention,
+            rules.item_span(text, mentions, mention, self.lexicon),
+            relation_term=relation.term,
+            window=self.lexicon.rules["status_window_chars"],
+        )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
         decisions = []

@@ -473,12 +473,15 @@ def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
 
 
-def status(terms, mention, spans=None) -> tuple[str, str]:
+def status(terms, mention, spans=None, *, relation_term=None, window: float | None = None) -> tuple[str, str]:
     """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
 
     In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
     enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
     cues = [t for t in terms if t.kind in ("planned", "ended")]
+    if window is not None:
+        anchors = [mention.hit.orig_start] + ([relation_term.orig_start] if relation_term is not None else [])
+        cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
     if spans is not None:
         (item_start, item_end), (chain_start, chain_end) = spans
         cues = [

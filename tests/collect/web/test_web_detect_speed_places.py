@@ -209,3 +209,13 @@ def test_a_state_or_province_that_locates_a_partner_city_is_not_a_second_partner
     found = {f.partner_id for f in web_detector.detect(text, language=language)}
     assert found and not found & {"cn-prov-42", "us-state-wi"}
     assert all(not pid.startswith(("cn-prov", "us-state")) for pid in found)
+
+
+def test_a_status_word_far_from_the_partner_and_the_relation_term_is_about_something_else(web_detector):
+    far = (
+        "Esslingen ist seit 1965 Partnerstadt von Sheboygan, und bei dem Besuch der Delegation aus dem Rathaus, "
+        "der Musikschule, den Vereinen und der Feuerwehr wurden Konzerte, Führungen und ein Empfang geplant."
+    )
+    near = "Esslingen plant eine Städtepartnerschaft mit Sheboygan."
+    assert {f.status for f in web_detector.detect(far, language="de")} == {"established"}
+    assert {f.status for f in web_detector.detect(near, language="de")} == {"planned"}
