@@ -76,6 +76,20 @@ def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> boo
     return False
 
 
+_DATELINE = re.compile(r"\s*(?:[.:]\s|[-–—]\s|\(|,\s*\d|$)")
+
+
+def _named_as_place(text: str, hit: NameHit, terms: list[TermHit]) -> bool:
+    """A sentence-initial name that is clearly a place: a dateline ("Crema. ...", "Mežica – ...", "Vara (TT) ...")
+    or a name right before a municipal word ("Vara kommun", "Gödöllő város")."""
+    if _DATELINE.match(text, hit.orig_end):
+        return True
+    return any(
+        t.kind == "municipal" and t.orig_start >= hit.orig_end and not text[hit.orig_end : t.orig_start].strip()
+        for t in terms
+    )
+
+
 class Finding(NamedTuple):
     """One partnership statement found (contract in HELPERS9.md; ``eu_country_iso2`` added)."""
 
@@ -138,21 +152,34 @@ class Detector:
         )
 
     @classmethod
-    def build(cls, units: pd.DataFrame, gazetteer: pd.DataFrame, *, lexicon: Lexicon | None = None) -> Detector:
+    def build(
+        cls, units: pd.DataFrame, gazetteer: pd.DataFrame, *, lexicon: Lexicon | None = None, lau=None
+    ) -> Detector:
         """A detector over the frame ``units`` (``unit_id, unit_type, name, country_iso2, population``, optional
-        ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``."""
+        ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``.
+
+        ``lau``: the EU municipalities found as EU places outside the frame (:func:`places.lau_places`): None reads
+        the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none."""
         lexicon = lexicon or load_lexicon()
+        units = places_module.with_alternate_names(units)
         found = [
             *places_module.partner_places(gazetteer, lexicon),
             *places_module.eu_places(units, gazetteer, lexicon),
             *places_module.other_places(gazetteer, lexicon),
         ]
+        if lau is not False:
+            found += places_module.lau_places(found, lexicon, lau)
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
-        inflect = [index for index, place in enumerate(places) if place.role != "other"]
+        # LAU municipalities are matched as written only: their inflected forms collide with common words
+        # (Croatian "Grada" is not Grado; Polish "Góry" in "Jeleniej Góry" is not the town Góra).
+        inflect = [
+            index for index, place in enumerate(places) if place.role != "other" and place.level != "municipality"
+        ]
         matcher = Matcher.build(names, lexicon, inflect=inflect)
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]
+        detector.load_resolutions()
         return detector
 
     # ------------------------------------------------------------------ public
@@ -177,6 +204,7 @@ class Detector:
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
+        partnered = [any(m.role == "partner" for m in found) for found in mentions_by_segment]
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -187,12 +215,7 @@ class Detector:
                 self._carry_status(decisions, previous, terms, segment, segments)
                 previous = []
                 continue
-            neighbours = [
-                t
-                for i in (index - 1, index + 1)
-                if 0 <= i < len(segments) and not any(m.role == "partner" for m in mentions_by_segment[i])
-                for t in terms_by_segment[i]
-            ]
+            neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language)
             previous = []
             for mention in partners:
@@ -263,8 +286,9 @@ class Detector:
     def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
         """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
 
-        An EU place outside the frame (a town of the gazetteer) at the very start of a sentence is not read as
-        a place (German "Auch", "Nun" ... are capitalised there), nor is a name that belongs to a person: a
+        An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
+        not read as a place (German "Auch", "Nun" ... are capitalised there) unless it stands as a dateline or
+        before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
         Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
         """
         mentions: list[_Mention] = []
@@ -276,7 +300,8 @@ class Detector:
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
-            if sentence_initial and single_word and all(p.role == "eu" and p.unit_id is None for p in found):
+            unframed = all(p.role == "eu" and p.unit_id is None for p in found)
+            if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = tuple(p for p in found if p.role == "eu")
@@ -346,10 +371,16 @@ class Detector:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
             ]
-        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides)
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
-        status, status_rule = rules.status(terms, mention, rules.item_span(text, mentions, mention, self.lexicon))
+        status, status_rule = rules.status(
+            terms,
+            mention,
+            rules.item_span(text, mentions, mention, self.lexicon),
+            relation_term=relation.term,
+            window=self.lexicon.rules["status_window_chars"],
+        )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
         decisions = []
@@ -423,19 +454,61 @@ class Detector:
             self._resolved[key] = self._resolve_batch([key])[0]
         return self._resolved[key]
 
-    def prewarm(self) -> int:
-        """Resolve every strong partner's name once (no hint), so that detection rarely calls the resolver."""
-        keys = list(
-            dict.fromkeys(
-                (fold_for_matching(p.name).strip(), p.country_iso2, "", False)
-                for p in self.places
-                if p.role in ("partner", "admin1") and p.strong
-            )
-        )
-        keys = [key for key in keys if key not in self._resolved]
-        for key, value in zip(keys, self._resolve_batch(keys), strict=True):
-            self._resolved[key] = value
+    def resolution_keys(self) -> list[tuple]:
+        """The resolver keys detection asks for: every partner and admin-1 place's name without a hint, with its own
+        admin-1 name as the hint ("Sheboygan (Wisconsin)"), and each province's name restricted to provinces."""
+        keys: dict[tuple, None] = {}
+        for place in self.places:
+            if place.role not in ("partner", "admin1"):
+                continue
+            folded = fold_for_matching(place.name).strip()
+            keys[(folded, place.country_iso2, "", False)] = None
+            if place.admin1:
+                keys[(folded, place.country_iso2, place.admin1, False)] = None
+            if place.level == "province":
+                keys[(folded, place.country_iso2, "", True)] = None
+        return list(keys)
+
+    def load_resolutions(self) -> int:
+        """Fill the resolution table for :meth:`resolution_keys` in one batched resolver call, or read it from its
+        copy under ``paths.BUILD`` (keyed on the gazetteer, the keys and the resolver's code): a cold detector then
+        almost never calls the resolver one name at a time. Returns the number of keys in the table."""
+        import hashlib
+
+        from analysis.build import resolve
+        from analysis.core import paths
+        from analysis.core.files import sha256_file
+
+        keys = self.resolution_keys()
+        digest = hashlib.sha256(self._gazetteer_digest().encode())
+        digest.update(sha256_file(resolve.__file__).encode())
+        digest.update("\n".join("\t".join(map(str, key)) for key in keys).encode())
+        path = paths.build_dir() / "web_detect" / f"resolved_{digest.hexdigest()[:16]}.parquet"
+        if path.exists():
+            table = pd.read_parquet(path)
+            ids = table["partner_id"].astype(object).where(table["partner_id"].notna(), None).tolist()
+        else:
+            ids = self._resolve_batch(keys)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            frame = pd.DataFrame(keys, columns=["name", "country_iso2", "hint", "province"])
+            frame.assign(partner_id=pd.Series(ids, dtype=object)).to_parquet(path, index=False)
+        self._resolved.update(zip(keys, ids, strict=True))
         return len(keys)
+
+    def prewarm(self) -> int:
+        """Kept for earlier callers: the table is loaded by :meth:`build` (:meth:`load_resolutions`); 0 keys added."""
+        return 0 if self._resolved else self.load_resolutions()
+
+    def _gazetteer_digest(self, province: bool = False) -> str:
+        """sha256 of the gazetteer's rows (or of its provinces), computed once per detector."""
+        import hashlib
+
+        cache = self.__dict__.setdefault("_digests", {})
+        if province not in cache:
+            rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
+            hashed = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes()
+            cache[province] = hashlib.sha256(hashed).hexdigest()
+        return cache[province]
 
     def _resolve_batch(self, keys: list[tuple]) -> list[str | None]:
         from analysis.build.resolve import resolve_partner_names
@@ -467,7 +540,7 @@ class Detector:
         from analysis.core.files import sha256_file
 
         rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
-        digest = hashlib.sha256(pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes())
+        digest = hashlib.sha256(self._gazetteer_digest(province).encode())
         digest.update(sha256_file(resolve.__file__).encode())
         path = (
             paths.build_dir()
@@ -515,6 +588,16 @@ def analyse_page(page, detector: Detector) -> list[Finding]:
     return [finding._replace(url=page.url, language=extracted.language) for finding in findings]
 
 
+def _neighbour_segments(segments: list[_Segment], index: int, text: str, partnered: list[bool]) -> list[int]:
+    """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
+    before and after it when they name no partner themselves, and the lead-in before it (the sentence that
+    ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
+        chosen.append(index - 1)
+    return sorted(set(chosen))
+
+
 def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:
     starts = [segment.start for segment in segments]
     grouped: list[list] = [[] for _ in segments]
@@ -525,13 +608,28 @@ def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:
     return grouped
 
 
+_CONTINUATION = re.compile(r"\s*[a-zà-öø-ÿα-ωа-я(,–]")
+_LINE_END = re.compile(r"[.!?:;…]['\"”»)\]]*\s*$")
+
+
 def _lines(text: str) -> list[tuple[int, int, int]]:
-    """(line number, start, end) of every non-blank line of ``text``."""
-    out = []
+    """(line number, start, end) of every non-blank line of ``text``; a hard-wrapped sentence is one line.
+
+    A line that does not end with sentence punctuation continues on the next non-blank line when that one starts
+    with a lower-case letter, a parenthesis, a comma or a dash (PDFs and hard-wrapped pages cut sentences:
+    "... zuletzt Huangshan" / "(China) besteht eine solche Verbindung."); a bullet starts a new line.
+    """
+    out: list[tuple[int, int, int]] = []
     position = 0
     for number, line in enumerate(text.split("\n")):
         if line.strip():
-            out.append((number, position, position + len(line)))
+            end = position + len(line)
+            previous = text[out[-1][1] : out[-1][2]] if out else ""
+            joins = previous and not _LINE_END.search(previous) and not _BULLET.match(line)
+            if joins and _CONTINUATION.match(line):
+                out[-1] = (out[-1][0], out[-1][1], end)
+            else:
+                out.append((number, position, end))
         position += len(line) + 1
     return out
 

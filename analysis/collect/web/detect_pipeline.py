@@ -22,7 +22,7 @@ import signal
 import threading
 import time
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -156,6 +156,7 @@ class DetectPipeline:
         _warm_up(self.detector)  # load the language models now: forked workers then share them
         workers = settings.getint("PARADIP_DETECT_WORKERS", 0)
         self.pool = None
+        self.thread = ThreadPoolExecutor(1, thread_name_prefix="paradip-detect")
         if workers > 0:
             _WORKER_DETECTOR = self.detector
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
@@ -198,13 +199,16 @@ class DetectPipeline:
     def close_spider(self, spider=None):
         if self.pool is not None:
             self.pool.shutdown(wait=True)
+        self.thread.shutdown(wait=True)
         if self.handle is not None:
             self.handle.close()
 
     async def process_item(self, item, spider=None):
         page: Page = item["page"]
         if self.pool is None:
-            rows = page_findings(page, self.detector)
+            # One background thread: the reactor keeps fetching while a page is analysed (run inline, detection
+            # blocked the reactor, and AutoThrottle read the wait as server latency and slowed the crawl down).
+            rows = await asyncio.get_running_loop().run_in_executor(self.thread, page_findings, page, self.detector)
         else:
             rows = await asyncio.wrap_future(self.pool.submit(_worker_findings, page))
         self._write(page, rows)

@@ -129,8 +129,10 @@ class Keys:
 
     def __init__(self, detector, units: pd.DataFrame):
         from analysis.build.resolve import build_name_index
+        from analysis.collect.web.places import with_alternate_names
 
         self.detector = detector
+        units = with_alternate_names(units)
         alternate = "alternate_names" if "alternate_names" in units else None
         self._frame_index = build_name_index(
             units, id_column="unit_id", name_columns=("name",), alternate_column=alternate, level=units["unit_type"]

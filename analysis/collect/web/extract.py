@@ -94,6 +94,10 @@ def guess_single_byte(body: bytes) -> str:
     return best_text
 
 
+# trafilatura without its second opinion (justext / readability comparison): about half the extraction time.
+FAST_EXTRACTION = True
+
+
 def html_main_text(html: str, url: str = "") -> str:
     """The main text of ``html`` (trafilatura, lists and tables kept; its fallback extractor on short pages)."""
     import trafilatura
@@ -106,6 +110,7 @@ def html_main_text(html: str, url: str = "") -> str:
         include_links=False,
         favor_recall=True,
         deduplicate=False,
+        fast=FAST_EXTRACTION,
         output_format="txt",
     )
     return text or ""

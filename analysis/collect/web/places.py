@@ -62,6 +62,23 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     return units.assign(alternate_names=alternates)
 
 
+def with_alternate_names(units: pd.DataFrame) -> pd.DataFrame:
+    """``units`` with ``alternate_names`` (:func:`detector_units`) when it has none and the processed ``cities`` and
+    ``regions`` tables exist: callers that pass the plain frame (``frame_units``) still find "Göteborg",
+    "Wien", "Jihomoravský kraj". Units not in those tables (test frames) get no alternate names."""
+    if "alternate_names" in units:
+        return units
+    from analysis.core import tables
+
+    try:
+        cities, regions = tables.read_table("cities"), tables.read_table("regions")
+    except FileNotFoundError:
+        return units
+    known = detector_units(cities, regions).set_index("unit_id")["alternate_names"]
+    alternates = units["unit_id"].astype(str).map(known).fillna("")
+    return units.assign(alternate_names=alternates.to_numpy())
+
+
 def usable_names(primary: str, alternates: object, min_length: int) -> list[str]:
     """``primary`` and the alternate names worth looking for (script, length, capital letter; no "X, State" forms)."""
     names = [primary]
@@ -207,6 +224,39 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
         population = float(row.population) if pd.notna(row.population) else 0.0
         place = Place(str(row.name), row.country_iso2, "eu", None, "city", population, True, None)
         out.append((place, [str(row.name)]))
+    return out
+
+
+def lau_places(
+    known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame | None = None
+) -> list[tuple[Place, list[str]]]:
+    """EU municipalities of the LAU 2020 list (:func:`analysis.build.municipal.load_lau`) that are neither frame
+    units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
+    (Vara, Mežica, Gödöllő). Only municipalities of ``eu_lau_min_population`` or more, names of at least
+    ``min_alternate_length`` letters, and names that no ``known`` place (partner, frame unit, gazetteer EU place)
+    and no lexicon term already carries."""
+    from analysis.build import municipal
+
+    if lau is None:
+        lau = municipal.load_lau(sorted(EU27_ISO2))
+    lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
+    taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names}
+    taken |= {term.key for term in lexicon.terms}
+    words = municipal.load_lau_name_words()
+    min_length = int(lexicon.rules["min_alternate_length"])
+    out = []
+    for row in lau.itertuples(index=False):
+        names = []
+        for form in municipal.lau_name_forms(row.lau_name, words):
+            key = " ".join(fold_for_matching(form).split())
+            usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
+            if usable and len(key.replace(" ", "")) >= min_length and key not in taken:
+                names.append(form)
+        if names:
+            place = Place(
+                names[0], str(row.country_iso2), "eu", None, "municipality", float(row.population), True, None
+            )
+            out.append((place, names))
     return out
 
 

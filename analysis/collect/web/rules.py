@@ -123,12 +123,19 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ordinary = (
         surface_key in detector.lexicon.stoplist.get("partner", ())
         or detector.is_country_name(surface_key)
-        or any(t.kind in RELATION_ORDER or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
+        or any(t.kind in _WORD_KINDS or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
     )
     if ordinary:
         weak.append("ordinary word")
     if others and not any(p.population >= others[0].population for p in candidates if p.strong):
         weak.append(f"namesake of {others[0].name} ({others[0].country_iso2})")
+    if (
+        weak
+        and not has_context
+        and _sentence_vouches(mention, mentions, terms, context, country, weak, surface_key, rules)
+    ):
+        has_context = True
+        weak.append(f"{country} context in the sentence")
     if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
     if ordinary and not hint:
@@ -146,6 +153,39 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     if weak:
         detail += f" [{', '.join(weak)}, with context]"
     return PartnerChoice(name, country, hint, province, bool(weak), detail)
+
+
+# A name that is (part of) one of these lexicon terms is an ordinary word: a relation term, or a country word
+# ("Čína" is China in Slovak, not Chino, California).
+_WORD_KINDS = frozenset({*RELATION_ORDER, "us_context", "cn_context"})
+_VOUCHING_RELATIONS = frozenset({"twin", "friendship", "agreement"})
+
+
+def _sentence_vouches(mention, mentions, terms, context: Context, country, weak, surface_key, rules) -> bool:
+    """A small place or a short name (not an ordinary word, not a namesake) needs no context word right next to it
+    when its sentence names a twin, friendship or agreement term and its country elsewhere: a US/China word, a
+    state or province, or a strong partner of the same country ("vila geminada com a cidade de Wuxi ... as
+    autoridades chinesas"; "Jiaxingin kaupunkiin kuuluvan Xiuzhoun").
+    Names shorter than ``sentence_context_min_length`` letters and places under ``sentence_context_min_population``
+    never qualify (Chinese syllables: Lu, An; US hamlets named like words and people: House, King, Carl), nor an
+    inflected form (Slovenian "Ruska" is Russia, not Rusk; Slovak "Nitra" is not Nitro)."""
+    if not set(weak) <= {"small place", "short name"} or mention.hit.inflected:
+        return False
+    if len(surface_key.replace(" ", "")) < rules["sentence_context_min_length"]:
+        return False
+    if not any(t.kind in _VOUCHING_RELATIONS for t in terms):
+        return False
+    floor = rules["sentence_context_min_population"]
+    if not any(p.country_iso2 == country and p.population >= floor for p in mention.places if p.role == "partner"):
+        return False
+    if context.us if country == "US" else context.cn:
+        return True
+    return any(
+        other is not mention
+        and other.role == "partner"
+        and any(p.role == "partner" and p.strong and p.country_iso2 == country for p in other.places)
+        for other in mentions
+    )
 
 
 _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")
@@ -268,6 +308,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
             ]
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
+    if relation_choice.neighbour:
+        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
+        if side is not None:
+            return [side]
     chain = _chain_of(text, mentions, mention, detector.lexicon)
     in_chain = [m for m in chain if m.role == "eu"]
     outside = [m for m in eu if m not in chain]
@@ -299,6 +343,22 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     return []
 
 
+def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
+    """When the relation term was borrowed from a neighbouring sentence, the EU place of that sentence nearest the
+    term is the subject ("Stralsund ist 8 Städtepartnerschaften eingegangen. Mit Pori (Finnland), ... und zuletzt
+    Huangshan (China) besteht eine solche Verbindung": the EU places beside the partner are co-partners)."""
+    holder = next((s for s in context.segments if s.start <= term.orig_start < s.end), None)
+    if holder is None or holder is segment:
+        return None
+    there = [m for m in context.all_eu if holder.start <= m.hit.orig_start < holder.end]
+    if not there:
+        return None
+    nearest = min(there, key=lambda m: abs(m.hit.orig_start - term.orig_start))
+    return _eu_side(
+        nearest, page_unit_id, "sentence", "EU side: EU place of the neighbouring sentence with the relation term"
+    )
+
+
 def _topic(mentions: list):
     """The EU place a text is about: the one named most often, the first named on a tie."""
     counts: dict[tuple, int] = {}
@@ -311,13 +371,19 @@ def _topic(mentions: list):
     return first[best]
 
 
-def admin1_partner_problem(detector, text, mention, terms, sides) -> str | None:
+def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None) -> str | None:
     """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
-    a state/province right next to its name (Prowincja Szandong; the State of Ohio)."""
+    a state/province right next to its name (Prowincja Szandong; the State of Ohio) and the sentence names no
+    partner city inside it ("Linhai της επαρχίας Zhejiang": the province only says where Linhai lies)."""
     if not all(p.role == "admin1" for p in mention.places if p.role in ("partner", "admin1")):
         return None
     if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
         return None
+    names = {p.name for p in mention.places if p.role == "admin1"}
+    for other in mentions or ():
+        inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
+        if other is not mention and other.role == "partner" and inside:
+            return f"a state or province that qualifies the partner city {inside[0].name} named with it: not a partner"
     if _next_to(text, terms, mention.hit, "province_word") or _next_to(text, terms, mention.hit, "state_word"):
         return None
     return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"
@@ -407,12 +473,15 @@ def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
 
 
-def status(terms, mention, spans=None) -> tuple[str, str]:
+def status(terms, mention, spans=None, *, relation_term=None, window: float | None = None) -> tuple[str, str]:
     """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
 
     In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
     enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
     cues = [t for t in terms if t.kind in ("planned", "ended")]
+    if window is not None:
+        anchors = [mention.hit.orig_start] + ([relation_term.orig_start] if relation_term is not None else [])
+        cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
     if spans is not None:
         (item_start, item_end), (chain_start, chain_end) = spans
         cues = [
