@@ -67,8 +67,10 @@ def write_export(answers: pd.DataFrame, stem: Path, export_format: str, book: Co
     clean = answers[book.export_columns()].astype(object).where(answers.notna(), "").astype(str)
     if export_format == "xlsx":
         _typed(clean, book).to_excel(path, index=False, sheet_name="Responses")
+        _fix_xlsx_times(path)
     elif export_format == "sav":
         _write_sav(clean, path, book)
+        _fix_sav_times(path)
     elif export_format == "limesurvey":
         path.write_bytes(_limesurvey_csv(clean, book))
     elif export_format == "qualtrics":
@@ -149,6 +151,37 @@ def _write_sav(clean: pd.DataFrame, path: Path, book: Codebook) -> None:
         else:
             frame[column] = clean[column]
     pyreadstat.write_sav(frame, str(path), column_labels=column_labels, variable_value_labels=value_labels)
+
+
+# The writers stamp the time of writing (XLSX: zip entries and document properties; SAV: the file header); a
+# fixed stamp keeps two builds of the same sample byte-identical.
+FIXED_ZIP_TIME = (2026, 1, 1, 0, 0, 0)
+FIXED_XML_TIME = b"2026-01-01T00:00:00Z"
+SAV_STAMP_OFFSET = 92  # creation date (9 bytes, "dd Mon yy") then time (8 bytes, "hh:mm:ss") in the SPSS header
+SAV_FIXED_STAMP = b"01 Jan 2600:00:00"
+
+
+def _fix_xlsx_times(path: Path) -> None:
+    """Rewrite an XLSX with fixed zip entry times and fixed created/modified document properties."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info.filename)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>" + FIXED_XML_TIME, data)
+            archive.writestr(zipfile.ZipInfo(info.filename, date_time=FIXED_ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+
+
+def _fix_sav_times(path: Path) -> None:
+    """Overwrite the creation date and time of an SPSS file's header with a fixed stamp."""
+    data = bytearray(path.read_bytes())
+    if data[:4] != b"$FL2":
+        raise ValueError(f"{path.name}: not an SPSS system file")
+    data[SAV_STAMP_OFFSET : SAV_STAMP_OFFSET + len(SAV_FIXED_STAMP)] = SAV_FIXED_STAMP
+    path.write_bytes(bytes(data))
 
 
 def _all_coded(values: pd.Series, codes, *, numbers: bool = False) -> bool:

@@ -205,14 +205,16 @@ def compile_latex(staging: Path, latex: Path) -> Path:
     epoch = reproducibility.commit_epoch()
     if epoch is not None:  # the title page's date and the PDF's dates are the commit's: two builds, same bytes
         env |= {"SOURCE_DATE_EPOCH": str(epoch), "FORCE_SOURCE_DATE": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, env=env)
+    result = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env)
     if result.returncode != 0:
         raise PdfBuildFailed(
             f"jupyter-book --builder latex failed (exit {result.returncode}):\n{result.stdout[-6000:]}"
         )
     for tex in latex.glob("*.tex"):
         tex.write_text(for_pdflatex(tex.read_text(encoding="utf-8")), encoding="utf-8")
-    result = subprocess.run(["make", "all-pdf"], cwd=latex, capture_output=True, text=True, env=env)
+    result = subprocess.run(
+        ["make", "all-pdf"], cwd=latex, capture_output=True, text=True, errors="replace", env=env
+    )  # TeX logs are not always UTF-8
     built = [pdf for pdf in sorted(latex.glob("*.pdf")) if pdf.with_suffix(".tex").exists()]
     if result.returncode != 0 or len(built) != 1:
         logs = [log.read_text(errors="replace") for log in latex.glob("*.log")]
