@@ -93,11 +93,11 @@ def crawl_pages(folder: Path, *, data_origin: str) -> pd.DataFrame:
     pages = pd.DataFrame(
         {
             "url": log["url"].astype(str),
-            "unit_id": log["unit_id"].where(log["unit_id"].notna(), None),
+            "unit_id": log["unit_id"].astype("string[pyarrow]"),
             "crawl_site": log["site"].fillna("").astype(str),
             "crawl_outcome": log["outcome"].astype(str),
             "http_status": pd.to_numeric(log["status"], errors="coerce").fillna(0).astype("int64"),
-            "reason": log["reason"].where(log["reason"].notna() & (log["reason"] != ""), None),
+            "reason": log["reason"].astype("string[pyarrow]").replace("", None),
             "content_type": log["content_type"].fillna("").astype(str),
             "page_bytes": pd.to_numeric(log["bytes"], errors="coerce").fillna(0).astype("int64"),
         }
@@ -116,8 +116,8 @@ def crawl_findings(folder: Path, detector, *, data_origin: str) -> pd.DataFrame:
         return pd.DataFrame({column: pd.Series(dtype=_dtype(column)) for column in columns})
     found = pd.DataFrame(rows).rename(columns={"status": "statement_status", "rule": "detector_rule"})
     found = found.assign(is_synthetic=data_origin.startswith("synthetic"), data_origin=data_origin)
-    for column in ("language", "unit_id", "eu_place", "eu_country_iso2", "partner_id"):
-        found[column] = found[column].astype(object).where(found[column].notna(), None)
+    for column in ("language", "unit_id", "eu_place", "eu_country_iso2", "partner_id"):  # may be empty throughout
+        found[column] = found[column].astype("string[pyarrow]")
     found["confidence"] = found["confidence"].astype(float)
     order = ["url", "unit_id", "partner_id", "partner_name", "statement_status", "evidence"]
     return found[columns].sort_values(order, na_position="last").reset_index(drop=True)
