@@ -49,9 +49,11 @@ def redis_url(tmp_path):
 
 @pytest.mark.slow
 def test_two_processes_share_one_frontier_and_fetch_each_page_once(tmp_path, redis_url):
-    web = build_sites(tmp_path / "web", sites=4, pages=15, faults=False)
+    web = build_sites(tmp_path / "web", sites=4, pages=25, faults=False)
     holder: list = []
-    settings = ["DOWNLOAD_DELAY=0.15", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "RETRY_TIMES=0"]
+    # Polite enough that the crawl lasts about ten seconds: the second process joins well before the first
+    # could have emptied the shared queue alone, even on a loaded machine.
+    settings = ["DOWNLOAD_DELAY=0.4", "CONCURRENT_REQUESTS_PER_DOMAIN=1", "RETRY_TIMES=0"]
     with server.serve(tmp_path / "web", server_holder=holder) as proxy:
         command = crawl_command(web["seeds"], tmp_path / "out", redis=redis_url, testweb_proxy=proxy,
                                 units=web["units"], progress=0, setting=settings)  # fmt: skip
