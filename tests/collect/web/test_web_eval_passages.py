@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from analysis.collect.web import evaluate
 from analysis.core import paths
 from analysis.core.countries import EU27_ISO2, EU_OFFICIAL_LANGUAGES
 
@@ -33,20 +34,11 @@ FIELDS = {
     "lookalikes",
     "note",
 }
-STATEMENT_FIELDS = {
-    "eu_place",
-    "eu_country_iso2",
-    "partner_place",
-    "partner_admin1",
-    "partner_country_iso2",
-    "relation_type",
-    "status",
-    "year",
-}
+STATEMENT_FIELDS = set(evaluate.STATEMENT_FIELDS)
 KINDS = {"city_site", "region_site", "council_minutes", "local_news", "national_news", "other"}
 RELATION_TYPES = {"twin", "friendship", "agreement", "cooperation"}
-STATUSES = {"established", "planned", "ended", "unclear"}
-PARTNER_COUNTRIES = {"US", "CN"}
+STATUSES = set(evaluate.STATUSES)
+PARTNER_COUNTRIES = set(evaluate.PARTNER_COUNTRIES)
 LOOKALIKES = {
     "flight",
     "freight",
