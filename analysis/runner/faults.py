@@ -279,7 +279,7 @@ def _empty_crawl_folder(explicit: bool) -> Callable[[Path], Observed]:
     return run
 
 
-def crawl_cases() -> list[FaultCase]:
+def seeds_cases() -> list[FaultCase]:
     return [
         FaultCase("seeds: clean", "crawl", "clean", _seeds_case([])),
         FaultCase(
@@ -288,65 +288,68 @@ def crawl_cases() -> list[FaultCase]:
             "quarantine",
             _seeds_case(["gn999,https://a.example.de,de,"]),
             r"line 5: unit_id: not a unit",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: empty unit id", "crawl", "quarantine", _seeds_case([",https://a.example.de,de,"]), r"unit_id: empty"
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: address without a scheme",
             "crawl",
             "quarantine",
             _seeds_case(["gn1,www.esslingen.de/x,de,"]),
             r"line 5: url",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: address without a domain",
             "crawl",
             "quarantine",
             _seeds_case(["gn2,http://localhost/,pl,"]),
             r"url: expected a host name",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: language code xx",
             "crawl",
             "quarantine",
             _seeds_case(["gn2,https://b.example.pl,xx,"]),
             r"languages: unknown language code",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: the same unit and address twice",
             "crawl",
             "quarantine",
             _seeds_case(["gn1,https://www.esslingen.de,de,again"]),
             r"duplicate of line 2",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: a column missing",
             "crawl",
             "refused",
             _seeds_case([], header="unit_id,address,languages,note"),
             r"seeds.csv:1: missing column",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "seeds: strict reading lists every problem",
             "crawl",
             "refused",
             _seeds_case(["gn999,https://a.example.de,de,", "gn1,ftp://x.de,de,"], strict=True),
             r"2 problem\(s\).*seeds.csv:5.*seeds.csv:6",
-        ),  # fmt: skip
-        FaultCase(
-            "crawl: a WARC whose last record is truncated", "crawl", "quarantine", _truncated_warc, r"truncated"
-        ),  # fmt: skip
+        ),
+    ]
+
+
+def stored_crawl_cases() -> list[FaultCase]:
+    return [
+        FaultCase("crawl: a WARC whose last record is truncated", "crawl", "quarantine", _truncated_warc, r"truncated"),
         FaultCase(
             "crawl: an empty crawl folder, named", "crawl", "refused", _empty_crawl_folder(True), r"no WARC files"
-        ),  # fmt: skip
+        ),
         FaultCase(
             "crawl: an empty crawl folder, found by itself",
             "crawl",
             "clean",
             _empty_crawl_folder(False),
             r"synthetic demonstration",
-        ),  # fmt: skip
+        ),
     ]
 
 
@@ -382,37 +385,37 @@ def interview_cases() -> list[FaultCase]:
             "refused",
             _qdpx_case(None, b"plain text"),
             r"not a .qdpx \(zip\)",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "interviews: project.qde missing",
             "interviews",
             "refused",
             _qdpx_case({"sources/a.txt": b"x"}),
             r"no project.qde",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "interviews: project.qde is not XML",
             "interviews",
             "refused",
             _qdpx_case({"project.qde": b"<Project"}),
             r"does not parse",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "interviews: wrong root element",
             "interviews",
             "refused",
             _qdpx_case({"project.qde": b"<Other/>"}),
             r"root must be <Project>",
-        ),  # fmt: skip
+        ),
         FaultCase(
             "interviews: an empty project", "interviews", "clean", _qdpx_case({"project.qde": empty}), r"0 source"
-        ),  # fmt: skip
+        ),
     ]
 
 
 def input_cases() -> list[FaultCase]:
     """Every case that needs no built workspace (seconds to run)."""
-    return survey_cases() + salt_and_drop_in_cases() + crawl_cases() + interview_cases()
+    return survey_cases() + salt_and_drop_in_cases() + seeds_cases() + stored_crawl_cases() + interview_cases()
 
 
 # --------------------------------------------------------------------------- running and the table

@@ -24,7 +24,10 @@ def test_fault_case(case, tmp_path):
 
 def test_a_case_fails_on_the_wrong_handling_an_unnamed_file_lost_rows_or_a_leak():
     case = faults.FaultCase("x", "survey", "refused", lambda folder: faults.Observed("clean"), r"line \d")
-    assert faults.judge(case, faults.Observed("clean")) == ["expected refused, observed clean", r"detail does not match 'line \\d'"]  # fmt: skip
+    assert faults.judge(case, faults.Observed("clean")) == [
+        "expected refused, observed clean",
+        r"detail does not match 'line \\d'",
+    ]
     assert faults.judge(case, faults.Observed("refused", "line 4: bad", named="export.csv")) == [
         "the message does not name export.csv"
     ]
@@ -56,7 +59,12 @@ def test_the_privacy_scan_reads_tables_and_skips_the_raw_samples_and_the_crawl_s
     import pandas as pd
 
     data, build, book_root = tmp_path / "data", tmp_path / "build", tmp_path / "book"
-    for folder in (data / "processed", build / "synthetic", build / "crawl-demo-notebook" / "crawl" / "c1", book_root / "_build" / "html"):  # fmt: skip
+    for folder in (
+        data / "processed",
+        build / "synthetic",
+        build / "crawl-demo-notebook" / "crawl" / "c1",
+        book_root / "_build" / "html",
+    ):
         folder.mkdir(parents=True)
     pd.DataFrame({"name": ["PII-MARKER-07 officer"]}).to_parquet(data / "processed" / "t.parquet")
     (build / "synthetic" / "export.csv").write_text("Synthetic Respondent 0001\n")
@@ -69,3 +77,14 @@ def test_the_privacy_scan_reads_tables_and_skips_the_raw_samples_and_the_crawl_s
         ("40.html", "marker"),
         ("40.html", "pattern"),
     ]
+
+
+@pytest.mark.slow
+def test_the_build_cases_hold_on_the_tests_build(small_build):
+    """Tampered raw, processed and .tex files, an untouched data/raw and kill -9 at three points, on the tests' build
+    (each case puts the build back: the kill cases check that the recovery gives the clean build's bytes)."""
+    from analysis.runner import fault_builds
+
+    results = fault_builds.run_build_cases(small_build)
+    assert len(results) == 10
+    assert [(r.case.name, r.problems) for r in results if not r.holds] == [], faults.table(results)
