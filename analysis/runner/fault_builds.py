@@ -113,7 +113,7 @@ def _verify_fails(workspace: Path, relative: str) -> Callable[[Path], Observed]:
 
         with flipped(workspace / relative), workspace_env(workspace):
             problems = verify.verify(pipeline.Project()).problems
-        named = [problem for problem in problems if relative.removeprefix("data/") in problem]
+        named = [problem for problem in problems if Path(relative).name in problem]
         return Observed(
             "verify fails" if named else "verify passes", (named or problems or [""])[0], named=Path(relative).name
         )
