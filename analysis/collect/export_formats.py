@@ -67,8 +67,10 @@ def write_export(answers: pd.DataFrame, stem: Path, export_format: str, book: Co
     clean = answers[book.export_columns()].astype(object).where(answers.notna(), "").astype(str)
     if export_format == "xlsx":
         _typed(clean, book).to_excel(path, index=False, sheet_name="Responses")
+        _fix_xlsx_times(path)
     elif export_format == "sav":
         _write_sav(clean, path, book)
+        _fix_sav_times(path)
     elif export_format == "limesurvey":
         path.write_bytes(_limesurvey_csv(clean, book))
     elif export_format == "qualtrics":
@@ -149,6 +151,32 @@ def _write_sav(clean: pd.DataFrame, path: Path, book: Codebook) -> None:
         else:
             frame[column] = clean[column]
     pyreadstat.write_sav(frame, str(path), column_labels=column_labels, variable_value_labels=value_labels)
+
+
+# Written files carry no clock reading: the same answers give the same bytes (issue 12, item 7).
+FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+SAV_TIME_OFFSET = 92  # ReadStat's header: creation date "dd Mon yy" and time "hh:mm:ss" at bytes 92-108
+
+
+def _fix_xlsx_times(path: Path) -> None:
+    """Rewrite the workbook with fixed member times and a fixed created/modified date in ``docProps/core.xml``."""
+    import re
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        members = [(info, archive.read(info)) for info in archive.infolist()]
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = re.sub(rb"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", b"1980-01-01T00:00:00Z", data)
+            archive.writestr(zipfile.ZipInfo(info.filename, FIXED_ZIP_TIME), data, zipfile.ZIP_DEFLATED)
+
+
+def _fix_sav_times(path: Path) -> None:
+    """Overwrite the SPSS header's creation date and time with a fixed one."""
+    data = bytearray(path.read_bytes())
+    data[SAV_TIME_OFFSET : SAV_TIME_OFFSET + 17] = b"01 Jan 8000:00:00"
+    path.write_bytes(bytes(data))
 
 
 def _all_coded(values: pd.Series, codes, *, numbers: bool = False) -> bool:

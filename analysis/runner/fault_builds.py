@@ -161,6 +161,29 @@ def _raw_untouched(workspace: Path) -> Observed:
     )
 
 
+def descendants(pid: int) -> list[int]:
+    """Every process below ``pid`` (a papermill kernel runs in its own session, out of reach of ``killpg``)."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError, IndexError, ValueError):
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            parents[int(stat.parent.name)] = int(fields[1])
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
+
+
+def kill_hard(process: subprocess.Popen) -> None:
+    """``kill -9`` the run and every process it started (its kernel too)."""
+    for pid in [process.pid, *descendants(process.pid)]:  # the list is taken before the first kill
+        with contextlib.suppress(ProcessLookupError):
+            os.kill(pid, signal.SIGKILL)
+    process.wait()
+
+
 def _killed_run(workspace: Path, notebook: str, trigger: Callable[[float], bool]) -> Callable[[Path], Observed]:
     """Force a run of ``notebook``, ``kill -9`` it when ``trigger(start)`` holds, then run as ``make all`` does."""
 
@@ -178,14 +201,13 @@ def _killed_run(workspace: Path, notebook: str, trigger: Callable[[float], bool]
         try:
             while process.poll() is None and time.time() - started < 600:
                 if trigger(started):
-                    os.killpg(process.pid, signal.SIGKILL)
+                    kill_hard(process)
                     killed = True
                     break
                 time.sleep(0.05)
         finally:
             if process.poll() is None:
-                os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
+                kill_hard(process)
         command[-1] = "[]"
         subprocess.run(command, env=environment(workspace), check=True, capture_output=True)
         found = digest_differences(clean, built_digests(workspace))
