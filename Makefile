@@ -14,7 +14,7 @@ DEV_STAMP   := $(VENV)/.installed-dev
 KERNEL      := $(VENV)/share/jupyter/kernels/paradiplomacy/kernel.json
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help setup all run book pdf tex publishing questionnaires verify test test-fast lint bench crawl lab dev lock clean clean-all browser
+.PHONY: help setup all run book pdf tex publishing questionnaires verify faults privacy test test-fast lint bench crawl lab dev lock clean clean-all browser
 
 help: ## List the targets
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-15s %s\n", $$1, $$2}'
@@ -65,6 +65,12 @@ publishing: setup ## Check CITATION.cff, .zenodo.json, the licences and binder/;
 
 verify: setup ## Hash everything afresh: raw files against their declarations, outputs against the runner's records, stale chapters, the book
 	$(PY) -m analysis.runner.verify
+
+faults: setup ## The reviewer's fault catalogue: bad exports, seeds, crawls, interview projects (BUILD=1 adds tampered, read-only and killed builds); prints its table
+	$(PY) -m analysis.runner.faults $(if $(BUILD),--build)
+
+privacy: setup ## Scan data/processed, build/ and the built books for planted personal markers, e-mails and phone numbers
+	$(PY) -m analysis.runner.privacy
 
 test: setup browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
 	$(PY) -m pytest

@@ -11,15 +11,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-# Small parameters for the notebook and book tests: each notebook runs on a fraction of the data
-# (cities of 250k inhabitants and more) or with fewer repetitions (99 bootstrap draws, not 999).
-SMALL_PARAMETERS: dict[str, dict[str, object]] = {
-    "20": {"min_population": 250_000},
-    "30": {"gold_whole_frame": False},
-    "33": {"web_units": 6},
-    "35": {"demo_units": 8},
-    "80": {"n_bootstrap": 99},
-}
+# Small parameters for the notebook and book tests (defined where `make faults BUILD=1` uses them too).
+from analysis.runner.fault_builds import SMALL_PARAMETERS
 
 
 @pytest.fixture(autouse=True)

@@ -191,33 +191,15 @@ def test_an_executed_copy_of_a_renamed_notebook_is_not_staged(tmp_path):
     assert len([p for p in book.stage_sources(source, executed, staging) if p.suffix == ".ipynb"]) == 2
 
 
-PERSONAL_MARKERS = (b"Synthetic Respondent", b"@example.org", b"+00 000 000", b"+1 555 000")
-
-
-def _holds_marker(path) -> bool:
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
-    if path.suffix == ".parquet":  # its text columns (compressed pages hide the bytes)
-        table = pq.read_table(path)
-        texts = [name for name in table.column_names if pa.types.is_string(table.schema.field(name).type)]
-        texts += [name for name in table.column_names if pa.types.is_large_string(table.schema.field(name).type)]
-        text = "\n".join(str(value) for name in texts for value in table.column(name).to_pylist()).encode("utf-8")
-    else:
-        text = path.read_bytes()
-    return any(marker in text for marker in PERSONAL_MARKERS)
-
-
 @pytest.mark.slow
 def test_the_samples_personal_fields_stay_in_their_raw_exports(built_book, small_build):
     """The synthetic exports' names, e-mails and phones are planted personal data: they must appear only in the
     stand-in raw exports (``build/synthetic``), never in a processed table, another build output or the book."""
+    from analysis.runner import privacy
+
     raw = small_build / "build" / "synthetic"
-    assert any(_holds_marker(path) for path in raw.rglob("*.csv")), "the markers should be in the raw samples"
-    scanned = [
-        *(small_build / "data" / "processed").rglob("*"),
-        *(small_build / "build").rglob("*"),
-        *built_book.rglob("*"),
-    ]
-    leaks = [path for path in scanned if path.is_file() and raw not in path.parents and _holds_marker(path)]
-    assert leaks == [], leaks
+    samples = [path for path in raw.rglob("*.csv") if privacy.scan_text(privacy.file_text(path))]
+    assert samples, "the markers should be in the raw samples"
+    files = privacy.scanned_files(small_build / "data", small_build / "build", built_book.parent.parent)
+    assert not any(raw in path.parents for path in files) and any(path.suffix == ".html" for path in files)
+    assert privacy.scan(files) == []
