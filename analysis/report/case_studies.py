@@ -164,9 +164,14 @@ def public_ties_table(ties: pd.DataFrame) -> pd.DataFrame:
             "Partner": ties["partner_name"].astype(str),
             "Country": ties["partner_country_iso2"].map({"US": "United States", "CN": "China"}),
             "Status": ties["status"].astype(str),
-            "Sources": ties["sources"].astype(str).str.replace("|", ", ", regex=False),
+            "Sources": ties["sources"].astype(str).map(_source_labels),
         }
     )
+
+
+def _source_labels(sources: str) -> str:
+    """``wikipedia_2026|wikidata_2017`` -> ``Wikipedia 2026, Wikidata 2017``."""
+    return ", ".join(part.replace("_", " ").capitalize() for part in sources.split("|") if part)
 
 
 def crawl_evidence(unit_id: str, crawl_findings: pd.DataFrame) -> pd.DataFrame:
@@ -193,7 +198,7 @@ def survey_ties_of(unit_id: str, survey_ties: pd.DataFrame) -> pd.DataFrame:
             "Country": rows["partner_country_iso2"].astype(str),
             "Established": rows["year_established"].astype("Int64").astype(str).replace("<NA>", "not given"),
             "Type": rows["tie_type"].astype(str),
-            "Activity": rows["activity_level"].astype(str),
+            "Activity (1-5)": rows["activity_level"].astype("Int64").astype(str).replace("<NA>", "not given"),
         }
     ).reset_index(drop=True)
 
@@ -259,7 +264,7 @@ def case_map(world, profile: dict, ties: pd.DataFrame):
             label=f"Chinese partners ({(drawn['partner_country_iso2'] == 'CN').sum()})",
         ),
     ]
-    ax.legend(handles=handles, loc="lower left")
+    ax.legend(handles=handles, loc="upper center", bbox_to_anchor=(0.5, 0.0), ncol=3)  # below: no place hidden
     bounds = gpd.GeoSeries.from_xy([-130, 140, -130, 140], [10, 10, 72, 72], crs="EPSG:4326").to_crs(WORLD_CRS)
     ax.set_xlim(bounds.total_bounds[0], bounds.total_bounds[2])
     ax.set_ylim(bounds.total_bounds[1], bounds.total_bounds[3])

@@ -96,7 +96,7 @@ def test_ties_by_source_keep_only_the_units_us_and_chinese_partners():
     ties = case_studies.public_ties("gn1", relations, gazetteer)
     assert ties["partner_name"].tolist() == ["Beijing", "Austin"] and ties["latitude"].isna().tolist() == [True, False]
     shown = case_studies.public_ties_table(ties)
-    assert shown["Country"].tolist() == ["China", "United States"] and shown["Sources"][0] == "wikipedia, wikidata"
+    assert shown["Country"].tolist() == ["China", "United States"] and shown["Sources"][0] == "Wikipedia, Wikidata"
     findings = pd.DataFrame(
         {
             "unit_id": ["gn1", "gn1", "gn2"],
