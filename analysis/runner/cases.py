@@ -19,6 +19,10 @@ from analysis.runner import pipeline
 
 TEMPLATE_NAME = "case_study.ipynb"
 CASE_PREFIX = "case_"
+# What the choice of cases reads (analysis.report.case_studies.case_list): a change to any re-chooses.
+CHOICE_TABLES = ("city_analysis", "cities")
+CHOICE_REFERENCES = ("case_studies.csv", "case_study_rule.csv")
+CHOICE_MODULE = "analysis/report/case_studies.py"
 
 
 def fill_placeholders(text: str, unit_id: str, title: str) -> str:
@@ -37,35 +41,63 @@ def case_stem(unit_id: str) -> str:
     return CASE_PREFIX + re.sub(r"[^A-Za-z0-9_-]", "-", unit_id)
 
 
-def case_notebooks(project: pipeline.Project) -> tuple[list[Path], dict[str, dict[str, str]]]:
+def chosen_cases(project: pipeline.Project, digest=None) -> list[tuple[str, str]]:
+    """``(unit_id, title)`` of every case: from ``build/state/cases.json`` while the files the choice depends on
+    (the tables, the authors' list, the rule and its module) are unchanged, else chosen afresh and remembered.
+
+    The cache keeps an unchanged ``make all`` from importing pandas. Raises ``FileNotFoundError`` when the
+    tables are not built yet.
+    """
+    import json
+
+    from analysis.core import paths
+    from analysis.runner.fingerprints import digest_or_missing, module_digest
+
+    digest = digest or digest_or_missing
+    inputs = {
+        **{str(paths.processed_table(name)): digest(paths.processed_table(name)) for name in CHOICE_TABLES},
+        **{str(paths.REFERENCE / name): digest(paths.REFERENCE / name) for name in CHOICE_REFERENCES},
+        CHOICE_MODULE: module_digest(paths.ROOT / CHOICE_MODULE),
+    }
+    cache = project.state / "cases.json"
+    if cache.exists():
+        remembered = json.loads(cache.read_text(encoding="utf-8"))
+        if remembered.get("inputs") == inputs:
+            return [tuple(case) for case in remembered["cases"]]
+    from analysis.core import tables
+    from analysis.report import case_studies
+
+    units = case_studies.case_list()["unit_id"]
+    names = tables.read_table("cities").set_index("city_id")["name"]
+    chosen = [(unit_id, str(names.get(unit_id, unit_id))) for unit_id in units]
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    cache.write_text(json.dumps({"inputs": inputs, "cases": chosen}, indent=1, ensure_ascii=False) + "\n")
+    return chosen
+
+
+def case_notebooks(project: pipeline.Project, digest=None) -> tuple[list[Path], dict[str, dict[str, str]]]:
     """The per-case copies of the template (written when their bytes change) and each one's parameters.
 
     Returns no case when the project has no case-study notebook or no ``city_analysis`` table yet.
     """
     import nbformat
 
-    from analysis.report import case_studies
-
     source = template(project)
     if not source.exists():
         return [], {}
     try:
-        cases = case_studies.case_list()
+        chosen = chosen_cases(project, digest)
     except FileNotFoundError:
         return [], {}
-    from analysis.core import tables
-
-    cities = tables.read_table("cities").set_index("city_id")
     folder = project.state / "cases"
     folder.mkdir(parents=True, exist_ok=True)
     copies, parameters = [], {}
-    for unit_id in cases["unit_id"]:
+    for unit_id, title in chosen:
         stem = case_stem(unit_id)
-        title = cities.loc[unit_id, "name"] if unit_id in cities.index else unit_id
         notebook = nbformat.read(source, as_version=4)
         for cell in notebook.cells:
             if cell.cell_type == "markdown":
-                cell.source = fill_placeholders(cell.source, unit_id, str(title))
+                cell.source = fill_placeholders(cell.source, unit_id, title)
         text = nbformat.writes(notebook) + "\n"
         copy = folder / f"{stem}.ipynb"
         if not copy.exists() or copy.read_text(encoding="utf-8") != text:
@@ -86,7 +118,7 @@ def remove_stale(project: pipeline.Project, kept: list[Path]) -> None:
 
 def run_cases(project: pipeline.Project, plan: pipeline.Plan, echo: bool) -> pipeline.RunReport:
     """Decide and run each case's copy with ``plan`` (after the numbered notebooks ran with it)."""
-    copies, parameters = case_notebooks(project)
+    copies, parameters = case_notebooks(project, plan.digest)
     remove_stale(project, copies)
     if not copies:
         return pipeline.RunReport()

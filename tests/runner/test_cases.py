@@ -50,6 +50,11 @@ def test_each_case_runs_once_into_its_own_chapter_and_a_dropped_case_goes(tmp_pa
     assert "case gn1\n" in printed
     assert pipeline.run(project, echo=False).ran == []  # nothing changed: no case runs again
     chosen.remove("DE11")
+    assert pipeline.run(project, echo=False).ran == [], "the choice is remembered while its inputs are unchanged"
+    assert len(cases.executed_cases(project.executed)) == 2
+    analysis_table = paths.processed_table("city_analysis")
+    analysis_table.parent.mkdir(parents=True, exist_ok=True)
+    analysis_table.write_bytes(b"a new city_analysis")  # the choice's input changed: the cases are chosen again
     assert pipeline.run(project, echo=False).ran == []
     assert [path.name for path in cases.executed_cases(project.executed)] == ["case_gn1.ipynb"]
 
