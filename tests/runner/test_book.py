@@ -230,7 +230,7 @@ def test_the_small_build_has_one_executed_chapter_per_case(small_build, monkeypa
 
     monkeypatch.setenv("PARADIP_DATA", str(small_build / "data"))
     chosen = case_studies.case_list()["unit_id"]
-    assert 3 <= len(chosen) <= 4, "the rule should pick a few cases in the small build too"
+    assert 0 < len(chosen) <= 4, "the rule should pick a few cases in the small build too"
     executed = cases.executed_cases(small_build / "build" / "executed")
     assert [path.stem for path in executed] == sorted(cases.case_stem(unit) for unit in chosen)
     for path in executed:
