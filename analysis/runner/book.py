@@ -112,8 +112,12 @@ def toc_with_cases(toc_text: str, case_stems: list[str]) -> str:
     if not case_stems:
         return toc_text
     toc = yaml.safe_load(toc_text)
-    parts = toc.setdefault("parts", [])
-    part = {"caption": CASES_CAPTION, "chapters": [{"file": f"{STAGED_NOTEBOOKS}/{stem}"} for stem in case_stems]}
+    chapters = [{"file": f"{STAGED_NOTEBOOKS}/{stem}"} for stem in case_stems]
+    if "parts" not in toc:  # a book without parts: the cases close its chapters
+        toc["chapters"] = [*toc.get("chapters", []), *chapters]
+        return yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+    parts = toc["parts"]
+    part = {"caption": CASES_CAPTION, "chapters": chapters}
     phase1 = [i for i, existing in enumerate(parts) if str(existing.get("caption", "")).startswith("Phase 1")]
     parts.insert(phase1[-1] + 1 if phase1 else len(parts), part)
     return "# Staged by analysis.runner.book: the case-study part lists the executed case chapters.\n" + yaml.safe_dump(

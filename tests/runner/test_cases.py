@@ -90,3 +90,8 @@ def test_the_book_lists_every_executed_case_in_its_own_part(tmp_path):
     (notebooks / "case_study.ipynb").unlink()  # no case-study notebook: its chapters are not staged
     staged = book.stage_sources(source, executed, staging, synthetic=True, sources=notebooks)
     assert book.CASES_CAPTION not in (staging / "_toc.yml").read_text(encoding="utf-8")
+
+
+def test_a_book_without_parts_gets_the_cases_as_its_last_chapters():
+    toc = yaml.safe_load(book.toc_with_cases("format: jb-book\nroot: intro\nchapters:\n  - file: a\n", ["case_gn1"]))
+    assert "parts" not in toc and toc["chapters"] == [{"file": "a"}, {"file": "notebooks/case_gn1"}]
