@@ -97,6 +97,14 @@ def country_label_overrides() -> dict[str, str | None]:
     return {row.label: (row.iso2 or None) for row in table.itertuples(index=False)}
 
 
+def english_name(iso2: str) -> str:
+    """The country's short English name for readers (``DE`` -> ``Germany``; ``XK`` -> ``Kosovo``; unknown: the code)."""
+    country = pycountry.countries.get(alpha_2=iso2)
+    if country is None:
+        return {"XK": "Kosovo"}.get(iso2, iso2)
+    return getattr(country, "common_name", None) or country.name
+
+
 @functools.cache
 def _pycountry_keys() -> dict[str, str]:
     # pycountry's own names on the name-key scale ("Sao Tome and Principe" meets "São Tomé ...").

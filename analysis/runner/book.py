@@ -39,6 +39,8 @@ IGNORED_BOOK_PARTS = {"_build", ".ipynb_checkpoints", "__pycache__"}
 TOC_NAME = "_toc.yml"
 DEMONSTRATION_CAPTION = "Pipeline demonstration (synthetic data)"
 QUANTITIES_NAME = "quantities.json"
+CASES_CAPTION = "Case studies"
+CASE_PREFIX = "case_"  # executed case-study chapters (analysis.runner.cases): case_<unit_id>.ipynb
 
 
 class BookBuildFailed(RuntimeError):
@@ -101,6 +103,28 @@ def toc_for_lanes(toc_text: str, synthetic: bool) -> str:
     )
 
 
+def toc_with_cases(toc_text: str, case_stems: list[str]) -> str:
+    """The table of contents with a "Case studies" part listing ``case_stems`` (none: unchanged).
+
+    The part goes after the last "Phase 1" part (else at the end), so adding a case needs no edit of
+    ``book/_toc.yml``; the chapters' synthetic parts carry their own banner (``notebooks/case_study.ipynb``).
+    """
+    if not case_stems:
+        return toc_text
+    toc = yaml.safe_load(toc_text)
+    chapters = [{"file": f"{STAGED_NOTEBOOKS}/{stem}"} for stem in case_stems]
+    if "parts" not in toc:  # a book without parts: the cases close its chapters
+        toc["chapters"] = [*toc.get("chapters", []), *chapters]
+        return yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+    parts = toc["parts"]
+    part = {"caption": CASES_CAPTION, "chapters": chapters}
+    phase1 = [i for i, existing in enumerate(parts) if str(existing.get("caption", "")).startswith("Phase 1")]
+    parts.insert(phase1[-1] + 1 if phase1 else len(parts), part)
+    return "# Staged by analysis.runner.book: the case-study part lists the executed case chapters.\n" + yaml.safe_dump(
+        toc, sort_keys=False, allow_unicode=True
+    )
+
+
 def stage_sources(
     book_source: Path,
     executed: Path,
@@ -122,10 +146,14 @@ def stage_sources(
     wanted: dict[Path, Path | bytes] = {
         staging / path.relative_to(book_source): path for path in _book_files(book_source)
     }
+    cases = []
     for notebook in sorted(executed.glob("*.ipynb")):
-        if sources is not None and not (sources / notebook.name).exists():
+        is_case = notebook.name.startswith(CASE_PREFIX)
+        origin = "case_study.ipynb" if is_case else notebook.name
+        if sources is not None and not (sources / origin).exists():
             continue  # the executed copy of a notebook since renamed or removed
         wanted[staging / STAGED_NOTEBOOKS / notebook.name] = notebook
+        cases += [notebook.stem] if is_case else []
     for name, content in (generated or {}).items():
         wanted[staging / name] = content
     for target, source in wanted.items():
@@ -134,7 +162,8 @@ def stage_sources(
         elif source.suffix == ".ipynb":
             content = collapse_code(source.read_bytes())
         elif source == book_source / TOC_NAME:
-            content = toc_for_lanes(source.read_text(encoding="utf-8"), synthetic).encode("utf-8")
+            toc_text = toc_for_lanes(source.read_text(encoding="utf-8"), synthetic)
+            content = toc_with_cases(toc_text, cases).encode("utf-8")
         else:
             content = source.read_bytes()
         if target.exists() and target.read_bytes() == content:

@@ -589,16 +589,28 @@ def run(
     digests = digest_cache(project)
     try:
         check_raw_files(project, digests)
-        return _run_plan(project, Plan(project, parameters or {}, force, digest=digests), selectors, echo)
+        plan = Plan(project, parameters or {}, force, digest=digests)
+        report = _run_plan(project, plan, selectors, echo)
+        if not selectors:  # the case-study chapters (analysis.runner.cases) follow a whole run
+            from analysis.runner import cases
+
+            cased = cases.run_cases(project, plan, echo)
+            report.decisions += cased.decisions
+            report.seconds |= cased.seconds
+        return report
     finally:
         digests.save()
         save_code_digests(project.state / CODE_DIGESTS_NAME)
 
 
-def _run_plan(project: Project, plan: Plan, selectors: Iterable[str] | None, echo: bool) -> RunReport:
-    """Decide and run the selected notebooks in order (the body of :func:`run`)."""
+def _run_plan(
+    project: Project, plan: Plan, selectors: Iterable[str] | None, echo: bool, notebooks: list[Path] | None = None
+) -> RunReport:
+    """Decide and run the selected notebooks (or ``notebooks``) in order (the body of :func:`run`)."""
     report = RunReport()
-    notebooks = select_notebooks(discover_notebooks(project.notebooks), selectors)
+    notebooks = (
+        notebooks if notebooks is not None else select_notebooks(discover_notebooks(project.notebooks), selectors)
+    )
     say = print if echo else (lambda *args, **kwargs: None)
     for notebook in notebooks:
         decision = plan.decide(notebook)

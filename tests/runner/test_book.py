@@ -203,3 +203,38 @@ def test_the_samples_personal_fields_stay_in_their_raw_exports(built_book, small
     files = privacy.scanned_files(small_build / "data", small_build / "build", built_book.parent.parent)
     assert not any(raw in path.parents for path in files) and any(path.suffix == ".html" for path in files)
     assert privacy.scan(files) == []
+
+
+@pytest.mark.slow
+def test_the_small_build_has_one_executed_chapter_per_case(small_build, monkeypatch):
+    from analysis.report import case_studies
+    from analysis.runner import cases
+
+    monkeypatch.setenv("PARADIP_DATA", str(small_build / "data"))
+    chosen = case_studies.case_list()["unit_id"]
+    assert 0 < len(chosen) <= 4, "the rule should pick a few cases in the small build too"
+    executed = cases.executed_cases(small_build / "build" / "executed")
+    assert [path.stem for path in executed] == sorted(cases.case_stem(unit) for unit in chosen)
+    for path in executed:
+        errors = [o for c in nbformat_cells(path) for o in c.get("outputs", []) if o["output_type"] == "error"]
+        assert errors == [], path.name
+
+
+def nbformat_cells(path):
+    import json
+
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.slow
+def test_the_book_lists_the_case_chapters_and_each_shows_its_map_and_ties(built_book, small_build):
+    from analysis.runner import cases
+
+    assert book.CASES_CAPTION in _part_captions(built_book / "intro.html")
+    for executed in cases.executed_cases(small_build / "build" / "executed"):
+        page = (built_book / book.STAGED_NOTEBOOKS / f"{executed.stem}.html").read_text(encoding="utf-8")
+        map_figure = re.search(r'<figure[^>]*id="fig-case-[^"]*-map".*?</figure>', page, flags=re.S)
+        assert map_figure and "<img" in map_figure.group(0), f"{executed.stem}: no map"
+        assert "<th" in page and "Partner" in page and "Sources" in page, f"{executed.stem}: no table of ties"
+        assert "Pipeline demonstration: the crawl and the survey answers in this section are synthetic" in page
+        assert "The authors’ account" in page or "The authors&#39; account" in page or "The authors' account" in page
