@@ -122,11 +122,19 @@ def manuscript_files(manuscript: Manuscript, executed: Path, figures: Path) -> d
 
 
 def expected_figures(staging: Path, figures: Path) -> dict[str, str]:
-    """``{glue name: sha256 of its vector PDF}`` for every figure the staged manuscript shows with
+    """``{glue name: sha256 of its vector PDF}`` for every figure the staged manuscript (the pages of its
+    ``_toc.yml``, or every page without one) shows with
     ``{glue:figure}`` and that has a vector PDF in ``figures`` (myst-nb names the placed file by that sha256)."""
     names: set[str] = set()
+    toc = staging / book.TOC_NAME
+    shown = None
+    if toc.is_file():  # only the pages of the manuscript's table of contents
+        documents = manuscripts.toc_documents(toc.read_text(encoding="utf-8"))
+        shown = {page for document in documents if (page := manuscripts.document_path(staging, document))}
     for page in sorted(staging.rglob("*")):
         if "_build" in page.relative_to(staging).parts or page.suffix not in (".md", ".ipynb"):
+            continue
+        if shown is not None and page not in shown:
             continue
         text = page.read_text(encoding="utf-8")
         if page.suffix == ".ipynb":
