@@ -218,7 +218,8 @@ def compile_latex(staging: Path, latex: Path) -> Path:
         )
     for tex in latex.glob("*.tex"):
         tex.write_text(for_pdflatex(tex.read_text(encoding="utf-8")), encoding="utf-8")
-    result = subprocess.run(["make", "all-pdf"], cwd=latex, capture_output=True, text=True, env=env)
+    # pdflatex writes its messages in the input's bytes, cut at its line length: not always valid UTF-8
+    result = subprocess.run(["make", "all-pdf"], cwd=latex, capture_output=True, text=True, errors="replace", env=env)
     built = [pdf for pdf in sorted(latex.glob("*.pdf")) if pdf.with_suffix(".tex").exists()]
     if result.returncode != 0 or len(built) != 1:
         logs = [log.read_text(errors="replace") for log in latex.glob("*.log")]
