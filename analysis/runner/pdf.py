@@ -286,6 +286,20 @@ def included_graphics(latex_dir: Path) -> list[str]:
     ]
 
 
+def _cached_report(target: Path) -> PdfReport:
+    """:func:`pdf_report` of ``target``, read again only when the PDF changed (pypdf takes seconds on the book)."""
+    cache = target.with_suffix(".report.json")
+    key = f"{target.stat().st_size}:{target.stat().st_mtime_ns}"
+    if cache.exists():
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if saved.get("key") == key:
+            return PdfReport(saved["pages"], saved["placed_figures"], saved["unresolved"])
+    report = pdf_report(target)
+    fields = {"pages": report.pages, "placed_figures": report.placed_figures, "unresolved": report.unresolved}
+    cache.write_text(json.dumps({"key": key, **fields}) + "\n", encoding="utf-8")
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m analysis.runner.pdf",
@@ -313,7 +327,7 @@ def main(argv: list[str] | None = None) -> int:
         except PdfBuildFailed as failure:
             print(f"pdf: {failure}", file=sys.stderr)
             return 1
-        report = pdf_report(target)
+        report = _cached_report(target)
         print(
             f"pdf: {manuscript.name}: {report.pages} pages, {report.placed_figures} placed figures, "
             f"{len(report.unresolved)} unresolved references"
