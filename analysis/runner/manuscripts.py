@@ -171,14 +171,17 @@ def used_notebooks(source: Path, toc_text: str) -> set[str]:
 
 
 def relevant_files(files: list[Path], staging: Path, toc_text: str, name: str) -> list[Path]:
-    """The staged files a manuscript's build depends on (for its fingerprint): all but the notebooks it does
-    not show and the other papers' own pages and staged tables of contents."""
+    """The staged files a manuscript's build depends on (for its fingerprint): all but the notebooks and the
+    top-level pages it does not show and the other papers' own pages and staged tables of contents."""
     used = used_notebooks(staging, toc_text)
+    pages = {f"{document}.md" for document in toc_documents(toc_text)}
     kept = []
     for path in files:
         parts = path.relative_to(staging).parts
         if parts[0] == "notebooks" and len(parts) == 2 and path.suffix == ".ipynb" and path.name not in used:
             continue
+        if len(parts) == 1 and path.suffix == ".md" and parts[0] not in pages:
+            continue  # a page of the book the manuscript leaves out (pages it includes live in _generated/)
         if parts[0] in (PAPERS_DIR, STAGED_MANUSCRIPTS) and len(parts) > 2 and parts[1] != name:
             continue
         kept.append(path)
