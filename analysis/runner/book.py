@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core import paths
-from analysis.runner import reproducibility
+from analysis.runner import manuscripts, reproducibility
 
 STAGED_NOTEBOOKS = "notebooks"
 FINGERPRINT_NAME = ".source-fingerprint"
@@ -200,6 +200,24 @@ def fingerprint(files: list[Path], staging: Path) -> str:
     return digest.hexdigest()
 
 
+def manuscript_root(manuscript: manuscripts.Manuscript, output_root: Path | None = None) -> Path:
+    """The folder that receives a manuscript's ``_build/html``: ``book/`` for the book, ``book/_build/papers/<name>``
+    for a paper (so a paper's HTML is ``book/_build/papers/<name>/_build/html``)."""
+    output_root = output_root or paths.BOOK
+    return output_root if manuscript.is_book else output_root / "_build" / "papers" / manuscript.name
+
+
+def manuscript_sources(book_source: Path, synthetic: bool) -> dict[str, bytes]:
+    """The staged tables of contents (for the lanes in use) and configurations of the papers of ``book_source``."""
+    staged: dict[str, bytes] = {}
+    for paper in manuscripts.papers(book_source):
+        toc = toc_for_lanes(paper.toc.read_text(encoding="utf-8"), synthetic)
+        staged[manuscripts.staged_toc(paper)] = toc.encode("utf-8")
+        config = manuscripts.config_text(paper, book_source / manuscripts.CONFIG_NAME)
+        staged[manuscripts.staged_config(paper)] = config.encode("utf-8")
+    return staged
+
+
 def build(
     book_source: Path = paths.BOOK,
     executed: Path | None = None,
@@ -207,53 +225,81 @@ def build(
     force: bool = False,
     echo: bool = True,
 ) -> Path:
-    """Build the HTML book into ``<output_root>/_build/html`` and return that folder.
+    """Build the HTML book into ``<output_root>/_build/html`` and return that folder (the papers: :func:`build_all`).
 
     Raises :class:`BookBuildFailed` with jupyter-book's output when the strict build fails.
     """
+    built = build_all(book_source, executed, output_root, force, echo, names=[manuscripts.BOOK.name])
+    return built[manuscripts.BOOK.name]
+
+
+def build_all(
+    book_source: Path = paths.BOOK,
+    executed: Path | None = None,
+    output_root: Path | None = None,
+    force: bool = False,
+    echo: bool = True,
+    names: list[str] | None = None,
+) -> dict[str, Path]:
+    """Build the book and the papers (or those in ``names``) in HTML from one staged book; ``{name: html folder}``.
+
+    The sources are staged once (``build/book-src``); each manuscript is built with its own table of contents
+    and configuration into :func:`manuscript_root`, and only when the staged files it depends on
+    (:func:`analysis.runner.manuscripts.relevant_files`) changed since its last build.
+    """
     executed = executed or paths.executed_dir()
-    output_root = output_root or book_source
     staging = paths.build_dir() / "book-src"
     if not any(executed.glob("*.ipynb")):
         raise BookBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
-    files = stage_sources(
-        book_source,
-        executed,
-        staging,
-        synthetic=synthetic_tables_in_use(),
-        generated=reproducibility.appendix_files(),
-        sources=paths.NOTEBOOKS,
-    )
-    stamp = html_dir(output_root) / FINGERPRINT_NAME
-    current = fingerprint(files, staging)
-    if (
-        not force
-        and stamp.exists()
-        and stamp.read_text() == current
-        and (html_dir(output_root) / "index.html").exists()
-    ):
+    synthetic = synthetic_tables_in_use()
+    generated = reproducibility.appendix_files() | manuscript_sources(book_source, synthetic)
+    files = stage_sources(book_source, executed, staging, synthetic, generated, sources=paths.NOTEBOOKS)
+    chosen = [m for m in manuscripts.all_manuscripts(book_source) if names is None or m.name in names]
+    built, checked = {}, False
+    for manuscript in chosen:
+        toc_text = (staging / manuscripts.staged_toc(manuscript)).read_text(encoding="utf-8")
+        html = html_dir(manuscript_root(manuscript, output_root or book_source))
+        current = fingerprint(manuscripts.relevant_files(files, staging, toc_text, manuscript.name), staging)
+        stamp = html / FINGERPRINT_NAME
+        built[manuscript.name] = html
+        if not force and stamp.exists() and stamp.read_text() == current and (html / "index.html").exists():
+            if echo:
+                print(f"{manuscript.name}: up to date")
+            continue
+        if not checked:  # the chapters changed since the last build: their named quantities must agree again
+            check_quantities(executed, paths.build_dir() / QUANTITIES_NAME)
+            checked = True
+        started = time.perf_counter()
+        _build_manuscript(manuscript, staging, toc_text, html.parents[1], force)
+        stamp.write_text(current)
         if echo:
-            print("book: up to date")
-        return html_dir(output_root)
-    # The chapters changed since the last build: their named quantities must agree again.
-    check_quantities(executed, paths.build_dir() / QUANTITIES_NAME)
-    started = time.perf_counter()
-    _run_jupyter_book(staging, output_root, force)
-    staged = {path.stem for path in files if path.parent == staging / STAGED_NOTEBOOKS}
-    for page in (html_dir(output_root) / STAGED_NOTEBOOKS).glob("*.html"):
-        if page.stem not in staged:
-            page.unlink()  # the page of a chapter since renamed or removed
-    problems = figure_problems(html_dir(output_root))
+            print(f"{manuscript.name}: built in {time.perf_counter() - started:.1f} s -> {html / 'index.html'}")
+    return built
+
+
+def _build_manuscript(
+    manuscript: manuscripts.Manuscript, staging: Path, toc_text: str, root: Path, force: bool
+) -> None:
+    """Check the manuscript's links, build it strictly into ``root``, drop pages of notebooks it no longer shows,
+    and check its figures; raise :class:`BookBuildFailed` on a problem."""
+    broken = manuscripts.unresolved_links(staging, toc_text)
+    if broken:
+        raise BookBuildFailed(f"{manuscript.name}: links to pages it does not include:\n" + "\n".join(broken))
+    extra = [] if manuscript.is_book else ["--toc", str(staging / manuscripts.staged_toc(manuscript))]
+    extra += [] if manuscript.is_book else ["--config", str(staging / manuscripts.staged_config(manuscript))]
+    _run_jupyter_book(staging, root, force, extra)
+    shown = {Path(name).stem for name in manuscripts.used_notebooks(staging, toc_text)}
+    for page in (html_dir(root) / STAGED_NOTEBOOKS).glob("*.html"):
+        if page.stem not in shown:
+            page.unlink()  # the page of a chapter since renamed, removed or left out of this manuscript
+    problems = figure_problems(html_dir(root))
     if problems:
-        raise BookBuildFailed("the built book has figures without an image:\n" + "\n".join(problems))
-    stamp.write_text(current)
-    if echo:
-        print(f"book: built in {time.perf_counter() - started:.1f} s -> {html_dir(output_root) / 'index.html'}")
-    return html_dir(output_root)
+        raise BookBuildFailed(f"{manuscript.name} has figures without an image:\n" + "\n".join(problems))
 
 
-def _run_jupyter_book(staging: Path, output_root: Path, force: bool) -> None:
-    """Run jupyter-book's strict HTML build of ``staging`` into ``output_root``; raise :class:`BookBuildFailed` on failure."""
+def _run_jupyter_book(staging: Path, output_root: Path, force: bool, extra: list[str] | None = None) -> None:
+    """Run jupyter-book's strict HTML build of ``staging`` into ``output_root`` (``extra``: more options, such as a
+    paper's ``--toc`` and ``--config``); raise :class:`BookBuildFailed` on failure."""
     command = [
         str(Path(sys.executable).with_name("jupyter-book")),
         "build",
@@ -264,6 +310,7 @@ def _run_jupyter_book(staging: Path, output_root: Path, force: bool) -> None:
         "-n",
         "--keep-going",
     ]
+    command += extra or []
     if force:
         command.append("--all")
     result = subprocess.run(command, capture_output=True, text=True, env=os.environ | {"PYTHONWARNINGS": "ignore"})
@@ -300,12 +347,17 @@ def figure_problems(html_root: Path) -> list[str]:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m analysis.runner.book", description="Build the HTML book (strict).")
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis.runner.book", description="Build the HTML book and papers (strict)."
+    )
     parser.add_argument("--force", action="store_true", help="rebuild every page even if nothing changed")
     parser.add_argument("--output-root", type=Path, help="folder that receives _build/html (default: book/)")
+    parser.add_argument(
+        "--name", action="append", help="build only this manuscript (book or a paper's name; repeatable)"
+    )
     args = parser.parse_args(argv)
     try:
-        build(force=args.force, output_root=args.output_root)
+        build_all(force=args.force, output_root=args.output_root, names=args.name or None)
     except BookBuildFailed as failure:
         print(f"book: {failure}", file=sys.stderr)
         return 1

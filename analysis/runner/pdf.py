@@ -2,8 +2,9 @@
 
 The route is Jupyter Book 1's ``--builder pdflatex`` with Debian's TeX Live (``latexmk``, ``pdflatex``;
 ``make pdf`` installs them with apt when they are missing). A manuscript is a table of contents and a
-configuration (:class:`Manuscript`); the book is :data:`BOOK`, and each paper will be another pair of
-files reusing the same executed notebooks and glued results. The sources are staged as for the HTML book
+configuration (:class:`analysis.runner.manuscripts.Manuscript`); the book is :data:`BOOK`, and each paper
+(``book/papers/<name>/``) another pair of files reusing the same executed notebooks and glued results;
+``make pdf`` builds them all. The sources are staged as for the HTML book
 (:func:`analysis.runner.book.stage_sources`: the lanes' table of contents, the generated reproducibility
 pages) into ``build/pdf-src/<name>``, with two changes (:func:`for_print`): code cells lose their input,
 and each glued figure also carries the vector PDF that :func:`analysis.report.figures.save_figure` wrote
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from analysis.core import paths
-from analysis.runner import book, reproducibility
+from analysis.runner import book, manuscripts, reproducibility
 
 GLUE_PREFIX = "application/papermill.record/"
 PDF_MIME = "application/pdf"
@@ -42,16 +43,8 @@ GLUE_FIGURE = re.compile(r"[`:]{3,}\{glue:figure\}\s+(?:[^\s:]+::)?(\S+)")
 TEX_COMMANDS = ("latexmk", "pdflatex")
 
 
-@dataclass(frozen=True)
-class Manuscript:
-    """One PDF to build: its name (the PDF's file name), table of contents and configuration."""
-
-    name: str
-    toc: Path
-    config: Path
-
-
-BOOK = Manuscript("book", paths.BOOK / book.TOC_NAME, paths.BOOK / "_config.yml")
+Manuscript = manuscripts.Manuscript
+BOOK = manuscripts.BOOK
 
 
 CJK_RUN = re.compile(r"[\u2e80-\u2fdf\u3000-\u303f\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]+")
@@ -120,7 +113,8 @@ def manuscript_files(manuscript: Manuscript, executed: Path, figures: Path) -> d
     """The files a manuscript adds to (or replaces in) the staged book: its table of contents (for the lanes in
     use) and configuration, the reproducibility pages and the notebooks with their vector figures."""
     toc = book.toc_for_lanes(manuscript.toc.read_text(encoding="utf-8"), book.synthetic_tables_in_use())
-    files = {book.TOC_NAME: toc.encode("utf-8"), "_config.yml": manuscript.config.read_bytes()}
+    config = manuscripts.config_text(manuscript)
+    files = {book.TOC_NAME: toc.encode("utf-8"), "_config.yml": config.encode("utf-8")}
     files |= reproducibility.appendix_files()
     for notebook in sorted(executed.glob("*.ipynb")):
         files[f"{book.STAGED_NOTEBOOKS}/{notebook.name}"] = for_print(notebook.read_bytes(), figures)
@@ -128,11 +122,19 @@ def manuscript_files(manuscript: Manuscript, executed: Path, figures: Path) -> d
 
 
 def expected_figures(staging: Path, figures: Path) -> dict[str, str]:
-    """``{glue name: sha256 of its vector PDF}`` for every figure the staged manuscript shows with
+    """``{glue name: sha256 of its vector PDF}`` for every figure the staged manuscript (the pages of its
+    ``_toc.yml``, or every page without one) shows with
     ``{glue:figure}`` and that has a vector PDF in ``figures`` (myst-nb names the placed file by that sha256)."""
     names: set[str] = set()
+    toc = staging / book.TOC_NAME
+    shown = None
+    if toc.is_file():  # only the pages of the manuscript's table of contents
+        documents = manuscripts.toc_documents(toc.read_text(encoding="utf-8"))
+        shown = {page for document in documents if (page := manuscripts.document_path(staging, document))}
     for page in sorted(staging.rglob("*")):
         if "_build" in page.relative_to(staging).parts or page.suffix not in (".md", ".ipynb"):
+            continue
+        if shown is not None and page not in shown:
             continue
         text = page.read_text(encoding="utf-8")
         if page.suffix == ".ipynb":
@@ -177,11 +179,15 @@ def build_pdf(
     )
     target = pdf_dir(output_root) / f"{manuscript.name}.pdf"
     stamp = latex_dir(manuscript, work_root).parents[1] / book.FINGERPRINT_NAME
-    current = book.fingerprint(files, staging)
+    toc_text = generated[book.TOC_NAME].decode("utf-8")
+    current = book.fingerprint(manuscripts.relevant_files(files, staging, toc_text, manuscript.name), staging)
     if not force and target.exists() and stamp.exists() and stamp.read_text() == current:
         if echo:
             print(f"pdf: {manuscript.name} up to date")
         return target
+    broken = manuscripts.unresolved_links(staging, toc_text)
+    if broken:
+        raise PdfBuildFailed(f"{manuscript.name}: links to pages it does not include:\n" + "\n".join(broken))
     started = time.perf_counter()
     latex = latex_dir(manuscript, work_root)
     built = compile_latex(staging, latex)
@@ -205,16 +211,15 @@ def compile_latex(staging: Path, latex: Path) -> Path:
     epoch = reproducibility.commit_epoch()
     if epoch is not None:  # the title page's date and the PDF's dates are the commit's: two builds, same bytes
         env |= {"SOURCE_DATE_EPOCH": str(epoch), "FORCE_SOURCE_DATE": "1"}
-    result = subprocess.run(command, capture_output=True, text=True, errors="replace", env=env)
+    result = subprocess.run(command, capture_output=True, text=True, env=env)
     if result.returncode != 0:
         raise PdfBuildFailed(
             f"jupyter-book --builder latex failed (exit {result.returncode}):\n{result.stdout[-6000:]}"
         )
     for tex in latex.glob("*.tex"):
         tex.write_text(for_pdflatex(tex.read_text(encoding="utf-8")), encoding="utf-8")
-    result = subprocess.run(
-        ["make", "all-pdf"], cwd=latex, capture_output=True, text=True, errors="replace", env=env
-    )  # TeX logs are not always UTF-8
+    # pdflatex writes its messages in the input's bytes, cut at its line length: not always valid UTF-8
+    result = subprocess.run(["make", "all-pdf"], cwd=latex, capture_output=True, text=True, errors="replace", env=env)
     built = [pdf for pdf in sorted(latex.glob("*.pdf")) if pdf.with_suffix(".tex").exists()]
     if result.returncode != 0 or len(built) != 1:
         logs = [log.read_text(errors="replace") for log in latex.glob("*.log")]
@@ -281,27 +286,56 @@ def included_graphics(latex_dir: Path) -> list[str]:
     ]
 
 
+def _cached_report(target: Path) -> PdfReport:
+    """:func:`pdf_report` of ``target``, read again only when the PDF changed (pypdf takes seconds on the book)."""
+    cache = target.with_suffix(".report.json")
+    key = f"{target.stat().st_size}:{target.stat().st_mtime_ns}"
+    if cache.exists():
+        saved = json.loads(cache.read_text(encoding="utf-8"))
+        if saved.get("key") == key:
+            return PdfReport(saved["pages"], saved["placed_figures"], saved["unresolved"])
+    report = pdf_report(target)
+    fields = {"pages": report.pages, "placed_figures": report.placed_figures, "unresolved": report.unresolved}
+    cache.write_text(json.dumps({"key": key, **fields}) + "\n", encoding="utf-8")
+    return report
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m analysis.runner.pdf", description="Build a manuscript as PDF (LaTeX)."
+        prog="python -m analysis.runner.pdf",
+        description="Build the book and the papers (or one manuscript) as PDF (LaTeX).",
     )
-    parser.add_argument("--name", default=BOOK.name, help="the PDF's name (default: book)")
-    parser.add_argument("--toc", type=Path, default=BOOK.toc, help="table of contents (default: book/_toc.yml)")
-    parser.add_argument("--config", type=Path, default=BOOK.config, help="configuration (default: book/_config.yml)")
+    parser.add_argument("--name", help="build only this manuscript: book, a paper's name, or a new name with --toc")
+    parser.add_argument("--toc", type=Path, help="table of contents of a manuscript not under book/ (with --name)")
+    parser.add_argument(
+        "--config", type=Path, default=BOOK.config, help="its configuration (default: book/_config.yml)"
+    )
     parser.add_argument("--force", action="store_true", help="rebuild even if nothing changed")
     args = parser.parse_args(argv)
-    try:
-        pdf = build_pdf(Manuscript(args.name, args.toc, args.config), force=args.force)
-    except PdfBuildFailed as failure:
-        print(f"pdf: {failure}", file=sys.stderr)
-        return 1
-    report = pdf_report(pdf)
-    print(
-        f"pdf: {report.pages} pages, {report.placed_figures} placed figures, {len(report.unresolved)} unresolved references"
-    )
-    for line in report.unresolved:
-        print(f"pdf: unresolved reference, {line}", file=sys.stderr)
-    return 1 if report.unresolved else 0
+    chosen = manuscripts.all_manuscripts()
+    if args.toc is not None:
+        chosen = [Manuscript(args.name or args.toc.parent.name, args.toc, args.config)]
+    elif args.name:
+        chosen = [manuscript for manuscript in chosen if manuscript.name == args.name]
+        if not chosen:
+            print(f"pdf: no manuscript named {args.name!r}", file=sys.stderr)
+            return 1
+    status = 0
+    for manuscript in chosen:
+        try:
+            target = build_pdf(manuscript, force=args.force)
+        except PdfBuildFailed as failure:
+            print(f"pdf: {failure}", file=sys.stderr)
+            return 1
+        report = _cached_report(target)
+        print(
+            f"pdf: {manuscript.name}: {report.pages} pages, {report.placed_figures} placed figures, "
+            f"{len(report.unresolved)} unresolved references"
+        )
+        for line in report.unresolved:
+            print(f"pdf: {manuscript.name}: unresolved reference, {line}", file=sys.stderr)
+        status = status or (1 if report.unresolved else 0)
+    return status
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import yaml
 
 from analysis.core import paths
 from analysis.report import survey_tables
-from analysis.runner import book, browser, pipeline
+from analysis.runner import book, browser, manuscripts, pipeline
 
 
 def test_every_numbered_notebook_is_a_chapter_and_every_chapter_exists():
@@ -25,13 +25,18 @@ def test_every_numbered_notebook_is_a_chapter_and_every_chapter_exists():
 
 
 @pytest.fixture(scope="module")
-def built_book(small_build, tmp_path_factory):
+def built_manuscripts(small_build, tmp_path_factory):
+    """The book and the three papers, built in HTML from the small build's executed notebooks."""
     output_root = tmp_path_factory.mktemp("book-output")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(small_build / "data"))
         patch.setenv("PARADIP_BUILD", str(small_build / "build"))
-        html = book.build(output_root=output_root, echo=False)
-    return html
+        return book.build_all(output_root=output_root, echo=False)
+
+
+@pytest.fixture(scope="module")
+def built_book(built_manuscripts):
+    return built_manuscripts[manuscripts.BOOK.name]
 
 
 @pytest.mark.slow
@@ -131,8 +136,9 @@ def test_the_demonstration_part_stays_while_synthetic_data_are_in_use_and_goes_w
     assert book.DEMONSTRATION_CAPTION not in [part["caption"] for part in real["parts"]]
     files = [chapter["file"] for part in real["parts"] for chapter in part["chapters"]]
     assert sorted(files) == sorted(chapter["file"] for part in toc["parts"] for chapter in part["chapters"])
-    numbered = [f for f in files if f.startswith(book.STAGED_NOTEBOOKS + "/")]
-    assert numbered == sorted(numbered), "without the demonstration part, chapters follow their numbers"
+    for part in real["parts"]:
+        numbered = [c["file"] for c in part["chapters"] if c["file"].startswith(book.STAGED_NOTEBOOKS + "/")]
+        assert numbered == sorted(numbered), f"without the demonstration part, {part['caption']} follows the numbers"
 
 
 def test_synthetic_tables_are_detected_from_their_rows(tmp_path):
@@ -238,3 +244,121 @@ def test_the_book_lists_the_case_chapters_and_each_shows_its_map_and_ties(built_
         assert "<th" in page and "Partner" in page and "Sources" in page, f"{executed.stem}: no table of ties"
         assert "Pipeline demonstration: the crawl and the survey answers in this section are synthetic" in page
         assert "The authors’ account" in page or "The authors&#39; account" in page or "The authors' account" in page
+
+
+# The manuscripts: the book and three papers from the same executed notebooks (analysis.runner.manuscripts).
+
+PAPERS = ("cases", "map", "predictors")
+
+
+@pytest.fixture()
+def book_as_staged(tmp_path):
+    """The book's sources with the source notebooks where the staged book has the executed ones (their markdown,
+    labels and glue references are the same)."""
+    import shutil
+
+    source = tmp_path / "staged"
+    shutil.copytree(paths.BOOK, source, ignore=shutil.ignore_patterns("_build"))
+    shutil.copytree(
+        paths.NOTEBOOKS, source / book.STAGED_NOTEBOOKS, ignore=shutil.ignore_patterns(".ipynb_checkpoints")
+    )
+    return source
+
+
+def test_the_book_and_three_papers_are_manuscripts():
+    found = manuscripts.all_manuscripts()
+    assert [m.name for m in found] == ["book", *PAPERS]
+    for paper in found[1:]:
+        assert paper.toc.exists() and paper.config.exists() and not paper.is_book
+
+
+@pytest.mark.parametrize("synthetic", [True, False])
+def test_no_manuscript_links_to_a_page_it_leaves_out(book_as_staged, synthetic):
+    for manuscript in manuscripts.all_manuscripts():
+        toc_text = book.toc_for_lanes(manuscript.toc.read_text(encoding="utf-8"), synthetic)
+        assert manuscripts.unresolved_links(book_as_staged, toc_text) == [], manuscript.name
+
+
+def test_papers_reuse_the_books_notebooks_and_copy_none():
+    """Every notebook a paper shows is a numbered notebook of notebooks/ (staged from its one executed copy);
+    no notebook lives under book/."""
+    numbered = {nb.stem for nb in pipeline.discover_notebooks(paths.NOTEBOOKS)}
+    for paper in manuscripts.papers():
+        documents = manuscripts.toc_documents(paper.toc.read_text(encoding="utf-8"))
+        shown = {d.split("/", 1)[1] for d in documents if d.startswith(book.STAGED_NOTEBOOKS + "/")}
+        assert shown and shown <= numbered, paper.name
+        own = [d for d in documents if not d.startswith(book.STAGED_NOTEBOOKS + "/")]
+        assert all((paths.BOOK / f"{d}.md").exists() for d in own), paper.name
+    assert [p for p in paths.BOOK.rglob("*.ipynb") if "_build" not in p.parts] == []
+
+
+def test_the_link_check_finds_a_label_a_page_and_a_glue_source_left_out(book_as_staged):
+    toc = "format: jb-book\nroot: theory\nchapters:\n  - file: notebooks/50_build_analysis_tables\n"
+    (book_as_staged / "extra.md").write_text(
+        "# Extra\n\n{doc}`/notebooks/70_map` and {glue:text}`/notebooks/60_describe.ipynb::frame_city_count:,.0f`\n",
+        encoding="utf-8",
+    )
+    problems = manuscripts.unresolved_links(book_as_staged, toc + "  - file: extra\n  - file: missing_page\n")
+    assert any("'regress-hypotheses'" in p for p in problems), problems
+    assert any("links to 'notebooks/70_map'" in p for p in problems), problems
+    assert any("glues from 'notebooks/60_describe'" in p for p in problems), problems
+    assert any(p.startswith("missing_page: named in the table of contents") for p in problems), problems
+
+
+def test_a_papers_configuration_is_the_books_with_its_own_keys_over_it(tmp_path):
+    config = tmp_path / "_config.yml"
+    config.write_text("title: A paper\nlatex:\n  latex_documents:\n    targetname: paper.tex\n", encoding="utf-8")
+    merged = yaml.safe_load(manuscripts.config_text(manuscripts.Manuscript("paper", tmp_path / "_toc.yml", config)))
+    book_config = yaml.safe_load(manuscripts.BOOK.config.read_text(encoding="utf-8"))
+    assert merged["title"] == "A paper" and merged["latex"]["latex_documents"]["targetname"] == "paper.tex"
+    assert merged["latex"]["use_jupyterbook_latex"] == book_config["latex"]["use_jupyterbook_latex"]
+    assert merged["sphinx"] == book_config["sphinx"] and merged["bibtex_bibfiles"] == book_config["bibtex_bibfiles"]
+    assert manuscripts.config_text(manuscripts.BOOK) == manuscripts.BOOK.config.read_text(encoding="utf-8")
+
+
+def test_a_papers_fingerprint_ignores_notebooks_it_does_not_show(tmp_path):
+    staging = tmp_path / "staging"
+    for name in ("notebooks/50_a.ipynb", "notebooks/60_b.ipynb", "papers/x/index.md", "papers/y/index.md", "intro.md"):
+        (staging / name).parent.mkdir(parents=True, exist_ok=True)
+        (staging / name).write_text("{}", encoding="utf-8")
+    files = sorted(path for path in staging.rglob("*") if path.is_file())
+    toc = "format: jb-book\nroot: papers/x/index\nchapters:\n  - file: notebooks/50_a\n"
+    kept = {str(path.relative_to(staging)) for path in manuscripts.relevant_files(files, staging, toc, "x")}
+    assert kept == {"notebooks/50_a.ipynb", "papers/x/index.md"}, "the book's intro is not in paper x"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", PAPERS)
+def test_each_paper_builds_strictly_with_its_own_pages_and_the_books_notebooks(built_manuscripts, name):
+    html = built_manuscripts[name]
+    paper = next(m for m in manuscripts.papers() if m.name == name)
+    output_root = built_manuscripts[manuscripts.BOOK.name].parents[1]
+    assert html == book.html_dir(book.manuscript_root(paper, output_root)) and (html / "index.html").exists()
+    documents = manuscripts.toc_documents(paper.toc.read_text(encoding="utf-8"))
+    for document in documents:
+        assert (html / f"{document}.html").exists(), f"{name}: page {document} missing"
+    shown = {d for d in documents if d.startswith(book.STAGED_NOTEBOOKS + "/")}
+    pages = {f"{book.STAGED_NOTEBOOKS}/{p.stem}" for p in (html / book.STAGED_NOTEBOOKS).glob("*.html")}
+    assert pages == shown, f"{name} shows chapters its table of contents does not name"
+    assert book.figure_problems(html) == []
+    title = yaml.safe_load(paper.config.read_text(encoding="utf-8"))["title"]
+    assert title in (html / f"{documents[0]}.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_the_discussion_pastes_the_findings_numbers(built_book):
+    page = re.sub(r"<(script|style)\b.*?</\1>|<!--.*?-->", "", (built_book / "discussion.html").read_text(), flags=re.S)
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", page))
+    assert "H1, size: US:" in text and "kappa of 0." in text
+
+
+@pytest.mark.slow
+def test_an_unchanged_rebuild_of_the_manuscripts_runs_no_jupyter_book(built_manuscripts, small_build, monkeypatch):
+    def refuse(*arguments, **keywords):
+        raise AssertionError("jupyter-book ran although nothing changed")
+
+    monkeypatch.setenv("PARADIP_DATA", str(small_build / "data"))
+    monkeypatch.setenv("PARADIP_BUILD", str(small_build / "build"))
+    monkeypatch.setattr(book, "_run_jupyter_book", refuse)
+    output_root = built_manuscripts["book"].parents[1]
+    assert book.build_all(output_root=output_root, echo=False) == built_manuscripts

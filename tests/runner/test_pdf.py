@@ -8,8 +8,9 @@ import base64
 import json
 
 import pytest
+import yaml
 
-from analysis.runner import pdf
+from analysis.runner import manuscripts, pdf
 
 needs_tex = pytest.mark.skipif(
     not pdf.tex_available(),
@@ -84,13 +85,13 @@ def test_log_problems_reads_missing_glyphs_and_undefined_references(tmp_path):
     ]
 
 
-def _build(small_build, output_root, work_root, force=False):
+def _build(small_build, output_root, work_root, force=False, manuscript=pdf.BOOK):
     """The PDF of the session's small build, staged and compiled in ``work_root`` (never in the small build's
     own build folder, which the determinism test compares with a second build)."""
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(small_build / "data"))
         patch.setenv("PARADIP_BUILD", str(small_build / "build"))
-        return pdf.build_pdf(output_root=output_root, work_root=work_root, force=force, echo=False)
+        return pdf.build_pdf(manuscript, output_root=output_root, work_root=work_root, force=force, echo=False)
 
 
 @pytest.fixture(scope="module")
@@ -133,6 +134,24 @@ def test_a_manuscript_brings_its_own_table_of_contents_and_configuration(tmp_pat
     executed.mkdir()
     (executed / "60_x.ipynb").write_bytes(_notebook(tmp_path))
     files = pdf.manuscript_files(pdf.Manuscript("paper", toc, config), executed, tmp_path / "figures")
-    assert files["_toc.yml"] == toc.read_bytes() and files["_config.yml"] == b"title: A paper\n"
+    assert files["_toc.yml"] == toc.read_bytes()
+    config = yaml.safe_load(files["_config.yml"])
+    assert config["title"] == "A paper" and config["bibtex_bibfiles"] == ["references.bib"], "the book's keys stay"
     assert set(files) >= {"notebooks/60_x.ipynb", "_generated/build.md", "_generated/manifest.md"}
     assert json.loads(files["notebooks/60_x.ipynb"])["cells"][1]["metadata"]["tags"] == ["remove-input"]
+
+
+@pytest.mark.slow
+@needs_tex
+@pytest.mark.parametrize("name", ["cases", "map", "predictors"])
+def test_each_paper_builds_as_pdf_with_its_figures_and_no_unresolved_reference(small_build, tmp_path, name):
+    paper = next(m for m in manuscripts.papers() if m.name == name)
+    target = _build(small_build, tmp_path / "output", tmp_path / "work", manuscript=paper)
+    assert target.name == f"{name}.pdf"
+    report = pdf.pdf_report(target)
+    assert report.pages > 0 and report.unresolved == [], report.unresolved
+    expected = pdf.expected_figures(tmp_path / "work" / "pdf-src" / name, small_build / "build" / "figures")
+    latex = pdf.latex_dir(paper, tmp_path / "work")
+    included = {graphic.split("/")[-1].split(".")[0] for graphic in pdf.included_graphics(latex)}
+    assert {glue for glue, digest in expected.items() if digest not in included} == set()
+    assert report.placed_figures >= len(expected) and pdf.log_problems(latex) == []
