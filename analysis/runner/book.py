@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 from analysis.core import paths
-from analysis.runner import manuscripts, reproducibility
+from analysis.runner import cases, manuscripts, reproducibility
 
 STAGED_NOTEBOOKS = "notebooks"
 FINGERPRINT_NAME = ".source-fingerprint"
@@ -39,8 +39,7 @@ IGNORED_BOOK_PARTS = {"_build", ".ipynb_checkpoints", "__pycache__"}
 TOC_NAME = "_toc.yml"
 DEMONSTRATION_CAPTION = "Pipeline demonstration (synthetic data)"
 QUANTITIES_NAME = "quantities.json"
-CASES_CAPTION = "Case studies"
-CASE_PREFIX = "case_"  # executed case-study chapters (analysis.runner.cases): case_<unit_id>.ipynb
+CASES_PAGE = "case_studies"  # the page that opens the case studies; the executed case chapters follow it
 
 
 class BookBuildFailed(RuntimeError):
@@ -103,26 +102,37 @@ def toc_for_lanes(toc_text: str, synthetic: bool) -> str:
     )
 
 
-def toc_with_cases(toc_text: str, case_stems: list[str]) -> str:
-    """The table of contents with a "Case studies" part listing ``case_stems`` (none: unchanged).
+def toc_with_cases(toc_text: str, stems: list[str]) -> str:
+    """The table of contents with the executed case chapters ``stems`` right after the case-study page
+    (:data:`CASES_PAGE`, the introduction of the book's case-study part and of the case paper), in the same list.
 
-    The part goes after the last "Phase 1" part (else at the end), so adding a case needs no edit of
-    ``book/_toc.yml``; the chapters' synthetic parts carry their own banner (``notebooks/case_study.ipynb``).
+    Adding a case needs no edit of a table of contents; a manuscript without the case-study page (or no case)
+    is unchanged. The chapters' synthetic parts carry their own banner (``notebooks/case_study.ipynb``).
     """
-    if not case_stems:
-        return toc_text
     toc = yaml.safe_load(toc_text)
-    chapters = [{"file": f"{STAGED_NOTEBOOKS}/{stem}"} for stem in case_stems]
-    if "parts" not in toc:  # a book without parts: the cases close its chapters
-        toc["chapters"] = [*toc.get("chapters", []), *chapters]
-        return yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
-    parts = toc["parts"]
-    part = {"caption": CASES_CAPTION, "chapters": chapters}
-    phase1 = [i for i, existing in enumerate(parts) if str(existing.get("caption", "")).startswith("Phase 1")]
-    parts.insert(phase1[-1] + 1 if phase1 else len(parts), part)
-    return "# Staged by analysis.runner.book: the case-study part lists the executed case chapters.\n" + yaml.safe_dump(
-        toc, sort_keys=False, allow_unicode=True
-    )
+    chapters = [{"file": f"{STAGED_NOTEBOOKS}/{stem}"} for stem in stems]
+    lists = [toc.get("chapters", [])] + [part.get("chapters", []) for part in toc.get("parts", [])]
+    for entries in lists:
+        where = [i for i, entry in enumerate(entries) if entry.get("file") == CASES_PAGE]
+        if where and chapters:
+            entries[where[0] + 1 : where[0] + 1] = chapters
+            return "# Staged by analysis.runner.book: the executed case chapters follow the case-study page.\n" + (
+                yaml.safe_dump(toc, sort_keys=False, allow_unicode=True)
+            )
+    return toc_text
+
+
+def staged_toc_text(toc_text: str, synthetic: bool, stems: list[str]) -> str:
+    """A manuscript's table of contents as staged: for the lanes in use (:func:`toc_for_lanes`) and with the
+    executed case chapters (:func:`toc_with_cases`)."""
+    return toc_with_cases(toc_for_lanes(toc_text, synthetic), stems)
+
+
+def case_stems(executed: Path, sources: Path | None = None) -> list[str]:
+    """The executed case-study chapters in ``executed`` (none when ``sources`` has no case-study notebook)."""
+    if sources is not None and not (sources / cases.TEMPLATE_NAME).exists():
+        return []
+    return [notebook.stem for notebook in cases.executed_cases(executed)]
 
 
 def stage_sources(
@@ -146,14 +156,12 @@ def stage_sources(
     wanted: dict[Path, Path | bytes] = {
         staging / path.relative_to(book_source): path for path in _book_files(book_source)
     }
-    cases = []
+    chosen = case_stems(executed, sources)
     for notebook in sorted(executed.glob("*.ipynb")):
-        is_case = notebook.name.startswith(CASE_PREFIX)
-        origin = "case_study.ipynb" if is_case else notebook.name
+        origin = cases.TEMPLATE_NAME if notebook.name.startswith(cases.CASE_PREFIX) else notebook.name
         if sources is not None and not (sources / origin).exists():
             continue  # the executed copy of a notebook since renamed or removed
         wanted[staging / STAGED_NOTEBOOKS / notebook.name] = notebook
-        cases += [notebook.stem] if is_case else []
     for name, content in (generated or {}).items():
         wanted[staging / name] = content
     for target, source in wanted.items():
@@ -162,8 +170,7 @@ def stage_sources(
         elif source.suffix == ".ipynb":
             content = collapse_code(source.read_bytes())
         elif source == book_source / TOC_NAME:
-            toc_text = toc_for_lanes(source.read_text(encoding="utf-8"), synthetic)
-            content = toc_with_cases(toc_text, cases).encode("utf-8")
+            content = staged_toc_text(source.read_text(encoding="utf-8"), synthetic, chosen).encode("utf-8")
         else:
             content = source.read_bytes()
         if target.exists() and target.read_bytes() == content:
@@ -207,11 +214,12 @@ def manuscript_root(manuscript: manuscripts.Manuscript, output_root: Path | None
     return output_root if manuscript.is_book else output_root / "_build" / "papers" / manuscript.name
 
 
-def manuscript_sources(book_source: Path, synthetic: bool) -> dict[str, bytes]:
-    """The staged tables of contents (for the lanes in use) and configurations of the papers of ``book_source``."""
+def manuscript_sources(book_source: Path, synthetic: bool, case_chapters: list[str]) -> dict[str, bytes]:
+    """The staged tables of contents (:func:`staged_toc_text`) and configurations of the papers of
+    ``book_source``."""
     staged: dict[str, bytes] = {}
     for paper in manuscripts.papers(book_source):
-        toc = toc_for_lanes(paper.toc.read_text(encoding="utf-8"), synthetic)
+        toc = staged_toc_text(paper.toc.read_text(encoding="utf-8"), synthetic, case_chapters)
         staged[manuscripts.staged_toc(paper)] = toc.encode("utf-8")
         config = manuscripts.config_text(paper, book_source / manuscripts.CONFIG_NAME)
         staged[manuscripts.staged_config(paper)] = config.encode("utf-8")
@@ -252,7 +260,8 @@ def build_all(
     if not any(executed.glob("*.ipynb")):
         raise BookBuildFailed(f"no executed notebooks in {executed}: run the pipeline first (make all)")
     synthetic = synthetic_tables_in_use()
-    generated = reproducibility.appendix_files() | manuscript_sources(book_source, synthetic)
+    chosen = case_stems(executed, paths.NOTEBOOKS)
+    generated = reproducibility.appendix_files() | manuscript_sources(book_source, synthetic, chosen)
     files = stage_sources(book_source, executed, staging, synthetic, generated, sources=paths.NOTEBOOKS)
     chosen = [m for m in manuscripts.all_manuscripts(book_source) if names is None or m.name in names]
     built, checked = {}, False

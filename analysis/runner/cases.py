@@ -7,7 +7,7 @@ case, writes a copy of the notebook named ``case_<unit_id>.ipynb`` in ``build/st
 names the unit; the pipeline's own machinery then decides, runs and records that copy like any
 notebook (parameter ``unit_id``), so a case re-runs only when its code, data or write-up changed.
 Executed copies of units no longer chosen are removed. The book (:mod:`analysis.runner.book`) lists
-every executed ``case_*`` chapter in its "Case studies" part.
+every executed ``case_*`` chapter right after the case-study page (``book/case_studies.md``).
 """
 
 from __future__ import annotations

@@ -112,7 +112,8 @@ def for_print(notebook_bytes: bytes, figures: Path) -> bytes:
 def manuscript_files(manuscript: Manuscript, executed: Path, figures: Path) -> dict[str, bytes]:
     """The files a manuscript adds to (or replaces in) the staged book: its table of contents (for the lanes in
     use) and configuration, the reproducibility pages and the notebooks with their vector figures."""
-    toc = book.toc_for_lanes(manuscript.toc.read_text(encoding="utf-8"), book.synthetic_tables_in_use())
+    chapters = book.case_stems(executed, paths.NOTEBOOKS)
+    toc = book.staged_toc_text(manuscript.toc.read_text(encoding="utf-8"), book.synthetic_tables_in_use(), chapters)
     config = manuscripts.config_text(manuscript)
     files = {book.TOC_NAME: toc.encode("utf-8"), "_config.yml": config.encode("utf-8")}
     files |= reproducibility.appendix_files()

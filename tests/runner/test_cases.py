@@ -83,15 +83,17 @@ def test_the_book_lists_every_executed_case_in_its_own_part(tmp_path):
         "60_describe.ipynb",
     }
     toc = yaml.safe_load((staging / "_toc.yml").read_text(encoding="utf-8"))
-    captions = [part["caption"] for part in toc["parts"]]
-    part = toc["parts"][captions.index(book.CASES_CAPTION)]
-    assert [chapter["file"] for chapter in part["chapters"]] == ["notebooks/case_gn1", "notebooks/case_gn2"]
-    assert captions.index(book.CASES_CAPTION) == 1 + max(i for i, c in enumerate(captions) if c.startswith("Phase 1"))
+    part = next(part for part in toc["parts"] if {"file": book.CASES_PAGE} in part["chapters"])
+    files = [chapter["file"] for chapter in part["chapters"]]
+    assert files[files.index(book.CASES_PAGE) + 1 :][:2] == ["notebooks/case_gn1", "notebooks/case_gn2"]
     (notebooks / "case_study.ipynb").unlink()  # no case-study notebook: its chapters are not staged
     staged = book.stage_sources(source, executed, staging, synthetic=True, sources=notebooks)
-    assert book.CASES_CAPTION not in (staging / "_toc.yml").read_text(encoding="utf-8")
+    assert "case_gn1" not in (staging / "_toc.yml").read_text(encoding="utf-8")
 
 
-def test_a_book_without_parts_gets_the_cases_as_its_last_chapters():
-    toc = yaml.safe_load(book.toc_with_cases("format: jb-book\nroot: intro\nchapters:\n  - file: a\n", ["case_gn1"]))
-    assert "parts" not in toc and toc["chapters"] == [{"file": "a"}, {"file": "notebooks/case_gn1"}]
+def test_a_manuscript_without_parts_gets_the_cases_after_its_case_page_and_others_none():
+    paper = "format: jb-book\nroot: intro\nchapters:\n  - file: case_studies\n  - file: conclusion\n"
+    toc = yaml.safe_load(book.toc_with_cases(paper, ["case_gn1"]))
+    assert toc["chapters"] == [{"file": "case_studies"}, {"file": "notebooks/case_gn1"}, {"file": "conclusion"}]
+    other = "format: jb-book\nroot: intro\nchapters:\n  - file: a\n"
+    assert book.toc_with_cases(other, ["case_gn1"]) == other
