@@ -10,6 +10,7 @@ Frictionless data package).
 from __future__ import annotations
 
 import json
+import os
 from typing import Any
 
 import pandas as pd
@@ -134,5 +135,8 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.Da
     }
     package["resources"] = [r for r in package["resources"] if r["name"] != name] + [resource]
     package["resources"].sort(key=lambda r: r["name"])
-    package_path.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # Every table writer updates this one file: a run killed while writing it must not leave it cut short.
+    partial = package_path.with_name(f".{DATAPACKAGE_NAME}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(partial, package_path)
     note_write(package_path)

@@ -33,6 +33,21 @@ def test_write_then_read_round_trips_and_documents_the_table_from_the_vocabulary
     assert resource["sources"] == [{"title": "nuts_gisco_2024_20m"}]
 
 
+def test_a_write_stopped_while_the_data_package_is_written_leaves_the_previous_package_whole(monkeypatch):
+    frame = pd.DataFrame({"city_id": ["gn1"], "population": [670_000]})
+    tables.write_table(frame, "toy", SCHEMA)
+    package_path = paths.processed_dir() / tables.DATAPACKAGE_NAME
+    before = package_path.read_bytes()
+
+    def killed(*_):
+        raise KeyboardInterrupt  # as if the run stopped between writing the new package and putting it in place
+
+    monkeypatch.setattr(tables.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        tables.write_table(frame, "toy_second", SCHEMA)
+    assert package_path.read_bytes() == before and json.loads(before)
+
+
 def test_a_table_that_breaks_its_schema_is_not_written_and_the_error_names_row_and_column():
     frame = pd.DataFrame({"city_id": ["gn1", "gn2"], "population": [670_000, 12]})
     with pytest.raises(pa.errors.SchemaErrors) as failure:
