@@ -52,6 +52,7 @@ class Field:
     description: str
     source: str
     note: str
+    label: str = ""
 
     def dtype(self, nullable: bool) -> Any:
         """The pandas dtype pandera checks: nullable integers and booleans use pandas' masked dtypes."""
@@ -165,6 +166,54 @@ def field(column: str) -> Field:
         return entry
     values = _template_regex(name).match(column).groupdict()
     return Field(**{**entry.__dict__, "name": column, "description": entry.description.format(**values)})
+
+
+# Words a column name spells in lower case that a reader expects in capitals (or spelled out).
+_WORDS = {
+    "eu": "EU",
+    "us": "US",
+    "cn": "China",
+    "uk": "UK",
+    "ci": "CI",
+    "id": "ID",
+    "ids": "IDs",
+    "iso2": "ISO 2",
+    "nuts": "NUTS",
+    "nuts2": "NUTS 2",
+    "nuts3": "NUTS 3",
+    "gdp": "GDP",
+    "ame": "AME",
+    "se": "SE",
+    "url": "URL",
+    "pct": "%",
+    "n": "n",
+    "eu27": "EU-27",
+    "admin1": "first-level division",
+    "wikipedia": "Wikipedia",
+    "wikidata": "Wikidata",
+    "geonames": "GeoNames",
+}
+
+
+def humanize(name: str) -> str:
+    """A reader's heading for a variable name: ``records_with_eu_end`` -> ``Records with EU end``.
+
+    Words in :data:`_WORDS` are spelled as a reader expects them; a name that is not snake case
+    (``Share (%)``, ``Country``) is returned as it is.
+    """
+    if not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", name) or name.isdigit():
+        return name
+    words = [_WORDS.get(word, word) for word in name.split("_")]
+    return words[0][:1].upper() + words[0][1:] + "".join(f" {word}" for word in words[1:])
+
+
+def label(column: str) -> str:
+    """The heading a table shows for ``column``: the ``label`` the vocabulary declares for it, else
+    :func:`humanize` of the name (a display column the vocabulary does not declare)."""
+    name = vocabulary_entry(column) if re.fullmatch(r"[a-z0-9_]+", column) else None
+    if name is not None and vocabulary()[name].label and name == column:
+        return vocabulary()[name].label
+    return humanize(column)
 
 
 def column(name: str, *, nullable: bool | None = None, checks: Iterable[pa.Check] = (), **options: Any) -> pa.Column:

@@ -60,3 +60,57 @@ def pixel_summary(png: Path) -> dict[str, float]:
     non_white = float((pixels < 0.97).any(axis=-1).mean())
     colours = len(np.unique((pixels * 255).astype(np.uint8).reshape(-1, 3), axis=0))
     return {"non_white_share": non_white, "distinct_colours": colours}
+
+
+# Run in the page after layout: elements wider than the viewport make the page scroll sideways. A table in a
+# scrolling box (overflow-x auto) is fine: only its box counts.
+_LAYOUT_SCRIPT = """
+<script>
+(function () {
+  var width = document.documentElement.clientWidth, found = [];
+  document.querySelectorAll("figure, table, img, pre, .table-scroll").forEach(function (element) {
+    var box = element.getBoundingClientRect(), scroller = element.closest(".table-scroll, .highlight, pre");
+    if (scroller && scroller !== element) { return; }
+    if (box.width > 0 && (box.right > width + 1 || box.left < -1)) {
+      found.push(element.tagName.toLowerCase() + "#" + (element.id || (element.closest("[id]") || {}).id || "")
+        + " right=" + Math.round(box.right) + " of " + width);
+    }
+  });
+  var page = document.documentElement.scrollWidth;
+  if (page > width + 1) { found.push("page scrolls sideways: " + page + " of " + width); }
+  var report = document.createElement("pre");
+  report.id = "layout-report";
+  report.textContent = JSON.stringify(found);
+  document.body.appendChild(report);
+})();
+</script>
+"""
+
+
+def layout_overflow(page: Path, width: int = 430, timeout_seconds: int = 90) -> list[str]:
+    """What overflows the window of ``width`` pixels on ``page`` in headless Chromium: elements that reach past
+    the window's right edge outside a scrolling box, and the page itself scrolling sideways (one line each).
+
+    A copy of the page with a measuring script is written beside it (so its stylesheets load) and removed.
+    """
+    import json
+    import re
+
+    executable = chromium_path()
+    if executable is None:
+        raise FileNotFoundError("Chromium is not installed (Debian: apt-get install chromium)")
+    probe = page.with_name(f".layout-{page.name}")
+    probe.write_text(page.read_text(encoding="utf-8").replace("</body>", _LAYOUT_SCRIPT + "</body>"), encoding="utf-8")
+    try:
+        with tempfile.TemporaryDirectory() as profile:
+            command = [executable, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", f"--window-size={width},900"]
+            command += ["--virtual-time-budget=8000", "--dump-dom", probe.resolve().as_uri()]
+            result = subprocess.run(command, capture_output=True, text=True, timeout=timeout_seconds, check=False)
+    finally:
+        probe.unlink(missing_ok=True)
+    match = re.search(r'<pre id="layout-report"[^>]*>(.*?)</pre>', result.stdout, flags=re.S)
+    if match is None:
+        raise RuntimeError(f"Chromium gave no layout report for {page}")
+    import html
+
+    return json.loads(html.unescape(match.group(1)))
