@@ -4,7 +4,8 @@
 string, integer, number, boolean, datetime, geometry), whether it may be empty by default,
 its unit, description, standard checks (``range`` in interval notation such as ``[0, 100]`` or
 ``(0, )``, a regular expression ``pattern``, a ``min_length``, ``allowed`` values '|'-joined),
-an ``example`` value, and the ``source`` and ``note`` of the definition. A name with
+an ``example`` value, the ``source`` and ``note`` of the definition, and the ``label`` a published table
+shows as the column's heading (:func:`label`; empty: the name in words, :func:`humanize`). A name with
 placeholders (``in_{source}``, ``nuts2_{version}``) declares a family of columns; the
 description is filled in from the name.
 

@@ -49,7 +49,7 @@ WORLD_CRS = "ESRI:54030"  # Robinson, for flows from Europe to North America and
 PARTNER_MIX_ORDER = ("none", "US", "CN", "both")
 PARTNER_MIX_LABELS = {"none": "neither", "US": "US partner only", "CN": "Chinese partner only", "both": "both"}
 FEW_UNITS = 5  # a region's share resting on fewer frame cities than this is marked on the choropleth
-FEW_COLOUR = "#333333"
+FEW_COLOUR = "#444444"
 NONE_EDGE = "#4d4d4d"  # outline of the grey "neither" points
 SIZE_LEGEND_STEPS = (1, 2, 5)  # population legend entries: 1, 2, 5 times a power of ten
 
@@ -85,7 +85,7 @@ def choropleth(
         missing_kwds={"color": "#f2f2f2", "hatch": "///", "edgecolor": REGION_EDGE, "linewidth": 0.2},
     )
     if few is not None and bool(few.to_numpy().any()):
-        projected[few.to_numpy()].plot(ax=ax, facecolor="none", edgecolor=FEW_COLOUR, hatch="....", linewidth=0.6)
+        projected[few.to_numpy()].plot(ax=ax, facecolor="none", edgecolor=FEW_COLOUR, hatch="..", linewidth=0.3)
     ax.set_xlim(EUROPE_EXTENT["xmin"], EUROPE_EXTENT["xmax"])
     ax.set_ylim(EUROPE_EXTENT["ymin"], EUROPE_EXTENT["ymax"])
     ax.set_title(title)
@@ -119,10 +119,10 @@ def paired_choropleth(
         from matplotlib.patches import Patch
 
         handles = [
-            Patch(facecolor="none", edgecolor=FEW_COLOUR, hatch="....", label=f"fewer than {few_below} frame cities"),
+            Patch(facecolor="none", edgecolor=FEW_COLOUR, hatch="..", label=f"fewer than {few_below} frame cities"),
             Patch(facecolor="#f2f2f2", edgecolor=REGION_EDGE, hatch="///", label="no frame city"),
         ]
-        figure.legend(handles=handles, loc="lower center", ncols=2, bbox_to_anchor=(0.5, -0.02))
+        us_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0))  # below the map, left of its scale
     return figure
 
 
@@ -142,6 +142,47 @@ def size_legend_populations(largest: float, smallest: float) -> list[int]:
     if len(rounds) <= 3:
         return rounds
     return [rounds[0], rounds[len(rounds) // 2], rounds[-1]]
+
+
+def mix_legend(ax: plt.Axes, largest: float, smallest: float) -> None:
+    """One legend below the partner-mix map: the colours in the first row, three round populations' sizes in the second."""
+    colours = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=PARTNER_COLOURS[mix],
+            markeredgecolor=NONE_EDGE if mix == "none" else "white",
+            markersize=8,
+            label=PARTNER_MIX_LABELS[mix],
+        )
+        for mix in PARTNER_MIX_ORDER
+    ]
+    populations = size_legend_populations(largest, smallest)
+    sizes_shown = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color="#777777",
+            markersize=float(np.sqrt(point_size(p, largest))),
+            label=f"{p:,} people",
+        )
+        for p in populations
+    ]
+    sizes_shown += [Line2D([], [], linestyle="", label="")] * (len(colours) - len(sizes_shown))
+    # one legend below the map: the colours in the first row, the sizes in the second (columns fill downwards)
+    ax.legend(
+        handles=[handle for pair in zip(colours, sizes_shown, strict=True) for handle in pair],
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncols=len(colours),
+        title="Colour: cities with partners in …; size: population",
+        columnspacing=1.2,
+        handletextpad=0.4,
+    )
 
 
 def partner_mix_points(regions: gpd.GeoDataFrame, cities: pd.DataFrame, mix_column: str = "partner_mix") -> plt.Figure:
@@ -170,39 +211,7 @@ def partner_mix_points(regions: gpd.GeoDataFrame, cities: pd.DataFrame, mix_colu
                 linewidth=0.4,
                 zorder=3,
             )
-    colours = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            color=PARTNER_COLOURS[mix],
-            markeredgecolor=NONE_EDGE if mix == "none" else "white",
-            markersize=8,
-            label=PARTNER_MIX_LABELS[mix],
-        )
-        for mix in PARTNER_MIX_ORDER
-    ]
-    first = ax.legend(
-        handles=colours, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=2, title="Cities with partners in"
-    )
-    ax.add_artist(first)
-    populations = size_legend_populations(largest, float(points["population"].min()))
-    sizes_shown = [
-        Line2D(
-            [],
-            [],
-            marker="o",
-            linestyle="",
-            color="#777777",
-            markersize=float(np.sqrt(point_size(p, largest))),
-            label=f"{p:,}",
-        )
-        for p in populations
-    ]
-    ax.legend(
-        handles=sizes_shown, loc="upper right", bbox_to_anchor=(1.0, 0.0), ncols=len(sizes_shown), title="Population"
-    )
+    mix_legend(ax, largest, float(points["population"].min()))
     return ax.figure
 
 

@@ -46,11 +46,35 @@ def first_sentence(text: str) -> str:
 
 
 def source_line(docname: str, key: str, lineage: dict[str, list[str]]) -> str:
-    """The line under a table: the notebook that made it (and its glue name) and the data that notebook read."""
+    """The line under a table or figure: the notebook that made it (and its glue name) and the data that notebook read."""
     notebook = Path(docname).name
     data = lineage.get(notebook, [])
     line = f"Source: notebook {notebook}.ipynb (glued as {key})"
     return line + (f"; data: {', '.join(data)}." if data else ".")
+
+
+def notebook_url(config: Any, docname: str) -> str | None:
+    """The notebook's address in the repository the book names (``repository: url, branch`` of ``_config.yml``)."""
+    options = getattr(config, "html_theme_options", None) or {}
+    url = options.get("repository_url")
+    if not url or not docname.startswith("notebooks/"):
+        return None
+    return f"{url.rstrip('/')}/blob/{options.get('repository_branch') or 'main'}/{docname}.ipynb"
+
+
+def source_paragraph(env: Any, key: str, note: str = "") -> nodes.paragraph:
+    """``note`` and the :func:`source_line`, its notebook name linked to the notebook in the repository."""
+    line = source_line(env.docname, key, env.config.glued_tables_lineage or {})
+    paragraph = nodes.paragraph("", "", classes=["table-note"])
+    if note:
+        paragraph += nodes.Text(note + " ")
+    notebook = f"notebook {Path(env.docname).name}.ipynb"
+    url = notebook_url(env.config, env.docname)
+    head, tail = line.split(notebook, 1)
+    paragraph += nodes.Text(head)
+    paragraph += nodes.reference("", notebook, refuri=url) if url else nodes.Text(notebook)
+    paragraph += nodes.Text(tail)
+    return paragraph
 
 
 class GluedOutputDirective(PasteFigureDirective):
@@ -72,6 +96,7 @@ class GluedOutputDirective(PasteFigureDirective):
         return self.with_alt_text(super().run())
 
     def with_alt_text(self, result: list[nodes.Node]) -> list[nodes.Node]:
+        """The figure with alt text on its image and, under its caption, the line naming its notebook and data."""
         for figure in result:
             if not isinstance(figure, nodes.figure):
                 continue
@@ -79,6 +104,11 @@ class GluedOutputDirective(PasteFigureDirective):
             alt = self.options.get("alt") or (first_sentence(captions[0].astext()) if captions else "")
             for image in figure.findall(nodes.image):
                 image.setdefault("alt", alt)
+            legends = [child for child in figure.children if isinstance(child, nodes.legend)]
+            legend = legends[0] if legends else nodes.legend()
+            if not legends:
+                figure += legend
+            legend += source_paragraph(self.state.document.settings.env, self.arguments[0])
         return result
 
     def table_node(self, data: dict[str, Any]) -> glued_table:
@@ -90,18 +120,17 @@ class GluedOutputDirective(PasteFigureDirective):
         self.add_name(node)
         if not node["ids"]:
             node["ids"].append(nodes.make_id(f"table-{self.arguments[0]}"))
+        more: list[nodes.Node] = []  # paragraphs of the caption after its first: notes under the table
         if self.content:
             holder = nodes.Element()
             self.state.nested_parse(self.content, self.content_offset, holder)
-            first = holder[0]
+            first, *more = holder.children
             caption = nodes.caption(first.rawsource, "", *first.children)
             caption.source, caption.line = first.source, first.line
             node += caption
         node += nodes.raw("", f'<div class="table-scroll">{html}</div>', format="html")
-        env = self.state.document.settings.env
-        lineage = env.config.glued_tables_lineage or {}
-        notes = [record.get("note", ""), source_line(env.docname, self.arguments[0], lineage)]
-        node += nodes.paragraph("", " ".join(note for note in notes if note), classes=["table-note"])
+        node.extend(more)
+        node += source_paragraph(self.state.document.settings.env, self.arguments[0], record.get("note", ""))
         return node
 
 
@@ -120,7 +149,7 @@ def visit_table_latex(self: Any, node: glued_table) -> None:
     """The table as a ``table`` float (caption above, scaled down to the text width when wider), or a ``longtable``."""
     record = node["record"]
     caption = next((child for child in node.children if isinstance(child, nodes.caption)), None)
-    notes = [child for child in node.children if isinstance(child, nodes.paragraph)]
+    notes = [child for child in node.children if not isinstance(child, nodes.caption | nodes.raw)]
     long = len(record["rows"]) > LONG_TABLE_ROWS
     opening, heading, body = latex_tabular(record, "longtable" if long else "tabular")
     if long:
@@ -150,6 +179,13 @@ def depart_table_text(self: Any, node: glued_table) -> None:
     self.depart_figure(node)
 
 
+def _code_digest() -> str:
+    import hashlib
+
+    sources = (Path(__file__), Path(__file__).with_name("table_display.py"))
+    return hashlib.sha256(b"".join(path.read_bytes() for path in sources)).hexdigest()
+
+
 def _read_lineage(app: Any, config: Any) -> None:
     lineage = Path(app.srcdir) / LINEAGE_FILE
     if not config.glued_tables_lineage and lineage.is_file():
@@ -159,6 +195,8 @@ def _read_lineage(app: Any, config: Any) -> None:
 def setup(app: Any) -> dict[str, Any]:
     """Register the node (numbered as a table), its HTML and LaTeX writers, and the ``{glue:figure}`` directive."""
     app.add_config_value("glued_tables_lineage", {}, "env")
+    # This module's own digest as a config value: Sphinx re-reads every page when the extension changes.
+    app.add_config_value("glued_tables_code", _code_digest(), "env")
     app.connect("config-inited", _read_lineage)
     app.add_enumerable_node(
         glued_table,

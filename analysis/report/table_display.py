@@ -107,6 +107,7 @@ LATEX_SPECIALS = {
     "^": r"\textasciicircum{}",
     "<": r"\textless{}",
     ">": r"\textgreater{}",
+    "\n": " ",
 }
 
 

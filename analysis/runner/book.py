@@ -198,13 +198,21 @@ def collapse_code(notebook_bytes: bytes) -> bytes:
     return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+# The book's own Sphinx extension (analysis.report.sphinx_tables) and what it reads: a change rebuilds the manuscripts.
+EXTENSION_FILES = (
+    paths.ROOT / "analysis" / "report" / "sphinx_tables.py",
+    paths.ROOT / "analysis" / "report" / "table_display.py",
+)
+
+
 def fingerprint(files: list[Path], staging: Path) -> str:
-    """sha256 over the staged files' names and bytes and the environment's lock file."""
+    """sha256 over the staged files' names and bytes, the book's Sphinx extension and the environment's lock file."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(staging)).encode("utf-8") + b"\0" + path.read_bytes())
-    if paths.LOCK_FILE.exists():
-        digest.update(paths.LOCK_FILE.read_bytes())
+    for path in (*EXTENSION_FILES, paths.LOCK_FILE):
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -363,6 +371,7 @@ def figure_problems(html_root: Path) -> list[str]:
 # a dict's repr, text cut off with an ellipsis.
 _SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
 _RAW_CELLS = {"nan", "NaN", "None", "<NA>", "NaT"}
+_CUT = re.compile(r"\w(?:\.\.\.|…)$")  # a word cut off by an ellipsis (pandas cuts long text with "...")
 
 
 def _cells(block: str, tag: str) -> list[str]:
@@ -392,9 +401,7 @@ def table_problems(html_root: Path) -> list[str]:
                 continue
             bad = [cell for cell in _cells(block, "th") if _SNAKE.fullmatch(cell)]
             bad += [
-                cell
-                for cell in _cells(block, "td")
-                if cell in _RAW_CELLS or cell.startswith("{'") or cell.endswith("…")
+                cell for cell in _cells(block, "td") if cell in _RAW_CELLS or cell.startswith("{'") or _CUT.search(cell)
             ]
             if bad:
                 problems.append(f"{where}: {label} shows {sorted(set(bad))[:5]}")

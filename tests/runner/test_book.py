@@ -379,7 +379,10 @@ def _glued(number: str, heading: str = "Cities", cell: str = "1,335") -> str:
 
 def test_the_table_check_passes_a_numbered_table_with_readable_cells(tmp_path):
     figure = '<figure class="align-default"><img src="x.png"><figcaption><span class="caption-number">Fig. 1 </span>'
-    assert book.table_problems(_page(tmp_path, _glued("Table 1") + figure + "</figcaption></figure>")) == []
+    placeholder = _glued("Table 2", cell="twin term … in a neighbouring sentence")  # "…" for a quoted term
+    assert (
+        book.table_problems(_page(tmp_path, _glued("Table 1") + figure + "</figcaption></figure>" + placeholder)) == []
+    )
 
 
 @pytest.mark.parametrize(
@@ -391,6 +394,7 @@ def test_the_table_check_passes_a_numbered_table_with_readable_cells(tmp_path):
         (_glued("Table 1", cell="NaN"), "shows ['NaN']"),
         (_glued("Table 1", cell="{'a': 1}"), "shows [\"{'a': 1}\"]"),
         (_glued("Table 1", cell="Eurostat/GISCO: re-use…"), "shows ['Eurostat/GISCO: re-use…']"),
+        (_glued("Table 1", cell="re-use authorised with acknowl..."), "shows ['re-use authorised with acknowl...']"),
         ('<table class="dataframe"></table>', "a pandas table outside a numbered table"),
     ],
 )
@@ -418,3 +422,18 @@ def test_no_table_or_figure_overflows_the_page(built_book, width):
     for stem in pages:
         page = built_book / book.STAGED_NOTEBOOKS / f"{stem}.html"
         assert browser.layout_overflow(page, width) == [], (stem, width)
+
+
+@pytest.mark.skipif(browser.chromium_path() is None, reason="needs Chromium")
+def test_the_layout_check_passes_a_wide_table_in_its_scroll_box_and_finds_one_without(tmp_path):
+    (tmp_path / "tables.css").write_bytes((paths.BOOK / "_static" / "tables.css").read_bytes())
+    wide = '<table><tr><td style="white-space:nowrap">' + "x" * 300 + "</td></tr></table>"
+    boxed = f'<figure class="glued-table" id="boxed"><div class="table-scroll">{wide}</div></figure>'
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><head><link rel="stylesheet" href="tables.css"></head><body>{boxed}</body></html>')
+    assert browser.layout_overflow(page, 430) == []
+    page.write_text(
+        f'<html><head><link rel="stylesheet" href="tables.css"></head><body>{boxed}<figure id="bare">{wide}</figure></body></html>'
+    )
+    found = browser.layout_overflow(page, 430)
+    assert found[0].startswith("table#bare right=") and found[-1].startswith("page scrolls sideways")
