@@ -30,7 +30,7 @@ from myst_nb.ext.glue.utils import retrieve_glue_data
 
 from analysis.report.table_display import TABLE_MIME, latex_tabular
 
-LINEAGE_FILE = "_generated/lineage.json"  # {notebook stem: [data it read]}, in the staged book
+LINEAGE_FILE = "_generated/lineage.json"  # {page stem: {"notebook": source, "data": [what it read]}}, staged
 LONG_TABLE_ROWS = 30  # a table with more rows is a longtable in the PDF (it may break across pages)
 
 
@@ -45,34 +45,41 @@ def first_sentence(text: str) -> str:
     return flat[: match.start() + 1] if match else flat
 
 
-def source_line(docname: str, key: str, lineage: dict[str, list[str]]) -> str:
+def source_notebook(docname: str, lineage: dict[str, dict[str, Any]]) -> str:
+    """The file name of the notebook that made the page ``docname`` (a case chapter's is the case-study template)."""
+    stem = Path(docname).name
+    return str(lineage.get(stem, {}).get("notebook") or f"{stem}.ipynb")
+
+
+def source_line(docname: str, key: str, lineage: dict[str, dict[str, Any]]) -> str:
     """The line under a table or figure: the notebook that made it (and its glue name) and the data that notebook read."""
-    notebook = Path(docname).name
-    data = lineage.get(notebook, [])
-    line = f"Source: notebook {notebook}.ipynb (glued as {key})"
+    data = lineage.get(Path(docname).name, {}).get("data", [])
+    line = f"Source: notebook {source_notebook(docname, lineage)} (glued as {key})"
     return line + (f"; data: {', '.join(data)}." if data else ".")
 
 
-def notebook_url(config: Any, docname: str) -> str | None:
-    """The notebook's address in the repository the book names (``repository: url, branch`` of ``_config.yml``)."""
+def notebook_url(config: Any, docname: str, notebook: str) -> str | None:
+    """The address of ``notebook`` (a file of ``notebooks/``) in the repository the book names (``repository: url,
+    branch`` of ``_config.yml``), for a page under ``notebooks/``; else None."""
     options = getattr(config, "html_theme_options", None) or {}
     url = options.get("repository_url")
     if not url or not docname.startswith("notebooks/"):
         return None
-    return f"{url.rstrip('/')}/blob/{options.get('repository_branch') or 'main'}/{docname}.ipynb"
+    return f"{url.rstrip('/')}/blob/{options.get('repository_branch') or 'main'}/notebooks/{notebook}"
 
 
 def source_paragraph(env: Any, key: str, note: str = "") -> nodes.paragraph:
     """``note`` and the :func:`source_line`, its notebook name linked to the notebook in the repository."""
-    line = source_line(env.docname, key, env.config.glued_tables_lineage or {})
+    lineage = env.config.glued_tables_lineage or {}
+    line = source_line(env.docname, key, lineage)
     paragraph = nodes.paragraph("", "", classes=["table-note"])
     if note:
         paragraph += nodes.Text(note + " ")
-    notebook = f"notebook {Path(env.docname).name}.ipynb"
-    url = notebook_url(env.config, env.docname)
-    head, tail = line.split(notebook, 1)
+    notebook = source_notebook(env.docname, lineage)
+    url = notebook_url(env.config, env.docname, notebook)
+    head, tail = line.split(f"notebook {notebook}", 1)
     paragraph += nodes.Text(head)
-    paragraph += nodes.reference("", notebook, refuri=url) if url else nodes.Text(notebook)
+    paragraph += nodes.reference("", f"notebook {notebook}", refuri=url) if url else nodes.Text(f"notebook {notebook}")
     paragraph += nodes.Text(tail)
     return paragraph
 

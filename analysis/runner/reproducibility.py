@@ -129,21 +129,27 @@ def appendix_files(root: Path | None = None, manifest: Path | None = None) -> di
     return {f"{GENERATED_DIR}/{name}": text.encode("utf-8") for name, text in pages.items()}
 
 
-def data_lineage(state: Path | None = None) -> dict[str, list[str]]:
-    """``{notebook stem: the data it read}`` from the runner's records (``build/state/<stem>.json``): the
-    processed tables by name (``cities``) and the raw sources by folder (``raw geonames``), sorted."""
-    lineage: dict[str, list[str]] = {}
+def data_lineage(state: Path | None = None) -> dict[str, dict[str, object]]:
+    """``{executed notebook stem: {"notebook": its source notebook, "data": the data it read}}`` from the runner's
+    records (``build/state/<stem>.json``): the processed tables by name (``cities``) and the raw sources by folder
+    (``raw geonames``), sorted. A case chapter's source is the case-study template (:mod:`analysis.runner.cases`)."""
+    from analysis.runner import cases
+
+    lineage: dict[str, dict[str, object]] = {}
     for record in sorted((state or paths.state_dir()).glob("*.json")):
         try:
-            inputs = json.loads(record.read_text(encoding="utf-8")).get("inputs", {})
-        except (ValueError, AttributeError):
+            content = json.loads(record.read_text(encoding="utf-8"))
+        except ValueError:
             continue
+        if not isinstance(content, dict) or "notebook" not in content:
+            continue  # the runner's other records (digests, the case list)
         read: set[str] = set()
-        for name in inputs:
+        for name in content.get("inputs", {}):
             parts = Path(name).parts
             if "processed" in parts and name.endswith(".parquet"):
                 read.add(Path(name).stem)
             elif "raw" in parts and parts.index("raw") + 1 < len(parts) - 1:
                 read.add(f"raw {parts[parts.index('raw') + 1]}")
-        lineage[record.stem] = sorted(read)
+        source = cases.TEMPLATE_NAME if record.stem.startswith(cases.CASE_PREFIX) else f"{record.stem}.ipynb"
+        lineage[record.stem] = {"notebook": source, "data": sorted(read)}
     return lineage
