@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 
 from analysis.build.outcomes import tie_attributes
 from analysis.core.countries import ISO2_TO_NUTS_COUNTRY
-from analysis.report.figures import REGION_EDGE, REGION_FILL, apply_style
+from analysis.report.figures import MAP_TEXT, REGION_EDGE, REGION_FILL, apply_style
 
 # NUTS country codes of the EU-27 (Greece is EL in NUTS).
 EU27_COUNTRY_CODES: tuple[str, ...] = tuple(sorted(ISO2_TO_NUTS_COUNTRY.values()))
@@ -26,7 +26,7 @@ def eu27_nuts2(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def base_map(regions: gpd.GeoDataFrame, ax: plt.Axes | None = None, **style) -> plt.Axes:
     """Draw ``regions`` in the shared projection and extent, and return the axes."""
-    apply_style()
+    apply_style(MAP_TEXT)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 7))
     drawing = {"color": REGION_FILL, "edgecolor": REGION_EDGE, "linewidth": 0.3} | style
@@ -70,7 +70,7 @@ def choropleth(
     ``few`` (a boolean per region) marks the regions whose value rests on few units: they are outlined and
     dotted, so that a share of 1 out of 2 cities does not read like one of 40 out of 80.
     """
-    apply_style()
+    apply_style(MAP_TEXT)
     projected = regions.to_crs(EUROPE_CRS)
     projected.plot(
         column=column,
@@ -81,7 +81,7 @@ def choropleth(
         edgecolor=REGION_EDGE,
         linewidth=0.2,
         legend=True,
-        legend_kwds={"shrink": 0.6, "label": legend_label},
+        legend_kwds={"shrink": 0.8, "label": legend_label},
         missing_kwds={"color": "#f2f2f2", "hatch": "///", "edgecolor": REGION_EDGE, "linewidth": 0.2},
     )
     if few is not None and bool(few.to_numpy().any()):
@@ -106,7 +106,7 @@ def paired_choropleth(
     With ``count_column`` (the units each share rests on), regions with 1 to ``few_below - 1`` units are
     dotted (:func:`choropleth`) and a legend below the maps says so.
     """
-    apply_style()
+    apply_style(MAP_TEXT)
     figure, (us_ax, cn_ax) = plt.subplots(1, 2, figsize=(9, 4.8))
     top = float(np.nanmax([regions[us_column].max(), regions[cn_column].max(), 1e-9]))
     few = None
@@ -122,7 +122,8 @@ def paired_choropleth(
             Patch(facecolor="none", edgecolor=FEW_COLOUR, hatch="..", label=f"fewer than {few_below} frame cities"),
             Patch(facecolor="#f2f2f2", edgecolor=REGION_EDGE, hatch="///", label="no frame city"),
         ]
-        us_ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0))  # below the map, left of its scale
+        figure.legend(handles=handles, loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))  # below both maps
+        figure.subplots_adjust(bottom=0.1)
     return figure
 
 
@@ -145,7 +146,7 @@ def size_legend_populations(largest: float, smallest: float) -> list[int]:
 
 
 def mix_legend(ax: plt.Axes, largest: float, smallest: float) -> None:
-    """One legend below the partner-mix map: the colours in the first row, three round populations' sizes in the second."""
+    """One legend below the partner-mix map: the colours in one column, three round populations' sizes in the other."""
     colours = [
         Line2D(
             [],
@@ -173,14 +174,14 @@ def mix_legend(ax: plt.Axes, largest: float, smallest: float) -> None:
         for p in populations
     ]
     sizes_shown += [Line2D([], [], linestyle="", label="")] * (len(colours) - len(sizes_shown))
-    # one legend below the map: the colours in the first row, the sizes in the second (columns fill downwards)
+    # one legend below the map: the colours in the left column, the sizes in the right (columns fill downwards)
     ax.legend(
-        handles=[handle for pair in zip(colours, sizes_shown, strict=True) for handle in pair],
+        handles=colours + sizes_shown,
         loc="upper center",
         bbox_to_anchor=(0.5, 0.02),
-        ncols=len(colours),
+        ncols=2,
         title="Colour: cities with partners in …; size: population",
-        columnspacing=1.2,
+        columnspacing=2.0,
         handletextpad=0.4,
     )
 
@@ -191,7 +192,7 @@ def partner_mix_points(regions: gpd.GeoDataFrame, cities: pd.DataFrame, mix_colu
     Two legends sit below the map, clear of the points: the colours, and the point sizes for three round
     populations. Cities with neither partner are drawn in grey with a dark outline, visible on the grey land.
     """
-    apply_style()
+    apply_style(MAP_TEXT)
     ax = base_map(regions)
     points = gpd.GeoDataFrame(
         cities, geometry=gpd.points_from_xy(cities["longitude"], cities["latitude"]), crs="EPSG:4326"
@@ -239,7 +240,7 @@ def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
     """
     from shapely.geometry import LineString
 
-    apply_style()
+    apply_style(MAP_TEXT)
     figure, ax = plt.subplots(figsize=(9, 4.6))
     unwrap_antimeridian(world.set_crs("EPSG:4326", allow_override=True)).to_crs(WORLD_CRS).plot(
         ax=ax, color=REGION_FILL, edgecolor=REGION_EDGE, linewidth=0.2

@@ -147,8 +147,8 @@ def test_partner_mix_points_has_a_size_legend_and_a_visible_none_colour(regions)
     figure = maps.partner_mix_points(regions, cities)
     legend = figure.axes[0].get_legend()
     labels = [text.get_text() for text in legend.get_texts()]
-    assert labels[::2] == ["neither", "US partner only", "Chinese partner only", "both"]
-    assert labels[1::2] == ["100,000 people", "500,000 people", "2,000,000 people", ""]
+    assert labels[:4] == ["neither", "US partner only", "Chinese partner only", "both"]
+    assert labels[4:] == ["100,000 people", "500,000 people", "2,000,000 people", ""]
     contrast = np.abs(np.array(to_rgb(PARTNER_COLOURS["none"])) - np.array(to_rgb(REGION_FILL))).sum()
     assert contrast > 0.6, "the 'neither' points must stand out from the land"
     plt.close(figure)
@@ -157,7 +157,7 @@ def test_partner_mix_points_has_a_size_legend_and_a_visible_none_colour(regions)
 def test_the_choropleth_dots_regions_resting_on_few_cities(regions):
     few = regions.assign(cities=[2, 40])
     figure = maps.paired_choropleth(few, "us_share", "cn_share", "share", count_column="cities")
-    legend = figure.axes[0].get_legend()
+    (legend,) = figure.legends
     assert [text.get_text() for text in legend.get_texts()] == ["fewer than 5 frame cities", "no frame city"]
     plt.close(figure)
 
