@@ -4,7 +4,8 @@
 string, integer, number, boolean, datetime, geometry), whether it may be empty by default,
 its unit, description, standard checks (``range`` in interval notation such as ``[0, 100]`` or
 ``(0, )``, a regular expression ``pattern``, a ``min_length``, ``allowed`` values '|'-joined),
-an ``example`` value, and the ``source`` and ``note`` of the definition. A name with
+an ``example`` value, the ``source`` and ``note`` of the definition, and the ``label`` a published table
+shows as the column's heading (:func:`label`; empty: the name in words, :func:`humanize`). A name with
 placeholders (``in_{source}``, ``nuts2_{version}``) declares a family of columns; the
 description is filled in from the name.
 
@@ -52,6 +53,7 @@ class Field:
     description: str
     source: str
     note: str
+    label: str = ""
 
     def dtype(self, nullable: bool) -> Any:
         """The pandas dtype pandera checks: nullable integers and booleans use pandas' masked dtypes."""
@@ -165,6 +167,54 @@ def field(column: str) -> Field:
         return entry
     values = _template_regex(name).match(column).groupdict()
     return Field(**{**entry.__dict__, "name": column, "description": entry.description.format(**values)})
+
+
+# Words a column name spells in lower case that a reader expects in capitals (or spelled out).
+_WORDS = {
+    "eu": "EU",
+    "us": "US",
+    "cn": "China",
+    "uk": "UK",
+    "ci": "CI",
+    "id": "ID",
+    "ids": "IDs",
+    "iso2": "ISO 2",
+    "nuts": "NUTS",
+    "nuts2": "NUTS 2",
+    "nuts3": "NUTS 3",
+    "gdp": "GDP",
+    "ame": "AME",
+    "se": "SE",
+    "url": "URL",
+    "pct": "%",
+    "n": "n",
+    "eu27": "EU-27",
+    "admin1": "first-level division",
+    "wikipedia": "Wikipedia",
+    "wikidata": "Wikidata",
+    "geonames": "GeoNames",
+}
+
+
+def humanize(name: str) -> str:
+    """A reader's heading for a variable name: ``records_with_eu_end`` -> ``Records with EU end``.
+
+    Words in :data:`_WORDS` are spelled as a reader expects them; a name that is not snake case
+    (``Share (%)``, ``Country``) is returned as it is.
+    """
+    if not re.fullmatch(r"[a-z0-9]+(_[a-z0-9]+)*", name) or name.isdigit():
+        return name
+    words = [_WORDS.get(word, word) for word in name.split("_")]
+    return words[0][:1].upper() + words[0][1:] + "".join(f" {word}" for word in words[1:])
+
+
+def label(column: str) -> str:
+    """The heading a table shows for ``column``: the ``label`` the vocabulary declares for it, else
+    :func:`humanize` of the name (a display column the vocabulary does not declare)."""
+    name = vocabulary_entry(column) if re.fullmatch(r"[a-z0-9_]+", column) else None
+    if name is not None and vocabulary()[name].label and name == column:
+        return vocabulary()[name].label
+    return humanize(column)
 
 
 def column(name: str, *, nullable: bool | None = None, checks: Iterable[pa.Check] = (), **options: Any) -> pa.Column:

@@ -149,7 +149,7 @@ def ame_dot_plot(comparison: pd.DataFrame) -> plt.Figure:
     ax.axvline(0, color="#555555", linewidth=0.8)
     ax.set_yticks(positions, comparison["label"])
     ax.set_xlabel("Average marginal effect on the probability (percentage points, 95% CI)")
-    ax.legend(loc="lower right")
+    ax.legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), ncols=2)  # above the plot, clear of every interval
     figure.tight_layout()
     return figure
 
@@ -182,5 +182,5 @@ def estimates_figure(estimates: Mapping[str, pd.DataFrame], truth: Mapping[str, 
         axis.set_yticks(positions, table["model"])
         axis.set_title(f"{iso} partners")
         axis.set_xlabel("ties (estimate and 95% CI)")
-    axes[-1].legend(loc="lower right", fontsize=8)
+    axes[-1].legend(loc="lower right", bbox_to_anchor=(1.0, 1.08), ncols=2)  # above the panels, clear of the intervals
     return figure

@@ -7,7 +7,7 @@ import matplotlib.pyplot as plt
 
 from analysis.build.outcomes import tie_attributes
 from analysis.core.countries import ISO2_TO_NUTS_COUNTRY
-from analysis.report.figures import REGION_EDGE, REGION_FILL, apply_style
+from analysis.report.figures import MAP_TEXT, REGION_EDGE, REGION_FILL, apply_style
 
 # NUTS country codes of the EU-27 (Greece is EL in NUTS).
 EU27_COUNTRY_CODES: tuple[str, ...] = tuple(sorted(ISO2_TO_NUTS_COUNTRY.values()))
@@ -26,7 +26,7 @@ def eu27_nuts2(regions: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def base_map(regions: gpd.GeoDataFrame, ax: plt.Axes | None = None, **style) -> plt.Axes:
     """Draw ``regions`` in the shared projection and extent, and return the axes."""
-    apply_style()
+    apply_style(MAP_TEXT)
     if ax is None:
         _, ax = plt.subplots(figsize=(7.5, 7))
     drawing = {"color": REGION_FILL, "edgecolor": REGION_EDGE, "linewidth": 0.3} | style
@@ -48,6 +48,10 @@ from analysis.report.figures import PARTNER_COLOURS  # noqa: E402
 WORLD_CRS = "ESRI:54030"  # Robinson, for flows from Europe to North America and East Asia
 PARTNER_MIX_ORDER = ("none", "US", "CN", "both")
 PARTNER_MIX_LABELS = {"none": "neither", "US": "US partner only", "CN": "Chinese partner only", "both": "both"}
+FEW_UNITS = 5  # a region's share resting on fewer frame cities than this is marked on the choropleth
+FEW_COLOUR = "#444444"
+NONE_EDGE = "#4d4d4d"  # outline of the grey "neither" points
+SIZE_LEGEND_STEPS = (1, 2, 5)  # population legend entries: 1, 2, 5 times a power of ten
 
 
 def choropleth(
@@ -59,9 +63,14 @@ def choropleth(
     vmin: float | None = None,
     vmax: float | None = None,
     legend_label: str = "",
+    few: pd.Series | None = None,
 ) -> plt.Axes:
-    """Shade ``regions`` by ``column`` (regions with no value drawn hatched grey) in the shared projection."""
-    apply_style()
+    """Shade ``regions`` by ``column`` (regions with no value drawn hatched grey) in the shared projection.
+
+    ``few`` (a boolean per region) marks the regions whose value rests on few units: they are outlined and
+    dotted, so that a share of 1 out of 2 cities does not read like one of 40 out of 80.
+    """
+    apply_style(MAP_TEXT)
     projected = regions.to_crs(EUROPE_CRS)
     projected.plot(
         column=column,
@@ -72,9 +81,11 @@ def choropleth(
         edgecolor=REGION_EDGE,
         linewidth=0.2,
         legend=True,
-        legend_kwds={"shrink": 0.6, "label": legend_label},
+        legend_kwds={"shrink": 0.8, "label": legend_label},
         missing_kwds={"color": "#f2f2f2", "hatch": "///", "edgecolor": REGION_EDGE, "linewidth": 0.2},
     )
+    if few is not None and bool(few.to_numpy().any()):
+        projected[few.to_numpy()].plot(ax=ax, facecolor="none", edgecolor=FEW_COLOUR, hatch="..", linewidth=0.3)
     ax.set_xlim(EUROPE_EXTENT["xmin"], EUROPE_EXTENT["xmax"])
     ax.set_ylim(EUROPE_EXTENT["ymin"], EUROPE_EXTENT["ymax"])
     ax.set_title(title)
@@ -82,42 +93,126 @@ def choropleth(
     return ax
 
 
-def paired_choropleth(regions: gpd.GeoDataFrame, us_column: str, cn_column: str, legend_label: str) -> plt.Figure:
-    """Two maps side by side on one colour scale: ``us_column`` (blues) and ``cn_column`` (reds)."""
-    apply_style()
-    figure, (us_ax, cn_ax) = plt.subplots(1, 2, figsize=(11, 5.5))
+def paired_choropleth(
+    regions: gpd.GeoDataFrame,
+    us_column: str,
+    cn_column: str,
+    legend_label: str,
+    count_column: str | None = None,
+    few_below: int = FEW_UNITS,
+) -> plt.Figure:
+    """Two maps side by side on one colour scale: ``us_column`` (blues) and ``cn_column`` (reds).
+
+    With ``count_column`` (the units each share rests on), regions with 1 to ``few_below - 1`` units are
+    dotted (:func:`choropleth`) and a legend below the maps says so.
+    """
+    apply_style(MAP_TEXT)
+    figure, (us_ax, cn_ax) = plt.subplots(1, 2, figsize=(9, 4.8))
     top = float(np.nanmax([regions[us_column].max(), regions[cn_column].max(), 1e-9]))
-    choropleth(regions, us_column, us_ax, "United States", cmap="Blues", vmin=0, vmax=top, legend_label=legend_label)
-    choropleth(regions, cn_column, cn_ax, "China", cmap="Reds", vmin=0, vmax=top, legend_label=legend_label)
+    few = None
+    if count_column is not None:
+        counts = pd.to_numeric(regions[count_column], errors="coerce").fillna(0)
+        few = (counts > 0) & (counts < few_below)
+    for ax, column, title, cmap in ((us_ax, us_column, "United States", "Blues"), (cn_ax, cn_column, "China", "Reds")):
+        choropleth(regions, column, ax, title, cmap=cmap, vmin=0, vmax=top, legend_label=legend_label, few=few)
+    if few is not None:
+        from matplotlib.patches import Patch
+
+        handles = [
+            Patch(facecolor="none", edgecolor=FEW_COLOUR, hatch="..", label=f"fewer than {few_below} frame cities"),
+            Patch(facecolor="#f2f2f2", edgecolor=REGION_EDGE, hatch="///", label="no frame city"),
+        ]
+        figure.legend(handles=handles, loc="lower center", ncols=2, bbox_to_anchor=(0.5, 0.0))  # below both maps
+        figure.subplots_adjust(bottom=0.1)
     return figure
 
 
+def point_size(population: pd.Series | np.ndarray | float, largest: float) -> np.ndarray:
+    """Marker area (points²) of a city of ``population`` on the partner-mix map: the area grows with the population."""
+    return 4 + 60 * np.sqrt(np.asarray(population, dtype=float) / largest)
+
+
+def size_legend_populations(largest: float, smallest: float) -> list[int]:
+    """Three round populations (1, 2 or 5 times a power of ten) between ``smallest`` and ``largest`` for the legend."""
+    rounds = [
+        step * 10**power
+        for power in range(0, 9)
+        for step in SIZE_LEGEND_STEPS
+        if max(smallest, 1) <= step * 10**power <= largest
+    ]
+    if len(rounds) <= 3:
+        return rounds
+    return [rounds[0], rounds[len(rounds) // 2], rounds[-1]]
+
+
+def mix_legend(ax: plt.Axes, largest: float, smallest: float) -> None:
+    """One legend below the partner-mix map: the colours in one column, three round populations' sizes in the other."""
+    colours = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=PARTNER_COLOURS[mix],
+            markeredgecolor=NONE_EDGE if mix == "none" else "white",
+            markersize=8,
+            label=PARTNER_MIX_LABELS[mix],
+        )
+        for mix in PARTNER_MIX_ORDER
+    ]
+    populations = size_legend_populations(largest, smallest)
+    sizes_shown = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color="#777777",
+            markersize=float(np.sqrt(point_size(p, largest))),
+            label=f"{p:,} people",
+        )
+        for p in populations
+    ]
+    sizes_shown += [Line2D([], [], linestyle="", label="")] * (len(colours) - len(sizes_shown))
+    # one legend below the map: the colours in the left column, the sizes in the right (columns fill downwards)
+    ax.legend(
+        handles=colours + sizes_shown,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.02),
+        ncols=2,
+        title="Colour: cities with partners in …; size: population",
+        columnspacing=2.0,
+        handletextpad=0.4,
+    )
+
+
 def partner_mix_points(regions: gpd.GeoDataFrame, cities: pd.DataFrame, mix_column: str = "partner_mix") -> plt.Figure:
-    """Frame cities as points sized by population and coloured by their partner mix (none / US / CN / both)."""
-    apply_style()
+    """Frame cities as points sized by population and coloured by their partner mix (none / US / CN / both).
+
+    Two legends sit below the map, clear of the points: the colours, and the point sizes for three round
+    populations. Cities with neither partner are drawn in grey with a dark outline, visible on the grey land.
+    """
+    apply_style(MAP_TEXT)
     ax = base_map(regions)
     points = gpd.GeoDataFrame(
         cities, geometry=gpd.points_from_xy(cities["longitude"], cities["latitude"]), crs="EPSG:4326"
     ).to_crs(EUROPE_CRS)
-    sizes = 4 + 60 * np.sqrt(points["population"] / points["population"].max())
+    largest = float(points["population"].max())
+    sizes = point_size(points["population"], largest)
     for mix in PARTNER_MIX_ORDER:  # "none" first, so coloured points are drawn on top
-        chosen = points[mix_column] == mix
+        chosen = (points[mix_column] == mix).to_numpy()
         if chosen.any():
             ax.scatter(
                 points.geometry.x[chosen],
                 points.geometry.y[chosen],
                 s=sizes[chosen],
                 color=PARTNER_COLOURS[mix],
-                alpha=0.85 if mix != "none" else 0.6,
-                edgecolor="white",
-                linewidth=0.3,
+                alpha=0.9,
+                edgecolor=NONE_EDGE if mix == "none" else "white",
+                linewidth=0.4,
                 zorder=3,
             )
-    handles = [
-        Line2D([], [], marker="o", linestyle="", color=PARTNER_COLOURS[mix], label=PARTNER_MIX_LABELS[mix])
-        for mix in PARTNER_MIX_ORDER
-    ]
-    ax.legend(handles=handles, loc="upper left", title="Cities with partners in")
+    mix_legend(ax, largest, float(points["population"].min()))
     return ax.figure
 
 
@@ -145,8 +240,8 @@ def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
     """
     from shapely.geometry import LineString
 
-    apply_style()
-    figure, ax = plt.subplots(figsize=(11, 5.2))
+    apply_style(MAP_TEXT)
+    figure, ax = plt.subplots(figsize=(9, 4.6))
     unwrap_antimeridian(world.set_crs("EPSG:4326", allow_override=True)).to_crs(WORLD_CRS).plot(
         ax=ax, color=REGION_FILL, edgecolor=REGION_EDGE, linewidth=0.2
     )
@@ -173,13 +268,20 @@ def flow_map(world: gpd.GeoDataFrame, ties: pd.DataFrame) -> plt.Figure:
             label=f"to China ({(ties['partner_country_iso2'] == 'CN').sum():,} ties)",
         ),
     ]
-    ax.legend(handles=handles, loc="lower left")
-    # all four corners: Robinson narrows towards the poles, and arcs to China rise to ~75°N
+    ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.0, 0.0), ncols=2)  # below the map, clear of the arcs
+    # all four corners of the usual view (Robinson narrows towards the poles, and arcs to China rise to ~75°N),
+    # widened to every arc drawn (Hawaii, Alaska, the far north of a polar route), with a margin: no arc is cut
     bounds = (
         gpd.GeoSeries.from_xy([-125, 135, -125, 135], [15, 15, 75, 75], crs="EPSG:4326").to_crs(WORLD_CRS).total_bounds
     )
-    ax.set_xlim(bounds[0], bounds[2])
-    ax.set_ylim(bounds[1], bounds[3])
+    if len(lines):
+        drawn = lines.total_bounds
+        bounds = np.array(
+            [min(bounds[0], drawn[0]), min(bounds[1], drawn[1]), max(bounds[2], drawn[2]), max(bounds[3], drawn[3])]
+        )
+    margin = 0.02 * (bounds[2] - bounds[0])
+    ax.set_xlim(bounds[0] - margin, bounds[2] + margin)
+    ax.set_ylim(bounds[1] - margin, bounds[3] + margin)
     ax.set_axis_off()
     return figure
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import json
 import os
 import re
@@ -197,13 +198,21 @@ def collapse_code(notebook_bytes: bytes) -> bytes:
     return (json.dumps(notebook, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
 
 
+# The book's own Sphinx extension (analysis.report.sphinx_tables) and what it reads: a change rebuilds the manuscripts.
+EXTENSION_FILES = (
+    paths.ROOT / "analysis" / "report" / "sphinx_tables.py",
+    paths.ROOT / "analysis" / "report" / "table_display.py",
+)
+
+
 def fingerprint(files: list[Path], staging: Path) -> str:
-    """sha256 over the staged files' names and bytes and the environment's lock file."""
+    """sha256 over the staged files' names and bytes, the book's Sphinx extension and the environment's lock file."""
     digest = hashlib.sha256()
     for path in files:
         digest.update(str(path.relative_to(staging)).encode("utf-8") + b"\0" + path.read_bytes())
-    if paths.LOCK_FILE.exists():
-        digest.update(paths.LOCK_FILE.read_bytes())
+    for path in (*EXTENSION_FILES, paths.LOCK_FILE):
+        if path.exists():
+            digest.update(path.read_bytes())
     return digest.hexdigest()
 
 
@@ -304,6 +313,9 @@ def _build_manuscript(
     problems = figure_problems(html_dir(root))
     if problems:
         raise BookBuildFailed(f"{manuscript.name} has figures without an image:\n" + "\n".join(problems))
+    problems = table_problems(html_dir(root))
+    if problems:
+        raise BookBuildFailed(f"{manuscript.name} has tables a reader should not see:\n" + "\n".join(problems))
 
 
 def _run_jupyter_book(staging: Path, output_root: Path, force: bool, extra: list[str] | None = None) -> None:
@@ -352,6 +364,50 @@ def figure_problems(html_root: Path) -> list[str]:
                 problems.append(f"{page.relative_to(html_root)}: figure without an image ({caption})")
         if "&lt;Figure size" in text:
             problems.append(f"{page.relative_to(html_root)}: a matplotlib figure was rendered as text, not as an image")
+    return problems
+
+
+# What a cell or heading of a published table must not show: a variable name, a missing value as pandas prints it,
+# a dict's repr, text cut off with an ellipsis.
+_SNAKE = re.compile(r"[a-z0-9]+(?:_[a-z0-9]+)+")
+_RAW_CELLS = {"nan", "NaN", "None", "<NA>", "NaT"}
+_CUT = re.compile(r"\w(?:\.\.\.|…)$")  # a word cut off by an ellipsis (pandas cuts long text with "...")
+
+
+def _cells(block: str, tag: str) -> list[str]:
+    return [
+        html.unescape(re.sub(r"<[^>]+>", "", cell)).strip()
+        for cell in re.findall(rf"<{tag}\b[^>]*>(.*?)</{tag}>", block, flags=re.S)
+    ]
+
+
+def table_problems(html_root: Path) -> list[str]:
+    """Pages where a glued table is numbered as a figure (or a figure as a table), shows a variable name as a
+    heading, ``NaN``, ``None``, a dict repr or text cut off with "…", or where a pandas table (a notebook's bare
+    output) stands outside a numbered table."""
+    problems = []
+    for page in sorted(html_root.rglob("*.html")):
+        text = page.read_text(encoding="utf-8", errors="replace")
+        where = page.relative_to(html_root)
+        for block in re.findall(r"<figure\b.*?</figure>", text, flags=re.S):
+            number = re.search(r'caption-number">([^<]*)<', block)
+            label = number.group(1).strip() if number else "unnumbered"
+            is_table = 'class="glued-table' in block
+            if number and is_table != label.startswith("Table"):
+                problems.append(f"{where}: {label} is numbered as a {'figure' if is_table else 'table'}")
+            elif not is_table and "<table" in block:
+                problems.append(f"{where}: {label} is a table numbered as a figure")
+            if not is_table:
+                continue
+            bad = [cell for cell in _cells(block, "th") if _SNAKE.fullmatch(cell)]
+            bad += [
+                cell for cell in _cells(block, "td") if cell in _RAW_CELLS or cell.startswith("{'") or _CUT.search(cell)
+            ]
+            if bad:
+                problems.append(f"{where}: {label} shows {sorted(set(bad))[:5]}")
+        outside = re.sub(r"<figure\b.*?</figure>", "", text, flags=re.S)
+        if 'class="dataframe' in outside or re.search(r'<table id="T_', outside):
+            problems.append(f"{where}: a pandas table outside a numbered table (a notebook cell's bare output)")
     return problems
 
 

@@ -9,6 +9,9 @@ book (``_generated/``), never into ``book/``:
 ``manifest.md``     the acquired raw files with their sha256 (from ``data/MANIFEST``), in the format
                     ``sha256sum -c`` reads
 
+and ``lineage.json`` (:func:`data_lineage`), the data each notebook read, which the line under every table
+names (:mod:`analysis.report.sphinx_tables`).
+
 Nothing here prints a date or a time: two builds of the same commit give the same bytes (the manifest's
 retrieval dates are left out for that reason; the checksums are what identify the data).
 """
@@ -16,6 +19,7 @@ retrieval dates are left out for that reason; the checksums are what identify th
 from __future__ import annotations
 
 import csv
+import json
 import platform
 import subprocess
 from pathlib import Path
@@ -27,6 +31,7 @@ GENERATED_DIR = "_generated"
 BUILD_PAGE = "build.md"
 ENVIRONMENT_PAGE = "environment.md"
 MANIFEST_PAGE = "manifest.md"
+LINEAGE_NAME = "lineage.json"
 
 
 def git_state(root: Path | None = None) -> tuple[str | None, bool]:
@@ -120,4 +125,31 @@ def appendix_files(root: Path | None = None, manifest: Path | None = None) -> di
         ENVIRONMENT_PAGE: environment_markdown(),
         MANIFEST_PAGE: manifest_markdown(manifest),
     }
+    pages[LINEAGE_NAME] = json.dumps(data_lineage(), indent=1, sort_keys=True) + "\n"
     return {f"{GENERATED_DIR}/{name}": text.encode("utf-8") for name, text in pages.items()}
+
+
+def data_lineage(state: Path | None = None) -> dict[str, dict[str, object]]:
+    """``{executed notebook stem: {"notebook": its source notebook, "data": the data it read}}`` from the runner's
+    records (``build/state/<stem>.json``): the processed tables by name (``cities``) and the raw sources by folder
+    (``raw geonames``), sorted. A case chapter's source is the case-study template (:mod:`analysis.runner.cases`)."""
+    from analysis.runner import cases
+
+    lineage: dict[str, dict[str, object]] = {}
+    for record in sorted((state or paths.state_dir()).glob("*.json")):
+        try:
+            content = json.loads(record.read_text(encoding="utf-8"))
+        except ValueError:
+            continue
+        if not isinstance(content, dict) or "notebook" not in content:
+            continue  # the runner's other records (digests, the case list)
+        read: set[str] = set()
+        for name in content.get("inputs", {}):
+            parts = Path(name).parts
+            if "processed" in parts and name.endswith(".parquet"):
+                read.add(Path(name).stem)
+            elif "raw" in parts and parts.index("raw") + 1 < len(parts) - 1:
+                read.add(f"raw {parts[parts.index('raw') + 1]}")
+        source = cases.TEMPLATE_NAME if record.stem.startswith(cases.CASE_PREFIX) else f"{record.stem}.ipynb"
+        lineage[record.stem] = {"notebook": source, "data": sorted(read)}
+    return lineage

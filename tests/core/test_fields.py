@@ -53,3 +53,16 @@ def test_every_entry_has_a_description_a_source_and_a_valid_example():
         else:
             example["value"] = example["value"].map(value)
         pa.DataFrameSchema({"value": pa.Column(entry.dtype(False), checks=entry.checks())}).validate(example)
+
+
+def test_a_column_is_labelled_from_the_vocabulary_or_from_its_words():
+    assert fields.label("country_iso2") == "Country"  # the label column of fields.csv
+    assert fields.label("eu_side_coordinates_disagree") == "EU side coordinates disagree"
+    assert fields.label("us_tie_count") == "US tie count"  # a family member: its words
+    assert fields.label("Share (%)") == "Share (%)"  # already a heading
+    assert fields.humanize("nuts2_2021") == "NUTS 2 2021"
+
+
+def test_every_label_is_a_heading_not_a_variable_name():
+    for name, entry in fields.vocabulary().items():
+        assert entry.label == "" or ("_" not in entry.label and not entry.label[:1].islower()), name

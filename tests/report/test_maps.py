@@ -123,3 +123,57 @@ def test_unwrap_antimeridian_cuts_polygons_that_jump_across_180_degrees():
     widths = (unwrapped.bounds["maxx"] - unwrapped.bounds["minx"]).tolist()
     assert widths[0] == pytest.approx(10.0) and widths[1] == pytest.approx(10.0)
     assert unwrapped.bounds["maxx"].max() <= 180
+
+
+def test_the_size_legend_shows_round_populations_within_the_data():
+    assert maps.size_legend_populations(3_600_000, 60_000) == [100_000, 500_000, 2_000_000]
+    assert maps.size_legend_populations(250_000, 150_000) == [200_000]
+    assert maps.point_size(3_600_000, 3_600_000) > maps.point_size(60_000, 3_600_000)
+
+
+def test_partner_mix_points_has_a_size_legend_and_a_visible_none_colour(regions):
+    from matplotlib.colors import to_rgb
+
+    from analysis.report.figures import PARTNER_COLOURS, REGION_FILL
+
+    cities = pd.DataFrame(
+        {
+            "latitude": [51.8, 52.5],
+            "longitude": [19.5, 13.4],
+            "population": [60_000, 3_600_000],
+            "partner_mix": ["none", "US"],
+        }
+    )
+    figure = maps.partner_mix_points(regions, cities)
+    legend = figure.axes[0].get_legend()
+    labels = [text.get_text() for text in legend.get_texts()]
+    assert labels[:4] == ["neither", "US partner only", "Chinese partner only", "both"]
+    assert labels[4:] == ["100,000 people", "500,000 people", "2,000,000 people", ""]
+    contrast = np.abs(np.array(to_rgb(PARTNER_COLOURS["none"])) - np.array(to_rgb(REGION_FILL))).sum()
+    assert contrast > 0.6, "the 'neither' points must stand out from the land"
+    plt.close(figure)
+
+
+def test_the_choropleth_dots_regions_resting_on_few_cities(regions):
+    few = regions.assign(cities=[2, 40])
+    figure = maps.paired_choropleth(few, "us_share", "cn_share", "share", count_column="cities")
+    (legend,) = figure.legends
+    assert [text.get_text() for text in legend.get_texts()] == ["fewer than 5 frame cities", "no frame city"]
+    plt.close(figure)
+
+
+def test_the_flow_map_widens_its_view_to_every_arc():
+    world = gpd.GeoDataFrame({"name": ["box"]}, geometry=[box(-120, 20, 140, 60)])
+    ties = pd.DataFrame(
+        {
+            "eu_longitude": [19.5],
+            "eu_latitude": [51.8],
+            "partner_longitude": [-157.9],  # Honolulu, west of the usual view
+            "partner_latitude": [21.3],
+            "partner_country_iso2": ["US"],
+        }
+    )
+    figure = maps.flow_map(world, ties)
+    west = gpd.GeoSeries.from_xy([-157.9], [21.3], crs="EPSG:4326").to_crs(maps.WORLD_CRS).x.iloc[0]
+    assert figure.axes[0].get_xlim()[0] < west
+    plt.close(figure)

@@ -26,7 +26,7 @@ def test_publish_table_refuses_a_survey_table_with_a_small_count():
     table = pd.DataFrame({"Answer": ["yes", "no"], "Units": [12, 3]})
     with pytest.raises(DisclosureError, match="fewer than 5"):
         publish_table(table, "tbl_answers", survey_counts=["Units"])
-    assert publish_table(table.assign(Units=[12, SUPPRESSED]), "tbl_answers", survey_counts=["Units"]) is not None
+    publish_table(table.assign(Units=[12, SUPPRESSED]), "tbl_answers", survey_counts=["Units"])  # no error
 
 
 def test_a_marked_table_passes_the_scan_and_a_small_count_in_it_is_found():

@@ -365,3 +365,78 @@ def test_an_unchanged_rebuild_of_the_manuscripts_runs_no_jupyter_book(built_manu
     monkeypatch.setattr(book, "_run_jupyter_book", refuse)
     output_root = built_manuscripts["book"].parents[1]
     assert book.build_all(output_root=output_root, echo=False) == built_manuscripts
+
+
+def _page(tmp_path, body: str):
+    (tmp_path / "page.html").write_text(f"<html><body>{body}</body></html>", encoding="utf-8")
+    return tmp_path
+
+
+def _glued(number: str, heading: str = "Cities", cell: str = "1,335") -> str:
+    return (
+        f'<figure class="glued-table align-default" id="t"><figcaption><p><span class="caption-number">{number} </span>'
+        f'</p></figcaption><div class="table-scroll"><table id="T_t"><thead><tr><th>{heading}</th></tr></thead>'
+        f"<tbody><tr><td>{cell}</td></tr></tbody></table></div></figure>"
+    )
+
+
+def test_the_table_check_passes_a_numbered_table_with_readable_cells(tmp_path):
+    figure = '<figure class="align-default"><img src="x.png"><figcaption><span class="caption-number">Fig. 1 </span>'
+    placeholder = _glued("Table 2", cell="twin term … in a neighbouring sentence")  # "…" for a quoted term
+    assert (
+        book.table_problems(_page(tmp_path, _glued("Table 1") + figure + "</figcaption></figure>" + placeholder)) == []
+    )
+
+
+@pytest.mark.parametrize(
+    ("body", "problem"),
+    [
+        (_glued("Fig. 3"), "Fig. 3 is numbered as a figure"),
+        ('<figure><span class="caption-number">Fig. 2 </span><table></table></figure>', "a table numbered as a figure"),
+        (_glued("Table 1", heading="records_in"), "shows ['records_in']"),
+        (_glued("Table 1", cell="NaN"), "shows ['NaN']"),
+        (_glued("Table 1", cell="{'a': 1}"), "shows [\"{'a': 1}\"]"),
+        (_glued("Table 1", cell="Eurostat/GISCO: re-use…"), "shows ['Eurostat/GISCO: re-use…']"),
+        (_glued("Table 1", cell="re-use authorised with acknowl..."), "shows ['re-use authorised with acknowl...']"),
+        ('<table class="dataframe"></table>', "a pandas table outside a numbered table"),
+    ],
+)
+def test_the_table_check_finds_what_a_reader_should_not_see(tmp_path, body, problem):
+    (found,) = book.table_problems(_page(tmp_path, body))
+    assert found.startswith("page.html: ") and problem in found
+
+
+@pytest.mark.slow
+def test_tables_are_numbered_apart_from_figures_and_read_as_tables(built_manuscripts):
+    for name, root in built_manuscripts.items():
+        assert book.table_problems(root) == [], name
+    text = (built_manuscripts[manuscripts.BOOK.name] / book.STAGED_NOTEBOOKS / "60_describe.html").read_text()
+    numbers = re.findall(r'caption-number">(\w+)\.? (\d+)', text)
+    assert ("Table", "1") in numbers or any(kind == "Table" for kind, _ in numbers)
+    assert {kind for kind, _ in numbers} == {"Fig", "Table"}
+    assert "Source: notebook 60_describe.ipynb" in text
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("width", [430, 1280])
+def test_no_table_or_figure_overflows_the_page(built_book, width):
+    """At a phone's and a desktop's width, wide tables scroll in their own box and nothing widens the page."""
+    pages = ["60_describe", "30_harmonise_relations", "80_regress"]
+    for stem in pages:
+        page = built_book / book.STAGED_NOTEBOOKS / f"{stem}.html"
+        assert browser.layout_overflow(page, width) == [], (stem, width)
+
+
+@pytest.mark.skipif(browser.chromium_path() is None, reason="needs Chromium")
+def test_the_layout_check_passes_a_wide_table_in_its_scroll_box_and_finds_one_without(tmp_path):
+    (tmp_path / "tables.css").write_bytes((paths.BOOK / "_static" / "tables.css").read_bytes())
+    wide = '<table><tr><td style="white-space:nowrap">' + "x" * 300 + "</td></tr></table>"
+    boxed = f'<figure class="glued-table" id="boxed"><div class="table-scroll">{wide}</div></figure>'
+    page = tmp_path / "page.html"
+    page.write_text(f'<html><head><link rel="stylesheet" href="tables.css"></head><body>{boxed}</body></html>')
+    assert browser.layout_overflow(page, 430) == []
+    page.write_text(
+        f'<html><head><link rel="stylesheet" href="tables.css"></head><body>{boxed}<figure id="bare">{wide}</figure></body></html>'
+    )
+    found = browser.layout_overflow(page, 430)
+    assert found[0].startswith("table#bare right=") and found[-1].startswith("page scrolls sideways")

@@ -89,3 +89,22 @@ def test_verify_reports_an_appendix_that_no_longer_describes_the_checkout(tmp_pa
     assert verify.appendix_problems(tmp_path) == [
         "the reproducibility appendix (_generated/build.md) no longer describes this checkout: make book"
     ]
+
+
+def test_the_lineage_names_the_processed_tables_and_raw_sources_each_notebook_read(tmp_path):
+    import json
+
+    inputs = {
+        "/x/data/processed/relations.parquet": "a",
+        "/x/data/processed/city_analysis.parquet": "b",
+        "/x/analysis/reference/fields.csv": "c",
+        "/x/data/raw/geonames/cities.txt": "d",
+    }
+    (tmp_path / "60_describe.json").write_text(json.dumps({"notebook": "60_describe.ipynb", "inputs": inputs}))
+    (tmp_path / "case_gn1.json").write_text(json.dumps({"notebook": "case_gn1.ipynb", "inputs": {}}))
+    (tmp_path / "digests.json").write_text(json.dumps({"a": "b"}))  # not a notebook's record
+    (tmp_path / "broken.json").write_text("{not json")
+    assert reproducibility.data_lineage(tmp_path) == {
+        "60_describe": {"notebook": "60_describe.ipynb", "data": ["city_analysis", "raw geonames", "relations"]},
+        "case_gn1": {"notebook": "case_study.ipynb", "data": []},
+    }
