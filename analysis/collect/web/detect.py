@@ -38,8 +38,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis.collect.web import discourse, rules
 from analysis.collect.web import places as places_module
-from analysis.collect.web import rules
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
 from analysis.collect.web.places import Place
@@ -48,10 +48,11 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _QUALIFIER_GAP = re.compile(
-    r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
+    r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
     re.IGNORECASE,
 )
 _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
+_INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 
 
 class _Context(NamedTuple):
@@ -60,12 +61,17 @@ class _Context(NamedTuple):
     all_eu: list
     page_unit_id: str | None
     language: str | None
+    facts: discourse.TextFacts | None = None
+    index: int = 0
 
 
 def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
-    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese place name right next
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
+    ("Jamesa D. Griffina"), or a Chinese place name right next
     to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
-    if _INITIAL_AFTER.match(text, hit.orig_end):
+    if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
+        text, max(0, hit.orig_start - 40), hit.orig_start
+    ):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
         for surname in surnames:
@@ -204,7 +210,12 @@ class Detector:
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
-        partnered = [any(m.role == "partner" for m in found) for found in mentions_by_segment]
+        stoplist = self.lexicon.stoplist.get("partner", frozenset())
+        partnered = [
+            discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
+        ]
+        window = int(self.lexicon.rules["context_window_segments"])
+        facts = discourse.text_facts(text, terms_by_segment, mentions_by_segment, window)
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -216,7 +227,7 @@ class Detector:
                 previous = []
                 continue
             neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
-            context = _Context(segments, neighbours, all_eu, page_unit_id, language)
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index)
             previous = []
             for mention in partners:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
@@ -357,6 +368,13 @@ class Detector:
         surface = text[mention.hit.orig_start : mention.hit.orig_end]
         candidates = tuple(dict.fromkeys(p.name for p in mention.places if p.role in ("partner", "admin1")))
         flags = rules.context_flags(terms, mentions, text, segment, self._state_codes)
+        if context.facts is not None:
+            flags = flags._replace(
+                window_us=context.facts.window_us[context.index],
+                window_cn=context.facts.window_cn[context.index],
+                vouched=context.facts.vouched,
+                nearby_terms=tuple(context.neighbour_terms),
+            )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
@@ -371,7 +389,7 @@ class Detector:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
             ]
-        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions)
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions, relation)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
         status, status_rule = rules.status(

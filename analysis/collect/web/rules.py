@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from analysis.collect.web.discourse import paired_eu, paired_with_unknown
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
 from analysis.core.countries import country_to_iso2
 
@@ -44,10 +45,16 @@ _QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
 
 
 class Context(NamedTuple):
-    """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"."""
+    """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"; and of the
+    sentences around it (``window_us``, ``window_cn``), with the names the text qualifies elsewhere (``vouched``:
+    folded name -> (country, admin-1 name)) and the relation terms of the neighbouring sentences (``nearby_terms``)."""
 
     us: bool
     cn: bool
+    window_us: bool = False
+    window_cn: bool = False
+    vouched: dict = {}
+    nearby_terms: tuple = ()
 
 
 class PartnerChoice(NamedTuple):
@@ -109,6 +116,8 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         country = next(iter(countries))
     elif context.us != context.cn:
         country = "US" if context.us else "CN"
+    elif not (context.us or context.cn) and context.window_us != context.window_cn:
+        country = "US" if context.window_us else "CN"
     else:
         return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
     candidates = [p for p in partner_like if p.country_iso2 == country]
@@ -136,6 +145,12 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ):
         has_context = True
         weak.append(f"{country} context in the sentence")
+    if weak and not has_context:
+        vouched = _text_vouches(mention, terms, context, country, weak, surface_key, rules)
+        if vouched:
+            has_context = True
+            hint = hint or (vouched if isinstance(vouched, str) else None)
+            weak.append(f"{country} context in the text")
     if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
     if ordinary and not hint:
@@ -186,6 +201,35 @@ def _sentence_vouches(mention, mentions, terms, context: Context, country, weak,
         and any(p.role == "partner" and p.strong and p.country_iso2 == country for p in other.places)
         for other in mentions
     )
+
+
+def _text_vouches(mention, terms, context: Context, country, weak, surface_key, rules) -> bool | str:
+    """A weak name (small place, short name) with its country named in the sentences around it (``window``) and a
+    twin, friendship or agreement term in its sentence or a neighbouring one ("Die dänische Schwesterstadt von Solvang
+    ist Aalborg" after "... den USA"; "Jiaxingin kaupunkiin kuuluvan Xiuzhoun" after "Kiinalaiset"), under the
+    length and population floors of :func:`_sentence_vouches` (an inflected name: ``inflected_context_min_length``
+    letters); or any weak name other than an ordinary word that the text qualifies elsewhere with a state or province
+    of that country ("Belleville in Illinois" ... "Belleville was already twinned with Paderborn"): returns that
+    state or province. A namesake of a large foreign place needs more than the window: its own sentence's country
+    word, or the text's qualified use of the name."""
+    if any(w.startswith("ordinary") for w in weak):
+        return False
+    vouched = context.vouched.get(surface_key)
+    if vouched and vouched[0] == country:
+        return vouched[1]
+    if not set(weak) <= {"small place", "short name"}:
+        return False
+    length = len(surface_key.replace(" ", ""))
+    if length < rules["sentence_context_min_length"]:
+        return False
+    if mention.hit.inflected and length < rules["inflected_context_min_length"]:
+        return False
+    if not any(t.kind in _VOUCHING_RELATIONS for t in (*terms, *context.nearby_terms)):
+        return False
+    floor = rules["sentence_context_min_population"]
+    if not any(p.country_iso2 == country and p.population >= floor for p in mention.places if p.role == "partner"):
+        return False
+    return bool(context.window_us if country == "US" else context.window_cn)
 
 
 _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")
@@ -299,6 +343,13 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     The EU side(s) of the partner's statement (step 5 of the module docstring of ``detect``); an EU place
     standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
     page_unit_id = context.page_unit_id
+    paired = paired_eu(
+        text, mentions, mention, _pair_words(detector.lexicon), _pair_words(detector.lexicon, "pair_filler")
+    )
+    if paired is not None:
+        return [_eu_side(paired, page_unit_id, "sentence", "EU side: paired with the partner ('X with Y', 'X – Y')")]
+    if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, _pair_words(detector.lexicon)):
+        return []
     eu = [m for m in mentions if m.role == "eu"]
     others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
     if segment.heading is not None and not others:
@@ -321,6 +372,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     if in_chain and in_sentence and term.orig_start >= chain_end:
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
+    outside = _without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
     if outside:
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
@@ -341,6 +393,23 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
+
+
+def _without_co_partners(text, outside, mention, term, lexicon) -> list:
+    """The EU places of ``outside`` less those that stand between the relation term and the partner when the first of
+    them follows the term directly (with a "with" word): objects of the relation listed with the partner, whose chain
+    an unknown place broke ("vänortsavtal med Vörå i Finland, Oberammergau i Tyskland, Val di Fiemme i Italien och
+    Mora i Minnesota": Vörå and Oberammergau are Mora's fellow partners, not its subject)."""
+    between = sorted(
+        (m for m in outside if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start),
+        key=lambda m: m.hit.orig_start,
+    )
+    if not between:
+        return outside
+    gap = fold_for_matching(text[term.orig_end : between[0].hit.orig_start]).split()
+    if len(gap) > 1 or (gap and gap[0] not in _pair_words(lexicon)):
+        return outside
+    return [m for m in outside if m not in between]
 
 
 def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
@@ -371,7 +440,7 @@ def _topic(mentions: list):
     return first[best]
 
 
-def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None) -> str | None:
+def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None, relation_choice=None) -> str | None:
     """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
     a state/province right next to its name (Prowincja Szandong; the State of Ohio) and the sentence names no
     partner city inside it ("Linhai της επαρχίας Zhejiang": the province only says where Linhai lies)."""
@@ -379,6 +448,10 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None)
         return None
     if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
         return None
+    if relation_choice is not None and relation_choice.neighbour:
+        return (
+            "a state or province in a sentence without a relation term of its own: where a partner lies, not a partner"
+        )
     names = {p.name for p in mention.places if p.role == "admin1"}
     for other in mentions or ():
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
@@ -392,7 +465,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None)
 def _eu_side(mention, page_unit_id, source: str, rule: str) -> EuSide:
     places = list(mention.places)
     owner = [p for p in places if p.unit_id and p.unit_id == page_unit_id]
-    framed = sorted((p for p in places if p.unit_id), key=lambda p: -p.population)
+    framed = sorted((p for p in places if p.unit_id), key=lambda p: (p.level == "region", -p.population))
     place = (owner or framed or places)[0]
     return EuSide(place.unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
 
@@ -449,6 +522,17 @@ def _joins(gap: str, conjunctions: tuple[frozenset[str], frozenset[str]]) -> boo
 
 
 _CONJUNCTIONS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
+_PAIR_WORDS: dict[tuple, frozenset[str]] = {}
+
+
+def _pair_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
+    """The folded words of the lexicon's ``pair_with`` ("with") or ``pair_filler`` (article, city word) terms."""
+    key = (id(lexicon), kind)
+    if key not in _PAIR_WORDS:
+        _PAIR_WORDS[key] = frozenset(
+            word for t in lexicon.terms if t.kind == kind for word in fold_for_matching(t.text).split()
+        )
+    return _PAIR_WORDS[key]
 
 
 def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
@@ -489,10 +573,35 @@ def status(terms, mention, spans=None, *, relation_term=None, window: float | No
         ]
     if not cues:
         return "established", "status: established (no status term)"
+    already = _already(terms, relation_term)
+    if already is not None and all(t.kind == "planned" for t in cues):
+        return (
+            "established",
+            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
+        )
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     kinds = {t.kind for t in cues}
     both = " (nearest of planned and ended terms)" if len(kinds) == 2 else ""
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}'){both}"
+
+
+_ALREADY_GAP = 25
+
+
+def _already(terms, relation_term):
+    """An "already" word right before or after the relation term ("somos já vila geminada"; "ist bereits
+    Partnerstadt"; "already twinned"): the tie exists, whatever is planned around it."""
+    if relation_term is None:
+        return None
+    for t in terms:
+        if t.kind != "established":
+            continue
+        if (
+            0 <= relation_term.orig_start - t.orig_end <= _ALREADY_GAP
+            or 0 <= t.orig_start - relation_term.orig_end <= 3
+        ):
+            return t
+    return None
 
 
 def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:
