@@ -215,7 +215,13 @@ class Detector:
             discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
         ]
         window = int(self.lexicon.rules["context_window_segments"])
-        facts = discourse.text_facts(text, terms_by_segment, mentions_by_segment, window)
+        facts = discourse.text_facts(
+            text,
+            terms_by_segment,
+            mentions_by_segment,
+            window,
+            lambda terms, hit: rules.next_to_province(text, terms, hit),
+        )
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -376,9 +382,11 @@ class Detector:
                 nearby_terms=tuple(context.neighbour_terms),
             )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
+        if not isinstance(partner, str):
+            partner = rules.venue_only(self, text, mention, mentions) or partner
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
-        relation = rules.relation(terms, mention, text, segment)
+        relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))
         if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
             fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
             relation = fallback if not isinstance(fallback, str) else relation

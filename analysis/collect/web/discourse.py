@@ -45,20 +45,29 @@ def segment_countries(terms, mentions) -> tuple[bool, bool]:
     return us, cn
 
 
-def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int) -> TextFacts:
-    """The :class:`TextFacts` of a segmented text (``window`` segments before and after each segment)."""
+def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int, province_next_to=None) -> TextFacts:
+    """The :class:`TextFacts` of a segmented text (``window`` segments before and after each segment).
+
+    ``province_next_to(terms, hit)`` tells whether a province word stands next to a name: such a name is the province
+    wherever else the text names it ("Prowincja Hainan" ... "w Hainan"); ``vouched["province"]`` holds those names."""
     flags = [segment_countries(t, m) for t, m in zip(terms_by_segment, mentions_by_segment, strict=True)]
     count = len(flags)
     window_us = [any(flags[j][0] for j in range(max(0, i - window), min(count, i + window + 1))) for i in range(count)]
     window_cn = [any(flags[j][1] for j in range(max(0, i - window), min(count, i + window + 1))) for i in range(count)]
     vouched: dict[str, tuple[str, str]] = {}
-    for mentions in mentions_by_segment:
+    provinces: set[str] = set()
+    for terms, mentions in zip(terms_by_segment, mentions_by_segment, strict=True):
+        for mention in mentions:
+            candidate = mention.role in ("partner", "qualifier") and any(p.level == "province" for p in mention.places)
+            if candidate and province_next_to is not None and province_next_to(terms, mention.hit):
+                provinces.add(" ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split()))
         for position, mention in enumerate(mentions[:-1]):
             following = mentions[position + 1]
             if mention.role == "partner" and following.role == "qualifier":
                 place = following.places[0]
                 key = " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
                 vouched.setdefault(key, (place.country_iso2, place.name))
+    vouched["province"] = frozenset(provinces)
     return TextFacts(window_us, window_cn, vouched)
 
 

@@ -31,7 +31,15 @@ _FOLD_CACHE: dict[str, str] = {}
 # Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
 # full stop): not looked for in the text.
 UNSCANNED_KINDS: frozenset[str] = frozenset(
-    {"list_separator", "qualifier_preposition", "sentence_abbreviation", "pair_with", "pair_filler"}
+    {
+        "list_separator",
+        "qualifier_preposition",
+        "sentence_abbreviation",
+        "pair_with",
+        "pair_filler",
+        "locative_preposition",
+        "between_word",
+    }
 )
 
 

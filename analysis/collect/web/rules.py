@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.discourse import paired_eu, paired_with_unknown
+from analysis.collect.web.discourse import names_partner, paired_eu, paired_with_unknown
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
 from analysis.core.countries import country_to_iso2
 
@@ -157,7 +157,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         return f"'{surface_key}': an ordinary word (or a lexicon term) without a state or province next to it"
     if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
         return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
-    province = country == "CN" and _next_to(text, terms, hit, "province_word")
+    province = country == "CN" and (
+        _next_to(text, terms, hit, "province_word") or surface_key in context.vouched.get("province", ())
+    )
     province = (province or all(p.level == "province" for p in candidates)) and any(
         p.level == "province" for p in candidates
     )
@@ -215,7 +217,7 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     if any(w.startswith("ordinary") for w in weak):
         return False
     vouched = context.vouched.get(surface_key)
-    if vouched and vouched[0] == country:
+    if isinstance(vouched, tuple) and vouched[0] == country:
         return vouched[1]
     if not set(weak) <= {"small place", "short name"}:
         return False
@@ -275,6 +277,11 @@ _AFTER_GAP = re.compile(r"[\s,(]*")
 _BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
 
 
+def next_to_province(text: str, terms, hit) -> bool:
+    """Whether a province word stands right next to the name ("Prowincja Hainan", "Jilin Province")."""
+    return _next_to(text, terms, hit, "province_word")
+
+
 def _next_to(text: str, terms, hit, kind: str) -> bool:
     """A term of ``kind`` right after the name ("Jilin Province", "Amerika (Ortsteil)") or right before it
     ("province of Jilin", "Ortsteil Amerika"), or one that contains it (a compound)."""
@@ -290,11 +297,12 @@ def _next_to(text: str, terms, hit, kind: str) -> bool:
     return False
 
 
-def relation(terms, mention, text, segment, *, neighbour: bool = False) -> RelationChoice | str:
+def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=None) -> RelationChoice | str:
     """The strongest relation term of the sentence once meaning-changing look-alikes are masked, or why none counts.
 
-    With ``neighbour`` the terms include those of the sentences before and after (the relation may be
-    named there: "Cork is twinned with six cities. These are ... San Francisco in the USA")."""
+    ``parties`` (the sentence's mentions and the lexicon) lets a weak relation count without a municipal word when
+    the EU place and the partner are its named parties (:func:`_parties_named`). With ``neighbour`` the terms
+    include those of the sentences before and after (the relation may be named there: "Cork is twinned with six cities. These are ... San Francisco in the USA")."""
     hit = mention.hit
     masks = [t for t in terms if t.kind in MASKING_LOOKALIKES]
     related = [
@@ -323,7 +331,11 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False) -> Relat
     specific = [t for t in related if t.kind not in WEAK_RELATIONS] or related
     best = min(specific, key=lambda t: (abs(t.orig_start - hit.orig_start), RELATION_ORDER.index(t.kind)))
     best_kind = best.kind
-    if best_kind in WEAK_RELATIONS and not any(t.kind == "municipal" for t in terms):
+    if (
+        best_kind in WEAK_RELATIONS
+        and not any(t.kind == "municipal" for t in terms)
+        and not (parties is not None and _parties_named(text, best, mention, *parties))
+    ):
         return f"{best_kind} word '{best.text}' without a municipal party"
     if lookalikes and best_kind not in STRONG_RELATIONS:
         return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
@@ -331,6 +343,26 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False) -> Relat
     rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
     rule += f" (despite {despite})" if despite else ""
     return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule, neighbour)
+
+
+def _parties_named(text, term, mention, mentions, lexicon) -> bool:
+    """Whether the relation term names its two parties, an EU place and the partner, around it: "partnerství Prahy s
+    Pekingem", "Zusammenarbeit zwischen Duisburg und Wuhan", "Duisburgs Kooperation mit Wuhan" (places, not
+    companies, are then the parties, so no municipal word is needed)."""
+    if term.orig_end > mention.hit.orig_start:
+        return False
+    joiners = _pair_words(lexicon) | _pair_words(lexicon, "between_word") | _conjunctions(lexicon)[0]
+    eu = [m for m in mentions if m.role == "eu"]
+    inside = [m for m in eu if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start]
+    if len(inside) == 1:
+        rest = (
+            text[term.orig_end : inside[0].hit.orig_start] + " " + text[inside[0].hit.orig_end : mention.hit.orig_start]
+        )
+        return all(w in joiners for w in fold_for_matching(rest).split())
+    before = [m for m in eu if 0 <= term.orig_start - m.hit.orig_end <= 2]
+    return bool(before) and all(
+        w in joiners for w in fold_for_matching(text[term.orig_end : mention.hit.orig_start]).split()
+    )
 
 
 def _overlap(a, b) -> bool:
@@ -393,6 +425,34 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
+
+
+def venue_only(detector, text, mention, mentions) -> str | None:
+    """Why a partner name right after a locative preposition ("w Chengdu", "in New York", "à Pékin") is only where
+    something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
+    podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
+    lexicon = detector.lexicon
+    locatives = _pair_words(lexicon, "locative_preposition")
+
+    def located(m) -> bool:
+        before = fold_for_matching(text[max(0, m.hit.orig_start - 12) : m.hit.orig_start]).split()
+        return bool(before) and before[-1] in locatives
+
+    if not located(mention):
+        return None
+    stoplist = lexicon.stoplist.get("partner", frozenset())
+    others = [
+        m
+        for m in mentions
+        if m is not mention
+        and names_partner([m], text, stoplist, detector.is_country_name)
+        and fold_for_matching(text[m.hit.orig_start : m.hit.orig_end])
+        != fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end])
+        and not located(m)
+    ]
+    if not others:
+        return None
+    return "a place named after a locative preposition beside another partner: where it happened, not a partner"
 
 
 def _without_co_partners(text, outside, mention, term, lexicon) -> list:
