@@ -11,20 +11,30 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
 3. **Partner checks.** A name that is also an EU place is the EU place unless a state/US word is
    right next to it (Paris, Texas); a name shared with a large place elsewhere, a small place, a very
    short name or a listed ordinary word needs a US/China context word in the sentence (or its heading);
-   a US name next to a district word is a local place named after it (Ortsteil Amerika).
+   a small place or short name may also take its country from the sentences around it (with a relation
+   term at hand), and a name the text qualifies once ("Belleville in Illinois", "Prowincja Hainan") keeps
+   that sense throughout (:mod:`analysis.collect.web.discourse`); a Chinese district without a population
+   figure passes the population floor; a name after a locative preposition beside another partner
+   ("w Chengdu ... z Dystryktem Qingbaijiang") is a venue; a US name next to a district word is a local
+   place named after it (Ortsteil Amerika).
 4. **Relation.** The strongest relation term left after masking look-alikes that change its meaning
    (eTwinning, EU Twinning projects, "Twin Cities", school twinning): twin > friendship > agreement >
-   cooperation > generic. Cooperation and the generic partner words need a municipal cue; a weak
+   cooperation > generic. Cooperation and the generic partner words need a municipal cue (or the two places
+   as the relation's named parties: "partnerství Prahy s Pekingem"); a sentence that names no partner city
+   lends its relation term to its neighbours; a weak
    relation (agreement, cooperation, generic) in a sentence about flights, rail freight, tourism,
    consulates, forums or institutions (universities, companies) is a look-alike.
-5. **Attribution.** The partner goes to the EU place the sentence is about: EU places that stand in one
+5. **Attribution.** An elliptic pair decides first: the EU place joined to the partner by only a "with"
+   word or a dash ("Cork with San Francisco", "Artesia com Angra do Heroísmo"); a partner so paired with an
+   unknown name takes no other EU side. Otherwise the partner goes to the EU place the sentence is about
+   (EU places listed between the relation term and the partner are fellow partners): EU places that stand in one
    enumeration with the partner after the relation term are co-partners, not the subject; an EU place
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place.
-6. **Status.** Planned and ended terms in the sentence (the nearest to the partner wins when both
-   appear); a sentence with a status term and a relation word but no partner name passes its status
+6. **Status.** Planned and ended terms in the sentence near the partner or a relation term (the nearest to
+   the partner wins when both appear; an "already" word at the relation term outweighs planned terms); a sentence with a status term and a relation word but no partner name passes its status
    to the findings of the sentence before it ("The partnership was suspended in 2022.").
 
 Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
@@ -383,7 +393,7 @@ class Detector:
             )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
         if not isinstance(partner, str):
-            partner = rules.venue_only(self, text, mention, mentions) or partner
+            partner = discourse.venue_only(self, text, mention, mentions) or partner
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))
@@ -406,6 +416,11 @@ class Detector:
             rules.item_span(text, mentions, mention, self.lexicon),
             relation_term=relation.term,
             window=self.lexicon.rules["status_window_chars"],
+            anchors=[
+                t.orig_start
+                for t in terms
+                if t.kind == relation.kind and segment.start <= t.orig_start < segment.end and not relation.neighbour
+            ],
         )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence

@@ -1,6 +1,8 @@
 """What the detector reads from beyond one sentence: country context nearby, names qualified elsewhere in the text,
-sentences that name a partner, and elliptic pairs ("Dublin is twinned with Beijing and Cork with San Francisco";
-"Artesia com Angra do Heroísmo; Freemont com Horta").
+sentences that name a partner, elliptic pairs ("Dublin is twinned with Beijing and Cork with San Francisco";
+"Artesia com Angra do Heroísmo; Freemont com Horta"), venues ("w Chengdu ... z Dystryktem Qingbaijiang") and fellow
+partners listed after the relation term; the word lists come from the lexicon (``pair_with``, ``pair_filler``,
+``locative_preposition``, ``between_word`` rows of ``web_terms.csv``: :func:`lexicon_words`).
 
 Used by :mod:`analysis.collect.web.detect` (which segments the text and classifies the mentions) and
 :mod:`analysis.collect.web.rules` (which decides with these facts); every rule here is explained in the finding's
@@ -144,3 +146,62 @@ def paired_with_unknown(text: str, mentions, mention, with_words: frozenset[str]
     end = _end_with_qualifiers(mentions, mention)
     found = _CAPITALISED_AFTER.match(text, end)
     return bool(found and fold_for_matching(found.group(1)).strip() in with_words)
+
+
+_PAIR_WORDS: dict[tuple, frozenset[str]] = {}
+
+
+def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
+    """The folded words of the lexicon's terms of ``kind`` (``pair_with``: "with"; ``pair_filler``: article, city
+    word; ``locative_preposition``; ``between_word``), read once per lexicon."""
+    key = (id(lexicon), kind)
+    if key not in _PAIR_WORDS:
+        _PAIR_WORDS[key] = frozenset(
+            word for t in lexicon.terms if t.kind == kind for word in fold_for_matching(t.text).split()
+        )
+    return _PAIR_WORDS[key]
+
+
+def venue_only(detector, text, mention, mentions) -> str | None:
+    """Why a partner name right after a locative preposition ("w Chengdu", "in New York", "à Pékin") is only where
+    something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
+    podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
+    lexicon = detector.lexicon
+    locatives = lexicon_words(lexicon, "locative_preposition")
+
+    def located(m) -> bool:
+        before = fold_for_matching(text[max(0, m.hit.orig_start - 12) : m.hit.orig_start]).split()
+        return bool(before) and before[-1] in locatives
+
+    if not located(mention):
+        return None
+    stoplist = lexicon.stoplist.get("partner", frozenset())
+    others = [
+        m
+        for m in mentions
+        if m is not mention
+        and names_partner([m], text, stoplist, detector.is_country_name)
+        and fold_for_matching(text[m.hit.orig_start : m.hit.orig_end])
+        != fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end])
+        and not located(m)
+    ]
+    if not others:
+        return None
+    return "a place named after a locative preposition beside another partner: where it happened, not a partner"
+
+
+def without_co_partners(text, outside, mention, term, lexicon) -> list:
+    """The EU places of ``outside`` less those that stand between the relation term and the partner when the first of
+    them follows the term directly (with a "with" word): objects of the relation listed with the partner, whose chain
+    an unknown place broke ("vänortsavtal med Vörå i Finland, Oberammergau i Tyskland, Val di Fiemme i Italien och
+    Mora i Minnesota": Vörå and Oberammergau are Mora's fellow partners, not its subject)."""
+    between = sorted(
+        (m for m in outside if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start),
+        key=lambda m: m.hit.orig_start,
+    )
+    if not between:
+        return outside
+    gap = fold_for_matching(text[term.orig_end : between[0].hit.orig_start]).split()
+    if len(gap) > 1 or (gap and gap[0] not in lexicon_words(lexicon)):
+        return outside
+    return [m for m in outside if m not in between]

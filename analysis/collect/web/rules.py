@@ -9,7 +9,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.discourse import names_partner, paired_eu, paired_with_unknown
+from analysis.collect.web.discourse import (
+    lexicon_words,
+    paired_eu,
+    paired_with_unknown,
+    without_co_partners,
+)
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
 from analysis.core.countries import country_to_iso2
 
@@ -192,8 +197,7 @@ def _sentence_vouches(mention, mentions, terms, context: Context, country, weak,
         return False
     if not any(t.kind in _VOUCHING_RELATIONS for t in terms):
         return False
-    floor = rules["sentence_context_min_population"]
-    if not any(p.country_iso2 == country and p.population >= floor for p in mention.places if p.role == "partner"):
+    if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
         return False
     if context.us if country == "US" else context.cn:
         return True
@@ -228,10 +232,19 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
         return False
     if not any(t.kind in _VOUCHING_RELATIONS for t in (*terms, *context.nearby_terms)):
         return False
-    floor = rules["sentence_context_min_population"]
-    if not any(p.country_iso2 == country and p.population >= floor for p in mention.places if p.role == "partner"):
+    if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
         return False
     return bool(context.window_us if country == "US" else context.window_cn)
+
+
+def _above_floor(place, country, rules) -> bool:
+    """A partner place of ``country`` at or above ``sentence_context_min_population``, or a Chinese district without a
+    population figure (the official lists give none; urban districts have tens of thousands of inhabitants and more:
+    Qingbaijiang, Xiuzhou, Dongcheng)."""
+    if place.country_iso2 != country:
+        return False
+    unknown_district = place.country_iso2 == "CN" and place.level == "district" and not place.population
+    return unknown_district or place.population >= rules["sentence_context_min_population"]
 
 
 _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")
@@ -351,7 +364,7 @@ def _parties_named(text, term, mention, mentions, lexicon) -> bool:
     companies, are then the parties, so no municipal word is needed)."""
     if term.orig_end > mention.hit.orig_start:
         return False
-    joiners = _pair_words(lexicon) | _pair_words(lexicon, "between_word") | _conjunctions(lexicon)[0]
+    joiners = lexicon_words(lexicon) | lexicon_words(lexicon, "between_word") | _conjunctions(lexicon)[0]
     eu = [m for m in mentions if m.role == "eu"]
     inside = [m for m in eu if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start]
     if len(inside) == 1:
@@ -376,11 +389,11 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
     page_unit_id = context.page_unit_id
     paired = paired_eu(
-        text, mentions, mention, _pair_words(detector.lexicon), _pair_words(detector.lexicon, "pair_filler")
+        text, mentions, mention, lexicon_words(detector.lexicon), lexicon_words(detector.lexicon, "pair_filler")
     )
     if paired is not None:
         return [_eu_side(paired, page_unit_id, "sentence", "EU side: paired with the partner ('X with Y', 'X – Y')")]
-    if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, _pair_words(detector.lexicon)):
+    if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
     eu = [m for m in mentions if m.role == "eu"]
     others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
@@ -404,7 +417,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     if in_chain and in_sentence and term.orig_start >= chain_end:
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
-    outside = _without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
+    outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
     if outside:
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
@@ -425,51 +438,6 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
-
-
-def venue_only(detector, text, mention, mentions) -> str | None:
-    """Why a partner name right after a locative preposition ("w Chengdu", "in New York", "à Pékin") is only where
-    something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
-    podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
-    lexicon = detector.lexicon
-    locatives = _pair_words(lexicon, "locative_preposition")
-
-    def located(m) -> bool:
-        before = fold_for_matching(text[max(0, m.hit.orig_start - 12) : m.hit.orig_start]).split()
-        return bool(before) and before[-1] in locatives
-
-    if not located(mention):
-        return None
-    stoplist = lexicon.stoplist.get("partner", frozenset())
-    others = [
-        m
-        for m in mentions
-        if m is not mention
-        and names_partner([m], text, stoplist, detector.is_country_name)
-        and fold_for_matching(text[m.hit.orig_start : m.hit.orig_end])
-        != fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end])
-        and not located(m)
-    ]
-    if not others:
-        return None
-    return "a place named after a locative preposition beside another partner: where it happened, not a partner"
-
-
-def _without_co_partners(text, outside, mention, term, lexicon) -> list:
-    """The EU places of ``outside`` less those that stand between the relation term and the partner when the first of
-    them follows the term directly (with a "with" word): objects of the relation listed with the partner, whose chain
-    an unknown place broke ("vänortsavtal med Vörå i Finland, Oberammergau i Tyskland, Val di Fiemme i Italien och
-    Mora i Minnesota": Vörå and Oberammergau are Mora's fellow partners, not its subject)."""
-    between = sorted(
-        (m for m in outside if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start),
-        key=lambda m: m.hit.orig_start,
-    )
-    if not between:
-        return outside
-    gap = fold_for_matching(text[term.orig_end : between[0].hit.orig_start]).split()
-    if len(gap) > 1 or (gap and gap[0] not in _pair_words(lexicon)):
-        return outside
-    return [m for m in outside if m not in between]
 
 
 def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
@@ -582,17 +550,6 @@ def _joins(gap: str, conjunctions: tuple[frozenset[str], frozenset[str]]) -> boo
 
 
 _CONJUNCTIONS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-_PAIR_WORDS: dict[tuple, frozenset[str]] = {}
-
-
-def _pair_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
-    """The folded words of the lexicon's ``pair_with`` ("with") or ``pair_filler`` (article, city word) terms."""
-    key = (id(lexicon), kind)
-    if key not in _PAIR_WORDS:
-        _PAIR_WORDS[key] = frozenset(
-            word for t in lexicon.terms if t.kind == kind for word in fold_for_matching(t.text).split()
-        )
-    return _PAIR_WORDS[key]
 
 
 def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
@@ -617,14 +574,19 @@ def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
 
 
-def status(terms, mention, spans=None, *, relation_term=None, window: float | None = None) -> tuple[str, str]:
+def status(
+    terms, mention, spans=None, *, relation_term=None, window: float | None = None, anchors=()
+) -> tuple[str, str]:
     """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
 
+    A status term counts within ``window`` characters of the partner, the chosen relation term or ``anchors`` (the
+    other places of the sentence's relation terms of that kind: "... stabilirea legăturii de înfrăţire cu oraşul
+    ATHENS ... în vederea semnării protocolului de înfrăţire").
     In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
     enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
     cues = [t for t in terms if t.kind in ("planned", "ended")]
     if window is not None:
-        anchors = [mention.hit.orig_start] + ([relation_term.orig_start] if relation_term is not None else [])
+        anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
         cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
     if spans is not None:
         (item_start, item_end), (chain_start, chain_end) = spans

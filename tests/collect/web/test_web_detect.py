@@ -236,3 +236,12 @@ def test_already_next_to_the_relation_term_outweighs_planned_words(web_detector,
 )
 def test_a_weak_relation_naming_both_places_as_its_parties_needs_no_municipal_word(web_detector, text, language):
     assert len(_found(web_detector, text, language)) == 1
+
+
+@pytest.mark.parametrize(("country", "expected"), [("Chińska delegacja: ", 1), ("", 0)])
+def test_a_chinese_district_without_a_population_figure_takes_the_country_named_in_its_sentence(
+    web_detector, country, expected
+):
+    text = f"{country}Łódź podpisała memorandum o współpracy z dystryktem Qingbaijiang w zeszłym roku."
+    found = {f for f in _found(web_detector, text, "pl") if f[1] == "cn-dist-510113"}
+    assert len(found) == expected
