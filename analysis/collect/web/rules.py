@@ -248,16 +248,21 @@ def _above_floor(place, country, rules) -> bool:
 
 
 _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")
+# An apposition of one to three lower-case words between the name and the country word: "Newport, cittadina negli
+# Stati Uniti"; "Solvang, a small town in the USA" (capitalised words would be other names).
+_APPOSITION_AFTER = re.compile(r"\s*,\s*(?:[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][\w'’]*\s+){1,3}")
 _CONTEXT_BEFORE = re.compile(r"[^,.;:!?()]{0,40}")
 
 
 def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
-    """A US/China word right after the name ("Madison, USA"; "Scituate (USA)") or shortly before it in the same
+    """A US/China word right after the name ("Madison, USA"; "Scituate (USA)"; after a short lower-case apposition:
+    "Newport, cittadina negli Stati Uniti") or shortly before it in the same
     clause ("la ciudad china de Jintang"; "the American city of Belleville")."""
     for t in terms:
         if t.kind != kind:
             continue
-        if t.orig_start >= hit.orig_end and _CONTEXT_AFTER.fullmatch(text[hit.orig_end : t.orig_start]):
+        gap = text[hit.orig_end : t.orig_start] if t.orig_start >= hit.orig_end else None
+        if gap is not None and (_CONTEXT_AFTER.fullmatch(gap) or _APPOSITION_AFTER.fullmatch(gap)):
             return True
         if t.orig_end <= hit.orig_start and _CONTEXT_BEFORE.fullmatch(text[t.orig_end : hit.orig_start]):
             return True
