@@ -148,7 +148,7 @@ def paired_with_unknown(text: str, mentions, mention, with_words: frozenset[str]
     return bool(found and fold_for_matching(found.group(1)).strip() in with_words)
 
 
-_PAIR_WORDS: dict[tuple, frozenset[str]] = {}
+_PAIR_WORDS: dict[tuple, frozenset[str] | tuple[str, ...]] = {}
 
 
 def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
@@ -162,16 +162,27 @@ def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
     return _PAIR_WORDS[key]
 
 
+def _phrases(lexicon, kind: str) -> tuple[str, ...]:
+    """The folded terms of ``kind`` as whole phrases ("nördlich von", "w")."""
+    key = (id(lexicon), kind, "phrases")
+    if key not in _PAIR_WORDS:
+        _PAIR_WORDS[key] = tuple(
+            {" ".join(fold_for_matching(t.text).split()) for t in lexicon.terms if t.kind == kind} - {""}
+        )
+    return _PAIR_WORDS[key]
+
+
 def venue_only(detector, text, mention, mentions) -> str | None:
-    """Why a partner name right after a locative preposition ("w Chengdu", "in New York", "à Pékin") is only where
+    """Why a partner name right after a locative preposition or a direction ("w Chengdu", "in New York", "à Pékin",
+    "nördlich von Shanghai") is only where
     something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
     podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
     lexicon = detector.lexicon
-    locatives = lexicon_words(lexicon, "locative_preposition")
+    phrases = _phrases(lexicon, "locative_preposition")
 
     def located(m) -> bool:
-        before = fold_for_matching(text[max(0, m.hit.orig_start - 12) : m.hit.orig_start]).split()
-        return bool(before) and before[-1] in locatives
+        before = " " + " ".join(fold_for_matching(text[max(0, m.hit.orig_start - 30) : m.hit.orig_start]).split())
+        return any(before.endswith(" " + phrase) for phrase in phrases)
 
     if not located(mention):
         return None

@@ -221,7 +221,7 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     if any(w.startswith("ordinary") for w in weak):
         return False
     vouched = context.vouched.get(surface_key)
-    if isinstance(vouched, tuple) and vouched[0] == country:
+    if isinstance(vouched, tuple) and vouched[0] == country and not _before_municipal_word(mention, terms):
         return vouched[1]
     if not set(weak) <= {"small place", "short name"}:
         return False
@@ -235,6 +235,12 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
         return False
     return bool(context.window_us if country == "US" else context.window_cn)
+
+
+def _before_municipal_word(mention, terms) -> bool:
+    """A name right before a municipal word ("Mora kommunen", "Vara kommun") is the local municipality: the text's
+    qualified use of the same name elsewhere ("Mora i Minnesota") does not make it the US place."""
+    return any(t.kind == "municipal" and 0 <= t.orig_start - mention.hit.orig_end <= 1 for t in terms)
 
 
 def _above_floor(place, country, rules) -> bool:

@@ -211,8 +211,9 @@ def test_eu_places_listed_with_the_partner_after_the_relation_term_are_fellow_pa
     assert found == {("gn-esslingen", "us-place-sheboygan")}
 
 
-def test_a_place_named_as_the_venue_beside_another_partner_is_no_partner(web_detector):
-    found = _found(web_detector, "Esslingen unterzeichnete in Beijing eine Städtepartnerschaft mit Wuhan.", "de")
+@pytest.mark.parametrize("where", ["in Beijing", "nördlich von Beijing"])
+def test_a_place_named_as_the_venue_beside_another_partner_is_no_partner(web_detector, where):
+    found = _found(web_detector, f"Esslingen unterzeichnete {where} eine Städtepartnerschaft mit Wuhan.", "de")
     assert {f[1] for f in found} == {"cn-pref-4201"}
 
 
