@@ -631,9 +631,15 @@ def analyse_page(page, detector: Detector) -> list[Finding]:
 
 def _neighbour_segments(segments: list[_Segment], index: int, text: str, partnered: list[bool]) -> list[int]:
     """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
-    before and after it when they name no partner themselves, and the lead-in before it (the sentence that
-    ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    before and after it when they name no partner themselves, and the next ones beyond those when they name none
+    either ("New Brunswick ... kis város New Jersey államban. [...] 1990 óta Debrecen testvérvárosa."), and the
+    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:")."""
     chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    chosen += [
+        i + step
+        for i, step in ((index - 1, -1), (index + 1, 1))
+        if i in chosen and 0 <= i + step < len(segments) and not partnered[i + step]
+    ]
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))

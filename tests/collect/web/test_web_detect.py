@@ -246,3 +246,10 @@ def test_a_chinese_district_without_a_population_figure_takes_the_country_named_
     text = f"{country}Łódź podpisała memorandum o współpracy z dystryktem Qingbaijiang w zeszłym roku."
     found = {f for f in _found(web_detector, text, "pl") if f[1] == "cn-dist-510113"}
     assert len(found) == expected
+
+
+@pytest.mark.parametrize(("middle", "expected"), [("Sie hat viele Parks. ", 1), ("Auch Chicago hat viele Parks. ", 0)])
+def test_a_relation_two_sentences_on_reaches_a_partner_when_no_partner_stands_between(web_detector, middle, expected):
+    text = f"Sheboygan ist eine Stadt am Michigansee. {middle}Seit 1990 ist sie Partnerstadt von Esslingen."
+    found = {f for f in _found(web_detector, text, "de") if f[1] == "us-place-sheboygan"}
+    assert len(found) == expected
