@@ -223,6 +223,7 @@ def _web_gazetteer_rows() -> list[tuple]:
         ("cn-pref-2202", "Jilin", "CN", "prefecture", "Jilin", "22", 4_000_000, "Jilin City"),
         ("cn-prov-22", "Jilin", "CN", "province", "Jilin", "22", None, "Jilin Province|Province of Jilin"),
         ("cn-prov-42", "Hubei", "CN", "province", "Hubei", "42", None, "Hubei Province"),
+        ("cn-dist-510113", "Qingbaijiang", "CN", "district", "Sichuan", "51", None, ""),
         ("gn-vienne", "Vienne", "FR", "city", "Auvergne-Rhône-Alpes", "84", 29_000, ""),
     ]
 

@@ -11,20 +11,30 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
 3. **Partner checks.** A name that is also an EU place is the EU place unless a state/US word is
    right next to it (Paris, Texas); a name shared with a large place elsewhere, a small place, a very
    short name or a listed ordinary word needs a US/China context word in the sentence (or its heading);
-   a US name next to a district word is a local place named after it (Ortsteil Amerika).
+   a small place or short name may also take its country from the sentences around it (with a relation
+   term at hand), and a name the text qualifies once ("Belleville in Illinois", "Prowincja Hainan") keeps
+   that sense throughout (:mod:`analysis.collect.web.discourse`); a Chinese district without a population
+   figure passes the population floor; a name after a locative preposition beside another partner
+   ("w Chengdu ... z Dystryktem Qingbaijiang") is a venue; a US name next to a district word is a local
+   place named after it (Ortsteil Amerika).
 4. **Relation.** The strongest relation term left after masking look-alikes that change its meaning
    (eTwinning, EU Twinning projects, "Twin Cities", school twinning): twin > friendship > agreement >
-   cooperation > generic. Cooperation and the generic partner words need a municipal cue; a weak
+   cooperation > generic. Cooperation and the generic partner words need a municipal cue (or the two places
+   as the relation's named parties: "partnerství Prahy s Pekingem"); a sentence that names no partner city
+   lends its relation term to its neighbours; a weak
    relation (agreement, cooperation, generic) in a sentence about flights, rail freight, tourism,
    consulates, forums or institutions (universities, companies) is a look-alike.
-5. **Attribution.** The partner goes to the EU place the sentence is about: EU places that stand in one
+5. **Attribution.** An elliptic pair decides first: the EU place joined to the partner by only a "with"
+   word or a dash ("Cork with San Francisco", "Artesia com Angra do Heroísmo"); a partner so paired with an
+   unknown name takes no other EU side. Otherwise the partner goes to the EU place the sentence is about
+   (EU places listed between the relation term and the partner are fellow partners): EU places that stand in one
    enumeration with the partner after the relation term are co-partners, not the subject; an EU place
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place.
-6. **Status.** Planned and ended terms in the sentence (the nearest to the partner wins when both
-   appear); a sentence with a status term and a relation word but no partner name passes its status
+6. **Status.** Planned and ended terms in the sentence near the partner or a relation term (the nearest to
+   the partner wins when both appear; an "already" word at the relation term outweighs planned terms); a sentence with a status term and a relation word but no partner name passes its status
    to the findings of the sentence before it ("The partnership was suspended in 2022.").
 
 Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
@@ -38,8 +48,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from analysis.collect.web import discourse, rules
 from analysis.collect.web import places as places_module
-from analysis.collect.web import rules
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
 from analysis.collect.web.places import Place
@@ -48,10 +58,11 @@ _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _QUALIFIER_GAP = re.compile(
-    r"[\s,(\-–/]*(?:(?:in|im|en|w|v|u|στο|στη|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
+    r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
     re.IGNORECASE,
 )
 _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
+_INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 
 
 class _Context(NamedTuple):
@@ -60,12 +71,17 @@ class _Context(NamedTuple):
     all_eu: list
     page_unit_id: str | None
     language: str | None
+    facts: discourse.TextFacts | None = None
+    index: int = 0
 
 
 def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
-    """A name that belongs to a person: before an initial ("Mark W. Eckert"), or a Chinese place name right next
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
+    ("Jamesa D. Griffina"), or a Chinese place name right next
     to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
-    if _INITIAL_AFTER.match(text, hit.orig_end):
+    if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
+        text, max(0, hit.orig_start - 40), hit.orig_start
+    ):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
         for surname in surnames:
@@ -204,7 +220,18 @@ class Detector:
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
-        partnered = [any(m.role == "partner" for m in found) for found in mentions_by_segment]
+        stoplist = self.lexicon.stoplist.get("partner", frozenset())
+        partnered = [
+            discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
+        ]
+        window = int(self.lexicon.rules["context_window_segments"])
+        facts = discourse.text_facts(
+            text,
+            terms_by_segment,
+            mentions_by_segment,
+            window,
+            lambda terms, hit: rules.next_to_province(text, terms, hit),
+        )
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -216,7 +243,7 @@ class Detector:
                 previous = []
                 continue
             neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
-            context = _Context(segments, neighbours, all_eu, page_unit_id, language)
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index)
             previous = []
             for mention in partners:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
@@ -357,10 +384,19 @@ class Detector:
         surface = text[mention.hit.orig_start : mention.hit.orig_end]
         candidates = tuple(dict.fromkeys(p.name for p in mention.places if p.role in ("partner", "admin1")))
         flags = rules.context_flags(terms, mentions, text, segment, self._state_codes)
+        if context.facts is not None:
+            flags = flags._replace(
+                window_us=context.facts.window_us[context.index],
+                window_cn=context.facts.window_cn[context.index],
+                vouched=context.facts.vouched,
+                nearby_terms=tuple(context.neighbour_terms),
+            )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
+        if not isinstance(partner, str):
+            partner = discourse.venue_only(self, text, mention, mentions) or partner
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
-        relation = rules.relation(terms, mention, text, segment)
+        relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))
         if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
             fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
             relation = fallback if not isinstance(fallback, str) else relation
@@ -371,7 +407,7 @@ class Detector:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)
             ]
-        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions)
+        admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions, relation)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
         status, status_rule = rules.status(
@@ -380,6 +416,11 @@ class Detector:
             rules.item_span(text, mentions, mention, self.lexicon),
             relation_term=relation.term,
             window=self.lexicon.rules["status_window_chars"],
+            anchors=[
+                t.orig_start
+                for t in terms
+                if t.kind == relation.kind and segment.start <= t.orig_start < segment.end and not relation.neighbour
+            ],
         )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
@@ -590,9 +631,15 @@ def analyse_page(page, detector: Detector) -> list[Finding]:
 
 def _neighbour_segments(segments: list[_Segment], index: int, text: str, partnered: list[bool]) -> list[int]:
     """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
-    before and after it when they name no partner themselves, and the lead-in before it (the sentence that
-    ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    before and after it when they name no partner themselves, and the next ones beyond those when they name none
+    either ("New Brunswick ... kis város New Jersey államban. [...] 1990 óta Debrecen testvérvárosa."), and the
+    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:")."""
     chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    chosen += [
+        i + step
+        for i, step in ((index - 1, -1), (index + 1, 1))
+        if i in chosen and 0 <= i + step < len(segments) and not partnered[i + step]
+    ]
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))

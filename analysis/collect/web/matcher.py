@@ -30,7 +30,17 @@ from analysis.collect.web.lexicon import Lexicon, fold_for_matching, suffix_rule
 _FOLD_CACHE: dict[str, str] = {}
 # Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
 # full stop): not looked for in the text.
-UNSCANNED_KINDS: frozenset[str] = frozenset({"list_separator", "qualifier_preposition", "sentence_abbreviation"})
+UNSCANNED_KINDS: frozenset[str] = frozenset(
+    {
+        "list_separator",
+        "qualifier_preposition",
+        "sentence_abbreviation",
+        "pair_with",
+        "pair_filler",
+        "locative_preposition",
+        "between_word",
+    }
+)
 
 
 def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
@@ -196,12 +206,13 @@ class Matcher:
 
 def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
     """The first word of a two-word name and its forms by the replacing rules (adjectives: "nowy" -> "nowego",
-    "nowym"; "novy" -> "noveho"), so that "Nowego Jorku" is found; longer names keep their head as written."""
+    "nowym"; "novy" -> "noveho"; feminine "jelenia" -> "jeleniej", "mlada" -> "mlade"), so that "Nowego Jorku" and
+    "Jeleniej Góry" are found; longer names keep their head as written."""
     if not head or " " in head:
         return [head]
     forms = [head]
     for stem, by_language in suffix_rules_for(head, lexicon).items():
-        if stem != head and head.endswith("y"):
+        if stem != head and head.endswith(("y", "a")):
             forms += [stem + suffix for suffixes in by_language.values() for suffix in suffixes]
     return list(dict.fromkeys(forms))
 

@@ -9,6 +9,12 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from analysis.collect.web.discourse import (
+    lexicon_words,
+    paired_eu,
+    paired_with_unknown,
+    without_co_partners,
+)
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
 from analysis.core.countries import country_to_iso2
 
@@ -44,10 +50,16 @@ _QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
 
 
 class Context(NamedTuple):
-    """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"."""
+    """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"; and of the
+    sentences around it (``window_us``, ``window_cn``), with the names the text qualifies elsewhere (``vouched``:
+    folded name -> (country, admin-1 name)) and the relation terms of the neighbouring sentences (``nearby_terms``)."""
 
     us: bool
     cn: bool
+    window_us: bool = False
+    window_cn: bool = False
+    vouched: dict = {}
+    nearby_terms: tuple = ()
 
 
 class PartnerChoice(NamedTuple):
@@ -109,6 +121,8 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         country = next(iter(countries))
     elif context.us != context.cn:
         country = "US" if context.us else "CN"
+    elif not (context.us or context.cn) and context.window_us != context.window_cn:
+        country = "US" if context.window_us else "CN"
     else:
         return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
     candidates = [p for p in partner_like if p.country_iso2 == country]
@@ -137,12 +151,20 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         has_context = True
         weak.append(f"{country} context in the sentence")
     if weak and not has_context:
+        vouched = _text_vouches(mention, terms, context, country, weak, surface_key, rules)
+        if vouched:
+            has_context = True
+            hint = hint or (vouched if isinstance(vouched, str) else None)
+            weak.append(f"{country} context in the text")
+    if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
     if ordinary and not hint:
         return f"'{surface_key}': an ordinary word (or a lexicon term) without a state or province next to it"
     if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
         return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
-    province = country == "CN" and _next_to(text, terms, hit, "province_word")
+    province = country == "CN" and (
+        _next_to(text, terms, hit, "province_word") or surface_key in context.vouched.get("province", ())
+    )
     province = (province or all(p.level == "province" for p in candidates)) and any(
         p.level == "province" for p in candidates
     )
@@ -175,8 +197,7 @@ def _sentence_vouches(mention, mentions, terms, context: Context, country, weak,
         return False
     if not any(t.kind in _VOUCHING_RELATIONS for t in terms):
         return False
-    floor = rules["sentence_context_min_population"]
-    if not any(p.country_iso2 == country and p.population >= floor for p in mention.places if p.role == "partner"):
+    if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
         return False
     if context.us if country == "US" else context.cn:
         return True
@@ -188,17 +209,66 @@ def _sentence_vouches(mention, mentions, terms, context: Context, country, weak,
     )
 
 
+def _text_vouches(mention, terms, context: Context, country, weak, surface_key, rules) -> bool | str:
+    """A weak name (small place, short name) with its country named in the sentences around it (``window``) and a
+    twin, friendship or agreement term in its sentence or a neighbouring one ("Die dänische Schwesterstadt von Solvang
+    ist Aalborg" after "... den USA"; "Jiaxingin kaupunkiin kuuluvan Xiuzhoun" after "Kiinalaiset"), under the
+    length and population floors of :func:`_sentence_vouches` (an inflected name: ``inflected_context_min_length``
+    letters); or any weak name other than an ordinary word that the text qualifies elsewhere with a state or province
+    of that country ("Belleville in Illinois" ... "Belleville was already twinned with Paderborn"): returns that
+    state or province. A namesake of a large foreign place needs more than the window: its own sentence's country
+    word, or the text's qualified use of the name."""
+    if any(w.startswith("ordinary") for w in weak):
+        return False
+    vouched = context.vouched.get(surface_key)
+    if isinstance(vouched, tuple) and vouched[0] == country and not _before_municipal_word(mention, terms):
+        return vouched[1]
+    if not set(weak) <= {"small place", "short name"}:
+        return False
+    length = len(surface_key.replace(" ", ""))
+    if length < rules["sentence_context_min_length"]:
+        return False
+    if mention.hit.inflected and length < rules["inflected_context_min_length"]:
+        return False
+    if not any(t.kind in _VOUCHING_RELATIONS for t in (*terms, *context.nearby_terms)):
+        return False
+    if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
+        return False
+    return bool(context.window_us if country == "US" else context.window_cn)
+
+
+def _before_municipal_word(mention, terms) -> bool:
+    """A name right before a municipal word ("Mora kommunen", "Vara kommun") is the local municipality: the text's
+    qualified use of the same name elsewhere ("Mora i Minnesota") does not make it the US place."""
+    return any(t.kind == "municipal" and 0 <= t.orig_start - mention.hit.orig_end <= 1 for t in terms)
+
+
+def _above_floor(place, country, rules) -> bool:
+    """A partner place of ``country`` at or above ``sentence_context_min_population``, or a Chinese district without a
+    population figure (the official lists give none; urban districts have tens of thousands of inhabitants and more:
+    Qingbaijiang, Xiuzhou, Dongcheng)."""
+    if place.country_iso2 != country:
+        return False
+    unknown_district = place.country_iso2 == "CN" and place.level == "district" and not place.population
+    return unknown_district or place.population >= rules["sentence_context_min_population"]
+
+
 _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s+(?:the\s+)?)?")
+# An apposition of one to three lower-case words between the name and the country word: "Newport, cittadina negli
+# Stati Uniti"; "Solvang, a small town in the USA" (capitalised words would be other names).
+_APPOSITION_AFTER = re.compile(r"\s*,\s*(?:[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][\w'’]*\s+){1,3}")
 _CONTEXT_BEFORE = re.compile(r"[^,.;:!?()]{0,40}")
 
 
 def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
-    """A US/China word right after the name ("Madison, USA"; "Scituate (USA)") or shortly before it in the same
+    """A US/China word right after the name ("Madison, USA"; "Scituate (USA)"; after a short lower-case apposition:
+    "Newport, cittadina negli Stati Uniti") or shortly before it in the same
     clause ("la ciudad china de Jintang"; "the American city of Belleville")."""
     for t in terms:
         if t.kind != kind:
             continue
-        if t.orig_start >= hit.orig_end and _CONTEXT_AFTER.fullmatch(text[hit.orig_end : t.orig_start]):
+        gap = text[hit.orig_end : t.orig_start] if t.orig_start >= hit.orig_end else None
+        if gap is not None and (_CONTEXT_AFTER.fullmatch(gap) or _APPOSITION_AFTER.fullmatch(gap)):
             return True
         if t.orig_end <= hit.orig_start and _CONTEXT_BEFORE.fullmatch(text[t.orig_end : hit.orig_start]):
             return True
@@ -231,6 +301,11 @@ _AFTER_GAP = re.compile(r"[\s,(]*")
 _BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
 
 
+def next_to_province(text: str, terms, hit) -> bool:
+    """Whether a province word stands right next to the name ("Prowincja Hainan", "Jilin Province")."""
+    return _next_to(text, terms, hit, "province_word")
+
+
 def _next_to(text: str, terms, hit, kind: str) -> bool:
     """A term of ``kind`` right after the name ("Jilin Province", "Amerika (Ortsteil)") or right before it
     ("province of Jilin", "Ortsteil Amerika"), or one that contains it (a compound)."""
@@ -246,11 +321,12 @@ def _next_to(text: str, terms, hit, kind: str) -> bool:
     return False
 
 
-def relation(terms, mention, text, segment, *, neighbour: bool = False) -> RelationChoice | str:
+def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=None) -> RelationChoice | str:
     """The strongest relation term of the sentence once meaning-changing look-alikes are masked, or why none counts.
 
-    With ``neighbour`` the terms include those of the sentences before and after (the relation may be
-    named there: "Cork is twinned with six cities. These are ... San Francisco in the USA")."""
+    ``parties`` (the sentence's mentions and the lexicon) lets a weak relation count without a municipal word when
+    the EU place and the partner are its named parties (:func:`_parties_named`). With ``neighbour`` the terms
+    include those of the sentences before and after (the relation may be named there: "Cork is twinned with six cities. These are ... San Francisco in the USA")."""
     hit = mention.hit
     masks = [t for t in terms if t.kind in MASKING_LOOKALIKES]
     related = [
@@ -279,7 +355,11 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False) -> Relat
     specific = [t for t in related if t.kind not in WEAK_RELATIONS] or related
     best = min(specific, key=lambda t: (abs(t.orig_start - hit.orig_start), RELATION_ORDER.index(t.kind)))
     best_kind = best.kind
-    if best_kind in WEAK_RELATIONS and not any(t.kind == "municipal" for t in terms):
+    if (
+        best_kind in WEAK_RELATIONS
+        and not any(t.kind == "municipal" for t in terms)
+        and not (parties is not None and _parties_named(text, best, mention, *parties))
+    ):
         return f"{best_kind} word '{best.text}' without a municipal party"
     if lookalikes and best_kind not in STRONG_RELATIONS:
         return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
@@ -287,6 +367,26 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False) -> Relat
     rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
     rule += f" (despite {despite})" if despite else ""
     return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule, neighbour)
+
+
+def _parties_named(text, term, mention, mentions, lexicon) -> bool:
+    """Whether the relation term names its two parties, an EU place and the partner, around it: "partnerství Prahy s
+    Pekingem", "Zusammenarbeit zwischen Duisburg und Wuhan", "Duisburgs Kooperation mit Wuhan" (places, not
+    companies, are then the parties, so no municipal word is needed)."""
+    if term.orig_end > mention.hit.orig_start:
+        return False
+    joiners = lexicon_words(lexicon) | lexicon_words(lexicon, "between_word") | _conjunctions(lexicon)[0]
+    eu = [m for m in mentions if m.role == "eu"]
+    inside = [m for m in eu if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start]
+    if len(inside) == 1:
+        rest = (
+            text[term.orig_end : inside[0].hit.orig_start] + " " + text[inside[0].hit.orig_end : mention.hit.orig_start]
+        )
+        return all(w in joiners for w in fold_for_matching(rest).split())
+    before = [m for m in eu if 0 <= term.orig_start - m.hit.orig_end <= 2]
+    return bool(before) and all(
+        w in joiners for w in fold_for_matching(text[term.orig_end : mention.hit.orig_start]).split()
+    )
 
 
 def _overlap(a, b) -> bool:
@@ -299,6 +399,13 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     The EU side(s) of the partner's statement (step 5 of the module docstring of ``detect``); an EU place
     standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
     page_unit_id = context.page_unit_id
+    paired = paired_eu(
+        text, mentions, mention, lexicon_words(detector.lexicon), lexicon_words(detector.lexicon, "pair_filler")
+    )
+    if paired is not None:
+        return [_eu_side(paired, page_unit_id, "sentence", "EU side: paired with the partner ('X with Y', 'X – Y')")]
+    if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
+        return []
     eu = [m for m in mentions if m.role == "eu"]
     others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
     if segment.heading is not None and not others:
@@ -321,6 +428,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     if in_chain and in_sentence and term.orig_start >= chain_end:
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
+    outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
     if outside:
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
@@ -371,7 +479,7 @@ def _topic(mentions: list):
     return first[best]
 
 
-def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None) -> str | None:
+def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None, relation_choice=None) -> str | None:
     """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
     a state/province right next to its name (Prowincja Szandong; the State of Ohio) and the sentence names no
     partner city inside it ("Linhai της επαρχίας Zhejiang": the province only says where Linhai lies)."""
@@ -379,6 +487,10 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None)
         return None
     if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
         return None
+    if relation_choice is not None and relation_choice.neighbour:
+        return (
+            "a state or province in a sentence without a relation term of its own: where a partner lies, not a partner"
+        )
     names = {p.name for p in mention.places if p.role == "admin1"}
     for other in mentions or ():
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
@@ -392,7 +504,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None)
 def _eu_side(mention, page_unit_id, source: str, rule: str) -> EuSide:
     places = list(mention.places)
     owner = [p for p in places if p.unit_id and p.unit_id == page_unit_id]
-    framed = sorted((p for p in places if p.unit_id), key=lambda p: -p.population)
+    framed = sorted((p for p in places if p.unit_id), key=lambda p: (p.level == "region", -p.population))
     place = (owner or framed or places)[0]
     return EuSide(place.unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
 
@@ -473,14 +585,19 @@ def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
 
 
-def status(terms, mention, spans=None, *, relation_term=None, window: float | None = None) -> tuple[str, str]:
+def status(
+    terms, mention, spans=None, *, relation_term=None, window: float | None = None, anchors=()
+) -> tuple[str, str]:
     """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
 
+    A status term counts within ``window`` characters of the partner, the chosen relation term or ``anchors`` (the
+    other places of the sentence's relation terms of that kind: "... stabilirea legăturii de înfrăţire cu oraşul
+    ATHENS ... în vederea semnării protocolului de înfrăţire").
     In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
     enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
     cues = [t for t in terms if t.kind in ("planned", "ended")]
     if window is not None:
-        anchors = [mention.hit.orig_start] + ([relation_term.orig_start] if relation_term is not None else [])
+        anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
         cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
     if spans is not None:
         (item_start, item_end), (chain_start, chain_end) = spans
@@ -489,10 +606,35 @@ def status(terms, mention, spans=None, *, relation_term=None, window: float | No
         ]
     if not cues:
         return "established", "status: established (no status term)"
+    already = _already(terms, relation_term)
+    if already is not None and all(t.kind == "planned" for t in cues):
+        return (
+            "established",
+            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
+        )
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     kinds = {t.kind for t in cues}
     both = " (nearest of planned and ended terms)" if len(kinds) == 2 else ""
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}'){both}"
+
+
+_ALREADY_GAP = 25
+
+
+def _already(terms, relation_term):
+    """An "already" word right before or after the relation term ("somos já vila geminada"; "ist bereits
+    Partnerstadt"; "already twinned"): the tie exists, whatever is planned around it."""
+    if relation_term is None:
+        return None
+    for t in terms:
+        if t.kind != "established":
+            continue
+        if (
+            0 <= relation_term.orig_start - t.orig_end <= _ALREADY_GAP
+            or 0 <= t.orig_start - relation_term.orig_end <= 3
+        ):
+            return t
+    return None
 
 
 def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:

@@ -175,3 +175,81 @@ def test_analyse_page_extracts_detects_and_adds_url_and_language(web_detector):
     assert [(f.unit_id, f.partner_id, f.url, f.language) for f in findings] == [
         ("gn-duisburg", "cn-pref-4201", Page.url, "de")
     ]
+
+
+def test_elliptic_pairs_give_each_partner_the_eu_place_it_is_paired_with(web_detector):
+    text = "Duisburg is twinned with Wuhan (China), Esslingen with Sheboygan and Kraków with Chicago."
+    found = {(f.unit_id, f.partner_id) for f in web_detector.detect(text, language="en")}
+    assert found == {
+        ("gn-duisburg", "cn-pref-4201"),
+        ("gn-esslingen", "us-place-sheboygan"),
+        ("gn-krakow", "us-place-chicago"),
+    }
+
+
+def test_a_list_line_pairing_a_partner_with_an_unknown_place_does_not_go_to_a_neighbours_eu_place(web_detector):
+    text = "Chicago com Alverca; Sheboygan com Esslingen.\nSão cidades-irmãs de Duisburg."
+    found = {(f.unit_id, f.partner_id) for f in web_detector.detect(text, language="pt")}
+    assert found == {("gn-esslingen", "us-place-sheboygan")}
+
+
+@pytest.mark.parametrize(
+    ("lead", "expected"), [("Eine Delegation aus den USA kam an.", 1), ("Eine Delegation kam an.", 0)]
+)
+def test_a_small_partner_takes_its_country_from_a_nearby_sentence(web_detector, lead, expected):
+    text = f"{lead} Die Partnerstadt Worthington schickte ihren Bürgermeister."
+    found = _found(web_detector, text, "de", owner="gn-esslingen")
+    assert len({f for f in found if f[1] == "us-place-worthington"}) == expected
+
+
+def test_eu_places_listed_with_the_partner_after_the_relation_term_are_fellow_partners(web_detector):
+    text = (
+        "Die Gemeinde pflegt Städtepartnerschaften mit Duisburg in Deutschland, Vienne in Frankreich, "
+        "Val di Fiemme in Italien und Sheboygan in Wisconsin."
+    )
+    found = {(f.unit_id, f.partner_id) for f in web_detector.detect(text, language="de", page_unit_id="gn-esslingen")}
+    assert found == {("gn-esslingen", "us-place-sheboygan")}
+
+
+@pytest.mark.parametrize("where", ["in Beijing", "nördlich von Beijing"])
+def test_a_place_named_as_the_venue_beside_another_partner_is_no_partner(web_detector, where):
+    found = _found(web_detector, f"Esslingen unterzeichnete {where} eine Städtepartnerschaft mit Wuhan.", "de")
+    assert {f[1] for f in found} == {"cn-pref-4201"}
+
+
+def test_a_name_called_a_province_once_is_the_province_throughout_the_text(web_detector):
+    text = "Łódzkie podpisało porozumienie o współpracy z prowincją Jilin. Umowa o współpracy z Jilin obejmuje kulturę."
+    assert {f[1] for f in _found(web_detector, text, "pl", owner="PL71")} == {"cn-prov-22"}
+
+
+@pytest.mark.parametrize(("word", "status"), [("bereits ", "established"), ("", "planned")])
+def test_already_next_to_the_relation_term_outweighs_planned_words(web_detector, word, status):
+    text = f"Esslingen plant ein Fest und ist {word}Partnerstadt von Sheboygan."
+    assert {f[3] for f in _found(web_detector, text, "de")} == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Die Zusammenarbeit zwischen Duisburg und Wuhan wächst.", "de"),
+        ("Symbolem partnerství Brna s Chicagem byla výstava.", "cs"),
+    ],
+)
+def test_a_weak_relation_naming_both_places_as_its_parties_needs_no_municipal_word(web_detector, text, language):
+    assert len(_found(web_detector, text, language)) == 1
+
+
+@pytest.mark.parametrize(("country", "expected"), [("Chińska delegacja: ", 1), ("", 0)])
+def test_a_chinese_district_without_a_population_figure_takes_the_country_named_in_its_sentence(
+    web_detector, country, expected
+):
+    text = f"{country}Łódź podpisała memorandum o współpracy z dystryktem Qingbaijiang w zeszłym roku."
+    found = {f for f in _found(web_detector, text, "pl") if f[1] == "cn-dist-510113"}
+    assert len(found) == expected
+
+
+@pytest.mark.parametrize(("middle", "expected"), [("Sie hat viele Parks. ", 1), ("Auch Chicago hat viele Parks. ", 0)])
+def test_a_relation_two_sentences_on_reaches_a_partner_when_no_partner_stands_between(web_detector, middle, expected):
+    text = f"Sheboygan ist eine Stadt am Michigansee. {middle}Seit 1990 ist sie Partnerstadt von Esslingen."
+    found = {f for f in _found(web_detector, text, "de") if f[1] == "us-place-sheboygan"}
+    assert len(found) == expected

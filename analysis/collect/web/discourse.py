@@ -1,0 +1,218 @@
+"""What the detector reads from beyond one sentence: country context nearby, names qualified elsewhere in the text,
+sentences that name a partner, elliptic pairs ("Dublin is twinned with Beijing and Cork with San Francisco";
+"Artesia com Angra do Heroísmo; Freemont com Horta"), venues ("w Chengdu ... z Dystryktem Qingbaijiang") and fellow
+partners listed after the relation term; the word lists come from the lexicon (``pair_with``, ``pair_filler``,
+``locative_preposition``, ``between_word`` rows of ``web_terms.csv``: :func:`lexicon_words`).
+
+Used by :mod:`analysis.collect.web.detect` (which segments the text and classifies the mentions) and
+:mod:`analysis.collect.web.rules` (which decides with these facts); every rule here is explained in the finding's
+``rule`` text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from analysis.collect.web.lexicon import fold_for_matching
+
+_PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
+_DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
+_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
+_ARTICLES = frozenset({"the", "la", "le", "l'", "de", "der", "die", "den", "dem", "o", "a", "την", "τον", "το", "η"})
+# The words of an article-and-city-word gap without a "with" word come from ``filler`` (``pair_filler`` terms), which
+# holds no conjunction: "Phoenix (USA) a město Kladno" (Czech "a" = and) is no pair.
+
+
+class TextFacts(NamedTuple):
+    """Per segment of a text: whether the segments around it (``window`` on each side) name the US / China, and
+    ``vouched``: folded partner names that the text qualifies somewhere (a state or province right after it,
+    "Belleville in Illinois"), with that country and admin-1 name, so that the same name later in the text needs no
+    context of its own (one sense per discourse)."""
+
+    window_us: list[bool]
+    window_cn: list[bool]
+    vouched: dict[str, tuple[str, str]]
+
+
+def segment_countries(terms, mentions) -> tuple[bool, bool]:
+    """Whether one segment names the US / China: a country word or a state / province."""
+    kinds = {t.kind for t in terms}
+    us, cn = "us_context" in kinds, "cn_context" in kinds
+    for mention in mentions:
+        for place in mention.places:
+            if place.role == "admin1":
+                us |= place.country_iso2 == "US"
+                cn |= place.country_iso2 == "CN"
+    return us, cn
+
+
+def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int, province_next_to=None) -> TextFacts:
+    """The :class:`TextFacts` of a segmented text (``window`` segments before and after each segment).
+
+    ``province_next_to(terms, hit)`` tells whether a province word stands next to a name: such a name is the province
+    wherever else the text names it ("Prowincja Hainan" ... "w Hainan"); ``vouched["province"]`` holds those names."""
+    flags = [segment_countries(t, m) for t, m in zip(terms_by_segment, mentions_by_segment, strict=True)]
+    count = len(flags)
+    window_us = [any(flags[j][0] for j in range(max(0, i - window), min(count, i + window + 1))) for i in range(count)]
+    window_cn = [any(flags[j][1] for j in range(max(0, i - window), min(count, i + window + 1))) for i in range(count)]
+    vouched: dict[str, tuple[str, str]] = {}
+    provinces: set[str] = set()
+    for terms, mentions in zip(terms_by_segment, mentions_by_segment, strict=True):
+        for mention in mentions:
+            candidate = mention.role in ("partner", "qualifier") and any(p.level == "province" for p in mention.places)
+            if candidate and province_next_to is not None and province_next_to(terms, mention.hit):
+                provinces.add(" ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split()))
+        for position, mention in enumerate(mentions[:-1]):
+            following = mentions[position + 1]
+            if mention.role == "partner" and following.role == "qualifier":
+                place = following.places[0]
+                key = " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+                vouched.setdefault(key, (place.country_iso2, place.name))
+    vouched["province"] = frozenset(provinces)
+    return TextFacts(window_us, window_cn, vouched)
+
+
+def names_partner(mentions, text: str, stoplist: frozenset[str], is_country_name) -> bool:
+    """Whether a segment names a partner city (not only a state or province, and not a name that is an ordinary word
+    or a country's name: "Sweden", "Havai"): such a sentence lends no relation term to its neighbours."""
+    for mention in mentions:
+        if mention.role != "partner" or not any(p.role == "partner" for p in mention.places):
+            continue
+        key = " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+        if key in stoplist or is_country_name(key):
+            continue
+        return True
+    return False
+
+
+def paired_eu(text: str, mentions, mention, with_words: frozenset[str], filler: frozenset[str] = frozenset()):
+    """The EU place joined to the partner ``mention`` by nothing but a "with" word or a dash, on either side
+    ("Cork with San Francisco", "Esbjerg med Suzhou", "Artesia com Angra do Heroísmo", "Esslingen – Sheboygan"),
+    perhaps with an article and a city word (``filler``: "ο Δήμος Limassol με την πόλη Ναντσίνγκ", "Grad Osijek grada
+    Huanggang"), or by nothing at all before a postposition ("Åland Haikoun kanssa"): the pair's EU side. None when
+    there is no such pair. A qualifier after either name (a state, "(USA)") is skipped."""
+    places = [m for m in mentions if m.role != "qualifier"]
+    position = places.index(mention)
+    chosen = []
+    if position > 0 and places[position - 1].role == "eu":
+        chosen.append(
+            (places[position - 1], _end_with_qualifiers(mentions, places[position - 1]), mention.hit.orig_start)
+        )
+    if position + 1 < len(places) and places[position + 1].role == "eu":
+        chosen.append(
+            (places[position + 1], _end_with_qualifiers(mentions, mention), places[position + 1].hit.orig_start)
+        )
+    for eu, gap_start, gap_end in chosen:
+        bare = eu.hit.orig_start < mention.hit.orig_start  # "Grad Osijek grada Huanggang": EU place first
+        if gap_start <= gap_end and _pair_gap(text[gap_start:gap_end], with_words, filler, bare):
+            return eu
+    if chosen and chosen[0][0] is not mention and not text[chosen[0][1] : mention.hit.orig_start].strip():
+        after = fold_for_matching(text[mention.hit.orig_end : mention.hit.orig_end + 12]).split()
+        if after and after[0] in with_words:  # a postposition: "Åland Haikoun kanssa"
+            return chosen[0][0]
+    return None
+
+
+def _end_with_qualifiers(mentions, mention) -> int:
+    end = mention.hit.orig_end
+    for following in mentions[mentions.index(mention) + 1 :]:
+        if following.role != "qualifier":
+            break
+        end = following.hit.orig_end
+    return end
+
+
+def _pair_gap(gap: str, with_words: frozenset[str], filler: frozenset[str] = frozenset(), bare: bool = False) -> bool:
+    gap = _PARENTHETICAL.sub(" ", gap)
+    gap = re.sub(r"^\s*,\s*[A-Z]{2}\b", " ", gap)  # "Sheboygan, WI – ..."
+    if _DASH_GAP.fullmatch(gap):
+        return True
+    if gap.strip(" ").startswith((",", ";")):
+        return False
+    words = fold_for_matching(gap).split()
+    if len(words) <= 3 and words and words[0] in with_words and all(w in filler or w in _ARTICLES for w in words[1:]):
+        return True
+    return bare and 0 < len(words) <= 2 and all(w in filler for w in words) and any(w not in _ARTICLES for w in words)
+
+
+_CAPITALISED_AFTER = re.compile(r"\s+(\S+)\s+[A-ZÀ-ÞĀ-Ž]")
+
+
+def paired_with_unknown(text: str, mentions, mention, with_words: frozenset[str]) -> bool:
+    """Whether the partner is paired by a "with" word with a capitalised name that is no known place ("Artesia com
+    Angra do Heroísmo" when the detector does not know Angra): the pair's EU side is that name, so neither a
+    neighbouring sentence's EU place nor the page owner may take the partner."""
+    end = _end_with_qualifiers(mentions, mention)
+    found = _CAPITALISED_AFTER.match(text, end)
+    return bool(found and fold_for_matching(found.group(1)).strip() in with_words)
+
+
+_PAIR_WORDS: dict[tuple, frozenset[str] | tuple[str, ...]] = {}
+
+
+def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
+    """The folded words of the lexicon's terms of ``kind`` (``pair_with``: "with"; ``pair_filler``: article, city
+    word; ``locative_preposition``; ``between_word``), read once per lexicon."""
+    key = (id(lexicon), kind)
+    if key not in _PAIR_WORDS:
+        _PAIR_WORDS[key] = frozenset(
+            word for t in lexicon.terms if t.kind == kind for word in fold_for_matching(t.text).split()
+        )
+    return _PAIR_WORDS[key]
+
+
+def _phrases(lexicon, kind: str) -> tuple[str, ...]:
+    """The folded terms of ``kind`` as whole phrases ("nördlich von", "w")."""
+    key = (id(lexicon), kind, "phrases")
+    if key not in _PAIR_WORDS:
+        _PAIR_WORDS[key] = tuple(
+            {" ".join(fold_for_matching(t.text).split()) for t in lexicon.terms if t.kind == kind} - {""}
+        )
+    return _PAIR_WORDS[key]
+
+
+def venue_only(detector, text, mention, mentions) -> str | None:
+    """Why a partner name right after a locative preposition or a direction ("w Chengdu", "in New York", "à Pékin",
+    "nördlich von Shanghai") is only where
+    something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
+    podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
+    lexicon = detector.lexicon
+    phrases = _phrases(lexicon, "locative_preposition")
+
+    def located(m) -> bool:
+        before = " " + " ".join(fold_for_matching(text[max(0, m.hit.orig_start - 30) : m.hit.orig_start]).split())
+        return any(before.endswith(" " + phrase) for phrase in phrases)
+
+    if not located(mention):
+        return None
+    stoplist = lexicon.stoplist.get("partner", frozenset())
+    others = [
+        m
+        for m in mentions
+        if m is not mention
+        and names_partner([m], text, stoplist, detector.is_country_name)
+        and fold_for_matching(text[m.hit.orig_start : m.hit.orig_end])
+        != fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end])
+        and not located(m)
+    ]
+    if not others:
+        return None
+    return "a place named after a locative preposition beside another partner: where it happened, not a partner"
+
+
+def without_co_partners(text, outside, mention, term, lexicon) -> list:
+    """The EU places of ``outside`` less those that stand between the relation term and the partner when the first of
+    them follows the term directly (with a "with" word): objects of the relation listed with the partner, whose chain
+    an unknown place broke ("vänortsavtal med Vörå i Finland, Oberammergau i Tyskland, Val di Fiemme i Italien och
+    Mora i Minnesota": Vörå and Oberammergau are Mora's fellow partners, not its subject)."""
+    between = sorted(
+        (m for m in outside if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start),
+        key=lambda m: m.hit.orig_start,
+    )
+    if not between:
+        return outside
+    gap = fold_for_matching(text[term.orig_end : between[0].hit.orig_start]).split()
+    if len(gap) > 1 or (gap and gap[0] not in lexicon_words(lexicon)):
+        return outside
+    return [m for m in outside if m not in between]
