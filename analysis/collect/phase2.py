@@ -35,7 +35,7 @@ import pandas as pd
 from analysis.build import resolve
 from analysis.build.outcomes import partner_keys
 from analysis.collect.importers import ColumnSpec, ExportLayout, ExportRefused, read_export
-from analysis.core import fields, paths, tables
+from analysis.core import fields, paths, staging, tables
 from analysis.core.tracking import note_read, note_write
 
 SOURCES: tuple[str, ...] = ("public", "crawl", "survey")
@@ -414,9 +414,9 @@ def write_contact_roster_template(frame: pd.DataFrame, target: Path | None = Non
     Default target: ``<build>/phase2/contact_roster_template.csv``.
     """
     target = target or phase2_build_dir() / ROSTER_TEMPLATE_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    contact_roster_template(frame).to_csv(target, index=False, encoding="utf-8-sig")
-    note_write(target)
+    written = staging.target(target)  # renamed into place when the notebook succeeds
+    contact_roster_template(frame).to_csv(written, index=False, encoding="utf-8-sig")
+    note_write(written)
     return target
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 import pytest
 import yaml
 
@@ -362,3 +363,23 @@ def test_an_unchanged_rebuild_of_the_manuscripts_runs_no_jupyter_book(built_manu
     monkeypatch.setattr(book, "_run_jupyter_book", refuse)
     output_root = built_manuscripts["book"].parents[1]
     assert book.build_all(output_root=output_root, echo=False) == built_manuscripts
+
+
+def test_the_book_refuses_an_executed_notebook_with_an_error_output(tmp_path):
+    source, executed, staging = tmp_path / "book", tmp_path / "executed", tmp_path / "staging"
+    for folder in (source, executed):
+        folder.mkdir()
+    (source / "_toc.yml").write_bytes((paths.BOOK / "_toc.yml").read_bytes())
+    clean = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1", execution_count=1)])
+    nbformat.write(clean, executed / "40_clean.ipynb")
+    book.stage_sources(source, executed, staging)
+    broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken")])
+    failing = nbformat.v4.new_code_cell("pd.read_csv('crawl.csv')", execution_count=3)
+    failing.outputs = [nbformat.v4.new_output("error", ename="EmptyDataError", evalue="No columns", traceback=[])]
+    broken.cells.append(failing)
+    nbformat.write(broken, executed / "50_broken.ipynb")
+    with pytest.raises(book.BookBuildFailed) as failure:
+        book.stage_sources(source, executed, staging)
+    assert "executed notebook 50_broken.ipynb holds an error output" in str(failure.value)
+    assert "cell 2 (execution count 3): EmptyDataError: No columns" in str(failure.value)
+    assert "40_clean" not in str(failure.value)
