@@ -119,8 +119,8 @@ def finalise_executed(executed: Path, source_name: str, output_name: str) -> Non
 
     Papermill would store the whole traced notebook, absolute paths, a random id for the cell of injected
     parameters, and the start, end and duration of the run and of each cell (plus the kernel's timestamps
-    in ``execution``). An executed copy outside the project (``PARADIP_BUILD``) is named by its folder and
-    file only.
+    in ``execution``). A notebook or executed copy outside the project (``PARADIP_BUILD``, the generated
+    case-study notebooks) is named by its folder and file only.
     """
     import nbformat
 
@@ -133,12 +133,15 @@ def finalise_executed(executed: Path, source_name: str, output_name: str) -> Non
         if "injected-parameters" in item.metadata.get("tags", []):
             item.id = "injected-parameters"  # papermill gives it a random id
     if "papermill" in notebook.metadata:
-        output = Path(output_name)
-        notebook.metadata.papermill["input_path"] = source_name
-        notebook.metadata.papermill["output_path"] = str(
-            Path(output.parent.name, output.name) if output.is_absolute() else output
-        )
+        notebook.metadata.papermill["input_path"] = _machine_free(source_name)
+        notebook.metadata.papermill["output_path"] = _machine_free(output_name)
     nbformat.write(notebook, executed)
+
+
+def _machine_free(name: str) -> str:
+    """``name`` as it is when relative to the project, else its folder and file only (no machine's path)."""
+    path = Path(name)
+    return str(Path(path.parent.name, path.name) if path.is_absolute() else path)
 
 
 def strip_ansi(text: str) -> str:

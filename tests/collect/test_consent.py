@@ -92,25 +92,27 @@ def _processed(workspace: Path, name: str) -> pd.DataFrame:
 
 @pytest.mark.slow
 def test_no_processed_table_names_an_aggregate_only_unit_and_the_readers_get_every_row_back(small_build):
-    """The small build (synthetic sample, salt 'synthetic'): pseudonyms in every table the rules list."""
-    rules = consent.rules()
-    frame = pd.concat([_processed(small_build, "cities")["city_id"], _processed(small_build, "regions")["nuts2_code"]])
-    known = consent.known_units(frame, "survey_responses", consent.SYNTHETIC_SALT)
-    responses = consent.identify(_processed(small_build, "survey_responses"), "survey_responses", known)
-    phase2 = _processed(small_build, "phase2_responses")
-    withheld = {
-        "survey_responses": set(responses.loc[responses["consent"] == consent.AGGREGATE_ONLY, "unit_id"]),
-        "phase2_responses": set(phase2.loc[phase2["consent"] == consent.AGGREGATE_ONLY, "partner_id"]),
-    }
-    assert withheld["survey_responses"] and withheld["phase2_responses"]
+    """The small build (synthetic sample, salt 'synthetic'): in the rows each rule names, an identifier is either
+    a pseudonym of an aggregate_only respondent or the plain id of a respondent who allowed attribution."""
     keyed = 0
-    for rule in rules.itertuples():
+    for rule in consent.rules().itertuples():
+        answers = _processed(small_build, rule.consent_table)
+        aggregate_only = answers["consent"] == consent.AGGREGATE_ONLY
+        pseudonyms = set(answers.loc[aggregate_only, rule.consent_id_column].astype(str))
+        attributable = set(answers.loc[~aggregate_only, rule.consent_id_column].astype(str))
+        assert pseudonyms and all(key.startswith(consent.PSEUDONYM_PREFIX) for key in pseudonyms)
+        assert not any(identifier.startswith(consent.PSEUDONYM_PREFIX) for identifier in attributable)
         table = _processed(small_build, rule.table)
         rows = table[rule.rows].fillna(False).astype(bool) if rule.rows else pd.Series(True, index=table.index)
-        named = sorted(set(table.loc[rows, rule.id_column].astype(str)) & withheld[rule.consent_table])
-        assert named == [], f"{rule.table}.{rule.id_column} names aggregate_only units {named[:3]}"
-        keyed += int(table[rule.id_column].astype(str).str.startswith(consent.PSEUDONYM_PREFIX).sum())
+        ids = set(table.loc[rows, rule.id_column].astype(str))
+        plain = {identifier for identifier in ids if not identifier.startswith(consent.PSEUDONYM_PREFIX)}
+        assert plain <= attributable, f"{rule.table}.{rule.id_column}: {sorted(plain - attributable)[:3]}"
+        assert ids - plain <= pseudonyms, f"{rule.table}.{rule.id_column}: a pseudonym of no respondent"
+        keyed += len(ids - plain)
     assert keyed > 0
-    survey_ties = consent.identify(_processed(small_build, "survey_ties"), "survey_ties", known)
-    assert len(survey_ties) == len(_processed(small_build, "survey_ties"))
+    frame = pd.concat([_processed(small_build, "cities")["city_id"], _processed(small_build, "regions")["nuts2_code"]])
+    known = consent.known_units(frame, "survey_responses", consent.SYNTHETIC_SALT)
+    stored = _processed(small_build, "survey_ties")
+    survey_ties = consent.identify(stored, "survey_ties", known)
+    assert len(survey_ties) == len(stored)
     assert not survey_ties["unit_id"].str.startswith(consent.PSEUDONYM_PREFIX).any()
