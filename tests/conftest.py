@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import subprocess
@@ -25,12 +26,22 @@ def isolated_data(tmp_path_factory, monkeypatch):
 
 
 # The determinism test needs a second clean build: it runs in a subprocess beside the first, on the other core.
+# So that any clock reading would show, it starts SECOND_BUILD_DELAY seconds after the first (every notebook then
+# runs in another minute) and runs in another time zone, whose date differs from UTC's (second_build_zone).
 _SECOND_BUILD = pytest.StashKey[tuple[subprocess.Popen, Path, Path] | None]()
+SECOND_BUILD_DELAY = 75
+FIRST_BUILD_ZONE = "UTC"
 _SECOND_BUILD_SCRIPT = (
-    "import json, sys\n"
+    "import json, sys, time\n"
+    "time.sleep(float(sys.argv[2]))\n"
     "from analysis.runner import pipeline\n"
     "pipeline.run(pipeline.Project(), parameters=json.loads(sys.argv[1]), echo=False)\n"
 )
+
+
+def second_build_zone(now: dt.datetime) -> str:
+    """A POSIX time zone whose date differs from UTC's at ``now`` (UTC+14 from 10:00 UTC, else UTC-12)."""
+    return "<+14>-14" if now.astimezone(dt.UTC).hour >= 10 else "<-12>+12"
 
 
 def _wants_second_build(session: pytest.Session) -> bool:
@@ -40,10 +51,10 @@ def _wants_second_build(session: pytest.Session) -> bool:
 def _start_second_build(tmp_path_factory) -> tuple[subprocess.Popen, Path, Path]:
     workspace = tmp_path_factory.mktemp("second-build")
     log = workspace / "pipeline.log"
-    environment = workspace_environment(workspace)
+    environment = workspace_environment(workspace) | {"TZ": second_build_zone(dt.datetime.now(dt.UTC))}
     with open(log, "w", encoding="utf-8") as handle:
         process = subprocess.Popen(
-            [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS)],
+            [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS), str(SECOND_BUILD_DELAY)],
             env=environment,
             stdout=handle,
             stderr=subprocess.STDOUT,
@@ -67,6 +78,7 @@ def small_build(tmp_path_factory, request) -> Path:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(workspace / "data"))
         patch.setenv("PARADIP_BUILD", str(workspace / "build"))
+        patch.setenv("TZ", FIRST_BUILD_ZONE)  # the kernels' zone (the second build's differs)
         report = pipeline.run(pipeline.Project(), parameters=SMALL_PARAMETERS, echo=False)
     numbered = [nb.stem for nb in pipeline.discover_notebooks(pipeline.Project().notebooks)]
     assert [stem for stem in report.ran if not stem.startswith("case_")] == numbered  # then the case studies

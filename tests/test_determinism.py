@@ -9,13 +9,16 @@ notebooks with the same parameters into another workspace, beside the first, and
   ``build/state`` (the runner's records name this machine's paths and how long each notebook took) and the
   book's ``_build/.doctrees`` (Sphinx's pickled cache, which holds the source folder's absolute path).
 
-Both builds run minutes apart at most, so a date would slip through the byte comparison: every compared
-text file is also searched for today's date.
+So that a clock reading cannot slip through the byte comparison, the second build starts more than a minute
+after the first and runs in a time zone whose date differs from the first's (UTC): the test checks from the
+runner's records that every notebook finished in another minute, hour and day of local time, and that the
+second build began at least a minute after the first. Every compared text file is also searched for both dates.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
@@ -71,6 +74,29 @@ def dated_files(files: dict[str, Path], day: dt.date) -> list[str]:
     ]
 
 
+def finished_times(workspace: Path) -> dict[str, dt.datetime]:
+    """When each notebook of ``workspace``'s build finished, in the local time of its runner (from its record)."""
+    return {
+        record.stem: dt.datetime.strptime(
+            json.loads(record.read_text(encoding="utf-8"))["finished"], "%Y-%m-%dT%H:%M:%S%z"
+        )
+        for record in sorted((workspace / "build" / "state").glob("*.json"))
+        if "finished" in json.loads(record.read_text(encoding="utf-8"))
+    }
+
+
+def clock_apart(first: dict[str, dt.datetime], second: dict[str, dt.datetime]) -> list[str]:
+    """Why the two builds' records do not show two runs in other minutes, hours and days (empty when they do)."""
+    problems = [
+        f"{stem} finished at {second[stem]:%Y-%m-%d %H:%M} in both builds (local time)"
+        for stem in sorted(first.keys() & second.keys())
+        if first[stem].date() == second[stem].date() or first[stem].hour == second[stem].hour
+    ]
+    if not first or not second or min(second.values()) - min(first.values()) < dt.timedelta(seconds=60):
+        problems.append("the second build did not begin a minute or more after the first")
+    return problems
+
+
 def _build_book(workspace: Path, book_root: Path) -> None:
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(workspace / "data"))
@@ -81,6 +107,8 @@ def _build_book(workspace: Path, book_root: Path) -> None:
 @pytest.mark.slow
 def test_two_clean_builds_are_byte_identical_html_included(small_build, second_small_build, tmp_path_factory):
     second = second_small_build
+    first_times, second_times = finished_times(small_build), finished_times(second)
+    assert clock_apart(first_times, second_times) == []
     books = [tmp_path_factory.mktemp("first-book"), tmp_path_factory.mktemp("second-book")]
     for workspace, book_root in zip((small_build, second), books, strict=True):
         _build_book(workspace, book_root)
@@ -88,8 +116,11 @@ def test_two_clean_builds_are_byte_identical_html_included(small_build, second_s
     assert "book/_build/html/index.html" in second_files and "build/tables/regression_binary.tex" in second_files
     found = differences(first_files, second_files)
     assert not found, "two clean builds differ:\n" + "\n".join(found)
-    today = {dt.date.today(), dt.datetime.now(dt.UTC).date()}
-    assert [name for day in sorted(today) for name in dated_files(second_files, day)] == []
+    days = {dt.date.today(), dt.datetime.now(dt.UTC).date()} | {
+        t.date() for t in [*first_times.values(), *second_times.values()]
+    }
+    assert [name for day in sorted(days) for name in dated_files(second_files, day)] == []
+    assert [name for day in sorted(days) for name in dated_files(first_files, day)] == []
 
 
 def test_a_changed_byte_a_missing_file_or_a_date_is_found(tmp_path):
@@ -113,3 +144,13 @@ def test_a_changed_byte_a_missing_file_or_a_date_is_found(tmp_path):
     ]
     assert dated_files(second, dt.date(2026, 11, 30)) == ["build/tables/t.tex"]
     assert dated_files(second, dt.date(2026, 12, 1)) == []
+
+
+def test_two_builds_in_the_same_minute_or_day_are_not_taken_as_apart():
+    utc, plus14 = dt.UTC, dt.timezone(dt.timedelta(hours=14))
+    first = {"10_a": dt.datetime(2026, 11, 30, 10, 0, 5, tzinfo=utc)}
+    assert clock_apart(first, {"10_a": dt.datetime(2026, 12, 1, 0, 1, 30, tzinfo=plus14)}) == []
+    assert clock_apart(first, {"10_a": dt.datetime(2026, 11, 30, 10, 0, 40, tzinfo=utc)}) == [
+        "10_a finished at 2026-11-30 10:00 in both builds (local time)",
+        "the second build did not begin a minute or more after the first",
+    ]

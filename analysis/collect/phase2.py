@@ -26,6 +26,7 @@ errors name file, line and column and never show a personal value.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from pathlib import Path
 from typing import NamedTuple
 
@@ -34,8 +35,9 @@ import pandas as pd
 
 from analysis.build import resolve
 from analysis.build.outcomes import partner_keys
+from analysis.collect import consent
 from analysis.collect.importers import ColumnSpec, ExportLayout, ExportRefused, read_export
-from analysis.core import fields, paths, tables
+from analysis.core import fields, paths, staging, tables
 from analysis.core.tracking import note_read, note_write
 
 SOURCES: tuple[str, ...] = ("public", "crawl", "survey")
@@ -341,16 +343,23 @@ def frame_counts(ties: FrameTies, frame: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"step": list(counts), "count": list(counts.values())})
 
 
-def write_frame_tables(result: FrameTies, frame: pd.DataFrame, sources: list[str]) -> dict[str, pd.DataFrame]:
+def write_frame_tables(
+    result: FrameTies,
+    frame: pd.DataFrame,
+    sources: list[str],
+    withheld_ids: Mapping[str, consent.Withheld] | None = None,
+) -> dict[str, pd.DataFrame]:
     """Write ``phase2_frame``, ``phase2_frame_ties`` and ``phase2_frame_unresolved`` through
     :func:`analysis.core.tables.write_table` (each schema checked before it reaches disk); return them by name.
 
-    ``sources`` names the inputs (e.g. ``["relations", "crawl_ties", "survey_ties", "gazetteer"]``).
+    ``sources`` names the inputs (e.g. ``["relations", "crawl_ties", "survey_ties", "gazetteer"]``);
+    ``withheld_ids`` the units of ``aggregate_only`` respondents, whose survey ties are written under their
+    pseudonyms (:mod:`analysis.collect.consent`).
     """
     return {
         "phase2_frame": tables.write_table(frame, "phase2_frame", PHASE2_FRAME_SCHEMA, sources=sources),
-        "phase2_frame_ties": tables.write_table(
-            result.ties, "phase2_frame_ties", PHASE2_FRAME_TIES_SCHEMA, sources=sources
+        "phase2_frame_ties": consent.write_table(
+            result.ties, "phase2_frame_ties", PHASE2_FRAME_TIES_SCHEMA, withheld_ids=withheld_ids or {}, sources=sources
         ),
         "phase2_frame_unresolved": tables.write_table(
             result.unresolved, "phase2_frame_unresolved", PHASE2_UNRESOLVED_SCHEMA, sources=sources
@@ -414,9 +423,9 @@ def write_contact_roster_template(frame: pd.DataFrame, target: Path | None = Non
     Default target: ``<build>/phase2/contact_roster_template.csv``.
     """
     target = target or phase2_build_dir() / ROSTER_TEMPLATE_NAME
-    target.parent.mkdir(parents=True, exist_ok=True)
-    contact_roster_template(frame).to_csv(target, index=False, encoding="utf-8-sig")
-    note_write(target)
+    written = staging.target(target)  # renamed into place when the notebook succeeds
+    contact_roster_template(frame).to_csv(written, index=False, encoding="utf-8-sig")
+    note_write(written)
     return target
 
 

@@ -22,7 +22,7 @@ from analysis.collect.codebook_outputs import BOOK_FRONT_MATTER
 from analysis.collect.questionnaire_lss import lss_bytes
 from analysis.collect.questionnaire_qsf import qsf_text
 from analysis.collect.tool_codes import choices
-from analysis.core import paths
+from analysis.core import paths, staging
 from analysis.core.tracking import note_write
 
 # The second language of each printable questionnaire (the first translated one in this order).
@@ -30,25 +30,29 @@ PRINT_LANGUAGE_PREFERENCE: tuple[str, ...] = ("de", "es", "fr", "pl", "it", "nl"
 
 
 def write_questionnaires(out_dir: Path | None = None, instruments: tuple[str, ...] = INSTRUMENTS) -> list[Path]:
-    """Write the ``.lss`` and ``.qsf`` files of ``instruments`` (default ``<build>/questionnaires``); return them."""
+    """Write the ``.lss`` and ``.qsf`` files of ``instruments`` (default ``<build>/questionnaires``); return them.
+
+    Under the pipeline runner each file is staged and renamed into place when the notebook succeeds
+    (:mod:`analysis.core.staging`); the paths returned are the real ones.
+    """
     out_dir = Path(out_dir) if out_dir is not None else paths.build_dir() / "questionnaires"
     written = []
     for name in instruments:
         book = load_codebook(name)
         target = out_dir / name
-        target.mkdir(parents=True, exist_ok=True)
         for language in book.translated_languages():
-            lss = target / f"{name}_{language}.lss"
-            lss.write_bytes(lss_bytes(book, language))
-            qsf = target / f"{name}_{language}.qsf"
-            qsf.write_text(qsf_text(book, language), encoding="utf-8")
-            written += [lss, qsf]
-        status = target / "languages.md"
-        status.write_text(_language_status(book), encoding="utf-8")
-        written.append(status)
-    for path in written:
-        note_write(path)
+            written.append(_write(target / f"{name}_{language}.lss", lss_bytes(book, language)))
+            written.append(_write(target / f"{name}_{language}.qsf", qsf_text(book, language).encode("utf-8")))
+        written.append(_write(target / "languages.md", _language_status(book).encode("utf-8")))
     return written
+
+
+def _write(path: Path, content: bytes) -> Path:
+    """Write ``content`` to output ``path`` (staged under the runner); return ``path``."""
+    staged = staging.target(path)
+    staged.write_bytes(content)
+    note_write(staged)
+    return path
 
 
 def _language_status(book: Codebook) -> str:

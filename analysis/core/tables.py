@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.core import fields, paths
+from analysis.core import fields, paths, staging
 from analysis.core.tracking import note_read, note_write
 
 DATAPACKAGE_NAME = "datapackage.json"
@@ -35,8 +35,7 @@ def write_table(
     undeclared = [column for column in validated.columns if fields.vocabulary_entry(column) is None]
     if undeclared:
         raise KeyError(f"table '{name}': columns {undeclared} are not declared in analysis/reference/fields.csv")
-    target = paths.processed_table(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = staging.target(paths.processed_table(name))
     validated.to_parquet(target, index=False)
     note_write(target)
     _describe_in_datapackage(name, schema, validated, sources or [])
@@ -44,8 +43,11 @@ def write_table(
 
 
 def read_table(name: str) -> pd.DataFrame:
-    """Read ``data/processed/<name>.parquet`` (a GeoDataFrame when it holds geometry)."""
-    source = paths.processed_table(name)
+    """Read ``data/processed/<name>.parquet`` (a GeoDataFrame when it holds geometry).
+
+    A table the running notebook wrote itself is read from its staged file (:mod:`analysis.core.staging`).
+    """
+    source = staging.source(paths.processed_table(name))
     if not source.exists():
         raise FileNotFoundError(
             f"{source}: processed table '{name}' does not exist yet; run the notebook that writes it "
@@ -65,8 +67,7 @@ def write_quarantine(rows: pd.DataFrame, name: str) -> pd.DataFrame:
     """Write the rows set aside from table ``name``; they must carry a ``reason`` column."""
     if "reason" not in rows.columns:
         raise ValueError(f"quarantine for '{name}' needs a 'reason' column; got {list(rows.columns)}")
-    target = paths.quarantine_table(name)
-    target.parent.mkdir(parents=True, exist_ok=True)
+    target = staging.target(paths.quarantine_table(name))
     rows.to_csv(target, index=False)
     note_write(target)
     return rows
@@ -117,8 +118,8 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.Da
     """Add (or replace) table ``name`` in the data package; each column is described by the vocabulary."""
     package_path = paths.processed_dir() / DATAPACKAGE_NAME
     package: dict[str, Any] = {"name": "paradiplomacy-processed", "profile": "data-package", "resources": []}
-    if package_path.exists():
-        package = json.loads(package_path.read_text(encoding="utf-8"))
+    if staging.source(package_path).exists():
+        package = json.loads(staging.source(package_path).read_text(encoding="utf-8"))
     fields_written = []
     for column_name in table.columns:
         entry = fields.field(column_name)
@@ -136,7 +137,9 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.Da
     package["resources"] = [r for r in package["resources"] if r["name"] != name] + [resource]
     package["resources"].sort(key=lambda r: r["name"])
     # Every table writer updates this one file: a run killed while writing it must not leave it cut short.
-    partial = package_path.with_name(f".{DATAPACKAGE_NAME}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(partial, package_path)
-    note_write(package_path)
+    written = staging.target(package_path)
+    partial = written.with_name(f".{written.name}.{os.getpid()}.partial")
+    partial.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "
+", encoding="utf-8")
+    os.replace(partial, written)
+    note_write(written)

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 import matplotlib.pyplot as plt
 
-from analysis.core import fields, paths
+from analysis.core import fields, paths, staging
 from analysis.core.tracking import note_write
 from analysis.report import table_display
 from analysis.report.show import glue
@@ -67,12 +67,10 @@ def save_figure(figure: plt.Figure, name: str) -> Path:
     the papers (:mod:`analysis.runner.pdf`) places it instead of the PNG.
     """
     target = paths.figures_dir() / f"{name}.png"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    figure.savefig(target)
-    note_write(target)
-    vector = target.with_suffix(".pdf")
-    figure.savefig(vector, metadata={"CreationDate": None})
-    note_write(vector)
+    for written, options in ((target, {}), (target.with_suffix(".pdf"), {"metadata": {"CreationDate": None}})):
+        staged = staging.target(written)  # renamed into place when the notebook succeeds (analysis.core.staging)
+        figure.savefig(staged, **options)
+        note_write(staged)
     return target
 
 

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from analysis.core import staging
 from analysis.core.tracking import note_write
 from analysis.stats.fitting import CONSTANT, ModelFit
 
@@ -173,7 +174,7 @@ def regression_table_latex(table: pd.DataFrame, caption: str, label: str) -> str
 def write_regression_table_latex(table: pd.DataFrame, target, caption: str, label: str) -> str:
     """Write :func:`regression_table_latex` to ``target`` (a path from :mod:`analysis.core.paths`); returns the text."""
     latex = regression_table_latex(table, caption, label)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(latex, encoding="utf-8")
-    note_write(target)
+    written = staging.target(target)  # renamed into place when the notebook succeeds
+    written.write_text(latex, encoding="utf-8")
+    note_write(written)
     return latex

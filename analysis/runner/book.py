@@ -162,6 +162,7 @@ def stage_sources(
         origin = cases.TEMPLATE_NAME if notebook.name.startswith(cases.CASE_PREFIX) else notebook.name
         if sources is not None and not (sources / origin).exists():
             continue  # the executed copy of a notebook since renamed or removed
+        refuse_error_outputs(notebook.read_bytes(), notebook.name)  # before anything is staged
         wanted[staging / STAGED_NOTEBOOKS / notebook.name] = notebook
     for name, content in (generated or {}).items():
         wanted[staging / name] = content
@@ -183,6 +184,29 @@ def stage_sources(
             if "_build" not in stale.relative_to(staging).parts:
                 stale.unlink()
     return sorted(wanted)
+
+
+def refuse_error_outputs(notebook_bytes: bytes, name: str) -> bytes:
+    """``notebook_bytes`` unchanged, or :class:`BookBuildFailed` naming the notebook and every cell with an error output.
+
+    The pipeline never keeps a failed run as a chapter, so an error output means an executed copy that
+    did not come from a successful run (copied by hand, or from an older runner): the book must not show it.
+    """
+    cells = json.loads(notebook_bytes).get("cells", [])
+    errors = [
+        f"cell {number} (execution count {cell.get('execution_count')}): "
+        f"{output.get('ename', 'error')}: {output.get('evalue', '')}"
+        for number, cell in enumerate(cells, start=1)
+        for output in cell.get("outputs", [])
+        if output.get("output_type") == "error"
+    ]
+    if errors:
+        raise BookBuildFailed(
+            f"executed notebook {name} holds an error output, so it did not run cleanly:\n  "
+            + "\n  ".join(errors)
+            + f"\nRun it again through the pipeline (make run NB={name.split('_', 1)[0]} FORCE=1), then make book."
+        )
+    return notebook_bytes
 
 
 def collapse_code(notebook_bytes: bytes) -> bytes:

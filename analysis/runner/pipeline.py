@@ -41,7 +41,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from analysis.core import paths
+from analysis.core import paths, staging
+from analysis.runner import commits
 from analysis.runner.fingerprints import (
     DigestCache,
     digest_or_missing,
@@ -53,7 +54,7 @@ from analysis.runner.fingerprints import (
     pinned_mismatches,
     save_code_digests,
 )
-from analysis.runner.tracing import TRACE_TAG, read_trace, traced_notebook
+from analysis.runner.tracing import read_trace, traced_notebook
 
 NOTEBOOK_PATTERN = re.compile(r"^(\d+)_[\w-]+\.ipynb$")
 # 2: module digests hash the normalised syntax tree (version 1 hashed their bytes).
@@ -155,38 +156,8 @@ class RunReport:
 
 
 def refresh_prose(project: Project, notebook: Path) -> bool:
-    """Bring ``notebook``'s markdown into its executed copy without running it; True when the copy changed.
-
-    A prose-only edit does not re-run a notebook, but the book must show the new prose. The copy keeps
-    its code cells with their outputs (and papermill's injected parameters cell), in the order of the
-    source's code cells, which are the same because the code did not change; every markdown cell is
-    taken from the source, so markdown cells can be edited, added, removed or moved.
-    """
-    import nbformat
-
-    executed_path = project.executed / notebook.name
-    if not executed_path.exists():
-        return False
-    source = nbformat.read(notebook, as_version=4)
-    executed = nbformat.read(executed_path, as_version=4)
-    is_injected = lambda cell: "injected-parameters" in cell.metadata.get("tags", [])  # noqa: E731
-    run_cells = iter([cell for cell in executed.cells if cell.cell_type == "code" and not is_injected(cell)])
-    injected = [cell for cell in executed.cells if is_injected(cell)]
-    cells = []
-    for cell in source.cells:
-        if cell.cell_type != "code":
-            cells.append(cell)
-            continue
-        cells.append(next(run_cells))
-        if "parameters" in cell.metadata.get("tags", []):
-            cells += injected
-    if [cell.source for cell in cells] == [cell.source for cell in executed.cells]:
-        return False
-    executed.cells = cells
-    temporary = executed_path.with_suffix(".ipynb.tmp")
-    nbformat.write(executed, temporary)
-    os.replace(temporary, executed_path)
-    return True
+    """Bring ``notebook``'s markdown into its executed copy without running it (:func:`commits.refresh_prose`)."""
+    return commits.refresh_prose(notebook, project.executed / notebook.name)
 
 
 # --------------------------------------------------------------------------- discovery
@@ -470,10 +441,12 @@ def _ignored_folders(project: Project) -> list[Path]:
 def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, Any]) -> dict[str, set[str]]:
     """Execute ``notebook`` with papermill and return what it read, wrote and imported.
 
-    The executed copy is written under a temporary name and takes its place only when every cell
-    ran. A failure removes what the failed run wrote and the previous executed copy (their outputs
-    no longer belong together), keeps the failed copy as ``<stem>.failed`` for inspection (the book
-    never reads it), and raises :class:`NotebookFailed` with the failing cell's traceback.
+    The executed copy is written under a temporary name, and the project's writers stage every output
+    (:mod:`analysis.core.staging`); when every cell ran, the staged outputs are renamed to their real
+    names and the executed copy takes its place (:mod:`analysis.runner.commits`), and the trace names
+    them by their real names. A failure (see :func:`_discard_failed_run`) keeps the previous good outputs,
+    keeps the failed copy as ``<stem>.failed`` for inspection (the book never reads it), and raises
+    :class:`NotebookFailed` with the failing cell's traceback.
     """
     import nbformat
     import papermill
@@ -488,9 +461,12 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
     partial = project.state / "partial" / notebook.name  # the book reads build/executed only
     partial.parent.mkdir(exist_ok=True)
     source = nbformat.read(notebook, as_version=4)
+    if trace_file.exists():  # the staged files a killed run of this notebook left
+        commits.discard_staged(read_trace(trace_file)["writes"])
     try:
-        # The kernel glues without showing anything: the book places every result (analysis.report.show).
-        with show.pipeline_environment():
+        # The kernel glues without showing anything (the book places every result, analysis.report.show),
+        # and stages its outputs.
+        with show.pipeline_environment(), commits.staging_environment():
             papermill.execute_notebook(
                 traced_notebook(
                     source, trace_file, project.root, project.watched, _ignored_folders(project), project.data_folders
@@ -507,63 +483,37 @@ def execute_notebook(project: Project, notebook: Path, parameters: Mapping[str, 
         _discard_failed_run(project, notebook, trace_file, partial)
         raise NotebookFailed(
             f"{project.display(notebook)} failed in cell {error.exec_count} "
-            f"({error.ename}: {error.evalue})\n" + "\n".join(_strip_ansi(line) for line in error.traceback)
+            f"({error.ename}: {error.evalue})\n" + "\n".join(commits.strip_ansi(line) for line in error.traceback)
         ) from None
     except BaseException:
         _discard_failed_run(project, notebook, trace_file, partial)
         raise
-    _finalise_executed(partial, project.display(notebook), project.display(output))
+    trace = read_trace(trace_file)
+    commits.commit_staged(trace["writes"])
+    commits.finalise_executed(partial, project.display(notebook), project.display(output))
     os.replace(partial, output)
-    return read_trace(trace_file)
+    return commits.final_trace(trace)
 
 
 def _discard_failed_run(project: Project, notebook: Path, trace_file: Path, partial: Path) -> None:
-    """Remove the outputs a failed run wrote and the previous executed copy; keep the failed copy aside.
+    """Delete what a failed run wrote and the previous executed copy; keep the failed copy aside.
 
-    A file that other notebooks' records also list as their output (``datapackage.json``, which every
-    table writer updates) stays: removing it would set off every notebook that wrote to it.
+    Staged outputs are deleted, so their real names keep the previous good run's bytes (or stay absent);
+    a file written in place is deleted, unless other notebooks' records also list it as their output
+    (``datapackage.json``): removing it would set off every notebook that wrote to it. The record is
+    marked unfinished with the real names of everything written, so the notebook and its readers run again.
     """
     written = read_trace(trace_file)["writes"] if trace_file.exists() else set()
-    _mark_unfinished(project, notebook, written)
-    for path_text in sorted(written - _shared_outputs(project, notebook)):
+    commits.discard_staged(written)
+    in_place = {path_text for path_text in written if not staging.is_pending(path_text)}
+    _mark_unfinished(project, notebook, commits.final_trace({"writes": written})["writes"])
+    for path_text in sorted(in_place - _shared_outputs(project, notebook)):
         Path(path_text).unlink(missing_ok=True)
     (project.executed / notebook.name).unlink(missing_ok=True)
     if partial.exists():
         failed = project.executed / f"{notebook.stem}.failed"
-        _finalise_executed(partial, project.display(notebook), project.display(failed))
+        commits.finalise_executed(partial, project.display(notebook), project.display(failed))
         os.replace(partial, failed)
-
-
-def _finalise_executed(executed: Path, source_name: str, output_name: str) -> None:
-    """Drop the tracing cells and every clock reading, and record papermill's input and output as paths
-    of no particular machine: two runs of the same code on the same inputs give the same bytes.
-
-    Papermill would store the whole traced notebook, absolute paths, a random id for the cell of injected
-    parameters, and the start, end and duration of the run and of each cell (plus the kernel's timestamps
-    in ``execution``). An executed copy outside the project (``PARADIP_BUILD``) is named by its folder and
-    file only.
-    """
-    import nbformat
-
-    notebook = nbformat.read(executed, as_version=4)
-    notebook.cells = [cell for cell in notebook.cells if TRACE_TAG not in cell.metadata.get("tags", [])]
-    for item in [*notebook.cells, notebook]:
-        item.metadata.pop("execution", None)
-        for key in ("start_time", "end_time", "duration"):
-            item.metadata.get("papermill", {}).pop(key, None)
-        if "injected-parameters" in item.metadata.get("tags", []):
-            item.id = "injected-parameters"  # papermill gives it a random id
-    if "papermill" in notebook.metadata:
-        output = Path(output_name)
-        notebook.metadata.papermill["input_path"] = source_name
-        notebook.metadata.papermill["output_path"] = str(
-            Path(output.parent.name, output.name) if output.is_absolute() else output
-        )
-    nbformat.write(notebook, executed)
-
-
-def _strip_ansi(text: str) -> str:
-    return re.sub(r"\x1b\[[0-9;]*m", "", text)
 
 
 def summarise(reasons: list[str], shown: int = 4) -> str:
@@ -587,6 +537,7 @@ def run(
     """
     project = project or Project()
     digests = digest_cache(project)
+    commits.sweep_stale(project.state)  # staged outputs a killed run left are never used
     try:
         check_raw_files(project, digests)
         plan = Plan(project, parameters or {}, force, digest=digests)

@@ -93,7 +93,7 @@ def stale_notebooks(project: pipeline.Project, digest: Callable[[Path], str]) ->
 
 def book_problems(project: pipeline.Project, html: Path, staging: Path) -> list[str]:
     """Whether the book in ``html`` was built from the executed copies as they are (staged in ``staging``)."""
-    from analysis.runner import book
+    from analysis.runner import book, manuscripts
 
     stamp = html / book.FINGERPRINT_NAME
     if not stamp.is_file():
@@ -112,6 +112,9 @@ def book_problems(project: pipeline.Project, html: Path, staging: Path) -> list[
         for path in staging.rglob("*")
         if path.is_file() and not book.IGNORED_BOOK_PARTS.intersection(path.relative_to(staging).parts)
     )
+    if (staging / book.TOC_NAME).is_file():  # the book's stamp covers the staged files the book depends on
+        toc_text = (staging / book.TOC_NAME).read_text(encoding="utf-8")
+        files = manuscripts.relevant_files(files, staging, toc_text, manuscripts.BOOK.name)
     if book.fingerprint(files, staging) != stamp.read_text():
         problems.append("the book's staged sources changed since its pages were built: make book")
     return problems + appendix_problems(staging)

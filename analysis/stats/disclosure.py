@@ -31,6 +31,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from analysis.collect.consent import AGGREGATE_ONLY
+
 # Cells with fewer respondents than this are suppressed: the threshold set for the project (issue 10),
 # within the minimum frequencies of 3 to 10 that official statistics use for frequency tables
 # (Hundepool et al., Statistical Disclosure Control, Wiley 2012). The units are public bodies; the rule
@@ -43,7 +45,6 @@ SUPPRESSION_NOTE = (
     "cannot be recovered from the totals."
 )
 CONSENT_COLUMN = "consent"
-AGGREGATE_ONLY = "aggregate_only"
 
 
 class DisclosureError(ValueError):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+import nbformat
 import pytest
 import yaml
 
@@ -440,3 +441,23 @@ def test_the_layout_check_passes_a_wide_table_in_its_scroll_box_and_finds_one_wi
     )
     found = browser.layout_overflow(page, 430)
     assert found[0].startswith("table#bare right=") and found[-1].startswith("page scrolls sideways")
+
+
+def test_the_book_refuses_an_executed_notebook_with_an_error_output(tmp_path):
+    source, executed, staging = tmp_path / "book", tmp_path / "executed", tmp_path / "staging"
+    for folder in (source, executed):
+        folder.mkdir()
+    (source / "_toc.yml").write_bytes((paths.BOOK / "_toc.yml").read_bytes())
+    clean = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1", execution_count=1)])
+    nbformat.write(clean, executed / "40_clean.ipynb")
+    book.stage_sources(source, executed, staging)
+    broken = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Broken")])
+    failing = nbformat.v4.new_code_cell("pd.read_csv('crawl.csv')", execution_count=3)
+    failing.outputs = [nbformat.v4.new_output("error", ename="EmptyDataError", evalue="No columns", traceback=[])]
+    broken.cells.append(failing)
+    nbformat.write(broken, executed / "50_broken.ipynb")
+    with pytest.raises(book.BookBuildFailed) as failure:
+        book.stage_sources(source, executed, staging)
+    assert "executed notebook 50_broken.ipynb holds an error output" in str(failure.value)
+    assert "cell 2 (execution count 3): EmptyDataError: No columns" in str(failure.value)
+    assert "40_clean" not in str(failure.value)

@@ -22,7 +22,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from analysis.runner import book, pipeline, verify
+from analysis.runner import book, pipeline, tracing, verify
 
 TOY_STEMS = ["10_first", "20_second", "30_third"]
 TRACED = ("inputs", "outputs", "modules", "folders")
@@ -304,7 +304,7 @@ def test_trace_records_reads_writes_modules_and_folders(toy_project):
     # pathlib reads and writes are traced, and so is a declared look into a folder.
     assert names["30_third"] == {"inputs": ["out.csv"], "outputs": ["total.txt"], "modules": [], "folders": ["inbox"]}
     executed = nbformat.read(toy_project.executed / "20_second.ipynb", as_version=4)
-    assert not any(pipeline.TRACE_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
+    assert not any(tracing.TRACE_TAG in cell.metadata.get("tags", []) for cell in executed.cells)
     assert not any(
         output.get("output_type") == "error" for cell in executed.cells for output in cell.get("outputs", [])
     )
@@ -441,6 +441,92 @@ def test_a_run_killed_halfway_is_redone_and_recovers_the_clean_result(toy_projec
     assert _reasons(pipeline.run(toy_project, echo=False).decisions) == predicted
     assert _total(toy_project) == "14"
     assert _reasons(pipeline.dry_run(toy_project)) == {}
+
+
+# --------------------------------------------------------------------------- staged outputs
+
+# 20 writes out.csv through the project's staging (as write_table, save_figure and the .tex writer do), reads it
+# back, and writes its line count to count.txt the same way; STOP is where a test makes it fail or sleeps.
+STAGED_20 = """
+import os
+from pathlib import Path
+from analysis.core import staging
+from analysis.core.tracking import note_write
+import toy_second
+mid = [int(v) for v in open(b"../data/mid.csv", "rb").read().split()]
+written = staging.target(Path("../data/out.csv").resolve())
+written.write_text("\\n".join(str(toy_second.add_one(v)) for v in mid))
+note_write(written)
+lines = len(staging.source(Path("../data/out.csv").resolve()).read_text().split())
+count = staging.target(Path("../data/count.txt").resolve())
+count.write_text(str(lines))
+note_write(count)
+# STOP
+"""
+
+
+def _stage_20(project: pipeline.Project, stop: str = "") -> None:
+    _edit_code_cell(project, "20_second", lambda source: STAGED_20.replace("# STOP", stop))
+
+
+def test_staged_outputs_take_their_real_names_only_when_the_notebook_succeeds(toy_project):
+    """A staged output read back in its run is the new one; the record names real files; no staged file is left."""
+    out, pending = toy_project.root / "data" / "out.csv", toy_project.root / "data" / ".pending"
+    _stage_20(toy_project)
+    _write(toy_project, "data/raw.csv", "value\n1\n5\n")
+    pipeline.run(toy_project, echo=False)
+    assert out.read_text() == "3\n11" and (toy_project.root / "data" / "count.txt").read_text() == "2"
+    assert not pending.exists()
+    assert sorted(Path(p).name for p in _state(toy_project, "20_second")["outputs"]) == ["count.txt", "out.csv"]
+    assert _total(toy_project) == "14"
+    assert _reasons(pipeline.dry_run(toy_project)) == {}
+
+
+def test_a_failed_run_keeps_the_previous_good_staged_outputs(toy_project):
+    """20 fails after staging out.csv: out.csv keeps the previous good bytes, no count.txt, no staged file."""
+    out = toy_project.root / "data" / "out.csv"
+    _stage_20(toy_project)
+    pipeline.run(toy_project, echo=False)
+    good = out.read_bytes()
+    _write(toy_project, "data/raw.csv", "value\n1\n5\n")
+    (toy_project.root / "data" / "count.txt").unlink()
+    _stage_20(toy_project, "raise RuntimeError('disk full')")
+    with pytest.raises(pipeline.NotebookFailed, match="disk full"):
+        pipeline.run(toy_project, echo=False)
+    assert out.read_bytes() == good
+    assert not (toy_project.root / "data" / "count.txt").exists()
+    assert not (toy_project.root / "data" / ".pending").exists()
+    _stage_20(toy_project)
+    assert _reasons(pipeline.run(toy_project, echo=False).decisions)["20_second"] == ["its last run did not finish"]
+    assert out.read_text() == "3\n11" and _total(toy_project) == "14"
+
+
+def test_a_killed_run_leaves_the_previous_outputs_and_its_staged_files_are_never_used(toy_project, tmp_path):
+    """kill -9 after 20 staged its outputs: the real names hold the previous bytes; the next run sweeps and redoes."""
+    out = toy_project.root / "data" / "out.csv"
+    _stage_20(toy_project)
+    pipeline.run(toy_project, echo=False)
+    good = out.read_bytes()
+    _write(toy_project, "data/raw.csv", "value\n1\n5\n")
+    marker = tmp_path / "20-staged"
+    _stage_20(toy_project, f"open({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(120)")
+    script = tmp_path / "run_toy.py"
+    script.write_text(KILLABLE_RUN, encoding="utf-8")
+    process = subprocess.Popen([sys.executable, str(script), str(toy_project.root)], start_new_session=True)
+    try:
+        deadline = time.monotonic() + 90
+        while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.2)
+        assert marker.exists(), "notebook 20 never reached the point of the kill"
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+    assert out.read_bytes() == good
+    assert (toy_project.root / "data" / ".pending" / "out.csv").read_text() == "3\n11"
+    _stage_20(toy_project)
+    pipeline.run(toy_project, echo=False)
+    assert out.read_text() == "3\n11" and _total(toy_project) == "14"
+    assert not (toy_project.root / "data" / ".pending").exists()
 
 
 # --------------------------------------------------------------------------- make verify on the toy

@@ -20,13 +20,14 @@ def _verify_exit(workspace: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.mark.slow
-def test_make_verify_passes_after_the_tests_build_and_fails_on_a_flipped_byte_or_an_edited_table(small_build):
-    """The check CI runs after the tests' build: clean, then one tampered raw file, then one edited table."""
+def test_make_verify_passes_after_the_tests_build_and_fails_on_a_flipped_byte_or_an_edited_output(small_build):
+    """The check CI runs after the build: clean, then one tampered raw file, one edited table, one edited .tex."""
     clean = _verify_exit(small_build)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     raw = small_build / "data" / "raw" / "nuts_gisco_2024_20m" / "NUTS_RG_20M_2024_4326.geojson"
     table = small_build / "data" / "processed" / "city_analysis.parquet"
-    for tampered in (raw, table):
+    tex = small_build / "build" / "tables" / "regression_binary.tex"
+    for tampered in (raw, table, tex):
         original = tampered.read_bytes()
         mode = tampered.stat().st_mode
         try:
@@ -37,5 +38,5 @@ def test_make_verify_passes_after_the_tests_build_and_fails_on_a_flipped_byte_or
             tampered.write_bytes(original)
             tampered.chmod(mode)
         assert result.returncode == 1
-        assert f"{tampered.relative_to(small_build / 'data').as_posix()}" in result.stdout
+        assert tampered.name in result.stdout, result.stdout
     assert _verify_exit(small_build).returncode == 0
