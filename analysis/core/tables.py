@@ -139,7 +139,6 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.Da
     # Every table writer updates this one file: a run killed while writing it must not leave it cut short.
     written = staging.target(package_path)
     partial = written.with_name(f".{written.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "
-", encoding="utf-8")
+    partial.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     os.replace(partial, written)
     note_write(written)
