@@ -32,7 +32,7 @@ from analysis.collect.web.warc import warc_files
 DEFAULT_MAX_PAGES_PER_SITE = 300
 # Detection worker processes by default (--detect-workers): 0 runs detection in the crawler's process, where it
 # shares one core (and the GIL) with the downloads; ``make bench WHAT=crawl`` measures 0, 1 and 2.
-DEFAULT_DETECT_WORKERS = 1
+DEFAULT_DETECT_WORKERS = 2
 _PARTS = "analysis.collect.web"
 
 
