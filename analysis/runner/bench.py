@@ -12,7 +12,8 @@ the other parts' last results in the file.
 * **step timings**: named steps of the analysis worth watching (entity resolution, ...);
 * **crawl** (``--only crawl``, ``make bench WHAT=crawl``): pages per second of the crawler on the local test web
   (loopback, its timing faults removed), fetch only and fetch + extract + detect (the detector in the crawl,
-  in-process and with worker processes), between the first and the last stored page;
+  in-process and with 1 and 2 worker processes; the share of the fetch-only rate), between the first and the last
+  stored (and analysed) page, and what the detection costs before the first page;
 * **tests**: the unit tests (``pytest -m "not slow"``, ``make test-fast``) and the whole suite
   (``pytest``, what ``make test`` runs), with the machine's load average, since the tests'
   duration is measured here and not by a timed test.
@@ -180,17 +181,22 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
 
 
 CRAWL_BENCH_UNITS = 40
+CRAWL_DETECT_WORKERS = (0, 1, 2)  # detection in the crawler's own process (a thread), and with 1 or 2 workers
 
 
-def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: int = 2) -> dict[str, Any]:
-    """Pages per second on the local test web: fetch only, then fetch + extract + detect (when the detector exists).
+def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: tuple[int, ...] = CRAWL_DETECT_WORKERS):
+    """Pages per second on the local test web: fetch only, then fetch + extract + detect (when the detector exists)
+    with each number of ``detect_workers`` (0: in the crawler's process); ``default_detect_variant`` names the one
+    ``make crawl`` uses (:data:`analysis.collect.web.run.DEFAULT_DETECT_WORKERS`).
 
     The web is built in a temporary folder without its timing faults (slow pages, timeouts), which measure the
-    server's delays rather than the crawler.
+    server's delays rather than the crawler. A rate runs from the first stored page to the last stored and analysed
+    one; the detector's start (its pickle, lingua's models, the workers' fork) comes before the first page and is
+    shown on its own (``detection_start``).
     """
     from analysis.build.outcomes import frame_units
     from analysis.collect.web import server, testweb
-    from analysis.collect.web.run import run_crawl
+    from analysis.collect.web.run import DEFAULT_DETECT_WORKERS, run_crawl
     from analysis.core import tables
 
     units = frame_units(tables.read_table("cities"), tables.read_table("regions"))
@@ -201,12 +207,12 @@ def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: int = 2) -
                                      out_dir=scratch / "web", n_units=n_units)  # fmt: skip
         (web.root / "server_faults.json").unlink(missing_ok=True)
         units.to_parquet(scratch / "units.parquet")
-        variants = {"fetch_only": {}}
+        variants: dict[str, dict[str, Any]] = {"fetch_only": {}}
         try:
             from analysis.collect.web import detect  # noqa: F401
 
-            variants |= {"fetch_extract_detect": {"detect": True, "detect_workers": 0},
-                         "fetch_extract_detect_workers": {"detect": True, "detect_workers": detect_workers}}  # fmt: skip
+            variants |= {_detect_variant(n): {"detect": True, "detect_workers": n} for n in detect_workers}
+            runs["default_detect_variant"] = _detect_variant(DEFAULT_DETECT_WORKERS)
         except ImportError:
             runs["note"] = "no detector (analysis.collect.web.detect) yet: fetch only"
         with server.serve(web.root) as proxy:
@@ -217,18 +223,38 @@ def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: int = 2) -
                 runs[name] = {"pages": stats.get("pages_this_run"), "pages_per_second": stats.get("pages_per_second"),
                               "findings": stats.get("hits"), "seconds_with_startup": stats.get("seconds"),
                               "detect_workers": options.get("detect_workers", 0)}  # fmt: skip
-        if "fetch_extract_detect" in runs:
+        if "default_detect_variant" in runs:
+            runs["detection_start"] = _detection_start_seconds(scratch / "units.parquet")
             runs["detect_replay"] = _detect_replay_rates(scratch / "fetch_only", scratch / "units.parquet")
     fetch_rate = runs["fetch_only"]["pages_per_second"]
-    for name in ("fetch_extract_detect", "fetch_extract_detect_workers"):
+    for name in map(_detect_variant, detect_workers):
         if name in runs and fetch_rate and runs[name]["pages_per_second"]:
             runs[name]["share_of_fetch_only_rate"] = round(runs[name]["pages_per_second"] / fetch_rate, 2)
     return runs
 
 
+def _detect_variant(workers: int) -> str:
+    return "fetch_extract_detect" + (f"_workers_{workers}" if workers else "_in_process")
+
+
+def _detection_start_seconds(units_path: Path) -> dict[str, float]:
+    """Seconds a crawl process spends before its first page on detection: the detector (from its pickle, built by
+    the crawls above) and all of lingua's language models (in this process: the crawls' were separate)."""
+    from analysis.collect.web.detect_pipeline import build_detector
+    from analysis.collect.web.extract import preload_language_models
+
+    began = time.perf_counter()
+    build_detector(str(units_path))
+    loaded = time.perf_counter()
+    preload_language_models()
+    return {"detector_from_pickle": round(loaded - began, 2),
+            "language_models": round(time.perf_counter() - loaded, 2)}  # fmt: skip
+
+
 def _detect_replay_rates(crawl_folder: Path, units_path: Path) -> dict[str, Any]:
-    """Extract + detect on the stored pages, replayed twice in this process: the first pass with the detector's
-    caches cold (as a fresh crawl process starts), the second warm (the steady state of a long crawl)."""
+    """Extract + detect on the stored pages, replayed twice in this process after :func:`_detection_start_seconds`
+    (the detector and the language models loaded, as in a crawl process): the first pass with the detector's own
+    caches cold, the second warm."""
     from analysis.collect.web.detect_pipeline import build_detector, page_findings
     from analysis.collect.web.warc import iter_pages
 
@@ -286,10 +312,14 @@ def render_table(results: dict[str, Any]) -> str:
                 lines.append(f"detection on {speed['texts']} {corpus}: {speed['detector_ms_per_text']:.2f} ms a text, "
                              f"{speed['speedup']:.0f}x faster than one re alternation of {speed['patterns']} names "
                              "and terms")  # fmt: skip
+        elif name == "detection_start":
+            lines.append(f"detection start in a crawl process: detector from its pickle {run['detector_from_pickle']} s, "
+                         f"lingua's language models {run['language_models']} s")  # fmt: skip
         elif isinstance(run, dict):
             share = run.get("share_of_fetch_only_rate")
+            default = " (make crawl's default)" if name == results["crawl"].get("default_detect_variant") else ""
             lines.append(
-                f"crawl {name}: {run['pages_per_second']} pages/s over {run['pages']} pages"
+                f"crawl {name}{default}: {run['pages_per_second']} pages/s over {run['pages']} pages"
                 + (f" ({share:.2f} of fetch only)" if share else "")
             )
     for name in TEST_RUNS:

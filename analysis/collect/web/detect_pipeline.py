@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import gc
 import json
 import multiprocessing
 import os
@@ -28,6 +29,7 @@ from typing import Any
 
 import pandas as pd
 
+from analysis.collect.web.extract import preload_language_models
 from analysis.collect.web.warc import Page, iter_pages
 
 FINDINGS_PREFIX = "findings-"
@@ -43,18 +45,90 @@ def _read_table(path: str | None, table_name: str) -> pd.DataFrame:
 
 
 def build_detector(units_path: str | None = None, gazetteer_path: str | None = None):
-    """The partnership detector for the frame units and the gazetteer (files, or the processed tables)."""
-    from analysis.collect.web.detect import Detector
+    """The partnership detector for the frame units and the gazetteer (files, or the processed tables).
 
+    Building it takes 10-20 s (the matcher's automaton of some 180,000 name forms), so the built detector is kept
+    as a pickle under ``paths.BUILD`` (:func:`cached_detector`): a crawl process or a replay then starts it in
+    about a second."""
     if units_path:
         units = _read_table(units_path, "")
     else:
         from analysis.build.outcomes import frame_units
 
         units = frame_units(_read_table(None, "cities"), _read_table(None, "regions"))
-    detector = Detector.build(units, _read_table(gazetteer_path, "gazetteer"))
-    if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
-        detector.prewarm()
+    return cached_detector(units, _read_table(gazetteer_path, "gazetteer"))
+
+
+# What a built detector depends on besides the units and the gazetteer: the code of these packages, the reference
+# files (lexicons, rules, lists) and the acquired LAU 2020 list (EU places outside the frame).
+_DETECTOR_CODE = ("core", "build", "collect/web")
+DETECTOR_PICKLES_KEPT = 3  # the newest pickles (of different units or gazetteers) kept; ~70 MB each
+
+
+def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
+    """sha256 of everything :meth:`Detector.build` reads: the two tables' contents, the package code it runs, the
+    reference files and the LAU files, Python's and the pickled libraries' versions."""
+    import hashlib
+    import platform
+    from importlib.metadata import version
+
+    from analysis.build import municipal
+    from analysis.core import paths
+
+    digest = hashlib.sha256(f"{platform.python_version()} {version('pandas')} {version('pyahocorasick')}".encode())
+    for frame in (units, gazetteer):
+        digest.update("\t".join(f"{name}:{dtype}" for name, dtype in frame.dtypes.items()).encode())
+        try:
+            hashed = pd.util.hash_pandas_object(frame, index=False)
+        except TypeError:  # a column of lists or dicts
+            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
+        digest.update(hashed.to_numpy().tobytes())
+    files = [path for folder in _DETECTOR_CODE for path in sorted((paths.ROOT / "analysis" / folder).glob("*.py"))]
+    files += sorted(path for path in (paths.ROOT / "analysis" / "reference").rglob("*") if path.is_file())
+    for path in files:
+        digest.update(path.relative_to(paths.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
+    lau = paths.raw_source_dir(municipal.LAU_SOURCE)
+    for path in sorted(lau.glob("*")) if lau.is_dir() else []:
+        digest.update(f"{path.name} {path.stat().st_size} {path.stat().st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
+    """:meth:`Detector.build` for ``units`` and ``gazetteer``, from its pickle under ``paths.BUILD`` when one was
+    built from the same inputs (:func:`detector_digest`), else built and pickled (older pickles are removed).
+
+    The pickle is read with the garbage collector paused (its million small objects otherwise trigger a dozen full
+    collections: 7 s instead of 1.5 s), and the loaded objects are then frozen out of later collections
+    (``gc.freeze``), which also keeps forked workers from copying the pages they sit on."""
+    import gc
+    import pickle
+
+    from analysis.collect.web.detect import Detector
+    from analysis.core import paths
+
+    folder = paths.build_dir() / "web_detect"
+    path = folder / f"detector_{detector_digest(units, gazetteer)[:20]}.pickle"
+    detector = None
+    if path.exists():
+        gc.disable()
+        try:
+            detector = pickle.loads(path.read_bytes())
+        except Exception:  # a pickle cut by a kill, or from a library that changed: build it again
+            detector = None
+        finally:
+            gc.enable()
+    if detector is None:
+        detector = Detector.build(units, gazetteer)
+        if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
+            detector.prewarm()
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = path.with_suffix(f".{os.getpid()}.partial")
+        partial.write_bytes(pickle.dumps(detector, protocol=pickle.HIGHEST_PROTOCOL))
+        partial.replace(path)  # atomic: a concurrent reader sees the whole pickle or none
+        pickles = sorted(folder.glob("detector_*.pickle"), key=lambda found: found.stat().st_mtime, reverse=True)
+        for old in pickles[DETECTOR_PICKLES_KEPT:]:
+            old.unlink(missing_ok=True)
+    gc.freeze()
     return detector
 
 
@@ -151,9 +225,14 @@ class DetectPipeline:
     """Item pipeline: findings of each page (``{"page": Page}`` items) to the segment's findings file."""
 
     def __init__(self, settings):
+        """Everything detection needs is ready before the crawl starts: the detector (from its pickle), all of
+        lingua's language models, the extractor's first use, and the worker processes, forked from this state
+        so that each starts warm and shares it."""
         global _WORKER_DETECTOR
         self.detector = build_detector(settings.get("PARADIP_UNITS_PATH"), settings.get("PARADIP_GAZETTEER_PATH"))
-        _warm_up(self.detector)  # load the language models now: forked workers then share them
+        preload_language_models()
+        _warm_up(self.detector)
+        gc.freeze()  # the detector and the models: out of later collections, and not copied by the forked workers
         workers = settings.getint("PARADIP_DETECT_WORKERS", 0)
         self.pool = None
         self.thread = ThreadPoolExecutor(1, thread_name_prefix="paradip-detect")
@@ -161,6 +240,7 @@ class DetectPipeline:
             _WORKER_DETECTOR = self.detector
             self.pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork"),
                                             initializer=_die_with_parent, initargs=(os.getpid(),))  # fmt: skip
+            self.pool.submit(os.getpid).result()  # forks every worker now, before the reactor runs
         self.handle = None
         self.spider = None
 

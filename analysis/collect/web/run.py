@@ -30,6 +30,9 @@ from analysis.collect.web.crawler_parts import REAL_WEB_SETTINGS, TESTWEB_SETTIN
 from analysis.collect.web.warc import warc_files
 
 DEFAULT_MAX_PAGES_PER_SITE = 300
+# Detection worker processes by default (--detect-workers): 0 runs detection in the crawler's process, where it
+# shares one core (and the GIL) with the downloads; ``make bench WHAT=crawl`` measures 0, 1 and 2.
+DEFAULT_DETECT_WORKERS = 2
 _PARTS = "analysis.collect.web"
 
 
@@ -115,9 +118,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--detect-workers",
         type=int,
-        default=1,
-        help="worker processes for --detect (default 1; 0 runs it in the crawler's event loop, "
-        "which stalls downloads while a page is analysed)",
+        default=DEFAULT_DETECT_WORKERS,
+        help=f"worker processes for --detect (default {DEFAULT_DETECT_WORKERS}; 0 runs it in a thread of the "
+        "crawler's process, which shares a core with the downloads)",
     )
     parser.add_argument("--progress", type=float, default=5.0, help="seconds between progress lines (0: none)")
     parser.add_argument("--stats-file", type=Path, help="write the run's stats (JSON) here")
