@@ -48,7 +48,7 @@ def build_detector(units_path: str | None = None, gazetteer_path: str | None = N
     """The partnership detector for the frame units and the gazetteer (files, or the processed tables).
 
     Building it takes 10-20 s (the matcher's automaton of some 180,000 name forms), so the built detector is kept
-    as a pickle under ``paths.BUILD`` (:func:`cached_detector`): a crawl process or a replay then starts it in
+    as a pickle under ``build/state/web_detect`` (:func:`cached_detector`): a crawl process or a replay then starts it in
     about a second."""
     if units_path:
         units = _read_table(units_path, "")
@@ -94,8 +94,8 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
 
 
 def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
-    """:meth:`Detector.build` for ``units`` and ``gazetteer``, from its pickle under ``paths.BUILD`` when one was
-    built from the same inputs (:func:`detector_digest`), else built and pickled (older pickles are removed).
+    """:meth:`Detector.build` for ``units`` and ``gazetteer``, from its pickle under ``build/state/web_detect``
+    when one was built from the same inputs (:func:`detector_digest`), else built and pickled (older pickles are removed).
 
     The pickle is read with the garbage collector paused (its million small objects otherwise trigger a dozen full
     collections: 7 s instead of 1.5 s), and the loaded objects are then frozen out of later collections
@@ -106,7 +106,7 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
     from analysis.collect.web.detect import Detector
     from analysis.core import paths
 
-    folder = paths.build_dir() / "web_detect"
+    folder = paths.state_dir() / "web_detect"  # a cache beside the runner's records: never a traced output
     path = folder / f"detector_{detector_digest(units, gazetteer)[:20]}.pickle"
     detector = None
     if path.exists():
