@@ -32,7 +32,7 @@ PROVENANCE_FILE = "PROVENANCE.md"
 PROVENANCE_NOTE = (
     "written by the mirror's curator (origin, commit, licence, retrieval date, caveats); no upstream copy exists"
 )
-REGISTRY_FILE: Path = paths.REFERENCE / "sources.yaml"
+REGISTRY_FILE: Path = paths.REGISTRY_FILE
 
 _SOURCE_KEYS = {"name", "title", "licence", "attribution", "origin", "mirror_path", "provenance_sha256", "files"}
 _REQUIRED_SOURCE_KEYS = ("name", "title", "licence", "attribution", "origin", "provenance_sha256", "files")

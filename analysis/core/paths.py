@@ -24,6 +24,7 @@ NOTEBOOKS: Path = ROOT / "notebooks"
 BOOK: Path = ROOT / "book"
 ANALYSIS: Path = ROOT / "analysis"
 REFERENCE: Path = ANALYSIS / "reference"  # small hand-made tables committed with the code (recodes, lexicons)
+REGISTRY_FILE: Path = REFERENCE / "sources.yaml"  # the declared raw sources (analysis.acquire.registry)
 CHECKS: Path = ANALYSIS / "checks"  # hand-checked samples (verdicts recorded by the team)
 LOCK_FILE: Path = ROOT / "requirements.lock"
 # The team's drop-in folder (inside ``raw_dir()``) for the file of its 2020-21 survey of EU cities about China

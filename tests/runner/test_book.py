@@ -415,7 +415,7 @@ def test_tables_are_numbered_apart_from_figures_and_read_as_tables(built_manuscr
     numbers = re.findall(r'caption-number">(\w+)\.? (\d+)', text)
     assert ("Table", "1") in numbers or any(kind == "Table" for kind, _ in numbers)
     assert {kind for kind, _ in numbers} == {"Fig", "Table"}
-    assert "Source: notebook 60_describe.ipynb" in text
+    assert re.search(r"Source: <a [^>]*>notebook 60_describe\.ipynb</a>", text)
 
 
 @pytest.mark.slow

@@ -74,6 +74,7 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
 
     from analysis.build import municipal
     from analysis.core import paths
+    from analysis.core.tracking import note_read
 
     digest = hashlib.sha256(f"{platform.python_version()} {version('pandas')} {version('pyahocorasick')}".encode())
     for frame in (units, gazetteer):
@@ -84,11 +85,21 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
             hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
         digest.update(hashed.to_numpy().tobytes())
     files = [path for folder in _DETECTOR_CODE for path in sorted((paths.ROOT / "analysis" / folder).glob("*.py"))]
-    files += sorted(path for path in (paths.ROOT / "analysis" / "reference").rglob("*") if path.is_file())
+    # Not the source registry (its attributions and checksums are notebook 10's; the LAU files are digested below)
+    # nor the real evaluation passages, which the detector never reads.
+    skipped = {paths.REGISTRY_FILE, paths.REFERENCE / "crawl_eval"}
+    files += sorted(
+        path
+        for path in paths.REFERENCE.rglob("*")
+        if path.is_file() and path not in skipped and path.parent not in skipped
+    )
     for path in files:
         digest.update(path.relative_to(paths.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
     lau = paths.raw_source_dir(municipal.LAU_SOURCE)
     for path in sorted(lau.glob("*")) if lau.is_dir() else []:
+        # Digested by size and time (acquired raw files are pinned by sha256), and noted as read: a detector loaded
+        # from its pickle depends on the same files as one built, and the runner's record must say so.
+        note_read(path)
         digest.update(f"{path.name} {path.stat().st_size} {path.stat().st_mtime_ns}".encode())
     return digest.hexdigest()
 
