@@ -61,11 +61,11 @@ def share_panels(panels: Mapping[str, pd.DataFrame], outcomes: Sequence[str] = (
         ax.set_title(title, loc="left")
         ax.set_xlim(0, 1)
         ax.xaxis.set_major_formatter(plt.matplotlib.ticker.PercentFormatter(1.0))
-    axes[0, 0].legend(
-        loc="lower right", bbox_to_anchor=(1.0, 1.0), ncols=len(outcomes)
-    )  # above the first panel, clear of its rows
     axes[-1, 0].set_xlabel("Share of frame cities (95% Wilson interval)")
-    figure.tight_layout()
+    # The legend goes below the panels: above the first one it ran into that panel's title.
+    handles, names = axes[0, 0].get_legend_handles_labels()
+    figure.tight_layout(rect=(0, 0.4 / figure.get_figheight(), 1, 1))
+    figure.legend(handles, names, loc="lower center", ncols=len(outcomes))
     return figure
 
 

@@ -22,6 +22,18 @@ def test_share_panels_draws_one_panel_per_grouping_with_both_outcomes():
     plt.close(figure)
 
 
+def test_the_share_panels_legend_covers_no_title_label_or_interval():
+    cities = pd.DataFrame({"size": ["a", "b"] * 3, "us_any": [1, 0, 1, 1, 0, 1], "cn_any": [0, 0, 1, 0, 1, 1]})
+    figure = charts.share_panels({"Size class (inhabitants)": describe.shares_by(cities, "size")})
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    (legend,) = figure.legends
+    assert [text.get_text() for text in legend.get_texts()] == ["US partner", "Chinese partner"]
+    for ax in figure.axes:  # the axes' tight box holds their title, tick labels, x label and every interval
+        assert not legend.get_window_extent(renderer).overlaps(ax.get_tightbbox(renderer))
+    plt.close(figure)
+
+
 def test_share_panels_draw_a_share_of_zero_whose_wilson_bound_rounds_above_it():
     # 0 of 398: statsmodels' Wilson lower bound is 8.7e-19, just above the share of 0
     cities = pd.DataFrame({"us_any": [0] * 398, "cn_any": [1] * 398})
