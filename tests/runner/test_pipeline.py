@@ -415,15 +415,8 @@ pipeline.run(project, echo=False)
 """
 
 
-def test_a_run_killed_halfway_is_redone_and_recovers_the_clean_result(toy_project, tmp_path):
-    """kill -9 while 20 runs (after it rewrote out.csv): the next run redoes 20 and 30 and gets the clean bytes."""
-    _write(toy_project, "data/raw.csv", "value\n1\n5\n")  # 10, 20 and 30 must run; the clean total is 14
-    marker = tmp_path / "20-wrote-out"
-    _edit_code_cell(
-        toy_project,
-        "20_second",
-        lambda source: source + f"\nopen({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(120)",
-    )
+def _run_and_kill_at(toy_project, marker, tmp_path) -> None:
+    """Run the toy pipeline in its own process group and ``kill -9`` it once notebook 20 has written ``marker``."""
     script = tmp_path / "run_toy.py"
     script.write_text(KILLABLE_RUN, encoding="utf-8")
     process = subprocess.Popen([sys.executable, str(script), str(toy_project.root)], start_new_session=True)
@@ -435,6 +428,18 @@ def test_a_run_killed_halfway_is_redone_and_recovers_the_clean_result(toy_projec
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+
+
+def test_a_run_killed_halfway_is_redone_and_recovers_the_clean_result(toy_project, tmp_path):
+    """kill -9 while 20 runs (after it rewrote out.csv): the next run redoes 20 and 30 and gets the clean bytes."""
+    _write(toy_project, "data/raw.csv", "value\n1\n5\n")  # 10, 20 and 30 must run; the clean total is 14
+    marker = tmp_path / "20-wrote-out"
+    _edit_code_cell(
+        toy_project,
+        "20_second",
+        lambda source: source + f"\nopen({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(120)",
+    )
+    _run_and_kill_at(toy_project, marker, tmp_path)
     _edit_code_cell(toy_project, "20_second", lambda source: source.split(f"\nopen({str(marker)!r}")[0])
     predicted = _reasons(pipeline.dry_run(toy_project))
     assert predicted == {"20_second": ["its last run did not finish"], "30_third": [OUT]}
@@ -510,17 +515,7 @@ def test_a_killed_run_leaves_the_previous_outputs_and_its_staged_files_are_never
     _write(toy_project, "data/raw.csv", "value\n1\n5\n")
     marker = tmp_path / "20-staged"
     _stage_20(toy_project, f"open({str(marker)!r}, 'w').close()\nimport time\ntime.sleep(120)")
-    script = tmp_path / "run_toy.py"
-    script.write_text(KILLABLE_RUN, encoding="utf-8")
-    process = subprocess.Popen([sys.executable, str(script), str(toy_project.root)], start_new_session=True)
-    try:
-        deadline = time.monotonic() + 90
-        while not marker.exists() and time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.2)
-        assert marker.exists(), "notebook 20 never reached the point of the kill"
-    finally:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    _run_and_kill_at(toy_project, marker, tmp_path)
     assert out.read_bytes() == good
     assert (toy_project.root / "data" / ".pending" / "out.csv").read_text() == "3\n11"
     _stage_20(toy_project)
