@@ -9,6 +9,9 @@ per passage, true positives, false positives and false negatives overall and by 
 :func:`metrics` gives precision, recall and F1 with 95% bootstrap intervals over passages (seeded),
 overall, by language and by status; :func:`score_truth` does the same for the test web's truth
 table. :func:`detection_benchmark` times the detector against a plain ``re`` alternation.
+
+Splits: ``dev`` (open while the rules were written), ``test`` and ``heldout`` (``passages_d.jsonl``,
+assembled blind to the detector and scored once, at the end; see the set's README).
 """
 
 from __future__ import annotations
@@ -47,7 +50,7 @@ STATEMENT_FIELDS: tuple[str, ...] = (
     "status",
     "year",
 )
-SPLITS: tuple[str, ...] = ("dev", "test")
+SPLITS: tuple[str, ...] = ("dev", "test", "heldout")
 STATUSES: tuple[str, ...] = ("established", "planned", "ended", "unclear")
 SCORED_STATUSES: tuple[str, ...] = ("established", "planned", "ended")
 PARTNER_COUNTRIES: tuple[str, ...] = ("US", "CN")

@@ -60,6 +60,7 @@ MAX_EXCERPT_CHARS = 1000  # the brief asks for at most ~900 characters; 1000 lea
 MIN_PASSAGES_TOTAL = 150
 MIN_LANGUAGES_TOTAL = 15
 EXPECTED_FILES = {"passages_a.jsonl", "passages_b.jsonl"}
+HELDOUT_FILES = {"passages_d.jsonl"}  # assembled blind to the detector, scored once at the end: split "heldout"
 
 
 def load_passages(path: Path) -> list[dict]:
@@ -78,8 +79,15 @@ def load_passages(path: Path) -> list[dict]:
     return rows
 
 
-def passage_problems(row: dict) -> list[str]:
-    """Everything wrong with one passage (empty list when it follows the format)."""
+def expected_split(number: int, *, heldout: bool = False) -> str:
+    """The split a passage must carry: ``heldout`` in a held-out file, else ``dev`` when NNN % 3 == 1, else ``test``."""
+    if heldout:
+        return "heldout"
+    return "dev" if number % 3 == 1 else "test"
+
+
+def passage_problems(row: dict, *, heldout: bool = False) -> list[str]:
+    """Everything wrong with one passage (empty list when it follows the format); ``heldout`` for a held-out file."""
     problems = []
     if set(row) != FIELDS:
         return [f"fields differ: missing {sorted(FIELDS - set(row))}, unexpected {sorted(set(row) - FIELDS)}"]
@@ -89,9 +97,9 @@ def passage_problems(row: dict) -> list[str]:
     else:
         if match.group(1) != row["language"]:
             problems.append("passage_id prefix differs from language")
-        expected_split = "dev" if int(match.group(2)) % 3 == 1 else "test"
-        if row["split"] != expected_split:
-            problems.append(f"split {row['split']!r}, the rule gives {expected_split!r}")
+        split = expected_split(int(match.group(2)), heldout=heldout)
+        if row["split"] != split:
+            problems.append(f"split {row['split']!r}, the rule gives {split!r}")
     if row["language"] not in EU_OFFICIAL_LANGUAGES:
         problems.append(f"language {row['language']!r} is not an EU official language")
     if not str(row["url"]).startswith(("http://", "https://")):
@@ -161,7 +169,7 @@ def test_every_passage_follows_the_format(passages_by_file):
         f"{name} {row.get('passage_id', f'line {number}')}: {problem}"
         for name, rows in passages_by_file.items()
         for number, row in enumerate(rows, start=1)
-        for problem in passage_problems(row)
+        for problem in passage_problems(row, heldout=name in HELDOUT_FILES)
     ]
     assert problems == []
 
@@ -176,7 +184,7 @@ def test_passage_ids_are_unique_and_each_file_is_sorted(passages_by_file):
 
 
 def test_numbering_per_language_has_no_gaps(passages_by_file):
-    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, ...)."""
+    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, 701, ...)."""
     numbers: dict[tuple[str, str], list[int]] = {}
     for name, rows in passages_by_file.items():
         for row in rows:
@@ -185,7 +193,7 @@ def test_numbering_per_language_has_no_gaps(passages_by_file):
     gaps = {
         key: sorted(found)
         for key, found in numbers.items()
-        if sorted(found) != list(range(min(found), min(found) + len(found))) or min(found) % 500 != 1
+        if sorted(found) != list(range(min(found), min(found) + len(found))) or (min(found) - 1) % 100 != 0
     }
     assert gaps == {}
 
@@ -235,3 +243,36 @@ def test_a_wrong_passage_is_caught():
     problems = " | ".join(passage_problems(row))
     for expected in ("split", "partner_country_iso2", "status", "lookalikes"):
         assert expected in problems
+
+
+def test_the_split_rule_depends_on_the_file():
+    """passages_a/b/c: dev when NNN % 3 == 1, else test; a held-out file (passages_d): always heldout."""
+    row = {
+        "passage_id": "de-701",
+        "split": "heldout",
+        "language": "de",
+        "url": "https://www.example.de.test/",
+        "retrieved": "2026-11-30",
+        "kind": "local_news",
+        "page_owner": None,
+        "excerpt": "Mainz und Louisville sind Partnerstädte.",
+        "statements": [],
+        "other_partnerships": False,
+        "lookalikes": [],
+        "note": "split rule check",
+    }
+    assert passage_problems(row, heldout=True) == []
+    assert any("split 'heldout', the rule gives 'test'" in problem for problem in passage_problems(row))
+    assert any(
+        "the rule gives 'heldout'" in problem for problem in passage_problems(row | {"split": "dev"}, heldout=True)
+    )
+    assert any("the rule gives 'dev'" in problem for problem in passage_problems(row | {"passage_id": "de-703"}))
+
+
+def test_the_held_out_file_is_only_heldout_and_the_other_files_never_are(passages_by_file):
+    for name, rows in passages_by_file.items():
+        splits = {row["split"] for row in rows}
+        if name in HELDOUT_FILES:
+            assert splits == {"heldout"}, name
+        else:
+            assert "heldout" not in splits, name

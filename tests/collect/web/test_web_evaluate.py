@@ -55,6 +55,12 @@ def test_a_bad_passage_line_names_file_and_line(tmp_path):
         ev.load_passages([path])
 
 
+def test_the_held_out_split_is_accepted_by_the_loader(tmp_path):
+    path = tmp_path / "passages_x.jsonl"
+    path.write_text(json.dumps(_passage("de-701", "Text.", [], split="heldout")) + "\n")
+    assert [passage["split"] for passage in ev.load_passages([path])] == ["heldout"]
+
+
 def test_precision_recall_f1_and_bootstrap_on_a_known_case():
     counts = np.array([[1, 0, 1], [1, 1, 0]])  # tp, fp, fn per passage: 2 tp, 1 fp, 1 fn
     result = ev.bootstrap_metrics(counts, draws=500, seed=1)
