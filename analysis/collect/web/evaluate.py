@@ -390,6 +390,17 @@ def metrics(scores: list[PassageScore], *, split: str | None = None) -> pd.DataF
     return pd.DataFrame(rows)
 
 
+def metrics_by_split(scores: list[PassageScore]) -> pd.DataFrame:
+    """Overall P/R/F1 with 95% intervals per split (in :data:`SPLITS` order) and scored status, one row each."""
+    rows = []
+    for split in SPLITS:
+        if any(s.split == split for s in scores):
+            overall = metrics(scores, split=split)
+            overall = overall[overall["group"] == "overall"].drop(columns=["group", "value"])
+            rows.append(overall.assign(split=split))
+    return pd.concat(rows, ignore_index=True)[["split", *rows[0].columns.drop("split")]]
+
+
 def relation_accuracy(scores: list[PassageScore], *, split: str | None = None) -> float:
     """Share of matched pairs whose relation type agrees with the gold statement's (NaN without pairs)."""
     pairs = [p for s in scores if split is None or s.split == split for p in s.relation_pairs if p[0]]
@@ -619,7 +630,8 @@ def lexicon_coverage() -> pd.DataFrame:
 
 
 def passage_overview(passages: list[dict]) -> pd.DataFrame:
-    """Per language: passages, passages in the test split, statements by status, passages with a look-alike."""
+    """Per language: passages, passages in the test and held-out splits, statements by status, passages with a
+    look-alike."""
     rows = []
     for passage in passages:
         statuses = [statement["status"] for statement in passage["statements"]]
@@ -628,6 +640,7 @@ def passage_overview(passages: list[dict]) -> pd.DataFrame:
                 "language": passage["language"],
                 "passages": 1,
                 "test": int(passage["split"] == "test"),
+                "heldout": int(passage["split"] == "heldout"),
                 **{status: statuses.count(status) for status in STATUSES},
                 "with_lookalike": int(bool(passage["lookalikes"])),
             }

@@ -100,6 +100,22 @@ def test_scoring_passages_counts_hits_misses_false_ties_and_statuses(web_detecto
     assert ev.relation_accuracy(scores) == 1.0
 
 
+def test_metrics_by_split_keeps_the_splits_apart():
+    def score(passage_id: str, split: str, tp: int, fp: int, fn: int) -> ev.PassageScore:
+        counts = {stratum: [0, 0, 0] for stratum in ("all", *ev.SCORED_STATUSES)}
+        counts["all"] = counts["established"] = [tp, fp, fn]
+        return ev.PassageScore(passage_id, split, "de", counts, [], [])
+
+    scores = [score("a", "dev", 2, 0, 0), score("b", "heldout", 1, 1, 0), score("c", "heldout", 0, 0, 1)]
+    table = ev.metrics_by_split(scores)
+    assert list(dict.fromkeys(table["split"])) == ["dev", "heldout"]  # SPLITS order; no row for an absent split
+    heldout = table[(table["split"] == "heldout") & (table["status"] == "established")].iloc[0]
+    assert (heldout["tp"], heldout["fp"], heldout["fn"]) == (1, 1, 1)
+    assert heldout["f1"] == pytest.approx(0.5)
+    dev = table[(table["split"] == "dev") & (table["status"] == "established")].iloc[0]
+    assert dev["f1"] == pytest.approx(1.0)
+
+
 def test_scoring_test_web_truth():
     truth = pd.DataFrame(
         {
