@@ -116,41 +116,27 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-TRANSLITERATIONS_FILE = "web_cn_transliterations.csv"
+def romanised_forms(name: str, lexicon: Lexicon, taken: frozenset[str]) -> list[str]:
+    """A Chinese pinyin name in the national transcription systems (:func:`analysis.collect.web.romanise.national_forms`:
+    "Anhui" -> "An-chuej", "Guangxi" -> "Kuangsi", "Dalian" -> "Далиен"), without forms shorter than
+    ``cn_romanised_min_length`` letters and forms whose folded key is ``taken`` (the name of another place, a
+    lexicon term): a transcription must not create a namesake."""
+    from analysis.collect.web.romanise import national_forms
+
+    rules = lexicon.rules
+    out = []
+    for form in national_forms(name, int(rules["cn_romanised_max_forms"])):
+        key = " ".join(fold_for_matching(form).split())
+        if len(key.replace(" ", "").replace("'", "")) >= rules["cn_romanised_min_length"] and key not in taken:
+            out.append(form)
+    return out
 
 
-def cn_national_forms(name: str) -> list[str]:
-    """A Chinese pinyin name as written in national transcriptions (``web_cn_transliterations.csv``): each
-    language's digraph rules applied to the lower-case name ("Pengzhou" -> "pengžou" in Lithuanian), capitalised."""
-    from analysis.core.reference import read_reference_table
-
-    global _TRANSLITERATIONS
-    if _TRANSLITERATIONS is None:
-        table = read_reference_table(TRANSLITERATIONS_FILE, ["language", "pinyin", "national", "note"])
-        rules: dict[str, list[tuple[str, str]]] = {}
-        for row in table.itertuples(index=False):
-            rules.setdefault(row.language, []).append((row.pinyin, row.national))
-        _TRANSLITERATIONS = {lang: sorted(pairs, key=lambda p: -len(p[0])) for lang, pairs in rules.items()}
-    lower = name.lower()
-    forms = []
-    for pairs in _TRANSLITERATIONS.values():
-        out, position = [], 0
-        while position < len(lower):
-            for pinyin, national in pairs:
-                if lower.startswith(pinyin, position):
-                    out.append(national)
-                    position += len(pinyin)
-                    break
-            else:
-                out.append(lower[position])
-                position += 1
-        form = "".join(out)
-        if form != lower:
-            forms.append(form[:1].upper() + form[1:])
-    return list(dict.fromkeys(forms))
-
-
-_TRANSLITERATIONS: dict[str, list[tuple[str, str]]] | None = None
+def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]:
+    """Folded names of the gazetteer's places and the lexicon's term keys (see :func:`romanised_forms`): a
+    transcription of one Chinese name may spell another's pinyin ("Xichuan" in postal romanisation is "Sichuan")."""
+    names = gazetteer["name"].astype(str).unique()
+    return frozenset(" ".join(fold_for_matching(name).split()) for name in names) | {t.key for t in lexicon.terms}
 
 
 def country_name_keys() -> frozenset[str]:
@@ -172,13 +158,14 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
     """US and Chinese places of the gazetteer with their names (see the module docstring).
 
     Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` and the national
-    transcriptions of Chinese names (:func:`cn_national_forms`) are added.
+    transcriptions of Chinese names (:func:`romanised_forms`) are added.
     A Chinese county-level city without a population figure (the official lists give none) counts as strong.
     """
     rules = lexicon.rules
     rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
     exonyms = partner_exonyms(gazetteer)
     country_names = country_name_keys()
+    taken = taken_name_keys(gazetteer, lexicon)
     out = []
     for row in rows.itertuples(index=False):
         population = float(row.population) if pd.notna(row.population) else 0.0
@@ -198,7 +185,7 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
         names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
         if row.country_iso2 == "CN" and " " not in str(row.name):
-            names += cn_national_forms(str(row.name))
+            names += romanised_forms(str(row.name), lexicon, taken)
         out.append((place, names + exonyms.get(str(row.partner_id), [])))
     return out
 
@@ -234,13 +221,15 @@ def lau_places(
     units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
     (Vara, Mežica, Gödöllő). Only municipalities of ``eu_lau_min_population`` or more, names of at least
     ``min_alternate_length`` letters, and names that no ``known`` place (partner, frame unit, gazetteer EU place)
-    and no lexicon term already carries."""
+    and no lexicon term already carries. A transcribed form of a Chinese name (:func:`romanised_forms`) yields to
+    a municipality of that name (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
-    taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names}
+    romanised = _romanised_keys(known, lexicon)
+    taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names} - romanised
     taken |= {term.key for term in lexicon.terms}
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
@@ -257,7 +246,29 @@ def lau_places(
                 names[0], str(row.country_iso2), "eu", None, "municipality", float(row.population), True, None
             )
             out.append((place, names))
+    _drop_names(known, romanised & {" ".join(fold_for_matching(n).split()) for _, names in out for n in names})
     return out
+
+
+def _romanised_keys(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -> set[str]:
+    """Folded keys of the transcribed forms among the names of ``known`` Chinese places that no other place carries."""
+    keys, others = set(), set()
+    for place, names in known:
+        folded = {" ".join(fold_for_matching(name).split()) for name in names}
+        if place.country_iso2 == "CN" and place.role != "eu" and " " not in place.name:
+            forms = romanised_forms(place.name, lexicon, frozenset())
+            keys |= folded & {" ".join(fold_for_matching(form).split()) for form in forms}
+        else:
+            others |= folded
+    return keys - others
+
+
+def _drop_names(known: list[tuple[Place, list[str]]], keys: set[str]) -> None:
+    """Remove the names whose folded key is in ``keys`` from the name lists of ``known`` (in place)."""
+    if not keys:
+        return
+    for _, names in known:
+        names[:] = [name for name in names if " ".join(fold_for_matching(name).split()) not in keys]
 
 
 def other_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
