@@ -15,12 +15,14 @@ short names, names that are ordinary words) need one (thresholds in ``web_detect
 
 from __future__ import annotations
 
+import itertools
 import re
 from typing import NamedTuple
 
 import pandas as pd
 
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching
+from analysis.collect.web.matcher import fold_short
 from analysis.core.countries import EU27_ISO2
 from analysis.core.names import split_alternate_names
 
@@ -126,8 +128,33 @@ def romanised_forms(name: str, lexicon: Lexicon, taken: frozenset[str]) -> list[
     rules = lexicon.rules
     out = []
     for form in national_forms(name, int(rules["cn_romanised_max_forms"])):
-        key = " ".join(fold_for_matching(form).split())
+        key = _key(form)
         if len(key.replace(" ", "").replace("'", "")) >= rules["cn_romanised_min_length"] and key not in taken:
+            out.append(form)
+    return out
+
+
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def han_readings(alternates: object, name: str, max_forms: int, taken: frozenset[str]) -> list[str]:
+    """Other pinyin readings of a Chinese place's name from its Chinese characters (the shortest all-Han alternate
+    name): the gazetteer spells a unit that GeoNames does not name by one reading of each character, and
+    polyphonic characters have others (朝阳 is Zhaoyang or Chaoyang, 花都 Huadou or Huadu). A reading may be another place's name too (both
+    are called Chaoyang: the resolver chooses); readings that are ``taken`` (lexicon terms) are left out; at most
+    ``max_forms`` combinations."""
+    from pypinyin import Style, pinyin
+
+    han = sorted((a for a in split_alternate_names(alternates) if _HAN.match(a)), key=len)
+    if not han:
+        return []
+    readings = pinyin(han[0], style=Style.NORMAL, heteronym=True)
+    if all(len(options) == 1 for options in readings):
+        return []
+    out = []
+    for combo in itertools.islice(itertools.product(*readings), max_forms):
+        form = "".join(combo).capitalize()
+        if form.lower() != name.lower() and _key(form) not in taken and form.isascii() and form.isalpha():
             out.append(form)
     return out
 
@@ -158,7 +185,8 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
     """US and Chinese places of the gazetteer with their names (see the module docstring).
 
     Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` and the national
-    transcriptions of Chinese names (:func:`romanised_forms`) are added.
+    transcriptions of Chinese names (:func:`romanised_forms`) and the other readings of their characters
+    (:func:`han_readings`) are added.
     A Chinese county-level city without a population figure (the official lists give none) counts as strong.
     """
     rules = lexicon.rules
@@ -166,6 +194,7 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
     exonyms = partner_exonyms(gazetteer)
     country_names = country_name_keys()
     taken = taken_name_keys(gazetteer, lexicon)
+    terms = frozenset(term.key for term in lexicon.terms)
     out = []
     for row in rows.itertuples(index=False):
         population = float(row.population) if pd.notna(row.population) else 0.0
@@ -186,6 +215,8 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
         if row.country_iso2 == "CN" and " " not in str(row.name):
             names += romanised_forms(str(row.name), lexicon, taken)
+            if pd.isna(getattr(row, "geonameid", None)):  # named by pinyin of its characters, not by GeoNames
+                names += han_readings(row.alternate_names, str(row.name), int(rules["cn_reading_max_forms"]), terms)
         out.append((place, names + exonyms.get(str(row.partner_id), [])))
     return out
 
@@ -228,8 +259,9 @@ def lau_places(
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
-    romanised = _romanised_keys(known, lexicon)
-    taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names} - romanised
+    folded_known = [{_key(name) for name in names} for _, names in known]
+    romanised = _romanised_keys(known, folded_known, lexicon)
+    taken = set().union(*folded_known) - romanised
     taken |= {term.key for term in lexicon.terms}
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
@@ -237,7 +269,7 @@ def lau_places(
     for row in lau.itertuples(index=False):
         names = []
         for form in municipal.lau_name_forms(row.lau_name, words):
-            key = " ".join(fold_for_matching(form).split())
+            key = _key(form)
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
             if usable and len(key.replace(" ", "")) >= min_length and key not in taken:
                 names.append(form)
@@ -246,29 +278,39 @@ def lau_places(
                 names[0], str(row.country_iso2), "eu", None, "municipality", float(row.population), True, None
             )
             out.append((place, names))
-    _drop_names(known, romanised & {" ".join(fold_for_matching(n).split()) for _, names in out for n in names})
+    _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
     return out
 
 
-def _romanised_keys(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -> set[str]:
-    """Folded keys of the transcribed forms among the names of ``known`` Chinese places that no other place carries."""
+def _key(name: str) -> str:
+    """The matcher's key of a name (folded, single spaces)."""
+    return " ".join(fold_short(name).split())
+
+
+def _is_romanised(place: Place) -> bool:
+    """Whether :func:`partner_places` adds transcribed forms to ``place`` (a one-word Chinese name)."""
+    return place.country_iso2 == "CN" and place.role != "eu" and " " not in place.name
+
+
+def _romanised_keys(known: list[tuple[Place, list[str]]], folded: list[set[str]], lexicon: Lexicon) -> set[str]:
+    """Keys of the transcribed forms among the names of ``known`` Chinese places (``folded``: each place's keys)
+    that no other place carries."""
     keys, others = set(), set()
-    for place, names in known:
-        folded = {" ".join(fold_for_matching(name).split()) for name in names}
-        if place.country_iso2 == "CN" and place.role != "eu" and " " not in place.name:
-            forms = romanised_forms(place.name, lexicon, frozenset())
-            keys |= folded & {" ".join(fold_for_matching(form).split()) for form in forms}
+    for (place, _), place_keys in zip(known, folded, strict=True):
+        if _is_romanised(place):
+            keys |= place_keys & {_key(form) for form in romanised_forms(place.name, lexicon, frozenset())}
         else:
-            others |= folded
+            others |= place_keys
     return keys - others
 
 
 def _drop_names(known: list[tuple[Place, list[str]]], keys: set[str]) -> None:
-    """Remove the names whose folded key is in ``keys`` from the name lists of ``known`` (in place)."""
+    """Remove the transcribed forms whose key is in ``keys`` from the Chinese places of ``known`` (in place)."""
     if not keys:
         return
-    for _, names in known:
-        names[:] = [name for name in names if " ".join(fold_for_matching(name).split()) not in keys]
+    for place, names in known:
+        if _is_romanised(place):
+            names[:] = [name for name in names if _key(name) not in keys]
 
 
 def other_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:

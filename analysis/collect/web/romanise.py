@@ -144,13 +144,14 @@ def _syllable_forms(system: System, syllable: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(i + f for i, f in itertools.product(initials, finals)))
 
 
-def national_forms(name: str, max_forms: int) -> list[str]:
+@lru_cache(maxsize=20_000)
+def national_forms(name: str, max_forms: int) -> tuple[str, ...]:
     """``name`` (pinyin) in every transcription system, capitalised, at most ``max_forms`` per system
     (first alternatives first), joined and, in hyphenating systems, also hyphenated ("An-chuej").
     Empty when ``name`` is not one pinyin word."""
     parts = syllables(name)
     if not parts:
-        return []
+        return ()
     forms: list[str] = []
     for system in systems():
         combos = itertools.islice(itertools.product(*(_syllable_forms(system, s) for s in parts)), max_forms)
@@ -160,4 +161,4 @@ def national_forms(name: str, max_forms: int) -> list[str]:
             if system.hyphenated and len(combo) > 1:
                 hyphenated = "-".join(combo)
                 forms.append(hyphenated[:1].upper() + hyphenated[1:])
-    return list(dict.fromkeys(form for form in forms if form.lower() != name.lower()))
+    return tuple(dict.fromkeys(form for form in forms if form.lower() != name.lower()))

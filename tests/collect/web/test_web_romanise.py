@@ -89,3 +89,10 @@ def test_a_municipality_keeps_its_name_against_a_transcribed_form():
     towns = places.lau_places(known, lexicon, lau)
     assert [place.name for place, _ in towns] == ["Ercsi"]
     assert "Ercsi" not in known[0][1] and "Erqi" in known[0][1]
+
+
+def test_other_readings_of_polyphonic_characters_are_names_too():
+    assert places.han_readings("朝阳区|朝阳|Zhaoyang District", "Zhaoyang", 4, frozenset()) == ["Chaoyang"]
+    assert places.han_readings("花都区|花都", "Huadou", 4, frozenset()) == ["Huadu"]
+    assert places.han_readings("重庆市|重庆", "Chongqing", 4, frozenset()) == []  # one reading only
+    assert places.han_readings("朝阳区|朝阳", "Zhaoyang", 4, frozenset({"chaoyang"})) == []  # a lexicon term
