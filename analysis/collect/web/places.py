@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import itertools
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -118,6 +119,31 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
+ABBREVIATIONS_FILE = "web_name_abbreviations.csv"
+
+
+def abbreviated_forms(name: str) -> list[str]:
+    """A US place name with its first word in its other written forms (``web_name_abbreviations.csv``):
+    "St. Augustine" -> "Saint Augustine", "St Augustine"; "Fort Worth" -> "Ft. Worth", "Ft Worth"."""
+    first, _, rest = name.partition(" ")
+    if not rest:
+        return []
+    group = _abbreviation_groups().get(first)
+    return [f"{form} {rest}" for form in group if form != first] if group else []
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_groups() -> dict[str, tuple[str, ...]]:
+    """Each written form of a word (``Saint``, ``St.``, ``St``) -> all its forms."""
+    from analysis.core.reference import read_reference_table
+
+    groups = {}
+    for row in read_reference_table(ABBREVIATIONS_FILE, ["word", "forms"]).itertuples(index=False):
+        forms = (row.word, *row.forms.split("|"))
+        groups.update(dict.fromkeys(forms, forms))
+    return groups
+
+
 def romanised_forms(name: str, lexicon: Lexicon, taken: frozenset[str]) -> list[str]:
     """A Chinese pinyin name in the national transcription systems (:func:`analysis.collect.web.romanise.national_forms`:
     "Anhui" -> "An-chuej", "Guangxi" -> "Kuangsi", "Dalian" -> "Далиен"), without forms shorter than
@@ -185,8 +211,9 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
     """US and Chinese places of the gazetteer with their names (see the module docstring).
 
     Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` and the national
-    transcriptions of Chinese names (:func:`romanised_forms`) and the other readings of their characters
-    (:func:`han_readings`) are added.
+    transcriptions of Chinese names (:func:`romanised_forms`), the other readings of their characters
+    (:func:`han_readings`) and the other forms of an abbreviated first word of US names (:func:`abbreviated_forms`)
+    are added.
     A Chinese county-level city without a population figure (the official lists give none) counts as strong.
     """
     rules = lexicon.rules
@@ -213,6 +240,8 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
         names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
+        if row.country_iso2 == "US":
+            names += abbreviated_forms(str(row.name))
         if row.country_iso2 == "CN" and " " not in str(row.name):
             names += romanised_forms(str(row.name), lexicon, taken)
             if pd.isna(getattr(row, "geonameid", None)):  # named by pinyin of its characters, not by GeoNames

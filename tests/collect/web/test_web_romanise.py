@@ -96,3 +96,9 @@ def test_other_readings_of_polyphonic_characters_are_names_too():
     assert places.han_readings("花都区|花都", "Huadou", 4, frozenset()) == ["Huadu"]
     assert places.han_readings("重庆市|重庆", "Chongqing", 4, frozenset()) == []  # one reading only
     assert places.han_readings("朝阳区|朝阳", "Zhaoyang", 4, frozenset({"chaoyang"})) == []  # a lexicon term
+
+
+def test_us_names_with_an_abbreviated_first_word_are_found_in_every_written_form():
+    assert places.abbreviated_forms("St. Augustine") == ["Saint Augustine", "St Augustine"]
+    assert places.abbreviated_forms("Ft. Lauderdale") == ["Fort Lauderdale", "Ft Lauderdale"]
+    assert places.abbreviated_forms("Stamford") == [] and places.abbreviated_forms("Saint") == []
