@@ -165,24 +165,41 @@ _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 
 def han_readings(alternates: object, name: str, max_forms: int, taken: frozenset[str]) -> list[str]:
     """Other pinyin readings of a Chinese place's name from its Chinese characters (the shortest all-Han alternate
-    name): the gazetteer spells a unit that GeoNames does not name by one reading of each character, and
-    polyphonic characters have others (朝阳 is Zhaoyang or Chaoyang, 花都 Huadou or Huadu). A reading may be another place's name too (both
-    are called Chaoyang: the resolver chooses); readings that are ``taken`` (lexicon terms) are left out; at most
+    name): the gazetteer spells a unit that GeoNames does not name by the common reading of each character,
+    and some characters are read otherwise in place names (``web_cn_place_readings.csv``: 朝阳 is Chaoyang,
+    not Zhaoyang; 花都 Huadu, not Huadou). A reading may be another place's name too (both are called
+    Chaoyang: the resolver chooses); readings that are ``taken`` (lexicon terms) are left out; at most
     ``max_forms`` combinations."""
-    from pypinyin import Style, pinyin
+    from pypinyin import lazy_pinyin
 
     han = sorted((a for a in split_alternate_names(alternates) if _HAN.match(a)), key=len)
     if not han:
         return []
-    readings = pinyin(han[0], style=Style.NORMAL, heteronym=True)
-    if all(len(options) == 1 for options in readings):
-        return []
+    place_readings = _place_readings()
+    options = [
+        list(dict.fromkeys([common, *place_readings.get(char, ())]))
+        for char, common in zip(han[0], lazy_pinyin(han[0]), strict=True)
+    ]
     out = []
-    for combo in itertools.islice(itertools.product(*readings), max_forms):
+    for combo in itertools.islice(itertools.product(*options), max_forms):
         form = "".join(combo).capitalize()
         if form.lower() != name.lower() and _key(form) not in taken and form.isascii() and form.isalpha():
             out.append(form)
     return out
+
+
+PLACE_READINGS_FILE = "web_cn_place_readings.csv"
+
+
+@lru_cache(maxsize=1)
+def _place_readings() -> dict[str, tuple[str, ...]]:
+    """``{character: (place-name reading, ...)}`` from ``web_cn_place_readings.csv``."""
+    from analysis.core.reference import read_reference_lists
+
+    return {
+        char: tuple(readings)
+        for char, readings in read_reference_lists(PLACE_READINGS_FILE, "character", "reading").items()
+    }
 
 
 def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]:

@@ -91,7 +91,7 @@ def test_a_municipality_keeps_its_name_against_a_transcribed_form():
     assert "Ercsi" not in known[0][1] and "Erqi" in known[0][1]
 
 
-def test_other_readings_of_polyphonic_characters_are_names_too():
+def test_place_name_readings_of_polyphonic_characters_are_names_too():
     assert places.han_readings("朝阳区|朝阳|Zhaoyang District", "Zhaoyang", 4, frozenset()) == ["Chaoyang"]
     assert places.han_readings("花都区|花都", "Huadou", 4, frozenset()) == ["Huadu"]
     assert places.han_readings("重庆市|重庆", "Chongqing", 4, frozenset()) == []  # one reading only
@@ -102,3 +102,8 @@ def test_us_names_with_an_abbreviated_first_word_are_found_in_every_written_form
     assert places.abbreviated_forms("St. Augustine") == ["Saint Augustine", "St Augustine"]
     assert places.abbreviated_forms("Ft. Lauderdale") == ["Fort Lauderdale", "Ft Lauderdale"]
     assert places.abbreviated_forms("Stamford") == [] and places.abbreviated_forms("Saint") == []
+
+
+def test_characters_without_a_place_name_reading_give_no_other_names():
+    assert places.han_readings("青白江区|青白江", "Qingbaijiang", 4, frozenset()) == []
+    assert places.han_readings("六安市|六安", "Liuan", 4, frozenset()) == ["Luan"]
