@@ -132,6 +132,8 @@ def _inflections() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         if not suffixes:
             continue
         ending = row.ending if row.ending.startswith("@") else fold_for_matching(row.ending).strip()
+        if len(ending) > _LONGEST_ENDING and not ending.startswith("@"):
+            raise ValueError(f"{INFLECTIONS_FILE}: ending {row.ending!r} is longer than {_LONGEST_ENDING} letters")
         rules.setdefault(row.language, []).append((ending, suffixes))
     return rules
 
@@ -159,20 +161,38 @@ def suffix_rules_for(word: str, lexicon: Lexicon) -> dict[str, dict[str, frozens
     gives stem "pekin" with "o", "e", "ui" ... in Lithuanian); ``@consonant``/``@vowel``/``@any`` rules
     add their suffixes to the whole word. The matcher accepts a stem followed by one of its suffixes.
     """
-    key = (id(lexicon), word[-2:], min(len(word), 5))
+    longs = _long_endings(lexicon)
+    tail = next(e for e in longs if word.endswith(e)) if longs and word.endswith(longs) else word[-2:]
+    key = (id(lexicon), tail, min(len(word), len(tail) + 3))
     by_cut = _ENDING_CACHE.get(key)
     if by_cut is None:
-        by_cut = _ENDING_CACHE[key] = _rules_by_ending(word[-2:], min(len(word), 5), lexicon)
+        by_cut = _ENDING_CACHE[key] = _rules_by_ending(key[1], key[2], lexicon)
     return {word[: len(word) - cut]: by_lang for cut, by_lang in by_cut.items()}
 
 
 _ENDING_CACHE: dict[tuple, dict[int, dict[str, frozenset[str]]]] = {}
 
 
+def _long_endings(lexicon: Lexicon) -> tuple[str, ...]:
+    """The literal endings of more than two letters (few: Lithuanian definite adjectives), longest first."""
+    found = _LONG_ENDINGS.get(id(lexicon))
+    if found is None:
+        endings = {
+            e for rules in lexicon.inflections.values() for e, _ in rules if not e.startswith("@") and len(e) > 2
+        }
+        found = _LONG_ENDINGS[id(lexicon)] = tuple(sorted(endings, key=len, reverse=True))
+    return found
+
+
+_LONG_ENDINGS: dict[int, tuple[str, ...]] = {}
+# The longest literal ending of ``web_inflections.csv`` (Lithuanian definite adjectives: "naujasis" -> "naujojo").
+_LONGEST_ENDING = 4
+
+
 def _rules_by_ending(ending_chars: str, length: int, lexicon: Lexicon) -> dict[int, dict[str, frozenset[str]]]:
     """``{characters cut from the end: {language: suffixes}}`` for words ending in ``ending_chars`` (memoised:
-    which rules apply depends only on the last two characters (literal endings are at most two letters long)
-    and, for a replaced ending, on the length)."""
+    which rules apply depends only on the last two characters, or on the longer literal ending the word has
+    (:func:`_long_endings`), and, for a replaced ending, on the length)."""
     cuts: dict[int, dict[str, set[str]]] = {}
     last = ending_chars[-1:]
     for language, rules in lexicon.inflections.items():

@@ -15,12 +15,15 @@ short names, names that are ordinary words) need one (thresholds in ``web_detect
 
 from __future__ import annotations
 
+import itertools
 import re
+from functools import lru_cache
 from typing import NamedTuple
 
 import pandas as pd
 
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching
+from analysis.collect.web.matcher import fold_short
 from analysis.core.countries import EU27_ISO2
 from analysis.core.names import split_alternate_names
 
@@ -116,41 +119,94 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
     return out
 
 
-TRANSLITERATIONS_FILE = "web_cn_transliterations.csv"
+ABBREVIATIONS_FILE = "web_name_abbreviations.csv"
 
 
-def cn_national_forms(name: str) -> list[str]:
-    """A Chinese pinyin name as written in national transcriptions (``web_cn_transliterations.csv``): each
-    language's digraph rules applied to the lower-case name ("Pengzhou" -> "pengžou" in Lithuanian), capitalised."""
+def abbreviated_forms(name: str) -> list[str]:
+    """A US place name with its first word in its other written forms (``web_name_abbreviations.csv``):
+    "St. Augustine" -> "Saint Augustine", "St Augustine"; "Fort Worth" -> "Ft. Worth", "Ft Worth"."""
+    first, _, rest = name.partition(" ")
+    if not rest:
+        return []
+    group = _abbreviation_groups().get(first)
+    return [f"{form} {rest}" for form in group if form != first] if group else []
+
+
+@lru_cache(maxsize=1)
+def _abbreviation_groups() -> dict[str, tuple[str, ...]]:
+    """Each written form of a word (``Saint``, ``St.``, ``St``) -> all its forms."""
     from analysis.core.reference import read_reference_table
 
-    global _TRANSLITERATIONS
-    if _TRANSLITERATIONS is None:
-        table = read_reference_table(TRANSLITERATIONS_FILE, ["language", "pinyin", "national", "note"])
-        rules: dict[str, list[tuple[str, str]]] = {}
-        for row in table.itertuples(index=False):
-            rules.setdefault(row.language, []).append((row.pinyin, row.national))
-        _TRANSLITERATIONS = {lang: sorted(pairs, key=lambda p: -len(p[0])) for lang, pairs in rules.items()}
-    lower = name.lower()
-    forms = []
-    for pairs in _TRANSLITERATIONS.values():
-        out, position = [], 0
-        while position < len(lower):
-            for pinyin, national in pairs:
-                if lower.startswith(pinyin, position):
-                    out.append(national)
-                    position += len(pinyin)
-                    break
-            else:
-                out.append(lower[position])
-                position += 1
-        form = "".join(out)
-        if form != lower:
-            forms.append(form[:1].upper() + form[1:])
-    return list(dict.fromkeys(forms))
+    groups = {}
+    for row in read_reference_table(ABBREVIATIONS_FILE, ["word", "forms"]).itertuples(index=False):
+        forms = (row.word, *row.forms.split("|"))
+        groups.update(dict.fromkeys(forms, forms))
+    return groups
 
 
-_TRANSLITERATIONS: dict[str, list[tuple[str, str]]] | None = None
+def romanised_forms(name: str, lexicon: Lexicon, taken: frozenset[str]) -> list[str]:
+    """A Chinese pinyin name in the national transcription systems (:func:`analysis.collect.web.romanise.national_forms`:
+    "Anhui" -> "An-chuej", "Guangxi" -> "Kuangsi", "Dalian" -> "Далиен"), without forms shorter than
+    ``cn_romanised_min_length`` letters and forms whose folded key is ``taken`` (the name of another place, a
+    lexicon term): a transcription must not create a namesake."""
+    from analysis.collect.web.romanise import national_forms
+
+    rules = lexicon.rules
+    out = []
+    for form in national_forms(name, int(rules["cn_romanised_max_forms"])):
+        key = _key(form)
+        if len(key.replace(" ", "").replace("'", "")) >= rules["cn_romanised_min_length"] and key not in taken:
+            out.append(form)
+    return out
+
+
+_HAN = re.compile(r"^[\u4e00-\u9fff]+$")
+
+
+def han_readings(alternates: object, name: str, max_forms: int, taken: frozenset[str]) -> list[str]:
+    """Other pinyin readings of a Chinese place's name from its Chinese characters (the shortest all-Han alternate
+    name): the gazetteer spells a unit that GeoNames does not name by the common reading of each character,
+    and some characters are read otherwise in place names (``web_cn_place_readings.csv``: 朝阳 is Chaoyang,
+    not Zhaoyang; 花都 Huadu, not Huadou). A reading may be another place's name too (both are called
+    Chaoyang: the resolver chooses); readings that are ``taken`` (lexicon terms) are left out; at most
+    ``max_forms`` combinations."""
+    from pypinyin import lazy_pinyin
+
+    han = sorted((a for a in split_alternate_names(alternates) if _HAN.match(a)), key=len)
+    if not han:
+        return []
+    place_readings = _place_readings()
+    options = [
+        list(dict.fromkeys([common, *place_readings.get(char, ())]))
+        for char, common in zip(han[0], lazy_pinyin(han[0]), strict=True)
+    ]
+    out = []
+    for combo in itertools.islice(itertools.product(*options), max_forms):
+        form = "".join(combo).capitalize()
+        if form.lower() != name.lower() and _key(form) not in taken and form.isascii() and form.isalpha():
+            out.append(form)
+    return out
+
+
+PLACE_READINGS_FILE = "web_cn_place_readings.csv"
+
+
+@lru_cache(maxsize=1)
+def _place_readings() -> dict[str, tuple[str, ...]]:
+    """``{character: (place-name reading, ...)}`` from ``web_cn_place_readings.csv``."""
+    from analysis.core.reference import read_reference_lists
+
+    return {
+        char: tuple(readings)
+        for char, readings in read_reference_lists(PLACE_READINGS_FILE, "character", "reading").items()
+    }
+
+
+def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]:
+    """Folded names of the gazetteer's places and the lexicon's term keys (see :func:`romanised_forms`): a
+    transcription of one Chinese name may spell another's pinyin ("Xichuan" in postal romanisation is "Sichuan")."""
+    names = gazetteer["name"].astype(str).unique()
+    return frozenset(" ".join(fold_for_matching(name).split()) for name in names) | {t.key for t in lexicon.terms}
 
 
 def country_name_keys() -> frozenset[str]:
@@ -172,13 +228,17 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
     """US and Chinese places of the gazetteer with their names (see the module docstring).
 
     Alternate names that are country names are left out; exonyms of ``web_partner_exonyms.csv`` and the national
-    transcriptions of Chinese names (:func:`cn_national_forms`) are added.
+    transcriptions of Chinese names (:func:`romanised_forms`), the other readings of their characters
+    (:func:`han_readings`) and the other forms of an abbreviated first word of US names (:func:`abbreviated_forms`)
+    are added.
     A Chinese county-level city without a population figure (the official lists give none) counts as strong.
     """
     rules = lexicon.rules
     rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
     exonyms = partner_exonyms(gazetteer)
     country_names = country_name_keys()
+    taken = taken_name_keys(gazetteer, lexicon)
+    terms = frozenset(term.key for term in lexicon.terms)
     out = []
     for row in rows.itertuples(index=False):
         population = float(row.population) if pd.notna(row.population) else 0.0
@@ -197,8 +257,12 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
         names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
+        if row.country_iso2 == "US":
+            names += abbreviated_forms(str(row.name))
         if row.country_iso2 == "CN" and " " not in str(row.name):
-            names += cn_national_forms(str(row.name))
+            names += romanised_forms(str(row.name), lexicon, taken)
+            if pd.isna(getattr(row, "geonameid", None)):  # named by pinyin of its characters, not by GeoNames
+                names += han_readings(row.alternate_names, str(row.name), int(rules["cn_reading_max_forms"]), terms)
         out.append((place, names + exonyms.get(str(row.partner_id), [])))
     return out
 
@@ -234,13 +298,16 @@ def lau_places(
     units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
     (Vara, Mežica, Gödöllő). Only municipalities of ``eu_lau_min_population`` or more, names of at least
     ``min_alternate_length`` letters, and names that no ``known`` place (partner, frame unit, gazetteer EU place)
-    and no lexicon term already carries."""
+    and no lexicon term already carries. A transcribed form of a Chinese name (:func:`romanised_forms`) yields to
+    a municipality of that name (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
-    taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names}
+    folded_known = [{_key(name) for name in names} for _, names in known]
+    romanised = _romanised_keys(known, folded_known, lexicon)
+    taken = set().union(*folded_known) - romanised
     taken |= {term.key for term in lexicon.terms}
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
@@ -248,7 +315,7 @@ def lau_places(
     for row in lau.itertuples(index=False):
         names = []
         for form in municipal.lau_name_forms(row.lau_name, words):
-            key = " ".join(fold_for_matching(form).split())
+            key = _key(form)
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
             if usable and len(key.replace(" ", "")) >= min_length and key not in taken:
                 names.append(form)
@@ -257,7 +324,39 @@ def lau_places(
                 names[0], str(row.country_iso2), "eu", None, "municipality", float(row.population), True, None
             )
             out.append((place, names))
+    _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
     return out
+
+
+def _key(name: str) -> str:
+    """The matcher's key of a name (folded, single spaces)."""
+    return " ".join(fold_short(name).split())
+
+
+def _is_romanised(place: Place) -> bool:
+    """Whether :func:`partner_places` adds transcribed forms to ``place`` (a one-word Chinese name)."""
+    return place.country_iso2 == "CN" and place.role != "eu" and " " not in place.name
+
+
+def _romanised_keys(known: list[tuple[Place, list[str]]], folded: list[set[str]], lexicon: Lexicon) -> set[str]:
+    """Keys of the transcribed forms among the names of ``known`` Chinese places (``folded``: each place's keys)
+    that no other place carries."""
+    keys, others = set(), set()
+    for (place, _), place_keys in zip(known, folded, strict=True):
+        if _is_romanised(place):
+            keys |= place_keys & {_key(form) for form in romanised_forms(place.name, lexicon, frozenset())}
+        else:
+            others |= place_keys
+    return keys - others
+
+
+def _drop_names(known: list[tuple[Place, list[str]]], keys: set[str]) -> None:
+    """Remove the transcribed forms whose key is in ``keys`` from the Chinese places of ``known`` (in place)."""
+    if not keys:
+        return
+    for place, names in known:
+        if _is_romanised(place):
+            names[:] = [name for name in names if _key(name) not in keys]
 
 
 def other_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
