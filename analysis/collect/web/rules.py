@@ -585,58 +585,6 @@ def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
 
 
-def status(
-    terms, mention, spans=None, *, relation_term=None, window: float | None = None, anchors=()
-) -> tuple[str, str]:
-    """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
-
-    A status term counts within ``window`` characters of the partner, the chosen relation term or ``anchors`` (the
-    other places of the sentence's relation terms of that kind: "... stabilirea legăturii de înfrăţire cu oraşul
-    ATHENS ... în vederea semnării protocolului de înfrăţire").
-    In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
-    enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
-    cues = [t for t in terms if t.kind in ("planned", "ended")]
-    if window is not None:
-        anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
-        cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
-    if spans is not None:
-        (item_start, item_end), (chain_start, chain_end) = spans
-        cues = [
-            t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
-        ]
-    if not cues:
-        return "established", "status: established (no status term)"
-    already = _already(terms, relation_term)
-    if already is not None and all(t.kind == "planned" for t in cues):
-        return (
-            "established",
-            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
-        )
-    nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
-    kinds = {t.kind for t in cues}
-    both = " (nearest of planned and ended terms)" if len(kinds) == 2 else ""
-    return nearest.kind, f"status: {nearest.kind} ('{nearest.text}'){both}"
-
-
-_ALREADY_GAP = 25
-
-
-def _already(terms, relation_term):
-    """An "already" word right before or after the relation term ("somos já vila geminada"; "ist bereits
-    Partnerstadt"; "already twinned"): the tie exists, whatever is planned around it."""
-    if relation_term is None:
-        return None
-    for t in terms:
-        if t.kind != "established":
-            continue
-        if (
-            0 <= relation_term.orig_start - t.orig_end <= _ALREADY_GAP
-            or 0 <= t.orig_start - relation_term.orig_end <= 3
-        ):
-            return t
-    return None
-
-
 def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:
     """Base confidence of the relation (or list item) less the penalties of ``web_detect_rules.csv``."""
     if eu_side.source == "list":
