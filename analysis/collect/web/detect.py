@@ -50,7 +50,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, rules
+from analysis.collect.web import discourse, lookalike, rules
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -403,6 +403,8 @@ class Detector:
         if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
             fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
             relation = fallback if not isinstance(fallback, str) else relation
+        if not isinstance(relation, str):
+            relation = lookalike.problem(self.lexicon, text, mention, mentions, terms, relation) or relation
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
         sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
