@@ -404,7 +404,9 @@ class Detector:
             fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
             relation = fallback if not isinstance(fallback, str) else relation
         if not isinstance(relation, str):
-            relation = lookalike.problem(self.lexicon, text, mention, mentions, terms, relation) or relation
+            relation = (
+                lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language) or relation
+            )
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
         sides = rules.attribute(self, text, segment, mention, mentions, relation, context)

@@ -26,15 +26,54 @@ _HOLDER_GAP = re.compile(r"[^\W\d_]+")
 _OF_WORDS = frozenset({"of", "von", "de", "di", "du", "des", "del", "della", "van", "da"})
 _ARTICLES = frozenset({"the", "der", "dem", "den", "die", "la", "le", "l", "el", "lo", "il", "o", "a", "het", "de"})
 _TWIN_CITIES_GAP = 25
+_FRAGMENT_AFTER = re.compile(r"-[a-zà-öø-ÿ]")
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\n«\"“„]\s*)$")
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+_TITLE_BEFORE = re.compile(r"(?:^|\s)[A-Z][a-z]{1,3}\.\s+$")  # "Cllr. ", "Dr. ", "Mr. ": a title, no sentence end
+# Surnames read as partner names are short (Yuan, Wang, Murphy); place names glued to a capitalised common noun of a
+# language that capitalises some nouns are longer ("Dystryktem Qingbaijiang").
+_SURNAME_MAX = 7
 
 
-def problem(lexicon, text: str, mention, mentions, terms, relation_choice) -> str | None:
+def problem(lexicon, text: str, mention, mentions, terms, relation_choice, language: str | None = None) -> str | None:
     """Why the partner ``mention`` is no partner of an EU place in this sentence, or None (module docstring)."""
     return (
-        _state_as_location(lexicon, text, mention, terms)
+        _word_fragment(text, mention)
+        or _person(text, mention, mentions, terms, language)
+        or _state_as_location(lexicon, text, mention, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
         or _twin_cities_place(mention, terms, relation_choice)
     )
+
+
+def _word_fragment(text: str, mention) -> str | None:
+    """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style")."""
+    if _FRAGMENT_AFTER.match(text, mention.hit.orig_end):
+        return "a name glued to a lower-case word part by a hyphen: part of a word, not a place"
+    return None
+
+
+def _person(text: str, mention, mentions, terms, language) -> str | None:
+    """A name right after a capitalised word that is neither a place, a lexicon term nor the sentence's first word:
+    a given name and a surname ("Cllr. Jason Murphy welcomed"; "Jiajun Yuan y"), for a name of at most
+    ``_SURNAME_MAX`` letters. Not in German, which capitalises every noun ("Hafenstadt Qingdao")."""
+    start = mention.hit.orig_start
+    if language in _NOUNS_CAPITALISED or len(text[start : mention.hit.orig_end]) > _SURNAME_MAX:
+        return None
+    found = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
+    if found is None:
+        return None
+    word_start = found.start(1)
+    if any(m.hit.orig_start < start and m.hit.orig_end > word_start for m in mentions if m is not mention):
+        return None
+    if any(t.orig_start < start and t.orig_end > word_start for t in terms):
+        return None
+    before = text[max(0, word_start - 8) : word_start]
+    if word_start > 0 and (not _SENTENCE_BEFORE.search(before) or _TITLE_BEFORE.search(before)):
+        name = found.group(1) + " " + text[start : mention.hit.orig_end]
+        return f"a person's name ('{name}'): a given name before the partner name"
+    return None
 
 
 def _state_as_location(lexicon, text: str, mention, terms) -> str | None:

@@ -53,3 +53,21 @@ def test_the_partners_of_a_us_or_chinese_place_are_not_the_eu_places_partners(we
 def test_a_name_beside_the_place_name_twin_cities_is_part_of_it(web_detector, twin, expected):
     text = f"Saint Paul ist seit 1999 Partnerstadt von Esslingen und bildet mit Minneapolis {twin}."
     assert _partners(web_detector, text, "de") - {"us-place-saint-paul"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Toledo signed a twinning agreement with Chicago, said Abigail Memphis yesterday.", {"us-place-chicago"}),
+        ("The twinning of Toledo with Chicago-style pizza festivals is over.", set()),
+        ("The twinning of Toledo with Chicago was signed in 1990.", {"us-place-chicago"}),
+    ],
+)
+def test_a_surname_or_a_word_part_is_no_partner(web_detector, text, expected):
+    assert _partners(web_detector, text, "en") == expected
+
+
+def test_a_country_name_in_an_eu_language_is_no_us_town():
+    from analysis.collect.web.places import country_name_keys
+
+    assert {"nederland", "polska", "deutschland"} <= country_name_keys()
