@@ -430,6 +430,7 @@ class Detector:
             ],
             text=text,
             lexicon=self.lexicon,
+            rivals=rules.rivals(text, mentions, mention, self.lexicon),
         )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence

@@ -573,6 +573,17 @@ def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
     return _CONJUNCTIONS[key]
 
 
+def rivals(text, mentions, mention, lexicon) -> list:
+    """The other partner mentions of the sentence that do not stand in one enumeration with ``mention`` and name a
+    large partner place (not "Council", a hamlet's name)."""
+    chain = _chain_of(text, mentions, mention, lexicon)
+    return [
+        m
+        for m in mentions
+        if m.role == "partner" and m is not mention and m not in chain and any(p.strong for p in m.places)
+    ]
+
+
 def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     """In an enumeration of three or more places, the span of the partner's own item (from the end of the place
     before it to the start of the place after it); None otherwise."""

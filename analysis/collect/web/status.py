@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 
+from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.rules import RELATION_ORDER
 
@@ -44,12 +45,15 @@ def status(
     anchors=(),
     text: str | None = None,
     lexicon=None,
+    rivals=(),
 ) -> tuple[str, str]:
     """Planned / ended / established from the sentence's status cues (see the module docstring), with its rule text.
 
     ``spans``: in a long enumeration, the partner's item and the whole enumeration ("l'ex Sahara Occidentale" is not
     about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind;
-    ``text`` and ``lexicon`` let a negation word cancel an ended cue."""
+    ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
+    outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
+    Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
     cues = [t for t in terms if t.kind in STATUS_CUES]
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
@@ -59,6 +63,8 @@ def status(
         cues = [
             t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
         ]
+    if rivals and text is not None and lexicon is not None:
+        cues = [t for t in cues if not _other_ties_cue(text, t, mention, rivals, lexicon)]
     negated = [t for t in cues if t.kind == "ended" and negated_cue(text, t, lexicon)]
     cues = [t for t in cues if t not in negated]
     if not cues:
@@ -66,6 +72,8 @@ def status(
             return "established", f"status: established (negated ended term '{negated[0].text}')"
         return "established", "status: established (no status term)"
     already = _already(terms, relation_term)
+    if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
+        already = None  # "already twinned with X and now plans a partnership with Y": X's word, not Y's
     if already is not None and all(t.kind == "planned" for t in cues):
         return (
             "established",
@@ -76,6 +84,35 @@ def status(
         return _both(cues, mention, relation_term, text)
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _other_ties_cue(text: str, cue, mention, rivals, lexicon) -> bool:
+    """Whether the cue's clause names a rival partner and not this one: the cue is about the rival's tie."""
+    start, end = _clause(text, cue, lexicon)
+    if start <= mention.hit.orig_start < end:
+        return False
+    return any(start <= rival.hit.orig_start < end for rival in rivals)
+
+
+_CLAUSE_REACH = 300  # characters looked at on either side of a cue for its clause's ends
+_CLAUSE_TOKEN = re.compile(r"[^\W\d_]+|[,;:()–—.!?]")
+
+
+def _clause(text: str, cue, lexicon) -> tuple[int, int]:
+    """The clause around a cue: up to punctuation or a conjunction ("and", "und", "et") on either side."""
+    separators = lexicon_words(lexicon, "list_separator")
+    start, end = max(0, cue.orig_start - _CLAUSE_REACH), min(len(text), cue.orig_end + _CLAUSE_REACH)
+    for token in _CLAUSE_TOKEN.finditer(text, start, end):
+        word = token.group(0)
+        breaks = not word[0].isalpha() or fold_for_matching(word).strip() in separators
+        if not breaks:
+            continue
+        if token.end() <= cue.orig_start:
+            start = token.end()
+        elif token.start() >= cue.orig_end:
+            end = token.start()
+            break
+    return start, end
 
 
 def _both(cues, mention, relation_term, text) -> tuple[str, str]:

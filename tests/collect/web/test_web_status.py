@@ -54,3 +54,27 @@ def test_status_terms_of_the_sentence_that_lends_the_relation_term_count(web_det
 def test_the_next_sentence_passes_its_status_unless_the_ending_is_only_proposed(web_detector, follow, status):
     text = f"Esslingen plant eine Städtepartnerschaft mit Wuhan. {follow}"
     assert _statuses(web_detector, text, "de") == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "While the twinning with Wuhan was suspended in 2020, Esslingen signed a sister city agreement with Chicago.",
+            "en",
+            {("cn-pref-4201", "ended"), ("us-place-chicago", "established")},
+        ),
+        (
+            "Esslingen is already twinned with Chicago and now plans a partnership with the Chinese city of Wuhan.",
+            "en",
+            {("us-place-chicago", "established"), ("cn-pref-4201", "planned")},
+        ),
+        (
+            "Die Städtepartnerschaften von Esslingen mit Wuhan und Chicago wurden 2020 ausgesetzt.",
+            "de",
+            {("cn-pref-4201", "ended"), ("us-place-chicago", "ended")},
+        ),
+    ],
+)
+def test_a_status_term_belongs_to_the_tie_of_its_clause(web_detector, text, language, expected):
+    assert {(f.partner_id, f.status) for f in web_detector.detect(text, language=language)} == expected
