@@ -27,6 +27,8 @@ _OF_WORDS = frozenset({"of", "von", "de", "di", "du", "des", "del", "della", "va
 _ARTICLES = frozenset({"the", "der", "dem", "den", "die", "la", "le", "l", "el", "lo", "il", "o", "a", "het", "de"})
 _TWIN_CITIES_GAP = 25
 _FRAGMENT_AFTER = re.compile(r"-[a-zà-öø-ÿ]")
+# A hyphenated given name before a surname ("Cheng-Hong Shen"); "Kuangsi-Czuang." (Guangxi Zhuang) is a place.
+_COMPOUND_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\n«\"“„]\s*)$")
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
@@ -39,7 +41,7 @@ _SURNAME_MAX = 7
 def problem(lexicon, text: str, mention, mentions, terms, relation_choice, language: str | None = None) -> str | None:
     """Why the partner ``mention`` is no partner of an EU place in this sentence, or None (module docstring)."""
     return (
-        _word_fragment(text, mention)
+        _word_fragment(text, mention, mentions)
         or _person(text, mention, mentions, terms, language)
         or _state_as_location(lexicon, text, mention, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
@@ -47,10 +49,15 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
     )
 
 
-def _word_fragment(text: str, mention) -> str | None:
-    """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style")."""
-    if _FRAGMENT_AFTER.match(text, mention.hit.orig_end):
+def _word_fragment(text: str, mention, mentions) -> str | None:
+    """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style"); one
+    glued to a capitalised word that is no place, before a further capitalised word, is part of a person's name
+    ("Cheng-Hong Shen")."""
+    end = mention.hit.orig_end
+    if _FRAGMENT_AFTER.match(text, end):
         return "a name glued to a lower-case word part by a hyphen: part of a word, not a place"
+    if _COMPOUND_AFTER.match(text, end) and not any(m.hit.orig_start == end + 1 for m in mentions):
+        return "a name glued by a hyphen to a capitalised word that is no place: part of a compound name"
     return None
 
 

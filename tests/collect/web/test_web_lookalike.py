@@ -61,6 +61,7 @@ def test_a_name_beside_the_place_name_twin_cities_is_part_of_it(web_detector, tw
         ("Toledo signed a twinning agreement with Chicago, said Abigail Memphis yesterday.", {"us-place-chicago"}),
         ("The twinning of Toledo with Chicago-style pizza festivals is over.", set()),
         ("The twinning of Toledo with Chicago was signed in 1990.", {"us-place-chicago"}),
+        ("The twinning of Toledo with Chicago was signed before consul Memphis-Lee Shen.", {"us-place-chicago"}),
     ],
 )
 def test_a_surname_or_a_word_part_is_no_partner(web_detector, text, expected):
