@@ -336,10 +336,14 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
         and not any(_overlap(t, m) for m in masks)
         and not (t.orig_start < hit.orig_end and hit.orig_start < t.orig_end)
     ]
+    exempt = [t for t in terms if t.kind == "exempt_lookalike"]  # "quarta-feira" (Wednesday) holds "feira" (fair)
     lookalikes = [
         t
         for t in terms
-        if t.kind.startswith("lookalike_") and t.kind not in MASKING_LOOKALIKES and t.kind != "lookalike_district"
+        if t.kind.startswith("lookalike_")
+        and t.kind not in MASKING_LOOKALIKES
+        and t.kind != "lookalike_district"
+        and not any(_overlap(t, x) for x in exempt)
     ]
     if not related:
         if masks:
