@@ -72,3 +72,9 @@ def test_a_country_name_in_an_eu_language_is_no_us_town():
     from analysis.collect.web.places import country_name_keys
 
     assert {"nederland", "polska", "deutschland"} <= country_name_keys()
+
+
+@pytest.mark.parametrize(("day", "expected"), [("na quarta-feira", {"cn-pref-4201"}), ("na feira", set())])
+def test_a_weekday_that_holds_a_fair_word_is_no_forum(web_detector, day, expected):
+    text = f"O Município de Toledo e a cidade de Wuhan celebram {day} um memorando de entendimento."
+    assert _partners(web_detector, text, "pt") == expected
