@@ -33,9 +33,11 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place.
-6. **Status.** Planned and ended terms in the sentence near the partner or a relation term (the nearest to
-   the partner wins when both appear; an "already" word at the relation term outweighs planned terms); a sentence with a status term and a relation word but no partner name passes its status
-   to the findings of the sentence before it ("The partnership was suspended in 2022.").
+6. **Status.** Planned and ended terms near the partner or a relation term, in the sentence or in the neighbouring
+   sentence that lent the relation term (:mod:`analysis.collect.web.status`: negated endings, "already", dropped
+   planned ties, endings merely proposed, else the nearest term); a sentence with a status term and a relation word
+   but no partner name passes its status to the findings of the sentence before it ("The partnership was suspended
+   in 2022.").
 
 Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
 """
@@ -48,8 +50,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, rules
+from analysis.collect.web import discourse, lookalike, rules
 from analysis.collect.web import places as places_module
+from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
 from analysis.collect.web.places import Place
@@ -239,7 +242,7 @@ class Detector:
                 terms += terms_by_segment[segment.heading]
             partners = [m for m in mentions if m.role == "partner"]
             if not partners:
-                self._carry_status(decisions, previous, terms, segment, segments)
+                self._carry_status(decisions, previous, terms, text)
                 previous = []
                 continue
             neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
@@ -400,6 +403,10 @@ class Detector:
         if isinstance(relation, str) and not any(t.kind.startswith("lookalike_") for t in terms):
             fallback = rules.relation(context.neighbour_terms + terms, mention, text, segment, neighbour=True)
             relation = fallback if not isinstance(fallback, str) else relation
+        if not isinstance(relation, str):
+            relation = (
+                lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language) or relation
+            )
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
         sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
@@ -410,8 +417,8 @@ class Detector:
         admin1_problem = rules.admin1_partner_problem(self, text, mention, terms, sides, mentions, relation)
         if admin1_problem:
             return [Decision(surface, sentence, None, admin1_problem, candidates)]
-        status, status_rule = rules.status(
-            terms,
+        status, status_rule = status_module.status(
+            terms + status_module.neighbour_cues(relation, context.segments, context.neighbour_terms),
             mention,
             rules.item_span(text, mentions, mention, self.lexicon),
             relation_term=relation.term,
@@ -421,6 +428,9 @@ class Detector:
                 for t in terms
                 if t.kind == relation.kind and segment.start <= t.orig_start < segment.end and not relation.neighbour
             ],
+            text=text,
+            lexicon=self.lexicon,
+            rivals=rules.rivals(text, mentions, mention, self.lexicon),
         )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
@@ -447,22 +457,18 @@ class Detector:
             decisions.append(Decision(surface, sentence, finding, "accepted", candidates))
         return decisions
 
-    def _carry_status(self, decisions, previous, terms, segment, segments) -> None:
-        """A sentence with a status term and a relation word but no partner passes its status to the sentence before."""
-        if not previous:
+    def _carry_status(self, decisions, previous, terms, text) -> None:
+        """A sentence with a status term and a relation word but no partner passes its status to the sentence before
+        (:func:`analysis.collect.web.status.carried_status`): ended over any status, planned over established."""
+        carried = status_module.carried_status(terms, text, self.lexicon) if previous else None
+        if carried is None:
             return
-        kinds = {t.kind for t in terms}
-        if not kinds & {*rules.RELATION_ORDER, "cooperation_word"}:
-            return
-        status = "ended" if "ended" in kinds else "planned" if "planned" in kinds else None
-        if status is None:
-            return
+        status, note = carried
+        replaced = ("established", "planned") if status == "ended" else ("established",)
         for index in previous:
             decision = decisions[index]
-            if decision.finding and decision.finding.status == "established":
-                finding = decision.finding._replace(
-                    status=status, rule=decision.finding.rule + f"; status {status} from the next sentence"
-                )
+            if decision.finding and decision.finding.status in replaced:
+                finding = decision.finding._replace(status=status, rule=decision.finding.rule + "; " + note)
                 decisions[index] = decision._replace(finding=finding)
 
     # ------------------------------------------------------------------ resolution

@@ -39,6 +39,7 @@ UNSCANNED_KINDS: frozenset[str] = frozenset(
         "pair_filler",
         "locative_preposition",
         "between_word",
+        "status_negation",
     }
 )
 

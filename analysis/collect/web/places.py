@@ -209,9 +209,41 @@ def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]
     return frozenset(" ".join(fold_for_matching(name).split()) for name in names) | {t.key for t in lexicon.terms}
 
 
+# The EU's official languages (pycountry's translations of the country names).
+EU_LANGUAGES: tuple[str, ...] = (
+    "bg",
+    "cs",
+    "da",
+    "de",
+    "el",
+    "en",
+    "es",
+    "et",
+    "fi",
+    "fr",
+    "ga",
+    "hr",
+    "hu",
+    "it",
+    "lt",
+    "lv",
+    "mt",
+    "nl",
+    "pl",
+    "pt",
+    "ro",
+    "sk",
+    "sl",
+    "sv",
+)
+
+
 def country_name_keys() -> frozenset[str]:
-    """Folded names of the world's countries (pycountry and the project's country labels): such an alternate
-    name of a US town ("Ireland", "Albania", "Sweden") is not a way the town is written in EU text."""
+    """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
+    languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
+    way the town is written in EU text, and such a name in a text is the country unless a state stands next to it."""
+    import gettext
+
     import pycountry
 
     from analysis.core.countries import country_label_overrides
@@ -221,6 +253,13 @@ def country_name_keys() -> frozenset[str]:
         for attribute in ("name", "official_name", "common_name"):
             if getattr(country, attribute, None):
                 names.add(getattr(country, attribute))
+    english = sorted(names)
+    for language in EU_LANGUAGES:
+        try:
+            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+        except OSError:
+            continue
+        names.update(translation.gettext(name) for name in english)
     return frozenset(" ".join(fold_for_matching(name).split()) for name in names)
 
 

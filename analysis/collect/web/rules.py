@@ -336,10 +336,14 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
         and not any(_overlap(t, m) for m in masks)
         and not (t.orig_start < hit.orig_end and hit.orig_start < t.orig_end)
     ]
+    exempt = [t for t in terms if t.kind == "exempt_lookalike"]  # "quarta-feira" (Wednesday) holds "feira" (fair)
     lookalikes = [
         t
         for t in terms
-        if t.kind.startswith("lookalike_") and t.kind not in MASKING_LOOKALIKES and t.kind != "lookalike_district"
+        if t.kind.startswith("lookalike_")
+        and t.kind not in MASKING_LOOKALIKES
+        and t.kind != "lookalike_district"
+        and not any(_overlap(t, x) for x in exempt)
     ]
     if not related:
         if masks:
@@ -573,6 +577,17 @@ def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
     return _CONJUNCTIONS[key]
 
 
+def rivals(text, mentions, mention, lexicon) -> list:
+    """The other partner mentions of the sentence that do not stand in one enumeration with ``mention`` and name a
+    large partner place (not "Council", a hamlet's name)."""
+    chain = _chain_of(text, mentions, mention, lexicon)
+    return [
+        m
+        for m in mentions
+        if m.role == "partner" and m is not mention and m not in chain and any(p.strong for p in m.places)
+    ]
+
+
 def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     """In an enumeration of three or more places, the span of the partner's own item (from the end of the place
     before it to the start of the place after it); None otherwise."""
@@ -583,58 +598,6 @@ def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
     start = chain[position - 1].hit.orig_end if position > 0 else mention.hit.orig_start
     end = chain[position + 1].hit.orig_start if position + 1 < len(chain) else len(text)
     return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
-
-
-def status(
-    terms, mention, spans=None, *, relation_term=None, window: float | None = None, anchors=()
-) -> tuple[str, str]:
-    """Planned / ended from the sentence's status terms (the nearest to the partner when both), else established.
-
-    A status term counts within ``window`` characters of the partner, the chosen relation term or ``anchors`` (the
-    other places of the sentence's relation terms of that kind: "... stabilirea legăturii de înfrăţire cu oraşul
-    ATHENS ... în vederea semnării protocolului de înfrăţire").
-    In a long enumeration (``spans``: the partner's item and the whole enumeration) only the terms outside the
-    enumeration or in the partner's own item count ("l'ex Sahara Occidentale" is not about Philadelphia)."""
-    cues = [t for t in terms if t.kind in ("planned", "ended")]
-    if window is not None:
-        anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
-        cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
-    if spans is not None:
-        (item_start, item_end), (chain_start, chain_end) = spans
-        cues = [
-            t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
-        ]
-    if not cues:
-        return "established", "status: established (no status term)"
-    already = _already(terms, relation_term)
-    if already is not None and all(t.kind == "planned" for t in cues):
-        return (
-            "established",
-            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
-        )
-    nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
-    kinds = {t.kind for t in cues}
-    both = " (nearest of planned and ended terms)" if len(kinds) == 2 else ""
-    return nearest.kind, f"status: {nearest.kind} ('{nearest.text}'){both}"
-
-
-_ALREADY_GAP = 25
-
-
-def _already(terms, relation_term):
-    """An "already" word right before or after the relation term ("somos já vila geminada"; "ist bereits
-    Partnerstadt"; "already twinned"): the tie exists, whatever is planned around it."""
-    if relation_term is None:
-        return None
-    for t in terms:
-        if t.kind != "established":
-            continue
-        if (
-            0 <= relation_term.orig_start - t.orig_end <= _ALREADY_GAP
-            or 0 <= t.orig_start - relation_term.orig_end <= 3
-        ):
-            return t
-    return None
 
 
 def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:

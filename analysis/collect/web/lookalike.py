@@ -1,0 +1,151 @@
+"""Partner mentions that stand in a sentence with a real relation term but are not the EU place's partner.
+
+Checked by :mod:`analysis.collect.web.detect` once the relation term is chosen (step 4), each a class of false ties
+seen on real pages, with the reason the finding is dropped:
+
+- a **state or province named as a location**: after a locative preposition and an optional state word ("die
+  Kreisstadt im US-Bundesstaat Illinois"; "within the state of Maryland"; "in der Provinz Jiangsu"): where the
+  partner lies, not the partner;
+- **the partner of the partner**: the relation term belongs to a US or Chinese place ("Neben Mainz hat Louisville
+  folgende Partnerstädte: ... Jiujiang (China)"; "the sister cities of Louisville: ..."): the US or Chinese places it
+  lists are that place's partners;
+- **"Twin Cities" as a place**: a partner name right beside the place name Twin Cities and farther from the real
+  relation term ("bildet in den USA mit Minneapolis die Twin Cities").
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.collect.web.discourse import _phrases, lexicon_words
+from analysis.collect.web.lexicon import fold_for_matching
+
+# At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
+_HOLDER_WORDS = 2
+_HOLDER_GAP = re.compile(r"[^\W\d_]+")
+_OF_WORDS = frozenset({"of", "von", "de", "di", "du", "des", "del", "della", "van", "da"})
+_ARTICLES = frozenset({"the", "der", "dem", "den", "die", "la", "le", "l", "el", "lo", "il", "o", "a", "het", "de"})
+_TWIN_CITIES_GAP = 25
+_FRAGMENT_AFTER = re.compile(r"-[a-zà-öø-ÿ]")
+# A hyphenated given name before a surname ("Cheng-Hong Shen"); "Kuangsi-Czuang." (Guangxi Zhuang) is a place.
+_COMPOUND_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
+_SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\n«\"“„]\s*)$")
+_NOUNS_CAPITALISED = frozenset({"de", "lb"})
+_TITLE_BEFORE = re.compile(r"(?:^|\s)[A-Z][a-z]{1,3}\.\s+$")  # "Cllr. ", "Dr. ", "Mr. ": a title, no sentence end
+# Surnames read as partner names are short (Yuan, Wang, Murphy); place names glued to a capitalised common noun of a
+# language that capitalises some nouns are longer ("Dystryktem Qingbaijiang").
+_SURNAME_MAX = 7
+
+
+def problem(lexicon, text: str, mention, mentions, terms, relation_choice, language: str | None = None) -> str | None:
+    """Why the partner ``mention`` is no partner of an EU place in this sentence, or None (module docstring)."""
+    return (
+        _word_fragment(text, mention, mentions)
+        or _person(text, mention, mentions, terms, language)
+        or _state_as_location(lexicon, text, mention, terms)
+        or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
+        or _twin_cities_place(mention, terms, relation_choice)
+    )
+
+
+def _word_fragment(text: str, mention, mentions) -> str | None:
+    """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style"); one
+    glued to a capitalised word that is no place, before a further capitalised word, is part of a person's name
+    ("Cheng-Hong Shen")."""
+    end = mention.hit.orig_end
+    if _FRAGMENT_AFTER.match(text, end):
+        return "a name glued to a lower-case word part by a hyphen: part of a word, not a place"
+    if _COMPOUND_AFTER.match(text, end) and not any(m.hit.orig_start == end + 1 for m in mentions):
+        return "a name glued by a hyphen to a capitalised word that is no place: part of a compound name"
+    return None
+
+
+def _person(text: str, mention, mentions, terms, language) -> str | None:
+    """A name right after a capitalised word that is neither a place, a lexicon term nor the sentence's first word:
+    a given name and a surname ("Cllr. Jason Murphy welcomed"; "Jiajun Yuan y"), for a name of at most
+    ``_SURNAME_MAX`` letters. Not in German, which capitalises every noun ("Hafenstadt Qingdao")."""
+    start = mention.hit.orig_start
+    if language in _NOUNS_CAPITALISED or len(text[start : mention.hit.orig_end]) > _SURNAME_MAX:
+        return None
+    found = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
+    if found is None:
+        return None
+    word_start = found.start(1)
+    if any(m.hit.orig_start < start and m.hit.orig_end > word_start for m in mentions if m is not mention):
+        return None
+    if any(t.orig_start < start and t.orig_end > word_start for t in terms):
+        return None
+    before = text[max(0, word_start - 8) : word_start]
+    if word_start > 0 and (not _SENTENCE_BEFORE.search(before) or _TITLE_BEFORE.search(before)):
+        name = found.group(1) + " " + text[start : mention.hit.orig_end]
+        return f"a person's name ('{name}'): a given name before the partner name"
+    return None
+
+
+def _state_as_location(lexicon, text: str, mention, terms) -> str | None:
+    """A state or province (a US town of the same name too, when a state word precedes it: "the state of Maryland")
+    after a locative preposition."""
+    if not any(p.role == "admin1" for p in mention.places):
+        return None
+    start = mention.hit.orig_start
+    for t in terms:
+        if (
+            t.kind in ("state_word", "province_word")
+            and t.orig_end <= start
+            and not text[t.orig_end : start].strip(" -")
+        ):
+            start = t.orig_start
+    only_admin1 = all(p.role == "admin1" for p in mention.places if p.role in ("partner", "admin1"))
+    if start == mention.hit.orig_start and not only_admin1:
+        return None
+    words = fold_for_matching(text[max(0, start - 40) : start]).split()
+    if words and words[-1] in _ARTICLES:
+        words = words[:-1]
+    before = " " + " ".join(words)
+    if any(before.endswith(" " + phrase) for phrase in _phrases(lexicon, "locative_preposition")):
+        return "a state or province named as a location (after a locative preposition): where a partner lies"
+    return None
+
+
+def _partner_of_partner(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term is held by another US/Chinese place right before it or right after it with an "of" word, and
+    the partner stands in the list that a colon opens after the term (not after a semicolon, not paired with a place
+    of its own): "Esslingen ist Partnerstadt von Saint Paul und Minneapolis" lists Esslingen's partners."""
+    term = relation_choice.term
+    if relation_choice.neighbour or term.orig_end > mention.hit.orig_start:
+        return None
+    listed = text[term.orig_end : mention.hit.orig_start]
+    if ":" not in listed or ";" in listed:
+        return None
+    after = fold_for_matching(text[mention.hit.orig_end : mention.hit.orig_end + 12]).split()
+    if after and after[0] in lexicon_words(lexicon):
+        return None  # paired with a place of its own ("East Providence com Ribeira Grande")
+    for other in mentions:
+        if other is mention or other.role != "partner" or other.hit.orig_start >= mention.hit.orig_start:
+            continue
+        if other.hit.orig_end <= term.orig_start:
+            gap = text[other.hit.orig_end : term.orig_start]
+            holds = not re.search(r"[,.;:()–—]", gap) and len(_HOLDER_GAP.findall(gap)) <= _HOLDER_WORDS
+        else:
+            gap = fold_for_matching(text[term.orig_end : other.hit.orig_start]).split()
+            holds = 1 <= len(gap) <= 2 and gap[0] in _OF_WORDS
+        if holds:
+            name = text[other.hit.orig_start : other.hit.orig_end]
+            return f"the partner of the partner: the relation term belongs to {name}, whose partners the sentence lists"
+    return None
+
+
+def _twin_cities_place(mention, terms, relation_choice) -> str | None:
+    """A name beside the place name Twin Cities, nearer to it than to the relation term, is part of that place."""
+    hit = mention.hit
+    for t in terms:
+        if t.kind != "lookalike_twin_cities":
+            continue
+        distance = max(t.orig_start - hit.orig_end, hit.orig_start - t.orig_end)
+        if 0 <= distance <= _TWIN_CITIES_GAP:
+            term = relation_choice.term
+            to_relation = max(term.orig_start - hit.orig_end, hit.orig_start - term.orig_end)
+            if to_relation > distance:
+                return "lookalike_twin_cities: a partner name beside the place name Twin Cities, not a partner"
+    return None

@@ -1,0 +1,225 @@
+"""The status of a partnership statement: established, planned or ended (step 6 of :mod:`analysis.collect.web.detect`).
+
+Planned and ended cues are lexicon terms (``web_terms.csv``, kinds ``planned`` and ``ended``, all EU languages). A cue
+counts when it is near the partner, the relation term or another place of the sentence's relation terms
+(``status_window_chars``), and, in a long enumeration, only outside it or in the partner's own item. Then:
+
+- a negation word right before or after an ended cue ("avslutar inte", "does not end", "nie zerwie") cancels it
+  (kind ``status_negation``; a cue that holds the negation itself, "no longer", "nicht mehr", is no negated cue);
+- an "already" word at the relation term outweighs planned cues ("ist bereits Partnerstadt");
+- a planned cue attached to the relation term ("geplante Städtepartnerschaft", "negotiations on a twinning") with an
+  ended cue in the sentence is a planned tie that was dropped: ended;
+- an ended cue governed by a planned cue before it in the same clause ("proposes to terminate", "föreslår ... att
+  säga upp") is an ending merely proposed: the tie still exists, established;
+- otherwise the cue nearest the partner decides.
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.collect.web.discourse import lexicon_words
+from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.rules import RELATION_ORDER
+
+STATUS_CUES: tuple[str, ...] = ("planned", "ended")
+_ALREADY_GAP = 25
+# How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
+# Städtepartnerschaft"; "Verhandlungen über eine Städtepartnerschaft"; "projet de jumelage").
+_ATTACHED_GAP = 16
+# How far before an ended cue a planned cue still governs it in the same clause ("föreslår nu att kommunstyrelsen i
+# Söderhamn ska ta beslut om att säga upp"; "proposal to end").
+_GOVERNING_GAP = 90
+_PUNCTUATION = re.compile(r"[,;:.!?()]")
+_CLAUSE_BREAK = re.compile(r"[.;!?]|\s[–—]\s")
+_WORDS = re.compile(r"[^\W\d_]+")
+
+
+def status(
+    terms,
+    mention,
+    spans=None,
+    *,
+    relation_term=None,
+    window: float | None = None,
+    anchors=(),
+    text: str | None = None,
+    lexicon=None,
+    rivals=(),
+) -> tuple[str, str]:
+    """Planned / ended / established from the sentence's status cues (see the module docstring), with its rule text.
+
+    ``spans``: in a long enumeration, the partner's item and the whole enumeration ("l'ex Sahara Occidentale" is not
+    about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind;
+    ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
+    outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
+    Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    cues = [t for t in terms if t.kind in STATUS_CUES]
+    if window is not None:
+        anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
+        cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
+    if spans is not None:
+        (item_start, item_end), (chain_start, chain_end) = spans
+        cues = [
+            t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
+        ]
+    if rivals and text is not None and lexicon is not None:
+        cues = [t for t in cues if not _other_ties_cue(text, t, mention, rivals, lexicon)]
+    negated = [t for t in cues if t.kind == "ended" and negated_cue(text, t, lexicon)]
+    cues = [t for t in cues if t not in negated]
+    if not cues:
+        if negated:
+            return "established", f"status: established (negated ended term '{negated[0].text}')"
+        return "established", "status: established (no status term)"
+    already = _already(terms, relation_term)
+    if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
+        already = None  # "already twinned with X and now plans a partnership with Y": X's word, not Y's
+    if already is not None and all(t.kind == "planned" for t in cues):
+        return (
+            "established",
+            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
+        )
+    kinds = {t.kind for t in cues}
+    if len(kinds) == 2:
+        return _both(cues, mention, relation_term, text)
+    nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
+    return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _other_ties_cue(text: str, cue, mention, rivals, lexicon) -> bool:
+    """Whether the cue's clause names a rival partner and not this one: the cue is about the rival's tie."""
+    start, end = _clause(text, cue, lexicon)
+    if start <= mention.hit.orig_start < end:
+        return False
+    return any(start <= rival.hit.orig_start < end for rival in rivals)
+
+
+_CLAUSE_REACH = 300  # characters looked at on either side of a cue for its clause's ends
+_CLAUSE_TOKEN = re.compile(r"[^\W\d_]+|[,;:()–—.!?]")
+
+
+def _clause(text: str, cue, lexicon) -> tuple[int, int]:
+    """The clause around a cue: up to punctuation or a conjunction ("and", "und", "et") on either side."""
+    separators = lexicon_words(lexicon, "list_separator")
+    start, end = max(0, cue.orig_start - _CLAUSE_REACH), min(len(text), cue.orig_end + _CLAUSE_REACH)
+    for token in _CLAUSE_TOKEN.finditer(text, start, end):
+        word = token.group(0)
+        breaks = not word[0].isalpha() or fold_for_matching(word).strip() in separators
+        if not breaks:
+            continue
+        if token.end() <= cue.orig_start:
+            start = token.end()
+        elif token.start() >= cue.orig_end:
+            end = token.start()
+            break
+    return start, end
+
+
+def _both(cues, mention, relation_term, text) -> tuple[str, str]:
+    """Planned and ended cues together: a dropped planned tie (ended), a proposed ending (established), else the
+    cue nearest the partner."""
+    planned = [t for t in cues if t.kind == "planned"]
+    ended = [t for t in cues if t.kind == "ended"]
+    attached = next((t for t in planned if _attached(t, relation_term, ended, text)), None)
+    if attached is not None:
+        return "ended", f"status: ended ('{ended[0].text}' of a planned tie, '{attached.text}')"
+    if text is not None and all(_governed(text, t, planned) for t in ended):
+        governing = _governed(text, ended[0], planned)
+        return "established", f"status: established (ending only proposed: '{governing.text}' '{ended[0].text}')"
+    nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
+    return nearest.kind, f"status: {nearest.kind} ('{nearest.text}') (nearest of planned and ended terms)"
+
+
+def _attached(cue, relation_term, ended, text) -> bool:
+    """A planned cue that qualifies the relation term: right before it with no punctuation and no ended cue between
+    ("wil af van de stedenband" wants to end it; "beantragt, die Partnerschaft aufzulösen"), or glued to it."""
+    if relation_term is None:
+        return False
+    between = any(cue.orig_end <= t.orig_start < relation_term.orig_start for t in ended)
+    gap = text[cue.orig_end : relation_term.orig_start] if text is not None else ""
+    before = cue.orig_end <= relation_term.orig_start and len(gap) <= _ATTACHED_GAP
+    before = before and not between and not _PUNCTUATION.search(gap)
+    return before or (cue.orig_start < relation_term.orig_end and relation_term.orig_start < cue.orig_end)
+
+
+def _governed(text: str, cue, planned):
+    """The planned cue before ``cue`` in the same clause that governs it (a proposal or intention to end), or None."""
+    for other in sorted(planned, key=lambda t: -t.orig_end):
+        gap = cue.orig_start - other.orig_end
+        if 0 <= gap <= _GOVERNING_GAP and not _CLAUSE_BREAK.search(text[other.orig_end : cue.orig_start]):
+            return other
+    return None
+
+
+def negated_cue(text: str | None, cue, lexicon) -> bool:
+    """Whether a negation word (kind ``status_negation``) stands among the two words before the cue or right after
+    it, outside the cue itself ("avslutar inte alls"; "ne met pas fin"; "does not end")."""
+    if text is None or lexicon is None:
+        return False
+    negations = _negations(lexicon).get(cue.language, frozenset())
+    if not negations:
+        return False
+    before = _WORDS.findall(fold_for_matching(text[max(0, cue.orig_start - 30) : cue.orig_start]))[-2:]
+    after = _WORDS.findall(fold_for_matching(text[cue.orig_end : cue.orig_end + 20]))[:1]
+    inside = set(_WORDS.findall(fold_for_matching(text[cue.orig_start : cue.orig_end])))
+    return any(w in negations and w not in inside for w in (*before, *after))
+
+
+def neighbour_cues(relation, segments, neighbour_terms) -> list:
+    """The status cues of the neighbouring sentence that lent its relation term (``relation.neighbour``: "As they
+    meet, the mayors will sign a cooperation agreement"): they are about the relation borrowed from it."""
+    if not relation.neighbour:
+        return []
+    holder = next((s for s in segments if s.start <= relation.term.orig_start < s.end), None)
+    if holder is None:
+        return []
+    return [t for t in neighbour_terms if t.kind in STATUS_CUES and holder.start <= t.orig_start < holder.end]
+
+
+_NEGATIONS: dict[int, dict[str, frozenset[str]]] = {}
+
+
+def _negations(lexicon) -> dict[str, frozenset[str]]:
+    """The folded negation words by language (a cue's negation is read in the cue's language: Italian "ma" is "but",
+    Maltese "ma" is "not")."""
+    key = id(lexicon)
+    if key not in _NEGATIONS:
+        words: dict[str, set[str]] = {}
+        for t in lexicon.terms:
+            if t.kind == "status_negation":
+                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
+        _NEGATIONS[key] = {language: frozenset(found) for language, found in words.items()}
+    return _NEGATIONS[key]
+
+
+def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
+    """The status a sentence without a partner passes to the findings of the sentence before it ("The partnership was
+    suspended in 2022."), or None: it needs a relation word and a status cue; negated and merely proposed endings
+    pass nothing."""
+    kinds = {t.kind for t in terms}
+    if not kinds & {*RELATION_ORDER, "cooperation_word"}:
+        return None
+    planned = [t for t in terms if t.kind == "planned"]
+    ended = [t for t in terms if t.kind == "ended" and not negated_cue(text, t, lexicon)]
+    ended = [t for t in ended if _governed(text, t, planned) is None]
+    if ended:
+        return "ended", f"status ended from the next sentence ('{ended[0].text}')"
+    if planned and not any(t.kind == "ended" for t in terms):
+        return "planned", f"status planned from the next sentence ('{planned[0].text}')"
+    return None
+
+
+def _already(terms, relation_term):
+    """An "already" word right before or after the relation term ("somos já vila geminada"; "ist bereits
+    Partnerstadt"; "already twinned"): the tie exists, whatever is planned around it."""
+    if relation_term is None:
+        return None
+    for t in terms:
+        if t.kind != "established":
+            continue
+        if (
+            0 <= relation_term.orig_start - t.orig_end <= _ALREADY_GAP
+            or 0 <= t.orig_start - relation_term.orig_end <= 3
+        ):
+            return t
+    return None

@@ -1,0 +1,80 @@
+"""Partner mentions beside a real relation term that are no partner of the EU place (:mod:`...web.lookalike`)."""
+
+import pytest
+
+
+def _partners(detector, text: str, language: str) -> set[str]:
+    return {f.partner_id for f in detector.detect(text, language=language)}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "Die Städtepartnerschaft zwischen Esslingen und Sheboygan im US-Bundesstaat Wisconsin wurde 1957 begründet.",
+            "de",
+        ),
+        (
+            "All sister city partnerships of Esslingen are within the state of Wisconsin: Esslingen with Sheboygan.",
+            "en",
+        ),
+    ],
+)
+def test_a_state_named_as_a_location_is_no_partner(web_detector, text, language):
+    assert _partners(web_detector, text, language) == {"us-place-sheboygan"}
+
+
+def test_a_state_named_as_a_partner_stays_one(web_detector):
+    text = "Die Partnerschaft zwischen Esslingen und dem Bundesstaat Wisconsin wurde 1957 begründet."
+    assert _partners(web_detector, text, "de") == {"us-state-wi"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Neben Esslingen hat Chicago folgende Partnerstädte: Vienne (Frankreich) und Shanghai (China).",
+            {"us-place-chicago"},
+        ),
+        (
+            "Esslingen hat folgende Partnerstädte: Vienne (Frankreich), Chicago und Shanghai (China).",
+            {"us-place-chicago", "cn-pref-3101"},
+        ),
+        ("Esslingen ist Partnerstadt von Chicago und Shanghai.", {"us-place-chicago", "cn-pref-3101"}),
+    ],
+)
+def test_the_partners_of_a_us_or_chinese_place_are_not_the_eu_places_partners(web_detector, text, expected):
+    assert _partners(web_detector, text, "de") == expected
+
+
+@pytest.mark.parametrize(
+    ("twin", "expected"), [("die Twin Cities", set()), ("eine Metropole", {"us-place-minneapolis"})]
+)
+def test_a_name_beside_the_place_name_twin_cities_is_part_of_it(web_detector, twin, expected):
+    text = f"Saint Paul ist seit 1999 Partnerstadt von Esslingen und bildet mit Minneapolis {twin}."
+    assert _partners(web_detector, text, "de") - {"us-place-saint-paul"} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Toledo signed a twinning agreement with Chicago, said Abigail Memphis yesterday.", {"us-place-chicago"}),
+        ("The twinning of Toledo with Chicago-style pizza festivals is over.", set()),
+        ("The twinning of Toledo with Chicago was signed in 1990.", {"us-place-chicago"}),
+        ("The twinning of Toledo with Chicago was signed before consul Memphis-Lee Shen.", {"us-place-chicago"}),
+    ],
+)
+def test_a_surname_or_a_word_part_is_no_partner(web_detector, text, expected):
+    assert _partners(web_detector, text, "en") == expected
+
+
+def test_a_country_name_in_an_eu_language_is_no_us_town():
+    from analysis.collect.web.places import country_name_keys
+
+    assert {"nederland", "polska", "deutschland"} <= country_name_keys()
+
+
+@pytest.mark.parametrize(("day", "expected"), [("na quarta-feira", {"cn-pref-4201"}), ("na feira", set())])
+def test_a_weekday_that_holds_a_fair_word_is_no_forum(web_detector, day, expected):
+    text = f"O Município de Toledo e a cidade de Wuhan celebram {day} um memorando de entendimento."
+    assert _partners(web_detector, text, "pt") == expected

@@ -1,0 +1,80 @@
+"""Status of a partnership statement (:mod:`analysis.collect.web.status`): cues, their scope and their combinations."""
+
+import pytest
+
+
+def _statuses(detector, text: str, language: str) -> set[str]:
+    return {f.status for f in detector.detect(text, language=language)}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Esslingen avslutar avtalet om att vara systerstad med Wuhan.", "ended"),
+        ("Esslingen avslutar inte avtalet om att vara systerstad med Wuhan.", "established"),
+        ("Esslingen beendet die Städtepartnerschaft mit Wuhan.", "ended"),
+        ("Esslingen hat die Städtepartnerschaft mit Wuhan nicht beendet.", "established"),
+    ],
+)
+def test_a_negation_word_next_to_an_ended_term_cancels_it(web_detector, text, status):
+    language = "sv" if "avtalet" in text else "de"
+    assert _statuses(web_detector, text, language) == {status}
+
+
+def test_a_term_that_holds_its_own_negation_stays_ended(web_detector):
+    text = "Esslingen wird die Städtepartnerschaft mit Wuhan nicht verlängern."
+    assert _statuses(web_detector, text, "de") == {"ended"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a planned tie that is dropped is ended
+        ("Esslingen erteilt der geplanten Städtepartnerschaft mit Wuhan eine Absage.", "ended"),
+        # an ending that is only proposed leaves the tie in place
+        ("Die Fraktion beantragt, die Städtepartnerschaft von Esslingen mit Wuhan aufzulösen.", "established"),
+    ],
+)
+def test_planned_and_ended_terms_together(web_detector, text, status):
+    assert _statuses(web_detector, text, "de") == {status}
+
+
+def test_status_terms_of_the_sentence_that_lends_the_relation_term_count(web_detector):
+    text = "Der Bürgermeister von Wuhan besucht Esslingen. Beide Städte werden morgen einen Partnerschaftsvertrag unterzeichnen."
+    assert _statuses(web_detector, text, "de") == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("follow", "status"),
+    [
+        ("Die Städtepartnerschaft wurde 2022 ausgesetzt.", "ended"),
+        ("Die Fraktion beantragt, die Städtepartnerschaft aufzulösen.", "planned"),
+    ],
+)
+def test_the_next_sentence_passes_its_status_unless_the_ending_is_only_proposed(web_detector, follow, status):
+    text = f"Esslingen plant eine Städtepartnerschaft mit Wuhan. {follow}"
+    assert _statuses(web_detector, text, "de") == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "While the twinning with Wuhan was suspended in 2020, Esslingen signed a sister city agreement with Chicago.",
+            "en",
+            {("cn-pref-4201", "ended"), ("us-place-chicago", "established")},
+        ),
+        (
+            "Esslingen is already twinned with Chicago and now plans a partnership with the Chinese city of Wuhan.",
+            "en",
+            {("us-place-chicago", "established"), ("cn-pref-4201", "planned")},
+        ),
+        (
+            "Die Städtepartnerschaften von Esslingen mit Wuhan und Chicago wurden 2020 ausgesetzt.",
+            "de",
+            {("cn-pref-4201", "ended"), ("us-place-chicago", "ended")},
+        ),
+    ],
+)
+def test_a_status_term_belongs_to_the_tie_of_its_clause(web_detector, text, language, expected):
+    assert {(f.partner_id, f.status) for f in web_detector.detect(text, language=language)} == expected
