@@ -48,7 +48,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, rules
+from analysis.collect.web import discourse, eu_forms, rules
 from analysis.collect.web import places as places_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
@@ -73,6 +73,7 @@ class _Context(NamedTuple):
     language: str | None
     facts: discourse.TextFacts | None = None
     index: int = 0
+    owner: Place | None = None
 
 
 def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
@@ -200,23 +201,29 @@ class Detector:
 
     # ------------------------------------------------------------------ public
 
-    def detect(self, text: str, *, language: str | None = None, page_unit_id: str | None = None) -> list[Finding]:
-        """Partnership statements in ``text`` (see the module docstring); ``page_unit_id`` is the page owner."""
-        return merge_findings(
-            [d.finding for d in self.explain(text, language=language, page_unit_id=page_unit_id) if d.finding]
-        )
+    def detect(
+        self, text: str, *, language: str | None = None, page_unit_id: str | None = None, page_owner=None
+    ) -> list[Finding]:
+        """Partnership statements in ``text`` (see the module docstring); ``page_unit_id`` is the page owner
+        (``page_owner``, a (name, country) pair, names an owner outside the frame: :func:`eu_forms.owner_place`)."""
+        decisions = self.explain(text, language=language, page_unit_id=page_unit_id, page_owner=page_owner)
+        return merge_findings([d.finding for d in decisions if d.finding])
 
-    def explain(self, text: str, *, language: str | None = None, page_unit_id: str | None = None) -> list[Decision]:
+    def explain(
+        self, text: str, *, language: str | None = None, page_unit_id: str | None = None, page_owner=None
+    ) -> list[Decision]:
         """Every candidate partner mention with its decision (accepted findings and rejections with reasons)."""
         text = text or ""
+        owner = None if page_unit_id else eu_forms.owner_place(self, page_owner)
         scan = self.matcher.scan(text, language)
         segments = self._segments(text, scan)
         names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
         terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
         mentions_by_segment = [
-            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start)
+            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start, language)
             for i, segment in enumerate(segments)
         ]
+        mentions_by_segment = eu_forms.one_county_sense(text, mentions_by_segment)
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
@@ -243,7 +250,7 @@ class Detector:
                 previous = []
                 continue
             neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
-            context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index)
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index, owner)
             previous = []
             for mention in partners:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
@@ -310,7 +317,9 @@ class Detector:
 
     # ------------------------------------------------------------------ mentions
 
-    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
+    def _mentions(
+        self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int, language: str | None = None
+    ) -> list[_Mention]:
         """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
 
         An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
@@ -339,14 +348,14 @@ class Detector:
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
             if partner_like and eu and not self._us_right_after(text, hit, terms):
-                mentions.append(_Mention(hit, "eu", eu))
+                mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             elif partner_like:
                 mentions.append(_Mention(hit, "partner", found))
             elif eu:
                 ordinary = fold_for_matching(text[hit.orig_start : hit.orig_end]).strip()
                 if ordinary in self.lexicon.stoplist.get("eu", ()) and sentence_initial:
                     continue
-                mentions.append(_Mention(hit, "eu", eu))
+                mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             else:
                 mentions.append(_Mention(hit, "other", found))
         return mentions

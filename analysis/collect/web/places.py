@@ -232,27 +232,40 @@ def lau_places(
 ) -> list[tuple[Place, list[str]]]:
     """EU municipalities of the LAU 2020 list (:func:`analysis.build.municipal.load_lau`) that are neither frame
     units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
-    (Vara, Mežica, Gödöllő). Only municipalities of ``eu_lau_min_population`` or more, names of at least
+    (Vara, Mežica, Gödöllő), named in the nominative and written also without status words and in the genitive
+    (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"). A LAU whose
+    nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri). Only municipalities of ``eu_lau_min_population`` or more, names of at least
     ``min_alternate_length`` letters, and names that no ``known`` place (partner, frame unit, gazetteer EU place)
     and no lexicon term already carries."""
     from analysis.build import municipal
+    from analysis.collect.web.eu_forms import lau_forms
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
     taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names}
     taken |= {term.key for term in lexicon.terms}
+    eu_known: dict[tuple[str, str], Place] = {}
+    for place, names in known:
+        for name in names if place.role == "eu" else ():
+            eu_known.setdefault((" ".join(fold_for_matching(name).split()), place.country_iso2), place)
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
     out = []
     for row in lau.itertuples(index=False):
         names = []
-        for form in municipal.lau_name_forms(row.lau_name, words):
+        written = [
+            f for form in municipal.lau_name_forms(row.lau_name, words) for f in lau_forms(form, row.country_iso2)
+        ]
+        for form in dict.fromkeys(written):
             key = " ".join(fold_for_matching(form).split())
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
             if usable and len(key.replace(" ", "")) >= min_length and key not in taken:
                 names.append(form)
-        if names:
+        same = eu_known.get((" ".join(fold_for_matching(written[0]).split()), str(row.country_iso2)))
+        if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive
+            out.append((same, names))
+        elif names:
             place = Place(
                 names[0], str(row.country_iso2), "eu", None, "municipality", float(row.population), True, None
             )

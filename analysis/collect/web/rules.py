@@ -407,21 +407,20 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
     eu = [m for m in mentions if m.role == "eu"]
-    others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
+    owner = getattr(context, "owner", None)
+    others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
     if segment.heading is not None and not others:
-        if page_unit_id:
-            return [
-                _owner(detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)")
-            ]
+        if page_unit_id or owner:
+            return [_owner(detector, context, "list", "EU side: page owner (list item under a partner-cities heading)")]
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
-    if relation_choice.neighbour:
-        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
-        if side is not None:
-            return [side]
     chain = _chain_of(text, mentions, mention, detector.lexicon)
     in_chain = [m for m in chain if m.role == "eu"]
     outside = [m for m in eu if m not in chain]
+    if relation_choice.neighbour and not _stands_apart(text, outside, mention):
+        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
+        if side is not None:
+            return [side]
     term = relation_choice.term
     chain_end = max(m.hit.orig_end for m in chain)
     in_sentence = segment.start <= term.orig_start < segment.end
@@ -436,8 +435,8 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
-    if page_unit_id:
-        return [_owner(detector, page_unit_id, "owner", "EU side: page owner (the sentence names no other EU place)")]
+    if page_unit_id or owner:
+        return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
     if before or after:
@@ -449,6 +448,18 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
+
+
+def _stands_apart(text, outside, mention) -> bool:
+    """Whether the partner's own sentence names an EU place before it, outside its enumeration, with the partner
+    in a parenthesis right after it ("In Oosterhout (bevriend met het Chinese Nantong) ..."): that place, not the
+    neighbouring sentence's, is the subject of the tie (each tie belongs to the city named with it)."""
+    for eu in outside:
+        if eu.hit.orig_end <= mention.hit.orig_start:
+            between = text[eu.hit.orig_end : mention.hit.orig_start]
+            if between.lstrip().startswith("(") and ")" not in between:
+                return True
+    return False
 
 
 def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
@@ -509,11 +520,29 @@ def _eu_side(mention, page_unit_id, source: str, rule: str) -> EuSide:
     return EuSide(place.unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
 
 
-def _owner(detector, unit_id: str, source: str, rule: str) -> EuSide:
-    place = detector.unit_place(unit_id)
+def _owner(detector, context, source: str, rule: str) -> EuSide:
+    """The page owner as the EU side: the frame unit ``context.page_unit_id``, else ``context.owner`` (an EU place
+    outside the frame whose site the page is: a municipality of the LAU list)."""
+    unit_id = context.page_unit_id
+    place = detector.unit_place(unit_id) if unit_id else getattr(context, "owner", None)
     if place is None:
         return EuSide(unit_id, None, None, source, rule)
     return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
+
+
+def _is_owner(place, page_unit_id: str | None, owner) -> bool:
+    """Whether ``place`` is the page owner (the frame unit ``page_unit_id``, or the EU place ``owner`` outside it)."""
+    if page_unit_id:
+        return bool(place.unit_id) and place.unit_id == page_unit_id
+    return (
+        owner is not None
+        and place.unit_id is None
+        and (place.name, place.country_iso2)
+        == (
+            owner.name,
+            owner.country_iso2,
+        )
+    )
 
 
 def _chain_of(text, mentions, mention, lexicon) -> list:
