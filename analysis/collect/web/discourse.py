@@ -216,3 +216,42 @@ def without_co_partners(text, outside, mention, term, lexicon) -> list:
     if len(gap) > 1 or (gap and gap[0] not in lexicon_words(lexicon)):
         return outside
     return [m for m in outside if m not in between]
+
+
+def between_pair(text: str, mentions, mention, lexicon, joiners: frozenset[str]):
+    """The EU place that stands with the partner after a "between" word, joined to it by "and" ("zwischen dem
+    baden-württembergischen Crailsheim und Worthington"; "between Pinneberg in Schleswig-Holstein and Rockville";
+    "between the City of Milwaukee, U.S.A., and the City of Galway"): the two parties the sentence names, so the
+    first EU place after the "between" word is the partner's EU side. None when the sentence has no such pair.
+    ``joiners``: the lexicon's list separators ("and", "und", "et" ...)."""
+    between = lexicon_words(lexicon, "between_word")
+    start = mention.hit.orig_start
+    before = [m for m in mentions if m.hit.orig_end <= start]
+    after = [m for m in mentions if m.hit.orig_start >= mention.hit.orig_end]
+    word_at = _last_word_index(text, start, between)
+    if word_at is None:
+        return None
+    first = next((m for m in before if m.hit.orig_start > word_at and m.role == "eu"), None)
+    if first is not None:
+        gap = fold_for_matching(text[before[-1].hit.orig_end : start]).split()
+        return first if any(w in joiners for w in gap) else None
+    following = next((m for m in after if m.role != "qualifier"), None)
+    if following is not None and following.role == "eu":
+        gap = fold_for_matching(text[mention.hit.orig_end : following.hit.orig_start]).split()
+        return following if any(w in joiners for w in gap) and len(gap) <= 6 else None
+    return None
+
+
+def _last_word_index(text: str, end: int, words: frozenset[str], span: int = 120) -> int | None:
+    """Where the last of ``words`` stands before ``end`` in the same sentence (at most ``span`` characters before
+    it, no full stop, semicolon or line break between); None when it is not there."""
+    window_start = max(0, end - span)
+    window = text[window_start:end]
+    cut = max(window.rfind(". "), window.rfind(";"), window.rfind("\n"))
+    if cut >= 0:
+        window_start, window = window_start + cut + 1, window[cut + 1 :]
+    found = None
+    for match in re.finditer(r"\w+", window):
+        if fold_for_matching(match.group()).strip() in words:
+            found = window_start + match.start()
+    return found

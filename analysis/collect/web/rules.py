@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from analysis.collect.web.discourse import (
+    between_pair,
     lexicon_words,
     paired_eu,
     paired_with_unknown,
@@ -406,6 +407,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return [_eu_side(paired, page_unit_id, "sentence", "EU side: paired with the partner ('X with Y', 'X – Y')")]
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
+    between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
+    if between is not None:
+        return [_eu_side(between, page_unit_id, "sentence", "EU side: the pair after 'between' ('between X and Y')")]
     eu = [m for m in mentions if m.role == "eu"]
     owner = getattr(context, "owner", None)
     others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
