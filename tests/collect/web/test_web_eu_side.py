@@ -1,0 +1,107 @@
+"""The EU side of a tie: counties, LAU names in the genitive, place adjectives, page owners outside the frame, and
+the pair after "between" (issue 9, session 16)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.collect.web import eu_forms
+from analysis.collect.web.detect import Detector
+from analysis.collect.web.places import Place
+
+
+def _sides(detector: Detector, text: str, language: str, **owner) -> set[tuple]:
+    return {(f.unit_id, f.eu_place, f.partner_id) for f in detector.detect(text, language=language, **owner)}
+
+
+@pytest.mark.parametrize(
+    ("form", "country", "expected"),
+    [
+        ("Anykščių rajono savivaldybė", "LT", ["Anykščiai", "Anykščių", "Anykščių rajono savivaldybė"]),
+        ("Kauno miesto savivaldybė", "LT", ["Kaunas", "Kauno", "Kauno miesto savivaldybė"]),
+        ("Μεγαρέων", "GR", ["Μεγαρα", "Μεγαρέων"]),
+        ("Μυτιλήνης", "GR", ["Μυτιλήνη", "Μυτιλήνης"]),
+        ("Jõgeva vald", "EE", ["Jõgeva", "Jõgeva vald"]),
+        ("Rīga", "LV", ["Rīga"]),  # no status word: a Latvian name is not read as a genitive
+        ("Mora", "SE", ["Mora"]),
+    ],
+)
+def test_lau_names_are_written_without_status_words_and_in_the_nominative(form, country, expected):
+    assert eu_forms.lau_forms(form, country) == expected
+
+
+def test_a_county_is_the_same_whichever_way_it_is_written():
+    keys = {eu_forms.region_key(name) for name in ("county galway", "galway county", "co galway")}
+    assert keys == {"galway #county"}
+    assert eu_forms.region_key("galway") == "galway"
+    assert eu_forms.region_key("parnu maakond") == eu_forms.region_key("parnu county") != "parnu"
+
+
+def test_a_town_next_to_a_county_word_is_the_county():
+    town = Place("Pärnu", "EE", "eu", "gn-parnu", "city", 50_000.0, True, None)
+    text = "An agreement between St. Mary's County and Parnu County, Estonia."
+    start = text.index("Parnu")
+    county = eu_forms.county_place(town, text, start, start + 5, "en")
+    assert county is not None and county.name == "Pärnu County" and county.unit_id is None
+    assert eu_forms.county_place(town, "Parnu, Estonia", 0, 5, "en") is None
+
+
+def test_the_detector_credits_the_county_and_its_bare_name_later(web_detector):
+    text = (
+        "A Duisburg County Council delegation visited Chicago, Illinois.\n"
+        "Chicago has been twinned with Duisburg since 2003."
+    )
+    assert {side[1] for side in _sides(web_detector, text, "en")} == {"Duisburg County"}
+
+
+def test_a_page_owner_outside_the_frame_is_the_eu_side(web_detector):
+    text = "Die Städtepartnerschaft mit Chicago besteht seit 1990."
+    assert _sides(web_detector, text, "de", page_owner=("Mora", "SE")) == {(None, "Mora", "us-place-chicago")}
+    assert _sides(web_detector, text, "de") == set()
+
+
+def test_a_place_adjective_names_the_town(web_detector):
+    text = "Die Duisburger Städtepartnerschaft mit Wuhan besteht seit 1982."
+    found = _sides(web_detector, text, "de", page_unit_id="gn-esslingen")
+    assert found == {("gn-duisburg", "Duisburg", "cn-pref-4201")}
+
+
+def test_the_pair_after_between_takes_the_partner_not_the_page_owner(web_detector):
+    text = (
+        "Mehr als 200 Städtepartnerschaften verbinden Städte in Deutschland mit den USA. "
+        "Die erste wurde 1947 zwischen dem westfälischen Duisburg und Chicago geschlossen."
+    )
+    found = _sides(web_detector, text, "de", page_unit_id="gn-esslingen")
+    assert ("gn-duisburg", "Duisburg", "us-place-chicago") in found
+    assert not any(side[0] == "gn-esslingen" for side in found)
+
+
+def test_a_partner_in_parentheses_after_its_town_belongs_to_that_town(web_detector):
+    text = (
+        "Een meerderheid van de Duisburgse gemeenteraad vroeg zich af of een vriendschap met China een goed idee is. "
+        "In Arnhem (bevriend met het Chinese Wuhan) speelde dezelfde discussie."
+    )
+    found = _sides(web_detector, text, "nl")
+    assert ("gn-arnhem", "Arnhem", "cn-pref-4201") in found
+    assert not any(side[0] == "gn-duisburg" for side in found)
+
+
+def test_a_genitive_lau_name_is_its_municipality_in_the_nominative(web_frames):
+    units, gazetteer = web_frames
+    lau = pd.DataFrame(
+        {
+            "lau_id": ["EL_1", "LT_1"],
+            "lau_name": ["Κοινότητα Μεγαρέων", "Anykščių rajono savivaldybė"],
+            "country_iso2": ["GR", "LT"],
+            "nuts3": ["EL306", "LT011"],
+            "population": [27_145, 23_038],
+            "latitude": [38.0, 55.5],
+            "longitude": [23.3, 25.1],
+        }
+    )
+    detector = Detector.build(units, gazetteer, lau=lau)
+    greek = "Υπεγράφη Μνημόνιο Συνεργασίας μεταξύ του Δήμου Μεγαρέων και της πόλης Wuhan."
+    assert _sides(detector, greek, "el") == {(None, "Μεγαρα", "cn-pref-4201")}
+    lithuanian = "Anykščių rajono savivaldybė pasirašė sutartį su Wuhan miestu dėl miestų partnerystės."
+    assert {side[1] for side in _sides(detector, lithuanian, "lt")} == {"Anykščiai"}
