@@ -255,3 +255,48 @@ def _last_word_index(text: str, end: int, words: frozenset[str], span: int = 120
         if fold_for_matching(match.group()).strip() in words:
             found = window_start + match.start()
     return found
+
+
+_ITEM_BREAK = re.compile(r"[,;:]")
+
+
+def item_pair(text: str, segment, mentions, mention):
+    """In a sentence that lists pairs item by item ("Szarvasnak 2009 óta Wuxi, Orosházának Pancsin, Békéscsabának
+    pedig 2022 óta Shenyang"), the EU place that stands before the partner in its own item (the text between commas
+    or semicolons): each tie belongs to the place named with it. Only when the item holds that one EU place and
+    another item of the sentence also holds an EU place followed by a partner; None otherwise."""
+
+    def item_of(position: int) -> tuple[int, int]:
+        start = segment.start
+        for match in _ITEM_BREAK.finditer(text, segment.start, position):
+            start = match.end()
+        following = _ITEM_BREAK.search(text, position, segment.end)
+        return start, following.start() if following else segment.end
+
+    def pair_in(span: tuple[int, int], partner):
+        eu = [m for m in mentions if m.role == "eu" and span[0] <= m.hit.orig_start < span[1]]
+        return eu[0] if len(eu) == 1 and eu[0].hit.orig_end <= partner.hit.orig_start else None
+
+    own_span = item_of(mention.hit.orig_start)
+    own = pair_in(own_span, mention)
+    if own is None:
+        return None
+    for other in mentions:
+        if other.role != "partner" or other is mention:
+            continue
+        span = item_of(other.hit.orig_start)
+        if span != own_span and pair_in(span, other) is not None:
+            return own
+    return None
+
+
+def stands_apart(text, outside, mention) -> bool:
+    """Whether the partner's own sentence names an EU place before it, outside its enumeration, with the partner
+    in a parenthesis right after it ("In Oosterhout (bevriend met het Chinese Nantong) ..."): that place, not the
+    neighbouring sentence's, is the subject of the tie (each tie belongs to the city named with it)."""
+    for eu in outside:
+        if eu.hit.orig_end <= mention.hit.orig_start:
+            between = text[eu.hit.orig_end : mention.hit.orig_start]
+            if between.lstrip().startswith("(") and ")" not in between:
+                return True
+    return False

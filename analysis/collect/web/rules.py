@@ -11,9 +11,11 @@ from typing import NamedTuple
 
 from analysis.collect.web.discourse import (
     between_pair,
+    item_pair,
     lexicon_words,
     paired_eu,
     paired_with_unknown,
+    stands_apart,
     without_co_partners,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
@@ -410,6 +412,13 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
     if between is not None:
         return [_eu_side(between, page_unit_id, "sentence", "EU side: the pair after 'between' ('between X and Y')")]
+    own = item_pair(text, segment, mentions, mention)
+    if own is not None:
+        return [
+            _eu_side(
+                own, page_unit_id, "sentence", "EU side: the EU place of the partner's own item in a list of pairs"
+            )
+        ]
     eu = [m for m in mentions if m.role == "eu"]
     owner = getattr(context, "owner", None)
     others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
@@ -421,7 +430,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     chain = _chain_of(text, mentions, mention, detector.lexicon)
     in_chain = [m for m in chain if m.role == "eu"]
     outside = [m for m in eu if m not in chain]
-    if relation_choice.neighbour and not _stands_apart(text, outside, mention):
+    if relation_choice.neighbour and not stands_apart(text, outside, mention):
         side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
         if side is not None:
             return [side]
@@ -452,18 +461,6 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
-
-
-def _stands_apart(text, outside, mention) -> bool:
-    """Whether the partner's own sentence names an EU place before it, outside its enumeration, with the partner
-    in a parenthesis right after it ("In Oosterhout (bevriend met het Chinese Nantong) ..."): that place, not the
-    neighbouring sentence's, is the subject of the tie (each tie belongs to the city named with it)."""
-    for eu in outside:
-        if eu.hit.orig_end <= mention.hit.orig_start:
-            between = text[eu.hit.orig_end : mention.hit.orig_start]
-            if between.lstrip().startswith("(") and ")" not in between:
-                return True
-    return False
 
 
 def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:

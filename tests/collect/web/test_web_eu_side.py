@@ -105,3 +105,17 @@ def test_a_genitive_lau_name_is_its_municipality_in_the_nominative(web_frames):
     assert _sides(detector, greek, "el") == {(None, "Μεγαρα", "cn-pref-4201")}
     lithuanian = "Anykščių rajono savivaldybė pasirašė sutartį su Wuhan miestu dėl miestų partnerystės."
     assert {side[1] for side in _sides(detector, lithuanian, "lt")} == {"Anykščiai"}
+
+
+def test_in_a_list_of_pairs_each_partner_goes_to_the_place_of_its_own_item(web_detector):
+    text = "Seit Jahren haben Städte Partnerstädte in Amerika und China: Duisburg seit 1982 Wuhan, Esslingen Sheboygan."
+    found = {(side[0], side[2]) for side in _sides(web_detector, text, "de")}
+    assert found == {("gn-duisburg", "cn-pref-4201"), ("gn-esslingen", "us-place-sheboygan")}
+
+
+def test_a_romanian_definite_form_names_the_town():
+    from analysis.collect.web.lexicon import load_lexicon, suffix_rules_for
+
+    rules = suffix_rules_for("sibiu", load_lexicon())
+    forms = {stem + suffix for stem, by in rules.items() for suffix in by.get("ro", ())}
+    assert {"sibiul", "sibiului"} <= forms
