@@ -339,8 +339,10 @@ class Detector:
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
             if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
+            if unframed and eu_forms.starts_longer_name(text, hit.orig_end):
+                continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
-            eu = tuple(p for p in found if p.role == "eu")
+            eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)
             has_admin1 = any(p.role == "admin1" for p in partner_like)
             if has_admin1 and mentions and mentions[-1].role == "partner":
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]

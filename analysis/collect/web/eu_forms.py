@@ -192,3 +192,72 @@ def one_county_sense(text: str, mentions_by_segment: list[list]) -> list[list]:
 
 def _written(text: str, mention) -> str:
     return " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+
+
+LANGUAGE_COUNTRIES_FILE = "web_language_countries.csv"
+_LANGUAGE_COUNTRIES: dict[str, frozenset[str]] | None = None
+
+
+def language_countries(language: str | None) -> frozenset[str]:
+    """The EU countries where ``language`` is official (``web_language_countries.csv``); empty when unknown."""
+    from analysis.core.reference import read_reference_table
+
+    global _LANGUAGE_COUNTRIES
+    if _LANGUAGE_COUNTRIES is None:
+        table = read_reference_table(LANGUAGE_COUNTRIES_FILE, ["language", "countries"])
+        _LANGUAGE_COUNTRIES = {row.language: frozenset(row.countries.split()) for row in table.itertuples(index=False)}
+    return _LANGUAGE_COUNTRIES.get(language or "", frozenset())
+
+
+def in_language_country(eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
+    """An EU name shared by places of several EU countries, none of them a frame unit, is the one in a country of the
+    text's language ("Horta" in Portuguese text is Horta in the Azores, not the district of Barcelona); the places
+    unchanged otherwise."""
+    if len({p.country_iso2 for p in eu}) < 2 or any(p.unit_id for p in eu):
+        return eu
+    countries = language_countries(language)
+    local = tuple(p for p in eu if p.country_iso2 in countries)
+    return local or eu
+
+
+def parish_groups(lau):
+    """Municipalities that the LAU list gives only as their parishes ("Horta (Angústias)", "Horta (Conceição)",
+    "Horta (Matriz)": Portuguese freguesias): one row per shared name before the parenthesis, with the parishes'
+    summed population, when two or more parishes share it."""
+    import pandas as pd
+
+    base = lau["lau_name"].astype(str).str.replace(r"\s*\(.*?\)\s*$", "", regex=True).str.strip()
+    parted = lau[lau["lau_name"].astype(str).str.contains(r"\(.*\)\s*$", regex=True) & (base != "")]
+    if parted.empty:
+        return lau.iloc[0:0]
+    grouped = (
+        parted.assign(lau_name=base[parted.index])
+        .groupby(["country_iso2", "lau_name"], as_index=False)
+        .agg(
+            lau_id=("lau_id", "first"),
+            nuts3=("nuts3", "first"),
+            population=("population", "sum"),
+            parts=("lau_id", "size"),
+            latitude=("latitude", "mean"),
+            longitude=("longitude", "mean"),
+        )
+    )
+    return pd.DataFrame(grouped[grouped["parts"] >= 2].drop(columns="parts"))
+
+
+_LINKS: frozenset[str] | None = None
+
+
+def starts_longer_name(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` goes on with a linking word and a capitalised word (``web_name_links.csv``:
+    "Angra" in "Angra do Heroísmo"): the start of a longer name the detector does not know."""
+    from analysis.core.reference import read_reference_table
+
+    global _LINKS
+    if _LINKS is None:
+        _LINKS = frozenset(read_reference_table(NAME_LINKS_FILE, ["word"])["word"])
+    words = text[end : end + 40].split()
+    return bool(text[end : end + 1] == " " and len(words) >= 2 and words[0] in _LINKS and words[1][:1].isupper())
+
+
+NAME_LINKS_FILE = "web_name_links.csv"

@@ -234,16 +234,21 @@ def lau_places(
     units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
     (Vara, Mežica, Gödöllő), named in the nominative and written also without status words and in the genitive
     (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"). A LAU whose
-    nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri). Only municipalities of ``eu_lau_min_population`` or more, names of at least
-    ``min_alternate_length`` letters, and names that no ``known`` place (partner, frame unit, gazetteer EU place)
-    and no lexicon term already carries."""
+    nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri).
+    Municipalities listed only as their parishes are added with their summed population
+    (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). Only municipalities of ``eu_lau_min_population`` or more, names of at least
+    ``min_alternate_length`` letters, and names that no ``known`` place (partner, other place; an EU place of the
+    same country) and no lexicon term already carries."""
     from analysis.build import municipal
-    from analysis.collect.web.eu_forms import lau_forms
+    from analysis.collect.web.eu_forms import lau_forms, parish_groups
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
+    lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
     lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
-    taken = {" ".join(fold_for_matching(name).split()) for _, names in known for name in names}
+    taken = {
+        " ".join(fold_for_matching(name).split()) for place, names in known if place.role != "eu" for name in names
+    }
     taken |= {term.key for term in lexicon.terms}
     eu_known: dict[tuple[str, str], Place] = {}
     for place, names in known:
@@ -260,7 +265,8 @@ def lau_places(
         for form in dict.fromkeys(written):
             key = " ".join(fold_for_matching(form).split())
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
-            if usable and len(key.replace(" ", "")) >= min_length and key not in taken:
+            fresh = key not in taken and (key, str(row.country_iso2)) not in eu_known
+            if usable and len(key.replace(" ", "")) >= min_length and fresh:
                 names.append(form)
         same = eu_known.get((" ".join(fold_for_matching(written[0]).split()), str(row.country_iso2)))
         if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive

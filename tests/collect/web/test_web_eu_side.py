@@ -119,3 +119,34 @@ def test_a_romanian_definite_form_names_the_town():
     rules = suffix_rules_for("sibiu", load_lexicon())
     forms = {stem + suffix for stem, by in rules.items() for suffix in by.get("ro", ())}
     assert {"sibiul", "sibiului"} <= forms
+
+
+def test_a_municipality_listed_only_as_its_parishes_is_one_place():
+    lau = pd.DataFrame(
+        {
+            "lau_id": ["PT_1", "PT_2", "PT_3", "PT_4"],
+            "lau_name": ["Horta (Angústias)", "Horta (Matriz)", "Horta", "Lingen (Ems)"],
+            "country_iso2": ["PT", "PT", "PT", "DE"],
+            "nuts3": ["PT200", "PT200", "PT150", "DE94B"],
+            "population": [2_418, 2_562, 242, 54_000],
+            "latitude": [38.5, 38.6, 41.0, 52.5],
+            "longitude": [-28.6, -28.6, -7.0, 7.3],
+        }
+    )
+    groups = eu_forms.parish_groups(lau)
+    assert list(zip(groups["lau_name"], groups["population"], strict=True)) == [("Horta", 4_980)]
+
+
+def test_a_name_shared_across_eu_countries_is_the_one_of_the_text_language():
+    spain = Place("Horta", "ES", "eu", None, "city", 30_000.0, True, None)
+    portugal = Place("Horta", "PT", "eu", None, "municipality", 6_000.0, True, None)
+    assert eu_forms.in_language_country((spain, portugal), "pt") == (portugal,)
+    assert eu_forms.in_language_country((spain, portugal), "en") == (spain, portugal)
+    framed = spain._replace(unit_id="gn-horta")
+    assert eu_forms.in_language_country((framed, portugal), "pt") == (framed, portugal)
+
+
+def test_a_town_name_that_begins_a_longer_name_is_not_that_town():
+    text = "Tulare com Angra do Heroísmo; Turlock com Angra."
+    assert eu_forms.starts_longer_name(text, text.index("Angra") + 5)
+    assert not eu_forms.starts_longer_name(text, text.rindex("Angra") + 5)
