@@ -448,6 +448,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
+    if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:
+        rule = "EU side: the pair 'X and Y' its own sentence names (relation term of a neighbouring sentence)"
+        return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
     if page_unit_id or owner:
         return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]

@@ -150,3 +150,8 @@ def test_a_town_name_that_begins_a_longer_name_is_not_that_town():
     text = "Tulare com Angra do Heroísmo; Turlock com Angra."
     assert eu_forms.starts_longer_name(text, text.index("Angra") + 5)
     assert not eu_forms.starts_longer_name(text, text.rindex("Angra") + 5)
+
+
+def test_a_pair_in_its_own_sentence_keeps_its_tie_when_the_relation_term_is_next_door(web_detector):
+    text = "Kraków? Duisburg und Wuhan? Was bringt zwei ferne Städte dazu, Partnerstädte zu werden?"
+    assert {(side[0], side[2]) for side in _sides(web_detector, text, "de")} == {("gn-duisburg", "cn-pref-4201")}
