@@ -148,8 +148,9 @@ def lau_forms(form: str, country_iso2: str) -> list[str]:
     """The ways a LAU name (one form of :func:`analysis.build.municipal.lau_name_forms`) is written in text, the
     nominative first: status words after the name dropped ("Jõgeva vald" -> "Jõgeva"; "Anykščių rajono savivaldybė"
     -> "Anykščių"), and a genitive name read back to its nominative ("Anykščių" -> "Anykščiai"; Greek LAU names are
-    genitives: "Μεγαρέων" -> "Μέγαρα"), by the rules of ``web_lau_forms.csv``. A country whose LAU names carry
-    status words has the genitive only before them; the form itself is always kept."""
+    genitives: "Μεγαρέων" -> "Μέγαρα"), and the name with its municipality word as the language writes it
+    ("Filipstads kommun"), by the rules of ``web_lau_forms.csv``. A country whose LAU names carry status words has
+    the genitive only before them; the form itself is always kept."""
     rules = _lau_rules().get(country_iso2, {})
     stem, stripped = form, False
     for ending, _ in rules.get("suffix", []):
@@ -165,7 +166,20 @@ def lau_forms(form: str, country_iso2: str) -> list[str]:
             if stem.endswith(ending) and len(stem) > len(ending) + 2:
                 matched = ending
                 nominatives.append(stem[: -len(ending)] + replacement)
-    return list(dict.fromkeys([*nominatives, stem, form]))
+    phrases = [_phrase(stem, ending, replacement) for ending, replacement in rules.get("phrase", [])]
+    return list(dict.fromkeys([*nominatives, stem, form, *filter(None, phrases)]))
+
+
+def _phrase(name: str, ending: str, replacement: str) -> str | None:
+    """``name`` with a ``phrase`` rule's words ("Filipstad" -> "Filipstads kommun"), None when the rule's ending
+    (``@consonant`` other than s, x, z; ``@vowel``) does not fit the name."""
+    last = name[-1:].lower()
+    vowel = last in "aeiouyåäöéèáóúíæø"
+    if (ending == "@consonant" and (vowel or last in "sxz" or not last.isalpha())) or (
+        ending == "@vowel" and not vowel
+    ):
+        return None
+    return name + replacement
 
 
 def one_county_sense(text: str, mentions_by_segment: list[list]) -> list[list]:
