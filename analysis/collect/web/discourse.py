@@ -300,3 +300,26 @@ def stands_apart(text, outside, mention) -> bool:
             if between.lstrip().startswith("(") and ")" not in between:
                 return True
     return False
+
+
+def partner_as_subject(outside, mention, term) -> list:
+    """When the partner stands before the relation term and every EU place of its sentence after it ("Indianapolis
+    has 11 sister cities, including Cologne in Germany, as well as ... Le Mans and Monza"), the partner is the subject
+    and each of those EU places is its partner: all of them, in text order. Empty otherwise."""
+    if not outside or mention.hit.orig_end > term.orig_start:
+        return []
+    if any(m.hit.orig_start < term.orig_end for m in outside):
+        return []
+    return sorted(outside, key=lambda m: m.hit.orig_start)
+
+
+def text_topic(mentions: list):
+    """The EU place a text is about: the one named most often, the first named on a tie."""
+    counts: dict[tuple, int] = {}
+    first: dict[tuple, object] = {}
+    for mention in mentions:
+        key = tuple(sorted(p.name for p in mention.places))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, mention)
+    best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
+    return first[best]

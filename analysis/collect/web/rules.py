@@ -15,7 +15,9 @@ from analysis.collect.web.discourse import (
     lexicon_words,
     paired_eu,
     paired_with_unknown,
+    partner_as_subject,
     stands_apart,
+    text_topic,
     without_co_partners,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
@@ -441,6 +443,12 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
+    objects = partner_as_subject(outside, mention, term) if in_sentence else []
+    if objects:
+        rule = (
+            "EU side: the EU places the partner's sentence names after the relation term (the partner is its subject)"
+        )
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in objects]
     if outside:
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
@@ -456,7 +464,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = _topic(before or after)
+        chosen = text_topic(before or after)
         return [
             _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
         ]
@@ -480,18 +488,6 @@ def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
     return _eu_side(
         nearest, page_unit_id, "sentence", "EU side: EU place of the neighbouring sentence with the relation term"
     )
-
-
-def _topic(mentions: list):
-    """The EU place a text is about: the one named most often, the first named on a tie."""
-    counts: dict[tuple, int] = {}
-    first: dict[tuple, object] = {}
-    for mention in mentions:
-        key = tuple(sorted(p.name for p in mention.places))
-        counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, mention)
-    best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
-    return first[best]
 
 
 def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None, relation_choice=None) -> str | None:

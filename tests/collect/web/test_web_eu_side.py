@@ -157,3 +157,9 @@ def test_a_town_name_that_begins_a_longer_name_is_not_that_town():
 def test_a_pair_in_its_own_sentence_keeps_its_tie_when_the_relation_term_is_next_door(web_detector):
     text = "Kraków? Duisburg und Wuhan? Was bringt zwei ferne Städte dazu, Partnerstädte zu werden?"
     assert {(side[0], side[2]) for side in _sides(web_detector, text, "de")} == {("gn-duisburg", "cn-pref-4201")}
+
+
+def test_a_partner_that_is_the_subject_takes_every_eu_place_after_the_relation_term(web_detector):
+    text = "Chicago has 28 sister cities, including Duisburg in Germany, as well as the old towns of Kraków and Brno."
+    found = {side[0] for side in _sides(web_detector, text, "en")}
+    assert found == {"gn-duisburg", "gn-krakow", "gn-brno"}
