@@ -83,6 +83,22 @@ def county_place(place: Place, text: str, start: int, end: int, language: str | 
     return Place(name, place.country_iso2, "eu", None, "county", place.population, True, None)
 
 
+def region_short_forms(names: list[str]) -> list[str]:
+    """A region's names without the generic words of its official name (``prefix`` rows of ``web_region_words.csv``:
+    "Região Autónoma dos Açores" -> "Açores", "Comunidad Foral de Navarra" -> "Navarra")."""
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(REGION_WORDS_FILE, ["word", "language", "position", "means"])
+    prefixes = sorted(table.loc[table["position"] == "prefix", "word"], key=len, reverse=True)
+    out = []
+    for name in names:
+        for prefix in prefixes:
+            if name.startswith(prefix + " ") and len(name) > len(prefix) + 3:
+                out.append(name[len(prefix) :].strip())
+                break
+    return out
+
+
 def as_county(text: str, hit, eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
     """The county an EU name hit stands for when a county word is next to it (:func:`county_place`, for the most
     populous framed place of the hit), else the EU places themselves."""

@@ -46,9 +46,11 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """The frame's units (:func:`analysis.build.outcomes.frame_units`) with their other names in ``alternate_names``.
 
     Cities bring their GeoNames alternate names (local and foreign forms: "Wien", "Vienne", "Wiedeń");
-    regions their national-language name.
+    regions their national-language name, also without its generic words ("Região Autónoma dos Açores" -> "Açores":
+    :func:`analysis.collect.web.eu_forms.region_short_forms`).
     """
     from analysis.build.outcomes import frame_units
+    from analysis.collect.web.eu_forms import region_short_forms
 
     units = frame_units(cities, regions)
     city_alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
@@ -59,6 +61,11 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         "|".join(filter(None, [ascii_names.get(unit, ""), city_alternates.get(unit, ""), national.get(unit, "")]))
         for unit in units["unit_id"]
     ]
+    short = [
+        "|".join(region_short_forms([str(name), *alternate.split("|")])) if kind == "region" else ""
+        for name, alternate, kind in zip(units["name"], alternates, units["unit_type"], strict=True)
+    ]
+    alternates = ["|".join(filter(None, pair)) for pair in zip(alternates, short, strict=True)]
     return units.assign(alternate_names=alternates)
 
 

@@ -163,3 +163,8 @@ def test_a_partner_that_is_the_subject_takes_every_eu_place_after_the_relation_t
     text = "Chicago has 28 sister cities, including Duisburg in Germany, as well as the old towns of Kraków and Brno."
     found = {side[0] for side in _sides(web_detector, text, "en")}
     assert found == {"gn-duisburg", "gn-krakow", "gn-brno"}
+
+
+def test_a_region_is_also_written_without_the_generic_words_of_its_official_name():
+    names = ["Região Autónoma dos Açores", "Comunidad Foral de Navarra", "Bretagne"]
+    assert eu_forms.region_short_forms(names) == ["Açores", "Navarra"]
