@@ -186,6 +186,17 @@ def lau_forms(form: str, country_iso2: str) -> list[str]:
     return list(dict.fromkeys([*nominatives, stem, form, *filter(None, phrases)]))
 
 
+def lau_parts(lau_name: str, country_iso2: str) -> list[str]:
+    """The towns a LAU is named after when its name joins them (``split`` rows of ``web_lau_forms.csv``:
+    "Skibbereen-West Cork" -> "Skibbereen", "West Cork"); the name itself when a part is a short linking word
+    ("Carrick-On-Shannon") or the country has no such rule."""
+    for separator, _ in _lau_rules().get(country_iso2, {}).get("split", []):
+        parts = [part.strip() for part in str(lau_name).split(separator)]
+        if len(parts) > 1 and all(len(part) > 3 and part[:1].isupper() for part in parts):
+            return parts
+    return [str(lau_name)]
+
+
 def _phrase(name: str, ending: str, replacement: str) -> str | None:
     """``name`` with a ``phrase`` rule's words ("Filipstad" -> "Filipstads kommun"), None when the rule's ending
     (``@consonant`` other than s, x, z; ``@vowel``) does not fit the name."""

@@ -247,7 +247,7 @@ def lau_places(
     ``min_alternate_length`` letters, and names that no ``known`` place (partner, other place; an EU place of the
     same country) and no lexicon term already carries."""
     from analysis.build import municipal
-    from analysis.collect.web.eu_forms import lau_forms, parish_groups
+    from analysis.collect.web.eu_forms import lau_forms, lau_parts, parish_groups
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
@@ -264,11 +264,10 @@ def lau_places(
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
     out = []
-    for row in lau.itertuples(index=False):
+    parted = [(row, name) for row in lau.itertuples(index=False) for name in lau_parts(row.lau_name, row.country_iso2)]
+    for row, lau_name in parted:
         names = []
-        written = [
-            f for form in municipal.lau_name_forms(row.lau_name, words) for f in lau_forms(form, row.country_iso2)
-        ]
+        written = [f for form in municipal.lau_name_forms(lau_name, words) for f in lau_forms(form, row.country_iso2)]
         for form in dict.fromkeys(written):
             key = " ".join(fold_for_matching(form).split())
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form

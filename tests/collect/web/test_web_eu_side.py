@@ -168,3 +168,15 @@ def test_a_partner_that_is_the_subject_takes_every_eu_place_after_the_relation_t
 def test_a_region_is_also_written_without_the_generic_words_of_its_official_name():
     names = ["Região Autónoma dos Açores", "Comunidad Foral de Navarra", "Bretagne"]
     assert eu_forms.region_short_forms(names) == ["Açores", "Navarra"]
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Skibbereen-West Cork", "IE", ["Skibbereen", "West Cork"]),
+        ("Carrick-On-Shannon", "IE", ["Carrick-On-Shannon"]),
+        ("Skibbereen-West Cork", "DE", ["Skibbereen-West Cork"]),
+    ],
+)
+def test_an_area_named_after_two_towns_gives_both_towns(name, country, expected):
+    assert eu_forms.lau_parts(name, country) == expected
