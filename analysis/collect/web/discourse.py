@@ -323,3 +323,20 @@ def text_topic(mentions: list):
         first.setdefault(key, mention)
     best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
     return first[best]
+
+
+def without_locative_regions(text: str, outside: list, joiners: frozenset[str]) -> list:
+    """``outside`` less the regions that only say where the EU place right before them lies ("Saint-Denis, chef-lieu
+    de La Réunion"; "Esslingen in Baden-Württemberg"): a region within 30 characters after another EU place, with
+    words but no conjunction between (an enumeration "Kraków und Łódzkie" keeps both)."""
+    ordered = sorted(outside, key=lambda m: m.hit.orig_start)
+    dropped = set()
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if not all(p.level in ("region", "county") for p in after.places):
+            continue
+        gap = text[before.hit.orig_end : after.hit.orig_start]
+        words = fold_for_matching(gap).split()
+        if len(gap) <= 30 and words and not any(w in joiners for w in words):
+            dropped.add(id(after))
+    kept = [m for m in outside if id(m) not in dropped]
+    return kept or outside

@@ -19,6 +19,7 @@ from analysis.collect.web.discourse import (
     stands_apart,
     text_topic,
     without_co_partners,
+    without_locative_regions,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
 from analysis.core.countries import country_to_iso2
@@ -443,6 +444,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
+    outside = without_locative_regions(text, outside, _conjunctions(detector.lexicon)[0])
     objects = partner_as_subject(outside, mention, term) if in_sentence else []
     if objects:
         rule = (

@@ -180,3 +180,8 @@ def test_a_region_is_also_written_without_the_generic_words_of_its_official_name
 )
 def test_an_area_named_after_two_towns_gives_both_towns(name, country, expected):
     assert eu_forms.lau_parts(name, country) == expected
+
+
+def test_a_region_that_says_where_the_town_lies_is_not_the_eu_side(web_detector):
+    text = "Łódź, stolica regionu Łódzkie, podpisała umowę partnerską z Chicago w 1990 roku."
+    assert {side[0] for side in _sides(web_detector, text, "pl")} == {"gn-lodz"}
