@@ -268,6 +268,7 @@ def lau_places(
     for row, lau_name in parted:
         names = []
         written = [f for form in municipal.lau_name_forms(lau_name, words) for f in lau_forms(form, row.country_iso2)]
+        written.sort(key=lambda form: "(" in form)  # "Horta (Matriz)" is named Horta, as its municipality
         for form in dict.fromkeys(written):
             key = " ".join(fold_for_matching(form).split())
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
