@@ -26,8 +26,9 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    consulates, forums or institutions (universities, companies) is a look-alike.
 5. **Attribution.** An elliptic pair decides first: the EU place joined to the partner by only a "with"
    word or a dash ("Cork with San Francisco", "Artesia com Angra do Heroísmo"); a partner so paired with an
-   unknown name takes no other EU side. Otherwise the partner goes to the EU place the sentence is about
-   (EU places listed between the relation term and the partner are fellow partners): EU places that stand in one
+   unknown name takes no other EU side; then "between X and Y", lists of pairs, a partner as subject (:mod:`discourse`;
+   EU name forms, counties, owners outside the frame: :mod:`eu_forms`). Otherwise the partner goes to the EU place the
+   sentence is about (EU places listed between the relation term and the partner are fellow partners): EU places that stand in one
    enumeration with the partner after the relation term are co-partners, not the subject; an EU place
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
