@@ -331,6 +331,7 @@ class Detector:
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
+        starts = {h.orig_start for h in hits}
         for hit in hits:
             found = tuple(self.places[r] for r in hit.records)
             if _person_name(text, hit, found, surnames):
@@ -340,7 +341,7 @@ class Detector:
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
             if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
-            if unframed and eu_forms.starts_longer_name(text, hit.orig_end):
+            if eu_forms.part_of_longer_name(text, hit, found, starts):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)

@@ -9,6 +9,7 @@ county is compared whichever way it is written ("County Galway" = "Galway County
 
 from __future__ import annotations
 
+import re
 from typing import NamedTuple
 
 from analysis.collect.web.lexicon import fold_for_matching
@@ -302,3 +303,25 @@ def starts_longer_name(text: str, end: int) -> bool:
 
 
 NAME_LINKS_FILE = "web_name_links.csv"
+_GLUED_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][\w']*-$")
+
+
+def part_of_longer_name(text: str, hit, places, name_starts: set[int]) -> bool:
+    """Whether an EU name hit is only part of a longer name the detector does not know: an unframed place before a
+    linking word (:func:`starts_longer_name`), any EU place glued after a capitalised word (:func:`ends_longer_name`)."""
+    if not all(p.role == "eu" for p in places):
+        return False
+    if all(p.unit_id is None for p in places) and starts_longer_name(text, hit.orig_end):
+        return True
+    return ends_longer_name(text, hit.orig_start, name_starts)
+
+
+def ends_longer_name(text: str, start: int, name_starts: set[int]) -> bool:
+    """Whether the name starting at ``start`` is glued by a hyphen to a capitalised word before it that begins no
+    name of its own ("Savon" in "Etelä-Savon", "Pfalz" in "Rheinland-Pfalz"): the end of a longer name the detector
+    does not know. ``name_starts``: where the names found in the text begin ("Pärnu-Portsmouth" is a pair)."""
+    found = _GLUED_BEFORE.search(text, max(0, start - 30), start)
+    if found is None:
+        return False
+    word_start = found.start() + (0 if found.group()[:1].isupper() else 1)
+    return word_start not in name_starts

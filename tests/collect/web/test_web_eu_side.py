@@ -185,3 +185,16 @@ def test_an_area_named_after_two_towns_gives_both_towns(name, country, expected)
 def test_a_region_that_says_where_the_town_lies_is_not_the_eu_side(web_detector):
     text = "Łódź, stolica regionu Łódzkie, podpisała umowę partnerską z Chicago w 1990 roku."
     assert {side[0] for side in _sides(web_detector, text, "pl")} == {"gn-lodz"}
+
+
+def test_a_name_glued_after_an_unknown_capitalised_word_is_part_of_a_longer_name():
+    text = "Etelä-Savon ystävyyskaupunki; Pärnu-Portsmouth"
+    assert eu_forms.ends_longer_name(text, text.index("Savon"), set())
+    assert not eu_forms.ends_longer_name(text, text.index("Portsmouth"), {text.index("Pärnu")})
+
+
+def test_the_detector_skips_an_eu_name_inside_a_longer_unknown_name(web_detector):
+    text = "Die Nord-Esslingen Gruppe pflegt die Städtepartnerschaft mit Chicago."
+    assert _sides(web_detector, text, "de", page_unit_id="gn-duisburg") == {
+        ("gn-duisburg", "Duisburg", "us-place-chicago")
+    }
