@@ -26,8 +26,9 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    consulates, forums or institutions (universities, companies) is a look-alike.
 5. **Attribution.** An elliptic pair decides first: the EU place joined to the partner by only a "with"
    word or a dash ("Cork with San Francisco", "Artesia com Angra do Heroísmo"); a partner so paired with an
-   unknown name takes no other EU side. Otherwise the partner goes to the EU place the sentence is about
-   (EU places listed between the relation term and the partner are fellow partners): EU places that stand in one
+   unknown name takes no other EU side; then "between X and Y", lists of pairs, a partner as subject (:mod:`discourse`;
+   EU name forms, counties, owners outside the frame: :mod:`eu_forms`). Otherwise the partner goes to the EU place the
+   sentence is about (EU places listed between the relation term and the partner are fellow partners): EU places that stand in one
    enumeration with the partner after the relation term are co-partners, not the subject; an EU place
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
@@ -50,7 +51,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, lookalike, rules
+from analysis.collect.web import discourse, eu_forms, lookalike, rules
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -64,8 +65,6 @@ _QUALIFIER_GAP = re.compile(
     r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
     re.IGNORECASE,
 )
-_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
-_INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 
 
 class _Context(NamedTuple):
@@ -76,23 +75,7 @@ class _Context(NamedTuple):
     language: str | None
     facts: discourse.TextFacts | None = None
     index: int = 0
-
-
-def _person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
-    """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
-    ("Jamesa D. Griffina"), or a Chinese place name right next
-    to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
-    if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
-        text, max(0, hit.orig_start - 40), hit.orig_start
-    ):
-        return True
-    if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
-        for surname in surnames:
-            if surname.orig_start < hit.orig_end and hit.orig_start < surname.orig_end:
-                continue
-            if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
-                return True
-    return False
+    owner: Place | None = None
 
 
 _DATELINE = re.compile(r"\s*(?:[.:]\s|[-–—]\s|\(|,\s*\d|$)")
@@ -203,23 +186,29 @@ class Detector:
 
     # ------------------------------------------------------------------ public
 
-    def detect(self, text: str, *, language: str | None = None, page_unit_id: str | None = None) -> list[Finding]:
-        """Partnership statements in ``text`` (see the module docstring); ``page_unit_id`` is the page owner."""
-        return merge_findings(
-            [d.finding for d in self.explain(text, language=language, page_unit_id=page_unit_id) if d.finding]
-        )
+    def detect(
+        self, text: str, *, language: str | None = None, page_unit_id: str | None = None, page_owner=None
+    ) -> list[Finding]:
+        """Partnership statements in ``text`` (see the module docstring); ``page_unit_id`` is the page owner
+        (``page_owner``, a (name, country) pair, names an owner outside the frame: :func:`eu_forms.owner_place`)."""
+        decisions = self.explain(text, language=language, page_unit_id=page_unit_id, page_owner=page_owner)
+        return merge_findings([d.finding for d in decisions if d.finding])
 
-    def explain(self, text: str, *, language: str | None = None, page_unit_id: str | None = None) -> list[Decision]:
+    def explain(
+        self, text: str, *, language: str | None = None, page_unit_id: str | None = None, page_owner=None
+    ) -> list[Decision]:
         """Every candidate partner mention with its decision (accepted findings and rejections with reasons)."""
         text = text or ""
+        owner = None if page_unit_id else eu_forms.owner_place(self, page_owner)
         scan = self.matcher.scan(text, language)
         segments = self._segments(text, scan)
         names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
         terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
         mentions_by_segment = [
-            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start)
+            self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start, language)
             for i, segment in enumerate(segments)
         ]
+        mentions_by_segment = eu_forms.one_county_sense(text, mentions_by_segment)
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
         previous: list[int] = []
@@ -246,7 +235,7 @@ class Detector:
                 previous = []
                 continue
             neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
-            context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index)
+            context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index, owner)
             previous = []
             for mention in partners:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
@@ -313,7 +302,9 @@ class Detector:
 
     # ------------------------------------------------------------------ mentions
 
-    def _mentions(self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int) -> list[_Mention]:
+    def _mentions(
+        self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int, language: str | None = None
+    ) -> list[_Mention]:
         """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
 
         An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
@@ -324,17 +315,20 @@ class Detector:
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
+        starts = {h.orig_start for h in hits}
         for hit in hits:
             found = tuple(self.places[r] for r in hit.records)
-            if _person_name(text, hit, found, surnames):
+            if lookalike.person_name(text, hit, found, surnames):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
             if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
+            if eu_forms.part_of_longer_name(text, hit, found, starts):
+                continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
-            eu = tuple(p for p in found if p.role == "eu")
+            eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)
             has_admin1 = any(p.role == "admin1" for p in partner_like)
             if has_admin1 and mentions and mentions[-1].role == "partner":
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
@@ -342,14 +336,14 @@ class Detector:
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
             if partner_like and eu and not self._us_right_after(text, hit, terms):
-                mentions.append(_Mention(hit, "eu", eu))
+                mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             elif partner_like:
                 mentions.append(_Mention(hit, "partner", found))
             elif eu:
                 ordinary = fold_for_matching(text[hit.orig_start : hit.orig_end]).strip()
                 if ordinary in self.lexicon.stoplist.get("eu", ()) and sentence_initial:
                     continue
-                mentions.append(_Mention(hit, "eu", eu))
+                mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             else:
                 mentions.append(_Mention(hit, "other", found))
         return mentions

@@ -216,3 +216,127 @@ def without_co_partners(text, outside, mention, term, lexicon) -> list:
     if len(gap) > 1 or (gap and gap[0] not in lexicon_words(lexicon)):
         return outside
     return [m for m in outside if m not in between]
+
+
+def between_pair(text: str, mentions, mention, lexicon, joiners: frozenset[str]):
+    """The EU place that stands with the partner after a "between" word, joined to it by "and" ("zwischen dem
+    baden-württembergischen Crailsheim und Worthington"; "between Pinneberg in Schleswig-Holstein and Rockville";
+    "between the City of Milwaukee, U.S.A., and the City of Galway"): the two parties the sentence names, so the
+    first EU place after the "between" word is the partner's EU side. None when the sentence has no such pair.
+    ``joiners``: the lexicon's list separators ("and", "und", "et" ...)."""
+    between = lexicon_words(lexicon, "between_word")
+    start = mention.hit.orig_start
+    before = [m for m in mentions if m.hit.orig_end <= start]
+    after = [m for m in mentions if m.hit.orig_start >= mention.hit.orig_end]
+    word_at = _last_word_index(text, start, between)
+    if word_at is None:
+        return None
+    first = next((m for m in before if m.hit.orig_start > word_at and m.role == "eu"), None)
+    if first is not None:
+        gap = fold_for_matching(text[before[-1].hit.orig_end : start]).split()
+        return first if any(w in joiners for w in gap) else None
+    following = next((m for m in after if m.role != "qualifier"), None)
+    if following is not None and following.role == "eu":
+        gap = fold_for_matching(text[mention.hit.orig_end : following.hit.orig_start]).split()
+        return following if any(w in joiners for w in gap) and len(gap) <= 6 else None
+    return None
+
+
+def _last_word_index(text: str, end: int, words: frozenset[str], span: int = 120) -> int | None:
+    """Where the last of ``words`` stands before ``end`` in the same sentence (at most ``span`` characters before
+    it, no full stop, semicolon or line break between); None when it is not there."""
+    window_start = max(0, end - span)
+    window = text[window_start:end]
+    cut = max(window.rfind(". "), window.rfind(";"), window.rfind("\n"))
+    if cut >= 0:
+        window_start, window = window_start + cut + 1, window[cut + 1 :]
+    found = None
+    for match in re.finditer(r"\w+", window):
+        if fold_for_matching(match.group()).strip() in words:
+            found = window_start + match.start()
+    return found
+
+
+_ITEM_BREAK = re.compile(r"[,;:]")
+
+
+def item_pair(text: str, segment, mentions, mention):
+    """In a sentence that lists pairs item by item ("Szarvasnak 2009 óta Wuxi, Orosházának Pancsin, Békéscsabának
+    pedig 2022 óta Shenyang"), the EU place that stands before the partner in its own item (the text between commas
+    or semicolons): each tie belongs to the place named with it. Only when the item holds that one EU place and
+    another item of the sentence also holds an EU place followed by a partner; None otherwise."""
+
+    def item_of(position: int) -> tuple[int, int]:
+        start = segment.start
+        for match in _ITEM_BREAK.finditer(text, segment.start, position):
+            start = match.end()
+        following = _ITEM_BREAK.search(text, position, segment.end)
+        return start, following.start() if following else segment.end
+
+    def pair_in(span: tuple[int, int], partner):
+        eu = [m for m in mentions if m.role == "eu" and span[0] <= m.hit.orig_start < span[1]]
+        return eu[0] if len(eu) == 1 and eu[0].hit.orig_end <= partner.hit.orig_start else None
+
+    own_span = item_of(mention.hit.orig_start)
+    own = pair_in(own_span, mention)
+    if own is None:
+        return None
+    for other in mentions:
+        if other.role != "partner" or other is mention:
+            continue
+        span = item_of(other.hit.orig_start)
+        if span != own_span and pair_in(span, other) is not None:
+            return own
+    return None
+
+
+def stands_apart(text, outside, mention) -> bool:
+    """Whether the partner's own sentence names an EU place before it, outside its enumeration, with the partner
+    in a parenthesis right after it ("In Oosterhout (bevriend met het Chinese Nantong) ..."): that place, not the
+    neighbouring sentence's, is the subject of the tie (each tie belongs to the city named with it)."""
+    for eu in outside:
+        if eu.hit.orig_end <= mention.hit.orig_start:
+            between = text[eu.hit.orig_end : mention.hit.orig_start]
+            if between.lstrip().startswith("(") and ")" not in between:
+                return True
+    return False
+
+
+def partner_as_subject(outside, mention, term) -> list:
+    """When the partner stands before the relation term and every EU place of its sentence after it ("Indianapolis
+    has 11 sister cities, including Cologne in Germany, as well as ... Le Mans and Monza"), the partner is the subject
+    and each of those EU places is its partner: all of them, in text order. Empty otherwise."""
+    if not outside or mention.hit.orig_end > term.orig_start:
+        return []
+    if any(m.hit.orig_start < term.orig_end for m in outside):
+        return []
+    return sorted(outside, key=lambda m: m.hit.orig_start)
+
+
+def text_topic(mentions: list):
+    """The EU place a text is about: the one named most often, the first named on a tie."""
+    counts: dict[tuple, int] = {}
+    first: dict[tuple, object] = {}
+    for mention in mentions:
+        key = tuple(sorted(p.name for p in mention.places))
+        counts[key] = counts.get(key, 0) + 1
+        first.setdefault(key, mention)
+    best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
+    return first[best]
+
+
+def without_locative_regions(text: str, outside: list, joiners: frozenset[str]) -> list:
+    """``outside`` less the regions that only say where the EU place right before them lies ("Saint-Denis, chef-lieu
+    de La Réunion"; "Esslingen in Baden-Württemberg"): a region within 30 characters after another EU place, with
+    words but no conjunction between (an enumeration "Kraków und Łódzkie" keeps both)."""
+    ordered = sorted(outside, key=lambda m: m.hit.orig_start)
+    dropped = set()
+    for before, after in zip(ordered, ordered[1:], strict=False):
+        if not all(p.level in ("region", "county") for p in after.places):
+            continue
+        gap = text[before.hit.orig_end : after.hit.orig_start]
+        words = fold_for_matching(gap).split()
+        if len(gap) <= 30 and words and not any(w in joiners for w in words):
+            dropped.add(id(after))
+    kept = [m for m in outside if id(m) not in dropped]
+    return kept or outside

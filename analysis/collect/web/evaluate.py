@@ -176,8 +176,10 @@ class Keys:
     def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
         """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
         (Praha is the city of Prague and the region CZ01), and the folded name with the country."""
+        from analysis.collect.web.eu_forms import region_key
+
         folded = " ".join(fold_for_matching(name or "").split())
-        keys = {("name", country_iso2 or "", folded)}
+        keys = {("name", country_iso2 or "", region_key(folded))}
         unit_id = unit_id or self.eu_unit(name, country_iso2)
         if unit_id:
             keys.add(("unit", unit_id))
@@ -213,7 +215,12 @@ def score_passages(passages: list[dict], detector, units: pd.DataFrame, keys: Ke
     for passage in passages:
         owner = passage["page_owner"]
         owner_unit = keys.eu_unit(owner["name"], owner["country_iso2"]) if owner else None
-        decisions = detector.explain(passage["excerpt"], language=passage["language"], page_unit_id=owner_unit)
+        decisions = detector.explain(
+            passage["excerpt"],
+            language=passage["language"],
+            page_unit_id=owner_unit,
+            page_owner=(owner["name"], owner["country_iso2"]) if owner else None,
+        )
         from analysis.collect.web.detect import merge_findings
 
         findings = [

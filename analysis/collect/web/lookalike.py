@@ -19,6 +19,7 @@ import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.matcher import NameHit, TermHit
 
 # At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
 _HOLDER_WORDS = 2
@@ -149,3 +150,24 @@ def _twin_cities_place(mention, terms, relation_choice) -> str | None:
             if to_relation > distance:
                 return "lookalike_twin_cities: a partner name beside the place name Twin Cities, not a partner"
     return None
+
+
+_INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
+_INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
+
+
+def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
+    """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
+    ("Jamesa D. Griffina"), or a Chinese place name right next
+    to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
+    if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
+        text, max(0, hit.orig_start - 40), hit.orig_start
+    ):
+        return True
+    if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
+        for surname in surnames:
+            if surname.orig_start < hit.orig_end and hit.orig_start < surname.orig_end:
+                continue
+            if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
+                return True
+    return False

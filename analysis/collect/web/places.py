@@ -49,9 +49,11 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """The frame's units (:func:`analysis.build.outcomes.frame_units`) with their other names in ``alternate_names``.
 
     Cities bring their GeoNames alternate names (local and foreign forms: "Wien", "Vienne", "Wiedeń");
-    regions their national-language name.
+    regions their national-language name, also without its generic words ("Região Autónoma dos Açores" -> "Açores":
+    :func:`analysis.collect.web.eu_forms.region_short_forms`).
     """
     from analysis.build.outcomes import frame_units
+    from analysis.collect.web.eu_forms import region_short_forms
 
     units = frame_units(cities, regions)
     city_alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
@@ -62,6 +64,11 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         "|".join(filter(None, [ascii_names.get(unit, ""), city_alternates.get(unit, ""), national.get(unit, "")]))
         for unit in units["unit_id"]
     ]
+    short = [
+        "|".join(region_short_forms([str(name), *alternate.split("|")])) if kind == "region" else ""
+        for name, alternate, kind in zip(units["name"], alternates, units["unit_type"], strict=True)
+    ]
+    alternates = ["|".join(filter(None, pair)) for pair in zip(alternates, short, strict=True)]
     return units.assign(alternate_names=alternates)
 
 
@@ -333,32 +340,52 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
 def lau_places(
     known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame | None = None
 ) -> list[tuple[Place, list[str]]]:
-    """EU municipalities of the LAU 2020 list (:func:`analysis.build.municipal.load_lau`) that are neither frame
+    """Length: one pass over the LAU list that reconciles its names with the known places' (three cases).
+
+    EU municipalities of the LAU 2020 list (:func:`analysis.build.municipal.load_lau`) that are neither frame
     units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
-    (Vara, Mežica, Gödöllő). Only municipalities of ``eu_lau_min_population`` or more, names of at least
-    ``min_alternate_length`` letters, and names that no ``known`` place (partner, frame unit, gazetteer EU place)
-    and no lexicon term already carries. A transcribed form of a Chinese name (:func:`romanised_forms`) yields to
-    a municipality of that name (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
+    (Vara, Mežica, Gödöllő), named in the nominative and written also without status words and in the genitive
+    (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"). A LAU whose
+    nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri).
+    Municipalities listed only as their parishes are added with their summed population
+    (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). Only municipalities of
+    ``eu_lau_min_population`` or more, names of at least ``min_alternate_length`` letters, and names that no
+    ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries.
+    A transcribed form of a Chinese name (:func:`romanised_forms`) yields to a municipality of that name
+    (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
+    from analysis.collect.web.eu_forms import lau_forms, lau_parts, parish_groups
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
+    lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
     lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
     folded_known = [{_key(name) for name in names} for _, names in known]
     romanised = _romanised_keys(known, folded_known, lexicon)
-    taken = set().union(*folded_known) - romanised
-    taken |= {term.key for term in lexicon.terms}
+    taken = set().union(*(keys for (place, _), keys in zip(known, folded_known, strict=True) if place.role != "eu"))
+    taken = (taken - romanised) | {term.key for term in lexicon.terms}
+    eu_known: dict[tuple[str, str], Place] = {}
+    for (place, _), keys in zip(known, folded_known, strict=True):
+        for key in keys if place.role == "eu" else ():
+            eu_known.setdefault((key, place.country_iso2), place)
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
     out = []
-    for row in lau.itertuples(index=False):
+    parted = [(row, name) for row in lau.itertuples(index=False) for name in lau_parts(row.lau_name, row.country_iso2)]
+    for row, lau_name in parted:
         names = []
-        for form in municipal.lau_name_forms(row.lau_name, words):
+        written = [f for form in municipal.lau_name_forms(lau_name, words) for f in lau_forms(form, row.country_iso2)]
+        written.sort(key=lambda form: "(" in form)  # "Horta (Matriz)" is named Horta, as its municipality
+        for form in dict.fromkeys(written):
             key = _key(form)
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
-            if usable and len(key.replace(" ", "")) >= min_length and key not in taken:
+            fresh = key not in taken and (key, str(row.country_iso2)) not in eu_known
+            if usable and len(key.replace(" ", "")) >= min_length and fresh:
                 names.append(form)
-        if names:
+        same = eu_known.get((_key(written[0]), str(row.country_iso2))) if written else None
+        if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive
+            out.append((same, names))
+        elif names:
             place = Place(
                 names[0], str(row.country_iso2), "eu", None, "municipality", float(row.population), True, None
             )

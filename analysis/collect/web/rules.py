@@ -10,10 +10,16 @@ import re
 from typing import NamedTuple
 
 from analysis.collect.web.discourse import (
+    between_pair,
+    item_pair,
     lexicon_words,
     paired_eu,
     paired_with_unknown,
+    partner_as_subject,
+    stands_apart,
+    text_topic,
     without_co_partners,
+    without_locative_regions,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
 from analysis.core.countries import country_to_iso2
@@ -410,22 +416,31 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return [_eu_side(paired, page_unit_id, "sentence", "EU side: paired with the partner ('X with Y', 'X – Y')")]
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
+    between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
+    if between is not None:
+        return [_eu_side(between, page_unit_id, "sentence", "EU side: the pair after 'between' ('between X and Y')")]
+    own = item_pair(text, segment, mentions, mention)
+    if own is not None:
+        return [
+            _eu_side(
+                own, page_unit_id, "sentence", "EU side: the EU place of the partner's own item in a list of pairs"
+            )
+        ]
     eu = [m for m in mentions if m.role == "eu"]
-    others = [m for m in eu if not any(p.unit_id and p.unit_id == page_unit_id for p in m.places)]
+    owner = getattr(context, "owner", None)
+    others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
     if segment.heading is not None and not others:
-        if page_unit_id:
-            return [
-                _owner(detector, page_unit_id, "list", "EU side: page owner (list item under a partner-cities heading)")
-            ]
+        if page_unit_id or owner:
+            return [_owner(detector, context, "list", "EU side: page owner (list item under a partner-cities heading)")]
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
-    if relation_choice.neighbour:
-        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
-        if side is not None:
-            return [side]
     chain = _chain_of(text, mentions, mention, detector.lexicon)
     in_chain = [m for m in chain if m.role == "eu"]
     outside = [m for m in eu if m not in chain]
+    if relation_choice.neighbour and not stands_apart(text, outside, mention):
+        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
+        if side is not None:
+            return [side]
     term = relation_choice.term
     chain_end = max(m.hit.orig_end for m in chain)
     in_sentence = segment.start <= term.orig_start < segment.end
@@ -433,6 +448,13 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: in one enumeration with the partner before the relation term"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
+    outside = without_locative_regions(text, outside, _conjunctions(detector.lexicon)[0])
+    objects = partner_as_subject(outside, mention, term) if in_sentence else []
+    if objects:
+        rule = (
+            "EU side: the EU places the partner's sentence names after the relation term (the partner is its subject)"
+        )
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in objects]
     if outside:
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
@@ -440,12 +462,15 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
-    if page_unit_id:
-        return [_owner(detector, page_unit_id, "owner", "EU side: page owner (the sentence names no other EU place)")]
+    if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:
+        rule = "EU side: the pair 'X and Y' its own sentence names (relation term of a neighbouring sentence)"
+        return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
+    if page_unit_id or owner:
+        return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
     before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = _topic(before or after)
+        chosen = text_topic(before or after)
         return [
             _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
         ]
@@ -469,18 +494,6 @@ def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
     return _eu_side(
         nearest, page_unit_id, "sentence", "EU side: EU place of the neighbouring sentence with the relation term"
     )
-
-
-def _topic(mentions: list):
-    """The EU place a text is about: the one named most often, the first named on a tie."""
-    counts: dict[tuple, int] = {}
-    first: dict[tuple, object] = {}
-    for mention in mentions:
-        key = tuple(sorted(p.name for p in mention.places))
-        counts[key] = counts.get(key, 0) + 1
-        first.setdefault(key, mention)
-    best = max(counts, key=lambda key: (counts[key], -mentions.index(first[key])))
-    return first[best]
 
 
 def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None, relation_choice=None) -> str | None:
@@ -513,11 +526,29 @@ def _eu_side(mention, page_unit_id, source: str, rule: str) -> EuSide:
     return EuSide(place.unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
 
 
-def _owner(detector, unit_id: str, source: str, rule: str) -> EuSide:
-    place = detector.unit_place(unit_id)
+def _owner(detector, context, source: str, rule: str) -> EuSide:
+    """The page owner as the EU side: the frame unit ``context.page_unit_id``, else ``context.owner`` (an EU place
+    outside the frame whose site the page is: a municipality of the LAU list)."""
+    unit_id = context.page_unit_id
+    place = detector.unit_place(unit_id) if unit_id else getattr(context, "owner", None)
     if place is None:
         return EuSide(unit_id, None, None, source, rule)
     return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
+
+
+def _is_owner(place, page_unit_id: str | None, owner) -> bool:
+    """Whether ``place`` is the page owner (the frame unit ``page_unit_id``, or the EU place ``owner`` outside it)."""
+    if page_unit_id:
+        return bool(place.unit_id) and place.unit_id == page_unit_id
+    return (
+        owner is not None
+        and place.unit_id is None
+        and (place.name, place.country_iso2)
+        == (
+            owner.name,
+            owner.country_iso2,
+        )
+    )
 
 
 def _chain_of(text, mentions, mention, lexicon) -> list:

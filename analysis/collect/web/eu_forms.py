@@ -1,0 +1,327 @@
+"""EU places named as their county or region ("Pärnu County", "County Galway", "Pest megye", "județul Cluj").
+
+A town's name next to a county word (``web_region_words.csv``: the word, its language, whether it stands before or
+after the name, and what it means) names the county, not the town: the EU side of "Galway County Council ... twinned
+with Washington County" is County Galway. :func:`county_place` turns the town's :class:`~places.Place` into the
+county's (no frame unit: counties lie below the NUTS2 frame), and :func:`region_key` gives the folded key by which a
+county is compared whichever way it is written ("County Galway" = "Galway County" = "Galway maakond" ...).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import NamedTuple
+
+from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.places import Place
+
+REGION_WORDS_FILE = "web_region_words.csv"
+
+
+class RegionWord(NamedTuple):
+    word: str  # folded
+    language: str
+    position: str  # "before" | "after"
+    means: str
+
+
+_WORDS: tuple[RegionWord, ...] | None = None
+
+
+def region_words() -> tuple[RegionWord, ...]:
+    """The rows of ``web_region_words.csv``, folded, read once."""
+    from analysis.core.reference import read_reference_table
+
+    global _WORDS
+    if _WORDS is None:
+        table = read_reference_table(REGION_WORDS_FILE, ["word", "language", "position", "means"])
+        _WORDS = tuple(
+            RegionWord(" ".join(fold_for_matching(row.word).split()), row.language, row.position, row.means)
+            for row in table.itertuples(index=False)
+        )
+    return _WORDS
+
+
+def _word_at(text: str, start: int, forward: bool) -> tuple[str, str]:
+    """The word right after ``start`` (``forward``) or right before it, with the separating characters."""
+    if forward:
+        rest = text[start : start + 24]
+        gap = rest[: len(rest) - len(rest.lstrip(" "))]
+        word = rest[len(gap) :].split(" ", 1)[0].split("\n", 1)[0]
+        return gap, word.rstrip(",;:)!?")
+    before = text[max(0, start - 24) : start]
+    gap = before[len(before.rstrip(" ")) :]
+    word = before[: len(before) - len(gap)].rsplit(" ", 1)[-1].rsplit("\n", 1)[-1]
+    return gap, word.lstrip("(")
+
+
+def county_word(text: str, start: int, end: int, language: str | None) -> tuple[RegionWord, str, str] | None:
+    """The county word written right after or right before the name at ``text[start:end]`` (one space apart; "Co."
+    may keep its full stop), with the word as written and its position; None when there is none."""
+    for position, at in (("after", end), ("before", start)):
+        gap, written = _word_at(text, at, position == "after")
+        if gap != " " or not written:
+            continue
+        folded = " ".join(fold_for_matching(written.rstrip(".")).split())
+        for row in region_words():
+            if row.position == position and row.word == folded and (language in (None, row.language)):
+                if position == "after" and written.endswith("."):
+                    written = written.rstrip(".")
+                return row, written, position
+    return None
+
+
+def county_place(place: Place, text: str, start: int, end: int, language: str | None) -> Place | None:
+    """The county an EU place's name stands for when a county word is written next to it ("Parnu County" ->
+    "Pärnu County", outside the frame); None when no county word is there or the place is itself a region."""
+    if place.role != "eu" or place.level == "region":
+        return None
+    found = county_word(text, start, end, language)
+    if found is None:
+        return None
+    _row, written, position = found
+    name = f"{place.name} {written}" if position == "after" else f"{written} {place.name}"
+    return Place(name, place.country_iso2, "eu", None, "county", place.population, True, None)
+
+
+def region_short_forms(names: list[str]) -> list[str]:
+    """A region's names without the generic words of its official name (``prefix`` rows of ``web_region_words.csv``:
+    "Região Autónoma dos Açores" -> "Açores", "Comunidad Foral de Navarra" -> "Navarra")."""
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(REGION_WORDS_FILE, ["word", "language", "position", "means"])
+    prefixes = sorted(table.loc[table["position"] == "prefix", "word"], key=len, reverse=True)
+    out = []
+    for name in names:
+        for prefix in prefixes:
+            if name.startswith(prefix + " ") and len(name) > len(prefix) + 3:
+                out.append(name[len(prefix) :].strip())
+                break
+    return out
+
+
+def as_county(text: str, hit, eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
+    """The county an EU name hit stands for when a county word is next to it (:func:`county_place`, for the most
+    populous framed place of the hit), else the EU places themselves."""
+    town = min(eu, key=lambda p: (p.unit_id is None, p.level == "region", -p.population))
+    county = county_place(town, text, hit.orig_start, hit.orig_end, language)
+    return (county,) if county is not None else eu
+
+
+def owner_place(detector, page_owner) -> Place | None:
+    """The EU place outside the frame (a LAU municipality or a gazetteer town) whose site a page is, from its
+    (name, country) pair: the most populous EU place of the detector of that name in that country, else a place of
+    that name (the caller knows whose site it crawls); None without a pair."""
+    if not page_owner or not page_owner[0]:
+        return None
+    by_name = detector.__dict__.get("_eu_by_name")
+    if by_name is None:
+        by_name = {}
+        for place in sorted((p for p in detector.places if p.role == "eu"), key=lambda p: -p.population):
+            by_name.setdefault((" ".join(fold_for_matching(place.name).split()), place.country_iso2), place)
+        detector._eu_by_name = by_name
+    name, country = str(page_owner[0]), str(page_owner[1])
+    known = by_name.get((" ".join(fold_for_matching(name).split()), country))
+    return known or Place(name, country, "eu", None, "municipality", 0.0, True, None)
+
+
+def region_key(folded: str) -> str:
+    """A folded EU place name with its county word moved to the end and written as what it means ("county galway",
+    "galway county", "galway maakond" -> "galway #county"); other names unchanged."""
+    words = folded.split()
+    if len(words) < 2:
+        return folded
+    for row in region_words():
+        if row.position == "after" and words[-1] == row.word:
+            return " ".join(words[:-1]) + f" #{row.means}"
+        if row.position == "before" and words[0] == row.word.rstrip("."):
+            return " ".join(words[1:]) + f" #{row.means}"
+    return folded
+
+
+LAU_FORMS_FILE = "web_lau_forms.csv"
+_LAU_RULES: dict[str, dict[str, list[tuple[str, str]]]] | None = None
+
+
+def _lau_rules() -> dict[str, dict[str, list[tuple[str, str]]]]:
+    """``{country: {"suffix" | "genitive": [(ending, replacement), ...]}}`` from ``web_lau_forms.csv``, longest
+    ending first (file order among equal endings)."""
+    from analysis.core.reference import read_reference_table
+
+    global _LAU_RULES
+    if _LAU_RULES is None:
+        table = read_reference_table(LAU_FORMS_FILE, ["country_iso2", "kind", "ending"])
+        rules: dict[str, dict[str, list[tuple[str, str]]]] = {}
+        for row in table.itertuples(index=False):
+            rules.setdefault(row.country_iso2, {}).setdefault(row.kind, []).append((row.ending, row.replacement))
+        for by_kind in rules.values():
+            for kind, pairs in by_kind.items():
+                by_kind[kind] = sorted(pairs, key=lambda pair: -len(pair[0]))
+        _LAU_RULES = rules
+    return _LAU_RULES
+
+
+def lau_forms(form: str, country_iso2: str) -> list[str]:
+    """The ways a LAU name (one form of :func:`analysis.build.municipal.lau_name_forms`) is written in text, the
+    nominative first: status words after the name dropped ("Jõgeva vald" -> "Jõgeva"; "Anykščių rajono savivaldybė"
+    -> "Anykščių"), and a genitive name read back to its nominative ("Anykščių" -> "Anykščiai"; Greek LAU names are
+    genitives: "Μεγαρέων" -> "Μέγαρα"), and the name with its municipality word as the language writes it
+    ("Filipstads kommun"), by the rules of ``web_lau_forms.csv``. A country whose LAU names carry status words has
+    the genitive only before them; the form itself is always kept."""
+    rules = _lau_rules().get(country_iso2, {})
+    stem, stripped = form, False
+    for ending, _ in rules.get("suffix", []):
+        if stem.endswith(ending) and len(stem) > len(ending):
+            stem, stripped = stem[: -len(ending)].strip(), True
+            break
+    nominatives = []
+    if stripped or not rules.get("suffix"):
+        matched = None
+        for ending, replacement in rules.get("genitive", []):
+            if matched is not None and ending != matched:
+                break
+            if stem.endswith(ending) and len(stem) > len(ending) + 2:
+                matched = ending
+                nominatives.append(stem[: -len(ending)] + replacement)
+    phrases = [_phrase(stem, ending, replacement) for ending, replacement in rules.get("phrase", [])]
+    return list(dict.fromkeys([*nominatives, stem, form, *filter(None, phrases)]))
+
+
+def lau_parts(lau_name: str, country_iso2: str) -> list[str]:
+    """The towns a LAU is named after when its name joins them (``split`` rows of ``web_lau_forms.csv``:
+    "Skibbereen-West Cork" -> "Skibbereen", "West Cork"); the name itself when a part is a short linking word
+    ("Carrick-On-Shannon") or the country has no such rule."""
+    for separator, _ in _lau_rules().get(country_iso2, {}).get("split", []):
+        parts = [part.strip() for part in str(lau_name).split(separator)]
+        if len(parts) > 1 and all(len(part) > 3 and part[:1].isupper() for part in parts):
+            return parts
+    return [str(lau_name)]
+
+
+def _phrase(name: str, ending: str, replacement: str) -> str | None:
+    """``name`` with a ``phrase`` rule's words ("Filipstad" -> "Filipstads kommun"), None when the rule's ending
+    (``@consonant`` other than s, x, z; ``@vowel``) does not fit the name."""
+    last = name[-1:].lower()
+    vowel = last in "aeiouyåäöéèáóúíæø"
+    if (ending == "@consonant" and (vowel or last in "sxz" or not last.isalpha())) or (
+        ending == "@vowel" and not vowel
+    ):
+        return None
+    return name + replacement
+
+
+def one_county_sense(text: str, mentions_by_segment: list[list]) -> list[list]:
+    """Once a text names a county by its town ("Galway County Council"), the town's bare name elsewhere in it is the
+    county too ("... has been twinned with Galway since 2003"): one sense per discourse. Mentions are the detector's
+    ``_Mention`` tuples (``hit``, ``role``, ``places``)."""
+    counties: dict[str, Place] = {}
+    for mentions in mentions_by_segment:
+        for mention in mentions:
+            if mention.role == "eu" and mention.places[0].level == "county":
+                counties.setdefault(_written(text, mention), mention.places[0])
+    if not counties:
+        return mentions_by_segment
+    return [
+        [
+            m._replace(places=(counties[_written(text, m)],))
+            if m.role == "eu" and m.places[0].level != "county" and _written(text, m) in counties
+            else m
+            for m in mentions
+        ]
+        for mentions in mentions_by_segment
+    ]
+
+
+def _written(text: str, mention) -> str:
+    return " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+
+
+LANGUAGE_COUNTRIES_FILE = "web_language_countries.csv"
+_LANGUAGE_COUNTRIES: dict[str, frozenset[str]] | None = None
+
+
+def language_countries(language: str | None) -> frozenset[str]:
+    """The EU countries where ``language`` is official (``web_language_countries.csv``); empty when unknown."""
+    from analysis.core.reference import read_reference_table
+
+    global _LANGUAGE_COUNTRIES
+    if _LANGUAGE_COUNTRIES is None:
+        table = read_reference_table(LANGUAGE_COUNTRIES_FILE, ["language", "countries"])
+        _LANGUAGE_COUNTRIES = {row.language: frozenset(row.countries.split()) for row in table.itertuples(index=False)}
+    return _LANGUAGE_COUNTRIES.get(language or "", frozenset())
+
+
+def in_language_country(eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
+    """An EU name shared by places of several EU countries, none of them a frame unit, is the one in a country of the
+    text's language ("Horta" in Portuguese text is Horta in the Azores, not the district of Barcelona); the places
+    unchanged otherwise."""
+    if len({p.country_iso2 for p in eu}) < 2 or any(p.unit_id for p in eu):
+        return eu
+    countries = language_countries(language)
+    local = tuple(p for p in eu if p.country_iso2 in countries)
+    return local or eu
+
+
+def parish_groups(lau):
+    """Municipalities that the LAU list gives only as their parishes ("Horta (Angústias)", "Horta (Conceição)",
+    "Horta (Matriz)": Portuguese freguesias): one row per shared name before the parenthesis, with the parishes'
+    summed population, when two or more parishes share it."""
+    import pandas as pd
+
+    base = lau["lau_name"].astype(str).str.replace(r"\s*\(.*?\)\s*$", "", regex=True).str.strip()
+    parted = lau[lau["lau_name"].astype(str).str.contains(r"\(.*\)\s*$", regex=True) & (base != "")]
+    if parted.empty:
+        return lau.iloc[0:0]
+    grouped = (
+        parted.assign(lau_name=base[parted.index])
+        .groupby(["country_iso2", "lau_name"], as_index=False)
+        .agg(
+            lau_id=("lau_id", "first"),
+            nuts3=("nuts3", "first"),
+            population=("population", "sum"),
+            parts=("lau_id", "size"),
+            latitude=("latitude", "mean"),
+            longitude=("longitude", "mean"),
+        )
+    )
+    return pd.DataFrame(grouped[grouped["parts"] >= 2].drop(columns="parts"))
+
+
+_LINKS: frozenset[str] | None = None
+
+
+def starts_longer_name(text: str, end: int) -> bool:
+    """Whether the name ending at ``end`` goes on with a linking word and a capitalised word (``web_name_links.csv``:
+    "Angra" in "Angra do Heroísmo"): the start of a longer name the detector does not know."""
+    from analysis.core.reference import read_reference_table
+
+    global _LINKS
+    if _LINKS is None:
+        _LINKS = frozenset(read_reference_table(NAME_LINKS_FILE, ["word"])["word"])
+    words = text[end : end + 40].split()
+    return bool(text[end : end + 1] == " " and len(words) >= 2 and words[0] in _LINKS and words[1][:1].isupper())
+
+
+NAME_LINKS_FILE = "web_name_links.csv"
+_GLUED_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][\w']*-$")
+
+
+def part_of_longer_name(text: str, hit, places, name_starts: set[int]) -> bool:
+    """Whether an EU name hit is only part of a longer name the detector does not know: an unframed place before a
+    linking word (:func:`starts_longer_name`), any EU place glued after a capitalised word (:func:`ends_longer_name`)."""
+    if not all(p.role == "eu" for p in places):
+        return False
+    if all(p.unit_id is None for p in places) and starts_longer_name(text, hit.orig_end):
+        return True
+    return ends_longer_name(text, hit.orig_start, name_starts)
+
+
+def ends_longer_name(text: str, start: int, name_starts: set[int]) -> bool:
+    """Whether the name starting at ``start`` is glued by a hyphen to a capitalised word before it that begins no
+    name of its own ("Savon" in "Etelä-Savon", "Pfalz" in "Rheinland-Pfalz"): the end of a longer name the detector
+    does not know. ``name_starts``: where the names found in the text begin ("Pärnu-Portsmouth" is a pair)."""
+    found = _GLUED_BEFORE.search(text, max(0, start - 30), start)
+    if found is None:
+        return False
+    word_start = found.start() + (0 if found.group()[:1].isupper() else 1)
+    return word_start not in name_starts

@@ -1,0 +1,200 @@
+"""The EU side of a tie: counties, LAU names in the genitive, place adjectives, page owners outside the frame, and
+the pair after "between" (issue 9, session 16)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.collect.web import eu_forms
+from analysis.collect.web.detect import Detector
+from analysis.collect.web.places import Place
+
+
+def _sides(detector: Detector, text: str, language: str, **owner) -> set[tuple]:
+    return {(f.unit_id, f.eu_place, f.partner_id) for f in detector.detect(text, language=language, **owner)}
+
+
+@pytest.mark.parametrize(
+    ("form", "country", "expected"),
+    [
+        ("Anykščių rajono savivaldybė", "LT", ["Anykščiai", "Anykščių", "Anykščių rajono savivaldybė"]),
+        ("Kauno miesto savivaldybė", "LT", ["Kaunas", "Kauno", "Kauno miesto savivaldybė"]),
+        ("Μεγαρέων", "GR", ["Μεγαρα", "Μεγαρέων"]),
+        ("Μυτιλήνης", "GR", ["Μυτιλήνη", "Μυτιλήνης"]),
+        ("Jõgeva vald", "EE", ["Jõgeva", "Jõgeva vald"]),
+        ("Rīga", "LV", ["Rīga"]),  # no status word: a Latvian name is not read as a genitive
+        ("Mora", "SE", ["Mora"]),  # a vowel-final Swedish name stands before "kommun" unchanged
+        ("Filipstad", "SE", ["Filipstad", "Filipstads kommun"]),
+        ("Borås", "SE", ["Borås"]),
+    ],
+)
+def test_lau_names_are_written_without_status_words_and_in_the_nominative(form, country, expected):
+    assert eu_forms.lau_forms(form, country) == expected
+
+
+def test_a_county_is_the_same_whichever_way_it_is_written():
+    keys = {eu_forms.region_key(name) for name in ("county galway", "galway county", "co galway")}
+    assert keys == {"galway #county"}
+    assert eu_forms.region_key("galway") == "galway"
+    assert eu_forms.region_key("parnu maakond") == eu_forms.region_key("parnu county") != "parnu"
+
+
+def test_a_town_next_to_a_county_word_is_the_county():
+    town = Place("Pärnu", "EE", "eu", "gn-parnu", "city", 50_000.0, True, None)
+    text = "An agreement between St. Mary's County and Parnu County, Estonia."
+    start = text.index("Parnu")
+    county = eu_forms.county_place(town, text, start, start + 5, "en")
+    assert county is not None and county.name == "Pärnu County" and county.unit_id is None
+    assert eu_forms.county_place(town, "Parnu, Estonia", 0, 5, "en") is None
+
+
+def test_the_detector_credits_the_county_and_its_bare_name_later(web_detector):
+    text = (
+        "A Duisburg County Council delegation visited Chicago, Illinois.\n"
+        "Chicago has been twinned with Duisburg since 2003."
+    )
+    assert {side[1] for side in _sides(web_detector, text, "en")} == {"Duisburg County"}
+
+
+def test_a_page_owner_outside_the_frame_is_the_eu_side(web_detector):
+    text = "Die Städtepartnerschaft mit Chicago besteht seit 1990."
+    assert _sides(web_detector, text, "de", page_owner=("Mora", "SE")) == {(None, "Mora", "us-place-chicago")}
+    assert _sides(web_detector, text, "de") == set()
+
+
+def test_a_place_adjective_names_the_town(web_detector):
+    text = "Die Duisburger Städtepartnerschaft mit Wuhan besteht seit 1982."
+    found = _sides(web_detector, text, "de", page_unit_id="gn-esslingen")
+    assert found == {("gn-duisburg", "Duisburg", "cn-pref-4201")}
+
+
+def test_the_pair_after_between_takes_the_partner_not_the_page_owner(web_detector):
+    text = (
+        "Mehr als 200 Städtepartnerschaften verbinden Städte in Deutschland mit den USA. "
+        "Die erste wurde 1947 zwischen dem westfälischen Duisburg und Chicago geschlossen."
+    )
+    found = _sides(web_detector, text, "de", page_unit_id="gn-esslingen")
+    assert ("gn-duisburg", "Duisburg", "us-place-chicago") in found
+    assert not any(side[0] == "gn-esslingen" for side in found)
+
+
+def test_a_partner_in_parentheses_after_its_town_belongs_to_that_town(web_detector):
+    text = (
+        "Een meerderheid van de Duisburgse gemeenteraad vroeg zich af of een vriendschap met China een goed idee is. "
+        "In Arnhem (bevriend met het Chinese Wuhan) speelde dezelfde discussie."
+    )
+    found = _sides(web_detector, text, "nl")
+    assert ("gn-arnhem", "Arnhem", "cn-pref-4201") in found
+    assert not any(side[0] == "gn-duisburg" for side in found)
+
+
+def test_a_genitive_lau_name_is_its_municipality_in_the_nominative(web_frames):
+    units, gazetteer = web_frames
+    lau = pd.DataFrame(
+        {
+            "lau_id": ["EL_1", "LT_1"],
+            "lau_name": ["Κοινότητα Μεγαρέων", "Anykščių rajono savivaldybė"],
+            "country_iso2": ["GR", "LT"],
+            "nuts3": ["EL306", "LT011"],
+            "population": [27_145, 23_038],
+            "latitude": [38.0, 55.5],
+            "longitude": [23.3, 25.1],
+        }
+    )
+    detector = Detector.build(units, gazetteer, lau=lau)
+    greek = "Υπεγράφη Μνημόνιο Συνεργασίας μεταξύ του Δήμου Μεγαρέων και της πόλης Wuhan."
+    assert _sides(detector, greek, "el") == {(None, "Μεγαρα", "cn-pref-4201")}
+    lithuanian = "Anykščių rajono savivaldybė pasirašė sutartį su Wuhan miestu dėl miestų partnerystės."
+    assert {side[1] for side in _sides(detector, lithuanian, "lt")} == {"Anykščiai"}
+
+
+def test_in_a_list_of_pairs_each_partner_goes_to_the_place_of_its_own_item(web_detector):
+    text = "Seit Jahren haben Städte Partnerstädte in Amerika und China: Duisburg seit 1982 Wuhan, Esslingen Sheboygan."
+    found = {(side[0], side[2]) for side in _sides(web_detector, text, "de")}
+    assert found == {("gn-duisburg", "cn-pref-4201"), ("gn-esslingen", "us-place-sheboygan")}
+
+
+def test_a_romanian_definite_form_names_the_town():
+    from analysis.collect.web.lexicon import load_lexicon, suffix_rules_for
+
+    rules = suffix_rules_for("sibiu", load_lexicon())
+    forms = {stem + suffix for stem, by in rules.items() for suffix in by.get("ro", ())}
+    assert {"sibiul", "sibiului"} <= forms
+
+
+def test_a_municipality_listed_only_as_its_parishes_is_one_place():
+    lau = pd.DataFrame(
+        {
+            "lau_id": ["PT_1", "PT_2", "PT_3", "PT_4"],
+            "lau_name": ["Horta (Angústias)", "Horta (Matriz)", "Horta", "Lingen (Ems)"],
+            "country_iso2": ["PT", "PT", "PT", "DE"],
+            "nuts3": ["PT200", "PT200", "PT150", "DE94B"],
+            "population": [2_418, 2_562, 242, 54_000],
+            "latitude": [38.5, 38.6, 41.0, 52.5],
+            "longitude": [-28.6, -28.6, -7.0, 7.3],
+        }
+    )
+    groups = eu_forms.parish_groups(lau)
+    assert list(zip(groups["lau_name"], groups["population"], strict=True)) == [("Horta", 4_980)]
+
+
+def test_a_name_shared_across_eu_countries_is_the_one_of_the_text_language():
+    spain = Place("Horta", "ES", "eu", None, "city", 30_000.0, True, None)
+    portugal = Place("Horta", "PT", "eu", None, "municipality", 6_000.0, True, None)
+    assert eu_forms.in_language_country((spain, portugal), "pt") == (portugal,)
+    assert eu_forms.in_language_country((spain, portugal), "en") == (spain, portugal)
+    framed = spain._replace(unit_id="gn-horta")
+    assert eu_forms.in_language_country((framed, portugal), "pt") == (framed, portugal)
+
+
+def test_a_town_name_that_begins_a_longer_name_is_not_that_town():
+    text = "Tulare com Angra do Heroísmo; Turlock com Angra."
+    assert eu_forms.starts_longer_name(text, text.index("Angra") + 5)
+    assert not eu_forms.starts_longer_name(text, text.rindex("Angra") + 5)
+
+
+def test_a_pair_in_its_own_sentence_keeps_its_tie_when_the_relation_term_is_next_door(web_detector):
+    text = "Kraków? Duisburg und Wuhan? Was bringt zwei ferne Städte dazu, Partnerstädte zu werden?"
+    assert {(side[0], side[2]) for side in _sides(web_detector, text, "de")} == {("gn-duisburg", "cn-pref-4201")}
+
+
+def test_a_partner_that_is_the_subject_takes_every_eu_place_after_the_relation_term(web_detector):
+    text = "Chicago has 28 sister cities, including Duisburg in Germany, as well as the old towns of Kraków and Brno."
+    found = {side[0] for side in _sides(web_detector, text, "en")}
+    assert found == {"gn-duisburg", "gn-krakow", "gn-brno"}
+
+
+def test_a_region_is_also_written_without_the_generic_words_of_its_official_name():
+    names = ["Região Autónoma dos Açores", "Comunidad Foral de Navarra", "Bretagne"]
+    assert eu_forms.region_short_forms(names) == ["Açores", "Navarra"]
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Skibbereen-West Cork", "IE", ["Skibbereen", "West Cork"]),
+        ("Carrick-On-Shannon", "IE", ["Carrick-On-Shannon"]),
+        ("Skibbereen-West Cork", "DE", ["Skibbereen-West Cork"]),
+    ],
+)
+def test_an_area_named_after_two_towns_gives_both_towns(name, country, expected):
+    assert eu_forms.lau_parts(name, country) == expected
+
+
+def test_a_region_that_says_where_the_town_lies_is_not_the_eu_side(web_detector):
+    text = "Łódź, stolica regionu Łódzkie, podpisała umowę partnerską z Chicago w 1990 roku."
+    assert {side[0] for side in _sides(web_detector, text, "pl")} == {"gn-lodz"}
+
+
+def test_a_name_glued_after_an_unknown_capitalised_word_is_part_of_a_longer_name():
+    text = "Etelä-Savon ystävyyskaupunki; Pärnu-Portsmouth"
+    assert eu_forms.ends_longer_name(text, text.index("Savon"), set())
+    assert not eu_forms.ends_longer_name(text, text.index("Portsmouth"), {text.index("Pärnu")})
+
+
+def test_the_detector_skips_an_eu_name_inside_a_longer_unknown_name(web_detector):
+    text = "Die Nord-Esslingen Gruppe pflegt die Städtepartnerschaft mit Chicago."
+    assert _sides(web_detector, text, "de", page_unit_id="gn-duisburg") == {
+        ("gn-duisburg", "Duisburg", "us-place-chicago")
+    }
