@@ -194,6 +194,22 @@ class Matcher:
         terms.extend(self._exact_hits(text, folded, origin))
         return Scan(text, folded, _longest_names(names), terms)
 
+    def may_name(self, text: str, records: frozenset[int]) -> bool:
+        """Whether ``text`` may name one of ``records``: False only when :meth:`scan` finds none of them in ``text``
+        in any language (the suffixes of every language are allowed here, and the first such name ends the search)."""
+        folded, origin = fold_with_offsets(text)
+        length = len(folded)
+        for end_index, (key, entries, _) in self._automaton.iter(folded):
+            if not entries:
+                continue
+            start = end_index - len(key) + 1
+            if (start and folded[start - 1].isalnum()) or text[start if origin is None else origin[start]].islower():
+                continue
+            wanted = [entry for entry in entries if entry.record in records]
+            if wanted and _name_hit(folded, origin, start, end_index + 1, length, wanted, None) is not None:
+                return True
+        return False
+
     def _glued_keys(self) -> frozenset[str]:
         """Keys of the terms that may be glued to letters before them (the only keys worth a look inside a word)."""
         keys = self.__dict__.get("_glued")
