@@ -204,7 +204,8 @@ def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: tuple[int,
     every run, its load average and its CPU time per page (crawler and detection workers, their start included); the
     other worker counts run once. The web is built in a temporary folder without its timing faults (slow pages,
     timeouts), which measure the server's delays rather than the crawler. A rate runs from the first stored page to the
-    last stored and analysed one; the detector's start (its pickle, lingua's models, the workers' fork) comes before
+    last stored and analysed one (``analysis_tail_seconds``: how long detection went on after the last page was
+    stored; the test web's 5 MB page, stored last, takes seconds alone); the detector's start (its pickle, lingua's models, the workers' fork) comes before
     the first page and is shown on its own (``detection_start``).
     """
     from analysis.build.outcomes import frame_units
@@ -258,7 +259,8 @@ def _timed_crawl(web_root: Path, folder: Path, proxy: str, scratch: Path, option
     stats = result.stats
     pages = stats.get("pages_this_run") or 0
     return {"pages": pages, "pages_per_second": stats.get("pages_per_second"), "findings": stats.get("hits"),
-            "seconds_with_startup": stats.get("seconds"), "cpu_seconds": round(cpu, 2),
+            "seconds_with_startup": stats.get("seconds"),
+            "analysis_tail_seconds": stats.get("analysis_tail_seconds"), "cpu_seconds": round(cpu, 2),
             "cpu_ms_per_page": round(1000 * cpu / pages, 2) if pages else None, "load_average_before": round(load, 2),
             "detect_workers": options.get("detect_workers", 0)}  # fmt: skip
 
@@ -269,10 +271,12 @@ def _median_run(found: list[dict[str, Any]]) -> dict[str, Any]:
 
     rates = [run["pages_per_second"] for run in found if run["pages_per_second"]]
     cpu = [run["cpu_ms_per_page"] for run in found if run["cpu_ms_per_page"] is not None]
+    tails = [run["analysis_tail_seconds"] for run in found if run.get("analysis_tail_seconds") is not None]
     return found[0] | {
         "pages_per_second": round(statistics.median(rates), 1) if rates else None,
         "pages_per_second_range": [min(rates), max(rates)] if rates else None,
         "cpu_ms_per_page": round(statistics.median(cpu), 2) if cpu else None,
+        "analysis_tail_seconds": round(statistics.median(tails), 2) if tails else None,
         "runs": found,
     }
 
@@ -418,6 +422,11 @@ def _crawl_lines(crawl: dict[str, Any]) -> list[str]:
                     else ""
                 )
                 + (f", {run['cpu_ms_per_page']} ms CPU a page" if run.get("cpu_ms_per_page") else "")
+                + (
+                    f", detection ends {run['analysis_tail_seconds']} s after the last page stored"
+                    if run.get("analysis_tail_seconds") is not None
+                    else ""
+                )  # fmt: skip
                 + (f", {share:.2f} of fetch only" if share else "")
                 + (
                     f" (by pair {run['share_of_fetch_only_rate_by_pair']})"
