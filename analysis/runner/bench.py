@@ -13,7 +13,9 @@ the other parts' last results in the file.
 * **crawl** (``--only crawl``, ``make bench WHAT=crawl``): pages per second of the crawler on the local test web
   (loopback, its timing faults removed), fetch only and fetch + extract + detect (the detector in the crawl,
   in-process and with 1 and 2 worker processes; the share of the fetch-only rate), between the first and the last
-  stored (and analysed) page, and what the detection costs before the first page;
+  stored (and analysed) page, with the CPU time per page; fetch only and ``make crawl``'s default are run in turn
+  three times and their medians reported (the machine's load changes between runs); what the detection costs
+  before the first page; the detector against a regular-expression alternation, on a seeded sample;
 * **tests**: the unit tests (``pytest -m "not slow"``, ``make test-fast``) and the whole suite
   (``pytest``, what ``make test`` runs), with the machine's load average, since the tests'
   duration is measured here and not by a timed test.
@@ -180,57 +182,123 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
     return results
 
 
-CRAWL_BENCH_UNITS = 40
+# 120 units (about 1,400 pages): on 40 (463 pages) the test web's one 5 MB page, stored last and costing about 3 s of
+# detection (three quarters of the detection CPU of the whole crawl), decided the in-crawl rate on its own.
+CRAWL_BENCH_UNITS = 120
 CRAWL_DETECT_WORKERS = (0, 1, 2)  # detection in the crawler's own process (a thread), and with 1 or 2 workers
+CRAWL_PAIRS = 3  # fetch only and the default detection variant, run in turn this many times (the median is reported)
+# The regular-expression alternation takes ~0.3 ms a character (5 MB of page text: 20+ minutes), so it is timed on
+# a seeded sample: this many page texts of at most REGEX_MAX_CHARACTERS each, and this many real passages.
+REGEX_SAMPLE_TEXTS = 100
+REGEX_MAX_CHARACTERS = 50_000
 
 
-def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: tuple[int, ...] = CRAWL_DETECT_WORKERS):
+def crawl_benchmark(n_units: int = CRAWL_BENCH_UNITS, detect_workers: tuple[int, ...] = CRAWL_DETECT_WORKERS,
+                    pairs: int = CRAWL_PAIRS) -> dict[str, Any]:  # fmt: skip
     """Pages per second on the local test web: fetch only, then fetch + extract + detect (when the detector exists)
     with each number of ``detect_workers`` (0: in the crawler's process); ``default_detect_variant`` names the one
     ``make crawl`` uses (:data:`analysis.collect.web.run.DEFAULT_DETECT_WORKERS`).
 
-    The web is built in a temporary folder without its timing faults (slow pages, timeouts), which measure the
-    server's delays rather than the crawler. A rate runs from the first stored page to the last stored and analysed
-    one; the detector's start (its pickle, lingua's models, the workers' fork) comes before the first page and is
-    shown on its own (``detection_start``).
+    The machine is shared, so the load changes from run to run: fetch only and the default variant are run in turn
+    ``pairs`` times, each share is taken within a pair (the two runs seconds apart), and the medians are reported with
+    every run, its load average and its CPU time per page (crawler and detection workers, their start included); the
+    other worker counts run once. The web is built in a temporary folder without its timing faults (slow pages,
+    timeouts), which measure the server's delays rather than the crawler. A rate runs from the first stored page to the
+    last stored and analysed one (``analysis_tail_seconds``: how long detection went on after the last page was
+    stored; the test web's 5 MB page, stored last, takes seconds alone); the detector's start (its pickle, lingua's models, the workers' fork) comes before
+    the first page and is shown on its own (``detection_start``).
     """
     from analysis.build.outcomes import frame_units
     from analysis.collect.web import server, testweb
-    from analysis.collect.web.run import DEFAULT_DETECT_WORKERS, run_crawl
+    from analysis.collect.web.run import DEFAULT_DETECT_WORKERS
     from analysis.core import tables
 
     units = frame_units(tables.read_table("cities"), tables.read_table("regions"))
-    runs: dict[str, Any] = {"units": n_units, "load_average_before": round(os.getloadavg()[0], 2)}
+    runs: dict[str, Any] = {"units": n_units, "pairs": pairs, "load_average_before": round(os.getloadavg()[0], 2)}
     with tempfile.TemporaryDirectory(prefix="paradip-crawl-bench-") as scratch_text:
         scratch = Path(scratch_text)
         web = testweb.build_test_web(units, tables.read_table("relations"), tables.read_table("gazetteer"), seed=7,
                                      out_dir=scratch / "web", n_units=n_units)  # fmt: skip
         (web.root / "server_faults.json").unlink(missing_ok=True)
         units.to_parquet(scratch / "units.parquet")
-        variants: dict[str, dict[str, Any]] = {"fetch_only": {}}
+        order: list[tuple[str, dict[str, Any]]] = [("fetch_only", {})] * pairs
         try:
             from analysis.collect.web import detect  # noqa: F401
 
-            variants |= {_detect_variant(n): {"detect": True, "detect_workers": n} for n in detect_workers}
-            runs["default_detect_variant"] = _detect_variant(DEFAULT_DETECT_WORKERS)
+            default = _detect_variant(DEFAULT_DETECT_WORKERS)
+            runs["default_detect_variant"] = default
+            options = {n: {"detect": True, "detect_workers": n} for n in detect_workers}
+            order = [
+                run for _ in range(pairs) for run in (("fetch_only", {}), (default, options[DEFAULT_DETECT_WORKERS]))
+            ]
+            order += [(_detect_variant(n), options[n]) for n in detect_workers if n != DEFAULT_DETECT_WORKERS]
         except ImportError:
             runs["note"] = "no detector (analysis.collect.web.detect) yet: fetch only"
+        measured: dict[str, list[dict[str, Any]]] = {}
         with server.serve(web.root) as proxy:
-            for name, options in variants.items():
-                result = run_crawl(web.root / "seeds.csv", scratch / name, testweb_proxy=proxy,
-                                   units=scratch / "units.parquet", **options)  # fmt: skip
-                stats = result.stats
-                runs[name] = {"pages": stats.get("pages_this_run"), "pages_per_second": stats.get("pages_per_second"),
-                              "findings": stats.get("hits"), "seconds_with_startup": stats.get("seconds"),
-                              "detect_workers": options.get("detect_workers", 0)}  # fmt: skip
+            for index, (name, options_of_run) in enumerate(order):
+                folder = scratch / f"{name}_{index}"
+                measured.setdefault(name, []).append(_timed_crawl(web.root, folder, proxy, scratch, options_of_run))
+        runs |= {name: _median_run(found) for name, found in measured.items()}
         if "default_detect_variant" in runs:
             runs["detection_start"] = _detection_start_seconds(scratch / "units.parquet")
-            runs["detect_replay"] = _detect_replay_rates(scratch / "fetch_only", scratch / "units.parquet")
-    fetch_rate = runs["fetch_only"]["pages_per_second"]
-    for name in map(_detect_variant, detect_workers):
-        if name in runs and fetch_rate and runs[name]["pages_per_second"]:
-            runs[name]["share_of_fetch_only_rate"] = round(runs[name]["pages_per_second"] / fetch_rate, 2)
+            runs["detect_replay"] = _detect_replay_rates(scratch / "fetch_only_0", scratch / "units.parquet")
+    _add_shares(runs, measured, detect_workers)
     return runs
+
+
+def _timed_crawl(web_root: Path, folder: Path, proxy: str, scratch: Path, options: dict[str, Any]) -> dict[str, Any]:
+    """One crawl of the test web into ``folder``: its rate, findings, duration, CPU time and the load before it."""
+    from analysis.collect.web.run import run_crawl
+
+    load = os.getloadavg()[0]
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    result = run_crawl(web_root / "seeds.csv", folder, testweb_proxy=proxy, units=scratch / "units.parquet", **options)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    stats = result.stats
+    pages = stats.get("pages_this_run") or 0
+    return {"pages": pages, "pages_per_second": stats.get("pages_per_second"), "findings": stats.get("hits"),
+            "seconds_with_startup": stats.get("seconds"),
+            "analysis_tail_seconds": stats.get("analysis_tail_seconds"), "cpu_seconds": round(cpu, 2),
+            "cpu_ms_per_page": round(1000 * cpu / pages, 2) if pages else None, "load_average_before": round(load, 2),
+            "detect_workers": options.get("detect_workers", 0)}  # fmt: skip
+
+
+def _median_run(found: list[dict[str, Any]]) -> dict[str, Any]:
+    """The runs of one variant: the median rate and CPU per page, the range, and every run."""
+    import statistics
+
+    rates = [run["pages_per_second"] for run in found if run["pages_per_second"]]
+    cpu = [run["cpu_ms_per_page"] for run in found if run["cpu_ms_per_page"] is not None]
+    tails = [run["analysis_tail_seconds"] for run in found if run.get("analysis_tail_seconds") is not None]
+    return found[0] | {
+        "pages_per_second": round(statistics.median(rates), 1) if rates else None,
+        "pages_per_second_range": [min(rates), max(rates)] if rates else None,
+        "cpu_ms_per_page": round(statistics.median(cpu), 2) if cpu else None,
+        "analysis_tail_seconds": round(statistics.median(tails), 2) if tails else None,
+        "runs": found,
+    }
+
+
+def _add_shares(runs: dict[str, Any], measured: dict[str, list[dict[str, Any]]], detect_workers) -> None:
+    """Each detection variant's share of the fetch-only rate: for the default variant the median of the shares within
+    each pair (each run and the fetch-only run just before it), for the others against the fetch-only median."""
+    import statistics
+
+    fetch = [run["pages_per_second"] for run in measured.get("fetch_only", [])]
+    for name in map(_detect_variant, detect_workers):
+        if name not in runs or not runs[name]["pages_per_second"]:
+            continue
+        if name == runs.get("default_detect_variant"):
+            shares = [round(run["pages_per_second"] / rate, 2)
+                      for run, rate in zip(measured[name], fetch, strict=False) if run["pages_per_second"] and rate]  # fmt: skip
+            runs[name]["share_of_fetch_only_rate_by_pair"] = shares
+            runs[name]["share_of_fetch_only_rate"] = round(statistics.median(shares), 2) if shares else None
+        elif runs["fetch_only"]["pages_per_second"]:
+            runs[name]["share_of_fetch_only_rate"] = round(
+                runs[name]["pages_per_second"] / runs["fetch_only"]["pages_per_second"], 2
+            )
 
 
 def _detect_variant(workers: int) -> str:
@@ -254,33 +322,44 @@ def _detection_start_seconds(units_path: Path) -> dict[str, float]:
 def _detect_replay_rates(crawl_folder: Path, units_path: Path) -> dict[str, Any]:
     """Extract + detect on the stored pages, replayed twice in this process after :func:`_detection_start_seconds`
     (the detector and the language models loaded, as in a crawl process): the first pass with the detector's own
-    caches cold, the second warm."""
+    caches cold, the second warm; with the CPU time per page of the warm pass, and of the largest page alone."""
     from analysis.collect.web.detect_pipeline import build_detector, page_findings
     from analysis.collect.web.warc import iter_pages
 
     detector = build_detector(str(units_path))
     pages = list(iter_pages(crawl_folder))
-    rates = {}
+    rates: dict[str, Any] = {}
     for name in ("cold_pages_per_second", "warm_pages_per_second"):
-        began = time.perf_counter()
+        began, cpu = time.perf_counter(), time.process_time()
         for page in pages:
             page_findings(page, detector)
         rates[name] = round(len(pages) / (time.perf_counter() - began), 1)
+    rates["warm_cpu_ms_per_page"] = round(1000 * (time.process_time() - cpu) / len(pages), 2)
+    largest = max(pages, key=lambda page: len(page.body))
+    cpu = time.process_time()
+    page_findings(largest, detector)
+    rates["largest_page"] = {"bytes": len(largest.body), "cpu_seconds": round(time.process_time() - cpu, 2)}
     return rates | {"pages": len(pages), "detection_vs_regex": _detection_vs_regex(pages, detector)}
 
 
 def _detection_vs_regex(pages: list, detector) -> dict[str, Any]:
-    """The detector (matcher + rules) against a plain ``re`` alternation of the same names and terms, on the main
-    text of the stored pages and on the real evaluation passages (:func:`evaluate.detection_benchmark`)."""
+    """The detector (matcher + rules) against a plain ``re`` alternation of the same names and terms
+    (:func:`evaluate.detection_benchmark`), both on the same seeded sample: :data:`REGEX_SAMPLE_TEXTS` main texts of
+    the stored pages (of at most :data:`REGEX_MAX_CHARACTERS` characters) and as many real evaluation passages."""
+    import random
+
     from analysis.collect.web import evaluate
     from analysis.collect.web.extract import page_text
 
     page_texts = [page_text(page.body, page.content_type, page.url).text for page in pages if page.status == 200]
+    page_texts = [text for text in page_texts if text and len(text) <= REGEX_MAX_CHARACTERS]
     passages = [passage["excerpt"] for passage in evaluate.load_passages()]
     out = {}
-    for name, texts in (("test_web_pages", [text for text in page_texts if text]), ("real_passages", passages)):
-        measured = evaluate.detection_benchmark(texts, detector)
+    for name, texts in (("test_web_pages", page_texts), ("real_passages", passages)):
+        sample = random.Random(0).sample(texts, min(REGEX_SAMPLE_TEXTS, len(texts)))
+        measured = evaluate.detection_benchmark(sample, detector)
         out[name] = {key: round(value, 4) if isinstance(value, float) else value for key, value in measured.items()}
+        out[name]["sample"] = f"{len(sample)} of {len(texts)} texts (seed 0)"
     return out
 
 
@@ -304,24 +383,7 @@ def render_table(results: dict[str, Any]) -> str:
             )
         for name, timing in results.get("steps_seconds", {}).items():
             lines.append(f"step {name}: {timing['min']:.2f}-{timing['max']:.2f} s over {timing['runs']} runs")
-    for name, run in results.get("crawl", {}).items():
-        if name == "detect_replay":
-            lines.append(f"extract + detect replayed on {run['pages']} stored pages: {run['cold_pages_per_second']} "
-                         f"pages/s cold, {run['warm_pages_per_second']} pages/s warm (one process)")  # fmt: skip
-            for corpus, speed in run.get("detection_vs_regex", {}).items():
-                lines.append(f"detection on {speed['texts']} {corpus}: {speed['detector_ms_per_text']:.2f} ms a text, "
-                             f"{speed['speedup']:.0f}x faster than one re alternation of {speed['patterns']} names "
-                             "and terms")  # fmt: skip
-        elif name == "detection_start":
-            lines.append(f"detection start in a crawl process: detector from its pickle {run['detector_from_pickle']} s, "
-                         f"lingua's language models {run['language_models']} s")  # fmt: skip
-        elif isinstance(run, dict):
-            share = run.get("share_of_fetch_only_rate")
-            default = " (make crawl's default)" if name == results["crawl"].get("default_detect_variant") else ""
-            lines.append(
-                f"crawl {name}{default}: {run['pages_per_second']} pages/s over {run['pages']} pages"
-                + (f" ({share:.2f} of fetch only)" if share else "")
-            )
+    lines += _crawl_lines(results.get("crawl", {}))
     for name in TEST_RUNS:
         if name in results.get("tests", {}):
             run = results["tests"][name]
@@ -330,6 +392,49 @@ def render_table(results: dict[str, Any]) -> str:
                 f"{'passed' if run['passed'] else 'FAILED'} ({run['summary']}; load average {run['load_average_before']} before)"
             )
     return "\n".join(lines)
+
+
+def _crawl_lines(crawl: dict[str, Any]) -> list[str]:
+    """The crawl benchmark's lines of :func:`render_table`."""
+    lines = []
+    for name, run in crawl.items():
+        if name == "detect_replay":
+            lines.append(f"extract + detect replayed on {run['pages']} stored pages: {run['cold_pages_per_second']} "
+                         f"pages/s cold, {run['warm_pages_per_second']} pages/s warm (one process, "
+                         f"{run.get('warm_cpu_ms_per_page')} ms CPU a page; the largest page, "
+                         f"{run.get('largest_page', {}).get('bytes')} bytes, {run.get('largest_page', {}).get('cpu_seconds')} s)")  # fmt: skip
+            for corpus, speed in run.get("detection_vs_regex", {}).items():
+                lines.append(f"detection on {speed['texts']} {corpus} ({speed.get('sample', 'all')}): "
+                             f"{speed['detector_ms_per_text']:.2f} ms a text, {speed['speedup']:.0f}x faster than one "
+                             f"re alternation of {speed['patterns']} names and terms")  # fmt: skip
+        elif name == "detection_start":
+            lines.append(f"detection start in a crawl process: detector from its pickle {run['detector_from_pickle']} s, "
+                         f"lingua's language models {run['language_models']} s")  # fmt: skip
+        elif isinstance(run, dict):
+            share = run.get("share_of_fetch_only_rate")
+            default = " (make crawl's default)" if name == crawl.get("default_detect_variant") else ""
+            spread = run.get("pages_per_second_range")
+            lines.append(
+                f"crawl {name}{default}: {run['pages_per_second']} pages/s over {run['pages']} pages"
+                + (
+                    f" (median of {len(run['runs'])} runs, {spread[0]}-{spread[1]})"
+                    if len(run.get("runs", [])) > 1
+                    else ""
+                )
+                + (f", {run['cpu_ms_per_page']} ms CPU a page" if run.get("cpu_ms_per_page") else "")
+                + (
+                    f", detection ends {run['analysis_tail_seconds']} s after the last page stored"
+                    if run.get("analysis_tail_seconds") is not None
+                    else ""
+                )  # fmt: skip
+                + (f", {share:.2f} of fetch only" if share else "")
+                + (
+                    f" (by pair {run['share_of_fetch_only_rate_by_pair']})"
+                    if "share_of_fetch_only_rate_by_pair" in run
+                    else ""
+                )
+            )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

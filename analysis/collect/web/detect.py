@@ -619,14 +619,17 @@ def merge_findings(findings: list[Finding]) -> list[Finding]:
 
 
 def analyse_page(page, detector: Detector) -> list[Finding]:
-    """Extract the text of a stored ``page`` (:class:`analysis.collect.web.warc.Page`) and detect in it."""
-    from analysis.collect.web.extract import page_text
+    """Extract the text of a stored ``page`` (:class:`analysis.collect.web.warc.Page`) and detect in it; a text that
+    names no partner in any language has no finding (:func:`analysis.collect.web.prefilter.names_partner`)."""
+    from analysis.collect.web.extract import detect_language, page_text
+    from analysis.collect.web.prefilter import names_partner
 
-    extracted = page_text(page.body, page.content_type, page.url)
-    if extracted.error or not extracted.text:
+    extracted = page_text(page.body, page.content_type, page.url, with_language=False)
+    if extracted.error or not extracted.text or not names_partner(detector, extracted.text):
         return []
-    findings = detector.detect(extracted.text, language=extracted.language, page_unit_id=page.unit_id)
-    return [finding._replace(url=page.url, language=extracted.language) for finding in findings]
+    language = detect_language(extracted.text, declared=extracted.language)
+    findings = detector.detect(extracted.text, language=language, page_unit_id=page.unit_id)
+    return [finding._replace(url=page.url, language=language) for finding in findings]
 
 
 def _neighbour_segments(segments: list[_Segment], index: int, text: str, partnered: list[bool]) -> list[int]:

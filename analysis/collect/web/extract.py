@@ -39,15 +39,18 @@ class Extracted(NamedTuple):
     error: str | None
 
 
-def page_text(body: bytes, content_type: str, url: str) -> Extracted:
-    """Main text and language of one response ``body`` served as ``content_type`` from ``url``."""
+def page_text(body: bytes, content_type: str, url: str, *, with_language: bool = True) -> Extracted:
+    """Main text and language of one response ``body`` served as ``content_type`` from ``url``.
+
+    ``with_language=False`` leaves lingua out (the caller may not need the language): the language is then the
+    page's declared one (None for a PDF), and ``detect_language(text, declared=that)`` gives what lingua would."""
     body = body or b""
     is_pdf = "pdf" in (content_type or "").lower() or url.lower().split("?")[0].endswith(".pdf") or body[:5] == b"%PDF-"
     if not body.strip():
         return Extracted("", None, "pdf" if is_pdf else "html", "empty body")
     if is_pdf:
         text, error = pdf_text(body)
-        return Extracted(text, detect_language(text) if text else None, "pdf", error)
+        return Extracted(text, detect_language(text) if text and with_language else None, "pdf", error)
     if _looks_binary(body):
         return Extracted("", None, "html", "binary content")
     try:
@@ -58,7 +61,7 @@ def page_text(body: bytes, content_type: str, url: str) -> Extracted:
     declared = _declared_language(body)
     if not text.strip():
         return Extracted("", declared, "html", "no main text")
-    return Extracted(text, detect_language(text, declared=declared), "html", None)
+    return Extracted(text, detect_language(text, declared=declared) if with_language else declared, "html", None)
 
 
 def decode_html(body: bytes, content_type: str | None) -> str:

@@ -160,21 +160,30 @@ class Matcher:
         return cls(automaton, lexicon, exact_pattern, exact_kinds)
 
     def scan(self, text: str, language: str | None = None) -> Scan:
-        """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown)."""
+        """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown).
+
+        Most keys the automaton reports start inside a word (a term's first word "e", "in", "en" ...) or are
+        lower-case words (names are folded): they are dropped first, before any other check, since a name needs
+        a word boundary on its left and a capital letter, and a term one unless it may be glued to letters before it.
+        """
         folded, origin = fold_with_offsets(text)
         languages = self._lexicon.language_groups.get(language, frozenset({language})) if language else None
         names: list[NameHit] = []
         terms: list[TermHit] = []
         length = len(folded)
+        glued_keys = self._glued_keys()
+        all_terms = self._lexicon.terms
         for end_index, (key, entries, term_ids) in self._automaton.iter(folded):
             start = end_index - len(key) + 1
             left_ok = start == 0 or not folded[start - 1].isalnum()
-            if entries and left_ok:
-                hit = _name_hit(folded, text, origin, start, end_index + 1, length, entries, language)
+            if not left_ok and key not in glued_keys:
+                continue
+            if entries and left_ok and not text[start if origin is None else origin[start]].islower():
+                hit = _name_hit(folded, origin, start, end_index + 1, length, entries, language)
                 if hit is not None:
                     names.append(hit)
             for term_id in term_ids:
-                term = self._lexicon.terms[term_id]
+                term = all_terms[term_id]
                 if term.own_language and languages is not None and term.language not in languages and len(term.key) < 6:
                     continue
                 if not (left_ok or term.glued):
@@ -185,6 +194,31 @@ class Matcher:
                     terms.append(TermHit(term.kind, term.language, term.text, start, found.end(), s, e))
         terms.extend(self._exact_hits(text, folded, origin))
         return Scan(text, folded, _longest_names(names), terms)
+
+    def may_name(self, text: str, records: frozenset[int]) -> bool:
+        """Whether ``text`` may name one of ``records``: False only when :meth:`scan` finds none of them in ``text``
+        in any language (the suffixes of every language are allowed here, and the first such name ends the search)."""
+        folded, origin = fold_with_offsets(text)
+        length = len(folded)
+        for end_index, (key, entries, _) in self._automaton.iter(folded):
+            if not entries:
+                continue
+            start = end_index - len(key) + 1
+            if (start and folded[start - 1].isalnum()) or text[start if origin is None else origin[start]].islower():
+                continue
+            wanted = [entry for entry in entries if entry.record in records]
+            if wanted and _name_hit(folded, origin, start, end_index + 1, length, wanted, None) is not None:
+                return True
+        return False
+
+    def _glued_keys(self) -> frozenset[str]:
+        """Keys of the terms that may be glued to letters before them (the only keys worth a look inside a word)."""
+        keys = self.__dict__.get("_glued")
+        if keys is None:
+            keys = self._glued = frozenset(
+                term.key for term in self._lexicon.terms if term.glued and term.kind not in UNSCANNED_KINDS
+            )
+        return keys
 
     def _exact_prefix(self, found: str) -> tuple:
         """The exact term an inflected hit starts with ("Twin Citiesista" -> "Twin Cities")."""
@@ -219,8 +253,9 @@ def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
     return list(dict.fromkeys(forms))
 
 
-def _name_hit(folded, text, origin, start, end, length, entries, language) -> NameHit | None:
-    """The name hit at folded ``start:end`` when its boundary, capital letter and any suffix check out."""
+def _name_hit(folded, origin, start, end, length, entries, language) -> NameHit | None:
+    """The name hit at folded ``start:end`` when its right boundary or suffix checks out (the caller has checked
+    the left boundary and the capital letter)."""
     stop = end
     while stop < length and folded[stop].isalnum():
         stop += 1
@@ -242,9 +277,6 @@ def _name_hit(folded, text, origin, start, end, length, entries, language) -> Na
         return None
     final_end = stop if inflected else end
     orig_start, orig_end = _original_span(origin, start, final_end)
-    first = text[orig_start : orig_start + 1]
-    if first.islower():
-        return None
     return NameHit(start, final_end, orig_start, orig_end, tuple(dict.fromkeys(accepted)), inflected)
 
 

@@ -176,6 +176,7 @@ def main(argv: list[str] | None = None) -> int:
         "seconds": round(time.time() - started, 2),
         "pages_this_run": spider.progress.pages_this_run,
         "pages_per_second": spider.progress.pages_per_second,
+        "analysis_tail_seconds": spider.progress.analysis_tail_seconds,
         "pages_total": spider.progress.pages,
         "hits": spider.progress.hits,
         "outcomes": dict(spider.progress.outcomes),

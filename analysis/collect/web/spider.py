@@ -89,6 +89,13 @@ class Progress:
         last = max(self.last_page_at or 0.0, self.last_analysed_at or 0.0)
         return round((self.pages_this_run - 1) / (last - self.first_page_at), 1) if last > self.first_page_at else None
 
+    @property
+    def analysis_tail_seconds(self) -> float | None:
+        """Seconds the in-crawl detector went on after the last page was stored (None without detection)."""
+        if self.last_analysed_at is None or self.last_page_at is None:
+            return None
+        return round(max(0.0, self.last_analysed_at - self.last_page_at), 2)
+
     start_exhausted: bool = False  # all start requests (seeds, rebuilt frontier) handed to the scheduler
 
     @property

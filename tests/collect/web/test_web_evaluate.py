@@ -163,3 +163,24 @@ def test_detection_benchmark_reports_both_timings(web_detector):
     result = ev.detection_benchmark(texts, web_detector)
     assert result["texts"] == 6 and result["regex_hits"] > 0
     assert result["detector_seconds"] > 0 and result["regex_seconds"] > 0
+
+
+def test_pages_that_name_no_partner_have_no_findings(small_test_web):
+    """:func:`analyse_page` skips a text that names no partner place (:func:`prefilter.names_partner`): exact only
+    while every finding needs a partner mention, which this checks on every page of the small test web."""
+    from analysis.collect.web.detect import Detector
+    from analysis.collect.web.extract import page_text
+    from analysis.collect.web.prefilter import names_partner
+
+    from conftest import small_web_frames
+
+    units, _, gazetteer = small_web_frames()
+    detector = Detector.build(units, gazetteer)
+    skipped = 0
+    for page in ev.test_web_pages(small_test_web):
+        extracted = page_text(page.body, page.content_type, page.url)
+        if extracted.error or not extracted.text or names_partner(detector, extracted.text):
+            continue
+        skipped += 1
+        assert detector.detect(extracted.text, language=extracted.language, page_unit_id=page.unit_id) == [], page.url
+    assert skipped > 0

@@ -49,3 +49,12 @@ def test_multi_word_stems_and_exact_terms():
     matcher = _matcher([])
     found = {(hit.kind, hit.text) for hit in matcher.scan("Partner in the USA, not in the usage.", "en").terms}
     assert ("us_context", "USA") in found and not any(text == "US" for _, text in found)
+
+
+def test_may_name_allows_every_language_and_finds_no_name_scan_would_not():
+    matcher = _matcher(["Pekin", "Chicago", "Paris"])
+    partners = frozenset({0, 1})  # Pekin, Chicago (Paris: not asked for)
+    assert matcher.may_name("współpraca z Pekinem", partners)  # a Polish suffix, whatever the language
+    assert matcher.may_name("Chicago", partners)
+    assert not matcher.may_name("Paris und die chicago-Frage, Chicagoland", partners)  # not asked; lower case; glued
+    assert not matcher.may_name("", partners)
