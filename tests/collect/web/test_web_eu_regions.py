@@ -1,0 +1,44 @@
+"""EU counties, provinces and regions from ISO 3166-2 as EU places (issue 9, session 16, round 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.collect.web import eu_regions
+from analysis.collect.web.lexicon import load_lexicon
+from analysis.collect.web.places import Place
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("A Coruña [La Coruña]", ["A Coruña", "La Coruña"]),
+        ("Södermanlands län [SE-04]", ["Södermanlands län"]),
+        ("Praha, Hlavní město", ["Praha"]),
+        ("Uusimaa", ["Uusimaa"]),
+    ],
+)
+def test_an_iso_name_is_written_without_codes_and_inversions(name, expected):
+    assert eu_regions.subdivision_names(name) == expected
+
+
+def test_counties_are_eu_places_unless_a_known_place_carries_the_name():
+    lexicon = load_lexicon()
+    galway = Place("Galway", "IE", "eu", "gn-galway", "city", 80_000.0, True, None)
+    lincoln = Place("Kerry", "US", "partner", "us-kerry", "city", 900_000.0, True, "X")
+    donegal = Place("Donegal", "US", "partner", "us-donegal", "city", 300.0, False, "Pennsylvania")
+    found = eu_regions.subdivision_places([(galway, ["Galway"]), (lincoln, ["Kerry"]), (donegal, ["Donegal"])], lexicon)
+    by_name = {(place.name, place.country_iso2): place for place, _ in found}
+    assert ("Uusimaa", "FI") in by_name and ("Etelä-Savo", "FI") in by_name
+    assert ("Zadarska županija", "HR") in by_name
+    assert by_name[("Uusimaa", "FI")].unit_id is None and by_name[("Uusimaa", "FI")].level == "county"
+    assert ("Galway", "IE") not in by_name  # the city's name stays the city's
+    assert ("Kerry", "IE") not in by_name  # a large partner's name is left out
+    assert ("Donegal", "IE") in by_name  # a small US namesake is no reason to lose the county
+    assert not any(country == "US" for _, country in by_name)
+
+
+def test_the_detector_credits_a_county_in_the_genitive(web_detector):
+    text = "Etelä-Savon ystävyyskaupunki Wuhanissa vieraili tänä vuonna ryhmä."
+    found = {(f.eu_place, f.unit_id) for f in web_detector.detect(text, language="fi")}
+    assert ("Etelä-Savo", None) in found
