@@ -7,7 +7,8 @@ One automaton holds the keys of
 - **names** (partner places, EU places, other places), each with word-boundary checks; a name may be
   followed by a suffix that the language's inflection rules generate for it (``web_inflections.csv``:
   "Pekin" + "ie" in Polish, "Čikag|a" -> "Čikag|oje" in Lithuanian, "Chicago" + "ban" in Hungarian);
-  names must start with a capital letter in the original text (they are proper nouns);
+  names must start with a capital letter in the original text (they are proper nouns), except names recorded in
+  lower case (place adjectives: "mariborska", :mod:`analysis.collect.web.eu_adjectives`), found as written;
 - **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`) (a term of scope ``own`` whose key is shorter
   than six letters only in text of its language group: short words collide across languages, long ones
   hardly, and the language of a short text is often misread), each confirmed by its own small
@@ -112,6 +113,7 @@ class _NameEntry(NamedTuple):
     exact: bool  # the key is the whole name (no suffix needed)
     suffixes: dict[str, frozenset[str]] | None  # language -> suffixes that may follow the key
     any_language: frozenset[str] = frozenset()  # the suffixes of every language (text of unknown language)
+    lower_ok: bool = False  # a name recorded in lower case (a place adjective) may be found in lower case
 
 
 class Matcher:
@@ -136,7 +138,7 @@ class Matcher:
             folded = " ".join(fold_short(written).split())
             if len(folded) < 2:
                 continue
-            keys.setdefault(folded, ([], []))[0].append(_NameEntry(record, True, None))
+            keys.setdefault(folded, ([], []))[0].append(_NameEntry(record, True, None, lower_ok=written[:1].islower()))
             if record not in inflected_records:
                 continue
             head, _, last = folded.rpartition(" ")
@@ -243,7 +245,7 @@ def _name_hit(folded, text, origin, start, end, length, entries, language) -> Na
     final_end = stop if inflected else end
     orig_start, orig_end = _original_span(origin, start, final_end)
     first = text[orig_start : orig_start + 1]
-    if first.islower():
+    if first.islower() and not any(e.lower_ok and not inflected for e in entries if e.record in accepted):
         return None
     return NameHit(start, final_end, orig_start, orig_end, tuple(dict.fromkeys(accepted)), inflected)
 

@@ -42,3 +42,51 @@ def test_the_detector_credits_a_county_in_the_genitive(web_detector):
     text = "Etelä-Savon ystävyyskaupunki Wuhanissa vieraili tänä vuonna ryhmä."
     found = {(f.eu_place, f.unit_id) for f in web_detector.detect(text, language="fi")}
     assert ("Etelä-Savo", None) in found
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "first"),
+    [
+        ("Maribor", "sl", "mariborski"),
+        ("Praha", "cs", "pražský"),
+        ("Kraków", "pl", "krakowski"),
+        ("Poznań", "pl", "poznański"),
+        ("Katowice", "pl", "katowicki"),
+        ("Бургас", "bg", "бургаски"),
+    ],
+)
+def test_a_slavic_town_has_its_regular_lower_case_adjective(name, language, first):
+    from analysis.collect.web.eu_adjectives import adjective_forms
+
+    assert adjective_forms(name, language)[0] == first
+
+
+def test_no_adjective_for_names_of_several_words_or_another_script():
+    from analysis.collect.web.eu_adjectives import adjective_forms
+
+    assert adjective_forms("Stara Zagora", "bg") == []
+    assert adjective_forms("Burgas", "bg") == []  # Latin name, Cyrillic rules
+    assert adjective_forms("Wien", "de") == []
+
+
+def test_adjectives_come_from_local_names_only():
+    import pandas as pd
+
+    from analysis.collect.web.eu_adjectives import frame_adjectives
+
+    pula = Place("Pula", "HR", "eu", "gn-pula", "city", 57_000.0, True, None)
+    maribor = Place("Maribor", "SI", "eu", "gn-maribor", "city", 110_000.0, True, None)
+    lau = pd.DataFrame({"lau_name": ["Pula", "Maribor"], "country_iso2": ["HR", "SI"]})
+    found = dict(frame_adjectives([(pula, ["Pula", "Pola"]), (maribor, ["Maribor"])], lau, load_lexicon()))
+    assert "mariborska" in found[maribor]
+    assert "pulski" in found[pula] and "polski" not in found[pula]  # the Italian exonym makes no adjective
+
+
+def test_a_lower_case_adjective_is_found_as_the_town():
+    from analysis.collect.web.matcher import Matcher
+
+    lexicon = load_lexicon()
+    matcher = Matcher.build([("Maribor", 0), ("mariborska", 0), ("Hangzhou", 1)], lexicon)
+    names = matcher.scan("Dodatno naj bi mariborska občina z mestom Hangzhou podpisala sporazum.", "sl").names
+    assert len(names) == 2 and names[0].records == (0,)
+    assert matcher.scan("mestom hangzhou", "sl").names == []  # other names still need their capital
