@@ -172,11 +172,7 @@ class Detector:
         found += places_module.unframed_places(found, lexicon, lau)
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
-        # LAU municipalities are matched as written only: their inflected forms collide with common words
-        # (Croatian "Grada" is not Grado; Polish "Góry" in "Jeleniej Góry" is not the town Góra).
-        inflect = [
-            index for index, place in enumerate(places) if place.role != "other" and place.level != "municipality"
-        ]
+        inflect = [index for index, place in enumerate(places) if places_module.inflected(place, lexicon)]
         matcher = Matcher.build(names, lexicon, inflect=inflect)
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]

@@ -412,6 +412,15 @@ def lau_places(
     return out
 
 
+def inflected(place: Place, lexicon: Lexicon) -> bool:
+    """Whether the matcher also looks for ``place`` in its inflected forms: not places of other countries, and LAU
+    municipalities only from ``eu_lau_inflected_min_population`` inhabitants (the inflected forms of small towns'
+    names collide with common words: Croatian "Grada" is not Grado; Polish "Góry" in "Jeleniej Góry" is not Góra)."""
+    if place.role == "other":
+        return False
+    return place.level != "municipality" or place.population >= lexicon.rules["eu_lau_inflected_min_population"]
+
+
 def lau_large_enough(lau: pd.DataFrame, lexicon: Lexicon) -> pd.Series:
     """Which LAU municipalities are EU places: ``eu_lau_min_population`` inhabitants or more, or
     ``eu_lau_linked_min_population`` or more when the name joins capitalised words by a linking word

@@ -90,3 +90,21 @@ def test_a_lower_case_adjective_is_found_as_the_town():
     names = matcher.scan("Dodatno naj bi mariborska občina z mestom Hangzhou podpisala sporazum.", "sl").names
     assert len(names) == 2 and names[0].records == (0,)
     assert matcher.scan("mestom hangzhou", "sl").names == []  # other names still need their capital
+
+
+def test_large_lau_towns_are_inflected_small_ones_not():
+    from analysis.collect.web.places import inflected
+
+    lexicon = load_lexicon()
+    town = Place("Sisak", "HR", "eu", None, "municipality", 47_000.0, True, None)
+    village = town._replace(name="Grado", population=8_000.0)
+    assert inflected(town, lexicon) and not inflected(village, lexicon)
+    assert not inflected(town._replace(role="other", level="city"), lexicon)
+
+
+def test_a_croatian_town_with_a_fleeting_a_is_found_in_its_cases():
+    from analysis.collect.web.matcher import Matcher
+
+    matcher = Matcher.build([("Sisak", 0)], load_lexicon(), inflect=[0])
+    text = "suradnju s Gradom Siskom i povijest Siska"
+    assert [text[h.orig_start : h.orig_end] for h in matcher.scan(text, "hr").names] == ["Siskom", "Siska"]
