@@ -229,3 +229,10 @@ def test_a_lau_town_before_a_linking_word_is_the_longer_name():
     found = list(eu_forms.with_longer_names(text, hits, [angra, city], "pt"))
     assert [places[0].name for _, places in found] == ["Artesia", "Angra do Heroísmo", "Angra"]
     assert text[found[1][0].orig_start : found[1][0].orig_end] == "Angra do Heroísmo"
+
+
+def test_a_partner_paired_with_an_enumeration_of_eu_places_belongs_to_each(web_detector):
+    text = "Geminações: Chicago com Duisburg e Esslingen; Sheboygan com Kraków."
+    found = {(side[1], side[2]) for side in _sides(web_detector, text, "pt")}
+    assert {("Duisburg", "us-place-chicago"), ("Esslingen am Neckar", "us-place-chicago")} <= found
+    assert ("Kraków", "us-place-chicago") not in found
