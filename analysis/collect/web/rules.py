@@ -447,6 +447,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     in_sentence = segment.start <= term.orig_start < segment.end
     if in_chain and in_sentence and term.orig_start >= chain_end:
         rule = "EU side: in one enumeration with the partner before the relation term"
+        in_chain = without_locative_regions(text, in_chain, _conjunctions(detector.lexicon)[0])
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
     outside = without_locative_regions(text, outside, _conjunctions(detector.lexicon)[0])

@@ -236,3 +236,9 @@ def test_a_partner_paired_with_an_enumeration_of_eu_places_belongs_to_each(web_d
     found = {(side[1], side[2]) for side in _sides(web_detector, text, "pt")}
     assert {("Duisburg", "us-place-chicago"), ("Esslingen am Neckar", "us-place-chicago")} <= found
     assert ("Kraków", "us-place-chicago") not in found
+
+
+def test_a_region_that_locates_a_town_in_the_enumeration_is_not_a_party(web_detector):
+    text = "Esslingen in Baden-Württemberg und Sheboygan (USA) pflegen ihre Städtepartnerschaft seit über 50 Jahren."
+    found = {side[1] for side in _sides(web_detector, text, "de")}
+    assert found == {"Esslingen am Neckar"}
