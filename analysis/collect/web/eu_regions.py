@@ -74,3 +74,22 @@ def subdivision_places(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -
             if names:
                 out.append((Place(names[0], country, "eu", None, "county", 0.0, True, None), names))
     return out
+
+
+def namesake_forms(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
+    """``(EU city, names)``: the names of a US or Chinese namesake of a frame city that write the city's own name with
+    municipal words ("City of Galway", "Galway village" of Galway, New York): in text they may name the EU city as
+    well ("the City of Galway, Ireland"), so the EU city carries them too, and the detector reads such a name as the
+    EU city unless a state follows it."""
+    by_name: dict[str, list[Place]] = {}
+    for place, _ in known:
+        if place.role == "eu" and place.unit_id and place.level == "city":
+            by_name.setdefault(_key(place.name), []).append(place)
+    out = []
+    for place, names in known:
+        if place.role != "partner" or _key(place.name) not in by_name:
+            continue
+        core = _key(place.name)
+        forms = [name for name in names if _key(name) != core and f" {core} " in f" {_key(name)} "]
+        out += [(city, forms) for city in by_name[core] if forms]
+    return out

@@ -343,16 +343,17 @@ def unframed_places(
     """The EU places outside the frame: the LAU municipalities (:func:`lau_places`; none when ``lau`` is False) and
     the counties, provinces and regions of ISO 3166-2 (:func:`analysis.collect.web.eu_regions.subdivision_places`);
     and the frame cities' lower-case Slavic adjectives, from their LAU names
-    (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`)."""
+    (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`), and the municipal forms of their names that a
+    partner namesake carries (:func:`analysis.collect.web.eu_regions.namesake_forms`: "City of Galway")."""
     from analysis.build import municipal
     from analysis.collect.web.eu_adjectives import frame_adjectives
-    from analysis.collect.web.eu_regions import subdivision_places
+    from analysis.collect.web.eu_regions import namesake_forms, subdivision_places
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     found = lau_places(known, lexicon, lau) if lau is not False else []
     adjectives = frame_adjectives(known, lau, lexicon) if lau is not False else []
-    return found + adjectives + subdivision_places([*known, *found], lexicon)
+    return found + adjectives + namesake_forms(known) + subdivision_places([*known, *found], lexicon)
 
 
 def lau_places(

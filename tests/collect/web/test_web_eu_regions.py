@@ -108,3 +108,11 @@ def test_a_croatian_town_with_a_fleeting_a_is_found_in_its_cases():
     matcher = Matcher.build([("Sisak", 0)], load_lexicon(), inflect=[0])
     text = "suradnju s Gradom Siskom i povijest Siska"
     assert [text[h.orig_start : h.orig_end] for h in matcher.scan(text, "hr").names] == ["Siskom", "Siska"]
+
+
+def test_a_namesakes_municipal_form_is_also_the_eu_citys_name():
+    galway = Place("Galway", "IE", "eu", "gn-galway", "city", 80_000.0, True, None)
+    village = Place("Galway", "US", "partner", "us-galway", "city", 3_500.0, False, "New York")
+    other = Place("Milwaukee", "US", "partner", "us-milwaukee", "city", 570_000.0, True, "Wisconsin")
+    known = [(galway, ["Galway"]), (village, ["Galway", "City of Galway"]), (other, ["City of Milwaukee"])]
+    assert eu_regions.namesake_forms(known) == [(galway, ["City of Galway"])]
