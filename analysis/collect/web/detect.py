@@ -169,15 +169,10 @@ class Detector:
             *places_module.eu_places(units, gazetteer, lexicon),
             *places_module.other_places(gazetteer, lexicon),
         ]
-        if lau is not False:
-            found += places_module.lau_places(found, lexicon, lau)
+        found += places_module.unframed_places(found, lexicon, lau)
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
-        # LAU municipalities are matched as written only: their inflected forms collide with common words
-        # (Croatian "Grada" is not Grado; Polish "Góry" in "Jeleniej Góry" is not the town Góra).
-        inflect = [
-            index for index, place in enumerate(places) if place.role != "other" and place.level != "municipality"
-        ]
+        inflect = [index for index, place in enumerate(places) if places_module.inflected(place, lexicon)]
         matcher = Matcher.build(names, lexicon, inflect=inflect)
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]
@@ -308,24 +303,21 @@ class Detector:
         """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
 
         An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
-        not read as a place (German "Auch", "Nun" ... are capitalised there) unless it stands as a dateline or
+        not read as a place (German "Auch", "Nun" ... are capitalised there; a hyphenated or multi-word name is no
+        such word: "Etelä-Savon ...") unless it stands as a dateline or
         before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
         Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
         """
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
-        starts = {h.orig_start for h in hits}
-        for hit in hits:
-            found = tuple(self.places[r] for r in hit.records)
+        for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
             if lookalike.person_name(text, hit, found, surnames):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
-            single_word = " " not in text[hit.orig_start : hit.orig_end].strip()
+            single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
             if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
-                continue
-            if eu_forms.part_of_longer_name(text, hit, found, starts):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)

@@ -293,17 +293,61 @@ _LINKS: frozenset[str] | None = None
 def starts_longer_name(text: str, end: int) -> bool:
     """Whether the name ending at ``end`` goes on with a linking word and a capitalised word (``web_name_links.csv``:
     "Angra" in "Angra do Heroísmo"): the start of a longer name the detector does not know."""
+    words = text[end : end + 40].split()
+    return bool(text[end : end + 1] == " " and len(words) >= 2 and words[0] in _links() and words[1][:1].isupper())
+
+
+NAME_LINKS_FILE = "web_name_links.csv"
+_GLUED_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][\w']*-$")
+
+
+def _links() -> frozenset[str]:
+    """The linking words of place names (``web_name_links.csv``), read once."""
     from analysis.core.reference import read_reference_table
 
     global _LINKS
     if _LINKS is None:
         _LINKS = frozenset(read_reference_table(NAME_LINKS_FILE, ["word"])["word"])
-    words = text[end : end + 40].split()
-    return bool(text[end : end + 1] == " " and len(words) >= 2 and words[0] in _LINKS and words[1][:1].isupper())
+    return _LINKS
 
 
-NAME_LINKS_FILE = "web_name_links.csv"
-_GLUED_BEFORE = re.compile(r"(?:^|[\s(])[A-ZÀ-ÞĀ-ŽΑ-ΩА-Я][\w']*-$")
+_CAPITALISED = r"[A-ZÀ-ÞĀ-ŽΑ-Ω][\w'’-]*"
+_LINKED: re.Pattern[str] | None = None
+
+
+def linked_name(name: str) -> str:
+    """The capitalised words at the start of ``name`` when a linking word (``web_name_links.csv``) joins two of them
+    ("Vila Franca do Campo (São Miguel)" -> "Vila Franca do Campo"; "Velas de São Jorge; Tulare" -> "Velas de São
+    Jorge"), else ""."""
+    global _LINKED
+    if _LINKED is None:
+        links = "|".join(sorted(map(re.escape, _links()), key=len, reverse=True))
+        _LINKED = re.compile(rf"{_CAPITALISED}(?: (?:(?:{links}) )?{_CAPITALISED})*")
+    found = _LINKED.match(str(name))
+    if found is None:
+        return ""
+    words = found.group().split()
+    return found.group() if any(word in _links() for word in words[1:-1]) else ""
+
+
+def with_longer_names(text: str, hits: list, places: list[Place], language: str | None):
+    """The name hits with their places, less the hits that are only part of a longer name the detector does not know
+    (:func:`part_of_longer_name`); an unframed EU place followed by a linking word and capitalised words is that
+    longer name ("Angra" of the LAU list in "Angra do Heroísmo"; "Velas de São Jorge"): the hit spans it and its
+    place is named so, an EU place of the country of the text's language (:func:`in_language_country`)."""
+    starts = {hit.orig_start for hit in hits}
+    for hit in hits:
+        found = tuple(places[record] for record in hit.records)
+        eu = in_language_country(tuple(p for p in found if p.role == "eu"), language)
+        longer = linked_name(text[hit.orig_start : hit.orig_end + 60].split("\n")[0])
+        framed = any(p.unit_id for p in found)
+        if eu and len(eu) == len(found) and not framed and len(longer) > hit.orig_end - hit.orig_start:
+            end = hit.orig_start + len(longer)
+            town = max(eu, key=lambda p: p.population)
+            place = Place(longer, town.country_iso2, "eu", None, "municipality", town.population, True, None)
+            yield hit._replace(end=hit.start + len(longer), orig_end=end), (place,)
+        elif not part_of_longer_name(text, hit, found, starts):
+            yield hit, found
 
 
 def part_of_longer_name(text: str, hit, places, name_starts: set[int]) -> bool:

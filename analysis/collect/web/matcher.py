@@ -7,7 +7,8 @@ One automaton holds the keys of
 - **names** (partner places, EU places, other places), each with word-boundary checks; a name may be
   followed by a suffix that the language's inflection rules generate for it (``web_inflections.csv``:
   "Pekin" + "ie" in Polish, "Čikag|a" -> "Čikag|oje" in Lithuanian, "Chicago" + "ban" in Hungarian);
-  names must start with a capital letter in the original text (they are proper nouns);
+  names must start with a capital letter in the original text (they are proper nouns), except names recorded in
+  lower case (place adjectives: "mariborska", :mod:`analysis.collect.web.eu_adjectives`), found as written;
 - **terms** of the lexicon (:mod:`analysis.collect.web.lexicon`) (a term of scope ``own`` whose key is shorter
   than six letters only in text of its language group: short words collide across languages, long ones
   hardly, and the language of a short text is often misread), each confirmed by its own small
@@ -112,6 +113,7 @@ class _NameEntry(NamedTuple):
     exact: bool  # the key is the whole name (no suffix needed)
     suffixes: dict[str, frozenset[str]] | None  # language -> suffixes that may follow the key
     any_language: frozenset[str] = frozenset()  # the suffixes of every language (text of unknown language)
+    lower_ok: bool = False  # a name recorded in lower case (a place adjective) may be found in lower case
 
 
 class Matcher:
@@ -136,7 +138,7 @@ class Matcher:
             folded = " ".join(fold_short(written).split())
             if len(folded) < 2:
                 continue
-            keys.setdefault(folded, ([], []))[0].append(_NameEntry(record, True, None))
+            keys.setdefault(folded, ([], []))[0].append(_NameEntry(record, True, None, lower_ok=written[:1].islower()))
             if record not in inflected_records:
                 continue
             head, _, last = folded.rpartition(" ")
@@ -164,7 +166,7 @@ class Matcher:
 
         Most keys the automaton reports start inside a word (a term's first word "e", "in", "en" ...) or are
         lower-case words (names are folded): they are dropped first, before any other check, since a name needs
-        a word boundary on its left and a capital letter, and a term one unless it may be glued to letters before it.
+        a word boundary on its left and a capital letter (unless recorded in lower case), and a term one unless it may be glued to letters before it.
         """
         folded, origin = fold_with_offsets(text)
         languages = self._lexicon.language_groups.get(language, frozenset({language})) if language else None
@@ -178,8 +180,11 @@ class Matcher:
             left_ok = start == 0 or not folded[start - 1].isalnum()
             if not left_ok and key not in glued_keys:
                 continue
-            if entries and left_ok and not text[start if origin is None else origin[start]].islower():
-                hit = _name_hit(folded, origin, start, end_index + 1, length, entries, language)
+            if entries and left_ok:
+                if text[start if origin is None else origin[start]].islower():
+                    hit = _lower_case_hit(folded, origin, start, end_index + 1, length, entries, language)
+                else:
+                    hit = _name_hit(folded, origin, start, end_index + 1, length, entries, language)
                 if hit is not None:
                     names.append(hit)
             for term_id in term_ids:
@@ -251,6 +256,14 @@ def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
         if stem != head and (head.endswith(("y", "a")) or len(head) - len(stem) >= 3):
             forms += [stem + suffix for suffixes in by_language.values() for suffix in suffixes]
     return list(dict.fromkeys(forms))
+
+
+def _lower_case_hit(folded, origin, start, end, length, entries, language) -> NameHit | None:
+    """A name written in lower case: only names recorded in lower case (place adjectives such as "mariborska"),
+    and only as recorded (not inflected)."""
+    lower = [entry for entry in entries if entry.lower_ok]
+    hit = _name_hit(folded, origin, start, end, length, lower, language) if lower else None
+    return hit if hit is not None and not hit.inflected else None
 
 
 def _name_hit(folded, origin, start, end, length, entries, language) -> NameHit | None:

@@ -337,6 +337,25 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
     return out
 
 
+def unframed_places(
+    known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame | None | bool = None
+) -> list[tuple[Place, list[str]]]:
+    """The EU places outside the frame: the LAU municipalities (:func:`lau_places`; none when ``lau`` is False) and
+    the counties, provinces and regions of ISO 3166-2 (:func:`analysis.collect.web.eu_regions.subdivision_places`);
+    and the frame cities' lower-case Slavic adjectives, from their LAU names
+    (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`), and the municipal forms of their names that a
+    partner namesake carries (:func:`analysis.collect.web.eu_regions.namesake_forms`: "City of Galway")."""
+    from analysis.build import municipal
+    from analysis.collect.web.eu_adjectives import frame_adjectives
+    from analysis.collect.web.eu_regions import namesake_forms, subdivision_places
+
+    if lau is None:
+        lau = municipal.load_lau(sorted(EU27_ISO2))
+    found = lau_places(known, lexicon, lau) if lau is not False else []
+    adjectives = frame_adjectives(known, lau, lexicon) if lau is not False else []
+    return found + adjectives + namesake_forms(known) + subdivision_places([*known, *found], lexicon)
+
+
 def lau_places(
     known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame | None = None
 ) -> list[tuple[Place, list[str]]]:
@@ -349,7 +368,7 @@ def lau_places(
     nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri).
     Municipalities listed only as their parishes are added with their summed population
     (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). Only municipalities of
-    ``eu_lau_min_population`` or more, names of at least ``min_alternate_length`` letters, and names that no
+    ``eu_lau_min_population`` or more (:func:`lau_large_enough`), names of at least ``min_alternate_length`` letters, and names that no
     ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries.
     A transcribed form of a Chinese name (:func:`romanised_forms`) yields to a municipality of that name
     (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
@@ -359,7 +378,7 @@ def lau_places(
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
-    lau = lau[pd.to_numeric(lau["population"], errors="coerce").fillna(0) >= lexicon.rules["eu_lau_min_population"]]
+    lau = lau[lau_large_enough(lau, lexicon)]
     folded_known = [{_key(name) for name in names} for _, names in known]
     romanised = _romanised_keys(known, folded_known, lexicon)
     taken = set().union(*(keys for (place, _), keys in zip(known, folded_known, strict=True) if place.role != "eu"))
@@ -392,6 +411,29 @@ def lau_places(
             out.append((place, names))
     _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
     return out
+
+
+def inflected(place: Place, lexicon: Lexicon) -> bool:
+    """Whether the matcher also looks for ``place`` in its inflected forms: not places of other countries, and LAU
+    municipalities only from ``eu_lau_inflected_min_population`` inhabitants (the inflected forms of small towns'
+    names collide with common words: Croatian "Grada" is not Grado; Polish "Góry" in "Jeleniej Góry" is not Góra)."""
+    if place.role == "other":
+        return False
+    return place.level != "municipality" or place.population >= lexicon.rules["eu_lau_inflected_min_population"]
+
+
+def lau_large_enough(lau: pd.DataFrame, lexicon: Lexicon) -> pd.Series:
+    """Which LAU municipalities are EU places: ``eu_lau_min_population`` inhabitants or more, or
+    ``eu_lau_linked_min_population`` or more when the name joins capitalised words by a linking word
+    (:func:`analysis.collect.web.eu_forms.linked_name`: "Vila Franca do Campo"), which no ordinary word is."""
+    from analysis.collect.web.eu_forms import linked_name
+
+    population = pd.to_numeric(lau["population"], errors="coerce").fillna(0)
+    linked = lau["lau_name"].fillna("").astype(str).map(linked_name).astype(bool)
+    rules = lexicon.rules
+    return (population >= rules["eu_lau_min_population"]) | (
+        linked & (population >= rules["eu_lau_linked_min_population"])
+    )
 
 
 def _key(name: str) -> str:

@@ -413,7 +413,8 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         text, mentions, mention, lexicon_words(detector.lexicon), lexicon_words(detector.lexicon, "pair_filler")
     )
     if paired is not None:
-        return [_eu_side(paired, page_unit_id, "sentence", "EU side: paired with the partner ('X with Y', 'X – Y')")]
+        rule = "EU side: paired with the partner ('X with Y', 'X – Y')"
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in _eu_run(text, mentions, paired, detector.lexicon)]
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
@@ -446,6 +447,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     in_sentence = segment.start <= term.orig_start < segment.end
     if in_chain and in_sentence and term.orig_start >= chain_end:
         rule = "EU side: in one enumeration with the partner before the relation term"
+        in_chain = without_locative_regions(text, in_chain, _conjunctions(detector.lexicon)[0])
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
     outside = without_locative_regions(text, outside, _conjunctions(detector.lexicon)[0])
@@ -549,6 +551,18 @@ def _is_owner(place, page_unit_id: str | None, owner) -> bool:
             owner.country_iso2,
         )
     )
+
+
+def _eu_run(text, mentions, paired, lexicon) -> list:
+    """The EU place paired with a partner and the EU places enumerated right after it ("East Providence com Ribeira
+    Grande e Vila Franca do Campo": both are East Providence's pair), up to the first other place."""
+    chain = _chain_of(text, mentions, paired, lexicon)
+    run = []
+    for m in chain[chain.index(paired) :]:
+        if m.role != "eu":
+            break
+        run.append(m)
+    return run
 
 
 def _chain_of(text, mentions, mention, lexicon) -> list:

@@ -198,3 +198,47 @@ def test_the_detector_skips_an_eu_name_inside_a_longer_unknown_name(web_detector
     assert _sides(web_detector, text, "de", page_unit_id="gn-duisburg") == {
         ("gn-duisburg", "Duisburg", "us-place-chicago")
     }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Vila Franca do Campo (São Miguel)", "Vila Franca do Campo"),
+        ("Velas de São Jorge; Tulare com Angra do Heroísmo", "Velas de São Jorge"),
+        ("Horta; Gilroy com Angra do", ""),
+        ("Esslingen in Baden-Württemberg", ""),
+        ("Lagoa", ""),
+    ],
+)
+def test_a_linked_name_runs_over_capitalised_words_joined_by_a_linking_word(text, expected):
+    assert eu_forms.linked_name(text) == expected
+
+
+def test_a_lau_town_before_a_linking_word_is_the_longer_name():
+    from analysis.collect.web.matcher import NameHit
+
+    angra = Place("Angra", "PT", "eu", None, "municipality", 9_000.0, True, None)
+    city = Place("Artesia", "US", "partner", "us-artesia", "city", 16_000.0, False, "California")
+    text = "Artesia com Angra do Heroísmo; Gilroy com Angra."
+    first, second = text.index("Angra"), text.rindex("Angra")
+    hits = [
+        NameHit(0, 7, 0, 7, (1,), False),
+        NameHit(first, first + 5, first, first + 5, (0,), False),
+        NameHit(second, second + 5, second, second + 5, (0,), False),
+    ]
+    found = list(eu_forms.with_longer_names(text, hits, [angra, city], "pt"))
+    assert [places[0].name for _, places in found] == ["Artesia", "Angra do Heroísmo", "Angra"]
+    assert text[found[1][0].orig_start : found[1][0].orig_end] == "Angra do Heroísmo"
+
+
+def test_a_partner_paired_with_an_enumeration_of_eu_places_belongs_to_each(web_detector):
+    text = "Geminações: Chicago com Duisburg e Esslingen; Sheboygan com Kraków."
+    found = {(side[1], side[2]) for side in _sides(web_detector, text, "pt")}
+    assert {("Duisburg", "us-place-chicago"), ("Esslingen am Neckar", "us-place-chicago")} <= found
+    assert ("Kraków", "us-place-chicago") not in found
+
+
+def test_a_region_that_locates_a_town_in_the_enumeration_is_not_a_party(web_detector):
+    text = "Esslingen in Baden-Württemberg und Sheboygan (USA) pflegen ihre Städtepartnerschaft seit über 50 Jahren."
+    found = {side[1] for side in _sides(web_detector, text, "de")}
+    assert found == {"Esslingen am Neckar"}

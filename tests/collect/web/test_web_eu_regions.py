@@ -1,0 +1,118 @@
+"""EU counties, provinces and regions from ISO 3166-2 as EU places (issue 9, session 16, round 2)."""
+
+from __future__ import annotations
+
+import pytest
+
+from analysis.collect.web import eu_regions
+from analysis.collect.web.lexicon import load_lexicon
+from analysis.collect.web.places import Place
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("A Coruña [La Coruña]", ["A Coruña", "La Coruña"]),
+        ("Södermanlands län [SE-04]", ["Södermanlands län"]),
+        ("Praha, Hlavní město", ["Praha"]),
+        ("Uusimaa", ["Uusimaa"]),
+    ],
+)
+def test_an_iso_name_is_written_without_codes_and_inversions(name, expected):
+    assert eu_regions.subdivision_names(name) == expected
+
+
+def test_counties_are_eu_places_unless_a_known_place_carries_the_name():
+    lexicon = load_lexicon()
+    galway = Place("Galway", "IE", "eu", "gn-galway", "city", 80_000.0, True, None)
+    lincoln = Place("Kerry", "US", "partner", "us-kerry", "city", 900_000.0, True, "X")
+    donegal = Place("Donegal", "US", "partner", "us-donegal", "city", 300.0, False, "Pennsylvania")
+    found = eu_regions.subdivision_places([(galway, ["Galway"]), (lincoln, ["Kerry"]), (donegal, ["Donegal"])], lexicon)
+    by_name = {(place.name, place.country_iso2): place for place, _ in found}
+    assert ("Uusimaa", "FI") in by_name and ("Etelä-Savo", "FI") in by_name
+    assert ("Zadarska županija", "HR") in by_name
+    assert by_name[("Uusimaa", "FI")].unit_id is None and by_name[("Uusimaa", "FI")].level == "county"
+    assert ("Galway", "IE") not in by_name  # the city's name stays the city's
+    assert ("Kerry", "IE") not in by_name  # a large partner's name is left out
+    assert ("Donegal", "IE") in by_name  # a small US namesake is no reason to lose the county
+    assert not any(country == "US" for _, country in by_name)
+
+
+def test_the_detector_credits_a_county_in_the_genitive(web_detector):
+    text = "Etelä-Savon ystävyyskaupunki Wuhanissa vieraili tänä vuonna ryhmä."
+    found = {(f.eu_place, f.unit_id) for f in web_detector.detect(text, language="fi")}
+    assert ("Etelä-Savo", None) in found
+
+
+@pytest.mark.parametrize(
+    ("name", "language", "first"),
+    [
+        ("Maribor", "sl", "mariborski"),
+        ("Praha", "cs", "pražský"),
+        ("Kraków", "pl", "krakowski"),
+        ("Poznań", "pl", "poznański"),
+        ("Katowice", "pl", "katowicki"),
+        ("Бургас", "bg", "бургаски"),
+    ],
+)
+def test_a_slavic_town_has_its_regular_lower_case_adjective(name, language, first):
+    from analysis.collect.web.eu_adjectives import adjective_forms
+
+    assert adjective_forms(name, language)[0] == first
+
+
+def test_no_adjective_for_names_of_several_words_or_another_script():
+    from analysis.collect.web.eu_adjectives import adjective_forms
+
+    assert adjective_forms("Stara Zagora", "bg") == []
+    assert adjective_forms("Burgas", "bg") == []  # Latin name, Cyrillic rules
+    assert adjective_forms("Wien", "de") == []
+
+
+def test_adjectives_come_from_local_names_only():
+    import pandas as pd
+
+    from analysis.collect.web.eu_adjectives import frame_adjectives
+
+    pula = Place("Pula", "HR", "eu", "gn-pula", "city", 57_000.0, True, None)
+    maribor = Place("Maribor", "SI", "eu", "gn-maribor", "city", 110_000.0, True, None)
+    lau = pd.DataFrame({"lau_name": ["Pula", "Maribor"], "country_iso2": ["HR", "SI"]})
+    found = dict(frame_adjectives([(pula, ["Pula", "Pola"]), (maribor, ["Maribor"])], lau, load_lexicon()))
+    assert "mariborska" in found[maribor]
+    assert "pulski" in found[pula] and "polski" not in found[pula]  # the Italian exonym makes no adjective
+
+
+def test_a_lower_case_adjective_is_found_as_the_town():
+    from analysis.collect.web.matcher import Matcher
+
+    lexicon = load_lexicon()
+    matcher = Matcher.build([("Maribor", 0), ("mariborska", 0), ("Hangzhou", 1)], lexicon)
+    names = matcher.scan("Dodatno naj bi mariborska občina z mestom Hangzhou podpisala sporazum.", "sl").names
+    assert len(names) == 2 and names[0].records == (0,)
+    assert matcher.scan("mestom hangzhou", "sl").names == []  # other names still need their capital
+
+
+def test_large_lau_towns_are_inflected_small_ones_not():
+    from analysis.collect.web.places import inflected
+
+    lexicon = load_lexicon()
+    town = Place("Sisak", "HR", "eu", None, "municipality", 47_000.0, True, None)
+    village = town._replace(name="Grado", population=8_000.0)
+    assert inflected(town, lexicon) and not inflected(village, lexicon)
+    assert not inflected(town._replace(role="other", level="city"), lexicon)
+
+
+def test_a_croatian_town_with_a_fleeting_a_is_found_in_its_cases():
+    from analysis.collect.web.matcher import Matcher
+
+    matcher = Matcher.build([("Sisak", 0)], load_lexicon(), inflect=[0])
+    text = "suradnju s Gradom Siskom i povijest Siska"
+    assert [text[h.orig_start : h.orig_end] for h in matcher.scan(text, "hr").names] == ["Siskom", "Siska"]
+
+
+def test_a_namesakes_municipal_form_is_also_the_eu_citys_name():
+    galway = Place("Galway", "IE", "eu", "gn-galway", "city", 80_000.0, True, None)
+    village = Place("Galway", "US", "partner", "us-galway", "city", 3_500.0, False, "New York")
+    other = Place("Milwaukee", "US", "partner", "us-milwaukee", "city", 570_000.0, True, "Wisconsin")
+    known = [(galway, ["Galway"]), (village, ["Galway", "City of Galway"]), (other, ["City of Milwaukee"])]
+    assert eu_regions.namesake_forms(known) == [(galway, ["City of Galway"])]
