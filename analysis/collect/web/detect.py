@@ -57,6 +57,7 @@ from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
 from analysis.collect.web.places import Place
+from analysis.collect.web.status import merge_findings
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
@@ -599,23 +600,6 @@ class Detector:
         state = dict(self.__dict__)
         state["_indexes"] = {}
         return state
-
-
-def merge_findings(findings: list[Finding]) -> list[Finding]:
-    """One finding per (EU side, partner): the most confident; on a tie the one with a status other than established."""
-    best: dict[tuple, Finding] = {}
-    for finding in findings:
-        eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
-        partner_key = finding.partner_id or (
-            finding.partner_country_iso2,
-            fold_for_matching(finding.partner_name).strip(),
-        )
-        key = (eu_key, partner_key)
-        kept = best.get(key)
-        rank = (finding.status != "established", finding.confidence)
-        if kept is None or rank > (kept.status != "established", kept.confidence):
-            best[key] = finding
-    return list(best.values())
 
 
 def analyse_page(page, detector: Detector) -> list[Finding]:
