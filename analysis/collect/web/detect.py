@@ -235,7 +235,11 @@ class Detector:
                 self._carry_status(decisions, previous, terms, text)
                 previous = []
                 continue
-            neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
+            neighbours = [
+                t
+                for i in _neighbour_segments(segments, index, text, partnered)
+                for t in lookalike.unheld(text, terms_by_segment[i], mentions_by_segment[i], segments[i])
+            ]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index, owner)
             previous = []
             for mention in partners:

@@ -10,7 +10,17 @@ seen on real pages, with the reason the finding is dropped:
   folgende Partnerstädte: ... Jiujiang (China)"; "the sister cities of Louisville: ..."): the US or Chinese places it
   lists are that place's partners;
 - **"Twin Cities" as a place**: a partner name right beside the place name Twin Cities and farther from the real
-  relation term ("bildet in den USA mit Minneapolis die Twin Cities").
+  relation term ("bildet in den USA mit Minneapolis die Twin Cities");
+- **a person named after a US place**: a US name followed by a capitalised word that is no place, state or term and
+  ends the name ("meru Mitchell Landrieu ir", "Sindaco: Brandon Johnson");
+- **places that locate the partner**: two US or Chinese places paired by "between ... and" with no EU place ("a
+  seaside town midway between Boston and Plymouth County"): where a partner lies, not partners;
+- **a place inside the partner**: the relation term names another partner right after it ("partnerské provincii
+  Jiangsu", "Partnerprovinz Jiangsu") and the mention stands before it with a locative preposition ("z čínského města
+  Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own.
+
+:func:`unheld` keeps a sentence from lending such a held relation term to its neighbours ("delegace z partnerské
+provincie Ťiangsu. ... po provincii Kuang-tung" is no tie with Guangdong).
 """
 
 from __future__ import annotations
@@ -18,7 +28,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
 from analysis.collect.web.matcher import NameHit, TermHit
 
 # At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
@@ -47,6 +57,9 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _state_as_location(lexicon, text, mention, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
         or _twin_cities_place(mention, terms, relation_choice)
+        or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
+        or _surname_after(text, mention, mentions, terms, language)
+        or _locating_pair(lexicon, text, mention, mentions)
     )
 
 
@@ -149,6 +162,102 @@ def _twin_cities_place(mention, terms, relation_choice) -> str | None:
             to_relation = max(term.orig_start - hit.orig_end, hit.orig_start - term.orig_end)
             if to_relation > distance:
                 return "lookalike_twin_cities: a partner name beside the place name Twin Cities, not a partner"
+    return None
+
+
+_SURNAME_AFTER = re.compile(r"[ \t]([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})(?![\w'’-])(?![ \t]+[A-ZÀ-ÖØ-Þ])")
+_GIVEN_NAME_MAX = 9
+
+
+def _surname_after(text: str, mention, mentions, terms, language) -> str | None:
+    """A US name of at most ``_GIVEN_NAME_MAX`` letters followed by one capitalised word that is neither an EU place,
+    a state nor a lexicon term, and that ends the name: a person's given name and surname (not in German, which
+    capitalises nouns)."""
+    if language in _NOUNS_CAPITALISED or len(text[mention.hit.orig_start : mention.hit.orig_end]) > _GIVEN_NAME_MAX:
+        return None
+    if not any(p.country_iso2 == "US" and p.role == "partner" for p in mention.places):
+        return None
+    found = _SURNAME_AFTER.match(text, mention.hit.orig_end)
+    if found is None:
+        return None
+    start, end = found.start(1), found.end(1)
+    overlapping = [m for m in mentions if m.hit.orig_start < end and start < m.hit.orig_end]
+    if any(m.role != "partner" or any(p.role in ("eu", "admin1") for p in m.places) for m in overlapping):
+        return None
+    if any(t.orig_start < end and start < t.orig_end for t in terms):
+        return None
+    name = text[mention.hit.orig_start : end]
+    return f"a person's name ('{name}'): a surname after the place name"
+
+
+def _locating_pair(lexicon, text: str, mention, mentions) -> str | None:
+    """The mention is one of two US or Chinese places joined as "between A and B" with no EU place: they say where
+    something lies ("midway between Boston and Plymouth County")."""
+    places = [m for m in mentions if m.role != "qualifier"]
+    position = places.index(mention) if mention in places else -1
+    if position < 0:
+        return None
+    separators = lexicon_words(lexicon, "list_separator")
+    between = lexicon_words(lexicon, "between_word")
+    for first, second in ((position - 1, position), (position, position + 1)):
+        if first < 0 or second >= len(places):
+            continue
+        a, b = places[first], places[second]
+        if a.role != "partner" or b.role != "partner":
+            continue
+        joined = fold_for_matching(text[a.hit.orig_end : b.hit.orig_start]).split()
+        before = fold_for_matching(text[max(0, a.hit.orig_start - 20) : a.hit.orig_start]).split()
+        if len(joined) == 1 and joined[0] in separators and before and before[-1] in between:
+            pair = text[a.hit.orig_start : b.hit.orig_end]
+            return f"places that locate the partner ('between {pair}', no EU place): where it lies, not partners"
+    return None
+
+
+_HELD_GAP = re.compile(r"[ \t(]{1,3}")
+
+
+def _holder(text: str, term, mentions, mention=None):
+    """The partner mention right after a relation term, on the same line ("Partnerprovinz Jiangsu",
+    "partnerské provincie Ťiangsu (Jiangsu)"): the partner the term qualifies, or None."""
+    for other in mentions:
+        if other is mention or other.role != "partner" or other.hit.orig_start < term.orig_end:
+            continue
+        if _HELD_GAP.fullmatch(text, term.orig_end, other.hit.orig_start):
+            return other
+    return None
+
+
+def unheld(text: str, terms, mentions, segment) -> list:
+    """The terms of a segment that it may lend to its neighbours: not relation terms held by a partner name right after
+    them (such a term qualifies that partner), nor the shorter terms inside them ("partner" in "partner province"). A
+    lead-in that ends with a colon lends all its terms to the list it opens ("twinned with Sheboygan and, since then,
+    with the following:")."""
+    if text[segment.start : segment.end].rstrip().endswith(":"):
+        return list(terms)
+    held = [t for t in terms if t.kind in RELATION_KINDS and _holder(text, t, mentions) is not None]
+    return [
+        t
+        for t in terms
+        if t.kind not in RELATION_KINDS
+        or not any(h.orig_start <= t.orig_start and t.orig_end <= h.orig_end for h in held)
+    ]
+
+
+def _inside_held_partner(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term qualifies another partner right after it and the mention is joined to the term by a locative
+    preposition only ("Suqian v partnerské provincii Jiangsu"): a place in that partner."""
+    term = relation_choice.term
+    if relation_choice.neighbour or mention.hit.orig_end > term.orig_start:
+        return None
+    holder = _holder(text, term, mentions, mention)
+    if holder is None:
+        return None
+    gap = fold_for_matching(text[mention.hit.orig_end : term.orig_start]).split()
+    if gap and gap[-1] in _ARTICLES:
+        gap = gap[:-1]
+    if gap and " ".join(gap) in _phrases(lexicon, "locative_preposition"):
+        name = text[holder.hit.orig_start : holder.hit.orig_end]
+        return f"a place inside the partner: the relation term qualifies {name}, in which the place lies"
     return None
 
 
