@@ -204,7 +204,10 @@ class Detector:
         scan = self.matcher.scan(text, language)
         segments = self._segments(text, scan)
         names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
-        terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        terms_by_segment = [
+            lookalike.without_listed_fields(text, terms, self.lexicon)
+            for terms in _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        ]
         mentions_by_segment = [
             self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start, language)
             for i, segment in enumerate(segments)

@@ -15,10 +15,16 @@ seen on real pages, with the reason the finding is dropped:
   ends the name ("meru Mitchell Landrieu ir", "Sindaco: Brandon Johnson");
 - **places that locate the partner**: two US or Chinese places paired by "between ... and" with no EU place ("a
   seaside town midway between Boston and Plymouth County"): where a partner lies, not partners;
+- **a news dateline**: a partner name alone at the start of a line before a full stop or a dash ("Washington. Mehr
+  als 200 Partnerschaften ..."), with a relation term only in a neighbouring sentence: where the report was written;
+- **the city that holds a partner district**: a Chinese name right after another Chinese partner with only an "of"
+  word, an article or a parenthesis between ("Τσαογιάνγκ του Πεκίνου", "Jiangning (Nanjing)"): the district's city;
 - **a place inside the partner**: the relation term names another partner right after it ("partnerské provincii
   Jiangsu", "Partnerprovinz Jiangsu") and the mention stands before it with a locative preposition ("z čínského města
   Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own.
 
+:func:`without_listed_fields` drops a tourism cue that is one field in an enumeration of cooperation fields ("no
+domínio económico, na cultura e no turismo, no desporto"): the cooperation covers tourism, it is no tourism look-alike.
 :func:`unheld` keeps a sentence from lending such a held relation term to its neighbours ("delegace z partnerské
 provincie Ťiangsu. ... po provincii Kuang-tung" is no tie with Guangdong).
 """
@@ -59,6 +65,8 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _twin_cities_place(mention, terms, relation_choice)
         or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
         or _surname_after(text, mention, mentions, terms, language)
+        or _dateline(text, mention, relation_choice)
+        or _parent_of_partner(text, mention, mentions)
         or _locating_pair(lexicon, text, mention, mentions)
     )
 
@@ -211,6 +219,67 @@ def _locating_pair(lexicon, text: str, mention, mentions) -> str | None:
             pair = text[a.hit.orig_start : b.hit.orig_end]
             return f"places that locate the partner ('between {pair}', no EU place): where it lies, not partners"
     return None
+
+
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
+_DATELINE_END = re.compile(r"(?:\.|[ \t]+[-–—])[ \t]+[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+# Genitive articles between a district and its city ("του Πεκίνου", "της Κουανγκτσόου"), folded.
+_GENITIVE_ARTICLES = frozenset({"tou", "tes", "tis", "ton"})
+
+
+def _dateline(text: str, mention, relation_choice) -> str | None:
+    """A partner name alone at the start of a line, closed by a full stop or a dash before the next sentence, whose
+    relation term is borrowed from a neighbouring sentence: a news dateline."""
+    if not relation_choice.neighbour:
+        return None
+    if not _LINE_START.search(text, max(0, mention.hit.orig_start - 40), mention.hit.orig_start):
+        return None
+    if _DATELINE_END.match(text, mention.hit.orig_end):
+        return "a news dateline (a place name opening the report): where it was written, not a partner"
+    return None
+
+
+def _parent_of_partner(text: str, mention, mentions) -> str | None:
+    """A Chinese prefecture right after another Chinese partner mention with only "of" words, articles or brackets
+    between: the city that holds that district, named to locate it."""
+    if not any(p.country_iso2 == "CN" and p.role == "partner" for p in mention.places):
+        return None
+    before = [m for m in mentions if m.hit.orig_end <= mention.hit.orig_start and m.role == "partner"]
+    if not before:
+        return None
+    previous = max(before, key=lambda m: m.hit.orig_end)
+    if not any(p.country_iso2 == "CN" for p in previous.places):
+        return None
+    gap = fold_for_matching(text[previous.hit.orig_end : mention.hit.orig_start]).replace("(", " ").split()
+    if len(gap) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in gap):
+        district = text[previous.hit.orig_start : previous.hit.orig_end]
+        return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
+    return None
+
+
+_FIELD_KINDS = frozenset({"lookalike_tourism"})
+_FIELD_TOKENS = re.compile(r"[^\W\d_]+|,")
+_FIELD_REACH = 4  # tokens on either side of the cue where the enumeration's separators are counted
+_FIELD_SEPARATORS = 2
+_CLAUSE_END = re.compile(r"[.;:!?\n]")
+
+
+def without_listed_fields(text: str, terms, lexicon) -> list:
+    """The terms without tourism cues that stand in an enumeration: at least ``_FIELD_SEPARATORS`` commas or list
+    words ("and", "e", "y") among the ``_FIELD_REACH`` tokens on either side, within the clause."""
+    if not any(t.kind in _FIELD_KINDS for t in terms):
+        return terms
+    separators = lexicon_words(lexicon, "list_separator")
+    return [t for t in terms if t.kind not in _FIELD_KINDS or not _listed(text, t, separators)]
+
+
+def _listed(text: str, term, separators: frozenset[str]) -> bool:
+    start, end = max(0, term.orig_start - 80), min(len(text), term.orig_end + 80)
+    before = _CLAUSE_END.split(text[start : term.orig_start])[-1]
+    after = _CLAUSE_END.split(text[term.orig_end : end])[0]
+    left = _FIELD_TOKENS.findall(fold_for_matching(before).replace(",", " , "))[-_FIELD_REACH:]
+    right = _FIELD_TOKENS.findall(fold_for_matching(after).replace(",", " , "))[:_FIELD_REACH]
+    return sum(1 for token in (*left, *right) if token == "," or token in separators) >= _FIELD_SEPARATORS
 
 
 _HELD_GAP = re.compile(r"[ \t(]{1,3}")

@@ -130,3 +130,22 @@ def test_a_relation_term_held_by_a_partner_name_is_not_lent_to_the_next_sentence
 def test_relation_terms_in_other_forms(web_detector, text, language, partner, status):
     found = {(f.partner_id, f.status) for f in web_detector.detect(text, language=language)}
     assert (partner, status) in found
+
+
+def test_a_dateline_is_where_the_report_was_written(web_detector):
+    text = (
+        "Chicago. Mehr als 200 Städtepartnerschaften verbinden Deutschland mit den USA, etwa Esslingen und Sheboygan."
+    )
+    assert "us-place-chicago" not in _partners(web_detector, text, "de")
+
+
+def test_the_city_that_holds_a_partner_district_is_no_partner(web_detector):
+    text = "Brno signed a cooperation agreement with the district of Qingbaijiang (Beijing)."
+    assert "cn-pref-1101" not in _partners(web_detector, text, "en")
+
+
+def test_tourism_as_one_field_of_a_cooperation_is_no_look_alike(web_detector):
+    text = "Kraków and Chicago signed a cooperation agreement on the economy, culture and tourism, sport and education."
+    listed = _partners(web_detector, text, "en")
+    alone = _partners(web_detector, "Kraków and Chicago signed a cooperation agreement on tourism.", "en")
+    assert listed == {"us-place-chicago"} and alone == set()
