@@ -149,3 +149,9 @@ def test_tourism_as_one_field_of_a_cooperation_is_no_look_alike(web_detector):
     listed = _partners(web_detector, text, "en")
     alone = _partners(web_detector, "Kraków and Chicago signed a cooperation agreement on tourism.", "en")
     assert listed == {"us-place-chicago"} and alone == set()
+
+
+def test_relations_between_two_places_with_a_municipal_cue_are_a_cooperation(web_detector):
+    text = "Primarul a vorbit despre relaţiile dintre municipiul Riga şi municipiul Chicago."
+    found = {(f.partner_id, f.relation_type) for f in web_detector.detect(text, language="ro")}
+    assert found == {("us-place-chicago", "cooperation")}

@@ -112,3 +112,10 @@ def test_merge_keeps_the_more_confident_of_planned_and_established_and_any_ended
     assert merge_findings([guessed, stated]) == [stated]
     assert merge_findings([stated, _finding("planned", 0.92)])[0].status == "planned"  # a tie: planned
     assert merge_findings([stated, _finding("ended", 0.5)])[0].status == "ended"
+
+
+def test_a_wish_to_keep_a_tie_says_it_exists(web_detector):
+    kept = "Het college wil de jarenlange band met het Chinese Wuhan aanhouden, zegt de gemeente Arnhem."
+    wished = "Het college wil een band met het Chinese Wuhan, zegt de gemeente Arnhem."
+    assert _statuses(web_detector, kept, "nl") == {"established"}
+    assert _statuses(web_detector, wished, "nl") == {"planned"}
