@@ -257,7 +257,9 @@ class Detector:
         """Sentences of ``text`` by line, with headings and the list items under them.
 
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
-        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). A line cut
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading); a lead paragraph right under
+        it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" / "Os acordos ... entre
+        Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). A line cut
         short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
         article is crawled anyway.
         """
@@ -287,7 +289,8 @@ class Detector:
                     heading = len(segments) - 1
                     continue
             short = words <= 10 or bool(_BULLET.match(line))
-            if heading is not None and not short:
+            intro = heading == len(segments) - 1 and has_relation and not has_partner  # a lead paragraph under it
+            if heading is not None and not short and not intro:
                 heading = None
             for start, end in self._sentences(text, line_start, line_end):
                 segments.append(_Segment(start, end, line_number, heading, False))
