@@ -36,9 +36,10 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    belong to the page owner unless they name another EU place.
 6. **Status.** Planned and ended terms near the partner or a relation term, in the sentence or in the neighbouring
    sentence that lent the relation term (:mod:`analysis.collect.web.status`: negated endings, "already", dropped
-   planned ties, endings merely proposed, else the nearest term); a sentence with a status term and a relation word
-   but no partner name passes its status to the findings of the sentence before it ("The partnership was suspended
-   in 2022.").
+   planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else the
+   nearest term); a sentence with a status term and a relation word but no partner name passes its status to the
+   findings of the sentence before it ("The partnership was suspended in 2022."). One finding per pair: an ended one,
+   else the most confident (:func:`status.merge_findings`).
 
 Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
 """
@@ -57,6 +58,7 @@ from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, Scan, TermHit
 from analysis.collect.web.places import Place
+from analysis.collect.web.status import merge_findings
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
 _BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
@@ -198,7 +200,10 @@ class Detector:
         scan = self.matcher.scan(text, language)
         segments = self._segments(text, scan)
         names_by_segment = _by_segment(segments, scan.names, lambda hit: hit.orig_start)
-        terms_by_segment = _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        terms_by_segment = [
+            lookalike.without_listed_fields(text, terms, self.lexicon)
+            for terms in _by_segment(segments, scan.terms, lambda hit: hit.orig_start)
+        ]
         mentions_by_segment = [
             self._mentions(text, names_by_segment[i], terms_by_segment[i], segment.start, language)
             for i, segment in enumerate(segments)
@@ -229,7 +234,11 @@ class Detector:
                 self._carry_status(decisions, previous, terms, text)
                 previous = []
                 continue
-            neighbours = [t for i in _neighbour_segments(segments, index, text, partnered) for t in terms_by_segment[i]]
+            neighbours = [
+                t
+                for i in _neighbour_segments(segments, index, text, partnered)
+                for t in lookalike.unheld(text, terms_by_segment[i], mentions_by_segment[i], segments[i])
+            ]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index, owner)
             previous = []
             for mention in partners:
@@ -244,7 +253,9 @@ class Detector:
         """Sentences of ``text`` by line, with headings and the list items under them.
 
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
-        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). A line cut
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading); a lead paragraph right under
+        it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" / "Os acordos ... entre
+        Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). A line cut
         short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
         article is crawled anyway.
         """
@@ -274,7 +285,8 @@ class Detector:
                     heading = len(segments) - 1
                     continue
             short = words <= 10 or bool(_BULLET.match(line))
-            if heading is not None and not short:
+            intro = heading == len(segments) - 1 and has_relation and not has_partner  # a lead paragraph under it
+            if heading is not None and not short and not intro:
                 heading = None
             for start, end in self._sentences(text, line_start, line_end):
                 segments.append(_Segment(start, end, line_number, heading, False))
@@ -591,23 +603,6 @@ class Detector:
         state = dict(self.__dict__)
         state["_indexes"] = {}
         return state
-
-
-def merge_findings(findings: list[Finding]) -> list[Finding]:
-    """One finding per (EU side, partner): the most confident; on a tie the one with a status other than established."""
-    best: dict[tuple, Finding] = {}
-    for finding in findings:
-        eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
-        partner_key = finding.partner_id or (
-            finding.partner_country_iso2,
-            fold_for_matching(finding.partner_name).strip(),
-        )
-        key = (eu_key, partner_key)
-        kept = best.get(key)
-        rank = (finding.status != "established", finding.confidence)
-        if kept is None or rank > (kept.status != "established", kept.confidence):
-            best[key] = finding
-    return list(best.values())
 
 
 def analyse_page(page, detector: Detector) -> list[Finding]:

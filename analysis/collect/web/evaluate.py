@@ -629,7 +629,7 @@ def lexicon_coverage() -> pd.DataFrame:
     terms = pd.read_csv(paths.REFERENCE / "web_terms.csv", dtype=str, keep_default_na=False)
     counted = terms.assign(count=terms["terms"].str.split("|").map(len))
     kinds = {"twin": "twin", "friendship": "friendship", "agreement": "agreement", "cooperation": "cooperation"}
-    kinds |= {"planned": "planned", "ended": "ended"}
+    kinds |= {"planned": "planned", "planned_weak": "planned", "ended": "ended"}
     counted["column"] = counted["kind"].map(kinds).fillna("cues")
     table = counted.pivot_table(index="language", columns="column", values="count", aggfunc="sum", fill_value=0)
     order = [c for c in ("twin", "friendship", "agreement", "cooperation", "planned", "ended", "cues") if c in table]

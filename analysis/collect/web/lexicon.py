@@ -2,7 +2,7 @@
 
 - ``web_terms.csv``: one row per (kind, language) with ``|``-joined terms. Kinds: relation terms
   (``twin``, ``friendship``, ``agreement``, ``cooperation``, ``generic``), status terms (``planned``,
-  ``ended``), cues (``municipal``, ``us_context``, ``cn_context``, ``province_word``, ``state_word``),
+  ``planned_weak``: planned unless the sentence reports the signing as done, ``ended``, ``status_done``), cues (``municipal``, ``us_context``, ``cn_context``, ``province_word``, ``state_word``),
   look-alike cues (``lookalike_<class>``) and ``sentence_abbreviation``. ``scope`` ``any`` applies a
   row to text in every language, ``own`` only to text in the row's language (or of unknown language);
   ``match`` ``folded`` matches the folded text, ``exact`` the original text case-sensitively.
@@ -34,7 +34,7 @@ STOPLIST_FILE = "web_name_stoplist.csv"
 GROUPS_FILE = "web_language_groups.csv"
 
 RELATION_KINDS: tuple[str, ...] = ("twin", "friendship", "agreement", "cooperation", "generic")
-STATUS_KINDS: tuple[str, ...] = ("planned", "ended")
+STATUS_KINDS: tuple[str, ...] = ("planned", "planned_weak", "ended", "status_done")
 # Look-alikes that change the meaning of an overlapping twin term (they mask it), and those that only
 # make a weak relation (agreement, cooperation, generic partnership) in the same sentence a look-alike.
 MASKING_LOOKALIKES: frozenset[str] = frozenset(

@@ -10,7 +10,23 @@ seen on real pages, with the reason the finding is dropped:
   folgende Partnerstädte: ... Jiujiang (China)"; "the sister cities of Louisville: ..."): the US or Chinese places it
   lists are that place's partners;
 - **"Twin Cities" as a place**: a partner name right beside the place name Twin Cities and farther from the real
-  relation term ("bildet in den USA mit Minneapolis die Twin Cities").
+  relation term ("bildet in den USA mit Minneapolis die Twin Cities");
+- **a person named after a US place**: a US name followed by a capitalised word that is no place, state or term and
+  ends the name ("meru Mitchell Landrieu ir", "Sindaco: Brandon Johnson");
+- **places that locate the partner**: two US or Chinese places paired by "between ... and" with no EU place ("a
+  seaside town midway between Boston and Plymouth County"): where a partner lies, not partners;
+- **a news dateline**: a partner name alone at the start of a line before a full stop or a dash ("Washington. Mehr
+  als 200 Partnerschaften ..."), with a relation term only in a neighbouring sentence: where the report was written;
+- **the city that holds a partner district**: a Chinese name right after another Chinese partner with only an "of"
+  word, an article or a parenthesis between ("Τσαογιάνγκ του Πεκίνου", "Jiangning (Nanjing)"): the district's city;
+- **a place inside the partner**: the relation term names another partner right after it ("partnerské provincii
+  Jiangsu", "Partnerprovinz Jiangsu") and the mention stands before it with a locative preposition ("z čínského města
+  Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own.
+
+:func:`without_listed_fields` drops a tourism cue that is one field in an enumeration of cooperation fields ("no
+domínio económico, na cultura e no turismo, no desporto"): the cooperation covers tourism, it is no tourism look-alike.
+:func:`unheld` keeps a sentence from lending such a held relation term to its neighbours ("delegace z partnerské
+provincie Ťiangsu. ... po provincii Kuang-tung" is no tie with Guangdong).
 """
 
 from __future__ import annotations
@@ -18,7 +34,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
 from analysis.collect.web.matcher import NameHit, TermHit
 
 # At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
@@ -47,6 +63,11 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _state_as_location(lexicon, text, mention, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
         or _twin_cities_place(mention, terms, relation_choice)
+        or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
+        or _surname_after(text, mention, mentions, terms, language)
+        or _dateline(text, mention, relation_choice)
+        or _parent_of_partner(text, mention, mentions)
+        or _locating_pair(lexicon, text, mention, mentions)
     )
 
 
@@ -149,6 +170,163 @@ def _twin_cities_place(mention, terms, relation_choice) -> str | None:
             to_relation = max(term.orig_start - hit.orig_end, hit.orig_start - term.orig_end)
             if to_relation > distance:
                 return "lookalike_twin_cities: a partner name beside the place name Twin Cities, not a partner"
+    return None
+
+
+_SURNAME_AFTER = re.compile(r"[ \t]([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})(?![\w'’-])(?![ \t]+[A-ZÀ-ÖØ-Þ])")
+_GIVEN_NAME_MAX = 9
+
+
+def _surname_after(text: str, mention, mentions, terms, language) -> str | None:
+    """A US name of at most ``_GIVEN_NAME_MAX`` letters followed by one capitalised word that is neither an EU place,
+    a state nor a lexicon term, and that ends the name: a person's given name and surname (not in German, which
+    capitalises nouns)."""
+    if language in _NOUNS_CAPITALISED or len(text[mention.hit.orig_start : mention.hit.orig_end]) > _GIVEN_NAME_MAX:
+        return None
+    if not any(p.country_iso2 == "US" and p.role == "partner" for p in mention.places):
+        return None
+    found = _SURNAME_AFTER.match(text, mention.hit.orig_end)
+    if found is None:
+        return None
+    start, end = found.start(1), found.end(1)
+    overlapping = [m for m in mentions if m.hit.orig_start < end and start < m.hit.orig_end]
+    if any(m.role != "partner" or any(p.role in ("eu", "admin1") for p in m.places) for m in overlapping):
+        return None
+    if any(t.orig_start < end and start < t.orig_end for t in terms):
+        return None
+    name = text[mention.hit.orig_start : end]
+    return f"a person's name ('{name}'): a surname after the place name"
+
+
+def _locating_pair(lexicon, text: str, mention, mentions) -> str | None:
+    """The mention is one of two US or Chinese places joined as "between A and B" with no EU place: they say where
+    something lies ("midway between Boston and Plymouth County")."""
+    places = [m for m in mentions if m.role != "qualifier"]
+    position = places.index(mention) if mention in places else -1
+    if position < 0:
+        return None
+    separators = lexicon_words(lexicon, "list_separator")
+    between = lexicon_words(lexicon, "between_word")
+    for first, second in ((position - 1, position), (position, position + 1)):
+        if first < 0 or second >= len(places):
+            continue
+        a, b = places[first], places[second]
+        if a.role != "partner" or b.role != "partner":
+            continue
+        joined = fold_for_matching(text[a.hit.orig_end : b.hit.orig_start]).split()
+        before = fold_for_matching(text[max(0, a.hit.orig_start - 20) : a.hit.orig_start]).split()
+        if len(joined) == 1 and joined[0] in separators and before and before[-1] in between:
+            pair = text[a.hit.orig_start : b.hit.orig_end]
+            return f"places that locate the partner ('between {pair}', no EU place): where it lies, not partners"
+    return None
+
+
+_LINE_START = re.compile(r"(?:^|\n)[ \t]*$")
+_DATELINE_END = re.compile(r"(?:\.|[ \t]+[-–—])[ \t]+[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+# Genitive articles between a district and its city ("του Πεκίνου", "της Κουανγκτσόου"), folded.
+_GENITIVE_ARTICLES = frozenset({"tou", "tes", "tis", "ton"})
+
+
+def _dateline(text: str, mention, relation_choice) -> str | None:
+    """A partner name alone at the start of a line, closed by a full stop or a dash before the next sentence, whose
+    relation term is borrowed from a neighbouring sentence: a news dateline."""
+    if not relation_choice.neighbour:
+        return None
+    if not _LINE_START.search(text, max(0, mention.hit.orig_start - 40), mention.hit.orig_start):
+        return None
+    if _DATELINE_END.match(text, mention.hit.orig_end):
+        return "a news dateline (a place name opening the report): where it was written, not a partner"
+    return None
+
+
+def _parent_of_partner(text: str, mention, mentions) -> str | None:
+    """A Chinese prefecture right after another Chinese partner mention with only "of" words, articles or brackets
+    between: the city that holds that district, named to locate it."""
+    if not any(p.country_iso2 == "CN" and p.role == "partner" for p in mention.places):
+        return None
+    before = [m for m in mentions if m.hit.orig_end <= mention.hit.orig_start and m.role == "partner"]
+    if not before:
+        return None
+    previous = max(before, key=lambda m: m.hit.orig_end)
+    if not any(p.country_iso2 == "CN" for p in previous.places):
+        return None
+    gap = fold_for_matching(text[previous.hit.orig_end : mention.hit.orig_start]).replace("(", " ").split()
+    if len(gap) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in gap):
+        district = text[previous.hit.orig_start : previous.hit.orig_end]
+        return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
+    return None
+
+
+_FIELD_KINDS = frozenset({"lookalike_tourism"})
+_FIELD_TOKENS = re.compile(r"[^\W\d_]+|,")
+_FIELD_REACH = 4  # tokens on either side of the cue where the enumeration's separators are counted
+_FIELD_SEPARATORS = 2
+_CLAUSE_END = re.compile(r"[.;:!?\n]")
+
+
+def without_listed_fields(text: str, terms, lexicon) -> list:
+    """The terms without tourism cues that stand in an enumeration: at least ``_FIELD_SEPARATORS`` commas or list
+    words ("and", "e", "y") among the ``_FIELD_REACH`` tokens on either side, within the clause."""
+    if not any(t.kind in _FIELD_KINDS for t in terms):
+        return terms
+    separators = lexicon_words(lexicon, "list_separator")
+    return [t for t in terms if t.kind not in _FIELD_KINDS or not _listed(text, t, separators)]
+
+
+def _listed(text: str, term, separators: frozenset[str]) -> bool:
+    start, end = max(0, term.orig_start - 80), min(len(text), term.orig_end + 80)
+    before = _CLAUSE_END.split(text[start : term.orig_start])[-1]
+    after = _CLAUSE_END.split(text[term.orig_end : end])[0]
+    left = _FIELD_TOKENS.findall(fold_for_matching(before).replace(",", " , "))[-_FIELD_REACH:]
+    right = _FIELD_TOKENS.findall(fold_for_matching(after).replace(",", " , "))[:_FIELD_REACH]
+    return sum(1 for token in (*left, *right) if token == "," or token in separators) >= _FIELD_SEPARATORS
+
+
+_HELD_GAP = re.compile(r"[ \t(]{1,3}")
+
+
+def _holder(text: str, term, mentions, mention=None):
+    """The partner mention right after a relation term, on the same line ("Partnerprovinz Jiangsu",
+    "partnerské provincie Ťiangsu (Jiangsu)"): the partner the term qualifies, or None."""
+    for other in mentions:
+        if other is mention or other.role != "partner" or other.hit.orig_start < term.orig_end:
+            continue
+        if _HELD_GAP.fullmatch(text, term.orig_end, other.hit.orig_start):
+            return other
+    return None
+
+
+def unheld(text: str, terms, mentions, segment) -> list:
+    """The terms of a segment that it may lend to its neighbours: not relation terms held by a partner name right after
+    them (such a term qualifies that partner), nor the shorter terms inside them ("partner" in "partner province"). A
+    lead-in that ends with a colon lends all its terms to the list it opens ("twinned with Sheboygan and, since then,
+    with the following:")."""
+    if text[segment.start : segment.end].rstrip().endswith(":"):
+        return list(terms)
+    held = [t for t in terms if t.kind in RELATION_KINDS and _holder(text, t, mentions) is not None]
+    return [
+        t
+        for t in terms
+        if t.kind not in RELATION_KINDS
+        or not any(h.orig_start <= t.orig_start and t.orig_end <= h.orig_end for h in held)
+    ]
+
+
+def _inside_held_partner(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term qualifies another partner right after it and the mention is joined to the term by a locative
+    preposition only ("Suqian v partnerské provincii Jiangsu"): a place in that partner."""
+    term = relation_choice.term
+    if relation_choice.neighbour or mention.hit.orig_end > term.orig_start:
+        return None
+    holder = _holder(text, term, mentions, mention)
+    if holder is None:
+        return None
+    gap = fold_for_matching(text[mention.hit.orig_end : term.orig_start]).split()
+    if gap and gap[-1] in _ARTICLES:
+        gap = gap[:-1]
+    if gap and " ".join(gap) in _phrases(lexicon, "locative_preposition"):
+        name = text[holder.hit.orig_start : holder.hit.orig_end]
+        return f"a place inside the partner: the relation term qualifies {name}, in which the place lies"
     return None
 
 

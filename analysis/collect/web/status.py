@@ -23,6 +23,8 @@ from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.rules import RELATION_ORDER
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
+WEAK_PLANNED = "planned_weak"
+DONE = "status_done"
 _ALREADY_GAP = 25
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
 # Städtepartnerschaft"; "Verhandlungen über eine Städtepartnerschaft"; "projet de jumelage").
@@ -54,6 +56,7 @@ def status(
     ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
     outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    terms = weighed(terms)
     cues = [t for t in terms if t.kind in STATUS_CUES]
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
@@ -84,6 +87,19 @@ def status(
         return _both(cues, mention, relation_term, text)
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def weighed(terms) -> list:
+    """The terms with weak planned cues (kind ``planned_weak``: a wish, readiness, a draft, "to sign") read as planned,
+    or dropped when the same terms report the signing or the event as done (kind ``status_done``: "came to Alba Iulia
+    to sign a twinning protocol, which took place today"). Strong planned cues (a letter of intent, "will sign") stay
+    whatever was signed."""
+    done = any(t.kind == DONE for t in terms)
+    return [
+        t._replace(kind="planned") if t.kind == WEAK_PLANNED else t
+        for t in terms
+        if not (done and t.kind == WEAK_PLANNED)
+    ]
 
 
 def _other_ties_cue(text: str, cue, mention, rivals, lexicon) -> bool:
@@ -173,7 +189,8 @@ def neighbour_cues(relation, segments, neighbour_terms) -> list:
     holder = next((s for s in segments if s.start <= relation.term.orig_start < s.end), None)
     if holder is None:
         return []
-    return [t for t in neighbour_terms if t.kind in STATUS_CUES and holder.start <= t.orig_start < holder.end]
+    held = weighed([t for t in neighbour_terms if holder.start <= t.orig_start < holder.end])
+    return [t for t in held if t.kind in STATUS_CUES]
 
 
 _NEGATIONS: dict[int, dict[str, frozenset[str]]] = {}
@@ -196,6 +213,7 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     """The status a sentence without a partner passes to the findings of the sentence before it ("The partnership was
     suspended in 2022."), or None: it needs a relation word and a status cue; negated and merely proposed endings
     pass nothing."""
+    terms = weighed(terms)
     kinds = {t.kind for t in terms}
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None
@@ -223,3 +241,26 @@ def _already(terms, relation_term):
         ):
             return t
     return None
+
+
+def merge_findings(findings: list) -> list:
+    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), else
+    the most confident, and on a tie of confidence the planned one. A planned cue in a weak sentence (a relation
+    borrowed from a neighbour, an EU side guessed from the text) does not outweigh a tie stated outright elsewhere
+    ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship")."""
+    best: dict[tuple, object] = {}
+    for finding in findings:
+        eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
+        partner_key = finding.partner_id or (
+            finding.partner_country_iso2,
+            fold_for_matching(finding.partner_name).strip(),
+        )
+        key = (eu_key, partner_key)
+        kept = best.get(key)
+        if kept is None or _merge_rank(finding) > _merge_rank(kept):
+            best[key] = finding
+    return list(best.values())
+
+
+def _merge_rank(finding) -> tuple:
+    return (finding.status == "ended", finding.confidence, finding.status != "established")

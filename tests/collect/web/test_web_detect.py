@@ -253,3 +253,17 @@ def test_a_relation_two_sentences_on_reaches_a_partner_when_no_partner_stands_be
     text = f"Sheboygan ist eine Stadt am Michigansee. {middle}Seit 1990 ist sie Partnerstadt von Esslingen."
     found = {f for f in _found(web_detector, text, "de") if f[1] == "us-place-sheboygan"}
     assert len(found) == expected
+
+
+def test_a_lead_paragraph_under_a_heading_keeps_its_list_open(web_detector):
+    text = (
+        "Partnerstädte\n"
+        "Die Städtepartnerschaften von Esslingen verbinden seit vielen Jahren Menschen, Vereine und Schulen über alle "
+        "Grenzen hinweg.\n"
+        "• Udine (Italien) – 1959\n"
+        "• Neath (Wales) – 1959\n"
+        "• Schiedam (Niederlande) – 1964\n"
+        "• Sheboygan (USA) – 1968\n"
+    )
+    findings = web_detector.detect(text, language="de", page_unit_id="gn-esslingen")
+    assert [(f.unit_id, f.partner_id) for f in findings] == [("gn-esslingen", "us-place-sheboygan")]

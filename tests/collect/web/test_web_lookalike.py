@@ -78,3 +78,80 @@ def test_a_country_name_in_an_eu_language_is_no_us_town():
 def test_a_weekday_that_holds_a_fair_word_is_no_forum(web_detector, day, expected):
     text = f"O Município de Toledo e a cidade de Wuhan celebram {day} um memorando de entendimento."
     assert _partners(web_detector, text, "pt") == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected", "absent"),
+    [
+        # a US place name used as a given name before a surname
+        (
+            "Kraków signed a twinning agreement with Chicago; the delegation was led by Memphis Landry.",
+            "en",
+            {"us-place-chicago"},
+            "us-place-memphis",
+        ),
+        # two US places that say where the partner lies
+        (
+            "Kraków is twinned with Sheboygan in Wisconsin, a city midway between Chicago and Memphis.",
+            "en",
+            {"us-place-sheboygan"},
+            "us-place-chicago",
+        ),
+    ],
+)
+def test_persons_and_places_that_locate_the_partner_are_no_partners(web_detector, text, language, expected, absent):
+    found = _partners(web_detector, text, language)
+    assert expected <= found and absent not in found
+
+
+def test_a_place_inside_the_partner_the_relation_term_names_is_no_partner(web_detector):
+    text = "Brno hosted a delegation from the city of Wuhan in the partner province Hubei."
+    assert "cn-pref-4201" not in _partners(web_detector, text, "en")
+
+
+def test_a_relation_term_held_by_a_partner_name_is_not_lent_to_the_next_sentence(web_detector):
+    text = "Brno hosted a delegation from the partner province Hubei. Its trade is second only to Shanghai."
+    assert "cn-pref-3101" not in _partners(web_detector, text, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "partner", "status"),
+    [
+        ("Duisburgs systerort i Kina, Wuhan, tar emot en delegation.", "sv", "cn-pref-4201", "established"),
+        ("Riga se va înfrăți cu Chicago.", "ro", "us-place-chicago", "planned"),
+        (
+            "Kraków utrzymuje kontakty partnerskie z miastami: Chicago (USA), Lwów.",
+            "pl",
+            "us-place-chicago",
+            "established",
+        ),
+    ],
+)
+def test_relation_terms_in_other_forms(web_detector, text, language, partner, status):
+    found = {(f.partner_id, f.status) for f in web_detector.detect(text, language=language)}
+    assert (partner, status) in found
+
+
+def test_a_dateline_is_where_the_report_was_written(web_detector):
+    text = (
+        "Chicago. Mehr als 200 Städtepartnerschaften verbinden Deutschland mit den USA, etwa Esslingen und Sheboygan."
+    )
+    assert "us-place-chicago" not in _partners(web_detector, text, "de")
+
+
+def test_the_city_that_holds_a_partner_district_is_no_partner(web_detector):
+    text = "Brno signed a cooperation agreement with the district of Qingbaijiang (Beijing)."
+    assert "cn-pref-1101" not in _partners(web_detector, text, "en")
+
+
+def test_tourism_as_one_field_of_a_cooperation_is_no_look_alike(web_detector):
+    text = "Kraków and Chicago signed a cooperation agreement on the economy, culture and tourism, sport and education."
+    listed = _partners(web_detector, text, "en")
+    alone = _partners(web_detector, "Kraków and Chicago signed a cooperation agreement on tourism.", "en")
+    assert listed == {"us-place-chicago"} and alone == set()
+
+
+def test_relations_between_two_places_with_a_municipal_cue_are_a_cooperation(web_detector):
+    text = "Primarul a vorbit despre relaţiile dintre municipiul Riga şi municipiul Chicago."
+    found = {(f.partner_id, f.relation_type) for f in web_detector.detect(text, language="ro")}
+    assert found == {("us-place-chicago", "cooperation")}

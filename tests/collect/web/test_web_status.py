@@ -78,3 +78,44 @@ def test_the_next_sentence_passes_its_status_unless_the_ending_is_only_proposed(
 )
 def test_a_status_term_belongs_to_the_tie_of_its_clause(web_detector, text, language, expected):
     assert {(f.partner_id, f.status) for f in web_detector.detect(text, language=language)} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # a weak planned cue ("to sign", a wish) in a report that the signing took place: established
+        (
+            "Mayor Smith came to Esslingen to sign the twinning charter with Chicago, which took place today.",
+            "en",
+            "established",
+        ),
+        ("Esslingen möchte die Städtepartnerschaft mit Wuhan, die Urkunde wurde unterzeichnet.", "de", "established"),
+        # without such a report, or with a strong planned cue, it stays planned
+        ("Mayor Smith came to Esslingen to sign the twinning charter with Chicago.", "en", "planned"),
+        ("Esslingen signed a letter of intent on a twinning with Chicago.", "en", "planned"),
+    ],
+)
+def test_a_signing_reported_as_done_outweighs_weak_planned_terms(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+def _finding(status: str, confidence: float):
+    from analysis.collect.web.detect import Finding
+
+    return Finding("gn-1", "Esslingen", "us-1", "Chicago", "US", "twin", status, "", confidence, "")
+
+
+def test_merge_keeps_the_more_confident_of_planned_and_established_and_any_ended():
+    from analysis.collect.web.status import merge_findings
+
+    stated, guessed = _finding("established", 0.92), _finding("planned", 0.67)
+    assert merge_findings([guessed, stated]) == [stated]
+    assert merge_findings([stated, _finding("planned", 0.92)])[0].status == "planned"  # a tie: planned
+    assert merge_findings([stated, _finding("ended", 0.5)])[0].status == "ended"
+
+
+def test_a_wish_to_keep_a_tie_says_it_exists(web_detector):
+    kept = "Het college wil de jarenlange band met het Chinese Wuhan aanhouden, zegt de gemeente Arnhem."
+    wished = "Het college wil een band met het Chinese Wuhan, zegt de gemeente Arnhem."
+    assert _statuses(web_detector, kept, "nl") == {"established"}
+    assert _statuses(web_detector, wished, "nl") == {"planned"}
