@@ -51,7 +51,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, eu_forms, lookalike, rules
+from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -330,7 +330,7 @@ class Detector:
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)
             has_admin1 = any(p.role == "admin1" for p in partner_like)
-            if has_admin1 and mentions and mentions[-1].role == "partner":
+            if has_admin1 and mentions and partner_sense.qualifies(mentions[-1], found):
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))

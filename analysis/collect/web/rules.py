@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from analysis.collect.web import partner_sense
 from analysis.collect.web.discourse import (
     between_pair,
     item_pair,
@@ -175,6 +176,7 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         p.level == "province" for p in candidates
     )
     name = _canonical_name(candidates, surface_key)
+    hint = hint or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
     detail = (
         f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
     )

@@ -1,0 +1,97 @@
+"""Which of the same-named places a partner name means, from the other places its sentence names.
+
+- **Qualifier.** A state or province right after a partner name qualifies it ("Sheboygan, Wisconsin") only when it
+  is the admin-1 of one of the places of that name: in "San Francisco, Shanghai", "China, Shanghai" or Slovenian
+  "Hangzhou in Chongqing" ("in" is "and") the province-level city is a partner of its own.
+- **Admin-1 named in the sentence.** A partner name without a qualifier is resolved in the state or province that
+  its sentence names elsewhere ("within the state of Maryland: ... Tõrva and Valga with Oakland"; "Dongcheng ...
+  Pequim"), or in the state of a partner city named right after it with a locative preposition (a suburb "in
+  Chicago"), when the one resolver finds the name there; otherwise as before (the most likely place of the name).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.collect.web.lexicon import fold_for_matching
+
+_VENUE_PUNCTUATION = re.compile(r"[\"'”“»«„,()]+")
+
+
+def qualifies(previous, admin1_places) -> bool:
+    """Whether one of ``admin1_places`` (the places of a state or province name) can qualify the ``previous``
+    mention: a partner mention of which it is the admin-1 of one of the places (a partner place with no admin-1
+    recorded accepts any)."""
+    if previous.role != "partner":
+        return False
+    partners = [p for p in previous.places if p.role == "partner"]
+    if any(not p.admin1 for p in partners):
+        return True
+    wanted = {_key(p.admin1) for p in partners}
+    return any(_key(p.name) in wanted for p in admin1_places if p.role == "admin1")
+
+
+def named_admin1(detector, text: str, mention, mentions, name: str, country: str, province: bool) -> str | None:
+    """The admin-1 name in which the one resolver places ``name`` among those the sentence names (see the module
+    docstring), nearest to the mention first; None when there is none or the name is not there."""
+    own = {_key(p.admin1) for p in mention.places if p.role == "partner" and p.country_iso2 == country and p.admin1}
+    first_word = (_key(name).split() or [""])[0]
+    for state in _sentence_admin1(detector, text, mention, mentions, country):
+        if _key(state) in own:
+            return state
+        if (first_word, _key(state)) not in _first_words(detector):
+            continue
+        found = detector.resolve(name, country, state, province)
+        if found and _key(admin1_of(detector, found) or "") == _key(state):
+            return state
+    return None
+
+
+def _first_words(detector) -> frozenset[tuple[str, str]]:
+    """(first word of a name, admin-1) of every gazetteer place: a cheap test before asking the resolver."""
+    cache = detector.__dict__.get("_first_words_by_admin1")
+    if cache is None:
+        gazetteer = detector._gazetteer.dropna(subset=["admin1_name"])
+        cache = frozenset(
+            ((_key(name).split() or [""])[0], _key(admin1))
+            for name, admin1 in zip(gazetteer["name"].astype(str), gazetteer["admin1_name"].astype(str), strict=True)
+        )
+        detector.__dict__["_first_words_by_admin1"] = cache
+    return cache
+
+
+def admin1_of(detector, partner_id: str) -> str | None:
+    """The admin-1 name of a gazetteer id (None when the gazetteer gives none)."""
+    cache = detector.__dict__.get("_admin1_by_id")
+    if cache is None:
+        gazetteer = detector._gazetteer
+        cache = dict(zip(gazetteer["partner_id"].astype(str), gazetteer["admin1_name"], strict=True))
+        detector.__dict__["_admin1_by_id"] = cache
+    value = cache.get(str(partner_id))
+    return value if isinstance(value, str) else None
+
+
+def _sentence_admin1(detector, text: str, mention, mentions, country: str) -> list[str]:
+    """Admin-1 names the sentence gives besides ``mention``: states and provinces it names that qualify no other
+    partner, and the state of a partner city right after the mention behind a locative preposition."""
+    from analysis.collect.web.discourse import _phrases
+
+    out: list[tuple[int, str]] = []
+    for other in mentions:
+        if other is mention or other.role in ("eu", "other"):
+            continue
+        distance = abs(other.hit.orig_start - mention.hit.orig_start)
+        if other.role != "qualifier":
+            out += [(distance, p.name) for p in other.places if p.role == "admin1" and p.country_iso2 == country]
+        if other.hit.orig_start < mention.hit.orig_end or other.role != "partner":
+            continue
+        gap = _VENUE_PUNCTUATION.sub(" ", text[mention.hit.orig_end : other.hit.orig_start])
+        gap = " ".join(fold_for_matching(gap).split())
+        states = {p.admin1 for p in other.places if p.role == "partner" and p.country_iso2 == country}
+        if gap in _phrases(detector.lexicon, "locative_preposition") and len(states) == 1 and None not in states:
+            out.append((-1, next(iter(states))))
+    return list(dict.fromkeys(state for _, state in sorted(out, key=lambda pair: pair[0])))
+
+
+def _key(name: str) -> str:
+    return " ".join(fold_for_matching(name).split())
