@@ -312,18 +312,28 @@ def same_partner(found: tuple, gold: tuple) -> bool:
 
 
 def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions: list) -> str:
+    """Why a gold statement was missed: its partner credited to another EU place, its name rejected (the decision's
+    reason), found but resolved to another place of the name, or not found by the matcher at all. A decision is
+    about the labelled partner when its written form begins like the label or one of its candidate places carries
+    the label's name ("Pekingem" is Beijing)."""
     same = [p[2] for p in predicted if same_partner(p[1], partner_key)]
     if same:
         return f"partner found but credited to {same[0].eu_place or 'no EU place'}: {same[0].rule}"
     wanted = " ".join(fold_for_matching(statement["partner_place"]).split())
-    for decision in decisions:
-        if (
-            decision.finding is None
-            and wanted[:5]
-            and wanted[:5] in " ".join(fold_for_matching(decision.partner_name).split())
-        ):
-            return f"rejected: {decision.reason}"
+    about = [d for d in decisions if wanted[:5] and _decision_names(d, wanted)]
+    rejected = [d for d in about if d.finding is None]
+    if rejected:
+        return f"rejected: {rejected[0].reason}"
+    if about:
+        found = about[0].finding
+        return f"partner found but resolved to {found.partner_id} (the label to {partner_key[0]}): {found.rule}"
     return "partner name not found by the matcher"
+
+
+def _decision_names(decision, wanted: str) -> bool:
+    written = " ".join(fold_for_matching(decision.partner_name).split())
+    candidates = {" ".join(fold_for_matching(name).split()) for name in decision.candidates}
+    return wanted[:5] in written or wanted in candidates
 
 
 def _error(passage: dict, error: str, *, statement: dict | None = None, finding=None, reason: str = "") -> dict:
