@@ -51,7 +51,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules
+from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules, teaser
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -249,9 +249,9 @@ class Detector:
         """Sentences of ``text`` by line, with headings and the list items under them.
 
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
-        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). A line cut
-        short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
-        article is crawled anyway.
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading). Of a line cut
+        short with an ellipsis (a news teaser) only its complete sentences and enumeration items are read
+        (:mod:`analysis.collect.web.teaser`): status words may be cut off, and the full article is crawled anyway.
         """
         segments: list[_Segment] = []
         heading: int | None = None
@@ -266,9 +266,9 @@ class Detector:
         place_starts = sorted(h.orig_start for h in scan.names)
         lines = _lines(text)
         for index, (line_number, line_start, line_end) in enumerate(lines):
-            line = text[line_start:line_end]
-            if line.rstrip().endswith(("…", "...")):
+            if (line_end := teaser.kept_end(text, line_start, line_end, self.lexicon.rules)) <= line_start:
                 continue
+            line = text[line_start:line_end]
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)

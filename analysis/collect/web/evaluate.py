@@ -191,7 +191,24 @@ class Keys:
     ) -> tuple:
         """(gazetteer id or None, country, folded name): compared by :func:`same_partner`."""
         partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
+        partner_id = self._one_place().get(partner_id, partner_id)
         return (partner_id, country_iso2, " ".join(fold_for_matching(name).split()))
+
+    def _one_place(self) -> dict[str, str]:
+        """A province-level city's province row -> its prefecture row, the province's only one (Chongqing, Shanghai:
+        one place, two rows; Jilin the province is not Jilin the city)."""
+        if not hasattr(self, "_same_place"):
+            rows = self.detector._gazetteer
+            rows = rows[rows["country_iso2"] == "CN"]
+            prefectures = rows[rows["level"] == "prefecture"]
+            prefectures = prefectures[prefectures.groupby("admin1_name")["partner_id"].transform("size") == 1]
+            prefecture = prefectures.set_index(["name", "admin1_name"])["partner_id"]
+            province = rows[rows["level"] == "province"]
+            keys = zip(province["name"], province["admin1_name"], strict=True)
+            self._same_place = {
+                pid: prefecture[key] for pid, key in zip(province["partner_id"], keys, strict=True) if key in prefecture
+            }
+        return self._same_place
 
 
 # ----------------------------------------------------------------------------- scoring

@@ -51,3 +51,52 @@ def oakland_detector(web_frames):
 )
 def test_a_state_the_sentence_names_picks_the_same_named_place(oakland_detector, text, expected):
     assert expected in _partners(oakland_detector, text, "en")
+
+
+def test_the_evaluation_counts_a_province_level_city_once():
+    """Chongqing the province and Chongqing the prefecture are one place; Jilin the province is not Jilin the city."""
+    from types import SimpleNamespace
+
+    from analysis.collect.web.evaluate import Keys
+
+    rows = [
+        ("cn-prov-50", "Chongqing", "province", "Chongqing"),
+        ("cn-pref-5001", "Chongqing", "prefecture", "Chongqing"),
+        ("cn-prov-22", "Jilin", "province", "Jilin"),
+        ("cn-pref-2202", "Jilin", "prefecture", "Jilin"),
+        ("cn-pref-2201", "Changchun", "prefecture", "Jilin"),
+    ]
+    gazetteer = pd.DataFrame(rows, columns=["partner_id", "name", "level", "admin1_name"]).assign(country_iso2="CN")
+    keys = Keys.__new__(Keys)
+    keys.detector = SimpleNamespace(_gazetteer=gazetteer, resolve=lambda *args: None)
+    assert keys.partner_key("Chongqing", "CN", partner_id="cn-prov-50")[0] == "cn-pref-5001"
+    assert keys.partner_key("Jilin", "CN", partner_id="cn-prov-22")[0] == "cn-prov-22"
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        ("Esslingen und Chicago beenden ihre …", ""),
+        (
+            "Esslingen ist Partnerstadt von Wuhan. Esslingen und Chicago beenden ihre …",
+            "Esslingen ist Partnerstadt von Wuhan.",
+        ),
+        (
+            "Esslingen ist verschwistert mit Wuhan (China), Chicago (USA), Vienne (Frankreich), Arnhem (Niederl ...",
+            "Esslingen ist verschwistert mit Wuhan (China), Chicago (USA), Vienne (Frankreich)",
+        ),
+        ("Esslingen ist Partnerstadt von Wuhan.", "Esslingen ist Partnerstadt von Wuhan."),
+    ],
+)
+def test_a_line_cut_with_an_ellipsis_keeps_its_complete_sentences_and_list_items(line, kept):
+    from analysis.collect.web import teaser
+    from analysis.collect.web.lexicon import load_lexicon
+
+    text = "Kopf\n" + line
+    end = teaser.kept_end(text, 5, len(text), load_lexicon().rules)
+    assert text[5:end] == kept if kept else end <= 5
+
+
+def test_a_partner_list_cut_by_the_page_still_counts(web_detector):
+    text = "Esslingen ist verschwistert mit Wuhan (China), Chicago (USA), Vienne (Frankreich), Arnhem (Niederl ..."
+    assert _partners(web_detector, text, "de") == {"cn-pref-4201", "us-place-chicago"}
