@@ -390,7 +390,7 @@ class Detector:
             )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
         if not isinstance(partner, str):
-            partner = discourse.venue_only(self, text, mention, mentions) or partner
+            partner = discourse.venue_only(self, text, mention, mentions, context.language) or partner
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))

@@ -100,3 +100,12 @@ def test_a_line_cut_with_an_ellipsis_keeps_its_complete_sentences_and_list_items
 def test_a_partner_list_cut_by_the_page_still_counts(web_detector):
     text = "Esslingen ist verschwistert mit Wuhan (China), Chicago (USA), Vienne (Frankreich), Arnhem (Niederl ..."
     assert _partners(web_detector, text, "de") == {"cn-pref-4201", "us-place-chicago"}
+
+
+@pytest.mark.parametrize(("language", "expected"), [("sl", {"us-place-chicago", "cn-pref-4201"}), ("en", set())])
+def test_slovenian_in_is_and_not_a_locative_preposition(web_detector, language, expected):
+    text = "Riga je podpisala protokol o pobratenju z mestoma Chicago in Wuhan."
+    if language == "en":
+        text = "Riga signed a twinning protocol with Chicago in Wuhan."
+    found = _partners(web_detector, text, language)
+    assert found == expected if expected else "cn-pref-4201" not in found
