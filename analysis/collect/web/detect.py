@@ -349,7 +349,8 @@ class Detector:
         return mentions
 
     def _us_right_after(self, text: str, hit: NameHit, terms: list[TermHit]) -> bool:
-        """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA)."""
+        """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA), or the
+        name's own state after "in" (Harlem in New York: :func:`partner_sense.admin1_after`)."""
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         code = _STATE_CODE.match(text, hit.orig_end)
         if code and code.group(1) in self._state_codes:
@@ -360,13 +361,7 @@ class Detector:
             near = term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end
             if near and re.fullmatch(r"[\s,(\-–/]*", gap):
                 return True
-        after = self.matcher.scan(text[hit.orig_end : window_end]).names
-        return any(
-            self.places[r].role == "admin1"
-            and re.fullmatch(r"[\s,(\-–/]*", text[hit.orig_end : hit.orig_end + h.orig_start])
-            for h in after
-            for r in h.records
-        )
+        return partner_sense.admin1_after(self, text, hit, window_end, _QUALIFIER_GAP)
 
     # ------------------------------------------------------------------ decision
 

@@ -3,6 +3,8 @@
 - **Qualifier.** A state or province right after a partner name qualifies it ("Sheboygan, Wisconsin") only when it
   is the admin-1 of one of the places of that name: in "San Francisco, Shanghai", "China, Shanghai" or Slovenian
   "Hangzhou in Chongqing" ("in" is "and") the province-level city is a partner of its own.
+- **A partner's own state after "in".** "Harlem in New York" is the partner Harlem (New York is its state), not the
+  EU place Haarlem that is also written Harlem.
 - **Admin-1 named in the sentence.** A partner name without a qualifier is resolved in the state or province that
   its sentence names elsewhere ("within the state of Maryland: ... Tõrva and Valga with Oakland"; "Dongcheng ...
   Pequim"), or in the state of a partner city named right after it with a locative preposition (a suburb "in
@@ -15,6 +17,7 @@ import re
 
 from analysis.collect.web.lexicon import fold_for_matching
 
+_PLAIN_GAP = re.compile(r"[\s,(\-–/]*")
 _VENUE_PUNCTUATION = re.compile(r"[\"'”“»«„,()]+")
 
 
@@ -29,6 +32,21 @@ def qualifies(previous, admin1_places) -> bool:
         return True
     wanted = {_key(p.admin1) for p in partners}
     return any(_key(p.name) in wanted for p in admin1_places if p.role == "admin1")
+
+
+def admin1_after(detector, text: str, hit, window_end: int, qualifier_gap) -> bool:
+    """Whether a state or province stands right after the name hit ``hit`` (before ``window_end``): any after a comma
+    or a bracket ("Paris, Texas"), only the admin-1 of one of the name's own partner places after a locative
+    preposition ("Harlem in New York" is no Haarlem; ``qualifier_gap``: the detector's pattern of such gaps)."""
+    own = {_key(detector.places[r].admin1 or "") for r in hit.records if detector.places[r].role == "partner"}
+    for after in detector.matcher.scan(text[hit.orig_end : window_end]).names:
+        states = [detector.places[r] for r in after.records if detector.places[r].role == "admin1"]
+        gap = text[hit.orig_end : hit.orig_end + after.orig_start]
+        if states and _PLAIN_GAP.fullmatch(gap):
+            return True
+        if any(_key(state.name) in own for state in states) and qualifier_gap.fullmatch(gap):
+            return True
+    return False
 
 
 def named_admin1(detector, text: str, mention, mentions, name: str, country: str, province: bool) -> str | None:

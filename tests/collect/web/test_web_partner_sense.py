@@ -20,19 +20,20 @@ def test_a_province_after_a_comma_is_a_partner_unless_it_is_the_previous_names_p
 
 @pytest.fixture(scope="module")
 def oakland_detector(web_frames):
-    """The test detector with two Oaklands (a large one in California, a small one in Maryland)."""
+    """The test detector with two Oaklands (a large one in California, a small one in Maryland) and an Arnheim in
+    Maryland (Arnheim is also the German name of the frame's Arnhem)."""
     from analysis.collect.web.detect import Detector
 
     units, gazetteer = web_frames
     extra = pd.DataFrame(
         {
-            "partner_id": ["us-place-oakland-ca", "us-place-oakland-md", "us-state-ca", "us-state-md"],
-            "name": ["Oakland", "Oakland", "California", "Maryland"],
+            "partner_id": ["us-place-oakland-ca", "us-place-oakland-md", "us-state-ca", "us-state-md", "us-place-ar"],
+            "name": ["Oakland", "Oakland", "California", "Maryland", "Arnheim"],
             "country_iso2": "US",
-            "level": ["city", "city", "state", "state"],
-            "admin1_name": ["California", "Maryland", "California", "Maryland"],
-            "admin1_code": ["CA", "MD", "CA", "MD"],
-            "population": pd.array([430_000, 1_800, None, None], dtype="Int64"),
+            "level": ["city", "city", "state", "state", "city"],
+            "admin1_name": ["California", "Maryland", "California", "Maryland", "Maryland"],
+            "admin1_code": ["CA", "MD", "CA", "MD", "MD"],
+            "population": pd.array([430_000, 1_800, None, None, 30_000], dtype="Int64"),
             "alternate_names": "",
             "source": "test",
         }
@@ -109,3 +110,9 @@ def test_slovenian_in_is_and_not_a_locative_preposition(web_detector, language, 
         text = "Riga signed a twinning protocol with Chicago in Wuhan."
     found = _partners(web_detector, text, language)
     assert found == expected if expected else "cn-pref-4201" not in found
+
+
+@pytest.mark.parametrize(("state", "expected"), [("Maryland", True), ("California", False)])
+def test_a_name_shared_with_an_eu_place_is_the_partner_when_its_own_state_follows_in(oakland_detector, state, expected):
+    found = _partners(oakland_detector, f"Riga signed a sister city agreement with Arnheim in {state}.", "en")
+    assert ("us-place-ar" in found) == expected
