@@ -383,7 +383,7 @@ class Detector:
                 vouched=context.facts.vouched,
                 nearby_terms=tuple(context.neighbour_terms),
             )
-        partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
+        partner = rules.choose_partner(self, text, mention, mentions, terms, flags._replace(language=context.language))
         if not isinstance(partner, str):
             partner = discourse.venue_only(self, text, mention, mentions, context.language) or partner
         if isinstance(partner, str):

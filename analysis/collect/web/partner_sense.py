@@ -5,6 +5,8 @@
   "Hangzhou in Chongqing" ("in" is "and") the province-level city is a partner of its own.
 - **A partner's own state after "in".** "Harlem in New York" is the partner Harlem (New York is its state), not the
   EU place Haarlem that is also written Harlem.
+- **Exonym of the text's language.** A name that is both a US place and, in the text's language, the exonym of a
+  Chinese one (``web_partner_exonyms.csv``: Polish "Kanton" is Guangzhou, not Canton, Ohio) is the exonym's place.
 - **Admin-1 named in the sentence.** A partner name without a qualifier is resolved in the state or province that
   its sentence names elsewhere ("within the state of Maryland: ... Tõrva and Valga with Oakland"; "Dongcheng ...
   Pequim"), or in the state of a partner city named right after it with a locative preposition (a suburb "in
@@ -14,6 +16,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from analysis.collect.web.lexicon import fold_for_matching
 
@@ -47,6 +50,34 @@ def admin1_after(detector, text: str, hit, window_end: int, qualifier_gap) -> bo
         if any(_key(state.name) in own for state in states) and qualifier_gap.fullmatch(gap):
             return True
     return False
+
+
+def exonym_country(surface_key: str, language: str | None, places) -> str | None:
+    """The country of the partner place among ``places`` of which the folded written form ``surface_key`` (perhaps
+    inflected: "kantonu") is the exonym in ``language`` (``web_partner_exonyms.csv``); None when there is none or
+    the exonyms point to places of both countries."""
+    if not language:
+        return None
+    names = {(_key(p.name), p.country_iso2) for p in places if p.role in ("partner", "admin1")}
+    countries = {
+        country
+        for exonym, name, country in _exonyms().get(language, ())
+        if (name, country) in names and surface_key.startswith(exonym)
+    }
+    return next(iter(countries)) if len(countries) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _exonyms() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """``{language: ((folded exonym, folded partner name, country), ...)}`` of ``web_partner_exonyms.csv``."""
+    from analysis.collect.web.places import EXONYMS_FILE
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2"])
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for row in table.itertuples(index=False):
+        out.setdefault(row.language, []).append((_key(row.exonym), _key(row.partner_name), row.country_iso2))
+    return {language: tuple(rows) for language, rows in out.items()}
 
 
 def named_admin1(detector, text: str, mention, mentions, name: str, country: str, province: bool) -> str | None:

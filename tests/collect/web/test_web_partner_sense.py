@@ -38,7 +38,14 @@ def oakland_detector(web_frames):
             "source": "test",
         }
     )
+    extra = pd.concat([extra, pd.DataFrame(_CANTONS, columns=list(extra.columns))], ignore_index=True)
     return Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
+
+
+_CANTONS = [
+    ("us-place-canton", "Canton", "US", "city", "Ohio", "OH", 70_000, "Kanton", "test"),
+    ("cn-pref-4401", "Guangzhou", "CN", "prefecture", "Guangdong", "44", 18_000_000, "", "test"),
+]
 
 
 @pytest.mark.parametrize(
@@ -116,3 +123,11 @@ def test_slovenian_in_is_and_not_a_locative_preposition(web_detector, language, 
 def test_a_name_shared_with_an_eu_place_is_the_partner_when_its_own_state_follows_in(oakland_detector, state, expected):
     found = _partners(oakland_detector, f"Riga signed a sister city agreement with Arnheim in {state}.", "en")
     assert ("us-place-ar" in found) == expected
+
+
+@pytest.mark.parametrize(("language", "expected"), [("pl", {"cn-pref-4401"}), ("en", set())])
+def test_an_exonym_in_the_texts_language_names_its_place(oakland_detector, language, expected):
+    text = "Łódź jest jedynym miastem w Polsce, które weszło w poczet miast partnerskich Kantonu."
+    if language == "en":
+        text = "Lodz is the only city in Poland among the partner cities of Kanton."
+    assert _partners(oakland_detector, text, language) & {"cn-pref-4401", "us-place-canton"} == expected
