@@ -175,11 +175,13 @@ class Keys:
 
     def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
         """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
-        (Praha is the city of Prague and the region CZ01), and the folded name with the country."""
+        (Praha is the city of Prague and the region CZ01), and the folded name with the country (a Greek-script name
+        in every transcription: :func:`analysis.collect.web.greek_latin.latin_keys`)."""
         from analysis.collect.web.eu_forms import region_key
+        from analysis.collect.web.greek_latin import latin_keys
 
         folded = " ".join(fold_for_matching(name or "").split())
-        keys = {("name", country_iso2 or "", region_key(folded))}
+        keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name or "")}}
         unit_id = unit_id or self.eu_unit(name, country_iso2)
         if unit_id:
             keys.add(("unit", unit_id))

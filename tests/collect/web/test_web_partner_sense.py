@@ -131,3 +131,11 @@ def test_an_exonym_in_the_texts_language_names_its_place(oakland_detector, langu
     if language == "en":
         text = "Lodz is the only city in Poland among the partner cities of Kanton."
     assert _partners(oakland_detector, text, language) & {"cn-pref-4401", "us-place-canton"} == expected
+
+
+def test_a_greek_script_name_has_the_latin_keys_of_its_transcriptions():
+    from analysis.collect.web.greek_latin import latin_keys
+
+    assert {"mytilene", "mytilini"} <= latin_keys("Μυτιλήνη")  # classical and ELOT 743
+    assert {"chalandri", "khalandri"} <= latin_keys("Χαλάνδρι")
+    assert "mutilene" not in latin_keys("Μυτιλήνη") and latin_keys("Mytilene") == frozenset()
