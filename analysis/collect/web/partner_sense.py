@@ -7,6 +7,8 @@
   EU place Haarlem that is also written Harlem.
 - **Exonym of the text's language.** A name that is both a US place and, in the text's language, the exonym of a
   Chinese one (``web_partner_exonyms.csv``: Polish "Kanton" is Guangzhou, not Canton, Ohio) is the exonym's place.
+- **Both countries named.** A name that is a US and a Chinese place in a sentence with a US and a China word is
+  the place of the country word nearest to it ("Ameriks [a surname] ... ar Ķīnas sadraudzības pilsētām Pekinu").
 - **Admin-1 named in the sentence.** A partner name without a qualifier is resolved in the state or province that
   its sentence names elsewhere ("within the state of Maryland: ... Tõrva and Valga with Oakland"; "Dongcheng ...
   Pequim"), or in the state of a partner city named right after it with a locative preposition (a suburb "in
@@ -78,6 +80,19 @@ def _exonyms() -> dict[str, tuple[tuple[str, str, str], ...]]:
     for row in table.itertuples(index=False):
         out.setdefault(row.language, []).append((_key(row.exonym), _key(row.partner_name), row.country_iso2))
     return {language: tuple(rows) for language, rows in out.items()}
+
+
+def nearest_country_word(terms, hit) -> str | None:
+    """ "US" or "CN": the country of the US/China word of ``terms`` nearest to the name ``hit`` (None on a tie)."""
+    distances: dict[str, int] = {}
+    for t in terms:
+        if t.kind in ("us_context", "cn_context"):
+            distance = max(t.orig_start - hit.orig_end, hit.orig_start - t.orig_end, 0)
+            country = "US" if t.kind == "us_context" else "CN"
+            distances[country] = min(distance, distances.get(country, distance))
+    if len(distances) != 2 or distances["US"] == distances["CN"]:
+        return None
+    return min(distances, key=distances.get)
 
 
 def named_admin1(detector, text: str, mention, mentions, name: str, country: str, province: bool) -> str | None:

@@ -132,6 +132,8 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         country = exonym
     elif context.us != context.cn:
         country = "US" if context.us else "CN"
+    elif context.us and (nearest := partner_sense.nearest_country_word(terms, hit)):
+        country = nearest
     elif not (context.us or context.cn) and context.window_us != context.window_cn:
         country = "US" if context.window_us else "CN"
     else:

@@ -45,6 +45,7 @@ def oakland_detector(web_frames):
 _CANTONS = [
     ("us-place-canton", "Canton", "US", "city", "Ohio", "OH", 70_000, "Kanton", "test"),
     ("cn-pref-4401", "Guangzhou", "CN", "prefecture", "Guangdong", "44", 18_000_000, "", "test"),
+    ("us-place-pekin", "Pekin", "US", "city", "Illinois", "IL", 32_000, "", "test"),
 ]
 
 
@@ -139,3 +140,12 @@ def test_a_greek_script_name_has_the_latin_keys_of_its_transcriptions():
     assert {"mytilene", "mytilini"} <= latin_keys("Μυτιλήνη")  # classical and ELOT 743
     assert {"chalandri", "khalandri"} <= latin_keys("Χαλάνδρι")
     assert "mutilene" not in latin_keys("Μυτιλήνη") and latin_keys("Mytilene") == frozenset()
+
+
+@pytest.mark.parametrize(
+    ("first", "second", "expected"),
+    [("American", "Chinese capital", "cn-pref-1101"), ("Chinese", "American town", "us-place-pekin")],
+)
+def test_with_both_countries_named_the_nearest_country_word_decides(oakland_detector, first, second, expected):
+    text = f"The {first} delegation heard that Riga is a sister city of the {second} Pekin."
+    assert _partners(oakland_detector, text, "en") & {"cn-pref-1101", "us-place-pekin"} == {expected}
