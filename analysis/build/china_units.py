@@ -164,6 +164,34 @@ def pinyin_name(han: str) -> str:
     return "".join(lazy_pinyin(han)).capitalize()
 
 
+PLACE_READINGS_FILE = "web_cn_place_readings.csv"
+PLACE_READING_MAX_FORMS = 4
+
+
+def place_name_readings(han: str, max_forms: int = PLACE_READING_MAX_FORMS) -> list[str]:
+    """Pinyin readings of a Chinese name as capitalised words, the common reading of each character first
+    (:func:`pinyin_name`), then the readings with the place-name reading of its polyphonic characters
+    (``web_cn_place_readings.csv``: 朝阳 is Chaoyang, not Zhaoyang; 花都 Huadu, not Huadou); at most ``max_forms``."""
+    import itertools
+
+    from pypinyin import lazy_pinyin
+
+    readings = _place_readings()
+    options = [
+        list(dict.fromkeys([common, *readings.get(char, ())]))
+        for char, common in zip(han, lazy_pinyin(han), strict=True)
+    ]
+    forms = ("".join(combo).capitalize() for combo in itertools.product(*options))
+    return list(dict.fromkeys(itertools.islice(forms, max_forms)))
+
+
+@functools.lru_cache(maxsize=1)
+def _place_readings() -> dict[str, tuple[str, ...]]:
+    """``{character: (place-name reading, ...)}`` from ``web_cn_place_readings.csv``."""
+    lists = read_reference_lists(PLACE_READINGS_FILE, "character", "reading")
+    return {char: tuple(readings) for char, readings in lists.items()}
+
+
 def build_china_units(
     adcodes: pd.DataFrame, geonames: pd.DataFrame, **distance_limits: float
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -194,8 +222,15 @@ def build_china_units(
     by_characters = links[links["match_rank"].eq(0)].set_index("partner_id")["geonameid"]
     geonames_name = by_characters.map(cn_geonames.set_index("geonameid")["name"])
     units["name"] = units["partner_id"].map(geonames_name).astype(object).fillna(units["name"]).astype(str)
+    # A unit GeoNames does not name keeps its pinyin name; the place-name readings of its polyphonic characters
+    # (Huadu for Huadou) are alternate names only: other chapters' numbers depend on the rows' names.
+    linked = frozenset(links["partner_id"])
     units["alternate_names"] = [
-        join_alternate_names(_china_alternates(row), exclude=row.name) for row in units.itertuples(index=False)
+        join_alternate_names(
+            [*_china_alternates(row), *(place_name_readings(row.core_han)[1:] if row.partner_id not in linked else [])],
+            exclude=row.name,
+        )
+        for row in units.itertuples(index=False)
     ]
     rows = apply_geonames_links(as_gazetteer(units), links, cn_geonames, take_population=True)
 

@@ -374,3 +374,14 @@ def test_exonym_tables_name_known_units_and_give_a_source_and_note():
     assert set(cn["adcode"].str[:2]) <= set(china_units.CHINA_PROVINCES)
     assert "Nowy Jork" in us_places.us_state_exonyms()["NY"]
     assert "Peking" in china_units.china_exonyms()["1101"]
+
+
+def test_place_name_readings_of_polyphonic_characters_are_alternate_names_not_names():
+    assert china_units.place_name_readings("花都") == ["Huadou", "Huadu"]
+    assert china_units.place_name_readings("厦门") == ["Xiamen"]
+    units = pd.DataFrame({"adcode": ["440114000000"], "name": ["花都区"], "longitude": [113.22], "latitude": [23.40]})
+    empty = pd.DataFrame([], columns=GEONAMES_COLUMNS)
+    rows, _ = china_units.build_china_units(units, empty)
+    row = rows.set_index("partner_id").loc["cn-dist-440114"]
+    assert row["name"] == "Huadou"  # the row keeps its name: other chapters' numbers depend on it
+    assert "Huadu" in row["alternate_names"].split("|")

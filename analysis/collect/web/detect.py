@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, eu_forms, lookalike, rules
+from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules, teaser
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -255,9 +255,9 @@ class Detector:
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
         names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading); a lead paragraph right under
         it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" / "Os acordos ... entre
-        Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). A line cut
-        short with an ellipsis (a news teaser) is left out: its status words may be cut off, and the full
-        article is crawled anyway.
+        Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
+        only its complete sentences and enumeration items are read (:mod:`analysis.collect.web.teaser`): status words
+        may be cut off, and the full article is crawled anyway.
         """
         segments: list[_Segment] = []
         heading: int | None = None
@@ -272,9 +272,9 @@ class Detector:
         place_starts = sorted(h.orig_start for h in scan.names)
         lines = _lines(text)
         for index, (line_number, line_start, line_end) in enumerate(lines):
-            line = text[line_start:line_end]
-            if line.rstrip().endswith(("…", "...")):
+            if (line_end := teaser.kept_end(text, line_start, line_end, self.lexicon.rules)) <= line_start:
                 continue
+            line = text[line_start:line_end]
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)
@@ -334,7 +334,7 @@ class Detector:
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)
             has_admin1 = any(p.role == "admin1" for p in partner_like)
-            if has_admin1 and mentions and mentions[-1].role == "partner":
+            if has_admin1 and mentions and partner_sense.qualifies(mentions[-1], found):
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
@@ -353,7 +353,8 @@ class Detector:
         return mentions
 
     def _us_right_after(self, text: str, hit: NameHit, terms: list[TermHit]) -> bool:
-        """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA)."""
+        """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA), or the
+        name's own state after "in" (Harlem in New York: :func:`partner_sense.admin1_after`)."""
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         code = _STATE_CODE.match(text, hit.orig_end)
         if code and code.group(1) in self._state_codes:
@@ -364,13 +365,7 @@ class Detector:
             near = term.kind in ("us_context", "cn_context") and hit.orig_end <= term.orig_start <= window_end
             if near and re.fullmatch(r"[\s,(\-–/]*", gap):
                 return True
-        after = self.matcher.scan(text[hit.orig_end : window_end]).names
-        return any(
-            self.places[r].role == "admin1"
-            and re.fullmatch(r"[\s,(\-–/]*", text[hit.orig_end : hit.orig_end + h.orig_start])
-            for h in after
-            for r in h.records
-        )
+        return partner_sense.admin1_after(self, text, hit, window_end, _QUALIFIER_GAP)
 
     # ------------------------------------------------------------------ decision
 
@@ -392,9 +387,9 @@ class Detector:
                 vouched=context.facts.vouched,
                 nearby_terms=tuple(context.neighbour_terms),
             )
-        partner = rules.choose_partner(self, text, mention, mentions, terms, flags)
+        partner = rules.choose_partner(self, text, mention, mentions, terms, flags._replace(language=context.language))
         if not isinstance(partner, str):
-            partner = discourse.venue_only(self, text, mention, mentions) or partner
+            partner = discourse.venue_only(self, text, mention, mentions, context.language) or partner
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))

@@ -162,23 +162,29 @@ def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
     return _PAIR_WORDS[key]
 
 
-def _phrases(lexicon, kind: str) -> tuple[str, ...]:
-    """The folded terms of ``kind`` as whole phrases ("nördlich von", "w")."""
-    key = (id(lexicon), kind, "phrases")
+def _phrases(lexicon, kind: str, language: str | None = None) -> tuple[str, ...]:
+    """The folded terms of ``kind`` as whole phrases ("nördlich von", "w"), less the ``<kind>_exception`` terms of
+    ``language`` (Slovenian "in" is "and", no locative preposition)."""
+    key = (id(lexicon), kind, "phrases", language)
     if key not in _PAIR_WORDS:
+        exceptions = {
+            " ".join(fold_for_matching(t.text).split())
+            for t in lexicon.terms
+            if t.kind == kind + "_exception" and t.language == language
+        }
         _PAIR_WORDS[key] = tuple(
-            {" ".join(fold_for_matching(t.text).split()) for t in lexicon.terms if t.kind == kind} - {""}
+            {" ".join(fold_for_matching(t.text).split()) for t in lexicon.terms if t.kind == kind} - {""} - exceptions
         )
     return _PAIR_WORDS[key]
 
 
-def venue_only(detector, text, mention, mentions) -> str | None:
+def venue_only(detector, text, mention, mentions, language: str | None = None) -> str | None:
     """Why a partner name right after a locative preposition or a direction ("w Chengdu", "in New York", "à Pékin",
     "nördlich von Shanghai") is only where
     something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
     podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
     lexicon = detector.lexicon
-    phrases = _phrases(lexicon, "locative_preposition")
+    phrases = _phrases(lexicon, "locative_preposition", language)
 
     def located(m) -> bool:
         before = " " + " ".join(fold_for_matching(text[max(0, m.hit.orig_start - 30) : m.hit.orig_start]).split())

@@ -175,11 +175,13 @@ class Keys:
 
     def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
         """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
-        (Praha is the city of Prague and the region CZ01), and the folded name with the country."""
+        (Praha is the city of Prague and the region CZ01), and the folded name with the country (a Greek-script name
+        in every transcription: :func:`analysis.collect.web.greek_latin.latin_keys`)."""
         from analysis.collect.web.eu_forms import region_key
+        from analysis.collect.web.greek_latin import latin_keys
 
         folded = " ".join(fold_for_matching(name or "").split())
-        keys = {("name", country_iso2 or "", region_key(folded))}
+        keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name or "")}}
         unit_id = unit_id or self.eu_unit(name, country_iso2)
         if unit_id:
             keys.add(("unit", unit_id))
@@ -191,7 +193,24 @@ class Keys:
     ) -> tuple:
         """(gazetteer id or None, country, folded name): compared by :func:`same_partner`."""
         partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
+        partner_id = self._one_place().get(partner_id, partner_id)
         return (partner_id, country_iso2, " ".join(fold_for_matching(name).split()))
+
+    def _one_place(self) -> dict[str, str]:
+        """A province-level city's province row -> its prefecture row, the province's only one (Chongqing, Shanghai:
+        one place, two rows; Jilin the province is not Jilin the city)."""
+        if not hasattr(self, "_same_place"):
+            rows = self.detector._gazetteer
+            rows = rows[rows["country_iso2"] == "CN"]
+            prefectures = rows[rows["level"] == "prefecture"]
+            prefectures = prefectures[prefectures.groupby("admin1_name")["partner_id"].transform("size") == 1]
+            prefecture = prefectures.set_index(["name", "admin1_name"])["partner_id"]
+            province = rows[rows["level"] == "province"]
+            keys = zip(province["name"], province["admin1_name"], strict=True)
+            self._same_place = {
+                pid: prefecture[key] for pid, key in zip(province["partner_id"], keys, strict=True) if key in prefecture
+            }
+        return self._same_place
 
 
 # ----------------------------------------------------------------------------- scoring
@@ -312,18 +331,28 @@ def same_partner(found: tuple, gold: tuple) -> bool:
 
 
 def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions: list) -> str:
+    """Why a gold statement was missed: its partner credited to another EU place, its name rejected (the decision's
+    reason), found but resolved to another place of the name, or not found by the matcher at all. A decision is
+    about the labelled partner when its written form begins like the label or one of its candidate places carries
+    the label's name ("Pekingem" is Beijing)."""
     same = [p[2] for p in predicted if same_partner(p[1], partner_key)]
     if same:
         return f"partner found but credited to {same[0].eu_place or 'no EU place'}: {same[0].rule}"
     wanted = " ".join(fold_for_matching(statement["partner_place"]).split())
-    for decision in decisions:
-        if (
-            decision.finding is None
-            and wanted[:5]
-            and wanted[:5] in " ".join(fold_for_matching(decision.partner_name).split())
-        ):
-            return f"rejected: {decision.reason}"
+    about = [d for d in decisions if wanted[:5] and _decision_names(d, wanted)]
+    rejected = [d for d in about if d.finding is None]
+    if rejected:
+        return f"rejected: {rejected[0].reason}"
+    if about:
+        found = about[0].finding
+        return f"partner found but resolved to {found.partner_id} (the label to {partner_key[0]}): {found.rule}"
     return "partner name not found by the matcher"
+
+
+def _decision_names(decision, wanted: str) -> bool:
+    written = " ".join(fold_for_matching(decision.partner_name).split())
+    candidates = {" ".join(fold_for_matching(name).split()) for name in decision.candidates}
+    return wanted[:5] in written or wanted in candidates
 
 
 def _error(passage: dict, error: str, *, statement: dict | None = None, finding=None, reason: str = "") -> dict:

@@ -60,7 +60,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
     return (
         _word_fragment(text, mention, mentions)
         or _person(text, mention, mentions, terms, language)
-        or _state_as_location(lexicon, text, mention, terms)
+        or _state_as_location(lexicon, text, mention, terms, language)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
         or _twin_cities_place(mention, terms, relation_choice)
         or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
@@ -105,7 +105,7 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
     return None
 
 
-def _state_as_location(lexicon, text: str, mention, terms) -> str | None:
+def _state_as_location(lexicon, text: str, mention, terms, language: str | None = None) -> str | None:
     """A state or province (a US town of the same name too, when a state word precedes it: "the state of Maryland")
     after a locative preposition."""
     if not any(p.role == "admin1" for p in mention.places):
@@ -125,7 +125,7 @@ def _state_as_location(lexicon, text: str, mention, terms) -> str | None:
     if words and words[-1] in _ARTICLES:
         words = words[:-1]
     before = " " + " ".join(words)
-    if any(before.endswith(" " + phrase) for phrase in _phrases(lexicon, "locative_preposition")):
+    if any(before.endswith(" " + phrase) for phrase in _phrases(lexicon, "locative_preposition", language)):
         return "a state or province named as a location (after a locative preposition): where a partner lies"
     return None
 

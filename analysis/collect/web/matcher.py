@@ -39,6 +39,7 @@ UNSCANNED_KINDS: frozenset[str] = frozenset(
         "pair_with",
         "pair_filler",
         "locative_preposition",
+        "locative_preposition_exception",
         "between_word",
         "status_negation",
     }

@@ -15,7 +15,6 @@ short names, names that are ordinary words) need one (thresholds in ``web_detect
 
 from __future__ import annotations
 
-import itertools
 import re
 from functools import lru_cache
 from typing import NamedTuple
@@ -173,40 +172,20 @@ _HAN = re.compile(r"^[\u4e00-\u9fff]+$")
 def han_readings(alternates: object, name: str, max_forms: int, taken: frozenset[str]) -> list[str]:
     """Other pinyin readings of a Chinese place's name from its Chinese characters (the shortest all-Han alternate
     name): the gazetteer spells a unit that GeoNames does not name by the common reading of each character,
-    and some characters are read otherwise in place names (``web_cn_place_readings.csv``: 朝阳 is Chaoyang,
-    not Zhaoyang; 花都 Huadu, not Huadou). A reading may be another place's name too (both are called
-    Chaoyang: the resolver chooses); readings that are ``taken`` (lexicon terms) are left out; at most
+    and some characters are read otherwise in place names (:func:`analysis.build.china_units.place_name_readings`:
+    朝阳 is Chaoyang, not Zhaoyang; 花都 Huadu, not Huadou). A reading may be another place's name too (both are
+    called Chaoyang: the resolver chooses); readings that are ``taken`` (lexicon terms) are left out; at most
     ``max_forms`` combinations."""
-    from pypinyin import lazy_pinyin
+    from analysis.build.china_units import place_name_readings
 
     han = sorted((a for a in split_alternate_names(alternates) if _HAN.match(a)), key=len)
     if not han:
         return []
-    place_readings = _place_readings()
-    options = [
-        list(dict.fromkeys([common, *place_readings.get(char, ())]))
-        for char, common in zip(han[0], lazy_pinyin(han[0]), strict=True)
+    return [
+        form
+        for form in place_name_readings(han[0], max_forms)
+        if form.lower() != name.lower() and _key(form) not in taken and form.isascii() and form.isalpha()
     ]
-    out = []
-    for combo in itertools.islice(itertools.product(*options), max_forms):
-        form = "".join(combo).capitalize()
-        if form.lower() != name.lower() and _key(form) not in taken and form.isascii() and form.isalpha():
-            out.append(form)
-    return out
-
-
-PLACE_READINGS_FILE = "web_cn_place_readings.csv"
-
-
-@lru_cache(maxsize=1)
-def _place_readings() -> dict[str, tuple[str, ...]]:
-    """``{character: (place-name reading, ...)}`` from ``web_cn_place_readings.csv``."""
-    from analysis.core.reference import read_reference_lists
-
-    return {
-        char: tuple(readings)
-        for char, readings in read_reference_lists(PLACE_READINGS_FILE, "character", "reading").items()
-    }
 
 
 def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]:

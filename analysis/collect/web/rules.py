@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from analysis.collect.web import partner_sense
 from analysis.collect.web.discourse import (
     between_pair,
     item_pair,
@@ -58,7 +59,8 @@ _QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
 class Context(NamedTuple):
     """Country context of a sentence (its heading included): a US/China word, a state/province, ", TX"; and of the
     sentences around it (``window_us``, ``window_cn``), with the names the text qualifies elsewhere (``vouched``:
-    folded name -> (country, admin-1 name)) and the relation terms of the neighbouring sentences (``nearby_terms``)."""
+    folded name -> (country, admin-1 name)), the relation terms of the neighbouring sentences (``nearby_terms``) and
+    the text's ``language``."""
 
     us: bool
     cn: bool
@@ -66,6 +68,7 @@ class Context(NamedTuple):
     window_cn: bool = False
     vouched: dict = {}
     nearby_terms: tuple = ()
+    language: str | None = None
 
 
 class PartnerChoice(NamedTuple):
@@ -125,8 +128,12 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         country = hint_country
     elif len(countries) == 1:
         country = next(iter(countries))
+    elif exonym := partner_sense.exonym_country(surface_key, context.language, partner_like):
+        country = exonym
     elif context.us != context.cn:
         country = "US" if context.us else "CN"
+    elif context.us and (nearest := partner_sense.nearest_country_word(terms, hit)):
+        country = nearest
     elif not (context.us or context.cn) and context.window_us != context.window_cn:
         country = "US" if context.window_us else "CN"
     else:
@@ -175,6 +182,7 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         p.level == "province" for p in candidates
     )
     name = _canonical_name(candidates, surface_key)
+    hint = hint or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
     detail = (
         f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
     )

@@ -1,0 +1,161 @@
+"""Which of the same-named places a partner name means, from the other places its sentence names.
+
+- **Qualifier.** A state or province right after a partner name qualifies it ("Sheboygan, Wisconsin") only when it
+  is the admin-1 of one of the places of that name: in "San Francisco, Shanghai", "China, Shanghai" or Slovenian
+  "Hangzhou in Chongqing" ("in" is "and") the province-level city is a partner of its own.
+- **A partner's own state after "in".** "Harlem in New York" is the partner Harlem (New York is its state), not the
+  EU place Haarlem that is also written Harlem.
+- **Exonym of the text's language.** A name that is both a US place and, in the text's language, the exonym of a
+  Chinese one (``web_partner_exonyms.csv``: Polish "Kanton" is Guangzhou, not Canton, Ohio) is the exonym's place.
+- **Both countries named.** A name that is a US and a Chinese place in a sentence with a US and a China word is
+  the place of the country word nearest to it ("Ameriks [a surname] ... ar Ķīnas sadraudzības pilsētām Pekinu").
+- **Admin-1 named in the sentence.** A partner name without a qualifier is resolved in the state or province that
+  its sentence names elsewhere ("within the state of Maryland: ... Tõrva and Valga with Oakland"; "Dongcheng ...
+  Pequim"), or in the state of a partner city named right after it with a locative preposition (a suburb "in
+  Chicago"), when the one resolver finds the name there; otherwise as before (the most likely place of the name).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from analysis.collect.web.lexicon import fold_for_matching
+
+_PLAIN_GAP = re.compile(r"[\s,(\-–/]*")
+_VENUE_PUNCTUATION = re.compile(r"[\"'”“»«„,()]+")
+
+
+def qualifies(previous, admin1_places) -> bool:
+    """Whether one of ``admin1_places`` (the places of a state or province name) can qualify the ``previous``
+    mention: a partner mention of which it is the admin-1 of one of the places (a partner place with no admin-1
+    recorded accepts any)."""
+    if previous.role != "partner":
+        return False
+    partners = [p for p in previous.places if p.role == "partner"]
+    if any(not p.admin1 for p in partners):
+        return True
+    wanted = {_key(p.admin1) for p in partners}
+    return any(_key(p.name) in wanted for p in admin1_places if p.role == "admin1")
+
+
+def admin1_after(detector, text: str, hit, window_end: int, qualifier_gap) -> bool:
+    """Whether a state or province stands right after the name hit ``hit`` (before ``window_end``): any after a comma
+    or a bracket ("Paris, Texas"), only the admin-1 of one of the name's own partner places after a locative
+    preposition ("Harlem in New York" is no Haarlem; ``qualifier_gap``: the detector's pattern of such gaps)."""
+    own = {_key(detector.places[r].admin1 or "") for r in hit.records if detector.places[r].role == "partner"}
+    for after in detector.matcher.scan(text[hit.orig_end : window_end]).names:
+        states = [detector.places[r] for r in after.records if detector.places[r].role == "admin1"]
+        gap = text[hit.orig_end : hit.orig_end + after.orig_start]
+        if states and _PLAIN_GAP.fullmatch(gap):
+            return True
+        if any(_key(state.name) in own for state in states) and qualifier_gap.fullmatch(gap):
+            return True
+    return False
+
+
+def exonym_country(surface_key: str, language: str | None, places) -> str | None:
+    """The country of the partner place among ``places`` of which the folded written form ``surface_key`` (perhaps
+    inflected: "kantonu") is the exonym in ``language`` (``web_partner_exonyms.csv``); None when there is none or
+    the exonyms point to places of both countries."""
+    if not language:
+        return None
+    names = {(_key(p.name), p.country_iso2) for p in places if p.role in ("partner", "admin1")}
+    countries = {
+        country
+        for exonym, name, country in _exonyms().get(language, ())
+        if (name, country) in names and surface_key.startswith(exonym)
+    }
+    return next(iter(countries)) if len(countries) == 1 else None
+
+
+@lru_cache(maxsize=1)
+def _exonyms() -> dict[str, tuple[tuple[str, str, str], ...]]:
+    """``{language: ((folded exonym, folded partner name, country), ...)}`` of ``web_partner_exonyms.csv``."""
+    from analysis.collect.web.places import EXONYMS_FILE
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2"])
+    out: dict[str, list[tuple[str, str, str]]] = {}
+    for row in table.itertuples(index=False):
+        out.setdefault(row.language, []).append((_key(row.exonym), _key(row.partner_name), row.country_iso2))
+    return {language: tuple(rows) for language, rows in out.items()}
+
+
+def nearest_country_word(terms, hit) -> str | None:
+    """ "US" or "CN": the country of the US/China word of ``terms`` nearest to the name ``hit`` (None on a tie)."""
+    distances: dict[str, int] = {}
+    for t in terms:
+        if t.kind in ("us_context", "cn_context"):
+            distance = max(t.orig_start - hit.orig_end, hit.orig_start - t.orig_end, 0)
+            country = "US" if t.kind == "us_context" else "CN"
+            distances[country] = min(distance, distances.get(country, distance))
+    if len(distances) != 2 or distances["US"] == distances["CN"]:
+        return None
+    return min(distances, key=distances.get)
+
+
+def named_admin1(detector, text: str, mention, mentions, name: str, country: str, province: bool) -> str | None:
+    """The admin-1 name in which the one resolver places ``name`` among those the sentence names (see the module
+    docstring), nearest to the mention first; None when there is none or the name is not there."""
+    own = {_key(p.admin1) for p in mention.places if p.role == "partner" and p.country_iso2 == country and p.admin1}
+    first_word = (_key(name).split() or [""])[0]
+    for state in _sentence_admin1(detector, text, mention, mentions, country):
+        if _key(state) in own:
+            return state
+        if (first_word, _key(state)) not in _first_words(detector):
+            continue
+        found = detector.resolve(name, country, state, province)
+        if found and _key(admin1_of(detector, found) or "") == _key(state):
+            return state
+    return None
+
+
+def _first_words(detector) -> frozenset[tuple[str, str]]:
+    """(first word of a name, admin-1) of every gazetteer place: a cheap test before asking the resolver."""
+    cache = detector.__dict__.get("_first_words_by_admin1")
+    if cache is None:
+        gazetteer = detector._gazetteer.dropna(subset=["admin1_name"])
+        cache = frozenset(
+            ((_key(name).split() or [""])[0], _key(admin1))
+            for name, admin1 in zip(gazetteer["name"].astype(str), gazetteer["admin1_name"].astype(str), strict=True)
+        )
+        detector.__dict__["_first_words_by_admin1"] = cache
+    return cache
+
+
+def admin1_of(detector, partner_id: str) -> str | None:
+    """The admin-1 name of a gazetteer id (None when the gazetteer gives none)."""
+    cache = detector.__dict__.get("_admin1_by_id")
+    if cache is None:
+        gazetteer = detector._gazetteer
+        cache = dict(zip(gazetteer["partner_id"].astype(str), gazetteer["admin1_name"], strict=True))
+        detector.__dict__["_admin1_by_id"] = cache
+    value = cache.get(str(partner_id))
+    return value if isinstance(value, str) else None
+
+
+def _sentence_admin1(detector, text: str, mention, mentions, country: str) -> list[str]:
+    """Admin-1 names the sentence gives besides ``mention``: states and provinces it names that qualify no other
+    partner, and the state of a partner city right after the mention behind a locative preposition."""
+    from analysis.collect.web.discourse import _phrases
+
+    out: list[tuple[int, str]] = []
+    for other in mentions:
+        if other is mention or other.role in ("eu", "other"):
+            continue
+        distance = abs(other.hit.orig_start - mention.hit.orig_start)
+        if other.role != "qualifier":
+            out += [(distance, p.name) for p in other.places if p.role == "admin1" and p.country_iso2 == country]
+        if other.hit.orig_start < mention.hit.orig_end or other.role != "partner":
+            continue
+        gap = _VENUE_PUNCTUATION.sub(" ", text[mention.hit.orig_end : other.hit.orig_start])
+        gap = " ".join(fold_for_matching(gap).split())
+        states = {p.admin1 for p in other.places if p.role == "partner" and p.country_iso2 == country}
+        if gap in _phrases(detector.lexicon, "locative_preposition") and len(states) == 1 and None not in states:
+            out.append((-1, next(iter(states))))
+    return list(dict.fromkeys(state for _, state in sorted(out, key=lambda pair: pair[0])))
+
+
+def _key(name: str) -> str:
+    return " ".join(fold_for_matching(name).split())
