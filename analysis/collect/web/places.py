@@ -23,7 +23,7 @@ import pandas as pd
 
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching
 from analysis.collect.web.matcher import fold_short
-from analysis.core.countries import EU27_ISO2
+from analysis.core.countries import EU27_ISO2, EU_OFFICIAL_LANGUAGES
 from analysis.core.names import split_alternate_names
 
 PARTNER_COUNTRIES: tuple[str, ...] = ("US", "CN")
@@ -195,35 +195,6 @@ def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]
     return frozenset(" ".join(fold_for_matching(name).split()) for name in names) | {t.key for t in lexicon.terms}
 
 
-# The EU's official languages (pycountry's translations of the country names).
-EU_LANGUAGES: tuple[str, ...] = (
-    "bg",
-    "cs",
-    "da",
-    "de",
-    "el",
-    "en",
-    "es",
-    "et",
-    "fi",
-    "fr",
-    "ga",
-    "hr",
-    "hu",
-    "it",
-    "lt",
-    "lv",
-    "mt",
-    "nl",
-    "pl",
-    "pt",
-    "ro",
-    "sk",
-    "sl",
-    "sv",
-)
-
-
 def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
     languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
@@ -240,7 +211,7 @@ def country_name_keys() -> frozenset[str]:
             if getattr(country, attribute, None):
                 names.add(getattr(country, attribute))
     english = sorted(names)
-    for language in EU_LANGUAGES:
+    for language in EU_OFFICIAL_LANGUAGES:  # pycountry translates the country names into each
         try:
             translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
         except OSError:
