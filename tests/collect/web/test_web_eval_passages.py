@@ -60,7 +60,8 @@ MAX_EXCERPT_CHARS = 1000  # the brief asks for at most ~900 characters; 1000 lea
 MIN_PASSAGES_TOTAL = 150
 MIN_LANGUAGES_TOTAL = 15
 EXPECTED_FILES = {"passages_a.jsonl", "passages_b.jsonl"}
-HELDOUT_FILES = {"passages_d.jsonl"}  # assembled blind to the detector, scored once at the end: split "heldout"
+# held-out files, assembled blind to the detector and scored once at the end: split "heldout"
+HELDOUT_FILES = {"passages_d.jsonl", "passages_e.jsonl"}
 
 
 def load_passages(path: Path) -> list[dict]:
@@ -184,7 +185,7 @@ def test_passage_ids_are_unique_and_each_file_is_sorted(passages_by_file):
 
 
 def test_numbering_per_language_has_no_gaps(passages_by_file):
-    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, 701, ...)."""
+    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, 701, 801, ...)."""
     numbers: dict[tuple[str, str], list[int]] = {}
     for name, rows in passages_by_file.items():
         for row in rows:
@@ -246,7 +247,7 @@ def test_a_wrong_passage_is_caught():
 
 
 def test_the_split_rule_depends_on_the_file():
-    """passages_a/b/c: dev when NNN % 3 == 1, else test; a held-out file (passages_d): always heldout."""
+    """passages_a/b/c: dev when NNN % 3 == 1, else test; a held-out file (passages_d, passages_e): always heldout."""
     row = {
         "passage_id": "de-701",
         "split": "heldout",
