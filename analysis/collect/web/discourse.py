@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import fold_for_matching, name_key
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
@@ -62,12 +62,12 @@ def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int, pr
         for mention in mentions:
             candidate = mention.role in ("partner", "qualifier") and any(p.level == "province" for p in mention.places)
             if candidate and province_next_to is not None and province_next_to(terms, mention.hit):
-                provinces.add(" ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split()))
+                provinces.add(name_key(text[mention.hit.orig_start : mention.hit.orig_end]))
         for position, mention in enumerate(mentions[:-1]):
             following = mentions[position + 1]
             if mention.role == "partner" and following.role == "qualifier":
                 place = following.places[0]
-                key = " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+                key = name_key(text[mention.hit.orig_start : mention.hit.orig_end])
                 vouched.setdefault(key, (place.country_iso2, place.name))
     vouched["province"] = frozenset(provinces)
     return TextFacts(window_us, window_cn, vouched)
@@ -79,7 +79,7 @@ def names_partner(mentions, text: str, stoplist: frozenset[str], is_country_name
     for mention in mentions:
         if mention.role != "partner" or not any(p.role == "partner" for p in mention.places):
             continue
-        key = " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+        key = name_key(text[mention.hit.orig_start : mention.hit.orig_end])
         if key in stoplist or is_country_name(key):
             continue
         return True
@@ -168,13 +168,9 @@ def _phrases(lexicon, kind: str, language: str | None = None) -> tuple[str, ...]
     key = (id(lexicon), kind, "phrases", language)
     if key not in _PAIR_WORDS:
         exceptions = {
-            " ".join(fold_for_matching(t.text).split())
-            for t in lexicon.terms
-            if t.kind == kind + "_exception" and t.language == language
+            name_key(t.text) for t in lexicon.terms if t.kind == kind + "_exception" and t.language == language
         }
-        _PAIR_WORDS[key] = tuple(
-            {" ".join(fold_for_matching(t.text).split()) for t in lexicon.terms if t.kind == kind} - {""} - exceptions
-        )
+        _PAIR_WORDS[key] = tuple({name_key(t.text) for t in lexicon.terms if t.kind == kind} - {""} - exceptions)
     return _PAIR_WORDS[key]
 
 
@@ -187,7 +183,7 @@ def venue_only(detector, text, mention, mentions, language: str | None = None) -
     phrases = _phrases(lexicon, "locative_preposition", language)
 
     def located(m) -> bool:
-        before = " " + " ".join(fold_for_matching(text[max(0, m.hit.orig_start - 30) : m.hit.orig_start]).split())
+        before = " " + name_key(text[max(0, m.hit.orig_start - 30) : m.hit.orig_start])
         return any(before.endswith(" " + phrase) for phrase in phrases)
 
     if not located(mention):

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import name_key
 from analysis.collect.web.places import Place
 
 REGION_WORDS_FILE = "web_region_words.csv"
@@ -36,7 +36,7 @@ def region_words() -> tuple[RegionWord, ...]:
     if _WORDS is None:
         table = read_reference_table(REGION_WORDS_FILE, ["word", "language", "position", "means"])
         _WORDS = tuple(
-            RegionWord(" ".join(fold_for_matching(row.word).split()), row.language, row.position, row.means)
+            RegionWord(name_key(row.word), row.language, row.position, row.means)
             for row in table.itertuples(index=False)
         )
     return _WORDS
@@ -62,7 +62,7 @@ def county_word(text: str, start: int, end: int, language: str | None) -> tuple[
         gap, written = _word_at(text, at, position == "after")
         if gap != " " or not written:
             continue
-        folded = " ".join(fold_for_matching(written.rstrip(".")).split())
+        folded = name_key(written.rstrip("."))
         for row in region_words():
             if row.position == position and row.word == folded and (language in (None, row.language)):
                 if position == "after" and written.endswith("."):
@@ -118,10 +118,10 @@ def owner_place(detector, page_owner) -> Place | None:
     if by_name is None:
         by_name = {}
         for place in sorted((p for p in detector.places if p.role == "eu"), key=lambda p: -p.population):
-            by_name.setdefault((" ".join(fold_for_matching(place.name).split()), place.country_iso2), place)
+            by_name.setdefault((name_key(place.name), place.country_iso2), place)
         detector._eu_by_name = by_name
     name, country = str(page_owner[0]), str(page_owner[1])
-    known = by_name.get((" ".join(fold_for_matching(name).split()), country))
+    known = by_name.get((name_key(name), country))
     return known or Place(name, country, "eu", None, "municipality", 0.0, True, None)
 
 
@@ -233,7 +233,7 @@ def one_county_sense(text: str, mentions_by_segment: list[list]) -> list[list]:
 
 
 def _written(text: str, mention) -> str:
-    return " ".join(fold_for_matching(text[mention.hit.orig_start : mention.hit.orig_end]).split())
+    return name_key(text[mention.hit.orig_start : mention.hit.orig_end])
 
 
 LANGUAGE_COUNTRIES_FILE = "web_language_countries.csv"

@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import name_key
 from analysis.core import paths
 
 PASSAGE_FIELDS: tuple[str, ...] = (
@@ -147,7 +147,7 @@ class Keys:
             units["unit_id"], units["name"], units["country_iso2"], alternates, strict=True
         ):
             for written in [name, *str(alternate or "").split("|")]:
-                key = (str(country), " ".join(fold_for_matching(written).split()))
+                key = (str(country), name_key(written))
                 if key[1]:
                     self._units_by_name.setdefault(key, set()).add(str(unit_id))
 
@@ -180,7 +180,7 @@ class Keys:
         from analysis.collect.web.eu_forms import region_key
         from analysis.collect.web.greek_latin import latin_keys
 
-        folded = " ".join(fold_for_matching(name or "").split())
+        folded = name_key(name or "")
         keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name or "")}}
         unit_id = unit_id or self.eu_unit(name, country_iso2)
         if unit_id:
@@ -194,7 +194,7 @@ class Keys:
         """(gazetteer id or None, country, folded name): compared by :func:`same_partner`."""
         partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
         partner_id = self._one_place().get(partner_id, partner_id)
-        return (partner_id, country_iso2, " ".join(fold_for_matching(name).split()))
+        return (partner_id, country_iso2, name_key(name))
 
     def _one_place(self) -> dict[str, str]:
         """A province-level city's province row -> its prefecture row, the province's only one (Chongqing, Shanghai:
@@ -338,7 +338,7 @@ def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions
     same = [p[2] for p in predicted if same_partner(p[1], partner_key)]
     if same:
         return f"partner found but credited to {same[0].eu_place or 'no EU place'}: {same[0].rule}"
-    wanted = " ".join(fold_for_matching(statement["partner_place"]).split())
+    wanted = name_key(statement["partner_place"])
     about = [d for d in decisions if wanted[:5] and _decision_names(d, wanted)]
     rejected = [d for d in about if d.finding is None]
     if rejected:
@@ -350,8 +350,8 @@ def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions
 
 
 def _decision_names(decision, wanted: str) -> bool:
-    written = " ".join(fold_for_matching(decision.partner_name).split())
-    candidates = {" ".join(fold_for_matching(name).split()) for name in decision.candidates}
+    written = name_key(decision.partner_name)
+    candidates = {name_key(name) for name in decision.candidates}
     return wanted[:5] in written or wanted in candidates
 
 
@@ -536,7 +536,7 @@ def score_truth(findings: pd.DataFrame, truth: pd.DataFrame) -> dict[str, pd.Dat
 
 
 def _folded(name: object) -> str:
-    return " ".join(fold_for_matching(str(name or "")).split())
+    return name_key(str(name or ""))
 
 
 def _bump(counts, status, url, column, overall: bool = True) -> None:

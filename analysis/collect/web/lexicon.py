@@ -57,6 +57,11 @@ def fold_for_matching(text: str) -> str:
     return fold_text(text).translate(_SPACE_TABLE)
 
 
+def name_key(text: str) -> str:
+    """The key a name or term is compared by: :func:`fold_for_matching` with single spaces, no spaces at the ends."""
+    return " ".join(fold_for_matching(text).split())
+
+
 class Term(NamedTuple):
     """One compiled term: ``kind``, ``language`` ("*" for all), ``own_language`` (only in its language),
     ``text`` (as written), ``key`` (the folded literal the matcher looks for), ``glued`` (may follow
@@ -73,7 +78,7 @@ class Term(NamedTuple):
 
 def compile_term(text: str, kind: str, language: str, own_language: bool) -> Term | None:
     """A :class:`Term` from its written form (None when nothing literal is left to look for)."""
-    folded = " ".join(fold_for_matching(text).split())
+    folded = name_key(text)
     words = folded.split(" ")
     if not words or not words[0].strip("*"):
         return None
@@ -147,7 +152,7 @@ def _stoplist() -> dict[str, frozenset[str]]:
     table = read_reference_table(STOPLIST_FILE, ["name", "role", "note"])
     by_role: dict[str, set[str]] = {}
     for row in table.itertuples(index=False):
-        by_role.setdefault(row.role, set()).add(" ".join(fold_for_matching(row.name).split()))
+        by_role.setdefault(row.role, set()).add(name_key(row.name))
     return {role: frozenset(names) for role, names in by_role.items()}
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import name_key
 
 _PLAIN_GAP = re.compile(r"[\s,(\-–/]*")
 _VENUE_PUNCTUATION = re.compile(r"[\"'”“»«„,()]+")
@@ -35,21 +35,21 @@ def qualifies(previous, admin1_places) -> bool:
     partners = [p for p in previous.places if p.role == "partner"]
     if any(not p.admin1 for p in partners):
         return True
-    wanted = {_key(p.admin1) for p in partners}
-    return any(_key(p.name) in wanted for p in admin1_places if p.role == "admin1")
+    wanted = {name_key(p.admin1) for p in partners}
+    return any(name_key(p.name) in wanted for p in admin1_places if p.role == "admin1")
 
 
 def admin1_after(detector, text: str, hit, window_end: int, qualifier_gap) -> bool:
     """Whether a state or province stands right after the name hit ``hit`` (before ``window_end``): any after a comma
     or a bracket ("Paris, Texas"), only the admin-1 of one of the name's own partner places after a locative
     preposition ("Harlem in New York" is no Haarlem; ``qualifier_gap``: the detector's pattern of such gaps)."""
-    own = {_key(detector.places[r].admin1 or "") for r in hit.records if detector.places[r].role == "partner"}
+    own = {name_key(detector.places[r].admin1 or "") for r in hit.records if detector.places[r].role == "partner"}
     for after in detector.matcher.scan(text[hit.orig_end : window_end]).names:
         states = [detector.places[r] for r in after.records if detector.places[r].role == "admin1"]
         gap = text[hit.orig_end : hit.orig_end + after.orig_start]
         if states and _PLAIN_GAP.fullmatch(gap):
             return True
-        if any(_key(state.name) in own for state in states) and qualifier_gap.fullmatch(gap):
+        if any(name_key(state.name) in own for state in states) and qualifier_gap.fullmatch(gap):
             return True
     return False
 
@@ -60,7 +60,7 @@ def exonym_country(surface_key: str, language: str | None, places) -> str | None
     the exonyms point to places of both countries."""
     if not language:
         return None
-    names = {(_key(p.name), p.country_iso2) for p in places if p.role in ("partner", "admin1")}
+    names = {(name_key(p.name), p.country_iso2) for p in places if p.role in ("partner", "admin1")}
     countries = {
         country
         for exonym, name, country in _exonyms().get(language, ())
@@ -78,7 +78,7 @@ def _exonyms() -> dict[str, tuple[tuple[str, str, str], ...]]:
     table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2"])
     out: dict[str, list[tuple[str, str, str]]] = {}
     for row in table.itertuples(index=False):
-        out.setdefault(row.language, []).append((_key(row.exonym), _key(row.partner_name), row.country_iso2))
+        out.setdefault(row.language, []).append((name_key(row.exonym), name_key(row.partner_name), row.country_iso2))
     return {language: tuple(rows) for language, rows in out.items()}
 
 
@@ -98,15 +98,15 @@ def nearest_country_word(terms, hit) -> str | None:
 def named_admin1(detector, text: str, mention, mentions, name: str, country: str, province: bool) -> str | None:
     """The admin-1 name in which the one resolver places ``name`` among those the sentence names (see the module
     docstring), nearest to the mention first; None when there is none or the name is not there."""
-    own = {_key(p.admin1) for p in mention.places if p.role == "partner" and p.country_iso2 == country and p.admin1}
-    first_word = (_key(name).split() or [""])[0]
+    own = {name_key(p.admin1) for p in mention.places if p.role == "partner" and p.country_iso2 == country and p.admin1}
+    first_word = (name_key(name).split() or [""])[0]
     for state in _sentence_admin1(detector, text, mention, mentions, country):
-        if _key(state) in own:
+        if name_key(state) in own:
             return state
-        if (first_word, _key(state)) not in _first_words(detector):
+        if (first_word, name_key(state)) not in _first_words(detector):
             continue
         found = detector.resolve(name, country, state, province)
-        if found and _key(admin1_of(detector, found) or "") == _key(state):
+        if found and name_key(admin1_of(detector, found) or "") == name_key(state):
             return state
     return None
 
@@ -117,7 +117,7 @@ def _first_words(detector) -> frozenset[tuple[str, str]]:
     if cache is None:
         gazetteer = detector._gazetteer.dropna(subset=["admin1_name"])
         cache = frozenset(
-            ((_key(name).split() or [""])[0], _key(admin1))
+            ((name_key(name).split() or [""])[0], name_key(admin1))
             for name, admin1 in zip(gazetteer["name"].astype(str), gazetteer["admin1_name"].astype(str), strict=True)
         )
         detector.__dict__["_first_words_by_admin1"] = cache
@@ -150,12 +150,8 @@ def _sentence_admin1(detector, text: str, mention, mentions, country: str) -> li
         if other.hit.orig_start < mention.hit.orig_end or other.role != "partner":
             continue
         gap = _VENUE_PUNCTUATION.sub(" ", text[mention.hit.orig_end : other.hit.orig_start])
-        gap = " ".join(fold_for_matching(gap).split())
+        gap = name_key(gap)
         states = {p.admin1 for p in other.places if p.role == "partner" and p.country_iso2 == country}
         if gap in _phrases(detector.lexicon, "locative_preposition") and len(states) == 1 and None not in states:
             out.append((-1, next(iter(states))))
     return list(dict.fromkeys(state for _, state in sorted(out, key=lambda pair: pair[0])))
-
-
-def _key(name: str) -> str:
-    return " ".join(fold_for_matching(name).split())

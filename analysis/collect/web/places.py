@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, name_key
 from analysis.collect.web.matcher import fold_short
 from analysis.core.countries import EU27_ISO2, EU_OFFICIAL_LANGUAGES
 from analysis.core.names import split_alternate_names
@@ -192,7 +192,7 @@ def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]
     """Folded names of the gazetteer's places and the lexicon's term keys (see :func:`romanised_forms`): a
     transcription of one Chinese name may spell another's pinyin ("Xichuan" in postal romanisation is "Sichuan")."""
     names = gazetteer["name"].astype(str).unique()
-    return frozenset(" ".join(fold_for_matching(name).split()) for name in names) | {t.key for t in lexicon.terms}
+    return frozenset(name_key(name) for name in names) | {t.key for t in lexicon.terms}
 
 
 def country_name_keys() -> frozenset[str]:
@@ -217,7 +217,7 @@ def country_name_keys() -> frozenset[str]:
         except OSError:
             continue
         names.update(translation.gettext(name) for name in english)
-    return frozenset(" ".join(fold_for_matching(name).split()) for name in names)
+    return frozenset(name_key(name) for name in names)
 
 
 def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
@@ -252,7 +252,7 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         admin1 = str(row.admin1_name) if pd.notna(row.admin1_name) else None
         place = Place(str(row.name), row.country_iso2, role, str(row.partner_id), level, population, strong, admin1)
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
-        names = [names[0]] + [n for n in names[1:] if " ".join(fold_for_matching(n).split()) not in country_names]
+        names = [names[0]] + [n for n in names[1:] if name_key(n) not in country_names]
         if row.country_iso2 == "US":
             names += abbreviated_forms(str(row.name))
         if row.country_iso2 == "CN" and " " not in str(row.name):

@@ -22,7 +22,7 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
-from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching
+from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
 RELATION_ORDER: tuple[str, ...] = (
@@ -119,7 +119,7 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     The partner behind a name mention, or why it is not one."""
     rules = detector.lexicon.rules
     hit = mention.hit
-    surface_key = " ".join(fold_for_matching(text[hit.orig_start : hit.orig_end]).split())
+    surface_key = name_key(text[hit.orig_start : hit.orig_end])
     partner_like = [p for p in mention.places if p.role in ("partner", "admin1")]
     others = [p for p in mention.places if p.role == "other"]
     hint, hint_country = _hint(detector, text, mention, mentions)
@@ -306,7 +306,7 @@ def _canonical_name(candidates, surface_key: str) -> str:
     if len(names) == 1:
         return names[0]
     for name in names:
-        if " ".join(fold_for_matching(name).split()) == surface_key:
+        if name_key(name) == surface_key:
             return name
     return max(candidates, key=lambda p: (p.strong, p.population)).name
 
