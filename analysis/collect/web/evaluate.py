@@ -10,8 +10,8 @@ per passage, true positives, false positives and false negatives overall and by 
 overall, by language and by status; :func:`score_truth` does the same for the test web's truth
 table. :func:`detection_benchmark` times the detector against a plain ``re`` alternation.
 
-Splits: ``dev`` (open while the rules were written), ``test`` and ``heldout`` (``passages_d.jsonl`` and ``passages_e.jsonl``,
-assembled blind to the detector and scored once, at the end; see the set's README).
+Splits: ``dev`` (open while the rules were written), ``test`` and ``heldout`` (the files the set's README lists as held
+out, assembled blind to the detector and scored once, at the end).
 """
 
 from __future__ import annotations
