@@ -63,6 +63,8 @@ EXPECTED_FILES = {"passages_a.jsonl", "passages_b.jsonl"}
 # held-out files, assembled blind to the detector and scored once at the end: split "heldout"
 # (passages_d was held out in session 16 and opened for development in session 17; it follows the number rule)
 HELDOUT_FILES = {"passages_e.jsonl", "passages_f.jsonl"}
+# the number block a file's passages start from in every language (files not listed start from 001 or a x01 block)
+NUMBER_BLOCKS = {"passages_c.jsonl": 501, "passages_d.jsonl": 701, "passages_e.jsonl": 801, "passages_f.jsonl": 901}
 
 
 def load_passages(path: Path) -> list[dict]:
@@ -186,7 +188,7 @@ def test_passage_ids_are_unique_and_each_file_is_sorted(passages_by_file):
 
 
 def test_numbering_per_language_has_no_gaps(passages_by_file):
-    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, 701, 801, ...)."""
+    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, 701, 801, 901)."""
     numbers: dict[tuple[str, str], list[int]] = {}
     for name, rows in passages_by_file.items():
         for row in rows:
@@ -198,6 +200,10 @@ def test_numbering_per_language_has_no_gaps(passages_by_file):
         if sorted(found) != list(range(min(found), min(found) + len(found))) or (min(found) - 1) % 100 != 0
     }
     assert gaps == {}
+    wrong_block = {
+        key: min(found) for key, found in numbers.items() if min(found) != NUMBER_BLOCKS.get(key[0], min(found))
+    }
+    assert wrong_block == {}
 
 
 def test_the_whole_set_is_large_enough_once_both_files_are_present(passages_by_file):
