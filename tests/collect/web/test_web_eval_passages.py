@@ -62,9 +62,15 @@ MIN_LANGUAGES_TOTAL = 15
 EXPECTED_FILES = {"passages_a.jsonl", "passages_b.jsonl"}
 # held-out files, assembled blind to the detector and scored once at the end: split "heldout"
 # (passages_d was held out in session 16 and opened for development in session 17; it follows the number rule)
-HELDOUT_FILES = {"passages_e.jsonl", "passages_f.jsonl"}
+HELDOUT_FILES = {"passages_e.jsonl", "passages_f.jsonl", "passages_g.jsonl"}
 # the number block a file's passages start from in every language (files not listed start from 001 or a x01 block)
-NUMBER_BLOCKS = {"passages_c.jsonl": 501, "passages_d.jsonl": 701, "passages_e.jsonl": 801, "passages_f.jsonl": 901}
+NUMBER_BLOCKS = {
+    "passages_c.jsonl": 501,
+    "passages_d.jsonl": 701,
+    "passages_e.jsonl": 801,
+    "passages_f.jsonl": 901,
+    "passages_g.jsonl": 951,
+}
 
 
 def load_passages(path: Path) -> list[dict]:
@@ -187,23 +193,30 @@ def test_passage_ids_are_unique_and_each_file_is_sorted(passages_by_file):
         assert file_ids == sorted(file_ids), f"{name} is not sorted by passage_id"
 
 
+def numbering_ok(file_name: str, numbers: list[int]) -> bool:
+    """One language's passage numbers in one file: no gaps, starting at the file's block (x01 when it has none)."""
+    start = min(numbers)
+    block_ok = start == NUMBER_BLOCKS[file_name] if file_name in NUMBER_BLOCKS else (start - 1) % 100 == 0
+    return block_ok and sorted(numbers) == list(range(start, start + len(numbers)))
+
+
 def test_numbering_per_language_has_no_gaps(passages_by_file):
-    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501, 701, 801, 901)."""
+    """Within a file each language is numbered without gaps, from 1 or from the file's own block (501 ... 951)."""
     numbers: dict[tuple[str, str], list[int]] = {}
     for name, rows in passages_by_file.items():
         for row in rows:
             language, number = row["passage_id"].split("-")
             numbers.setdefault((name, language), []).append(int(number))
-    gaps = {
-        key: sorted(found)
-        for key, found in numbers.items()
-        if sorted(found) != list(range(min(found), min(found) + len(found))) or (min(found) - 1) % 100 != 0
-    }
+    gaps = {key: sorted(found) for key, found in numbers.items() if not numbering_ok(key[0], found)}
     assert gaps == {}
-    wrong_block = {
-        key: min(found) for key, found in numbers.items() if min(found) != NUMBER_BLOCKS.get(key[0], min(found))
-    }
-    assert wrong_block == {}
+
+
+def test_the_numbering_rule_knows_each_file_block():
+    assert numbering_ok("passages_g.jsonl", [951, 952, 953])
+    assert not numbering_ok("passages_g.jsonl", [901, 902])  # passages_f's block in the wrong file
+    assert not numbering_ok("passages_g.jsonl", [951, 953])  # a gap
+    assert numbering_ok("passages_a.jsonl", [1, 2])
+    assert not numbering_ok("passages_a.jsonl", [951])  # a file without a block starts at 001 or x01
 
 
 def test_the_whole_set_is_large_enough_once_both_files_are_present(passages_by_file):
@@ -254,7 +267,7 @@ def test_a_wrong_passage_is_caught():
 
 
 def test_the_split_rule_depends_on_the_file():
-    """passages_a-d: dev when NNN % 3 == 1, else test; a held-out file (passages_e, passages_f): always heldout."""
+    """passages_a-d: dev when NNN % 3 == 1, else test; a held-out file (passages_e, passages_f, passages_g): heldout."""
     row = {
         "passage_id": "de-701",
         "split": "heldout",
