@@ -245,6 +245,10 @@ class Detector:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
                     decisions.append(decision)
                     previous.append(len(decisions) - 1)
+        reviewer = getattr(self, "pair_model", None)  # off by default: analysis.collect.web.pair_model.enable
+        if reviewer is not None:
+            evidence = (segments, mentions_by_segment, terms_by_segment, page_unit_id, owner)
+            decisions = reviewer.review(self, text, decisions, evidence)
         return decisions
 
     # ------------------------------------------------------------------ segmentation

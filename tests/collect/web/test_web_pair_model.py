@@ -1,0 +1,87 @@
+"""The trained pair classifier (issue 9, item 4): candidates from the detector's evidence, a deterministic L2 logistic
+fit, its data file, and the hook that lets it decide (off by default)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from analysis.collect.web import pair_model
+from analysis.collect.web.pair_model import FEATURES, Weights
+
+TEXT = (
+    "Die Städtepartnerschaft zwischen Duisburg und Wuhan besteht seit 1982. "
+    "Ein Direktflug nach Chicago startet in Duisburg."
+)
+
+
+def _weights(**named: float) -> np.ndarray:
+    weights = np.zeros(len(FEATURES))
+    for name, value in named.items():
+        weights[FEATURES.index(name)] = value
+    return weights
+
+
+def test_the_fit_is_deterministic_learns_the_sign_and_shrinks_with_the_penalty():
+    rng = np.random.default_rng(1)
+    signal = rng.normal(size=200)
+    x = np.column_stack([np.ones(200), signal, rng.normal(size=200)])
+    y = (signal + 0.3 * rng.normal(size=200) > 0).astype(float)
+    loose, again, tight = pair_model.fit(x, y, 0.1), pair_model.fit(x, y, 0.1), pair_model.fit(x, y, 100.0)
+    assert np.array_equal(loose, again)
+    assert loose[1] > 1.0 and abs(loose[2]) < 0.5 * loose[1]
+    assert 0 < tight[1] < loose[1]
+
+
+def test_the_weights_round_trip_through_the_data_file(tmp_path):
+    weights = Weights(_weights(bias=-1.5, rules_chose_side=2.25), keep=0.3, add=0.8, penalty=3.0)
+    path = tmp_path / "model.csv"
+    pair_model.write_weights(weights, path)
+    table = pd.read_csv(path)
+    assert list(table["feature"]) == [*FEATURES, "keep", "add", "penalty"]
+    assert table["source"].str.strip().all() and table["note"].str.strip().all()
+    back = pair_model.read_weights(path)
+    assert np.allclose(back.weights, weights.weights) and (back.keep, back.add, back.penalty) == (0.3, 0.8, 3.0)
+
+
+def test_the_shipped_model_names_every_feature():
+    table = pd.read_csv(pair_model.MODEL_FILE)
+    assert set(FEATURES) | {"keep", "add", "penalty"} == set(table["feature"])
+
+
+def test_an_explanation_names_the_largest_contributions():
+    features = dict.fromkeys(FEATURES, 0.0) | {"bias": 1.0, "rules_chose_side": 1.0, "lookalike_cue": 1.0}
+    weights = Weights(_weights(bias=0.1, rules_chose_side=2.0, lookalike_cue=-1.0))
+    assert weights.explanation(features, top=2) == "pair model p=0.75 (rules_chose_side +2.00, lookalike_cue -1.00)"
+
+
+def test_the_collector_sees_rejected_partners_and_every_eu_side(web_detector, monkeypatch):
+    collector = pair_model.Collector()
+    monkeypatch.setattr(web_detector, "pair_model", collector, raising=False)
+    decisions = web_detector.explain(TEXT, language="de", page_unit_id="gn-esslingen")
+    found = collector.found
+    assert {c.partner[0] for c in found} == {"Wuhan", "Chicago"}
+    assert all(set(c.features) == set(FEATURES) for c in found)
+    chosen = [c for c in found if c.features["rules_chose_side"]]
+    assert [(c.side.name, c.partner[0]) for c in chosen] == [("Duisburg", "Wuhan")]
+    chicago = [c for c in found if c.partner[0] == "Chicago"]
+    assert chicago and all(c.features["reject_lookalike"] and not c.features["reject_no_relation"] for c in chicago)
+    assert {c.side.source for c in chicago} >= {"owner", "sentence"}
+    assert any(d.finding is None for d in decisions)  # the collector leaves the rules' decisions as they are
+
+
+def test_the_model_decides_only_when_switched_on(web_detector, monkeypatch):
+    rules_only = set(web_detector.detect(TEXT, language="de", page_unit_id="gn-esslingen"))
+    assert getattr(web_detector, "pair_model", None) is None  # off by default
+    as_rules = Weights(_weights(bias=-5.0, rules_chose_side=10.0))
+    monkeypatch.setattr(web_detector, "pair_model", pair_model.PairModel(as_rules), raising=False)
+    mirrored = web_detector.detect(TEXT, language="de", page_unit_id="gn-esslingen")
+    assert {(f.eu_place, f.partner_name, f.status) for f in mirrored} == {
+        (f.eu_place, f.partner_name, f.status) for f in rules_only
+    }
+    assert all("pair model p=" in f.rule for f in mirrored)
+    keep_all = Weights(_weights(bias=5.0), keep=0.5, add=0.5)
+    monkeypatch.setattr(web_detector, "pair_model", pair_model.PairModel(keep_all), raising=False)
+    added = web_detector.detect(TEXT, language="de", page_unit_id="gn-esslingen")
+    assert "Chicago" in {f.partner_name for f in added}
+    assert len(added) > len(rules_only)
