@@ -253,16 +253,19 @@ class Detector:
         """Sentences of ``text`` by line, with headings and the list items under them.
 
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
-        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading); a lead paragraph right under
-        it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" / "Os acordos ... entre
-        Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading), or a longer line that
+        ends with the term (a list title glued to the paragraph before it: "... 2001-08-30MIASTA PARTNERSKIE"); a lead
+        paragraph right under it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" /
+        "Os acordos ... entre Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
         only its complete sentences and enumeration items are read (:mod:`analysis.collect.web.teaser`): status words
         may be cut off, and the full article is crawled anyway.
         """
         segments: list[_Segment] = []
         heading: int | None = None
         max_words = int(self.lexicon.rules["heading_max_words"])
-        relation_starts = sorted(t.orig_start for t in scan.terms if t.kind in ("twin", "friendship", "agreement"))
+        relation_terms = [t for t in scan.terms if t.kind in ("twin", "friendship", "agreement")]
+        relation_starts = sorted(t.orig_start for t in relation_terms)
+        relation_ends = {t.orig_end for t in relation_terms}
         roles = [{self.places[r].role for r in h.records} for h in scan.names]
         name_starts = sorted(
             h.orig_start
@@ -278,7 +281,8 @@ class Detector:
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)
-            if has_relation and not has_partner and words <= max_words:
+            tail = len(line.rstrip(" :\t*"))  # a title glued to the end of a paragraph by markup ends the line
+            if has_relation and not has_partner and (words <= max_words or line_start + tail in relation_ends):
                 following = lines[index + 1] if index + 1 < len(lines) else None
                 if following and _any_between(place_starts, following[1], following[2]):
                     segments.append(_Segment(line_start, line_end, line_number, None, True))

@@ -66,6 +66,14 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return folded, origin
 
 
+def _left_boundary(folded: str, start: int) -> bool:
+    """Whether a word may start at ``start``: after no letter or digit, or a letter right after a digit (a date or
+    a number glued to the next word by page markup: "2001-08-30MIASTA PARTNERSKIE", "1947Bristol")."""
+    if start == 0 or not folded[start - 1].isalnum():
+        return True
+    return folded[start - 1].isdigit() and folded[start].isalpha()
+
+
 def fold_short(text: str) -> str:
     """:func:`fold_with_offsets` without offsets, faster for short strings (names)."""
     try:
@@ -178,7 +186,7 @@ class Matcher:
         all_terms = self._lexicon.terms
         for end_index, (key, entries, term_ids) in self._automaton.iter(folded):
             start = end_index - len(key) + 1
-            left_ok = start == 0 or not folded[start - 1].isalnum()
+            left_ok = _left_boundary(folded, start)
             if not left_ok and key not in glued_keys:
                 continue
             if entries and left_ok:
@@ -210,7 +218,7 @@ class Matcher:
             if not entries:
                 continue
             start = end_index - len(key) + 1
-            if (start and folded[start - 1].isalnum()) or text[start if origin is None else origin[start]].islower():
+            if not _left_boundary(folded, start) or text[start if origin is None else origin[start]].islower():
                 continue
             wanted = [entry for entry in entries if entry.record in records]
             if wanted and _name_hit(folded, origin, start, end_index + 1, length, wanted, None) is not None:

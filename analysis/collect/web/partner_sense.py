@@ -155,3 +155,27 @@ def _sentence_admin1(detector, text: str, mention, mentions, country: str) -> li
         if gap in _phrases(detector.lexicon, "locative_preposition") and len(states) == 1 and None not in states:
             out.append((-1, next(iter(states))))
     return list(dict.fromkeys(state for _, state in sorted(out, key=lambda pair: pair[0])))
+
+
+# A country written right after a name: "Odessa / Ukraina", "Alexandria (Egypt)", "Sorrento, Italie", "Lima – Peru".
+_COUNTRY_AFTER = re.compile(r"\s*(?:[/,(]|\s[–-])\s*([^\s/,()–.;:\n]+(?: [^\s/,()–.;:\n]+){0,2})")
+
+
+def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | None:
+    """The name of a country other than the partner's (``partner_countries``: US, CN) written right after the name
+    ``hit`` behind a slash, comma, bracket or dash, as lists of twin towns write their country: the name is that
+    country's place, not a US or Chinese namesake. None when no such country follows, or when the words are a US
+    state or Chinese province too (Georgia), which the caller reads as a qualifier first."""
+    from analysis.collect.web.places import country_names_iso2
+
+    found = _COUNTRY_AFTER.match(text, hit.orig_end)
+    if not found:
+        return None
+    names = country_names_iso2()
+    words = found.group(1).split()
+    for size in range(len(words), 0, -1):
+        iso2 = names.get(name_key(" ".join(words[:size])), "")
+        if iso2 == "":
+            continue
+        return " ".join(words[:size]) if iso2 and iso2 not in partner_countries else None
+    return None

@@ -199,25 +199,34 @@ def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
     languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
     way the town is written in EU text, and such a name in a text is the country unless a state stands next to it."""
+    return frozenset(country_names_iso2())
+
+
+@lru_cache(maxsize=1)
+def country_names_iso2() -> dict[str, str | None]:
+    """``{folded country name: ISO2}`` for the names of :func:`country_name_keys` (None for a label without a code)."""
     import gettext
 
     import pycountry
 
     from analysis.core.countries import country_label_overrides
 
-    names = set(country_label_overrides())
+    names: dict[str, str | None] = {name_key(label): iso2 for label, iso2 in country_label_overrides().items()}
+    english: list[tuple[str, str]] = []
     for country in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             if getattr(country, attribute, None):
-                names.add(getattr(country, attribute))
-    english = sorted(names)
+                english.append((getattr(country, attribute), country.alpha_2))
+    for name, iso2 in english:
+        names.setdefault(name_key(name), iso2)
     for language in EU_OFFICIAL_LANGUAGES:  # pycountry translates the country names into each
         try:
             translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
         except OSError:
             continue
-        names.update(translation.gettext(name) for name in english)
-    return frozenset(name_key(name) for name in names)
+        for name, iso2 in english:
+            names.setdefault(name_key(translation.gettext(name)), iso2)
+    return names
 
 
 def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:

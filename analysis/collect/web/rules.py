@@ -124,6 +124,8 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     others = [p for p in mention.places if p.role == "other"]
     hint, hint_country = _hint(detector, text, mention, mentions)
     countries = {p.country_iso2 for p in partner_like}
+    if not hint and (foreign := partner_sense.foreign_country_after(text, hit, countries)):
+        return f"'{surface_key}': a place of {foreign}, the country named right after it"
     if hint_country in countries:
         country = hint_country
     elif len(countries) == 1:

@@ -1,0 +1,41 @@
+"""Recall classes of issue 9 (session 17): relation vocabulary, list titles glued by markup, a country after a name."""
+
+from __future__ import annotations
+
+from analysis.collect.web.detect import Detector
+from analysis.collect.web.partner_sense import foreign_country_after
+
+
+def _found(detector: Detector, text: str, language: str, owner: str | None = None) -> set[tuple]:
+    return {(f.unit_id, f.partner_id) for f in detector.detect(text, language=language, page_unit_id=owner)}
+
+
+def test_a_list_title_glued_to_the_paragraph_before_it_heads_the_list(web_detector):
+    text = (
+        "Miasto Łódź współpracuje z zagranicznymi ośrodkami na podstawie uchwały Rady Miasta z dnia "
+        "2001-08-30MIASTA PARTNERSKIE\n 1. Kalmar / Szwecja\n 2. Rotterdam / Holandia\n 3. Memphis / USA"
+    )
+    assert ("gn-lodz", "us-place-memphis") in _found(web_detector, text, "pl", owner="gn-lodz")
+
+
+def test_a_name_followed_by_another_country_is_no_us_or_chinese_partner(web_detector):
+    text = "Partnerstädte von Duisburg:\n- Memphis / Ägypten\n- Wuhan / China"
+    found = _found(web_detector, text, "de", owner="gn-duisburg")
+    assert ("gn-duisburg", "cn-pref-4201") in found
+    assert ("gn-duisburg", "us-place-memphis") not in found
+
+
+def test_foreign_country_after_reads_only_other_countries_than_the_partners():
+    class Hit:
+        orig_end = 6
+
+    assert foreign_country_after("Odessa / Ukraina, Kalmar", Hit, {"US"}) == "Ukraina"
+    assert foreign_country_after("Odessa (Federacja Rosyjska)", Hit, {"US"}) == "Federacja Rosyjska"
+    assert foreign_country_after("Odessa, USA", Hit, {"US"}) is None
+    assert foreign_country_after("Odessa und Kalmar", Hit, {"US"}) is None
+
+
+def test_cooperation_verbs_and_friendly_relations_are_relation_terms(web_detector):
+    assert ("gn-arnhem", "cn-pref-4201") in _found(web_detector, "Sedan 2015 har Arnhem samarbetat med Wuhan.", "sv")
+    text = "Brno a Wuhan rozvíjejí přátelské vztahy od roku 2015."
+    assert ("gn-brno", "cn-pref-4201") in _found(web_detector, text, "cs")
