@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules, teaser
+from analysis.collect.web import cn_counties, discourse, eu_forms, lookalike, partner_sense, rules, teaser
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -163,7 +163,8 @@ class Detector:
         ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``.
 
         ``lau``: the EU municipalities found as EU places outside the frame (:func:`places.lau_places`): None reads
-        the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none."""
+        the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none. Chinese
+        counties come from the acquired division list (:mod:`analysis.collect.web.cn_counties`)."""
         lexicon = lexicon or load_lexicon()
         units = places_module.with_alternate_names(units)
         found = [
@@ -172,6 +173,7 @@ class Detector:
             *places_module.other_places(gazetteer, lexicon),
         ]
         found += places_module.unframed_places(found, lexicon, lau)
+        found += cn_counties.county_places(found, lexicon)
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
         inflect = [index for index, place in enumerate(places) if places_module.inflected(place, lexicon)]

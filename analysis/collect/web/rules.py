@@ -260,12 +260,12 @@ def _before_municipal_word(mention, terms) -> bool:
 
 
 def _above_floor(place, country, rules) -> bool:
-    """A partner place of ``country`` at or above ``sentence_context_min_population``, or a Chinese district without a
-    population figure (the official lists give none; urban districts have tens of thousands of inhabitants and more:
-    Qingbaijiang, Xiuzhou, Dongcheng)."""
+    """A partner place of ``country`` at or above ``sentence_context_min_population``, or a Chinese district or county
+    without a population figure (the official lists give none; urban districts and counties have tens of thousands of
+    inhabitants and more: Qingbaijiang, Xiuzhou, Dongcheng, Rudong)."""
     if place.country_iso2 != country:
         return False
-    unknown_district = place.country_iso2 == "CN" and place.level == "district" and not place.population
+    unknown_district = place.country_iso2 == "CN" and place.level in ("district", "county") and not place.population
     return unknown_district or place.population >= rules["sentence_context_min_population"]
 
 

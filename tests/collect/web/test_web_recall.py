@@ -39,3 +39,29 @@ def test_cooperation_verbs_and_friendly_relations_are_relation_terms(web_detecto
     assert ("gn-arnhem", "cn-pref-4201") in _found(web_detector, "Sedan 2015 har Arnhem samarbetat med Wuhan.", "sv")
     text = "Brno a Wuhan rozvíjejí přátelské vztahy od roku 2015."
     assert ("gn-brno", "cn-pref-4201") in _found(web_detector, text, "cs")
+
+
+def test_chinese_counties_are_weak_partner_places_under_their_pinyin_name():
+    import pandas as pd
+
+    from analysis.collect.web.cn_counties import county_core, county_places
+    from analysis.collect.web.lexicon import load_lexicon
+    from analysis.collect.web.places import Place
+
+    assert [county_core(n) for n in ("如东县", "长阳土家族自治县", "沛县")] == ["如东", "长阳", "沛县"]
+    counties = pd.DataFrame(
+        {"adcode": ["320623000000", "331121000000", "999"], "name": ["如东县", "青田县", "武汉县"], "province": "X"}
+    )
+    wuhan = Place("Wuhan", "CN", "partner", "cn-pref-4201", "prefecture", 1e7, True, "Hubei")
+    found = {
+        place.name: (place, names) for place, names in county_places([(wuhan, ["Wuhan"])], load_lexicon(), counties)
+    }
+    assert set(found) == {"Rudong", "Qingtian"}  # a county never takes a known place's name
+    place, names = found["Qingtian"]
+    assert not place.strong and place.level == "county" and "Qingtian County" in names
+
+
+def test_a_county_is_found_with_a_china_context(web_detector):
+    text = "Duisburg unterzeichnete die Städtepartnerschaft mit dem chinesischen Kreis Rudong."
+    found = web_detector.detect(text, language="de")
+    assert [(f.unit_id, f.partner_name, f.partner_id) for f in found] == [("gn-duisburg", "Rudong", None)]
