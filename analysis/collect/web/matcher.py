@@ -74,6 +74,13 @@ def _left_boundary(folded: str, start: int) -> bool:
     return folded[start - 1].isdigit() and folded[start].isalpha()
 
 
+def _camel_glued(text: str, origin: list[int] | None, start: int) -> bool:
+    """Whether the folded position ``start`` is a capital letter right after a lower-case one in the original text
+    (two words run together where page markup separated them: a breadcrumb "O mestePartnerské mestá")."""
+    index = start if origin is None else origin[start]
+    return index > 0 and text[index].isupper() and text[index - 1].islower()
+
+
 def fold_short(text: str) -> str:
     """:func:`fold_with_offsets` without offsets, faster for short strings (names)."""
     try:
@@ -187,7 +194,9 @@ class Matcher:
         for end_index, (key, entries, term_ids) in self._automaton.iter(folded):
             start = end_index - len(key) + 1
             left_ok = _left_boundary(folded, start)
-            if not left_ok and key not in glued_keys:
+            # a term glued to a lower-case word by markup ("O mestePartnerské mestá"): terms only, names stay strict
+            camel = not left_ok and _camel_glued(text, origin, start)
+            if not left_ok and not camel and key not in glued_keys:
                 continue
             if entries and left_ok:
                 if text[start if origin is None else origin[start]].islower():
@@ -200,7 +209,7 @@ class Matcher:
                 term = all_terms[term_id]
                 if term.own_language and languages is not None and term.language not in languages and len(term.key) < 6:
                     continue
-                if not (left_ok or term.glued):
+                if not (left_ok or camel or term.glued):
                     continue
                 found = term.pattern.match(folded, start)
                 if found:

@@ -179,3 +179,14 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
             continue
         return " ".join(words[:size]) if iso2 and iso2 not in partner_countries else None
     return None
+
+
+def state_vouches(detector, text: str, mention, mentions, country: str) -> str | None:
+    """The state or province that its sentence names elsewhere and in which the one resolver finds the weak name
+    ``mention`` (a small place, a namesake of a larger foreign place): "Em Rhode Island, Bristol está geminada com
+    Lagoa"; "delegace z Two Rivers ze státu Wisconsin". A name and a state that go together are the country context
+    the name needs (:func:`named_admin1`); None when the sentence names no such state."""
+    names = {p.name for p in mention.places if p.role == "partner" and p.country_iso2 == country}
+    if len(names) != 1:
+        return None
+    return named_admin1(detector, text, mention, mentions, next(iter(names)), country, False)

@@ -165,6 +165,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ):
         has_context = True
         weak.append(f"{country} context in the sentence")
+    if weak and not has_context and (state := partner_sense.state_vouches(detector, text, mention, mentions, country)):
+        hint, has_context = state, True
+        weak.append(f"its {state} named in the sentence")
     if weak and not has_context:
         vouched = _text_vouches(mention, terms, context, country, weak, surface_key, rules)
         if vouched:

@@ -65,3 +65,29 @@ def test_a_county_is_found_with_a_china_context(web_detector):
     text = "Duisburg unterzeichnete die Städtepartnerschaft mit dem chinesischen Kreis Rudong."
     found = web_detector.detect(text, language="de")
     assert [(f.unit_id, f.partner_name, f.partner_id) for f in found] == [("gn-duisburg", "Rudong", None)]
+
+
+def test_a_relation_term_glued_to_a_lower_case_word_by_markup_is_found(web_detector):
+    text = "Esslingen am NeckarÜber unsPartnerstädte > Sheboygan, USA"
+    found = _found(web_detector, text.replace("Partnerstädte", "Partnerstädte"), "de")
+    assert ("gn-esslingen", "us-place-sheboygan") in found
+    scan = web_detector.matcher.scan("O mestePartnerské mestá", "sk")
+    assert any(t.kind == "twin" for t in scan.terms)
+    assert not any(t.kind == "twin" for t in web_detector.matcher.scan("o mestepartnerské mestá", "sk").terms)
+
+
+def test_a_small_place_with_its_state_named_in_the_sentence_has_its_context(web_frames):
+    import pandas as pd
+
+    units, gazetteer = web_frames
+    extra = gazetteer.iloc[[1, 9]].copy()  # Sheboygan and Wisconsin, as a hamlet under the population floors
+    extra["partner_id"] = ["us-place-tiny", "us-state-pa"]
+    extra["name"] = ["Pittsfield Falls", "Pennsylvania"]
+    extra["admin1_name"] = ["Pennsylvania", "Pennsylvania"]
+    extra["admin1_code"] = ["PA", "PA"]
+    extra["population"] = pd.array([900, None], dtype="Int64")
+    detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
+    text = "In Pennsylvania ist Pittsfield Falls die Partnerstadt von Duisburg."
+    assert ("gn-duisburg", "us-place-tiny") in _found(detector, text, "de")
+    text = "Pittsfield Falls ist die Partnerstadt von Duisburg."
+    assert ("gn-duisburg", "us-place-tiny") not in _found(detector, text, "de")
