@@ -186,7 +186,8 @@ def state_vouches(detector, text: str, mention, mentions, country: str) -> str |
     ``mention`` (a small place, a namesake of a larger foreign place): "Em Rhode Island, Bristol está geminada com
     Lagoa"; "delegace z Two Rivers ze státu Wisconsin". A name and a state that go together are the country context
     the name needs (:func:`named_admin1`); None when the sentence names no such state."""
-    names = {p.name for p in mention.places if p.role == "partner" and p.country_iso2 == country}
-    if len(names) != 1:
-        return None
-    return named_admin1(detector, text, mention, mentions, next(iter(names)), country, False)
+    names = dict.fromkeys(p.name for p in mention.places if p.role == "partner" and p.country_iso2 == country)
+    for name in names:
+        if state := named_admin1(detector, text, mention, mentions, name, country, False):
+            return state
+    return None
