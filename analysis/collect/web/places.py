@@ -273,7 +273,9 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
 
 
 def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
-    """Frame units (with ``alternate_names`` when given) and the gazetteer's other EU places."""
+    """Frame units (with ``alternate_names`` when given) and the gazetteer's other EU places, except those that
+    yield to a large partner city of their name (:func:`large_partner_names`: Los Angeles in Spain, Filadelfia in
+    Italy are written as Los Angeles and Philadelphia are in Romance texts)."""
     min_length = int(lexicon.rules["min_alternate_length"])
     alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
     out = []
@@ -287,12 +289,31 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
         frame_keys.update((fold_for_matching(name), place.country_iso2) for name in names)
         out.append((place, names))
     rows = gazetteer[gazetteer["country_iso2"].isin(EU27_ISO2)]
+    large = large_partner_names(gazetteer, lexicon)
+    ratio = lexicon.rules["eu_namesake_yield_ratio"]
     for row in rows.itertuples(index=False):
         if (fold_for_matching(str(row.name)), row.country_iso2) in frame_keys:
             continue
         population = float(row.population) if pd.notna(row.population) else 0.0
+        if large.get(name_key(str(row.name)), 0.0) >= ratio * max(population, 1.0):
+            continue
         place = Place(str(row.name), row.country_iso2, "eu", None, "city", population, True, None)
         out.append((place, [str(row.name)]))
+    return out
+
+
+def large_partner_names(gazetteer: pd.DataFrame, lexicon: Lexicon) -> dict[str, float]:
+    """``{folded name: population}`` of the US and Chinese partner places of ``us_strong_population`` or more, under
+    their name and alternate names (the largest place of a name)."""
+    rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
+    population = pd.to_numeric(rows["population"], errors="coerce").fillna(0.0)
+    rows = rows[population >= lexicon.rules["us_strong_population"]]
+    out: dict[str, float] = {}
+    min_length = int(lexicon.rules["min_alternate_length"])
+    for row, size in zip(rows.itertuples(index=False), population[rows.index], strict=True):
+        for name in usable_names(str(row.name), row.alternate_names, min_length):
+            key = name_key(name)
+            out[key] = max(out.get(key, 0.0), float(size))
     return out
 
 

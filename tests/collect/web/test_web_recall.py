@@ -91,3 +91,15 @@ def test_a_small_place_with_its_state_named_in_the_sentence_has_its_context(web_
     assert ("gn-duisburg", "us-place-tiny") in _found(detector, text, "de")
     text = "Pittsfield Falls ist die Partnerstadt von Duisburg."
     assert ("gn-duisburg", "us-place-tiny") not in _found(detector, text, "de")
+
+
+def test_a_small_eu_namesake_outside_the_frame_yields_to_a_large_partner_city(web_frames):
+    import pandas as pd
+
+    units, gazetteer = web_frames
+    extra = gazetteer[gazetteer["partner_id"].eq("gn-vienne")].copy()
+    extra["partner_id"], extra["name"], extra["country_iso2"] = "gn-ny-es", "New York", "ES"
+    extra["population"] = pd.array([900], dtype="Int64")
+    detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
+    assert ("gn-duisburg", "us-place-new-york") in _found(detector, "Duisburg ist Partnerstadt von New York.", "de")
+    assert not any(place.name == "New York" and place.role == "eu" for place in detector.places)
