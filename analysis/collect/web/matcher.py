@@ -68,17 +68,11 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
 
 def _left_boundary(folded: str, start: int) -> bool:
     """Whether a word may start at ``start``: after no letter or digit, or a letter right after a digit (a date or
-    a number glued to the next word by page markup: "2001-08-30MIASTA PARTNERSKIE", "1947Bristol")."""
+    a number glued to the next word by page markup: "2001-08-30MIASTA PARTNERSKIE", "1947Bristol"); :meth:`Matcher.scan`
+    inlines the same test (it runs for every key the automaton reports)."""
     if start == 0 or not folded[start - 1].isalnum():
         return True
     return folded[start - 1].isdigit() and folded[start].isalpha()
-
-
-def _camel_glued(text: str, origin: list[int] | None, start: int) -> bool:
-    """Whether the folded position ``start`` is a capital letter right after a lower-case one in the original text
-    (two words run together where page markup separated them: a breadcrumb "O mestePartnerské mestá")."""
-    index = start if origin is None else origin[start]
-    return index > 0 and text[index].isupper() and text[index - 1].islower()
 
 
 def fold_short(text: str) -> str:
@@ -193,11 +187,15 @@ class Matcher:
         all_terms = self._lexicon.terms
         for end_index, (key, entries, term_ids) in self._automaton.iter(folded):
             start = end_index - len(key) + 1
-            left_ok = _left_boundary(folded, start)
-            # a term glued to a lower-case word by markup ("O mestePartnerské mestá"): terms only, names stay strict
-            camel = not left_ok and _camel_glued(text, origin, start)
-            if not left_ok and not camel and key not in glued_keys:
-                continue
+            previous = folded[start - 1] if start else " "
+            left_ok = not previous.isalnum() or (previous.isdigit() and folded[start].isalpha())
+            camel = False
+            if not left_ok:
+                # a term run into a lower-case word by markup ("O mestePartnerské mestá"): terms only, names stay strict
+                index = start if origin is None else origin[start]
+                camel = text[index].isupper() and bool(term_ids) and text[index - 1].islower()
+                if not camel and key not in glued_keys:
+                    continue
             if entries and left_ok:
                 if text[start if origin is None else origin[start]].islower():
                     hit = _lower_case_hit(folded, origin, start, end_index + 1, length, entries, language)
