@@ -256,7 +256,8 @@ class Detector:
 
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
         names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading), or a longer line that
-        ends with the term (a list title glued to the paragraph before it: "... 2001-08-30MIASTA PARTNERSKIE"); a lead
+        ends with the term (a list title glued to the paragraph before it: "... 2001-08-30MIASTA PARTNERSKIE") or with a
+        colon (a lead-in sentence: "Over the years Duisburg has signed partnership agreements with these cities:"); a lead
         paragraph right under it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" /
         "Os acordos ... entre Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
         only its complete sentences and enumeration items are read (:mod:`analysis.collect.web.teaser`): status words
@@ -283,8 +284,9 @@ class Detector:
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)
-            tail = len(line.rstrip(" :\t*"))  # a title glued to the end of a paragraph by markup ends the line
-            if has_relation and not has_partner and (words <= max_words or line_start + tail in relation_ends):
+            tail = len(line.rstrip(" :\t*"))
+            titled = line_start + tail in relation_ends or line.rstrip().endswith(":")
+            if has_relation and not has_partner and (words <= max_words or titled):
                 following = lines[index + 1] if index + 1 < len(lines) else None
                 if following and _any_between(place_starts, following[1], following[2]):
                     segments.append(_Segment(line_start, line_end, line_number, None, True))

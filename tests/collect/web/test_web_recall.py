@@ -103,3 +103,11 @@ def test_a_small_eu_namesake_outside_the_frame_yields_to_a_large_partner_city(we
     detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
     assert ("gn-duisburg", "us-place-new-york") in _found(detector, "Duisburg ist Partnerstadt von New York.", "de")
     assert not any(place.name == "New York" and place.role == "eu" for place in detector.places)
+
+
+def test_a_long_lead_in_ending_with_a_colon_heads_the_list_under_it(web_detector):
+    text = (
+        "Over the years the city council of Duisburg has signed a sister city agreement with each of these cities:\n"
+        "- Vienne (France)\n- Kalmar (Sweden)\n- Rotterdam (Netherlands)\n- Memphis"
+    )
+    assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "en", owner="gn-duisburg")
