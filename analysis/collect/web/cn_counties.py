@@ -23,6 +23,7 @@ from analysis.collect.web.places import Place, romanised_forms
 # Autonomous counties and banners put the ethnic groups after the place name (长阳土家族自治县 -> 长阳).
 _AUTONOMOUS = re.compile(r"^(.{2}?).*(?:族|自治)")
 _TYPE_WORDS = {"县": "County", "旗": "Banner"}
+COUNTY_SOURCE = "china_adcodes_cpca"
 
 
 def county_core(name: str) -> str:
@@ -43,7 +44,7 @@ def read_counties() -> pd.DataFrame:
     from analysis.build.gazetteers import read_adcodes
 
     try:
-        adcodes = read_adcodes(raw_path("china_adcodes_cpca", "adcodes.csv"))
+        adcodes = read_adcodes(raw_path(COUNTY_SOURCE, "adcodes.csv"))
     except FileNotFoundError:
         return pd.DataFrame(columns=["adcode", "name", "province"])
     divisions = classify_china_divisions(adcodes)
