@@ -1,8 +1,8 @@
 """Chinese counties (县, 自治县, 旗) as partner places the detector can find (issue 9, recall of partner names).
 
-The partner gazetteer holds China's provinces, prefectures, county-level cities and urban districts, not its
-~1,400 counties (:data:`analysis.build.china_units.CHINA_KIND_LEVEL`), yet EU towns twin with counties ("die Region
-Rudong", "Qingtian County", "Jintang"). The official division list (cpca ``adcodes.csv``, already acquired for the
+The partner gazetteer holds China's provinces, prefectures, county-level cities and urban districts
+(:data:`analysis.build.china_units.CHINA_KIND_LEVEL`), not its ~1,500 counties (about 1,100 added here), yet EU towns
+twin with counties ("die Region Rudong", "Qingtian County", "Jintang"). The official division list (cpca ``adcodes.csv``, already acquired for the
 gazetteer) names them in characters; :func:`county_places` writes them in pinyin (with "County" / "Xian" forms and
 the national transcriptions of :func:`analysis.collect.web.places.romanised_forms`) as partner places without a
 gazetteer id: their findings stay unresolved. A county has no population figure in the list, so it counts as a small
