@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules, teaser
+from analysis.collect.web import cn_counties, discourse, eu_forms, lookalike, partner_sense, rules, teaser
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -163,7 +163,8 @@ class Detector:
         ``alternate_names``: see :func:`analysis.collect.web.places.detector_units`) and the partner ``gazetteer``.
 
         ``lau``: the EU municipalities found as EU places outside the frame (:func:`places.lau_places`): None reads
-        the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none."""
+        the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none. Chinese
+        counties come from the acquired division list (:mod:`analysis.collect.web.cn_counties`)."""
         lexicon = lexicon or load_lexicon()
         units = places_module.with_alternate_names(units)
         found = [
@@ -172,6 +173,7 @@ class Detector:
             *places_module.other_places(gazetteer, lexicon),
         ]
         found += places_module.unframed_places(found, lexicon, lau)
+        found += cn_counties.county_places(found, lexicon)
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
         inflect = [index for index, place in enumerate(places) if places_module.inflected(place, lexicon)]
@@ -257,16 +259,20 @@ class Detector:
         """Sentences of ``text`` by line, with headings and the list items under them.
 
         A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
-        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading); a lead paragraph right under
-        it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" / "Os acordos ... entre
-        Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
+        names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading), or a longer line that
+        ends with the term (a list title glued to the paragraph before it: "... 2001-08-30MIASTA PARTNERSKIE") or with a
+        colon (a lead-in sentence: "Over the years Duisburg has signed partnership agreements with these cities:"); a lead
+        paragraph right under it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" /
+        "Os acordos ... entre Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
         only its complete sentences and enumeration items are read (:mod:`analysis.collect.web.teaser`): status words
         may be cut off, and the full article is crawled anyway.
         """
         segments: list[_Segment] = []
         heading: int | None = None
         max_words = int(self.lexicon.rules["heading_max_words"])
-        relation_starts = sorted(t.orig_start for t in scan.terms if t.kind in ("twin", "friendship", "agreement"))
+        relation_terms = [t for t in scan.terms if t.kind in ("twin", "friendship", "agreement")]
+        relation_starts = sorted(t.orig_start for t in relation_terms)
+        relation_ends = {t.orig_end for t in relation_terms}
         roles = [{self.places[r].role for r in h.records} for h in scan.names]
         name_starts = sorted(
             h.orig_start
@@ -282,7 +288,9 @@ class Detector:
             words = len(line.split())
             has_relation = _any_between(relation_starts, line_start, line_end)
             has_partner = _any_between(name_starts, line_start, line_end)
-            if has_relation and not has_partner and words <= max_words:
+            tail = len(line.rstrip(" :\t*"))
+            titled = line_start + tail in relation_ends or line.rstrip().endswith(":")
+            if has_relation and not has_partner and (words <= max_words or titled):
                 following = lines[index + 1] if index + 1 < len(lines) else None
                 if following and _any_between(place_starts, following[1], following[2]):
                     segments.append(_Segment(line_start, line_end, line_number, None, True))

@@ -66,6 +66,15 @@ def fold_with_offsets(text: str) -> tuple[str, list[int] | None]:
     return folded, origin
 
 
+def _left_boundary(folded: str, start: int) -> bool:
+    """Whether a word may start at ``start``: after no letter or digit, or a letter right after a digit (a date or
+    a number glued to the next word by page markup: "2001-08-30MIASTA PARTNERSKIE", "1947Bristol"); :meth:`Matcher.scan`
+    inlines the same test (it runs for every key the automaton reports)."""
+    if start == 0 or not folded[start - 1].isalnum():
+        return True
+    return folded[start - 1].isdigit() and folded[start].isalpha()
+
+
 def fold_short(text: str) -> str:
     """:func:`fold_with_offsets` without offsets, faster for short strings (names)."""
     try:
@@ -178,9 +187,15 @@ class Matcher:
         all_terms = self._lexicon.terms
         for end_index, (key, entries, term_ids) in self._automaton.iter(folded):
             start = end_index - len(key) + 1
-            left_ok = start == 0 or not folded[start - 1].isalnum()
-            if not left_ok and key not in glued_keys:
-                continue
+            previous = folded[start - 1] if start else " "
+            left_ok = not previous.isalnum() or (previous.isdigit() and folded[start].isalpha())
+            camel = False
+            if not left_ok:
+                # a term run into a lower-case word by markup ("O mestePartnerské mestá"): terms only, names stay strict
+                index = start if origin is None else origin[start]
+                camel = text[index].isupper() and bool(term_ids) and text[index - 1].islower()
+                if not camel and key not in glued_keys:
+                    continue
             if entries and left_ok:
                 if text[start if origin is None else origin[start]].islower():
                     hit = _lower_case_hit(folded, origin, start, end_index + 1, length, entries, language)
@@ -192,7 +207,7 @@ class Matcher:
                 term = all_terms[term_id]
                 if term.own_language and languages is not None and term.language not in languages and len(term.key) < 6:
                     continue
-                if not (left_ok or term.glued):
+                if not (left_ok or camel or term.glued):
                     continue
                 found = term.pattern.match(folded, start)
                 if found:
@@ -210,7 +225,7 @@ class Matcher:
             if not entries:
                 continue
             start = end_index - len(key) + 1
-            if (start and folded[start - 1].isalnum()) or text[start if origin is None else origin[start]].islower():
+            if not _left_boundary(folded, start) or text[start if origin is None else origin[start]].islower():
                 continue
             wanted = [entry for entry in entries if entry.record in records]
             if wanted and _name_hit(folded, origin, start, end_index + 1, length, wanted, None) is not None:

@@ -155,3 +155,39 @@ def _sentence_admin1(detector, text: str, mention, mentions, country: str) -> li
         if gap in _phrases(detector.lexicon, "locative_preposition") and len(states) == 1 and None not in states:
             out.append((-1, next(iter(states))))
     return list(dict.fromkeys(state for _, state in sorted(out, key=lambda pair: pair[0])))
+
+
+# A country written right after a name: "Odessa / Ukraina", "Alexandria (Egypt)", "Sorrento, Italie", "Lima – Peru".
+_COUNTRY_AFTER = re.compile(r"\s*(?:[/,(]|\s[–-])\s*([^\s/,()–.;:\n]+(?: [^\s/,()–.;:\n]+){0,2})")
+
+
+def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | None:
+    """The name of a country other than the partner's (``partner_countries``: US, CN) written right after the name
+    ``hit`` behind a slash, comma, bracket or dash, as lists of twin towns write their country: the name is that
+    country's place, not a US or Chinese namesake. None when no such country follows, or when the words are a US
+    state or Chinese province too (Georgia), which the caller reads as a qualifier first."""
+    from analysis.collect.web.places import country_names_iso2
+
+    found = _COUNTRY_AFTER.match(text, hit.orig_end)
+    if not found:
+        return None
+    names = country_names_iso2()
+    words = found.group(1).split()
+    for size in range(len(words), 0, -1):
+        iso2 = names.get(name_key(" ".join(words[:size])), "")
+        if iso2 == "":
+            continue
+        return " ".join(words[:size]) if iso2 and iso2 not in partner_countries else None
+    return None
+
+
+def state_vouches(detector, text: str, mention, mentions, country: str) -> str | None:
+    """The state or province that its sentence names elsewhere and in which the one resolver finds the weak name
+    ``mention`` (a small place, a namesake of a larger foreign place): "Em Rhode Island, Bristol está geminada com
+    Lagoa"; "delegace z Two Rivers ze státu Wisconsin". A name and a state that go together are the country context
+    the name needs (:func:`named_admin1`); None when the sentence names no such state."""
+    names = dict.fromkeys(p.name for p in mention.places if p.role == "partner" and p.country_iso2 == country)
+    for name in names:
+        if state := named_admin1(detector, text, mention, mentions, name, country, False):
+            return state
+    return None

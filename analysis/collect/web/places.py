@@ -199,25 +199,34 @@ def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
     languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
     way the town is written in EU text, and such a name in a text is the country unless a state stands next to it."""
+    return frozenset(country_names_iso2())
+
+
+@lru_cache(maxsize=1)
+def country_names_iso2() -> dict[str, str | None]:
+    """``{folded country name: ISO2}`` for the names of :func:`country_name_keys` (None for a label without a code)."""
     import gettext
 
     import pycountry
 
     from analysis.core.countries import country_label_overrides
 
-    names = set(country_label_overrides())
+    names: dict[str, str | None] = {name_key(label): iso2 for label, iso2 in country_label_overrides().items()}
+    english: list[tuple[str, str]] = []
     for country in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             if getattr(country, attribute, None):
-                names.add(getattr(country, attribute))
-    english = sorted(names)
+                english.append((getattr(country, attribute), country.alpha_2))
+    for name, iso2 in english:
+        names.setdefault(name_key(name), iso2)
     for language in EU_OFFICIAL_LANGUAGES:  # pycountry translates the country names into each
         try:
             translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
         except OSError:
             continue
-        names.update(translation.gettext(name) for name in english)
-    return frozenset(name_key(name) for name in names)
+        for name, iso2 in english:
+            names.setdefault(name_key(translation.gettext(name)), iso2)
+    return names
 
 
 def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
@@ -264,7 +273,9 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
 
 
 def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
-    """Frame units (with ``alternate_names`` when given) and the gazetteer's other EU places."""
+    """Frame units (with ``alternate_names`` when given) and the gazetteer's other EU places, except those that
+    yield to a large partner city of their name (:func:`large_partner_names`: Los Angeles in Spain, Filadelfia in
+    Italy are written as Los Angeles and Philadelphia are in Romance texts)."""
     min_length = int(lexicon.rules["min_alternate_length"])
     alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
     out = []
@@ -278,12 +289,31 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
         frame_keys.update((fold_for_matching(name), place.country_iso2) for name in names)
         out.append((place, names))
     rows = gazetteer[gazetteer["country_iso2"].isin(EU27_ISO2)]
+    large = large_partner_names(gazetteer, lexicon)
+    ratio = lexicon.rules["eu_namesake_yield_ratio"]
     for row in rows.itertuples(index=False):
         if (fold_for_matching(str(row.name)), row.country_iso2) in frame_keys:
             continue
         population = float(row.population) if pd.notna(row.population) else 0.0
+        if large.get(name_key(str(row.name)), 0.0) >= ratio * max(population, 1.0):
+            continue
         place = Place(str(row.name), row.country_iso2, "eu", None, "city", population, True, None)
         out.append((place, [str(row.name)]))
+    return out
+
+
+def large_partner_names(gazetteer: pd.DataFrame, lexicon: Lexicon) -> dict[str, float]:
+    """``{folded name: population}`` of the US and Chinese partner places of ``us_strong_population`` or more, under
+    their name and alternate names (the largest place of a name)."""
+    rows = gazetteer[gazetteer["country_iso2"].isin(PARTNER_COUNTRIES)]
+    population = pd.to_numeric(rows["population"], errors="coerce").fillna(0.0)
+    rows = rows[population >= lexicon.rules["us_strong_population"]]
+    out: dict[str, float] = {}
+    min_length = int(lexicon.rules["min_alternate_length"])
+    for row, size in zip(rows.itertuples(index=False), population[rows.index], strict=True):
+        for name in usable_names(str(row.name), row.alternate_names, min_length):
+            key = name_key(name)
+            out[key] = max(out.get(key, 0.0), float(size))
     return out
 
 

@@ -124,6 +124,8 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     others = [p for p in mention.places if p.role == "other"]
     hint, hint_country = _hint(detector, text, mention, mentions)
     countries = {p.country_iso2 for p in partner_like}
+    if not hint and (foreign := partner_sense.foreign_country_after(text, hit, countries)):
+        return f"'{surface_key}': a place of {foreign}, the country named right after it"
     if hint_country in countries:
         country = hint_country
     elif len(countries) == 1:
@@ -163,6 +165,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ):
         has_context = True
         weak.append(f"{country} context in the sentence")
+    if weak and not has_context and (state := partner_sense.state_vouches(detector, text, mention, mentions, country)):
+        hint, has_context = state, True
+        weak.append(f"its {state} named in the sentence")
     if weak and not has_context:
         vouched = _text_vouches(mention, terms, context, country, weak, surface_key, rules)
         if vouched:
@@ -258,12 +263,12 @@ def _before_municipal_word(mention, terms) -> bool:
 
 
 def _above_floor(place, country, rules) -> bool:
-    """A partner place of ``country`` at or above ``sentence_context_min_population``, or a Chinese district without a
-    population figure (the official lists give none; urban districts have tens of thousands of inhabitants and more:
-    Qingbaijiang, Xiuzhou, Dongcheng)."""
+    """A partner place of ``country`` at or above ``sentence_context_min_population``, or a Chinese district or county
+    without a population figure (the official lists give none; urban districts and counties have tens of thousands of
+    inhabitants and more: Qingbaijiang, Xiuzhou, Dongcheng, Rudong)."""
     if place.country_iso2 != country:
         return False
-    unknown_district = place.country_iso2 == "CN" and place.level == "district" and not place.population
+    unknown_district = place.country_iso2 == "CN" and place.level in ("district", "county") and not place.population
     return unknown_district or place.population >= rules["sentence_context_min_population"]
 
 

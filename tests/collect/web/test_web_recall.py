@@ -1,0 +1,113 @@
+"""Recall classes of issue 9 (session 17): relation vocabulary, list titles glued by markup, a country after a name."""
+
+from __future__ import annotations
+
+from analysis.collect.web.detect import Detector
+from analysis.collect.web.partner_sense import foreign_country_after
+
+
+def _found(detector: Detector, text: str, language: str, owner: str | None = None) -> set[tuple]:
+    return {(f.unit_id, f.partner_id) for f in detector.detect(text, language=language, page_unit_id=owner)}
+
+
+def test_a_list_title_glued_to_the_paragraph_before_it_heads_the_list(web_detector):
+    text = (
+        "Miasto Łódź współpracuje z zagranicznymi ośrodkami na podstawie uchwały Rady Miasta z dnia "
+        "2001-08-30MIASTA PARTNERSKIE\n 1. Kalmar / Szwecja\n 2. Rotterdam / Holandia\n 3. Memphis / USA"
+    )
+    assert ("gn-lodz", "us-place-memphis") in _found(web_detector, text, "pl", owner="gn-lodz")
+
+
+def test_a_name_followed_by_another_country_is_no_us_or_chinese_partner(web_detector):
+    text = "Partnerstädte von Duisburg:\n- Memphis / Ägypten\n- Wuhan / China"
+    found = _found(web_detector, text, "de", owner="gn-duisburg")
+    assert ("gn-duisburg", "cn-pref-4201") in found
+    assert ("gn-duisburg", "us-place-memphis") not in found
+
+
+def test_foreign_country_after_reads_only_other_countries_than_the_partners():
+    class Hit:
+        orig_end = 6
+
+    assert foreign_country_after("Odessa / Ukraina, Kalmar", Hit, {"US"}) == "Ukraina"
+    assert foreign_country_after("Odessa (Federacja Rosyjska)", Hit, {"US"}) == "Federacja Rosyjska"
+    assert foreign_country_after("Odessa, USA", Hit, {"US"}) is None
+    assert foreign_country_after("Odessa und Kalmar", Hit, {"US"}) is None
+
+
+def test_cooperation_verbs_and_friendly_relations_are_relation_terms(web_detector):
+    assert ("gn-arnhem", "cn-pref-4201") in _found(web_detector, "Sedan 2015 har Arnhem samarbetat med Wuhan.", "sv")
+    text = "Brno a Wuhan rozvíjejí přátelské vztahy od roku 2015."
+    assert ("gn-brno", "cn-pref-4201") in _found(web_detector, text, "cs")
+
+
+def test_chinese_counties_are_weak_partner_places_under_their_pinyin_name():
+    import pandas as pd
+
+    from analysis.collect.web.cn_counties import county_core, county_places
+    from analysis.collect.web.lexicon import load_lexicon
+    from analysis.collect.web.places import Place
+
+    assert [county_core(n) for n in ("如东县", "长阳土家族自治县", "沛县")] == ["如东", "长阳", "沛县"]
+    counties = pd.DataFrame(
+        {"adcode": ["320623000000", "331121000000", "999"], "name": ["如东县", "青田县", "武汉县"], "province": "X"}
+    )
+    wuhan = Place("Wuhan", "CN", "partner", "cn-pref-4201", "prefecture", 1e7, True, "Hubei")
+    found = {
+        place.name: (place, names) for place, names in county_places([(wuhan, ["Wuhan"])], load_lexicon(), counties)
+    }
+    assert set(found) == {"Rudong", "Qingtian"}  # a county never takes a known place's name
+    place, names = found["Qingtian"]
+    assert not place.strong and place.level == "county" and "Qingtian County" in names
+
+
+def test_a_county_is_found_with_a_china_context(web_detector):
+    text = "Duisburg unterzeichnete die Städtepartnerschaft mit dem chinesischen Kreis Rudong."
+    found = web_detector.detect(text, language="de")
+    assert [(f.unit_id, f.partner_name, f.partner_id) for f in found] == [("gn-duisburg", "Rudong", None)]
+
+
+def test_a_relation_term_glued_to_a_lower_case_word_by_markup_is_found(web_detector):
+    text = "Esslingen am NeckarÜber unsPartnerstädte > Sheboygan, USA"
+    found = _found(web_detector, text.replace("Partnerstädte", "Partnerstädte"), "de")
+    assert ("gn-esslingen", "us-place-sheboygan") in found
+    scan = web_detector.matcher.scan("O mestePartnerské mestá", "sk")
+    assert any(t.kind == "twin" for t in scan.terms)
+    assert not any(t.kind == "twin" for t in web_detector.matcher.scan("o mestepartnerské mestá", "sk").terms)
+
+
+def test_a_small_place_with_its_state_named_in_the_sentence_has_its_context(web_frames):
+    import pandas as pd
+
+    units, gazetteer = web_frames
+    extra = gazetteer.iloc[[1, 9]].copy()  # Sheboygan and Wisconsin, as a hamlet under the population floors
+    extra["partner_id"] = ["us-place-tiny", "us-state-pa"]
+    extra["name"] = ["Pittsfield Falls", "Pennsylvania"]
+    extra["admin1_name"] = ["Pennsylvania", "Pennsylvania"]
+    extra["admin1_code"] = ["PA", "PA"]
+    extra["population"] = pd.array([900, None], dtype="Int64")
+    detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
+    text = "In Pennsylvania ist Pittsfield Falls die Partnerstadt von Duisburg."
+    assert ("gn-duisburg", "us-place-tiny") in _found(detector, text, "de")
+    text = "Pittsfield Falls ist die Partnerstadt von Duisburg."
+    assert ("gn-duisburg", "us-place-tiny") not in _found(detector, text, "de")
+
+
+def test_a_small_eu_namesake_outside_the_frame_yields_to_a_large_partner_city(web_frames):
+    import pandas as pd
+
+    units, gazetteer = web_frames
+    extra = gazetteer[gazetteer["partner_id"].eq("gn-vienne")].copy()
+    extra["partner_id"], extra["name"], extra["country_iso2"] = "gn-ny-es", "New York", "ES"
+    extra["population"] = pd.array([900], dtype="Int64")
+    detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
+    assert ("gn-duisburg", "us-place-new-york") in _found(detector, "Duisburg ist Partnerstadt von New York.", "de")
+    assert not any(place.name == "New York" and place.role == "eu" for place in detector.places)
+
+
+def test_a_long_lead_in_ending_with_a_colon_heads_the_list_under_it(web_detector):
+    text = (
+        "Over the years the city council of Duisburg has signed a sister city agreement with each of these cities:\n"
+        "- Vienne (France)\n- Kalmar (Sweden)\n- Rotterdam (Netherlands)\n- Memphis"
+    )
+    assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "en", owner="gn-duisburg")
