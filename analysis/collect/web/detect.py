@@ -52,7 +52,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import discourse, eu_forms, lookalike, partner_sense, rules, teaser
+from analysis.collect.web import discourse, eu_forms, eu_side, lookalike, partner_sense, rules, teaser
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -234,10 +234,9 @@ class Detector:
                 self._carry_status(decisions, previous, terms, text)
                 previous = []
                 continue
+            lenders = _neighbour_segments(segments, index, text, partnered)
             neighbours = [
-                t
-                for i in _neighbour_segments(segments, index, text, partnered)
-                for t in lookalike.unheld(text, terms_by_segment[i], mentions_by_segment[i], segments[i])
+                t for i in lenders for t in _lent(text, segments, i, index, terms_by_segment, mentions_by_segment)
             ]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index, owner)
             previous = []
@@ -332,7 +331,11 @@ class Detector:
             if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
-            eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)
+            eu = eu_forms.in_language_country(
+                tuple(p for p in found if p.role == "eu" and not eu_side.whole_country(p)), language
+            )
+            if eu and eu_side.located_in_province(text, hit.orig_start, self.lexicon):
+                eu = ()  # "Rose in provincia di Cosenza": where a place lies, no party
             has_admin1 = any(p.role == "admin1" for p in partner_like)
             if has_admin1 and mentions and partner_sense.qualifies(mentions[-1], found):
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
@@ -628,6 +631,15 @@ def _neighbour_segments(segments: list[_Segment], index: int, text: str, partner
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))
+
+
+def _lent(text: str, segments: list[_Segment], lender: int, index: int, terms_by_segment, mentions_by_segment) -> list:
+    """The terms segment ``lender`` lends to segment ``index`` (not those held by its own partners): all from the
+    sentence next to it or a lead-in ending with a colon, no weak relation word from two sentences away
+    (:func:`eu_side.far_terms`)."""
+    terms = lookalike.unheld(text, terms_by_segment[lender], mentions_by_segment[lender], segments[lender])
+    lead_in = text[segments[lender].start : segments[lender].end].rstrip().endswith(":")
+    return terms if abs(lender - index) < 2 or lead_in else eu_side.far_terms(terms)
 
 
 def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:

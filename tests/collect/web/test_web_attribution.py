@@ -1,0 +1,52 @@
+"""Attribution classes beyond one sentence (issue 9, session 17): whole-country regions, places named only as where
+another lies, list items, and how far a neighbouring sentence's relation term may lend itself."""
+
+from __future__ import annotations
+
+from analysis.collect.web import eu_side
+from analysis.collect.web.lexicon import load_lexicon
+from analysis.collect.web.places import Place
+
+
+def _pairs(detector, text: str, language: str) -> set[tuple]:
+    return {(f.eu_place, f.partner_name) for f in detector.detect(text, language=language)}
+
+
+def test_a_region_that_is_a_whole_country_is_the_country():
+    estonia = Place("Eesti", "EE", "eu", "EE00", "region", 0.0, True, None)
+    aland = Place("Åland", "FI", "eu", "FI20", "region", 0.0, True, None)
+    assert eu_side.whole_country(estonia)
+    assert not eu_side.whole_country(aland)
+
+
+def test_a_place_after_a_locative_and_a_province_word_only_says_where_another_lies():
+    lexicon = load_lexicon()
+    for text, name in [
+        ("Rose in provincia di Cosenza e Morra", "Cosenza"),
+        ("a village in the province of Antwerp", "Antwerp"),
+        ("ein Dorf in der Provinz Limburg", "Limburg"),
+    ]:
+        assert eu_side.located_in_province(text, text.index(name), lexicon), text
+    for text, name in [("La provincia di Cosenza firma", "Cosenza"), ("twinned with Antwerp", "Antwerp")]:
+        assert not eu_side.located_in_province(text, text.index(name), lexicon), text
+
+
+def test_the_located_place_takes_no_tie(web_detector):
+    text = "Due paesi in provincia di Arnhem sono ora ufficialmente gemellati con Chicago."
+    assert not {pair for pair in _pairs(web_detector, text, "it") if pair[0] == "Arnhem"}
+    assert ("Arnhem", "Chicago") in _pairs(web_detector, "Arnhem è ora ufficialmente gemellata con Chicago.", "it")
+
+
+def test_a_weak_relation_word_two_sentences_away_lends_nothing(web_detector):
+    far = (
+        "China ist der wichtigste Partner der Stadt Duisburg. Beide Seiten haben in der Bildung eng gearbeitet. "
+        "Duisburg freut sich auf die Teilnahme von Wuhan."
+    )
+    assert _pairs(web_detector, far, "de") == set()
+    near = "China ist der wichtigste Partner der Stadt Duisburg. Duisburg freut sich auf die Teilnahme von Wuhan."
+    twin = (
+        "Duisburg ist seit 1982 Partnerstadt. Beide Seiten haben in der Bildung eng gearbeitet. "
+        "Duisburg freut sich auf die Teilnahme von Wuhan."
+    )
+    assert ("Duisburg", "Wuhan") in _pairs(web_detector, twin, "de")
+    assert _pairs(web_detector, near, "de") <= {("Duisburg", "Wuhan")}
