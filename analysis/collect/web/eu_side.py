@@ -23,7 +23,8 @@ from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
 
 _WHOLE_COUNTRY = re.compile(r"^[A-Z]{2}00$")
-_LIST_LINE_WORDS = 5  # at most this many words on a line that is a list item
+_LIST_LINE_WORDS = 5
+_PARTY_GAP_WORDS = 3  # at most this many article / city / "of" words between a relation term and its EU party  # at most this many words on a line that is a list item
 _SENTENCE_MARK = re.compile(r"[.!?:;]\s*$")
 
 
@@ -62,18 +63,35 @@ def list_line(text: str, segment) -> bool:
     )
 
 
-def list_siblings(text: str, segments, index: int) -> set[int]:
-    """The segments of the list that segment ``index`` is an item of (consecutive list lines), itself included;
-    empty when it is no list line."""
+def outside_list(text: str, segments, index: int, candidates: list) -> list:
+    """``candidates`` (EU mentions) less those on the lines of the list that segment ``index`` is an item of
+    (consecutive short lines: "Athene (Griekenland)" / "Beijing (China)"): fellow items, not the list's owner."""
     if not list_line(text, segments[index]):
-        return set()
+        return candidates
     run = {index}
     for step in (-1, 1):
         i = index + step
         while 0 <= i < len(segments) and list_line(text, segments[i]):
             run.add(i)
             i += step
-    return run
+    spans = [(segments[i].start, segments[i].end) for i in run]
+    return [m for m in candidates if not any(start <= m.hit.orig_start < end for start, end in spans)]
+
+
+def term_party(text: str, term, mentions: list, lexicon):
+    """The EU place the relation term names as its party right after it, joined by nothing but an article, a city
+    word or "of" ("ville chinoise jumelle de Bordeaux", "sister city of Cork", "miasto partnerskie Krakowa"): that
+    place is the tie's EU side whatever else the sentence pairs ("le vol entre Paris et Wuhan, ville jumelle de
+    Bordeaux"). None when no EU place follows the term so."""
+    following = [m for m in mentions if m.hit.orig_start >= term.orig_end]
+    if not following:
+        return None
+    first = min(following, key=lambda m: m.hit.orig_start)
+    gap = fold_for_matching(text[term.orig_end : first.hit.orig_start]).split()
+    if first.role != "eu" or len(gap) > _PARTY_GAP_WORDS or "," in text[term.orig_end : first.hit.orig_start]:
+        return None
+    joiners = lexicon_words(lexicon, "pair_filler") | lexicon_words(lexicon, "of_word")
+    return first if all(w in joiners for w in gap) else None
 
 
 def far_terms(terms: list) -> list:

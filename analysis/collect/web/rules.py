@@ -22,6 +22,7 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
+from analysis.collect.web.eu_side import outside_list, term_party
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
@@ -426,6 +427,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
+    party = None if relation_choice.neighbour else term_party(text, relation_choice.term, mentions, detector.lexicon)
+    if between is not None and party not in (None, between):  # "vol entre Paris et Wuhan, ville jumelle de Bordeaux"
+        return [_eu_side(party, page_unit_id, "sentence", "EU side: the EU place the relation term names as its party")]
     if between is not None:
         return [_eu_side(between, page_unit_id, "sentence", "EU side: the pair after 'between' ('between X and Y')")]
     own = item_pair(text, segment, mentions, mention)
@@ -477,8 +481,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
     if page_unit_id or owner:
         return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
-    before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
-    after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
+    elsewhere = outside_list(text, context.segments, context.index, context.all_eu)
+    before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
+    after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
     if before or after:
         chosen = text_topic(before or after)
         return [

@@ -50,3 +50,17 @@ def test_a_weak_relation_word_two_sentences_away_lends_nothing(web_detector):
     )
     assert ("Duisburg", "Wuhan") in _pairs(web_detector, twin, "de")
     assert _pairs(web_detector, near, "de") <= {("Duisburg", "Wuhan")}
+
+
+def test_an_eu_place_among_the_list_items_is_a_fellow_partner_not_the_owner(web_detector):
+    listed = "Unsere Stadt hat diese Partnerstädte:\nAthen (Griechenland)\nChicago (USA)\nToronto (Kanada)\n"
+    assert _pairs(web_detector, listed, "de") == set()
+    owner = "Athen hat diese Partnerstädte:\nChicago (USA)\nToronto (Kanada)\n"
+    assert _pairs(web_detector, owner, "de") == {("Athens", "Chicago")}
+
+
+def test_the_place_a_relation_term_names_as_its_party_outweighs_a_pair_after_between(web_detector):
+    text = "Der neue Flug zwischen Duisburg und Wuhan, der chinesischen Partnerstadt von Arnhem, startet heute."
+    assert _pairs(web_detector, text, "de") == {("Arnhem", "Wuhan")}
+    plain = "Die Partnerschaft zwischen Duisburg und Wuhan besteht seit 1982."
+    assert _pairs(web_detector, plain, "de") == {("Duisburg", "Wuhan")}
