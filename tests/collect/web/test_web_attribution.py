@@ -64,3 +64,11 @@ def test_the_place_a_relation_term_names_as_its_party_outweighs_a_pair_after_bet
     assert _pairs(web_detector, text, "de") == {("Arnhem", "Wuhan")}
     plain = "Die Partnerschaft zwischen Duisburg und Wuhan besteht seit 1982."
     assert _pairs(web_detector, plain, "de") == {("Duisburg", "Wuhan")}
+
+
+def test_a_partner_named_as_a_reference_point_outside_or_near_which_another_lies_is_no_partner(web_detector):
+    for text, language in [
+        ("Duisburg vill inleda ett vänortsutbyte med Wuhan som ligger 16 mil utanför Shanghai.", "sv"),
+        ("Duisburg schenkt der Partnerstadt Wuhan, unweit von Shanghai, einen Spielplatz.", "de"),
+    ]:
+        assert {pair[1] for pair in _pairs(web_detector, text, language)} == {"Wuhan"}, text
