@@ -423,7 +423,8 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     )
     if paired is not None:
         rule = "EU side: paired with the partner ('X with Y', 'X – Y')"
-        return [_eu_side(m, page_unit_id, "sentence", rule) for m in _eu_run(text, mentions, paired, detector.lexicon)]
+        run = _eu_run(text, mentions, paired, detector.lexicon, mention)
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in run]
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
@@ -566,16 +567,20 @@ def _is_owner(place, page_unit_id: str | None, owner) -> bool:
     )
 
 
-def _eu_run(text, mentions, paired, lexicon) -> list:
-    """The EU place paired with a partner and the EU places enumerated right after it ("East Providence com Ribeira
-    Grande e Vila Franca do Campo": both are East Providence's pair), up to the first other place."""
+def _eu_run(text, mentions, paired, lexicon, partner=None) -> list:
+    """The EU place paired with a partner and the EU places enumerated with it on the side away from the partner
+    ("East Providence com Ribeira Grande e Vila Franca do Campo"; "Tõrva and Valga with Oakland": both are the
+    partner's pair), up to the first other place."""
     chain = _chain_of(text, mentions, paired, lexicon)
+    at = chain.index(paired)
+    before = partner is not None and paired.hit.orig_start < partner.hit.orig_start
+    side = chain[at::-1] if before else chain[at:]
     run = []
-    for m in chain[chain.index(paired) :]:
+    for m in side:
         if m.role != "eu":
             break
         run.append(m)
-    return run
+    return sorted(run, key=lambda m: m.hit.orig_start)
 
 
 def _chain_of(text, mentions, mention, lexicon) -> list:

@@ -72,3 +72,12 @@ def test_a_partner_named_as_a_reference_point_outside_or_near_which_another_lies
         ("Duisburg schenkt der Partnerstadt Wuhan, unweit von Shanghai, einen Spielplatz.", "de"),
     ]:
         assert {pair[1] for pair in _pairs(web_detector, text, language)} == {"Wuhan"}, text
+
+
+def test_eu_places_enumerated_before_their_shared_partner_are_all_its_pair(web_detector):
+    text = "Städtepartnerschaften: Kraków mit Wuhan, sowie Esslingen und Duisburg mit Chicago."
+    assert _pairs(web_detector, text, "de") == {
+        ("Kraków", "Wuhan"),
+        ("Esslingen am Neckar", "Chicago"),
+        ("Duisburg", "Chicago"),
+    }
