@@ -392,7 +392,11 @@ class Detector:
             )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags._replace(language=context.language))
         if not isinstance(partner, str):
-            partner = discourse.venue_only(self, text, mention, mentions, context.language) or partner
+            partner = (
+                discourse.venue_only(self, text, mention, mentions, context.language)
+                or lookalike.in_other_country(text, mention, mentions)
+                or partner
+            )
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))

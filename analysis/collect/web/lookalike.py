@@ -349,3 +349,31 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool
             if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
                 return True
     return False
+
+
+_COUNTRY_AFTER = re.compile(r"\s*(?:,|\()\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
+
+
+def in_other_country(text: str, mention, mentions) -> str | None:
+    """Why a partner name qualified by another country right after it ("Lancaster, England", "Kaunas (Litauen)",
+    "Toledo, Spanien") is a place of that country: the country's name in any EU language, not the US's or China's
+    ("Duluth, Minnesota, USA", "Milwaukee (Sjedinjene Države)" stay; a US state or Chinese province of a country's
+    name is no country there: "Athens, Georgia"). None otherwise."""
+    from analysis.collect.web.places import country_names_iso2
+
+    found = _COUNTRY_AFTER.match(text, mention.hit.orig_end)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    codes = country_names_iso2()
+    for size in range(len(words), 0, -1):
+        start = found.start(1)
+        end = start + len(" ".join(words[:size]))
+        code = codes.get(fold_for_matching(text[start:end]).strip())
+        if code is None:
+            continue
+        admin1 = [m for m in mentions if start <= m.hit.orig_start < end and any(p.role == "admin1" for p in m.places)]
+        if code in ("US", "CN") or admin1:
+            return None
+        return f"a place of another country ('{text[start:end]}' right after it): not a US or Chinese partner"
+    return None

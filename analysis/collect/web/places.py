@@ -199,25 +199,36 @@ def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
     languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
     way the town is written in EU text, and such a name in a text is the country unless a state stands next to it."""
+    return frozenset(country_names_iso2())
+
+
+@lru_cache(maxsize=1)
+def country_names_iso2() -> dict[str, str | None]:
+    """The folded names of :func:`country_name_keys` with their countries' ISO codes ("sjedinjene drzave" -> US),
+    read once (do not change the dict)."""
     import gettext
 
     import pycountry
 
     from analysis.core.countries import country_label_overrides
 
-    names = set(country_label_overrides())
+    names = dict(country_label_overrides())
     for country in pycountry.countries:
         for attribute in ("name", "official_name", "common_name"):
             if getattr(country, attribute, None):
-                names.add(getattr(country, attribute))
-    english = sorted(names)
+                names.setdefault(getattr(country, attribute), country.alpha_2)
+    english = sorted(names.items())
     for language in EU_OFFICIAL_LANGUAGES:  # pycountry translates the country names into each
         try:
             translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
         except OSError:
             continue
-        names.update(translation.gettext(name) for name in english)
-    return frozenset(name_key(name) for name in names)
+        for name, code in english:
+            names.setdefault(translation.gettext(name), code)
+    out: dict[str, str] = {}
+    for name, code in names.items():
+        out.setdefault(name_key(name), code)
+    return out
 
 
 def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:

@@ -81,3 +81,15 @@ def test_eu_places_enumerated_before_their_shared_partner_are_all_its_pair(web_d
         ("Esslingen am Neckar", "Chicago"),
         ("Duisburg", "Chicago"),
     }
+
+
+def test_a_list_item_qualified_by_another_country_is_no_us_or_chinese_partner(web_detector):
+    listed = (
+        "Duisburg hat diese Partnerstädte:\n • Memphis, Ägypten\n • Chicago, Illinois, USA\n • Vienne (Frankreich)\n"
+    )
+    assert {pair[1] for pair in _pairs(web_detector, listed, "de")} == {"Chicago"}
+    for country in ("Vereinigte Staaten", "Illinois"):
+        assert {pair[1] for pair in _pairs(web_detector, listed.replace("Ägypten", country), "de")} == {
+            "Chicago",
+            "Memphis",
+        }
