@@ -66,6 +66,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
         or _surname_after(text, mention, mentions, terms, language)
         or _dateline(text, mention, relation_choice)
+        or _agency_credit(text, mention)
         or _parent_of_partner(text, mention, mentions)
         or _locating_pair(lexicon, text, mention, mentions)
     )
@@ -236,6 +237,23 @@ def _dateline(text: str, mention, relation_choice) -> str | None:
         return None
     if _DATELINE_END.match(text, mention.hit.orig_end):
         return "a news dateline (a place name opening the report): where it was written, not a partner"
+    return None
+
+
+_AGENCY_BEFORE = re.compile(r"(?:^|\n)[^\n(]{0,60}\($")
+_DATELINE_MARK = re.compile(r"\d|\b[A-ZÀ-Þ]{3,}\b")
+_AGENCY_AFTER = re.compile(r"\)\s*(?:--|[–—-])\s")
+
+
+def _agency_credit(text: str, mention) -> str | None:
+    """A name in parentheses closing a dateline and followed by a dash ("ZAGREB, May 18 (Xinhua) -- Yancheng ...",
+    "Nitra 29. mája (TASR) - ..."): the news agency that wrote the report, not a partner."""
+    start, end = mention.hit.orig_start, mention.hit.orig_end
+    before = _AGENCY_BEFORE.search(text, max(0, start - 62), start)
+    if before is None or not _AGENCY_AFTER.match(text, end):
+        return None
+    if _DATELINE_MARK.search(before.group()):  # a date or a place in capitals: "ZAGREB, May 18", "PARIS"
+        return "a news agency credited in the dateline ('(Xinhua) --'): not a partner"
     return None
 
 

@@ -93,3 +93,10 @@ def test_a_list_item_qualified_by_another_country_is_no_us_or_chinese_partner(we
             "Chicago",
             "Memphis",
         }
+
+
+def test_a_news_agency_credited_in_the_dateline_is_no_partner(web_detector):
+    text = "BERLIN, May 18 (Wuhan) -- Chicago and Duisburg have signed an agreement on a sister city relationship."
+    assert _pairs(web_detector, text, "en") == {("Duisburg", "Chicago")}
+    listed = "Duisburg (Wuhan) – sister city since 1982."
+    assert ("Duisburg", "Wuhan") in _pairs(web_detector, listed, "en")
