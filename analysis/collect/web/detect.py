@@ -33,7 +33,8 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
-   belong to the page owner unless they name another EU place.
+   belong to the page owner unless they name another EU place. A whole-country region, a place named only as where
+   another lies ("in provincia di Cosenza") and EU places among listed partners are no EU side (:mod:`eu_side`).
 6. **Status.** Planned and ended terms near the partner or a relation term, in the sentence or in the neighbouring
    sentence that lent the relation term (:mod:`analysis.collect.web.status`: negated endings, "already", dropped
    planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else the

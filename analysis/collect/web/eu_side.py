@@ -10,9 +10,12 @@ the attribution classes that are about the text's structure rather than one sent
 - A relation term two sentences away lends itself only when it is no weak word (cooperation, generic "partner"): such a
   word that far off ("China ist der wichtigste Partner der Stadt Frankfurt. ... freue sich auf die Teilnahme von
   Guangzhou, Shenzhen und Shanghai") is about something else.
+- The EU place a relation term names as its party right after it ("ville chinoise jumelle de Bordeaux") outweighs a
+  "between X and Y" pair elsewhere in the sentence ("le vol entre Paris et Wuhan").
 
 Used by :mod:`analysis.collect.web.detect` (mentions, neighbour terms) and :mod:`analysis.collect.web.rules`
-(attribution); the word lists are the lexicon's (``locative_preposition``, ``province_word``, ``pair_filler``).
+(attribution); the word lists are the lexicon's (``locative_preposition``, ``province_word``, ``pair_filler``,
+``of_word``).
 """
 
 from __future__ import annotations
