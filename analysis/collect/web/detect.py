@@ -33,7 +33,8 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    in the same enumeration *before* the relation term ("Esslingen und Sheboygan sind Partnerstädte") or
    elsewhere in the sentence (nearest to the relation term, with its own enumeration) is the subject;
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
-   belong to the page owner unless they name another EU place.
+   belong to the page owner unless they name another EU place. A whole-country region, a place named only as where
+   another lies ("in provincia di Cosenza") and EU places among listed partners are no EU side (:mod:`eu_side`).
 6. **Status.** Planned and ended terms near the partner or a relation term, in the sentence or in the neighbouring
    sentence that lent the relation term (:mod:`analysis.collect.web.status`: negated endings, "already", dropped
    planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else the
@@ -52,7 +53,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import cn_counties, discourse, eu_forms, lookalike, partner_sense, rules, teaser
+from analysis.collect.web import cn_counties, discourse, eu_forms, eu_side, lookalike, partner_sense, rules, teaser
 from analysis.collect.web import places as places_module
 from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
@@ -236,10 +237,9 @@ class Detector:
                 self._carry_status(decisions, previous, terms, text)
                 previous = []
                 continue
+            lenders = _neighbour_segments(segments, index, text, partnered)
             neighbours = [
-                t
-                for i in _neighbour_segments(segments, index, text, partnered)
-                for t in lookalike.unheld(text, terms_by_segment[i], mentions_by_segment[i], segments[i])
+                t for i in lenders for t in _lent(text, segments, i, index, terms_by_segment, mentions_by_segment)
             ]
             context = _Context(segments, neighbours, all_eu, page_unit_id, language, facts, index, owner)
             previous = []
@@ -344,7 +344,11 @@ class Detector:
             if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
-            eu = eu_forms.in_language_country(tuple(p for p in found if p.role == "eu"), language)
+            eu = eu_forms.in_language_country(
+                tuple(p for p in found if p.role == "eu" and not eu_side.whole_country(p)), language
+            )
+            if eu and eu_side.located_in_province(text, hit.orig_start, self.lexicon):
+                eu = ()  # "Rose in provincia di Cosenza": where a place lies, no party
             has_admin1 = any(p.role == "admin1" for p in partner_like)
             if has_admin1 and mentions and partner_sense.qualifies(mentions[-1], found):
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]
@@ -401,7 +405,11 @@ class Detector:
             )
         partner = rules.choose_partner(self, text, mention, mentions, terms, flags._replace(language=context.language))
         if not isinstance(partner, str):
-            partner = discourse.venue_only(self, text, mention, mentions, context.language) or partner
+            partner = (
+                discourse.venue_only(self, text, mention, mentions, context.language)
+                or lookalike.in_other_country(text, mention, mentions)
+                or partner
+            )
         if isinstance(partner, str):
             return [Decision(surface, sentence, None, partner, candidates)]
         relation = rules.relation(terms, mention, text, segment, parties=(mentions, self.lexicon))
@@ -640,6 +648,15 @@ def _neighbour_segments(segments: list[_Segment], index: int, text: str, partner
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))
+
+
+def _lent(text: str, segments: list[_Segment], lender: int, index: int, terms_by_segment, mentions_by_segment) -> list:
+    """The terms segment ``lender`` lends to segment ``index`` (not those held by its own partners): all from the
+    sentence next to it or a lead-in ending with a colon, no weak relation word from two sentences away
+    (:func:`eu_side.far_terms`)."""
+    terms = lookalike.unheld(text, terms_by_segment[lender], mentions_by_segment[lender], segments[lender])
+    lead_in = text[segments[lender].start : segments[lender].end].rstrip().endswith(":")
+    return terms if abs(lender - index) < 2 or lead_in else eu_side.far_terms(terms)
 
 
 def _by_segment(segments: list[_Segment], hits: list, start_of) -> list[list]:

@@ -66,6 +66,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
         or _surname_after(text, mention, mentions, terms, language)
         or _dateline(text, mention, relation_choice)
+        or _agency_credit(text, mention)
         or _parent_of_partner(text, mention, mentions)
         or _locating_pair(lexicon, text, mention, mentions)
     )
@@ -239,6 +240,23 @@ def _dateline(text: str, mention, relation_choice) -> str | None:
     return None
 
 
+_AGENCY_BEFORE = re.compile(r"(?:^|\n)[^\n(]{0,60}\($")
+_DATELINE_MARK = re.compile(r"\d|\b[A-ZÀ-Þ]{3,}\b")
+_AGENCY_AFTER = re.compile(r"\)\s*(?:--|[–—-])\s")
+
+
+def _agency_credit(text: str, mention) -> str | None:
+    """A name in parentheses closing a dateline and followed by a dash ("ZAGREB, May 18 (Xinhua) -- Yancheng ...",
+    "Nitra 29. mája (TASR) - ..."): the news agency that wrote the report, not a partner."""
+    start, end = mention.hit.orig_start, mention.hit.orig_end
+    before = _AGENCY_BEFORE.search(text, max(0, start - 62), start)
+    if before is None or not _AGENCY_AFTER.match(text, end):
+        return None
+    if _DATELINE_MARK.search(before.group()):  # a date or a place in capitals: "ZAGREB, May 18", "PARIS"
+        return "a news agency credited in the dateline ('(Xinhua) --'): not a partner"
+    return None
+
+
 def _parent_of_partner(text: str, mention, mentions) -> str | None:
     """A Chinese prefecture right after another Chinese partner mention with only "of" words, articles or brackets
     between: the city that holds that district, named to locate it."""
@@ -349,3 +367,31 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool
             if text[surname.orig_end : hit.orig_start] == " " or text[hit.orig_end : surname.orig_start] == " ":
                 return True
     return False
+
+
+_COUNTRY_AFTER = re.compile(r"\s*(?:,|\()\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
+
+
+def in_other_country(text: str, mention, mentions) -> str | None:
+    """Why a partner name qualified by another country right after it ("Lancaster, England", "Kaunas (Litauen)",
+    "Toledo, Spanien") is a place of that country: the country's name in any EU language, not the US's or China's
+    ("Duluth, Minnesota, USA", "Milwaukee (Sjedinjene Države)" stay; a US state or Chinese province of a country's
+    name is no country there: "Athens, Georgia"). None otherwise."""
+    from analysis.collect.web.places import country_names_iso2
+
+    found = _COUNTRY_AFTER.match(text, mention.hit.orig_end)
+    if found is None:
+        return None
+    words = found.group(1).split()
+    codes = country_names_iso2()
+    for size in range(len(words), 0, -1):
+        start = found.start(1)
+        end = start + len(" ".join(words[:size]))
+        code = codes.get(fold_for_matching(text[start:end]).strip())
+        if code is None:
+            continue
+        admin1 = [m for m in mentions if start <= m.hit.orig_start < end and any(p.role == "admin1" for p in m.places)]
+        if code in ("US", "CN") or admin1:
+            return None
+        return f"a place of another country ('{text[start:end]}' right after it): not a US or Chinese partner"
+    return None

@@ -22,6 +22,7 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
+from analysis.collect.web.eu_side import outside_list, term_party
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
@@ -427,10 +428,14 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     )
     if paired is not None:
         rule = "EU side: paired with the partner ('X with Y', 'X – Y')"
-        return [_eu_side(m, page_unit_id, "sentence", rule) for m in _eu_run(text, mentions, paired, detector.lexicon)]
+        run = _eu_run(text, mentions, paired, detector.lexicon, mention)
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in run]
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
+    party = None if relation_choice.neighbour else term_party(text, relation_choice.term, mentions, detector.lexicon)
+    if between is not None and party not in (None, between):  # "vol entre Paris et Wuhan, ville jumelle de Bordeaux"
+        return [_eu_side(party, page_unit_id, "sentence", "EU side: the EU place the relation term names as its party")]
     if between is not None:
         return [_eu_side(between, page_unit_id, "sentence", "EU side: the pair after 'between' ('between X and Y')")]
     own = item_pair(text, segment, mentions, mention)
@@ -482,8 +487,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
     if page_unit_id or owner:
         return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
-    before = [m for m in context.all_eu if m.hit.orig_end <= segment.start and m not in chain]
-    after = [m for m in context.all_eu if m.hit.orig_start >= segment.end]
+    elsewhere = outside_list(text, context.segments, context.index, context.all_eu)
+    before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
+    after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
     if before or after:
         chosen = text_topic(before or after)
         return [
@@ -566,16 +572,20 @@ def _is_owner(place, page_unit_id: str | None, owner) -> bool:
     )
 
 
-def _eu_run(text, mentions, paired, lexicon) -> list:
-    """The EU place paired with a partner and the EU places enumerated right after it ("East Providence com Ribeira
-    Grande e Vila Franca do Campo": both are East Providence's pair), up to the first other place."""
+def _eu_run(text, mentions, paired, lexicon, partner=None) -> list:
+    """The EU place paired with a partner and the EU places enumerated with it on the side away from the partner
+    ("East Providence com Ribeira Grande e Vila Franca do Campo"; "Tõrva and Valga with Oakland": both are the
+    partner's pair), up to the first other place."""
     chain = _chain_of(text, mentions, paired, lexicon)
+    at = chain.index(paired)
+    before = partner is not None and paired.hit.orig_start < partner.hit.orig_start
+    side = chain[at::-1] if before else chain[at:]
     run = []
-    for m in chain[chain.index(paired) :]:
+    for m in side:
         if m.role != "eu":
             break
         run.append(m)
-    return run
+    return sorted(run, key=lambda m: m.hit.orig_start)
 
 
 def _chain_of(text, mentions, mention, lexicon) -> list:

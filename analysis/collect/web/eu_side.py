@@ -1,0 +1,109 @@
+"""Which EU names of a text can be a party to a tie at all, and which neighbouring sentences may lend a relation term:
+the attribution classes that are about the text's structure rather than one sentence's grammar.
+
+- A NUTS region that is a whole country (``EE00`` Eesti, ``LV00`` Latvija, ``MT00`` Malta) named in a text is the
+  country, not a sub-national party ("Marylandi ja Eesti linnade vahel": between Maryland's and Estonia's towns).
+- An EU place named after a locative preposition and a province word ("Rose in provincia di Cosenza", "in de
+  provincie Utrecht") only says where another place lies: it is no party.
+- Short list lines ("Athene (Griekenland)" / "Beijing (China)" / ...) are items of one list: an EU place among the
+  items is a fellow partner of the listed partners, not the place the list belongs to.
+- A relation term two sentences away lends itself only when it is no weak word (cooperation, generic "partner"): such a
+  word that far off ("China ist der wichtigste Partner der Stadt Frankfurt. ... freue sich auf die Teilnahme von
+  Guangzhou, Shenzhen und Shanghai") is about something else.
+- The EU place a relation term names as its party right after it ("ville chinoise jumelle de Bordeaux") outweighs a
+  "between X and Y" pair elsewhere in the sentence ("le vol entre Paris et Wuhan").
+
+Used by :mod:`analysis.collect.web.detect` (mentions, neighbour terms) and :mod:`analysis.collect.web.rules`
+(attribution); the word lists are the lexicon's (``locative_preposition``, ``province_word``, ``pair_filler``,
+``of_word``).
+"""
+
+from __future__ import annotations
+
+import re
+
+from analysis.collect.web.discourse import lexicon_words
+from analysis.collect.web.lexicon import fold_for_matching
+
+_WHOLE_COUNTRY = re.compile(r"^[A-Z]{2}00$")
+_LIST_LINE_WORDS = 5
+_PARTY_GAP_WORDS = 3  # at most this many article / city / "of" words between a relation term and its EU party  # at most this many words on a line that is a list item
+_SENTENCE_MARK = re.compile(r"[.!?:;]\s*$")
+
+
+def whole_country(place) -> bool:
+    """Whether an EU place is a NUTS region that covers its whole country (its code ends in ``00``): the country."""
+    return place.level == "region" and bool(place.unit_id) and bool(_WHOLE_COUNTRY.match(place.unit_id))
+
+
+def located_in_province(text: str, start: int, lexicon) -> bool:
+    """Whether the name starting at ``start`` follows a locative preposition and a province word, perhaps with an
+    article or "of" between ("in provincia di Cosenza", "in the province of Antwerp", "in der Provinz Limburg"):
+    the name only says where another place lies."""
+    before = fold_for_matching(text[max(0, start - 40) : start]).split()
+    if not before:
+        return False
+    fillers = lexicon_words(lexicon, "pair_filler")
+    while before and before[-1] in fillers:
+        before.pop()
+    if not before or not _province_word(before[-1], lexicon):
+        return False
+    before.pop()
+    while before and before[-1] in fillers:
+        before.pop()
+    return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")
+
+
+def list_line(text: str, segment) -> bool:
+    """Whether a segment is a whole short line without sentence punctuation: an item of a list."""
+    line_start = text.rfind("\n", 0, segment.start) + 1
+    line_end = text.find("\n", segment.end)
+    line = text[line_start : line_end if line_end >= 0 else len(text)]
+    return (
+        line.strip() == text[segment.start : segment.end].strip()
+        and len(line.split()) <= _LIST_LINE_WORDS
+        and not _SENTENCE_MARK.search(line)
+    )
+
+
+def outside_list(text: str, segments, index: int, candidates: list) -> list:
+    """``candidates`` (EU mentions) less those on the lines of the list that segment ``index`` is an item of
+    (consecutive short lines: "Athene (Griekenland)" / "Beijing (China)"): fellow items, not the list's owner."""
+    if not list_line(text, segments[index]):
+        return candidates
+    run = {index}
+    for step in (-1, 1):
+        i = index + step
+        while 0 <= i < len(segments) and list_line(text, segments[i]):
+            run.add(i)
+            i += step
+    spans = [(segments[i].start, segments[i].end) for i in run]
+    return [m for m in candidates if not any(start <= m.hit.orig_start < end for start, end in spans)]
+
+
+def term_party(text: str, term, mentions: list, lexicon):
+    """The EU place the relation term names as its party right after it, joined by nothing but an article, a city
+    word or "of" ("ville chinoise jumelle de Bordeaux", "sister city of Cork", "miasto partnerskie Krakowa"): that
+    place is the tie's EU side whatever else the sentence pairs ("le vol entre Paris et Wuhan, ville jumelle de
+    Bordeaux"). None when no EU place follows the term so."""
+    following = [m for m in mentions if m.hit.orig_start >= term.orig_end]
+    if not following:
+        return None
+    first = min(following, key=lambda m: m.hit.orig_start)
+    gap = fold_for_matching(text[term.orig_end : first.hit.orig_start]).split()
+    if first.role != "eu" or len(gap) > _PARTY_GAP_WORDS or "," in text[term.orig_end : first.hit.orig_start]:
+        return None
+    joiners = lexicon_words(lexicon, "pair_filler") | lexicon_words(lexicon, "of_word")
+    return first if all(w in joiners for w in gap) else None
+
+
+def far_terms(terms: list) -> list:
+    """The terms a sentence two away may lend: no weak relation word (cooperation, generic partner words); twin,
+    friendship and agreement terms, and the status and look-alike terms, which lend nothing by themselves."""
+    from analysis.collect.web.rules import WEAK_RELATIONS
+
+    return [t for t in terms if t.kind not in WEAK_RELATIONS]
+
+
+def _province_word(word: str, lexicon) -> bool:
+    return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == "province_word")

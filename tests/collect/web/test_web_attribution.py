@@ -1,0 +1,102 @@
+"""Attribution classes beyond one sentence (issue 9, session 17): whole-country regions, places named only as where
+another lies, list items, and how far a neighbouring sentence's relation term may lend itself."""
+
+from __future__ import annotations
+
+from analysis.collect.web import eu_side
+from analysis.collect.web.lexicon import load_lexicon
+from analysis.collect.web.places import Place
+
+
+def _pairs(detector, text: str, language: str) -> set[tuple]:
+    return {(f.eu_place, f.partner_name) for f in detector.detect(text, language=language)}
+
+
+def test_a_region_that_is_a_whole_country_is_the_country():
+    estonia = Place("Eesti", "EE", "eu", "EE00", "region", 0.0, True, None)
+    aland = Place("Åland", "FI", "eu", "FI20", "region", 0.0, True, None)
+    assert eu_side.whole_country(estonia)
+    assert not eu_side.whole_country(aland)
+
+
+def test_a_place_after_a_locative_and_a_province_word_only_says_where_another_lies():
+    lexicon = load_lexicon()
+    for text, name in [
+        ("Rose in provincia di Cosenza e Morra", "Cosenza"),
+        ("a village in the province of Antwerp", "Antwerp"),
+        ("ein Dorf in der Provinz Limburg", "Limburg"),
+    ]:
+        assert eu_side.located_in_province(text, text.index(name), lexicon), text
+    for text, name in [("La provincia di Cosenza firma", "Cosenza"), ("twinned with Antwerp", "Antwerp")]:
+        assert not eu_side.located_in_province(text, text.index(name), lexicon), text
+
+
+def test_the_located_place_takes_no_tie(web_detector):
+    text = "Due paesi in provincia di Arnhem sono ora ufficialmente gemellati con Chicago."
+    assert not {pair for pair in _pairs(web_detector, text, "it") if pair[0] == "Arnhem"}
+    assert ("Arnhem", "Chicago") in _pairs(web_detector, "Arnhem è ora ufficialmente gemellata con Chicago.", "it")
+
+
+def test_a_weak_relation_word_two_sentences_away_lends_nothing(web_detector):
+    far = (
+        "China ist der wichtigste Partner der Stadt Duisburg. Beide Seiten haben in der Bildung eng gearbeitet. "
+        "Duisburg freut sich auf die Teilnahme von Wuhan."
+    )
+    assert _pairs(web_detector, far, "de") == set()
+    near = "China ist der wichtigste Partner der Stadt Duisburg. Duisburg freut sich auf die Teilnahme von Wuhan."
+    twin = (
+        "Duisburg ist seit 1982 Partnerstadt. Beide Seiten haben in der Bildung eng gearbeitet. "
+        "Duisburg freut sich auf die Teilnahme von Wuhan."
+    )
+    assert ("Duisburg", "Wuhan") in _pairs(web_detector, twin, "de")
+    assert _pairs(web_detector, near, "de") <= {("Duisburg", "Wuhan")}
+
+
+def test_an_eu_place_among_the_list_items_is_a_fellow_partner_not_the_owner(web_detector):
+    listed = "Unsere Stadt hat diese Partnerstädte:\nAthen (Griechenland)\nChicago (USA)\nToronto (Kanada)\n"
+    assert _pairs(web_detector, listed, "de") == set()
+    owner = "Athen hat diese Partnerstädte:\nChicago (USA)\nToronto (Kanada)\n"
+    assert _pairs(web_detector, owner, "de") == {("Athens", "Chicago")}
+
+
+def test_the_place_a_relation_term_names_as_its_party_outweighs_a_pair_after_between(web_detector):
+    text = "Der neue Flug zwischen Duisburg und Wuhan, der chinesischen Partnerstadt von Arnhem, startet heute."
+    assert _pairs(web_detector, text, "de") == {("Arnhem", "Wuhan")}
+    plain = "Die Partnerschaft zwischen Duisburg und Wuhan besteht seit 1982."
+    assert _pairs(web_detector, plain, "de") == {("Duisburg", "Wuhan")}
+
+
+def test_a_partner_named_as_a_reference_point_outside_or_near_which_another_lies_is_no_partner(web_detector):
+    for text, language in [
+        ("Duisburg vill inleda ett vänortsutbyte med Wuhan som ligger 16 mil utanför Shanghai.", "sv"),
+        ("Duisburg schenkt der Partnerstadt Wuhan, unweit von Shanghai, einen Spielplatz.", "de"),
+    ]:
+        assert {pair[1] for pair in _pairs(web_detector, text, language)} == {"Wuhan"}, text
+
+
+def test_eu_places_enumerated_before_their_shared_partner_are_all_its_pair(web_detector):
+    text = "Städtepartnerschaften: Kraków mit Wuhan, sowie Esslingen und Duisburg mit Chicago."
+    assert _pairs(web_detector, text, "de") == {
+        ("Kraków", "Wuhan"),
+        ("Esslingen am Neckar", "Chicago"),
+        ("Duisburg", "Chicago"),
+    }
+
+
+def test_a_list_item_qualified_by_another_country_is_no_us_or_chinese_partner(web_detector):
+    listed = (
+        "Duisburg hat diese Partnerstädte:\n • Memphis, Ägypten\n • Chicago, Illinois, USA\n • Vienne (Frankreich)\n"
+    )
+    assert {pair[1] for pair in _pairs(web_detector, listed, "de")} == {"Chicago"}
+    for country in ("Vereinigte Staaten", "Illinois"):
+        assert {pair[1] for pair in _pairs(web_detector, listed.replace("Ägypten", country), "de")} == {
+            "Chicago",
+            "Memphis",
+        }
+
+
+def test_a_news_agency_credited_in_the_dateline_is_no_partner(web_detector):
+    text = "BERLIN, May 18 (Wuhan) -- Chicago and Duisburg have signed an agreement on a sister city relationship."
+    assert _pairs(web_detector, text, "en") == {("Duisburg", "Chicago")}
+    listed = "Duisburg (Wuhan) – sister city since 1982."
+    assert ("Duisburg", "Wuhan") in _pairs(web_detector, listed, "en")
