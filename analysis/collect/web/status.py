@@ -12,6 +12,14 @@ counts when it is near the partner, the relation term or another place of the se
 - an ended cue governed by a planned cue before it in the same clause ("proposes to terminate", "föreslår ... att
   säga upp") is an ending merely proposed: the tie still exists, established;
 - otherwise the cue nearest the partner decides.
+
+Three readings narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
+"bývalý") counts only when it qualifies the relation term or the partner ("Cork's former sister city", not "signed by
+former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned and ended cues ask
+rather than report; and a weak planned cue (a wish, "wil", "wants to") governs an ending ("wil stedenbanden
+verbreken": a proposed ending) rather than qualifying the relation as a dropped plan does ("geplante
+Partnerschaft ... ausgesetzt"). Across a text, a denied ending ("avslutar inte alls") outweighs a reported one
+(:func:`merge_findings`).
 """
 
 from __future__ import annotations
@@ -25,6 +33,12 @@ from analysis.collect.web.rules import RELATION_ORDER
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
 DONE = "status_done"
+ATTRIBUTIVE = "status_attributive"
+DENIED = "negated ended term"
+# How close before the relation term or the partner an attributive ended word stands when it qualifies it ("former
+# twin town"; "ehemalige chinesische Partnerstadt"; "bývalé partnerské město").
+_ATTRIBUTIVE_GAP = 30
+_QUESTION_END = re.compile(r"[.!?\n]")
 _ALREADY_GAP = 25
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
 # Städtepartnerschaft"; "Verhandlungen über eine Städtepartnerschaft"; "projet de jumelage").
@@ -56,8 +70,11 @@ def status(
     ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
     outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
     terms = weighed(terms)
-    cues = [t for t in terms if t.kind in STATUS_CUES]
+    cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
+    if text is not None and _in_question(text, mention.hit.orig_end):
+        cues = [t for t in cues if t.kind == "planned" and (t.orig_start, t.orig_end) not in weak]
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
         cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
@@ -72,7 +89,7 @@ def status(
     cues = [t for t in cues if t not in negated]
     if not cues:
         if negated:
-            return "established", f"status: established (negated ended term '{negated[0].text}')"
+            return "established", f"status: established ({DENIED} '{negated[0].text}')"
         return "established", "status: established (no status term)"
     already = _already(terms, relation_term)
     if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
@@ -84,7 +101,7 @@ def status(
         )
     kinds = {t.kind for t in cues}
     if len(kinds) == 2:
-        return _both(cues, mention, relation_term, text)
+        return _both(cues, mention, relation_term, text, weak)
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
 
@@ -131,12 +148,14 @@ def _clause(text: str, cue, lexicon) -> tuple[int, int]:
     return start, end
 
 
-def _both(cues, mention, relation_term, text) -> tuple[str, str]:
+def _both(cues, mention, relation_term, text, weak=frozenset()) -> tuple[str, str]:
     """Planned and ended cues together: a dropped planned tie (ended), a proposed ending (established), else the
-    cue nearest the partner."""
+    cue nearest the partner. A weak planned cue (a wish: "wil stedenbanden verbreken") governs; it qualifies no
+    relation."""
     planned = [t for t in cues if t.kind == "planned"]
     ended = [t for t in cues if t.kind == "ended"]
-    attached = next((t for t in planned if _attached(t, relation_term, ended, text)), None)
+    strong = [t for t in planned if (t.orig_start, t.orig_end) not in weak]
+    attached = next((t for t in strong if _attached(t, relation_term, ended, text)), None)
     if attached is not None:
         return "ended", f"status: ended ('{ended[0].text}' of a planned tie, '{attached.text}')"
     if text is not None and all(_governed(text, t, planned) for t in ended):
@@ -156,6 +175,30 @@ def _attached(cue, relation_term, ended, text) -> bool:
     before = cue.orig_end <= relation_term.orig_start and len(gap) <= _ATTACHED_GAP
     before = before and not between and not _PUNCTUATION.search(gap)
     return before or (cue.orig_start < relation_term.orig_end and relation_term.orig_start < cue.orig_end)
+
+
+def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
+    """Whether ``cue`` is an attributive ended word (an overlapping ``status_attributive`` hit) that qualifies neither
+    a relation term nor the partner: it stands within :data:`_ATTRIBUTIVE_GAP` characters before one of them with no
+    punctuation between ("former sister city"), else it is about someone else ("former Lord Mayor")."""
+    if cue.kind != "ended" or text is None:
+        return False
+    if not any(t.kind == ATTRIBUTIVE and t.orig_start < cue.orig_end and cue.orig_start < t.orig_end for t in terms):
+        return False
+    targets = [t.orig_start for t in terms if t.kind in RELATION_ORDER]
+    if mention is not None:
+        targets.append(mention.hit.orig_start)
+    for start in targets:
+        gap = text[cue.orig_end : start]
+        if 0 <= start - cue.orig_end <= _ATTRIBUTIVE_GAP and not _PUNCTUATION.search(gap):
+            return False
+    return True
+
+
+def _in_question(text: str, position: int) -> bool:
+    """Whether the sentence holding ``position`` ends with a question mark (a headline's "Wil Breda verder met ...?")."""
+    end = _QUESTION_END.search(text, position)
+    return end is not None and end.group(0) == "?"
 
 
 def _governed(text: str, cue, planned):
@@ -219,7 +262,7 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
         return None
     planned = [t for t in terms if t.kind == "planned"]
     ended = [t for t in terms if t.kind == "ended" and not negated_cue(text, t, lexicon)]
-    ended = [t for t in ended if _governed(text, t, planned) is None]
+    ended = [t for t in ended if _governed(text, t, planned) is None and not _stray_attributive(t, terms, text)]
     if ended:
         return "ended", f"status ended from the next sentence ('{ended[0].text}')"
     if planned and not any(t.kind == "ended" for t in terms):
@@ -247,20 +290,26 @@ def merge_findings(findings: list) -> list:
     """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), else
     the most confident, and on a tie of confidence the planned one. A planned cue in a weak sentence (a relation
     borrowed from a neighbour, an EU side guessed from the text) does not outweigh a tie stated outright elsewhere
-    ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship")."""
+    ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship"). An ending
+    denied for the pair (rule ``negated ended term``: "Göteborg avslutar inte alls avtalet") outweighs one reported
+    elsewhere in the text: the text corrects the report."""
+    denied = {_merge_key(f) for f in findings if DENIED in f.rule}
     best: dict[tuple, object] = {}
     for finding in findings:
-        eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
-        partner_key = finding.partner_id or (
-            finding.partner_country_iso2,
-            fold_for_matching(finding.partner_name).strip(),
-        )
-        key = (eu_key, partner_key)
+        key = _merge_key(finding)
         kept = best.get(key)
-        if kept is None or _merge_rank(finding) > _merge_rank(kept):
+        if kept is None or _merge_rank(finding, key in denied) > _merge_rank(kept, key in denied):
             best[key] = finding
     return list(best.values())
 
 
-def _merge_rank(finding) -> tuple:
+def _merge_key(finding) -> tuple:
+    eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
+    partner_key = finding.partner_id or (finding.partner_country_iso2, fold_for_matching(finding.partner_name).strip())
+    return (eu_key, partner_key)
+
+
+def _merge_rank(finding, denied: bool = False) -> tuple:
+    if denied:
+        return (DENIED in finding.rule, finding.confidence, finding.status != "established")
     return (finding.status == "ended", finding.confidence, finding.status != "established")

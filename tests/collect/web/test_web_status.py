@@ -119,3 +119,66 @@ def test_a_wish_to_keep_a_tie_says_it_exists(web_detector):
     wished = "Het college wil een band met het Chinese Wuhan, zegt de gemeente Arnhem."
     assert _statuses(web_detector, kept, "nl") == {"established"}
     assert _statuses(web_detector, wished, "nl") == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # "former" qualifying the relation term: the tie ended
+        ("Wuhan is the former sister city of Esslingen.", "en", "ended"),
+        # "former" qualifying a person: no ending of the tie
+        (
+            "The sister city agreement between Esslingen and Wuhan was signed by the former mayor in 1984.",
+            "en",
+            "established",
+        ),
+        (
+            "Die Städtepartnerschaft von Esslingen mit Wuhan wurde vom ehemaligen Bürgermeister unterzeichnet.",
+            "de",
+            "established",
+        ),
+    ],
+)
+def test_an_attributive_ended_word_counts_only_when_it_qualifies_the_tie(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # a motion, or a wish, to end the tie only proposes the ending
+        ("De motie om de stedenband van Esslingen met Wuhan te verbreken werd besproken.", "nl", "established"),
+        ("Esslingen wil de stedenband met Wuhan verbreken.", "nl", "established"),
+        # a strong planned cue attached to the relation term, then an ending: a dropped plan
+        ("Die geplante Städtepartnerschaft von Esslingen mit Wuhan wird ausgesetzt.", "de", "ended"),
+    ],
+)
+def test_a_weak_planned_cue_governs_an_ending_rather_than_qualifying_the_tie(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+def test_weak_planned_and_ended_cues_in_a_question_ask_rather_than_report(web_detector):
+    assert _statuses(web_detector, "Wil Esslingen de stedenband met Wuhan verbreken?", "nl") == {"established"}
+    assert _statuses(web_detector, "Esslingen wil de stedenband met Wuhan verbreken.", "nl") == {"established"}
+    assert _statuses(web_detector, "Esslingen beëindigt de stedenband met Wuhan.", "nl") == {"ended"}
+    assert _statuses(web_detector, "Beëindigt Esslingen de stedenband met Wuhan?", "nl") == {"established"}
+
+
+def test_a_denied_ending_outweighs_a_reported_one_in_the_same_text(web_detector):
+    text = (
+        "Esslingen avslutar inte avtalet om att vara systerstad med Wuhan. "
+        "Nyheten om att Esslingen avslutar avtalet om att vara systerstad med Wuhan stämmer inte."
+    )
+    assert _statuses(web_detector, text, "sv") == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Između Grada Esslingena i Grada Wuhana bit će sklopljen sporazum o suradnji.", "hr"),
+        ("Esslingen will conclude a cooperation agreement with Wuhan.", "en"),
+        ("Esslingen egyetértési megállapodást kötne Wuhan városával.", "hu"),
+    ],
+)
+def test_the_future_or_conditional_of_conclude_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
