@@ -182,3 +182,10 @@ def test_a_denied_ending_outweighs_a_reported_one_in_the_same_text(web_detector)
 )
 def test_the_future_or_conditional_of_conclude_is_planned(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"planned"}
+
+
+def test_a_done_conclusion_outweighs_a_provides_for_cue(web_detector):
+    signed = "Esslingen ha stipulato con Wuhan un accordo di gemellaggio che prevede scambi culturali."
+    plan = "Esslingen prevede un accordo di gemellaggio con Wuhan."
+    assert _statuses(web_detector, signed, "it") == {"established"}
+    assert _statuses(web_detector, plan, "it") == {"planned"}
