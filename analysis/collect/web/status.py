@@ -38,6 +38,9 @@ DENIED = "negated ended term"
 # How close before the relation term or the partner an attributive ended word stands when it qualifies it ("former
 # twin town"; "ehemalige chinesische Partnerstadt"; "bývalé partnerské město").
 _ATTRIBUTIVE_GAP = 30
+# Before the partner's name the adjective stands closer ("the former Wuhan twinning"; not "the former mayor of Mainz
+# visited Louisville").
+_ATTRIBUTIVE_NAME_GAP = 12
 _QUESTION_END = re.compile(r"[.!?\n]")
 _ALREADY_GAP = 25
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
@@ -179,18 +182,18 @@ def _attached(cue, relation_term, ended, text) -> bool:
 
 def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
     """Whether ``cue`` is an attributive ended word (an overlapping ``status_attributive`` hit) that qualifies neither
-    a relation term nor the partner: it stands within :data:`_ATTRIBUTIVE_GAP` characters before one of them with no
-    punctuation between ("former sister city"), else it is about someone else ("former Lord Mayor")."""
+    a relation term nor the partner: it stands within :data:`_ATTRIBUTIVE_GAP` characters before a relation term, or
+    :data:`_ATTRIBUTIVE_NAME_GAP` before the partner, with no punctuation between ("former sister city"), else it is about someone else ("former Lord Mayor")."""
     if cue.kind != "ended" or text is None:
         return False
     if not any(t.kind == ATTRIBUTIVE and t.orig_start < cue.orig_end and cue.orig_start < t.orig_end for t in terms):
         return False
-    targets = [t.orig_start for t in terms if t.kind in RELATION_ORDER]
+    targets = [(t.orig_start, _ATTRIBUTIVE_GAP) for t in terms if t.kind in RELATION_ORDER]
     if mention is not None:
-        targets.append(mention.hit.orig_start)
-    for start in targets:
+        targets.append((mention.hit.orig_start, _ATTRIBUTIVE_NAME_GAP))
+    for start, reach in targets:
         gap = text[cue.orig_end : start]
-        if 0 <= start - cue.orig_end <= _ATTRIBUTIVE_GAP and not _PUNCTUATION.search(gap):
+        if 0 <= start - cue.orig_end <= reach and not _PUNCTUATION.search(gap):
             return False
     return True
 

@@ -127,6 +127,7 @@ def test_a_wish_to_keep_a_tie_says_it_exists(web_detector):
         # "former" qualifying the relation term: the tie ended
         ("Wuhan is the former sister city of Esslingen.", "en", "ended"),
         # "former" qualifying a person: no ending of the tie
+        ("The former mayor of Esslingen visited Wuhan, its sister city since 1994.", "en", "established"),
         (
             "The sister city agreement between Esslingen and Wuhan was signed by the former mayor in 1984.",
             "en",
