@@ -15,10 +15,10 @@ counts when it is near the partner, the relation term or another place of the se
 
 Three readings narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
 "bývalý") counts only when it qualifies the relation term or the partner ("Cork's former sister city", not "signed by
-former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned and ended cues ask
-rather than report; and a weak planned cue (a wish, "wil", "wants to") governs an ending ("wil stedenbanden
-verbreken": a proposed ending) rather than qualifying the relation as a dropped plan does ("geplante
-Partnerschaft ... ausgesetzt"). Across a text, a denied ending ("avslutar inte alls") outweighs a reported one
+former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned cues ask rather than
+report; and a wish (kind ``status_wish`` over planned cues: "wil", "wants to", "möchte") governs an ending ("wil
+stedenbanden verbreken": a proposed ending) rather than qualifying the relation as a dropped plan does ("geplante
+Partnerschaft ... ausgesetzt"; "der Entwurf einer Partnerschaftsvereinbarung wurde auf Eis gelegt"). Across a text, a denied ending ("avslutar inte alls") outweighs a reported one
 (:func:`merge_findings`).
 """
 
@@ -34,6 +34,7 @@ STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
 DONE = "status_done"
 ATTRIBUTIVE = "status_attributive"
+WISH = "status_wish"
 DENIED = "negated ended term"
 # How close before the relation term or the partner an attributive ended word stands when it qualifies it ("former
 # twin town"; "ehemalige chinesische Partnerstadt"; "bývalé partnerské město").
@@ -77,7 +78,7 @@ def status(
     terms = weighed(terms)
     cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
-        cues = [t for t in cues if t.kind == "planned" and (t.orig_start, t.orig_end) not in weak]
+        cues = [t for t in cues if (t.orig_start, t.orig_end) not in weak]
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
         cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
@@ -104,7 +105,7 @@ def status(
         )
     kinds = {t.kind for t in cues}
     if len(kinds) == 2:
-        return _both(cues, mention, relation_term, text, weak)
+        return _both(cues, mention, relation_term, text, _overlapping(cues, terms, WISH))
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
 
@@ -151,14 +152,13 @@ def _clause(text: str, cue, lexicon) -> tuple[int, int]:
     return start, end
 
 
-def _both(cues, mention, relation_term, text, weak=frozenset()) -> tuple[str, str]:
+def _both(cues, mention, relation_term, text, wishes=()) -> tuple[str, str]:
     """Planned and ended cues together: a dropped planned tie (ended), a proposed ending (established), else the
-    cue nearest the partner. A weak planned cue (a wish: "wil stedenbanden verbreken") governs; it qualifies no
-    relation."""
+    cue nearest the partner. A wish (``wishes``: "wil stedenbanden verbreken") governs; it qualifies no relation."""
     planned = [t for t in cues if t.kind == "planned"]
     ended = [t for t in cues if t.kind == "ended"]
-    strong = [t for t in planned if (t.orig_start, t.orig_end) not in weak]
-    attached = next((t for t in strong if _attached(t, relation_term, ended, text)), None)
+    qualifying = [t for t in planned if t not in wishes]
+    attached = next((t for t in qualifying if _attached(t, relation_term, ended, text)), None)
     if attached is not None:
         return "ended", f"status: ended ('{ended[0].text}' of a planned tie, '{attached.text}')"
     if text is not None and all(_governed(text, t, planned) for t in ended):
@@ -184,9 +184,7 @@ def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
     """Whether ``cue`` is an attributive ended word (an overlapping ``status_attributive`` hit) that qualifies neither
     a relation term nor the partner: it stands within :data:`_ATTRIBUTIVE_GAP` characters before a relation term, or
     :data:`_ATTRIBUTIVE_NAME_GAP` before the partner, with no punctuation between ("former sister city"), else it is about someone else ("former Lord Mayor")."""
-    if cue.kind != "ended" or text is None:
-        return False
-    if not any(t.kind == ATTRIBUTIVE and t.orig_start < cue.orig_end and cue.orig_start < t.orig_end for t in terms):
+    if cue.kind != "ended" or text is None or not _overlapping([cue], terms, ATTRIBUTIVE):
         return False
     targets = [(t.orig_start, _ATTRIBUTIVE_GAP) for t in terms if t.kind in RELATION_ORDER]
     if mention is not None:
@@ -196,6 +194,12 @@ def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
         if 0 <= start - cue.orig_end <= reach and not _PUNCTUATION.search(gap):
             return False
     return True
+
+
+def _overlapping(cues, terms, kind: str) -> list:
+    """The cues that a marker hit of ``kind`` overlaps (``status_attributive``, ``status_wish``)."""
+    marks = [t for t in terms if t.kind == kind]
+    return [c for c in cues if any(m.orig_start < c.orig_end and c.orig_start < m.orig_end for m in marks)]
 
 
 def _in_question(text: str, position: int) -> bool:

@@ -150,19 +150,20 @@ def test_an_attributive_ended_word_counts_only_when_it_qualifies_the_tie(web_det
         # a motion, or a wish, to end the tie only proposes the ending
         ("De motie om de stedenband van Esslingen met Wuhan te verbreken werd besproken.", "nl", "established"),
         ("Esslingen wil de stedenband met Wuhan verbreken.", "nl", "established"),
-        # a strong planned cue attached to the relation term, then an ending: a dropped plan
+        # a planned cue qualifying the relation term, then an ending: a dropped plan
         ("Die geplante Städtepartnerschaft von Esslingen mit Wuhan wird ausgesetzt.", "de", "ended"),
+        ("Der Entwurf einer Städtepartnerschaft von Esslingen mit Wuhan wurde auf Eis gelegt.", "de", "ended"),
     ],
 )
 def test_a_weak_planned_cue_governs_an_ending_rather_than_qualifying_the_tie(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
 
 
-def test_weak_planned_and_ended_cues_in_a_question_ask_rather_than_report(web_detector):
-    assert _statuses(web_detector, "Wil Esslingen de stedenband met Wuhan verbreken?", "nl") == {"established"}
-    assert _statuses(web_detector, "Esslingen wil de stedenband met Wuhan verbreken.", "nl") == {"established"}
-    assert _statuses(web_detector, "Esslingen beëindigt de stedenband met Wuhan.", "nl") == {"ended"}
-    assert _statuses(web_detector, "Beëindigt Esslingen de stedenband met Wuhan?", "nl") == {"established"}
+def test_weak_planned_cues_in_a_question_ask_rather_than_report(web_detector):
+    assert _statuses(web_detector, "Wil Esslingen een stedenband met Wuhan?", "nl") == {"established"}
+    assert _statuses(web_detector, "Esslingen wil een stedenband met Wuhan.", "nl") == {"planned"}
+    # an ending asked about is still reported ("Why did Esslingen end ...?")
+    assert _statuses(web_detector, "Waarom beëindigde Esslingen de stedenband met Wuhan?", "nl") == {"ended"}
 
 
 def test_a_denied_ending_outweighs_a_reported_one_in_the_same_text(web_detector):
