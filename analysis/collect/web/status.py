@@ -28,6 +28,7 @@ import re
 
 from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.presupposed import presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
@@ -95,19 +96,34 @@ def status(
         if negated:
             return "established", f"status: established ({DENIED} '{negated[0].text}')"
         return "established", "status: established (no status term)"
-    already = _already(terms, relation_term)
-    if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
-        already = None  # "already twinned with X and now plans a partnership with Y": X's word, not Y's
-    if already is not None and all(t.kind == "planned" for t in cues):
-        return (
-            "established",
-            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
-        )
+    settled = _settled(terms, cues, mention, relation_term, text, lexicon, rivals)
+    if settled is not None:
+        return "established", f"status: established ({settled})"
     kinds = {t.kind for t in cues}
     if len(kinds) == 2:
         return _both(cues, mention, relation_term, text, _overlapping(cues, terms, WISH))
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str | None:
+    """Why planned cues do not make the tie planned, or None: an "already" word at the relation term (not in a rival's
+    clause: "already twinned with X and now plans a partnership with Y"), or a tie the sentence presupposes
+    (:mod:`analysis.collect.web.presupposed`) with no planned cue qualifying the relation term (a wish qualifies
+    none: "quieren reforzar su hermanamiento")."""
+    if not all(t.kind == "planned" for t in cues):
+        return None
+    already = _already(terms, relation_term)
+    if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
+        already = None
+    if already is not None:
+        return f"'{already.text}' next to the relation term outweighs planned terms"
+    separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
+    reason = presupposed(terms, mention, relation_term, text, separators)
+    wishes = _overlapping(cues, terms, WISH)
+    if reason is None or any(_attached(t, relation_term, [], text) for t in cues if t not in wishes):
+        return None
+    return reason + ", whatever is planned around it"
 
 
 def weighed(terms) -> list:

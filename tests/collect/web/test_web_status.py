@@ -191,3 +191,26 @@ def test_a_done_conclusion_outweighs_a_provides_for_cue(web_detector):
     plan = "Esslingen prevede un accordo di gemellaggio con Wuhan."
     assert _statuses(web_detector, signed, "it") == {"established"}
     assert _statuses(web_detector, plan, "it") == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # an anniversary or strengthening of the tie: planned cues are about its activities
+        ("Esslingen and Wuhan celebrated 30 years of twinning and plan new exchanges next year.", "en", "established"),
+        ("Esslingen und Wuhan wollen ihre Städtepartnerschaft vertiefen.", "de", "established"),
+        ("Esslingen veut renforcer son jumelage avec Wuhan.", "fr", "established"),
+        # the relation term as the partner's title
+        ("Esslingen's sister city Wuhan will host a delegation next year.", "en", "established"),
+        # ... unless a planned cue qualifies the relation term itself
+        ("Esslingen's future sister city Wuhan will host a delegation next year.", "en", "planned"),
+        # strengthening the contacts, then a partnership: planned
+        (
+            "Esslingen beabsichtigt, die Kontakte zu Wuhan zu intensivieren und in eine Städtepartnerschaft zu überführen.",
+            "de",
+            "planned",
+        ),
+    ],
+)
+def test_a_presupposed_tie_outweighs_planned_cues_around_it(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
