@@ -200,6 +200,16 @@ def test_a_done_conclusion_outweighs_a_provides_for_cue(web_detector):
         ("Esslingen and Wuhan celebrated 30 years of twinning and plan new exchanges next year.", "en", "established"),
         ("Esslingen und Wuhan wollen ihre Städtepartnerschaft vertiefen.", "de", "established"),
         ("Esslingen veut renforcer son jumelage avec Wuhan.", "fr", "established"),
+        (
+            "Esslingen and Wuhan have been sister cities since 1994 and the mayors plan to meet next year.",
+            "en",
+            "established",
+        ),
+        (
+            "Die seit 2019 geplante Städtepartnerschaft zwischen Esslingen und Wuhan wird 2025 unterzeichnet.",
+            "de",
+            "planned",
+        ),
         # the relation term as the partner's title
         ("Esslingen's sister city Wuhan will host a delegation next year.", "en", "established"),
         # ... unless a planned cue qualifies the relation term itself
