@@ -224,3 +224,15 @@ def test_a_done_conclusion_outweighs_a_provides_for_cue(web_detector):
 )
 def test_a_presupposed_tie_outweighs_planned_cues_around_it(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Die Städtepartnerschaft von Esslingen mit Wuhan ruht seit Jahren.", "de"),
+        ("De stedenband van Esslingen met Wuhan is slapend.", "nl"),
+    ],
+)
+def test_a_dormant_tie_is_still_established(web_detector, text, language):
+    """README of the evaluation set: established includes ties "dormant by report only"."""
+    assert _statuses(web_detector, text, language) == {"established"}
