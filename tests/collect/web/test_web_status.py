@@ -236,3 +236,19 @@ def test_a_presupposed_tie_outweighs_planned_cues_around_it(web_detector, text, 
 def test_a_dormant_tie_is_still_established(web_detector, text, language):
     """README of the evaluation set: established includes ties "dormant by report only"."""
     assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("The council of Esslingen will ratify the twinning agreement with Wuhan next month.", "en", "planned"),
+        ("Der Stadtrat von Esslingen wird die Städtepartnerschaft mit Wuhan im Mai besiegeln.", "de", "planned"),
+        (
+            "The council of Esslingen ratified the twinning agreement with Wuhan that the mayor wanted to sign.",
+            "en",
+            "established",
+        ),
+    ],
+)
+def test_ratifying_is_planned_until_reported_as_done(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
