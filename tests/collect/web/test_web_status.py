@@ -252,3 +252,15 @@ def test_a_dormant_tie_is_still_established(web_detector, text, language):
 )
 def test_ratifying_is_planned_until_reported_as_done(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen und Wuhan auf dem Weg zur Städtepartnerschaft.", "de"),
+        ("Esslingen en Wuhan op weg naar een stedenband.", "nl"),
+        ("Esslingen och Wuhan på väg mot vänortsavtal.", "sv"),
+    ],
+)
+def test_on_the_way_to_a_tie_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
