@@ -264,3 +264,16 @@ def test_ratifying_is_planned_until_reported_as_done(web_detector, text, languag
 )
 def test_on_the_way_to_a_tie_is_planned(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le jumelage entre Esslingen et Wuhan a pris fin.", "fr"),
+        ("Esslingen congela el hermanamiento con Wuhan.", "es"),
+        ("Esslingen bevriest de stedenband met Wuhan.", "nl"),
+        ("Esslingen fryser vänortsavtalet med Wuhan.", "sv"),
+    ],
+)
+def test_present_and_past_forms_of_freezing_and_ending_are_ended(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"ended"}
