@@ -24,16 +24,17 @@ _BREAK = re.compile(r"[,;:.!?()]")
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-def presupposed(terms, mention, relation_term, text: str | None, separators=frozenset()) -> str | None:
-    """Why the tie is presupposed to exist (see the module docstring), or None. An anniversary or strengthening word
-    counts in the relation term's own clause only: no punctuation and no conjunction (``separators``, folded) between
-    them ("Kontakte ... zu intensivieren und in eine formale Städtepartnerschaft zu überführen" strengthens the
+def presupposed(terms, mention, relation_term, text: str | None, separators=frozenset()) -> tuple[str, bool] | None:
+    """Why the tie is presupposed to exist (see the module docstring) and whether by the partner's title, or None.
+
+    An anniversary or strengthening word counts in the relation term's own clause only: no punctuation and no
+    conjunction (``separators``, folded) between them ("Kontakte ... zu intensivieren und in eine formale Städtepartnerschaft zu überführen" strengthens the
     contacts, not the partnership)."""
     if relation_term is None or text is None:
         return None
     title = relation_term.kind in TITLE_KINDS and relation_term.orig_end <= mention.hit.orig_start
     if title and _TITLE_GAP.fullmatch(text[relation_term.orig_end : mention.hit.orig_start]):
-        return f"the relation term '{relation_term.text}' is the partner's title"
+        return f"the relation term '{relation_term.text}' is the partner's title", True
     for t in terms:
         if t.kind != EXISTING:
             continue
@@ -45,5 +46,5 @@ def presupposed(terms, mention, relation_term, text: str | None, separators=froz
         if end - start > _EXISTING_GAP or _BREAK.search(between):
             continue
         if not any(fold_for_matching(w).strip() in separators for w in _WORDS.findall(between)):
-            return f"'{t.text}' by the relation term: an existing tie"
+            return f"'{t.text}' by the relation term: an existing tie", False
     return None

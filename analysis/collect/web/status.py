@@ -109,8 +109,9 @@ def status(
 def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str | None:
     """Why planned cues do not make the tie planned, or None: an "already" word at the relation term (not in a rival's
     clause: "already twinned with X and now plans a partnership with Y"), or a tie the sentence presupposes
-    (:mod:`analysis.collect.web.presupposed`) with no planned cue qualifying the relation term (a wish qualifies
-    none: "quieren reforzar su hermanamiento")."""
+    (:mod:`analysis.collect.web.presupposed`) with no planned cue qualifying the relation term (beside an anniversary
+    or strengthening word a wish qualifies none: "quieren reforzar su hermanamiento"; before a title it does: "haluaa
+    ystävyyskaupungiksi Wuhanin")."""
     if not all(t.kind == "planned" for t in cues):
         return None
     already = _already(terms, relation_term)
@@ -119,9 +120,12 @@ def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str 
     if already is not None:
         return f"'{already.text}' next to the relation term outweighs planned terms"
     separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
-    reason = presupposed(terms, mention, relation_term, text, separators)
-    wishes = _overlapping(cues, terms, WISH)
-    if reason is None or any(_attached(t, relation_term, [], text) for t in cues if t not in wishes):
+    found = presupposed(terms, mention, relation_term, text, separators)
+    if found is None:
+        return None
+    reason, title = found
+    wishes = [] if title else _overlapping(cues, terms, WISH)
+    if any(_attached(t, relation_term, [], text) for t in cues if t not in wishes):
         return None
     return reason + ", whatever is planned around it"
 

@@ -277,3 +277,18 @@ def test_on_the_way_to_a_tie_is_planned(web_detector, text, language):
 )
 def test_present_and_past_forms_of_freezing_and_ending_are_ended(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"ended"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen strebt eine Städtepartnerschaft mit Wuhan an.", "de", "planned"),
+        ("Esslingen will eine Städtepartnerschaft mit Wuhan eingehen.", "de", "planned"),
+        # a wish before the partner's title: the title is what is wished
+        ("Esslingen haluaa ystävyyskaupungiksi Wuhanin.", "fi", "planned"),
+        # reviving a tie: it exists
+        ("Esslingen quiere reactivar el hermanamiento con Wuhan.", "es", "established"),
+    ],
+)
+def test_striving_and_wishing_are_planned_reviving_is_not(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
