@@ -6,7 +6,10 @@ counts when it is near the partner, the relation term or another place of the se
 
 - a negation word right before or after an ended cue ("avslutar inte", "does not end", "nie zerwie") cancels it
   (kind ``status_negation``; a cue that holds the negation itself, "no longer", "nicht mehr", is no negated cue);
-- an "already" word at the relation term outweighs planned cues ("ist bereits Partnerstadt");
+- an "already" word at the relation term outweighs planned cues ("ist bereits Partnerstadt"), and so does a tie the
+  sentence presupposes (:mod:`analysis.collect.web.presupposed`: the relation term as the partner's title, an
+  anniversary, "since 1994", strengthening or reviving the tie, kind ``status_existing``) unless a planned cue
+  qualifies the relation term ("future sister city");
 - a planned cue attached to the relation term ("geplante Städtepartnerschaft", "negotiations on a twinning") with an
   ended cue in the sentence is a planned tie that was dropped: ended;
 - an ended cue governed by a planned cue before it in the same clause ("proposes to terminate", "föreslår ... att
@@ -18,8 +21,9 @@ Three readings narrow the cues first: an attributive ended word (kind ``status_a
 former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned cues ask rather than
 report; and a wish (kind ``status_wish`` over planned cues: "wil", "wants to", "möchte") governs an ending ("wil
 stedenbanden verbreken": a proposed ending) rather than qualifying the relation as a dropped plan does ("geplante
-Partnerschaft ... ausgesetzt"; "der Entwurf einer Partnerschaftsvereinbarung wurde auf Eis gelegt"). Across a text, a denied ending ("avslutar inte alls") outweighs a reported one
-(:func:`merge_findings`).
+Partnerschaft ... ausgesetzt"; "der Entwurf einer Partnerschaftsvereinbarung wurde auf Eis gelegt"). Across a text,
+a denied ending ("avslutar inte alls") outweighs a reported one (:func:`merge_findings`). The marker kinds
+(``status_attributive``, ``status_wish``, ``status_existing``) are read only here.
 """
 
 from __future__ import annotations
