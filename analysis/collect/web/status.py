@@ -4,8 +4,9 @@ Planned and ended cues are lexicon terms (``web_terms.csv``, kinds ``planned`` a
 counts when it is near the partner, the relation term or another place of the sentence's relation terms
 (``status_window_chars``), and, in a long enumeration, only outside it or in the partner's own item. Then:
 
-- a negation word right before or after an ended cue ("avslutar inte", "does not end", "nie zerwie") cancels it
-  (kind ``status_negation``; a cue that holds the negation itself, "no longer", "nicht mehr", is no negated cue);
+- a negation word right before or after an ended or planned cue ("avslutar inte", "does not end", "nie zerwie", "has
+  no plans to") cancels it (kind ``status_negation``; a cue that holds the negation itself, "no longer", "nicht mehr",
+  "not yet", is no negated cue);
 - an "already" word at the relation term outweighs planned cues ("ist bereits Partnerstadt"), and so does a tie the
   sentence presupposes (:mod:`analysis.collect.web.presupposed`: the relation term as the partner's title, an
   anniversary, "since 1994", strengthening or reviving the tie, kind ``status_existing``) unless a planned cue
@@ -94,8 +95,13 @@ def status(
         ]
     if rivals and text is not None and lexicon is not None:
         cues = [t for t in cues if not _other_ties_cue(text, t, mention, rivals, lexicon)]
-    negated = [t for t in cues if t.kind == "ended" and negated_cue(text, t, lexicon)]
-    cues = [t for t in cues if t not in negated]
+    negated_spans = _negated_spans(text, cues, lexicon)
+    negated = [t for t in cues if t.kind == "ended" and (t.orig_start, t.orig_end) in negated_spans]
+    refused = [t for t in cues if t.kind == "planned" and (t.orig_start, t.orig_end) in negated_spans]
+    cues = [t for t in cues if (t.orig_start, t.orig_end) not in negated_spans]
+    if refused and text is not None:  # "plant nicht, die Partnerschaft zu beenden": no ending even proposed
+        negated += [t for t in cues if t.kind == "ended" and _governed(text, t, refused)]
+        cues = [t for t in cues if t not in negated]
     if not cues:
         if negated:
             return "established", f"status: established ({DENIED} '{negated[0].text}')"
@@ -255,6 +261,14 @@ def negated_cue(text: str | None, cue, lexicon) -> bool:
     return any(w in negations and w not in inside for w in (*before, *after))
 
 
+def _negated_spans(text: str | None, cues, lexicon) -> set[tuple[int, int]]:
+    """The spans of the status cues that a negation word cancels in any of the languages the cue was read in (the same
+    words match rows of several languages: "suspend*" is an English, French and Spanish cue, and "no suspenderá" is
+    negated in Spanish). A negated planned cue is no plan ("has no plans to", "plant nicht"); a negated ended cue is a
+    denied ending."""
+    return {(t.orig_start, t.orig_end) for t in cues if negated_cue(text, t, lexicon)}
+
+
 def neighbour_cues(relation, segments, neighbour_terms) -> list:
     """The status cues of the neighbouring sentence that lent its relation term (``relation.neighbour``: "As they
     meet, the mayors will sign a cooperation agreement"): they are about the relation borrowed from it."""
@@ -292,7 +306,9 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None
     planned = [t for t in terms if t.kind == "planned"]
-    ended = [t for t in terms if t.kind == "ended" and not negated_cue(text, t, lexicon)]
+    negated_spans = _negated_spans(text, [t for t in terms if t.kind in STATUS_CUES], lexicon)
+    planned = [t for t in planned if (t.orig_start, t.orig_end) not in negated_spans]
+    ended = [t for t in terms if t.kind == "ended" and (t.orig_start, t.orig_end) not in negated_spans]
     ended = [t for t in ended if _governed(text, t, planned) is None and not _stray_attributive(t, terms, text)]
     if ended:
         return "ended", f"status ended from the next sentence ('{ended[0].text}')"

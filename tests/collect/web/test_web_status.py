@@ -292,3 +292,18 @@ def test_present_and_past_forms_of_freezing_and_ending_are_ended(web_detector, t
 )
 def test_striving_and_wishing_are_planned_reviving_is_not(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "suspend*" is read as an English, French and Spanish cue: the Spanish negation cancels it
+        ("Esslingen no suspenderá el hermanamiento con Wuhan.", "es"),
+        ("Esslingen will not suspend its sister city agreement with Wuhan.", "en"),
+        # a negated plan is no plan, and an ending it governs is not even proposed
+        ("Esslingen has no plans to suspend its twinning with Wuhan.", "en"),
+        ("Esslingen plant nicht, die Städtepartnerschaft mit Wuhan zu beenden.", "de"),
+    ],
+)
+def test_negated_planned_and_ended_cues_leave_the_tie_established(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
