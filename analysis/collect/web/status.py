@@ -4,14 +4,27 @@ Planned and ended cues are lexicon terms (``web_terms.csv``, kinds ``planned`` a
 counts when it is near the partner, the relation term or another place of the sentence's relation terms
 (``status_window_chars``), and, in a long enumeration, only outside it or in the partner's own item. Then:
 
-- a negation word right before or after an ended cue ("avslutar inte", "does not end", "nie zerwie") cancels it
-  (kind ``status_negation``; a cue that holds the negation itself, "no longer", "nicht mehr", is no negated cue);
-- an "already" word at the relation term outweighs planned cues ("ist bereits Partnerstadt");
+- a negation word right before or after an ended or planned cue ("avslutar inte", "does not end", "nie zerwie", "has
+  no plans to") cancels it (kind ``status_negation``; a cue that holds the negation itself, "no longer", "nicht mehr",
+  "not yet", is no negated cue);
+- an "already" word at the relation term outweighs planned cues ("ist bereits Partnerstadt"), and so does a tie the
+  sentence presupposes (:mod:`analysis.collect.web.presupposed`: the relation term as the partner's title, an
+  anniversary, "since 1994", strengthening or reviving the tie, kind ``status_existing``) unless a planned cue
+  qualifies the relation term ("future sister city");
 - a planned cue attached to the relation term ("geplante Städtepartnerschaft", "negotiations on a twinning") with an
   ended cue in the sentence is a planned tie that was dropped: ended;
 - an ended cue governed by a planned cue before it in the same clause ("proposes to terminate", "föreslår ... att
   säga upp") is an ending merely proposed: the tie still exists, established;
 - otherwise the cue nearest the partner decides.
+
+Three readings narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
+"bývalý") counts only when it qualifies the relation term or the partner ("Cork's former sister city", not "signed by
+former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned cues ask rather than
+report; and a wish (kind ``status_wish`` over planned cues: "wil", "wants to", "möchte") governs an ending ("wil
+stedenbanden verbreken": a proposed ending) rather than qualifying the relation as a dropped plan does ("geplante
+Partnerschaft ... ausgesetzt"; "der Entwurf einer Partnerschaftsvereinbarung wurde auf Eis gelegt"). Across a text,
+a denied ending ("avslutar inte alls") outweighs a reported one (:func:`merge_findings`). The marker kinds
+(``status_attributive``, ``status_wish``, ``status_existing``) are read only here.
 """
 
 from __future__ import annotations
@@ -20,11 +33,22 @@ import re
 
 from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.presupposed import presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
 DONE = "status_done"
+ATTRIBUTIVE = "status_attributive"
+WISH = "status_wish"
+DENIED = "negated ended term"
+# How close before the relation term or the partner an attributive ended word stands when it qualifies it ("former
+# twin town"; "ehemalige chinesische Partnerstadt"; "bývalé partnerské město").
+_ATTRIBUTIVE_GAP = 30
+# Before the partner's name the adjective stands closer ("the former Wuhan twinning"; not "the former mayor of Mainz
+# visited Louisville").
+_ATTRIBUTIVE_NAME_GAP = 12
+_QUESTION_END = re.compile(r"[.!?\n]")
 _ALREADY_GAP = 25
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
 # Städtepartnerschaft"; "Verhandlungen über eine Städtepartnerschaft"; "projet de jumelage").
@@ -56,8 +80,11 @@ def status(
     ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
     outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
     terms = weighed(terms)
-    cues = [t for t in terms if t.kind in STATUS_CUES]
+    cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
+    if text is not None and _in_question(text, mention.hit.orig_end):
+        cues = [t for t in cues if (t.orig_start, t.orig_end) not in weak]
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
         cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
@@ -68,25 +95,49 @@ def status(
         ]
     if rivals and text is not None and lexicon is not None:
         cues = [t for t in cues if not _other_ties_cue(text, t, mention, rivals, lexicon)]
-    negated = [t for t in cues if t.kind == "ended" and negated_cue(text, t, lexicon)]
-    cues = [t for t in cues if t not in negated]
+    negated_spans = _negated_spans(text, cues, lexicon)
+    negated = [t for t in cues if t.kind == "ended" and (t.orig_start, t.orig_end) in negated_spans]
+    refused = [t for t in cues if t.kind == "planned" and (t.orig_start, t.orig_end) in negated_spans]
+    cues = [t for t in cues if (t.orig_start, t.orig_end) not in negated_spans]
+    if refused and text is not None:  # "plant nicht, die Partnerschaft zu beenden": no ending even proposed
+        negated += [t for t in cues if t.kind == "ended" and _governed(text, t, refused)]
+        cues = [t for t in cues if t not in negated]
     if not cues:
         if negated:
-            return "established", f"status: established (negated ended term '{negated[0].text}')"
+            return "established", f"status: established ({DENIED} '{negated[0].text}')"
         return "established", "status: established (no status term)"
-    already = _already(terms, relation_term)
-    if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
-        already = None  # "already twinned with X and now plans a partnership with Y": X's word, not Y's
-    if already is not None and all(t.kind == "planned" for t in cues):
-        return (
-            "established",
-            f"status: established ('{already.text}' next to the relation term outweighs planned terms)",
-        )
+    settled = _settled(terms, cues, mention, relation_term, text, lexicon, rivals)
+    if settled is not None:
+        return "established", f"status: established ({settled})"
     kinds = {t.kind for t in cues}
     if len(kinds) == 2:
-        return _both(cues, mention, relation_term, text)
+        return _both(cues, mention, relation_term, text, _overlapping(cues, terms, WISH))
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str | None:
+    """Why planned cues do not make the tie planned, or None: an "already" word at the relation term (not in a rival's
+    clause: "already twinned with X and now plans a partnership with Y"), or a tie the sentence presupposes
+    (:mod:`analysis.collect.web.presupposed`) with no planned cue qualifying the relation term (beside an anniversary
+    or strengthening word a wish qualifies none: "quieren reforzar su hermanamiento"; before a title it does: "haluaa
+    ystävyyskaupungiksi Wuhanin")."""
+    if not all(t.kind == "planned" for t in cues):
+        return None
+    already = _already(terms, relation_term)
+    if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
+        already = None
+    if already is not None:
+        return f"'{already.text}' next to the relation term outweighs planned terms"
+    separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
+    found = presupposed(terms, mention, relation_term, text, separators)
+    if found is None:
+        return None
+    reason, title = found
+    wishes = [] if title else _overlapping(cues, terms, WISH)
+    if any(_attached(t, relation_term, [], text) for t in cues if t not in wishes):
+        return None
+    return reason + ", whatever is planned around it"
 
 
 def weighed(terms) -> list:
@@ -131,12 +182,13 @@ def _clause(text: str, cue, lexicon) -> tuple[int, int]:
     return start, end
 
 
-def _both(cues, mention, relation_term, text) -> tuple[str, str]:
+def _both(cues, mention, relation_term, text, wishes=()) -> tuple[str, str]:
     """Planned and ended cues together: a dropped planned tie (ended), a proposed ending (established), else the
-    cue nearest the partner."""
+    cue nearest the partner. A wish (``wishes``: "wil stedenbanden verbreken") governs; it qualifies no relation."""
     planned = [t for t in cues if t.kind == "planned"]
     ended = [t for t in cues if t.kind == "ended"]
-    attached = next((t for t in planned if _attached(t, relation_term, ended, text)), None)
+    qualifying = [t for t in planned if t not in wishes]
+    attached = next((t for t in qualifying if _attached(t, relation_term, ended, text)), None)
     if attached is not None:
         return "ended", f"status: ended ('{ended[0].text}' of a planned tie, '{attached.text}')"
     if text is not None and all(_governed(text, t, planned) for t in ended):
@@ -156,6 +208,34 @@ def _attached(cue, relation_term, ended, text) -> bool:
     before = cue.orig_end <= relation_term.orig_start and len(gap) <= _ATTACHED_GAP
     before = before and not between and not _PUNCTUATION.search(gap)
     return before or (cue.orig_start < relation_term.orig_end and relation_term.orig_start < cue.orig_end)
+
+
+def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
+    """Whether ``cue`` is an attributive ended word (an overlapping ``status_attributive`` hit) that qualifies neither
+    a relation term nor the partner: it stands within :data:`_ATTRIBUTIVE_GAP` characters before a relation term, or
+    :data:`_ATTRIBUTIVE_NAME_GAP` before the partner, with no punctuation between ("former sister city"), else it is about someone else ("former Lord Mayor")."""
+    if cue.kind != "ended" or text is None or not _overlapping([cue], terms, ATTRIBUTIVE):
+        return False
+    targets = [(t.orig_start, _ATTRIBUTIVE_GAP) for t in terms if t.kind in RELATION_ORDER]
+    if mention is not None:
+        targets.append((mention.hit.orig_start, _ATTRIBUTIVE_NAME_GAP))
+    for start, reach in targets:
+        gap = text[cue.orig_end : start]
+        if 0 <= start - cue.orig_end <= reach and not _PUNCTUATION.search(gap):
+            return False
+    return True
+
+
+def _overlapping(cues, terms, kind: str) -> list:
+    """The cues that a marker hit of ``kind`` overlaps (``status_attributive``, ``status_wish``)."""
+    marks = [t for t in terms if t.kind == kind]
+    return [c for c in cues if any(m.orig_start < c.orig_end and c.orig_start < m.orig_end for m in marks)]
+
+
+def _in_question(text: str, position: int) -> bool:
+    """Whether the sentence holding ``position`` ends with a question mark (a headline's "Wil Breda verder met ...?")."""
+    end = _QUESTION_END.search(text, position)
+    return end is not None and end.group(0) == "?"
 
 
 def _governed(text: str, cue, planned):
@@ -179,6 +259,14 @@ def negated_cue(text: str | None, cue, lexicon) -> bool:
     after = _WORDS.findall(fold_for_matching(text[cue.orig_end : cue.orig_end + 20]))[:1]
     inside = set(_WORDS.findall(fold_for_matching(text[cue.orig_start : cue.orig_end])))
     return any(w in negations and w not in inside for w in (*before, *after))
+
+
+def _negated_spans(text: str | None, cues, lexicon) -> set[tuple[int, int]]:
+    """The spans of the status cues that a negation word cancels in any of the languages the cue was read in (the same
+    words match rows of several languages: "suspend*" is an English, French and Spanish cue, and "no suspenderá" is
+    negated in Spanish). A negated planned cue is no plan ("has no plans to", "plant nicht"); a negated ended cue is a
+    denied ending."""
+    return {(t.orig_start, t.orig_end) for t in cues if negated_cue(text, t, lexicon)}
 
 
 def neighbour_cues(relation, segments, neighbour_terms) -> list:
@@ -218,8 +306,10 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None
     planned = [t for t in terms if t.kind == "planned"]
-    ended = [t for t in terms if t.kind == "ended" and not negated_cue(text, t, lexicon)]
-    ended = [t for t in ended if _governed(text, t, planned) is None]
+    negated_spans = _negated_spans(text, [t for t in terms if t.kind in STATUS_CUES], lexicon)
+    planned = [t for t in planned if (t.orig_start, t.orig_end) not in negated_spans]
+    ended = [t for t in terms if t.kind == "ended" and (t.orig_start, t.orig_end) not in negated_spans]
+    ended = [t for t in ended if _governed(text, t, planned) is None and not _stray_attributive(t, terms, text)]
     if ended:
         return "ended", f"status ended from the next sentence ('{ended[0].text}')"
     if planned and not any(t.kind == "ended" for t in terms):
@@ -247,20 +337,26 @@ def merge_findings(findings: list) -> list:
     """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), else
     the most confident, and on a tie of confidence the planned one. A planned cue in a weak sentence (a relation
     borrowed from a neighbour, an EU side guessed from the text) does not outweigh a tie stated outright elsewhere
-    ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship")."""
+    ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship"). An ending
+    denied for the pair (rule ``negated ended term``: "Göteborg avslutar inte alls avtalet") outweighs one reported
+    elsewhere in the text: the text corrects the report."""
+    denied = {_merge_key(f) for f in findings if DENIED in f.rule}
     best: dict[tuple, object] = {}
     for finding in findings:
-        eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
-        partner_key = finding.partner_id or (
-            finding.partner_country_iso2,
-            fold_for_matching(finding.partner_name).strip(),
-        )
-        key = (eu_key, partner_key)
+        key = _merge_key(finding)
         kept = best.get(key)
-        if kept is None or _merge_rank(finding) > _merge_rank(kept):
+        if kept is None or _merge_rank(finding, key in denied) > _merge_rank(kept, key in denied):
             best[key] = finding
     return list(best.values())
 
 
-def _merge_rank(finding) -> tuple:
+def _merge_key(finding) -> tuple:
+    eu_key = finding.unit_id or fold_for_matching(finding.eu_place or "").strip()
+    partner_key = finding.partner_id or (finding.partner_country_iso2, fold_for_matching(finding.partner_name).strip())
+    return (eu_key, partner_key)
+
+
+def _merge_rank(finding, denied: bool = False) -> tuple:
+    if denied:
+        return (DENIED in finding.rule, finding.confidence, finding.status != "established")
     return (finding.status == "ended", finding.confidence, finding.status != "established")

@@ -119,3 +119,191 @@ def test_a_wish_to_keep_a_tie_says_it_exists(web_detector):
     wished = "Het college wil een band met het Chinese Wuhan, zegt de gemeente Arnhem."
     assert _statuses(web_detector, kept, "nl") == {"established"}
     assert _statuses(web_detector, wished, "nl") == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # "former" qualifying the relation term: the tie ended
+        ("Wuhan is the former sister city of Esslingen.", "en", "ended"),
+        # "former" qualifying a person: no ending of the tie
+        ("The former mayor of Esslingen visited Wuhan, its sister city since 1994.", "en", "established"),
+        (
+            "The sister city agreement between Esslingen and Wuhan was signed by the former mayor in 1984.",
+            "en",
+            "established",
+        ),
+        (
+            "Die Städtepartnerschaft von Esslingen mit Wuhan wurde vom ehemaligen Bürgermeister unterzeichnet.",
+            "de",
+            "established",
+        ),
+    ],
+)
+def test_an_attributive_ended_word_counts_only_when_it_qualifies_the_tie(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # a motion, or a wish, to end the tie only proposes the ending
+        ("De motie om de stedenband van Esslingen met Wuhan te verbreken werd besproken.", "nl", "established"),
+        ("Esslingen wil de stedenband met Wuhan verbreken.", "nl", "established"),
+        # a planned cue qualifying the relation term, then an ending: a dropped plan
+        ("Die geplante Städtepartnerschaft von Esslingen mit Wuhan wird ausgesetzt.", "de", "ended"),
+        ("Der Entwurf einer Städtepartnerschaft von Esslingen mit Wuhan wurde auf Eis gelegt.", "de", "ended"),
+    ],
+)
+def test_a_weak_planned_cue_governs_an_ending_rather_than_qualifying_the_tie(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+def test_weak_planned_cues_in_a_question_ask_rather_than_report(web_detector):
+    assert _statuses(web_detector, "Wil Esslingen een stedenband met Wuhan?", "nl") == {"established"}
+    assert _statuses(web_detector, "Esslingen wil een stedenband met Wuhan.", "nl") == {"planned"}
+    # an ending asked about is still reported ("Why did Esslingen end ...?")
+    assert _statuses(web_detector, "Waarom beëindigde Esslingen de stedenband met Wuhan?", "nl") == {"ended"}
+
+
+def test_a_denied_ending_outweighs_a_reported_one_in_the_same_text(web_detector):
+    text = (
+        "Esslingen avslutar inte avtalet om att vara systerstad med Wuhan. "
+        "Nyheten om att Esslingen avslutar avtalet om att vara systerstad med Wuhan stämmer inte."
+    )
+    assert _statuses(web_detector, text, "sv") == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Između Grada Esslingena i Grada Wuhana bit će sklopljen sporazum o suradnji.", "hr"),
+        ("Esslingen will conclude a cooperation agreement with Wuhan.", "en"),
+        ("Esslingen egyetértési megállapodást kötne Wuhan városával.", "hu"),
+    ],
+)
+def test_the_future_or_conditional_of_conclude_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+def test_a_done_conclusion_outweighs_a_provides_for_cue(web_detector):
+    signed = "Esslingen ha stipulato con Wuhan un accordo di gemellaggio che prevede scambi culturali."
+    plan = "Esslingen prevede un accordo di gemellaggio con Wuhan."
+    assert _statuses(web_detector, signed, "it") == {"established"}
+    assert _statuses(web_detector, plan, "it") == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # an anniversary or strengthening of the tie: planned cues are about its activities
+        ("Esslingen and Wuhan celebrated 30 years of twinning and plan new exchanges next year.", "en", "established"),
+        ("Esslingen und Wuhan wollen ihre Städtepartnerschaft vertiefen.", "de", "established"),
+        ("Esslingen veut renforcer son jumelage avec Wuhan.", "fr", "established"),
+        (
+            "Esslingen and Wuhan have been sister cities since 1994 and the mayors plan to meet next year.",
+            "en",
+            "established",
+        ),
+        (
+            "Die seit 2019 geplante Städtepartnerschaft zwischen Esslingen und Wuhan wird 2025 unterzeichnet.",
+            "de",
+            "planned",
+        ),
+        # the relation term as the partner's title
+        ("Esslingen's sister city Wuhan will host a delegation next year.", "en", "established"),
+        # ... unless a planned cue qualifies the relation term itself
+        ("Esslingen's future sister city Wuhan will host a delegation next year.", "en", "planned"),
+        # strengthening the contacts, then a partnership: planned
+        (
+            "Esslingen beabsichtigt, die Kontakte zu Wuhan zu intensivieren und in eine Städtepartnerschaft zu überführen.",
+            "de",
+            "planned",
+        ),
+    ],
+)
+def test_a_presupposed_tie_outweighs_planned_cues_around_it(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Die Städtepartnerschaft von Esslingen mit Wuhan ruht seit Jahren.", "de"),
+        ("De stedenband van Esslingen met Wuhan is slapend.", "nl"),
+    ],
+)
+def test_a_dormant_tie_is_still_established(web_detector, text, language):
+    """README of the evaluation set: established includes ties "dormant by report only"."""
+    assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("The council of Esslingen will ratify the twinning agreement with Wuhan next month.", "en", "planned"),
+        ("Der Stadtrat von Esslingen wird die Städtepartnerschaft mit Wuhan im Mai besiegeln.", "de", "planned"),
+        (
+            "The council of Esslingen ratified the twinning agreement with Wuhan that the mayor wanted to sign.",
+            "en",
+            "established",
+        ),
+    ],
+)
+def test_ratifying_is_planned_until_reported_as_done(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen und Wuhan auf dem Weg zur Städtepartnerschaft.", "de"),
+        ("Esslingen en Wuhan op weg naar een stedenband.", "nl"),
+        ("Esslingen och Wuhan på väg mot vänortsavtal.", "sv"),
+    ],
+)
+def test_on_the_way_to_a_tie_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Le jumelage entre Esslingen et Wuhan a pris fin.", "fr"),
+        ("Esslingen congela el hermanamiento con Wuhan.", "es"),
+        ("Esslingen bevriest de stedenband met Wuhan.", "nl"),
+        ("Esslingen fryser vänortsavtalet med Wuhan.", "sv"),
+    ],
+)
+def test_present_and_past_forms_of_freezing_and_ending_are_ended(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"ended"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen strebt eine Städtepartnerschaft mit Wuhan an.", "de", "planned"),
+        ("Esslingen will eine Städtepartnerschaft mit Wuhan eingehen.", "de", "planned"),
+        # a wish before the partner's title: the title is what is wished
+        ("Esslingen haluaa ystävyyskaupungiksi Wuhanin.", "fi", "planned"),
+        # reviving a tie: it exists
+        ("Esslingen quiere reactivar el hermanamiento con Wuhan.", "es", "established"),
+    ],
+)
+def test_striving_and_wishing_are_planned_reviving_is_not(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # "suspend*" is read as an English, French and Spanish cue: the Spanish negation cancels it
+        ("Esslingen no suspenderá el hermanamiento con Wuhan.", "es"),
+        ("Esslingen will not suspend its sister city agreement with Wuhan.", "en"),
+        # a negated plan is no plan, and an ending it governs is not even proposed
+        ("Esslingen has no plans to suspend its twinning with Wuhan.", "en"),
+        ("Esslingen plant nicht, die Städtepartnerschaft mit Wuhan zu beenden.", "de"),
+    ],
+)
+def test_negated_planned_and_ended_cues_leave_the_tie_established(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
