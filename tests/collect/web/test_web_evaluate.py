@@ -100,6 +100,16 @@ def test_scoring_passages_counts_hits_misses_false_ties_and_statuses(web_detecto
     assert ev.relation_accuracy(scores) == 1.0
 
 
+def test_a_pair_labelled_twice_is_matched_to_the_statement_of_the_found_status(web_detector, web_frames):
+    units, _ = web_frames
+    statements = [_statement("Arnhem", "NL", "Wuhan", "CN"), _statement("Arnhem", "NL", "Wuhan", "CN", "ended")]
+    passage = _passage("p1", "Arnheim hat die Städtepartnerschaft mit Wuhan beendet.", statements)
+    (score,) = ev.score_passages([passage], web_detector, units)
+    assert score.counts["ended"] == [1, 0, 0]  # paired in label order, the found ending would count as a wrong status
+    assert score.counts["established"] == [0, 0, 1]
+    assert score.counts["all"] == [1, 0, 1]
+
+
 def test_metrics_by_split_keeps_the_splits_apart():
     def score(passage_id: str, split: str, tp: int, fp: int, fn: int) -> ev.PassageScore:
         counts = {stratum: [0, 0, 0] for stratum in ("all", *ev.SCORED_STATUSES)}
