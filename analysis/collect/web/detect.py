@@ -178,7 +178,7 @@ class Detector:
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
         inflect = [index for index, place in enumerate(places) if places_module.inflected(place, lexicon)]
-        matcher = Matcher.build(names, lexicon, inflect=inflect)
+        matcher = Matcher.build(names, lexicon, inflect=inflect, near=places_module.near_records(places, lexicon))
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]
         detector.load_resolutions()

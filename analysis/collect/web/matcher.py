@@ -26,6 +26,7 @@ from typing import NamedTuple
 
 import ahocorasick
 
+from analysis.collect.web import cn_persons, near_names
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, suffix_rules_for
 
 _FOLD_CACHE: dict[str, str] = {}
@@ -131,15 +132,24 @@ class Matcher:
 
     def __init__(self, automaton, lexicon: Lexicon, exact_terms: re.Pattern[str] | None, exact_kinds: dict[str, tuple]):
         self._automaton = automaton
+        self.near: near_names.NearIndex | None = None  # misspelt and lower-case partner names (near_names.py)
         self._lexicon = lexicon
         self._exact_terms = exact_terms
         self._exact_kinds = exact_kinds
 
     @classmethod
-    def build(cls, names: Iterable[tuple[str, int]], lexicon: Lexicon, *, inflect: Iterable[int] = ()) -> Matcher:
+    def build(
+        cls,
+        names: Iterable[tuple[str, int]],
+        lexicon: Lexicon,
+        *,
+        inflect: Iterable[int] = (),
+        near: dict | None = None,
+    ) -> Matcher:
         """Automaton of ``names`` ((written name, record id) pairs) and the lexicon's terms.
 
-        Records in ``inflect`` also get their generated inflected forms.
+        Records in ``inflect`` also get their generated inflected forms; ``near`` (record -> (country, role, near-name key) of the
+        partner and admin1 records) adds the misspelt and lower-case partner names of :mod:`near_names`.
         """
         inflected_records = set(inflect)
         keys: dict[str, tuple[list, list]] = {}
@@ -169,7 +179,10 @@ class Matcher:
             automaton.add_word(key, (key, tuple(entries), tuple(terms)))
         automaton.make_automaton()
         exact_pattern, exact_kinds = _exact_terms(lexicon)
-        return cls(automaton, lexicon, exact_pattern, exact_kinds)
+        matcher = cls(automaton, lexicon, exact_pattern, exact_kinds)
+        if near:
+            matcher.near = near_names.NearIndex.build(near, int(lexicon.rules["near_name_min_length"]))
+        return matcher
 
     def scan(self, text: str, language: str | None = None) -> Scan:
         """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown).
@@ -199,6 +212,7 @@ class Matcher:
             if entries and left_ok:
                 if text[start if origin is None else origin[start]].islower():
                     hit = _lower_case_hit(folded, origin, start, end_index + 1, length, entries, language)
+                    hit = hit or self._listed_lower(text, folded, origin, start, end_index + 1, entries)
                 else:
                     hit = _name_hit(folded, origin, start, end_index + 1, length, entries, language)
                 if hit is not None:
@@ -214,7 +228,34 @@ class Matcher:
                     s, e = _original_span(origin, start, found.end())
                     terms.append(TermHit(term.kind, term.language, term.text, start, found.end(), s, e))
         terms.extend(self._exact_hits(text, folded, origin))
-        return Scan(text, folded, _longest_names(names), terms)
+        terms.extend(self._person_terms(text, folded, origin, terms))
+        scan = Scan(text, folded, _longest_names(names), terms)
+        if self.near is None:
+            return scan
+        near = near_names.near_hits(
+            scan, self.near, self._automaton.exists, self._lexicon, language, origin, _hit_maker(origin)
+        )
+        return scan._replace(names=_longest_names(scan.names + near)) if near else scan
+
+    def _person_terms(self, text, folded, origin, terms) -> list[TermHit]:
+        """China context terms over the Chinese persons' names of ``text`` (:mod:`cn_persons`)."""
+        found = []
+        for orig_start, orig_end in cn_persons.person_spans(
+            text, terms, int(self._lexicon.rules["cn_person_min_letters"])
+        ):
+            start, end = _folded_span(origin, orig_start, orig_end, len(folded))
+            found.append(TermHit("cn_context", "*", "(a Chinese person's name)", start, end, orig_start, orig_end))
+        return found
+
+    def _listed_lower(self, text, folded, origin, start, end, entries) -> NameHit | None:
+        """A partner name written in lower case as an item of a list of capitalised names (:mod:`near_names`)."""
+        if self.near is None:
+            return None
+        wanted = [e for e in entries if e.exact and self.near.records.get(e.record, ("", "", ""))[2]]
+        hit = _name_hit(folded, origin, start, end, len(folded), wanted, None) if wanted else None
+        if hit is None or hit.inflected or not near_names.listed_lower(text, hit.orig_start, hit.orig_end):
+            return None
+        return hit
 
     def may_name(self, text: str, records: frozenset[int]) -> bool:
         """Whether ``text`` may name one of ``records``: False only when :meth:`scan` finds none of them in ``text``
@@ -307,6 +348,15 @@ def _name_hit(folded, origin, start, end, length, entries, language) -> NameHit 
     final_end = stop if inflected else end
     orig_start, orig_end = _original_span(origin, start, final_end)
     return NameHit(start, final_end, orig_start, orig_end, tuple(dict.fromkeys(accepted)), inflected)
+
+
+def _hit_maker(origin: list[int] | None):
+    """A function building an uninflected :class:`NameHit` on a folded span with the text's offsets."""
+
+    def make(start: int, end: int, records: tuple[int, ...]) -> NameHit:
+        return NameHit(start, end, *_original_span(origin, start, end), records, False)
+
+    return make
 
 
 def _longest_names(hits: list[NameHit]) -> list[NameHit]:

@@ -402,6 +402,20 @@ def inflected(place: Place, lexicon: Lexicon) -> bool:
     return place.level != "municipality" or place.population >= lexicon.rules["eu_lau_inflected_min_population"]
 
 
+def near_records(places: list[Place], lexicon: Lexicon) -> dict[int, tuple[str, str, str]]:
+    """Country, role and near-name key of each partner and state/province record (by index in ``places``): the
+    records whose misspelt or lower-case names :mod:`analysis.collect.web.near_names` looks for, and their countries'
+    context. The near-name key is the primary name's key of a partner city of at least ``near_name_min_population``
+    (a misspelling is read only for a well-known name; exonyms and small places are too close to other words), else "".
+    """
+    floor = float(lexicon.rules["near_name_min_population"])
+    return {
+        i: (p.country_iso2, p.role, _key(p.name) if p.role == "partner" and p.population >= floor else "")
+        for i, p in enumerate(places)
+        if p.role in ("partner", "admin1")
+    }
+
+
 def lau_large_enough(lau: pd.DataFrame, lexicon: Lexicon) -> pd.Series:
     """Which LAU municipalities are EU places: ``eu_lau_min_population`` inhabitants or more, or
     ``eu_lau_linked_min_population`` or more when the name joins capitalised words by a linking word

@@ -111,3 +111,67 @@ def test_a_long_lead_in_ending_with_a_colon_heads_the_list_under_it(web_detector
         "- Vienne (France)\n- Kalmar (Sweden)\n- Rotterdam (Netherlands)\n- Memphis"
     )
     assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "en", owner="gn-duisburg")
+
+
+def test_a_one_edit_misspelling_of_a_long_partner_name_counts_with_a_relation_term_and_its_country(web_detector):
+    text = "Duisburg und Shangahi (China) sind seit 1982 Partnerstädte."
+    assert ("gn-duisburg", "cn-pref-3101") in _found(web_detector, text, "de")
+    text = "Łódź podpisała umowę o partnerstwie miast z Memphsi w stanie Tennessee, USA."
+    assert ("gn-lodz", "us-place-memphis") in _found(web_detector, text, "pl")
+
+
+def test_a_misspelling_without_the_partners_country_or_a_relation_term_is_no_name(web_detector):
+    assert not _found(web_detector, "Duisburg und Shangahi sind seit 1982 Partnerstädte.", "de")
+    assert not _found(web_detector, "Duisburg und Shangahi (China) haben 1982 Fußball gespielt.", "de")
+
+
+def test_a_misspelling_with_a_case_ending_of_its_language_counts(web_detector):
+    text = "Vilnius on Chciagoga (USA) sõpruslinn aastast 1998."  # Chicago + Estonian -ga, two letters swapped
+    assert ("gn-vilnius", "us-place-chicago") in _found(web_detector, text, "et")
+
+
+def test_a_misspelling_opening_its_sentence_is_no_name(web_detector):
+    assert not _found(web_detector, "Memphsi (USA) und Duisburg sind Partnerstädte.", "de")
+
+
+def test_a_partner_name_in_lower_case_inside_a_list_of_capitalised_names_is_found(web_detector):
+    text = "La ville de Toledo est jumelée avec Vienne, Duisburg, wuhan, Brno et Riga."
+    found = _found(web_detector, text, "fr")
+    assert any(partner == "cn-pref-4201" for _, partner in found)
+    assert not _found(web_detector, "La ville de Duisburg est jumelée depuis que wuhan existe.", "fr")
+
+
+def test_one_edit_reads_insertions_deletions_substitutions_and_swaps_only():
+    from analysis.collect.web.near_names import _one_edit
+
+    assert (
+        _one_edit("qingdau", "qingdao") and _one_edit("shenandonah", "shenandoah") and _one_edit("memhpis", "memphis")
+    )
+    assert _one_edit("xianmen", "xiamen") and _one_edit("memphi", "memphis")
+    assert not _one_edit("memphis", "memphis") and not _one_edit("mmephsi", "memphis")
+
+
+def test_a_chinese_persons_name_is_china_context_for_a_small_chinese_place():
+    import re
+
+    from analysis.collect.web.cn_persons import person_spans
+
+    class Term:
+        def __init__(self, kind, orig_start):
+            self.kind, self.orig_start = kind, orig_start
+
+    def spans(text):
+        terms = [Term("cn_surname", m.start()) for m in re.finditer(r"\b(Wang|Feng|He|Xi|Hu)\b", text)]
+        return [text[a:b] for a, b in person_spans(text, terms, 6)]
+
+    assert spans("Bürgermeister Jun Feng Sheng aus der Region Rudong") == ["Jun Feng Sheng"]
+    assert spans("Mayor Wang Lu said") == ["Wang Lu"]
+    assert spans("He Dan is here; Hu Die Stadt; Wang Long Xi Bing") == []  # too short, not pinyin, four words
+
+
+def test_the_scan_reads_a_chinese_persons_name_as_china_context(web_detector):
+    terms = web_detector.matcher.scan("Bürgermeister Jun Feng Sheng besuchte Duisburg.", "de").terms
+    assert any(t.kind == "cn_context" and t.text == "(a Chinese person's name)" for t in terms)
+    assert not any(
+        t.kind == "cn_context" for t in web_detector.matcher.scan("Herr Feng besuchte Duisburg.", "de").terms
+    )
