@@ -8,7 +8,8 @@ Two classes of real text the automaton of :mod:`analysis.collect.web.matcher` ca
   inflection ending the language gives that name, if any). It counts only where a misspelling is the likely
   reading: its sentence names a relation term (twin, friendship, agreement, cooperation) AND its country (a
   US/China word, or one of that country's states, provinces or other partner places written exactly). The word
-  must not be a name of any place itself (then it is that place) nor start a sentence alone;
+  must not be a name of any place itself (then it is that place), nor part of a lexicon term or of a Chinese
+  person's name (:mod:`analysis.collect.web.cn_persons`: "Zhu Xingbo" is no Ningbo), nor start a sentence;
 - **a partner name in lower case inside a list of capitalised names** ("Atlanta, Bologne, Elche, chongqing, Kiev"):
   written exactly as the name, between list commas, with a capitalised item on either side.
 
@@ -67,9 +68,9 @@ def near_hits(scan, index: NearIndex | None, is_name, lexicon: Lexicon, language
     ``make_hit(start, end, records)`` builds a hit on the folded span."""
     if index is None or not index.min_length:
         return []
-    taken = sorted((hit.start, hit.end) for hit in scan.names)
+    taken = sorted([*((hit.start, hit.end) for hit in scan.names), *((t.start, t.end) for t in scan.terms)])
     hits = []
-    next_name = 0  # the first name not ending before the word (words and names both run left to right)
+    next_name = 0  # the first name or term not ending before the word (words and spans both run left to right)
     for found in _WORD.finditer(scan.folded):
         word, start = found.group(0), found.start()
         while next_name < len(taken) and taken[next_name][1] <= start:
