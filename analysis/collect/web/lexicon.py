@@ -76,8 +76,12 @@ class Term(NamedTuple):
     pattern: re.Pattern[str]
 
 
-def compile_term(text: str, kind: str, language: str, own_language: bool) -> Term | None:
-    """A :class:`Term` from its written form (None when nothing literal is left to look for)."""
+def compile_term(text: str, kind: str, language: str, own_language: bool, country_words: str = "") -> Term | None:
+    """A :class:`Term` from its written form (None when nothing literal is left to look for).
+
+    ``country_words`` (a regular expression of the folded US/China words): may stand between the first word of a
+    relation term, when that word is a stem (an adjective: "prijateljsk*", "partnersk*"), and its next word (the
+    unit noun): "prijateljske kineske provincije", "partnerské čínské město", "befreundete chinesische Stadt"."""
     folded = name_key(text)
     words = folded.split(" ")
     if not words or not words[0].strip("*"):
@@ -90,6 +94,8 @@ def compile_term(text: str, kind: str, language: str, own_language: bool) -> Ter
         if last and not word.endswith("*") and literal[-1:].isalnum():
             piece += "(?![a-z0-9])"
         parts.append(piece)
+    if country_words and len(parts) > 1 and words[0].endswith("*") and kind in RELATION_KINDS:
+        parts[0] += rf"(?:\s+(?:{country_words}))?"
     pattern = re.compile(r"\s+".join(parts))
     return Term(kind, language, own_language, text, words[0].strip("*"), words[0].startswith("*"), pattern)
 
@@ -111,6 +117,7 @@ def load_lexicon() -> Lexicon:
     table = read_reference_table(TERMS_FILE, ["kind", "language", "scope", "match", "terms", "note"])
     terms: list[Term] = []
     exact: list[tuple[str, str, str]] = []
+    country_words = _country_words(table)
     for row in table.itertuples(index=False):
         for text in (part.strip() for part in row.terms.split("|")):
             if not text:
@@ -118,10 +125,28 @@ def load_lexicon() -> Lexicon:
             if row.match == "exact":
                 exact.append((row.kind, row.language, text))
                 continue
-            term = compile_term(text, row.kind, row.language, row.scope == "own" and row.language != "*")
+            own = row.scope == "own" and row.language != "*"
+            term = compile_term(text, row.kind, row.language, own, country_words)
             if term is not None:
                 terms.append(term)
     return Lexicon(tuple(terms), tuple(exact), _inflections(), _rules(), _stoplist(), _language_groups())
+
+
+def _country_words(table) -> str:
+    """One-word US/China context words (folded rows of ``us_context``/``cn_context``) as a regular expression."""
+    words = {
+        key
+        for key in (
+            name_key(text)
+            for row in table.itertuples(index=False)
+            if row.kind in ("us_context", "cn_context") and row.match == "folded"
+            for text in row.terms.split("|")
+            if text.strip()
+        )
+        if key and " " not in key
+    }
+    pieces = [re.escape(w.strip("*")) + (_WORD if w.endswith("*") else "(?![a-z0-9])") for w in words if w.strip("*")]
+    return "|".join(sorted(pieces, key=len, reverse=True))
 
 
 def _language_groups() -> dict[str, frozenset[str]]:

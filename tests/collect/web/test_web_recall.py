@@ -175,3 +175,13 @@ def test_the_scan_reads_a_chinese_persons_name_as_china_context(web_detector):
     assert not any(
         t.kind == "cn_context" for t in web_detector.matcher.scan("Herr Feng besuchte Duisburg.", "de").terms
     )
+
+
+def test_a_country_adjective_may_stand_inside_a_relation_term():
+    from analysis.collect.web.lexicon import load_lexicon
+
+    terms = {t.text: t for t in load_lexicon().terms if t.kind == "friendship"}
+    pattern = terms["prijateljsk* provincij*"].pattern
+    assert pattern.match("prijateljske kineske provincije hainan")  # friendly Chinese province (hr)
+    assert pattern.match("prijateljske provincije hainan")
+    assert not pattern.match("prijateljske velike provincije")  # only a US/China word, not any word
