@@ -336,7 +336,7 @@ class Detector:
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
-            if lookalike.person_name(text, hit, found, surnames):
+            if lookalike.person_name(text, hit, found, surnames, language):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())

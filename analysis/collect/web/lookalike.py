@@ -21,7 +21,10 @@ seen on real pages, with the reason the finding is dropped:
   word, an article or a parenthesis between ("Τσαογιάνγκ του Πεκίνου", "Jiangning (Nanjing)"): the district's city;
 - **a place inside the partner**: the relation term names another partner right after it ("partnerské provincii
   Jiangsu", "Partnerprovinz Jiangsu") and the mention stands before it with a locative preposition ("z čínského města
-  Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own.
+  Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own;
+- **a relation term in another place's relative clause**: the term stands in a relative clause that follows another
+  US or Chinese name between the mention and the term ("X liegt in der Provinz Hubei, die mit ... eine Partnerschaft
+  unterhält"): the clause is about that place (which is then no mere location), not about the mention.
 
 :func:`without_listed_fields` drops a tourism cue that is one field in an enumeration of cooperation fields ("no
 domínio económico, na cultura e no turismo, no desporto"): the cooperation covers tourism, it is no tourism look-alike.
@@ -34,6 +37,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
+from analysis.collect.web.eu_side import clause_holds_relation, relative_clause_after
 from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
 from analysis.collect.web.matcher import NameHit, TermHit
 
@@ -69,6 +73,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _agency_credit(text, mention)
         or _parent_of_partner(text, mention, mentions)
         or _locating_pair(lexicon, text, mention, mentions)
+        or _in_relative_clause_of_other(lexicon, text, mention, mentions, relation_choice)
     )
 
 
@@ -109,7 +114,7 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
 def _state_as_location(lexicon, text: str, mention, terms, language: str | None = None) -> str | None:
     """A state or province (a US town of the same name too, when a state word precedes it: "the state of Maryland")
     after a locative preposition."""
-    if not any(p.role == "admin1" for p in mention.places):
+    if not any(p.role == "admin1" for p in mention.places) or clause_holds_relation(text, mention, terms, lexicon):
         return None
     start = mention.hit.orig_start
     for t in terms:
@@ -128,6 +133,22 @@ def _state_as_location(lexicon, text: str, mention, terms, language: str | None 
     before = " " + " ".join(words)
     if any(before.endswith(" " + phrase) for phrase in _phrases(lexicon, "locative_preposition", language)):
         return "a state or province named as a location (after a locative preposition): where a partner lies"
+    return None
+
+
+def _in_relative_clause_of_other(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term stands in a relative clause about another US or Chinese name that lies between the mention
+    and the term: the tie is that place's."""
+    term = relation_choice.term
+    if relation_choice.neighbour or term.orig_start < mention.hit.orig_end:
+        return None
+    for other in mentions:
+        if other is mention or other.role != "partner" or not mention.hit.orig_end <= other.hit.orig_start:
+            continue
+        clause = relative_clause_after(text, other.hit.orig_end, lexicon)
+        if clause is not None and clause <= term.orig_start:
+            name = text[other.hit.orig_start : other.hit.orig_end]
+            return f"the relation term is in a relative clause about {name}: the tie is that place's"
     return None
 
 
@@ -352,13 +373,16 @@ _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
 _INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 
 
-def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
+def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], language: str | None = None) -> bool:
     """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
-    ("Jamesa D. Griffina"), or a Chinese place name right next
+    ("Jamesa D. Griffina"), a one-word EU name after a given name in an apposition between commas ("the mayor of
+    X, Anna Lisboa, said"), or a Chinese place name right next
     to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
     if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
         text, max(0, hit.orig_start - 40), hit.orig_start
     ):
+        return True
+    if all(p.role == "eu" for p in found) and _apposed_person(text, hit, language):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
         for surname in surnames:
@@ -369,6 +393,28 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool
     return False
 
 
+def _apposed_person(text: str, hit: NameHit, language: str | None) -> bool:
+    """A one-word name right after a capitalised word that is no municipal word, the two set off by commas or a
+    parenthesis ("o presidente da câmara de X, Anna Lisboa, recebeu"): a given name and a surname. Not in languages
+    that capitalise nouns ("Landkreis Esslingen")."""
+    from analysis.collect.web.lexicon import load_lexicon
+
+    name = text[hit.orig_start : hit.orig_end]
+    if (
+        language in _NOUNS_CAPITALISED
+        or re.search(r"[\s-]", name.strip())
+        or not _APPOSITION_END.match(text, hit.orig_end)
+    ):
+        return False
+    found = _APPOSED_GIVEN.search(text, max(0, hit.orig_start - 30), hit.orig_start)
+    if found is None:
+        return False
+    word = fold_for_matching(found.group(1))
+    return not any(t.kind == "municipal" and t.pattern.fullmatch(word) for t in load_lexicon().terms)
+
+
+_APPOSED_GIVEN = re.compile(r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
+_APPOSITION_END = re.compile(r"\s*[,)]")
 _COUNTRY_AFTER = re.compile(r"\s*(?:,|\()\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
 
 

@@ -100,3 +100,12 @@ def test_a_news_agency_credited_in_the_dateline_is_no_partner(web_detector):
     assert _pairs(web_detector, text, "en") == {("Duisburg", "Chicago")}
     listed = "Duisburg (Wuhan) – sister city since 1982."
     assert ("Duisburg", "Wuhan") in _pairs(web_detector, listed, "en")
+
+
+def test_a_place_name_that_is_a_persons_surname_in_an_apposition_is_no_eu_side(web_detector):
+    text = (
+        "Chicago is the sister city of Brno. The mayor of Chicago, Anna Debrecen, said: the twinning with Brno lasts."
+    )
+    assert {eu for eu, _ in _pairs(web_detector, text, "en")} == {"Brno"}
+    listed = "The sister cities of Chicago are Krakow, Brno, Debrecen and Vilnius."
+    assert {eu for eu, _ in _pairs(web_detector, listed, "en")} >= {"Brno", "Debrecen"}

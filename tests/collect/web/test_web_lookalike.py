@@ -155,3 +155,23 @@ def test_relations_between_two_places_with_a_municipal_cue_are_a_cooperation(web
     text = "Primarul a vorbit despre relaţiile dintre municipiul Riga şi municipiul Chicago."
     found = {(f.partner_id, f.relation_type) for f in web_detector.detect(text, language="ro")}
     assert found == {("us-place-chicago", "cooperation")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Wuhan liegt in der Provinz Hubei, die mit Esslingen seit 20 Jahren eine Partnerschaft unterhält.",
+            "de",
+            {"cn-prov-42"},
+        ),
+        (
+            "Sheboygan lies in the state of Wisconsin, which has been a partner state of Esslingen since 1990.",
+            "en",
+            {"us-state-wi"},
+        ),
+        ("Wuhan in der Provinz Hubei ist seit 1982 die Partnerstadt von Duisburg.", "de", {"cn-pref-4201"}),
+    ],
+)
+def test_a_relation_term_in_a_relative_clause_belongs_to_the_place_before_it(web_detector, text, language, expected):
+    assert _partners(web_detector, text, language) == expected
