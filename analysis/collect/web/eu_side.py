@@ -5,6 +5,8 @@ the attribution classes that are about the text's structure rather than one sent
   country, not a sub-national party ("Marylandi ja Eesti linnade vahel": between Maryland's and Estonia's towns).
 - An EU place named after a locative preposition and a province word ("Rose in provincia di Cosenza", "in de
   provincie Utrecht") only says where another place lies: it is no party.
+- A region named as the qualifier of towns ("the Limerick town", "Lapin kaupungeista", "the towns of Limerick", "les
+  villes de Bretagne") only says where the towns lie: it is no party (the town meant is named elsewhere).
 - Short list lines ("Athene (Griekenland)" / "Beijing (China)" / ...) are items of one list: an EU place among the
   items is a fellow partner of the listed partners, not the place the list belongs to.
 - A relation term two sentences away lends itself only when it is no weak word (cooperation, generic "partner"): such a
@@ -33,6 +35,7 @@ _PARTY_GAP_WORDS = 3  # at most this many article / city / "of" words between a 
 _RELATIVE_LEAD_WORDS = 2  # short words (a preposition, an article) that may stand before a relative pronoun
 _RELATIVE_LEAD_CHARS = 5
 _SENTENCE_MARK = re.compile(r"[.!?:;]\s*$")
+_NEXT_WORD = re.compile(r"[^\W\d_]{0,4}[ -](\S+)")  # a case ending glued to the name, then the next word
 
 
 def whole_country(place) -> bool:
@@ -56,6 +59,28 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
     while before and before[-1] in fillers:
         before.pop()
     return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")
+
+
+def no_party(text: str, hit, places, lexicon) -> bool:
+    """Whether the EU name ``hit`` (read as ``places``) only says where another place or other towns lie: after a
+    locative and a province word, or as a region that qualifies town words."""
+    return located_in_province(text, hit.orig_start, lexicon) or qualifies_towns(text, hit, places, lexicon)
+
+
+def qualifies_towns(text: str, hit, places, lexicon) -> bool:
+    """Whether a name read only as regions stands right before a town word, perhaps with its case ending between
+    ("the Limerick town", "Lapin kaupungeista"), or after a plural town word and any "of" words or articles ("the
+    towns of Limerick", "les villes de Bretagne", "Städte Lapplands")."""
+    if not places or any(p.level not in ("region", "county") for p in places):
+        return False
+    following = _NEXT_WORD.match(text, hit.orig_end)
+    if following and _kind_word(fold_for_matching(following.group(1)).strip(".,;:"), "town_word", lexicon):
+        return True
+    before = fold_for_matching(text[max(0, hit.orig_start - 40) : hit.orig_start]).split()
+    fillers = lexicon_words(lexicon, "pair_filler") | lexicon_words(lexicon, "of_word")
+    while before and before[-1] in fillers and not _kind_word(before[-1], "towns_word", lexicon):
+        before.pop()
+    return bool(before) and _kind_word(before[-1], "towns_word", lexicon)
 
 
 def list_line(text: str, segment) -> bool:
@@ -146,4 +171,8 @@ def far_terms(terms: list) -> list:
 
 
 def _province_word(word: str, lexicon) -> bool:
-    return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == "province_word")
+    return _kind_word(word, "province_word", lexicon)
+
+
+def _kind_word(word: str, kind: str, lexicon) -> bool:
+    return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == kind)

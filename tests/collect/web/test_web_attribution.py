@@ -109,3 +109,24 @@ def test_a_place_name_that_is_a_persons_surname_in_an_apposition_is_no_eu_side(w
     assert {eu for eu, _ in _pairs(web_detector, text, "en")} == {"Brno"}
     listed = "The sister cities of Chicago are Krakow, Brno, Debrecen and Vilnius."
     assert {eu for eu, _ in _pairs(web_detector, listed, "en")} >= {"Brno", "Debrecen"}
+
+
+def test_a_region_that_qualifies_towns_is_no_party():
+    from types import SimpleNamespace
+
+    lexicon = load_lexicon()
+    region = Place("Lappi", "FI", "eu", "FI1D7", "region", 0.0, True, None)
+    town = Place("Lappi", "FI", "eu", "FI-976", "municipality", 0.0, True, None)
+
+    def qualifies(text, name, places=(region,)):
+        start = text.index(name)
+        return eu_side.qualifies_towns(
+            text, SimpleNamespace(orig_start=start, orig_end=start + len(name)), places, lexicon
+        )
+
+    assert qualifies("yhteistyökumppaneita Lapin kaupungeista", "Lapi")
+    assert qualifies("The Lappi town has twinning links", "Lappi")
+    assert qualifies("les villes de la Lappi cherchent", "Lappi")
+    assert not qualifies("The Lappi region has twinning links", "Lappi")
+    assert not qualifies("the city of Lappi is twinned", "Lappi")
+    assert not qualifies("The Lappi town has twinning links", "Lappi", (region, town))
