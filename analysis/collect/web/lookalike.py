@@ -22,6 +22,9 @@ seen on real pages, with the reason the finding is dropped:
 - **a place inside the partner**: the relation term names another partner right after it ("partnerské provincii
   Jiangsu", "Partnerprovinz Jiangsu") and the mention stands before it with a locative preposition ("z čínského města
   Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own;
+- **a relation term that names another partner after it**: the term is followed by another US or Chinese name with
+  nothing but an "of" word or an article between ("a delegation to Boston and X's sister city of Chicago"): the term
+  is that place's, not that of a name before it;
 - **a relation term in another place's relative clause**: the term stands in a relative clause that follows another
   US or Chinese name between the mention and the term ("X liegt in der Provinz Hubei, die mit ... eine Partnerschaft
   unterhält"): the clause is about that place (which is then no mere location), not about the mention.
@@ -34,6 +37,7 @@ provincie Ťiangsu. ... po provincii Kuang-tung" is no tie with Guangdong).
 
 from __future__ import annotations
 
+import os
 import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
@@ -74,6 +78,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _parent_of_partner(text, mention, mentions)
         or _locating_pair(lexicon, text, mention, mentions)
         or _in_relative_clause_of_other(lexicon, text, mention, mentions, relation_choice)
+        or _term_names_other(lexicon, text, mention, mentions, relation_choice)
     )
 
 
@@ -133,6 +138,24 @@ def _state_as_location(lexicon, text: str, mention, terms, language: str | None 
     before = " " + " ".join(words)
     if any(before.endswith(" " + phrase) for phrase in _phrases(lexicon, "locative_preposition", language)):
         return "a state or province named as a location (after a locative preposition): where a partner lies"
+    return None
+
+
+def _term_names_other(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term after the mention names another partner right after it, joined by "of" words or articles
+    only: the term is that partner's."""
+    term = relation_choice.term
+    if relation_choice.neighbour or term.orig_start < mention.hit.orig_end:
+        return None
+    joiners = lexicon_words(lexicon, "of_word") | lexicon_words(lexicon, "pair_filler")
+    for other in mentions:
+        if other is mention or other.role != "partner" or other.hit.orig_start < term.orig_end:
+            continue
+        gap = text[term.orig_end : other.hit.orig_start]
+        words = fold_for_matching(gap).split()
+        if words and len(words) <= _HOLDER_WORDS + 1 and not re.search(r"[,.;:]", gap) and set(words) <= joiners:
+            name = text[other.hit.orig_start : other.hit.orig_end]
+            return f"the relation term names {name} as its partner right after it: not this place's"
     return None
 
 
@@ -376,13 +399,16 @@ _INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], language: str | None = None) -> bool:
     """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
     ("Jamesa D. Griffina"), a one-word EU name after a given name in an apposition between commas ("the mayor of
-    X, Anna Lisboa, said"), or a Chinese place name right next
+    X, Anna Lisboa, said"), an inflected one-word EU name before a capitalised word with the same case ending
+    (a given name and a surname: Polish "autorstwa Mariana Kowala"), or a Chinese place name right next
     to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
     if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
         text, max(0, hit.orig_start - 40), hit.orig_start
     ):
         return True
-    if all(p.role == "eu" for p in found) and _apposed_person(text, hit, language):
+    if all(p.role == "eu" for p in found) and (
+        _apposed_person(text, hit, language) or _given_name_in_case(text, hit, found, language)
+    ):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
         for surname in surnames:
@@ -413,6 +439,36 @@ def _apposed_person(text: str, hit: NameHit, language: str | None) -> bool:
     return not any(t.kind == "municipal" and t.pattern.fullmatch(word) for t in load_lexicon().terms)
 
 
+def _given_name_in_case(text: str, hit: NameHit, found, language: str | None) -> bool:
+    """A one-word EU name read in an inflected form (the word goes on past the place's name, or ends otherwise) right
+    before a capitalised word that is no lexicon term and ends with the same case ending, then a lower-case word or
+    punctuation ("Mariana Kowala z", "Romanem Novákem jednali"): a given name and a surname in one case."""
+    from analysis.collect.web.lexicon import load_lexicon
+
+    if language in _NOUNS_CAPITALISED:
+        return False
+    found_pair = _NAME_PAIR.match(text, hit.orig_start)
+    if found_pair is None:
+        return False
+    first, second = found_pair.group(1), found_pair.group(2)
+    if not (first[0].isupper() and second[0].isupper()) or found_pair.group(3)[:1].isupper():
+        return False
+    names = {fold_for_matching(p.name) for p in found}
+    folded = fold_for_matching(first)
+    stems = [n for n in names if folded.startswith(n[:-1]) and len(folded) > len(n) - 1]
+    if not stems or folded in names:
+        return False
+    stem = min(stems, key=len)
+    common = len(os.path.commonprefix([folded, stem]))
+    ending = folded[common:]
+    if not 1 <= len(ending) <= _CASE_ENDING or not fold_for_matching(second).endswith(ending):
+        return False
+    word = fold_for_matching(second)
+    return not any(t.pattern.fullmatch(word) for t in load_lexicon().terms)
+
+
+_CASE_ENDING = 4
+_NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]{3,})\b\s*(\S?)")
 _APPOSED_GIVEN = re.compile(r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
 _APPOSITION_END = re.compile(r"\s*[,)]")
 _COUNTRY_AFTER = re.compile(r"\s*(?:,|\()\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")

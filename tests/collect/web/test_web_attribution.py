@@ -130,3 +130,21 @@ def test_a_region_that_qualifies_towns_is_no_party():
     assert not qualifies("The Lappi region has twinning links", "Lappi")
     assert not qualifies("the city of Lappi is twinned", "Lappi")
     assert not qualifies("The Lappi town has twinning links", "Lappi", (region, town))
+
+
+def test_an_inflected_place_name_before_a_surname_in_the_same_case_is_a_given_name():
+    from types import SimpleNamespace
+
+    from analysis.collect.web import lookalike
+
+    town = (Place("Jarosław", "PL", "eu", None, "municipality", 0.0, True, None),)
+
+    def person(text, form):
+        start = text.index(form)
+        hit = SimpleNamespace(orig_start=start, orig_end=start + len(form))
+        return lookalike.person_name(text, hit, town, [], "pl")
+
+    assert person("rzeźba autorstwa Jarosława Borka z akademii", "Jarosława")
+    assert not person("wizyta w Jarosławiu Nowak przyjechał", "Jarosławiu")
+    assert not person("Jarosław Borek z akademii", "Jarosław")
+    assert not person("współpraca z Jarosławem. Nowa umowa", "Jarosławem")

@@ -175,3 +175,9 @@ def test_relations_between_two_places_with_a_municipal_cue_are_a_cooperation(web
 )
 def test_a_relation_term_in_a_relative_clause_belongs_to_the_place_before_it(web_detector, text, language, expected):
     assert _partners(web_detector, text, language) == expected
+
+
+def test_a_relation_term_that_names_its_partner_after_it_is_not_a_name_before_it(web_detector):
+    text = "The mayor of Brno is leading a delegation to New York and Brno's sister city of Chicago this week."
+    assert _partners(web_detector, text, "en") == {"us-place-chicago"}
+    assert _partners(web_detector, "Chicago is the sister city of Brno.", "en") == {"us-place-chicago"}
