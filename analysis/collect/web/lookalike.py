@@ -75,7 +75,9 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _surname_after(text, mention, mentions, terms, language)
         or _dateline(text, mention, relation_choice)
         or _agency_credit(text, mention)
-        or _parent_of_partner(text, mention, mentions)
+        or _parent_of_partner(text, mention, mentions, terms)
+        or _holder_of_next(lexicon, text, mention, mentions)
+        or _district_of(text, mention, terms)
         or _locating_pair(lexicon, text, mention, mentions)
         or _in_relative_clause_of_other(lexicon, text, mention, mentions, relation_choice)
         or _term_names_other(lexicon, text, mention, mentions, relation_choice)
@@ -301,9 +303,10 @@ def _agency_credit(text: str, mention) -> str | None:
     return None
 
 
-def _parent_of_partner(text: str, mention, mentions) -> str | None:
+def _parent_of_partner(text: str, mention, mentions, terms=()) -> str | None:
     """A Chinese prefecture right after another Chinese partner mention with only "of" words, articles or brackets
-    between: the city that holds that district, named to locate it."""
+    between, or a district word set off by a dash or comma ("Tongzhou – a city district of Beijing"): the city that
+    holds that district, named to locate it."""
     if not any(p.country_iso2 == "CN" and p.role == "partner" for p in mention.places):
         return None
     before = [m for m in mentions if m.hit.orig_end <= mention.hit.orig_start and m.role == "partner"]
@@ -312,11 +315,65 @@ def _parent_of_partner(text: str, mention, mentions) -> str | None:
     previous = max(before, key=lambda m: m.hit.orig_end)
     if not any(p.country_iso2 == "CN" for p in previous.places):
         return None
-    gap = fold_for_matching(text[previous.hit.orig_end : mention.hit.orig_start]).replace("(", " ").split()
-    if len(gap) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in gap):
+    start, end = previous.hit.orig_end, mention.hit.orig_start
+    gap = text[start:end]
+    districts = [t for t in terms if t.kind == "lookalike_district" and start <= t.orig_start and t.orig_end <= end]
+    for t in sorted(districts, key=lambda t: -t.orig_start):
+        gap = gap[: t.orig_start - start] + " " + gap[t.orig_end - start :]
+    if districts:
+        gap = re.sub(r"[-–—,]", " ", gap)
+    words = fold_for_matching(gap).replace("(", " ").split()
+    if len(words) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in words):
         district = text[previous.hit.orig_start : previous.hit.orig_end]
         return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
     return None
+
+
+def _holder_of_next(lexicon, text: str, mention, mentions) -> str | None:
+    """A Chinese partner name joined to the next Chinese partner name by a "belonging to" participle and perhaps a
+    town word ("Pekingin kaupunkiin kuuluva Chaoyangin kaupunginosa"): the city that holds that district."""
+    if not any(p.country_iso2 == "CN" and p.role == "partner" for p in mention.places):
+        return None
+    after = [m for m in mentions if m.hit.orig_start >= mention.hit.orig_end and m.role == "partner"]
+    if not after:
+        return None
+    following = min(after, key=lambda m: m.hit.orig_start)
+    if not any(p.country_iso2 == "CN" for p in following.places):
+        return None
+    gap = text[mention.hit.orig_end : following.hit.orig_start]
+    words = [w.strip(",()") for w in fold_for_matching(gap).split()]
+    if gap[:1].isalpha():
+        words = words[1:]  # a case ending glued to the name ("Pekingin")
+    belonging = [w for w in words if _of_kind(lexicon, w, "belonging_word")]
+    if not belonging or len(words) > _HOLDER_WORDS + 1 or re.search(r"[.;:]", gap):
+        return None
+    rest = [w for w in words if w not in belonging and w not in _OF_WORDS and w not in _ARTICLES]
+    if all(_of_kind(lexicon, w, "town_word") or _of_kind(lexicon, w, "municipal") for w in rest):
+        district = text[following.hit.orig_start : following.hit.orig_end]
+        return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
+    return None
+
+
+def _district_of(text: str, mention, terms) -> str | None:
+    """A partner name right after a district word and only "of" words or articles ("a city district of Beijing",
+    "mestskej časti Pekingu"): the city that holds the district meant, not a partner of its own. A name that can be
+    a district itself is the district's own name ("o distrito de Dongcheng")."""
+    if any(p.level in ("district", "county") for p in mention.places if p.role == "partner"):
+        return None
+    for t in terms:
+        if t.kind != "lookalike_district" or t.orig_end > mention.hit.orig_start:
+            continue
+        gap = text[t.orig_end : mention.hit.orig_start]
+        words = fold_for_matching(gap).split()
+        if gap[:1].isalpha() and words:
+            words = words[1:]  # the rest of the district word ("časti" after "časť*")
+        if len(words) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in words):
+            return "a city named as the holder of a district ('a district of X'): the district is meant, not the city"
+    return None
+
+
+def _of_kind(lexicon, word: str, kind: str) -> bool:
+    return any(t.kind == kind and t.pattern.fullmatch(word) for t in lexicon.terms)
 
 
 _FIELD_KINDS = frozenset({"lookalike_tourism"})
