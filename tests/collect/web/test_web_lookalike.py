@@ -191,7 +191,9 @@ def test_the_city_that_holds_a_partner_district_named_with_a_district_word_is_no
 
 
 def test_the_city_a_partner_district_belongs_to_is_no_partner(web_detector):
-    text = "Wuhanin kaupunkiin kuuluva Qingbaijiangin kaupunginosa allekirjoitti ystävyyskaupunkisopimuksen Brnon kanssa."
+    text = (
+        "Wuhanin kaupunkiin kuuluva Qingbaijiangin kaupunginosa allekirjoitti ystävyyskaupunkisopimuksen Brnon kanssa."
+    )
     assert "cn-pref-4201" not in _partners(web_detector, text, "fi")
 
 
