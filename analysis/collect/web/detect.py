@@ -336,7 +336,7 @@ class Detector:
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
-            if lookalike.person_name(text, hit, found, surnames):
+            if lookalike.person_name(text, hit, found, surnames, language):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
@@ -347,7 +347,7 @@ class Detector:
             eu = eu_forms.in_language_country(
                 tuple(p for p in found if p.role == "eu" and not eu_side.whole_country(p)), language
             )
-            if eu and eu_side.located_in_province(text, hit.orig_start, self.lexicon):
+            if eu and eu_side.no_party(text, hit, eu, self.lexicon):
                 eu = ()  # "Rose in provincia di Cosenza": where a place lies, no party
             has_admin1 = any(p.role == "admin1" for p in partner_like)
             if has_admin1 and mentions and partner_sense.qualifies(mentions[-1], found):

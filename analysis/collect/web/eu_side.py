@@ -5,11 +5,15 @@ the attribution classes that are about the text's structure rather than one sent
   country, not a sub-national party ("Marylandi ja Eesti linnade vahel": between Maryland's and Estonia's towns).
 - An EU place named after a locative preposition and a province word ("Rose in provincia di Cosenza", "in de
   provincie Utrecht") only says where another place lies: it is no party.
+- A region named as the qualifier of towns ("the Limerick town", "Lapin kaupungeista", "the towns of Limerick", "les
+  villes de Bretagne") only says where the towns lie: it is no party (the town meant is named elsewhere).
 - Short list lines ("Athene (Griekenland)" / "Beijing (China)" / ...) are items of one list: an EU place among the
   items is a fellow partner of the listed partners, not the place the list belongs to.
 - A relation term two sentences away lends itself only when it is no weak word (cooperation, generic "partner"): such a
   word that far off ("China ist der wichtigste Partner der Stadt Frankfurt. ... freue sich auf die Teilnahme von
   Guangzhou, Shenzhen und Shanghai") is about something else.
+- A relative clause right after a place name ("a city in the province of Hubei, which has been twinned with ...") is
+  about that place (nearest attachment): a relation term inside it is the place's, not that of a place named before.
 - The EU place a relation term names as its party right after it ("ville chinoise jumelle de Bordeaux") outweighs a
   "between X and Y" pair elsewhere in the sentence ("le vol entre Paris et Wuhan").
 
@@ -23,12 +27,15 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import lexicon_words
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
 
 _WHOLE_COUNTRY = re.compile(r"^[A-Z]{2}00$")
 _LIST_LINE_WORDS = 5
-_PARTY_GAP_WORDS = 3  # at most this many article / city / "of" words between a relation term and its EU party  # at most this many words on a line that is a list item
+_PARTY_GAP_WORDS = 3  # at most this many article / city / "of" words between a relation term and its EU party
+_RELATIVE_LEAD_WORDS = 2  # short words (a preposition, an article) that may stand before a relative pronoun
+_RELATIVE_LEAD_CHARS = 5
 _SENTENCE_MARK = re.compile(r"[.!?:;]\s*$")
+_NEXT_WORD = re.compile(r"[^\W\d_]{0,4}[ -](\S+)")  # a case ending glued to the name, then the next word
 
 
 def whole_country(place) -> bool:
@@ -52,6 +59,28 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
     while before and before[-1] in fillers:
         before.pop()
     return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")
+
+
+def no_party(text: str, hit, places, lexicon) -> bool:
+    """Whether the EU name ``hit`` (read as ``places``) only says where another place or other towns lie: after a
+    locative and a province word, or as a region that qualifies town words."""
+    return located_in_province(text, hit.orig_start, lexicon) or qualifies_towns(text, hit, places, lexicon)
+
+
+def qualifies_towns(text: str, hit, places, lexicon) -> bool:
+    """Whether a name read only as regions stands right before a town word, perhaps with its case ending between
+    ("the Limerick town", "Lapin kaupungeista"), or after a plural town word and any "of" words or articles ("the
+    towns of Limerick", "les villes de Bretagne", "Städte Lapplands")."""
+    if not places or any(p.level not in ("region", "county") for p in places):
+        return False
+    following = _NEXT_WORD.match(text, hit.orig_end)
+    if following and _kind_word(fold_for_matching(following.group(1)).strip(".,;:"), "town_word", lexicon):
+        return True
+    before = fold_for_matching(text[max(0, hit.orig_start - 40) : hit.orig_start]).split()
+    fillers = lexicon_words(lexicon, "pair_filler") | lexicon_words(lexicon, "of_word")
+    while before and before[-1] in fillers and not _kind_word(before[-1], "towns_word", lexicon):
+        before.pop()
+    return bool(before) and _kind_word(before[-1], "towns_word", lexicon)
 
 
 def list_line(text: str, segment) -> bool:
@@ -97,6 +126,42 @@ def term_party(text: str, term, mentions: list, lexicon):
     return first if all(w in joiners for w in gap) else None
 
 
+def relative_clause_after(text: str, end: int, lexicon) -> int | None:
+    """Where the relative clause that follows the name ending at ``end`` begins: a comma, then a relative pronoun of
+    the lexicon (``relative_pronoun``) as the first word or after at most two short words ("Hubei, which ...",
+    "Hubei, with which ...", "Hubei, con la quale ..."). None when no such clause follows."""
+    after = text[end : end + 60]
+    if not after.lstrip(" ").startswith(","):
+        return None
+    comma = end + after.index(",") + 1
+    pronouns = lexicon_words(lexicon, "relative_pronoun")
+    for found in re.finditer(r"\S+", text[comma : comma + 40]):
+        word = fold_for_matching(found.group()).strip(".,;:()\"'")
+        if word in pronouns:
+            return comma + found.start()
+        if found.group()[:1].isupper() or len(word) > _RELATIVE_LEAD_CHARS or found.group()[-1:] in ",;:.":
+            return None
+        if len(re.findall(r"\S+", text[comma : comma + found.end()])) >= _RELATIVE_LEAD_WORDS + 1:
+            return None
+    return None
+
+
+def clause_holds_relation(text: str, mention, terms, lexicon) -> bool:
+    """Whether a relative clause right after the mention holds a relation term of its sentence: the clause is about
+    the place ("in der Provinz Hubei, die mit ... eine Partnerschaft unterhält"), which is then no mere location."""
+    clause = relative_clause_after(text, mention.hit.orig_end, lexicon)
+    return clause is not None and any(t.kind in RELATION_KINDS and t.orig_start >= clause for t in terms)
+
+
+def qualifier_names(text: str, mention, terms, lexicon) -> set[str]:
+    """The names of the states or provinces a mention can stand for as a qualifier of a partner city named with it;
+    none when a relative clause after it holds the relation term ("Wuhan liegt in der Provinz Hubei, die mit ...
+    eine Partnerschaft unterhält": the province is the party)."""
+    if clause_holds_relation(text, mention, terms, lexicon):
+        return set()
+    return {p.name for p in mention.places if p.role == "admin1"}
+
+
 def far_terms(terms: list) -> list:
     """The terms a sentence two away may lend: no weak relation word (cooperation, generic partner words); twin,
     friendship and agreement terms, and the status and look-alike terms, which lend nothing by themselves."""
@@ -106,4 +171,8 @@ def far_terms(terms: list) -> list:
 
 
 def _province_word(word: str, lexicon) -> bool:
-    return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == "province_word")
+    return _kind_word(word, "province_word", lexicon)
+
+
+def _kind_word(word: str, kind: str, lexicon) -> bool:
+    return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == kind)

@@ -21,7 +21,13 @@ seen on real pages, with the reason the finding is dropped:
   word, an article or a parenthesis between ("Τσαογιάνγκ του Πεκίνου", "Jiangning (Nanjing)"): the district's city;
 - **a place inside the partner**: the relation term names another partner right after it ("partnerské provincii
   Jiangsu", "Partnerprovinz Jiangsu") and the mention stands before it with a locative preposition ("z čínského města
-  Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own.
+  Suqian v partnerské provincii Jiangsu"): a place that lies in the partner, not a partner of its own;
+- **a relation term that names another partner after it**: the term is followed by another US or Chinese name with
+  nothing but an "of" word or an article between ("a delegation to Boston and X's sister city of Chicago"): the term
+  is that place's, not that of a name before it;
+- **a relation term in another place's relative clause**: the term stands in a relative clause that follows another
+  US or Chinese name between the mention and the term ("X liegt in der Provinz Hubei, die mit ... eine Partnerschaft
+  unterhält"): the clause is about that place (which is then no mere location), not about the mention.
 
 :func:`without_listed_fields` drops a tourism cue that is one field in an enumeration of cooperation fields ("no
 domínio económico, na cultura e no turismo, no desporto"): the cooperation covers tourism, it is no tourism look-alike.
@@ -31,9 +37,11 @@ provincie Ťiangsu. ... po provincii Kuang-tung" is no tie with Guangdong).
 
 from __future__ import annotations
 
+import os
 import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
+from analysis.collect.web.eu_side import clause_holds_relation, relative_clause_after
 from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
 from analysis.collect.web.matcher import NameHit, TermHit
 
@@ -67,8 +75,12 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         or _surname_after(text, mention, mentions, terms, language)
         or _dateline(text, mention, relation_choice)
         or _agency_credit(text, mention)
-        or _parent_of_partner(text, mention, mentions)
+        or _parent_of_partner(text, mention, mentions, terms)
+        or _holder_of_next(lexicon, text, mention, mentions)
+        or _district_of(text, mention, terms)
         or _locating_pair(lexicon, text, mention, mentions)
+        or _in_relative_clause_of_other(lexicon, text, mention, mentions, relation_choice)
+        or _term_names_other(lexicon, text, mention, mentions, relation_choice)
     )
 
 
@@ -109,7 +121,7 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
 def _state_as_location(lexicon, text: str, mention, terms, language: str | None = None) -> str | None:
     """A state or province (a US town of the same name too, when a state word precedes it: "the state of Maryland")
     after a locative preposition."""
-    if not any(p.role == "admin1" for p in mention.places):
+    if not any(p.role == "admin1" for p in mention.places) or clause_holds_relation(text, mention, terms, lexicon):
         return None
     start = mention.hit.orig_start
     for t in terms:
@@ -128,6 +140,40 @@ def _state_as_location(lexicon, text: str, mention, terms, language: str | None 
     before = " " + " ".join(words)
     if any(before.endswith(" " + phrase) for phrase in _phrases(lexicon, "locative_preposition", language)):
         return "a state or province named as a location (after a locative preposition): where a partner lies"
+    return None
+
+
+def _term_names_other(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term after the mention names another partner right after it, joined by "of" words or articles
+    only: the term is that partner's."""
+    term = relation_choice.term
+    if relation_choice.neighbour or term.orig_start < mention.hit.orig_end:
+        return None
+    joiners = lexicon_words(lexicon, "of_word") | lexicon_words(lexicon, "pair_filler")
+    for other in mentions:
+        if other is mention or other.role != "partner" or other.hit.orig_start < term.orig_end:
+            continue
+        gap = text[term.orig_end : other.hit.orig_start]
+        words = fold_for_matching(gap).split()
+        if words and len(words) <= _HOLDER_WORDS + 1 and not re.search(r"[,.;:]", gap) and set(words) <= joiners:
+            name = text[other.hit.orig_start : other.hit.orig_end]
+            return f"the relation term names {name} as its partner right after it: not this place's"
+    return None
+
+
+def _in_relative_clause_of_other(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
+    """The relation term stands in a relative clause about another US or Chinese name that lies between the mention
+    and the term: the tie is that place's."""
+    term = relation_choice.term
+    if relation_choice.neighbour or term.orig_start < mention.hit.orig_end:
+        return None
+    for other in mentions:
+        if other is mention or other.role != "partner" or not mention.hit.orig_end <= other.hit.orig_start:
+            continue
+        clause = relative_clause_after(text, other.hit.orig_end, lexicon)
+        if clause is not None and clause <= term.orig_start:
+            name = text[other.hit.orig_start : other.hit.orig_end]
+            return f"the relation term is in a relative clause about {name}: the tie is that place's"
     return None
 
 
@@ -257,9 +303,10 @@ def _agency_credit(text: str, mention) -> str | None:
     return None
 
 
-def _parent_of_partner(text: str, mention, mentions) -> str | None:
+def _parent_of_partner(text: str, mention, mentions, terms=()) -> str | None:
     """A Chinese prefecture right after another Chinese partner mention with only "of" words, articles or brackets
-    between: the city that holds that district, named to locate it."""
+    between, or a district word set off by a dash or comma ("Tongzhou – a city district of Beijing"): the city that
+    holds that district, named to locate it."""
     if not any(p.country_iso2 == "CN" and p.role == "partner" for p in mention.places):
         return None
     before = [m for m in mentions if m.hit.orig_end <= mention.hit.orig_start and m.role == "partner"]
@@ -268,11 +315,65 @@ def _parent_of_partner(text: str, mention, mentions) -> str | None:
     previous = max(before, key=lambda m: m.hit.orig_end)
     if not any(p.country_iso2 == "CN" for p in previous.places):
         return None
-    gap = fold_for_matching(text[previous.hit.orig_end : mention.hit.orig_start]).replace("(", " ").split()
-    if len(gap) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in gap):
+    start, end = previous.hit.orig_end, mention.hit.orig_start
+    gap = text[start:end]
+    districts = [t for t in terms if t.kind == "lookalike_district" and start <= t.orig_start and t.orig_end <= end]
+    for t in sorted(districts, key=lambda t: -t.orig_start):
+        gap = gap[: t.orig_start - start] + " " + gap[t.orig_end - start :]
+    if districts:
+        gap = re.sub(r"[-–—,]", " ", gap)
+    words = fold_for_matching(gap).replace("(", " ").split()
+    if len(words) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in words):
         district = text[previous.hit.orig_start : previous.hit.orig_end]
         return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
     return None
+
+
+def _holder_of_next(lexicon, text: str, mention, mentions) -> str | None:
+    """A Chinese partner name joined to the next Chinese partner name by a "belonging to" participle and perhaps a
+    town word ("Pekingin kaupunkiin kuuluva Chaoyangin kaupunginosa"): the city that holds that district."""
+    if not any(p.country_iso2 == "CN" and p.role == "partner" for p in mention.places):
+        return None
+    after = [m for m in mentions if m.hit.orig_start >= mention.hit.orig_end and m.role == "partner"]
+    if not after:
+        return None
+    following = min(after, key=lambda m: m.hit.orig_start)
+    if not any(p.country_iso2 == "CN" for p in following.places):
+        return None
+    gap = text[mention.hit.orig_end : following.hit.orig_start]
+    words = [w.strip(",()") for w in fold_for_matching(gap).split()]
+    if gap[:1].isalpha():
+        words = words[1:]  # a case ending glued to the name ("Pekingin")
+    belonging = [w for w in words if _of_kind(lexicon, w, "belonging_word")]
+    if not belonging or len(words) > _HOLDER_WORDS + 1 or re.search(r"[.;:]", gap):
+        return None
+    rest = [w for w in words if w not in belonging and w not in _OF_WORDS and w not in _ARTICLES]
+    if all(_of_kind(lexicon, w, "town_word") or _of_kind(lexicon, w, "municipal") for w in rest):
+        district = text[following.hit.orig_start : following.hit.orig_end]
+        return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
+    return None
+
+
+def _district_of(text: str, mention, terms) -> str | None:
+    """A partner name right after a district word and only "of" words or articles ("a city district of Beijing",
+    "mestskej časti Pekingu"): the city that holds the district meant, not a partner of its own. A name that can be
+    a district itself is the district's own name ("o distrito de Dongcheng")."""
+    if any(p.level in ("district", "county") for p in mention.places if p.role == "partner"):
+        return None
+    for t in terms:
+        if t.kind != "lookalike_district" or t.orig_end > mention.hit.orig_start:
+            continue
+        gap = text[t.orig_end : mention.hit.orig_start]
+        words = fold_for_matching(gap).split()
+        if gap[:1].isalpha() and words:
+            words = words[1:]  # the rest of the district word ("časti" after "časť*")
+        if len(words) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in words):
+            return "a city named as the holder of a district ('a district of X'): the district is meant, not the city"
+    return None
+
+
+def _of_kind(lexicon, word: str, kind: str) -> bool:
+    return any(t.kind == kind and t.pattern.fullmatch(word) for t in lexicon.terms)
 
 
 _FIELD_KINDS = frozenset({"lookalike_tourism"})
@@ -352,12 +453,18 @@ _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
 _INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 
 
-def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool:
+def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], language: str | None = None) -> bool:
     """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
-    ("Jamesa D. Griffina"), or a Chinese place name right next
+    ("Jamesa D. Griffina"), a one-word EU name after a given name in an apposition between commas ("the mayor of
+    X, Anna Lisboa, said"), an inflected one-word EU name before a capitalised word with the same case ending
+    (a given name and a surname: Polish "autorstwa Mariana Kowala"), or a Chinese place name right next
     to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
     if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
         text, max(0, hit.orig_start - 40), hit.orig_start
+    ):
+        return True
+    if all(p.role == "eu" for p in found) and (
+        _apposed_person(text, hit, language) or _given_name_in_case(text, hit, found, language)
     ):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):
@@ -369,6 +476,58 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit]) -> bool
     return False
 
 
+def _apposed_person(text: str, hit: NameHit, language: str | None) -> bool:
+    """A one-word name right after a capitalised word that is no municipal word, the two set off by commas or a
+    parenthesis ("o presidente da câmara de X, Anna Lisboa, recebeu"): a given name and a surname. Not in languages
+    that capitalise nouns ("Landkreis Esslingen")."""
+    from analysis.collect.web.lexicon import load_lexicon
+
+    name = text[hit.orig_start : hit.orig_end]
+    if (
+        language in _NOUNS_CAPITALISED
+        or re.search(r"[\s-]", name.strip())
+        or not _APPOSITION_END.match(text, hit.orig_end)
+    ):
+        return False
+    found = _APPOSED_GIVEN.search(text, max(0, hit.orig_start - 30), hit.orig_start)
+    if found is None:
+        return False
+    word = fold_for_matching(found.group(1))
+    return not any(t.kind == "municipal" and t.pattern.fullmatch(word) for t in load_lexicon().terms)
+
+
+def _given_name_in_case(text: str, hit: NameHit, found, language: str | None) -> bool:
+    """A one-word EU name read in an inflected form (the word goes on past the place's name, or ends otherwise) right
+    before a capitalised word that is no lexicon term and ends with the same case ending, then a lower-case word or
+    punctuation ("Mariana Kowala z", "Romanem Novákem jednali"): a given name and a surname in one case."""
+    from analysis.collect.web.lexicon import load_lexicon
+
+    if language in _NOUNS_CAPITALISED:
+        return False
+    found_pair = _NAME_PAIR.match(text, hit.orig_start)
+    if found_pair is None:
+        return False
+    first, second = found_pair.group(1), found_pair.group(2)
+    if not (first[0].isupper() and second[0].isupper()) or found_pair.group(3)[:1].isupper():
+        return False
+    names = {fold_for_matching(p.name) for p in found}
+    folded = fold_for_matching(first)
+    stems = [n for n in names if folded.startswith(n[:-1]) and len(folded) > len(n) - 1]
+    if not stems or folded in names:
+        return False
+    stem = min(stems, key=len)
+    common = len(os.path.commonprefix([folded, stem]))
+    ending = folded[common:]
+    if not 1 <= len(ending) <= _CASE_ENDING or not fold_for_matching(second).endswith(ending):
+        return False
+    word = fold_for_matching(second)
+    return not any(t.pattern.fullmatch(word) for t in load_lexicon().terms)
+
+
+_CASE_ENDING = 4
+_NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]{3,})\b\s*(\S?)")
+_APPOSED_GIVEN = re.compile(r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
+_APPOSITION_END = re.compile(r"\s*[,)]")
 _COUNTRY_AFTER = re.compile(r"\s*(?:,|\()\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
 
 

@@ -22,7 +22,7 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
-from analysis.collect.web.eu_side import outside_list, term_party
+from analysis.collect.web.eu_side import outside_list, qualifier_names, term_party
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
@@ -529,7 +529,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None,
         return (
             "a state or province in a sentence without a relation term of its own: where a partner lies, not a partner"
         )
-    names = {p.name for p in mention.places if p.role == "admin1"}
+    names = qualifier_names(text, mention, terms, detector.lexicon)
     for other in mentions or ():
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
         if other is not mention and other.role == "partner" and inside:

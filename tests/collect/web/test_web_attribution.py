@@ -100,3 +100,51 @@ def test_a_news_agency_credited_in_the_dateline_is_no_partner(web_detector):
     assert _pairs(web_detector, text, "en") == {("Duisburg", "Chicago")}
     listed = "Duisburg (Wuhan) – sister city since 1982."
     assert ("Duisburg", "Wuhan") in _pairs(web_detector, listed, "en")
+
+
+def test_a_place_name_that_is_a_persons_surname_in_an_apposition_is_no_eu_side(web_detector):
+    text = (
+        "Chicago is the sister city of Brno. The mayor of Chicago, Anna Debrecen, said: the twinning with Brno lasts."
+    )
+    assert {eu for eu, _ in _pairs(web_detector, text, "en")} == {"Brno"}
+    listed = "The sister cities of Chicago are Krakow, Brno, Debrecen and Vilnius."
+    assert {eu for eu, _ in _pairs(web_detector, listed, "en")} >= {"Brno", "Debrecen"}
+
+
+def test_a_region_that_qualifies_towns_is_no_party():
+    from types import SimpleNamespace
+
+    lexicon = load_lexicon()
+    region = Place("Lappi", "FI", "eu", "FI1D7", "region", 0.0, True, None)
+    town = Place("Lappi", "FI", "eu", "FI-976", "municipality", 0.0, True, None)
+
+    def qualifies(text, name, places=(region,)):
+        start = text.index(name)
+        return eu_side.qualifies_towns(
+            text, SimpleNamespace(orig_start=start, orig_end=start + len(name)), places, lexicon
+        )
+
+    assert qualifies("yhteistyökumppaneita Lapin kaupungeista", "Lapi")
+    assert qualifies("The Lappi town has twinning links", "Lappi")
+    assert qualifies("les villes de la Lappi cherchent", "Lappi")
+    assert not qualifies("The Lappi region has twinning links", "Lappi")
+    assert not qualifies("the city of Lappi is twinned", "Lappi")
+    assert not qualifies("The Lappi town has twinning links", "Lappi", (region, town))
+
+
+def test_an_inflected_place_name_before_a_surname_in_the_same_case_is_a_given_name():
+    from types import SimpleNamespace
+
+    from analysis.collect.web import lookalike
+
+    town = (Place("Jarosław", "PL", "eu", None, "municipality", 0.0, True, None),)
+
+    def person(text, form):
+        start = text.index(form)
+        hit = SimpleNamespace(orig_start=start, orig_end=start + len(form))
+        return lookalike.person_name(text, hit, town, [], "pl")
+
+    assert person("rzeźba autorstwa Jarosława Borka z akademii", "Jarosława")
+    assert not person("wizyta w Jarosławiu Nowak przyjechał", "Jarosławiu")
+    assert not person("Jarosław Borek z akademii", "Jarosław")
+    assert not person("współpraca z Jarosławem. Nowa umowa", "Jarosławem")

@@ -155,3 +155,51 @@ def test_relations_between_two_places_with_a_municipal_cue_are_a_cooperation(web
     text = "Primarul a vorbit despre relaţiile dintre municipiul Riga şi municipiul Chicago."
     found = {(f.partner_id, f.relation_type) for f in web_detector.detect(text, language="ro")}
     assert found == {("us-place-chicago", "cooperation")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Wuhan liegt in der Provinz Hubei, die mit Esslingen seit 20 Jahren eine Partnerschaft unterhält.",
+            "de",
+            {"cn-prov-42"},
+        ),
+        (
+            "Sheboygan lies in the state of Wisconsin, which has been a partner state of Esslingen since 1990.",
+            "en",
+            {"us-state-wi"},
+        ),
+        ("Wuhan in der Provinz Hubei ist seit 1982 die Partnerstadt von Duisburg.", "de", {"cn-pref-4201"}),
+    ],
+)
+def test_a_relation_term_in_a_relative_clause_belongs_to_the_place_before_it(web_detector, text, language, expected):
+    assert _partners(web_detector, text, language) == expected
+
+
+def test_a_relation_term_that_names_its_partner_after_it_is_not_a_name_before_it(web_detector):
+    text = "The mayor of Brno is leading a delegation to New York and Brno's sister city of Chicago this week."
+    assert _partners(web_detector, text, "en") == {"us-place-chicago"}
+    assert _partners(web_detector, "Chicago is the sister city of Brno.", "en") == {"us-place-chicago"}
+
+
+def test_the_city_that_holds_a_partner_district_named_with_a_district_word_is_no_partner(web_detector):
+    text = "Brno signed a twinning agreement with Qingbaijiang, a district of Wuhan."
+    assert _partners(web_detector, text, "en") == {"cn-dist-510113"}
+    listed = "Brno signed twinning agreements with Shanghai, Beijing and Wuhan."
+    assert _partners(web_detector, listed, "en") == {"cn-pref-3101", "cn-pref-1101", "cn-pref-4201"}
+
+
+def test_the_city_a_partner_district_belongs_to_is_no_partner(web_detector):
+    text = (
+        "Wuhanin kaupunkiin kuuluva Qingbaijiangin kaupunginosa allekirjoitti ystävyyskaupunkisopimuksen Brnon kanssa."
+    )
+    assert "cn-pref-4201" not in _partners(web_detector, text, "fi")
+
+
+def test_a_city_named_as_the_holder_of_a_district_is_no_partner(web_detector):
+    text = "Brno will sign a twinning agreement with a district of Wuhan next month."
+    assert "cn-pref-4201" not in _partners(web_detector, text, "en")
+    assert "cn-pref-4201" in _partners(web_detector, "Brno will sign a twinning agreement with Wuhan.", "en")
+    named = "Brno will sign a twinning agreement with the Chinese district of Qingbaijiang next month."
+    assert "cn-dist-510113" in _partners(web_detector, named, "en")
