@@ -366,7 +366,8 @@ def lau_places(
     Municipalities listed only as their parishes are added with their summed population
     (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). Only municipalities of
     ``eu_lau_min_population`` or more (:func:`lau_large_enough`), names of at least ``min_alternate_length`` letters, and names that no
-    ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries.
+    ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries (a
+    short term of one language only in that language's countries: :func:`own_language_terms`).
     A transcribed form of a Chinese name (:func:`romanised_forms`) yields to a municipality of that name
     (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
@@ -379,7 +380,8 @@ def lau_places(
     folded_known = [{_key(name) for name in names} for _, names in known]
     romanised = _romanised_keys(known, folded_known, lexicon)
     taken = set().union(*(keys for (place, _), keys in zip(known, folded_known, strict=True) if place.role != "eu"))
-    taken = (taken - romanised) | {term.key for term in lexicon.terms}
+    own = own_language_terms(lexicon)
+    taken = (taken - romanised) | {term.key for term in lexicon.terms if term.key not in own}
     eu_known: dict[tuple[str, str], Place] = {}
     for (place, _), keys in zip(known, folded_known, strict=True):
         for key in keys if place.role == "eu" else ():
@@ -396,6 +398,7 @@ def lau_places(
             key = _key(form)
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
             fresh = key not in taken and (key, str(row.country_iso2)) not in eu_known
+            fresh = fresh and str(row.country_iso2) not in own.get(key, ())
             if usable and len(key.replace(" ", "")) >= min_length and fresh:
                 names += [form, *article_forms(form, str(row.country_iso2))]
         same = eu_known.get((_key(written[0]), str(row.country_iso2))) if written else None
@@ -407,6 +410,24 @@ def lau_places(
             )
             out.append((place, names))
     _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
+    return out
+
+
+def own_language_terms(lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """``{key: EU countries}`` of the lexicon terms the matcher reads only in text of their language group (scope
+    ``own``, shorter than six letters: :mod:`analysis.collect.web.matcher`), with the countries of that group's
+    languages: such a word (Latvian "vēlas") is no reason to drop a town's name elsewhere (Velas in the Azores). A key
+    that some other term carries in every language is not listed."""
+    from analysis.collect.web.eu_forms import language_countries
+
+    everywhere = {term.key for term in lexicon.terms if not (term.own_language and len(term.key) < 6)}
+    out: dict[str, frozenset[str]] = {}
+    for term in lexicon.terms:
+        if term.key in everywhere or not (term.own_language and len(term.key) < 6):
+            continue
+        group = lexicon.language_groups.get(term.language, frozenset({term.language})) | {term.language}
+        countries = frozenset().union(*(language_countries(language) for language in group))
+        out[term.key] = out.get(term.key, frozenset()) | countries
     return out
 
 

@@ -106,3 +106,14 @@ def test_the_evaluation_resolves_a_typed_region_to_the_bare_name_s_unit():
     assert ("unit", "PL81") in keys.eu_key("Lubelskie Voivodeship", "PL")
     assert ("unit", "PL81") in keys.eu_key("Województwo lubelskie", "PL")
     assert ("unit", "PL81") not in keys.eu_key("Lublin", "PL")
+
+
+def test_a_short_word_of_one_language_drops_a_town_name_only_in_that_language_s_countries():
+    lexicon = load_lexicon()
+    own = places.own_language_terms(lexicon)
+    assert own["velas"] == frozenset({"LV", "LT"})  # Latvian "vēlas" (wishes), read in Baltic text only
+    lau = pd.DataFrame(
+        [("PT_1", "Velas", "PT", "PT200", 6_000), ("LV_1", "Velas", "LV", "LV003", 6_000)], columns=LAU_COLUMNS
+    )
+    found = [(place.name, place.country_iso2) for place, _ in places.lau_places([], lexicon, lau)]
+    assert found == [("Velas", "PT")]
