@@ -52,7 +52,7 @@ def _word_at(text: str, start: int, forward: bool) -> tuple[str, str]:
     before = text[max(0, start - 24) : start]
     gap = before[len(before.rstrip(" ")) :]
     word = before[: len(before) - len(gap)].rsplit(" ", 1)[-1].rsplit("\n", 1)[-1]
-    return gap, word.lstrip("(")
+    return gap, word.lstrip("(\"'„“«‚‘")
 
 
 def county_word(text: str, start: int, end: int, language: str | None) -> tuple[RegionWord, str, str] | None:

@@ -117,3 +117,19 @@ def test_a_short_word_of_one_language_drops_a_town_name_only_in_that_language_s_
     )
     found = [(place.name, place.country_iso2) for place, _ in places.lau_places([], lexicon, lau)]
     assert found == [("Velas", "PT")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "language", "word"),
+    [
+        ("„Județul Timiș, prin Prefectură", "Timiș", "ro", "Județul"),  # a quote before the county word
+        ("между Област Бургас, Република България", "Бургас", "bg", "Област"),
+        ("the Burgas Province and Fujian", "Burgas", "en", "Province"),
+    ],
+)
+def test_a_county_or_province_word_is_read_next_to_the_name(text, name, language, word):
+    from analysis.collect.web.eu_forms import county_word
+
+    start = text.index(name)
+    found = county_word(text, start, start + len(name), language)
+    assert found is not None and found[1] == word
