@@ -158,7 +158,7 @@ _LAU_RULES: dict[str, dict[str, list[tuple[str, str]]]] | None = None
 
 def _lau_rules() -> dict[str, dict[str, list[tuple[str, str]]]]:
     """``{country: {"suffix" | "genitive": [(ending, replacement), ...]}}`` from ``web_lau_forms.csv``, longest
-    ending first (file order among equal endings)."""
+    ending first, equal endings together (in file order)."""
     from analysis.core.reference import read_reference_table
 
     global _LAU_RULES
@@ -169,7 +169,7 @@ def _lau_rules() -> dict[str, dict[str, list[tuple[str, str]]]]:
             rules.setdefault(row.country_iso2, {}).setdefault(row.kind, []).append((row.ending, row.replacement))
         for by_kind in rules.values():
             for kind, pairs in by_kind.items():
-                by_kind[kind] = sorted(pairs, key=lambda pair: -len(pair[0]))
+                by_kind[kind] = sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0]))  # equal endings together
         _LAU_RULES = rules
     return _LAU_RULES
 

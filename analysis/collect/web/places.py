@@ -364,7 +364,9 @@ def lau_places(
     (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"). A LAU whose
     nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri).
     Municipalities listed only as their parishes are added with their summed population
-    (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). Only municipalities of
+    (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). A LAU is named by the form the
+    twinning lists use when one of its forms is theirs (``lau.attrs["twinned_keys"]``: :func:`with_twinned`). Only
+    municipalities of
     ``eu_lau_min_population`` or more (:func:`lau_large_enough`), names of at least ``min_alternate_length`` letters, and names that no
     ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries (a
     short term of one language only in that language's countries: :func:`own_language_terms`).
@@ -375,6 +377,7 @@ def lau_places(
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
+    listed = lau.attrs.get("twinned_keys", frozenset())
     lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
     lau = lau[lau_large_enough(lau, lexicon)]
     folded_known = [{_key(name) for name in names} for _, names in known]
@@ -401,6 +404,7 @@ def lau_places(
             fresh = fresh and str(row.country_iso2) not in own.get(key, ())
             if usable and len(key.replace(" ", "")) >= min_length and fresh:
                 names += [form, *article_forms(form, str(row.country_iso2))]
+        names.sort(key=lambda name: (_key(name), str(row.country_iso2)) not in listed)  # "Rokiškio": Rokiškis
         same = eu_known.get((_key(written[0]), str(row.country_iso2))) if written else None
         if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive
             out.append((same, names))
@@ -474,7 +478,9 @@ def with_twinned(lau: pd.DataFrame, twinned: pd.DataFrame) -> pd.DataFrame:
     population = pd.to_numeric(twinned["population"], errors="coerce").fillna(0)
     towns = twinned.assign(population=population, lau_id="", nuts3="", latitude=float("nan"), longitude=float("nan"))
     marked = lau.assign(twinned=[key in listed for key in lau_keys])
-    return pd.concat([marked, towns[fresh].assign(twinned=True)], ignore_index=True)
+    out = pd.concat([marked, towns[fresh].assign(twinned=True)], ignore_index=True)
+    out.attrs["twinned_keys"] = frozenset(listed)  # lau_places names a LAU by the form the lists use
+    return out
 
 
 def _key(name: str) -> str:

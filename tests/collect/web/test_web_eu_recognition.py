@@ -133,3 +133,13 @@ def test_a_county_or_province_word_is_read_next_to_the_name(text, name, language
     start = text.index(name)
     found = county_word(text, start, start + len(name), language)
     assert found is not None and found[1] == word
+
+
+def test_a_lithuanian_genitive_in_io_is_read_both_ways_and_named_as_the_lists_name_it():
+    from analysis.collect.web.eu_forms import lau_forms
+
+    assert lau_forms("Rokiškio rajono savivaldybė", "LT")[:2] == ["Rokiškys", "Rokiškis"]
+    lau = pd.DataFrame([("LT_1", "Rokiškio rajono savivaldybė", "LT", "LT029", 28_000)], columns=LAU_COLUMNS)
+    twinned = pd.DataFrame([("Rokiškis", "LT", 12_000.0)], columns=["lau_name", "country_iso2", "population"])
+    found = places.lau_places([], load_lexicon(), places.with_twinned(lau, twinned))
+    assert [place.name for place, _ in found][:1] == ["Rokiškis"]
