@@ -52,7 +52,7 @@ def _word_at(text: str, start: int, forward: bool) -> tuple[str, str]:
     before = text[max(0, start - 24) : start]
     gap = before[len(before.rstrip(" ")) :]
     word = before[: len(before) - len(gap)].rsplit(" ", 1)[-1].rsplit("\n", 1)[-1]
-    return gap, word.lstrip("(")
+    return gap, word.lstrip("(\"'„“«‚‘")
 
 
 def county_word(text: str, start: int, end: int, language: str | None) -> tuple[RegionWord, str, str] | None:
@@ -127,16 +127,29 @@ def owner_place(detector, page_owner) -> Place | None:
 
 def region_key(folded: str) -> str:
     """A folded EU place name with its county word moved to the end and written as what it means ("county galway",
-    "galway county", "galway maakond" -> "galway #county"); other names unchanged."""
-    words = folded.split()
-    if len(words) < 2:
-        return folded
-    for row in region_words():
-        if row.position == "after" and words[-1] == row.word:
-            return " ".join(words[:-1]) + f" #{row.means}"
-        if row.position == "before" and words[0] == row.word.rstrip("."):
-            return " ".join(words[1:]) + f" #{row.means}"
-    return folded
+    "galway county", "galway maakond" -> "galway #county"; a word of several words too: "nitriansky samospravny kraj"
+    -> "nitriansky #county"); other names unchanged."""
+    found = _region_word(folded)
+    return folded if found is None else f"{found[0]} #{found[1].means}"
+
+
+def _region_word(folded: str) -> tuple[str, RegionWord] | None:
+    """The folded name without its county or region word (the longest that fits), with that word's row."""
+    for row in sorted(region_words(), key=lambda row: -len(row.word)):
+        word = row.word.rstrip(".")
+        if row.position == "after" and folded.endswith(" " + word) and len(folded) > len(word) + 1:
+            return folded[: -len(word) - 1], row
+        if row.position == "before" and folded.startswith(word + " ") and len(folded) > len(word) + 1:
+            return folded[len(word) + 1 :], row
+    return None
+
+
+def bare_region_name(name: str | None) -> str:
+    """``name`` as written without its county or region word ("Województwo lubelskie", "Lubelskie Voivodeship" ->
+    "lubelskie"; "Timiș County" -> "timis"), folded; "" when it has none: the bare name resolves to the frame region
+    the typed name means."""
+    found = _region_word(name_key(name or ""))
+    return found[0] if found is not None else ""
 
 
 LAU_FORMS_FILE = "web_lau_forms.csv"
@@ -145,7 +158,7 @@ _LAU_RULES: dict[str, dict[str, list[tuple[str, str]]]] | None = None
 
 def _lau_rules() -> dict[str, dict[str, list[tuple[str, str]]]]:
     """``{country: {"suffix" | "genitive": [(ending, replacement), ...]}}`` from ``web_lau_forms.csv``, longest
-    ending first (file order among equal endings)."""
+    ending first, equal endings together (in file order)."""
     from analysis.core.reference import read_reference_table
 
     global _LAU_RULES
@@ -156,7 +169,7 @@ def _lau_rules() -> dict[str, dict[str, list[tuple[str, str]]]]:
             rules.setdefault(row.country_iso2, {}).setdefault(row.kind, []).append((row.ending, row.replacement))
         for by_kind in rules.values():
             for kind, pairs in by_kind.items():
-                by_kind[kind] = sorted(pairs, key=lambda pair: -len(pair[0]))
+                by_kind[kind] = sorted(pairs, key=lambda pair: (-len(pair[0]), pair[0]))  # equal endings together
         _LAU_RULES = rules
     return _LAU_RULES
 
@@ -369,3 +382,42 @@ def ends_longer_name(text: str, start: int, name_starts: set[int]) -> bool:
         return False
     word_start = found.start() + (0 if found.group()[:1].isupper() else 1)
     return word_start not in name_starts
+
+
+ARTICLE_CONTRACTIONS_FILE = "web_article_contractions.csv"
+_CONTRACTIONS: dict[str, list[tuple[str, str]]] | None = None
+
+
+def article_forms(name: str, country_iso2: str) -> list[str]:
+    """The forms of a place name that begins with an article, as running text contracts that article with a
+    preposition in a language of the place's country (``web_article_contractions.csv``: "Le Raincy" -> "du Raincy",
+    "au Raincy"; "La Spezia" -> "della Spezia"); none for other names."""
+    from analysis.core.reference import read_reference_table
+
+    global _CONTRACTIONS
+    if _CONTRACTIONS is None:
+        table = read_reference_table(ARTICLE_CONTRACTIONS_FILE, ["language", "article", "contracted"])
+        _CONTRACTIONS = {}
+        for row in table.itertuples(index=False):
+            for country in language_countries(row.language):
+                _CONTRACTIONS.setdefault(country, []).append((row.article, row.contracted))
+    return [
+        contracted + name[len(article) :]
+        for article, contracted in _CONTRACTIONS.get(country_iso2, [])
+        if name.startswith(article) and name[len(article) : len(article) + 1].isupper()
+    ]
+
+
+def typed_region_forms(name: str, country_iso2: str) -> list[str]:
+    """A region's name written with the other region words of its country's languages (``web_region_words.csv``):
+    with a longer word of the same meaning after it ("Nitriansky kraj" -> "Nitriansky samosprávny kraj"), and after a
+    word that stands before the name (not a county word: :func:`county_word` reads those), the name in lower case as
+    an adjective follows its noun ("Lubelskie" -> "województwo lubelskie"). The region resolves to its own unit whichever way it is written."""
+    rows = [row for row in region_words() if country_iso2 in language_countries(row.language)]
+    found = _region_word(name_key(name))
+    if found is not None:
+        bare = " ".join(name.split()[: -len(found[1].word.split())]) if found[1].position == "after" else ""
+        longer = [row.word for row in rows if row.position == "after" and row.means == found[1].means]
+        return [f"{bare} {word}" for word in longer if bare and word != found[1].word]
+    before = [row.word for row in rows if row.position == "before" and row.means != "county"]  # counties: county_word
+    return list(dict.fromkeys(f"{word} {name.lower()}" for word in before))

@@ -43,9 +43,12 @@ def subdivision_names(name: str) -> list[str]:
 
 def subdivision_places(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
     """The EU countries' subdivisions of the listed types (see the module docstring), each with the names that no
-    ``known`` place carries (an EU place only when of the same country) and no lexicon term; subdivisions left with
-    no name are left out."""
+    ``known`` place carries (an EU place only when of the same country) and no lexicon term, and those names with the
+    other region words of the country (:func:`analysis.collect.web.eu_forms.typed_region_forms`); subdivisions left
+    with no name are left out."""
     import pycountry
+
+    from analysis.collect.web.eu_forms import typed_region_forms
 
     types = subdivision_types()
     min_length = int(lexicon.rules["min_alternate_length"])
@@ -72,7 +75,8 @@ def subdivision_places(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -
                 and (_key(form), country) not in eu_taken
             ]
             if names:
-                out.append((Place(names[0], country, "eu", None, "county", 0.0, True, None), names))
+                typed = [form for name in names for form in typed_region_forms(name, country)]
+                out.append((Place(names[0], country, "eu", None, "county", 0.0, True, None), names + typed))
     return out
 
 

@@ -174,14 +174,14 @@ class Keys:
 
     def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
         """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
-        (Praha is the city of Prague and the region CZ01), and the folded name with the country (a Greek-script name
-        in every transcription: :func:`analysis.collect.web.greek_latin.latin_keys`)."""
-        from analysis.collect.web.eu_forms import region_key
+        (Praha is the city of Prague and the region CZ01; a region named with its type word is the bare name's:
+        "Lubelskie Voivodeship"), and the folded name with the country (a Greek-script name in every transcription)."""
+        from analysis.collect.web.eu_forms import bare_region_name, region_key
         from analysis.collect.web.greek_latin import latin_keys
 
         folded = name_key(name or "")
         keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name or "")}}
-        unit_id = unit_id or self.eu_unit(name, country_iso2)
+        unit_id = unit_id or self.eu_unit(name, country_iso2) or self.eu_unit(bare_region_name(name), country_iso2)
         if unit_id:
             keys.add(("unit", unit_id))
         keys.update(("unit", unit) for unit in self._units_by_name.get((country_iso2 or "", folded), ()))

@@ -49,10 +49,9 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
 
     Cities bring their GeoNames alternate names (local and foreign forms: "Wien", "Vienne", "Wiedeń");
     regions their national-language name, also without its generic words ("Região Autónoma dos Açores" -> "Açores":
-    :func:`analysis.collect.web.eu_forms.region_short_forms`).
+    :func:`analysis.collect.web.eu_forms.region_short_forms`) and with its region words (:func:`region_forms`).
     """
     from analysis.build.outcomes import frame_units
-    from analysis.collect.web.eu_forms import region_short_forms
 
     units = frame_units(cities, regions)
     city_alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
@@ -64,11 +63,22 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
         for unit in units["unit_id"]
     ]
     short = [
-        "|".join(region_short_forms([str(name), *alternate.split("|")])) if kind == "region" else ""
-        for name, alternate, kind in zip(units["name"], alternates, units["unit_type"], strict=True)
+        "|".join(region_forms([str(name), *alternate.split("|")], str(country))) if kind == "region" else ""
+        for name, alternate, kind, country in zip(
+            units["name"], alternates, units["unit_type"], units["country_iso2"], strict=True
+        )
     ]
     alternates = ["|".join(filter(None, pair)) for pair in zip(alternates, short, strict=True)]
     return units.assign(alternate_names=alternates)
+
+
+def region_forms(names: list[str], country_iso2: str) -> list[str]:
+    """A frame region's other forms: its names without generic words ("Açores") and with the region words of its
+    country (:func:`analysis.collect.web.eu_forms.typed_region_forms`: "województwo lubelskie")."""
+    from analysis.collect.web.eu_forms import region_short_forms, typed_region_forms
+
+    typed = [form for name in names if name for form in typed_region_forms(name, country_iso2)]
+    return list(dict.fromkeys([*region_short_forms(names), *typed]))
 
 
 def with_alternate_names(units: pd.DataFrame) -> pd.DataFrame:
@@ -275,7 +285,10 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
 def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Place, list[str]]]:
     """Frame units (with ``alternate_names`` when given) and the gazetteer's other EU places, except those that
     yield to a large partner city of their name (:func:`large_partner_names`: Los Angeles in Spain, Filadelfia in
-    Italy are written as Los Angeles and Philadelphia are in Romance texts)."""
+    Italy are written as Los Angeles and Philadelphia are in Romance texts). A name that begins with an article is
+    also found with it contracted (:func:`analysis.collect.web.eu_forms.article_forms`: "du Havre")."""
+    from analysis.collect.web.eu_forms import article_forms
+
     min_length = int(lexicon.rules["min_alternate_length"])
     alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
     out = []
@@ -287,7 +300,7 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
         )
         names = usable_names(str(row.name), alternate, min_length)
         frame_keys.update((fold_for_matching(name), place.country_iso2) for name in names)
-        out.append((place, names))
+        out.append((place, names + [form for name in names for form in article_forms(name, place.country_iso2)]))
     rows = gazetteer[gazetteer["country_iso2"].isin(EU27_ISO2)]
     large = large_partner_names(gazetteer, lexicon)
     ratio = lexicon.rules["eu_namesake_yield_ratio"]
@@ -298,7 +311,7 @@ def eu_places(units: pd.DataFrame, gazetteer: pd.DataFrame, lexicon: Lexicon) ->
         if large.get(name_key(str(row.name)), 0.0) >= ratio * max(population, 1.0):
             continue
         place = Place(str(row.name), row.country_iso2, "eu", None, "city", population, True, None)
-        out.append((place, [str(row.name)]))
+        out.append((place, [str(row.name), *article_forms(str(row.name), place.country_iso2)]))
     return out
 
 
@@ -322,16 +335,20 @@ def unframed_places(
 ) -> list[tuple[Place, list[str]]]:
     """The EU places outside the frame: the LAU municipalities (:func:`lau_places`; none when ``lau`` is False) and
     the counties, provinces and regions of ISO 3166-2 (:func:`analysis.collect.web.eu_regions.subdivision_places`);
+    the towns of the twinning lists that the LAU list lacks, when it is read here (:func:`with_twinned`: French communes);
     and the frame cities' lower-case Slavic adjectives, from their LAU names
     (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`), and the municipal forms of their names that a
     partner namesake carries (:func:`analysis.collect.web.eu_regions.namesake_forms`: "City of Galway")."""
     from analysis.build import municipal
+    from analysis.build.twinned_places import load_twinned_eu_places
     from analysis.collect.web.eu_adjectives import frame_adjectives
     from analysis.collect.web.eu_regions import namesake_forms, subdivision_places
 
+    towns = lau
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
-    found = lau_places(known, lexicon, lau) if lau is not False else []
+        towns = with_twinned(lau, load_twinned_eu_places())
+    found = lau_places(known, lexicon, towns) if lau is not False else []
     adjectives = frame_adjectives(known, lau, lexicon) if lau is not False else []
     return found + adjectives + namesake_forms(known) + subdivision_places([*known, *found], lexicon)
 
@@ -347,22 +364,27 @@ def lau_places(
     (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"). A LAU whose
     nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri).
     Municipalities listed only as their parishes are added with their summed population
-    (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). Only municipalities of
+    (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). A LAU is named by the form the
+    twinning lists use when one of its forms is theirs (``lau.attrs["twinned_keys"]``: :func:`with_twinned`). Only
+    municipalities of
     ``eu_lau_min_population`` or more (:func:`lau_large_enough`), names of at least ``min_alternate_length`` letters, and names that no
-    ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries.
+    ``known`` place (partner, other place; an EU place of the same country) and no lexicon term already carries (a
+    short term of one language only in that language's countries: :func:`own_language_terms`).
     A transcribed form of a Chinese name (:func:`romanised_forms`) yields to a municipality of that name
     (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
-    from analysis.collect.web.eu_forms import lau_forms, lau_parts, parish_groups
+    from analysis.collect.web.eu_forms import article_forms, lau_forms, lau_parts, parish_groups
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
+    listed = lau.attrs.get("twinned_keys", frozenset())
     lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
     lau = lau[lau_large_enough(lau, lexicon)]
     folded_known = [{_key(name) for name in names} for _, names in known]
     romanised = _romanised_keys(known, folded_known, lexicon)
     taken = set().union(*(keys for (place, _), keys in zip(known, folded_known, strict=True) if place.role != "eu"))
-    taken = (taken - romanised) | {term.key for term in lexicon.terms}
+    own = own_language_terms(lexicon)
+    taken = (taken - romanised) | {term.key for term in lexicon.terms if term.key not in own}
     eu_known: dict[tuple[str, str], Place] = {}
     for (place, _), keys in zip(known, folded_known, strict=True):
         for key in keys if place.role == "eu" else ():
@@ -379,8 +401,10 @@ def lau_places(
             key = _key(form)
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form
             fresh = key not in taken and (key, str(row.country_iso2)) not in eu_known
+            fresh = fresh and str(row.country_iso2) not in own.get(key, ())
             if usable and len(key.replace(" ", "")) >= min_length and fresh:
-                names.append(form)
+                names += [form, *article_forms(form, str(row.country_iso2))]
+        names.sort(key=lambda name: (_key(name), str(row.country_iso2)) not in listed)  # "Rokiškio": Rokiškis
         same = eu_known.get((_key(written[0]), str(row.country_iso2))) if written else None
         if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive
             out.append((same, names))
@@ -390,6 +414,24 @@ def lau_places(
             )
             out.append((place, names))
     _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
+    return out
+
+
+def own_language_terms(lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """``{key: EU countries}`` of the lexicon terms the matcher reads only in text of their language group (scope
+    ``own``, shorter than six letters: :mod:`analysis.collect.web.matcher`), with the countries of that group's
+    languages: such a word (Latvian "vēlas") is no reason to drop a town's name elsewhere (Velas in the Azores). A key
+    that some other term carries in every language is not listed."""
+    from analysis.collect.web.eu_forms import language_countries
+
+    everywhere = {term.key for term in lexicon.terms if not (term.own_language and len(term.key) < 6)}
+    out: dict[str, frozenset[str]] = {}
+    for term in lexicon.terms:
+        if term.key in everywhere or not (term.own_language and len(term.key) < 6):
+            continue
+        group = lexicon.language_groups.get(term.language, frozenset({term.language})) | {term.language}
+        countries = frozenset().union(*(language_countries(language) for language in group))
+        out[term.key] = out.get(term.key, frozenset()) | countries
     return out
 
 
@@ -425,9 +467,34 @@ def lau_large_enough(lau: pd.DataFrame, lexicon: Lexicon) -> pd.Series:
     population = pd.to_numeric(lau["population"], errors="coerce").fillna(0)
     linked = lau["lau_name"].fillna("").astype(str).map(linked_name).astype(bool)
     rules = lexicon.rules
-    return (population >= rules["eu_lau_min_population"]) | (
-        linked & (population >= rules["eu_lau_linked_min_population"])
+    twinned = lau["twinned"].fillna(False).astype(bool) if "twinned" in lau else pd.Series(False, index=lau.index)
+    return (
+        (population >= rules["eu_lau_min_population"])
+        | (linked & (population >= rules["eu_lau_linked_min_population"]))
+        | (twinned & ((population >= rules["eu_twinned_min_population"]) | (linked & (population == 0))))
     )
+
+
+def with_twinned(lau: pd.DataFrame, twinned: pd.DataFrame) -> pd.DataFrame:
+    """``lau`` marked ``twinned`` where the twinning lists (:func:`analysis.build.twinned_places.load_twinned_eu_places`)
+    name a LAU of that name in its country ("Velas" is the parish "Velas (São Jorge)"), with the listed places whose
+    name is no LAU name of their country (French communes; Portuguese municipalities listed by parish) as rows of their
+    own: such a place without a population figure has none (0)."""
+
+    def base(names: pd.Series, countries: pd.Series) -> list[tuple[str, str]]:
+        bare = [_key(re.sub(r"\s*\(.*?\)", "", str(name).split(",")[0])) for name in names.fillna("")]
+        return list(zip(bare, countries.astype(str), strict=True))
+
+    twin_keys = base(twinned["lau_name"], twinned["country_iso2"])
+    lau_keys = base(lau["lau_name"], lau["country_iso2"])
+    listed, named = set(twin_keys), set(lau_keys)
+    fresh = [key not in named and bool(key[0]) for key in twin_keys]
+    population = pd.to_numeric(twinned["population"], errors="coerce").fillna(0)
+    towns = twinned.assign(population=population, lau_id="", nuts3="", latitude=float("nan"), longitude=float("nan"))
+    marked = lau.assign(twinned=[key in listed for key in lau_keys])
+    out = pd.concat([marked, towns[fresh].assign(twinned=True)], ignore_index=True)
+    out.attrs["twinned_keys"] = frozenset(listed)  # lau_places names a LAU by the form the lists use
+    return out
 
 
 def _key(name: str) -> str:

@@ -1,0 +1,145 @@
+"""EU places recognised outside the LAU list and in contracted forms (issue 9, session 17, round 2)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.collect.web import places
+from analysis.collect.web.eu_forms import article_forms
+from analysis.collect.web.lexicon import load_lexicon
+
+LAU_COLUMNS = ["lau_id", "lau_name", "country_iso2", "nuts3", "population"]
+
+
+@pytest.mark.parametrize(
+    ("name", "country", "expected"),
+    [
+        ("Le Havre", "FR", ["du Havre", "au Havre"]),
+        ("Les Lilas", "BE", ["des Lilas", "aux Lilas"]),
+        ("La Spezia", "IT", ["della Spezia", "alla Spezia", "nella Spezia"]),
+        ("El Ejido", "ES", ["del Ejido", "al Ejido"]),
+        ("Lens", "FR", []),  # no article
+        ("Le Havre", "DE", []),  # no French article in German
+        ("La laguna", "ES", []),  # no name after the article
+    ],
+)
+def test_an_article_of_a_place_name_is_contracted_as_its_language_writes_it(name, country, expected):
+    assert article_forms(name, country) == expected
+
+
+def twinned_towns() -> pd.DataFrame:
+    return pd.DataFrame(
+        [("Bourg-sur-Mer", "FR", 3_000.0), ("Ribeira (Norte)", "PT", None), ("Vila Alta de Baixo", "PT", None)],
+        columns=["lau_name", "country_iso2", "population"],
+    )
+
+
+def test_towns_of_the_twinning_lists_are_eu_places_below_the_lau_floor():
+    lexicon = load_lexicon()
+    lau = pd.DataFrame(
+        [
+            ("PT_1", "Ribeira (Santa Maria)", "PT", "PT200", 2_000),
+            ("PT_2", "Outra (Santa Maria)", "PT", "PT200", 2_000),
+            ("PT_3", "Vila Alta de Baixo e Pedras", "PT", "PT200", 9_000),
+        ],
+        columns=LAU_COLUMNS,
+    )
+    towns = places.with_twinned(lau, twinned_towns())
+    assert list(towns["twinned"]) == [True, False, False, True, True]  # Ribeira by name; the French town added
+    large = places.lau_large_enough(towns, lexicon)
+    assert list(large) == [True, False, True, True, True]  # a linked name without figure stays
+    found = {place.name for place, _ in places.lau_places([], lexicon, towns)}
+    assert {"Ribeira", "Bourg-sur-Mer", "Vila Alta de Baixo"} <= found
+    assert "Outra (Santa Maria)" not in found and "Outra" not in found
+
+
+def test_an_unlisted_small_town_stays_below_the_floor():
+    lexicon = load_lexicon()
+    lau = pd.DataFrame([("FR_1", "Petitville", "FR", "FR101", 3_000)], columns=LAU_COLUMNS)
+    towns = places.with_twinned(lau, twinned_towns().iloc[0:0])
+    assert not places.lau_large_enough(towns, lexicon).any()
+
+
+@pytest.mark.parametrize(
+    ("typed", "bare"),
+    [
+        ("Nitriansky samosprávny kraj", "Nitriansky kraj"),
+        ("Województwo lubelskie", "Lubelskie Voivodeship"),
+        ("Timiș County", "Județul Timiș"),
+        ("County Galway", "Galway County"),
+    ],
+)
+def test_a_region_written_with_any_of_its_type_words_has_one_key(typed, bare):
+    from analysis.collect.web.eu_forms import region_key
+    from analysis.collect.web.lexicon import name_key
+
+    assert region_key(name_key(typed)) == region_key(name_key(bare)) != name_key(typed)
+
+
+def test_the_bare_name_of_a_typed_region_is_the_name_without_its_type_words():
+    from analysis.collect.web.eu_forms import bare_region_name
+
+    assert bare_region_name("Lubelskie Voivodeship") == bare_region_name("Województwo lubelskie") == "lubelskie"
+    assert bare_region_name("Timiș County") == "timis"
+    assert bare_region_name("Lubelskie") == "" and bare_region_name(None) == ""
+
+
+def test_regions_are_also_named_with_the_region_words_of_their_country():
+    from analysis.collect.web.eu_forms import typed_region_forms
+    from analysis.collect.web.lexicon import name_key
+
+    assert [name_key(form) for form in typed_region_forms("Nitriansky kraj", "SK")] == ["nitriansky samospravny kraj"]
+    assert [name_key(form) for form in typed_region_forms("Lubelskie", "PL")] == ["wojewodztwo lubelskie"]
+    assert typed_region_forms("Timiș", "RO") == []  # a county word before the name is read next to it
+    assert typed_region_forms("Lubelskie", "DE") == []
+
+
+def test_the_evaluation_resolves_a_typed_region_to_the_bare_name_s_unit():
+    from analysis.collect.web.evaluate import Keys
+
+    units = pd.DataFrame(
+        [("PL81", "region", "Lubelskie", "PL", 2_000_000.0, "")],
+        columns=["unit_id", "unit_type", "name", "country_iso2", "population", "alternate_names"],
+    )
+    keys = Keys(None, units)
+    assert ("unit", "PL81") in keys.eu_key("Lubelskie Voivodeship", "PL")
+    assert ("unit", "PL81") in keys.eu_key("Województwo lubelskie", "PL")
+    assert ("unit", "PL81") not in keys.eu_key("Lublin", "PL")
+
+
+def test_a_short_word_of_one_language_drops_a_town_name_only_in_that_language_s_countries():
+    lexicon = load_lexicon()
+    own = places.own_language_terms(lexicon)
+    assert own["velas"] == frozenset({"LV", "LT"})  # Latvian "vēlas" (wishes), read in Baltic text only
+    lau = pd.DataFrame(
+        [("PT_1", "Velas", "PT", "PT200", 6_000), ("LV_1", "Velas", "LV", "LV003", 6_000)], columns=LAU_COLUMNS
+    )
+    found = [(place.name, place.country_iso2) for place, _ in places.lau_places([], lexicon, lau)]
+    assert found == [("Velas", "PT")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "language", "word"),
+    [
+        ("„Județul Timiș, prin Prefectură", "Timiș", "ro", "Județul"),  # a quote before the county word
+        ("между Област Бургас, Република България", "Бургас", "bg", "Област"),
+        ("the Burgas Province and Fujian", "Burgas", "en", "Province"),
+    ],
+)
+def test_a_county_or_province_word_is_read_next_to_the_name(text, name, language, word):
+    from analysis.collect.web.eu_forms import county_word
+
+    start = text.index(name)
+    found = county_word(text, start, start + len(name), language)
+    assert found is not None and found[1] == word
+
+
+def test_a_lithuanian_genitive_in_io_is_read_both_ways_and_named_as_the_lists_name_it():
+    from analysis.collect.web.eu_forms import lau_forms
+
+    assert lau_forms("Rokiškio rajono savivaldybė", "LT")[:2] == ["Rokiškys", "Rokiškis"]
+    lau = pd.DataFrame([("LT_1", "Rokiškio rajono savivaldybė", "LT", "LT029", 28_000)], columns=LAU_COLUMNS)
+    twinned = pd.DataFrame([("Rokiškis", "LT", 12_000.0)], columns=["lau_name", "country_iso2", "population"])
+    found = places.lau_places([], load_lexicon(), places.with_twinned(lau, twinned))
+    assert [place.name for place, _ in found][:1] == ["Rokiškis"]
