@@ -238,13 +238,14 @@ class Matcher:
         return scan._replace(names=_longest_names(scan.names + near)) if near else scan
 
     def _person_terms(self, text, folded, origin, terms) -> list[TermHit]:
-        """China context terms over the Chinese persons' names of ``text`` (:mod:`cn_persons`)."""
+        """Person terms over the Chinese persons' names of ``text`` (:mod:`cn_persons`): no partner name is read inside
+        them; they are not China context (on passages a-d that reading added more false ties than finds)."""
         found = []
         for orig_start, orig_end in cn_persons.person_spans(
             text, terms, int(self._lexicon.rules["cn_person_min_letters"])
         ):
             start, end = _folded_span(origin, orig_start, orig_end, len(folded))
-            found.append(TermHit("cn_context", "*", "(a Chinese person's name)", start, end, orig_start, orig_end))
+            found.append(TermHit("cn_person", "*", "(a Chinese person's name)", start, end, orig_start, orig_end))
         return found
 
     def _listed_lower(self, text, folded, origin, start, end, entries) -> NameHit | None:

@@ -169,12 +169,11 @@ def test_a_chinese_persons_name_is_china_context_for_a_small_chinese_place():
     assert spans("He Dan is here; Hu Die Stadt; Wang Long Xi Bing") == []  # too short, not pinyin, four words
 
 
-def test_the_scan_reads_a_chinese_persons_name_as_china_context(web_detector):
+def test_the_scan_marks_a_chinese_persons_name_but_not_as_china_context(web_detector):
     terms = web_detector.matcher.scan("Bürgermeister Jun Feng Sheng besuchte Duisburg.", "de").terms
-    assert any(t.kind == "cn_context" and t.text == "(a Chinese person's name)" for t in terms)
-    assert not any(
-        t.kind == "cn_context" for t in web_detector.matcher.scan("Herr Feng besuchte Duisburg.", "de").terms
-    )
+    assert any(t.kind == "cn_person" and t.text == "(a Chinese person's name)" for t in terms)
+    assert not any(t.kind == "cn_context" for t in terms)
+    assert not any(t.kind == "cn_person" for t in web_detector.matcher.scan("Herr Feng besuchte Duisburg.", "de").terms)
 
 
 def test_a_country_adjective_may_stand_inside_a_relation_term():
