@@ -309,7 +309,7 @@ class Detector:
         sentence_start = start
         for found in _SENTENCE_END.finditer(text, start, end):
             before = text[sentence_start : found.start()].split()
-            token = fold_for_matching(before[-1]).strip(" .") if before else ""
+            token = fold_for_matching(before[-1]).strip(" .([{\"'„“«") if before else ""
             following = text[found.end() : found.end() + 1]
             if token in self._abbreviations or (len(token) == 1 and token.isalpha()) or following.islower():
                 continue
