@@ -39,6 +39,7 @@ from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.presupposed import presupposed
 from analysis.collect.web.rules import RELATION_ORDER
+from analysis.collect.web.split_verbs import split_cues
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
@@ -91,7 +92,7 @@ def status(
     outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
     weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
-    terms = weighed(terms)
+    terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
     cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
         cues = [t for t in cues if (t.orig_start, t.orig_end) not in weak]
@@ -160,6 +161,18 @@ def _doubt(doubts, mention, relation_term, text: str | None, lexicon):
             if (before or after) and not _PUNCTUATION.search(gap):
                 return doubt
     return None
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _split(text: str | None, lexicon, position: int) -> list:
+    """The split-verb cues (:mod:`analysis.collect.web.split_verbs`) of the sentence holding ``position``."""
+    if text is None or lexicon is None:
+        return []
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, position)]
+    after = _SENTENCE_END.search(text, position)
+    return split_cues(text, lexicon, ends[-1] if ends else 0, after.end() if after else len(text), _negations(lexicon))
 
 
 def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str | None:
@@ -351,6 +364,7 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     kinds = {t.kind for t in terms}
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None
+    terms += _split(text, lexicon, next(t.orig_start for t in terms if t.kind in {*RELATION_ORDER, "cooperation_word"}))
     planned = [t for t in terms if t.kind == "planned"]
     negated_spans = _negated_spans(text, [t for t in terms if t.kind in STATUS_CUES], lexicon)
     planned = [t for t in planned if (t.orig_start, t.orig_end) not in negated_spans]

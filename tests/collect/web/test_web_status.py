@@ -368,3 +368,23 @@ def test_merge_prefers_a_stated_plan_to_a_silent_tie_unless_the_plan_is_read_in_
     guessed = stated._replace(rule="EU side: the EU place the text is about (named most often, else first)")
     assert merge_findings([silent, stated])[0].status == "planned"
     assert merge_findings([silent, guessed])[0].status == "established"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen setzt die Städtepartnerschaft mit Wuhan aus.", "de", "ended"),
+        ("Esslingen setzt die Städtepartnerschaft mit Wuhan nicht aus.", "de", "established"),
+        # a particle that does not close the clause is a preposition
+        ("Esslingen setzt die Städtepartnerschaft mit Wuhan aus Überzeugung fort.", "de", "established"),
+        ("Esslingen zet de stedenband met Wuhan stop.", "nl", "ended"),
+        ("Esslingen strebt eine Städtepartnerschaft mit Wuhan an.", "de", "planned"),
+    ],
+)
+def test_a_separable_verb_whose_particle_closes_the_clause_is_a_status_cue(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+def test_the_aim_of_a_visit_is_a_planned_signing(web_detector):
+    text = "Cieľom návštevy je podpísanie memoranda o partnerstve medzi mestom Esslingen a mestom Wuhan."
+    assert _statuses(web_detector, text, "sk") == {"planned"}
