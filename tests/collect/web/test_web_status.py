@@ -388,3 +388,8 @@ def test_a_separable_verb_whose_particle_closes_the_clause_is_a_status_cue(web_d
 def test_the_aim_of_a_visit_is_a_planned_signing(web_detector):
     text = "Cieľom návštevy je podpísanie memoranda o partnerstve medzi mestom Esslingen a mestom Wuhan."
     assert _statuses(web_detector, text, "sk") == {"planned"}
+
+
+def test_an_anniversary_after_the_between_pair_says_the_tie_exists(web_detector):
+    text = "The twinning between Esslingen and Wuhan marks its anniversary with exchanges planned for May."
+    assert _statuses(web_detector, text, "en") == {"established"}
