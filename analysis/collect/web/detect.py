@@ -214,7 +214,7 @@ class Detector:
         mentions_by_segment = eu_forms.one_county_sense(text, mentions_by_segment)
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
-        previous: list[int] = []
+        previous, pending = [], None  # pending: a planned status for the next sentence (_carry_status)
         stoplist = self.lexicon.stoplist.get("partner", frozenset())
         partnered = [
             discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
@@ -234,8 +234,7 @@ class Detector:
                 terms += terms_by_segment[segment.heading]
             partners = [m for m in mentions if m.role == "partner"]
             if not partners:
-                self._carry_status(decisions, previous, terms, text)
-                previous = []
+                previous, pending = [], self._carry_status(decisions, previous, terms, text)
                 continue
             lenders = _neighbour_segments(segments, index, text, partnered)
             neighbours = [
@@ -247,6 +246,7 @@ class Detector:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
                     decisions.append(decision)
                     previous.append(len(decisions) - 1)
+            pending = status_module.carry(decisions, previous, pending, silent=True)
         reviewer = getattr(self, "pair_model", None)  # off by default: analysis.collect.web.pair_model.enable
         if reviewer is not None:
             evidence = (segments, mentions_by_segment, terms_by_segment, page_unit_id, owner)
@@ -470,19 +470,13 @@ class Detector:
             decisions.append(Decision(surface, sentence, finding, "accepted", candidates))
         return decisions
 
-    def _carry_status(self, decisions, previous, terms, text) -> None:
+    def _carry_status(self, decisions, previous, terms, text) -> tuple[str, str] | None:
         """A sentence with a status term and a relation word but no partner passes its status to the sentence before
-        (:func:`analysis.collect.web.status.carried_status`): ended over any status, planned over established."""
-        carried = status_module.carried_status(terms, text, self.lexicon) if previous else None
-        if carried is None:
-            return
-        status, note = carried
-        replaced = ("established", "planned") if status == "ended" else ("established",)
-        for index in previous:
-            decision = decisions[index]
-            if decision.finding and decision.finding.status in replaced:
-                finding = decision.finding._replace(status=status, rule=decision.finding.rule + "; " + note)
-                decisions[index] = decision._replace(finding=finding)
+        (:func:`analysis.collect.web.status.carried_status`, :func:`analysis.collect.web.status.carry`); the planned
+        status it returns goes to the sentence after it, if that one states none."""
+        carried = status_module.carried_status(terms, text, self.lexicon)
+        status_module.carry(decisions, previous, carried)
+        return carried if carried is not None and carried[0] == "planned" else None
 
     # ------------------------------------------------------------------ resolution
 

@@ -116,6 +116,10 @@ def status(
         done = _scoped([t for t in terms if t.kind == DONE], *scope)
         if done:  # a signing reported as done states the tie's status as much as a cue would
             return "established", f"status: established (reported as done: '{done[0].text}')"
+        separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
+        found = presupposed(terms, mention, relation_term, text, separators)
+        if found is not None:  # "twinned with Wuhan since 1990": a stated tie, as much as a cue would say
+            return "established", f"status: established ({found[0]})"
         return "established", "status: established (no status term)"
     settled = _settled(terms, cues, mention, relation_term, text, lexicon, rivals)
     if settled is not None:
@@ -377,6 +381,26 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
         return "unclear", f"status unclear from the next sentence (the tie is doubted: '{doubts[0].text}')"
     if planned and not any(t.kind == "ended" for t in terms):
         return "planned", f"status planned from the next sentence ('{planned[0].text}')"
+    return None
+
+
+def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, *, silent: bool = False) -> None:
+    """Give the findings of ``decisions`` at ``indices`` the status ``carried`` (:func:`carried_status`) in place: an
+    ended status replaces an established or planned one, another status an established one; with ``silent`` (a
+    planned status passed on to the next sentence, "The signing will take place at the summit. The twinning between
+    X and Y ..."), only an established status read from no status term at all. Returns None (no status is passed
+    further)."""
+    if carried is None:
+        return None
+    status, note = carried
+    replaced = ("established", "planned") if status == "ended" else ("established",)
+    for index in indices:
+        decision = decisions[index]
+        finding = decision.finding
+        if finding is None or finding.status not in replaced or (silent and "(no status term)" not in finding.rule):
+            continue
+        rule = finding.rule + "; " + (note.replace("next sentence", "sentence before") if silent else note)
+        decisions[index] = decision._replace(finding=finding._replace(status=status, rule=rule))
     return None
 
 

@@ -393,3 +393,22 @@ def test_the_aim_of_a_visit_is_a_planned_signing(web_detector):
 def test_an_anniversary_after_the_between_pair_says_the_tie_exists(web_detector):
     text = "The twinning between Esslingen and Wuhan marks its anniversary with exchanges planned for May."
     assert _statuses(web_detector, text, "en") == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a planned signing with no partner passes its status to the sentence after it, if that one states none
+        (
+            "The signing of the twinning agreement will take place in May. Esslingen and Wuhan share a long history.",
+            "planned",
+        ),
+        (
+            "The signing of the twinning agreement will take place in May. Esslingen has been twinned with Wuhan since 1990.",
+            "established",
+        ),
+        ("The city hall was renovated. Esslingen and Wuhan are twin towns.", "established"),
+    ],
+)
+def test_a_planned_status_passes_to_the_next_sentence_that_states_none(web_detector, text, status):
+    assert _statuses(web_detector, text, "en") == {status}
