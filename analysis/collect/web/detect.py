@@ -35,12 +35,13 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place. A whole-country region, a place named only as where
    another lies ("in provincia di Cosenza") and EU places among listed partners are no EU side (:mod:`eu_side`).
-6. **Status.** Planned and ended terms near the partner or a relation term, in the sentence or in the neighbouring
-   sentence that lent the relation term (:mod:`analysis.collect.web.status`: negated endings, "already", dropped
-   planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else the
-   nearest term); a sentence with a status term and a relation word but no partner name passes its status to the
-   findings of the sentence before it ("The partnership was suspended in 2022."). One finding per pair: an ended one,
-   else the most confident (:func:`status.merge_findings`).
+6. **Status.** Planned, ended and doubt (unclear) terms near the partner or a relation term, in the sentence or the
+   neighbouring sentence lending the relation term (:mod:`analysis.collect.web.status`: negated endings, "already",
+   dropped planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else
+   the nearest term); a sentence with a status term and a relation word but no partner name passes its status to the
+   findings of the sentence before it ("The partnership was suspended in 2022."), a planned one also to the next
+   sentence if it states none. One finding per pair: an ended one, else a stated one, else the most confident
+   (:func:`status.merge_findings`).
 
 Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
 """
