@@ -44,12 +44,12 @@ def split_cues(text: str | None, lexicon, start: int, end: int, negations) -> li
     maps a language to its folded negation words."""
     if text is None or lexicon is None:
         return []
-    lowered = text.lower()
+    lowered = text[start : end + _REACH].lower()  # only the sentence and the reach after it: pages can be long
     cues = []
     for kind, language, term, finite, particle in _verbs(lexicon):
-        for verb in re.finditer(rf"(?<!\w){re.escape(finite)}(?!\w)", lowered[start:end]):
-            verb_start, verb_end = start + verb.start(), start + verb.end()
-            if _closed_by(lowered, verb_end, particle, negations.get(language, frozenset())):
+        for verb in re.finditer(rf"(?<!\w){re.escape(finite)}(?!\w)", lowered[: end - start]):
+            if _closed_by(lowered, verb.end(), particle, negations.get(language, frozenset())):
+                verb_start, verb_end = start + verb.start(), start + verb.end()
                 cues.append(TermHit(kind, language, term, verb_start, verb_end, verb_start, verb_end))
     return cues
 

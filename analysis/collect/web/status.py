@@ -174,9 +174,9 @@ def _split(text: str | None, lexicon, position: int) -> list:
     """The split-verb cues (:mod:`analysis.collect.web.split_verbs`) of the sentence holding ``position``."""
     if text is None or lexicon is None:
         return []
-    ends = [m.end() for m in _SENTENCE_END.finditer(text, 0, position)]
+    start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1  # -1 + 1 = 0 when the sentence opens the text
     after = _SENTENCE_END.search(text, position)
-    return split_cues(text, lexicon, ends[-1] if ends else 0, after.end() if after else len(text), _negations(lexicon))
+    return split_cues(text, lexicon, start, after.end() if after else len(text), _negations(lexicon))
 
 
 def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str | None:
