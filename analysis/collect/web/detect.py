@@ -35,12 +35,13 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place. A whole-country region, a place named only as where
    another lies ("in provincia di Cosenza") and EU places among listed partners are no EU side (:mod:`eu_side`).
-6. **Status.** Planned and ended terms near the partner or a relation term, in the sentence or in the neighbouring
-   sentence that lent the relation term (:mod:`analysis.collect.web.status`: negated endings, "already", dropped
-   planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else the
-   nearest term); a sentence with a status term and a relation word but no partner name passes its status to the
-   findings of the sentence before it ("The partnership was suspended in 2022."). One finding per pair: an ended one,
-   else the most confident (:func:`status.merge_findings`).
+6. **Status.** Planned, ended and doubt (unclear) terms near the partner or a relation term, in the sentence or the
+   neighbouring sentence lending the relation term (:mod:`analysis.collect.web.status`: negated endings, "already",
+   dropped planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else
+   the nearest term); a sentence with a status term and a relation word but no partner name passes its status to the
+   findings of the sentence before it ("The partnership was suspended in 2022."), a planned one also to the next
+   sentence if it states none. One finding per pair: an ended one, else a stated one, else the most confident
+   (:func:`status.merge_findings`).
 
 Every :class:`Finding` carries a ``rule`` string that says which of these decided it.
 """
@@ -214,7 +215,7 @@ class Detector:
         mentions_by_segment = eu_forms.one_county_sense(text, mentions_by_segment)
         all_eu = [m for mentions in mentions_by_segment for m in mentions if m.role == "eu"]
         decisions: list[Decision] = []
-        previous: list[int] = []
+        previous, pending = [], None  # pending: a planned status for the next sentence (_carry_status)
         stoplist = self.lexicon.stoplist.get("partner", frozenset())
         partnered = [
             discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
@@ -234,8 +235,7 @@ class Detector:
                 terms += terms_by_segment[segment.heading]
             partners = [m for m in mentions if m.role == "partner"]
             if not partners:
-                self._carry_status(decisions, previous, terms, text)
-                previous = []
+                previous, pending = [], self._carry_status(decisions, previous, terms, text)
                 continue
             lenders = _neighbour_segments(segments, index, text, partnered)
             neighbours = [
@@ -247,6 +247,7 @@ class Detector:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
                     decisions.append(decision)
                     previous.append(len(decisions) - 1)
+            pending = status_module.carry(decisions, previous, pending, silent=True)
         reviewer = getattr(self, "pair_model", None)  # off by default: analysis.collect.web.pair_model.enable
         if reviewer is not None:
             evidence = (segments, mentions_by_segment, terms_by_segment, page_unit_id, owner)
@@ -309,7 +310,7 @@ class Detector:
         sentence_start = start
         for found in _SENTENCE_END.finditer(text, start, end):
             before = text[sentence_start : found.start()].split()
-            token = fold_for_matching(before[-1]).strip(" .") if before else ""
+            token = fold_for_matching(before[-1]).strip(" .([{\"'„“«") if before else ""
             following = text[found.end() : found.end() + 1]
             if token in self._abbreviations or (len(token) == 1 and token.isalpha()) or following.islower():
                 continue
@@ -470,19 +471,13 @@ class Detector:
             decisions.append(Decision(surface, sentence, finding, "accepted", candidates))
         return decisions
 
-    def _carry_status(self, decisions, previous, terms, text) -> None:
+    def _carry_status(self, decisions, previous, terms, text) -> tuple[str, str] | None:
         """A sentence with a status term and a relation word but no partner passes its status to the sentence before
-        (:func:`analysis.collect.web.status.carried_status`): ended over any status, planned over established."""
-        carried = status_module.carried_status(terms, text, self.lexicon) if previous else None
-        if carried is None:
-            return
-        status, note = carried
-        replaced = ("established", "planned") if status == "ended" else ("established",)
-        for index in previous:
-            decision = decisions[index]
-            if decision.finding and decision.finding.status in replaced:
-                finding = decision.finding._replace(status=status, rule=decision.finding.rule + "; " + note)
-                decisions[index] = decision._replace(finding=finding)
+        (:func:`analysis.collect.web.status.carried_status`, :func:`analysis.collect.web.status.carry`); the planned
+        status it returns goes to the sentence after it, if that one states none."""
+        carried = status_module.carried_status(terms, text, self.lexicon)
+        status_module.carry(decisions, previous, carried)
+        return carried if carried is not None and carried[0] == "planned" else None
 
     # ------------------------------------------------------------------ resolution
 

@@ -19,6 +19,10 @@ TITLE_KINDS = frozenset({"twin", "friendship"})
 # How close to the relation term an anniversary or strengthening word stands ("30 years of twinning"; "jubileum van
 # de stedenband"; "ihre Städtepartnerschaft vertiefen").
 _EXISTING_GAP = 30
+# How much longer the stretch may be when it holds the partner itself: the pair named after the relation term ("the
+# twinning between Mainz and Louisville celebrates its anniversary"), whose "and" joins the two places and breaks
+# no clause.
+_PAIR_GAP = 60
 _TITLE_GAP = re.compile(r"[\s\"'“”„«»‘’]{1,3}")
 _BREAK = re.compile(r"[,;:.!?()]")
 _WORDS = re.compile(r"[^\W\d_]+")
@@ -28,7 +32,8 @@ def presupposed(terms, mention, relation_term, text: str | None, separators=froz
     """Why the tie is presupposed to exist (see the module docstring) and whether by the partner's title, or None.
 
     An anniversary or strengthening word counts in the relation term's own clause only: no punctuation and no
-    conjunction (``separators``, folded) between them ("Kontakte ... zu intensivieren und in eine formale Städtepartnerschaft zu überführen" strengthens the
+    conjunction (``separators``, folded) between them, unless the stretch holds the partner (the "between X and Y" pair
+    after the relation term) ("Kontakte ... zu intensivieren und in eine formale Städtepartnerschaft zu überführen" strengthens the
     contacts, not the partnership)."""
     if relation_term is None or text is None:
         return None
@@ -43,8 +48,9 @@ def presupposed(terms, mention, relation_term, text: str | None, separators=froz
         else:
             start, end = relation_term.orig_end, t.orig_start
         between = text[start:end]
-        if end - start > _EXISTING_GAP or _BREAK.search(between):
+        pair = start <= mention.hit.orig_start < end  # "the twinning between Mainz and Louisville celebrates ..."
+        if end - start > _EXISTING_GAP + (_PAIR_GAP if pair else 0) or _BREAK.search(between):
             continue
-        if not any(fold_for_matching(w).strip() in separators for w in _WORDS.findall(between)):
+        if pair or not any(fold_for_matching(w).strip() in separators for w in _WORDS.findall(between)):
             return f"'{t.text}' by the relation term: an existing tie", False
     return None

@@ -17,6 +17,10 @@ counts when it is near the partner, the relation term or another place of the se
   säga upp") is an ending merely proposed: the tie still exists, established;
 - otherwise the cue nearest the partner decides.
 
+Before all of these, a word of the lexicon kind ``status_doubt`` in the same reach ("is said to be", "allegedly",
+"disputed", "unconfirmed", "údajně", "angeblich"), not negated, makes the status ``unclear``: the text reports the tie
+without settling it.
+
 Three readings narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
 "bývalý") counts only when it qualifies the relation term or the partner ("Cork's former sister city", not "signed by
 former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned cues ask rather than
@@ -35,6 +39,7 @@ from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.presupposed import presupposed
 from analysis.collect.web.rules import RELATION_ORDER
+from analysis.collect.web.split_verbs import split_cues
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
@@ -42,12 +47,18 @@ DONE = "status_done"
 ATTRIBUTIVE = "status_attributive"
 WISH = "status_wish"
 DENIED = "negated ended term"
+# A word that doubts or disputes the tie, or reports it from hearsay ("is said to be", "allegedly", "unconfirmed"):
+# the excerpt does not settle the status (crawl_eval README: unclear).
+DOUBT = "status_doubt"
 # How close before the relation term or the partner an attributive ended word stands when it qualifies it ("former
 # twin town"; "ehemalige chinesische Partnerstadt"; "bývalé partnerské město").
 _ATTRIBUTIVE_GAP = 30
 # Before the partner's name the adjective stands closer ("the former Wuhan twinning"; not "the former mayor of Mainz
 # visited Louisville").
 _ATTRIBUTIVE_NAME_GAP = 12
+# How close after the relation term or the partner a doubt word stands when it is said of the tie ("the twinning with
+# Wuhan is disputed"; "Partnerschaft ist umstritten").
+_DOUBT_AFTER_GAP = 12
 _QUESTION_END = re.compile(r"[.!?\n]")
 _ALREADY_GAP = 25
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
@@ -73,7 +84,7 @@ def status(
     lexicon=None,
     rivals=(),
 ) -> tuple[str, str]:
-    """Planned / ended / established from the sentence's status cues (see the module docstring), with its rule text.
+    """Planned / ended / established / unclear from the sentence's cues (see the module docstring), with its rule text.
 
     ``spans``: in a long enumeration, the partner's item and the whole enumeration ("l'ex Sahara Occidentale" is not
     about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind;
@@ -81,20 +92,17 @@ def status(
     outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
     weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
-    terms = weighed(terms)
+    terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
     cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
         cues = [t for t in cues if (t.orig_start, t.orig_end) not in weak]
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
-        cues = [t for t in cues if min(abs(t.orig_start - a) for a in anchors) <= window]
-    if spans is not None:
-        (item_start, item_end), (chain_start, chain_end) = spans
-        cues = [
-            t for t in cues if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
-        ]
-    if rivals and text is not None and lexicon is not None:
-        cues = [t for t in cues if not _other_ties_cue(text, t, mention, rivals, lexicon)]
+    scope = (mention, spans, window, anchors, text, lexicon, rivals)
+    cues = _scoped(cues, *scope)
+    doubt = _doubt(_scoped([t for t in terms if t.kind == DOUBT], *scope), mention, relation_term, text, lexicon)
+    if doubt is not None:
+        return "unclear", f"status: unclear (the tie is doubted: '{doubt.text}')"
     negated_spans = _negated_spans(text, cues, lexicon)
     negated = [t for t in cues if t.kind == "ended" and (t.orig_start, t.orig_end) in negated_spans]
     refused = [t for t in cues if t.kind == "planned" and (t.orig_start, t.orig_end) in negated_spans]
@@ -105,6 +113,13 @@ def status(
     if not cues:
         if negated:
             return "established", f"status: established ({DENIED} '{negated[0].text}')"
+        done = _scoped([t for t in terms if t.kind == DONE], *scope)
+        if done:  # a signing reported as done states the tie's status as much as a cue would
+            return "established", f"status: established (reported as done: '{done[0].text}')"
+        separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
+        found = presupposed(terms, mention, relation_term, text, separators)
+        if found is not None:  # "twinned with Wuhan since 1990": a stated tie, as much as a cue would say
+            return "established", f"status: established ({found[0]})"
         return "established", "status: established (no status term)"
     settled = _settled(terms, cues, mention, relation_term, text, lexicon, rivals)
     if settled is not None:
@@ -114,6 +129,54 @@ def status(
         return _both(cues, mention, relation_term, text, _overlapping(cues, terms, WISH))
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _scoped(found, mention, spans, window, anchors, text, lexicon, rivals) -> list:
+    """The cues of ``found`` that are about the partner's tie: within ``window`` characters of an anchor (the partner,
+    the relation term, the other places of the relation terms), inside the partner's item of a long enumeration or
+    outside it, and not in a rival partner's own clause."""
+    if window is not None:
+        found = [t for t in found if min(abs(t.orig_start - a) for a in anchors) <= window]
+    if spans is not None:
+        (item_start, item_end), (chain_start, chain_end) = spans
+        found = [
+            t for t in found if not (chain_start <= t.orig_start < chain_end) or item_start <= t.orig_start < item_end
+        ]
+    if rivals and text is not None and lexicon is not None:
+        found = [t for t in found if not _other_ties_cue(text, t, mention, rivals, lexicon)]
+    return found
+
+
+def _doubt(doubts, mention, relation_term, text: str | None, lexicon):
+    """The doubt word that qualifies the tie itself, or None: not negated, right before the relation term or the
+    partner ("the disputed twinning", "is said to be twinned with X", "údajně partnerské město") or right after them
+    ("the twinning with X is disputed"), with no punctuation between ("a causa delle presunte violazioni" is about
+    the violations)."""
+    if text is None:
+        return None
+    targets = [mention.hit] + ([relation_term] if relation_term is not None else [])
+    for doubt in doubts:
+        if negated_cue(text, doubt, lexicon):
+            continue
+        for target in targets:
+            before = 0 <= target.orig_start - doubt.orig_end <= _ATTRIBUTIVE_GAP
+            after = 0 <= doubt.orig_start - target.orig_end <= _DOUBT_AFTER_GAP
+            gap = text[doubt.orig_end : target.orig_start] if before else text[target.orig_end : doubt.orig_start]
+            if (before or after) and not _PUNCTUATION.search(gap):
+                return doubt
+    return None
+
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+
+
+def _split(text: str | None, lexicon, position: int) -> list:
+    """The split-verb cues (:mod:`analysis.collect.web.split_verbs`) of the sentence holding ``position``."""
+    if text is None or lexicon is None:
+        return []
+    start = max(text.rfind(mark, 0, position) for mark in ".!?\n") + 1  # -1 + 1 = 0 when the sentence opens the text
+    after = _SENTENCE_END.search(text, position)
+    return split_cues(text, lexicon, start, after.end() if after else len(text), _negations(lexicon))
 
 
 def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str | None:
@@ -299,12 +362,13 @@ def _negations(lexicon) -> dict[str, frozenset[str]]:
 
 def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     """The status a sentence without a partner passes to the findings of the sentence before it ("The partnership was
-    suspended in 2022."), or None: it needs a relation word and a status cue; negated and merely proposed endings
-    pass nothing."""
+    suspended in 2022."; "The twinning is disputed."), or None: it needs a relation word and a status or doubt cue;
+    negated and merely proposed endings pass nothing."""
     terms = weighed(terms)
     kinds = {t.kind for t in terms}
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None
+    terms += _split(text, lexicon, next(t.orig_start for t in terms if t.kind in {*RELATION_ORDER, "cooperation_word"}))
     planned = [t for t in terms if t.kind == "planned"]
     negated_spans = _negated_spans(text, [t for t in terms if t.kind in STATUS_CUES], lexicon)
     planned = [t for t in planned if (t.orig_start, t.orig_end) not in negated_spans]
@@ -312,8 +376,31 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     ended = [t for t in ended if _governed(text, t, planned) is None and not _stray_attributive(t, terms, text)]
     if ended:
         return "ended", f"status ended from the next sentence ('{ended[0].text}')"
+    doubts = [t for t in terms if t.kind == DOUBT and not negated_cue(text, t, lexicon)]
+    if doubts:
+        return "unclear", f"status unclear from the next sentence (the tie is doubted: '{doubts[0].text}')"
     if planned and not any(t.kind == "ended" for t in terms):
         return "planned", f"status planned from the next sentence ('{planned[0].text}')"
+    return None
+
+
+def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, *, silent: bool = False) -> None:
+    """Give the findings of ``decisions`` at ``indices`` the status ``carried`` (:func:`carried_status`) in place: an
+    ended status replaces an established or planned one, another status an established one; with ``silent`` (a
+    planned status passed on to the next sentence, "The signing will take place at the summit. The twinning between
+    X and Y ..."), only an established status read from no status term at all. Returns None (no status is passed
+    further)."""
+    if carried is None:
+        return None
+    status, note = carried
+    replaced = ("established", "planned") if status == "ended" else ("established",)
+    for index in indices:
+        decision = decisions[index]
+        finding = decision.finding
+        if finding is None or finding.status not in replaced or (silent and "(no status term)" not in finding.rule):
+            continue
+        rule = finding.rule + "; " + (note.replace("next sentence", "sentence before") if silent else note)
+        decisions[index] = decision._replace(finding=finding._replace(status=status, rule=rule))
     return None
 
 
@@ -334,8 +421,9 @@ def _already(terms, relation_term):
 
 
 def merge_findings(findings: list) -> list:
-    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), else
-    the most confident, and on a tie of confidence the planned one. A planned cue in a weak sentence (a relation
+    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), then one
+    whose status the text states (:func:`_voiced`), else the most confident, and on a tie of confidence the planned
+    one. A planned cue in a weak sentence (a relation
     borrowed from a neighbour, an EU side guessed from the text) does not outweigh a tie stated outright elsewhere
     ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship"). An ending
     denied for the pair (rule ``negated ended term``: "Göteborg avslutar inte alls avtalet") outweighs one reported
@@ -359,4 +447,18 @@ def _merge_key(finding) -> tuple:
 def _merge_rank(finding, denied: bool = False) -> tuple:
     if denied:
         return (DENIED in finding.rule, finding.confidence, finding.status != "established")
-    return (finding.status == "ended", finding.confidence, finding.status != "established")
+    return (finding.status == "ended", _voiced(finding), finding.confidence, finding.status != "established")
+
+
+_SILENT = "(no status term)"
+_WEAK_SENTENCE = ("in a neighbouring sentence", "the EU place the text is about")
+
+
+def _voiced(finding) -> bool:
+    """Whether a finding's status was read from the text: not an established tie of a sentence with no status term,
+    and not a status read in a weak sentence (a relation borrowed from a neighbour, an EU side guessed from the text).
+    A plan stated for the pair ("Teltow verhandelt mit Rudong über eine Städtepartnerschaft") outweighs a later
+    sentence that names the pair with no status at all."""
+    if finding.status == "established" and _SILENT in finding.rule:
+        return False
+    return not any(weak in finding.rule for weak in _WEAK_SENTENCE)

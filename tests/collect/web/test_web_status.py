@@ -307,3 +307,108 @@ def test_striving_and_wishing_are_planned_reviving_is_not(web_detector, text, la
 )
 def test_negated_planned_and_ended_cues_leave_the_tie_established(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen is said to be twinned with Wuhan.", "en", "unclear"),
+        ("Esslingen is twinned with Wuhan.", "en", "established"),
+        ("Die angebliche Städtepartnerschaft von Esslingen mit Wuhan wurde nie beurkundet.", "de", "unclear"),
+        ("Die Städtepartnerschaft von Esslingen mit Wuhan ist nicht umstritten.", "de", "established"),
+        # a doubt word about something else than the tie leaves its status alone
+        ("Esslingen rompe il gemellaggio con Wuhan a causa delle presunte violazioni.", "it", "ended"),
+    ],
+)
+def test_a_doubted_tie_is_unclear(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("The council of Esslingen rejected the proposed twinning with Wuhan.", "en", "ended"),
+        ("Der Gemeinderat von Esslingen hat die Städtepartnerschaft mit Wuhan abgelehnt.", "de", "ended"),
+        ("Der Gemeinderat von Esslingen hat die Städtepartnerschaft mit Wuhan nicht abgelehnt.", "de", "established"),
+    ],
+)
+def test_a_rejected_tie_is_ended_unless_the_rejection_is_denied(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Esslingen má záměr uzavřít sesterskou smlouvu s městem Wuhan.", "planned"),
+        # the adverb "deliberately" is no intention
+        ("Esslingen záměrně uzavřel sesterskou smlouvu s městem Wuhan.", "established"),
+    ],
+)
+def test_an_adverb_of_the_intention_word_is_no_planned_cue(web_detector, text, status):
+    assert _statuses(web_detector, text, "cs") == {status}
+
+
+def test_a_modal_before_the_signing_is_planned(web_detector):
+    text = "Esslingen naj bi z mestom Wuhan podpisal sporazum o pobratenju."
+    assert _statuses(web_detector, text, "sl") == {"planned"}
+
+
+def test_a_document_abbreviation_does_not_end_the_sentence(web_detector):
+    text = "Die Anbahnung einer Städtepartnerschaft von Esslingen mit Wuhan (Ds. 0196/2023) wird vorerst ausgesetzt."
+    assert _statuses(web_detector, text, "de") == {"ended"}
+
+
+def test_merge_prefers_a_stated_plan_to_a_silent_tie_unless_the_plan_is_read_in_a_weak_sentence():
+    from analysis.collect.web.status import merge_findings
+
+    silent = _finding("established", 0.92)._replace(rule="status: established (no status term)")
+    stated = _finding("planned", 0.67)._replace(
+        rule="EU side: EU place named in the sentence; status: planned ('plans')"
+    )
+    guessed = stated._replace(rule="EU side: the EU place the text is about (named most often, else first)")
+    assert merge_findings([silent, stated])[0].status == "planned"
+    assert merge_findings([silent, guessed])[0].status == "established"
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen setzt die Städtepartnerschaft mit Wuhan aus.", "de", "ended"),
+        ("Esslingen setzt die Städtepartnerschaft mit Wuhan nicht aus.", "de", "established"),
+        # a particle that does not close the clause is a preposition
+        ("Esslingen setzt die Städtepartnerschaft mit Wuhan aus Überzeugung fort.", "de", "established"),
+        ("Esslingen zet de stedenband met Wuhan stop.", "nl", "ended"),
+        ("Esslingen strebt eine Städtepartnerschaft mit Wuhan an.", "de", "planned"),
+    ],
+)
+def test_a_separable_verb_whose_particle_closes_the_clause_is_a_status_cue(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+def test_the_aim_of_a_visit_is_a_planned_signing(web_detector):
+    text = "Cieľom návštevy je podpísanie memoranda o partnerstve medzi mestom Esslingen a mestom Wuhan."
+    assert _statuses(web_detector, text, "sk") == {"planned"}
+
+
+def test_an_anniversary_after_the_between_pair_says_the_tie_exists(web_detector):
+    text = "The twinning between Esslingen and Wuhan marks its anniversary with exchanges planned for May."
+    assert _statuses(web_detector, text, "en") == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a planned signing with no partner passes its status to the sentence after it, if that one states none
+        (
+            "The signing of the twinning agreement will take place in May. Esslingen and Wuhan share a long history.",
+            "planned",
+        ),
+        (
+            "The signing of the twinning agreement will take place in May. Esslingen has been twinned with Wuhan since 1990.",
+            "established",
+        ),
+        ("The city hall was renovated. Esslingen and Wuhan are twin towns.", "established"),
+    ],
+)
+def test_a_planned_status_passes_to_the_next_sentence_that_states_none(web_detector, text, status):
+    assert _statuses(web_detector, text, "en") == {status}
