@@ -302,8 +302,8 @@ def _compare(passage: dict, predicted: list, expected: list, decisions: list) ->
         finding = predicted[match][2]
         counts["all"][0] += 1
         relation_pairs.append((statement.get("relation_type") or "", finding.relation_type))
-        if finding.status == gold_status and gold_status in counts:
-            counts[gold_status][0] += 1
+        if finding.status == gold_status:
+            counts.get(gold_status, [0])[0] += 1  # an "unclear" label found unclear is right (no stratum of its own)
         else:
             if gold_status in counts:
                 counts[gold_status][2] += 1

@@ -110,6 +110,16 @@ def test_a_pair_labelled_twice_is_matched_to_the_statement_of_the_found_status(w
     assert score.counts["all"] == [1, 0, 1]
 
 
+def test_an_unclear_label_found_unclear_is_no_error(web_detector, web_frames):
+    units, _ = web_frames
+    text = "Arnheim ist angeblich Partnerstadt von Wuhan."
+    right = _passage("p1", text, [_statement("Arnhem", "NL", "Wuhan", "CN", "unclear")])
+    wrong = _passage("p2", text, [_statement("Arnhem", "NL", "Wuhan", "CN", "established")])
+    scores = {s.passage_id: s for s in ev.score_passages([right, wrong], web_detector, units)}
+    assert scores["p1"].counts["all"] == [1, 0, 0] and scores["p1"].errors == []
+    assert [e["error"] for e in scores["p2"].errors] == ["wrong status"]
+
+
 def test_metrics_by_split_keeps_the_splits_apart():
     def score(passage_id: str, split: str, tp: int, fp: int, fn: int) -> ev.PassageScore:
         counts = {stratum: [0, 0, 0] for stratum in ("all", *ev.SCORED_STATUSES)}
