@@ -15,6 +15,8 @@ from analysis.acquire import sources
 from analysis.core.countries import EU27_ISO2, countries_to_iso2
 
 TWIN_COLUMNS = ["lau_name", "country_iso2", "population"]
+# the acquired sources whose EU place names are read (the detector's cache digests them: detect_pipeline)
+TWIN_SOURCES = ("sistercities_wikidata2017_rogorido", "twincities_wikipedia_hekman", "sistercities_wikidata2022_ursino")
 
 
 def _named(names: pd.Series, countries: pd.Series, population: pd.Series | None = None) -> pd.DataFrame:
@@ -35,7 +37,7 @@ def load_twinned_eu_places() -> pd.DataFrame:
     frames = []
     try:
         origins = pd.read_csv(
-            sources.raw_path("sistercities_wikidata2017_rogorido", "sistercities_eu28_origins_wikidata2017.tsv"),
+            sources.raw_path(TWIN_SOURCES[0], "sistercities_eu28_origins_wikidata2017.tsv"),
             sep="\t",
             dtype=str,
         )
@@ -43,13 +45,13 @@ def load_twinned_eu_places() -> pd.DataFrame:
     except FileNotFoundError:
         pass
     try:
-        pairs = pd.read_csv(sources.raw_path("twincities_wikipedia_hekman", "twin_cities_raw.csv"), dtype=str)
+        pairs = pd.read_csv(sources.raw_path(TWIN_SOURCES[1], "twin_cities_raw.csv"), dtype=str)
         frames.append(_named(pairs["city1"], pairs["country1"]))
         frames.append(_named(pairs["city2"], pairs["country2"]))
     except FileNotFoundError:
         pass
     try:
-        nodes = pd.read_csv(sources.raw_path("sistercities_wikidata2022_ursino", "nodes.csv"), dtype=str)
+        nodes = pd.read_csv(sources.raw_path(TWIN_SOURCES[2], "nodes.csv"), dtype=str)
         frames.append(_named(nodes["label"], nodes["country"], nodes["population"]))
     except FileNotFoundError:
         pass

@@ -67,12 +67,13 @@ DETECTOR_PICKLES_KEPT = 3  # the newest pickles (of different units or gazetteer
 
 def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
     """sha256 of everything :meth:`Detector.build` reads: the two tables' contents, the package code it runs, the
-    reference files, the LAU files and the Chinese division list, Python's and the pickled libraries' versions."""
+    reference files, the LAU files, the Chinese division list and the twinning lists (EU towns), Python's and the
+    pickled libraries' versions."""
     import hashlib
     import platform
     from importlib.metadata import version
 
-    from analysis.build import municipal
+    from analysis.build import municipal, twinned_places
     from analysis.collect.web import cn_counties
     from analysis.core import paths
     from analysis.core.tracking import note_read
@@ -86,8 +87,8 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
             hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
         digest.update(hashed.to_numpy().tobytes())
     files = [path for folder in _DETECTOR_CODE for path in sorted((paths.ROOT / "analysis" / folder).glob("*.py"))]
-    # Not the source registry (its attributions and checksums are notebook 10's; the LAU files and the Chinese division
-    # list are digested below) nor the real evaluation passages, which the detector never reads.
+    # Not the source registry (its attributions and checksums are notebook 10's; the LAU files, the Chinese division
+    # list and the twinning lists are digested below) nor the real evaluation passages, which the detector never reads.
     skipped = {paths.REGISTRY_FILE, paths.REFERENCE / "crawl_eval"}
     files += sorted(
         path
@@ -96,7 +97,8 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
     )
     for path in files:
         digest.update(path.relative_to(paths.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    raw = [paths.raw_source_dir(municipal.LAU_SOURCE), paths.raw_source_dir(cn_counties.COUNTY_SOURCE)]
+    raw_sources = (municipal.LAU_SOURCE, cn_counties.COUNTY_SOURCE, *twinned_places.TWIN_SOURCES)
+    raw = [paths.raw_source_dir(source) for source in raw_sources]
     for path in [path for folder in raw if folder.is_dir() for path in sorted(folder.glob("*"))]:
         # Digested by size and time (acquired raw files are pinned by sha256), and noted as read: a detector loaded
         # from its pickle depends on the same files as one built, and the runner's record must say so.
