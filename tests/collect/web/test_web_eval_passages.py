@@ -61,8 +61,9 @@ MIN_PASSAGES_TOTAL = 150
 MIN_LANGUAGES_TOTAL = 15
 EXPECTED_FILES = {"passages_a.jsonl", "passages_b.jsonl"}
 # held-out files, assembled blind to the detector and scored once at the end: split "heldout"
-# (passages_d was held out in session 16 and opened for development in session 17; it follows the number rule)
-HELDOUT_FILES = {"passages_e.jsonl", "passages_f.jsonl", "passages_g.jsonl"}
+# (passages_d was held out in session 16 and opened in session 17, passages_e-g held out in session 17 and opened in
+# session 18; opened files follow the number rule)
+HELDOUT_FILES = {"passages_h.jsonl", "passages_i.jsonl", "passages_j.jsonl"}
 # the number block a file's passages start from in every language (files not listed start from 001 or a x01 block)
 NUMBER_BLOCKS = {
     "passages_c.jsonl": 501,
@@ -70,6 +71,9 @@ NUMBER_BLOCKS = {
     "passages_e.jsonl": 801,
     "passages_f.jsonl": 901,
     "passages_g.jsonl": 951,
+    "passages_h.jsonl": 201,
+    "passages_i.jsonl": 301,
+    "passages_j.jsonl": 401,
 }
 
 
@@ -267,7 +271,7 @@ def test_a_wrong_passage_is_caught():
 
 
 def test_the_split_rule_depends_on_the_file():
-    """passages_a-d: dev when NNN % 3 == 1, else test; a held-out file (passages_e, passages_f, passages_g): heldout."""
+    """passages_a-g: dev when NNN % 3 == 1, else test; a held-out file (passages_h, passages_i, passages_j): heldout."""
     row = {
         "passage_id": "de-701",
         "split": "heldout",
