@@ -1,0 +1,159 @@
+"""Segmentation for the partnership detector: lines, sentences, headings and the list items under them.
+
+:func:`segment_text` cuts a text into :class:`Segment` s (rule 1 of :mod:`analysis.collect.web.detect`);
+:func:`by_segment` groups hits by segment; :func:`neighbour_segments` and :func:`lent` say which relation terms a
+sentence without one may borrow from the sentences around it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from typing import NamedTuple
+
+from analysis.collect.web import eu_side, lookalike, teaser
+from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.matcher import Scan
+
+_SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
+_BULLET = re.compile(r"^\s*(?:[-*•·–]|\d+[.)])\s*")
+
+
+class Segment(NamedTuple):
+    start: int
+    end: int
+    line: int
+    heading: int | None  # index of the heading segment when this is a list item
+    is_heading: bool
+
+
+def segment_text(text: str, scan: Scan, places: list, rules: dict, abbreviations: frozenset) -> list[Segment]:
+    """Sentences of ``text`` by line, with headings and the list items under them.
+
+    A heading is a short line with a twin/friendship/agreement term and no partner name whose next line
+    names a place (a menu entry "Partnerstädte" followed by "Dokumente" is no heading), or a longer line that
+    ends with the term (a list title glued to the paragraph before it: "... 2001-08-30MIASTA PARTNERSKIE") or with a
+    colon (a lead-in sentence: "Over the years Duisburg has signed partnership agreements with these cities:"); a lead
+    paragraph right under it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" /
+    "Os acordos ... entre Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
+    only its complete sentences and enumeration items are read (:mod:`analysis.collect.web.teaser`): status words
+    may be cut off, and the full article is crawled anyway.
+    """
+    segments: list[Segment] = []
+    heading: int | None = None
+    max_words = int(rules["heading_max_words"])
+    relation_terms = [t for t in scan.terms if t.kind in ("twin", "friendship", "agreement")]
+    relation_starts = sorted(t.orig_start for t in relation_terms)
+    relation_ends = {t.orig_end for t in relation_terms}
+    roles = [{places[r].role for r in h.records} for h in scan.names]
+    name_starts = sorted(
+        h.orig_start
+        for h, found in zip(scan.names, roles, strict=True)
+        if found & {"partner", "admin1"} and "eu" not in found
+    )
+    place_starts = sorted(h.orig_start for h in scan.names)
+    lines = text_lines(text)
+    for index, (line_number, line_start, line_end) in enumerate(lines):
+        if (line_end := teaser.kept_end(text, line_start, line_end, rules)) <= line_start:
+            continue
+        line = text[line_start:line_end]
+        words = len(line.split())
+        has_relation = any_between(relation_starts, line_start, line_end)
+        has_partner = any_between(name_starts, line_start, line_end)
+        tail = len(line.rstrip(" :\t*"))
+        titled = line_start + tail in relation_ends or line.rstrip().endswith(":")
+        if has_relation and not has_partner and (words <= max_words or titled):
+            following = lines[index + 1] if index + 1 < len(lines) else None
+            if following and any_between(place_starts, following[1], following[2]):
+                segments.append(Segment(line_start, line_end, line_number, None, True))
+                heading = len(segments) - 1
+                continue
+        short = words <= 10 or bool(_BULLET.match(line))
+        intro = heading == len(segments) - 1 and has_relation and not has_partner  # a lead paragraph under it
+        if heading is not None and not short and not intro:
+            heading = None
+        for start, end in sentences(text, line_start, line_end, abbreviations):
+            segments.append(Segment(start, end, line_number, heading, False))
+    return segments
+
+
+def sentences(text: str, start: int, end: int, abbreviations: frozenset) -> list[tuple[int, int]]:
+    spans = []
+    sentence_start = start
+    for found in _SENTENCE_END.finditer(text, start, end):
+        before = text[sentence_start : found.start()].split()
+        token = fold_for_matching(before[-1]).strip(" .([{\"'„“«") if before else ""
+        following = text[found.end() : found.end() + 1]
+        if token in abbreviations or (len(token) == 1 and token.isalpha()) or following.islower():
+            continue
+        spans.append((sentence_start, found.end()))
+        sentence_start = found.end()
+    if sentence_start < end:
+        spans.append((sentence_start, end))
+    return spans
+
+
+def neighbour_segments(segments: list[Segment], index: int, text: str, partnered: list[bool]) -> list[int]:
+    """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
+    before and after it when they name no partner themselves, and the next ones beyond those when they name none
+    either ("New Brunswick ... kis város New Jersey államban. [...] 1990 óta Debrecen testvérvárosa."), and the
+    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    chosen += [
+        i + step
+        for i, step in ((index - 1, -1), (index + 1, 1))
+        if i in chosen and 0 <= i + step < len(segments) and not partnered[i + step]
+    ]
+    if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
+        chosen.append(index - 1)
+    return sorted(set(chosen))
+
+
+def lent(text: str, segments: list[Segment], lender: int, index: int, terms_by_segment, mentions_by_segment) -> list:
+    """The terms segment ``lender`` lends to segment ``index`` (not those held by its own partners): all from the
+    sentence next to it or a lead-in ending with a colon, no weak relation word from two sentences away
+    (:func:`eu_side.far_terms`)."""
+    terms = lookalike.unheld(text, terms_by_segment[lender], mentions_by_segment[lender], segments[lender])
+    lead_in = text[segments[lender].start : segments[lender].end].rstrip().endswith(":")
+    return terms if abs(lender - index) < 2 or lead_in else eu_side.far_terms(terms)
+
+
+def by_segment(segments: list[Segment], hits: list, start_of) -> list[list]:
+    starts = [segment.start for segment in segments]
+    grouped: list[list] = [[] for _ in segments]
+    for hit in hits:
+        index = bisect.bisect_right(starts, start_of(hit)) - 1
+        if index >= 0 and start_of(hit) < segments[index].end:
+            grouped[index].append(hit)
+    return grouped
+
+
+_CONTINUATION = re.compile(r"\s*[a-zà-öø-ÿα-ωа-я(,–]")
+_LINE_END = re.compile(r"[.!?:;…]['\"”»)\]]*\s*$")
+
+
+def text_lines(text: str) -> list[tuple[int, int, int]]:
+    """(line number, start, end) of every non-blank line of ``text``; a hard-wrapped sentence is one line.
+
+    A line that does not end with sentence punctuation continues on the next non-blank line when that one starts
+    with a lower-case letter, a parenthesis, a comma or a dash (PDFs and hard-wrapped pages cut sentences:
+    "... zuletzt Huangshan" / "(China) besteht eine solche Verbindung."); a bullet starts a new line.
+    """
+    out: list[tuple[int, int, int]] = []
+    position = 0
+    for number, line in enumerate(text.split("\n")):
+        if line.strip():
+            end = position + len(line)
+            previous = text[out[-1][1] : out[-1][2]] if out else ""
+            joins = previous and not _LINE_END.search(previous) and not _BULLET.match(line)
+            if joins and _CONTINUATION.match(line):
+                out[-1] = (out[-1][0], out[-1][1], end)
+            else:
+                out.append((number, position, end))
+        position += len(line) + 1
+    return out
+
+
+def any_between(sorted_starts: list[int], start: int, end: int) -> bool:
+    index = bisect.bisect_left(sorted_starts, start)
+    return index < len(sorted_starts) and sorted_starts[index] < end
