@@ -10,6 +10,7 @@ against its declared checksum again (:func:`analysis.runner.pipeline.check_raw_f
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,7 @@ import pandas as pd
 from analysis.core import paths
 from analysis.core.tracking import note_folder, note_read
 
+LOG = logging.getLogger(__name__)
 MANIFEST_COLUMNS = ["name", "file", "sha256", "bytes", "licence", "origin", "retrieved", "route"]
 
 
@@ -48,6 +50,17 @@ def raw_path(source_name: str, file_name: str) -> Path:
         raise RawFileMissing(path, source_name, file_name)
     note_read(path)
     return path
+
+
+def optional_raw_path(source_name: str, file_name: str, *, without: str) -> Path | None:
+    """:func:`raw_path`, or ``None`` for a file that has not been acquired, with a logged warning that names the
+    file and what goes ``without`` it (a reader that can work without an optional list, but must not do so silently)."""
+    try:
+        return raw_path(source_name, file_name)
+    except RawFileMissing as missing:
+        LOG.warning("%s/%s has not been acquired: %s", source_name, file_name, without)
+        LOG.debug("%s", missing)
+        return None
 
 
 def _not_acquired_hint(source_name: str) -> str:

@@ -33,28 +33,22 @@ def _named(names: pd.Series, countries: pd.Series, population: pd.Series | None 
 
 def load_twinned_eu_places() -> pd.DataFrame:
     """``lau_name``, ``country_iso2``, ``population`` (the largest figure a list gives; NaN when none does) of every
-    EU place the acquired twinning lists name, one row per name and country. A list not acquired is skipped."""
+    EU place the acquired twinning lists name, one row per name and country. A list not acquired is skipped with a
+    logged warning."""
+    without = "the detector does not know the EU towns this twinning list names"
     frames = []
-    try:
-        origins = pd.read_csv(
-            sources.raw_path(TWIN_SOURCES[0], "sistercities_eu28_origins_wikidata2017.tsv"),
-            sep="\t",
-            dtype=str,
-        )
+    if path := sources.optional_raw_path(
+        TWIN_SOURCES[0], "sistercities_eu28_origins_wikidata2017.tsv", without=without
+    ):
+        origins = pd.read_csv(path, sep="\t", dtype=str)
         frames.append(_named(origins["origincityLabel"], origins["origincountry"], origins["originpopulation"]))
-    except FileNotFoundError:
-        pass
-    try:
-        pairs = pd.read_csv(sources.raw_path(TWIN_SOURCES[1], "twin_cities_raw.csv"), dtype=str)
+    if path := sources.optional_raw_path(TWIN_SOURCES[1], "twin_cities_raw.csv", without=without):
+        pairs = pd.read_csv(path, dtype=str)
         frames.append(_named(pairs["city1"], pairs["country1"]))
         frames.append(_named(pairs["city2"], pairs["country2"]))
-    except FileNotFoundError:
-        pass
-    try:
-        nodes = pd.read_csv(sources.raw_path(TWIN_SOURCES[2], "nodes.csv"), dtype=str)
+    if path := sources.optional_raw_path(TWIN_SOURCES[2], "nodes.csv", without=without):
+        nodes = pd.read_csv(path, dtype=str)
         frames.append(_named(nodes["label"], nodes["country"], nodes["population"]))
-    except FileNotFoundError:
-        pass
     if not frames:
         return pd.DataFrame(columns=TWIN_COLUMNS)
     places = pd.concat(frames, ignore_index=True)

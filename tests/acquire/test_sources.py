@@ -32,6 +32,18 @@ def test_raw_path_finds_an_acquired_file():
     assert sources.raw_path("us_atlas_npm", "states-10m.json") == folder / "states-10m.json"
 
 
+def test_an_optional_raw_file_not_acquired_is_none_with_a_warning_naming_it(caplog):
+    with caplog.at_level("WARNING", logger="analysis.acquire.sources"):
+        assert sources.optional_raw_path("us_atlas_npm", "states-10m.json", without="no state outlines") is None
+    assert "us_atlas_npm/states-10m.json has not been acquired: no state outlines" in caplog.text
+    folder = paths.raw_source_dir("us_atlas_npm")
+    folder.mkdir(parents=True)
+    (folder / "states-10m.json").write_bytes(b"{}")
+    caplog.clear()
+    assert sources.optional_raw_path("us_atlas_npm", "states-10m.json", without="-") == folder / "states-10m.json"
+    assert caplog.text == ""
+
+
 def test_latest_drop_in_picks_the_newest_file_or_the_explicit_one():
     assert sources.latest_drop_in("survey") is None
     folder = paths.raw_source_dir("survey")

@@ -38,15 +38,15 @@ def county_core(name: str) -> str:
 
 def read_counties() -> pd.DataFrame:
     """The county rows of the acquired cpca list (:func:`analysis.build.china_units.classify_china_divisions`: kind
-    ``county``) with their province name; empty when the list has not been acquired."""
-    from analysis.acquire.sources import raw_path
+    ``county``) with their province name; empty, with a logged warning, when the list has not been acquired."""
+    from analysis.acquire.sources import optional_raw_path
     from analysis.build.china_units import CHINA_PROVINCES, classify_china_divisions
     from analysis.build.gazetteers import read_adcodes
 
-    try:
-        adcodes = read_adcodes(raw_path(COUNTY_SOURCE, "adcodes.csv"))
-    except FileNotFoundError:
+    path = optional_raw_path(COUNTY_SOURCE, "adcodes.csv", without="the detector knows no Chinese county names")
+    if path is None:
         return pd.DataFrame(columns=["adcode", "name", "province"])
+    adcodes = read_adcodes(path)
     divisions = classify_china_divisions(adcodes)
     counties = divisions[divisions["division_kind"].eq("county") & divisions["name"].str.endswith(("县", "旗"))]
     province = counties["province_code"].map(lambda code: CHINA_PROVINCES.get(code, ("",))[0])
