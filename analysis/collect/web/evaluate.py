@@ -24,6 +24,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
+from analysis.collect.web.eval_keys import Keys
 from analysis.collect.web.lexicon import name_key
 from analysis.core import paths
 
@@ -123,95 +124,6 @@ def _checked_passage(line: str, where: str) -> dict:
     return passage
 
 
-# ----------------------------------------------------------------------------- keys
-
-
-class Keys:
-    """Resolves gold places to the keys findings are compared by (cached per name)."""
-
-    def __init__(self, detector, units: pd.DataFrame):
-        from analysis.build.resolve import build_name_index
-        from analysis.collect.web.places import with_alternate_names
-
-        self.detector = detector
-        units = with_alternate_names(units)
-        alternate = "alternate_names" if "alternate_names" in units else None
-        self._frame_index = build_name_index(
-            units, id_column="unit_id", name_columns=("name",), alternate_column=alternate, level=units["unit_type"]
-        )
-        self._eu_cache: dict[tuple[str, str], str | None] = {}
-        self._units_by_name: dict[tuple[str, str], set[str]] = {}
-        alternates = units["alternate_names"] if "alternate_names" in units else pd.Series("", index=units.index)
-        for unit_id, name, country, alternate in zip(
-            units["unit_id"], units["name"], units["country_iso2"], alternates, strict=True
-        ):
-            for written in [name, *str(alternate or "").split("|")]:
-                key = (str(country), name_key(written))
-                if key[1]:
-                    self._units_by_name.setdefault(key, set()).add(str(unit_id))
-
-    def eu_unit(self, name: str | None, country_iso2: str | None) -> str | None:
-        """Frame unit id of an EU place name (the one resolver, frame index), None when not in the frame."""
-        from analysis.build.resolve import resolve_places
-
-        if not name or not country_iso2:
-            return None
-        key = (name, country_iso2)
-        if key not in self._eu_cache:
-            query = pd.DataFrame(
-                {
-                    "query_id": [0],
-                    "country_iso2": [country_iso2],
-                    "name": [name],
-                    "latitude": [np.nan],
-                    "longitude": [np.nan],
-                    "hint": [None],
-                }
-            )
-            result = resolve_places(query, self._frame_index, fuzzy=False)
-            self._eu_cache[key] = result["entity_id"].iloc[0] if result["status"].iloc[0] == "resolved" else None
-        return self._eu_cache[key]
-
-    def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
-        """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name
-        (Praha is the city of Prague and the region CZ01; a region named with its type word is the bare name's:
-        "Lubelskie Voivodeship"), and the folded name with the country (a Greek-script name in every transcription)."""
-        from analysis.collect.web.eu_forms import bare_region_name, region_key
-        from analysis.collect.web.greek_latin import latin_keys
-
-        folded = name_key(name or "")
-        keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name or "")}}
-        unit_id = unit_id or self.eu_unit(name, country_iso2) or self.eu_unit(bare_region_name(name), country_iso2)
-        if unit_id:
-            keys.add(("unit", unit_id))
-        keys.update(("unit", unit) for unit in self._units_by_name.get((country_iso2 or "", folded), ()))
-        return frozenset(keys)
-
-    def partner_key(
-        self, name: str, country_iso2: str, admin1: str | None = None, partner_id: str | None = None
-    ) -> tuple:
-        """(gazetteer id or None, country, folded name): compared by :func:`same_partner`."""
-        partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
-        partner_id = self._one_place().get(partner_id, partner_id)
-        return (partner_id, country_iso2, name_key(name))
-
-    def _one_place(self) -> dict[str, str]:
-        """A province-level city's province row -> its prefecture row, the province's only one (Chongqing, Shanghai:
-        one place, two rows; Jilin the province is not Jilin the city)."""
-        if not hasattr(self, "_same_place"):
-            rows = self.detector._gazetteer
-            rows = rows[rows["country_iso2"] == "CN"]
-            prefectures = rows[rows["level"] == "prefecture"]
-            prefectures = prefectures[prefectures.groupby("admin1_name")["partner_id"].transform("size") == 1]
-            prefecture = prefectures.set_index(["name", "admin1_name"])["partner_id"]
-            province = rows[rows["level"] == "province"]
-            keys = zip(province["name"], province["admin1_name"], strict=True)
-            self._same_place = {
-                pid: prefecture[key] for pid, key in zip(province["partner_id"], keys, strict=True) if key in prefecture
-            }
-        return self._same_place
-
-
 # ----------------------------------------------------------------------------- scoring
 
 
@@ -263,8 +175,21 @@ def score_passages(passages: list[dict], detector, units: pd.DataFrame, keys: Ke
             )
             for s in gold
         ]
-        scores.append(_compare(passage, predicted, expected, decisions))
+        scores.append(_compare(passage, predicted, _one_per_partnership(expected), decisions))
     return scores
+
+
+def _one_per_partnership(expected: list) -> list:
+    """The keyed statements of a passage with one statement per partnership: two statements of the same pair with the
+    same status (a twinning and a friendship agreement both in force: "partner city ... and friendship agreement") are
+    one established partnership, counted once (the first listed); the same pair with two statuses stays two."""
+    kept: list = []
+    for item in expected:
+        if not any(
+            k[0] & item[0] and same_partner(k[1], item[1]) and k[2]["status"] == item[2]["status"] for k in kept
+        ):
+            kept.append(item)
+    return kept
 
 
 def _exact_match(item: tuple, predicted: list) -> bool:

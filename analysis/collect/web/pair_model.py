@@ -454,7 +454,7 @@ def open_passages() -> dict[str, list[dict]]:
 
 def labelled_candidates(detector, keys, passages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
     """Feature matrix and labels of every candidate pair of ``passages``: 1 when the pair matches a gold statement
-    (US/China partner) by the evaluation's keys (:class:`analysis.collect.web.evaluate.Keys`), any status."""
+    (US/China partner) by the evaluation's keys (:class:`analysis.collect.web.eval_keys.Keys`), any status."""
     from analysis.collect.web import evaluate
 
     collector = Collector()
@@ -489,13 +489,13 @@ def labelled_candidates(detector, keys, passages: list[dict]) -> tuple[np.ndarra
 def _setting():
     """The detector (from its cached pickle) and the evaluation keys over the frame units."""
     from analysis.build.outcomes import frame_units
-    from analysis.collect.web import evaluate
     from analysis.collect.web.detect_pipeline import build_detector
+    from analysis.collect.web.eval_keys import Keys
     from analysis.core import tables
 
     units = frame_units(tables.read_table("cities"), tables.read_table("regions"))
     detector = build_detector()
-    return detector, units, evaluate.Keys(detector, units)
+    return detector, units, Keys(detector, units)
 
 
 def train(path: Path = MODEL_FILE) -> Weights:

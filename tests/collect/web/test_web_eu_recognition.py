@@ -96,7 +96,7 @@ def test_regions_are_also_named_with_the_region_words_of_their_country():
 
 
 def test_the_evaluation_resolves_a_typed_region_to_the_bare_name_s_unit():
-    from analysis.collect.web.evaluate import Keys
+    from analysis.collect.web.eval_keys import Keys
 
     units = pd.DataFrame(
         [("PL81", "region", "Lubelskie", "PL", 2_000_000.0, "")],

@@ -110,6 +110,16 @@ def test_a_pair_labelled_twice_is_matched_to_the_statement_of_the_found_status(w
     assert score.counts["all"] == [1, 0, 1]
 
 
+def test_a_pair_labelled_twice_with_one_status_is_one_partnership(web_detector, web_frames):
+    units, _ = web_frames
+    friendship = _statement("Kraków", "PL", "Chicago", "US") | {"relation_type": "friendship"}
+    passage = _passage(
+        "p1", "Kraków und Chicago sind Partnerstädte.", [_statement("Krakau", "PL", "Chicago", "US"), friendship]
+    )
+    (score,) = ev.score_passages([passage], web_detector, units)
+    assert score.counts["established"] == [1, 0, 0] and score.errors == []
+
+
 def test_an_unclear_label_found_unclear_is_no_error(web_detector, web_frames):
     units, _ = web_frames
     text = "Arnheim ist angeblich Partnerstadt von Wuhan."

@@ -66,7 +66,7 @@ def test_the_evaluation_counts_a_province_level_city_once():
     """Chongqing the province and Chongqing the prefecture are one place; Jilin the province is not Jilin the city."""
     from types import SimpleNamespace
 
-    from analysis.collect.web.evaluate import Keys
+    from analysis.collect.web.eval_keys import Keys
 
     rows = [
         ("cn-prov-50", "Chongqing", "province", "Chongqing"),
