@@ -61,6 +61,7 @@ _ATTRIBUTIVE_NAME_GAP = 12
 _DOUBT_AFTER_GAP = 12
 _QUESTION_END = re.compile(r"[.!?\n]")
 _ALREADY_GAP = 25
+_ALREADY_MARK = "next to the relation term"  # the rule text of a status an "already" word states
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
 # Städtepartnerschaft"; "Verhandlungen über eine Städtepartnerschaft"; "projet de jumelage").
 _ATTACHED_GAP = 16
@@ -120,6 +121,9 @@ def status(
         found = presupposed(terms, mention, relation_term, text, separators)
         if found is not None:  # "twinned with Wuhan since 1990": a stated tie, as much as a cue would say
             return "established", f"status: established ({found[0]})"
+        already = _already(terms, relation_term)
+        if already is not None:  # "Belleville was already twinned with Paderborn"
+            return "established", f"status: established ('{already.text}' {_ALREADY_MARK})"
         return "established", "status: established (no status term)"
     settled = _settled(terms, cues, mention, relation_term, text, lexicon, rivals)
     if settled is not None:
@@ -191,7 +195,7 @@ def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str 
     if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
         already = None
     if already is not None:
-        return f"'{already.text}' next to the relation term outweighs planned terms"
+        return f"'{already.text}' {_ALREADY_MARK} outweighs planned terms"
     separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
     found = presupposed(terms, mention, relation_term, text, separators)
     if found is None:
@@ -388,7 +392,8 @@ def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, 
     """Give the findings of ``decisions`` at ``indices`` the status ``carried`` (:func:`carried_status`) in place: an
     ended status replaces an established or planned one, another status an established one; with ``silent`` (a
     planned status passed on to the next sentence, "The signing will take place at the summit. The twinning between
-    X and Y ..."), only an established status read from no status term at all. Returns None (no status is passed
+    X and Y ..."), only an established status read from no status term at all. Only an ending replaces a tie the
+    sentence states as existing (:func:`_stated`: a signing reported as done, "already"). Returns None (no status is passed
     further)."""
     if carried is None:
         return None
@@ -399,9 +404,23 @@ def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, 
         finding = decision.finding
         if finding is None or finding.status not in replaced or (silent and "(no status term)" not in finding.rule):
             continue
+        if status != "ended" and _stated(finding):  # "I 1984 underskrev Aarhus ...": a plan after it is another's
+            continue
         rule = finding.rule + "; " + (note.replace("next sentence", "sentence before") if silent else note)
         decisions[index] = decision._replace(finding=finding._replace(status=status, rule=rule))
     return None
+
+
+def go_on(decisions: list, indices: list[int], pending, terms, text: str, lexicon) -> tuple[list[int], tuple | None]:
+    """After a sentence with partner names whose decisions are at ``indices``: the indices its status may still reach
+    (a status carried back from the next sentence, :func:`carry`) and the planned status passed on to the next one.
+    The ``pending`` status of the sentence before reaches its findings (``silent``). A sentence whose every name was
+    rejected ("... the signing will take place at the Sister Cities Summit") has no partner after all: like a sentence
+    without one, its own planned status goes on to the next sentence ("The twinning between X and Y ...")."""
+    if any(decisions[i].finding for i in indices):
+        return indices, carry(decisions, indices, pending, silent=True)
+    carried = carried_status(terms, text, lexicon)
+    return [], carried if carried is not None and carried[0] == "planned" else None
 
 
 def _already(terms, relation_term):
@@ -421,9 +440,9 @@ def _already(terms, relation_term):
 
 
 def merge_findings(findings: list) -> list:
-    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), then one
-    whose status the text states (:func:`_voiced`), else the most confident, and on a tie of confidence the planned
-    one. A planned cue in a weak sentence (a relation
+    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), then an
+    established one whose sentence states the tie as existing (:func:`_stated`), then one whose status the text
+    states (:func:`_voiced`), else the most confident, and on a tie of confidence the planned one. A planned cue in a weak sentence (a relation
     borrowed from a neighbour, an EU side guessed from the text) does not outweigh a tie stated outright elsewhere
     ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship"). An ending
     denied for the pair (rule ``negated ended term``: "Göteborg avslutar inte alls avtalet") outweighs one reported
@@ -447,10 +466,29 @@ def _merge_key(finding) -> tuple:
 def _merge_rank(finding, denied: bool = False) -> tuple:
     if denied:
         return (DENIED in finding.rule, finding.confidence, finding.status != "established")
-    return (finding.status == "ended", _voiced(finding), finding.confidence, finding.status != "established")
+    return (
+        finding.status == "ended",
+        _stated(finding),
+        _voiced(finding),
+        finding.confidence,
+        finding.status != "established",
+    )
 
 
 _SILENT = "(no status term)"
+# The rules of an established status the text states as a fact, not merely by the absence of a cue: a signing reported
+# as done, a tie the sentence presupposes (the partner's title, an anniversary, "since 1994"), an "already" word.
+_STATED = ("reported as done", "is the partner's title", "an existing tie", _ALREADY_MARK)
+
+
+def _stated(finding) -> bool:
+    """Whether an established finding's sentence states the tie as existing (:data:`_STATED`), outside a weak sentence:
+    a signing reported as done ("Jyväskylä and Kunming signed a partnership agreement in 2008") outweighs a plan read
+    in another sentence of the text ("its extension was discussed"; "negotiations with Kunming"), since a plan that is
+    already signed is a tie."""
+    return finding.status == "established" and _voiced(finding) and any(mark in finding.rule for mark in _STATED)
+
+
 _WEAK_SENTENCE = ("in a neighbouring sentence", "the EU place the text is about")
 
 

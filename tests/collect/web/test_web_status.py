@@ -412,3 +412,40 @@ def test_an_anniversary_after_the_between_pair_says_the_tie_exists(web_detector)
 )
 def test_a_planned_status_passes_to_the_next_sentence_that_states_none(web_detector, text, status):
     assert _statuses(web_detector, text, "en") == {status}
+
+
+def test_a_sentence_whose_every_name_is_rejected_still_passes_its_plan_on(web_detector):
+    # "Chicago" is no partner of the signing sentence (an agreement without a municipal party): no partner after all
+    text = (
+        "The signing of the agreement will take place at a summit in Chicago in May. "
+        "The twinning between Esslingen and Wuhan will bring exchanges of pupils."
+    )
+    decisions = web_detector.explain(text, language="en")
+    assert any(d.partner_name == "Chicago" and d.finding is None for d in decisions)
+    assert _statuses(web_detector, text, "en") == {"planned"}
+
+
+def test_a_tie_stated_as_existing_outweighs_a_plan_read_elsewhere_but_not_an_ending():
+    from analysis.collect.web.status import merge_findings
+
+    done = _finding("established", 0.6)._replace(rule="status: established (reported as done: 'signed')")
+    already = _finding("established", 0.6)._replace(rule="status: established ('already' next to the relation term)")
+    plan = _finding("planned", 0.9)._replace(
+        rule="EU side: EU place named in the sentence; status: planned ('negotiat*')"
+    )
+    assert merge_findings([plan, done])[0].status == "established"
+    assert merge_findings([plan, already])[0].status == "established"
+    assert merge_findings([done, _finding("ended", 0.5)])[0].status == "ended"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a plan in the next sentence is about something else when the tie was reported as signed
+        ("Esslingen signed a twinning agreement with Wuhan in 1990. A new twinning office is planned.", "established"),
+        ("Esslingen and Wuhan are twin towns. A new twinning office is planned.", "planned"),
+        ("Esslingen signed a twinning agreement with Wuhan in 1990. The twinning was suspended in 2022.", "ended"),
+    ],
+)
+def test_the_next_sentence_does_not_turn_a_signed_tie_into_a_plan(web_detector, text, status):
+    assert _statuses(web_detector, text, "en") == {status}
