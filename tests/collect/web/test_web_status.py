@@ -449,3 +449,27 @@ def test_a_tie_stated_as_existing_outweighs_a_plan_read_elsewhere_but_not_an_end
 )
 def test_the_next_sentence_does_not_turn_a_signed_tie_into_a_plan(web_detector, text, status):
     assert _statuses(web_detector, text, "en") == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # the future of establishing or twinning, a scheduled act, a council's consent before the signature: planned
+        ("Esslingen nadviaže spoluprácu s mestom Wuhan.", "sk", "planned"),
+        ("Esslingen will establish a twinning with Wuhan.", "en", "planned"),
+        ("Esslingen is to be twinned with Wuhan.", "en", "planned"),
+        ("Esslingen sera jumelée avec Wuhan.", "fr", "planned"),
+        ("The twinning ceremony of Esslingen and Wuhan is scheduled for May.", "en", "planned"),
+        ("Se aprobă semnarea acordului de înfrățire între Esslingen și Wuhan.", "ro", "planned"),
+        ("Rada Miasta Esslingen wyraziła zgodę na współpracę partnerską z Wuhan.", "pl", "planned"),
+        # a consent reported with the signing done is a tie
+        ("Esslingen approved the signing, and Esslingen and Wuhan signed the twinning agreement.", "en", "established"),
+        # the noun "programme" is no schedule
+        ("Dans le cadre de son programme de jumelage, Esslingen est jumelée avec Wuhan.", "fr", "established"),
+        # a plan abandoned before the signature: ended
+        ("Esslingen abandoned the plan of a twinning with Wuhan.", "en", "ended"),
+        ("Esslingen hat die geplante Städtepartnerschaft mit Wuhan aufgegeben.", "de", "ended"),
+    ],
+)
+def test_future_scheduled_consented_and_abandoned_ties(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
