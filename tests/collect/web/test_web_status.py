@@ -473,3 +473,16 @@ def test_the_next_sentence_does_not_turn_a_signed_tie_into_a_plan(web_detector, 
 )
 def test_future_scheduled_consented_and_abandoned_ties(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a planned verb's stem is no prefix of the nouns it shares: students, earlier
+        ("El hermanamiento de Esslingen y Wuhan trajo intercambios estudiantiles.", "es"),
+        ("A geminação de Esslingen com Wuhan trouxe intercâmbios de estudantes.", "pt"),
+        ("Esslingen ja Wuhan ovat olleet ystävyyskaupunkeja aiemmin solmitun sopimuksen mukaan.", "fi"),
+    ],
+)
+def test_a_planned_stem_does_not_match_the_nouns_it_prefixes(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
