@@ -478,11 +478,12 @@ def test_future_scheduled_consented_and_abandoned_ties(web_detector, text, langu
 @pytest.mark.parametrize(
     ("text", "language"),
     [
-        # a planned verb's stem is no prefix of the nouns it shares: students, earlier
+        # a status verb's stem is no prefix of the words it shares: students, earlier, several
         ("El hermanamiento de Esslingen y Wuhan trajo intercambios estudiantiles.", "es"),
         ("A geminação de Esslingen com Wuhan trouxe intercâmbios de estudantes.", "pt"),
         ("Esslingen ja Wuhan ovat olleet ystävyyskaupunkeja aiemmin solmitun sopimuksen mukaan.", "fi"),
+        ("Esslingen and Wuhan have been twin towns for several years.", "en"),
     ],
 )
-def test_a_planned_stem_does_not_match_the_nouns_it_prefixes(web_detector, text, language):
+def test_a_status_stem_does_not_match_the_words_it_prefixes(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"established"}
