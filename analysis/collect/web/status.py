@@ -21,7 +21,9 @@ Before all of these, a word of the lexicon kind ``status_doubt`` in the same rea
 "disputed", "unconfirmed", "údajně", "angeblich"), not negated, makes the status ``unclear``: the text reports the tie
 without settling it.
 
-Three readings narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
+A status cue inside a phrase that reports the act as completed (kind ``status_done``: "portato a termine", "mené à
+terme", "afsluttet med succes") is no cue: the phrase holds an ending word but says the act was done. Three readings
+narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
 "bývalý") counts only when it qualifies the relation term or the partner ("Cork's former sister city", not "signed by
 former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned cues ask rather than
 report; and a wish (kind ``status_wish`` over planned cues: "wil", "wants to", "möchte") governs an ending ("wil
@@ -94,7 +96,7 @@ def status(
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
     weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
     terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
-    cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
+    cues = [t for t in terms if t.kind in STATUS_CUES and not _unsaid(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
         cues = [t for t in cues if (t.orig_start, t.orig_end) not in weak]
     if window is not None:
@@ -293,6 +295,23 @@ def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
     return True
 
 
+def _unsaid(cue, terms, text: str | None, mention) -> bool:
+    """Whether a status cue says nothing of the tie: a stray attributive word, or a word inside a completion phrase."""
+    return _stray_attributive(cue, terms, text, mention) or _completed(cue, terms)
+
+
+def _completed(cue, terms) -> bool:
+    """Whether a longer phrase that reports the act as completed (kind ``status_done``) holds the cue ("portato a
+    termine", "afsluttet med succes"); a done word inside a longer cue leaves it ("nicht fortführen" is ended)."""
+    return any(
+        t.kind == DONE
+        and t.orig_start <= cue.orig_start
+        and cue.orig_end <= t.orig_end
+        and t.orig_end - t.orig_start > cue.orig_end - cue.orig_start
+        for t in terms
+    )
+
+
 def _overlapping(cues, terms, kind: str) -> list:
     """The cues that a marker hit of ``kind`` overlaps (``status_attributive``, ``status_wish``)."""
     marks = [t for t in terms if t.kind == kind]
@@ -378,6 +397,7 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     planned = [t for t in planned if (t.orig_start, t.orig_end) not in negated_spans]
     ended = [t for t in terms if t.kind == "ended" and (t.orig_start, t.orig_end) not in negated_spans]
     ended = [t for t in ended if _governed(text, t, planned) is None and not _stray_attributive(t, terms, text)]
+    ended = [t for t in ended if not _completed(t, terms)]
     if ended:
         return "ended", f"status ended from the next sentence ('{ended[0].text}')"
     doubts = [t for t in terms if t.kind == DOUBT and not negated_cue(text, t, lexicon)]

@@ -487,3 +487,19 @@ def test_future_scheduled_consented_and_abandoned_ties(web_detector, text, langu
 )
 def test_a_status_stem_does_not_match_the_words_it_prefixes(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # a phrase that reports the act as completed holds an ending word: no ending
+        ("Esslingen ha portato a termine il gemellaggio con Wuhan.", "it", "established"),
+        ("Esslingen a mené à terme le jumelage avec Wuhan.", "fr", "established"),
+        ("Venskabsbyaftalen mellem Esslingen og Wuhan blev afsluttet med succes.", "da", "established"),
+        ("Esslingen hat die Städtepartnerschaft mit Wuhan beendet.", "de", "ended"),
+        # a done word ("fortführen") inside a longer ending cue leaves the cue
+        ("Esslingen wird die Städtepartnerschaft mit Wuhan nicht fortführen.", "de", "ended"),
+    ],
+)
+def test_an_ending_word_inside_a_completion_phrase_is_no_ending(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
