@@ -239,7 +239,7 @@ class Detector:
                 for decision in self._decide(text, segment, mention, mentions, terms, context):
                     decisions.append(decision)
                     previous.append(len(decisions) - 1)
-            pending = status_module.carry(decisions, previous, pending, silent=True)
+            previous, pending = status_module.go_on(decisions, previous, pending, terms, text, self.lexicon)
         reviewer = getattr(self, "pair_model", None)  # off by default: analysis.collect.web.pair_model.enable
         if reviewer is not None:
             evidence = (segments, mentions_by_segment, terms_by_segment, page_unit_id, owner)

@@ -21,7 +21,9 @@ Before all of these, a word of the lexicon kind ``status_doubt`` in the same rea
 "disputed", "unconfirmed", "údajně", "angeblich"), not negated, makes the status ``unclear``: the text reports the tie
 without settling it.
 
-Three readings narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
+A status cue inside a phrase that reports the act as completed (kind ``status_done``: "portato a termine", "mené à
+terme", "afsluttet med succes") is no cue: the phrase holds an ending word but says the act was done. Three readings
+narrow the cues first: an attributive ended word (kind ``status_attributive``: "former", "ehemalig",
 "bývalý") counts only when it qualifies the relation term or the partner ("Cork's former sister city", not "signed by
 former Lord Mayor"); in a question ("Wil Breda verder met zusterstad Yangzhou?") weak planned cues ask rather than
 report; and a wish (kind ``status_wish`` over planned cues: "wil", "wants to", "möchte") governs an ending ("wil
@@ -61,6 +63,7 @@ _ATTRIBUTIVE_NAME_GAP = 12
 _DOUBT_AFTER_GAP = 12
 _QUESTION_END = re.compile(r"[.!?\n]")
 _ALREADY_GAP = 25
+_ALREADY_MARK = "next to the relation term"  # the rule text of a status an "already" word states
 # How close before the relation term a planned cue stands when it qualifies the relation itself ("geplante
 # Städtepartnerschaft"; "Verhandlungen über eine Städtepartnerschaft"; "projet de jumelage").
 _ATTACHED_GAP = 16
@@ -93,7 +96,7 @@ def status(
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
     weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
     terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
-    cues = [t for t in terms if t.kind in STATUS_CUES and not _stray_attributive(t, terms, text, mention)]
+    cues = [t for t in terms if t.kind in STATUS_CUES and not _unsaid(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
         cues = [t for t in cues if (t.orig_start, t.orig_end) not in weak]
     if window is not None:
@@ -120,6 +123,9 @@ def status(
         found = presupposed(terms, mention, relation_term, text, separators)
         if found is not None:  # "twinned with Wuhan since 1990": a stated tie, as much as a cue would say
             return "established", f"status: established ({found[0]})"
+        already = _already(terms, relation_term)
+        if already is not None:  # "Belleville was already twinned with Paderborn"
+            return "established", f"status: established ('{already.text}' {_ALREADY_MARK})"
         return "established", "status: established (no status term)"
     settled = _settled(terms, cues, mention, relation_term, text, lexicon, rivals)
     if settled is not None:
@@ -191,7 +197,7 @@ def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str 
     if already is not None and rivals and _other_ties_cue(text, already, mention, rivals, lexicon):
         already = None
     if already is not None:
-        return f"'{already.text}' next to the relation term outweighs planned terms"
+        return f"'{already.text}' {_ALREADY_MARK} outweighs planned terms"
     separators = lexicon_words(lexicon, "list_separator") if lexicon is not None else frozenset()
     found = presupposed(terms, mention, relation_term, text, separators)
     if found is None:
@@ -289,6 +295,23 @@ def _stray_attributive(cue, terms, text: str | None, mention=None) -> bool:
     return True
 
 
+def _unsaid(cue, terms, text: str | None, mention) -> bool:
+    """Whether a status cue says nothing of the tie: a stray attributive word, or a word inside a completion phrase."""
+    return _stray_attributive(cue, terms, text, mention) or _completed(cue, terms)
+
+
+def _completed(cue, terms) -> bool:
+    """Whether a longer phrase that reports the act as completed (kind ``status_done``) holds the cue ("portato a
+    termine", "afsluttet med succes"); a done word inside a longer cue leaves it ("nicht fortführen" is ended)."""
+    return any(
+        t.kind == DONE
+        and t.orig_start <= cue.orig_start
+        and cue.orig_end <= t.orig_end
+        and t.orig_end - t.orig_start > cue.orig_end - cue.orig_start
+        for t in terms
+    )
+
+
 def _overlapping(cues, terms, kind: str) -> list:
     """The cues that a marker hit of ``kind`` overlaps (``status_attributive``, ``status_wish``)."""
     marks = [t for t in terms if t.kind == kind]
@@ -374,6 +397,7 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     planned = [t for t in planned if (t.orig_start, t.orig_end) not in negated_spans]
     ended = [t for t in terms if t.kind == "ended" and (t.orig_start, t.orig_end) not in negated_spans]
     ended = [t for t in ended if _governed(text, t, planned) is None and not _stray_attributive(t, terms, text)]
+    ended = [t for t in ended if not _completed(t, terms)]
     if ended:
         return "ended", f"status ended from the next sentence ('{ended[0].text}')"
     doubts = [t for t in terms if t.kind == DOUBT and not negated_cue(text, t, lexicon)]
@@ -388,7 +412,8 @@ def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, 
     """Give the findings of ``decisions`` at ``indices`` the status ``carried`` (:func:`carried_status`) in place: an
     ended status replaces an established or planned one, another status an established one; with ``silent`` (a
     planned status passed on to the next sentence, "The signing will take place at the summit. The twinning between
-    X and Y ..."), only an established status read from no status term at all. Returns None (no status is passed
+    X and Y ..."), only an established status read from no status term at all. Only an ending replaces a tie the
+    sentence states as existing (:func:`_stated`: a signing reported as done, "already"). Returns None (no status is passed
     further)."""
     if carried is None:
         return None
@@ -399,9 +424,23 @@ def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, 
         finding = decision.finding
         if finding is None or finding.status not in replaced or (silent and "(no status term)" not in finding.rule):
             continue
+        if status != "ended" and _stated(finding):  # "I 1984 underskrev Aarhus ...": a plan after it is another's
+            continue
         rule = finding.rule + "; " + (note.replace("next sentence", "sentence before") if silent else note)
         decisions[index] = decision._replace(finding=finding._replace(status=status, rule=rule))
     return None
+
+
+def go_on(decisions: list, indices: list[int], pending, terms, text: str, lexicon) -> tuple[list[int], tuple | None]:
+    """After a sentence with partner names whose decisions are at ``indices``: the indices its status may still reach
+    (a status carried back from the next sentence, :func:`carry`) and the planned status passed on to the next one.
+    The ``pending`` status of the sentence before reaches its findings (``silent``). A sentence whose every name was
+    rejected ("... the signing will take place at the Sister Cities Summit") has no partner after all: like a sentence
+    without one, its own planned status goes on to the next sentence ("The twinning between X and Y ...")."""
+    if any(decisions[i].finding for i in indices):
+        return indices, carry(decisions, indices, pending, silent=True)
+    carried = carried_status(terms, text, lexicon)
+    return [], carried if carried is not None and carried[0] == "planned" else None
 
 
 def _already(terms, relation_term):
@@ -421,9 +460,9 @@ def _already(terms, relation_term):
 
 
 def merge_findings(findings: list) -> list:
-    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), then one
-    whose status the text states (:func:`_voiced`), else the most confident, and on a tie of confidence the planned
-    one. A planned cue in a weak sentence (a relation
+    """One finding per (EU side, partner): an ended one first (an ending reported anywhere outlasts the tie), then an
+    established one whose sentence states the tie as existing (:func:`_stated`), then one whose status the text
+    states (:func:`_voiced`), else the most confident, and on a tie of confidence the planned one. A planned cue in a weak sentence (a relation
     borrowed from a neighbour, an EU side guessed from the text) does not outweigh a tie stated outright elsewhere
     ("Belleville was already twinned with Paderborn" beside a letter "suggesting a sister city relationship"). An ending
     denied for the pair (rule ``negated ended term``: "Göteborg avslutar inte alls avtalet") outweighs one reported
@@ -447,10 +486,29 @@ def _merge_key(finding) -> tuple:
 def _merge_rank(finding, denied: bool = False) -> tuple:
     if denied:
         return (DENIED in finding.rule, finding.confidence, finding.status != "established")
-    return (finding.status == "ended", _voiced(finding), finding.confidence, finding.status != "established")
+    return (
+        finding.status == "ended",
+        _stated(finding),
+        _voiced(finding),
+        finding.confidence,
+        finding.status != "established",
+    )
 
 
 _SILENT = "(no status term)"
+# The rules of an established status the text states as a fact, not merely by the absence of a cue: a signing reported
+# as done, a tie the sentence presupposes (the partner's title, an anniversary, "since 1994"), an "already" word.
+_STATED = ("reported as done", "is the partner's title", "an existing tie", _ALREADY_MARK)
+
+
+def _stated(finding) -> bool:
+    """Whether an established finding's sentence states the tie as existing (:data:`_STATED`), outside a weak sentence:
+    a signing reported as done ("Jyväskylä and Kunming signed a partnership agreement in 2008") outweighs a plan read
+    in another sentence of the text ("its extension was discussed"; "negotiations with Kunming"), since a plan that is
+    already signed is a tie."""
+    return finding.status == "established" and _voiced(finding) and any(mark in finding.rule for mark in _STATED)
+
+
 _WEAK_SENTENCE = ("in a neighbouring sentence", "the EU place the text is about")
 
 

@@ -412,3 +412,94 @@ def test_an_anniversary_after_the_between_pair_says_the_tie_exists(web_detector)
 )
 def test_a_planned_status_passes_to_the_next_sentence_that_states_none(web_detector, text, status):
     assert _statuses(web_detector, text, "en") == {status}
+
+
+def test_a_sentence_whose_every_name_is_rejected_still_passes_its_plan_on(web_detector):
+    # "Chicago" is no partner of the signing sentence (an agreement without a municipal party): no partner after all
+    text = (
+        "The signing of the agreement will take place at a summit in Chicago in May. "
+        "The twinning between Esslingen and Wuhan will bring exchanges of pupils."
+    )
+    decisions = web_detector.explain(text, language="en")
+    assert any(d.partner_name == "Chicago" and d.finding is None for d in decisions)
+    assert _statuses(web_detector, text, "en") == {"planned"}
+
+
+def test_a_tie_stated_as_existing_outweighs_a_plan_read_elsewhere_but_not_an_ending():
+    from analysis.collect.web.status import merge_findings
+
+    done = _finding("established", 0.6)._replace(rule="status: established (reported as done: 'signed')")
+    already = _finding("established", 0.6)._replace(rule="status: established ('already' next to the relation term)")
+    plan = _finding("planned", 0.9)._replace(
+        rule="EU side: EU place named in the sentence; status: planned ('negotiat*')"
+    )
+    assert merge_findings([plan, done])[0].status == "established"
+    assert merge_findings([plan, already])[0].status == "established"
+    assert merge_findings([done, _finding("ended", 0.5)])[0].status == "ended"
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        # a plan in the next sentence is about something else when the tie was reported as signed
+        ("Esslingen signed a twinning agreement with Wuhan in 1990. A new twinning office is planned.", "established"),
+        ("Esslingen and Wuhan are twin towns. A new twinning office is planned.", "planned"),
+        ("Esslingen signed a twinning agreement with Wuhan in 1990. The twinning was suspended in 2022.", "ended"),
+    ],
+)
+def test_the_next_sentence_does_not_turn_a_signed_tie_into_a_plan(web_detector, text, status):
+    assert _statuses(web_detector, text, "en") == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # the future of establishing or twinning, a scheduled act, a council's consent before the signature: planned
+        ("Esslingen nadviaže spoluprácu s mestom Wuhan.", "sk", "planned"),
+        ("Esslingen will establish a twinning with Wuhan.", "en", "planned"),
+        ("Esslingen is to be twinned with Wuhan.", "en", "planned"),
+        ("Esslingen sera jumelée avec Wuhan.", "fr", "planned"),
+        ("The twinning ceremony of Esslingen and Wuhan is scheduled for May.", "en", "planned"),
+        ("Se aprobă semnarea acordului de înfrățire între Esslingen și Wuhan.", "ro", "planned"),
+        ("Rada Miasta Esslingen wyraziła zgodę na współpracę partnerską z Wuhan.", "pl", "planned"),
+        # a consent reported with the signing done is a tie
+        ("Esslingen approved the signing, and Esslingen and Wuhan signed the twinning agreement.", "en", "established"),
+        # the noun "programme" is no schedule
+        ("Dans le cadre de son programme de jumelage, Esslingen est jumelée avec Wuhan.", "fr", "established"),
+        # a plan abandoned before the signature: ended
+        ("Esslingen abandoned the plan of a twinning with Wuhan.", "en", "ended"),
+        ("Esslingen hat die geplante Städtepartnerschaft mit Wuhan aufgegeben.", "de", "ended"),
+    ],
+)
+def test_future_scheduled_consented_and_abandoned_ties(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # a status verb's stem is no prefix of the words it shares: students, earlier, several
+        ("El hermanamiento de Esslingen y Wuhan trajo intercambios estudiantiles.", "es"),
+        ("A geminação de Esslingen com Wuhan trouxe intercâmbios de estudantes.", "pt"),
+        ("Esslingen ja Wuhan ovat olleet ystävyyskaupunkeja aiemmin solmitun sopimuksen mukaan.", "fi"),
+        ("Esslingen and Wuhan have been twin towns for several years.", "en"),
+    ],
+)
+def test_a_status_stem_does_not_match_the_words_it_prefixes(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        # a phrase that reports the act as completed holds an ending word: no ending
+        ("Esslingen ha portato a termine il gemellaggio con Wuhan.", "it", "established"),
+        ("Esslingen a mené à terme le jumelage avec Wuhan.", "fr", "established"),
+        ("Venskabsbyaftalen mellem Esslingen og Wuhan blev afsluttet med succes.", "da", "established"),
+        ("Esslingen hat die Städtepartnerschaft mit Wuhan beendet.", "de", "ended"),
+        # a done word ("fortführen") inside a longer ending cue leaves the cue
+        ("Esslingen wird die Städtepartnerschaft mit Wuhan nicht fortführen.", "de", "ended"),
+    ],
+)
+def test_an_ending_word_inside_a_completion_phrase_is_no_ending(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
