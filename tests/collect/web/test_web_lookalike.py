@@ -249,3 +249,11 @@ def test_a_name_inside_a_chinese_persons_name_is_the_persons():
     mention = SimpleNamespace(hit=SimpleNamespace(orig_start=start, orig_end=start + 4))
     person = TermHit("cn_person", "*", "(a Chinese person's name)", 0, 0, text.index("Jiajun"), start + 4)
     assert "Jiajun Yuan" in _person(text, mention, [mention], [person], "es")
+
+
+@pytest.mark.parametrize(
+    ("party", "expected"), [("Camera de Comerț din Esslingen", set()), ("Municipiul Esslingen", {"cn-pref-4201"})]
+)
+def test_a_cooperation_between_chambers_of_commerce_is_a_business_lookalike(web_detector, party, expected):
+    text = f"A fost semnată Convenția de colaborare între {party} și orașul Wuhan."
+    assert _partners(web_detector, text, "ro") == expected
