@@ -55,6 +55,7 @@ _TWIN_CITIES_GAP = 25
 _ADMIN1_GAP_CHARS = 40
 _ADMIN1_GAP_WORDS = 4
 _FRAGMENT_AFTER = re.compile(r"-[a-zà-öø-ÿ]")
+_QUOTED_BEFORE = re.compile(r"[\"”»“'’]-$")
 # A hyphenated given name before a surname ("Cheng-Hong Shen"); "Kuangsi-Czuang." (Guangxi Zhuang) is a place.
 _COMPOUND_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
@@ -91,8 +92,11 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
 def _word_fragment(text: str, mention, mentions) -> str | None:
     """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style"); one
     glued to a capitalised word that is no place, before a further capitalised word, is part of a person's name
-    ("Cheng-Hong Shen")."""
+    ("Cheng-Hong Shen"); one glued by a hyphen to a quoted word before it is part of a club's or firm's name
+    ("\"Miner\"-Chicago", a football club)."""
     end = mention.hit.orig_end
+    if _QUOTED_BEFORE.search(text, max(0, mention.hit.orig_start - 2), mention.hit.orig_start):
+        return "a name glued by a hyphen to a quoted word before it: part of a club's or firm's name, not a place"
     if _FRAGMENT_AFTER.match(text, end):
         return "a name glued to a lower-case word part by a hyphen: part of a word, not a place"
     if _COMPOUND_AFTER.match(text, end) and not any(m.hit.orig_start == end + 1 for m in mentions):

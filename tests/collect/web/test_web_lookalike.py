@@ -257,3 +257,9 @@ def test_a_name_inside_a_chinese_persons_name_is_the_persons():
 def test_a_cooperation_between_chambers_of_commerce_is_a_business_lookalike(web_detector, party, expected):
     text = f"A fost semnată Convenția de colaborare între {party} și orașul Wuhan."
     assert _partners(web_detector, text, "ro") == expected
+
+
+@pytest.mark.parametrize(("club", "expected"), [('"Miner"-Chicago', set()), ("Chicago", {"us-place-chicago"})])
+def test_a_name_glued_by_a_hyphen_to_a_quoted_word_is_part_of_a_clubs_name(web_detector, club, expected):
+    text = f"Die Idee der Städtepartnerschaft von Esslingen kam vom Fußballverein {club}."
+    assert _partners(web_detector, text, "de") == expected
