@@ -62,9 +62,9 @@ _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\n«\"“„]\s*)$")
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _TITLE_BEFORE = re.compile(r"(?:^|\s)[A-Z][a-z]{1,3}\.\s+$")  # "Cllr. ", "Dr. ", "Mr. ": a title, no sentence end
-# Surnames read as partner names are short (Yuan, Wang, Murphy); place names glued to a capitalised common noun of a
-# language that capitalises some nouns are longer ("Dystryktem Qingbaijiang").
-_SURNAME_MAX = 7
+# Surnames read as partner names are short (Yuan, Wang, Murphy, Mitchell, Williams); place names glued to a
+# capitalised common noun of a language that capitalises some nouns are longer ("Dystryktem Qingbaijiang").
+_SURNAME_MAX = 9
 
 
 def problem(lexicon, text: str, mention, mentions, terms, relation_choice, language: str | None = None) -> str | None:

@@ -263,3 +263,11 @@ def test_a_cooperation_between_chambers_of_commerce_is_a_business_lookalike(web_
 def test_a_name_glued_by_a_hyphen_to_a_quoted_word_is_part_of_a_clubs_name(web_detector, club, expected):
     text = f"Die Idee der Städtepartnerschaft von Esslingen kam vom Fußballverein {club}."
     assert _partners(web_detector, text, "de") == expected
+
+
+@pytest.mark.parametrize(
+    ("visitor", "expected"), [("o mayor Jon Sheboygan", set()), ("a cidade de Sheboygan", {"us-place-sheboygan"})]
+)
+def test_a_longer_surname_after_a_given_name_is_a_persons(web_detector, visitor, expected):
+    text = f"No aniversário da geminação de Esslingen com Chicago, a câmara recebeu {visitor} em Esslingen."
+    assert _partners(web_detector, text, "pt") - {"us-place-chicago"} == expected
