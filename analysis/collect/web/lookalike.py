@@ -42,7 +42,7 @@ import re
 
 from analysis.collect.web.discourse import _phrases, lexicon_words
 from analysis.collect.web.eu_side import clause_holds_relation, relative_clause_after
-from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
+from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, name_key
 from analysis.collect.web.matcher import NameHit, TermHit
 
 # At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
@@ -51,16 +51,20 @@ _HOLDER_GAP = re.compile(r"[^\W\d_]+")
 _OF_WORDS = frozenset({"of", "von", "de", "di", "du", "des", "del", "della", "van", "da"})
 _ARTICLES = frozenset({"the", "der", "dem", "den", "die", "la", "le", "l", "el", "lo", "il", "o", "a", "het", "de"})
 _TWIN_CITIES_GAP = 25
+# At most this many characters and words between a partner and its own state or province ("Pengžou miesto, Sičuano").
+_ADMIN1_GAP_CHARS = 40
+_ADMIN1_GAP_WORDS = 4
 _FRAGMENT_AFTER = re.compile(r"-[a-zà-öø-ÿ]")
+_QUOTED_BEFORE = re.compile(r"[\"”»“'’]-$")
 # A hyphenated given name before a surname ("Cheng-Hong Shen"); "Kuangsi-Czuang." (Guangxi Zhuang) is a place.
 _COMPOUND_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\n«\"“„]\s*)$")
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _TITLE_BEFORE = re.compile(r"(?:^|\s)[A-Z][a-z]{1,3}\.\s+$")  # "Cllr. ", "Dr. ", "Mr. ": a title, no sentence end
-# Surnames read as partner names are short (Yuan, Wang, Murphy); place names glued to a capitalised common noun of a
-# language that capitalises some nouns are longer ("Dystryktem Qingbaijiang").
-_SURNAME_MAX = 7
+# Surnames read as partner names are short (Yuan, Wang, Murphy, Mitchell, Williams); place names glued to a
+# capitalised common noun of a language that capitalises some nouns are longer ("Dystryktem Qingbaijiang").
+_SURNAME_MAX = 9
 
 
 def problem(lexicon, text: str, mention, mentions, terms, relation_choice, language: str | None = None) -> str | None:
@@ -69,6 +73,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
         _word_fragment(text, mention, mentions)
         or _person(text, mention, mentions, terms, language)
         or _state_as_location(lexicon, text, mention, terms, language)
+        or _admin1_of_previous(lexicon, text, mention, mentions, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
         or _twin_cities_place(mention, terms, relation_choice)
         or _inside_held_partner(lexicon, text, mention, mentions, relation_choice)
@@ -87,8 +92,11 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
 def _word_fragment(text: str, mention, mentions) -> str | None:
     """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style"); one
     glued to a capitalised word that is no place, before a further capitalised word, is part of a person's name
-    ("Cheng-Hong Shen")."""
+    ("Cheng-Hong Shen"); one glued by a hyphen to a quoted word before it is part of a club's or firm's name
+    ("\"Miner\"-Chicago", a football club)."""
     end = mention.hit.orig_end
+    if _QUOTED_BEFORE.search(text, max(0, mention.hit.orig_start - 2), mention.hit.orig_start):
+        return "a name glued by a hyphen to a quoted word before it: part of a club's or firm's name, not a place"
     if _FRAGMENT_AFTER.match(text, end):
         return "a name glued to a lower-case word part by a hyphen: part of a word, not a place"
     if _COMPOUND_AFTER.match(text, end) and not any(m.hit.orig_start == end + 1 for m in mentions):
@@ -99,8 +107,12 @@ def _word_fragment(text: str, mention, mentions) -> str | None:
 def _person(text: str, mention, mentions, terms, language) -> str | None:
     """A name right after a capitalised word that is neither a place, a lexicon term nor the sentence's first word:
     a given name and a surname ("Cllr. Jason Murphy welcomed"; "Jiajun Yuan y"), for a name of at most
-    ``_SURNAME_MAX`` letters. Not in German, which capitalises every noun ("Hafenstadt Qingdao")."""
+    ``_SURNAME_MAX`` letters. Not in German, which capitalises every noun ("Hafenstadt Qingdao"). A name inside a
+    Chinese person's name (a ``cn_person`` term: "Jiajun Yuan") is that person's, in every language."""
     start = mention.hit.orig_start
+    for t in terms:
+        if t.kind == "cn_person" and t.orig_start <= start and mention.hit.orig_end <= t.orig_end:
+            return f"a person's name ('{text[t.orig_start : t.orig_end]}'): a Chinese given name and surname"
     if language in _NOUNS_CAPITALISED or len(text[start : mention.hit.orig_end]) > _SURNAME_MAX:
         return None
     found = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)
@@ -175,6 +187,36 @@ def _in_relative_clause_of_other(lexicon, text: str, mention, mentions, relation
             name = text[other.hit.orig_start : other.hit.orig_end]
             return f"the relation term is in a relative clause about {name}: the tie is that place's"
     return None
+
+
+def _admin1_of_previous(lexicon, text: str, mention, mentions, terms) -> str | None:
+    """A state or province that is the admin-1 of the partner named just before it, behind at most a town word, a
+    preposition or a state or province word ("Pengžou miesto, Sičuano provincijos"; "Orașul Houston, din Texas"): it
+    says where that partner lies. Only in a sentence with a relation term of its own (one that borrows its term may be
+    about the province); not when a relation term, a conjunction or "with" stands between ("Suqian v partnerské
+    provincii Jiangsu"; "Nanjing and Jiangsu"), nor when a relative clause after it holds the term ("Xiamen liegt in
+    der Provinz Fujian, die mit ... eine Partnerschaft unterhält")."""
+    states = {name_key(p.name) for p in mention.places if p.role == "admin1"}
+    if not states or not any(t.kind in RELATION_KINDS for t in terms):
+        return None
+    if clause_holds_relation(text, mention, terms, lexicon):
+        return None
+    before = [m for m in mentions if m.hit.orig_end <= mention.hit.orig_start]
+    if not before:
+        return None
+    previous = max(before, key=lambda m: m.hit.orig_end)
+    own = {name_key(p.admin1 or "") for p in previous.places if p.role == "partner"}
+    gap_start, gap_end = previous.hit.orig_end, mention.hit.orig_start
+    if previous.role != "partner" or not states & own or gap_end - gap_start > _ADMIN1_GAP_CHARS:
+        return None
+    words = name_key(text[gap_start:gap_end]).split()
+    joiners = set(_phrases(lexicon, "list_separator")) | set(_phrases(lexicon, "pair_with"))
+    if len(words) > _ADMIN1_GAP_WORDS or joiners.intersection(words):
+        return None
+    if any(t.kind in RELATION_KINDS and t.orig_start < gap_end and t.orig_end > gap_start for t in terms):
+        return None
+    name = text[previous.hit.orig_start : previous.hit.orig_end]
+    return f"the state or province of {name}, named right after it: where that partner lies, not a partner"
 
 
 def _partner_of_partner(lexicon, text: str, mention, mentions, relation_choice) -> str | None:
@@ -528,23 +570,28 @@ _CASE_ENDING = 4
 _NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]{3,})\b\s*(\S?)")
 _APPOSED_GIVEN = re.compile(r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
 _APPOSITION_END = re.compile(r"\s*[,)]")
-_COUNTRY_AFTER = re.compile(r"\s*(?:,|\()\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
+_COUNTRY_AFTER = re.compile(r"\s*(?:,|\(|\s[–-]|\s+([^\W\d_]+)\s+)\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
 
 
 def in_other_country(text: str, mention, mentions) -> str | None:
     """Why a partner name qualified by another country right after it ("Lancaster, England", "Kaunas (Litauen)",
-    "Toledo, Spanien") is a place of that country: the country's name in any EU language, not the US's or China's
-    ("Duluth, Minnesota, USA", "Milwaukee (Sjedinjene Države)" stay; a US state or Chinese province of a country's
-    name is no country there: "Athens, Georgia"). None otherwise."""
+    "Toledo, Spanien", "Karavas –Cipru", and behind a preposition that puts a place in its country: "Bethléem en
+    Palestine", "Haifa in Israel") is a place of that country: the country's name in any EU language, not the US's or
+    China's ("Duluth, Minnesota, USA", "Milwaukee (Sjedinjene Države)" stay; a US state or Chinese province of a
+    country's name is no country there: "Athens, Georgia"). None otherwise."""
+    from analysis.collect.web.lexicon import load_lexicon
     from analysis.collect.web.places import country_names_iso2
 
     found = _COUNTRY_AFTER.match(text, mention.hit.orig_end)
     if found is None:
         return None
-    words = found.group(1).split()
+    preposition = found.group(1)
+    if preposition and name_key(preposition) not in _phrases(load_lexicon(), "qualifier_preposition"):
+        return None
+    words = found.group(2).split()
     codes = country_names_iso2()
     for size in range(len(words), 0, -1):
-        start = found.start(1)
+        start = found.start(2)
         end = start + len(" ".join(words[:size]))
         code = codes.get(fold_for_matching(text[start:end]).strip())
         if code is None:

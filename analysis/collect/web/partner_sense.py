@@ -12,7 +12,8 @@
 - **Admin-1 named in the sentence.** A partner name without a qualifier is resolved in the state or province that
   its sentence names elsewhere ("within the state of Maryland: ... Tõrva and Valga with Oakland"; "Dongcheng ...
   Pequim"), or in the state of a partner city named right after it with a locative preposition (a suburb "in
-  Chicago"), when the one resolver finds the name there; otherwise as before (the most likely place of the name).
+  Chicago"), when the one resolver finds the name there; otherwise as before (the most likely place of the name). A
+  state written right after the name with one space makes one proper noun with it ("am Lake Michigan"): no hint.
 """
 
 from __future__ import annotations
@@ -144,6 +145,8 @@ def _sentence_admin1(detector, text: str, mention, mentions, country: str) -> li
     for other in mentions:
         if other is mention or other.role in ("eu", "other"):
             continue
+        if text[mention.hit.orig_end : other.hit.orig_start] == " ":
+            continue  # one proper noun with the name: "am Lake Michigan" names no Lake in Michigan
         distance = abs(other.hit.orig_start - mention.hit.orig_start)
         if other.role != "qualifier":
             out += [(distance, p.name) for p in other.places if p.role == "admin1" and p.country_iso2 == country]

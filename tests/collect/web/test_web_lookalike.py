@@ -203,3 +203,71 @@ def test_the_city_that_holds_a_partner_district_named_with_a_district_word_is_no
     assert "cn-pref-4201" in _partners(web_detector, "Brno will sign a twinning agreement with Wuhan.", "en")
     named = "Brno will sign a twinning agreement with the Chinese district of Qingbaijiang next month."
     assert "cn-dist-510113" in _partners(web_detector, named, "en")
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Se aprobă semnarea acordului de înfrățire între Municipiul Esslingen și Orașul Sheboygan, din Wisconsin.",
+            "ro",
+            {"us-place-sheboygan"},
+        ),
+        (
+            "Esslingen pasirašys Esslingeno ir Wuhan miesto, Hubei provincijos memorandumą dėl bendradarbiavimo.",
+            "lt",
+            {"cn-pref-4201"},
+        ),
+        (
+            "Xiamen liegt in der Provinz Hubei, die mit Esslingen seit 20 Jahren eine Partnerschaft unterhält.",
+            "de",
+            {"cn-prov-42"},
+        ),
+    ],
+)
+def test_the_state_or_province_of_the_partner_named_after_it_is_no_partner(web_detector, text, language, expected):
+    assert _partners(web_detector, text, language) == expected
+
+
+@pytest.mark.parametrize(
+    ("country", "expected"),
+    [(" en Égypte", {"us-place-chicago"}), ("", {"us-place-chicago", "us-place-memphis"})],
+)
+def test_a_name_placed_in_another_country_by_a_preposition_is_that_countrys_place(web_detector, country, expected):
+    text = f"Esslingen est jumelée avec Chicago et Memphis{country}."
+    assert _partners(web_detector, text, "fr") == expected
+
+
+def test_a_name_inside_a_chinese_persons_name_is_the_persons():
+    from types import SimpleNamespace
+
+    from analysis.collect.web.lookalike import _person
+    from analysis.collect.web.matcher import TermHit
+
+    text = "estuvo presente el secretario del Comité, Jiajun Yuan y otros."
+    start = text.index("Yuan")
+    mention = SimpleNamespace(hit=SimpleNamespace(orig_start=start, orig_end=start + 4))
+    person = TermHit("cn_person", "*", "(a Chinese person's name)", 0, 0, text.index("Jiajun"), start + 4)
+    assert "Jiajun Yuan" in _person(text, mention, [mention], [person], "es")
+
+
+@pytest.mark.parametrize(
+    ("party", "expected"), [("Camera de Comerț din Esslingen", set()), ("Municipiul Esslingen", {"cn-pref-4201"})]
+)
+def test_a_cooperation_between_chambers_of_commerce_is_a_business_lookalike(web_detector, party, expected):
+    text = f"A fost semnată Convenția de colaborare între {party} și orașul Wuhan."
+    assert _partners(web_detector, text, "ro") == expected
+
+
+@pytest.mark.parametrize(("club", "expected"), [('"Miner"-Chicago', set()), ("Chicago", {"us-place-chicago"})])
+def test_a_name_glued_by_a_hyphen_to_a_quoted_word_is_part_of_a_clubs_name(web_detector, club, expected):
+    text = f"Die Idee der Städtepartnerschaft von Esslingen kam vom Fußballverein {club}."
+    assert _partners(web_detector, text, "de") == expected
+
+
+@pytest.mark.parametrize(
+    ("visitor", "expected"), [("o mayor Jon Sheboygan", set()), ("a cidade de Sheboygan", {"us-place-sheboygan"})]
+)
+def test_a_longer_surname_after_a_given_name_is_a_persons(web_detector, visitor, expected):
+    text = f"No aniversário da geminação de Esslingen com Chicago, a câmara recebeu {visitor} em Esslingen."
+    assert _partners(web_detector, text, "pt") - {"us-place-chicago"} == expected

@@ -149,3 +149,21 @@ def test_a_greek_script_name_has_the_latin_keys_of_its_transcriptions():
 def test_with_both_countries_named_the_nearest_country_word_decides(oakland_detector, first, second, expected):
     text = f"The {first} delegation heard that Riga is a sister city of the {second} Pekin."
     assert _partners(oakland_detector, text, "en") & {"cn-pref-1101", "us-place-pekin"} == {expected}
+
+
+@pytest.mark.parametrize(("gap", "expected"), [(" ", []), (", ", ["Michigan"])])
+def test_a_state_written_right_after_a_name_with_one_space_is_part_of_that_name(gap, expected):
+    from types import SimpleNamespace
+
+    from analysis.collect.web.lexicon import load_lexicon
+    from analysis.collect.web.partner_sense import _sentence_admin1
+
+    text = f"Kenosha liegt am Lake{gap}Michigan."
+    start = text.index("Michigan")
+    lake = SimpleNamespace(hit=SimpleNamespace(orig_start=17, orig_end=21), role="partner", places=())
+    state = SimpleNamespace(name="Michigan", role="admin1", country_iso2="US", admin1="Michigan")
+    michigan = SimpleNamespace(
+        hit=SimpleNamespace(orig_start=start, orig_end=start + 8), role="partner", places=(state,)
+    )
+    detector = SimpleNamespace(lexicon=load_lexicon())
+    assert _sentence_admin1(detector, text, lake, [lake, michigan], "US") == expected
