@@ -45,3 +45,11 @@ def test_an_honorific_before_a_persons_name_does_not_end_the_sentence(web_detect
     text = "Članovi delegacije: gđa. Qing Zhiying, gosp. Li Gang i dr. Wang. Druga rečenica."
     spans = sentences(text, 0, len(text), web_detector._abbreviations)
     assert len(spans) == 2
+
+
+def test_a_us_county_is_found_in_the_county_phrase_of_the_texts_language():
+    from analysis.collect.web.places import county_forms
+
+    forms = county_forms("Kauai County", "county")
+    assert {"condado de Kauai", "hrabstwa Kauai", "Kauai megye", "okres Kauai"} <= set(forms)
+    assert county_forms("Kauai", "city") == []  # only counties, written "X County" by the gazetteer
