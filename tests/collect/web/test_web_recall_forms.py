@@ -53,3 +53,12 @@ def test_a_us_county_is_found_in_the_county_phrase_of_the_texts_language():
     forms = county_forms("Kauai County", "county")
     assert {"condado de Kauai", "hrabstwa Kauai", "Kauai megye", "okres Kauai"} <= set(forms)
     assert county_forms("Kauai", "city") == []  # only counties, written "X County" by the gazetteer
+
+
+def test_an_adjective_of_beijing_or_shanghai_names_china():
+    from analysis.collect.web.lexicon import name_key
+
+    context = [t for t in load_lexicon().terms if t.kind == "cn_context"]
+    assert any(t.pattern.search(name_key("s pekingským distriktem")) for t in context)
+    assert any(t.pattern.search(name_key("szanghajska dzielnica")) for t in context)
+    assert not any(t.pattern.search(name_key("peking")) for t in context)  # the name itself is a place, not context
