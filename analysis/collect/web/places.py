@@ -136,6 +136,7 @@ def partner_exonyms(gazetteer: pd.DataFrame) -> dict[str, list[str]]:
 
 
 ABBREVIATIONS_FILE = "web_name_abbreviations.csv"
+COUNTY_FORMS_FILE = "web_county_forms.csv"
 
 
 def abbreviated_forms(name: str) -> list[str]:
@@ -158,6 +159,27 @@ def _abbreviation_groups() -> dict[str, tuple[str, ...]]:
         forms = (row.word, *row.forms.split("|"))
         groups.update(dict.fromkeys(forms, forms))
     return groups
+
+
+def county_forms(name: str, level: str) -> list[str]:
+    """A US county's name in the other languages' county phrases (``web_county_forms.csv``): "Kauai County" ->
+    "condado de Kauai", "hrabstwa Kauai", "Kauai megye" ... (the gazetteer writes counties only as "X County").
+    Only for counties of ``us_strong_population`` or more (:func:`partner_places`): a smaller one needs a US context
+    anyway, and the phrases of all ~3,100 counties would add a third to the matcher's names."""
+    if level != "county" or not name.endswith(" County"):
+        return []
+    core = name[: -len(" County")]
+    return [form.replace("{name}", core) for form in _county_patterns()]
+
+
+@lru_cache(maxsize=1)
+def _county_patterns() -> tuple[str, ...]:
+    """The county phrases of every language, with ``{name}`` where the county's name stands."""
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(COUNTY_FORMS_FILE, ["language", "forms"])
+    forms = (form.strip() for row in table.itertuples(index=False) for form in row.forms.split("|"))
+    return tuple(dict.fromkeys(form for form in forms if "{name}" in form))
 
 
 def romanised_forms(name: str, lexicon: Lexicon, taken: frozenset[str]) -> list[str]:
@@ -273,7 +295,7 @@ def partner_places(gazetteer: pd.DataFrame, lexicon: Lexicon) -> list[tuple[Plac
         names = usable_names(str(row.name), row.alternate_names, int(rules["min_alternate_length"]))
         names = [names[0]] + [n for n in names[1:] if name_key(n) not in country_names]
         if row.country_iso2 == "US":
-            names += abbreviated_forms(str(row.name))
+            names += abbreviated_forms(str(row.name)) + (county_forms(str(row.name), level) if strong else [])
         if row.country_iso2 == "CN" and " " not in str(row.name):
             names += romanised_forms(str(row.name), lexicon, taken)
             if pd.isna(getattr(row, "geonameid", None)):  # named by pinyin of its characters, not by GeoNames
