@@ -11,6 +11,8 @@ import pandas as pd
 
 from analysis.collect.web.lexicon import name_key
 
+DISTRICT_PREFIX, PREFECTURE_PREFIX = "cn-dist-", "cn-pref-"  # gazetteer ids: cpca adcodes (analysis.build.gazetteers)
+
 
 class Keys:
     """Resolves gold places to the keys findings are compared by (cached per name)."""
@@ -76,10 +78,26 @@ class Keys:
     def partner_key(
         self, name: str, country_iso2: str, admin1: str | None = None, partner_id: str | None = None
     ) -> tuple:
-        """(gazetteer id or None, country, folded name): compared by :func:`same_partner`."""
+        """(gazetteer id or None, country, partnership name key, the id of the city a Chinese district belongs to or
+        None): compared by :func:`analysis.collect.web.evaluate.same_partner`. The name key is the one all partnership
+        sources are compared by (:func:`analysis.build.partnerships.partnership_name_keys`: "Qingtian County" is
+        Qingtian); a district is its city's partner too ("Xicheng District of Beijing": labels name either)."""
+        from analysis.build.partnerships import partnership_name_keys
+
         partner_id = partner_id or self.detector.resolve(name, country_iso2, admin1 or None)
         partner_id = self._one_place().get(partner_id, partner_id)
-        return (partner_id, country_iso2, name_key(name))
+        keys = partnership_name_keys(name)
+        return (partner_id, country_iso2, keys[0] if keys else name_key(name), self._city_of_district(partner_id))
+
+    def _city_of_district(self, partner_id: str | None) -> str | None:
+        """The prefecture-level city of a Chinese district id (``cn-dist-110102`` -> ``cn-pref-1101``: the adcode's
+        first four digits), None for any other id or a city the gazetteer lacks."""
+        if not partner_id or not partner_id.startswith(DISTRICT_PREFIX):
+            return None
+        if not hasattr(self, "_partner_ids"):
+            self._partner_ids = frozenset(self.detector._gazetteer["partner_id"].astype(str))
+        city = PREFECTURE_PREFIX + partner_id[len(DISTRICT_PREFIX) :][:4]
+        return city if city in self._partner_ids else None
 
     def _one_place(self) -> dict[str, str]:
         """A province-level city's province row -> its prefecture row, the province's only one (Chongqing, Shanghai:

@@ -253,10 +253,11 @@ def _compare(passage: dict, predicted: list, expected: list, decisions: list) ->
 
 
 def same_partner(found: tuple, gold: tuple) -> bool:
-    """Partners agree by gazetteer id when both resolved, else by country and folded name."""
+    """Partners agree by gazetteer id when both resolved (a Chinese district and its city agree), else by country and
+    name key (:meth:`analysis.collect.web.eval_keys.Keys.partner_key`)."""
     if found[0] and gold[0]:
-        return found[0] == gold[0]
-    return found[1:] == gold[1:]
+        return found[0] == gold[0] or found[0] == gold[3] or found[3] == gold[0]
+    return found[1:3] == gold[1:3]
 
 
 def _miss_reason(statement: dict, partner_key: tuple, predicted: list, decisions: list) -> str:

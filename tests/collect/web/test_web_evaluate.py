@@ -120,6 +120,36 @@ def test_a_pair_labelled_twice_with_one_status_is_one_partnership(web_detector, 
     assert score.counts["established"] == [1, 0, 0] and score.errors == []
 
 
+class _Resolver:
+    """A detector stand-in for the evaluation keys: a three-row gazetteer, names resolved by a lookup."""
+
+    _gazetteer = pd.DataFrame(
+        {
+            "partner_id": ["cn-pref-1101", "cn-dist-110102", "cn-pref-4401"],
+            "name": ["Beijing", "Xicheng", "Guangzhou"],
+            "country_iso2": ["CN"] * 3,
+            "level": ["prefecture", "district", "prefecture"],
+            "admin1_name": ["Beijing", "Beijing", "Guangdong"],
+        }
+    )
+    ids = {"Beijing": "cn-pref-1101", "Xicheng": "cn-dist-110102", "Guangzhou": "cn-pref-4401"}
+
+    def resolve(self, name, country_iso2, hint=None):
+        return self.ids.get(name)
+
+
+def test_a_district_and_its_city_are_one_partner_and_a_county_is_its_bare_name():
+    from analysis.collect.web.eval_keys import Keys
+
+    units = pd.DataFrame(columns=["unit_id", "unit_type", "name", "country_iso2", "population", "alternate_names"])
+    keys = Keys(_Resolver(), units)
+    district, city, other = (keys.partner_key(name, "CN") for name in ("Xicheng", "Beijing", "Guangzhou"))
+    assert ev.same_partner(district, city) and ev.same_partner(city, district)
+    assert not ev.same_partner(district, other) and not ev.same_partner(other, city)
+    assert ev.same_partner(keys.partner_key("Qingtian County", "CN"), keys.partner_key("Qingtian", "CN"))
+    assert not ev.same_partner(keys.partner_key("Qingtian", "CN"), keys.partner_key("Qingyang", "CN"))
+
+
 def test_an_unclear_label_found_unclear_is_no_error(web_detector, web_frames):
     units, _ = web_frames
     text = "Arnheim ist angeblich Partnerstadt von Wuhan."
