@@ -242,3 +242,33 @@ def test_a_region_that_locates_a_town_in_the_enumeration_is_not_a_party(web_dete
     text = "Esslingen in Baden-Württemberg und Sheboygan (USA) pflegen ihre Städtepartnerschaft seit über 50 Jahren."
     found = {side[1] for side in _sides(web_detector, text, "de")}
     assert found == {"Esslingen am Neckar"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # the places after "with" are a list of fellow partners; the subject opens the sentence
+        (
+            "Esslingen pflegt seit langem Kontakte und ist verschwistert mit Arnheim, Debrecen und Chicago.",
+            "de",
+            {"Esslingen am Neckar"},
+        ),
+        # two relation terms with "with": the first list (Brno, Riga) holds no subject of the second partner
+        (
+            "Duisburg beendet die Städtepartnerschaften mit Brno und Riga (es gab auch eine Partnerschaft mit Memphis).",
+            "de",
+            {"Duisburg"},
+        ),
+        # the "with" word opens the sentence: its list are the objects of the relation term that follows
+        ("S Krakovem a Chicagem uzavřelo Brno partnerství měst.", "cs", {"Brno"}),
+    ],
+)
+def test_places_a_with_word_lists_after_a_relation_term_are_fellow_partners(web_detector, text, language, expected):
+    sides = {side[1] for side in _sides(web_detector, text, language) if side[2] and side[2].startswith("us-")}
+    assert sides == expected
+
+
+def test_a_verb_between_ends_the_list_a_with_word_governs(web_detector):
+    text = "Partnerystės sutartį su Čikaga pasirašė Vilnius."
+    sides = {side[1] for side in _sides(web_detector, text, "lt")}
+    assert "Vilnius" in sides
