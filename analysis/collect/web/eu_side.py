@@ -267,3 +267,19 @@ def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> 
     if id(mention) not in objects:
         return eu
     return [m for m in eu if id(m) not in objects]
+
+
+def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:
+    """Whether an EU place of the partner's sentence opens, before the partner, a relative clause that holds the
+    partner, perhaps after a bracketed qualifier ("C'est le cas de Paimpol (Côtes-d'Armor), qui en a choisi trois –
+    ..., Vermillion aux États-Unis"; "Esslingen, die mit Sheboygan ..."): the clause is about that place, which is the
+    tie's subject even when the relation term stands in a neighbouring sentence."""
+    for eu in outside:
+        end = eu.hit.orig_end
+        if end > mention.hit.orig_start:
+            continue
+        bracket = re.match(r"\s*\([^()]{0,60}\)", text[end : mention.hit.orig_start])
+        clause = relative_clause_after(text, end + (bracket.end() if bracket else 0), lexicon)
+        if clause is not None and clause < mention.hit.orig_start:
+            return True
+    return False

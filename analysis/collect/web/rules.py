@@ -456,7 +456,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     chain = _chain_of(text, mentions, mention, detector.lexicon)
     in_chain = [m for m in chain if m in eu]
     outside = [m for m in eu if m not in chain]
-    if relation_choice.neighbour and not stands_apart(text, outside, mention):
+    if relation_choice.neighbour and not stands_apart(text, outside, mention, detector.lexicon):
         side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
         if side is not None:
             return [side]
@@ -479,7 +479,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
         )
-        group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
+        group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m in outside] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
     if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:

@@ -272,3 +272,12 @@ def test_a_verb_between_ends_the_list_a_with_word_governs(web_detector):
     text = "Partnerystės sutartį su Čikaga pasirašė Vilnius."
     sides = {side[1] for side in _sides(web_detector, text, "lt")}
     assert "Vilnius" in sides
+
+
+def test_a_place_that_opens_a_relative_clause_holding_the_partner_is_its_subject(web_detector):
+    text = (
+        "Les villes peuvent être jumelées avec plusieurs communes (seule exception : Riga, jumelée avec Kraków). "
+        "C'est le cas de Duisburg (Allemagne), qui en a choisi trois – Brno depuis 1959 et Chicago depuis 1992."
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "fr") if side[2] == "us-place-chicago"}
+    assert sides == {"Duisburg"}
