@@ -62,9 +62,29 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
 
 
 def no_party(text: str, hit, places, lexicon) -> bool:
-    """Whether the EU name ``hit`` (read as ``places``) only says where another place or other towns lie: after a
-    locative and a province word, or as a region that qualifies town words."""
-    return located_in_province(text, hit.orig_start, lexicon) or qualifies_towns(text, hit, places, lexicon)
+    """Whether the EU name ``hit`` (read as ``places``) is no party: it only says where another place or other towns
+    lie (after a locative and a province word, or as a region that qualifies town words), or it is a month of a date
+    (:func:`in_date`)."""
+    return (
+        located_in_province(text, hit.orig_start, lexicon)
+        or qualifies_towns(text, hit, places, lexicon)
+        or in_date(text, hit)
+    )
+
+
+_DAY_YEAR_AFTER = re.compile(r"[ \t]\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4}\b")
+_DAY_BEFORE = re.compile(r"\b\d{1,2}\.?[ \t]+$")
+_YEAR_AFTER = re.compile(r"[ \t]+\d{4}\b")
+
+
+def in_date(text: str, hit) -> bool:
+    """Whether the name stands as the month of a written date: a day and a year after it ("March 4, 1990"), or a day
+    before it and a year after it ("4 March 1990", "4. März 1990"): a place named like a month is no party there."""
+    if _DAY_YEAR_AFTER.match(text, hit.orig_end):
+        return True
+    return bool(_DAY_BEFORE.search(text[max(0, hit.orig_start - 6) : hit.orig_start])) and bool(
+        _YEAR_AFTER.match(text, hit.orig_end)
+    )
 
 
 def qualifies_towns(text: str, hit, places, lexicon) -> bool:

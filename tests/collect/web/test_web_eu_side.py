@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.collect.web import eu_forms
+from analysis.collect.web import eu_forms, eu_side
 from analysis.collect.web.detect import Detector
 from analysis.collect.web.places import Place
 
@@ -281,3 +281,19 @@ def test_a_place_that_opens_a_relative_clause_holding_the_partner_is_its_subject
     )
     sides = {side[1] for side in _sides(web_detector, text, "fr") if side[2] == "us-place-chicago"}
     assert sides == {"Duisburg"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("signed on Arnhem 4, 1990 in", True),
+        ("signed on 4 Arnhem 1990 in", True),
+        ("signed on 4. Arnhem 1990 in", True),
+        ("signed in Arnhem in 1990", False),
+        ("Arnhem, 4 May 1990", False),
+    ],
+)
+def test_a_name_written_as_the_month_of_a_date_is_no_party(text, expected):
+    start = text.index("Arnhem")
+    hit = type("Hit", (), {"orig_start": start, "orig_end": start + len("Arnhem")})()
+    assert eu_side.in_date(text, hit) is expected
