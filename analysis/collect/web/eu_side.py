@@ -45,8 +45,9 @@ def whole_country(place) -> bool:
 
 def located_in_province(text: str, start: int, lexicon) -> bool:
     """Whether the name starting at ``start`` follows a locative preposition and a province word, perhaps with an
-    article or "of" between ("in provincia di Cosenza", "in the province of Antwerp", "in der Provinz Limburg"):
-    the name only says where another place lies."""
+    article or "of" between ("in provincia di Cosenza", "in the province of Antwerp", "in der Provinz Limburg"), or
+    a town noun and "of" words before the province word (``municipality_noun``: "il piccolo comune della provincia
+    di Foggia"): the name only says where another place lies."""
     before = fold_for_matching(text[max(0, start - 40) : start]).split()
     if not before:
         return False
@@ -56,6 +57,12 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
     if not before or not _province_word(before[-1], lexicon):
         return False
     before.pop()
+    joining = fillers | lexicon_words(lexicon, "of_word")
+    for word in reversed(before):
+        if _kind_word(word, "municipality_noun", lexicon):
+            return True  # "il piccolo comune della provincia di Foggia": the town's province
+        if word not in joining:
+            break
     while before and before[-1] in fillers:
         before.pop()
     return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")

@@ -297,3 +297,18 @@ def test_a_name_written_as_the_month_of_a_date_is_no_party(text, expected):
     start = text.index("Arnhem")
     hit = type("Hit", (), {"orig_start": start, "orig_end": start + len("Arnhem")})()
     assert eu_side.in_date(text, hit) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Roseto, il piccolo comune della provincia di Foggia, ha", True),
+        ("a small town of the province of Foggia", True),
+        ("in provincia di Foggia", True),
+        ("la provincia di Foggia ha firmato", False),
+    ],
+)
+def test_a_province_named_after_a_town_noun_only_says_where_the_town_lies(text, expected):
+    from analysis.collect.web.lexicon import load_lexicon
+
+    assert eu_side.located_in_province(text, text.index("Foggia"), load_lexicon()) is expected
