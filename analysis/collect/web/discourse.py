@@ -292,16 +292,21 @@ def item_pair(text: str, segment, mentions, mention):
     return None
 
 
-def stands_apart(text, outside, mention) -> bool:
+def stands_apart(text, outside, mention, lexicon=None) -> bool:
     """Whether the partner's own sentence names an EU place before it, outside its enumeration, with the partner
-    in a parenthesis right after it ("In Oosterhout (bevriend met het Chinese Nantong) ..."): that place, not the
-    neighbouring sentence's, is the subject of the tie (each tie belongs to the city named with it)."""
+    in a parenthesis right after it ("In Oosterhout (bevriend met het Chinese Nantong) ..."), or opening a relative
+    clause that holds the partner (:func:`analysis.collect.web.eu_side.heads_relative_clause`, with the lexicon): that
+    place, not the neighbouring sentence's, is the subject of the tie (each tie belongs to the city named with it)."""
     for eu in outside:
         if eu.hit.orig_end <= mention.hit.orig_start:
             between = text[eu.hit.orig_end : mention.hit.orig_start]
             if between.lstrip().startswith("(") and ")" not in between:
                 return True
-    return False
+    if lexicon is None:
+        return False
+    from analysis.collect.web.eu_side import heads_relative_clause
+
+    return heads_relative_clause(text, outside, mention, lexicon)
 
 
 def partner_as_subject(outside, mention, term) -> list:

@@ -45,8 +45,9 @@ def whole_country(place) -> bool:
 
 def located_in_province(text: str, start: int, lexicon) -> bool:
     """Whether the name starting at ``start`` follows a locative preposition and a province word, perhaps with an
-    article or "of" between ("in provincia di Cosenza", "in the province of Antwerp", "in der Provinz Limburg"):
-    the name only says where another place lies."""
+    article or "of" between ("in provincia di Cosenza", "in the province of Antwerp", "in der Provinz Limburg"), or
+    a town noun and "of" words before the province word (``municipality_noun``: "il piccolo comune della provincia
+    di Foggia"): the name only says where another place lies."""
     before = fold_for_matching(text[max(0, start - 40) : start]).split()
     if not before:
         return False
@@ -56,15 +57,41 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
     if not before or not _province_word(before[-1], lexicon):
         return False
     before.pop()
+    joining = fillers | lexicon_words(lexicon, "of_word")
+    for word in reversed(before):
+        if _kind_word(word, "municipality_noun", lexicon):
+            return True  # "il piccolo comune della provincia di Foggia": the town's province
+        if word not in joining:
+            break
     while before and before[-1] in fillers:
         before.pop()
     return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")
 
 
 def no_party(text: str, hit, places, lexicon) -> bool:
-    """Whether the EU name ``hit`` (read as ``places``) only says where another place or other towns lie: after a
-    locative and a province word, or as a region that qualifies town words."""
-    return located_in_province(text, hit.orig_start, lexicon) or qualifies_towns(text, hit, places, lexicon)
+    """Whether the EU name ``hit`` (read as ``places``) is no party: it only says where another place or other towns
+    lie (after a locative and a province word, or as a region that qualifies town words), or it is a month of a date
+    (:func:`in_date`)."""
+    return (
+        located_in_province(text, hit.orig_start, lexicon)
+        or qualifies_towns(text, hit, places, lexicon)
+        or in_date(text, hit)
+    )
+
+
+_DAY_YEAR_AFTER = re.compile(r"[ \t]\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4}\b")
+_DAY_BEFORE = re.compile(r"\b\d{1,2}\.?[ \t]+$")
+_YEAR_AFTER = re.compile(r"[ \t]+\d{4}\b")
+
+
+def in_date(text: str, hit) -> bool:
+    """Whether the name stands as the month of a written date: a day and a year after it ("March 4, 1990"), or a day
+    before it and a year after it ("4 March 1990", "4. März 1990"): a place named like a month is no party there."""
+    if _DAY_YEAR_AFTER.match(text, hit.orig_end):
+        return True
+    return bool(_DAY_BEFORE.search(text[max(0, hit.orig_start - 6) : hit.orig_start])) and bool(
+        _YEAR_AFTER.match(text, hit.orig_end)
+    )
 
 
 def qualifies_towns(text: str, hit, places, lexicon) -> bool:
@@ -176,3 +203,110 @@ def _province_word(word: str, lexicon) -> bool:
 
 def _kind_word(word: str, kind: str, lexicon) -> bool:
     return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == kind)
+
+
+_GOVERNING_WORDS = 3  # at most this many words between a relation term and the "with" word it governs
+_LEAD_WORDS = 5  # at most this many words between the "with" word and the first place of its list
+_ITEM_GAP_WORDS = 3  # at most this many words between two places of the list, with a separator among them
+_ARTICLE_WITH = frozenset({"le", "la"})  # "with" words that are also articles elsewhere (Maltese le; fr, it la)
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+_BRACKETED = re.compile(r"\([^()]{0,80}\)")
+
+
+def relation_objects(text: str, segment, mentions: list, lexicon) -> set[int]:
+    """The ids of the mentions a "with" word of the sentence governs as the relation's other party: the with-word
+    (``pair_with``) stands at most three words after a relation term ("jumelé avec Catane, Essen ...", "stedenbanden
+    met Hranice en Konstancin-Jeziorna", "coopération décentralisée (notamment avec ... Suzhou") or opens the
+    sentence before its relation term ("Mit Pori (Finnland), ... besteht eine solche Verbindung", "S městy Dallasem
+    (USA) a Utrechtem ... neprobíhá spolupráce"); it governs the list of places that follows it (:func:`_listed`).
+    Each of those places is a party on the same side of the tie: never the subject of a partner that is itself one
+    of them."""
+    from analysis.collect.web.discourse import lexicon_words
+
+    with_words = lexicon_words(lexicon) - _ARTICLE_WITH
+    objects: set[int] = set()
+    words = list(_WORD.finditer(text, segment.start, segment.end))
+    places = sorted((m for m in mentions if m.role != "qualifier"), key=lambda m: m.hit.orig_start)
+    for position, word in enumerate(words):
+        if fold_for_matching(word.group()).strip() not in with_words:
+            continue
+        opening = position == 0 and not text[segment.start : word.start()].strip(" \t\"'„“«-•*")
+        before = text[words[max(0, position - _GOVERNING_WORDS)].start() : word.start()] if position else ""
+        if not (opening and _names_relation(text[word.end() : segment.end], lexicon)) and not (
+            not re.search(r"[.,;:!?]", before) and _names_relation(before, lexicon)
+        ):
+            continue
+        objects.update(id(m) for m in _listed(text, word.end(), places, lexicon))
+    return objects
+
+
+def _listed(text: str, start: int, places: list, lexicon) -> list:
+    """The places listed after ``start``: the first within five words (no relation term between: "avec de nombreuses
+    grandes villes, comme Catane"), then each next one while the words between (brackets left out) are none or at
+    most three with a comma, a conjunction or a hyphen among them ("Catane (Italie), Essen, Halle-sur-Saale",
+    "Constantine en Algérie, Ouagadougou au Burkina Faso"); a verb or a clause between ends the list ("... su
+    Kinijos Pengžou miestu užmezgė ... Anykščių rajono meras")."""
+    from analysis.collect.web.discourse import lexicon_words
+
+    joiners = lexicon_words(lexicon, "list_separator")
+    listed, end = [], start
+    for place in (m for m in places if m.hit.orig_start >= start):
+        gap = _BRACKETED.sub(" ", text[end : place.hit.orig_start])
+        words = fold_for_matching(gap).split()
+        if not listed:
+            if len(words) > _LEAD_WORDS or _OBJECT_END.search(gap) or _names_relation(gap, lexicon):
+                break
+        elif _OBJECT_END.search(gap) or not (
+            not words
+            or len(words) <= _ITEM_GAP_WORDS
+            and (re.search(r"[,\-–]", gap) or any(w.strip(",") in joiners for w in words))
+        ):
+            break
+        listed.append(place)
+        end = place.hit.orig_end
+    return listed
+
+
+_OBJECT_END = re.compile(r"[;:!?\n]|\.(?:\s|$)")
+
+
+_RELATION_PATTERNS: dict[int, list] = {}
+
+
+def _names_relation(span: str, lexicon) -> bool:
+    """Whether a relation term (twin, friendship, agreement, cooperation, generic, and their weak words) begins at
+    one of the words of ``span``."""
+    key = id(lexicon)
+    if key not in _RELATION_PATTERNS:
+        kinds = set(RELATION_KINDS) | {"agreement_word", "friendship_word", "cooperation_word"}
+        _RELATION_PATTERNS[key] = [t.pattern for t in lexicon.terms if t.kind in kinds]
+    folded = fold_for_matching(span)
+    starts = [0] + [m.end() for m in re.finditer(r"[\s(\"'„“«]+", folded)]
+    return any(pattern.match(folded, at) for at in starts for pattern in _RELATION_PATTERNS[key])
+
+
+def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> list:
+    """The EU mentions of the sentence that may be the subject of the partner ``mention``: all of them, less those
+    that a "with" word governs together with the partner (:func:`relation_objects`: "Temecula" in "stedenbanden met
+    Hranice ... en een stedenband met Temecula" has Hranice as a fellow partner, not as its subject)."""
+    eu = [m for m in mentions if m.role == "eu"]
+    objects = relation_objects(text, segment, mentions, lexicon)
+    if id(mention) not in objects:
+        return eu
+    return [m for m in eu if id(m) not in objects]
+
+
+def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:
+    """Whether an EU place of the partner's sentence opens, before the partner, a relative clause that holds the
+    partner, perhaps after a bracketed qualifier ("C'est le cas de Paimpol (Côtes-d'Armor), qui en a choisi trois –
+    ..., Vermillion aux États-Unis"; "Esslingen, die mit Sheboygan ..."): the clause is about that place, which is the
+    tie's subject even when the relation term stands in a neighbouring sentence."""
+    for eu in outside:
+        end = eu.hit.orig_end
+        if end > mention.hit.orig_start:
+            continue
+        bracket = re.match(r"\s*\([^()]{0,60}\)", text[end : mention.hit.orig_start])
+        clause = relative_clause_after(text, end + (bracket.end() if bracket else 0), lexicon)
+        if clause is not None and clause < mention.hit.orig_start:
+            return True
+    return False

@@ -22,7 +22,7 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
-from analysis.collect.web.eu_side import outside_list, qualifier_names, term_party
+from analysis.collect.web.eu_side import outside_list, qualifier_names, subject_candidates, term_party
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
@@ -445,7 +445,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
                 own, page_unit_id, "sentence", "EU side: the EU place of the partner's own item in a list of pairs"
             )
         ]
-    eu = [m for m in mentions if m.role == "eu"]
+    eu = subject_candidates(text, segment, mentions, mention, detector.lexicon)
     owner = getattr(context, "owner", None)
     others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
     if segment.heading is not None and not others:
@@ -454,9 +454,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
     chain = _chain_of(text, mentions, mention, detector.lexicon)
-    in_chain = [m for m in chain if m.role == "eu"]
+    in_chain = [m for m in chain if m in eu]
     outside = [m for m in eu if m not in chain]
-    if relation_choice.neighbour and not stands_apart(text, outside, mention):
+    if relation_choice.neighbour and not stands_apart(text, outside, mention, detector.lexicon):
         side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
         if side is not None:
             return [side]
@@ -479,7 +479,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
         )
-        group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m.role == "eu"] or [nearest]
+        group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m in outside] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
     if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:

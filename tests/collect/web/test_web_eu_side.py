@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analysis.collect.web import eu_forms
+from analysis.collect.web import eu_forms, eu_side
 from analysis.collect.web.detect import Detector
 from analysis.collect.web.places import Place
 
@@ -242,3 +242,73 @@ def test_a_region_that_locates_a_town_in_the_enumeration_is_not_a_party(web_dete
     text = "Esslingen in Baden-Württemberg und Sheboygan (USA) pflegen ihre Städtepartnerschaft seit über 50 Jahren."
     found = {side[1] for side in _sides(web_detector, text, "de")}
     assert found == {"Esslingen am Neckar"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        # the places after "with" are a list of fellow partners; the subject opens the sentence
+        (
+            "Esslingen pflegt seit langem Kontakte und ist verschwistert mit Arnheim, Debrecen und Chicago.",
+            "de",
+            {"Esslingen am Neckar"},
+        ),
+        # two relation terms with "with": the first list (Brno, Riga) holds no subject of the second partner
+        (
+            "Duisburg beendet die Städtepartnerschaften mit Brno und Riga (es gab auch eine Partnerschaft mit Memphis).",
+            "de",
+            {"Duisburg"},
+        ),
+        # the "with" word opens the sentence: its list are the objects of the relation term that follows
+        ("S Krakovem a Chicagem uzavřelo Brno partnerství měst.", "cs", {"Brno"}),
+    ],
+)
+def test_places_a_with_word_lists_after_a_relation_term_are_fellow_partners(web_detector, text, language, expected):
+    sides = {side[1] for side in _sides(web_detector, text, language) if side[2] and side[2].startswith("us-")}
+    assert sides == expected
+
+
+def test_a_verb_between_ends_the_list_a_with_word_governs(web_detector):
+    text = "Partnerystės sutartį su Čikaga pasirašė Vilnius."
+    sides = {side[1] for side in _sides(web_detector, text, "lt")}
+    assert "Vilnius" in sides
+
+
+def test_a_place_that_opens_a_relative_clause_holding_the_partner_is_its_subject(web_detector):
+    text = (
+        "Les villes peuvent être jumelées avec plusieurs communes (seule exception : Riga, jumelée avec Kraków). "
+        "C'est le cas de Duisburg (Allemagne), qui en a choisi trois – Brno depuis 1959 et Chicago depuis 1992."
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "fr") if side[2] == "us-place-chicago"}
+    assert sides == {"Duisburg"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("signed on Arnhem 4, 1990 in", True),
+        ("signed on 4 Arnhem 1990 in", True),
+        ("signed on 4. Arnhem 1990 in", True),
+        ("signed in Arnhem in 1990", False),
+        ("Arnhem, 4 May 1990", False),
+    ],
+)
+def test_a_name_written_as_the_month_of_a_date_is_no_party(text, expected):
+    start = text.index("Arnhem")
+    hit = type("Hit", (), {"orig_start": start, "orig_end": start + len("Arnhem")})()
+    assert eu_side.in_date(text, hit) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Roseto, il piccolo comune della provincia di Foggia, ha", True),
+        ("a small town of the province of Foggia", True),
+        ("in provincia di Foggia", True),
+        ("la provincia di Foggia ha firmato", False),
+    ],
+)
+def test_a_province_named_after_a_town_noun_only_says_where_the_town_lies(text, expected):
+    from analysis.collect.web.lexicon import load_lexicon
+
+    assert eu_side.located_in_province(text, text.index("Foggia"), load_lexicon()) is expected
