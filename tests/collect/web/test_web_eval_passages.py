@@ -74,6 +74,7 @@ NUMBER_BLOCKS = {
     "passages_h.jsonl": 201,
     "passages_i.jsonl": 301,
     "passages_j.jsonl": 401,
+    "passages_k.jsonl": 601,
 }
 
 
