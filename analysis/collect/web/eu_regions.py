@@ -101,12 +101,15 @@ def namesake_forms(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, li
 
 REGION_EXONYMS_FILE = "web_region_exonyms.csv"
 _COUNTRY_TAG = re.compile(r"\s*\([A-Z]{2}\)\s*$")
+_SPACED_DASH = re.compile(r"\s+[—–]\s+")
 
 
 def region_name_parts(name: str) -> list[str]:
     """The names a frame region's written name holds: each side of a bilingual name ("Valle d'Aosta/Vallée d'Aoste",
-    "Bolzano/Bozen") and the name without Eurostat's country tag ("Prov. Limburg (BE)" -> "Prov. Limburg")."""
+    "Bolzano/Bozen"), the name without Eurostat's country tag ("Prov. Limburg (BE)" -> "Prov. Limburg") and with its
+    spaced dash written as a hyphen ("Centre — Val de Loire" -> "Centre-Val de Loire")."""
     parts = [_COUNTRY_TAG.sub("", part).strip() for part in [name, *name.split("/")]]
+    parts += [_SPACED_DASH.sub("-", part) for part in parts]
     return list(dict.fromkeys(part for part in parts if part))
 
 

@@ -14,6 +14,7 @@ from analysis.collect.web.places import region_forms
 def test_region_name_parts_split_bilingual_names_and_drop_the_country_tag():
     assert eu_regions.region_name_parts("Prov. Limburg (BE)") == ["Prov. Limburg"]
     assert eu_regions.region_name_parts("Bolzano/Bozen") == ["Bolzano/Bozen", "Bolzano", "Bozen"]
+    assert eu_regions.region_name_parts("Centre — Val de Loire") == ["Centre — Val de Loire", "Centre-Val de Loire"]
 
 
 def test_region_forms_drop_eurostat_prefixes_and_add_exonyms():
