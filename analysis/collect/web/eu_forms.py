@@ -16,6 +16,7 @@ from analysis.collect.web.lexicon import name_key
 from analysis.collect.web.places import Place
 
 REGION_WORDS_FILE = "web_region_words.csv"
+MUNICIPALITY = "municipality"  # the meaning of a municipality word: the name with it is the town itself
 
 
 class RegionWord(NamedTuple):
@@ -64,6 +65,8 @@ def county_word(text: str, start: int, end: int, language: str | None) -> tuple[
             continue
         folded = name_key(written.rstrip("."))
         for row in region_words():
+            if row.means == MUNICIPALITY:  # "Ballerup Municipality" is the town itself
+                continue
             if row.position == position and row.word == folded and (language in (None, row.language)):
                 if position == "after" and written.endswith("."):
                     written = written.rstrip(".")
@@ -128,9 +131,12 @@ def owner_place(detector, page_owner) -> Place | None:
 def region_key(folded: str) -> str:
     """A folded EU place name with its county word moved to the end and written as what it means ("county galway",
     "galway county", "galway maakond" -> "galway #county"; a word of several words too: "nitriansky samospravny kraj"
-    -> "nitriansky #county"); other names unchanged."""
+    -> "nitriansky #county"); a municipality word is dropped, since a municipality is its town ("rokiskis district
+    municipality", "municipality of chalandri" -> "rokiskis", "chalandri"); other names unchanged."""
     found = _region_word(folded)
-    return folded if found is None else f"{found[0]} #{found[1].means}"
+    if found is None:
+        return folded
+    return found[0] if found[1].means == MUNICIPALITY else f"{found[0]} #{found[1].means}"
 
 
 def _region_word(folded: str) -> tuple[str, RegionWord] | None:
@@ -413,8 +419,12 @@ def typed_region_forms(name: str, country_iso2: str) -> list[str]:
     with a longer word of the same meaning after it ("Nitriansky kraj" -> "Nitriansky samosprávny kraj"), and after a
     word that stands before the name (not a county word: :func:`county_word` reads those), the name in lower case as
     an adjective follows its noun ("Lubelskie" -> "województwo lubelskie"). The region resolves to its own unit whichever way it is written."""
-    rows = [row for row in region_words() if country_iso2 in language_countries(row.language)]
+    rows = [
+        row for row in region_words() if country_iso2 in language_countries(row.language) and row.means != MUNICIPALITY
+    ]
     found = _region_word(name_key(name))
+    if found is not None and found[1].means == MUNICIPALITY:
+        return []
     if found is not None:
         bare = " ".join(name.split()[: -len(found[1].word.split())]) if found[1].position == "after" else ""
         longer = [row.word for row in rows if row.position == "after" and row.means == found[1].means]

@@ -97,3 +97,48 @@ def namesake_forms(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, li
         forms = [name for name in names if _key(name) != core and f" {core} " in f" {_key(name)} "]
         out += [(city, forms) for city in by_name[core] if forms]
     return out
+
+
+REGION_EXONYMS_FILE = "web_region_exonyms.csv"
+_COUNTRY_TAG = re.compile(r"\s*\([A-Z]{2}\)\s*$")
+_SPACED_DASH = re.compile(r"\s+[—–]\s+")
+
+
+def region_name_parts(name: str) -> list[str]:
+    """The names a frame region's written name holds: each side of a bilingual name ("Valle d'Aosta/Vallée d'Aoste",
+    "Bolzano/Bozen"), the name without Eurostat's country tag ("Prov. Limburg (BE)" -> "Prov. Limburg") and with its
+    spaced dash written as a hyphen ("Centre — Val de Loire" -> "Centre-Val de Loire")."""
+    parts = [_COUNTRY_TAG.sub("", part).strip() for part in [name, *name.split("/")]]
+    parts += [_SPACED_DASH.sub("-", part) for part in parts]
+    return list(dict.fromkeys(part for part in parts if part))
+
+
+def single_nuts3_names() -> dict[str, str]:
+    """``{NUTS2 code: name}`` of the NUTS2 regions that are one NUTS3 region, by that region's name where it differs
+    ("Moravskoslezsko" is "Moravskoslezský kraj", "Stockholm" "Stockholms län", "Sostinės regionas" "Vilniaus
+    apskritis"), from the GISCO NUTS 2021 code list (:func:`analysis.build.regional.load_nuts2021_codes`; none when it
+    is not acquired). An arrondissement's abbreviated name ("Arr. Nivelles") is left out: it names the district's
+    town, not the region."""
+    from analysis.build.regional import load_nuts2021_codes
+
+    try:
+        codes = load_nuts2021_codes()
+    except FileNotFoundError:
+        return {}
+    nuts3 = codes[codes["LEVL_CODE"].astype(str) == "3"]
+    parents = nuts3["NUTS_ID"].str[:4]
+    single = parents.map(parents.value_counts()) == 1
+    return {
+        parent: str(name).strip()
+        for parent, name in zip(parents[single], nuts3.loc[single, "NUTS_NAME"], strict=True)
+        if "." not in str(name).split(" ")[0]
+    }
+
+
+def region_exonyms() -> dict[str, list[str]]:
+    """``{NUTS2 code: [exonym, ...]}`` from ``web_region_exonyms.csv``: the English (and other EU languages') names of
+    the frame's regions ("Tuscany", "Lower Austria", "Western Greece", "Toskana"), which texts in those languages
+    use instead of the Eurostat name."""
+    from analysis.core.reference import read_reference_lists
+
+    return read_reference_lists(REGION_EXONYMS_FILE, "nuts2_code", "exonym")

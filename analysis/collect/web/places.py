@@ -48,37 +48,48 @@ def detector_units(cities: pd.DataFrame, regions: pd.DataFrame) -> pd.DataFrame:
     """The frame's units (:func:`analysis.build.outcomes.frame_units`) with their other names in ``alternate_names``.
 
     Cities bring their GeoNames alternate names (local and foreign forms: "Wien", "Vienne", "Wiedeń");
-    regions their national-language name, also without its generic words ("Região Autónoma dos Açores" -> "Açores":
-    :func:`analysis.collect.web.eu_forms.region_short_forms`) and with its region words (:func:`region_forms`).
+    regions their national-language name and, when the region is one NUTS3 region, that region's name
+    (:func:`analysis.collect.web.eu_regions.single_nuts3_names`: "Moravskoslezský kraj"), those names also without
+    their generic words ("Região Autónoma dos Açores" -> "Açores") and with their region words, and their exonyms
+    ("Tuscany", "Lower Austria": :func:`region_forms`).
     """
     from analysis.build.outcomes import frame_units
+    from analysis.collect.web.eu_regions import region_exonyms, single_nuts3_names
 
     units = frame_units(cities, regions)
     city_alternates = dict(zip(cities["city_id"].astype(str), cities["alternate_names"].fillna("").astype(str)))
     ascii_names = dict(zip(cities["city_id"].astype(str), cities["ascii_name"].fillna("").astype(str)))
     latest = regions[regions["nuts_version"] == regions["nuts_version"].max()]
     national = dict(zip(latest["nuts2_code"].astype(str), latest["name_national"].fillna("").astype(str)))
+    nuts3, exonyms = single_nuts3_names(), region_exonyms()
     alternates = [
         "|".join(filter(None, [ascii_names.get(unit, ""), city_alternates.get(unit, ""), national.get(unit, "")]))
         for unit in units["unit_id"]
     ]
     short = [
-        "|".join(region_forms([str(name), *alternate.split("|")], str(country))) if kind == "region" else ""
-        for name, alternate, kind, country in zip(
-            units["name"], alternates, units["unit_type"], units["country_iso2"], strict=True
+        "|".join(region_forms([str(name), *alternate.split("|"), nuts3.get(unit, "")], str(country), exonyms.get(unit)))
+        if kind == "region"
+        else ""
+        for unit, name, alternate, kind, country in zip(
+            units["unit_id"], units["name"], alternates, units["unit_type"], units["country_iso2"], strict=True
         )
     ]
     alternates = ["|".join(filter(None, pair)) for pair in zip(alternates, short, strict=True)]
     return units.assign(alternate_names=alternates)
 
 
-def region_forms(names: list[str], country_iso2: str) -> list[str]:
-    """A frame region's other forms: its names without generic words ("Açores") and with the region words of its
-    country (:func:`analysis.collect.web.eu_forms.typed_region_forms`: "województwo lubelskie")."""
+def region_forms(names: list[str], country_iso2: str, exonyms: list[str] | None = None) -> list[str]:
+    """A frame region's other forms: each part of its names (:func:`analysis.collect.web.eu_regions.region_name_parts`:
+    "Prov. Limburg (BE)" -> "Prov. Limburg"; "Bolzano/Bozen" -> "Bolzano", "Bozen"), without generic words ("Açores",
+    "Limburg": :func:`analysis.collect.web.eu_forms.region_short_forms`) and with the region words of its country
+    (:func:`analysis.collect.web.eu_forms.typed_region_forms`: "województwo lubelskie"), then its ``exonyms``."""
     from analysis.collect.web.eu_forms import region_short_forms, typed_region_forms
+    from analysis.collect.web.eu_regions import region_name_parts
 
-    typed = [form for name in names if name for form in typed_region_forms(name, country_iso2)]
-    return list(dict.fromkeys([*region_short_forms(names), *typed]))
+    parts = [part for name in names if name for part in region_name_parts(name)]
+    short = region_short_forms(parts)
+    typed = [form for name in [*parts, *short] for form in typed_region_forms(name, country_iso2)]
+    return list(dict.fromkeys([*parts, *short, *typed, *(exonyms or [])]))
 
 
 def with_alternate_names(units: pd.DataFrame) -> pd.DataFrame:
