@@ -200,6 +200,9 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
     country is left to the caller: Oxford and Colchester are British)."""
     if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
         return False
+    hit = mention.hit
+    if any(t.orig_start < hit.orig_end and hit.orig_start < t.orig_end for t in terms):
+        return False  # a name that is also a lexicon word ("Council" of the municipal words) is no home town
     for other in mentions:
         if other is mention or other.role != "eu":
             continue
