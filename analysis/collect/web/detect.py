@@ -60,6 +60,7 @@ from analysis.collect.web import status as status_module
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
 from analysis.collect.web.matcher import Matcher, NameHit, TermHit
 from analysis.collect.web.places import Place
+from analysis.collect.web.relation_subject import relation_subject
 from analysis.collect.web.status import merge_findings
 
 _STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
@@ -268,7 +269,10 @@ class Detector:
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
-            if sentence_initial and single_word and unframed and not _named_as_place(text, hit, terms):
+            named = _named_as_place(text, hit, terms) or relation_subject(
+                text, hit, found, terms, language, self.lexicon
+            )
+            if sentence_initial and single_word and unframed and not named:
                 continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(

@@ -169,6 +169,13 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
     ``hit`` behind a slash, comma, bracket or dash, as lists of twin towns write their country: the name is that
     country's place, not a US or Chinese namesake. None when no such country follows, or when the words are a US
     state or Chinese province too (Georgia), which the caller reads as a qualifier first."""
+    found = country_after(text, hit)
+    return found[0] if found and found[1] and found[1] not in partner_countries else None
+
+
+def country_after(text: str, hit) -> tuple[str, str] | None:
+    """The country name written right after the name ``hit`` (behind a slash, comma, bracket or dash) and its ISO2
+    code ("" for a name that is also a US state or Chinese province); None when no country name follows."""
     from analysis.collect.web.places import country_names_iso2
 
     found = _COUNTRY_AFTER.match(text, hit.orig_end)
@@ -180,8 +187,29 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
         iso2 = names.get(name_key(" ".join(words[:size])), "")
         if iso2 == "":
             continue
-        return " ".join(words[:size]) if iso2 and iso2 not in partner_countries else None
+        return " ".join(words[:size]), iso2
     return None
+
+
+def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
+    """Whether a weak US or Chinese name (a small place) stands in an English sentence with a twin or friendship
+    term that names an EU place with its own country right after it ("Since 1996, St. Marys has maintained a sister
+    city relationship with Lienen, Germany"): the text qualifies the EU town as the foreign one, so it is written
+    from the partner's side (a US paper or association page), whose home town needs no country. Only English:
+    the other languages' pages qualifying a foreign EU town are European pages (a namesake of a place of another
+    country is left to the caller: Oxford and Colchester are British)."""
+    if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
+        return False
+    hit = mention.hit
+    if any(t.orig_start < hit.orig_end and hit.orig_start < t.orig_end for t in terms):
+        return False  # a name that is also a lexicon word ("Council" of the municipal words) is no home town
+    for other in mentions:
+        if other is mention or other.role != "eu":
+            continue
+        found = country_after(text, other.hit)
+        if found and found[1] in {p.country_iso2 for p in other.places if p.role == "eu"}:
+            return True
+    return False
 
 
 def state_vouches(detector, text: str, mention, mentions, country: str) -> str | None:

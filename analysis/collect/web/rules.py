@@ -169,6 +169,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     if weak and not has_context and (state := partner_sense.state_vouches(detector, text, mention, mentions, country)):
         hint, has_context = state, True
         weak.append(f"its {state} named in the sentence")
+    if weak and not has_context and not others and partner_sense.foreign_counterpart(text, mention, mentions, terms):
+        has_context = True
+        weak.append(f"{country} side: the EU town named with its country")
     if weak and not has_context:
         vouched = _text_vouches(mention, terms, context, country, weak, surface_key, rules)
         if vouched:

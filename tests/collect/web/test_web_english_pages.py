@@ -1,0 +1,65 @@
+"""English local news: a town opening the sentence as the subject of its twinning; newspaper state abbreviations
+(issue 9, session 18, round 2)."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from analysis.collect.web.detect import Detector
+
+LAU = pd.DataFrame(
+    [("IE_1", "Naas", "IE", "IE062", 20_000), ("FR_1", "Lens", "FR", "FRE11", 31_000)],
+    columns=["lau_id", "lau_name", "country_iso2", "nuts3", "population"],
+)
+
+
+@pytest.fixture(scope="module")
+def detector(web_frames):
+    units, gazetteer = web_frames
+    return Detector.build(units, gazetteer, lau=LAU)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Naas is twinned with Chicago.",
+        "Naas has long been twinned with Chicago.",
+        "Naas's sister city is Chicago.",
+        "Naas, twinned with Chicago since 1990, hosts the festival.",
+    ],
+)
+def test_a_town_of_the_text_language_opening_the_sentence_as_subject_of_its_twinning_is_the_eu_side(detector, text):
+    assert {(f.eu_place, f.partner_name) for f in detector.detect(text, language="en")} == {("Naas", "Chicago")}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Lens is twinned with Chicago.", "en"),  # a French town in English text: a capitalised word, not the subject
+        ("Naas hosted the Mayor of Chicago at the twinning dinner.", "en"),  # the term is far from the name
+        ("Naas is twinned with Chicago.", "de"),  # an Irish town in German text
+    ],
+)
+def test_a_sentence_initial_name_far_from_the_term_or_foreign_to_the_language_is_no_subject(detector, text, language):
+    assert not [f for f in detector.detect(text, language=language) if f.eu_place in ("Naas", "Lens")]
+
+
+def test_a_newspaper_state_abbreviation_after_a_small_town_makes_it_a_us_partner(detector):
+    bare = detector.detect("The town of Naas is twinned with Worthington.", language="en")
+    assert not bare
+    found = detector.detect("The town of Naas is twinned with Worthington, Minn., since 1990.", language="en")
+    assert {(f.eu_place, f.partner_name, f.partner_country_iso2) for f in found} == {("Naas", "Worthington", "US")}
+
+
+def test_a_small_us_town_is_the_partner_of_an_eu_town_the_text_names_with_its_country(web_frames):
+    units, gazetteer = web_frames
+    detector = Detector.build(
+        units, gazetteer, lau=pd.DataFrame([("PL_1", "Ziębice", "PL", "PL518", 17_000)], columns=LAU.columns)
+    )
+    text = "Since 1996, Worthington has maintained a sister city relationship with Ziebice, Poland."
+    found = detector.detect(text, language="en")
+    assert {(f.eu_place, f.partner_name) for f in found} == {("Ziębice", "Worthington")}
+    assert not detector.detect(
+        "Since 1996, Worthington has maintained a sister city relationship with Ziebice.", language="en"
+    )
