@@ -97,8 +97,13 @@ def neighbour_segments(segments: list[Segment], index: int, text: str, partnered
     """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
     before and after it when they name no partner themselves, and the next ones beyond those when they name none
     either ("New Brunswick ... kis város New Jersey államban. [...] 1990 óta Debrecen testvérvárosa."), and the
-    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:"), and the
+    sentence right before an enumeration (:func:`enumeration`) even when it names a partner: a list of places opened by
+    the sentence that states the relation ("Tchao-jüan se tak řadí mezi další partnerská města Brna. Patří mezi ně
+    Bratislava, Dallas, Debrecín, ..."; "... ist eine der Partnerstädte von X. Die anderen sind A, B, C und D")."""
     chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    if index > 0 and enumeration(text[segments[index].start : segments[index].end]):
+        chosen.append(index - 1)
     chosen += [
         i + step
         for i, step in ((index - 1, -1), (index + 1, 1))
@@ -107,6 +112,18 @@ def neighbour_segments(segments: list[Segment], index: int, text: str, partnered
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))
+
+
+_ITEM_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def enumeration(sentence: str) -> bool:
+    """Whether a sentence is a list of names: at least five items between commas or semicolons, every inner item a
+    name of at most three words that starts with a capital letter (the first item may hold the lead words, the last
+    one the conjunction: "Patří mezi ně Bratislava, Dallas, Debrecín, Charkov, Kaunas a Vídeň.")."""
+    items = _ITEM_SPLIT.split(sentence.strip().rstrip(".!?;: "))
+    inner = items[1:-1]
+    return len(inner) >= 3 and all(0 < len(item.split()) <= 3 and item[:1].isupper() for item in inner)
 
 
 def lent(text: str, segments: list[Segment], lender: int, index: int, terms_by_segment, mentions_by_segment) -> list:
