@@ -208,7 +208,7 @@ class Detector:
         previous, pending = [], None  # pending: a planned status for the next sentence (_carry_status)
         stoplist = self.lexicon.stoplist.get("partner", frozenset())
         partnered = [
-            discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
+            discourse.partner_keys(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
         ]
         window = int(self.lexicon.rules["context_window_segments"])
         facts = discourse.text_facts(

@@ -28,3 +28,19 @@ def test_a_list_after_a_sentence_with_a_partner_borrows_its_relation(web_detecto
 def test_a_sentence_that_is_no_list_borrows_nothing_from_a_sentence_with_a_partner(web_detector):
     text = "Wuhan ist eine der Partnerstädte von Duisburg. Im Jahr 2019 reiste der Chor nach Memphis."
     assert ("gn-duisburg", "us-place-memphis") not in _found(web_detector, text, "de", owner="gn-duisburg")
+
+
+_TOPIC = (
+    "Der Chor aus Duisburg reiste im Mai nach {first}. Dort sang er in drei Kirchen. {middle}"
+    "Das Wetter war gut. Die Gäste kamen müde zurück. Die Städtepartnerschaft besteht seit 1990."
+)
+
+
+def test_a_text_with_one_partner_city_lends_it_the_relation_stated_anywhere(web_detector):
+    text = _TOPIC.format(first="Memphis", middle="")
+    assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "de", owner="gn-duisburg")
+
+
+def test_a_text_with_two_partner_cities_lends_no_relation_from_far_away(web_detector):
+    text = _TOPIC.format(first="Memphis", middle="Danach ging es nach Chicago. ")
+    assert ("gn-duisburg", "us-place-memphis") not in _found(web_detector, text, "de", owner="gn-duisburg")
