@@ -227,7 +227,7 @@ class Detector:
             if not partners:
                 previous, pending = [], self._carry_status(decisions, previous, terms, text)
                 continue
-            lenders = segments_module.neighbour_segments(segments, index, text, partnered)
+            lenders = segments_module.neighbour_segments(segments, index, text, partnered, terms_by_segment)
             neighbours = [
                 t
                 for i in lenders

@@ -93,7 +93,9 @@ def sentences(text: str, start: int, end: int, abbreviations: frozenset) -> list
     return spans
 
 
-def neighbour_segments(segments: list[Segment], index: int, text: str, partnered: list[frozenset[str]]) -> list[int]:
+def neighbour_segments(
+    segments: list[Segment], index: int, text: str, partnered: list[frozenset[str]], terms_by_segment=None
+) -> list[int]:
     """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
     before and after it when they name no partner themselves, and the next ones beyond those when they name none
     either ("New Brunswick ... kis város New Jersey államban. [...] 1990 óta Debrecen testvérvárosa."), and the
@@ -104,10 +106,15 @@ def neighbour_segments(segments: list[Segment], index: int, text: str, partnered
     In a text that names one partner city only, every sentence that names none lends (from further away only its twin,
     friendship and agreement terms, :func:`lent`): the text's topic is that pair, so a relation stated anywhere in
     it ("The two cities have been twinned since 1990") is the relation of the partner named elsewhere. ``partnered``:
-    the keys of the partner cities each segment names (:func:`analysis.collect.web.discourse.partner_keys`)."""
+    the keys of the partner cities each segment names (:func:`analysis.collect.web.discourse.partner_keys`).
+    A later sentence that refers back to a pair ("The two cities signed the charter in 1990"; ``pair_anaphor`` terms
+    of ``terms_by_segment``) and names no partner lends to the last sentence before it that names one, however far:
+    the pair it refers to is that sentence's."""
     chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
     if index > 0 and enumeration(text[segments[index].start : segments[index].end]):
         chosen.append(index - 1)
+    if terms_by_segment is not None and partnered[index]:
+        chosen += _anaphor_after(index, partnered, terms_by_segment)
     if len(frozenset().union(*partnered)) == 1:  # the text's one partner: its topic pair
         chosen += [i for i, keys in enumerate(partnered) if not keys and i != index]
     chosen += [
@@ -118,6 +125,16 @@ def neighbour_segments(segments: list[Segment], index: int, text: str, partnered
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))
+
+
+def _anaphor_after(index: int, partnered: list[frozenset[str]], terms_by_segment) -> list[int]:
+    """The first sentence after ``index`` with a pair anaphor, when no sentence up to it names a partner."""
+    for later in range(index + 1, len(partnered)):
+        if partnered[later]:
+            return []
+        if any(t.kind == "pair_anaphor" for t in terms_by_segment[later]):
+            return [later]
+    return []
 
 
 _TOPIC_KINDS = frozenset({"twin", "friendship", "agreement"})

@@ -44,3 +44,13 @@ def test_a_text_with_one_partner_city_lends_it_the_relation_stated_anywhere(web_
 def test_a_text_with_two_partner_cities_lends_no_relation_from_far_away(web_detector):
     text = _TOPIC.format(first="Memphis", middle="Danach ging es nach Chicago. ")
     assert ("gn-duisburg", "us-place-memphis") not in _found(web_detector, text, "de", owner="gn-duisburg")
+
+
+def test_a_sentence_referring_back_to_the_pair_lends_its_relation_however_far(web_detector):
+    text = (
+        "Der Chor aus Duisburg reiste im Mai nach Memphis. Dort sang er in drei Kirchen. Das Wetter war gut. "
+        "Die Gäste kamen müde zurück. Die beiden Städte sind seit 1990 Partnerstädte. Chicago liegt am See."
+    )
+    assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "de", owner="gn-duisburg")
+    without = text.replace("Die beiden Städte sind", "Duisburg ist")
+    assert ("gn-duisburg", "us-place-memphis") not in _found(web_detector, without, "de", owner="gn-duisburg")
