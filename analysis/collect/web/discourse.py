@@ -80,14 +80,17 @@ def names_partner(mentions, text: str, stoplist: frozenset[str], is_country_name
 
 
 def partner_keys(mentions, text: str, stoplist: frozenset[str], is_country_name) -> frozenset[str]:
-    """The matching keys of the partner cities a segment names (:func:`names_partner`; empty when it names none)."""
+    """The partner cities a segment names (:func:`names_partner`; empty when it names none), each as the matching key
+    of the first place its name may stand for, so that the inflected and the foreign forms of one city ("Šanghaj",
+    "Šanghaji", "Shanghai") are one partner."""
     keys = set()
     for mention in mentions:
-        if mention.role != "partner" or not any(p.role == "partner" for p in mention.places):
+        places = [p for p in mention.places if p.role == "partner"]
+        if mention.role != "partner" or not places:
             continue
         key = name_key(text[mention.hit.orig_start : mention.hit.orig_end])
         if key not in stoplist and not is_country_name(key):
-            keys.add(key)
+            keys.add(name_key(places[0].name))
     return frozenset(keys)
 
 

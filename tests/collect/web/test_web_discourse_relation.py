@@ -54,3 +54,8 @@ def test_a_sentence_referring_back_to_the_pair_lends_its_relation_however_far(we
     assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "de", owner="gn-duisburg")
     without = text.replace("Die beiden Städte sind", "Duisburg ist")
     assert ("gn-duisburg", "us-place-memphis") not in _found(web_detector, without, "de", owner="gn-duisburg")
+
+
+def test_the_forms_of_one_partner_city_are_one_topic_partner(web_detector):
+    text = _TOPIC.format(first="Shanghai", middle="Danach ging es wieder nach Szanghaj. ")
+    assert ("gn-duisburg", "cn-pref-3101") in _found(web_detector, text, "de", owner="gn-duisburg")
