@@ -209,7 +209,7 @@ class Detector:
         previous, pending = [], None  # pending: a planned status for the next sentence (_carry_status)
         stoplist = self.lexicon.stoplist.get("partner", frozenset())
         partnered = [
-            discourse.names_partner(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
+            discourse.partner_keys(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
         ]
         window = int(self.lexicon.rules["context_window_segments"])
         facts = discourse.text_facts(
@@ -228,7 +228,7 @@ class Detector:
             if not partners:
                 previous, pending = [], self._carry_status(decisions, previous, terms, text)
                 continue
-            lenders = segments_module.neighbour_segments(segments, index, text, partnered)
+            lenders = segments_module.neighbour_segments(segments, index, text, partnered, terms_by_segment)
             neighbours = [
                 t
                 for i in lenders

@@ -76,14 +76,22 @@ def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int, pr
 def names_partner(mentions, text: str, stoplist: frozenset[str], is_country_name) -> bool:
     """Whether a segment names a partner city (not only a state or province, and not a name that is an ordinary word
     or a country's name: "Sweden", "Havai"): such a sentence lends no relation term to its neighbours."""
+    return bool(partner_keys(mentions, text, stoplist, is_country_name))
+
+
+def partner_keys(mentions, text: str, stoplist: frozenset[str], is_country_name) -> frozenset[str]:
+    """The partner cities a segment names (:func:`names_partner`; empty when it names none), each as the matching key
+    of the first place its name may stand for, so that the inflected and the foreign forms of one city ("Šanghaj",
+    "Šanghaji", "Shanghai") are one partner."""
+    keys = set()
     for mention in mentions:
-        if mention.role != "partner" or not any(p.role == "partner" for p in mention.places):
+        places = [p for p in mention.places if p.role == "partner"]
+        if mention.role != "partner" or not places:
             continue
         key = name_key(text[mention.hit.orig_start : mention.hit.orig_end])
-        if key in stoplist or is_country_name(key):
-            continue
-        return True
-    return False
+        if key not in stoplist and not is_country_name(key):
+            keys.add(name_key(places[0].name))
+    return frozenset(keys)
 
 
 def paired_eu(text: str, mentions, mention, with_words: frozenset[str], filler: frozenset[str] = frozenset()):

@@ -93,12 +93,30 @@ def sentences(text: str, start: int, end: int, abbreviations: frozenset) -> list
     return spans
 
 
-def neighbour_segments(segments: list[Segment], index: int, text: str, partnered: list[bool]) -> list[int]:
+def neighbour_segments(
+    segments: list[Segment], index: int, text: str, partnered: list[frozenset[str]], terms_by_segment=None
+) -> list[int]:
     """Segments whose relation terms a sentence without one may borrow (with a lower confidence): the sentences
     before and after it when they name no partner themselves, and the next ones beyond those when they name none
     either ("New Brunswick ... kis város New Jersey államban. [...] 1990 óta Debrecen testvérvárosa."), and the
-    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:")."""
+    lead-in before it (the sentence that ends with a colon right before it: "Partnerstädte von Maardu:"), and the
+    sentence right before an enumeration (:func:`enumeration`) even when it names a partner: a list of places opened by
+    the sentence that states the relation ("Tchao-jüan se tak řadí mezi další partnerská města Brna. Patří mezi ně
+    Bratislava, Dallas, Debrecín, ..."; "... ist eine der Partnerstädte von X. Die anderen sind A, B, C und D").
+    In a text that names one partner city only, every sentence that names none lends (from further away only its twin,
+    friendship and agreement terms, :func:`lent`): the text's topic is that pair, so a relation stated anywhere in
+    it ("The two cities have been twinned since 1990") is the relation of the partner named elsewhere. ``partnered``:
+    the keys of the partner cities each segment names (:func:`analysis.collect.web.discourse.partner_keys`).
+    A later sentence that refers back to a pair ("The two cities signed the charter in 1990"; ``pair_anaphor`` terms
+    of ``terms_by_segment``) and names no partner lends to the last sentence before it that names one, however far:
+    the pair it refers to is that sentence's."""
     chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    if index > 0 and enumeration(text[segments[index].start : segments[index].end]):
+        chosen.append(index - 1)
+    if terms_by_segment is not None and partnered[index]:
+        chosen += _anaphor_after(index, partnered, terms_by_segment)
+    if len(frozenset().union(*partnered)) == 1:  # the text's one partner: its topic pair
+        chosen += [i for i, keys in enumerate(partnered) if not keys and i != index]
     chosen += [
         i + step
         for i, step in ((index - 1, -1), (index + 1, 1))
@@ -109,13 +127,44 @@ def neighbour_segments(segments: list[Segment], index: int, text: str, partnered
     return sorted(set(chosen))
 
 
+def _anaphor_after(index: int, partnered: list[frozenset[str]], terms_by_segment) -> list[int]:
+    """The first sentence after ``index`` with a pair anaphor, when no sentence up to it names a partner."""
+    for later in range(index + 1, len(partnered)):
+        if partnered[later]:
+            return []
+        if any(t.kind == "pair_anaphor" for t in terms_by_segment[later]):
+            return [later]
+    return []
+
+
+_TOPIC_KINDS = frozenset({"twin", "friendship", "agreement"})
+_ITEM_SPLIT = re.compile(r"\s*[,;]\s*")
+
+
+def enumeration(sentence: str) -> bool:
+    """Whether a sentence is a list of names: at least five items between commas or semicolons, every inner item a
+    name of at most three words that starts with a capital letter (the first item may hold the lead words, the last
+    one the conjunction: "Patří mezi ně Bratislava, Dallas, Debrecín, Charkov, Kaunas a Vídeň.")."""
+    items = _ITEM_SPLIT.split(sentence.strip().rstrip(".!?;: "))
+    inner = items[1:-1]
+    return len(inner) >= 3 and all(0 < len(item.split()) <= 3 and item[:1].isupper() for item in inner)
+
+
 def lent(text: str, segments: list[Segment], lender: int, index: int, terms_by_segment, mentions_by_segment) -> list:
     """The terms segment ``lender`` lends to segment ``index`` (not those held by its own partners): all from the
     sentence next to it or a lead-in ending with a colon, no weak relation word from two sentences away
-    (:func:`eu_side.far_terms`)."""
+    (:func:`eu_side.far_terms`), and from further away or across a sentence that names a partner (the topic pair of
+    :func:`neighbour_segments`) only the twin,
+    friendship and agreement terms: a look-alike or a status word there may concern another tie or event ("Koostöö
+    Venemaa sõpruslinnadega on peatatud": the suspended ties are the Russian ones)."""
     terms = lookalike.unheld(text, terms_by_segment[lender], mentions_by_segment[lender], segments[lender])
     lead_in = text[segments[lender].start : segments[lender].end].rstrip().endswith(":")
-    return terms if abs(lender - index) < 2 or lead_in else eu_side.far_terms(terms)
+    if abs(lender - index) < 2 or lead_in:
+        return terms
+    far = eu_side.far_terms(terms)
+    middle = mentions_by_segment[(lender + index) // 2]
+    chained = abs(lender - index) == 2 and not any(m.role == "partner" for m in middle)
+    return far if chained else [t for t in far if t.kind in _TOPIC_KINDS]
 
 
 def by_segment(segments: list[Segment], hits: list, start_of) -> list[list]:
