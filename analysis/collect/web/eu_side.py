@@ -210,7 +210,6 @@ _LEAD_WORDS = 5  # at most this many words between the "with" word and the first
 _ITEM_GAP_WORDS = 3  # at most this many words between two places of the list, with a separator among them
 _ARTICLE_WITH = frozenset({"le", "la"})  # "with" words that are also articles elsewhere (Maltese le; fr, it la)
 _WORD = re.compile(r"[^\W\d_][\w'’-]*")
-_OPENS_LINE = re.compile(r"(?:^|[:\n])[\s\"'„“«\-•*]*$")  # nothing before a word but a line break or a colon
 _BRACKETED = re.compile(r"\([^()]{0,80}\)")
 
 
@@ -218,9 +217,8 @@ def relation_objects(text: str, segment, mentions: list, lexicon) -> set[int]:
     """The ids of the mentions a "with" word of the sentence governs as the relation's other party: the with-word
     (``pair_with``) stands at most three words after a relation term ("jumelé avec Catane, Essen ...", "stedenbanden
     met Hranice en Konstancin-Jeziorna", "coopération décentralisée (notamment avec ... Suzhou") or opens the
-    sentence, a line or what a colon introduces, before its relation term ("Mit Pori (Finnland), ... besteht eine
-    solche Verbindung", "spolupracuje s těmito městy:\nS městy Dallasem (USA) a Utrechtem ... neprobíhá
-    spolupráce"); it governs the list of places that follows it (:func:`_listed`).
+    sentence before its relation term ("Mit Pori (Finnland), ... besteht eine solche Verbindung", "S městy Dallasem
+    (USA) a Utrechtem ... neprobíhá spolupráce"); it governs the list of places that follows it (:func:`_listed`).
     Each of those places is a party on the same side of the tie: never the subject of a partner that is itself one
     of them."""
     from analysis.collect.web.discourse import lexicon_words
@@ -232,7 +230,7 @@ def relation_objects(text: str, segment, mentions: list, lexicon) -> set[int]:
     for position, word in enumerate(words):
         if fold_for_matching(word.group()).strip() not in with_words:
             continue
-        opening = _OPENS_LINE.search(text[segment.start : word.start()]) is not None
+        opening = position == 0 and not text[segment.start : word.start()].strip(" \t\"'„“«-•*")
         before = text[words[max(0, position - _GOVERNING_WORDS)].start() : word.start()] if position else ""
         if not (opening and _names_relation(text[word.end() : segment.end], lexicon)) and not (
             not re.search(r"[.,;:!?]", before) and _names_relation(before, lexicon)
