@@ -286,14 +286,58 @@ def _names_relation(span: str, lexicon) -> bool:
 
 
 def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> list:
-    """The EU mentions of the sentence that may be the subject of the partner ``mention``: all of them, less those
-    that a "with" word governs together with the partner (:func:`relation_objects`: "Temecula" in "stedenbanden met
-    Hranice ... en een stedenband met Temecula" has Hranice as a fellow partner, not as its subject)."""
-    eu = [m for m in mentions if m.role == "eu"]
+    """The EU mentions of the sentence that may be the subject of the partner ``mention``: those of the partner's own
+    clause (:func:`own_clause`), less those that a "with" word governs together with the partner
+    (:func:`relation_objects`: "Temecula" in "stedenbanden met Hranice ... en een stedenband met Temecula" has Hranice
+    as a fellow partner, not as its subject); only the head of a "with which" clause that holds the partner
+    (:func:`with_relative_head`)."""
+    eu = own_clause(text, segment, mention, [m for m in mentions if m.role == "eu"])
+    head = with_relative_head(text, eu, mention, lexicon)
+    if head is not None:
+        return [head]
     objects = relation_objects(text, segment, mentions, lexicon)
     if id(mention) not in objects:
         return eu
     return [m for m in eu if id(m) not in objects]
+
+
+def with_relative_head(text: str, eu: list, mention, lexicon):
+    """The EU place, perhaps followed by a town word, that heads a relative clause opened by a "with" word and a
+    relative pronoun and holding the partner ("Daugpilio miestą, su kuriuo ir Rokiškis, ir Harbinas yra pasirašę
+    partnerystės sutartis"; "Esslingen, with which Sheboygan and Udine are twinned"): the pronoun stands for that
+    place, the relation's "with" party, so the places inside the clause are each tied to it, not to one another.
+    None when no such clause holds the partner."""
+    with_words = lexicon_words(lexicon) - _ARTICLE_WITH
+    for head in sorted(eu, key=lambda m: -m.hit.orig_start):
+        end = head.hit.orig_end
+        if end > mention.hit.orig_start:
+            continue
+        word = _NEXT_WORD.match(text, end)
+        if word and _kind_word(fold_for_matching(word.group(1)).strip(",").strip(), "town_word", lexicon):
+            end = word.start(1) + len(word.group(1).rstrip(","))
+        clause = relative_clause_after(text, end, lexicon)
+        if (
+            clause is None
+            or clause > mention.hit.orig_start
+            or _OBJECT_END.search(text[clause : mention.hit.orig_start])
+        ):
+            continue
+        lead = fold_for_matching(text[end:clause]).replace(",", " ").split()
+        if any(w in with_words for w in lead):
+            return head
+    return None
+
+
+def own_clause(text: str, segment, mention, eu: list) -> list:
+    """The EU mentions of ``eu`` that stand in the partner's own clause of the sentence (the text between
+    semicolons), when that clause names one: a sentence that lists its pairs clause by clause ("Bristol está geminada
+    com Lagoa; East Providence com Ribeira Grande; Newport com Ponta Delgada") ties each partner to its own clause's
+    places only. All of ``eu`` when the partner's clause names none ("Cork is twinned with: Rennes; San Francisco")."""
+    start = text.rfind(";", segment.start, mention.hit.orig_start) + 1 or segment.start
+    end = text.find(";", mention.hit.orig_end, segment.end)
+    end = segment.end if end < 0 else end
+    inside = [m for m in eu if start <= m.hit.orig_start and m.hit.orig_end <= end]
+    return inside or eu
 
 
 def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:

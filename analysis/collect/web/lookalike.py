@@ -519,9 +519,10 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], languag
 
 
 def _apposed_person(text: str, hit: NameHit, language: str | None) -> bool:
-    """A one-word name right after a capitalised word that is no municipal word, the two set off by commas or a
-    parenthesis ("o presidente da câmara de X, Anna Lisboa, recebeu"): a given name and a surname. Not in languages
-    that capitalise nouns ("Landkreis Esslingen")."""
+    """A one-word name right after a capitalised word that is no municipal word, the two (or three, with a second
+    surname: "el alcalde, Enrique Toledo Sosa, realizó") set off by commas or a parenthesis ("o presidente da câmara
+    de X, Anna Lisboa, recebeu"): a given name and a surname. Not in languages that capitalise nouns ("Landkreis
+    Esslingen")."""
     from analysis.collect.web.lexicon import load_lexicon
 
     name = text[hit.orig_start : hit.orig_end]
@@ -569,7 +570,7 @@ def _given_name_in_case(text: str, hit: NameHit, found, language: str | None) ->
 _CASE_ENDING = 4
 _NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]{3,})\b\s*(\S?)")
 _APPOSED_GIVEN = re.compile(r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
-_APPOSITION_END = re.compile(r"\s*[,)]")
+_APPOSITION_END = re.compile(r"(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})?\s*[,)]")  # perhaps after a second surname
 _COUNTRY_AFTER = re.compile(r"\s*(?:,|\(|\s[–-]|\s+([^\W\d_]+)\s+)\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
 
 

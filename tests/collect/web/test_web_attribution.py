@@ -3,6 +3,8 @@ another lies, list items, and how far a neighbouring sentence's relation term ma
 
 from __future__ import annotations
 
+import pytest
+
 from analysis.collect.web import eu_side
 from analysis.collect.web.lexicon import load_lexicon
 from analysis.collect.web.places import Place
@@ -148,3 +150,24 @@ def test_an_inflected_place_name_before_a_surname_in_the_same_case_is_a_given_na
     assert not person("wizyta w Jarosławiu Nowak przyjechał", "Jarosławiu")
     assert not person("Jarosław Borek z akademii", "Jarosław")
     assert not person("współpraca z Jarosławem. Nowa umowa", "Jarosławem")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("el alcalde, Enrique Toledo, realizó la firma", True),
+        ("el alcalde, Enrique Toledo Sosa, realizó la firma", True),  # a second surname
+        ("o presidente (Ana Toledo Silva) recebeu", True),
+        ("el alcalde de Toledo, Enrique, realizó la firma", False),
+        ("el alcalde, Enrique Toledo Sosa Ruiz, realizó", False),  # no place name runs into three more words
+    ],
+)
+def test_a_one_word_eu_name_between_a_given_name_and_a_comma_is_a_surname(text, expected):
+    from types import SimpleNamespace
+
+    from analysis.collect.web import lookalike
+
+    town = (Place("Toledo", "ES", "eu", None, "municipality", 0.0, True, None),)
+    start = text.index("Toledo")
+    hit = SimpleNamespace(orig_start=start, orig_end=start + len("Toledo"))
+    assert lookalike.person_name(text, hit, town, [], "es") is expected

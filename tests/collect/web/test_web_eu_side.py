@@ -312,3 +312,15 @@ def test_a_province_named_after_a_town_noun_only_says_where_the_town_lies(text, 
     from analysis.collect.web.lexicon import load_lexicon
 
     assert eu_side.located_in_province(text, text.index("Foggia"), load_lexicon()) is expected
+
+
+def test_a_sentence_that_lists_its_pairs_clause_by_clause_ties_each_partner_to_its_own_clause(web_detector):
+    text = "Em Illinois, Chicago está geminada com Duisburg; Sheboygan com Esslingen e Arnhem; e Peoria com Kraków."
+    found = {(side[1], side[2]) for side in _sides(web_detector, text, "pt") if side[2] == "us-place-chicago"}
+    assert found == {("Duisburg", "us-place-chicago")}
+
+
+def test_the_head_of_a_with_which_clause_is_the_party_of_each_place_in_it(web_detector):
+    text = "Planuojama įtraukti ir Vilnių, su kuriuo ir Brno, ir Čikaga yra pasirašę partnerystės sutartis."
+    sides = {side[1] for side in _sides(web_detector, text, "lt") if side[2] == "us-place-chicago"}
+    assert sides == {"Vilnius"}
