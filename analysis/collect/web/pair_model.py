@@ -8,7 +8,7 @@ enumeration the partner stands in, how many partners and EU places the sentence 
 owner): :func:`features`. The page's kind (city site, news, ...) is not among them: a crawler does not know it.
 
 **Model.** L2-regularised logistic regression (:func:`fit`, Newton steps in numpy, deterministic), trained on the open
-passages a-d (:func:`train`, command ``python -m analysis.collect.web.pair_model train``), its weights a data file
+passages a-g and k (:func:`train`, command ``python -m analysis.collect.web.pair_model train``), its weights a data file
 (``analysis/reference/web_pair_model.csv``: feature, weight, source, note). A candidate is kept when its probability
 reaches the ``threshold`` row. Each decision names its largest feature contributions.
 
@@ -16,7 +16,7 @@ reaches the ``threshold`` row. Each decision names its largest feature contribut
 at the end of :meth:`Detector.explain`; :class:`PairModel` replaces the rules' keep/drop decision by the model's, the
 :class:`Collector` only records the candidates (training). Without the attribute (the default) the rules decide.
 
-**Judgement.** :func:`judge` trains on three of the files a-d and scores the fourth (leave one file out), rules alone
+**Judgement.** :func:`judge` trains on all open files but one and scores that one (leave one file out), rules alone
 against rules + model, by status (command ``python -m analysis.collect.web.pair_model judge``).
 """
 
@@ -33,10 +33,10 @@ from analysis.collect.web import rules
 from analysis.core import paths
 
 MODEL_FILE = paths.REFERENCE / "web_pair_model.csv"
-TRAIN_FILES: tuple[str, ...] = ("passages_a", "passages_b", "passages_c", "passages_d")
+TRAIN_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "abcdefgk")  # the open files
 L2_PENALTY = 1.0  # on every weight but the bias
 THRESHOLD = 0.5
-SOURCE = "h17clf: fitted by analysis.collect.web.pair_model.train on passages a-d"
+SOURCE = "fitted by analysis.collect.web.pair_model.train on the open passages a-g and k"
 RELATION_KINDS = ("twin", "friendship", "agreement", "cooperation", "generic")
 REASON_CLASSES = (
     ("lookalike_", "reject_lookalike"),  # first: a look-alike's reason also says "no relation term"
@@ -499,7 +499,7 @@ def _setting():
 
 
 def train(path: Path = MODEL_FILE) -> Weights:
-    """Fit the model on every candidate of passages a-d and write it to ``path`` (deterministic)."""
+    """Fit the model on every candidate of the open passages and write it to ``path`` (deterministic)."""
     detector, _, keys = _setting()
     data = [labelled_candidates(detector, keys, passages) for passages in open_passages().values()]
     weights = fit_model(data)
@@ -512,7 +512,7 @@ def _counts(scores: list, stratum: str) -> np.ndarray:
 
 
 def judge() -> pd.DataFrame:
-    """Leave one file out over a-d: for each file, rules alone and rules + a model trained on the other three files;
+    """Leave one file out over the open files: for each, rules alone and rules + a model trained on the others;
     one row per (file or ``pooled``, status, system) with tp, fp, fn, precision, recall, F1."""
     from analysis.collect.web import evaluate
 
@@ -546,7 +546,7 @@ def judge() -> pd.DataFrame:
 
 
 def main(argv: list[str] | None = None) -> None:
-    """``train``: fit on passages a-d and write the data file; ``judge``: the leave-one-file-out table."""
+    """``train``: fit on the open passages and write the data file; ``judge``: the leave-one-file-out table."""
     import sys
     import time
 
