@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
+from web_findings import found_pairs
+
 from analysis.collect.web.detect import Detector
 from analysis.collect.web.partner_sense import foreign_country_after
-
-
-def _found(detector: Detector, text: str, language: str, owner: str | None = None) -> set[tuple]:
-    return {(f.unit_id, f.partner_id) for f in detector.detect(text, language=language, page_unit_id=owner)}
 
 
 def test_a_list_title_glued_to_the_paragraph_before_it_heads_the_list(web_detector):
@@ -15,12 +13,12 @@ def test_a_list_title_glued_to_the_paragraph_before_it_heads_the_list(web_detect
         "Miasto Łódź współpracuje z zagranicznymi ośrodkami na podstawie uchwały Rady Miasta z dnia "
         "2001-08-30MIASTA PARTNERSKIE\n 1. Debrecen / Węgry\n 2. Brno / Czechy\n 3. Memphis / USA"
     )
-    assert ("gn-lodz", "us-place-memphis") in _found(web_detector, text, "pl", owner="gn-lodz")
+    assert ("gn-lodz", "us-place-memphis") in found_pairs(web_detector, text, "pl", owner="gn-lodz")
 
 
 def test_a_name_followed_by_another_country_is_no_us_or_chinese_partner(web_detector):
     text = "Partnerstädte von Duisburg:\n- Memphis / Ägypten\n- Wuhan / China"
-    found = _found(web_detector, text, "de", owner="gn-duisburg")
+    found = found_pairs(web_detector, text, "de", owner="gn-duisburg")
     assert ("gn-duisburg", "cn-pref-4201") in found
     assert ("gn-duisburg", "us-place-memphis") not in found
 
@@ -36,9 +34,11 @@ def test_foreign_country_after_reads_only_other_countries_than_the_partners():
 
 
 def test_cooperation_verbs_and_friendly_relations_are_relation_terms(web_detector):
-    assert ("gn-arnhem", "cn-pref-4201") in _found(web_detector, "Sedan 2015 har Arnhem samarbetat med Wuhan.", "sv")
+    assert ("gn-arnhem", "cn-pref-4201") in found_pairs(
+        web_detector, "Sedan 2015 har Arnhem samarbetat med Wuhan.", "sv"
+    )
     text = "Brno a Wuhan rozvíjejí přátelské vztahy od roku 2015."
-    assert ("gn-brno", "cn-pref-4201") in _found(web_detector, text, "cs")
+    assert ("gn-brno", "cn-pref-4201") in found_pairs(web_detector, text, "cs")
 
 
 def test_chinese_counties_are_weak_partner_places_under_their_pinyin_name():
@@ -76,9 +76,9 @@ def test_a_county_is_found_with_a_china_context(web_frames, monkeypatch):
     assert [(f.unit_id, f.partner_name, f.partner_id) for f in found] == [("gn-duisburg", "Rudong", None)]
 
 
-def test_a_relation_term_glued_to_a_lower_case_word_by_markup_is_found(web_detector):
+def test_a_relation_term_glued_to_a_lower_case_word_by_markup_isfound_pairs(web_detector):
     text = "Esslingen am NeckarÜber unsPartnerstädte > Sheboygan, USA"
-    found = _found(web_detector, text.replace("Partnerstädte", "Partnerstädte"), "de")
+    found = found_pairs(web_detector, text.replace("Partnerstädte", "Partnerstädte"), "de")
     assert ("gn-esslingen", "us-place-sheboygan") in found
     scan = web_detector.matcher.scan("O mestePartnerské mestá", "sk")
     assert any(t.kind == "twin" for t in scan.terms)
@@ -97,9 +97,9 @@ def test_a_small_place_with_its_state_named_in_the_sentence_has_its_context(web_
     extra["population"] = pd.array([900, None], dtype="Int64")
     detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
     text = "In Pennsylvania ist Pittsfield Falls die Partnerstadt von Duisburg."
-    assert ("gn-duisburg", "us-place-tiny") in _found(detector, text, "de")
+    assert ("gn-duisburg", "us-place-tiny") in found_pairs(detector, text, "de")
     text = "Pittsfield Falls ist die Partnerstadt von Duisburg."
-    assert ("gn-duisburg", "us-place-tiny") not in _found(detector, text, "de")
+    assert ("gn-duisburg", "us-place-tiny") not in found_pairs(detector, text, "de")
 
 
 def test_a_small_eu_namesake_outside_the_frame_yields_to_a_large_partner_city(web_frames):
@@ -110,7 +110,9 @@ def test_a_small_eu_namesake_outside_the_frame_yields_to_a_large_partner_city(we
     extra["partner_id"], extra["name"], extra["country_iso2"] = "gn-ny-es", "New York", "ES"
     extra["population"] = pd.array([900], dtype="Int64")
     detector = Detector.build(units, pd.concat([gazetteer, extra], ignore_index=True), lau=False)
-    assert ("gn-duisburg", "us-place-new-york") in _found(detector, "Duisburg ist Partnerstadt von New York.", "de")
+    assert ("gn-duisburg", "us-place-new-york") in found_pairs(
+        detector, "Duisburg ist Partnerstadt von New York.", "de"
+    )
     assert not any(place.name == "New York" and place.role == "eu" for place in detector.places)
 
 
@@ -119,35 +121,35 @@ def test_a_long_lead_in_ending_with_a_colon_heads_the_list_under_it(web_detector
         "Over the years the city council of Duisburg has signed a sister city agreement with each of these cities:\n"
         "- Vienne (France)\n- Kalmar (Sweden)\n- Rotterdam (Netherlands)\n- Memphis"
     )
-    assert ("gn-duisburg", "us-place-memphis") in _found(web_detector, text, "en", owner="gn-duisburg")
+    assert ("gn-duisburg", "us-place-memphis") in found_pairs(web_detector, text, "en", owner="gn-duisburg")
 
 
 def test_a_one_edit_misspelling_of_a_long_partner_name_counts_with_a_relation_term_and_its_country(web_detector):
     text = "Duisburg und Shangahi (China) sind seit 1982 Partnerstädte."
-    assert ("gn-duisburg", "cn-pref-3101") in _found(web_detector, text, "de")
+    assert ("gn-duisburg", "cn-pref-3101") in found_pairs(web_detector, text, "de")
     text = "Łódź podpisała umowę o partnerstwie miast z Memphsi w stanie Tennessee, USA."
-    assert ("gn-lodz", "us-place-memphis") in _found(web_detector, text, "pl")
+    assert ("gn-lodz", "us-place-memphis") in found_pairs(web_detector, text, "pl")
 
 
 def test_a_misspelling_without_the_partners_country_or_a_relation_term_is_no_name(web_detector):
-    assert not _found(web_detector, "Duisburg und Shangahi sind seit 1982 Partnerstädte.", "de")
-    assert not _found(web_detector, "Duisburg und Shangahi (China) haben 1982 Fußball gespielt.", "de")
+    assert not found_pairs(web_detector, "Duisburg und Shangahi sind seit 1982 Partnerstädte.", "de")
+    assert not found_pairs(web_detector, "Duisburg und Shangahi (China) haben 1982 Fußball gespielt.", "de")
 
 
 def test_a_misspelling_with_a_case_ending_of_its_language_counts(web_detector):
     text = "Vilnius on Chciagoga (USA) sõpruslinn aastast 1998."  # Chicago + Estonian -ga, two letters swapped
-    assert ("gn-vilnius", "us-place-chicago") in _found(web_detector, text, "et")
+    assert ("gn-vilnius", "us-place-chicago") in found_pairs(web_detector, text, "et")
 
 
 def test_a_misspelling_opening_its_sentence_is_no_name(web_detector):
-    assert not _found(web_detector, "Memphsi (USA) und Duisburg sind Partnerstädte.", "de")
+    assert not found_pairs(web_detector, "Memphsi (USA) und Duisburg sind Partnerstädte.", "de")
 
 
-def test_a_partner_name_in_lower_case_inside_a_list_of_capitalised_names_is_found(web_detector):
+def test_a_partner_name_in_lower_case_inside_a_list_of_capitalised_names_isfound_pairs(web_detector):
     text = "La ville de Toledo est jumelée avec Vienne, Duisburg, wuhan, Brno et Riga."
-    found = _found(web_detector, text, "fr")
+    found = found_pairs(web_detector, text, "fr")
     assert any(partner == "cn-pref-4201" for _, partner in found)
-    assert not _found(web_detector, "La ville de Duisburg est jumelée depuis que wuhan existe.", "fr")
+    assert not found_pairs(web_detector, "La ville de Duisburg est jumelée depuis que wuhan existe.", "fr")
 
 
 def test_one_edit_reads_insertions_deletions_substitutions_and_swaps_only():

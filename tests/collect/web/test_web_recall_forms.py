@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-from analysis.collect.web.detect import Detector
+from web_findings import found_pairs
+
 from analysis.collect.web.lexicon import load_lexicon
 from analysis.collect.web.segments import sentences
 
 
-def _found(detector: Detector, text: str, language: str, owner: str | None = None) -> set[tuple]:
-    return {(f.unit_id, f.partner_id) for f in detector.detect(text, language=language, page_unit_id=owner)}
-
-
 def test_a_hungarian_instrumental_doubles_the_final_consonant_of_a_partner_name(web_detector):
     text = "Debrecen 2008-ban Szanghajjal és Memphisszel testvérvárosi kapcsolatot létesített."
-    found = _found(web_detector, text, "hu")
+    found = found_pairs(web_detector, text, "hu")
     assert ("gn-debrecen", "cn-pref-3101") in found
     assert ("gn-debrecen", "us-place-memphis") in found
 
 
 def test_a_consonant_doubled_without_the_instrumental_ending_is_no_form_of_the_name(web_detector):
     # "Szanghajj" is no Hungarian form: the doubled consonant comes only with -al/-el (or -á/-é)
-    assert not _found(web_detector, "Debrecen testvérvárosa Szanghajjok.", "hu")
+    assert not found_pairs(web_detector, "Debrecen testvérvárosa Szanghajjok.", "hu")
 
 
 def test_partner_county_province_and_partner_noun_phrases_are_relation_terms():
