@@ -42,6 +42,7 @@ from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.presupposed import presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 from analysis.collect.web.split_verbs import split_cues
+from analysis.collect.web.status_scope import own_clause
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
@@ -102,7 +103,7 @@ def status(
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
     scope = (mention, spans, window, anchors, text, lexicon, rivals)
-    cues = _scoped(cues, *scope)
+    cues = own_clause(_scoped(cues, *scope), text, mention, relation_term, lexicon)
     doubt = _doubt(_scoped([t for t in terms if t.kind == DOUBT], *scope), mention, relation_term, text, lexicon)
     if doubt is not None:
         return "unclear", f"status: unclear (the tie is doubted: '{doubt.text}')"

@@ -1,0 +1,81 @@
+"""Status cues by grammar across languages (:mod:`analysis.collect.web.status_scope` and the h19stat rows of
+``web_terms.csv``): the clause a cue governs, modal futures of becoming, recommendations, endings and completions."""
+
+import pytest
+
+
+def _statuses(detector, text: str, language: str) -> set[str]:
+    return {f.status for f in detector.detect(text, language=language)}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen, which plans to build a new museum next year, is twinned with Wuhan.", "en"),
+        ("Esslingen, das im nächsten Jahr ein neues Museum plant, ist mit Wuhan verschwistert.", "de"),
+        ("Arnhem, qui prévoit un nouveau musée, est jumelée avec Wuhan.", "fr"),
+        ("Esslingen is twinned with Wuhan (the mayor plans to open a new airport next year).", "en"),
+    ],
+)
+def test_a_cue_in_a_relative_clause_or_parenthesis_is_not_about_the_tie(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen, which plans to build a new museum, will sign a twinning agreement with Wuhan.", "en"),
+        ("Esslingen hat eine Städtepartnerschaft mit Wuhan, die 2022 ausgesetzt wurde.", "de"),
+        ("Esslingen is twinned with Wuhan (suspended since 2022).", "en"),
+    ],
+)
+def test_a_cue_in_the_clause_of_the_tie_still_counts(web_detector, text, language):
+    assert _statuses(web_detector, text, language) != {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Chicago and Esslingen may soon become sister cities.", "en"),
+        ("Arnhem et Wuhan pourraient devenir villes jumelles.", "fr"),
+        ("Kraków i Wuhan mogą zostać miastami partnerskimi.", "pl"),
+        ("Esslingen und Wuhan könnten bald Partnerstädte werden.", "de"),
+        ("Esslingen och Wuhan skulle kunna bli vänorter.", "sv"),
+    ],
+)
+def test_a_modal_of_possibility_with_become_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The council recommends that Esslingen be invited to become a sister city of Chicago.", "en"),
+        ("Der Ausschuss empfiehlt eine Städtepartnerschaft zwischen Esslingen und Wuhan.", "de"),
+    ],
+)
+def test_a_recommendation_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Η Αθήνα ανέστειλε την αδελφοποίηση με το Wuhan.", "el"),
+        ("Riga peatas Wuhani sõpruslinna lepingu.", "et"),
+        ("Brno nije produžio sporazum o bratimljenju s Wuhanom.", "hr"),
+    ],
+)
+def test_past_endings_and_not_renewing_are_ended(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"ended"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Spotkanie zakończyło się uroczystą ceremonią podpisania umowy o partnerstwie miast Kraków i Wuhan.", "pl"),
+        ("L'incontro si è concluso con la firma del gemellaggio tra Toledo e Wuhan.", "it"),
+    ],
+)
+def test_a_meeting_that_ended_with_the_signing_reports_the_tie(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
