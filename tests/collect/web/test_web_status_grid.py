@@ -79,3 +79,16 @@ def test_past_endings_and_not_renewing_are_ended(web_detector, text, language):
 )
 def test_a_meeting_that_ended_with_the_signing_reports_the_tie(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"established"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Arnhem et Wuhan deviendront villes jumelles.", "fr"),
+        ("Kraków i Wuhan staną się miastami partnerskimi.", "pl"),
+        ("Brno i Wuhan postat će gradovi prijatelji.", "hr"),
+        ("Esslingen och Wuhan kommer att bli vänorter.", "sv"),
+    ],
+)
+def test_the_future_of_become_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
