@@ -103,7 +103,7 @@ def status(
     if window is not None:
         anchors = [mention.hit.orig_start, *anchors] + ([relation_term.orig_start] if relation_term is not None else [])
     scope = (mention, spans, window, anchors, text, lexicon, rivals)
-    cues = own_clause(_scoped(cues, *scope), text, mention, relation_term, lexicon)
+    cues = own_clause(_scoped(cues, *scope), terms, text, mention, relation_term, lexicon)
     doubt = _doubt(_scoped([t for t in terms if t.kind == DOUBT], *scope), mention, relation_term, text, lexicon)
     if doubt is not None:
         return "unclear", f"status: unclear (the tie is doubted: '{doubt.text}')"

@@ -14,8 +14,14 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.rules import RELATION_ORDER
 
 PRONOUN_KIND = "relative_pronoun"
+ACTIVITY = "status_activity"
+# How far after a planned or ended cue an activity word stands as its complement ("plans to visit"; "preparing the
+# upcoming visit"; "wstrzymała wymianę").
+_ACTIVITY_GAP = 20
+_BREAK = re.compile(r"[,;:.!?()\n]")
 _OPENING = re.compile(r",\s*([^\W\d_]+)")
 _CLAUSE_END = re.compile(r"[,;:.!?()\n]")
 _PARENTHESIS = re.compile(r"\([^()\n]*\)")
@@ -80,8 +86,25 @@ def other_clause(text: str | None, cue, targets, lexicon, reach: int = 300) -> b
     return all(_innermost(t[0], spans) != own for t in targets)
 
 
-def own_clause(cues, text: str | None, mention, relation_term, lexicon) -> list:
-    """The cues that do not stand in another clause than the partner's tie (:func:`other_clause`)."""
+def own_clause(cues, terms, text: str | None, mention, relation_term, lexicon) -> list:
+    """The cues that do not stand in another clause than the partner's tie (:func:`other_clause`) and do not govern an
+    activity (:func:`_about_activity`)."""
     targets = [(mention.hit.orig_start, mention.hit.orig_end)]
     targets += [(relation_term.orig_start, relation_term.orig_end)] if relation_term is not None else []
-    return [t for t in cues if not other_clause(text, t, targets, lexicon)]
+    kept = [t for t in cues if not other_clause(text, t, targets, lexicon)]
+    return [t for t in kept if not _about_activity(t, terms, text)]
+
+
+def _about_activity(cue, terms, text: str | None) -> bool:
+    """Whether a word of kind ``status_activity`` (a visit, a meeting, a celebration, an exchange) follows the cue as
+    its complement: within :data:`_ACTIVITY_GAP` characters after it, with no punctuation and no relation term between,
+    and not inside the cue ("aim of the visit" is a cue of its own)."""
+    if text is None:
+        return False
+    relations = [t.orig_start for t in terms if t.kind in RELATION_ORDER]
+    for word in (t for t in terms if t.kind == ACTIVITY):
+        gap = word.orig_start - cue.orig_end
+        between = 0 <= gap <= _ACTIVITY_GAP and not _BREAK.search(text[cue.orig_end : word.orig_start])
+        if between and not any(cue.orig_end <= r < word.orig_end for r in relations):
+            return True
+    return False

@@ -92,3 +92,17 @@ def test_a_meeting_that_ended_with_the_signing_reports_the_tie(web_detector, tex
 )
 def test_the_future_of_become_is_planned(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen is twinned with Wuhan and plans to visit its partner next May.", "en", "established"),
+        ("Esslingen ist mit Wuhan verschwistert und plant einen Besuch im Mai.", "de", "established"),
+        ("Kraków, miasto partnerskie Wuhan, planuje wizytę delegacji w maju.", "pl", "established"),
+        # the plan is about the tie when the relation term comes first
+        ("Esslingen plans to sign a twinning agreement with Wuhan during the visit.", "en", "planned"),
+    ],
+)
+def test_a_plan_about_a_visit_or_event_leaves_the_tie_as_it_is(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
