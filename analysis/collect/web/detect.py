@@ -403,12 +403,11 @@ class Detector:
 
     def _carry_status(self, decisions, previous, terms, text) -> tuple[str, str] | None:
         """A sentence with a status term and a relation word but no partner passes its status to the sentence before
-        (:func:`analysis.collect.web.status.carried_status`, :func:`analysis.collect.web.status.carry`); the planned or
-        ended status it returns goes to the sentence after it, if that one states none ("The council voted to terminate
-        its sister city relation. ... the Sister City relations between X and Y ...")."""
+        (:func:`analysis.collect.web.status.carried_status`, :func:`analysis.collect.web.status.carry`); the planned
+        status it returns goes to the sentence after it, if that one states none."""
         carried = status_module.carried_status(terms, text, self.lexicon)
         status_module.carry(decisions, previous, carried)
-        return carried if carried is not None and carried[0] in ("planned", "ended") else None
+        return carried if carried is not None and carried[0] == "planned" else None
 
     # ------------------------------------------------------------------ resolution
 

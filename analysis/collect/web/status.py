@@ -412,8 +412,8 @@ def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
 def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, *, silent: bool = False) -> None:
     """Give the findings of ``decisions`` at ``indices`` the status ``carried`` (:func:`carried_status`) in place: an
     ended status replaces an established or planned one, another status an established one; with ``silent`` (a
-    planned or ended status passed on to the next sentence, "The signing will take place at the summit. The twinning
-    between X and Y ..."), only an established status read from no status term at all. Only an ending replaces a tie the
+    planned status passed on to the next sentence, "The signing will take place at the summit. The twinning between
+    X and Y ..."), only an established status read from no status term at all. Only an ending replaces a tie the
     sentence states as existing (:func:`_stated`: a signing reported as done, "already"). Returns None (no status is passed
     further)."""
     if carried is None:
@@ -434,15 +434,14 @@ def carry(decisions: list, indices: list[int], carried: tuple[str, str] | None, 
 
 def go_on(decisions: list, indices: list[int], pending, terms, text: str, lexicon) -> tuple[list[int], tuple | None]:
     """After a sentence with partner names whose decisions are at ``indices``: the indices its status may still reach
-    (a status carried back from the next sentence, :func:`carry`) and the planned or ended status passed on to the
-    next one. The ``pending`` status of the sentence before reaches its findings (``silent``). A sentence whose every
-    name was rejected ("... the signing will take place at the Sister Cities Summit") has no partner after all: like a
-    sentence without one, its own planned or ended status goes on to the next sentence ("The twinning between X and
-    Y ...")."""
+    (a status carried back from the next sentence, :func:`carry`) and the planned status passed on to the next one.
+    The ``pending`` status of the sentence before reaches its findings (``silent``). A sentence whose every name was
+    rejected ("... the signing will take place at the Sister Cities Summit") has no partner after all: like a sentence
+    without one, its own planned status goes on to the next sentence ("The twinning between X and Y ...")."""
     if any(decisions[i].finding for i in indices):
         return indices, carry(decisions, indices, pending, silent=True)
     carried = carried_status(terms, text, lexicon)
-    return [], carried if carried is not None and carried[0] in ("planned", "ended") else None
+    return [], carried if carried is not None and carried[0] == "planned" else None
 
 
 def _already(terms, relation_term):

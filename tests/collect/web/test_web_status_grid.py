@@ -106,31 +106,3 @@ def test_the_future_of_become_is_planned(web_detector, text, language):
 )
 def test_a_plan_about_a_visit_or_event_leaves_the_tie_as_it_is(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
-
-
-@pytest.mark.parametrize(
-    ("text", "language", "status"),
-    [
-        (
-            "The council has voted to terminate its sister city relation. The sister city relation between Esslingen "
-            "and Chicago was the first of the town.",
-            "en",
-            "ended",
-        ),
-        (
-            "Die Städtepartnerschaft wurde 2022 ausgesetzt. Die Partnerschaft zwischen Esslingen und Wuhan war die "
-            "erste der Stadt.",
-            "de",
-            "ended",
-        ),
-        # a signing the next sentence reports as done keeps its own status
-        (
-            "The council has voted to terminate its sister city relation. Esslingen signed a sister city agreement "
-            "with Chicago in 1999.",
-            "en",
-            "established",
-        ),
-    ],
-)
-def test_an_ending_without_a_partner_reaches_the_silent_tie_of_the_next_sentence(web_detector, text, language, status):
-    assert _statuses(web_detector, text, language) == {status}
