@@ -76,6 +76,7 @@ NUMBER_BLOCKS = {
     "passages_j.jsonl": 401,
     "passages_k.jsonl": 601,
     "passages_m.jsonl": 251,
+    "passages_o.jsonl": 451,
 }
 
 
