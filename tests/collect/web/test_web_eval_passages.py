@@ -77,6 +77,7 @@ NUMBER_BLOCKS = {
     "passages_k.jsonl": 601,
     "passages_m.jsonl": 251,
     "passages_o.jsonl": 451,
+    "passages_n.jsonl": 351,
 }
 
 
