@@ -78,6 +78,7 @@ NUMBER_BLOCKS = {
     "passages_m.jsonl": 251,
     "passages_o.jsonl": 451,
     "passages_n.jsonl": 351,
+    "passages_p.jsonl": 551,
 }
 
 
