@@ -79,6 +79,7 @@ NUMBER_BLOCKS = {
     "passages_o.jsonl": 451,
     "passages_n.jsonl": 351,
     "passages_p.jsonl": 551,
+    "passages_l.jsonl": 101,
 }
 
 
