@@ -75,6 +75,7 @@ NUMBER_BLOCKS = {
     "passages_i.jsonl": 301,
     "passages_j.jsonl": 401,
     "passages_k.jsonl": 601,
+    "passages_q.jsonl": 751,
 }
 
 
