@@ -80,6 +80,7 @@ NUMBER_BLOCKS = {
     "passages_n.jsonl": 351,
     "passages_p.jsonl": 551,
     "passages_l.jsonl": 101,
+    "passages_q.jsonl": 751,
 }
 
 
