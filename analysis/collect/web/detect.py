@@ -53,7 +53,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import cn_counties, discourse, eu_forms, eu_side, lookalike, partner_sense, rules
+from analysis.collect.web import cn_counties, discourse, eu_forms, eu_side, lookalike, partner_sense, rules, us_style
 from analysis.collect.web import places as places_module
 from analysis.collect.web import segments as segments_module
 from analysis.collect.web import status as status_module
@@ -63,7 +63,6 @@ from analysis.collect.web.places import Place
 from analysis.collect.web.relation_subject import relation_subject
 from analysis.collect.web.status import merge_findings
 
-_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _QUALIFIER_GAP = re.compile(
     r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
     re.IGNORECASE,
@@ -303,8 +302,7 @@ class Detector:
         """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA), or the
         name's own state after "in" (Harlem in New York: :func:`partner_sense.admin1_after`)."""
         adjacent = int(self.lexicon.rules["adjacent_chars"])
-        code = _STATE_CODE.match(text, hit.orig_end)
-        if code and code.group(1) in self._state_codes:
+        if us_style.state_after(text, hit.orig_end, self._state_codes):
             return True
         window_end = hit.orig_end + adjacent
         for term in terms:

@@ -63,3 +63,50 @@ def test_a_small_us_town_is_the_partner_of_an_eu_town_the_text_names_with_its_co
     assert not detector.detect(
         "Since 1996, Worthington has maintained a sister city relationship with Ziebice.", language="en"
     )
+
+
+@pytest.mark.parametrize("state", [", OH,", " (OH)", ", N.Y.,"])
+def test_a_postal_code_or_an_ap_abbreviation_after_a_small_town_makes_it_a_us_partner(detector, state):
+    found = detector.detect(f"The town of Naas is twinned with Worthington{state} since 1990.", language="en")
+    assert {(f.eu_place, f.partner_name, f.partner_country_iso2) for f in found} == {("Naas", "Worthington", "US")}
+
+
+@pytest.mark.parametrize(
+    ("text", "end", "expected"),
+    [
+        ("Athens, Ga., and", 6, "GA"),  # an AP form that is also a word stands for its state after a place name
+        ("Rome, N.Y.", 4, "NY"),
+        ("Charleston, W. Va.", 10, "WV"),
+        ("Springfield (IL)", 11, "IL"),
+        ("Rome, EU", 4, None),  # two capitals that are no state's code
+        ("Paris, Gap", 5, None),  # a longer word that starts like an abbreviation
+        ("Paris. Ind. is", 5, None),  # no comma or parenthesis: no state of the name
+    ],
+)
+def test_the_state_written_right_after_a_name(text, end, expected):
+    from analysis.collect.web.us_style import state_after
+
+    assert state_after(text, end, frozenset({"GA", "NY", "WV", "IL"})) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Students from Worthington's sister city of Naas arrived on Sunday.",
+        "Worthington’s Irish sister city, Naas, sent a delegation.",
+    ],
+)
+def test_the_possessor_of_a_sister_city_noun_is_the_us_partner(detector, text):
+    found = detector.detect(text, language="en")
+    assert {(f.eu_place, f.partner_name, f.partner_country_iso2) for f in found} == {("Naas", "Worthington", "US")}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Mayor Worthington's sister city visit took him to Naas.",  # a title before the name: a person
+        "Worthington hosted the sister city delegation from Naas.",  # no possessive
+    ],
+)
+def test_a_person_or_a_plain_subject_before_the_relation_noun_is_no_possessor_town(detector, text):
+    assert not detector.detect(text, language="en")
