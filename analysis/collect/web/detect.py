@@ -273,6 +273,9 @@ class Detector:
             )
             if sentence_initial and single_word and unframed and not named:
                 continue
+            if county := eu_forms.eu_county_behind_us_county(self, text, hit, found, language):
+                mentions.append(_Mention(county[0], "eu", county[1]))
+                continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(
                 tuple(p for p in found if p.role == "eu" and not eu_side.whole_country(p)), language

@@ -110,3 +110,47 @@ def test_the_possessor_of_a_sister_city_noun_is_the_us_partner(detector, text):
 )
 def test_a_person_or_a_plain_subject_before_the_relation_noun_is_no_possessor_town(detector, text):
     assert not detector.detect(text, language="en")
+
+
+@pytest.fixture(scope="module")
+def county_detector(web_frames):
+    units, gazetteer = web_frames
+    county = gazetteer.iloc[:1].assign(
+        partner_id="us-county-clare", name="Clare County", level="county", admin1_name="Michigan", admin1_code="MI"
+    )
+    lau = pd.DataFrame(
+        [("IE_1", "Naas", "IE", "IE062", 20_000), ("IE_2", "Clare", "IE", "IE053", 100_000)], columns=LAU.columns
+    )
+    return Detector.build(units, pd.concat([gazetteer, county], ignore_index=True), lau=lau)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Chicago is a sister city of Clare County, Ireland.",  # the Irish county named the American way
+        "Clare County Council signed a twinning agreement with Chicago.",  # an Irish county council
+    ],
+)
+def test_a_us_county_name_before_an_eu_country_or_council_is_the_eu_county(county_detector, text):
+    found = county_detector.detect(text, language="en")
+    assert {(f.eu_place, f.partner_name) for f in found} == {("Clare County", "Chicago")}
+
+
+def test_a_us_county_name_without_those_cues_stays_the_us_county(county_detector):
+    found = county_detector.detect("Clare County, Michigan, is twinned with Naas.", language="en")
+    assert {(f.eu_place, f.partner_name) for f in found} == {("Naas", "Clare County")}
+
+
+@pytest.mark.parametrize(
+    ("text", "lines"),
+    [
+        ("the Mayor of Worthington,\nMinnesota to be a Sister City", 1),  # cut after a comma
+        ("went to Worthington -\nUSA to meet", 1),  # cut after a dash
+        ("Naas is twinned with Worthington.\nThe festival starts", 2),  # a full sentence ends the line
+        ("Partner cities\nWorthington", 2),  # a heading
+    ],
+)
+def test_a_line_cut_after_a_comma_or_a_dash_continues_on_the_next_line(text, lines):
+    from analysis.collect.web.segments import text_lines
+
+    assert len(text_lines(text)) == lines
