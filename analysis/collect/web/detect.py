@@ -53,7 +53,17 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import cn_counties, discourse, eu_forms, eu_side, lookalike, partner_sense, rules, us_style
+from analysis.collect.web import (
+    cn_counties,
+    discourse,
+    eu_forms,
+    eu_side,
+    home_town,
+    lookalike,
+    partner_sense,
+    rules,
+    us_style,
+)
 from analysis.collect.web import places as places_module
 from analysis.collect.web import segments as segments_module
 from analysis.collect.web import status as status_module
@@ -299,7 +309,7 @@ class Detector:
                 mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             else:
                 mentions.append(_Mention(hit, "other", found))
-        return mentions
+        return home_town.namesake_pairs(text, mentions, self.places)
 
     def _us_right_after(self, text: str, hit: NameHit, terms: list[TermHit]) -> bool:
         """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA), or the

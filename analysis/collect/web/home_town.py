@@ -11,11 +11,15 @@ of a tie without a country word right next to it.
   state or province: "Newport's twinning with Imperia, Italy, began ... when the mayor of Imperia visited the United
   States"). A namesake in a sentence that merely lists twin towns and names the US elsewhere stays unread: British,
   Canadian and Cameroonian Oxfords, Hulls and Moras are twinned with EU towns as well.
+- **A namesake pair.** A sentence that writes one name twice, once with its EU country after it, pairs the EU place
+  with its namesake (:func:`namesake_pairs`).
 """
 
 from __future__ import annotations
 
 import re
+
+from analysis.collect.web.lexicon import name_key
 
 _POSSESSIVE = re.compile(r"['’]s?\s+(?:[A-Za-z-]+\s+)?")
 _WORD_BEFORE = re.compile(r"([A-Za-z]+)\s+$")
@@ -50,3 +54,24 @@ def _possessor(text: str, hit, terms) -> bool:
     return any(
         t.kind in _POSSESSED_KINDS and t.language == "en" and hit.orig_end < t.orig_start <= gap.end() for t in terms
     )
+
+
+def namesake_pairs(text: str, mentions: list, places: list) -> list:
+    """A sentence that writes one name twice, once with its EU country after it ("Toledo's sister city of Toledo,
+    Spain"; "Rome and Rome, Italy"), pairs the EU place with its US or Chinese namesake: the bare occurrence, read as
+    the EU place, becomes the partner mention of that name (a state after it already makes it one: "Rome, N.Y.").
+    ``mentions``: the detector's ``_Mention`` tuples (``hit``, ``role``, ``places``) of one sentence."""
+    from analysis.collect.web.partner_sense import country_after
+
+    keys = [name_key(text[m.hit.orig_start : m.hit.orig_end]) for m in mentions]
+    qualified = set()
+    for mention, key in zip(mentions, keys, strict=True):
+        after = country_after(text, mention.hit) if mention.role == "eu" else None
+        if after and after[1] in {p.country_iso2 for p in mention.places}:
+            qualified.add(key)
+    out = []
+    for mention, key in zip(mentions, keys, strict=True):
+        partner = tuple(places[r] for r in mention.hit.records if places[r].role == "partner")
+        bare = mention.role == "eu" and key in qualified and not country_after(text, mention.hit)
+        out.append(mention._replace(role="partner", places=partner) if bare and partner else mention)
+    return out

@@ -154,3 +154,19 @@ def test_a_line_cut_after_a_comma_or_a_dash_continues_on_the_next_line(text, lin
     from analysis.collect.web.segments import text_lines
 
     assert len(text_lines(text)) == lines
+
+
+@pytest.fixture(scope="module")
+def namesake_detector(web_frames):
+    units, gazetteer = web_frames
+    lau = pd.DataFrame([("ES_1", "Toledo", "ES", "ES425", 85_000), *LAU.itertuples(index=False)], columns=LAU.columns)
+    return Detector.build(units, gazetteer, lau=lau)
+
+
+def test_a_name_written_twice_once_with_its_eu_country_pairs_the_eu_place_with_its_us_namesake(namesake_detector):
+    found = namesake_detector.detect("Toledo's sister city of Toledo, Spain, sent a delegation.", language="en")
+    assert {(f.eu_place, f.partner_name, f.partner_country_iso2) for f in found} == {("Toledo", "Toledo", "US")}
+
+
+def test_a_name_written_once_with_its_eu_country_is_no_namesake_pair(namesake_detector):
+    assert not namesake_detector.detect("Toledo, Spain, is twinned with Naas.", language="en")
