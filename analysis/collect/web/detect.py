@@ -53,7 +53,17 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from analysis.collect.web import cn_counties, discourse, eu_forms, eu_side, lookalike, partner_sense, rules
+from analysis.collect.web import (
+    cn_counties,
+    discourse,
+    eu_forms,
+    eu_side,
+    home_town,
+    lookalike,
+    partner_sense,
+    rules,
+    us_style,
+)
 from analysis.collect.web import places as places_module
 from analysis.collect.web import segments as segments_module
 from analysis.collect.web import status as status_module
@@ -63,7 +73,6 @@ from analysis.collect.web.places import Place
 from analysis.collect.web.relation_subject import relation_subject
 from analysis.collect.web.status import merge_findings
 
-_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _QUALIFIER_GAP = re.compile(
     r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
     re.IGNORECASE,
@@ -274,6 +283,9 @@ class Detector:
             )
             if sentence_initial and single_word and unframed and not named:
                 continue
+            if county := eu_forms.eu_county_behind_us_county(self, text, hit, found, language):
+                mentions.append(_Mention(county[0], "eu", county[1]))
+                continue
             partner_like = tuple(p for p in found if p.role in ("partner", "admin1"))
             eu = eu_forms.in_language_country(
                 tuple(p for p in found if p.role == "eu" and not eu_side.whole_country(p)), language
@@ -297,14 +309,13 @@ class Detector:
                 mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             else:
                 mentions.append(_Mention(hit, "other", found))
-        return mentions
+        return home_town.namesake_pairs(text, mentions, self.places)
 
     def _us_right_after(self, text: str, hit: NameHit, terms: list[TermHit]) -> bool:
         """A state code, state name, or US/China word right after a name (Paris, Texas; Paris (TX); Rome, USA), or the
         name's own state after "in" (Harlem in New York: :func:`partner_sense.admin1_after`)."""
         adjacent = int(self.lexicon.rules["adjacent_chars"])
-        code = _STATE_CODE.match(text, hit.orig_end)
-        if code and code.group(1) in self._state_codes:
+        if us_style.state_after(text, hit.orig_end, self._state_codes):
             return True
         window_end = hit.orig_end + adjacent
         for term in terms:

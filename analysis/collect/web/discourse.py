@@ -18,7 +18,6 @@ from analysis.collect.web.lexicon import fold_for_matching, name_key
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
-_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _ARTICLES = frozenset({"the", "la", "le", "l'", "de", "der", "die", "den", "dem", "o", "a", "την", "τον", "το", "η"})
 # The words of an article-and-city-word gap without a "with" word come from ``filler`` (``pair_filler`` terms), which
 # holds no conjunction: "Phoenix (USA) a město Kladno" (Czech "a" = and) is no pair.

@@ -431,3 +431,39 @@ def typed_region_forms(name: str, country_iso2: str) -> list[str]:
         return [f"{bare} {word}" for word in longer if bare and word != found[1].word]
     before = [row.word for row in rows if row.position == "before" and row.means != "county"]  # counties: county_word
     return list(dict.fromkeys(f"{word} {name.lower()}" for word in before))
+
+
+_COUNCIL_AFTER = re.compile(r"\s+Council\b")
+
+
+def eu_county_behind_us_county(detector, text: str, hit, found: tuple, language: str | None):
+    """(hit, places) of the EU county a name read as a US county stands for, or None: "Roscommon County, Ireland"
+    (the EU county named the American way, with its country after it) and "Clare County Council" (an Irish county
+    council; an EU county written with its county word and "Council") when the name without its county word is an EU
+    place of that country (of any EU country before "Council"). The hit is cut to the name before the county word,
+    whose place is the county (:func:`as_county`)."""
+    from analysis.collect.web.partner_sense import country_after
+
+    partners = [p for p in found if p.role in ("partner", "admin1")]
+    if not partners or any(p.level != "county" for p in partners) or any(p.role == "eu" for p in found):
+        return None
+    written = text[hit.orig_start : hit.orig_end]
+    name, _, word = written.rpartition(" ")
+    if not name or name_key(word) != "county":
+        return None
+    after = country_after(text, hit)
+    countries = {after[1]} if after and after[1] else set()
+    if not countries and not _COUNCIL_AFTER.match(text, hit.orig_end):
+        return None
+    for inner in detector.matcher.scan(name, language).names:
+        if inner.orig_start != 0 or inner.orig_end != len(name):
+            continue
+        eu = tuple(
+            p
+            for p in (detector.places[r] for r in inner.records)
+            if p.role == "eu" and (not countries or p.country_iso2 in countries)
+        )
+        if eu:
+            cut = hit._replace(end=hit.start + len(name), orig_end=hit.orig_start + len(name))
+            return cut, as_county(text, cut, eu, language)
+    return None

@@ -222,3 +222,15 @@ def state_vouches(detector, text: str, mention, mentions, country: str) -> str |
         if state := named_admin1(detector, text, mention, mentions, name, country, False):
             return state
     return None
+
+
+def canonical_name(candidates, surface_key: str) -> str:
+    """The name a partner finding gives among the places ``candidates`` of one written form (folded ``surface_key``):
+    their one name, else the name written, else the name of the strongest, most populous place."""
+    names = list(dict.fromkeys(p.name for p in candidates))
+    if len(names) == 1:
+        return names[0]
+    for name in names:
+        if name_key(name) == surface_key:
+            return name
+    return max(candidates, key=lambda p: (p.strong, p.population)).name

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web import partner_sense
+from analysis.collect.web import home_town, partner_sense, us_style
 from analysis.collect.web.discourse import (
     between_pair,
     item_pair,
@@ -51,7 +51,6 @@ RELATION_TYPE: dict[str, str] = {
     "friendship_word": "friendship",
     "cooperation_word": "cooperation",
 }
-_STATE_CODE = re.compile(r"^\s*(?:,\s*|\(\s*)([A-Z]{2})\b")
 _GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
@@ -109,8 +108,7 @@ def context_flags(terms, mentions, text, segment, state_codes) -> Context:
                 us |= place.country_iso2 == "US"
                 cn |= place.country_iso2 == "CN"
         if mention.role == "partner":
-            code = _STATE_CODE.match(text, mention.hit.orig_end)
-            us |= bool(code and code.group(1) in state_codes)
+            us |= bool(us_style.state_after(text, mention.hit.orig_end, state_codes))
     return Context(us, cn)
 
 
@@ -169,6 +167,10 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     if weak and not has_context and (state := partner_sense.state_vouches(detector, text, mention, mentions, country)):
         hint, has_context = state, True
         weak.append(f"its {state} named in the sentence")
+    named = context.us if country == "US" else context.cn
+    if weak and not has_context and (why := home_town.vouches(text, mention, mentions, terms, weak, named)):
+        has_context = True
+        weak.append(f"{country} side: {why}")
     if weak and not has_context and not others and partner_sense.foreign_counterpart(text, mention, mentions, terms):
         has_context = True
         weak.append(f"{country} side: the EU town named with its country")
@@ -190,7 +192,7 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     province = (province or all(p.level == "province" for p in candidates)) and any(
         p.level == "province" for p in candidates
     )
-    name = _canonical_name(candidates, surface_key)
+    name = partner_sense.canonical_name(candidates, surface_key)
     hint = hint or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
     detail = (
         f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
@@ -304,20 +306,10 @@ def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
     if position + 1 < len(mentions) and mentions[position + 1].role == "qualifier":
         place = mentions[position + 1].places[0]
         return place.name, place.country_iso2
-    code = _STATE_CODE.match(text, mention.hit.orig_end)
-    if code and code.group(1) in detector._state_names:
-        return detector._state_names[code.group(1)], "US"
+    code = us_style.state_after(text, mention.hit.orig_end, detector._state_names)
+    if code:
+        return detector._state_names[code], "US"
     return None, None
-
-
-def _canonical_name(candidates, surface_key: str) -> str:
-    names = list(dict.fromkeys(p.name for p in candidates))
-    if len(names) == 1:
-        return names[0]
-    for name in names:
-        if name_key(name) == surface_key:
-            return name
-    return max(candidates, key=lambda p: (p.strong, p.population)).name
 
 
 _AFTER_GAP = re.compile(r"[\s,(]*")

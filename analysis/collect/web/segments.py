@@ -179,6 +179,7 @@ def by_segment(segments: list[Segment], hits: list, start_of) -> list[list]:
 
 _CONTINUATION = re.compile(r"\s*[a-zà-öø-ÿα-ωа-я(,–]")
 _LINE_END = re.compile(r"[.!?:;…]['\"”»)\]]*\s*$")
+_OPEN_END = re.compile(r"[,–—-]\s*$")
 
 
 def text_lines(text: str) -> list[tuple[int, int, int]]:
@@ -186,7 +187,9 @@ def text_lines(text: str) -> list[tuple[int, int, int]]:
 
     A line that does not end with sentence punctuation continues on the next non-blank line when that one starts
     with a lower-case letter, a parenthesis, a comma or a dash (PDFs and hard-wrapped pages cut sentences:
-    "... zuletzt Huangshan" / "(China) besteht eine solche Verbindung."); a bullet starts a new line.
+    "... zuletzt Huangshan" / "(China) besteht eine solche Verbindung."), or whatever it starts with when the line
+    ends with a comma or a dash (a name and its state or country cut apart: "the Mayor of Springfield," /
+    "Illinois, to be a Sister City"); a bullet starts a new line.
     """
     out: list[tuple[int, int, int]] = []
     position = 0
@@ -195,7 +198,7 @@ def text_lines(text: str) -> list[tuple[int, int, int]]:
             end = position + len(line)
             previous = text[out[-1][1] : out[-1][2]] if out else ""
             joins = previous and not _LINE_END.search(previous) and not _BULLET.match(line)
-            if joins and _CONTINUATION.match(line):
+            if joins and (_CONTINUATION.match(line) or _OPEN_END.search(previous)):
                 out[-1] = (out[-1][0], out[-1][1], end)
             else:
                 out.append((number, position, end))

@@ -75,6 +75,12 @@ NUMBER_BLOCKS = {
     "passages_i.jsonl": 301,
     "passages_j.jsonl": 401,
     "passages_k.jsonl": 601,
+    "passages_l.jsonl": 101,
+    "passages_m.jsonl": 251,
+    "passages_n.jsonl": 351,
+    "passages_o.jsonl": 451,
+    "passages_p.jsonl": 551,
+    "passages_q.jsonl": 751,
 }
 
 
