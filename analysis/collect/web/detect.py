@@ -55,6 +55,7 @@ import pandas as pd
 
 from analysis.collect.web import (
     cn_counties,
+    country_parts,
     discourse,
     eu_forms,
     eu_side,
@@ -168,6 +169,7 @@ class Detector:
         the acquired LAU 2020 list (none when it is not there), a DataFrame in its columns, False for none. Chinese
         counties come from the acquired division list (:mod:`analysis.collect.web.cn_counties`)."""
         lexicon = lexicon or load_lexicon()
+        gazetteer = country_parts.with_country_parts(gazetteer)
         units = places_module.with_alternate_names(units)
         found = [
             *places_module.partner_places(gazetteer, lexicon),

@@ -184,16 +184,18 @@ def _stoplist() -> dict[str, frozenset[str]]:
 _VOWELS = frozenset("aeiouy")
 
 
-def suffix_rules_for(word: str, lexicon: Lexicon) -> dict[str, dict[str, frozenset[str]]]:
+def suffix_rules_for(word: str, lexicon: Lexicon, short_stem: bool = False) -> dict[str, dict[str, frozenset[str]]]:
     """Generated inflections of a folded ``word``: ``{stem: {language: suffixes}}``.
 
     A rule with a literal ending applies when ``word`` ends with it (the ending is replaced: "pekinas"
-    gives stem "pekin" with "o", "e", "ui" ... in Lithuanian); ``@consonant``/``@vowel``/``@any`` rules
-    add their suffixes to the whole word. The matcher accepts a stem followed by one of its suffixes.
+    gives stem "pekin" with "o", "e", "ui" ... in Lithuanian) and leaves a stem of three letters or more
+    (``short_stem``: two, for the adjective that heads a name: Greek "Νέα Υόρκη" -> "Νέας Υόρκης");
+    ``@consonant``/``@vowel``/``@any`` rules add their suffixes to the whole word. The matcher accepts a stem
+    followed by one of its suffixes.
     """
     longs = _long_endings(lexicon)
     tail = next(e for e in longs if word.endswith(e)) if longs and word.endswith(longs) else word[-2:]
-    key = (id(lexicon), tail, min(len(word), len(tail) + 3))
+    key = (id(lexicon), tail, min(len(word) + short_stem, len(tail) + 3))
     by_cut = _ENDING_CACHE.get(key)
     if by_cut is None:
         by_cut = _ENDING_CACHE[key] = _rules_by_ending(key[1], key[2], lexicon)

@@ -306,11 +306,12 @@ def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
     """The first word of a two-word name and its forms by the replacing rules (adjectives: "nowy" -> "nowego",
     "nowym"; "novy" -> "noveho"; feminine "jelenia" -> "jeleniej", "mlada" -> "mlade"; Lithuanian definite
     adjectives, whose replaced ending is three letters or more: "naujasis" -> "naujojo", "naujajame"), so that
-    "Nowego Jorku", "Jeleniej Góry" and "Naujajame Orleane" are found; longer names keep their head as written."""
+    "Nowego Jorku", "Jeleniej Góry", "Naujajame Orleane" and Greek "Νέας Υόρκης" are found; longer names keep their
+    head as written."""
     if not head or " " in head:
         return [head]
     forms = [head]
-    for stem, by_language in suffix_rules_for(head, lexicon).items():
+    for stem, by_language in suffix_rules_for(head, lexicon, short_stem=True).items():
         if stem != head and (head.endswith(("y", "a")) or len(head) - len(stem) >= 3):
             forms += [stem + suffix for suffixes in by_language.values() for suffix in suffixes]
     return list(dict.fromkeys(forms))

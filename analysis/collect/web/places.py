@@ -241,8 +241,13 @@ def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]
 def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
     languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
-    way the town is written in EU text, and such a name in a text is the country unless a state stands next to it."""
-    return frozenset(country_names_iso2())
+    way the town is written in EU text, and such a name in a text is the country unless a state stands next to it.
+    The names of a country's part that counts as a partner of that country (Hong Kong, Macao:
+    :mod:`analysis.collect.web.country_parts`) are places, not countries."""
+    from analysis.collect.web.country_parts import country_parts
+
+    parts = set(country_parts())
+    return frozenset(name for name, iso2 in country_names_iso2().items() if iso2 not in parts)
 
 
 @lru_cache(maxsize=1)

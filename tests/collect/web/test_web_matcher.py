@@ -58,3 +58,19 @@ def test_may_name_allows_every_language_and_finds_no_name_scan_would_not():
     assert matcher.may_name("Chicago", partners)
     assert not matcher.may_name("Paris und die chicago-Frage, Chicagoland", partners)  # not asked; lower case; glued
     assert not matcher.may_name("", partners)
+
+
+def test_a_short_greek_adjective_heading_a_name_is_inflected_with_it():
+    from analysis.collect.web.lexicon import load_lexicon
+    from analysis.collect.web.matcher import _head_forms
+
+    assert "neas" in _head_forms("nea", load_lexicon())  # "Νέας Υόρκης", the genitive of "Νέα Υόρκη"
+    assert _head_forms("la", load_lexicon()) == ["la"]
+
+
+def test_slovenian_and_croatian_names_ending_in_a_vowel_take_their_case_endings():
+    from analysis.collect.web.lexicon import load_lexicon, suffix_rules_for
+
+    rules = suffix_rules_for("chengdu", load_lexicon())
+    assert "ujem" in rules["chengd"]["sl"] and "uom" in rules["chengd"]["hr"]
+    assert "ijem" in suffix_rules_for("miami", load_lexicon())["miam"]["hr"]
