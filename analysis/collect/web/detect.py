@@ -23,7 +23,9 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    as the relation's named parties: "partnerství Prahy s Pekingem"); a sentence that names no partner city
    lends its relation term to its neighbours; a weak
    relation (agreement, cooperation, generic) in a sentence about flights, rail freight, tourism,
-   consulates, forums or institutions (universities, companies) is a look-alike.
+   consulates, forums or institutions (universities, companies) is a look-alike. A partner name that only
+   qualifies an organisation's, building's or venue's head noun ("Rocky River Golf Club", "Flughafen Los
+   Angeles") is no party of the relation (:mod:`analysis.collect.web.relation_parties`).
 5. **Attribution.** An elliptic pair decides first: the EU place joined to the partner by only a "with"
    word or a dash ("Cork with San Francisco", "Artesia com Angra do Heroísmo"); a partner so paired with an
    unknown name takes no other EU side; then "between X and Y", lists of pairs, a partner as subject (:mod:`discourse`;
@@ -62,6 +64,7 @@ from analysis.collect.web import (
     home_town,
     lookalike,
     partner_sense,
+    relation_parties,
     rules,
     us_style,
 )
@@ -362,7 +365,9 @@ class Detector:
             relation = fallback if not isinstance(fallback, str) else relation
         if not isinstance(relation, str):
             relation = (
-                lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language) or relation
+                lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language)
+                or relation_parties.organisation_qualifier(text, mention, mentions, terms, self.lexicon)
+                or relation
             )
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
