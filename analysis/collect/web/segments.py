@@ -112,7 +112,8 @@ def neighbour_segments(
     A later sentence that refers back to a pair ("The two cities signed the charter in 1990"; ``pair_anaphor`` terms
     of ``terms_by_segment``) and names no partner lends to the last sentence before it that names one, however far:
     the pair it refers to is that sentence's. The sentences around it (and the ones beyond those) lend only within the
-    page block of :func:`in_scope`: its paragraph, or the heading, title or lead-in right above it."""
+    page block of :func:`in_scope`: its paragraph, or the heading, title or lead-in right above it; the last heading,
+    title or lead-in above it lends to every sentence of the block it heads (a title line over a paragraph)."""
 
     def near(i: int) -> bool:
         return 0 <= i < len(segments) and not partnered[i] and in_scope(text, segments, i, index)
@@ -123,6 +124,9 @@ def neighbour_segments(
     if terms_by_segment is not None and partnered[index]:
         chosen += _anaphor_after(index, partnered, terms_by_segment)
     chosen += [i + step for i, step in ((index - 1, -1), (index + 1, 1)) if i in chosen and near(i + step)]
+    titles = [i for i in range(index) if _titles(text, segments, i)]
+    if titles and near(titles[-1]):  # the last heading, title or lead-in above it reaches its whole block
+        chosen.append(titles[-1])
     if len(frozenset().union(*partnered)) == 1:  # the text's one partner: its topic pair
         chosen += [i for i, keys in enumerate(partnered) if not keys and i != index]
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
@@ -148,7 +152,14 @@ def in_scope(text: str, segments: list[Segment], lender: int, index: int) -> boo
     alone = lender == 0 or _PARAGRAPH_BREAK.search(text, segments[lender - 1].end, segments[lender].start)
     if not alone or not _PARAGRAPH_BREAK.search(text, segments[lender].end, segments[lender + 1].start):
         return False  # a paragraph's last sentence is no title of the next one
-    return segments[lender].is_heading or lender == 0 or text[: segments[lender].end].rstrip().endswith(":")
+    return _titles(text, segments, lender)
+
+
+def _titles(text: str, segments: list[Segment], lender: int) -> bool:
+    """Whether segment ``lender`` heads the block under it: a heading, the text's first line (a title: a line of its
+    own), a lead-in (a colon)."""
+    title = lender == 0 and (len(segments) == 1 or segments[1].line != segments[0].line)
+    return segments[lender].is_heading or title or text[: segments[lender].end].rstrip().endswith(":")
 
 
 def _anaphor_after(index: int, partnered: list[frozenset[str]], terms_by_segment) -> list[int]:

@@ -100,3 +100,18 @@ def test_a_lead_in_paragraph_lends_its_relation_to_the_list_items_under_it(web_d
         assert ("gn-duisburg", "us-place-memphis") in found_pairs(web_detector, listed, language), language
         plain = f"{lead_in}\n\nAnother paragraph.\n\n{item} Chicago was next."
         assert ("gn-duisburg", "us-place-memphis") not in found_pairs(web_detector, plain, language), language
+
+
+_TITLED = {
+    "de": ("Städtepartnerschaft", "Das Wetter war im Mai gut. Die Gäste kamen müde an.", "Ein Chor aus Duisburg"),
+    "en": ("Sister cities", "The weather was fine in May. The guests arrived late.", "A choir from Duisburg"),
+}
+
+
+def test_a_title_reaches_every_sentence_of_its_block(web_detector):
+    visits = {"de": "besuchte Memphis und Chicago.", "en": "visited Memphis and Chicago."}
+    for language, (title, filler, choir) in _TITLED.items():
+        text = f"{title}\n{filler} {choir} {visits[language]}"
+        assert ("gn-duisburg", "us-place-memphis") in found_pairs(web_detector, text, language), language
+        untitled = f"{filler} {choir} {visits[language]}"
+        assert ("gn-duisburg", "us-place-memphis") not in found_pairs(web_detector, untitled, language), language
