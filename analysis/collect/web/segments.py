@@ -35,9 +35,10 @@ def segment_text(text: str, scan: Scan, places: list, rules: dict, abbreviations
     ends with the term (a list title glued to the paragraph before it: "... 2001-08-30MIASTA PARTNERSKIE") or with a
     colon (a lead-in sentence: "Over the years Duisburg has signed partnership agreements with these cities:"); a lead
     paragraph right under it with a relation term and no partner keeps the list open ("ACORDOS DE COOPERAÇÃO" /
-    "Os acordos ... entre Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"). Of a line cut short with an ellipsis (a news teaser)
-    only its complete sentences and enumeration items are read (:mod:`analysis.collect.web.teaser`): status words
-    may be cut off, and the full article is crawled anyway.
+    "Os acordos ... entre Lisboa e outras cidades ..." / "• Miami (EUA) – 1987"); a line right before a bulleted
+    line is such a lead-in too, however long ("... some of these partnerships are introduced below." / "• ...").
+    Of a line cut short with an ellipsis (a news teaser) only its complete sentences and enumeration items are read
+    (:mod:`analysis.collect.web.teaser`): status words may be cut off, and the full article is crawled anyway.
     """
     segments: list[Segment] = []
     heading: int | None = None
@@ -61,13 +62,14 @@ def segment_text(text: str, scan: Scan, places: list, rules: dict, abbreviations
         has_relation = any_between(relation_starts, line_start, line_end)
         has_partner = any_between(name_starts, line_start, line_end)
         tail = len(line.rstrip(" :\t*"))
-        titled = line_start + tail in relation_ends or line.rstrip().endswith(":")
-        if has_relation and not has_partner and (words <= max_words or titled):
-            following = lines[index + 1] if index + 1 < len(lines) else None
-            if following and any_between(place_starts, following[1], following[2]):
-                segments.append(Segment(line_start, line_end, line_number, None, True))
-                heading = len(segments) - 1
-                continue
+        following = lines[index + 1] if index + 1 < len(lines) else None
+        lead_in = line.rstrip().endswith(":") or bool(following and _BULLET.match(text[following[1] : following[2]]))
+        titled = line_start + tail in relation_ends or lead_in
+        opens = following and any_between(place_starts, following[1], following[2])
+        if has_relation and not has_partner and (words <= max_words or titled) and opens:
+            segments.append(Segment(line_start, line_end, line_number, None, True))
+            heading = len(segments) - 1
+            continue
         short = words <= 10 or bool(_BULLET.match(line))
         intro = heading == len(segments) - 1 and has_relation and not has_partner  # a lead paragraph under it
         if heading is not None and not short and not intro:
@@ -109,22 +111,55 @@ def neighbour_segments(
     the keys of the partner cities each segment names (:func:`analysis.collect.web.discourse.partner_keys`).
     A later sentence that refers back to a pair ("The two cities signed the charter in 1990"; ``pair_anaphor`` terms
     of ``terms_by_segment``) and names no partner lends to the last sentence before it that names one, however far:
-    the pair it refers to is that sentence's."""
-    chosen = [i for i in (index - 1, index + 1) if 0 <= i < len(segments) and not partnered[i]]
+    the pair it refers to is that sentence's. The sentences around it (and the ones beyond those) lend only within the
+    page block of :func:`in_scope`: its paragraph, or the heading, title or lead-in right above it; the last heading,
+    title or lead-in above it lends to every sentence of the block it heads (a title line over a paragraph)."""
+
+    def near(i: int) -> bool:
+        return 0 <= i < len(segments) and not partnered[i] and in_scope(text, segments, i, index)
+
+    chosen = [i for i in (index - 1, index + 1) if near(i)]
     if index > 0 and enumeration(text[segments[index].start : segments[index].end]):
         chosen.append(index - 1)
     if terms_by_segment is not None and partnered[index]:
         chosen += _anaphor_after(index, partnered, terms_by_segment)
+    chosen += [i + step for i, step in ((index - 1, -1), (index + 1, 1)) if i in chosen and near(i + step)]
+    titles = [i for i in range(index) if _titles(text, segments, i)]
+    if titles and near(titles[-1]):  # the last heading, title or lead-in above it reaches its whole block
+        chosen.append(titles[-1])
     if len(frozenset().union(*partnered)) == 1:  # the text's one partner: its topic pair
         chosen += [i for i, keys in enumerate(partnered) if not keys and i != index]
-    chosen += [
-        i + step
-        for i, step in ((index - 1, -1), (index + 1, 1))
-        if i in chosen and 0 <= i + step < len(segments) and not partnered[i + step]
-    ]
     if index > 0 and text[segments[index - 1].start : segments[index - 1].end].rstrip().endswith(":"):
         chosen.append(index - 1)
     return sorted(set(chosen))
+
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t\xa0]*\n")
+
+
+def in_scope(text: str, segments: list[Segment], lender: int, index: int) -> bool:
+    """Whether the relation terms of segment ``lender`` reach segment ``index`` by page structure alone: a
+    sentence's terms reach the sentences of its own paragraph (no blank line between), a heading's, a title's (the
+    text's first line) and a lead-in's (a line ending with a colon) reach the paragraph right after them. A term
+    across a paragraph break concerns another block of the page ("... claimed by Beijing ..." / (blank line) / "...
+    signed a sister city agreement in Prague"); the text's topic pair and a pair anaphor reach further
+    (:func:`neighbour_segments`)."""
+    low, high = sorted((lender, index))
+    if not _PARAGRAPH_BREAK.search(text, segments[low].end, segments[high].start):
+        return True
+    if lender > index or _PARAGRAPH_BREAK.search(text, segments[lender + 1].start, segments[index].start):
+        return False
+    alone = lender == 0 or _PARAGRAPH_BREAK.search(text, segments[lender - 1].end, segments[lender].start)
+    if not alone or not _PARAGRAPH_BREAK.search(text, segments[lender].end, segments[lender + 1].start):
+        return False  # a paragraph's last sentence is no title of the next one
+    return _titles(text, segments, lender)
+
+
+def _titles(text: str, segments: list[Segment], lender: int) -> bool:
+    """Whether segment ``lender`` heads the block under it: a heading, the text's first line (a title: a line of its
+    own), a lead-in (a colon)."""
+    title = lender == 0 and (len(segments) == 1 or segments[1].line != segments[0].line)
+    return segments[lender].is_heading or title or text[: segments[lender].end].rstrip().endswith(":")
 
 
 def _anaphor_after(index: int, partnered: list[frozenset[str]], terms_by_segment) -> list[int]:
