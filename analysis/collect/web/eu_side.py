@@ -153,6 +153,22 @@ def term_party(text: str, term, mentions: list, lexicon):
     return first if all(w in joiners for w in gap) else None
 
 
+_APPOSITION_WORDS = 3  # at most this many words between a partner and a relation term in apposition to it
+
+
+def term_beside(text: str, term, mention) -> bool:
+    """Whether the relation term stands in apposition to the partner: at most three words between them, brackets left
+    out, and no sentence mark ("Wuhan, ville jumelle de Bordeaux"; "Bordeaux's twin city Wuhan"). A term farther off
+    ("... Walworth County (Wisconsin) sowie der Besuch einer Delegation aus dem Berliner Partnerbezirk
+    Charlottenburg-Wilmersdorf") titles another place, and the party it names is not the partner's."""
+    if term.orig_start >= mention.hit.orig_end:
+        gap = text[mention.hit.orig_end : term.orig_start]
+    else:
+        gap = text[term.orig_end : mention.hit.orig_start]
+    gap = _BRACKETED.sub(" ", gap)
+    return len(fold_for_matching(gap).split()) <= _APPOSITION_WORDS and not _OBJECT_END.search(gap)
+
+
 def relative_clause_after(text: str, end: int, lexicon) -> int | None:
     """Where the relative clause that follows the name ending at ``end`` begins: a comma, then a relative pronoun of
     the lexicon (``relative_pronoun``) as the first word or after at most two short words ("Hubei, which ...",
@@ -291,7 +307,8 @@ def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> 
     (:func:`relation_objects`: "Temecula" in "stedenbanden met Hranice ... en een stedenband met Temecula" has Hranice
     as a fellow partner, not as its subject); only the head of a "with which" clause that holds the partner
     (:func:`with_relative_head`)."""
-    eu = own_clause(text, segment, mention, [m for m in mentions if m.role == "eu"])
+    partners = [m for m in mentions if m.role == "partner" and m is not mention]
+    eu = own_clause(text, segment, mention, [m for m in mentions if m.role == "eu"], partners)
     head = with_relative_head(text, eu, mention, lexicon)
     if head is not None:
         return [head]
@@ -328,16 +345,22 @@ def with_relative_head(text: str, eu: list, mention, lexicon):
     return None
 
 
-def own_clause(text: str, segment, mention, eu: list) -> list:
+def own_clause(text: str, segment, mention, eu: list, partners: list = ()) -> list:
     """The EU mentions of ``eu`` that stand in the partner's own clause of the sentence (the text between
-    semicolons), when that clause names one: a sentence that lists its pairs clause by clause ("Bristol está geminada
-    com Lagoa; East Providence com Ribeira Grande; Newport com Ponta Delgada") ties each partner to its own clause's
-    places only. All of ``eu`` when the partner's clause names none ("Cork is twinned with: Rennes; San Francisco")."""
+    semicolons), when that clause names one and another clause names another partner (``partners``): a sentence that
+    lists its pairs clause by clause ("Bristol está geminada com Lagoa; East Providence com Ribeira Grande; Newport
+    com Ponta Delgada") ties each partner to its own clause's places only. All of ``eu`` when the partner's clause
+    names none ("Cork is twinned with: Rennes; San Francisco"), or when no other clause names a partner: semicolons
+    then separate the items of one list ("Fountain Hills maintains Sister City relationships with Dierdorf, Germany;
+    Ataco, El Salvador and Zamosc, Poland")."""
     start = text.rfind(";", segment.start, mention.hit.orig_start) + 1 or segment.start
     end = text.find(";", mention.hit.orig_end, segment.end)
     end = segment.end if end < 0 else end
     inside = [m for m in eu if start <= m.hit.orig_start and m.hit.orig_end <= end]
-    return inside or eu
+    paired_elsewhere = any(
+        segment.start <= m.hit.orig_start < segment.end and not start <= m.hit.orig_start < end for m in partners
+    )
+    return inside if inside and paired_elsewhere else eu
 
 
 def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:
@@ -354,3 +377,52 @@ def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:
         if clause is not None and clause < mention.hit.orig_start:
             return True
     return False
+
+
+def is_owner(place, page_unit_id: str | None, owner) -> bool:
+    """Whether ``place`` is the page owner (the frame unit ``page_unit_id``, or the EU place ``owner`` outside it)."""
+    if page_unit_id:
+        return bool(place.unit_id) and place.unit_id == page_unit_id
+    return (
+        owner is not None
+        and place.unit_id is None
+        and (place.name, place.country_iso2)
+        == (
+            owner.name,
+            owner.country_iso2,
+        )
+    )
+
+
+_ITEM_MAX_WORDS = 12  # a longer line ends the list
+
+
+def own_list_items(text: str, segment, all_eu: list, mention, term) -> list:
+    """The EU places that open the lines listed after the partner's sentence when that sentence ends in a colon, names
+    the partner before its relation term and names no EU place: the partner's own list of partners ("San Antonio
+    maintains sister city relationships with 12 other cities:" / "- Darmstadt, Germany (Established 2017)"), each
+    line's first EU place its party. Lines are items while they are short and end in no full stop (blank lines
+    between them allowed); a line that names no EU place is a partner outside the EU. Empty otherwise."""
+    sentence = text[segment.start : segment.end].rstrip()
+    closing = text[segment.end : segment.end + 2].lstrip(" \t")
+    if not (sentence.endswith(":") or closing.startswith(":")) or mention.hit.orig_end > term.orig_start:
+        return []
+    if any(segment.start <= m.hit.orig_start < segment.end for m in all_eu):
+        return []
+    start = text.find("\n", segment.end)
+    items = []
+    while start >= 0:
+        end = text.find("\n", start + 1)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        if line:
+            if len(line.split()) > _ITEM_MAX_WORDS or _SENTENCE_END.search(line):
+                break
+            inside = [m for m in all_eu if start <= m.hit.orig_start < end]
+            if inside:
+                items.append(min(inside, key=lambda m: m.hit.orig_start))
+        start = end if end < len(text) else -1
+    return items
+
+
+_SENTENCE_END = re.compile(r"[.!?]$")

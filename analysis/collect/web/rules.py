@@ -22,7 +22,15 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
-from analysis.collect.web.eu_side import outside_list, qualifier_names, subject_candidates, term_party
+from analysis.collect.web.eu_side import (
+    is_owner,
+    outside_list,
+    own_list_items,
+    qualifier_names,
+    subject_candidates,
+    term_beside,
+    term_party,
+)
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
@@ -437,6 +445,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
     party = None if relation_choice.neighbour else term_party(text, relation_choice.term, mentions, detector.lexicon)
+    party = party if party is not None and term_beside(text, relation_choice.term, mention) else None
     if between is not None and party not in (None, between):  # "vol entre Paris et Wuhan, ville jumelle de Bordeaux"
         return [_eu_side(party, page_unit_id, "sentence", "EU side: the EU place the relation term names as its party")]
     if between is not None:
@@ -450,7 +459,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         ]
     eu = subject_candidates(text, segment, mentions, mention, detector.lexicon)
     owner = getattr(context, "owner", None)
-    others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
+    others = [m for m in eu if not any(is_owner(p, page_unit_id, owner) for p in m.places)]
     if segment.heading is not None and not others:
         if page_unit_id or owner:
             return [_owner(detector, context, "list", "EU side: page owner (list item under a partner-cities heading)")]
@@ -488,6 +497,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:
         rule = "EU side: the pair 'X and Y' its own sentence names (relation term of a neighbouring sentence)"
         return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
+    items = own_list_items(text, segment, context.all_eu, mention, term) if in_sentence and not in_chain else []
+    if items:
+        rule = "EU side: the EU places that open the lines of the partner's own list (its sentence ends in a colon)"
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in items]
     if page_unit_id or owner:
         return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
     elsewhere = outside_list(text, context.segments, context.index, context.all_eu)
@@ -558,21 +571,6 @@ def _owner(detector, context, source: str, rule: str) -> EuSide:
     if place is None:
         return EuSide(unit_id, None, None, source, rule)
     return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
-
-
-def _is_owner(place, page_unit_id: str | None, owner) -> bool:
-    """Whether ``place`` is the page owner (the frame unit ``page_unit_id``, or the EU place ``owner`` outside it)."""
-    if page_unit_id:
-        return bool(place.unit_id) and place.unit_id == page_unit_id
-    return (
-        owner is not None
-        and place.unit_id is None
-        and (place.name, place.country_iso2)
-        == (
-            owner.name,
-            owner.country_iso2,
-        )
-    )
 
 
 def _eu_run(text, mentions, paired, lexicon, partner=None) -> list:

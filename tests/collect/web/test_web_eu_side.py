@@ -324,3 +324,29 @@ def test_the_head_of_a_with_which_clause_is_the_party_of_each_place_in_it(web_de
     text = "Planuojama įtraukti ir Vilnių, su kuriuo ir Brno, ir Čikaga yra pasirašę partnerystės sutartis."
     sides = {side[1] for side in _sides(web_detector, text, "lt") if side[2] == "us-place-chicago"}
     assert sides == {"Vilnius"}
+
+
+def test_semicolons_that_separate_the_items_of_the_partners_list_keep_every_item_its_party(web_detector):
+    text = "The City of Chicago maintains sister city relationships with Brno, Czechia; Kraków, Poland and Riga, Latvia."
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno", "Kraków", "Riga"}
+
+
+def test_the_lines_under_a_partners_own_list_sentence_are_its_parties(web_detector):
+    text = (
+        "Chicago maintains sister city relationships with these cities:\n"
+        "- Brno, Czech Republic (Established 1990)\n"
+        "- Monterrey, Mexico (Established 1995)\n"
+        "- Riga, Latvia (Established 2001)\n"
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno", "Riga"}
+
+
+def test_a_relation_term_far_from_the_partner_does_not_name_its_party(web_detector):
+    text = (
+        "Gründe sind das Jubiläum der Partnerschaft zwischen Duisburg und dem amerikanischen Sheboygan (Wisconsin) "
+        "sowie der Besuch einer Delegation aus der polnischen Partnerstadt Kraków."
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "de") if side[2] == "us-place-sheboygan"}
+    assert sides == {"Duisburg"}
