@@ -145,7 +145,9 @@ def test_a_name_shared_across_eu_countries_is_the_one_of_the_text_language():
     assert eu_forms.in_language_country((spain, portugal), "pt") == (portugal,)
     assert eu_forms.in_language_country((spain, portugal), "en") == (spain, portugal)
     framed = spain._replace(unit_id="gn-horta")
-    assert eu_forms.in_language_country((framed, portugal), "pt") == (framed, portugal)
+    assert eu_forms.in_language_country((framed, portugal), "pt") == (portugal,)
+    larger = framed._replace(population=100_000.0)  # a foreign frame unit ten times larger keeps both readings
+    assert eu_forms.in_language_country((larger, portugal), "pt") == (larger, portugal)
 
 
 def test_a_town_name_that_begins_a_longer_name_is_not_that_town():
@@ -327,7 +329,9 @@ def test_the_head_of_a_with_which_clause_is_the_party_of_each_place_in_it(web_de
 
 
 def test_semicolons_that_separate_the_items_of_the_partners_list_keep_every_item_its_party(web_detector):
-    text = "The City of Chicago maintains sister city relationships with Brno, Czechia; Kraków, Poland and Riga, Latvia."
+    text = (
+        "The City of Chicago maintains sister city relationships with Brno, Czechia; Kraków, Poland and Riga, Latvia."
+    )
     sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
     assert sides == {"Brno", "Kraków", "Riga"}
 
@@ -350,3 +354,30 @@ def test_a_relation_term_far_from_the_partner_does_not_name_its_party(web_detect
     )
     sides = {side[1] for side in _sides(web_detector, text, "de") if side[2] == "us-place-sheboygan"}
     assert sides == {"Duisburg"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("la Provincia di Palermo con la Contea", "it", "Provincia Palermo"),
+        ("de vriendschapsband tussen de provincie Utrecht en", "nl", "provincie Utrecht"),
+        ("the Province of Antwerp and", "en", "Province Antwerp"),
+        ("il comune di Palermo e", "it", None),
+    ],
+)
+def test_a_town_named_with_a_province_word_before_it_and_a_link_word_is_the_province(text, language, expected):
+    name = next(n for n in ("Palermo", "Utrecht", "Antwerp") if n in text)
+    town = Place(name, "IT", "eu", "gn1", "city", 600_000.0, True, None)
+    start = text.index(name)
+    county = eu_forms.county_place(town, text, start, start + len(name), language)
+    assert (county.name if county else None) == expected
+    if county is not None:
+        assert eu_forms.region_key(eu_forms.name_key(county.name)) == f"{name.lower()} #province"
+
+
+def test_a_name_shared_across_countries_is_the_local_place_unless_a_foreign_unit_is_far_larger():
+    local = Place("Търговище", "BG", "eu", None, "municipality", 54_000.0, True, None)
+    near = Place("Târgoviște", "RO", "eu", "gn1", "city", 73_000.0, True, None)
+    large = Place("Vienna", "AT", "eu", "gn2", "city", 1_900_000.0, True, None)
+    assert eu_forms.in_language_country((near, local), "bg") == (local,)
+    assert eu_forms.in_language_country((large, local), "bg") == (large, local)
