@@ -507,7 +507,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = text_topic(before or after)
+        chosen = text_topic(before + after)
         return [
             _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
         ]

@@ -381,3 +381,12 @@ def test_a_name_shared_across_countries_is_the_local_place_unless_a_foreign_unit
     large = Place("Vienna", "AT", "eu", "gn2", "city", 1_900_000.0, True, None)
     assert eu_forms.in_language_country((near, local), "bg") == (local,)
     assert eu_forms.in_language_country((large, local), "bg") == (large, local)
+
+
+def test_the_text_topic_is_the_eu_place_named_most_often_in_the_whole_text(web_detector):
+    text = (
+        "The delegation first met in Brno. A further town twinning with Chicago has existed since 1994. "
+        "Duisburg schools took part, the Duisburg council paid, and Duisburg will continue."
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Duisburg"}
