@@ -426,3 +426,55 @@ def own_list_items(text: str, segment, all_eu: list, mention, term) -> list:
 
 
 _SENTENCE_END = re.compile(r"[.!?]$")
+
+
+_TITLE_MAX_WORDS = 15
+_DATELINE_MARK = re.compile(r"\s*(?:[-–—:]\s|,\s*\d|\.\s)")
+_HEAD_LINES = 2  # a dateline opens one of the text's first two lines (a title may stand above it)
+
+
+def title_places(text: str, segments, candidates: list, language: str | None) -> list:
+    """The ``candidates`` (EU mentions) that the text's dateline or title names, when they lie in a country of the
+    text's language (a title's capitalised word is often no place): a name that opens one of the first two lines
+    followed by a dash, a colon, a comma and a date, or a full stop ("PALERMO – ...", "ESSLINGEN: ...", "Palermo, 4
+    marzo 2008 – ..."), else the first line's names when that line is one short sentence without a full stop and more
+    text follows ("Killarney risks losing twinning status over lack of visits abroad"): the place the text is about.
+    Empty when the text has neither."""
+    from analysis.collect.web.eu_forms import language_countries
+
+    countries = language_countries(language)
+    local = [m for m in candidates if any(p.country_iso2 in countries for p in m.places)]
+    if not segments or not local:
+        return []
+    starts = [0] + [found.end() for found in re.finditer(r"\n", text)]
+    lines = [s for s in starts if text[s : text.find("\n", s) if "\n" in text[s:] else len(text)].strip()]
+    opening = [m for m in local if any(not text[s : m.hit.orig_start].strip(" \t\"'„“«") for s in lines[:_HEAD_LINES])]
+    dated = [m for m in opening if _DATELINE_MARK.match(text, m.hit.orig_end)]
+    if dated:
+        return dated
+    first = segments[0]
+    line_end = text.find("\n", first.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[first.start : line_end].strip()
+    titled = first.end >= line_end - 1 and len(segments) > 1 and len(line.split()) <= _TITLE_MAX_WORDS
+    if titled and not _SENTENCE_END.search(line):
+        return [m for m in local if first.start <= m.hit.orig_start < line_end]
+    return []
+
+
+_SUBJECT_WORDS = 5  # at most this many words before the relation term for a town noun to be the sentence's subject
+_SUBJECT_LEAD = 3  # the town noun among the first three words ("The Kerry town has ...", "Die Stadt pflegt ...")
+
+
+def town_subject(text: str, holder, term, eu: list, lexicon) -> bool:
+    """Whether the sentence ``holder`` has as its subject, before its relation term, a town noun that points back to
+    the text's topic ("The Kerry town has twinning links with centres from France to Sweden to Sicily", "Die Stadt
+    pflegt ...", "La ville entretient ...": ``town_word`` and ``municipality_noun`` words among its first three) and
+    names none of its EU places ``eu`` before the term: those places are where the links lead, not the subject."""
+    if any(holder.start <= m.hit.orig_start < term.orig_start for m in eu):
+        return False
+    words = [w.strip(",.;:\"'()") for w in fold_for_matching(text[holder.start : term.orig_start]).split()]
+    if not words or len(words) > _SUBJECT_WORDS:
+        return False
+    kinds = ("town_word", "municipality_noun")
+    return any(_kind_word(w, kind, lexicon) for w in words[:_SUBJECT_LEAD] for kind in kinds)

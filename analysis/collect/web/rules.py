@@ -30,6 +30,8 @@ from analysis.collect.web.eu_side import (
     subject_candidates,
     term_beside,
     term_party,
+    title_places,
+    town_subject,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
@@ -469,7 +471,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     in_chain = [m for m in chain if m in eu]
     outside = [m for m in eu if m not in chain]
     if relation_choice.neighbour and not stands_apart(text, outside, mention, detector.lexicon):
-        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
+        side = _neighbour_side(text, segment, relation_choice.term, context, page_unit_id, detector.lexicon)
         if side is not None:
             return [side]
     term = relation_choice.term
@@ -507,9 +509,9 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = text_topic(before + after)
+        chosen = (title_places(text, context.segments, before, context.language) or [text_topic(before + after)])[0]
         return [
-            _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
+            _eu_side(chosen, None, "text", "EU side: the EU place the text is about (title, else named most often)")
         ]
     if in_chain:
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
@@ -517,15 +519,16 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     return []
 
 
-def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
+def _neighbour_side(text, segment, term, context, page_unit_id, lexicon) -> EuSide | None:
     """When the relation term was borrowed from a neighbouring sentence, the EU place of that sentence nearest the
     term is the subject ("Stralsund ist 8 Städtepartnerschaften eingegangen. Mit Pori (Finnland), ... und zuletzt
-    Huangshan (China) besteht eine solche Verbindung": the EU places beside the partner are co-partners)."""
+    Huangshan (China) besteht eine solche Verbindung": the EU places beside the partner are co-partners); none when
+    that sentence's subject is a town noun pointing back to the text's topic (:func:`eu_side.town_subject`)."""
     holder = next((s for s in context.segments if s.start <= term.orig_start < s.end), None)
     if holder is None or holder is segment:
         return None
     there = [m for m in context.all_eu if holder.start <= m.hit.orig_start < holder.end]
-    if not there:
+    if not there or town_subject(text, holder, term, there, lexicon):
         return None
     nearest = min(there, key=lambda m: abs(m.hit.orig_start - term.orig_start))
     return _eu_side(

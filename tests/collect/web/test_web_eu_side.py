@@ -390,3 +390,23 @@ def test_the_text_topic_is_the_eu_place_named_most_often_in_the_whole_text(web_d
     )
     sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
     assert sides == {"Duisburg"}
+
+
+def test_the_place_a_title_line_names_is_the_text_topic(web_detector):
+    text = (
+        "Brno welcomes an American delegation\n"
+        "Kraków and Riga were also visited, Kraków twice. A further town twinning with Chicago has existed since 1994."
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "cs") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno"}  # a title place of the text's language (cs: Czechia)
+    assert {side[1] for side in _sides(web_detector, text, "de") if side[2] == "us-place-chicago"} == {"Kraków"}
+
+
+def test_a_town_noun_as_subject_of_the_neighbouring_sentence_points_back_to_the_topic(web_detector):
+    text = (
+        "Brno risks losing twinning status\n"
+        "The Moravian city has twinning links with centres from Kraków to Riga. "
+        "Four councillors are now to set off to Chicago to make amends."
+    )
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno"}
