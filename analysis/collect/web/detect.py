@@ -256,7 +256,8 @@ class Detector:
 
         An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
         not read as a place (German "Auch", "Nun" ... are capitalised there; a hyphenated or multi-word name is no
-        such word: "Etelä-Savon ...") unless it stands as a dateline or
+        such word: "Etelä-Savon ...") unless it stands as a dateline, opens the text's title line in a country of the
+        text's language ("Killarney risks losing twinning status") or
         before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
         Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
         """
@@ -269,8 +270,10 @@ class Detector:
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
-            named = _named_as_place(text, hit, terms) or relation_subject(
-                text, hit, found, terms, language, self.lexicon
+            named = (
+                _named_as_place(text, hit, terms)
+                or relation_subject(text, hit, found, terms, language, self.lexicon)
+                or eu_side.titles_text(text, hit, found, language)
             )
             if sentence_initial and single_word and unframed and not named:
                 continue

@@ -478,3 +478,18 @@ def town_subject(text: str, holder, term, eu: list, lexicon) -> bool:
         return False
     kinds = ("town_word", "municipality_noun")
     return any(_kind_word(w, kind, lexicon) for w in words[:_SUBJECT_LEAD] for kind in kinds)
+
+
+def titles_text(text: str, hit, places, language: str | None) -> bool:
+    """Whether the name ``hit`` opens the text's title line (the first line: short, no full stop, more text below)
+    and one of its EU ``places`` lies in a country of the text's language ("Killarney risks losing twinning status
+    over lack of visits abroad"): a title names the text's place, so a capitalised first word there is the place."""
+    from analysis.collect.web.eu_forms import language_countries
+
+    end = text.find("\n")
+    line = text[:end].strip() if end > 0 else ""
+    if not line or text[: hit.orig_start].strip(" \t\"'„“«") or len(line.split()) > _TITLE_MAX_WORDS:
+        return False
+    countries = language_countries(language)
+    local = any(p.role == "eu" and p.country_iso2 in countries for p in places)
+    return local and not _SENTENCE_END.search(line) and bool(text[end:].strip())

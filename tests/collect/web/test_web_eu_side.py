@@ -410,3 +410,18 @@ def test_a_town_noun_as_subject_of_the_neighbouring_sentence_points_back_to_the_
     )
     sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
     assert sides == {"Brno"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        ("Killarney risks losing twinning status\nThe town has links.", "en", True),
+        ("Killarney risks losing twinning status.\nThe town has links.", "en", False),  # a sentence, no title
+        ("Killarney risks losing twinning status\nThe town has links.", "de", False),  # not a place of de countries
+        ("Killarney risks losing twinning status", "en", False),  # nothing below the line
+    ],
+)
+def test_a_name_that_opens_the_title_line_is_a_place_of_the_text_language(text, language, expected):
+    hit = type("Hit", (), {"orig_start": 0, "orig_end": 9})()
+    killarney = Place("Killarney", "IE", "eu", None, "municipality", 14_000.0, True, None)
+    assert eu_side.titles_text(text, hit, (killarney,), language) is expected
