@@ -453,10 +453,13 @@ def article_forms(name: str, country_iso2: str) -> list[str]:
     ]
 
 
+_READ_NEXT_TO = frozenset({"county", "province"})  # county and province words: county_word reads them by the name
+
+
 def typed_region_forms(name: str, country_iso2: str) -> list[str]:
     """A region's name written with the other region words of its country's languages (``web_region_words.csv``):
     with a longer word of the same meaning after it ("Nitriansky kraj" -> "Nitriansky samosprávny kraj"), and after a
-    word that stands before the name (not a county word: :func:`county_word` reads those), the name in lower case as
+    word that stands before the name (not a county or province word: :func:`county_word` reads those), the name in lower case as
     an adjective follows its noun ("Lubelskie" -> "województwo lubelskie"). The region resolves to its own unit whichever way it is written."""
     rows = [
         row for row in region_words() if country_iso2 in language_countries(row.language) and row.means != MUNICIPALITY
@@ -468,5 +471,5 @@ def typed_region_forms(name: str, country_iso2: str) -> list[str]:
         bare = " ".join(name.split()[: -len(found[1].word.split())]) if found[1].position == "after" else ""
         longer = [row.word for row in rows if row.position == "after" and row.means == found[1].means]
         return [f"{bare} {word}" for word in longer if bare and word != found[1].word]
-    before = [row.word for row in rows if row.position == "before" and row.means != "county"]  # counties: county_word
+    before = [row.word for row in rows if row.position == "before" and row.means not in _READ_NEXT_TO]
     return list(dict.fromkeys(f"{word} {name.lower()}" for word in before))
