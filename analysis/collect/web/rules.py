@@ -496,8 +496,8 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m in outside] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
-    if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:
-        rule = "EU side: the pair 'X and Y' its own sentence names (relation term of a neighbouring sentence)"
+    if len(chain) == 2 and len(in_chain) == 1 and (relation_choice.neighbour or not (page_unit_id or owner)):
+        rule = "EU side: the pair 'X and Y' its own sentence names (no page owner, or a neighbouring relation term)"
         return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
     items = own_list_items(text, segment, context.all_eu, mention, term) if in_sentence and not in_chain else []
     if items:

@@ -425,3 +425,9 @@ def test_a_name_that_opens_the_title_line_is_a_place_of_the_text_language(text, 
     hit = type("Hit", (), {"orig_start": 0, "orig_end": 9})()
     killarney = Place("Killarney", "IE", "eu", None, "municipality", 14_000.0, True, None)
     assert eu_side.titles_text(text, hit, (killarney,), language) is expected
+
+
+def test_a_pair_its_own_sentence_names_outweighs_the_text_topic_without_a_page_owner(web_detector):
+    text = "Brno sent a delegation to Brno's partners. One of the best sister-city pairs is Chicago and Kraków!"
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Kraków"}
