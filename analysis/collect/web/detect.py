@@ -35,6 +35,9 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place. A whole-country region, a place named only as where
    another lies ("in provincia di Cosenza") and EU places among listed partners are no EU side (:mod:`eu_side`).
+   A partner whose own sentence ends in a colon takes the EU place of each line listed under it; without a page
+   owner the text's topic is the EU place its dateline or title names, else the one named most often in it; a town
+   named with a province word before it ("la Provincia di Palermo") is the province (:mod:`eu_forms`).
 6. **Status.** Planned, ended and doubt (unclear) terms near the partner or a relation term, in the sentence or the
    neighbouring sentence lending the relation term (:mod:`analysis.collect.web.status`: negated endings, "already",
    dropped planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else
