@@ -37,6 +37,9 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    the page owner only when the sentence names no other EU place; list items (short lines under a heading)
    belong to the page owner unless they name another EU place. A whole-country region, a place named only as where
    another lies ("in provincia di Cosenza") and EU places among listed partners are no EU side (:mod:`eu_side`).
+   A partner whose own sentence ends in a colon takes the EU place of each line listed under it; without a page
+   owner the text's topic is the EU place its dateline or title names, else the one named most often in it; a town
+   named with a province word before it ("la Provincia di Palermo") is the province (:mod:`eu_forms`).
 6. **Status.** Planned, ended and doubt (unclear) terms near the partner or a relation term, in the sentence or the
    neighbouring sentence lending the relation term (:mod:`analysis.collect.web.status`: negated endings, "already",
    dropped planned ties, endings merely proposed, weak planned terms outweighed by a signing reported as done, else
@@ -270,7 +273,8 @@ class Detector:
 
         An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
         not read as a place (German "Auch", "Nun" ... are capitalised there; a hyphenated or multi-word name is no
-        such word: "Etelä-Savon ...") unless it stands as a dateline or
+        such word: "Etelä-Savon ...") unless it stands as a dateline, opens the text's title line in a country of the
+        text's language ("Killarney risks losing twinning status") or
         before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
         Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
         """
@@ -283,8 +287,10 @@ class Detector:
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
             unframed = all(p.role == "eu" and p.unit_id is None for p in found)
-            named = _named_as_place(text, hit, terms) or relation_subject(
-                text, hit, found, terms, language, self.lexicon
+            named = (
+                _named_as_place(text, hit, terms)
+                or relation_subject(text, hit, found, terms, language, self.lexicon)
+                or eu_side.titles_text(text, hit, found, language)
             )
             if sentence_initial and single_word and unframed and not named:
                 continue

@@ -61,6 +61,8 @@ def county_word(text: str, start: int, end: int, language: str | None) -> tuple[
     may keep its full stop), with the word as written and its position; None when there is none."""
     for position, at in (("after", end), ("before", start)):
         gap, written = _word_at(text, at, position == "after")
+        if position == "before":
+            gap, written, at = _over_links(text, at, gap, written, language)
         if gap != " " or not written:
             continue
         folded = name_key(written.rstrip("."))
@@ -72,6 +74,24 @@ def county_word(text: str, start: int, end: int, language: str | None) -> tuple[
                     written = written.rstrip(".")
                 return row, written, position
     return None
+
+
+_MAX_LINKS = 2  # "province de la ...": at most this many link words between a county word and the name
+
+
+def _over_links(text: str, at: int, gap: str, written: str, language: str | None) -> tuple[str, str, int]:
+    """The word before the link words ("of", "di", "de la": ``link`` rows) that stand right before a name, with its
+    gap and position: the county or province word of "Provincia di Palermo", "the Province of Antwerp"; the word
+    right before the name unchanged when it is no link word."""
+    links = {row.word for row in region_words() if row.position == "link" and language in (None, row.language)}
+    for _ in range(_MAX_LINKS):
+        if gap != " " or name_key(written) not in links:
+            break
+        before_gap, before = _word_at(text, at - len(gap) - len(written), False)
+        if before_gap != " " or not before:
+            break
+        at, gap, written = at - len(gap) - len(written), before_gap, before
+    return gap, written, at
 
 
 def county_place(place: Place, text: str, start: int, end: int, language: str | None) -> Place | None:
@@ -146,8 +166,17 @@ def _region_word(folded: str) -> tuple[str, RegionWord] | None:
         if row.position == "after" and folded.endswith(" " + word) and len(folded) > len(word) + 1:
             return folded[: -len(word) - 1], row
         if row.position == "before" and folded.startswith(word + " ") and len(folded) > len(word) + 1:
-            return folded[len(word) + 1 :], row
+            return _without_links(folded[len(word) + 1 :]), row
     return None
+
+
+def _without_links(folded: str) -> str:
+    """A folded name without the link words before it ("di palermo", "de segovia" -> "palermo", "segovia")."""
+    links = {row.word for row in region_words() if row.position == "link"}
+    words = folded.split(" ")
+    while len(words) > 1 and words[0] in links:
+        words.pop(0)
+    return " ".join(words)
 
 
 def bare_region_name(name: str | None) -> str:
@@ -270,15 +299,25 @@ def language_countries(language: str | None) -> frozenset[str]:
     return _LANGUAGE_COUNTRIES.get(language or "", frozenset())
 
 
+_LOCAL_SIZE_RATIO = (
+    10  # a local place yields to a foreign frame unit of its name only when that one is this much larger
+)
+
+
 def in_language_country(eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
-    """An EU name shared by places of several EU countries, none of them a frame unit, is the one in a country of the
-    text's language ("Horta" in Portuguese text is Horta in the Azores, not the district of Barcelona); the places
+    """An EU name shared by places of several EU countries is the one in a country of the text's language ("Horta"
+    in Portuguese text is Horta in the Azores, not the district of Barcelona; "Търговище" in Bulgarian text is the
+    Bulgarian town, not Romania's Târgoviște), unless a foreign frame unit of the name is at least ten times larger
+    than every local place ("Vienne" in French text is mostly Vienna, not the town on the Rhône); the places
     unchanged otherwise."""
-    if len({p.country_iso2 for p in eu}) < 2 or any(p.unit_id for p in eu):
+    if len({p.country_iso2 for p in eu}) < 2:
         return eu
     countries = language_countries(language)
     local = tuple(p for p in eu if p.country_iso2 in countries)
-    return local or eu
+    if not local or not any(p.unit_id for p in eu):
+        return local or eu
+    foreign = max((p.population for p in eu if p.unit_id and p.country_iso2 not in countries), default=0.0)
+    return local if max(p.population for p in local) * _LOCAL_SIZE_RATIO >= foreign else eu
 
 
 def parish_groups(lau):
@@ -414,10 +453,13 @@ def article_forms(name: str, country_iso2: str) -> list[str]:
     ]
 
 
+_READ_NEXT_TO = frozenset({"county", "province"})  # county and province words: county_word reads them by the name
+
+
 def typed_region_forms(name: str, country_iso2: str) -> list[str]:
     """A region's name written with the other region words of its country's languages (``web_region_words.csv``):
     with a longer word of the same meaning after it ("Nitriansky kraj" -> "Nitriansky samosprávny kraj"), and after a
-    word that stands before the name (not a county word: :func:`county_word` reads those), the name in lower case as
+    word that stands before the name (not a county or province word: :func:`county_word` reads those), the name in lower case as
     an adjective follows its noun ("Lubelskie" -> "województwo lubelskie"). The region resolves to its own unit whichever way it is written."""
     rows = [
         row for row in region_words() if country_iso2 in language_countries(row.language) and row.means != MUNICIPALITY
@@ -429,7 +471,7 @@ def typed_region_forms(name: str, country_iso2: str) -> list[str]:
         bare = " ".join(name.split()[: -len(found[1].word.split())]) if found[1].position == "after" else ""
         longer = [row.word for row in rows if row.position == "after" and row.means == found[1].means]
         return [f"{bare} {word}" for word in longer if bare and word != found[1].word]
-    before = [row.word for row in rows if row.position == "before" and row.means != "county"]  # counties: county_word
+    before = [row.word for row in rows if row.position == "before" and row.means not in _READ_NEXT_TO]
     return list(dict.fromkeys(f"{word} {name.lower()}" for word in before))
 
 

@@ -153,6 +153,22 @@ def term_party(text: str, term, mentions: list, lexicon):
     return first if all(w in joiners for w in gap) else None
 
 
+_APPOSITION_WORDS = 3  # at most this many words between a partner and a relation term in apposition to it
+
+
+def term_beside(text: str, term, mention) -> bool:
+    """Whether the relation term stands in apposition to the partner: at most three words between them, brackets left
+    out, and no sentence mark ("Wuhan, ville jumelle de Bordeaux"; "Bordeaux's twin city Wuhan"). A term farther off
+    ("... Walworth County (Wisconsin) sowie der Besuch einer Delegation aus dem Berliner Partnerbezirk
+    Charlottenburg-Wilmersdorf") titles another place, and the party it names is not the partner's."""
+    if term.orig_start >= mention.hit.orig_end:
+        gap = text[mention.hit.orig_end : term.orig_start]
+    else:
+        gap = text[term.orig_end : mention.hit.orig_start]
+    gap = _BRACKETED.sub(" ", gap)
+    return len(fold_for_matching(gap).split()) <= _APPOSITION_WORDS and not _OBJECT_END.search(gap)
+
+
 def relative_clause_after(text: str, end: int, lexicon) -> int | None:
     """Where the relative clause that follows the name ending at ``end`` begins: a comma, then a relative pronoun of
     the lexicon (``relative_pronoun``) as the first word or after at most two short words ("Hubei, which ...",
@@ -291,7 +307,8 @@ def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> 
     (:func:`relation_objects`: "Temecula" in "stedenbanden met Hranice ... en een stedenband met Temecula" has Hranice
     as a fellow partner, not as its subject); only the head of a "with which" clause that holds the partner
     (:func:`with_relative_head`)."""
-    eu = own_clause(text, segment, mention, [m for m in mentions if m.role == "eu"])
+    partners = [m for m in mentions if m.role == "partner" and m is not mention]
+    eu = own_clause(text, segment, mention, [m for m in mentions if m.role == "eu"], partners)
     head = with_relative_head(text, eu, mention, lexicon)
     if head is not None:
         return [head]
@@ -328,16 +345,22 @@ def with_relative_head(text: str, eu: list, mention, lexicon):
     return None
 
 
-def own_clause(text: str, segment, mention, eu: list) -> list:
+def own_clause(text: str, segment, mention, eu: list, partners: list = ()) -> list:
     """The EU mentions of ``eu`` that stand in the partner's own clause of the sentence (the text between
-    semicolons), when that clause names one: a sentence that lists its pairs clause by clause ("Bristol está geminada
-    com Lagoa; East Providence com Ribeira Grande; Newport com Ponta Delgada") ties each partner to its own clause's
-    places only. All of ``eu`` when the partner's clause names none ("Cork is twinned with: Rennes; San Francisco")."""
+    semicolons), when that clause names one and another clause names another partner (``partners``): a sentence that
+    lists its pairs clause by clause ("Bristol está geminada com Lagoa; East Providence com Ribeira Grande; Newport
+    com Ponta Delgada") ties each partner to its own clause's places only. All of ``eu`` when the partner's clause
+    names none ("Cork is twinned with: Rennes; San Francisco"), or when no other clause names a partner: semicolons
+    then separate the items of one list ("Fountain Hills maintains Sister City relationships with Dierdorf, Germany;
+    Ataco, El Salvador and Zamosc, Poland")."""
     start = text.rfind(";", segment.start, mention.hit.orig_start) + 1 or segment.start
     end = text.find(";", mention.hit.orig_end, segment.end)
     end = segment.end if end < 0 else end
     inside = [m for m in eu if start <= m.hit.orig_start and m.hit.orig_end <= end]
-    return inside or eu
+    paired_elsewhere = any(
+        segment.start <= m.hit.orig_start < segment.end and not start <= m.hit.orig_start < end for m in partners
+    )
+    return inside if inside and paired_elsewhere else eu
 
 
 def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:
@@ -354,3 +377,119 @@ def heads_relative_clause(text: str, outside: list, mention, lexicon) -> bool:
         if clause is not None and clause < mention.hit.orig_start:
             return True
     return False
+
+
+def is_owner(place, page_unit_id: str | None, owner) -> bool:
+    """Whether ``place`` is the page owner (the frame unit ``page_unit_id``, or the EU place ``owner`` outside it)."""
+    if page_unit_id:
+        return bool(place.unit_id) and place.unit_id == page_unit_id
+    return (
+        owner is not None
+        and place.unit_id is None
+        and (place.name, place.country_iso2)
+        == (
+            owner.name,
+            owner.country_iso2,
+        )
+    )
+
+
+_ITEM_MAX_WORDS = 12  # a longer line ends the list
+
+
+def own_list_items(text: str, segment, all_eu: list, mention, term) -> list:
+    """The EU places that open the lines listed after the partner's sentence when that sentence ends in a colon, names
+    the partner before its relation term and names no EU place: the partner's own list of partners ("San Antonio
+    maintains sister city relationships with 12 other cities:" / "- Darmstadt, Germany (Established 2017)"), each
+    line's first EU place its party. Lines are items while they are short and end in no full stop (blank lines
+    between them allowed); a line that names no EU place is a partner outside the EU. Empty otherwise."""
+    sentence = text[segment.start : segment.end].rstrip()
+    closing = text[segment.end : segment.end + 2].lstrip(" \t")
+    if not (sentence.endswith(":") or closing.startswith(":")) or mention.hit.orig_end > term.orig_start:
+        return []
+    if any(segment.start <= m.hit.orig_start < segment.end for m in all_eu):
+        return []
+    start = text.find("\n", segment.end)
+    items = []
+    while start >= 0:
+        end = text.find("\n", start + 1)
+        end = len(text) if end < 0 else end
+        line = text[start:end].strip()
+        if line:
+            if len(line.split()) > _ITEM_MAX_WORDS or _SENTENCE_END.search(line):
+                break
+            inside = [m for m in all_eu if start <= m.hit.orig_start < end]
+            if inside:
+                items.append(min(inside, key=lambda m: m.hit.orig_start))
+        start = end if end < len(text) else -1
+    return items
+
+
+_SENTENCE_END = re.compile(r"[.!?]$")
+
+
+_TITLE_MAX_WORDS = 15
+_DATELINE_MARK = re.compile(r"\s*(?:[-–—:]\s|,\s*\d|\.\s)")
+_HEAD_LINES = 2  # a dateline opens one of the text's first two lines (a title may stand above it)
+
+
+def title_places(text: str, segments, candidates: list, language: str | None) -> list:
+    """The ``candidates`` (EU mentions) that the text's dateline or title names, when they lie in a country of the
+    text's language (a title's capitalised word is often no place): a name that opens one of the first two lines
+    followed by a dash, a colon, a comma and a date, or a full stop ("PALERMO – ...", "ESSLINGEN: ...", "Palermo, 4
+    marzo 2008 – ..."), else the first line's names when that line is one short sentence without a full stop and more
+    text follows ("Killarney risks losing twinning status over lack of visits abroad"): the place the text is about.
+    Empty when the text has neither."""
+    from analysis.collect.web.eu_forms import language_countries
+
+    countries = language_countries(language)
+    local = [m for m in candidates if any(p.country_iso2 in countries for p in m.places)]
+    if not segments or not local:
+        return []
+    starts = [0] + [found.end() for found in re.finditer(r"\n", text)]
+    lines = [s for s in starts if text[s : text.find("\n", s) if "\n" in text[s:] else len(text)].strip()]
+    opening = [m for m in local if any(not text[s : m.hit.orig_start].strip(" \t\"'„“«") for s in lines[:_HEAD_LINES])]
+    dated = [m for m in opening if _DATELINE_MARK.match(text, m.hit.orig_end)]
+    if dated:
+        return dated
+    first = segments[0]
+    line_end = text.find("\n", first.start)
+    line_end = len(text) if line_end < 0 else line_end
+    line = text[first.start : line_end].strip()
+    titled = first.end >= line_end - 1 and len(segments) > 1 and len(line.split()) <= _TITLE_MAX_WORDS
+    if titled and not _SENTENCE_END.search(line):
+        return [m for m in local if first.start <= m.hit.orig_start < line_end]
+    return []
+
+
+_SUBJECT_WORDS = 5  # at most this many words before the relation term for a town noun to be the sentence's subject
+_SUBJECT_LEAD = 3  # the town noun among the first three words ("The Kerry town has ...", "Die Stadt pflegt ...")
+
+
+def town_subject(text: str, holder, term, eu: list, lexicon) -> bool:
+    """Whether the sentence ``holder`` has as its subject, before its relation term, a town noun that points back to
+    the text's topic ("The Kerry town has twinning links with centres from France to Sweden to Sicily", "Die Stadt
+    pflegt ...", "La ville entretient ...": ``town_word`` and ``municipality_noun`` words among its first three) and
+    names none of its EU places ``eu`` before the term: those places are where the links lead, not the subject."""
+    if any(holder.start <= m.hit.orig_start < term.orig_start for m in eu):
+        return False
+    words = [w.strip(",.;:\"'()") for w in fold_for_matching(text[holder.start : term.orig_start]).split()]
+    if not words or len(words) > _SUBJECT_WORDS:
+        return False
+    kinds = ("town_word", "municipality_noun")
+    return any(_kind_word(w, kind, lexicon) for w in words[:_SUBJECT_LEAD] for kind in kinds)
+
+
+def titles_text(text: str, hit, places, language: str | None) -> bool:
+    """Whether the name ``hit`` opens the text's title line (the first line: short, no full stop, more text below)
+    and one of its EU ``places`` lies in a country of the text's language ("Killarney risks losing twinning status
+    over lack of visits abroad"): a title names the text's place, so a capitalised first word there is the place."""
+    from analysis.collect.web.eu_forms import language_countries
+
+    end = text.find("\n")
+    line = text[:end].strip() if end > 0 else ""
+    if not line or text[: hit.orig_start].strip(" \t\"'„“«") or len(line.split()) > _TITLE_MAX_WORDS:
+        return False
+    countries = language_countries(language)
+    local = any(p.role == "eu" and p.country_iso2 in countries for p in places)
+    return local and not _SENTENCE_END.search(line) and bool(text[end:].strip())

@@ -22,7 +22,17 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
-from analysis.collect.web.eu_side import outside_list, qualifier_names, subject_candidates, term_party
+from analysis.collect.web.eu_side import (
+    is_owner,
+    outside_list,
+    own_list_items,
+    qualifier_names,
+    subject_candidates,
+    term_beside,
+    term_party,
+    title_places,
+    town_subject,
+)
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
 from analysis.core.countries import country_to_iso2
 
@@ -429,6 +439,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
     party = None if relation_choice.neighbour else term_party(text, relation_choice.term, mentions, detector.lexicon)
+    party = party if party is not None and term_beside(text, relation_choice.term, mention) else None
     if between is not None and party not in (None, between):  # "vol entre Paris et Wuhan, ville jumelle de Bordeaux"
         return [_eu_side(party, page_unit_id, "sentence", "EU side: the EU place the relation term names as its party")]
     if between is not None:
@@ -442,7 +453,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         ]
     eu = subject_candidates(text, segment, mentions, mention, detector.lexicon)
     owner = getattr(context, "owner", None)
-    others = [m for m in eu if not any(_is_owner(p, page_unit_id, owner) for p in m.places)]
+    others = [m for m in eu if not any(is_owner(p, page_unit_id, owner) for p in m.places)]
     if segment.heading is not None and not others:
         if page_unit_id or owner:
             return [_owner(detector, context, "list", "EU side: page owner (list item under a partner-cities heading)")]
@@ -452,7 +463,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     in_chain = [m for m in chain if m in eu]
     outside = [m for m in eu if m not in chain]
     if relation_choice.neighbour and not stands_apart(text, outside, mention, detector.lexicon):
-        side = _neighbour_side(segment, relation_choice.term, context, page_unit_id)
+        side = _neighbour_side(text, segment, relation_choice.term, context, page_unit_id, detector.lexicon)
         if side is not None:
             return [side]
     term = relation_choice.term
@@ -477,18 +488,22 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m in outside] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
-    if relation_choice.neighbour and len(chain) == 2 and len(in_chain) == 1:
-        rule = "EU side: the pair 'X and Y' its own sentence names (relation term of a neighbouring sentence)"
+    if len(chain) == 2 and len(in_chain) == 1 and (relation_choice.neighbour or not (page_unit_id or owner)):
+        rule = "EU side: the pair 'X and Y' its own sentence names (no page owner, or a neighbouring relation term)"
         return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
+    items = own_list_items(text, segment, context.all_eu, mention, term) if in_sentence and not in_chain else []
+    if items:
+        rule = "EU side: the EU places that open the lines of the partner's own list (its sentence ends in a colon)"
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in items]
     if page_unit_id or owner:
         return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
     elsewhere = outside_list(text, context.segments, context.index, context.all_eu)
     before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = text_topic(before or after)
+        chosen = (title_places(text, context.segments, before, context.language) or [text_topic(before + after)])[0]
         return [
-            _eu_side(chosen, None, "text", "EU side: the EU place the text is about (named most often, else first)")
+            _eu_side(chosen, None, "text", "EU side: the EU place the text is about (title, else named most often)")
         ]
     if in_chain:
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
@@ -496,15 +511,16 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     return []
 
 
-def _neighbour_side(segment, term, context, page_unit_id) -> EuSide | None:
+def _neighbour_side(text, segment, term, context, page_unit_id, lexicon) -> EuSide | None:
     """When the relation term was borrowed from a neighbouring sentence, the EU place of that sentence nearest the
     term is the subject ("Stralsund ist 8 Städtepartnerschaften eingegangen. Mit Pori (Finnland), ... und zuletzt
-    Huangshan (China) besteht eine solche Verbindung": the EU places beside the partner are co-partners)."""
+    Huangshan (China) besteht eine solche Verbindung": the EU places beside the partner are co-partners); none when
+    that sentence's subject is a town noun pointing back to the text's topic (:func:`eu_side.town_subject`)."""
     holder = next((s for s in context.segments if s.start <= term.orig_start < s.end), None)
     if holder is None or holder is segment:
         return None
     there = [m for m in context.all_eu if holder.start <= m.hit.orig_start < holder.end]
-    if not there:
+    if not there or town_subject(text, holder, term, there, lexicon):
         return None
     nearest = min(there, key=lambda m: abs(m.hit.orig_start - term.orig_start))
     return _eu_side(
@@ -550,21 +566,6 @@ def _owner(detector, context, source: str, rule: str) -> EuSide:
     if place is None:
         return EuSide(unit_id, None, None, source, rule)
     return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
-
-
-def _is_owner(place, page_unit_id: str | None, owner) -> bool:
-    """Whether ``place`` is the page owner (the frame unit ``page_unit_id``, or the EU place ``owner`` outside it)."""
-    if page_unit_id:
-        return bool(place.unit_id) and place.unit_id == page_unit_id
-    return (
-        owner is not None
-        and place.unit_id is None
-        and (place.name, place.country_iso2)
-        == (
-            owner.name,
-            owner.country_iso2,
-        )
-    )
 
 
 def _eu_run(text, mentions, paired, lexicon, partner=None) -> list:
