@@ -8,7 +8,7 @@ enumeration the partner stands in, how many partners and EU places the sentence 
 owner): :func:`features`. The page's kind (city site, news, ...) is not among them: a crawler does not know it.
 
 **Model.** L2-regularised logistic regression (:func:`fit`, Newton steps in numpy, deterministic), trained on the open
-passages a-g and k (:func:`train`, command ``python -m analysis.collect.web.pair_model train``), its weights a data file
+passages (a-d and k whole, the dev split of e-g and l-p; :func:`train`, command ``python -m analysis.collect.web.pair_model train``), its weights a data file
 (``analysis/reference/web_pair_model.csv``: feature, weight, source, note). A candidate is kept when its probability
 reaches the ``threshold`` row. Each decision names its largest feature contributions.
 
@@ -17,7 +17,8 @@ at the end of :meth:`Detector.explain`; :class:`PairModel` replaces the rules' k
 :class:`Collector` only records the candidates (training). Without the attribute (the default) the rules decide.
 
 **Judgement.** :func:`judge` trains on all open files but one and scores that one (leave one file out), rules alone
-against rules + model, by status (command ``python -m analysis.collect.web.pair_model judge``).
+against rules + model, by status (command ``python -m analysis.collect.web.pair_model judge``); :func:`check` trains
+on the open material and scores the generalisation check in aggregate only (command ``... pair_model check``).
 """
 
 from __future__ import annotations
@@ -33,10 +34,14 @@ from analysis.collect.web import rules
 from analysis.core import paths
 
 MODEL_FILE = paths.REFERENCE / "web_pair_model.csv"
-TRAIN_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "abcdefgk")  # the open files
+# The open material (session 19 protocol): files a-d and k whole, the DEV split (NNN % 3 == 1) of e-g and l-p; the
+# TEST split of e-g and l-p is the generalisation check and never training data; h, i, j are held out (never read).
+WHOLE_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "abcdk")
+DEV_ONLY_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "efglmnop")
+TRAIN_FILES: tuple[str, ...] = (*WHOLE_FILES, *DEV_ONLY_FILES)
 L2_PENALTY = 1.0  # on every weight but the bias
 THRESHOLD = 0.5
-SOURCE = "fitted by analysis.collect.web.pair_model.train on the open passages a-g and k"
+SOURCE = "fitted by analysis.collect.web.pair_model.train on the open passages (a-d and k, dev split of e-g and l-p)"
 RELATION_KINDS = ("twin", "friendship", "agreement", "cooperation", "generic")
 REASON_CLASSES = (
     ("lookalike_", "reject_lookalike"),  # first: a look-alike's reason also says "no relation term"
@@ -445,11 +450,22 @@ def enable(detector, weights: Weights | None = None):
 
 
 def open_passages() -> dict[str, list[dict]]:
-    """The passages of each open file (:data:`TRAIN_FILES`; the held-out files are never read)."""
+    """The open passages of each training file: all of :data:`WHOLE_FILES`, the dev split of :data:`DEV_ONLY_FILES`
+    (their test split is the generalisation check); the held-out files are never read."""
     from analysis.collect.web import evaluate
 
     folder = paths.REFERENCE / "crawl_eval"
-    return {name: evaluate.load_passages([folder / f"{name}.jsonl"]) for name in TRAIN_FILES}
+    out = {name: evaluate.load_passages([folder / f"{name}.jsonl"]) for name in TRAIN_FILES}
+    return {name: [p for p in found if name in WHOLE_FILES or p["split"] == "dev"] for name, found in out.items()}
+
+
+def check_passages() -> list[dict]:
+    """The generalisation check: the test split of :data:`DEV_ONLY_FILES` (scored in aggregate only, never trained on)."""
+    from analysis.collect.web import evaluate
+
+    folder = paths.REFERENCE / "crawl_eval"
+    found = evaluate.load_passages([folder / f"{name}.jsonl" for name in DEV_ONLY_FILES])
+    return [p for p in found if p["split"] != "dev"]
 
 
 def labelled_candidates(detector, keys, passages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
@@ -545,8 +561,26 @@ def judge() -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def check(weights: Weights | None = None) -> pd.DataFrame:
+    """The generalisation check in aggregate: rules alone against rules + a model trained on the open passages only
+    (``weights``, default fitted here), one row per (status, system) with P/R/F1 and their 95% intervals."""
+    from analysis.collect.web import evaluate
+
+    detector, units, keys = _setting()
+    if weights is None:
+        weights = fit_model([labelled_candidates(detector, keys, found) for found in open_passages().values()])
+    passages, rows = check_passages(), []
+    for system in ("rules", "rules+model"):
+        detector.pair_model = PairModel(weights) if system == "rules+model" else None
+        overall = evaluate.metrics(evaluate.score_passages(passages, detector, units, keys))
+        rows.append(overall[overall["group"] == "overall"].drop(columns=["group", "value"]).assign(system=system))
+    detector.pair_model = None
+    return pd.concat(rows, ignore_index=True).sort_values(["status", "system"], kind="stable")
+
+
 def main(argv: list[str] | None = None) -> None:
-    """``train``: fit on the open passages and write the data file; ``judge``: the leave-one-file-out table."""
+    """``train``: fit on the open passages and write the data file; ``judge``: the leave-one-file-out table;
+    ``check``: the generalisation check in aggregate (rules alone against rules + model)."""
     import sys
     import time
 
@@ -556,7 +590,7 @@ def main(argv: list[str] | None = None) -> None:
         weights = train()
         print(pd.Series(weights.weights, index=FEATURES).round(3).to_string())
     else:
-        table = judge()
+        table = check() if command == "check" else judge()
         pd.set_option("display.width", 200)
         print(table.round(3).to_string(index=False))
     print(f"{command}: {time.perf_counter() - started:.1f} s")

@@ -3,6 +3,8 @@ fit, its data file, and the hook that lets it decide (off by default)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
@@ -85,3 +87,40 @@ def test_the_model_decides_only_when_switched_on(web_detector, monkeypatch):
     added = web_detector.detect(TEXT, language="de", page_unit_id="gn-esslingen")
     assert "Chicago" in {f.partner_name for f in added}
     assert len(added) > len(rules_only)
+
+
+def _number(passage: dict) -> int:
+    return int(passage["passage_id"].split("-")[1])
+
+
+def test_training_never_sees_a_check_passage_nor_a_held_out_file(monkeypatch):
+    opened = []
+    real_load = pair_model_evaluate().load_passages
+
+    def recording_load(files=None):
+        opened.extend(Path(f).stem for f in files)
+        return real_load(files)
+
+    monkeypatch.setattr(pair_model_evaluate(), "load_passages", recording_load)
+    found = pair_model.open_passages()
+    assert set(opened) == set(found) and not {f"passages_{letter}" for letter in "hij"} & set(opened)
+    assert {name for name in found if name in pair_model.WHOLE_FILES} == {f"passages_{x}" for x in "abcdk"}
+    for name in (f"passages_{letter}" for letter in "efglmnop"):  # their test split is the generalisation check
+        assert found[name] and all(p["split"] == "dev" and _number(p) % 3 == 1 for p in found[name]), name
+    check_ids = {p["passage_id"] for p in pair_model.check_passages()}
+    assert check_ids and not check_ids & {p["passage_id"] for passages in found.values() for p in passages}
+
+
+def test_the_dev_only_files_drop_their_test_split(monkeypatch):
+    lines = [{"passage_id": f"xx-{n:03d}", "split": "dev" if n % 3 == 1 else "test"} for n in (802, 803, 804, 805)]
+    monkeypatch.setattr(pair_model_evaluate(), "load_passages", lambda files: [dict(p) for p in lines])
+    found = pair_model.open_passages()
+    assert [p["passage_id"] for p in found["passages_e"]] == ["xx-802", "xx-805"]
+    assert len(found["passages_a"]) == 4  # an open file is used whole
+    assert [p["passage_id"] for p in pair_model.check_passages()][:2] == ["xx-803", "xx-804"]
+
+
+def pair_model_evaluate():
+    from analysis.collect.web import evaluate
+
+    return evaluate
