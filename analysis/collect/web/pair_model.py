@@ -34,14 +34,14 @@ from analysis.collect.web import rules
 from analysis.core import paths
 
 MODEL_FILE = paths.REFERENCE / "web_pair_model.csv"
-# The open material (session 19 protocol): files a-d and k whole, the DEV split (NNN % 3 == 1) of e-g and l-p; the
-# TEST split of e-g and l-p is the generalisation check and never training data; h, i, j are held out (never read).
+# The open material (session 19 protocol): files a-d and k whole, the DEV split (NNN % 3 == 1) of e-g and l-q; the
+# TEST split of e-g and l-q is the generalisation check and never training data; h, i, j are held out (never read).
 WHOLE_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "abcdk")
-DEV_ONLY_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "efglmnop")
+DEV_ONLY_FILES: tuple[str, ...] = tuple(f"passages_{letter}" for letter in "efglmnopq")
 TRAIN_FILES: tuple[str, ...] = (*WHOLE_FILES, *DEV_ONLY_FILES)
 L2_PENALTY = 1.0  # on every weight but the bias
 THRESHOLD = 0.5
-SOURCE = "fitted by analysis.collect.web.pair_model.train on the open passages (a-d and k, dev split of e-g and l-p)"
+SOURCE = "fitted by analysis.collect.web.pair_model.train on the open passages (a-d and k, dev split of e-g and l-q)"
 RELATION_KINDS = ("twin", "friendship", "agreement", "cooperation", "generic")
 REASON_CLASSES = (
     ("lookalike_", "reject_lookalike"),  # first: a look-alike's reason also says "no relation term"
