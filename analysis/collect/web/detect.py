@@ -59,6 +59,7 @@ from typing import NamedTuple
 import pandas as pd
 
 from analysis.collect.web import (
+    chains,
     cn_counties,
     country_parts,
     discourse,
@@ -388,7 +389,7 @@ class Detector:
         status, status_rule = status_module.status(
             terms + status_module.neighbour_cues(relation, context.segments, context.neighbour_terms),
             mention,
-            rules.item_span(text, mentions, mention, self.lexicon),
+            chains.item_span(text, mentions, mention, self.lexicon),
             relation_term=relation.term,
             window=self.lexicon.rules["status_window_chars"],
             anchors=[
@@ -398,7 +399,7 @@ class Detector:
             ],
             text=text,
             lexicon=self.lexicon,
-            rivals=rules.rivals(text, mentions, mention, self.lexicon),
+            rivals=chains.rivals(text, mentions, mention, self.lexicon),
         )
         partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence

@@ -30,7 +30,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from analysis.collect.web import rules
+from analysis.collect.web import chains, rules
 from analysis.core import paths
 
 MODEL_FILE = paths.REFERENCE / "web_pair_model.csv"
@@ -230,7 +230,7 @@ def candidates(detector, text: str, decisions: list, evidence: Evidence) -> list
         accepted = [decisions[i].finding for i in members if decisions[i].finding is not None]
         chosen = {_side_key(_finding_side(f)): f for f in accepted}
         base = _term_features(text, evidence, index, mention)
-        chain = rules._chain_of(text, mentions, mention, detector.lexicon)
+        chain = chains.chain_of(text, mentions, mention, detector.lexicon)
         eu_here = [m for m in mentions if m.role == "eu"]
         nearest = min(eu_here, key=lambda m: abs(m.hit.orig_start - mention.hit.orig_start), default=None)
         reason = "" if accepted else first.reason

@@ -10,6 +10,7 @@ import re
 from typing import NamedTuple
 
 from analysis.collect.web import home_town, partner_sense, us_style
+from analysis.collect.web.chains import chain_of, conjunctions, eu_run, listed_abroad
 from analysis.collect.web.discourse import (
     between_pair,
     item_pair,
@@ -34,7 +35,6 @@ from analysis.collect.web.eu_side import (
     town_subject,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
-from analysis.core.countries import country_to_iso2
 
 RELATION_ORDER: tuple[str, ...] = (
     "twin",
@@ -61,8 +61,6 @@ RELATION_TYPE: dict[str, str] = {
     "friendship_word": "friendship",
     "cooperation_word": "cooperation",
 }
-_GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
-_PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _QUALIFIER_GAP = re.compile(r"[\s,(\-–/]*")
 
 
@@ -404,7 +402,7 @@ def _parties_named(text, term, mention, mentions, lexicon) -> bool:
     companies, are then the parties, so no municipal word is needed)."""
     if term.orig_end > mention.hit.orig_start:
         return False
-    joiners = lexicon_words(lexicon) | lexicon_words(lexicon, "between_word") | _conjunctions(lexicon)[0]
+    joiners = lexicon_words(lexicon) | lexicon_words(lexicon, "between_word") | conjunctions(lexicon)[0]
     eu = [m for m in mentions if m.role == "eu"]
     inside = [m for m in eu if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start]
     if len(inside) == 1:
@@ -428,16 +426,17 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     The EU side(s) of the partner's statement (step 5 of the module docstring of ``detect``); an EU place
     standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
     page_unit_id = context.page_unit_id
+    language = getattr(context, "language", None)
     paired = paired_eu(
         text, mentions, mention, lexicon_words(detector.lexicon), lexicon_words(detector.lexicon, "pair_filler")
     )
     if paired is not None:
         rule = "EU side: paired with the partner ('X with Y', 'X – Y')"
-        run = _eu_run(text, mentions, paired, detector.lexicon, mention)
+        run = eu_run(text, mentions, paired, detector.lexicon, mention, language)
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in run]
     if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
         return []
-    between = between_pair(text, mentions, mention, detector.lexicon, _conjunctions(detector.lexicon)[0])
+    between = between_pair(text, mentions, mention, detector.lexicon, conjunctions(detector.lexicon, language)[0])
     party = None if relation_choice.neighbour else term_party(text, relation_choice.term, mentions, detector.lexicon)
     party = party if party is not None and term_beside(text, relation_choice.term, mention) else None
     if between is not None and party not in (None, between):  # "vol entre Paris et Wuhan, ville jumelle de Bordeaux"
@@ -459,9 +458,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
             return [_owner(detector, context, "list", "EU side: page owner (list item under a partner-cities heading)")]
         if eu:
             return [_eu_side(eu[0], page_unit_id, "list", "EU side: EU place in the list item")]
-    chain = _chain_of(text, mentions, mention, detector.lexicon)
-    in_chain = [m for m in chain if m in eu]
-    outside = [m for m in eu if m not in chain]
+    chain = chain_of(text, mentions, mention, detector.lexicon, language)
+    abroad = listed_abroad(text, eu, mention, _home_country(detector, page_unit_id, owner))
+    in_chain = [m for m in chain if m in eu and m not in abroad]
+    outside = [m for m in eu if m not in chain and m not in abroad]
     if relation_choice.neighbour and not stands_apart(text, outside, mention, detector.lexicon):
         side = _neighbour_side(text, segment, relation_choice.term, context, page_unit_id, detector.lexicon)
         if side is not None:
@@ -471,10 +471,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     in_sentence = segment.start <= term.orig_start < segment.end
     if in_chain and in_sentence and term.orig_start >= chain_end:
         rule = "EU side: in one enumeration with the partner before the relation term"
-        in_chain = without_locative_regions(text, in_chain, _conjunctions(detector.lexicon)[0])
+        in_chain = without_locative_regions(text, in_chain, conjunctions(detector.lexicon, language)[0])
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     outside = without_co_partners(text, outside, mention, term, detector.lexicon) if in_sentence else outside
-    outside = without_locative_regions(text, outside, _conjunctions(detector.lexicon)[0])
+    outside = without_locative_regions(text, outside, conjunctions(detector.lexicon, language)[0])
     objects = partner_as_subject(outside, mention, term) if in_sentence else []
     if objects:
         rule = (
@@ -485,7 +485,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
         )
-        group = [m for m in _chain_of(text, mentions, nearest, detector.lexicon) if m in outside] or [nearest]
+        group = [m for m in chain_of(text, mentions, nearest, detector.lexicon, language) if m in outside] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
     if len(chain) == 2 and len(in_chain) == 1 and (relation_choice.neighbour or not (page_unit_id or owner)):
@@ -509,6 +509,12 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU place of the enumeration that holds the partner (no other EU place in the text)"
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
     return []
+
+
+def _home_country(detector, page_unit_id, owner) -> str | None:
+    """The country of the page owner (the frame unit, else the EU place outside the frame), None without one."""
+    place = detector.unit_place(page_unit_id) if page_unit_id else owner
+    return place.country_iso2 if place is not None else None
 
 
 def _neighbour_side(text, segment, term, context, page_unit_id, lexicon) -> EuSide | None:
@@ -566,102 +572,6 @@ def _owner(detector, context, source: str, rule: str) -> EuSide:
     if place is None:
         return EuSide(unit_id, None, None, source, rule)
     return EuSide(unit_id, place.name, place.country_iso2, source, f"{rule}: {place.name}")
-
-
-def _eu_run(text, mentions, paired, lexicon, partner=None) -> list:
-    """The EU place paired with a partner and the EU places enumerated with it on the side away from the partner
-    ("East Providence com Ribeira Grande e Vila Franca do Campo"; "Tõrva and Valga with Oakland": both are the
-    partner's pair), up to the first other place."""
-    chain = _chain_of(text, mentions, paired, lexicon)
-    at = chain.index(paired)
-    before = partner is not None and paired.hit.orig_start < partner.hit.orig_start
-    side = chain[at::-1] if before else chain[at:]
-    run = []
-    for m in side:
-        if m.role != "eu":
-            break
-        run.append(m)
-    return sorted(run, key=lambda m: m.hit.orig_start)
-
-
-def _chain_of(text, mentions, mention, lexicon) -> list:
-    """The enumeration the mention stands in: place mentions joined only by commas, conjunctions, parenthesised
-    qualifiers or country names ("Vienne (France), Neath und Sheboygan")."""
-    conjunctions = _conjunctions(lexicon)
-    places = [m for m in mentions if m.role in ("partner", "eu", "other")]
-    chains: list[list] = []
-    previous_end = None
-    for m in mentions:
-        if m.role == "qualifier":
-            previous_end = m.hit.orig_end
-            continue
-        if m not in places:
-            continue
-        if chains and previous_end is not None and _joins(text[previous_end : m.hit.orig_start], conjunctions):
-            chains[-1].append(m)
-        else:
-            chains.append([m])
-        previous_end = m.hit.orig_end
-    for chain in chains:
-        if mention in chain:
-            return chain
-    return [mention]
-
-
-def _joins(gap: str, conjunctions: tuple[frozenset[str], frozenset[str]]) -> bool:
-    """Whether the text between two place names keeps them in one enumeration: only punctuation, conjunctions,
-    parentheses, and a country name (with a preposition: "in Wales; Coventry")."""
-    joiners, prepositions = conjunctions
-    gap = _PARENTHETICAL.sub(" ", gap)
-    words = [w for w in _GAP_PUNCTUATION.split(fold_for_matching(gap)) if w]
-    words = [w for w in words if w not in joiners]
-    if words and words[0] in prepositions:
-        words = words[1:]
-    if words and words[0] in ("the", "la", "le", "der", "die"):
-        words = words[1:]
-    if not words:
-        return True
-    leftover = " ".join(words)
-    if len(leftover) >= 4 and len(words) <= 3 and country_to_iso2(leftover) is not None:
-        return True
-    capitalised = [w for w in gap.replace("(", " ").replace(")", " ").split() if w[:1].isupper()]
-    return len(words) <= 3 and len(capitalised) == len(words)
-
-
-_CONJUNCTIONS: dict[int, tuple[frozenset[str], frozenset[str]]] = {}
-
-
-def _conjunctions(lexicon) -> tuple[frozenset[str], frozenset[str]]:
-    key = id(lexicon)
-    if key not in _CONJUNCTIONS:
-        _CONJUNCTIONS[key] = tuple(
-            frozenset(fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == kind)
-            for kind in ("list_separator", "qualifier_preposition")
-        )
-    return _CONJUNCTIONS[key]
-
-
-def rivals(text, mentions, mention, lexicon) -> list:
-    """The other partner mentions of the sentence that do not stand in one enumeration with ``mention`` and name a
-    large partner place (not "Council", a hamlet's name)."""
-    chain = _chain_of(text, mentions, mention, lexicon)
-    return [
-        m
-        for m in mentions
-        if m.role == "partner" and m is not mention and m not in chain and any(p.strong for p in m.places)
-    ]
-
-
-def item_span(text, mentions, mention, lexicon) -> tuple[int, int] | None:
-    """In an enumeration of three or more places, the span of the partner's own item (from the end of the place
-    before it to the start of the place after it); None otherwise."""
-    chain = _chain_of(text, mentions, mention, lexicon)
-    if len(chain) < 3:
-        return None
-    position = chain.index(mention)
-    start = chain[position - 1].hit.orig_end if position > 0 else mention.hit.orig_start
-    end = chain[position + 1].hit.orig_start if position + 1 < len(chain) else len(text)
-    return (start, end), (chain[0].hit.orig_start, chain[-1].hit.orig_end)
 
 
 def confidence(rules: dict[str, float], relation_choice, partner, eu_side, partner_id, status_rule: str) -> float:
