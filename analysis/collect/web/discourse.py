@@ -231,8 +231,10 @@ def between_pair(text: str, mentions, mention, lexicon, joiners: frozenset[str])
     """The EU place that stands with the partner after a "between" word, joined to it by "and" ("zwischen dem
     baden-württembergischen Crailsheim und Worthington"; "between Pinneberg in Schleswig-Holstein and Rockville";
     "between the City of Milwaukee, U.S.A., and the City of Galway"): the two parties the sentence names, so the
-    first EU place after the "between" word is the partner's EU side. None when the sentence has no such pair.
-    ``joiners``: the lexicon's list separators ("and", "und", "et" ...)."""
+    first EU place after the "between" word is the partner's EU side. None when the sentence has no such pair, or
+    when a "with" word stands between the pair and the partner: the pair after "between" is then two EU places and
+    the partner the object of the "with" ("tussen Tilburg en Breda met de respectievelijke zustersteden ... en
+    Yangzhou"). ``joiners``: the lexicon's list separators ("and", "und", "et" ...)."""
     between = lexicon_words(lexicon, "between_word")
     start = mention.hit.orig_start
     before = [m for m in mentions if m.hit.orig_end <= start]
@@ -240,14 +242,17 @@ def between_pair(text: str, mentions, mention, lexicon, joiners: frozenset[str])
     word_at = _last_word_index(text, start, between)
     if word_at is None:
         return None
+    with_words = lexicon_words(lexicon)
     first = next((m for m in before if m.hit.orig_start > word_at and m.role == "eu"), None)
     if first is not None:
         gap = fold_for_matching(text[before[-1].hit.orig_end : start]).split()
-        return first if any(w in joiners for w in gap) else None
+        governed = any(w in with_words for w in fold_for_matching(text[first.hit.orig_end : start]).split())
+        return first if any(w in joiners for w in gap) and not governed else None
     following = next((m for m in after if m.role != "qualifier"), None)
     if following is not None and following.role == "eu":
         gap = fold_for_matching(text[mention.hit.orig_end : following.hit.orig_start]).split()
-        return following if any(w in joiners for w in gap) and len(gap) <= 6 else None
+        paired = any(w in joiners for w in gap) and not any(w in with_words for w in gap)
+        return following if paired and len(gap) <= 6 else None
     return None
 
 

@@ -68,12 +68,27 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
     return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")
 
 
+def province_after(text: str, hit, lexicon) -> bool:
+    """Whether the name is followed by a province word and preceded by a locative preposition, perhaps with an article
+    between ("the town of Panni in the Foggia province", "in Limburg province"): the order of languages that put the
+    name before the type word, with the same sense as "in the province of Foggia" (:func:`located_in_province`)."""
+    following = _NEXT_WORD.match(text, hit.orig_end)
+    if not following or not _province_word(fold_for_matching(following.group(1)).strip(".,;:()"), lexicon):
+        return False
+    before = fold_for_matching(text[max(0, hit.orig_start - 40) : hit.orig_start]).split()
+    fillers = lexicon_words(lexicon, "pair_filler")
+    while before and before[-1] in fillers:
+        before.pop()
+    return bool(before) and before[-1] in lexicon_words(lexicon, "locative_preposition")
+
+
 def no_party(text: str, hit, places, lexicon) -> bool:
     """Whether the EU name ``hit`` (read as ``places``) is no party: it only says where another place or other towns
     lie (after a locative and a province word, or as a region that qualifies town words), or it is a month of a date
     (:func:`in_date`)."""
     return (
         located_in_province(text, hit.orig_start, lexicon)
+        or province_after(text, hit, lexicon)
         or qualifies_towns(text, hit, places, lexicon)
         or in_date(text, hit)
     )

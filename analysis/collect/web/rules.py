@@ -470,6 +470,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     chain_end = max(m.hit.orig_end for m in chain)
     in_sentence = segment.start <= term.orig_start < segment.end
     if in_chain and in_sentence and term.orig_start >= chain_end:
+        named = term_party(text, term, mentions, detector.lexicon)
+        if named is not None and named not in chain and term_beside(text, term, chain[-1]):
+            rule = "EU side: the EU place the relation term names as its party after an enumeration ('X, Y and Z are twin towns of W')"
+            return [_eu_side(named, page_unit_id, "sentence", rule)]
         rule = "EU side: in one enumeration with the partner before the relation term"
         in_chain = without_locative_regions(text, in_chain, conjunctions(detector.lexicon, language)[0])
         return [_eu_side(m, page_unit_id, "enumeration", rule) for m in in_chain]
