@@ -332,8 +332,12 @@ def partner_as_subject(outside, mention, term) -> list:
     return sorted(outside, key=lambda m: m.hit.orig_start)
 
 
-def text_topic(mentions: list):
-    """The EU place a text is about: the one named most often, the first named on a tie."""
+def text_topic(mentions: list, countries: frozenset[str] = frozenset()):
+    """The EU place a text is about: the one named most often, the first named on a tie; among the places of
+    ``countries`` (those of the text's language) when it names any: a text is about a place of its readers' country,
+    and a foreign EU place in it is a visitor's home or a fellow partner."""
+    local = [m for m in mentions if any(p.country_iso2 in countries for p in m.places)]
+    mentions = local or mentions
     counts: dict[tuple, int] = {}
     first: dict[tuple, object] = {}
     for mention in mentions:

@@ -23,6 +23,7 @@ from analysis.collect.web.discourse import (
     without_co_partners,
     without_locative_regions,
 )
+from analysis.collect.web.eu_forms import language_countries
 from analysis.collect.web.eu_side import (
     is_owner,
     outside_list,
@@ -505,7 +506,10 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
     if before or after:
-        chosen = (title_places(text, context.segments, before, context.language) or [text_topic(before + after)])[0]
+        countries = language_countries(context.language)
+        chosen = (
+            title_places(text, context.segments, before, context.language) or [text_topic(before + after, countries)]
+        )[0]
         return [
             _eu_side(chosen, None, "text", "EU side: the EU place the text is about (title, else named most often)")
         ]
