@@ -4,7 +4,8 @@ the attribution classes that are about the text's structure rather than one sent
 - A NUTS region that is a whole country (``EE00`` Eesti, ``LV00`` Latvija, ``MT00`` Malta) named in a text is the
   country, not a sub-national party ("Marylandi ja Eesti linnade vahel": between Maryland's and Estonia's towns).
 - An EU place named after a locative preposition and a province word ("Rose in provincia di Cosenza", "in de
-  provincie Utrecht") only says where another place lies: it is no party.
+  provincie Utrecht"), or before a province word after a locative ("in the Foggia province"), only says where
+  another place lies: it is no party.
 - A region named as the qualifier of towns ("the Limerick town", "Lapin kaupungeista", "the towns of Limerick", "les
   villes de Bretagne") only says where the towns lie: it is no party (the town meant is named elsewhere).
 - Short list lines ("Athene (Griekenland)" / "Beijing (China)" / ...) are items of one list: an EU place among the
