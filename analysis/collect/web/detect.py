@@ -228,14 +228,7 @@ class Detector:
         partnered = [
             discourse.partner_keys(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
         ]
-        window = int(self.lexicon.rules["context_window_segments"])
-        facts = discourse.text_facts(
-            text,
-            terms_by_segment,
-            mentions_by_segment,
-            window,
-            lambda terms, hit: rules.next_to_province(text, terms, hit),
-        )
+        facts = self._text_facts(text, terms_by_segment, mentions_by_segment)
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -265,6 +258,18 @@ class Detector:
         return decisions
 
     # ------------------------------------------------------------------ mentions
+
+    def _text_facts(self, text: str, terms_by_segment, mentions_by_segment) -> discourse.TextFacts:
+        """What the text says beyond each sentence (:func:`discourse.text_facts`): country context nearby, names
+        qualified by a province word or by a state's name, postal code or AP abbreviation right after them."""
+        return discourse.text_facts(
+            text,
+            terms_by_segment,
+            mentions_by_segment,
+            int(self.lexicon.rules["context_window_segments"]),
+            lambda terms, hit: rules.next_to_province(text, terms, hit),
+            lambda end: self._state_names.get(us_style.state_after(text, end, self._state_names) or ""),
+        )
 
     def _mentions(
         self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int, language: str | None = None

@@ -201,8 +201,9 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
     if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
         return False
     hit = mention.hit
-    if any(t.orig_start < hit.orig_end and hit.orig_start < t.orig_end for t in terms):
-        return False  # a name that is also a lexicon word ("Council" of the municipal words) is no home town
+    if any(t.orig_start <= hit.orig_start and hit.orig_end <= t.orig_end for t in terms):
+        return False  # a name that is a lexicon word ("Council" of the municipal words) is no home town; a name
+        # that only holds one is ("City of St. Augustine")
     for other in mentions:
         if other is mention or other.role != "eu":
             continue
