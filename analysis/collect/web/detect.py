@@ -75,7 +75,7 @@ from analysis.collect.web import (
 from analysis.collect.web import places as places_module
 from analysis.collect.web import segments as segments_module
 from analysis.collect.web import status as status_module
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon, name_key
 from analysis.collect.web.matcher import Matcher, NameHit, TermHit
 from analysis.collect.web.places import Place
 from analysis.collect.web.relation_subject import relation_subject
@@ -229,14 +229,7 @@ class Detector:
         partnered = [
             discourse.partner_keys(found, text, stoplist, self.is_country_name) for found in mentions_by_segment
         ]
-        window = int(self.lexicon.rules["context_window_segments"])
-        facts = discourse.text_facts(
-            text,
-            terms_by_segment,
-            mentions_by_segment,
-            window,
-            lambda terms, hit: rules.next_to_province(text, terms, hit),
-        )
+        facts = self._text_facts(text, terms_by_segment, mentions_by_segment)
         for index, segment in enumerate(segments):
             mentions = mentions_by_segment[index]
             terms = list(terms_by_segment[index])
@@ -266,6 +259,26 @@ class Detector:
         return decisions
 
     # ------------------------------------------------------------------ mentions
+
+    def _is_region(self, side) -> bool:
+        """Whether an EU side is a region: a frame region (NUTS) or a county, province or region outside the frame."""
+        if not hasattr(self, "_region_units"):
+            self._region_units = frozenset(p.unit_id for p in self.places if p.role == "eu" and p.level == "region")
+        if side.unit_id:
+            return side.unit_id in self._region_units
+        return "#" in eu_forms.region_key(name_key(side.name or ""))  # "County Sligo" -> "sligo #county"
+
+    def _text_facts(self, text: str, terms_by_segment, mentions_by_segment) -> discourse.TextFacts:
+        """What the text says beyond each sentence (:func:`discourse.text_facts`): country context nearby, names
+        qualified by a province word or by a state's name, postal code or AP abbreviation right after them."""
+        return discourse.text_facts(
+            text,
+            terms_by_segment,
+            mentions_by_segment,
+            int(self.lexicon.rules["context_window_segments"]),
+            lambda terms, hit: rules.next_to_province(text, terms, hit),
+            lambda end: self._state_names.get(us_style.state_after(text, end, self._state_names) or ""),
+        )
 
     def _mentions(
         self, text: str, hits: list[NameHit], terms: list[TermHit], segment_start: int, language: str | None = None
@@ -401,10 +414,13 @@ class Detector:
             lexicon=self.lexicon,
             rivals=chains.rivals(text, mentions, mention, self.lexicon),
         )
-        partner_id = self.resolve(partner.name, partner.country_iso2, partner.hint, partner.province)
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
         decisions = []
         for side in sides:
+            province = partner_sense.province_sense(mention, partner, self._is_region(side))
+            partner_id = self.resolve(
+                province or partner.name, partner.country_iso2, partner.hint, partner.province or bool(province)
+            )
             confidence = rules.confidence(self.lexicon.rules, relation, partner, side, partner_id, status_rule)
             resolved = f"resolved to {partner_id}" if partner_id else "unresolved"
             rule = "; ".join([relation.rule, partner.rule, side.rule, status_rule, resolved])

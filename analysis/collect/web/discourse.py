@@ -46,11 +46,15 @@ def segment_countries(terms, mentions) -> tuple[bool, bool]:
     return us, cn
 
 
-def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int, province_next_to=None) -> TextFacts:
+def text_facts(
+    text: str, terms_by_segment, mentions_by_segment, window: int, province_next_to=None, state_after=None
+) -> TextFacts:
     """The :class:`TextFacts` of a segmented text (``window`` segments before and after each segment).
 
     ``province_next_to(terms, hit)`` tells whether a province word stands next to a name: such a name is the province
-    wherever else the text names it ("Prowincja Hainan" ... "w Hainan"); ``vouched["province"]`` holds those names."""
+    wherever else the text names it ("Prowincja Hainan" ... "w Hainan"); ``vouched["province"]`` holds those names.
+    ``state_after(end)`` gives the US state whose postal code or AP abbreviation follows a name ending at ``end``
+    ("Kutztown, PA", "Ithaca N.Y."): it qualifies the name as a state's qualifier mention does."""
     flags = [segment_countries(t, m) for t, m in zip(terms_by_segment, mentions_by_segment, strict=True)]
     count = len(flags)
     window_us = [any(flags[j][0] for j in range(max(0, i - window), min(count, i + window + 1))) for i in range(count)]
@@ -62,9 +66,13 @@ def text_facts(text: str, terms_by_segment, mentions_by_segment, window: int, pr
             candidate = mention.role in ("partner", "qualifier") and any(p.level == "province" for p in mention.places)
             if candidate and province_next_to is not None and province_next_to(terms, mention.hit):
                 provinces.add(name_key(text[mention.hit.orig_start : mention.hit.orig_end]))
-        for position, mention in enumerate(mentions[:-1]):
-            following = mentions[position + 1]
-            if mention.role == "partner" and following.role == "qualifier":
+        for position, mention in enumerate(mentions):
+            following = mentions[position + 1] if position + 1 < len(mentions) else None
+            state = state_after(mention.hit.orig_end) if state_after and mention.role == "partner" else None
+            if state and not (following is not None and following.role == "qualifier"):
+                key = name_key(text[mention.hit.orig_start : mention.hit.orig_end])
+                vouched.setdefault(key, ("US", state))
+            elif mention.role == "partner" and following is not None and following.role == "qualifier":
                 place = following.places[0]
                 key = name_key(text[mention.hit.orig_start : mention.hit.orig_end])
                 vouched.setdefault(key, (place.country_iso2, place.name))

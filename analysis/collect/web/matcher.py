@@ -163,13 +163,16 @@ class Matcher:
             if record not in inflected_records:
                 continue
             head, _, last = folded.rpartition(" ")
-            if last not in stems_cache:
-                stems_cache[last] = {
+            # the last word of a longer name may keep a two-letter stem ("Jelenia Góra" -> "Jeleniej Górze"): the
+            # words before it keep the form from colliding with ordinary words
+            cache_key = (last, bool(head))
+            if cache_key not in stems_cache:
+                stems_cache[cache_key] = {
                     stem: (by_language, frozenset(s for values in by_language.values() for s in values))
-                    for stem, by_language in suffix_rules_for(last, lexicon).items()
+                    for stem, by_language in suffix_rules_for(last, lexicon, short_stem=bool(head)).items()
                 }
             for head_form in _head_forms(head, lexicon):
-                for stem, (suffixes, any_language) in stems_cache[last].items():
+                for stem, (suffixes, any_language) in stems_cache[cache_key].items():
                     key = f"{head_form} {stem}" if head_form else stem
                     keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
         for index, term in enumerate(lexicon.terms):

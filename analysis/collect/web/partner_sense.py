@@ -201,8 +201,9 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
     if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
         return False
     hit = mention.hit
-    if any(t.orig_start < hit.orig_end and hit.orig_start < t.orig_end for t in terms):
-        return False  # a name that is also a lexicon word ("Council" of the municipal words) is no home town
+    if any(t.orig_start <= hit.orig_start and hit.orig_end <= t.orig_end for t in terms):
+        return False  # a name that is a lexicon word ("Council" of the municipal words) is no home town; a name
+        # that only holds one is ("City of St. Augustine")
     for other in mentions:
         if other is mention or other.role != "eu":
             continue
@@ -234,3 +235,23 @@ def canonical_name(candidates, surface_key: str) -> str:
         if name_key(name) == surface_key:
             return name
     return max(candidates, key=lambda p: (p.strong, p.population)).name
+
+
+def province_sense(mention, partner, side_is_region: bool) -> str | None:
+    """The Chinese province a name stands for when the text did not say "province": the province's name, or None.
+
+    A name that is a province and also a district, county or city of another province (Hebei, a district of
+    Tianjin; Hainan, a prefecture of Qinghai) is the province: partnerships go to provinces under their names far more
+    often than to namesake districts elsewhere. Where the namesake city lies in the province itself (Jilin) either may
+    be meant; then a region's partner (a NUTS region, a county, a province) is the province, a town's stays open."""
+    if partner.country_iso2 != "CN" or partner.province:
+        return None
+    places = [p for p in mention.places if p.role in ("partner", "admin1") and p.country_iso2 == "CN"]
+    provinces = [p for p in places if p.level == "province"]
+    if len(provinces) != 1:
+        return None
+    province = provinces[0]
+    others = [p for p in places if p.level != "province"]
+    if side_is_region or all(p.admin1 and p.admin1 != province.name for p in others):
+        return province.name
+    return None

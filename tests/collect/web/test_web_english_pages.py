@@ -170,3 +170,24 @@ def test_a_name_written_twice_once_with_its_eu_country_pairs_the_eu_place_with_i
 
 def test_a_name_written_once_with_its_eu_country_is_no_namesake_pair(namesake_detector):
     assert not namesake_detector.detect("Toledo, Spain, is twinned with Naas.", language="en")
+
+
+def test_a_small_us_town_named_with_its_municipal_prefix_is_the_partner_of_an_eu_town_with_its_country(web_frames):
+    units, gazetteer = web_frames
+    gazetteer = gazetteer.copy()
+    gazetteer["alternate_names"] = gazetteer["alternate_names"].astype(object)
+    gazetteer.loc[gazetteer["name"] == "Worthington", "alternate_names"] = "City of Worthington"
+    detector = Detector.build(
+        units, gazetteer, lau=pd.DataFrame([("PL_1", "Ziębice", "PL", "PL518", 17_000)], columns=LAU.columns)
+    )
+    text = "The City of Worthington is hosting a delegation from Ziebice, Poland, to celebrate their sister city ties."
+    found = detector.detect(text, language="en")
+    assert {(f.eu_place, f.partner_name, f.partner_country_iso2) for f in found} == {("Ziębice", "Worthington", "US")}
+
+
+def test_a_state_abbreviation_after_a_small_town_elsewhere_in_the_text_vouches_for_it(detector):
+    twinned = "The town of Naas is twinned with Worthington."
+    assert not detector.detect(twinned, language="en")
+    text = twinned + " A plaque for Naas and Worthington, OH, hangs at the station."
+    found = detector.detect(text, language="en")
+    assert {(f.eu_place, f.partner_name, f.partner_country_iso2) for f in found} == {("Naas", "Worthington", "US")}

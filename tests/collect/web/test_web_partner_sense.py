@@ -167,3 +167,30 @@ def test_a_state_written_right_after_a_name_with_one_space_is_part_of_that_name(
     )
     detector = SimpleNamespace(lexicon=load_lexicon())
     assert _sentence_admin1(detector, text, lake, [lake, michigan], "US") == expected
+
+
+def _cn(name: str, level: str, admin1: str | None) -> object:
+    from analysis.collect.web.places import Place
+
+    return Place(name, "CN", "partner", None, level, 0.0, True, admin1)
+
+
+@pytest.mark.parametrize(
+    ("others", "region", "expected"),
+    [
+        ([_cn("Hebei", "district", "Tianjin")], False, "Hebei"),  # a district of another province: the province
+        ([_cn("Jilin", "prefecture", "Jilin")], False, None),  # the province's own namesake city: open for a town
+        ([_cn("Jilin", "prefecture", "Jilin")], True, "Jilin"),  # a region's partner is the province
+    ],
+)
+def test_a_province_name_is_the_province_unless_its_own_namesake_city_may_be_meant(others, region, expected):
+    from types import SimpleNamespace
+
+    from analysis.collect.web.partner_sense import province_sense
+    from analysis.collect.web.rules import PartnerChoice
+
+    province = _cn(others[0].name, "province", others[0].name)
+    mention = SimpleNamespace(places=(province, *others))
+    partner = PartnerChoice(others[0].name, "CN", None, False, False, "")
+    assert province_sense(mention, partner, region) == expected
+    assert province_sense(mention, partner._replace(province=True), region) is None
