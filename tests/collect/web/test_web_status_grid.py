@@ -106,3 +106,21 @@ def test_the_future_of_become_is_planned(web_detector, text, language):
 )
 def test_a_plan_about_a_visit_or_event_leaves_the_tie_as_it_is(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The twinning of Esslingen with Wuhan will be sealed in May.", "en"),
+        ("Die Städtepartnerschaft zwischen Esslingen und Wuhan soll im Mai besiegelt werden.", "de"),
+        ("Le jumelage entre Arnhem et Wuhan sera officialisé en mai.", "fr"),
+        ("Il gemellaggio tra Toledo e Wuhan verrà sancito a maggio.", "it"),
+        ("El hermanamiento entre Toledo y Wuhan se oficializará en mayo.", "es"),
+        ("Partnerstwo miast Kraków i Wuhan zostanie przypieczętowane w maju.", "pl"),
+        ("Partnerství měst Brno a Wuhan bude zpečetěno v květnu.", "cs"),
+        ("De stedenband tussen Arnhem en Wuhan zal worden bezegeld in mei.", "nl"),
+        ("Vänortsavtalet mellan Esslingen och Wuhan kommer att undertecknas i maj.", "sv"),
+    ],
+)
+def test_the_future_passive_of_sealing_or_making_official_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
