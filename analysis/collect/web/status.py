@@ -39,7 +39,7 @@ import re
 
 from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
-from analysis.collect.web.presupposed import presupposed
+from analysis.collect.web.presupposed import EXISTING, presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 from analysis.collect.web.split_verbs import split_cues
 from analysis.collect.web.status_scope import own_clause
@@ -205,9 +205,26 @@ def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str 
         return None
     reason, title = found
     wishes = [] if title else _overlapping(cues, terms, WISH)
-    if any(_attached(t, relation_term, [], text) for t in cues if t not in wishes):
+    governing = [t for t in cues if _governs_existing(t, terms, relation_term)]
+    if any(_attached(t, relation_term, [], text) for t in cues if t not in wishes and t not in governing):
         return None
     return reason + ", whatever is planned around it"
+
+
+def _governs_existing(cue, terms, relation_term) -> bool:
+    """Whether an act of kind ``status_existing`` (renewing, strengthening) stands between the planned cue and the
+    relation term: the plan governs that act ("plans to renew their twinning"; "intendono rinnovare il gemellaggio"),
+    not the relation, which it presupposes. A date or a count ("since 1999", "30 years of") is no act a plan governs:
+    "strebt seit 1999 eine Partnerschaft an" still plans the partnership."""
+    if relation_term is None:
+        return False
+    return any(
+        t.kind == EXISTING
+        and cue.orig_end <= t.orig_start
+        and t.orig_end <= relation_term.orig_start
+        and not any(c.isdigit() for c in t.text)
+        for t in terms
+    )
 
 
 def weighed(terms) -> list:

@@ -124,3 +124,20 @@ def test_a_plan_about_a_visit_or_event_leaves_the_tie_as_it_is(web_detector, tex
 )
 def test_the_future_passive_of_sealing_or_making_official_is_planned(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen and Wuhan plan to renew their twinning agreement.", "en", "established"),
+        ("Esslingen und Wuhan wollen ihre Städtepartnerschaft erneuern.", "de", "established"),
+        ("Arnhem et Wuhan souhaitent renouveler leur jumelage.", "fr", "established"),
+        ("Toledo e Wuhan intendono rinnovare il gemellaggio.", "it", "established"),
+        ("Kraków i Wuhan planują odnowić umowę o partnerstwie miast.", "pl", "established"),
+        # a tie not renewed keeps its ended cue; a plan pursued since a year is no renewal
+        ("Esslingen strebt seit 1999 eine Städtepartnerschaft mit Wuhan an.", "de", "planned"),
+        ("Esslingen will not renew its twinning with Wuhan.", "en", "ended"),
+    ],
+)
+def test_renewing_a_tie_presupposes_it(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
