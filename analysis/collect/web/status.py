@@ -50,6 +50,7 @@ DONE = "status_done"
 ATTRIBUTIVE = "status_attributive"
 WISH = "status_wish"
 DENIED = "negated ended term"
+CONDITIONAL = "status_conditional"
 # A word that doubts or disputes the tie, or reports it from hearsay ("is said to be", "allegedly", "unconfirmed"):
 # the excerpt does not settle the status (crawl_eval README: unclear).
 DOUBT = "status_doubt"
@@ -95,6 +96,7 @@ def status(
     ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
     outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
     Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    terms = conditional(terms, text, lexicon)
     weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
     terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
     cues = [t for t in terms if t.kind in STATUS_CUES and not _unsaid(t, terms, text, mention)]
@@ -385,27 +387,54 @@ def neighbour_cues(relation, segments, neighbour_terms) -> list:
     return [t for t in held if t.kind in STATUS_CUES]
 
 
-_NEGATIONS: dict[int, dict[str, frozenset[str]]] = {}
+_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
 
 
 def _negations(lexicon) -> dict[str, frozenset[str]]:
     """The folded negation words by language (a cue's negation is read in the cue's language: Italian "ma" is "but",
     Maltese "ma" is "not")."""
-    key = id(lexicon)
-    if key not in _NEGATIONS:
+    return _word_sets(lexicon, "status_negation")
+
+
+def _word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
+    """The folded words of the lexicon rows of ``kind`` by language."""
+    key = (id(lexicon), kind)
+    if key not in _WORD_SETS:
         words: dict[str, set[str]] = {}
         for t in lexicon.terms:
-            if t.kind == "status_negation":
+            if t.kind == kind:
                 words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
-        _NEGATIONS[key] = {language: frozenset(found) for language, found in words.items()}
-    return _NEGATIONS[key]
+        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
+    return _WORD_SETS[key]
+
+
+def conditional(terms, text: str | None, lexicon) -> list:
+    """The terms with each done term of a conditional or purpose clause read as a weak planned cue: a particle of
+    kind ``status_conditional`` among the two words before it or glued to its end ("abych podepsala partnerství",
+    "aby podpisał umowę", "podpisałby", "da bi potpisali"). Slavic languages build the conditional and the purpose
+    clause on the past form (the l-participle), which the done terms match ("podepsal*"): such a clause plans a
+    signing, it does not report one."""
+    if text is None or lexicon is None:
+        return list(terms)
+    particles = _word_sets(lexicon, CONDITIONAL)
+    return [t._replace(kind=WEAK_PLANNED) if t.kind == DONE and _conditional(text, t, particles) else t for t in terms]
+
+
+def _conditional(text: str, term, particles) -> bool:
+    words = particles.get(term.language, frozenset())
+    if not words:
+        return False
+    before = _WORDS.findall(fold_for_matching(text[max(0, term.orig_start - 30) : term.orig_start]))[-2:]
+    own = _WORDS.findall(fold_for_matching(text[term.orig_start : term.orig_end]))
+    glued = bool(own) and any(own[-1].endswith(w) and len(own[-1]) > len(w) + 3 for w in words)
+    return glued or any(w in words for w in before)
 
 
 def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     """The status a sentence without a partner passes to the findings of the sentence before it ("The partnership was
     suspended in 2022."; "The twinning is disputed."), or None: it needs a relation word and a status or doubt cue;
     negated and merely proposed endings pass nothing."""
-    terms = weighed(terms)
+    terms = weighed(conditional(terms, text, lexicon))
     kinds = {t.kind for t in terms}
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None

@@ -141,3 +141,18 @@ def test_the_future_passive_of_sealing_or_making_official_is_planned(web_detecto
 )
 def test_renewing_a_tie_presupposes_it(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Primátor odjede do Číny, aby podepsal partnerství měst Brno a Wuhan.", "cs", "planned"),
+        ("Prezydent pojedzie do Chin, aby podpisał umowę o partnerstwie miast Kraków i Wuhan.", "pl", "planned"),
+        ("Prezydent podpisałby umowę o partnerstwie miast Kraków i Wuhan.", "pl", "planned"),
+        # the same past form without the particle reports the signing
+        ("Primátor podepsal partnerství měst Brno a Wuhan.", "cs", "established"),
+        ("Prezydent podpisał umowę o partnerstwie miast Kraków i Wuhan.", "pl", "established"),
+    ],
+)
+def test_a_slavic_past_form_in_a_conditional_or_purpose_clause_plans_the_signing(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
