@@ -92,12 +92,11 @@ def status(
     """Planned / ended / established / unclear from the sentence's cues (see the module docstring), with its rule text.
 
     ``spans``: in a long enumeration, the partner's item and the whole enumeration ("l'ex Sahara Occidentale" is not
-    about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind;
-    ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
-    outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
-    Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
-    terms = conditional(terms, text, lexicon)
-    weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
+    about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind; ``text``
+    and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the other partners outside the partner's
+    enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended, Mainz signed an
+    agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    terms, weak = _with_weak(terms, text, lexicon)
     terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
     cues = [t for t in terms if t.kind in STATUS_CUES and not _unsaid(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
@@ -138,6 +137,12 @@ def status(
         return _both(cues, mention, relation_term, text, _overlapping(cues, terms, WISH))
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _with_weak(terms, text: str | None, lexicon) -> tuple[list, set[tuple[int, int]]]:
+    """The terms read through :func:`conditional`, and the spans of their weak planned cues."""
+    terms = conditional(terms, text, lexicon)
+    return terms, {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
 
 
 def _scoped(found, mention, spans, window, anchors, text, lexicon, rivals) -> list:
