@@ -156,3 +156,17 @@ def test_renewing_a_tie_presupposes_it(web_detector, text, language, status):
 )
 def test_a_slavic_past_form_in_a_conditional_or_purpose_clause_plans_the_signing(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Chicago has invited Esslingen to become its sister city.", "en", "planned"),
+        ("Wuhan hat Esslingen eingeladen, seine Partnerstadt zu werden.", "de", "planned"),
+        ("Wuhan ha invitato Toledo a diventare la sua città gemella.", "it", "planned"),
+        # weak: a signing reported as done outweighs it
+        ("Chicago and Esslingen signed an agreement to become sister cities.", "en", "established"),
+    ],
+)
+def test_the_infinitive_of_becoming_is_a_weak_planned_cue(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
