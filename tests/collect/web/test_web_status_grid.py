@@ -170,3 +170,14 @@ def test_a_slavic_past_form_in_a_conditional_or_purpose_clause_plans_the_signing
 )
 def test_the_infinitive_of_becoming_is_a_weak_planned_cue(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen established a sister city relationship with Chicago, ready to expand trade.", "en"),
+        ("Kraków nawiązał partnerstwo miast z Wuhan i chce rozwijać handel.", "pl"),
+    ],
+)
+def test_the_past_of_establishing_a_tie_reports_it_as_made(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
