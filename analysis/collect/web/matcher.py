@@ -44,6 +44,7 @@ UNSCANNED_KINDS: frozenset[str] = frozenset(
         "locative_preposition_exception",
         "between_word",
         "status_negation",
+        "status_conditional",
     }
 )
 

@@ -39,7 +39,7 @@ import re
 
 from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
-from analysis.collect.web.presupposed import presupposed
+from analysis.collect.web.presupposed import EXISTING, presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 from analysis.collect.web.split_verbs import split_cues
 from analysis.collect.web.status_scope import own_clause
@@ -50,6 +50,7 @@ DONE = "status_done"
 ATTRIBUTIVE = "status_attributive"
 WISH = "status_wish"
 DENIED = "negated ended term"
+CONDITIONAL = "status_conditional"
 # A word that doubts or disputes the tie, or reports it from hearsay ("is said to be", "allegedly", "unconfirmed"):
 # the excerpt does not settle the status (crawl_eval README: unclear).
 DOUBT = "status_doubt"
@@ -91,11 +92,11 @@ def status(
     """Planned / ended / established / unclear from the sentence's cues (see the module docstring), with its rule text.
 
     ``spans``: in a long enumeration, the partner's item and the whole enumeration ("l'ex Sahara Occidentale" is not
-    about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind;
-    ``text`` and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the sentence's other partner mentions
-    outside the partner's enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended,
-    Mainz signed an agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
-    weak = {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
+    about Philadelphia); ``anchors``: the other places of the sentence's relation terms of the chosen kind; ``text``
+    and ``lexicon`` let a negation word cancel an ended cue; ``rivals`` (the other partners outside the partner's
+    enumeration) take the cues of their own clause ("While the twinning with Wuhan was suspended, Mainz signed an
+    agreement with Louisville"; "already twinned with X and now plans a partnership with Y")."""
+    terms, weak = _with_weak(terms, text, lexicon)
     terms = weighed(terms) + _split(text, lexicon, mention.hit.orig_start)
     cues = [t for t in terms if t.kind in STATUS_CUES and not _unsaid(t, terms, text, mention)]
     if text is not None and _in_question(text, mention.hit.orig_end):
@@ -136,6 +137,12 @@ def status(
         return _both(cues, mention, relation_term, text, _overlapping(cues, terms, WISH))
     nearest = min(cues, key=lambda t: abs(t.orig_start - mention.hit.orig_start))
     return nearest.kind, f"status: {nearest.kind} ('{nearest.text}')"
+
+
+def _with_weak(terms, text: str | None, lexicon) -> tuple[list, set[tuple[int, int]]]:
+    """The terms read through :func:`conditional`, and the spans of their weak planned cues."""
+    terms = conditional(terms, text, lexicon)
+    return terms, {(t.orig_start, t.orig_end) for t in terms if t.kind == WEAK_PLANNED}
 
 
 def _scoped(found, mention, spans, window, anchors, text, lexicon, rivals) -> list:
@@ -205,9 +212,26 @@ def _settled(terms, cues, mention, relation_term, text, lexicon, rivals) -> str 
         return None
     reason, title = found
     wishes = [] if title else _overlapping(cues, terms, WISH)
-    if any(_attached(t, relation_term, [], text) for t in cues if t not in wishes):
+    governing = [t for t in cues if _governs_existing(t, terms, relation_term)]
+    if any(_attached(t, relation_term, [], text) for t in cues if t not in wishes and t not in governing):
         return None
     return reason + ", whatever is planned around it"
+
+
+def _governs_existing(cue, terms, relation_term) -> bool:
+    """Whether an act of kind ``status_existing`` (renewing, strengthening) stands between the planned cue and the
+    relation term: the plan governs that act ("plans to renew their twinning"; "intendono rinnovare il gemellaggio"),
+    not the relation, which it presupposes. A date or a count ("since 1999", "30 years of") is no act a plan governs:
+    "strebt seit 1999 eine Partnerschaft an" still plans the partnership."""
+    if relation_term is None:
+        return False
+    return any(
+        t.kind == EXISTING
+        and cue.orig_end <= t.orig_start
+        and t.orig_end <= relation_term.orig_start
+        and not any(c.isdigit() for c in t.text)
+        for t in terms
+    )
 
 
 def weighed(terms) -> list:
@@ -368,27 +392,54 @@ def neighbour_cues(relation, segments, neighbour_terms) -> list:
     return [t for t in held if t.kind in STATUS_CUES]
 
 
-_NEGATIONS: dict[int, dict[str, frozenset[str]]] = {}
+_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
 
 
 def _negations(lexicon) -> dict[str, frozenset[str]]:
     """The folded negation words by language (a cue's negation is read in the cue's language: Italian "ma" is "but",
     Maltese "ma" is "not")."""
-    key = id(lexicon)
-    if key not in _NEGATIONS:
+    return _word_sets(lexicon, "status_negation")
+
+
+def _word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
+    """The folded words of the lexicon rows of ``kind`` by language."""
+    key = (id(lexicon), kind)
+    if key not in _WORD_SETS:
         words: dict[str, set[str]] = {}
         for t in lexicon.terms:
-            if t.kind == "status_negation":
+            if t.kind == kind:
                 words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
-        _NEGATIONS[key] = {language: frozenset(found) for language, found in words.items()}
-    return _NEGATIONS[key]
+        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
+    return _WORD_SETS[key]
+
+
+def conditional(terms, text: str | None, lexicon) -> list:
+    """The terms with each done term of a conditional or purpose clause read as a weak planned cue: a particle of
+    kind ``status_conditional`` among the two words before it or glued to its end ("abych podepsala partnerství",
+    "aby podpisał umowę", "podpisałby", "da bi potpisali"). Slavic languages build the conditional and the purpose
+    clause on the past form (the l-participle), which the done terms match ("podepsal*"): such a clause plans a
+    signing, it does not report one."""
+    if text is None or lexicon is None:
+        return list(terms)
+    particles = _word_sets(lexicon, CONDITIONAL)
+    return [t._replace(kind=WEAK_PLANNED) if t.kind == DONE and _conditional(text, t, particles) else t for t in terms]
+
+
+def _conditional(text: str, term, particles) -> bool:
+    words = particles.get(term.language, frozenset())
+    if not words:
+        return False
+    before = _WORDS.findall(fold_for_matching(text[max(0, term.orig_start - 30) : term.orig_start]))[-2:]
+    own = _WORDS.findall(fold_for_matching(text[term.orig_start : term.orig_end]))
+    glued = bool(own) and any(own[-1].endswith(w) and len(own[-1]) > len(w) + 3 for w in words)
+    return glued or any(w in words for w in before)
 
 
 def carried_status(terms, text: str, lexicon) -> tuple[str, str] | None:
     """The status a sentence without a partner passes to the findings of the sentence before it ("The partnership was
     suspended in 2022."; "The twinning is disputed."), or None: it needs a relation word and a status or doubt cue;
     negated and merely proposed endings pass nothing."""
-    terms = weighed(terms)
+    terms = weighed(conditional(terms, text, lexicon))
     kinds = {t.kind for t in terms}
     if not kinds & {*RELATION_ORDER, "cooperation_word"}:
         return None

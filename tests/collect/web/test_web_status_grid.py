@@ -106,3 +106,78 @@ def test_the_future_of_become_is_planned(web_detector, text, language):
 )
 def test_a_plan_about_a_visit_or_event_leaves_the_tie_as_it_is(web_detector, text, language, status):
     assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The twinning of Esslingen with Wuhan will be sealed in May.", "en"),
+        ("Die Städtepartnerschaft zwischen Esslingen und Wuhan soll im Mai besiegelt werden.", "de"),
+        ("Le jumelage entre Arnhem et Wuhan sera officialisé en mai.", "fr"),
+        ("Il gemellaggio tra Toledo e Wuhan verrà sancito a maggio.", "it"),
+        ("El hermanamiento entre Toledo y Wuhan se oficializará en mayo.", "es"),
+        ("Partnerstwo miast Kraków i Wuhan zostanie przypieczętowane w maju.", "pl"),
+        ("Partnerství měst Brno a Wuhan bude zpečetěno v květnu.", "cs"),
+        ("De stedenband tussen Arnhem en Wuhan zal worden bezegeld in mei.", "nl"),
+        ("Vänortsavtalet mellan Esslingen och Wuhan kommer att undertecknas i maj.", "sv"),
+    ],
+)
+def test_the_future_passive_of_sealing_or_making_official_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Esslingen and Wuhan plan to renew their twinning agreement.", "en", "established"),
+        ("Esslingen und Wuhan wollen ihre Städtepartnerschaft erneuern.", "de", "established"),
+        ("Arnhem et Wuhan souhaitent renouveler leur jumelage.", "fr", "established"),
+        ("Toledo e Wuhan intendono rinnovare il gemellaggio.", "it", "established"),
+        ("Kraków i Wuhan planują odnowić umowę o partnerstwie miast.", "pl", "established"),
+        # a tie not renewed keeps its ended cue; a plan pursued since a year is no renewal
+        ("Esslingen strebt seit 1999 eine Städtepartnerschaft mit Wuhan an.", "de", "planned"),
+        ("Esslingen will not renew its twinning with Wuhan.", "en", "ended"),
+    ],
+)
+def test_renewing_a_tie_presupposes_it(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Primátor odjede do Číny, aby podepsal partnerství měst Brno a Wuhan.", "cs", "planned"),
+        ("Prezydent pojedzie do Chin, aby podpisał umowę o partnerstwie miast Kraków i Wuhan.", "pl", "planned"),
+        ("Prezydent podpisałby umowę o partnerstwie miast Kraków i Wuhan.", "pl", "planned"),
+        # the same past form without the particle reports the signing
+        ("Primátor podepsal partnerství měst Brno a Wuhan.", "cs", "established"),
+        ("Prezydent podpisał umowę o partnerstwie miast Kraków i Wuhan.", "pl", "established"),
+    ],
+)
+def test_a_slavic_past_form_in_a_conditional_or_purpose_clause_plans_the_signing(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "status"),
+    [
+        ("Chicago has invited Esslingen to become its sister city.", "en", "planned"),
+        ("Wuhan hat Esslingen eingeladen, seine Partnerstadt zu werden.", "de", "planned"),
+        ("Wuhan ha invitato Toledo a diventare la sua città gemella.", "it", "planned"),
+        # weak: a signing reported as done outweighs it
+        ("Chicago and Esslingen signed an agreement to become sister cities.", "en", "established"),
+    ],
+)
+def test_the_infinitive_of_becoming_is_a_weak_planned_cue(web_detector, text, language, status):
+    assert _statuses(web_detector, text, language) == {status}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen established a sister city relationship with Chicago, ready to expand trade.", "en"),
+        ("Kraków nawiązał partnerstwo miast z Wuhan i chce rozwijać handel.", "pl"),
+    ],
+)
+def test_the_past_of_establishing_a_tie_reports_it_as_made(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
