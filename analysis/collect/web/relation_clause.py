@@ -10,6 +10,8 @@ what it relates:
   article, an adverb or adjective: "Cork, which has close ties with Shanghai", "So verbindet Apolda etwa eine
   Partnerschaft mit Rapid City"; "Šanghaj pozastavila oficiální styky s Prahou"), the other the term's object right
   after it ("with", an article or a city word between), and no other place between;
+- the partner stands in a pair with an EU place after the term, an elliptic enumeration of pairs ("verbindet
+  Apolda eine Partnerschaft mit Rapid City, Eisenach mit Waverly");
 - the two parties are a coordinated subject ("Bayern und Shandong unterhalten seit 1987 eine partnerschaftliche
   Verbindung") at most :data:`_SUBJECT_WORDS` words before the term, no place after it.
 """
@@ -18,7 +20,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.collect.web.discourse import lexicon_words
+from analysis.collect.web.discourse import lexicon_words, paired_eu
 from analysis.collect.web.lexicon import fold_for_matching
 
 _SUBJECT_WORDS = 4
@@ -31,8 +33,10 @@ def parties_named(text, term, mention, mentions, lexicon, conjunctions, terms=()
     ``terms`` (the sentence's terms) tell an organisation's head noun after a subject place ("Esslingen University
     has ties with ...": the university, not the place, is the party)."""
     joiners = lexicon_words(lexicon) | lexicon_words(lexicon, "between_word") | conjunctions
-    return _term_first(text, term, mention, mentions, joiners) or _subject_and_object(
-        text, term, mention, mentions, lexicon, conjunctions, terms
+    return (
+        _term_first(text, term, mention, mentions, joiners)
+        or _subject_and_object(text, term, mention, mentions, lexicon, conjunctions, terms)
+        or _pair_after(text, term, mention, mentions, lexicon)
     )
 
 
@@ -49,6 +53,16 @@ def _term_first(text, term, mention, mentions, joiners) -> bool:
         return _only(rest, joiners)
     before = [m for m in eu if 0 <= term.orig_start - m.hit.orig_end <= 2]
     return bool(before) and _only(text[term.orig_end : mention.hit.orig_start], joiners)
+
+
+def _pair_after(text, term, mention, mentions, lexicon) -> bool:
+    """The partner in a pair with an EU place ("Eisenach mit Waverly", "Cork – Boston") after the term: the pairs
+    of an elliptic enumeration name the term's parties ("verbindet Apolda eine Partnerschaft mit Rapid City,
+    Eisenach mit Waverly, Erfurt mit Shawnee")."""
+    if term.orig_end > mention.hit.orig_start:
+        return False
+    eu = paired_eu(text, mentions, mention, lexicon_words(lexicon), lexicon_words(lexicon, "pair_filler"))
+    return eu is not None and term.orig_end <= eu.hit.orig_start
 
 
 def _subject_and_object(text, term, mention, mentions, lexicon, conjunctions, terms) -> bool:

@@ -50,3 +50,9 @@ def test_a_weak_term_without_its_two_places_as_parties_needs_a_municipal_word(we
 )
 def test_relation_and_contact_nouns_with_a_municipal_party_state_a_cooperation(web_detector, text, language):
     assert _partners(web_detector, text, language) == {"cn-pref-4201"}
+
+
+def test_the_pairs_of_an_elliptic_enumeration_are_the_parties_of_the_term_before_them(web_detector):
+    text = "Esslingen pflegt eine Partnerschaft mit Chicago, Duisburg mit Wuhan."
+    found = {(f.eu_place, f.partner_id) for f in web_detector.detect(text, language="de")}
+    assert ("Duisburg", "cn-pref-4201") in found
