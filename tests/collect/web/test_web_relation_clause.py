@@ -56,3 +56,18 @@ def test_the_pairs_of_an_elliptic_enumeration_are_the_parties_of_the_term_before
     text = "Esslingen pflegt eine Partnerschaft mit Chicago, Duisburg mit Wuhan."
     found = {(f.eu_place, f.partner_id) for f in web_detector.detect(text, language="de")}
     assert ("Duisburg", "cn-pref-4201") in found
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        # the relation noun alone, its preposition fronted in a relative clause
+        ("Die Stadt Esslingen lud Gäste aus Wuhan ein, mit dem sie seit 1990 Beziehungen pflegt.", "de"),
+        # a Romance adjective between the relation noun and its preposition
+        ("La ciudad de Esslingen mantiene lazos estrechos con Wuhan.", "es"),
+        # befriended: a weak friendship word whose two places are a coordinated subject
+        ("Esslingen en Wuhan bevriend door de oorlog.", "nl"),
+    ],
+)
+def test_relation_nouns_in_their_other_constructions_state_a_tie(web_detector, text, language):
+    assert _partners(web_detector, text, language) == {"cn-pref-4201"}
