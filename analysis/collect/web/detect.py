@@ -20,7 +20,8 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
 4. **Relation.** The strongest relation term left after masking look-alikes that change its meaning
    (eTwinning, EU Twinning projects, "Twin Cities", school twinning): twin > friendship > agreement >
    cooperation > generic. Cooperation and the generic partner words need a municipal cue (or the two places
-   as the relation's named parties: "partnerství Prahy s Pekingem"); a sentence that names no partner city
+   as the relation's named parties: "partnerství Prahy s Pekingem", "Cork, which has close ties with Shanghai",
+   :mod:`analysis.collect.web.relation_clause`); a sentence that names no partner city
    lends its relation term to its neighbours; a weak
    relation (agreement, cooperation, generic) in a sentence about flights, rail freight, tourism,
    consulates, forums or institutions (universities, companies) is a look-alike. A partner name that only

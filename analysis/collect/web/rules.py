@@ -36,6 +36,7 @@ from analysis.collect.web.eu_side import (
     town_subject,
 )
 from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
+from analysis.collect.web.relation_clause import parties_named
 
 RELATION_ORDER: tuple[str, ...] = (
     "twin",
@@ -349,7 +350,7 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
     """The strongest relation term of the sentence once meaning-changing look-alikes are masked, or why none counts.
 
     ``parties`` (the sentence's mentions and the lexicon) lets a weak relation count without a municipal word when
-    the EU place and the partner are its named parties (:func:`_parties_named`). With ``neighbour`` the terms
+    the EU place and the partner are its named parties (:func:`relation_clause.parties_named`). With ``neighbour`` the terms
     include those of the sentences before and after (the relation may be named there: "Cork is twinned with six cities. These are ... San Francisco in the USA")."""
     hit = mention.hit
     masks = [t for t in terms if t.kind in MASKING_LOOKALIKES]
@@ -386,7 +387,9 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
     if (
         best_kind in WEAK_RELATIONS
         and not any(t.kind == "municipal" for t in terms)
-        and not (parties is not None and _parties_named(text, best, mention, *parties))
+        and not (
+            parties is not None and parties_named(text, best, mention, *parties, conjunctions(parties[1])[0], terms)
+        )
     ):
         return f"{best_kind} word '{best.text}' without a municipal party"
     if lookalikes and best_kind not in STRONG_RELATIONS:
@@ -395,26 +398,6 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
     rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
     rule += f" (despite {despite})" if despite else ""
     return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule, neighbour)
-
-
-def _parties_named(text, term, mention, mentions, lexicon) -> bool:
-    """Whether the relation term names its two parties, an EU place and the partner, around it: "partnerství Prahy s
-    Pekingem", "Zusammenarbeit zwischen Duisburg und Wuhan", "Duisburgs Kooperation mit Wuhan" (places, not
-    companies, are then the parties, so no municipal word is needed)."""
-    if term.orig_end > mention.hit.orig_start:
-        return False
-    joiners = lexicon_words(lexicon) | lexicon_words(lexicon, "between_word") | conjunctions(lexicon)[0]
-    eu = [m for m in mentions if m.role == "eu"]
-    inside = [m for m in eu if term.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start]
-    if len(inside) == 1:
-        rest = (
-            text[term.orig_end : inside[0].hit.orig_start] + " " + text[inside[0].hit.orig_end : mention.hit.orig_start]
-        )
-        return all(w in joiners for w in fold_for_matching(rest).split())
-    before = [m for m in eu if 0 <= term.orig_start - m.hit.orig_end <= 2]
-    return bool(before) and all(
-        w in joiners for w in fold_for_matching(text[term.orig_end : mention.hit.orig_start]).split()
-    )
 
 
 def _overlap(a, b) -> bool:
