@@ -69,6 +69,7 @@ from analysis.collect.web import (
     partner_sense,
     relation_parties,
     rules,
+    term_reach,
     us_style,
 )
 from analysis.collect.web import places as places_module
@@ -373,6 +374,8 @@ class Detector:
             relation = (
                 lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language)
                 or relation_parties.organisation_qualifier(text, mention, mentions, terms, self.lexicon)
+                or term_reach.titled_other(text, mention, mentions, terms, relation, self.lexicon, self.is_country_name)
+                or term_reach.lent_to_venue(text, mention, relation, self.lexicon, context.language)
                 or relation
             )
         if isinstance(relation, str):
