@@ -35,6 +35,7 @@ _FOLD_CACHE: dict[str, str] = {}
 UNSCANNED_KINDS: frozenset[str] = frozenset(
     {
         "list_separator",
+        "list_separator_language",
         "qualifier_preposition",
         "sentence_abbreviation",
         "pair_with",

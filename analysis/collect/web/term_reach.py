@@ -21,11 +21,11 @@ a neighbouring sentence (:mod:`analysis.collect.web.segments`); a partner it nam
 not the party of a relation stated in another sentence. The prepositions are the ``locative_preposition`` rows
 (:func:`discourse.after_locative`).
 
-**A weak term and a venue** (:func:`weak_at_venue`). An agreement, cooperation or generic partner term joins
-whatever parties its sentence names (universities, firms, associations); a place named only after a locative
-preposition is where the signing or the event took place ("the Memorandum ... in the Great Hall of the People in
-Beijing"), not a party. A twin or friendship term keeps such a place ("feiert 55-jährige Partnerschaft in Santa
-Monica": the celebration is in the partner town).
+**A term that reaches another partner first** (:func:`past_other_partner`). A twin or friendship term followed by a
+US or Chinese name, and then by the mention with no comma, semicolon, slash, list separator (``list_separator``
+rows, and the ``list_separator_language`` rows of the text's language) or EU place between the two names: the mention is not coordinated with the term's first name, so it stands in
+another phrase ("twinned with Wuhan since a visit by the mayor of Shanghai"), while "twinned with Wuhan and
+Shanghai" keeps both. A country named after the term is no such name.
 """
 
 from __future__ import annotations
@@ -37,6 +37,8 @@ from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.lookalike import _holder
 from analysis.collect.web.rules import RELATION_ORDER, STRONG_RELATIONS, WEAK_RELATIONS
 
+# Punctuation that coordinates or separates phrases between two names.
+_COORDINATION = re.compile(r"[,;/]")
 # Between names of one enumeration: commas, slashes, brackets, dashes and the lexicon's list separators only.
 _LIST_GAP = re.compile(r"[\s,;/()\-–]*")
 
@@ -69,6 +71,16 @@ def titled_other(text: str, mention, mentions, terms, relation_choice, lexicon, 
             return None
     name = text[holder.hit.orig_start : holder.hit.orig_end]
     return f"the relation term '{term.text}' titles another partner ({name}): not this place's"
+
+
+def _own_joiners(lexicon, language: str | None) -> frozenset[str]:
+    """The conjunctions of the text's language alone (``list_separator_language`` rows: Slovenian "in", Czech "a")."""
+    return frozenset(
+        word
+        for t in lexicon.terms
+        if t.kind == "list_separator_language" and t.language == language
+        for word in fold_for_matching(t.text).split()
+    )
 
 
 def _ends_with_joiner(term, lexicon) -> bool:
@@ -119,9 +131,29 @@ def lent_to_venue(text: str, mention, relation_choice, lexicon, language: str | 
     return "a place named after a locative preposition, with a relation term only in a neighbouring sentence: a venue"
 
 
-def weak_at_venue(text: str, mention, relation_choice, lexicon, language: str | None = None) -> str | None:
-    """Why a partner named after a locative preposition is no party of an agreement, cooperation or generic term of
-    its sentence ("signed a memorandum with Tsinghua University in Beijing"), or None (module docstring)."""
-    if relation_choice.kind in STRONG_RELATIONS or not after_locative(text, mention, lexicon, language):
+def past_other_partner(
+    text: str, mention, mentions, relation_choice, lexicon, is_country_name, language: str | None = None
+) -> str | None:
+    """Why a partner named after another partner that follows the relation term is not that term's party, or None
+    (module docstring). ``is_country_name``: whether a folded name is a country's ("twinned with China's Beijing")."""
+    term = relation_choice.term
+    if relation_choice.neighbour or term.kind not in STRONG_RELATIONS or term.orig_end > mention.hit.orig_start:
         return None
-    return f"a place named after a locative preposition, with only a {relation_choice.kind} term: where it happened"
+    joiners = lexicon_words(lexicon, "list_separator") | _own_joiners(lexicon, language)
+    for other in mentions:
+        if other.role != "partner" or _same_name(text, other, mention):
+            continue
+        if not term.orig_end <= other.hit.orig_start < other.hit.orig_end <= mention.hit.orig_start:
+            continue
+        if is_country_name(fold_for_matching(text[other.hit.orig_start : other.hit.orig_end]).strip()):
+            continue
+        gap = text[other.hit.orig_end : mention.hit.orig_start]
+        if "\n" in gap or _COORDINATION.search(gap):
+            continue
+        if any(w in joiners for w in re.findall(r"[^\W\d_]+", fold_for_matching(gap))):
+            continue
+        if any(m.role == "eu" and other.hit.orig_end <= m.hit.orig_start < mention.hit.orig_start for m in mentions):
+            continue
+        name = text[other.hit.orig_start : other.hit.orig_end]
+        return f"the relation term '{term.text}' reaches {name} first, with no coordination after it: not this place's"
+    return None

@@ -43,3 +43,16 @@ def test_a_venue_takes_no_relation_term_lent_by_a_neighbouring_sentence(web_dete
 def test_a_partner_named_without_a_locative_preposition_still_takes_a_lent_term(web_detector):
     text = "Esslingen pflegt seit 1990 eine Städtepartnerschaft. Sie verbindet die Stadt mit Wuhan."
     assert "cn-pref-4201" in _partners(web_detector, text, "de")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Esslingen is twinned with Wuhan since a visit by the mayor of Shanghai.", False),
+        ("Esslingen is twinned with Wuhan and Shanghai.", True),
+        ("Esslingen is twinned with Wuhan, Shanghai.", True),
+    ],
+)
+def test_a_name_past_the_terms_first_partner_needs_a_coordination(web_detector, text, expected):
+    found = _partners(web_detector, text, "en")
+    assert "cn-pref-4201" in found and ("cn-pref-3101" in found) == expected
