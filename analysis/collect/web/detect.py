@@ -377,7 +377,9 @@ class Detector:
             relation = (
                 lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language)
                 or relation_parties.organisation_qualifier(text, mention, mentions, terms, self.lexicon)
-                or term_reach.titled_other(text, mention, mentions, terms, relation, self.lexicon, self.is_country_name)
+                or term_reach.titled_other(
+                    text, mention, mentions, terms, relation, self.lexicon, self.is_country_name, context.language
+                )
                 or term_reach.lent_to_venue(text, mention, relation, self.lexicon, context.language)
                 or term_reach.past_other_partner(
                     text, mention, mentions, relation, self.lexicon, self.is_country_name, context.language

@@ -43,7 +43,9 @@ _COORDINATION = re.compile(r"[,;/]")
 _LIST_GAP = re.compile(r"[\s,;/()\-–]*")
 
 
-def titled_other(text: str, mention, mentions, terms, relation_choice, lexicon, is_country_name) -> str | None:
+def titled_other(
+    text: str, mention, mentions, terms, relation_choice, lexicon, is_country_name, language: str | None = None
+) -> str | None:
     """Why ``mention`` is no party of the relation term chosen for it (the term titles another partner), or None.
     ``is_country_name``: whether a folded name is a country's (a country after the term is no titled place)."""
     term = relation_choice.term
@@ -55,7 +57,7 @@ def titled_other(text: str, mention, mentions, terms, relation_choice, lexicon, 
     if is_country_name(fold_for_matching(text[holder.hit.orig_start : holder.hit.orig_end]).strip()):
         return None
     if mention.hit.orig_start >= holder.hit.orig_end and (
-        _enumerated(text, holder, mention, mentions, lexicon)
+        _enumerated(text, holder, mention, mentions, _joiners(lexicon, language))
         or any(m.role == "eu" and holder.hit.orig_end <= m.hit.orig_start < mention.hit.orig_start for m in mentions)
     ):
         return None
@@ -73,14 +75,16 @@ def titled_other(text: str, mention, mentions, terms, relation_choice, lexicon, 
     return f"the relation term '{term.text}' titles another partner ({name}): not this place's"
 
 
-def _own_joiners(lexicon, language: str | None) -> frozenset[str]:
-    """The conjunctions of the text's language alone (``list_separator_language`` rows: Slovenian "in", Czech "a")."""
-    return frozenset(
+def _joiners(lexicon, language: str | None) -> frozenset[str]:
+    """The list separators of every language (``list_separator`` rows) and the conjunctions of the text's language
+    alone (``list_separator_language`` rows: Slovenian "in", Czech "a")."""
+    own = frozenset(
         word
         for t in lexicon.terms
         if t.kind == "list_separator_language" and t.language == language
         for word in fold_for_matching(t.text).split()
     )
+    return lexicon_words(lexicon, "list_separator") | own
 
 
 def _ends_with_joiner(term, lexicon) -> bool:
@@ -105,10 +109,9 @@ def _adjacent(text: str, mention, term) -> bool:
     return not text[mention.hit.orig_end : term.orig_start].strip(" \t-–'’s")
 
 
-def _enumerated(text: str, holder, mention, mentions, lexicon) -> bool:
+def _enumerated(text: str, holder, mention, mentions, joiners: frozenset[str]) -> bool:
     """Whether ``mention`` follows ``holder`` in one enumeration: only names (with their qualifiers), list
-    punctuation and list separators between them."""
-    joiners = lexicon_words(lexicon, "list_separator")
+    punctuation and list separators (``joiners``) between them."""
     between = sorted(
         (m for m in mentions if holder.hit.orig_end <= m.hit.orig_start and m.hit.orig_end <= mention.hit.orig_start),
         key=lambda m: m.hit.orig_start,
@@ -139,7 +142,7 @@ def past_other_partner(
     term = relation_choice.term
     if relation_choice.neighbour or term.kind not in STRONG_RELATIONS or term.orig_end > mention.hit.orig_start:
         return None
-    joiners = lexicon_words(lexicon, "list_separator") | _own_joiners(lexicon, language)
+    joiners = _joiners(lexicon, language)
     for other in mentions:
         if other.role != "partner" or _same_name(text, other, mention):
             continue
