@@ -91,6 +91,19 @@ _ARTICLES = frozenset(
 )
 
 
+def local_conjunctions(lexicon, language: str | None) -> frozenset[str]:
+    """The folded words that are conjunctions only in ``language`` (``list_separator_local`` rows: Czech and Slovak
+    "a", Slovenian "in"; elsewhere an article or a preposition); none when the language is unknown."""
+    if not language:
+        return frozenset()
+    return frozenset(
+        word
+        for t in lexicon.terms
+        if t.kind == "list_separator_local" and t.language == language
+        for word in fold_for_matching(t.text).split()
+    )
+
+
 def conjunctions(lexicon, language: str | None = None) -> tuple[frozenset[str], ...]:
     """The folded words that join places in one enumeration: the conjunctions (``list_separator``, with the
     ``list_separator_local`` rows of ``language``: words that are conjunctions only in that language), the
@@ -108,7 +121,7 @@ def conjunctions(lexicon, language: str | None = None) -> tuple[frozenset[str], 
             )
 
         joiners = frozenset(fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "list_separator")
-        local = folded({"list_separator_local"}, language) if language else frozenset()
+        local = local_conjunctions(lexicon, language)
         prepositions = frozenset(
             fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "qualifier_preposition"
         )

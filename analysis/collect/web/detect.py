@@ -26,7 +26,10 @@ Transparent rules over the lexicons of :mod:`analysis.collect.web.lexicon` (all 
    relation (agreement, cooperation, generic) in a sentence about flights, rail freight, tourism,
    consulates, forums or institutions (universities, companies) is a look-alike. A partner name that only
    qualifies an organisation's, building's or venue's head noun ("Rocky River Golf Club", "Flughafen Los
-   Angeles") is no party of the relation (:mod:`analysis.collect.web.relation_parties`).
+   Angeles") is no party of the relation (:mod:`analysis.collect.web.relation_parties`). A twin or friendship noun
+   that titles another partner ("Partnerstadt Dongguan") is not the term of a name outside that partner's enumeration,
+   and a term lent by a neighbouring sentence does not reach a name after a locative preposition (a venue)
+   (:mod:`analysis.collect.web.term_reach`).
 5. **Attribution.** An elliptic pair decides first: the EU place joined to the partner by only a "with"
    word or a dash ("Cork with San Francisco", "Artesia com Angra do Heroísmo"); a partner so paired with an
    unknown name takes no other EU side; then "between X and Y", lists of pairs, a partner as subject (:mod:`discourse`;
@@ -71,6 +74,7 @@ from analysis.collect.web import (
     partner_sense,
     relation_parties,
     rules,
+    term_reach,
     us_style,
 )
 from analysis.collect.web import places as places_module
@@ -388,6 +392,13 @@ class Detector:
             relation = (
                 lookalike.problem(self.lexicon, text, mention, mentions, terms, relation, context.language)
                 or relation_parties.organisation_qualifier(text, mention, mentions, terms, self.lexicon)
+                or term_reach.titled_other(
+                    text, mention, mentions, terms, relation, self.lexicon, self.is_country_name, context.language
+                )
+                or term_reach.lent_to_venue(text, mention, relation, self.lexicon, context.language)
+                or term_reach.past_other_partner(
+                    text, mention, mentions, relation, self.lexicon, self.is_country_name, context.language
+                )
                 or relation
             )
         if isinstance(relation, str):

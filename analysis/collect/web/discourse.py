@@ -195,11 +195,9 @@ def venue_only(detector, text, mention, mentions, language: str | None = None) -
     something happened or lies, when its sentence names another partner candidate without one ("w Chengdu ...
     podpisane zostało Memorandum ... a Dystryktem Qingbaijiang"; "Harlem in New York"); None otherwise."""
     lexicon = detector.lexicon
-    phrases = _phrases(lexicon, "locative_preposition", language)
 
     def located(m) -> bool:
-        before = " " + name_key(text[max(0, m.hit.orig_start - 30) : m.hit.orig_start])
-        return any(before.endswith(" " + phrase) for phrase in phrases)
+        return after_locative(text, m, lexicon, language)
 
     if not located(mention):
         return None
@@ -216,6 +214,14 @@ def venue_only(detector, text, mention, mentions, language: str | None = None) -
     if not others:
         return None
     return "a place named after a locative preposition beside another partner: where it happened, not a partner"
+
+
+def after_locative(text: str, mention, lexicon, language: str | None = None) -> bool:
+    """Whether the mention's name follows a locative preposition or a direction (``locative_preposition`` rows of the
+    text's language and of every language: "w Chengdu", "in New York", "nördlich von Shanghai")."""
+    phrases = _phrases(lexicon, "locative_preposition", language)
+    before = " " + name_key(text[max(0, mention.hit.orig_start - 30) : mention.hit.orig_start])
+    return any(before.endswith(" " + phrase) for phrase in phrases)
 
 
 def without_co_partners(text, outside, mention, term, lexicon) -> list:

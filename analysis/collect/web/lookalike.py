@@ -446,7 +446,7 @@ def _listed(text: str, term, separators: frozenset[str]) -> bool:
 _HELD_GAP = re.compile(r"[ \t(]{1,3}")
 
 
-def _holder(text: str, term, mentions, mention=None):
+def term_holder(text: str, term, mentions, mention=None):
     """The partner mention right after a relation term, on the same line ("Partnerprovinz Jiangsu",
     "partnerské provincie Ťiangsu (Jiangsu)"): the partner the term qualifies, or None."""
     for other in mentions:
@@ -464,7 +464,7 @@ def unheld(text: str, terms, mentions, segment) -> list:
     with the following:")."""
     if text[segment.start : segment.end].rstrip().endswith(":"):
         return list(terms)
-    held = [t for t in terms if t.kind in RELATION_KINDS and _holder(text, t, mentions) is not None]
+    held = [t for t in terms if t.kind in RELATION_KINDS and term_holder(text, t, mentions) is not None]
     return [
         t
         for t in terms
@@ -479,7 +479,7 @@ def _inside_held_partner(lexicon, text: str, mention, mentions, relation_choice)
     term = relation_choice.term
     if relation_choice.neighbour or mention.hit.orig_end > term.orig_start:
         return None
-    holder = _holder(text, term, mentions, mention)
+    holder = term_holder(text, term, mentions, mention)
     if holder is None:
         return None
     gap = fold_for_matching(text[mention.hit.orig_end : term.orig_start]).split()
