@@ -35,7 +35,7 @@ from analysis.collect.web.eu_side import (
     title_places,
     town_subject,
 )
-from analysis.collect.web.lexicon import MASKING_LOOKALIKES, fold_for_matching, name_key
+from analysis.collect.web.lexicon import MASKING_LOOKALIKES, name_key
 from analysis.collect.web.relation_clause import parties_named
 
 RELATION_ORDER: tuple[str, ...] = (
