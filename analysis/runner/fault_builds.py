@@ -184,38 +184,52 @@ def kill_hard(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _killed_run(workspace: Path, notebook: str, trigger: Callable[[float], bool]) -> Callable[[Path], Observed]:
-    """Force a run of ``notebook``, ``kill -9`` it when ``trigger(start)`` holds, then run as ``make all`` does."""
+def _killed_run(
+    workspace: Path, notebook: str, trigger: Callable[[float, int], bool], attempts: int = 3
+) -> Callable[[Path], Observed]:
+    """Force a run of ``notebook``, ``kill -9`` it when ``trigger(start, attempt)`` holds, then run as ``make all``
+    does. A run that ends before its trigger fired (the machine ran faster than the recorded duration) is tried again,
+    up to ``attempts`` times, with the attempt number passed to the trigger (which then fires earlier)."""
 
     def run(_: Path) -> Observed:
         clean = built_digests(workspace)
         command = [sys.executable, "-c", RUN_SCRIPT, json.dumps(SMALL_PARAMETERS), json.dumps([notebook])]
-        process = subprocess.Popen(
-            command,
-            env=environment(workspace),
-            start_new_session=True,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        started, killed = time.time(), False
-        try:
-            while process.poll() is None and time.time() - started < 600:
-                if trigger(started):
-                    kill_hard(process)
-                    killed = True
-                    break
-                time.sleep(0.05)
-        finally:
-            if process.poll() is None:
-                kill_hard(process)
+        killed, attempt = False, 0
+        while not killed and attempt < attempts:
+            killed = _run_and_kill(workspace, command, lambda started, a=attempt: trigger(started, a))
+            attempt += 1
         command[-1] = "[]"
         subprocess.run(command, env=environment(workspace), check=True, capture_output=True)
         found = digest_differences(clean, built_digests(workspace))
         detail = f"{len(clean)} files compared: " + ("; ".join(found[:3]) if found else "the clean build's bytes")
+        if killed and attempt > 1:
+            detail = f"killed on attempt {attempt}; {detail}"
         handling = "not killed" if not killed else ("recovered" if not found else "differs")
         return Observed(handling, detail)
 
     return run
+
+
+def _run_and_kill(workspace: Path, command: list[str], trigger: Callable[[float], bool]) -> bool:
+    """Start ``command``; ``kill -9`` it (and its kernel) when ``trigger(start)`` holds. Whether it was killed."""
+    process = subprocess.Popen(
+        command,
+        env=environment(workspace),
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    started = time.time()
+    try:
+        while process.poll() is None and time.time() - started < 600:
+            if trigger(started):
+                kill_hard(process)
+                return True
+            time.sleep(0.05)
+    finally:
+        if process.poll() is None:
+            kill_hard(process)
+    return False
 
 
 def _modified_since(path: Path, started: float) -> float | None:
@@ -227,20 +241,21 @@ def _modified_since(path: Path, started: float) -> float | None:
     return time.time() - modified if modified >= started else None
 
 
-def _state_touched(workspace: Path, stem: str, fraction: float) -> Callable[[float], bool]:
-    """True ``fraction`` of the notebook's last recorded duration after its record was marked unfinished."""
+def _state_touched(workspace: Path, stem: str, fraction: float) -> Callable[[float, int], bool]:
+    """True ``fraction`` of the notebook's last recorded duration after its record was marked unfinished (halved on
+    each further attempt: a run faster than the recorded one is still caught part-way)."""
     state = workspace / "build" / "state" / f"{stem}.json"
     seconds = json.loads(state.read_text(encoding="utf-8")).get("seconds", 1.0)
 
-    def trigger(started: float) -> bool:
+    def trigger(started: float, attempt: int) -> bool:
         since = _modified_since(state, started)
-        return since is not None and since >= fraction * seconds
+        return since is not None and since >= fraction * seconds / 2**attempt
 
     return trigger
 
 
-def _output_renamed(workspace: Path, relative: str) -> Callable[[float], bool]:
-    return lambda started: _modified_since(workspace / relative, started) is not None
+def _output_renamed(workspace: Path, relative: str) -> Callable[[float, int], bool]:
+    return lambda started, _attempt: _modified_since(workspace / relative, started) is not None
 
 
 def build_cases(workspace: Path) -> list[FaultCase]:
