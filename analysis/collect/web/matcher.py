@@ -45,6 +45,7 @@ UNSCANNED_KINDS: frozenset[str] = frozenset(
         "between_word",
         "status_negation",
         "status_conditional",
+        "person_title",
     }
 )
 
