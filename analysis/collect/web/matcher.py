@@ -46,6 +46,7 @@ UNSCANNED_KINDS: frozenset[str] = frozenset(
         "status_negation",
         "status_conditional",
         "person_title",
+        "respectively_word",
     }
 )
 
