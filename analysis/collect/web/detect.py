@@ -73,6 +73,7 @@ from analysis.collect.web import (
     lookalike,
     partner_sense,
     relation_parties,
+    respectively,
     rules,
     term_reach,
     us_style,
@@ -404,6 +405,7 @@ class Detector:
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
         sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
+        sides = respectively.paired_sides(text, segment, mention, mentions, sides, context.language)
         if not sides:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)

@@ -3,7 +3,8 @@
 - ``web_terms.csv``: one row per (kind, language) with ``|``-joined terms. Kinds: relation terms
   (``twin``, ``friendship``, ``agreement``, ``cooperation``, ``generic``), status terms (``planned``,
   ``planned_weak``: planned unless the sentence reports the signing as done, ``ended``, ``status_done``), cues (``municipal``, ``us_context``, ``cn_context``, ``province_word``, ``state_word``),
-  look-alike cues (``lookalike_<class>``) and ``sentence_abbreviation``. ``scope`` ``any`` applies a
+  look-alike cues (``lookalike_<class>``), ``sentence_abbreviation``, and word lists read but never scanned
+  for (``person_title``: :mod:`person_title`; ``respectively_word``: :mod:`respectively`). ``scope`` ``any`` applies a
   row to text in every language, ``own`` only to text in the row's language (or of unknown language);
   ``match`` ``folded`` matches the folded text, ``exact`` the original text case-sensitively.
 - ``web_inflections.csv``: suffix rules per language (``ending`` is a literal ending that is replaced,

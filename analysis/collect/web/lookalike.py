@@ -40,6 +40,7 @@ from __future__ import annotations
 import os
 import re
 
+from analysis.collect.web import person_title
 from analysis.collect.web.discourse import _phrases, lexicon_words
 from analysis.collect.web.eu_side import clause_holds_relation, relative_clause_after
 from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, name_key
@@ -113,6 +114,9 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
     for t in terms:
         if t.kind == "cn_person" and t.orig_start <= start and mention.hit.orig_end <= t.orig_end:
             return f"a person's name ('{text[t.orig_start : t.orig_end]}'): a Chinese given name and surname"
+    title = person_title.title_before(text, start, language)
+    if title:
+        return f"a person's name: the title '{title}' stands before it (person_title.py)"
     if language in _NOUNS_CAPITALISED or len(text[start : mention.hit.orig_end]) > _SURNAME_MAX:
         return None
     found = _GIVEN_NAME_BEFORE.search(text, max(0, start - 30), start)

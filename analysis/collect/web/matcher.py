@@ -45,6 +45,8 @@ UNSCANNED_KINDS: frozenset[str] = frozenset(
         "between_word",
         "status_negation",
         "status_conditional",
+        "person_title",
+        "respectively_word",
     }
 )
 

@@ -271,3 +271,23 @@ def test_a_name_glued_by_a_hyphen_to_a_quoted_word_is_part_of_a_clubs_name(web_d
 def test_a_longer_surname_after_a_given_name_is_a_persons(web_detector, visitor, expected):
     text = f"No aniversário da geminação de Esslingen com Chicago, a câmara recebeu {visitor} em Esslingen."
     assert _partners(web_detector, text, "pt") - {"us-place-chicago"} == expected
+
+
+@pytest.mark.parametrize(
+    ("guest", "language", "expected"),
+    [
+        ("Councillor Memphis", "en", set()),
+        ("Mayor Anna Memphis", "en", set()),
+        ("the Mayor of Memphis", "en", {"us-place-memphis"}),
+        ("il sindaco Memphis", "it", set()),
+        ("il sindaco di Memphis", "it", {"us-place-memphis"}),
+        ("Bürgermeister Memphis", "de", set()),
+    ],
+)
+def test_a_name_after_a_title_or_office_is_a_persons(web_detector, guest, language, expected):
+    text = {
+        "en": f"Toledo signed a twinning agreement with Chicago; {guest} attended.",
+        "it": f"Toledo ha firmato un gemellaggio con Chicago; era presente {guest}.",
+        "de": f"Toledo hat eine Städtepartnerschaft mit Chicago unterzeichnet; anwesend war {guest}.",
+    }[language]
+    assert _partners(web_detector, text, language) - {"us-place-chicago"} == expected
