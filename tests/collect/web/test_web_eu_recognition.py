@@ -167,3 +167,12 @@ def test_the_evaluation_drops_a_parenthesised_qualifier_of_an_eu_place():
     keys = Keys(None, units)
     assert keys.eu_key("Lagoa (Azores)", "PT") & keys.eu_key("Lagoa", "PT")
     assert not keys.eu_key("Lagoa (Azores)", "PT") & keys.eu_key("Azores", "PT")
+
+
+def test_a_longer_eu_name_ends_at_a_hyphen_glued_to_another_found_name():
+    from analysis.collect.web.eu_forms import _before_glued_name, linked_name
+
+    text = "the Marbach am Neckar-Washington sister city partnership"
+    start, washington = text.index("Marbach"), text.index("Washington")
+    assert linked_name(_before_glued_name(text[start:], start, {start, washington})) == "Marbach am Neckar"
+    assert linked_name(_before_glued_name(text[start:], start, {start})) == "Marbach am Neckar-Washington"
