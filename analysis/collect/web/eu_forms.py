@@ -397,7 +397,7 @@ def with_longer_names(text: str, hits: list, places: list[Place], language: str 
     for hit in hits:
         found = tuple(places[record] for record in hit.records)
         eu = in_language_country(tuple(p for p in found if p.role == "eu"), language)
-        longer = linked_name(text[hit.orig_start : hit.orig_end + 60].split("\n")[0])
+        longer = linked_name(_before_glued_name(text[hit.orig_start : hit.orig_end + 60], hit.orig_start, starts))
         framed = any(p.unit_id for p in found)
         if eu and len(eu) == len(found) and not framed and len(longer) > hit.orig_end - hit.orig_start:
             end = hit.orig_start + len(longer)
@@ -406,6 +406,14 @@ def with_longer_names(text: str, hits: list, places: list[Place], language: str 
             yield hit._replace(end=hit.start + len(longer), orig_end=end), (place,)
         elif not part_of_longer_name(text, hit, found, starts):
             yield hit, found
+
+
+def _before_glued_name(span: str, start: int, name_starts: set[int]) -> str:
+    """``span`` (the text from ``start``) up to its line's end or to a hyphen glued to a name found in the text:
+    "Marbach am Neckar-Washington" is the pair Marbach am Neckar and Washington, as "Pärnu-Portsmouth" is a pair."""
+    span = span.split("\n")[0]
+    glued = [at - start for at in name_starts if 0 < at - start <= len(span) and span[at - start - 1] == "-"]
+    return span[: min(glued) - 1] if glued else span
 
 
 def part_of_longer_name(text: str, hit, places, name_starts: set[int]) -> bool:

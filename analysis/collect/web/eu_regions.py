@@ -61,23 +61,44 @@ def subdivision_places(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -
         elif place.role == "other" or place.strong:
             taken |= keys
     out = []
-    for country in sorted(EU27_ISO2):
-        for subdivision in pycountry.subdivisions.get(country_code=country) or ():
-            if subdivision.type not in types:
-                continue
-            names = [
-                form
-                for form in subdivision_names(subdivision.name)
-                if _USABLE_SCRIPT.match(form)
-                and form[:1].isupper()
-                and len(_key(form).replace(" ", "")) >= min_length
-                and _key(form) not in taken
-                and (_key(form), country) not in eu_taken
-            ]
-            if names:
-                typed = [form for name in names for form in typed_region_forms(name, country)]
-                out.append((Place(names[0], country, "eu", None, "county", 0.0, True, None), names + typed))
+    listed = [
+        (country, subdivision.name)
+        for country in sorted(EU27_ISO2)
+        for subdivision in pycountry.subdivisions.get(country_code=country) or ()
+        if subdivision.type in types
+    ]
+    for country, written in listed + nuts3_counties():
+        names = [
+            form
+            for form in subdivision_names(written)
+            if _USABLE_SCRIPT.match(form)
+            and form[:1].isupper()
+            and len(_key(form).replace(" ", "")) >= min_length
+            and _key(form) not in taken
+            and (_key(form), country) not in eu_taken
+        ]
+        if names:
+            typed = [form for name in names for form in typed_region_forms(name, country)]
+            out.append((Place(names[0], country, "eu", None, "county", 0.0, True, None), names + typed))
     return out
+
+
+NUTS3_COUNTIES_FILE = "web_nuts3_counties.csv"
+
+
+def nuts3_counties() -> list[tuple[str, str]]:
+    """``(country, NUTS3 name)`` of the countries whose NUTS3 regions are counties ISO 3166-2 does not list
+    (``web_nuts3_counties.csv``: the German Kreise), from the GISCO NUTS 2021 code list; none when it is not acquired."""
+    from analysis.build.regional import load_nuts2021_codes
+    from analysis.core.reference import read_reference_table
+
+    countries = set(read_reference_table(NUTS3_COUNTIES_FILE, ["country_iso2"])["country_iso2"])
+    try:
+        codes = load_nuts2021_codes()
+    except FileNotFoundError:
+        return []
+    nuts3 = codes[(codes["LEVL_CODE"].astype(str) == "3") & codes["NUTS_ID"].str[:2].isin(countries)]
+    return [(str(code)[:2], str(name)) for code, name in zip(nuts3["NUTS_ID"], nuts3["NUTS_NAME"], strict=True)]
 
 
 def namesake_forms(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:

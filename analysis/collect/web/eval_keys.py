@@ -6,12 +6,15 @@ name with its country); a partner by its gazetteer id, else its country and fold
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pandas as pd
 
 from analysis.collect.web.lexicon import name_key
 
 DISTRICT_PREFIX, PREFECTURE_PREFIX = "cn-dist-", "cn-pref-"  # gazetteer ids: cpca adcodes (analysis.build.gazetteers)
+_QUALIFIER = re.compile(r"\s*\([^()]*\)")  # "Lagoa (Azores)": which of the places of that name, not part of it
 
 
 class Keys:
@@ -67,13 +70,32 @@ class Keys:
         from analysis.collect.web.eu_forms import bare_region_name, region_key
         from analysis.collect.web.greek_latin import latin_keys
 
-        folded = name_key(name or "")
-        keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name or "")}}
+        name = _QUALIFIER.sub("", name or "").strip()
+        folded = name_key(name)
+        keys = {("name", country_iso2 or "", region_key(key)) for key in {folded, *latin_keys(name)}}
+        keys.update(("name", country_iso2 or "", typed) for typed in self._county_keys(folded, country_iso2))
         unit_id = unit_id or self.eu_unit(name, country_iso2) or self.eu_unit(bare_region_name(name), country_iso2)
         if unit_id:
             keys.add(("unit", unit_id))
         keys.update(("unit", unit) for unit in self._units_by_name.get((country_iso2 or "", folded), ()))
         return frozenset(keys)
+
+    def _county_keys(self, folded: str, country_iso2: str | None) -> list[str]:
+        """The typed keys of a name the detector knows only as a county, province or region of the country (an ISO
+        3166-2 subdivision no town of the country shares: "Laois", "Fejér"): the same unit as "County Laois", "Fejér
+        megye", whatever region word names it; none for a name a town carries too (Carlow the town is not the county)."""
+        if not hasattr(self, "_counties"):
+            from analysis.collect.web.eu_forms import MUNICIPALITY, region_words
+
+            self._means = sorted({row.means for row in region_words() if row.position != "link"} - {MUNICIPALITY})
+            self._counties = frozenset(
+                (place.country_iso2, name_key(place.name))
+                for place in getattr(self.detector, "places", ())
+                if place.role == "eu" and place.level == "county" and not place.unit_id
+            )
+        if (country_iso2 or "", folded) not in self._counties:
+            return []
+        return [f"{folded} #{means}" for means in self._means]
 
     def partner_key(
         self, name: str, country_iso2: str, admin1: str | None = None, partner_id: str | None = None

@@ -1,5 +1,6 @@
 """Latin keys of a Greek-script place name in the transcriptions Latin labels use (ELOT 743 / ISO 843, classical,
-phonetic): "Μυτιλήνη" is "Mytilini", "Mytilene", "Mitilini"; the plain fold (``fold_text``: "mutilene") is one
+phonetic): "Μυτιλήνη" is "Mytilini", "Mytilene", "Mitilini" (and of a Bulgarian Cyrillic one: "Търговище" is
+"Targovishte", the official transliteration); the plain fold (``fold_text``: "mutilene") is one
 transcription among several (``web_greek_latin.csv``: the letters and digraphs whose Latin forms differ).
 
 Used to compare names, never to find them in text: a Greek-script name and its Latin label agree when any of these
@@ -14,7 +15,7 @@ import unicodedata
 from functools import lru_cache
 
 GREEK_LATIN_FILE = "web_greek_latin.csv"
-_GREEK = re.compile(r"[\u0370-\u03FF\u1F00-\u1FFF]")
+_GREEK = re.compile(r"[\u0370-\u03FF\u1F00-\u1FFF\u0400-\u04FF]")  # Greek and Cyrillic script
 
 
 @lru_cache(maxsize=1)
@@ -28,7 +29,9 @@ def _table() -> tuple[dict[str, tuple[str, ...]], re.Pattern[str]]:
 
 
 def latin_keys(name: str, max_keys: int = 64) -> frozenset[str]:
-    """Folded Latin keys of ``name`` when it is written in Greek script (empty otherwise), at most ``max_keys``."""
+    """Folded Latin keys of ``name`` when it is written in Greek or Cyrillic script (empty otherwise), at most
+    ``max_keys`` (Cyrillic: the Bulgarian official transliteration beside the plain fold, "Търговище" is
+    "Targovishte")."""
     from analysis.core.names import fold_text
 
     if not _GREEK.search(name or ""):

@@ -143,3 +143,36 @@ def test_a_lithuanian_genitive_in_io_is_read_both_ways_and_named_as_the_lists_na
     twinned = pd.DataFrame([("Rokiškis", "LT", 12_000.0)], columns=["lau_name", "country_iso2", "population"])
     found = places.lau_places([], load_lexicon(), places.with_twinned(lau, twinned))
     assert [place.name for place, _ in found][:1] == ["Rokiškis"]
+
+
+def test_the_evaluation_keys_a_county_by_its_bare_name_only_when_no_town_carries_it():
+    from types import SimpleNamespace
+
+    from analysis.collect.web.eval_keys import Keys
+    from analysis.collect.web.places import Place
+
+    units = pd.DataFrame(columns=["unit_id", "unit_type", "name", "country_iso2", "population", "alternate_names"])
+    counties = [Place("Laois", "IE", "eu", None, "county", 0.0, True, None)]
+    towns = [Place("Carlow", "IE", "eu", None, "municipality", 5_000.0, True, None)]
+    keys = Keys(SimpleNamespace(places=counties + towns), units)
+    assert keys.eu_key("Laois", "IE") & keys.eu_key("County Laois", "IE")
+    assert keys.eu_key("Fejér", "HU") & keys.eu_key("Fejér County", "HU") == frozenset()
+    assert not keys.eu_key("Carlow", "IE") & keys.eu_key("County Carlow", "IE")
+
+
+def test_the_evaluation_drops_a_parenthesised_qualifier_of_an_eu_place():
+    from analysis.collect.web.eval_keys import Keys
+
+    units = pd.DataFrame(columns=["unit_id", "unit_type", "name", "country_iso2", "population", "alternate_names"])
+    keys = Keys(None, units)
+    assert keys.eu_key("Lagoa (Azores)", "PT") & keys.eu_key("Lagoa", "PT")
+    assert not keys.eu_key("Lagoa (Azores)", "PT") & keys.eu_key("Azores", "PT")
+
+
+def test_a_longer_eu_name_ends_at_a_hyphen_glued_to_another_found_name():
+    from analysis.collect.web.eu_forms import _before_glued_name, linked_name
+
+    text = "the Marbach am Neckar-Washington sister city partnership"
+    start, washington = text.index("Marbach"), text.index("Washington")
+    assert linked_name(_before_glued_name(text[start:], start, {start, washington})) == "Marbach am Neckar"
+    assert linked_name(_before_glued_name(text[start:], start, {start})) == "Marbach am Neckar-Washington"

@@ -116,3 +116,14 @@ def test_a_namesakes_municipal_form_is_also_the_eu_citys_name():
     other = Place("Milwaukee", "US", "partner", "us-milwaukee", "city", 570_000.0, True, "Wisconsin")
     known = [(galway, ["Galway"]), (village, ["Galway", "City of Galway"]), (other, ["City of Milwaukee"])]
     assert eu_regions.namesake_forms(known) == [(galway, ["City of Galway"])]
+
+
+def test_a_listed_country_s_nuts3_counties_are_eu_places_unless_named_after_a_known_town(monkeypatch):
+    monkeypatch.setattr(
+        eu_regions, "nuts3_counties", lambda: [("DE", "Waldeck-Frankenberg"), ("DE", "Heilbronn, Landkreis")]
+    )
+    heilbronn = Place("Heilbronn", "DE", "eu", "gn-heilbronn", "city", 120_000.0, True, None)
+    found = eu_regions.subdivision_places([(heilbronn, ["Heilbronn"])], load_lexicon())
+    by_name = {(place.name, place.country_iso2): names for place, names in found}
+    assert ("Waldeck-Frankenberg", "DE") in by_name
+    assert ("Heilbronn", "DE") not in by_name  # the district named after its town stays the town's

@@ -142,6 +142,13 @@ def test_a_greek_script_name_has_the_latin_keys_of_its_transcriptions():
     assert "mutilene" not in latin_keys("Μυτιλήνη") and latin_keys("Mytilene") == frozenset()
 
 
+def test_a_bulgarian_cyrillic_name_has_the_key_of_its_official_transliteration():
+    from analysis.collect.web.greek_latin import latin_keys
+
+    assert {"targovishte", "haskovo"} <= latin_keys("Търговище") | latin_keys("Хасково")
+    assert "yambol" in latin_keys("Ямбол") and "plovdiv" in latin_keys("Пловдив")
+
+
 @pytest.mark.parametrize(
     ("first", "second", "expected"),
     [("American", "Chinese capital", "cn-pref-1101"), ("Chinese", "American town", "us-place-pekin")],
