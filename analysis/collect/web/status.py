@@ -42,7 +42,7 @@ from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.presupposed import EXISTING, presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 from analysis.collect.web.split_verbs import split_cues
-from analysis.collect.web.status_scope import own_clause
+from analysis.collect.web.status_scope import own_clause, word_sets
 
 STATUS_CUES: tuple[str, ...] = ("planned", "ended")
 WEAK_PLANNED = "planned_weak"
@@ -392,25 +392,10 @@ def neighbour_cues(relation, segments, neighbour_terms) -> list:
     return [t for t in held if t.kind in STATUS_CUES]
 
 
-_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
-
-
 def _negations(lexicon) -> dict[str, frozenset[str]]:
     """The folded negation words by language (a cue's negation is read in the cue's language: Italian "ma" is "but",
     Maltese "ma" is "not")."""
-    return _word_sets(lexicon, "status_negation")
-
-
-def _word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
-    """The folded words of the lexicon rows of ``kind`` by language."""
-    key = (id(lexicon), kind)
-    if key not in _WORD_SETS:
-        words: dict[str, set[str]] = {}
-        for t in lexicon.terms:
-            if t.kind == kind:
-                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
-        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
-    return _WORD_SETS[key]
+    return word_sets(lexicon, "status_negation")
 
 
 def conditional(terms, text: str | None, lexicon) -> list:
@@ -421,7 +406,7 @@ def conditional(terms, text: str | None, lexicon) -> list:
     signing, it does not report one."""
     if text is None or lexicon is None:
         return list(terms)
-    particles = _word_sets(lexicon, CONDITIONAL)
+    particles = word_sets(lexicon, CONDITIONAL)
     return [t._replace(kind=WEAK_PLANNED) if t.kind == DONE and _conditional(text, t, particles) else t for t in terms]
 
 

@@ -29,19 +29,24 @@ _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 # it ("Wuhan, which ..."; "the twinning with Wuhan (suspended ...)").
 _ANTECEDENT_GAP = 2
 
-_PRONOUNS: dict[int, dict[str, frozenset[str]]] = {}
+_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
+
+
+def word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
+    """The folded words of the lexicon rows of ``kind`` by language, read once per lexicon and kind."""
+    key = (id(lexicon), kind)
+    if key not in _WORD_SETS:
+        words: dict[str, set[str]] = {}
+        for t in lexicon.terms:
+            if t.kind == kind:
+                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
+        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
+    return _WORD_SETS[key]
 
 
 def _pronouns(lexicon) -> dict[str, frozenset[str]]:
     """The folded relative pronouns by language."""
-    key = id(lexicon)
-    if key not in _PRONOUNS:
-        words: dict[str, set[str]] = {}
-        for t in lexicon.terms:
-            if t.kind == PRONOUN_KIND:
-                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
-        _PRONOUNS[key] = {language: frozenset(found) for language, found in words.items()}
-    return _PRONOUNS[key]
+    return word_sets(lexicon, PRONOUN_KIND)
 
 
 def embedded(text: str, language: str, lexicon, start: int, end: int) -> list[tuple[int, int]]:
