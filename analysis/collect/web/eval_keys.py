@@ -43,25 +43,39 @@ class Keys:
 
     def eu_unit(self, name: str | None, country_iso2: str | None) -> str | None:
         """Frame unit id of an EU place name (the one resolver, frame index), None when not in the frame."""
-        from analysis.build.resolve import resolve_places
-
         if not name or not country_iso2:
             return None
-        key = (name, country_iso2)
-        if key not in self._eu_cache:
-            query = pd.DataFrame(
-                {
-                    "query_id": [0],
-                    "country_iso2": [country_iso2],
-                    "name": [name],
-                    "latitude": [np.nan],
-                    "longitude": [np.nan],
-                    "hint": [None],
-                }
-            )
-            result = resolve_places(query, self._frame_index, fuzzy=False)
-            self._eu_cache[key] = result["entity_id"].iloc[0] if result["status"].iloc[0] == "resolved" else None
-        return self._eu_cache[key]
+        if (name, country_iso2) not in self._eu_cache:
+            self.resolve_eu_names([(name, country_iso2)])
+        return self._eu_cache[(name, country_iso2)]
+
+    def resolve_eu_names(self, places) -> None:
+        """Resolve many (name, country) EU places in one call of the one resolver (:func:`resolve_places`: each
+        query is resolved on its own, so a batch answers as single calls would) and cache the frame unit of each,
+        also under its bare region name (what :meth:`eu_key` asks next): scoring keys every place of a set at once."""
+        from analysis.build.resolve import resolve_places
+        from analysis.collect.web.eu_forms import bare_region_name
+
+        wanted = {(n, c) for n, c in places if n and c}
+        wanted |= {(_QUALIFIER.sub("", n).strip(), c) for n, c in wanted}
+        wanted |= {(bare_region_name(n), c) for n, c in wanted} - {("", c) for _, c in wanted}
+        wanted = sorted(wanted - self._eu_cache.keys())
+        if not wanted:
+            return
+        query = pd.DataFrame(
+            {
+                "query_id": range(len(wanted)),
+                "country_iso2": [c for _, c in wanted],
+                "name": [n for n, _ in wanted],
+                "latitude": np.nan,
+                "longitude": np.nan,
+                "hint": None,
+            }
+        )
+        result = resolve_places(query, self._frame_index, fuzzy=False).set_index("query_id")
+        for number, key in enumerate(wanted):
+            row = result.loc[number]
+            self._eu_cache[key] = row["entity_id"] if row["status"] == "resolved" else None
 
     def eu_key(self, name: str | None, country_iso2: str | None, unit_id: str | None = None) -> frozenset:
         """Every key the EU side may be compared by: its resolved frame unit, the frame units that carry the name

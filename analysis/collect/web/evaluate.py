@@ -140,8 +140,12 @@ class PassageScore(NamedTuple):
 
 def score_passages(passages: list[dict], detector, units: pd.DataFrame, keys: Keys | None = None) -> list[PassageScore]:
     """Run the detector on every passage and compare with its gold statements (US/China partners only)."""
+    from analysis.collect.web.detect import merge_findings
+
     keys = keys or Keys(detector, units)
-    scores = []
+    owners = [(p["page_owner"]["name"], p["page_owner"]["country_iso2"]) for p in passages if p["page_owner"]]
+    keys.resolve_eu_names(owners)
+    detected = []
     for passage in passages:
         owner = passage["page_owner"]
         owner_unit = keys.eu_unit(owner["name"], owner["country_iso2"]) if owner else None
@@ -151,14 +155,19 @@ def score_passages(passages: list[dict], detector, units: pd.DataFrame, keys: Ke
             page_unit_id=owner_unit,
             page_owner=(owner["name"], owner["country_iso2"]) if owner else None,
         )
-        from analysis.collect.web.detect import merge_findings
-
         findings = [
             f
             for f in merge_findings([d.finding for d in decisions if d.finding])
             if f.partner_country_iso2 in PARTNER_COUNTRIES
         ]
         gold = [s for s in passage["statements"] if s["partner_country_iso2"] in PARTNER_COUNTRIES]
+        detected.append((decisions, findings, gold))
+    keys.resolve_eu_names(
+        [(s["eu_place"], s["eu_country_iso2"]) for _, _, gold in detected for s in gold]
+        + [(f.eu_place, f.eu_country_iso2) for _, findings, _ in detected for f in findings if not f.unit_id]
+    )
+    scores = []
+    for passage, (decisions, findings, gold) in zip(passages, detected, strict=True):
         predicted = [
             (
                 keys.eu_key(f.eu_place, f.eu_country_iso2, f.unit_id),

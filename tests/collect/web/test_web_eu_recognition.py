@@ -176,3 +176,24 @@ def test_a_longer_eu_name_ends_at_a_hyphen_glued_to_another_found_name():
     start, washington = text.index("Marbach"), text.index("Washington")
     assert linked_name(_before_glued_name(text[start:], start, {start, washington})) == "Marbach am Neckar"
     assert linked_name(_before_glued_name(text[start:], start, {start})) == "Marbach am Neckar-Washington"
+
+
+def test_the_evaluation_resolves_eu_places_in_one_batch_as_it_would_one_by_one():
+    from analysis.collect.web.eval_keys import Keys
+
+    units = pd.DataFrame(
+        [
+            ("PL81", "region", "Lubelskie", "PL", 2_000_000.0, ""),
+            ("PL_LUB", "city", "Lublin", "PL", 330_000.0, ""),
+            ("DE_MZ", "city", "Mainz", "DE", 220_000.0, "Mayence"),
+        ],
+        columns=["unit_id", "unit_type", "name", "country_iso2", "population", "alternate_names"],
+    )
+    places = [("Lubelskie Voivodeship", "PL"), ("Lublin", "PL"), ("Mayence", "DE"), ("Nowhere", "DE"), ("", "DE")]
+    one_by_one = Keys(None, units)
+    singles = [one_by_one.eu_key(name, country) for name, country in places]
+    batch = Keys(None, units)
+    batch.resolve_eu_names(places)
+    assert ("Lublin", "PL") in batch._eu_cache and ("lubelskie", "PL") in batch._eu_cache  # bare region name too
+    assert [batch.eu_key(name, country) for name, country in places] == singles
+    assert ("unit", "DE_MZ") in singles[2] and not any(key[0] == "unit" for key in singles[3])
