@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import lexicon_words
-from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching
+from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, is_term_word
 
 _WHOLE_COUNTRY = re.compile(r"^[A-Z]{2}00$")
 _LIST_LINE_WORDS = 5
@@ -60,7 +60,7 @@ def located_in_province(text: str, start: int, lexicon) -> bool:
     before.pop()
     joining = fillers | lexicon_words(lexicon, "of_word")
     for word in reversed(before):
-        if _kind_word(word, "municipality_noun", lexicon):
+        if is_term_word(word, "municipality_noun", lexicon):
             return True  # "il piccolo comune della provincia di Foggia": the town's province
         if word not in joining:
             break
@@ -117,13 +117,13 @@ def qualifies_towns(text: str, hit, places, lexicon) -> bool:
     if not places or any(p.level not in ("region", "county") for p in places):
         return False
     following = _NEXT_WORD.match(text, hit.orig_end)
-    if following and _kind_word(fold_for_matching(following.group(1)).strip(".,;:"), "town_word", lexicon):
+    if following and is_term_word(fold_for_matching(following.group(1)).strip(".,;:"), "town_word", lexicon):
         return True
     before = fold_for_matching(text[max(0, hit.orig_start - 40) : hit.orig_start]).split()
     fillers = lexicon_words(lexicon, "pair_filler") | lexicon_words(lexicon, "of_word")
-    while before and before[-1] in fillers and not _kind_word(before[-1], "towns_word", lexicon):
+    while before and before[-1] in fillers and not is_term_word(before[-1], "towns_word", lexicon):
         before.pop()
-    return bool(before) and _kind_word(before[-1], "towns_word", lexicon)
+    return bool(before) and is_term_word(before[-1], "towns_word", lexicon)
 
 
 def list_line(text: str, segment) -> bool:
@@ -230,11 +230,7 @@ def far_terms(terms: list) -> list:
 
 
 def _province_word(word: str, lexicon) -> bool:
-    return _kind_word(word, "province_word", lexicon)
-
-
-def _kind_word(word: str, kind: str, lexicon) -> bool:
-    return any(t.pattern.fullmatch(word) for t in lexicon.terms if t.kind == kind)
+    return is_term_word(word, "province_word", lexicon)
 
 
 _GOVERNING_WORDS = 3  # at most this many words between a relation term and the "with" word it governs
@@ -302,7 +298,7 @@ def _listed(text: str, start: int, places: list, lexicon) -> list:
 _OBJECT_END = re.compile(r"[;:!?\n]|\.(?:\s|$)")
 
 
-_RELATION_PATTERNS: dict[int, list] = {}
+_RELATION_PATTERNS: dict[int, re.Pattern] = {}
 
 
 def _names_relation(span: str, lexicon) -> bool:
@@ -311,10 +307,13 @@ def _names_relation(span: str, lexicon) -> bool:
     key = id(lexicon)
     if key not in _RELATION_PATTERNS:
         kinds = set(RELATION_KINDS) | {"agreement_word", "friendship_word", "cooperation_word"}
-        _RELATION_PATTERNS[key] = [t.pattern for t in lexicon.terms if t.kind in kinds]
+        patterns = [
+            t.pattern.pattern for t in lexicon.terms if t.kind in kinds
+        ]  # one alternation: matches where any does
+        _RELATION_PATTERNS[key] = re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)")
     folded = fold_for_matching(span)
     starts = [0] + [m.end() for m in re.finditer(r"[\s(\"'„“«]+", folded)]
-    return any(pattern.match(folded, at) for at in starts for pattern in _RELATION_PATTERNS[key])
+    return any(_RELATION_PATTERNS[key].match(folded, at) for at in starts)
 
 
 def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> list:
@@ -346,7 +345,7 @@ def with_relative_head(text: str, eu: list, mention, lexicon):
         if end > mention.hit.orig_start:
             continue
         word = _NEXT_WORD.match(text, end)
-        if word and _kind_word(fold_for_matching(word.group(1)).strip(",").strip(), "town_word", lexicon):
+        if word and is_term_word(fold_for_matching(word.group(1)).strip(",").strip(), "town_word", lexicon):
             end = word.start(1) + len(word.group(1).rstrip(","))
         clause = relative_clause_after(text, end, lexicon)
         if (
@@ -493,7 +492,7 @@ def town_subject(text: str, holder, term, eu: list, lexicon) -> bool:
     if not words or len(words) > _SUBJECT_WORDS:
         return False
     kinds = ("town_word", "municipality_noun")
-    return any(_kind_word(w, kind, lexicon) for w in words[:_SUBJECT_LEAD] for kind in kinds)
+    return any(is_term_word(w, kind, lexicon) for w in words[:_SUBJECT_LEAD] for kind in kinds)
 
 
 def titles_text(text: str, hit, places, language: str | None) -> bool:

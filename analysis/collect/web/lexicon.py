@@ -112,6 +112,25 @@ class Lexicon(NamedTuple):
     language_groups: dict[str, frozenset[str]]  # language -> languages whose own-language terms also apply
 
 
+_TERM_WORDS: dict[int, tuple[Lexicon, dict[str | None, list[re.Pattern]], dict[tuple[str, str | None], bool]]] = {}
+
+
+def is_term_word(word: str, kind: str | None, lexicon: Lexicon) -> bool:
+    """Whether the folded ``word`` is, as a whole, a term of ``kind`` in ``lexicon`` (of any kind when ``kind`` is
+    None); answers are remembered per lexicon, since the detector asks about the same words again and again."""
+    entry = _TERM_WORDS.get(id(lexicon))
+    if entry is None or entry[0] is not lexicon:
+        by_kind: dict[str | None, list[re.Pattern]] = {None: [t.pattern for t in lexicon.terms]}
+        for term in lexicon.terms:
+            by_kind.setdefault(term.kind, []).append(term.pattern)
+        entry = _TERM_WORDS[id(lexicon)] = (lexicon, by_kind, {})
+    _, by_kind, answers = entry
+    key = (word, kind)
+    if key not in answers:
+        answers[key] = any(pattern.fullmatch(word) for pattern in by_kind.get(kind, ()))
+    return answers[key]
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The lexicon from ``analysis/reference`` (read and compiled once per process)."""

@@ -43,7 +43,7 @@ import re
 from analysis.collect.web import person_title
 from analysis.collect.web.discourse import _phrases, lexicon_words
 from analysis.collect.web.eu_side import clause_holds_relation, relative_clause_after
-from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, name_key
+from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, is_term_word, name_key
 from analysis.collect.web.matcher import NameHit, TermHit
 
 # At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
@@ -390,11 +390,11 @@ def _holder_of_next(lexicon, text: str, mention, mentions) -> str | None:
     words = [w.strip(",()") for w in fold_for_matching(gap).split()]
     if gap[:1].isalpha():
         words = words[1:]  # a case ending glued to the name ("Pekingin")
-    belonging = [w for w in words if _of_kind(lexicon, w, "belonging_word")]
+    belonging = [w for w in words if is_term_word(w, "belonging_word", lexicon)]
     if not belonging or len(words) > _HOLDER_WORDS + 1 or re.search(r"[.;:]", gap):
         return None
     rest = [w for w in words if w not in belonging and w not in _OF_WORDS and w not in _ARTICLES]
-    if all(_of_kind(lexicon, w, "town_word") or _of_kind(lexicon, w, "municipal") for w in rest):
+    if all(is_term_word(w, "town_word", lexicon) or is_term_word(w, "municipal", lexicon) for w in rest):
         district = text[following.hit.orig_start : following.hit.orig_end]
         return f"the city that holds the partner district {district}: named to locate it, not a partner of its own"
     return None
@@ -416,10 +416,6 @@ def _district_of(text: str, mention, terms) -> str | None:
         if len(words) <= 2 and all(w in _OF_WORDS or w in _ARTICLES or w in _GENITIVE_ARTICLES for w in words):
             return "a city named as the holder of a district ('a district of X'): the district is meant, not the city"
     return None
-
-
-def _of_kind(lexicon, word: str, kind: str) -> bool:
-    return any(t.kind == kind and t.pattern.fullmatch(word) for t in lexicon.terms)
 
 
 _FIELD_KINDS = frozenset({"lookalike_tourism"})
@@ -540,7 +536,7 @@ def _apposed_person(text: str, hit: NameHit, language: str | None) -> bool:
     if found is None:
         return False
     word = fold_for_matching(found.group(1))
-    return not any(t.kind == "municipal" and t.pattern.fullmatch(word) for t in load_lexicon().terms)
+    return not is_term_word(word, "municipal", load_lexicon())
 
 
 def _given_name_in_case(text: str, hit: NameHit, found, language: str | None) -> bool:
@@ -568,7 +564,7 @@ def _given_name_in_case(text: str, hit: NameHit, found, language: str | None) ->
     if not 1 <= len(ending) <= _CASE_ENDING or not fold_for_matching(second).endswith(ending):
         return False
     word = fold_for_matching(second)
-    return not any(t.pattern.fullmatch(word) for t in load_lexicon().terms)
+    return not is_term_word(word, None, load_lexicon())
 
 
 _CASE_ENDING = 4

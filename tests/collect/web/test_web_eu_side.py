@@ -431,3 +431,15 @@ def test_a_pair_its_own_sentence_names_outweighs_the_text_topic_without_a_page_o
     text = "Brno sent a delegation to Brno's partners. One of the best sister-city pairs is Chicago and Kraków!"
     sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
     assert sides == {"Kraków"}
+
+
+def test_a_word_is_a_term_of_a_kind_only_as_a_whole_word_and_the_answer_is_remembered():
+    from analysis.collect.web.lexicon import _TERM_WORDS, is_term_word, load_lexicon
+
+    lexicon = load_lexicon()
+    assert is_term_word("province", "province_word", lexicon)
+    assert not is_term_word("provinces of", "province_word", lexicon)
+    assert not is_term_word("province", "town_word", lexicon)
+    assert is_term_word("province", None, lexicon)  # a term of some kind
+    assert not is_term_word("zzqx", None, lexicon)
+    assert _TERM_WORDS[id(lexicon)][2][("province", "province_word")] is True
