@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import fold_for_matching, word_sets
 from analysis.core.countries import country_to_iso2
 
 _GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
@@ -94,14 +94,7 @@ _ARTICLES = frozenset(
 def local_conjunctions(lexicon, language: str | None) -> frozenset[str]:
     """The folded words that are conjunctions only in ``language`` (``list_separator_local`` rows: Czech and Slovak
     "a", Slovenian "in"; elsewhere an article or a preposition); none when the language is unknown."""
-    if not language:
-        return frozenset()
-    return frozenset(
-        word
-        for t in lexicon.terms
-        if t.kind == "list_separator_local" and t.language == language
-        for word in fold_for_matching(t.text).split()
-    )
+    return word_sets(lexicon, "list_separator_local").get(language or "", frozenset())
 
 
 def conjunctions(lexicon, language: str | None = None) -> tuple[frozenset[str], ...]:

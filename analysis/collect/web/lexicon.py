@@ -131,6 +131,21 @@ def is_term_word(word: str, kind: str | None, lexicon: Lexicon) -> bool:
     return answers[key]
 
 
+_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
+
+
+def word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
+    """The folded words of the lexicon rows of ``kind`` by language, read once per lexicon and kind."""
+    key = (id(lexicon), kind)
+    if key not in _WORD_SETS:
+        words: dict[str, set[str]] = {}
+        for t in lexicon.terms:
+            if t.kind == kind:
+                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
+        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
+    return _WORD_SETS[key]
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The lexicon from ``analysis/reference`` (read and compiled once per process)."""

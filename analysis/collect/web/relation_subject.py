@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.eu_forms import language_countries
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, word_sets
 from analysis.collect.web.matcher import NameHit, TermHit
 
 _RELATION_KINDS = ("twin", "friendship")
@@ -32,7 +32,7 @@ def relation_subject(
     if not any(p.role == "eu" and p.country_iso2 in countries for p in places):
         return False
     limit = int(lexicon.rules["subject_gap_words"])
-    words = frozenset(t.key for t in lexicon.terms if t.kind == "subject_auxiliary" and t.language == language)
+    words = word_sets(lexicon, "subject_auxiliary").get(language, frozenset())
     return any(
         term.kind in _RELATION_KINDS and term.orig_start >= hit.orig_end and _short_gap(text, hit, term, limit, words)
         for term in terms

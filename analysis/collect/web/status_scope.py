@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import fold_for_matching, word_sets
 from analysis.collect.web.rules import RELATION_ORDER
 
 PRONOUN_KIND = "relative_pronoun"
@@ -28,20 +28,6 @@ _PARENTHESIS = re.compile(r"\([^()\n]*\)")
 # How far before a clause's comma or parenthesis the partner or the relation term may end for the clause to be about
 # it ("Wuhan, which ..."; "the twinning with Wuhan (suspended ...)").
 _ANTECEDENT_GAP = 2
-
-_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
-
-
-def word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
-    """The folded words of the lexicon rows of ``kind`` by language, read once per lexicon and kind."""
-    key = (id(lexicon), kind)
-    if key not in _WORD_SETS:
-        words: dict[str, set[str]] = {}
-        for t in lexicon.terms:
-            if t.kind == kind:
-                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
-        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
-    return _WORD_SETS[key]
 
 
 def _pronouns(lexicon) -> dict[str, frozenset[str]]:
