@@ -16,6 +16,14 @@ import pytest
 from analysis.runner.fault_builds import SMALL_PARAMETERS
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that uses the session's notebook build (``small_build``, directly or through another fixture) runs the
+    notebooks: it is ``slow`` whether or not it says so, so the unit tests (``-m "not slow"``) never start the build."""
+    for item in items:
+        if "small_build" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(autouse=True)
 def isolated_data(tmp_path_factory, monkeypatch):
     """Point ``PARADIP_DATA`` and ``PARADIP_BUILD`` at a temporary folder so tests never touch the real ones."""
