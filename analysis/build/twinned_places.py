@@ -25,7 +25,9 @@ def _named(names: pd.Series, countries: pd.Series, population: pd.Series | None 
         {
             "lau_name": names.fillna("").astype(str).str.strip().to_numpy(),
             "country_iso2": countries_to_iso2(countries.fillna("").astype(str)).to_numpy(),
-            "population": pd.to_numeric(population, errors="coerce").to_numpy() if population is not None else None,
+            "population": pd.to_numeric(population, errors="coerce").to_numpy()
+            if population is not None
+            else float("nan"),
         }
     )
     return frame[frame["country_iso2"].isin(EU27_ISO2) & (frame["lau_name"] != "")]

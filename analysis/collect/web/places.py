@@ -416,6 +416,8 @@ def lau_places(
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     listed = lau.attrs.get("twinned_keys", frozenset())
+    lau = lau.copy(deep=False)
+    lau.attrs = {}  # pandas deep-copies attrs at every step: the set is read here and not carried along
     lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
     lau = lau[lau_large_enough(lau, lexicon)]
     folded_known = [{_key(name) for name in names} for _, names in known]
