@@ -62,8 +62,8 @@ MIN_LANGUAGES_TOTAL = 15
 EXPECTED_FILES = {"passages_a.jsonl", "passages_b.jsonl"}
 # held-out files, assembled blind to the detector and scored once at the end: split "heldout"
 # (passages_d was held out in session 16 and opened in session 17, passages_e-g held out in session 17 and opened in
-# session 18; opened files follow the number rule)
-HELDOUT_FILES = {"passages_h.jsonl", "passages_i.jsonl", "passages_j.jsonl"}
+# session 18, passages_h-j held out in sessions 18-21 and opened in session 22; opened files follow the number rule)
+HELDOUT_FILES = {"passages_r.jsonl", "passages_s.jsonl"}
 # the number block a file's passages start from in every language (files not listed start from 001 or a x01 block)
 NUMBER_BLOCKS = {
     "passages_c.jsonl": 501,
@@ -81,6 +81,8 @@ NUMBER_BLOCKS = {
     "passages_o.jsonl": 451,
     "passages_p.jsonl": 551,
     "passages_q.jsonl": 751,
+    "passages_r.jsonl": 851,
+    "passages_s.jsonl": 51,
 }
 
 
