@@ -1,0 +1,57 @@
+"""Status cues added in session 22 (the h22stat rows of ``web_terms.csv``): ending idioms, failed or declined plans,
+suggestions, expiry, the weak future of establishing a tie, and signing words that are no company look-alike."""
+
+import pytest
+
+
+def _statuses(detector, text: str, language: str) -> set[str]:
+    return {f.status for f in detector.detect(text, language=language)}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Esslingen put an end to its twinning with Wuhan.", "en"),
+        ("Esslingen hat der Städtepartnerschaft mit Wuhan ein Ende gesetzt.", "de"),
+        ("De gemeenteraad van Arnhem heeft een einde gemaakt aan de stedenband met Wuhan.", "nl"),
+        ("Plans for a sister city link between Esslingen and Chicago fell through in 2019.", "en"),
+        ("Le projet de jumelage entre Arnhem et Wuhan n'a jamais abouti.", "fr"),
+        ("Il gemellaggio tra Esslingen e Wuhan non è mai andato in porto.", "it"),
+        ("Eine Städtepartnerschaft von Esslingen mit Wuhan wurde vom Gemeinderat nicht gewünscht.", "de"),
+        ("The sister city agreement between Esslingen and Chicago expired in 2020.", "en"),
+        ("L'accordo di gemellaggio tra Esslingen e Wuhan è scaduto nel 2020.", "it"),
+        ("Esslingen used to be twinned with Chicago.", "en"),
+    ],
+)
+def test_an_ending_idiom_a_failed_plan_or_an_expiry_is_ended(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"ended"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Wuhan hat eine Städtepartnerschaft mit Esslingen angeregt.", "de"),
+        ("Le maire a suggéré un jumelage entre Arnhem et Wuhan.", "fr"),
+        ("Kommunstyrelsen föreslog en vänort mellan Esslingen och Wuhan.", "sv"),
+    ],
+)
+def test_a_suggested_tie_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+def test_the_future_of_establishing_a_tie_is_outweighed_by_a_signing_reported_as_done(web_detector):
+    signed = "Esslingen signed a memorandum of friendship with Wuhan which will forge new links between the cities."
+    planned = "Esslingen will forge a twinning with Wuhan."
+    assert _statuses(web_detector, signed, "en") == {"established"}
+    assert _statuses(web_detector, planned, "en") == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Il sindaco di Esslingen partirà per Wuhan per firmare un accordo di cooperazione tra le due città.", "it"),
+        ("El alcalde de Esslingen firmará un convenio de cooperación con la ciudad de Chicago.", "es"),
+    ],
+)
+def test_a_signing_word_is_no_company_lookalike(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
