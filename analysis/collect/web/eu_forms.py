@@ -125,7 +125,10 @@ def region_short_forms(names: list[str]) -> list[str]:
 
 def as_county(text: str, hit, eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
     """The county an EU name hit stands for when a county word is next to it (:func:`county_place`, for the most
-    populous framed place of the hit), else the EU places themselves."""
+    populous framed place of the hit, in a country of the text's language when it has one there), else the EU places
+    themselves."""
+    if county_word(text, hit.orig_start, hit.orig_end, language):  # "département de la Vienne": not Vienna
+        eu = tuple(p for p in eu if p.country_iso2 in language_countries(language)) or eu
     town = min(eu, key=lambda p: (p.unit_id is None, p.level == "region", -p.population))
     county = county_place(town, text, hit.orig_start, hit.orig_end, language)
     return (county,) if county is not None else eu
