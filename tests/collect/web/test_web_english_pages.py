@@ -53,7 +53,9 @@ def test_a_sentence_initial_name_far_from_the_term_or_foreign_to_the_language_is
         ("Lens s'est jumelée avec Chicago.", "fr", "Lens"),  # the reflexive perfect
     ],
 )
-def test_a_town_opening_the_sentence_is_the_subject_across_modal_and_reflexive_words(detector, text, language, eu_place):
+def test_a_town_opening_the_sentence_is_the_subject_across_modal_and_reflexive_words(
+    detector, text, language, eu_place
+):
     assert eu_place in {f.eu_place for f in detector.detect(text, language=language)}
 
 
