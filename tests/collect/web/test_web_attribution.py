@@ -171,3 +171,22 @@ def test_a_one_word_eu_name_between_a_given_name_and_a_comma_is_a_surname(text, 
     start = text.index("Toledo")
     hit = SimpleNamespace(orig_start=start, orig_end=start + len("Toledo"))
     assert lookalike.person_name(text, hit, town, [], "es") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "language", "expected"),
+    [
+        ("hat Landrat Dr. Rainer Haas kürzlich empfangen", "Rainer", "de", True),  # a title and a given name
+        ("Eric Raoult, maire du Raincy (France), a signé", "du Raincy", "fr", False),  # the town by its article
+        ("der Landrat des Kreises Rheine empfing", "Rheine", "de", False),  # no title right before the name
+    ],
+)
+def test_an_eu_name_right_after_a_title_is_a_person(text, form, language, expected):
+    from types import SimpleNamespace
+
+    from analysis.collect.web import lookalike
+
+    town = (Place("Rheine", "DE", "eu", "gn-rheine", "city", 76_000.0, True, None),)
+    start = text.index(form)
+    hit = SimpleNamespace(orig_start=start, orig_end=start + len(form), inflected=False)
+    assert lookalike.person_name(text, hit, town, [], language) is expected
