@@ -413,7 +413,7 @@ def lau_places(
     A transcribed form of a Chinese name (:func:`romanised_forms`) yields to a municipality of that name
     (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
-    from analysis.collect.web.eu_forms import article_forms, lau_forms, lau_parts, parish_groups
+    from analysis.collect.web.eu_forms import article_forms, lau_forms, lau_parts, parish_groups, without_locator
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
@@ -432,7 +432,11 @@ def lau_places(
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
     out = []
-    parted = [(row, name) for row in lau.itertuples(index=False) for name in lau_parts(row.lau_name, row.country_iso2)]
+    parted = [
+        (row, name)
+        for row in lau.itertuples(index=False)
+        for name in lau_parts(without_locator(row.lau_name, row.country_iso2), row.country_iso2)
+    ]
     for row, lau_name in parted:
         names = []
         written = [f for form in municipal.lau_name_forms(lau_name, words) for f in lau_forms(form, row.country_iso2)]

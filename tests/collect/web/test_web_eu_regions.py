@@ -154,3 +154,10 @@ def test_a_departement_word_takes_the_town_of_the_text_country():
         vienna,
         vienne,
     )
+
+
+def test_a_german_lau_name_loses_its_locator_after_the_slash():
+    from analysis.collect.web.eu_forms import without_locator
+
+    assert without_locator("Herxheim bei Landau/Pfalz", "DE") == "Herxheim bei Landau"
+    assert without_locator("Bolzano/Bozen", "IT") == "Bolzano/Bozen"  # two names of one town
