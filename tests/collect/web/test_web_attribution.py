@@ -190,3 +190,23 @@ def test_an_eu_name_right_after_a_title_is_a_person(text, form, language, expect
     start = text.index(form)
     hit = SimpleNamespace(orig_start=start, orig_end=start + len(form), inflected=False)
     assert lookalike.person_name(text, hit, town, [], language) is expected
+
+
+def test_a_country_word_read_as_a_us_town_pairs_no_clause_of_a_semicolon_list():
+    from types import SimpleNamespace
+
+    from analysis.collect.web.eu_side import subject_candidates
+    from analysis.collect.web.lexicon import load_lexicon
+
+    text = "Fountain Hills maintains Sister City relationships with Dierdorf, Germany; Ataco and Zamosc, Poland."
+
+    def mention(name, role):
+        start = text.index(name)
+        hit = SimpleNamespace(orig_start=start, orig_end=start + len(name), start=start, end=start + len(name))
+        return SimpleNamespace(hit=hit, role=role, places=())
+
+    partner = mention("Fountain Hills", "partner")
+    mentions = [partner, mention("Dierdorf", "eu"), mention("Zamosc", "eu"), mention("Poland", "partner")]
+    segment = SimpleNamespace(start=0, end=len(text), heading=None)
+    found = subject_candidates(text, segment, mentions, partner, load_lexicon())
+    assert [text[m.hit.orig_start : m.hit.orig_end] for m in found] == ["Dierdorf", "Zamosc"]
