@@ -97,7 +97,7 @@ def frame_adjectives(known, lau, lexicon) -> list:
 
 def listed_forms(known, lexicon) -> list:
     """``(place, forms)`` for the EU places of ``known`` (``(Place, names)`` pairs) that ``web_place_forms.csv`` lists
-    by name and country: the irregular cases and adjectives the rules cannot make (Polish "Białymstokiem", Croatian
+    by one of their names and their country: the irregular cases and adjectives the rules cannot make (Polish "Białymstokiem", Croatian
     "riječki", Spanish gentilics "segoviana"); forms that are a lexicon term, a country's name or a ``known`` place's
     name are left out."""
     from analysis.collect.web.places import _key, country_name_keys
@@ -108,8 +108,9 @@ def listed_forms(known, lexicon) -> list:
     taken = {term.key for term in lexicon.terms} | country_name_keys()
     taken |= {_key(name) for _, names in known for name in names}
     out = []
-    for place, _names in known:
-        forms = listed.get((_key(place.name), place.country_iso2)) if place.role == "eu" else None
+    for place, names in known:
+        keys = [(_key(name), place.country_iso2) for name in [place.name, *names]] if place.role == "eu" else []
+        forms = next((listed[key] for key in keys if key in listed), None)  # "Torino" is Turin's local name
         if forms:
             out.append((place, [form for form in forms if _key(form) not in taken]))
     return out

@@ -137,6 +137,8 @@ def test_irregular_forms_are_listed_for_known_towns_only():
     found = dict(listed_forms([(bialystok, ["Białystok"]), (namesake, ["Białystok"])], load_lexicon()))
     assert "Białymstokiem" in found[bialystok] and "białostocki" in found[bialystok]
     assert namesake not in found
+    turin = Place("Turin", "IT", "eu", "gn-turin", "city", 850_000.0, True, None)
+    assert "torinese" in dict(listed_forms([(turin, ["Turin", "Torino"])], load_lexicon()))[turin]  # by local name
 
 
 def test_a_departement_word_takes_the_town_of_the_text_country():
