@@ -118,6 +118,15 @@ def _named_as_place(text: str, hit: NameHit, terms: list[TermHit]) -> bool:
     )
 
 
+def _inside_country_word(hit: NameHit, terms: list[TermHit]) -> bool:
+    """A name inside a US or China context phrase: part of the country's epithet ("Reich der Mitte" is China, its
+    "Mitte" no Berlin district), no place of its own."""
+    return any(
+        t.kind in ("us_context", "cn_context") and t.orig_start <= hit.orig_start and hit.orig_end <= t.orig_end
+        for t in terms
+    )
+
+
 class Finding(NamedTuple):
     """One partnership statement found (contract in HELPERS9.md; ``eu_country_iso2`` added)."""
 
@@ -296,13 +305,14 @@ class Detector:
         such word: "Etelä-Savon ...") unless it stands as a dateline, opens the text's title line in a country of the
         text's language ("Killarney risks losing twinning status") or
         before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
-        Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert).
+        Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert), nor a name
+        inside a country epithet ("Reich der Mitte").
         """
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
-            if lookalike.person_name(text, hit, found, surnames, language):
+            if lookalike.person_name(text, hit, found, surnames, language) or _inside_country_word(hit, terms):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 
 ADJECTIVES_FILE = "web_place_adjectives.csv"
+LISTED_FORMS_FILE = "web_place_forms.csv"
 _CYRILLIC = re.compile(r"[\u0400-\u04FF]")
 _RULES: dict[str, list[tuple[str, tuple[str, ...]]]] | None = None
 
@@ -91,4 +92,25 @@ def frame_adjectives(known, lau, lexicon) -> list:
         ]
         if forms:
             out.append((place, list(dict.fromkeys(forms))))
+    return out
+
+
+def listed_forms(known, lexicon) -> list:
+    """``(place, forms)`` for the EU places of ``known`` (``(Place, names)`` pairs) that ``web_place_forms.csv`` lists
+    by one of their names and their country: the irregular cases and adjectives the rules cannot make (Polish "Białymstokiem", Croatian
+    "riječki", Spanish gentilics "segoviana"); forms that are a lexicon term, a country's name or a ``known`` place's
+    name are left out."""
+    from analysis.collect.web.places import _key, country_name_keys
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(LISTED_FORMS_FILE, ["name", "country_iso2", "forms"])
+    listed = {(_key(row.name), row.country_iso2): row.forms.split("|") for row in table.itertuples(index=False)}
+    taken = {term.key for term in lexicon.terms} | country_name_keys()
+    taken |= {_key(name) for _, names in known for name in names}
+    out = []
+    for place, names in known:
+        keys = [(_key(name), place.country_iso2) for name in [place.name, *names]] if place.role == "eu" else []
+        forms = next((listed[key] for key in keys if key in listed), None)  # "Torino" is Turin's local name
+        if forms:
+            out.append((place, [form for form in forms if _key(form) not in taken]))
     return out

@@ -125,7 +125,10 @@ def region_short_forms(names: list[str]) -> list[str]:
 
 def as_county(text: str, hit, eu: tuple[Place, ...], language: str | None) -> tuple[Place, ...]:
     """The county an EU name hit stands for when a county word is next to it (:func:`county_place`, for the most
-    populous framed place of the hit), else the EU places themselves."""
+    populous framed place of the hit, in a country of the text's language when it has one there), else the EU places
+    themselves."""
+    if county_word(text, hit.orig_start, hit.orig_end, language):  # "département de la Vienne": not Vienna
+        eu = tuple(p for p in eu if p.country_iso2 in language_countries(language)) or eu
     town = min(eu, key=lambda p: (p.unit_id is None, p.level == "region", -p.population))
     county = county_place(town, text, hit.orig_start, hit.orig_end, language)
     return (county,) if county is not None else eu
@@ -192,7 +195,7 @@ _LAU_RULES: dict[str, dict[str, list[tuple[str, str]]]] | None = None
 
 
 def _lau_rules() -> dict[str, dict[str, list[tuple[str, str]]]]:
-    """``{country: {"suffix" | "genitive": [(ending, replacement), ...]}}`` from ``web_lau_forms.csv``, longest
+    """``{country: {"suffix" | "genitive" | "split" | "locator" ...: [(ending, replacement), ...]}}`` from ``web_lau_forms.csv``, longest
     ending first, equal endings together (in file order)."""
     from analysis.core.reference import read_reference_table
 
@@ -233,6 +236,16 @@ def lau_forms(form: str, country_iso2: str) -> list[str]:
                 nominatives.append(stem[: -len(ending)] + replacement)
     phrases = [_phrase(stem, ending, replacement) for ending, replacement in rules.get("phrase", [])]
     return list(dict.fromkeys([*nominatives, stem, form, *filter(None, phrases)]))
+
+
+def without_locator(lau_name: str, country_iso2: str) -> str:
+    """A LAU name without the locator after its separator (``locator`` rows of ``web_lau_forms.csv``: German
+    "Herxheim bei Landau/Pfalz" -> "Herxheim bei Landau"); the name unchanged when the country has no such rule."""
+    for separator, _ in _lau_rules().get(country_iso2, {}).get("locator", []):
+        head = str(lau_name).split(separator)[0].strip()
+        if head:
+            return head
+    return str(lau_name)
 
 
 def lau_parts(lau_name: str, country_iso2: str) -> list[str]:

@@ -321,8 +321,18 @@ def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> 
     clause (:func:`own_clause`), less those that a "with" word governs together with the partner
     (:func:`relation_objects`: "Temecula" in "stedenbanden met Hranice ... en een stedenband met Temecula" has Hranice
     as a fellow partner, not as its subject); only the head of a "with which" clause that holds the partner
-    (:func:`with_relative_head`)."""
-    partners = [m for m in mentions if m.role == "partner" and m is not mention]
+    (:func:`with_relative_head`). A partner mention that is a country's name ("Poland", a US town's name too) names
+    no other clause's partner."""
+    from analysis.collect.web.places import country_name_keys
+
+    countries = country_name_keys()  # "Zamosc, Poland": a country word read as a US town pairs no clause
+    partners = [
+        m
+        for m in mentions
+        if m.role == "partner"
+        and m is not mention
+        and fold_for_matching(text[m.hit.orig_start : m.hit.orig_end]).strip() not in countries
+    ]
     eu = own_clause(text, segment, mention, [m for m in mentions if m.role == "eu"], partners)
     head = with_relative_head(text, eu, mention, lexicon)
     if head is not None:

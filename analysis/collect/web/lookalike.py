@@ -498,7 +498,8 @@ _INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], language: str | None = None) -> bool:
     """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
     ("Jamesa D. Griffina"), a one-word EU name after a given name in an apposition between commas ("the mayor of
-    X, Anna Lisboa, said"), an inflected one-word EU name before a capitalised word with the same case ending
+    X, Anna Lisboa, said"), a capitalised EU name after a title or office (:mod:`person_title`: "Landrat Dr. Rainer Haas"
+    is no Rheine; "maire du Raincy" names the town by its article), an inflected one-word EU name before a capitalised word with the same case ending
     (a given name and a surname: Polish "autorstwa Mariana Kowala"), or a Chinese place name right next
     to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
     if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
@@ -506,7 +507,12 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], languag
     ):
         return True
     if all(p.role == "eu" for p in found) and (
-        _apposed_person(text, hit, language) or _given_name_in_case(text, hit, found, language)
+        _apposed_person(text, hit, language)
+        or _given_name_in_case(text, hit, found, language)
+        or (
+            text[hit.orig_start : hit.orig_start + 1].isupper()
+            and person_title.title_before(text, hit.orig_start, language)
+        )
     ):
         return True
     if any(p.country_iso2 == "CN" and p.role in ("partner", "admin1") for p in found):

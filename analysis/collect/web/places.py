@@ -375,11 +375,12 @@ def unframed_places(
     the counties, provinces and regions of ISO 3166-2 (:func:`analysis.collect.web.eu_regions.subdivision_places`);
     the towns of the twinning lists that the LAU list lacks, when it is read here (:func:`with_twinned`: French communes);
     and the frame cities' lower-case Slavic adjectives, from their LAU names
-    (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`), and the municipal forms of their names that a
+    (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`) with the irregular forms listed for some
+    (:func:`analysis.collect.web.eu_adjectives.listed_forms`), and the municipal forms of their names that a
     partner namesake carries (:func:`analysis.collect.web.eu_regions.namesake_forms`: "City of Galway")."""
     from analysis.build import municipal
     from analysis.build.twinned_places import load_twinned_eu_places
-    from analysis.collect.web.eu_adjectives import frame_adjectives
+    from analysis.collect.web.eu_adjectives import frame_adjectives, listed_forms
     from analysis.collect.web.eu_regions import namesake_forms, subdivision_places
 
     towns = lau
@@ -388,6 +389,7 @@ def unframed_places(
         towns = with_twinned(lau, load_twinned_eu_places())
     found = lau_places(known, lexicon, towns) if lau is not False else []
     adjectives = frame_adjectives(known, lau, lexicon) if lau is not False else []
+    adjectives += listed_forms(known, lexicon)
     return found + adjectives + namesake_forms(known) + subdivision_places([*known, *found], lexicon)
 
 
@@ -411,7 +413,7 @@ def lau_places(
     A transcribed form of a Chinese name (:func:`romanised_forms`) yields to a municipality of that name
     (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
-    from analysis.collect.web.eu_forms import article_forms, lau_forms, lau_parts, parish_groups
+    from analysis.collect.web.eu_forms import article_forms, lau_forms, lau_parts, parish_groups, without_locator
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
@@ -432,7 +434,11 @@ def lau_places(
     words = municipal.load_lau_name_words()
     min_length = int(lexicon.rules["min_alternate_length"])
     out = []
-    parted = [(row, name) for row in lau.itertuples(index=False) for name in lau_parts(row.lau_name, row.country_iso2)]
+    parted = [
+        (row, name)
+        for row in lau.itertuples(index=False)
+        for name in lau_parts(without_locator(row.lau_name, row.country_iso2), row.country_iso2)
+    ]
     for row, lau_name in parted:
         names = []
         written = [f for form in municipal.lau_name_forms(lau_name, words) for f in lau_forms(form, row.country_iso2)]

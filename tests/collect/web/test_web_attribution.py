@@ -171,3 +171,42 @@ def test_a_one_word_eu_name_between_a_given_name_and_a_comma_is_a_surname(text, 
     start = text.index("Toledo")
     hit = SimpleNamespace(orig_start=start, orig_end=start + len("Toledo"))
     assert lookalike.person_name(text, hit, town, [], "es") is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "form", "language", "expected"),
+    [
+        ("hat Landrat Dr. Rainer Haas kürzlich empfangen", "Rainer", "de", True),  # a title and a given name
+        ("Eric Raoult, maire du Raincy (France), a signé", "du Raincy", "fr", False),  # the town by its article
+        ("der Landrat des Kreises Rheine empfing", "Rheine", "de", False),  # no title right before the name
+    ],
+)
+def test_an_eu_name_right_after_a_title_is_a_person(text, form, language, expected):
+    from types import SimpleNamespace
+
+    from analysis.collect.web import lookalike
+
+    town = (Place("Rheine", "DE", "eu", "gn-rheine", "city", 76_000.0, True, None),)
+    start = text.index(form)
+    hit = SimpleNamespace(orig_start=start, orig_end=start + len(form), inflected=False)
+    assert lookalike.person_name(text, hit, town, [], language) is expected
+
+
+def test_a_country_word_read_as_a_us_town_pairs_no_clause_of_a_semicolon_list():
+    from types import SimpleNamespace
+
+    from analysis.collect.web.eu_side import subject_candidates
+    from analysis.collect.web.lexicon import load_lexicon
+
+    text = "Fountain Hills maintains Sister City relationships with Dierdorf, Germany; Ataco and Zamosc, Poland."
+
+    def mention(name, role):
+        start = text.index(name)
+        hit = SimpleNamespace(orig_start=start, orig_end=start + len(name), start=start, end=start + len(name))
+        return SimpleNamespace(hit=hit, role=role, places=())
+
+    partner = mention("Fountain Hills", "partner")
+    mentions = [partner, mention("Dierdorf", "eu"), mention("Zamosc", "eu"), mention("Poland", "partner")]
+    segment = SimpleNamespace(start=0, end=len(text), heading=None)
+    found = subject_candidates(text, segment, mentions, partner, load_lexicon())
+    assert [text[m.hit.orig_start : m.hit.orig_end] for m in found] == ["Dierdorf", "Zamosc"]

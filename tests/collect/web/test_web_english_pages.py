@@ -45,6 +45,31 @@ def test_a_sentence_initial_name_far_from_the_term_or_foreign_to_the_language_is
     assert not [f for f in detector.detect(text, language=language) if f.eu_place in ("Naas", "Lens")]
 
 
+@pytest.mark.parametrize(
+    ("text", "language", "eu_place"),
+    [
+        ("Naas will soon be twinned with Chicago.", "en", "Naas"),  # modal and adverb before the passive
+        ("Lens va se jumeler avec Chicago.", "fr", "Lens"),  # future auxiliary and reflexive pronoun
+        ("Lens s'est jumelée avec Chicago.", "fr", "Lens"),  # the reflexive perfect
+    ],
+)
+def test_a_town_opening_the_sentence_is_the_subject_across_modal_and_reflexive_words(
+    detector, text, language, eu_place
+):
+    assert eu_place in {f.eu_place for f in detector.detect(text, language=language)}
+
+
+def test_a_name_inside_a_country_epithet_is_no_place(web_frames):
+    units, gazetteer = web_frames
+    lau = pd.DataFrame(
+        [("DE_1", "Mitte", "DE", "DE300", 100_000)],
+        columns=["lau_id", "lau_name", "country_iso2", "nuts3", "population"],
+    )
+    detector = Detector.build(units, gazetteer, lau=lau)
+    text = "Wie eng Duisburg mit dem Reich der Mitte verbunden ist, zeigt die Partnerstadt Wuhan."
+    assert {f.eu_place for f in detector.detect(text, language="de")} == {"Duisburg"}
+
+
 def test_a_newspaper_state_abbreviation_after_a_small_town_makes_it_a_us_partner(detector):
     bare = detector.detect("The town of Naas is twinned with Worthington.", language="en")
     assert not bare

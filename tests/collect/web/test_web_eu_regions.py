@@ -127,3 +127,39 @@ def test_a_listed_country_s_nuts3_counties_are_eu_places_unless_named_after_a_kn
     by_name = {(place.name, place.country_iso2): names for place, names in found}
     assert ("Waldeck-Frankenberg", "DE") in by_name
     assert ("Heilbronn", "DE") not in by_name  # the district named after its town stays the town's
+
+
+def test_irregular_forms_are_listed_for_known_towns_only():
+    from analysis.collect.web.eu_adjectives import listed_forms
+
+    bialystok = Place("Białystok", "PL", "eu", "gn-bialystok", "city", 295_000.0, True, None)
+    namesake = bialystok._replace(country_iso2="US", role="partner")
+    found = dict(listed_forms([(bialystok, ["Białystok"]), (namesake, ["Białystok"])], load_lexicon()))
+    assert "Białymstokiem" in found[bialystok] and "białostocki" in found[bialystok]
+    assert namesake not in found
+    turin = Place("Turin", "IT", "eu", "gn-turin", "city", 850_000.0, True, None)
+    assert "torinese" in dict(listed_forms([(turin, ["Turin", "Torino"])], load_lexicon()))[turin]  # by local name
+
+
+def test_a_departement_word_takes_the_town_of_the_text_country():
+    from analysis.collect.web.eu_forms import as_county
+    from analysis.collect.web.matcher import NameHit
+
+    vienna = Place("Vienna", "AT", "eu", "gn-vienna", "city", 1_700_000.0, True, None)
+    vienne = Place("Vienne", "FR", "eu", None, "city", 30_000.0, True, None)
+    text = "une convention entre le Département de la Vienne et la ville de Shenzhen"
+    start = text.index("Vienne")
+    hit = NameHit(start, start + 6, start, start + 6, (0, 1), False)
+    (county,) = as_county(text, hit, (vienna, vienne), "fr")
+    assert (county.country_iso2, county.level) == ("FR", "county")
+    assert as_county("la ville de Vienne", hit._replace(orig_start=12, orig_end=18), (vienna, vienne), "fr") == (
+        vienna,
+        vienne,
+    )
+
+
+def test_a_german_lau_name_loses_its_locator_after_the_slash():
+    from analysis.collect.web.eu_forms import without_locator
+
+    assert without_locator("Herxheim bei Landau/Pfalz", "DE") == "Herxheim bei Landau"
+    assert without_locator("Bolzano/Bozen", "IT") == "Bolzano/Bozen"  # two names of one town
