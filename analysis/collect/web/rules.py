@@ -322,7 +322,10 @@ def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
     return None, None
 
 
-_AFTER_GAP = re.compile(r"[\s,(]*")
+# A case ending glued by an apostrophe may follow the name ("Zhejiang'i provintsi", "Hunan'in maakunta").
+_AFTER_GAP = re.compile(r"(?:['’][^\W\d_]{1,3})?[\s,(]*")
+# Words that call the name next to them a state, province or region (web_terms.csv).
+_ADMIN1_CALLED = ("province_word", "state_word", "admin1_title")
 _BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
 
 
@@ -542,7 +545,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None,
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
         if other is not mention and other.role == "partner" and inside:
             return f"a state or province that qualifies the partner city {inside[0].name} named with it: not a partner"
-    if _next_to(text, terms, mention.hit, "province_word") or _next_to(text, terms, mention.hit, "state_word"):
+    if any(_next_to(text, terms, mention.hit, kind) for kind in _ADMIN1_CALLED):
         return None
     return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"
 
