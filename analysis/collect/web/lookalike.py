@@ -583,7 +583,8 @@ def in_other_country(text: str, mention, mentions) -> str | None:
     "Toledo, Spanien", "Karavas –Cipru", and behind a preposition that puts a place in its country: "Bethléem en
     Palestine", "Haifa in Israel") is a place of that country: the country's name in any EU language, not the US's or
     China's ("Duluth, Minnesota, USA", "Milwaukee (Sjedinjene Države)" stay; a US state or Chinese province of a
-    country's name is no country there: "Athens, Georgia"). None otherwise."""
+    country's name is no country there: "Athens, Georgia"). A country's name is capitalised in every EU language: a
+    lower-case form is the adjective ("Chicago z polską społecznością", with the Polish community). None otherwise."""
     from analysis.collect.web.lexicon import load_lexicon
     from analysis.collect.web.places import country_names_iso2
 
@@ -599,7 +600,7 @@ def in_other_country(text: str, mention, mentions) -> str | None:
         start = found.start(2)
         end = start + len(" ".join(words[:size]))
         code = codes.get(fold_for_matching(text[start:end]).strip())
-        if code is None:
+        if code is None or not text[start].isupper():  # lower case: an adjective ("z polską społecznością")
             continue
         admin1 = [m for m in mentions if start <= m.hit.orig_start < end and any(p.role == "admin1" for p in m.places)]
         if code in ("US", "CN") or admin1:
