@@ -203,7 +203,11 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         p.level == "province" for p in candidates
     )
     name = partner_sense.canonical_name(candidates, surface_key)
-    hint = hint or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
+    hint = (
+        hint
+        or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
+        or discourse_admin1(mention, terms, context, country, surface_key)
+    )
     detail = (
         f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
     )
@@ -255,9 +259,9 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     word, or the text's qualified use of the name."""
     if any(w.startswith("ordinary") for w in weak):
         return False
-    vouched = context.vouched.get(surface_key)
-    if isinstance(vouched, tuple) and vouched[0] == country and not _before_municipal_word(mention, terms):
-        return vouched[1]
+    vouched = discourse_admin1(mention, terms, context, country, surface_key)
+    if vouched:
+        return vouched
     if not set(weak) <= {"small place", "short name"}:
         return False
     length = len(surface_key.replace(" ", ""))
@@ -270,6 +274,15 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
         return False
     return bool(context.window_us if country == "US" else context.window_cn)
+
+
+def discourse_admin1(mention, terms, context: Context, country, surface_key) -> str | None:
+    """The state or province with which the text qualifies the name elsewhere ("Roswell (stan Nowy Meksyk, USA)" ...
+    "Burmistrz Miasta Roswell"): one sense per discourse; None without one, or right before a municipal word."""
+    vouched = context.vouched.get(surface_key)
+    if isinstance(vouched, tuple) and vouched[0] == country and not _before_municipal_word(mention, terms):
+        return vouched[1]
+    return None
 
 
 def _before_municipal_word(mention, terms) -> bool:
