@@ -88,7 +88,8 @@ from analysis.collect.web.relation_subject import relation_subject
 from analysis.collect.web.status import merge_findings
 
 _QUALIFIER_GAP = re.compile(
-    r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+(?:(?:the|der|dem|la|le)\s+)?(?:(?:state|staat|bundesstaat|stan|stanie|état|estado|stato)\s+(?:of\s+)?)?)?",
+    r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+)?(?:(?:the|der|dem|la|le)\s+)?"
+    r"(?:(?:state|staat|bundesstaat|stan|stanie|stanu|stát|státu|štát|štátu|état|estado|stato)\s+(?:of\s+)?)?",
     re.IGNORECASE,
 )
 
