@@ -542,10 +542,13 @@ def _neighbour_side(text, segment, term, context, page_unit_id, lexicon) -> EuSi
 
 
 def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None, relation_choice=None) -> str | None:
-    """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
+    """Why a state or province alone (its same-named places, if any, all small) is not a partner here: it is one only
+    for a region, or when the text calls it
     a state/province right next to its name (Prowincja Szandong; the State of Ohio) and the sentence names no
     partner city inside it ("Linhai της επαρχίας Zhejiang": the province only says where Linhai lies)."""
-    if not all(p.role == "admin1" for p in mention.places if p.role in ("partner", "admin1")):
+    if not any(p.role == "admin1" for p in mention.places) or any(
+        p.role == "partner" and p.strong for p in mention.places
+    ):  # a state's name is the state's when its namesake places are all small ("Texas", "La Florida")
         return None
     if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
         return None
