@@ -123,7 +123,11 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
     if found is None:
         return None
     word_start = found.start(1)
-    if any(m.hit.orig_start < start and m.hit.orig_end > word_start for m in mentions if m is not mention):
+    if any(
+        m.hit.orig_start < start and m.hit.orig_end > word_start
+        for m in mentions
+        if m is not mention and m.role != "other"  # a third country's place named like a given name ("Léo")
+    ):
         return None
     if any(t.orig_start < start and t.orig_end > word_start for t in terms):
         return None
