@@ -330,7 +330,9 @@ class Detector:
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
-            if partner_like and eu and not self._us_right_after(text, hit, terms):
+            if eu and partner_sense.outside_eu_after(text, hit):
+                mentions.append(_Mention(hit, "other", found))  # "Guadalajara, Jalisco, Mexico"
+            elif partner_like and eu and not self._us_right_after(text, hit, terms):
                 mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
             elif partner_like:
                 mentions.append(_Mention(hit, "partner", found))

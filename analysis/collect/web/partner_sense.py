@@ -173,12 +173,35 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
     return found[0] if found and found[1] and found[1] not in partner_countries else None
 
 
+def outside_eu_after(text: str, hit) -> str | None:
+    """The name of a country outside the EU written right after an EU place name ``hit``, or after one more item of
+    the same comma list ("Nuevo Leon, Mexico"; "Guadalajara, Jalisco, Mexico"; "Córdoba (Argentina)"): the name is
+    that country's namesake place, no EU side. None otherwise (and for the US and China, which "Paris, Texas" and
+    the partner checks handle)."""
+    from analysis.core.countries import EU27_ISO2
+
+    found = _country_at(text, hit.orig_end)
+    if found is None:
+        item = _NEXT_ITEM.match(text, hit.orig_end)
+        found = _country_at(text, item.end()) if item else None
+    if found is None or not found[1] or found[1] in EU27_ISO2 or found[1] in ("US", "CN"):
+        return None
+    return found[0]
+
+
+_NEXT_ITEM = re.compile(r",\s*[A-ZÀ-ÖØ-Þ][^\W\d_]+(?: [A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=\s*,)")
+
+
 def country_after(text: str, hit) -> tuple[str, str] | None:
     """The country name written right after the name ``hit`` (behind a slash, comma, bracket or dash) and its ISO2
     code ("" for a name that is also a US state or Chinese province); None when no country name follows."""
+    return _country_at(text, hit.orig_end)
+
+
+def _country_at(text: str, end: int) -> tuple[str, str] | None:
     from analysis.collect.web.places import country_names_iso2
 
-    found = _COUNTRY_AFTER.match(text, hit.orig_end)
+    found = _COUNTRY_AFTER.match(text, end)
     if not found:
         return None
     names = country_names_iso2()
