@@ -113,3 +113,17 @@ def test_spanish_regions_are_found_under_the_names_spanish_texts_use():
     exonyms = region_exonyms()
     assert "Catalunya" in exonyms["ES51"]
     assert "Islas Baleares" in exonyms["ES53"]
+
+
+def test_a_place_name_inside_an_idiom_for_china_is_no_eu_place(web_detector):
+    from analysis.collect.web.detect import _inside_country_word
+    from analysis.collect.web.matcher import NameHit, TermHit
+
+    text = "Wie eng Duisburg mit dem Reich der Mitte verbunden ist"
+    start = text.index("Mitte")
+    hit = NameHit(start, start + 5, start, start + 5, (0,), False)
+    idiom = TermHit(
+        "cn_context", "de", "reich der mitte", text.index("Reich"), start + 5, text.index("Reich"), start + 5
+    )
+    assert _inside_country_word(hit, [idiom])
+    assert not _inside_country_word(hit, [idiom._replace(orig_start=start)])
