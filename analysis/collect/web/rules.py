@@ -192,7 +192,7 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
             weak.append(f"{country} context in the text")
     if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
-    if ordinary and not hint:
+    if ordinary and not hint and not _country_in_brackets(text, terms, hit, country):
         return f"'{surface_key}': an ordinary word (or a lexicon term) without a state or province next to it"
     if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
         return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
@@ -321,6 +321,19 @@ def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
         if t.orig_end <= hit.orig_start and _CONTEXT_BEFORE.fullmatch(text[t.orig_end : hit.orig_start]):
             return True
     return False
+
+
+def _country_in_brackets(text: str, terms, hit, country: str) -> bool:
+    """The partner's country word right after the name behind a comma or bracket ("Columbia (USA)", "Columbia,
+    USA"): the name is written as a place name, however ordinary the word."""
+    kind = "us_context" if country == "US" else "cn_context"
+    return any(
+        t.kind == kind and t.orig_start >= hit.orig_end and _BRACKET_GAP.fullmatch(text[hit.orig_end : t.orig_start])
+        for t in terms
+    )
+
+
+_BRACKET_GAP = re.compile(r"\s*[,(]\s*")
 
 
 def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:

@@ -28,6 +28,7 @@ _EXTRA_PLACES = [  # partner_id, name, country, level, admin1 name, admin1 code,
     ("us-place-connell", "Connell", "US", "city", "Washington", "WA", 50_000, ""),
     ("us-place-atlantic", "Atlantic", "US", "city", "Iowa", "IA", 6_000, ""),
     ("us-place-san-antonio", "San Antonio", "US", "city", "Texas", "TX", 1_400_000, ""),
+    ("us-place-columbia", "Columbia", "US", "city", "South Carolina", "SC", 136_000, ""),
 ]
 _EXTRA_UNITS = [("gn-guadalajara", "city", "Guadalajara", "ES", 85_000.0, False, "")]
 
@@ -127,3 +128,9 @@ def test_a_place_name_inside_an_idiom_for_china_is_no_eu_place(web_detector):
     )
     assert _inside_country_word(hit, [idiom])
     assert not _inside_country_word(hit, [idiom._replace(orig_start=start)])
+
+
+@pytest.mark.parametrize(("written", "expected"), [("Columbia (USA)", {"us-place-columbia"}), ("Columbia", set())])
+def test_an_ordinary_word_with_its_country_in_brackets_is_a_place(readings_detector, written, expected):
+    text = f"Jumelage entre Toledo et {written}"
+    assert _partners(readings_detector, text, "fr") == expected
