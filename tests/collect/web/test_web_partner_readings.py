@@ -134,3 +134,8 @@ def test_a_place_name_inside_an_idiom_for_china_is_no_eu_place(web_detector):
 def test_an_ordinary_word_with_its_country_in_brackets_is_a_place(readings_detector, written, expected):
     text = f"Jumelage entre Toledo et {written}"
     assert _partners(readings_detector, text, "fr") == expected
+
+
+def test_the_slavic_partner_noun_in_its_cases_is_a_generic_partner_word(web_detector):
+    text = "Głównym partnerem miasta Krakowa jest chińskie miasto Szanghaj."
+    assert _partners(web_detector, text, "pl") == {"cn-pref-3101"}
