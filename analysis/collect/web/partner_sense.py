@@ -220,16 +220,20 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
     city relationship with Lienen, Germany"): the text qualifies the EU town as the foreign one, so it is written
     from the partner's side (a US paper or association page), whose home town needs no country. Only English:
     the other languages' pages qualifying a foreign EU town are European pages (a namesake of a place of another
-    country is left to the caller: Oxford and Colchester are British)."""
+    country is left to the caller: Oxford and Colchester are British). An EU town of the partner's own name does not
+    count: the name is that town, named again ("the city of Bray, Ireland ... a Sister City for Bray")."""
     if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
         return False
     hit = mention.hit
     if any(t.orig_start <= hit.orig_start and hit.orig_end <= t.orig_end for t in terms):
         return False  # a name that is a lexicon word ("Council" of the municipal words) is no home town; a name
         # that only holds one is ("City of St. Augustine")
+    own_key = name_key(text[hit.orig_start : hit.orig_end])
     for other in mentions:
         if other is mention or other.role != "eu":
             continue
+        if name_key(text[other.hit.orig_start : other.hit.orig_end]) == own_key:
+            continue  # "the city of Bray, Ireland ... a Sister City for Bray": the same EU town, named again
         found = country_after(text, other.hit)
         if found and found[1] in {p.country_iso2 for p in other.places if p.role == "eu"}:
             return True

@@ -29,8 +29,12 @@ _EXTRA_PLACES = [  # partner_id, name, country, level, admin1 name, admin1 code,
     ("us-place-atlantic", "Atlantic", "US", "city", "Iowa", "IA", 6_000, ""),
     ("us-place-san-antonio", "San Antonio", "US", "city", "Texas", "TX", 1_400_000, ""),
     ("us-place-columbia", "Columbia", "US", "city", "South Carolina", "SC", 136_000, ""),
+    ("us-place-bray", "Bray", "US", "city", "Oklahoma", "OK", 1_200, ""),
 ]
-_EXTRA_UNITS = [("gn-guadalajara", "city", "Guadalajara", "ES", 85_000.0, False, "")]
+_EXTRA_UNITS = [
+    ("gn-guadalajara", "city", "Guadalajara", "ES", 85_000.0, False, ""),
+    ("gn-bray", "city", "Bray", "IE", 32_000.0, False, ""),
+]
 
 
 @pytest.fixture(scope="module")
@@ -139,3 +143,8 @@ def test_an_ordinary_word_with_its_country_in_brackets_is_a_place(readings_detec
 def test_the_slavic_partner_noun_in_its_cases_is_a_generic_partner_word(web_detector):
     text = "Głównym partnerem miasta Krakowa jest chińskie miasto Szanghaj."
     assert _partners(web_detector, text, "pl") == {"cn-pref-3101"}
+
+
+def test_an_eu_town_named_with_its_country_does_not_vouch_for_a_us_namesake_of_its_own_name(readings_detector):
+    text = "Fr. John, from the city of Bray, Ireland, and a cousin of a Minneapolis resident, was pursuing a Sister City for Bray."
+    assert "us-place-bray" not in _partners(readings_detector, text, "en")
