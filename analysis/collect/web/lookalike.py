@@ -57,6 +57,7 @@ _ADMIN1_GAP_CHARS = 40
 _ADMIN1_GAP_WORDS = 4
 _FRAGMENT_AFTER = re.compile(r"-[a-zà-öø-ÿ]")
 _QUOTED_BEFORE = re.compile(r"[\"”»“'’]-$")
+_IRISH_PATRONYM = re.compile(r"(?<![^\W\d_])O['’]$")  # "O’Connell", "O'Brien": a surname, not Connell or Brien
 # A hyphenated given name before a surname ("Cheng-Hong Shen"); "Kuangsi-Czuang." (Guangxi Zhuang) is a place.
 _COMPOUND_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
 _GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
@@ -94,10 +95,12 @@ def _word_fragment(text: str, mention, mentions) -> str | None:
     """A name glued by a hyphen to lower-case letters is part of a word ("King-ston upon Hull", "Chicago-style"); one
     glued to a capitalised word that is no place, before a further capitalised word, is part of a person's name
     ("Cheng-Hong Shen"); one glued by a hyphen to a quoted word before it is part of a club's or firm's name
-    ("\"Miner\"-Chicago", a football club)."""
+    ("\"Miner\"-Chicago", a football club); one right after the Irish "O'" is a surname ("Fr. John O’Connell")."""
     end = mention.hit.orig_end
     if _QUOTED_BEFORE.search(text, max(0, mention.hit.orig_start - 2), mention.hit.orig_start):
         return "a name glued by a hyphen to a quoted word before it: part of a club's or firm's name, not a place"
+    if _IRISH_PATRONYM.search(text, max(0, mention.hit.orig_start - 3), mention.hit.orig_start):
+        return "a name after the Irish patronymic O': part of a surname, not a place"
     if _FRAGMENT_AFTER.match(text, end):
         return "a name glued to a lower-case word part by a hyphen: part of a word, not a place"
     if _COMPOUND_AFTER.match(text, end) and not any(m.hit.orig_start == end + 1 for m in mentions):
@@ -123,7 +126,11 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
     if found is None:
         return None
     word_start = found.start(1)
-    if any(m.hit.orig_start < start and m.hit.orig_end > word_start for m in mentions if m is not mention):
+    if any(
+        m.hit.orig_start < start and m.hit.orig_end > word_start
+        for m in mentions
+        if m is not mention and m.role != "other"  # a third country's place named like a given name ("Léo")
+    ):
         return None
     if any(t.orig_start < start and t.orig_end > word_start for t in terms):
         return None
@@ -585,7 +592,8 @@ def in_other_country(text: str, mention, mentions) -> str | None:
     "Toledo, Spanien", "Karavas –Cipru", and behind a preposition that puts a place in its country: "Bethléem en
     Palestine", "Haifa in Israel") is a place of that country: the country's name in any EU language, not the US's or
     China's ("Duluth, Minnesota, USA", "Milwaukee (Sjedinjene Države)" stay; a US state or Chinese province of a
-    country's name is no country there: "Athens, Georgia"). None otherwise."""
+    country's name is no country there: "Athens, Georgia"). A country's name is capitalised in every EU language: a
+    lower-case form is the adjective ("Chicago z polską społecznością", with the Polish community). None otherwise."""
     from analysis.collect.web.lexicon import load_lexicon
     from analysis.collect.web.places import country_names_iso2
 
@@ -601,7 +609,7 @@ def in_other_country(text: str, mention, mentions) -> str | None:
         start = found.start(2)
         end = start + len(" ".join(words[:size]))
         code = codes.get(fold_for_matching(text[start:end]).strip())
-        if code is None:
+        if code is None or not text[start].isupper():  # lower case: an adjective ("z polską społecznością")
             continue
         admin1 = [m for m in mentions if start <= m.hit.orig_start < end and any(p.role == "admin1" for p in m.places)]
         if code in ("US", "CN") or admin1:

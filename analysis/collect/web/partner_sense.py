@@ -173,12 +173,35 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
     return found[0] if found and found[1] and found[1] not in partner_countries else None
 
 
+def outside_eu_after(text: str, hit) -> str | None:
+    """The name of a country outside the EU written right after an EU place name ``hit``, or after one more item of
+    the same comma list ("Nuevo Leon, Mexico"; "Guadalajara, Jalisco, Mexico"; "Córdoba (Argentina)"): the name is
+    that country's namesake place, no EU side. None otherwise (and for the US and China, which "Paris, Texas" and
+    the partner checks handle)."""
+    from analysis.core.countries import EU27_ISO2
+
+    found = _country_at(text, hit.orig_end)
+    if found is None:
+        item = _NEXT_ITEM.match(text, hit.orig_end)
+        found = _country_at(text, item.end()) if item else None
+    if found is None or not found[1] or found[1] in EU27_ISO2 or found[1] in ("US", "CN"):
+        return None
+    return found[0]
+
+
+_NEXT_ITEM = re.compile(r",\s*[A-ZÀ-ÖØ-Þ][^\W\d_]+(?: [A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=\s*,)")
+
+
 def country_after(text: str, hit) -> tuple[str, str] | None:
     """The country name written right after the name ``hit`` (behind a slash, comma, bracket or dash) and its ISO2
     code ("" for a name that is also a US state or Chinese province); None when no country name follows."""
+    return _country_at(text, hit.orig_end)
+
+
+def _country_at(text: str, end: int) -> tuple[str, str] | None:
     from analysis.collect.web.places import country_names_iso2
 
-    found = _COUNTRY_AFTER.match(text, hit.orig_end)
+    found = _COUNTRY_AFTER.match(text, end)
     if not found:
         return None
     names = country_names_iso2()
@@ -197,16 +220,20 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
     city relationship with Lienen, Germany"): the text qualifies the EU town as the foreign one, so it is written
     from the partner's side (a US paper or association page), whose home town needs no country. Only English:
     the other languages' pages qualifying a foreign EU town are European pages (a namesake of a place of another
-    country is left to the caller: Oxford and Colchester are British)."""
+    country is left to the caller: Oxford and Colchester are British). An EU town of the partner's own name does not
+    count: the name is that town, named again ("the city of Bray, Ireland ... a Sister City for Bray")."""
     if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
         return False
     hit = mention.hit
     if any(t.orig_start <= hit.orig_start and hit.orig_end <= t.orig_end for t in terms):
         return False  # a name that is a lexicon word ("Council" of the municipal words) is no home town; a name
         # that only holds one is ("City of St. Augustine")
+    own_key = name_key(text[hit.orig_start : hit.orig_end])
     for other in mentions:
         if other is mention or other.role != "eu":
             continue
+        if name_key(text[other.hit.orig_start : other.hit.orig_end]) == own_key:
+            continue  # "the city of Bray, Ireland ... a Sister City for Bray": the same EU town, named again
         found = country_after(text, other.hit)
         if found and found[1] in {p.country_iso2 for p in other.places if p.role == "eu"}:
             return True

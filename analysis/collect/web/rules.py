@@ -192,7 +192,7 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
             weak.append(f"{country} context in the text")
     if weak and not has_context:
         return f"'{surface_key}': {', '.join(weak)} without {country} context"
-    if ordinary and not hint:
+    if ordinary and not hint and not _country_in_brackets(text, terms, hit, country):
         return f"'{surface_key}': an ordinary word (or a lexicon term) without a state or province next to it"
     if country == "US" and _next_to(text, terms, hit, "lookalike_district"):
         return f"lookalike_district: '{surface_key}' next to a district word (a local place named after the US city)"
@@ -203,7 +203,11 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
         p.level == "province" for p in candidates
     )
     name = partner_sense.canonical_name(candidates, surface_key)
-    hint = hint or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
+    hint = (
+        hint
+        or partner_sense.named_admin1(detector, text, mention, mentions, name, country, province)
+        or discourse_admin1(mention, terms, context, country, surface_key)
+    )
     detail = (
         f"partner '{surface_key}' -> {name} ({country}{', ' + hint if hint else ''}{', province' if province else ''})"
     )
@@ -255,9 +259,9 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     word, or the text's qualified use of the name."""
     if any(w.startswith("ordinary") for w in weak):
         return False
-    vouched = context.vouched.get(surface_key)
-    if isinstance(vouched, tuple) and vouched[0] == country and not _before_municipal_word(mention, terms):
-        return vouched[1]
+    vouched = discourse_admin1(mention, terms, context, country, surface_key)
+    if vouched:
+        return vouched
     if not set(weak) <= {"small place", "short name"}:
         return False
     length = len(surface_key.replace(" ", ""))
@@ -270,6 +274,15 @@ def _text_vouches(mention, terms, context: Context, country, weak, surface_key, 
     if not any(_above_floor(p, country, rules) for p in mention.places if p.role == "partner"):
         return False
     return bool(context.window_us if country == "US" else context.window_cn)
+
+
+def discourse_admin1(mention, terms, context: Context, country, surface_key) -> str | None:
+    """The state or province with which the text qualifies the name elsewhere ("Roswell (stan Nowy Meksyk, USA)" ...
+    "Burmistrz Miasta Roswell"): one sense per discourse; None without one, or right before a municipal word."""
+    vouched = context.vouched.get(surface_key)
+    if isinstance(vouched, tuple) and vouched[0] == country and not _before_municipal_word(mention, terms):
+        return vouched[1]
+    return None
 
 
 def _before_municipal_word(mention, terms) -> bool:
@@ -310,6 +323,19 @@ def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
     return False
 
 
+def _country_in_brackets(text: str, terms, hit, country: str) -> bool:
+    """The partner's country word right after the name behind a comma or bracket ("Columbia (USA)", "Columbia,
+    USA"): the name is written as a place name, however ordinary the word."""
+    kind = "us_context" if country == "US" else "cn_context"
+    return any(
+        t.kind == kind and t.orig_start >= hit.orig_end and _BRACKET_GAP.fullmatch(text[hit.orig_end : t.orig_start])
+        for t in terms
+    )
+
+
+_BRACKET_GAP = re.compile(r"\s*[,(]\s*")
+
+
 def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
     """Admin-1 name right after the mention (a qualifier mention, or a US state code) and its country."""
     position = mentions.index(mention)
@@ -322,7 +348,10 @@ def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
     return None, None
 
 
-_AFTER_GAP = re.compile(r"[\s,(]*")
+# A case ending glued by an apostrophe may follow the name ("Zhejiang'i provintsi", "Hunan'in maakunta").
+_AFTER_GAP = re.compile(r"(?:['’][^\W\d_]{1,3})?[\s,(]*")
+# Words that call the name next to them a state, province or region (web_terms.csv).
+_ADMIN1_CALLED = ("province_word", "state_word", "admin1_title")
 _BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
 
 
@@ -526,10 +555,13 @@ def _neighbour_side(text, segment, term, context, page_unit_id, lexicon) -> EuSi
 
 
 def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None, relation_choice=None) -> str | None:
-    """Why a state or province alone is not a partner here: it is one only for a region, or when the text calls it
+    """Why a state or province alone (its same-named places, if any, all small) is not a partner here: it is one only
+    for a region, or when the text calls it
     a state/province right next to its name (Prowincja Szandong; the State of Ohio) and the sentence names no
     partner city inside it ("Linhai της επαρχίας Zhejiang": the province only says where Linhai lies)."""
-    if not all(p.role == "admin1" for p in mention.places if p.role in ("partner", "admin1")):
+    if not any(p.role == "admin1" for p in mention.places) or any(
+        p.role == "partner" and p.strong for p in mention.places
+    ):  # a state's name is the state's when its namesake places are all small ("Texas", "La Florida")
         return None
     if any(side.unit_id and detector.is_region(side.unit_id) for side in sides):
         return None
@@ -542,7 +574,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None,
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
         if other is not mention and other.role == "partner" and inside:
             return f"a state or province that qualifies the partner city {inside[0].name} named with it: not a partner"
-    if _next_to(text, terms, mention.hit, "province_word") or _next_to(text, terms, mention.hit, "state_word"):
+    if any(_next_to(text, terms, mention.hit, kind) for kind in _ADMIN1_CALLED):
         return None
     return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"
 
