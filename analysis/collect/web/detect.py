@@ -87,18 +87,6 @@ from analysis.collect.web.places import Place
 from analysis.collect.web.relation_subject import relation_subject
 from analysis.collect.web.status import merge_findings
 
-
-def _inside_country_word(hit: NameHit, terms: list[TermHit]) -> bool:
-    """Whether a name lies inside a longer US or China word of the lexicon (the idiom "Reich der Mitte")."""
-    return any(
-        t.kind in ("us_context", "cn_context")
-        and t.orig_start <= hit.orig_start
-        and hit.orig_end <= t.orig_end
-        and t.orig_end - t.orig_start > hit.orig_end - hit.orig_start
-        for t in terms
-    )
-
-
 _QUALIFIER_GAP = re.compile(
     r"[\s,(\-–/]*(?:(?:in|im|en|i|em|w|v|ve|vo|u|στο|στη|στην|в|dans|nel|nello|no|na)\s+)?(?:(?:the|der|dem|la|le)\s+)?"
     r"(?:(?:state|staat|bundesstaat|stan|stanie|stanu|stát|státu|štát|štátu|état|estado|stato)\s+(?:of\s+)?)?",
@@ -346,8 +334,6 @@ class Detector:
             )
             if eu and eu_side.no_party(text, hit, eu, self.lexicon):
                 eu = ()  # "Rose in provincia di Cosenza": where a place lies, no party
-            if eu and _inside_country_word(hit, terms):
-                eu = ()  # "Reich der Mitte" (China): no Berlin-Mitte
             has_admin1 = any(p.role == "admin1" for p in partner_like)
             if has_admin1 and mentions and partner_sense.qualifies(mentions[-1], found):
                 gap = text[mentions[-1].hit.orig_end : hit.orig_start]

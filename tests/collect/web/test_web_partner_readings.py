@@ -131,7 +131,7 @@ def test_a_place_name_inside_an_idiom_for_china_is_no_eu_place(web_detector):
         "cn_context", "de", "reich der mitte", text.index("Reich"), start + 5, text.index("Reich"), start + 5
     )
     assert _inside_country_word(hit, [idiom])
-    assert not _inside_country_word(hit, [idiom._replace(orig_start=start)])
+    assert not _inside_country_word(hit, [idiom._replace(orig_end=start - 1)])  # a phrase that ends before the name
 
 
 @pytest.mark.parametrize(("written", "expected"), [("Columbia (USA)", {"us-place-columbia"}), ("Columbia", set())])
