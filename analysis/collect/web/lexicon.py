@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from typing import NamedTuple
 
 from analysis.core.names import fold_text
@@ -61,6 +62,29 @@ def fold_for_matching(text: str) -> str:
 def name_key(text: str) -> str:
     """The key a name or term is compared by: :func:`fold_for_matching` with single spaces, no spaces at the ends."""
     return " ".join(fold_for_matching(text).split())
+
+
+_SCRIPTS: tuple[str, ...] = ("LATIN", "GREEK", "CYRILLIC")
+
+
+@functools.lru_cache(maxsize=4096)
+def letter_script(text: str) -> str | None:
+    """The script of the first letter of ``text`` ("LATIN", "GREEK" or "CYRILLIC"; None for no letter or another
+    script): folding transliterates Greek and Cyrillic, so a term is checked against the script it was written in."""
+    for ch in text:
+        if ch.isalpha():
+            name = unicodedata.name(ch, "")
+            return next((script for script in _SCRIPTS if name.startswith(script)), None)
+    return None
+
+
+def same_script(term_text: str, original: str) -> bool:
+    """Whether a term written as ``term_text`` may match the ``original`` text it was found in: a Bulgarian "с" is not
+    the Latin "s", a Latin "region" not the Bulgarian "регион" (False only when both are in one of the scripts of
+    :func:`letter_script` and differ)."""
+    written = letter_script(term_text)
+    found = letter_script(original)
+    return written is None or found is None or written == found
 
 
 class Term(NamedTuple):

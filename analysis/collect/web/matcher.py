@@ -27,7 +27,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from analysis.collect.web import cn_persons, near_names
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching, suffix_rules_for
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for
 
 _FOLD_CACHE: dict[str, str] = {}
 # Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
@@ -233,6 +233,8 @@ class Matcher:
                 found = term.pattern.match(folded, start)
                 if found:
                     s, e = _original_span(origin, start, found.end())
+                    if not same_script(term.text, text[s:e]):
+                        continue
                     terms.append(TermHit(term.kind, term.language, term.text, start, found.end(), s, e))
         terms.extend(self._exact_hits(text, folded, origin))
         terms.extend(self._person_terms(text, folded, origin, terms))

@@ -74,3 +74,15 @@ def test_slovenian_and_croatian_names_ending_in_a_vowel_take_their_case_endings(
     rules = suffix_rules_for("chengdu", load_lexicon())
     assert "ujem" in rules["chengd"]["sl"] and "uom" in rules["chengd"]["hr"]
     assert "ijem" in suffix_rules_for("miami", load_lexicon())["miam"]["hr"]
+
+
+def test_a_term_matches_only_text_in_the_script_it_is_written_in():
+    from analysis.collect.web.lexicon import same_script
+
+    matcher = _matcher([])
+    latin = {hit.text for hit in matcher.scan("Vilniaus konsulatas Čikagoje", None).terms}
+    cyrillic = {hit.text for hit in matcher.scan("Световен конгрес и консулство", None).terms}
+    assert "консул*" not in latin and "консул*" in cyrillic  # Bulgarian "консул*" is not Lithuanian "konsul..."
+    assert not any(text.startswith("kongres") for text in cyrillic)  # a Latin term is not a Bulgarian word
+    assert same_script("*partnerstadt*", "Partnerstadt") and not same_script("αρ", "år")
+    assert same_script("中国", "China")  # no Latin, Greek or Cyrillic letter: not checked
