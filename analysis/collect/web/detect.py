@@ -81,7 +81,7 @@ from analysis.collect.web import (
 from analysis.collect.web import places as places_module
 from analysis.collect.web import segments as segments_module
 from analysis.collect.web import status as status_module
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching, load_lexicon, name_key
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, letter_script, load_lexicon, name_key
 from analysis.collect.web.matcher import Matcher, NameHit, TermHit
 from analysis.collect.web.places import Place
 from analysis.collect.web.relation_subject import relation_subject
@@ -173,7 +173,9 @@ class Detector:
         self._indexes: dict[str, pd.DataFrame] = {}
         self._resolved: dict[tuple, str | None] = {}
         self._abbreviations = frozenset(
-            fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "sentence_abbreviation"
+            (fold_for_matching(t.text).strip(), letter_script(t.text))
+            for t in lexicon.terms
+            if t.kind == "sentence_abbreviation"
         )
         codes = gazetteer.loc[gazetteer["level"] == "state", "admin1_code"].dropna().astype(str)
         self._state_codes = frozenset(codes)

@@ -12,7 +12,7 @@ import re
 from typing import NamedTuple
 
 from analysis.collect.web import eu_side, lookalike, teaser
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import fold_for_matching, letter_script
 from analysis.collect.web.matcher import Scan
 
 _SENTENCE_END = re.compile(r"[.!?]+[\"')\]»”]*\s+")
@@ -86,7 +86,12 @@ def sentences(text: str, start: int, end: int, abbreviations: frozenset) -> list
         before = text[sentence_start : found.start()].split()
         token = fold_for_matching(before[-1]).strip(" .([{\"'„“«") if before else ""
         following = text[found.end() : found.end() + 1]
-        if token in abbreviations or (len(token) == 1 and token.isalpha()) or following.islower():
+        # an abbreviation in the script it is written in: Greek "αρ." is not Swedish "år."
+        if (
+            (token, letter_script(before[-1]) if before else None) in abbreviations
+            or (len(token) == 1 and token.isalpha())
+            or following.islower()
+        ):
             continue
         spans.append((sentence_start, found.end()))
         sentence_start = found.end()

@@ -44,6 +44,16 @@ def test_an_honorific_before_a_persons_name_does_not_end_the_sentence(web_detect
     assert len(spans) == 2
 
 
+def test_an_abbreviation_ends_no_sentence_only_in_its_own_script(web_detector):
+    text = "Avtalet undertecknades samma år. Staden Wuhan blev vänort. Ο αρ. 5 ορίζει."
+    spans = sentences(text, 0, len(text), web_detector._abbreviations)
+    assert [text[s:e].strip() for s, e in spans][:2] == [
+        "Avtalet undertecknades samma år.",
+        "Staden Wuhan blev vänort.",
+    ]
+    assert text[spans[-1][0] : spans[-1][1]].strip() == "Ο αρ. 5 ορίζει."  # Greek "αρ." (number) in Greek text
+
+
 def test_a_us_county_is_found_in_the_county_phrase_of_the_texts_language():
     from analysis.collect.web.places import county_forms
 
