@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.lexicon import fold_for_matching, name_key
+from analysis.collect.web.lexicon import fold_for_matching, name_key, written_as
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
@@ -101,12 +101,15 @@ def partner_keys(mentions, text: str, stoplist: frozenset[str], is_country_name)
     return frozenset(keys)
 
 
-def paired_eu(text: str, mentions, mention, with_words: frozenset[str], filler: frozenset[str] = frozenset()):
+def paired_eu(
+    text: str, mentions, mention, with_words: dict[str, frozenset[str | None]], filler: frozenset[str] = frozenset()
+):
     """The EU place joined to the partner ``mention`` by nothing but a "with" word or a dash, on either side
     ("Cork with San Francisco", "Esbjerg med Suzhou", "Artesia com Angra do Heroísmo", "Esslingen – Sheboygan"),
     perhaps with an article and a city word (``filler``: "ο Δήμος Limassol με την πόλη Ναντσίνγκ", "Grad Osijek grada
     Huanggang"), or by nothing at all before a postposition ("Åland Haikoun kanssa"): the pair's EU side. None when
-    there is no such pair. A qualifier after either name (a state, "(USA)") is skipped."""
+    there is no such pair. A qualifier after either name (a state, "(USA)") is skipped. ``with_words``: the
+    ``pair_with`` words by script (:func:`lexicon.word_scripts`)."""
     places = [m for m in mentions if m.role != "qualifier"]
     position = places.index(mention)
     chosen = []
@@ -123,8 +126,9 @@ def paired_eu(text: str, mentions, mention, with_words: frozenset[str], filler: 
         if gap_start <= gap_end and _pair_gap(text[gap_start:gap_end], with_words, filler, bare):
             return eu
     if chosen and chosen[0][0] is not mention and not text[chosen[0][1] : mention.hit.orig_start].strip():
-        after = fold_for_matching(text[mention.hit.orig_end : mention.hit.orig_end + 12]).split()
-        if after and after[0] in with_words:  # a postposition: "Åland Haikoun kanssa"
+        written = text[mention.hit.orig_end : mention.hit.orig_end + 12]
+        after = fold_for_matching(written).split()
+        if after and written_as(after[0], written, with_words):  # a postposition: "Åland Haikoun kanssa"
             return chosen[0][0]
     return None
 
@@ -138,7 +142,9 @@ def _end_with_qualifiers(mentions, mention) -> int:
     return end
 
 
-def _pair_gap(gap: str, with_words: frozenset[str], filler: frozenset[str] = frozenset(), bare: bool = False) -> bool:
+def _pair_gap(
+    gap: str, with_words: dict[str, frozenset[str | None]], filler: frozenset[str] = frozenset(), bare: bool = False
+) -> bool:
     gap = _PARENTHETICAL.sub(" ", gap)
     gap = re.sub(r"^\s*,\s*[A-Z]{2}\b", " ", gap)  # "Sheboygan, WI – ..."
     if _DASH_GAP.fullmatch(gap):
@@ -146,7 +152,8 @@ def _pair_gap(gap: str, with_words: frozenset[str], filler: frozenset[str] = fro
     if gap.strip(" ").startswith((",", ";")):
         return False
     words = fold_for_matching(gap).split()
-    if len(words) <= 3 and words and words[0] in with_words and all(w in filler or w in _ARTICLES for w in words[1:]):
+    joined = bool(words) and written_as(words[0], gap, with_words)
+    if len(words) <= 3 and joined and all(w in filler or w in _ARTICLES for w in words[1:]):
         return True
     return bare and 0 < len(words) <= 2 and all(w in filler for w in words) and any(w not in _ARTICLES for w in words)
 
@@ -154,13 +161,13 @@ def _pair_gap(gap: str, with_words: frozenset[str], filler: frozenset[str] = fro
 _CAPITALISED_AFTER = re.compile(r"\s+(\S+)\s+[A-ZÀ-ÞĀ-Ž]")
 
 
-def paired_with_unknown(text: str, mentions, mention, with_words: frozenset[str]) -> bool:
+def paired_with_unknown(text: str, mentions, mention, with_words: dict[str, frozenset[str | None]]) -> bool:
     """Whether the partner is paired by a "with" word with a capitalised name that is no known place ("Artesia com
     Angra do Heroísmo" when the detector does not know Angra): the pair's EU side is that name, so neither a
     neighbouring sentence's EU place nor the page owner may take the partner."""
     end = _end_with_qualifiers(mentions, mention)
     found = _CAPITALISED_AFTER.match(text, end)
-    return bool(found and fold_for_matching(found.group(1)).strip() in with_words)
+    return bool(found and written_as(fold_for_matching(found.group(1)).strip(), found.group(1), with_words))
 
 
 _PAIR_WORDS: dict[tuple, frozenset[str] | tuple[str, ...]] = {}

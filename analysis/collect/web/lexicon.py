@@ -170,6 +170,33 @@ def word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
     return _WORD_SETS[key]
 
 
+_WORD_SCRIPTS: dict[tuple[int, str], dict[str, frozenset[str | None]]] = {}
+
+
+def word_scripts(lexicon, kind: str) -> dict[str, frozenset[str | None]]:
+    """The folded words of the lexicon's terms of ``kind``, each with the scripts it is written in
+    (:func:`letter_script`): Bulgarian "с" is "s" only in Cyrillic text, Greek "με" "me" only in Greek text."""
+    key = (id(lexicon), kind)
+    if key not in _WORD_SCRIPTS:
+        found: dict[str, set[str | None]] = {}
+        for t in lexicon.terms:
+            if t.kind == kind:
+                for word in fold_for_matching(t.text).split():
+                    found.setdefault(word, set()).add(letter_script(t.text))
+        _WORD_SCRIPTS[key] = {word: frozenset(scripts) for word, scripts in found.items()}
+    return _WORD_SCRIPTS[key]
+
+
+def written_as(folded: str, original: str, words: dict[str, frozenset[str | None]]) -> bool:
+    """Whether the ``folded`` word, folded from ``original`` (as written in the text), is one of ``words``
+    (:func:`word_scripts`) in the script it is written in."""
+    scripts = words.get(folded)
+    if scripts is None:
+        return False
+    found = letter_script(original)
+    return found is None or None in scripts or found in scripts
+
+
 @functools.cache
 def load_lexicon() -> Lexicon:
     """The lexicon from ``analysis/reference`` (read and compiled once per process)."""

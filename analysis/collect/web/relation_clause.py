@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import lexicon_words, paired_eu
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import fold_for_matching, word_scripts
 
 _SUBJECT_WORDS = 4
 # Sentence-internal punctuation that closes a clause (a comma does not: "Cork, which has close ties with ...").
@@ -61,7 +61,7 @@ def _pair_after(text, term, mention, mentions, lexicon) -> bool:
     Eisenach mit Waverly, Erfurt mit Shawnee")."""
     if term.orig_end > mention.hit.orig_start:
         return False
-    eu = paired_eu(text, mentions, mention, lexicon_words(lexicon), lexicon_words(lexicon, "pair_filler"))
+    eu = paired_eu(text, mentions, mention, word_scripts(lexicon, "pair_with"), lexicon_words(lexicon, "pair_filler"))
     return eu is not None and term.orig_end <= eu.hit.orig_start
 
 

@@ -35,7 +35,7 @@ from analysis.collect.web.eu_side import (
     title_places,
     town_subject,
 )
-from analysis.collect.web.lexicon import MASKING_LOOKALIKES, name_key
+from analysis.collect.web.lexicon import MASKING_LOOKALIKES, name_key, word_scripts
 from analysis.collect.web.relation_clause import parties_named
 
 RELATION_ORDER: tuple[str, ...] = (
@@ -440,14 +440,13 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
     standing in an enumeration of EU places brings the whole enumeration ("Ballerup, Egedal og Frederikssund")."""
     page_unit_id = context.page_unit_id
     language = getattr(context, "language", None)
-    paired = paired_eu(
-        text, mentions, mention, lexicon_words(detector.lexicon), lexicon_words(detector.lexicon, "pair_filler")
-    )
+    with_words = word_scripts(detector.lexicon, "pair_with")
+    paired = paired_eu(text, mentions, mention, with_words, lexicon_words(detector.lexicon, "pair_filler"))
     if paired is not None:
         rule = "EU side: paired with the partner ('X with Y', 'X – Y')"
         run = eu_run(text, mentions, paired, detector.lexicon, mention, language)
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in run]
-    if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, lexicon_words(detector.lexicon)):
+    if relation_choice.neighbour and paired_with_unknown(text, mentions, mention, with_words):
         return []
     between = between_pair(text, mentions, mention, detector.lexicon, conjunctions(detector.lexicon, language)[0])
     party = None if relation_choice.neighbour else term_party(text, relation_choice.term, mentions, detector.lexicon)

@@ -115,3 +115,13 @@ def test_a_title_reaches_every_sentence_of_its_block(web_detector):
         assert ("gn-duisburg", "us-place-memphis") in found_pairs(web_detector, text, language), language
         untitled = f"{filler} {choir} {visits[language]}"
         assert ("gn-duisburg", "us-place-memphis") not in found_pairs(web_detector, untitled, language), language
+
+
+def test_a_with_word_pairs_places_only_in_the_script_it_is_written_in():
+    from analysis.collect.web.discourse import _pair_gap
+    from analysis.collect.web.lexicon import load_lexicon, word_scripts
+
+    with_words = word_scripts(load_lexicon(), "pair_with")
+    assert _pair_gap(" s ", with_words) and _pair_gap(" с ", with_words)  # Czech "s", Bulgarian "с"
+    assert _pair_gap(" με ", with_words) and not _pair_gap(" me ", with_words)  # Greek "με" is no Latin "me"
+    assert not _pair_gap(" σε ", with_words) and not _pair_gap(" са ", with_words)  # Greek "to", Bulgarian "are"
