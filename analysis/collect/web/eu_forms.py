@@ -492,7 +492,11 @@ def typed_region_forms(name: str, country_iso2: str) -> list[str]:
         row for row in region_words() if country_iso2 in language_countries(row.language) and row.means != MUNICIPALITY
     ]
     found = _region_word(name_key(name))
-    if found is not None and found[1].position == "joined" and country_iso2 not in language_countries(found[1].language):
+    if (
+        found is not None
+        and found[1].position == "joined"
+        and country_iso2 not in language_countries(found[1].language)
+    ):
         return []  # Finnish "Pirkanmaa" is no Estonian "-maa" county
     if found is not None and found[1].means == MUNICIPALITY:
         return []
