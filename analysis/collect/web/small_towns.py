@@ -23,7 +23,8 @@ def qualified_small_towns(
     its name followed by a comma and its NUTS3 region's name or its country's name; municipalities whose name a
     ``known`` EU place of that country already carries, shorter than ``min_alternate_length`` or written with a
     county or region word (:func:`analysis.collect.web.eu_forms.region_key`) are left out."""
-    from analysis.collect.web.eu_forms import region_key
+    from analysis.build import municipal
+    from analysis.collect.web.eu_forms import lau_forms, lau_parts, without_locator
     from analysis.collect.web.places import lau_large_enough
 
     small = lau[~lau_large_enough(lau, lexicon) & lau["lau_name"].notna()]
@@ -31,20 +32,39 @@ def qualified_small_towns(
     countries = own_country_names()
     min_length = int(lexicon.rules["min_alternate_length"])
     eu_known = {(_key(name), place.country_iso2) for place, names in known if place.role == "eu" for name in names}
+    words = municipal.load_lau_name_words()
     out = []
     for row in small.itertuples(index=False):
-        name, country = str(row.lau_name).strip(), str(row.country_iso2)
-        usable = _USABLE_SCRIPT.match(name) and name[:1].isupper() and "," not in name and "(" not in name
-        if not usable or len(_key(name).replace(" ", "")) < min_length or (_key(name), country) in eu_known:
-            continue
-        if "#" in region_key(_key(name)):  # "County Clare" of the twinning lists is a county, no town
+        country = str(row.country_iso2)
+        parts = lau_parts(without_locator(str(row.lau_name), country), country)
+        written = [
+            f for part in parts for form in municipal.lau_name_forms(part, words) for f in lau_forms(form, country)
+        ]
+        forms = [form for form in dict.fromkeys(written) if _usable(form, country, min_length, eu_known)]
+        if not forms:
             continue
         province = provinces.get(str(row.nuts3), "")
-        after = [province] if province and _key(province) != _key(name) else []
-        names = [f"{name}, {where}" for where in [*after, *countries.get(country, [])]]
+        after = [province] if province and _key(province) != _key(forms[0]) else []
+        names = [f"{form}, {where}" for form in forms for where in [*after, *countries.get(country, [])]]
         population = float(pd.to_numeric(row.population, errors="coerce") or 0.0)
-        out.append((Place(name, country, "eu", None, "municipality", population, True, None), names))
+        out.append((Place(forms[0], country, "eu", None, "municipality", population, True, None), names))
     return out
+
+
+def _usable(form: str, country: str, min_length: int, eu_known: set[tuple[str, str]]) -> bool:
+    """Whether a written form of a small town's name can stand before its province or country: a capitalised name
+    of a usable script and ``min_length`` letters, no known EU place's name in that country, and no county or region
+    word in it ("County Clare" of the twinning lists is a county, no town)."""
+    from analysis.collect.web.eu_forms import region_key
+
+    key = _key(form)
+    plain = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "(" not in form
+    return (
+        bool(plain)
+        and len(key.replace(" ", "")) >= min_length
+        and (key, country) not in eu_known
+        and "#" not in region_key(key)
+    )
 
 
 def nuts3_names() -> dict[str, str]:
