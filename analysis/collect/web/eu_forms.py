@@ -22,7 +22,7 @@ MUNICIPALITY = "municipality"  # the meaning of a municipality word: the name wi
 class RegionWord(NamedTuple):
     word: str  # folded
     language: str
-    position: str  # "before" | "after"
+    position: str  # "before" | "after" | "joined" (written onto the name's end: Estonian "Harjumaa") | ...
     means: str
 
 
@@ -170,7 +170,13 @@ def _region_word(folded: str) -> tuple[str, RegionWord] | None:
             return folded[: -len(word) - 1], row
         if row.position == "before" and folded.startswith(word + " ") and len(folded) > len(word) + 1:
             return _without_links(folded[len(word) + 1 :]), row
+        joined = row.position == "joined" and folded.endswith(word)
+        if joined and len(folded.split(" ")[-1]) >= len(word) + _MIN_JOINED_STEM:  # "harjumaa" -> "harju", "#county"
+            return folded[: -len(word)], row
     return None
+
+
+_MIN_JOINED_STEM = 3  # "Harjumaa", "Raplamaa", "Hiiumaa": the county stems are names of three letters or more
 
 
 def _without_links(folded: str) -> str:
@@ -486,10 +492,17 @@ def typed_region_forms(name: str, country_iso2: str) -> list[str]:
         row for row in region_words() if country_iso2 in language_countries(row.language) and row.means != MUNICIPALITY
     ]
     found = _region_word(name_key(name))
+    if (
+        found is not None
+        and found[1].position == "joined"
+        and country_iso2 not in language_countries(found[1].language)
+    ):
+        return []  # Finnish "Pirkanmaa" is no Estonian "-maa" county
     if found is not None and found[1].means == MUNICIPALITY:
         return []
     if found is not None:
         bare = " ".join(name.split()[: -len(found[1].word.split())]) if found[1].position == "after" else ""
+        bare = name[: -len(found[1].word)] if found[1].position == "joined" else bare  # "Harjumaa" -> "Harju maakond"
         longer = [row.word for row in rows if row.position == "after" and row.means == found[1].means]
         return [f"{bare} {word}" for word in longer if bare and word != found[1].word]
     before = [row.word for row in rows if row.position == "before" and row.means not in _READ_NEXT_TO]

@@ -374,6 +374,8 @@ def unframed_places(
     """The EU places outside the frame: the LAU municipalities (:func:`lau_places`; none when ``lau`` is False) and
     the counties, provinces and regions of ISO 3166-2 (:func:`analysis.collect.web.eu_regions.subdivision_places`);
     the towns of the twinning lists that the LAU list lacks, when it is read here (:func:`with_twinned`: French communes);
+    the municipalities below the LAU floor, by their name with their province or country after a comma
+    (:func:`analysis.collect.web.small_towns.qualified_small_towns`: "Panni, Foggia");
     and the frame cities' lower-case Slavic adjectives, from their LAU names
     (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`) with the irregular forms listed for some
     (:func:`analysis.collect.web.eu_adjectives.listed_forms`), and the municipal forms of their names that a
@@ -382,12 +384,14 @@ def unframed_places(
     from analysis.build.twinned_places import load_twinned_eu_places
     from analysis.collect.web.eu_adjectives import frame_adjectives, listed_forms
     from analysis.collect.web.eu_regions import namesake_forms, subdivision_places
+    from analysis.collect.web.small_towns import qualified_small_towns
 
     towns = lau
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
         towns = with_twinned(lau, load_twinned_eu_places())
     found = lau_places(known, lexicon, towns) if lau is not False else []
+    found += qualified_small_towns([*known, *found], lexicon, towns) if lau is not False else []
     adjectives = frame_adjectives(known, lau, lexicon) if lau is not False else []
     adjectives += listed_forms(known, lexicon)
     return found + adjectives + namesake_forms(known) + subdivision_places([*known, *found], lexicon)

@@ -61,6 +61,19 @@ def test_an_unlisted_small_town_stays_below_the_floor():
     assert not places.lau_large_enough(towns, lexicon).any()
 
 
+def test_a_small_town_is_an_eu_place_only_with_its_province_or_country_after_it():
+    from analysis.collect.web.small_towns import qualified_small_towns
+
+    lexicon = load_lexicon()
+    lau = pd.DataFrame(
+        [("IT_1", "Panni", "IT", "ITF46", 740), ("IT_2", "Grandecittà", "IT", "ITF46", 90_000)], columns=LAU_COLUMNS
+    )
+    found = qualified_small_towns([], lexicon, places.with_twinned(lau, twinned_towns().iloc[0:0]))
+    assert [place.name for place, _ in found] == ["Panni"]  # the large town is read by lau_places
+    names = found[0][1]
+    assert "Panni" not in names and {"Panni, Italy", "Panni, Italia"} <= set(names)
+
+
 @pytest.mark.parametrize(
     ("typed", "bare"),
     [

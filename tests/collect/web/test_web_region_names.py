@@ -53,3 +53,9 @@ def test_a_municipality_word_leaves_the_town_but_a_county_word_does_not():
     assert region_key(name_key("Municipality of Chalandri")) == "chalandri"
     assert region_key(name_key("Timiș County")) == "timis #county"
     assert typed_region_forms("Donegal", "IE") == []
+
+
+def test_an_estonian_county_in_maa_is_the_county_of_its_stem():
+    assert region_key(name_key("Harjumaa")) == region_key(name_key("Harju County")) == "harju #county"
+    assert "Lääne-Viru maakond" in typed_region_forms("Lääne-Virumaa", "EE")
+    assert typed_region_forms("Pirkanmaa", "FI") == []  # a Finnish name in -maa is no Estonian county word

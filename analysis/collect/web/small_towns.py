@@ -1,0 +1,111 @@
+"""EU municipalities below the LAU population floor, found only when the text names their province or country next to them.
+
+A municipality of fewer than ``eu_lau_min_population`` inhabitants is no EU place the detector reads on its own: most
+such names are villages named like words (:func:`analysis.collect.web.places.lau_large_enough`). Written with its
+province or its country after a comma ("Panni, Foggia, Italy"; "Cartoceto, Italia"), the name is the town, as a
+dateline or an address names it: :func:`qualified_small_towns` gives such a municipality as an EU place whose only
+names are those written pairs, so that the matcher finds the pair and nothing else. The province is the
+municipality's NUTS3 region (Foggia: ITF46); the country is named in English and in the country's own languages.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analysis.collect.web.lexicon import Lexicon
+from analysis.collect.web.places import _USABLE_SCRIPT, Place, _key
+
+
+def qualified_small_towns(
+    known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame
+) -> list[tuple[Place, list[str]]]:
+    """The LAU municipalities below the floor (not :func:`analysis.collect.web.places.lau_large_enough`), each with
+    its name followed by a comma and its NUTS3 region's name or its country's name; municipalities whose name a
+    ``known`` EU place of that country already carries, shorter than ``min_alternate_length`` or written with a
+    county or region word (:func:`analysis.collect.web.eu_forms.region_key`) are left out."""
+    from analysis.build import municipal
+    from analysis.collect.web.eu_forms import lau_forms, lau_parts, without_locator
+    from analysis.collect.web.places import lau_large_enough
+
+    small = lau[~lau_large_enough(lau, lexicon) & lau["lau_name"].notna()]
+    provinces = nuts3_names()
+    countries = own_country_names()
+    min_length = int(lexicon.rules["min_alternate_length"])
+    eu_known = {(_key(name), place.country_iso2) for place, names in known if place.role == "eu" for name in names}
+    words = municipal.load_lau_name_words()
+    out = []
+    for row in small.itertuples(index=False):
+        country = str(row.country_iso2)
+        parts = lau_parts(without_locator(str(row.lau_name), country), country)
+        written = [
+            f for part in parts for form in municipal.lau_name_forms(part, words) for f in lau_forms(form, country)
+        ]
+        forms = [form for form in dict.fromkeys(written) if _usable(form, country, min_length, eu_known)]
+        if not forms:
+            continue
+        province = provinces.get(str(row.nuts3), "")
+        after = [province] if province and _key(province) != _key(forms[0]) else []
+        names = [f"{form}, {where}" for form in forms for where in [*after, *countries.get(country, [])]]
+        population = float(pd.to_numeric(row.population, errors="coerce") or 0.0)
+        out.append((Place(forms[0], country, "eu", None, "municipality", population, True, None), names))
+    return out
+
+
+def _usable(form: str, country: str, min_length: int, eu_known: set[tuple[str, str]]) -> bool:
+    """Whether a written form of a small town's name can stand before its province or country: a capitalised name
+    of a usable script and ``min_length`` letters, no known EU place's name in that country, and no county or region
+    word in it ("County Clare" of the twinning lists is a county, no town)."""
+    from analysis.collect.web.eu_forms import region_key
+
+    key = _key(form)
+    plain = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "(" not in form
+    return (
+        bool(plain)
+        and len(key.replace(" ", "")) >= min_length
+        and (key, country) not in eu_known
+        and "#" not in region_key(key)
+    )
+
+
+def nuts3_names() -> dict[str, str]:
+    """``{NUTS3 code: name}`` from the GISCO NUTS 2021 code list (the name before a "/" of a bilingual name:
+    "Bolzano-Bozen" stays whole); none when the list is not acquired."""
+    from analysis.build.regional import load_nuts2021_codes
+
+    try:
+        codes = load_nuts2021_codes()
+    except FileNotFoundError:
+        return {}
+    nuts3 = codes[codes["LEVL_CODE"].astype(str) == "3"]
+    return {
+        str(code): str(name).split("/")[0].strip()
+        for code, name in zip(nuts3["NUTS_ID"], nuts3["NUTS_NAME"], strict=True)
+        if "." not in str(name)  # "Arr. Nivelles", "Prov. ..." are no name a text writes after a town
+    }
+
+
+def own_country_names() -> dict[str, list[str]]:
+    """``{EU country ISO2: [name, ...]}``: the country's English name (pycountry) and its names in the country's own
+    official languages (pycountry's translations; ``web_language_countries.csv``: "Italy", "Italia")."""
+    import gettext
+
+    import pycountry
+
+    from analysis.collect.web.eu_forms import language_countries
+    from analysis.core.countries import EU27_ISO2, EU_OFFICIAL_LANGUAGES
+
+    out: dict[str, list[str]] = {}
+    for iso2 in sorted(EU27_ISO2):
+        country = pycountry.countries.get(alpha_2=iso2)
+        english = getattr(country, "common_name", None) or country.name
+        names = [english]
+        for language in EU_OFFICIAL_LANGUAGES:
+            if iso2 not in language_countries(language):
+                continue
+            try:
+                translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+            except OSError:
+                continue
+            names.append(translation.gettext(country.name))
+        out[iso2] = list(dict.fromkeys(names))
+    return out
