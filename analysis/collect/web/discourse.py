@@ -2,7 +2,7 @@
 sentences that name a partner, elliptic pairs ("Dublin is twinned with Beijing and Cork with San Francisco";
 "Artesia com Angra do Heroísmo; Freemont com Horta"), venues ("w Chengdu ... z Dystryktem Qingbaijiang") and fellow
 partners listed after the relation term; the word lists come from the lexicon (``pair_with``, ``pair_filler``,
-``locative_preposition``, ``between_word`` rows of ``web_terms.csv``: :func:`lexicon_words`).
+``locative_preposition``, ``between_word`` rows of ``web_terms.csv``: :func:`analysis.collect.web.lexicon.lexicon_words`).
 
 Used by :mod:`analysis.collect.web.detect` (which segments the text and classifies the mentions) and
 :mod:`analysis.collect.web.rules` (which decides with these facts); every rule here is explained in the finding's
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.lexicon import fold_for_matching, name_key, written_as
+from analysis.collect.web.lexicon import fold_for_matching, lexicon_words, name_key, written_as
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
@@ -170,18 +170,7 @@ def paired_with_unknown(text: str, mentions, mention, with_words: dict[str, froz
     return bool(found and written_as(fold_for_matching(found.group(1)).strip(), found.group(1), with_words))
 
 
-_PAIR_WORDS: dict[tuple, frozenset[str] | tuple[str, ...]] = {}
-
-
-def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
-    """The folded words of the lexicon's terms of ``kind`` (``pair_with``: "with"; ``pair_filler``: article, city
-    word; ``locative_preposition``; ``between_word``), read once per lexicon."""
-    key = (id(lexicon), kind)
-    if key not in _PAIR_WORDS:
-        _PAIR_WORDS[key] = frozenset(
-            word for t in lexicon.terms if t.kind == kind for word in fold_for_matching(t.text).split()
-        )
-    return _PAIR_WORDS[key]
+_PAIR_WORDS: dict[tuple, tuple[str, ...]] = {}
 
 
 def _phrases(lexicon, kind: str, language: str | None = None) -> tuple[str, ...]:

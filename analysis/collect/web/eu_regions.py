@@ -15,6 +15,7 @@ the EU place unless a state follows it).
 from __future__ import annotations
 
 import re
+from collections import Counter
 
 from analysis.collect.web.lexicon import Lexicon
 from analysis.collect.web.places import _USABLE_SCRIPT, Place, _key
@@ -86,19 +87,27 @@ def subdivision_places(known: list[tuple[Place, list[str]]], lexicon: Lexicon) -
 NUTS3_COUNTIES_FILE = "web_nuts3_counties.csv"
 
 
-def nuts3_counties() -> list[tuple[str, str]]:
-    """``(country, NUTS3 name)`` of the countries whose NUTS3 regions are counties ISO 3166-2 does not list
-    (``web_nuts3_counties.csv``: the German Kreise), from the GISCO NUTS 2021 code list; none when it is not acquired."""
+def nuts3_regions() -> dict[str, str]:
+    """``{NUTS3 code: name}`` of every NUTS3 region of the GISCO NUTS 2021 code list
+    (:func:`analysis.build.regional.load_nuts2021_codes`), names as Eurostat writes them; none when it is not
+    acquired. The one reader of NUTS3 names for the detector's county, region and small-town names."""
     from analysis.build.regional import load_nuts2021_codes
-    from analysis.core.reference import read_reference_table
 
-    countries = set(read_reference_table(NUTS3_COUNTIES_FILE, ["country_iso2"])["country_iso2"])
     try:
         codes = load_nuts2021_codes()
     except FileNotFoundError:
-        return []
-    nuts3 = codes[(codes["LEVL_CODE"].astype(str) == "3") & codes["NUTS_ID"].str[:2].isin(countries)]
-    return [(str(code)[:2], str(name)) for code, name in zip(nuts3["NUTS_ID"], nuts3["NUTS_NAME"], strict=True)]
+        return {}
+    nuts3 = codes[codes["LEVL_CODE"].astype(str) == "3"]
+    return {str(code): str(name) for code, name in zip(nuts3["NUTS_ID"], nuts3["NUTS_NAME"], strict=True)}
+
+
+def nuts3_counties() -> list[tuple[str, str]]:
+    """``(country, NUTS3 name)`` of the countries whose NUTS3 regions are counties ISO 3166-2 does not list
+    (``web_nuts3_counties.csv``: the German Kreise), from :func:`nuts3_regions`."""
+    from analysis.core.reference import read_reference_table
+
+    countries = set(read_reference_table(NUTS3_COUNTIES_FILE, ["country_iso2"])["country_iso2"])
+    return [(code[:2], name) for code, name in nuts3_regions().items() if code[:2] in countries]
 
 
 def namesake_forms(known: list[tuple[Place, list[str]]]) -> list[tuple[Place, list[str]]]:
@@ -137,22 +146,14 @@ def region_name_parts(name: str) -> list[str]:
 def single_nuts3_names() -> dict[str, str]:
     """``{NUTS2 code: name}`` of the NUTS2 regions that are one NUTS3 region, by that region's name where it differs
     ("Moravskoslezsko" is "Moravskoslezský kraj", "Stockholm" "Stockholms län", "Sostinės regionas" "Vilniaus
-    apskritis"), from the GISCO NUTS 2021 code list (:func:`analysis.build.regional.load_nuts2021_codes`; none when it
-    is not acquired). An arrondissement's abbreviated name ("Arr. Nivelles") is left out: it names the district's
-    town, not the region."""
-    from analysis.build.regional import load_nuts2021_codes
-
-    try:
-        codes = load_nuts2021_codes()
-    except FileNotFoundError:
-        return {}
-    nuts3 = codes[codes["LEVL_CODE"].astype(str) == "3"]
-    parents = nuts3["NUTS_ID"].str[:4]
-    single = parents.map(parents.value_counts()) == 1
+    apskritis"), from :func:`nuts3_regions`. An arrondissement's abbreviated name ("Arr. Nivelles") is left out: it
+    names the district's town, not the region."""
+    regions = nuts3_regions()
+    children = Counter(code[:4] for code in regions)
     return {
-        parent: str(name).strip()
-        for parent, name in zip(parents[single], nuts3.loc[single, "NUTS_NAME"], strict=True)
-        if "." not in str(name).split(" ")[0]
+        code[:4]: name.strip()
+        for code, name in regions.items()
+        if children[code[:4]] == 1 and "." not in name.split(" ")[0]
     }
 
 

@@ -155,36 +155,55 @@ def is_term_word(word: str, kind: str | None, lexicon: Lexicon) -> bool:
     return answers[key]
 
 
-_WORD_SETS: dict[tuple[int, str], dict[str, frozenset[str]]] = {}
+class _KindWords(NamedTuple):
+    lexicon: Lexicon
+    by_language: dict[str, frozenset[str]]
+    scripts: dict[str, frozenset[str | None]]
+    every: frozenset[str]
+
+
+_KIND_WORDS: dict[tuple[int, str], _KindWords] = {}
+
+
+def _kind_words(lexicon, kind: str) -> _KindWords:
+    """One read of the folded words of the lexicon's terms of ``kind``: by language, each word with the scripts it is
+    written in (:func:`letter_script`), and all of them; remembered per lexicon and kind."""
+    key = (id(lexicon), kind)
+    entry = _KIND_WORDS.get(key)
+    if entry is None or entry.lexicon is not lexicon:
+        by_language: dict[str, set[str]] = {}
+        scripts: dict[str, set[str | None]] = {}
+        for t in lexicon.terms:
+            if t.kind != kind:
+                continue
+            script = letter_script(t.text)
+            for word in fold_for_matching(t.text).split():
+                by_language.setdefault(t.language, set()).add(word)
+                scripts.setdefault(word, set()).add(script)
+        entry = _KIND_WORDS[key] = _KindWords(
+            lexicon,
+            {language: frozenset(words) for language, words in by_language.items()},
+            {word: frozenset(found) for word, found in scripts.items()},
+            frozenset(scripts),
+        )
+    return entry
 
 
 def word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
-    """The folded words of the lexicon rows of ``kind`` by language, read once per lexicon and kind."""
-    key = (id(lexicon), kind)
-    if key not in _WORD_SETS:
-        words: dict[str, set[str]] = {}
-        for t in lexicon.terms:
-            if t.kind == kind:
-                words.setdefault(t.language, set()).update(fold_for_matching(t.text).split())
-        _WORD_SETS[key] = {language: frozenset(found) for language, found in words.items()}
-    return _WORD_SETS[key]
-
-
-_WORD_SCRIPTS: dict[tuple[int, str], dict[str, frozenset[str | None]]] = {}
+    """The folded words of the lexicon's terms of ``kind`` by language."""
+    return _kind_words(lexicon, kind).by_language
 
 
 def word_scripts(lexicon, kind: str) -> dict[str, frozenset[str | None]]:
     """The folded words of the lexicon's terms of ``kind``, each with the scripts it is written in
     (:func:`letter_script`): Bulgarian "с" is "s" only in Cyrillic text, Greek "με" "me" only in Greek text."""
-    key = (id(lexicon), kind)
-    if key not in _WORD_SCRIPTS:
-        found: dict[str, set[str | None]] = {}
-        for t in lexicon.terms:
-            if t.kind == kind:
-                for word in fold_for_matching(t.text).split():
-                    found.setdefault(word, set()).add(letter_script(t.text))
-        _WORD_SCRIPTS[key] = {word: frozenset(scripts) for word, scripts in found.items()}
-    return _WORD_SCRIPTS[key]
+    return _kind_words(lexicon, kind).scripts
+
+
+def lexicon_words(lexicon, kind: str = "pair_with") -> frozenset[str]:
+    """The folded words of the lexicon's terms of ``kind`` in every language (``pair_with``: "with"; ``pair_filler``:
+    article, city word; ``locative_preposition``; ``between_word``): the words of :func:`word_scripts`."""
+    return _kind_words(lexicon, kind).every
 
 
 def written_as(folded: str, original: str, words: dict[str, frozenset[str | None]]) -> bool:

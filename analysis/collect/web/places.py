@@ -16,7 +16,7 @@ short names, names that are ordinary words) need one (thresholds in ``web_detect
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -250,11 +250,29 @@ def country_name_keys() -> frozenset[str]:
     return frozenset(name for name, iso2 in country_names_iso2().items() if iso2 not in parts)
 
 
+@cache
+def _iso3166_catalogue(language: str):
+    """pycountry's gettext catalogue of country names in ``language`` (None when it has none)."""
+    import gettext
+
+    import pycountry
+
+    try:
+        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
+    except OSError:
+        return None
+
+
+def translated_country_name(name: str, language: str) -> str | None:
+    """pycountry's translation of the English country ``name`` into ``language`` ("Italy", "it": "Italia"; None
+    when pycountry has no catalogue for the language)."""
+    catalogue = _iso3166_catalogue(language)
+    return None if catalogue is None else catalogue.gettext(name)
+
+
 @lru_cache(maxsize=1)
 def country_names_iso2() -> dict[str, str | None]:
     """``{folded country name: ISO2}`` for the names of :func:`country_name_keys` (None for a label without a code)."""
-    import gettext
-
     import pycountry
 
     from analysis.core.countries import country_label_overrides
@@ -268,12 +286,10 @@ def country_names_iso2() -> dict[str, str | None]:
     for name, iso2 in english:
         names.setdefault(name_key(name), iso2)
     for language in EU_OFFICIAL_LANGUAGES:  # pycountry translates the country names into each
-        try:
-            translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-        except OSError:
+        if _iso3166_catalogue(language) is None:
             continue
         for name, iso2 in english:
-            names.setdefault(name_key(translation.gettext(name)), iso2)
+            names.setdefault(name_key(translated_country_name(name, language)), iso2)
     return names
 
 

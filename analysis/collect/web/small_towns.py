@@ -68,30 +68,22 @@ def _usable(form: str, country: str, min_length: int, eu_known: set[tuple[str, s
 
 
 def nuts3_names() -> dict[str, str]:
-    """``{NUTS3 code: name}`` from the GISCO NUTS 2021 code list (the name before a "/" of a bilingual name:
-    "Bolzano-Bozen" stays whole); none when the list is not acquired."""
-    from analysis.build.regional import load_nuts2021_codes
+    """``{NUTS3 code: name}`` (:func:`analysis.collect.web.eu_regions.nuts3_regions`) as a text writes a province
+    after a town: the name before a "/" of a bilingual name ("Bolzano-Bozen" stays whole), abbreviated names ("Arr.
+    Nivelles", "Prov. ...") left out."""
+    from analysis.collect.web.eu_regions import nuts3_regions
 
-    try:
-        codes = load_nuts2021_codes()
-    except FileNotFoundError:
-        return {}
-    nuts3 = codes[codes["LEVL_CODE"].astype(str) == "3"]
-    return {
-        str(code): str(name).split("/")[0].strip()
-        for code, name in zip(nuts3["NUTS_ID"], nuts3["NUTS_NAME"], strict=True)
-        if "." not in str(name)  # "Arr. Nivelles", "Prov. ..." are no name a text writes after a town
-    }
+    return {code: name.split("/")[0].strip() for code, name in nuts3_regions().items() if "." not in name}
 
 
 def own_country_names() -> dict[str, list[str]]:
     """``{EU country ISO2: [name, ...]}``: the country's English name (pycountry) and its names in the country's own
-    official languages (pycountry's translations; ``web_language_countries.csv``: "Italy", "Italia")."""
-    import gettext
-
+    official languages (:func:`analysis.collect.web.places.translated_country_name`; ``web_language_countries.csv``:
+    "Italy", "Italia")."""
     import pycountry
 
     from analysis.collect.web.eu_forms import language_countries
+    from analysis.collect.web.places import translated_country_name
     from analysis.core.countries import EU27_ISO2, EU_OFFICIAL_LANGUAGES
 
     out: dict[str, list[str]] = {}
@@ -100,12 +92,7 @@ def own_country_names() -> dict[str, list[str]]:
         english = getattr(country, "common_name", None) or country.name
         names = [english]
         for language in EU_OFFICIAL_LANGUAGES:
-            if iso2 not in language_countries(language):
-                continue
-            try:
-                translation = gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[language])
-            except OSError:
-                continue
-            names.append(translation.gettext(country.name))
-        out[iso2] = list(dict.fromkeys(names))
+            if iso2 in language_countries(language):
+                names.append(translated_country_name(country.name, language))
+        out[iso2] = list(dict.fromkeys(name for name in names if name))
     return out
