@@ -87,7 +87,10 @@ def fold_text(text: object) -> str:
 
     Punctuation and spacing are kept; callers split or strip what they do not need.
     """
-    folded = unidecode(unicodedata.normalize("NFKC", str(text)).casefold()).casefold()
+    text = str(text)
+    if text.isascii():  # NFKC and unidecode leave ASCII as it is, and casefold is its lower case
+        return text.lower().replace("`", "'")
+    folded = unidecode(unicodedata.normalize("NFKC", text).casefold()).casefold()
     return _APOSTROPHES.sub("'", folded)
 
 

@@ -9,6 +9,7 @@ county is compared whichever way it is written ("County Galway" = "Galway County
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -164,8 +165,7 @@ def region_key(folded: str) -> str:
 
 def _region_word(folded: str) -> tuple[str, RegionWord] | None:
     """The folded name without its county or region word (the longest that fits), with that word's row."""
-    for row in sorted(region_words(), key=lambda row: -len(row.word)):
-        word = row.word.rstrip(".")
+    for row, word in _longest_first():
         if row.position == "after" and folded.endswith(" " + word) and len(folded) > len(word) + 1:
             return folded[: -len(word) - 1], row
         if row.position == "before" and folded.startswith(word + " ") and len(folded) > len(word) + 1:
@@ -174,6 +174,12 @@ def _region_word(folded: str) -> tuple[str, RegionWord] | None:
         if joined and len(folded.split(" ")[-1]) >= len(word) + _MIN_JOINED_STEM:  # "harjumaa" -> "harju", "#county"
             return folded[: -len(word)], row
     return None
+
+
+@functools.cache
+def _longest_first() -> tuple[tuple[RegionWord, str], ...]:
+    """The rows of :func:`region_words`, longest word first, each with its word without a final full stop."""
+    return tuple((row, row.word.rstrip(".")) for row in sorted(region_words(), key=lambda row: -len(row.word)))
 
 
 _MIN_JOINED_STEM = 3  # "Harjumaa", "Raplamaa", "Hiiumaa": the county stems are names of three letters or more

@@ -30,6 +30,7 @@ from analysis.collect.web import cn_persons, near_names
 from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for
 
 _FOLD_CACHE: dict[str, str] = {}
+_ASCII_FOLD = str.maketrans({chr(code): fold_for_matching(chr(code)) for code in range(128)})
 # Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
 # full stop): not looked for in the text.
 UNSCANNED_KINDS: frozenset[str] = frozenset(
@@ -82,6 +83,8 @@ def _left_boundary(folded: str, start: int) -> bool:
 
 def fold_short(text: str) -> str:
     """:func:`fold_with_offsets` without offsets, faster for short strings (names)."""
+    if text.isascii():
+        return text.translate(_ASCII_FOLD)
     try:
         return "".join([_FOLD_CACHE[ch] for ch in text])
     except KeyError:

@@ -438,8 +438,6 @@ def lau_places(
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
     listed = lau.attrs.get("twinned_keys", frozenset())
-    lau = lau.copy(deep=False)
-    lau.attrs = {}  # pandas deep-copies attrs at every step: the set is read here and not carried along
     lau = pd.concat([lau, parish_groups(lau)], ignore_index=True)
     lau = lau[lau_large_enough(lau, lexicon)]
     folded_known = [{_key(name) for name in names} for _, names in known]
@@ -559,8 +557,15 @@ def with_twinned(lau: pd.DataFrame, twinned: pd.DataFrame) -> pd.DataFrame:
     towns = twinned.assign(population=population, lau_id="", nuts3="", latitude=float("nan"), longitude=float("nan"))
     marked = lau.assign(twinned=[key in listed for key in lau_keys])
     out = pd.concat([marked, towns[fresh].assign(twinned=True)], ignore_index=True)
-    out.attrs["twinned_keys"] = frozenset(listed)  # lau_places names a LAU by the form the lists use
+    out.attrs["twinned_keys"] = _SharedKeys(listed)  # lau_places names a LAU by the form the lists use
     return out
+
+
+class _SharedKeys(frozenset):
+    """An immutable set that pandas, which deep-copies a frame's ``attrs`` at every step, copies by reference."""
+
+    def __deepcopy__(self, memo: dict) -> _SharedKeys:
+        return self
 
 
 def _key(name: str) -> str:
