@@ -47,9 +47,10 @@ def _read_table(path: str | None, table_name: str) -> pd.DataFrame:
 def build_detector(units_path: str | None = None, gazetteer_path: str | None = None):
     """The partnership detector for the frame units and the gazetteer (files, or the processed tables).
 
-    Building it takes 10-20 s (the matcher's automaton of some 180,000 name forms), so the built detector is kept
-    as a pickle under ``build/state/web_detect`` (:func:`cached_detector`): a crawl process or a replay then starts it in
-    about a second."""
+    Building it takes about half a minute on the full frame and gazetteer (the matcher's automaton holds about a
+    million keys: name forms, inflected forms and terms), so the built detector is kept as a pickle under
+    ``build/state/web_detect`` (:func:`cached_detector`): a later notebook, crawl process or replay loads it in a few
+    seconds."""
     if units_path:
         units = _read_table(units_path, "")
     else:
