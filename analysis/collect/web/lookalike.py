@@ -129,7 +129,7 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
     if any(
         m.hit.orig_start < start and m.hit.orig_end > word_start
         for m in mentions
-        if m is not mention and m.role != "other"  # a third country's place named like a given name ("Léo")
+        if m is not mention and not _given_name_like(m)
     ):
         return None
     if any(t.orig_start < start and t.orig_end > word_start for t in terms):
@@ -139,6 +139,15 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
         name = found.group(1) + " " + text[start : mention.hit.orig_end]
         return f"a person's name ('{name}'): a given name before the partner name"
     return None
+
+
+def _given_name_like(mention) -> bool:
+    """A mention that may be a given name before a surname: a third country's place ("Léo"), or only small US or
+    Chinese places that need context to be partners ("Vincent Gray", "Sylvester Turner": Vincent and Sylvester are
+    small US towns); a strong partner or an EU place before the name is a place ("Shanghai Pudong")."""
+    return mention.role == "other" or (
+        mention.role == "partner" and all(p.role == "partner" and not p.strong for p in mention.places)
+    )
 
 
 def _state_as_location(lexicon, text: str, mention, terms, language: str | None = None) -> str | None:
