@@ -625,3 +625,22 @@ def in_other_country(text: str, mention, mentions) -> str | None:
             return None
         return f"a place of another country ('{text[start:end]}' right after it): not a US or Chinese partner"
     return None
+
+
+# Only "of" words and articles between a town noun and its name ("ville anglaise de", "the English town of the").
+_OF_GAP = re.compile(
+    r"\s*(?:(?:of|the|de|di|du|do|da|del|della|dello|van|von|la|le|el)\s+|[dl]['’]\s*)*", re.IGNORECASE
+)
+
+
+def other_country_town(text: str, mention, terms) -> str | None:
+    """Why a partner name right after a town noun with another country's adjective (``other_country_town`` rows of
+    ``web_terms.csv``: "la petite ville anglaise de Wallingford", "the English town of Lancaster", "die englische
+    Stadt Boston"), with at most "of" words and articles between, is that country's town, or None."""
+    for term in terms:
+        if term.kind != "other_country_town" or term.orig_end > mention.hit.orig_start:
+            continue
+        if _OF_GAP.fullmatch(text, term.orig_end, mention.hit.orig_start):
+            named = text[term.orig_start : mention.hit.orig_end]
+            return f"a town of another country ('{named}'): not a US or Chinese partner"
+    return None

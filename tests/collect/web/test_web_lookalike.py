@@ -317,3 +317,23 @@ def test_a_small_us_place_named_like_a_given_name_is_the_persons_given_name():
     pudong = _name_mention(text, "Pudong", place("Pudong", False))
     shanghai = _name_mention(text, "Shanghai", place("Shanghai", True))
     assert _person(text, pudong, [shanghai, pudong], [], "en") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("la petite ville anglaise de Wallingford aurait décidé de rompre", "ville anglaise", True),
+        ("twinned with the English town of Lancaster since 1960", "English town", True),
+        ("die englische Stadt Boston ist", "englische Stadt", True),
+        ("the English town council met the mayor of Boston", "English town", False),
+    ],
+)
+def test_a_town_with_another_countrys_adjective_is_no_partner(text, phrase, expected):
+    from analysis.collect.web.lookalike import other_country_town
+    from analysis.collect.web.matcher import TermHit
+
+    start = text.index(phrase)
+    term = TermHit("other_country_town", "*", phrase, 0, 0, start, start + len(phrase))
+    name = {"Wallingford", "Lancaster", "Boston"} & set(text.split())
+    mention = _name_mention(text, name.pop())
+    assert (other_country_town(text, mention, [term]) is not None) == expected
