@@ -396,6 +396,7 @@ class Detector:
             partner = (
                 discourse.venue_only(self, text, mention, mentions, context.language)
                 or lookalike.in_other_country(text, mention, mentions)
+                or lookalike.other_country_town(text, mention, terms)
                 or partner
             )
         if isinstance(partner, str):

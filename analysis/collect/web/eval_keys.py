@@ -12,8 +12,8 @@ import numpy as np
 import pandas as pd
 
 from analysis.collect.web.lexicon import name_key
+from analysis.collect.web.places import district_city_id
 
-DISTRICT_PREFIX, PREFECTURE_PREFIX = "cn-dist-", "cn-pref-"  # gazetteer ids: cpca adcodes (analysis.build.gazetteers)
 _QUALIFIER = re.compile(r"\s*\([^()]*\)")  # "Lagoa (Azores)": which of the places of that name, not part of it
 
 
@@ -128,11 +128,11 @@ class Keys:
     def _city_of_district(self, partner_id: str | None) -> str | None:
         """The prefecture-level city of a Chinese district id (``cn-dist-110102`` -> ``cn-pref-1101``: the adcode's
         first four digits), None for any other id or a city the gazetteer lacks."""
-        if not partner_id or not partner_id.startswith(DISTRICT_PREFIX):
+        city = district_city_id(partner_id)
+        if city is None:
             return None
         if not hasattr(self, "_partner_ids"):
             self._partner_ids = frozenset(self.detector._gazetteer["partner_id"].astype(str))
-        city = PREFECTURE_PREFIX + partner_id[len(DISTRICT_PREFIX) :][:4]
         return city if city in self._partner_ids else None
 
     def _one_place(self) -> dict[str, str]:

@@ -129,7 +129,7 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
     if any(
         m.hit.orig_start < start and m.hit.orig_end > word_start
         for m in mentions
-        if m is not mention and m.role != "other"  # a third country's place named like a given name ("Léo")
+        if m is not mention and not _given_name_like(m)
     ):
         return None
     if any(t.orig_start < start and t.orig_end > word_start for t in terms):
@@ -139,6 +139,15 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
         name = found.group(1) + " " + text[start : mention.hit.orig_end]
         return f"a person's name ('{name}'): a given name before the partner name"
     return None
+
+
+def _given_name_like(mention) -> bool:
+    """A mention that may be a given name before a surname: a third country's place ("Léo"), or only small US or
+    Chinese places that need context to be partners ("Vincent Gray", "Sylvester Turner": Vincent and Sylvester are
+    small US towns); a strong partner or an EU place before the name is a place ("Shanghai Pudong")."""
+    return mention.role == "other" or (
+        mention.role == "partner" and all(p.role == "partner" and not p.strong for p in mention.places)
+    )
 
 
 def _state_as_location(lexicon, text: str, mention, terms, language: str | None = None) -> str | None:
@@ -615,4 +624,23 @@ def in_other_country(text: str, mention, mentions) -> str | None:
         if code in ("US", "CN") or admin1:
             return None
         return f"a place of another country ('{text[start:end]}' right after it): not a US or Chinese partner"
+    return None
+
+
+# Only "of" words and articles between a town noun and its name ("ville anglaise de", "the English town of the").
+_OF_GAP = re.compile(
+    r"\s*(?:(?:of|the|de|di|du|do|da|del|della|dello|van|von|la|le|el)\s+|[dl]['’]\s*)*", re.IGNORECASE
+)
+
+
+def other_country_town(text: str, mention, terms) -> str | None:
+    """Why a partner name right after a town noun with another country's adjective (``other_country_town`` rows of
+    ``web_terms.csv``: "la petite ville anglaise de Wallingford", "the English town of Lancaster", "die englische
+    Stadt Boston"), with at most "of" words and articles between, is that country's town, or None."""
+    for term in terms:
+        if term.kind != "other_country_town" or term.orig_end > mention.hit.orig_start:
+            continue
+        if _OF_GAP.fullmatch(text, term.orig_end, mention.hit.orig_start):
+            named = text[term.orig_start : mention.hit.orig_end]
+            return f"a town of another country ('{named}'): not a US or Chinese partner"
     return None

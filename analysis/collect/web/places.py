@@ -31,6 +31,17 @@ PARTNER_COUNTRIES: tuple[str, ...] = ("US", "CN")
 _USABLE_SCRIPT = re.compile(r"^[\u0000-\u024F\u0370-\u03FF\u0400-\u04FF\u1E00-\u1EFF\u1F00-\u1FFF\u2018-\u201F]+$")
 
 
+DISTRICT_PREFIX, PREFECTURE_PREFIX = "cn-dist-", "cn-pref-"  # gazetteer ids: cpca adcodes (analysis.build.gazetteers)
+
+
+def district_city_id(partner_id: str | None) -> str | None:
+    """The id of the prefecture-level city a Chinese district or county-level id belongs to by its adcode
+    (``cn-dist-330110`` -> ``cn-pref-3301``: the first four digits), None for any other id."""
+    if not partner_id or not partner_id.startswith(DISTRICT_PREFIX):
+        return None
+    return PREFECTURE_PREFIX + partner_id[len(DISTRICT_PREFIX) :][:4]
+
+
 class Place(NamedTuple):
     """One place the detector can find (see the module docstring for ``role``)."""
 

@@ -39,6 +39,7 @@ import re
 
 from analysis.collect.web.discourse import lexicon_words
 from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.places import district_city_id
 from analysis.collect.web.presupposed import EXISTING, presupposed
 from analysis.collect.web.rules import RELATION_ORDER
 from analysis.collect.web.split_verbs import split_cues
@@ -511,7 +512,17 @@ def merge_findings(findings: list) -> list:
         kept = best.get(key)
         if kept is None or _merge_rank(finding, key in denied) > _merge_rank(kept, key in denied):
             best[key] = finding
-    return list(best.values())
+    return _without_city_of_district(list(best.values()))
+
+
+def _without_city_of_district(findings: list) -> list:
+    """The findings less one whose partner is the city a Chinese district of another finding (same EU side, same
+    status) belongs to: "the district Yuhang of the city Hangzhou" names one partner, the city only locates the
+    district. With two statuses ("Panyu ... the partnership is to be concluded with Guangzhou") both stay."""
+    districts = {
+        (_merge_key(f)[0], f.status, district_city_id(f.partner_id)) for f in findings if district_city_id(f.partner_id)
+    }
+    return [f for f in findings if (_merge_key(f)[0], f.status, f.partner_id) not in districts]
 
 
 def _merge_key(finding) -> tuple:

@@ -291,3 +291,49 @@ def test_a_name_after_a_title_or_office_is_a_persons(web_detector, guest, langua
         "de": f"Toledo hat eine Städtepartnerschaft mit Chicago unterzeichnet; anwesend war {guest}.",
     }[language]
     assert _partners(web_detector, text, language) - {"us-place-chicago"} == expected
+
+
+def _name_mention(text: str, name: str, *places):
+    from types import SimpleNamespace
+
+    start = text.index(name)
+    return SimpleNamespace(
+        hit=SimpleNamespace(orig_start=start, orig_end=start + len(name)), role="partner", places=places
+    )
+
+
+def test_a_small_us_place_named_like_a_given_name_is_the_persons_given_name():
+    from analysis.collect.web.lookalike import _person
+    from analysis.collect.web.places import Place
+
+    def place(name, strong):
+        return Place(name, "US", "partner", None, "place", 3000.0, strong, None)
+
+    text = "Mayor of Rome Gianni Alemanno and the first citizen of the US capital Vincent Gray signed an agreement."
+    gray = _name_mention(text, "Gray", place("Gray", False))
+    vincent = _name_mention(text, "Vincent", place("Vincent", False))
+    assert "a given name before the partner name" in _person(text, gray, [vincent, gray], [], "en")
+    text = "Delegates of Shanghai Pudong signed an agreement."
+    pudong = _name_mention(text, "Pudong", place("Pudong", False))
+    shanghai = _name_mention(text, "Shanghai", place("Shanghai", True))
+    assert _person(text, pudong, [shanghai, pudong], [], "en") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "phrase", "expected"),
+    [
+        ("la petite ville anglaise de Wallingford aurait décidé de rompre", "ville anglaise", True),
+        ("twinned with the English town of Lancaster since 1960", "English town", True),
+        ("die englische Stadt Boston ist", "englische Stadt", True),
+        ("the English town council met the mayor of Boston", "English town", False),
+    ],
+)
+def test_a_town_with_another_countrys_adjective_is_no_partner(text, phrase, expected):
+    from analysis.collect.web.lookalike import other_country_town
+    from analysis.collect.web.matcher import TermHit
+
+    start = text.index(phrase)
+    term = TermHit("other_country_town", "*", phrase, 0, 0, start, start + len(phrase))
+    name = {"Wallingford", "Lancaster", "Boston"} & set(text.split())
+    mention = _name_mention(text, name.pop())
+    assert (other_country_town(text, mention, [term]) is not None) == expected

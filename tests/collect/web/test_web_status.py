@@ -114,6 +114,21 @@ def test_merge_keeps_the_more_confident_of_planned_and_established_and_any_ended
     assert merge_findings([stated, _finding("ended", 0.5)])[0].status == "ended"
 
 
+def test_merge_drops_the_city_of_a_district_found_with_the_same_status():
+    from analysis.collect.web.detect import Finding
+    from analysis.collect.web.places import district_city_id
+    from analysis.collect.web.status import merge_findings
+
+    def found(partner_id, name, status):
+        return Finding("gn-1", "Weert", partner_id, name, "CN", "twin", status, "", 0.9, "")
+
+    district, city = found("cn-dist-330110", "Yuhang", "planned"), found("cn-pref-3301", "Hangzhou", "planned")
+    assert district_city_id("cn-dist-330110") == "cn-pref-3301" and district_city_id("cn-pref-3301") is None
+    assert merge_findings([district, city]) == [district]
+    # two statuses (the district's exchange exists, the city's partnership is planned): both stay
+    assert len(merge_findings([found("cn-dist-330110", "Yuhang", "established"), city])) == 2
+
+
 def test_a_wish_to_keep_a_tie_says_it_exists(web_detector):
     kept = "Het college wil de jarenlange band met het Chinese Wuhan aanhouden, zegt de gemeente Arnhem."
     wished = "Het college wil een band met het Chinese Wuhan, zegt de gemeente Arnhem."
