@@ -27,7 +27,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from analysis.collect.web import cn_persons, near_names
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for, written_suffixes
 
 _FOLD_CACHE: dict[str, str] = {}
 # Word lists the detector reads as sets (conjunctions and prepositions between places, abbreviations before a
@@ -174,8 +174,9 @@ class Matcher:
                     stem: (by_language, frozenset(s for values in by_language.values() for s in values))
                     for stem, by_language in suffix_rules_for(last, lexicon, short_stem=bool(head)).items()
                 }
+            stems = _with_written(stems_cache[cache_key], last, written_suffixes(written.rsplit(" ", 1)[-1], lexicon))
             for head_form in _head_forms(head, lexicon):
-                for stem, (suffixes, any_language) in stems_cache[cache_key].items():
+                for stem, (suffixes, any_language) in stems.items():
                     key = f"{head_form} {stem}" if head_form else stem
                     keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
         for index, term in enumerate(lexicon.terms):
@@ -309,6 +310,19 @@ class Matcher:
             start, end = _folded_span(origin, found.start(), found.end(), len(folded))
             hits.append(TermHit(kind, language, written, start, end, found.start(), found.end()))
         return hits
+
+
+def _with_written(stems: dict, word: str, written: dict[str, frozenset[str]]) -> dict:
+    """``stems`` (stem -> (suffixes by language, all suffixes)) with the suffixes of the rules written as in the name
+    (:func:`~analysis.collect.web.lexicon.written_suffixes`) added to the whole ``word``; ``stems`` itself when none."""
+    if not written:
+        return stems
+    by_language = dict(stems.get(word, ({}, frozenset()))[0])
+    for language, suffixes in written.items():
+        by_language[language] = by_language.get(language, frozenset()) | suffixes
+    merged = dict(stems)
+    merged[word] = (by_language, frozenset(s for values in by_language.values() for s in values))
+    return merged
 
 
 def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
