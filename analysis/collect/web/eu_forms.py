@@ -9,6 +9,7 @@ county is compared whichever way it is written ("County Galway" = "Galway County
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import NamedTuple
 
@@ -316,6 +317,14 @@ def language_countries(language: str | None) -> frozenset[str]:
         table = read_reference_table(LANGUAGE_COUNTRIES_FILE, ["language", "countries"])
         _LANGUAGE_COUNTRIES = {row.language: frozenset(row.countries.split()) for row in table.itertuples(index=False)}
     return _LANGUAGE_COUNTRIES.get(language or "", frozenset())
+
+
+@functools.lru_cache(maxsize=64)
+def country_languages(country_iso2: str) -> frozenset[str]:
+    """The languages official in an EU country (``web_language_countries.csv`` read the other way); empty when none."""
+    language_countries(None)
+    assert _LANGUAGE_COUNTRIES is not None
+    return frozenset(language for language, countries in _LANGUAGE_COUNTRIES.items() if country_iso2 in countries)
 
 
 _LOCAL_SIZE_RATIO = (

@@ -494,6 +494,19 @@ def inflected(place: Place, lexicon: Lexicon) -> bool:
     return place.level != "municipality" or place.population >= lexicon.rules["eu_lau_inflected_min_population"]
 
 
+def own_language_inflected(place: Place, lexicon: Lexicon) -> frozenset[str]:
+    """The languages in whose text a LAU town too small for :func:`inflected` (from ``eu_lau_own_inflected_min_population``
+    inhabitants) is still found in its inflected forms: the official languages of its own country ("u Zaboku" in
+    Croatian text), never another language's (Croatian "Grada" is not the Italian Grado); empty for other places."""
+    if place.role != "eu" or place.level != "municipality" or inflected(place, lexicon):
+        return frozenset()
+    if place.population < lexicon.rules["eu_lau_own_inflected_min_population"]:
+        return frozenset()
+    from analysis.collect.web.eu_forms import country_languages
+
+    return country_languages(place.country_iso2)
+
+
 def near_records(places: list[Place], lexicon: Lexicon) -> dict[int, tuple[str, str, str]]:
     """Country, role and near-name key of each partner and state/province record (by index in ``places``): the
     records whose misspelt or lower-case names :mod:`analysis.collect.web.near_names` looks for, and their countries'
