@@ -455,7 +455,7 @@ def lau_places(
             if usable and len(key.replace(" ", "")) >= min_length and fresh:
                 names += [form, *article_forms(form, str(row.country_iso2))]
         names.sort(key=lambda name: (_key(name), str(row.country_iso2)) not in listed)  # "Rokiškio": Rokiškis
-        same = eu_known.get((_key(written[0]), str(row.country_iso2))) if written else None
+        same = _known_same(eu_known, written[0], str(row.country_iso2)) if written else None
         if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive
             out.append((same, names))
         elif names:
@@ -465,6 +465,20 @@ def lau_places(
             out.append((place, names))
     _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
     return out
+
+
+def _known_same(eu_known: dict[tuple[str, str], Place], nominative: str, country_iso2: str) -> Place | None:
+    """The known EU place of the country that a LAU's nominative names: by its key, else (a Greek or Cyrillic
+    nominative) by one of its Latin transcriptions (:func:`~analysis.collect.web.greek_latin.latin_keys`: the LAU
+    "Μυτιλήνη" is the gazetteer's Mytilene, one town, not two places); None when none is known."""
+    from analysis.collect.web.greek_latin import latin_keys
+
+    same = eu_known.get((_key(nominative), country_iso2))
+    if same is not None:
+        return same
+    return next(
+        (eu_known[(k, country_iso2)] for k in sorted(latin_keys(nominative)) if (k, country_iso2) in eu_known), None
+    )
 
 
 def own_language_terms(lexicon: Lexicon) -> dict[str, frozenset[str]]:
