@@ -90,7 +90,7 @@ def test_a_term_matches_only_text_in_the_script_it_is_written_in():
 
 def test_ending_rules_of_the_inflecting_languages():
     """Croatian/Slovenian -e (Milwaukeeja, Celju), Croatian fleeting a (Zadra), Lithuanian -tis (Sinsinačio), Polish -ław
-    (Wrocławia) and the Polish soft ń read as written (Poznania; the hard n of Lublin takes no -ia)."""
+    (Wrocławia), Estonian -s (Texasega) and the Polish soft ń read as written (Poznania; the hard n of Lublin takes no -ia)."""
     matcher = _matcher(["Milwaukee", "Zadar", "Celje", "Sinsinatis", "Wrocław", "Poznań", "Lublin"])
     text = "između Grada Zadra i Grada Milwaukeeja"
     assert _names(matcher, text, "hr") == ["Zadra", "Milwaukeeja"]
@@ -98,6 +98,7 @@ def test_ending_rules_of_the_inflecting_languages():
     assert _names(matcher, "sutartis pasirašyta Sinsinačio mieste", "lt") == ["Sinsinačio"]
     assert _names(matcher, "we Wrocławiu, w Poznaniu i Lublinie", "pl") == ["Wrocławiu", "Poznaniu", "Lublinie"]
     assert _names(matcher, "z Lublinia", "pl") == []
+    assert _names(_matcher(["Texas"]), "sõprusleping Texasega, delegatsioon Texases", "et") == ["Texasega", "Texases"]
 
 
 def test_records_inflected_only_in_their_languages():
