@@ -8,7 +8,8 @@
   row to text in every language, ``own`` only to text in the row's language (or of unknown language);
   ``match`` ``folded`` matches the folded text, ``exact`` the original text case-sensitively.
 - ``web_inflections.csv``: suffix rules per language (``ending`` is a literal ending that is replaced,
-  or ``@consonant`` / ``@vowel`` / ``@any`` for endings added to the whole word).
+  ``@consonant`` / ``@vowel`` / ``@any`` for endings added to the whole word, or ``=`` and a letter that folding
+  loses, read in the name as written: Polish ``=ń``, :func:`written_suffixes`).
 - ``web_detect_rules.csv``: numeric parameters (thresholds, confidences).
 - ``web_name_stoplist.csv``: names that are ordinary words and are never read as places on their own.
 - ``web_language_groups.csv``: close languages whose own-language terms also apply to each other (cs/sk ...).
