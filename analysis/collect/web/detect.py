@@ -206,7 +206,14 @@ class Detector:
         places = [place for place, _ in found]
         names = [(name, index) for index, (_, written) in enumerate(found) for name in written]
         inflect = [index for index, place in enumerate(places) if places_module.inflected(place, lexicon)]
-        matcher = Matcher.build(names, lexicon, inflect=inflect, near=places_module.near_records(places, lexicon))
+        own = {
+            index: found
+            for index, place in enumerate(places)
+            if (found := places_module.own_language_inflected(place, lexicon))
+        }
+        matcher = Matcher.build(
+            names, lexicon, inflect=inflect, inflect_in=own, near=places_module.near_records(places, lexicon)
+        )
         detector = cls(places, matcher, lexicon, gazetteer)
         detector.names = [name for name, _ in names]
         detector.load_resolutions()

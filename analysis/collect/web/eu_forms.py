@@ -324,6 +324,14 @@ def language_countries(language: str | None) -> frozenset[str]:
     return _LANGUAGE_COUNTRIES.get(language or "", frozenset())
 
 
+@functools.lru_cache(maxsize=64)
+def country_languages(country_iso2: str) -> frozenset[str]:
+    """The languages official in an EU country (``web_language_countries.csv`` read the other way); empty when none."""
+    language_countries(None)
+    assert _LANGUAGE_COUNTRIES is not None
+    return frozenset(language for language, countries in _LANGUAGE_COUNTRIES.items() if country_iso2 in countries)
+
+
 _LOCAL_SIZE_RATIO = (
     10  # a local place yields to a foreign frame unit of its name only when that one is this much larger
 )

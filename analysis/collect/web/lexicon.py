@@ -8,7 +8,8 @@
   row to text in every language, ``own`` only to text in the row's language (or of unknown language);
   ``match`` ``folded`` matches the folded text, ``exact`` the original text case-sensitively.
 - ``web_inflections.csv``: suffix rules per language (``ending`` is a literal ending that is replaced,
-  or ``@consonant`` / ``@vowel`` / ``@any`` for endings added to the whole word).
+  ``@consonant`` / ``@vowel`` / ``@any`` for endings added to the whole word, or ``=`` and a letter that folding
+  loses, read in the name as written: Polish ``=ń``, :func:`written_suffixes`).
 - ``web_detect_rules.csv``: numeric parameters (thresholds, confidences).
 - ``web_name_stoplist.csv``: names that are ordinary words and are never read as places on their own.
 - ``web_language_groups.csv``: close languages whose own-language terms also apply to each other (cs/sk ...).
@@ -266,8 +267,8 @@ def _inflections() -> dict[str, list[tuple[str, tuple[str, ...]]]]:
         suffixes = tuple(dict.fromkeys(fold_for_matching(s).strip() for s in row.add.split("|") if s.strip()))
         if not suffixes:
             continue
-        ending = row.ending if row.ending.startswith("@") else fold_for_matching(row.ending).strip()
-        if len(ending) > _LONGEST_ENDING and not ending.startswith("@"):
+        ending = row.ending if row.ending.startswith(("@", "=")) else fold_for_matching(row.ending).strip()
+        if len(ending) > _LONGEST_ENDING and not ending.startswith(("@", "=")):
             raise ValueError(f"{INFLECTIONS_FILE}: ending {row.ending!r} is longer than {_LONGEST_ENDING} letters")
         rules.setdefault(row.language, []).append((ending, suffixes))
     return rules
@@ -315,7 +316,7 @@ def _long_endings(lexicon: Lexicon) -> tuple[str, ...]:
     found = _LONG_ENDINGS.get(id(lexicon))
     if found is None:
         endings = {
-            e for rules in lexicon.inflections.values() for e, _ in rules if not e.startswith("@") and len(e) > 2
+            e for rules in lexicon.inflections.values() for e, _ in rules if not e.startswith(("@", "=")) and len(e) > 2
         }
         found = _LONG_ENDINGS[id(lexicon)] = tuple(sorted(endings, key=len, reverse=True))
     return found
@@ -341,9 +342,22 @@ def _rules_by_ending(ending_chars: str, length: int, lexicon: Lexicon) -> dict[i
                 and last in _VOWELS
             ):
                 cut = 0
-            elif not ending.startswith("@") and ending_chars.endswith(ending) and length > len(ending) + 2:
+            elif not ending.startswith(("@", "=")) and ending_chars.endswith(ending) and length > len(ending) + 2:
                 cut = len(ending)
             else:
                 continue
             cuts.setdefault(cut, {}).setdefault(language, set()).update(suffixes)
     return {cut: {lang: frozenset(s) for lang, s in by_lang.items()} for cut, by_lang in cuts.items()}
+
+
+def written_suffixes(written_word: str, lexicon: Lexicon) -> dict[str, frozenset[str]]:
+    """``{language: suffixes}`` added to the whole folded word by the rules whose ending is written as in the name
+    (``=ń``: a letter that folding loses, Polish soft ń, ś, ć, ź: "Poznań" -> "Poznania", "Poznaniu"), for the
+    word as written (``written_word``, not folded); empty when none applies."""
+    word = written_word.lower()
+    found: dict[str, set[str]] = {}
+    for language, rules in lexicon.inflections.items():
+        for ending, suffixes in rules:
+            if ending.startswith("=") and word.endswith(ending[1:]) and len(word) > len(ending) + 1:
+                found.setdefault(language, set()).update(suffixes)
+    return {language: frozenset(suffixes) for language, suffixes in found.items()}

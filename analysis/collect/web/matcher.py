@@ -27,7 +27,7 @@ from typing import NamedTuple
 import ahocorasick
 
 from analysis.collect.web import cn_persons, near_names
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for
+from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for, written_suffixes
 
 _FOLD_CACHE: dict[str, str] = {}
 _ASCII_FOLD = str.maketrans({chr(code): fold_for_matching(chr(code)) for code in range(128)})
@@ -151,14 +151,17 @@ class Matcher:
         lexicon: Lexicon,
         *,
         inflect: Iterable[int] = (),
+        inflect_in: dict[int, frozenset[str]] | None = None,
         near: dict | None = None,
     ) -> Matcher:
         """Automaton of ``names`` ((written name, record id) pairs) and the lexicon's terms.
 
-        Records in ``inflect`` also get their generated inflected forms; ``near`` (record -> (country, role, near-name key) of the
+        Records in ``inflect`` also get their generated inflected forms, records of ``inflect_in`` (record -> languages)
+        only those of the given languages (found in their inflected forms only in text of those languages); ``near`` (record -> (country, role, near-name key) of the
         partner and admin1 records) adds the misspelt and lower-case partner names of :mod:`near_names`.
         """
-        inflected_records = set(inflect)
+        inflect_in = inflect_in or {}
+        inflected_records = set(inflect) | set(inflect_in)
         keys: dict[str, tuple[list, list]] = {}
         stems_cache: dict[str, dict] = {}
         for written, record in names:
@@ -177,8 +180,11 @@ class Matcher:
                     stem: (by_language, frozenset(s for values in by_language.values() for s in values))
                     for stem, by_language in suffix_rules_for(last, lexicon, short_stem=bool(head)).items()
                 }
+            stems = _with_written(stems_cache[cache_key], last, written_suffixes(written.rsplit(" ", 1)[-1], lexicon))
+            if record in inflect_in:
+                stems = _only_in(stems, inflect_in[record])
             for head_form in _head_forms(head, lexicon):
-                for stem, (suffixes, any_language) in stems_cache[cache_key].items():
+                for stem, (suffixes, any_language) in stems.items():
                     key = f"{head_form} {stem}" if head_form else stem
                     keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
         for index, term in enumerate(lexicon.terms):
@@ -314,6 +320,30 @@ class Matcher:
         return hits
 
 
+def _with_written(stems: dict, word: str, written: dict[str, frozenset[str]]) -> dict:
+    """``stems`` (stem -> (suffixes by language, all suffixes)) with the suffixes of the rules written as in the name
+    (:func:`~analysis.collect.web.lexicon.written_suffixes`) added to the whole ``word``; ``stems`` itself when none."""
+    if not written:
+        return stems
+    by_language = dict(stems.get(word, ({}, frozenset()))[0])
+    for language, suffixes in written.items():
+        by_language[language] = by_language.get(language, frozenset()) | suffixes
+    merged = dict(stems)
+    merged[word] = (by_language, frozenset(s for values in by_language.values() for s in values))
+    return merged
+
+
+def _only_in(stems: dict, languages: frozenset[str]) -> dict:
+    """``stems`` (stem -> (suffixes by language, all suffixes)) with the suffixes of ``languages`` only (the stems no
+    suffix of theirs follows are left out)."""
+    kept = {}
+    for stem, (by_language, _) in stems.items():
+        own = {language: suffixes for language, suffixes in by_language.items() if language in languages}
+        if own:
+            kept[stem] = (own, frozenset(s for values in own.values() for s in values))
+    return kept
+
+
 def _head_forms(head: str, lexicon: Lexicon) -> list[str]:
     """The first word of a two-word name and its forms by the replacing rules (adjectives: "nowy" -> "nowego",
     "nowym"; "novy" -> "noveho"; feminine "jelenia" -> "jeleniej", "mlada" -> "mlade"; Lithuanian definite
@@ -374,7 +404,9 @@ def _hit_maker(origin: list[int] | None):
 
 
 def _longest_names(hits: list[NameHit]) -> list[NameHit]:
-    """Leftmost-longest hits without overlaps ("New York" wins over "York"; "Kansas City" over "Kansas")."""
+    """Leftmost-longest hits without overlaps ("New York" wins over "York"; "Kansas City" over "Kansas"); hits of one
+    span are one hit with the records of both (Latvian "Daugavpils" is the city as written and the municipality
+    "Daugavpil" + s: the resolver chooses)."""
     hits.sort(key=lambda hit: (hit.start, -(hit.end - hit.start)))
     kept: list[NameHit] = []
     last_end = -1
@@ -382,6 +414,10 @@ def _longest_names(hits: list[NameHit]) -> list[NameHit]:
         if hit.start >= last_end:
             kept.append(hit)
             last_end = hit.end
+        elif kept and (hit.start, hit.end) == (kept[-1].start, kept[-1].end):
+            same = kept[-1]
+            records = tuple(dict.fromkeys(same.records + hit.records))
+            kept[-1] = same._replace(records=records, inflected=same.inflected and hit.inflected)
         elif hit.end > last_end and kept and hit.start == kept[-1].start:
             kept[-1] = hit
             last_end = hit.end

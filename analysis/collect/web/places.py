@@ -480,7 +480,7 @@ def lau_places(
             if usable and len(key.replace(" ", "")) >= min_length and fresh:
                 names += [form, *article_forms(form, str(row.country_iso2))]
         names.sort(key=lambda name: (_key(name), str(row.country_iso2)) not in listed)  # "Rokiškio": Rokiškis
-        same = eu_known.get((_key(written[0]), str(row.country_iso2))) if written else None
+        same = _known_same(eu_known, written[0], str(row.country_iso2)) if written else None
         if names and same is not None:  # "Χαλανδρίου" is the frame's Chalandri in the genitive
             out.append((same, names))
         elif names:
@@ -490,6 +490,20 @@ def lau_places(
             out.append((place, names))
     _drop_names(known, romanised & {_key(name) for _, names in out for name in names})
     return out
+
+
+def _known_same(eu_known: dict[tuple[str, str], Place], nominative: str, country_iso2: str) -> Place | None:
+    """The known EU place of the country that a LAU's nominative names: by its key, else (a Greek or Cyrillic
+    nominative) by one of its Latin transcriptions (:func:`~analysis.collect.web.greek_latin.latin_keys`: the LAU
+    "Μυτιλήνη" is the gazetteer's Mytilene, one town, not two places); None when none is known."""
+    from analysis.collect.web.greek_latin import latin_keys
+
+    same = eu_known.get((_key(nominative), country_iso2))
+    if same is not None:
+        return same
+    return next(
+        (eu_known[(k, country_iso2)] for k in sorted(latin_keys(nominative)) if (k, country_iso2) in eu_known), None
+    )
 
 
 def own_language_terms(lexicon: Lexicon) -> dict[str, frozenset[str]]:
@@ -517,6 +531,19 @@ def inflected(place: Place, lexicon: Lexicon) -> bool:
     if place.role == "other":
         return False
     return place.level != "municipality" or place.population >= lexicon.rules["eu_lau_inflected_min_population"]
+
+
+def own_language_inflected(place: Place, lexicon: Lexicon) -> frozenset[str]:
+    """The languages in whose text a LAU town too small for :func:`inflected` (from ``eu_lau_own_inflected_min_population``
+    inhabitants) is still found in its inflected forms: the official languages of its own country ("u Zaboku" in
+    Croatian text), never another language's (Croatian "Grada" is not the Italian Grado); empty for other places."""
+    if place.role != "eu" or place.level != "municipality" or inflected(place, lexicon):
+        return frozenset()
+    if place.population < lexicon.rules["eu_lau_own_inflected_min_population"]:
+        return frozenset()
+    from analysis.collect.web.eu_forms import country_languages
+
+    return country_languages(place.country_iso2)
 
 
 def near_records(places: list[Place], lexicon: Lexicon) -> dict[int, tuple[str, str, str]]:

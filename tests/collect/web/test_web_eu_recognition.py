@@ -210,3 +210,12 @@ def test_the_evaluation_resolves_eu_places_in_one_batch_as_it_would_one_by_one()
     assert ("Lublin", "PL") in batch._eu_cache and ("lubelskie", "PL") in batch._eu_cache  # bare region name too
     assert [batch.eu_key(name, country) for name, country in places] == singles
     assert ("unit", "DE_MZ") in singles[2] and not any(key[0] == "unit" for key in singles[3])
+
+
+def test_a_greek_script_lau_lends_its_forms_to_the_latin_named_town():
+    lexicon = load_lexicon()
+    mytilene = places.Place("Mytilene", "GR", "eu", None, "city", 28_000.0, True, None)
+    lau = pd.DataFrame([("GR_1", "Μυτιλήνη", "GR", "EL411", 29_000)], columns=LAU_COLUMNS)
+    found = places.lau_places([(mytilene, ["Mytilene"])], lexicon, lau)
+    assert found and all(place is mytilene for place, _ in found)  # one town, not a second place
+    assert "Μυτιλήνη" in found[0][1]

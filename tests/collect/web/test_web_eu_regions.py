@@ -163,3 +163,14 @@ def test_a_german_lau_name_loses_its_locator_after_the_slash():
 
     assert without_locator("Herxheim bei Landau/Pfalz", "DE") == "Herxheim bei Landau"
     assert without_locator("Bolzano/Bozen", "IT") == "Bolzano/Bozen"  # two names of one town
+
+
+def test_smaller_lau_towns_are_inflected_in_their_own_languages_only():
+    from analysis.collect.web.places import own_language_inflected
+
+    lexicon = load_lexicon()
+    zabok = Place("Zabok", "HR", "eu", None, "municipality", 8_700.0, True, None)
+    assert own_language_inflected(zabok, lexicon) == frozenset({"hr"})
+    assert own_language_inflected(zabok._replace(population=47_000.0), lexicon) == frozenset()  # inflected everywhere
+    assert own_language_inflected(zabok._replace(population=900.0), lexicon) == frozenset()
+    assert own_language_inflected(zabok._replace(level="city"), lexicon) == frozenset()

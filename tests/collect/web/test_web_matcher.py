@@ -86,3 +86,31 @@ def test_a_term_matches_only_text_in_the_script_it_is_written_in():
     assert not any(text.startswith("kongres") for text in cyrillic)  # a Latin term is not a Bulgarian word
     assert same_script("*partnerstadt*", "Partnerstadt") and not same_script("αρ", "år")
     assert same_script("中国", "China")  # no Latin, Greek or Cyrillic letter: not checked
+
+
+def test_ending_rules_of_the_inflecting_languages():
+    """Croatian/Slovenian -e (Milwaukeeja, Celju), Croatian fleeting a (Zadra), Lithuanian -tis (Sinsinačio), Polish -ław
+    (Wrocławia), Estonian -s (Texasega) and the Polish soft ń read as written (Poznania; the hard n of Lublin takes no -ia)."""
+    matcher = _matcher(["Milwaukee", "Zadar", "Celje", "Sinsinatis", "Wrocław", "Poznań", "Lublin"])
+    text = "između Grada Zadra i Grada Milwaukeeja"
+    assert _names(matcher, text, "hr") == ["Zadra", "Milwaukeeja"]
+    assert _names(matcher, "v Celju in Milwaukeeju", "sl") == ["Celju", "Milwaukeeju"]
+    assert _names(matcher, "sutartis pasirašyta Sinsinačio mieste", "lt") == ["Sinsinačio"]
+    assert _names(matcher, "we Wrocławiu, w Poznaniu i Lublinie", "pl") == ["Wrocławiu", "Poznaniu", "Lublinie"]
+    assert _names(matcher, "z Lublinia", "pl") == []
+    assert _names(_matcher(["Texas"]), "sõprusleping Texasega, delegatsioon Texases", "et") == ["Texasega", "Texases"]
+
+
+def test_records_inflected_only_in_their_languages():
+    matcher = Matcher.build(
+        [("Zabok", 0), ("Grado", 1)], load_lexicon(), inflect_in={0: frozenset({"hr"}), 1: frozenset({"it"})}
+    )
+    assert _names(matcher, "po prvi put su u Zaboku", "hr") == ["Zaboku"]
+    assert _names(matcher, "Grada Zagreba", "hr") == []  # the Italian Grado takes no Croatian ending
+    assert _names(matcher, "w Zaboku", "pl") == []
+
+
+def test_one_span_of_two_names_keeps_both_records():
+    matcher = Matcher.build([("Daugavpil", 0), ("Daugavpils", 1)], load_lexicon(), inflect=[0])
+    hits = matcher.scan("Daugavpils sadraudzības pilsēta", "lv").names
+    assert len(hits) == 1 and set(hits[0].records) == {0, 1} and not hits[0].inflected
