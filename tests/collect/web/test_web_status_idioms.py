@@ -58,7 +58,8 @@ def test_a_signing_word_is_no_company_lookalike(web_detector, text, language):
 
 
 # Session 23 (the h23st rows): a modal of obligation with "become", reaffirming a tie, the infinitive of "recommend",
-# the recent past "vient de signer", a tie or agreement in force or in place, and "was paired with".
+# the recent past "vient de signer", a tie or agreement in force or in place, "was paired with", and N-year anniversary
+# nouns ("trentennale", "20-lecia").
 @pytest.mark.parametrize(
     ("text", "language"),
     [
@@ -78,6 +79,8 @@ def test_a_tie_that_should_become_or_is_recommended_is_planned(web_detector, tex
         ("Arnhem vient de signer sa première convention de jumelage avec la ville chinoise de Wuhan.", "fr"),
         ("Esslingen is reaffirming its commitment to its twinning with Chicago and plans new exchanges.", "en"),
         ("Esslingen has sister city protocols in place with Fall River and Chicago.", "en"),
+        ("Esslingen e Wuhan celebrano il trentennale del gemellaggio e preparano nuovi scambi.", "it"),
+        ("Olsztyn i Chicago obchodzą 20-lecia partnerstwa i planują wymianę.", "pl"),
         (
             "In 2008 Esslingen was paired with Chicago as part of the sister cities twinning agreement. The Agreement"
             " commits both parties to work together to explore new opportunities.",
