@@ -80,7 +80,7 @@ def test_a_tie_that_should_become_or_is_recommended_is_planned(web_detector, tex
         ("Esslingen is reaffirming its commitment to its twinning with Chicago and plans new exchanges.", "en"),
         ("Esslingen has sister city protocols in place with Fall River and Chicago.", "en"),
         ("Esslingen e Wuhan celebrano il trentennale del gemellaggio e preparano nuovi scambi.", "it"),
-        ("Olsztyn i Chicago obchodzą 20-lecia partnerstwa i planują wymianę.", "pl"),
+        ("Esslingen i Chicago obchodzą 20-lecia partnerstwa miast i planują wymianę.", "pl"),
         (
             "In 2008 Esslingen was paired with Chicago as part of the sister cities twinning agreement. The Agreement"
             " commits both parties to work together to explore new opportunities.",
