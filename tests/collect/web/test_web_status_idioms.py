@@ -90,3 +90,10 @@ def test_a_tie_that_should_become_or_is_recommended_is_planned(web_detector, tex
 )
 def test_a_recent_signing_a_reaffirmed_tie_or_a_tie_in_place_is_established(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"established"}
+
+
+def test_a_swedish_particle_verb_with_the_subject_between_is_ended(web_detector):
+    ended = "I september 2020 sade Göteborgs stad upp samarbetsavtalet med den kinesiska staden Shanghai."
+    denied = "I går sade Göteborgs stad inte upp samarbetsavtalet med den kinesiska staden Shanghai."
+    assert _statuses(web_detector, ended, "sv") == {"ended"}
+    assert _statuses(web_detector, denied, "sv") == {"established"}
