@@ -7,6 +7,11 @@ particle are read apart: the particle must close the same clause (punctuation or
 no sentence or clause break between them and no negation word of the language right before the particle ("setzt die
 Partnerschaft nicht aus"). A found verb is a cue of kind ``ended`` or ``planned`` at the finite form, read by
 :func:`analysis.collect.web.status.status` like any other cue.
+
+In Swedish and Danish the particle does not close the clause: it follows the verb, and after a fronted adverbial the
+subject, and in Danish an object, stands between them ("I september sade Mora kommun upp avtalet"; "Derfor sagde
+kommunen aftalen op"). The kind ``ended_inverted`` lists such verbs; their particle must follow the finite form within
+:data:`_SUBJECT_WORDS` words, in the same clause, with no negation word right before it.
 """
 
 from __future__ import annotations
@@ -16,25 +21,29 @@ import re
 from analysis.collect.web.lexicon import fold_for_matching
 from analysis.collect.web.matcher import TermHit
 
-SPLIT_KINDS = {"ended_split": "ended", "planned_split": "planned"}
+SPLIT_KINDS = {"ended_split": "ended", "planned_split": "planned", "ended_inverted": "ended"}
+_INVERTED = "ended_inverted"
+# How many words the inverted subject between the finite form and the particle may hold ("sade Mora kommun upp").
+_SUBJECT_WORDS = 4
 # How far after the finite form the particle may close the clause.
 _REACH = 120
 _CLAUSE_BREAK = re.compile(r"[.;:!?\n]")
+_PUNCTUATION = re.compile(r"[,.;:!?()\n]")
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?)\n]|$)")
 _WORDS = re.compile(r"[^\W\d_]+")
 
-_VERBS: dict[int, list[tuple[str, str, str, str, str]]] = {}
+_VERBS: dict[int, list[tuple[str, str, str, str, str, bool]]] = {}
 
 
-def _verbs(lexicon) -> list[tuple[str, str, str, str, str]]:
-    """(status kind, language, term, finite form, particle) of every split-verb row, lower-cased."""
+def _verbs(lexicon) -> list[tuple[str, str, str, str, str, bool]]:
+    """(status kind, language, term, finite form, particle, inverted) of every split-verb row, lower-cased."""
     key = id(lexicon)
     if key not in _VERBS:
         found = []
         for t in lexicon.terms:
             if t.kind in SPLIT_KINDS and len(t.text.split()) == 2:
                 finite, particle = t.text.lower().split()
-                found.append((SPLIT_KINDS[t.kind], t.language, t.text, finite, particle))
+                found.append((SPLIT_KINDS[t.kind], t.language, t.text, finite, particle, t.kind == _INVERTED))
         _VERBS[key] = found
     return _VERBS[key]
 
@@ -46,9 +55,10 @@ def split_cues(text: str | None, lexicon, start: int, end: int, negations) -> li
         return []
     lowered = text[start : end + _REACH].lower()  # only the sentence and the reach after it: pages can be long
     cues = []
-    for kind, language, term, finite, particle in _verbs(lexicon):
+    for kind, language, term, finite, particle, inverted in _verbs(lexicon):
+        read = _after_subject if inverted else _closed_by
         for verb in re.finditer(rf"(?<!\w){re.escape(finite)}(?!\w)", lowered[: end - start]):
-            if _closed_by(lowered, verb.end(), particle, negations.get(language, frozenset())):
+            if read(lowered, verb.end(), particle, negations.get(language, frozenset())):
                 verb_start, verb_end = start + verb.start(), start + verb.end()
                 cues.append(TermHit(kind, language, term, verb_start, verb_end, verb_start, verb_end))
     return cues
@@ -65,3 +75,17 @@ def _closed_by(lowered: str, after: int, particle: str, negations) -> bool:
         before = _WORDS.findall(fold_for_matching(stretch[: found.start()]))
         return not (before and before[-1] in negations)
     return False
+
+
+def _after_subject(lowered: str, after: int, particle: str, negations) -> bool:
+    """Whether ``particle`` follows at ``after`` within :data:`_SUBJECT_WORDS` words of the same clause (an inverted
+    subject between: "sade Mora kommun upp"), with no negation word right before it; right after the verb, the matcher
+    has read it already."""
+    stretch = lowered[after : after + _REACH]
+    cut = _PUNCTUATION.search(stretch)
+    words = _WORDS.findall(fold_for_matching(stretch[: cut.start()] if cut else stretch))[: _SUBJECT_WORDS + 1]
+    folded = fold_for_matching(particle).strip()
+    if folded not in words[1:]:
+        return False
+    at = words.index(folded, 1)
+    return words[at - 1] not in negations

@@ -55,3 +55,45 @@ def test_the_future_of_establishing_a_tie_is_outweighed_by_a_signing_reported_as
 )
 def test_a_signing_word_is_no_company_lookalike(web_detector, text, language):
     assert _statuses(web_detector, text, language) == {"planned"}
+
+
+# Session 23 (the h23st rows): a modal of obligation with "become", reaffirming a tie, the infinitive of "recommend",
+# the recent past "vient de signer", a tie or agreement in force or in place, "was paired with", and N-year anniversary
+# nouns ("trentennale", "20-lecia").
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("The mayors agreed that Esslingen and Shanghai should become sister cities.", "en"),
+        ("Le maire a annoncé qu'Arnhem et Wuhan devraient devenir des villes jumelles.", "fr"),
+        ("Il sindaco ha detto che Esslingen e Wuhan dovrebbero diventare città gemelle.", "it"),
+        ("The committee voted to recommend that Esslingen authorize a sister city charter with Chicago.", "en"),
+    ],
+)
+def test_a_tie_that_should_become_or_is_recommended_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        ("Arnhem vient de signer sa première convention de jumelage avec la ville chinoise de Wuhan.", "fr"),
+        ("Esslingen is reaffirming its commitment to its twinning with Chicago and plans new exchanges.", "en"),
+        ("Esslingen has sister city protocols in place with Fall River and Chicago.", "en"),
+        ("Esslingen e Wuhan celebrano il trentennale del gemellaggio e preparano nuovi scambi.", "it"),
+        ("Esslingen i Chicago obchodzą 20-lecia partnerstwa miast i planują wymianę.", "pl"),
+        (
+            "In 2008 Esslingen was paired with Chicago as part of the sister cities twinning agreement. The Agreement"
+            " commits both parties to work together to explore new opportunities.",
+            "en",
+        ),
+    ],
+)
+def test_a_recent_signing_a_reaffirmed_tie_or_a_tie_in_place_is_established(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"established"}
+
+
+def test_a_swedish_particle_verb_with_the_subject_between_is_ended(web_detector):
+    ended = "I september 2020 sade Göteborgs stad upp samarbetsavtalet med den kinesiska staden Shanghai."
+    denied = "I går sade Göteborgs stad inte upp samarbetsavtalet med den kinesiska staden Shanghai."
+    assert _statuses(web_detector, ended, "sv") == {"ended"}
+    assert _statuses(web_detector, denied, "sv") == {"established"}
