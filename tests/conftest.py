@@ -15,13 +15,31 @@ import pytest
 # Small parameters for the notebook and book tests (defined where `make faults BUILD=1` uses them too).
 from analysis.runner.fault_builds import SMALL_PARAMETERS
 
+SMALL_BUILD_GROUP = "small_build"  # the xdist group of every test that uses the session's notebook build
 
+
+def _uses_module_fixture(item: pytest.Item) -> bool:
+    """Whether ``item`` uses a module-scoped fixture (directly or through another fixture)."""
+    definitions = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+    return any(defs and defs[-1].scope == "module" for defs in definitions.values())
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups (its worker hook would otherwise run first)
 def pytest_collection_modifyitems(config, items):
     """A test that uses the session's notebook build (``small_build``, directly or through another fixture) runs the
-    notebooks: it is ``slow`` whether or not it says so, so the unit tests (``-m "not slow"``) never start the build."""
+    notebooks: it is ``slow`` whether or not it says so, so the unit tests (``-m "not slow"``) never start the build.
+
+    Under pytest-xdist (``make test`` and ``make test-fast``: ``-n auto --dist loadgroup``) every such test
+    joins one group, so that one worker builds ``small_build`` (and starts the second build beside it) and the
+    others never do; a test that uses a module-scoped fixture joins its module's group, so that the fixture is
+    built once and not on every worker. Every other test goes to whichever worker is free."""
     for item in items:
-        if "small_build" in getattr(item, "fixturenames", ()) and item.get_closest_marker("slow") is None:
-            item.add_marker(pytest.mark.slow)
+        if "small_build" in getattr(item, "fixturenames", ()):
+            if item.get_closest_marker("slow") is None:
+                item.add_marker(pytest.mark.slow)
+            item.add_marker(pytest.mark.xdist_group(SMALL_BUILD_GROUP))
+        elif _uses_module_fixture(item):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))  # its module's file
 
 
 @pytest.fixture(autouse=True)
