@@ -72,15 +72,21 @@ faults: setup ## The reviewer's fault catalogue: bad exports, seeds, crawls, int
 privacy: setup ## Scan data/processed, build/ and the built books for planted personal markers, e-mails and phone numbers
 	$(PY) -m analysis.runner.privacy
 
-test: setup browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look
-	$(PY) -m pytest
+# pytest-xdist: one worker per core (TEST_WORKERS=0 runs in one process, TEST_WORKERS=N on N workers); --dist loadgroup
+# keeps the groups of tests/conftest.py on one worker each (the users of the notebook build, a module-scoped fixture's
+# users). analysis/runner/bench.py (make bench WHAT=tests) times the same commands.
+TEST_WORKERS ?= auto
+PYTEST      := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
+
+test: setup browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look, on all cores
+	$(PYTEST)
 
 lint: $(STAMP) ## ruff: fix what can be fixed, then format the whole tree (make test checks both)
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test-fast: setup ## Unit tests only (no notebooks, no book)
-	$(PY) -m pytest -m "not slow"
+test-fast: setup ## Unit tests only (no notebooks, no book), on all cores
+	$(PYTEST) -m "not slow"
 
 browser: ## Make sure headless Chromium is there for the book test (apt-get as root)
 	@command -v chromium >/dev/null || command -v chromium-browser >/dev/null || { \

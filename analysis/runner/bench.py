@@ -16,8 +16,9 @@ the other parts' last results in the file.
   stored (and analysed) page, with the CPU time per page; fetch only and ``make crawl``'s default are run in turn
   three times and their medians reported (the machine's load changes between runs); what the detection costs
   before the first page; the detector against a regular-expression alternation, on a seeded sample;
-* **tests**: the unit tests (``pytest -m "not slow"``, ``make test-fast``) and the whole suite
-  (``pytest``, what ``make test`` runs), with the machine's load average, since the tests'
+* **tests**: the unit tests (``pytest -n auto --dist loadgroup -m "not slow"``, what ``make test-fast`` runs) and the
+  whole suite (``pytest -n auto --dist loadgroup``, what ``make test`` runs), on one worker per core, with the
+  number of workers and the machine's load average, since the tests'
   duration is measured here and not by a timed test.
 """
 
@@ -98,7 +99,10 @@ def time_steps(environment: dict[str, str], repeats: int) -> dict[str, dict[str,
     return steps
 
 
-TEST_RUNS = {"unit_tests": ["-m", "not slow"], "all_tests": []}
+# What make test-fast and make test run (the Makefile's PYTEST): one pytest-xdist worker per core, each of
+# tests/conftest.py's groups on one worker (tests/runner/test_bench.py checks that the two agree).
+TEST_PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
+TEST_RUNS = {"unit_tests": [*TEST_PARALLEL, "-m", "not slow"], "all_tests": TEST_PARALLEL}
 
 
 def timed_tests(arguments: list[str]) -> dict[str, Any]:
@@ -127,7 +131,18 @@ def timed_tests(arguments: list[str]) -> dict[str, Any]:
         "passed": result.returncode == 0,
         "summary": lines[-1].strip("= ") if lines else result.stderr.strip()[-300:],
         "load_average_before": round(load, 2),
+        "workers": auto_workers() if "auto" in arguments else 1,
     }
+
+
+def auto_workers() -> int:
+    """The workers ``pytest -n auto`` starts here, as pytest-xdist counts them (``PYTEST_XDIST_AUTO_NUM_WORKERS``,
+    else the physical cores)."""
+    from types import SimpleNamespace
+
+    from xdist.plugin import pytest_xdist_auto_num_workers
+
+    return pytest_xdist_auto_num_workers(SimpleNamespace(option=SimpleNamespace(numprocesses="auto")))
 
 
 def time_tests() -> dict[str, Any]:
@@ -387,9 +402,10 @@ def render_table(results: dict[str, Any]) -> str:
     for name in TEST_RUNS:
         if name in results.get("tests", {}):
             run = results["tests"][name]
+            workers = f", {run['workers']} workers" if "workers" in run else ""  # older results did not record them
             lines.append(
                 f"{run['command']}: {run['seconds']:.1f} s ({run.get('cpu_seconds', float('nan')):.1f} s CPU), "
-                f"{'passed' if run['passed'] else 'FAILED'} ({run['summary']}; load average {run['load_average_before']} before)"
+                f"{'passed' if run['passed'] else 'FAILED'} ({run['summary']}; load average {run['load_average_before']} before{workers})"
             )
     return "\n".join(lines)
 

@@ -206,14 +206,21 @@ def test_scoring_test_web_truth():
     assert (ended["tp"], ended["fn"]) == (0, 1)
 
 
-def test_the_detector_on_the_small_local_test_web(small_test_web):
-    """Extract + detect on every page of the small test web (tests/conftest.py) and score against its truth."""
+@pytest.fixture(scope="module")
+def small_web_detector():
+    """A detector over the frame and gazetteer of the small test web (tests/conftest.py), built once for the
+    module's tests (detection does not change it)."""
     from analysis.collect.web.detect import Detector
 
     from conftest import small_web_frames
 
     units, _, gazetteer = small_web_frames()
-    result = ev.score_test_web(small_test_web, Detector.build(units, gazetteer))
+    return Detector.build(units, gazetteer)
+
+
+def test_the_detector_on_the_small_local_test_web(small_test_web, small_web_detector):
+    """Extract + detect on every page of the small test web (tests/conftest.py) and score against its truth."""
+    result = ev.score_test_web(small_test_web, small_web_detector)
     overall = result["metrics"].set_index("status").loc["all"]
     assert overall["f1"] >= 0.85, result["errors"].to_string()
 
@@ -225,17 +232,13 @@ def test_detection_benchmark_reports_both_timings(web_detector):
     assert result["detector_seconds"] > 0 and result["regex_seconds"] > 0
 
 
-def test_pages_that_name_no_partner_have_no_findings(small_test_web):
+def test_pages_that_name_no_partner_have_no_findings(small_test_web, small_web_detector):
     """:func:`analyse_page` skips a text that names no partner place (:func:`prefilter.names_partner`): exact only
     while every finding needs a partner mention, which this checks on every page of the small test web."""
-    from analysis.collect.web.detect import Detector
     from analysis.collect.web.extract import page_text
     from analysis.collect.web.prefilter import names_partner
 
-    from conftest import small_web_frames
-
-    units, _, gazetteer = small_web_frames()
-    detector = Detector.build(units, gazetteer)
+    detector = small_web_detector
     skipped = 0
     for page in ev.test_web_pages(small_test_web):
         extracted = page_text(page.body, page.content_type, page.url)

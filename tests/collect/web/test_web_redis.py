@@ -24,24 +24,40 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+def _start_redis(port: int, folder) -> subprocess.Popen | None:
+    """A redis-server on ``port`` once it answers PING; None when it exits first (the port was taken after the probe:
+    another test process, such as a pytest-xdist worker's kernel, bound it in between)."""
+    import redis
+
+    process = subprocess.Popen(
+        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+         "--dir", str(folder)],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    deadline = time.monotonic() + 10
+    while process.poll() is None:
+        try:  # PING, not a bare connection: whatever else holds the port does not answer it
+            if redis.Redis(host="127.0.0.1", port=port, socket_timeout=0.5).ping():
+                return process
+        except redis.exceptions.RedisError:
+            if time.monotonic() > deadline:
+                process.kill()
+                pytest.fail("redis-server did not start in 10 s")
+            time.sleep(0.05)
+    return None
+
+
 @pytest.fixture
 def redis_url(tmp_path):
     if REDIS_SERVER is None:
         pytest.skip("redis-server is not installed (CI installs it: apt-get install redis-server)")
-    port = _free_port()
-    process = subprocess.Popen(
-        [REDIS_SERVER, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(tmp_path)],
-        stdout=subprocess.DEVNULL,
-    )  # fmt: skip
-    deadline = time.monotonic() + 10
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+    for _ in range(5):
+        port = _free_port()
+        process = _start_redis(port, tmp_path)
+        if process is not None:
             break
-        except OSError:
-            assert time.monotonic() < deadline, "redis-server did not start"
-            time.sleep(0.05)
+    else:
+        pytest.fail("redis-server exited on five free ports in a row")
     yield f"redis://127.0.0.1:{port}/0"
     process.terminate()
     process.wait(timeout=10)
