@@ -109,6 +109,18 @@ def pytest_xdist_make_scheduler(config, log):
     return MarkedGroupScheduling(config, log)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def isolated_session_data(tmp_path_factory):
+    """The same for the session's and modules' shared fixtures (a test detector, a small test web): pytest sets them
+    up before any test's own fixtures, so without this they would read the real ``data/`` (the LAU list, twinning
+    lists) when it has been acquired, and a test would pass on a machine with data and fail on a fresh checkout."""
+    workspace = tmp_path_factory.mktemp("session-workspace")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("PARADIP_DATA", str(workspace / "data"))
+        patch.setenv("PARADIP_BUILD", str(workspace / "build"))
+        yield workspace
+
+
 @pytest.fixture(autouse=True)
 def isolated_data(tmp_path_factory, monkeypatch):
     """Point ``PARADIP_DATA`` and ``PARADIP_BUILD`` at a temporary folder so tests never touch the real ones."""

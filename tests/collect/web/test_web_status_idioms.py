@@ -93,7 +93,7 @@ def test_a_recent_signing_a_reaffirmed_tie_or_a_tie_in_place_is_established(web_
 
 
 def test_a_swedish_particle_verb_with_the_subject_between_is_ended(web_detector):
-    ended = "I september 2020 sade Göteborgs stad upp samarbetsavtalet med den kinesiska staden Shanghai."
-    denied = "I går sade Göteborgs stad inte upp samarbetsavtalet med den kinesiska staden Shanghai."
+    ended = "I september 2020 sade Arnhems kommun upp samarbetsavtalet med den kinesiska staden Wuhan."
+    denied = "I går sade Arnhems kommun inte upp samarbetsavtalet med den kinesiska staden Wuhan."
     assert _statuses(web_detector, ended, "sv") == {"ended"}
     assert _statuses(web_detector, denied, "sv") == {"established"}
