@@ -449,7 +449,7 @@ class Detector:
             ],
             text=text,
             lexicon=self.lexicon,
-            rivals=chains.rivals(text, mentions, mention, self.lexicon),
+            rivals=chains.rivals(text, mentions, mention, self.lexicon, tuple(side.name for side in sides)),
         )
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
         decisions = []
