@@ -35,7 +35,7 @@ from analysis.collect.web.eu_side import (
     title_places,
     town_subject,
 )
-from analysis.collect.web.lexicon import MASKING_LOOKALIKES, name_key, word_scripts
+from analysis.collect.web.lexicon import ADMIN1_CALLED, MASKING_LOOKALIKES, name_key, word_scripts
 from analysis.collect.web.relation_clause import parties_named
 
 RELATION_ORDER: tuple[str, ...] = (
@@ -350,9 +350,11 @@ def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
 
 # A case ending glued by an apostrophe may follow the name ("Zhejiang'i provintsi", "Hunan'in maakunta").
 _AFTER_GAP = re.compile(r"(?:['’][^\W\d_]{1,3})?[\s,(]*")
-# Words that call the name next to them a state, province or region (web_terms.csv).
-_ADMIN1_CALLED = ("province_word", "state_word", "admin1_title")
-_BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
+# Between a region word and the name: an "of" word, or the "autonomous" adjective of a Chinese autonomous region in
+# the EU languages (Autonomous Region, Regiunii Autonome, Región Autónoma, Regione Autonoma, Autonome Region).
+_BEFORE_GAP = re.compile(
+    r"[\s(]*(?:auton[oó]m\w*\s+)?(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE
+)
 
 
 def next_to_province(text: str, terms, hit) -> bool:
@@ -573,7 +575,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None,
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
         if other is not mention and other.role == "partner" and inside:
             return f"a state or province that qualifies the partner city {inside[0].name} named with it: not a partner"
-    if any(_next_to(text, terms, mention.hit, kind) for kind in _ADMIN1_CALLED):
+    if any(_next_to(text, terms, mention.hit, kind) for kind in ADMIN1_CALLED):
         return None
     return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"
 
