@@ -150,9 +150,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     else:
         return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
     candidates = [p for p in partner_like if p.country_iso2 == country]
-    has_context = bool(hint) or _country_word_next_to(
-        text, terms, hit, "us_context" if country == "US" else "cn_context"
-    )
+    context_kind = "us_context" if country == "US" else "cn_context"
+    own_adjective = any(t.kind == context_kind and _same_span(t, hit) for t in terms)  # "šanghajská vláda"
+    has_context = bool(hint) or own_adjective or _country_word_next_to(text, terms, hit, context_kind)
     weak = []
     if not any(p.strong for p in candidates):
         weak.append("small place")
@@ -161,7 +161,11 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ordinary = (
         surface_key in detector.lexicon.stoplist.get("partner", ())
         or detector.is_country_name(surface_key)
-        or any(t.kind in _WORD_KINDS or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
+        or any(
+            t.kind in _WORD_KINDS or t.kind.startswith("lookalike_")
+            for t in terms
+            if _overlap(t, hit) and not (own_adjective and _same_span(t, hit))
+        )
     )
     if ordinary:
         weak.append("ordinary word")
@@ -306,6 +310,11 @@ _CONTEXT_AFTER = re.compile(r"[\s,(]*(?:(?:in|im|en|w|v|u|aus|from|de|di|da|z)\s
 # Stati Uniti"; "Solvang, a small town in the USA" (capitalised words would be other names).
 _APPOSITION_AFTER = re.compile(r"\s*,\s*(?:[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][\w'’]*\s+){1,3}")
 _CONTEXT_BEFORE = re.compile(r"[^,.;:!?()]{0,40}")
+
+
+def _same_span(term, hit) -> bool:
+    """Whether a term spans exactly the name hit: a city's adjective that is also a country word ("пекинския")."""
+    return (term.orig_start, term.orig_end) == (hit.orig_start, hit.orig_end)
 
 
 def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
