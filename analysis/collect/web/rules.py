@@ -361,9 +361,7 @@ def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
 _AFTER_GAP = re.compile(r"(?:['’][^\W\d_]{1,3})?[\s,(]*")
 # Between a region word and the name: an "of" word, or the "autonomous" adjective of a Chinese autonomous region in
 # the EU languages (Autonomous Region, Regiunii Autonome, Región Autónoma, Regione Autonoma, Autonome Region).
-_BEFORE_GAP = re.compile(
-    r"[\s(]*(?:auton[oó]m\w*\s+)?(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE
-)
+_BEFORE_GAP = re.compile(r"[\s(]*(?:auton[oó]m\w*\s+)?(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
 
 
 def next_to_province(text: str, terms, hit) -> bool:
