@@ -328,11 +328,10 @@ class Detector:
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
-        floor = float(self.lexicon.rules["partner_adjective_min_population"])
+        floor = float(self.lexicon.rules["partner_adjective_min_population"])  # a partner city's adjective
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
-            if lookalike.person_name(text, hit, found, surnames, language) or _inside_country_word(
-                hit, terms, found, floor
-            ):
+            person = lookalike.person_name(text, hit, found, surnames, language)
+            if person or _inside_country_word(hit, terms, found, floor):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
