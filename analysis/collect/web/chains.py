@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.collect.web.lexicon import fold_for_matching, word_sets
+from analysis.collect.web.lexicon import fold_for_matching, name_key, word_sets
 from analysis.core.countries import country_to_iso2
 
 _GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
@@ -123,14 +123,20 @@ def conjunctions(lexicon, language: str | None = None) -> tuple[frozenset[str], 
     return _CONJUNCTIONS[key]
 
 
-def rivals(text, mentions, mention, lexicon) -> list:
+def rivals(text, mentions, mention, lexicon, own: tuple[str, ...] = ()) -> list:
     """The other partner mentions of the sentence that do not stand in one enumeration with ``mention`` and name a
-    large partner place (not "Council", a hamlet's name)."""
+    large partner place (not "Council", a hamlet's name), nor the finding's own EU place by name (``own``: the EU
+    sides' names; "sade Mora kommun upp" on Mora's page is the Swedish town, not its namesake Mora, Minnesota)."""
     chain = chain_of(text, mentions, mention, lexicon)
+    own_keys = {name_key(name) for name in own if name}
     return [
         m
         for m in mentions
-        if m.role == "partner" and m is not mention and m not in chain and any(p.strong for p in m.places)
+        if m.role == "partner"
+        and m is not mention
+        and m not in chain
+        and any(p.strong for p in m.places)
+        and name_key(text[m.hit.orig_start : m.hit.orig_end]) not in own_keys
     ]
 
 
@@ -155,7 +161,6 @@ def country_after(text: str, mention) -> str | None:
     """The ISO2 code of the country named right after a place, in brackets or after a comma ("Utrechtem
     (Nizozemsko)", "Dierdorf, Germany", "Limoges (France)"), in any EU language
     (:func:`analysis.collect.web.places.country_names_iso2`); None when no country name follows."""
-    from analysis.collect.web.lexicon import name_key
     from analysis.collect.web.places import country_names_iso2
 
     names = country_names_iso2()

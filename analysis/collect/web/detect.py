@@ -119,11 +119,18 @@ def _named_as_place(text: str, hit: NameHit, terms: list[TermHit]) -> bool:
     )
 
 
-def _inside_country_word(hit: NameHit, terms: list[TermHit]) -> bool:
+def _inside_country_word(hit: NameHit, terms: list[TermHit], found, floor: float) -> bool:
     """A name inside a US or China context phrase: part of the country's epithet ("Reich der Mitte" is China, its
-    "Mitte" no Berlin district), no place of its own."""
+    "Mitte" no Berlin district), no place of its own. A name of a partner city of ``floor`` inhabitants or more that
+    is the whole phrase is that city's adjective ("šanghajská vláda", "Пекинския общински съвет":
+    :func:`analysis.collect.web.eu_adjectives.partner_adjectives`), naming China and the city ("kitajskim", the
+    Slovenian for Chinese, is no small town's name)."""
+    large = any(p.role == "partner" and p.population >= floor for p in found)
     return any(
-        t.kind in ("us_context", "cn_context") and t.orig_start <= hit.orig_start and hit.orig_end <= t.orig_end
+        t.kind in ("us_context", "cn_context")
+        and t.orig_start <= hit.orig_start
+        and hit.orig_end <= t.orig_end
+        and not (large and (t.orig_start, t.orig_end) == (hit.orig_start, hit.orig_end))
         for t in terms
     )
 
@@ -321,8 +328,10 @@ class Detector:
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
+        floor = float(self.lexicon.rules["partner_adjective_min_population"])  # a partner city's adjective
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
-            if lookalike.person_name(text, hit, found, surnames, language) or _inside_country_word(hit, terms):
+            person = lookalike.person_name(text, hit, found, surnames, language)
+            if person or _inside_country_word(hit, terms, found, floor):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
@@ -449,7 +458,7 @@ class Detector:
             ],
             text=text,
             lexicon=self.lexicon,
-            rivals=chains.rivals(text, mentions, mention, self.lexicon),
+            rivals=chains.rivals(text, mentions, mention, self.lexicon, tuple(side.name for side in sides)),
         )
         evidence = (heading_text.strip() + " / " + sentence) if heading_text else sentence
         decisions = []

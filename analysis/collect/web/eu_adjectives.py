@@ -1,5 +1,6 @@
 """Lower-case place adjectives that name an EU town in Slavic languages ("mariborska občina", "pražský primátor",
-"krakowski ratusz", "пловдивски кмет").
+"krakowski ratusz", "пловдивски кмет"), and those of the large US and Chinese partner cities ("šanghajská vláda",
+"пекинския": :func:`partner_adjectives`).
 
 Slavic languages name a town's council, mayor or people by a relational adjective written in lower case. The regular
 forms are generated from the frame cities' local names (those that are their country's LAU names) by the rules of ``web_place_adjectives.csv`` (per language: a
@@ -87,6 +88,38 @@ def frame_adjectives(known, lau, lexicon) -> list:
             form
             for language in languages[place.country_iso2]
             for name in own
+            for form in adjective_forms(name, language)
+            if _key(form) not in taken
+        ]
+        if forms:
+            out.append((place, list(dict.fromkeys(forms))))
+    return out
+
+
+def partner_adjectives(known, lexicon) -> list:
+    """``(place, adjective forms)`` for the large partner cities of ``known`` (``(Place, names)`` pairs: US and Chinese
+    cities of ``partner_adjective_min_population`` or more), from their one-word names by the rules of every language
+    of ``web_place_adjectives.csv`` in the name's script ("Šanghaj" -> "šanghajská vláda", "Пекин" -> "пекинския",
+    "Pekin" -> Polish "pekiński"). A foreign city's name takes the regular ending in these languages; only large
+    cities are read so (a small town's adjective risks a false tie). Names that begin a country's name are not read
+    ("Kitaj" would make "kitajski", the Slovenian for Chinese); forms that are a country's name, a lexicon term or the
+    name of a ``known`` place are left out."""
+    from analysis.collect.web.places import _key, country_name_keys
+
+    floor = float(lexicon.rules["partner_adjective_min_population"])
+    countries = country_name_keys()
+    country_stems = {key[:end] for key in countries for end in range(4, len(key) + 1)}
+    taken = {term.key for term in lexicon.terms} | countries
+    taken |= {_key(name) for _, names in known for name in names}
+    out = []
+    for place, names in known:
+        if place.role != "partner" or place.population < floor:
+            continue
+        forms = [
+            form
+            for language in adjective_rules()
+            for name in dict.fromkeys(names)
+            if _key(name) not in country_stems  # "Kitaj" (a name of a Chinese place) makes "kitajski", Chinese
             for form in adjective_forms(name, language)
             if _key(form) not in taken
         ]

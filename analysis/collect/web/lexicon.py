@@ -38,6 +38,8 @@ GROUPS_FILE = "web_language_groups.csv"
 
 RELATION_KINDS: tuple[str, ...] = ("twin", "friendship", "agreement", "cooperation", "generic")
 STATUS_KINDS: tuple[str, ...] = ("planned", "planned_weak", "ended", "status_done")
+# Words that call the name next to them a state, province or region ("province of Jilin", "Regiunii Autonome Guangxi").
+ADMIN1_CALLED: tuple[str, ...] = ("province_word", "state_word", "admin1_title")
 # Look-alikes that change the meaning of an overlapping twin term (they mask it), and those that only
 # make a weak relation (agreement, cooperation, generic partnership) in the same sentence a look-alike.
 MASKING_LOOKALIKES: frozenset[str] = frozenset(

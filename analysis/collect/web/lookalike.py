@@ -43,7 +43,7 @@ import re
 from analysis.collect.web import person_title
 from analysis.collect.web.discourse import _phrases, lexicon_words
 from analysis.collect.web.eu_side import clause_holds_relation, relative_clause_after
-from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, is_term_word, name_key
+from analysis.collect.web.lexicon import ADMIN1_CALLED, RELATION_KINDS, fold_for_matching, is_term_word, name_key
 from analysis.collect.web.matcher import NameHit, TermHit
 
 # At most this many words between a place and the relation term it holds ("hat Louisville folgende Partnerstädte").
@@ -111,7 +111,8 @@ def _word_fragment(text: str, mention, mentions) -> str | None:
 def _person(text: str, mention, mentions, terms, language) -> str | None:
     """A name right after a capitalised word that is neither a place, a lexicon term nor the sentence's first word:
     a given name and a surname ("Cllr. Jason Murphy welcomed"; "Jiajun Yuan y"), for a name of at most
-    ``_SURNAME_MAX`` letters. Not in German, which capitalises every noun ("Hafenstadt Qingdao"). A name inside a
+    ``_SURNAME_MAX`` letters, unless a region word stands before that word ("Regiunii Autonome Guangxi"). Not in
+    German, which capitalises every noun ("Hafenstadt Qingdao"). A name inside a
     Chinese person's name (a ``cn_person`` term: "Jiajun Yuan") is that person's, in every language."""
     start = mention.hit.orig_start
     for t in terms:
@@ -134,11 +135,22 @@ def _person(text: str, mention, mentions, terms, language) -> str | None:
         return None
     if any(t.orig_start < start and t.orig_end > word_start for t in terms):
         return None
+    if _after_region_word(text, terms, word_start):
+        return None
     before = text[max(0, word_start - 8) : word_start]
     if word_start > 0 and (not _SENTENCE_BEFORE.search(before) or _TITLE_BEFORE.search(before)):
         name = found.group(1) + " " + text[start : mention.hit.orig_end]
         return f"a person's name ('{name}'): a given name before the partner name"
     return None
+
+
+def _after_region_word(text: str, terms, word_start: int) -> bool:
+    """Whether a region, province or state word (``ADMIN1_CALLED``) stands right before the capitalised word: that word
+    qualifies the unit ("Regiunii Autonome Guangxi", "Provincia Autonoma"), a title's adjective, no given name."""
+    return any(
+        t.kind in ADMIN1_CALLED and t.orig_end <= word_start and not text[t.orig_end : word_start].strip()
+        for t in terms
+    )
 
 
 def _given_name_like(mention) -> bool:

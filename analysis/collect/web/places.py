@@ -405,11 +405,12 @@ def unframed_places(
     (:func:`analysis.collect.web.small_towns.qualified_small_towns`: "Panni, Foggia");
     and the frame cities' lower-case Slavic adjectives, from their LAU names
     (:func:`analysis.collect.web.eu_adjectives.frame_adjectives`) with the irregular forms listed for some
-    (:func:`analysis.collect.web.eu_adjectives.listed_forms`), and the municipal forms of their names that a
+    (:func:`analysis.collect.web.eu_adjectives.listed_forms`), the adjectives of the large partner cities
+    (:func:`analysis.collect.web.eu_adjectives.partner_adjectives`), and the municipal forms of their names that a
     partner namesake carries (:func:`analysis.collect.web.eu_regions.namesake_forms`: "City of Galway")."""
     from analysis.build import municipal
     from analysis.build.twinned_places import load_twinned_eu_places
-    from analysis.collect.web.eu_adjectives import frame_adjectives, listed_forms
+    from analysis.collect.web.eu_adjectives import frame_adjectives, listed_forms, partner_adjectives
     from analysis.collect.web.eu_regions import namesake_forms, subdivision_places
     from analysis.collect.web.small_towns import qualified_small_towns
 
@@ -420,7 +421,7 @@ def unframed_places(
     found = lau_places(known, lexicon, towns) if lau is not False else []
     found += qualified_small_towns([*known, *found], lexicon, towns) if lau is not False else []
     adjectives = frame_adjectives(known, lau, lexicon) if lau is not False else []
-    adjectives += listed_forms(known, lexicon)
+    adjectives += listed_forms(known, lexicon) + partner_adjectives(known, lexicon)
     return found + adjectives + namesake_forms(known) + subdivision_places([*known, *found], lexicon)
 
 

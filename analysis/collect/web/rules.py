@@ -35,7 +35,7 @@ from analysis.collect.web.eu_side import (
     title_places,
     town_subject,
 )
-from analysis.collect.web.lexicon import MASKING_LOOKALIKES, name_key, word_scripts
+from analysis.collect.web.lexicon import ADMIN1_CALLED, MASKING_LOOKALIKES, name_key, word_scripts
 from analysis.collect.web.relation_clause import parties_named
 
 RELATION_ORDER: tuple[str, ...] = (
@@ -150,9 +150,9 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     else:
         return f"'{surface_key}' names US and Chinese places and the sentence names neither country"
     candidates = [p for p in partner_like if p.country_iso2 == country]
-    has_context = bool(hint) or _country_word_next_to(
-        text, terms, hit, "us_context" if country == "US" else "cn_context"
-    )
+    context_kind = "us_context" if country == "US" else "cn_context"
+    own_adjective = any(t.kind == context_kind and _same_span(t, hit) for t in terms)  # "šanghajská vláda"
+    has_context = bool(hint) or own_adjective or _country_word_next_to(text, terms, hit, context_kind)
     weak = []
     if not any(p.strong for p in candidates):
         weak.append("small place")
@@ -161,7 +161,11 @@ def choose_partner(detector, text, mention, mentions, terms, context: Context) -
     ordinary = (
         surface_key in detector.lexicon.stoplist.get("partner", ())
         or detector.is_country_name(surface_key)
-        or any(t.kind in _WORD_KINDS or t.kind.startswith("lookalike_") for t in terms if _overlap(t, hit))
+        or any(
+            t.kind in _WORD_KINDS or t.kind.startswith("lookalike_")
+            for t in terms
+            if _overlap(t, hit) and not (own_adjective and _same_span(t, hit))
+        )
     )
     if ordinary:
         weak.append("ordinary word")
@@ -308,6 +312,11 @@ _APPOSITION_AFTER = re.compile(r"\s*,\s*(?:[^\W\d_A-ZÀ-ÞΑ-ΩА-Я][\w'’]*\s
 _CONTEXT_BEFORE = re.compile(r"[^,.;:!?()]{0,40}")
 
 
+def _same_span(term, hit) -> bool:
+    """Whether a term spans exactly the name hit: a city's adjective that is also a country word ("пекинския")."""
+    return (term.orig_start, term.orig_end) == (hit.orig_start, hit.orig_end)
+
+
 def _country_word_next_to(text: str, terms, hit, kind: str) -> bool:
     """A US/China word right after the name ("Madison, USA"; "Scituate (USA)"; after a short lower-case apposition:
     "Newport, cittadina negli Stati Uniti") or shortly before it in the same
@@ -350,9 +359,9 @@ def _hint(detector, text, mention, mentions) -> tuple[str | None, str | None]:
 
 # A case ending glued by an apostrophe may follow the name ("Zhejiang'i provintsi", "Hunan'in maakunta").
 _AFTER_GAP = re.compile(r"(?:['’][^\W\d_]{1,3})?[\s,(]*")
-# Words that call the name next to them a state, province or region (web_terms.csv).
-_ADMIN1_CALLED = ("province_word", "state_word", "admin1_title")
-_BEFORE_GAP = re.compile(r"[\s(]*(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
+# Between a region word and the name: an "of" word, or the "autonomous" adjective of a Chinese autonomous region in
+# the EU languages (Autonomous Region, Regiunii Autonome, Región Autónoma, Regione Autonoma, Autonome Region).
+_BEFORE_GAP = re.compile(r"[\s(]*(?:auton[oó]m\w*\s+)?(?:of|de|di|du|del|della|van|von|der|des)?[\s:]*", re.IGNORECASE)
 
 
 def next_to_province(text: str, terms, hit) -> bool:
@@ -573,7 +582,7 @@ def admin1_partner_problem(detector, text, mention, terms, sides, mentions=None,
         inside = [p for p in other.places if p.role == "partner" and p.admin1 in names and p.strong]
         if other is not mention and other.role == "partner" and inside:
             return f"a state or province that qualifies the partner city {inside[0].name} named with it: not a partner"
-    if any(_next_to(text, terms, mention.hit, kind) for kind in _ADMIN1_CALLED):
+    if any(_next_to(text, terms, mention.hit, kind) for kind in ADMIN1_CALLED):
         return None
     return "a state or province named for a city (not called a state/province next to its name): a qualifier, not a partner"
 

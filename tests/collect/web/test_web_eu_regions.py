@@ -174,3 +174,23 @@ def test_smaller_lau_towns_are_inflected_in_their_own_languages_only():
     assert own_language_inflected(zabok._replace(population=47_000.0), lexicon) == frozenset()  # inflected everywhere
     assert own_language_inflected(zabok._replace(population=900.0), lexicon) == frozenset()
     assert own_language_inflected(zabok._replace(level="city"), lexicon) == frozenset()
+
+
+def test_a_large_partner_city_has_its_slavic_adjectives_a_small_one_none():
+    from analysis.collect.web.eu_adjectives import partner_adjectives
+
+    shanghai = Place("Shanghai", "CN", "partner", "cn-pref-3101", "prefecture", 24_000_000.0, True, None)
+    beijing = shanghai._replace(name="Beijing", unit_id="cn-pref-1101", population=21_000_000.0)
+    town = Place("Sheboygan", "US", "partner", "us-place-sheboygan", "city", 48_000.0, True, "Wisconsin")
+    jitai = shanghai._replace(name="Jitai", unit_id="cn-x", population=2_000_000.0)
+    known = [(shanghai, ["Shanghai", "Šanghaj"]), (beijing, ["Beijing", "Pekin", "Пекин"]), (town, ["Sheboygan"])]
+    found = dict(partner_adjectives([*known, (jitai, ["Jitai", "Kitaj"])], load_lexicon()))
+    assert "šanghajská" in found[shanghai]
+    assert {"pekiński", "пекинския"} <= set(found[beijing])
+    assert town not in found  # a small town's adjective risks a false tie
+    assert not any(form.startswith("kitaj") for form in found.get(jitai, []))  # the Slovenian for Chinese
+
+
+def test_a_partner_city_named_by_its_adjective_is_found(web_detector):
+    found = web_detector.detect("Brno podepsalo smlouvu o partnerství, šanghajská vláda ji schválila.", language="cs")
+    assert [(f.eu_place, f.partner_name) for f in found] == [("Brno", "Shanghai")]

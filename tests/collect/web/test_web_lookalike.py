@@ -337,3 +337,8 @@ def test_a_town_with_another_countrys_adjective_is_no_partner(text, phrase, expe
     name = {"Wallingford", "Lancaster", "Boston"} & set(text.split())
     mention = _name_mention(text, name.pop())
     assert (other_country_town(text, mention, [term]) is not None) == expected
+
+
+def test_a_capitalised_word_after_a_region_word_is_no_given_name(web_detector):
+    text = "Brno a semnat un acord de înfrățire cu o delegație a Regiunii Autonome Hubei."
+    assert {f.partner_name for f in web_detector.detect(text, language="ro")} == {"Hubei"}

@@ -130,8 +130,21 @@ def test_a_place_name_inside_an_idiom_for_china_is_no_eu_place(web_detector):
     idiom = TermHit(
         "cn_context", "de", "reich der mitte", text.index("Reich"), start + 5, text.index("Reich"), start + 5
     )
-    assert _inside_country_word(hit, [idiom])
-    assert not _inside_country_word(hit, [idiom._replace(orig_end=start - 1)])  # a phrase that ends before the name
+    assert _inside_country_word(hit, [idiom], (), 1e6)
+    assert not _inside_country_word(hit, [idiom._replace(orig_end=start - 1)], (), 1e6)  # a phrase ending before it
+
+
+def test_a_large_partner_citys_adjective_that_is_a_china_word_is_the_city():
+    from analysis.collect.web.detect import _inside_country_word
+    from analysis.collect.web.matcher import NameHit, TermHit
+    from analysis.collect.web.places import Place
+
+    hit = NameHit(0, 10, 0, 10, (0,), False)
+    word = TermHit("cn_context", "*", "šanghajsk*", 0, 10, 0, 10)
+    shanghai = Place("Shanghai", "CN", "partner", "cn-pref-3101", "prefecture", 24_000_000.0, True, None)
+    town = shanghai._replace(name="Jitai", population=50_000.0)
+    assert not _inside_country_word(hit, [word], (shanghai,), 1e6)
+    assert _inside_country_word(hit, [word], (town,), 1e6)  # "kitajskim" (Chinese) is no small town's name
 
 
 @pytest.mark.parametrize(("written", "expected"), [("Columbia (USA)", {"us-place-columbia"}), ("Columbia", set())])

@@ -97,3 +97,26 @@ def test_a_swedish_particle_verb_with_the_subject_between_is_ended(web_detector)
     denied = "I går sade Arnhems kommun inte upp samarbetsavtalet med den kinesiska staden Wuhan."
     assert _statuses(web_detector, ended, "sv") == {"ended"}
     assert _statuses(web_detector, denied, "sv") == {"established"}
+
+
+def test_a_rival_named_as_the_findings_own_eu_place_takes_no_cue(web_detector):
+    """On Memphis's (a Swedish town's, for the test) page, "sade Memphis kommun upp" is the town's own act: its
+    namesake Memphis, Tennessee, is no rival partner taking the ended cue."""
+    text = "Redan i september 2020 sade Memphis kommun upp samarbetsavtalet med den kinesiska staden Wuhan."
+    found = web_detector.detect(text, language="sv", page_owner=("Memphis", "SE"))
+    assert {f.status for f in found if f.partner_name == "Wuhan"} == {"ended"}
+
+
+@pytest.mark.parametrize(
+    ("text", "language"),
+    [
+        (
+            "The sister city agreement between Esslingen and Chicago will be submitted to the city council for approval.",
+            "en",
+        ),
+        ("Die Städtepartnerschaft zwischen Esslingen und Wuhan wird dem Gemeinderat vorgelegt.", "de"),
+        ("Il gemellaggio tra Arnhem e Wuhan sarà sottoposto al consiglio comunale.", "it"),
+    ],
+)
+def test_a_tie_submitted_to_a_council_is_planned(web_detector, text, language):
+    assert _statuses(web_detector, text, language) == {"planned"}
