@@ -249,6 +249,7 @@ def taken_name_keys(gazetteer: pd.DataFrame, lexicon: Lexicon) -> frozenset[str]
     return frozenset(name_key(name) for name in names) | {t.key for t in lexicon.terms}
 
 
+@lru_cache(maxsize=1)
 def country_name_keys() -> frozenset[str]:
     """Folded names of the world's countries (pycountry and the project's country labels, in English and in the EU
     languages: "Nederland", "Polska"): such an alternate name of a US town ("Ireland", "Albania", "Sweden") is not a
