@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.collect.web.lexicon import fold_for_matching, name_key, word_sets
+from analysis.collect.web.lexicon import derived, fold_for_matching, name_key, word_sets
 from analysis.core.countries import country_to_iso2
 
 _GAP_PUNCTUATION = re.compile(r"[\s,;&+/\-–—()\[\]'\"]+")
@@ -85,7 +85,6 @@ def _joins(gap: str, words_of: tuple[frozenset[str], ...]) -> bool:
     return len(words) <= 3 and len(capitalised) == len(words)
 
 
-_CONJUNCTIONS: dict[tuple, tuple[frozenset[str], ...]] = {}
 _ARTICLES = frozenset(
     {"the", "la", "le", "les", "l'", "der", "die", "das", "dem", "den", "el", "il", "lo", "het", "o", "a"}
 )
@@ -102,25 +101,25 @@ def conjunctions(lexicon, language: str | None = None) -> tuple[frozenset[str], 
     ``list_separator_local`` rows of ``language``: words that are conjunctions only in that language), the
     prepositions of a qualifier (``qualifier_preposition``), and the articles, town words and "of" words that may
     follow a conjunction (``pair_filler``, ``of_word``)."""
-    key = (id(lexicon), language)
-    if key not in _CONJUNCTIONS:
+    return derived(lexicon, ("conjunctions", language), lambda: _conjunctions(lexicon, language))
 
-        def folded(kinds, own=None):
-            return frozenset(
-                word
-                for t in lexicon.terms
-                if t.kind in kinds and (own is None or t.language == own)
-                for word in fold_for_matching(t.text).split()
-            )
 
-        joiners = frozenset(fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "list_separator")
-        local = local_conjunctions(lexicon, language)
-        prepositions = frozenset(
-            fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "qualifier_preposition"
+def _conjunctions(lexicon, language: str | None) -> tuple[frozenset[str], ...]:
+    def folded(kinds, own=None):
+        return frozenset(
+            word
+            for t in lexicon.terms
+            if t.kind in kinds and (own is None or t.language == own)
+            for word in fold_for_matching(t.text).split()
         )
-        fillers = folded({"pair_filler", "of_word"}) | _ARTICLES
-        _CONJUNCTIONS[key] = (joiners | local, prepositions, fillers)
-    return _CONJUNCTIONS[key]
+
+    joiners = frozenset(fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "list_separator")
+    local = local_conjunctions(lexicon, language)
+    prepositions = frozenset(
+        fold_for_matching(t.text).strip() for t in lexicon.terms if t.kind == "qualifier_preposition"
+    )
+    fillers = folded({"pair_filler", "of_word"}) | _ARTICLES
+    return (joiners | local, prepositions, fillers)
 
 
 def rivals(text, mentions, mention, lexicon, own: tuple[str, ...] = ()) -> list:

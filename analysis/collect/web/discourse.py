@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
-from analysis.collect.web.lexicon import fold_for_matching, lexicon_words, name_key, written_as
+from analysis.collect.web.lexicon import derived, fold_for_matching, lexicon_words, name_key, written_as
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
@@ -170,19 +170,17 @@ def paired_with_unknown(text: str, mentions, mention, with_words: dict[str, froz
     return bool(found and written_as(fold_for_matching(found.group(1)).strip(), found.group(1), with_words))
 
 
-_PAIR_WORDS: dict[tuple, tuple[str, ...]] = {}
-
-
 def _phrases(lexicon, kind: str, language: str | None = None) -> tuple[str, ...]:
     """The folded terms of ``kind`` as whole phrases ("nördlich von", "w"), less the ``<kind>_exception`` terms of
     ``language`` (Slovenian "in" is "and", no locative preposition)."""
-    key = (id(lexicon), kind, "phrases", language)
-    if key not in _PAIR_WORDS:
+
+    def phrases() -> tuple[str, ...]:
         exceptions = {
             name_key(t.text) for t in lexicon.terms if t.kind == kind + "_exception" and t.language == language
         }
-        _PAIR_WORDS[key] = tuple({name_key(t.text) for t in lexicon.terms if t.kind == kind} - {""} - exceptions)
-    return _PAIR_WORDS[key]
+        return tuple({name_key(t.text) for t in lexicon.terms if t.kind == kind} - {""} - exceptions)
+
+    return derived(lexicon, ("phrases", kind, language), phrases)
 
 
 def venue_only(detector, text, mention, mentions, language: str | None = None) -> str | None:

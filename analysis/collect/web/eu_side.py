@@ -28,7 +28,7 @@ from __future__ import annotations
 import re
 
 from analysis.collect.web.discourse import lexicon_words
-from analysis.collect.web.lexicon import RELATION_KINDS, fold_for_matching, is_term_word
+from analysis.collect.web.lexicon import RELATION_KINDS, derived, fold_for_matching, is_term_word
 
 _WHOLE_COUNTRY = re.compile(r"^[A-Z]{2}00$")
 _LIST_LINE_WORDS = 5
@@ -298,22 +298,19 @@ def _listed(text: str, start: int, places: list, lexicon) -> list:
 _OBJECT_END = re.compile(r"[;:!?\n]|\.(?:\s|$)")
 
 
-_RELATION_PATTERNS: dict[int, re.Pattern] = {}
-
-
 def _names_relation(span: str, lexicon) -> bool:
     """Whether a relation term (twin, friendship, agreement, cooperation, generic, and their weak words) begins at
     one of the words of ``span``."""
-    key = id(lexicon)
-    if key not in _RELATION_PATTERNS:
+
+    def alternation() -> re.Pattern:  # one pattern: it matches where any of the terms does
         kinds = set(RELATION_KINDS) | {"agreement_word", "friendship_word", "cooperation_word"}
-        patterns = [
-            t.pattern.pattern for t in lexicon.terms if t.kind in kinds
-        ]  # one alternation: matches where any does
-        _RELATION_PATTERNS[key] = re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)")
+        patterns = [t.pattern.pattern for t in lexicon.terms if t.kind in kinds]
+        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)")
+
+    relation = derived(lexicon, ("relation_alternation",), alternation)
     folded = fold_for_matching(span)
     starts = [0] + [m.end() for m in re.finditer(r"[\s(\"'„“«]+", folded)]
-    return any(_RELATION_PATTERNS[key].match(folded, at) for at in starts)
+    return any(relation.match(folded, at) for at in starts)
 
 
 def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> list:

@@ -25,7 +25,8 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from typing import NamedTuple
+from collections.abc import Callable, Hashable
+from typing import Any, NamedTuple, TypeVar
 
 from analysis.core.names import fold_text
 from analysis.core.reference import read_reference_table
@@ -139,19 +140,38 @@ class Lexicon(NamedTuple):
     language_groups: dict[str, frozenset[str]]  # language -> languages whose own-language terms also apply
 
 
-_TERM_WORDS: dict[int, tuple[Lexicon, dict[str | None, list[re.Pattern]], dict[tuple[str, str | None], bool]]] = {}
+_Derived = TypeVar("_Derived")
+_DERIVED: dict[tuple[int, tuple[Hashable, ...]], tuple[Lexicon, Any]] = {}
+
+
+def derived(lexicon: Lexicon, key: tuple[Hashable, ...], compute: Callable[[], _Derived]) -> _Derived:
+    """What ``compute()`` derives from ``lexicon``'s rows (word sets, patterns, suffix tables), computed once per
+    lexicon and ``key`` (the function's name and its other arguments). A lexicon holds dicts, so it cannot key a
+    cache itself: entries are keyed by its ``id`` and keep the lexicon, so the id is never reused while the entry
+    lives, and are checked against it by identity (another lexicon of the same content gets its own entries)."""
+    slot = (id(lexicon), key)
+    entry = _DERIVED.get(slot)
+    if entry is not None and entry[0] is lexicon:
+        return entry[1]
+    value = compute()
+    _DERIVED[slot] = (lexicon, value)
+    return value
+
+
+def _patterns_by_kind(
+    lexicon: Lexicon,
+) -> tuple[dict[str | None, list[re.Pattern]], dict[tuple[str, str | None], bool]]:
+    """The terms' patterns by kind (all of them under None), and an empty table of answers of :func:`is_term_word`."""
+    by_kind: dict[str | None, list[re.Pattern]] = {None: [t.pattern for t in lexicon.terms]}
+    for term in lexicon.terms:
+        by_kind.setdefault(term.kind, []).append(term.pattern)
+    return by_kind, {}
 
 
 def is_term_word(word: str, kind: str | None, lexicon: Lexicon) -> bool:
     """Whether the folded ``word`` is, as a whole, a term of ``kind`` in ``lexicon`` (of any kind when ``kind`` is
     None); answers are remembered per lexicon, since the detector asks about the same words again and again."""
-    entry = _TERM_WORDS.get(id(lexicon))
-    if entry is None or entry[0] is not lexicon:
-        by_kind: dict[str | None, list[re.Pattern]] = {None: [t.pattern for t in lexicon.terms]}
-        for term in lexicon.terms:
-            by_kind.setdefault(term.kind, []).append(term.pattern)
-        entry = _TERM_WORDS[id(lexicon)] = (lexicon, by_kind, {})
-    _, by_kind, answers = entry
+    by_kind, answers = derived(lexicon, ("term_words",), lambda: _patterns_by_kind(lexicon))
     key = (word, kind)
     if key not in answers:
         answers[key] = any(pattern.fullmatch(word) for pattern in by_kind.get(kind, ()))
@@ -159,37 +179,32 @@ def is_term_word(word: str, kind: str | None, lexicon: Lexicon) -> bool:
 
 
 class _KindWords(NamedTuple):
-    lexicon: Lexicon
     by_language: dict[str, frozenset[str]]
     scripts: dict[str, frozenset[str | None]]
     every: frozenset[str]
 
 
-_KIND_WORDS: dict[tuple[int, str], _KindWords] = {}
-
-
 def _kind_words(lexicon, kind: str) -> _KindWords:
     """One read of the folded words of the lexicon's terms of ``kind``: by language, each word with the scripts it is
     written in (:func:`letter_script`), and all of them; remembered per lexicon and kind."""
-    key = (id(lexicon), kind)
-    entry = _KIND_WORDS.get(key)
-    if entry is None or entry.lexicon is not lexicon:
-        by_language: dict[str, set[str]] = {}
-        scripts: dict[str, set[str | None]] = {}
-        for t in lexicon.terms:
-            if t.kind != kind:
-                continue
-            script = letter_script(t.text)
-            for word in fold_for_matching(t.text).split():
-                by_language.setdefault(t.language, set()).add(word)
-                scripts.setdefault(word, set()).add(script)
-        entry = _KIND_WORDS[key] = _KindWords(
-            lexicon,
-            {language: frozenset(words) for language, words in by_language.items()},
-            {word: frozenset(found) for word, found in scripts.items()},
-            frozenset(scripts),
-        )
-    return entry
+    return derived(lexicon, ("kind_words", kind), lambda: _read_kind_words(lexicon, kind))
+
+
+def _read_kind_words(lexicon, kind: str) -> _KindWords:
+    by_language: dict[str, set[str]] = {}
+    scripts: dict[str, set[str | None]] = {}
+    for t in lexicon.terms:
+        if t.kind != kind:
+            continue
+        script = letter_script(t.text)
+        for word in fold_for_matching(t.text).split():
+            by_language.setdefault(t.language, set()).add(word)
+            scripts.setdefault(word, set()).add(script)
+    return _KindWords(
+        {language: frozenset(words) for language, words in by_language.items()},
+        {word: frozenset(found) for word, found in scripts.items()},
+        frozenset(scripts),
+    )
 
 
 def word_sets(lexicon, kind: str) -> dict[str, frozenset[str]]:
@@ -303,28 +318,23 @@ def suffix_rules_for(word: str, lexicon: Lexicon, short_stem: bool = False) -> d
     """
     longs = _long_endings(lexicon)
     tail = next(e for e in longs if word.endswith(e)) if longs and word.endswith(longs) else word[-2:]
-    key = (id(lexicon), tail, min(len(word) + short_stem, len(tail) + 3))
-    by_cut = _ENDING_CACHE.get(key)
-    if by_cut is None:
-        by_cut = _ENDING_CACHE[key] = _rules_by_ending(key[1], key[2], lexicon)
+    length = min(len(word) + short_stem, len(tail) + 3)
+    by_cut = derived(lexicon, ("endings", tail, length), lambda: _rules_by_ending(tail, length, lexicon))
     return {word[: len(word) - cut]: by_lang for cut, by_lang in by_cut.items()}
-
-
-_ENDING_CACHE: dict[tuple, dict[int, dict[str, frozenset[str]]]] = {}
 
 
 def _long_endings(lexicon: Lexicon) -> tuple[str, ...]:
     """The literal endings of more than two letters (few: Lithuanian definite adjectives), longest first."""
-    found = _LONG_ENDINGS.get(id(lexicon))
-    if found is None:
+
+    def longest_first() -> tuple[str, ...]:
         endings = {
             e for rules in lexicon.inflections.values() for e, _ in rules if not e.startswith(("@", "=")) and len(e) > 2
         }
-        found = _LONG_ENDINGS[id(lexicon)] = tuple(sorted(endings, key=len, reverse=True))
-    return found
+        return tuple(sorted(endings, key=len, reverse=True))
+
+    return derived(lexicon, ("long_endings",), longest_first)
 
 
-_LONG_ENDINGS: dict[int, tuple[str, ...]] = {}
 # The longest literal ending of ``web_inflections.csv`` (Lithuanian definite adjectives: "naujasis" -> "naujojo").
 _LONGEST_ENDING = 4
 
@@ -358,8 +368,22 @@ def written_suffixes(written_word: str, lexicon: Lexicon) -> dict[str, frozenset
     word as written (``written_word``, not folded); empty when none applies."""
     word = written_word.lower()
     found: dict[str, set[str]] = {}
-    for language, rules in lexicon.inflections.items():
-        for ending, suffixes in rules:
-            if ending.startswith("=") and word.endswith(ending[1:]) and len(word) > len(ending) + 1:
-                found.setdefault(language, set()).update(suffixes)
+    for language, ending, suffixes in _written_rules(lexicon):
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            found.setdefault(language, set()).update(suffixes)
     return {language: frozenset(suffixes) for language, suffixes in found.items()}
+
+
+def _written_rules(lexicon: Lexicon) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+    """(language, ending as written without its ``=``, suffixes) of the rules of :func:`written_suffixes` (a few of
+    the hundreds of rules: the matcher asks for every inflected name)."""
+    return derived(
+        lexicon,
+        ("written_rules",),
+        lambda: tuple(
+            (language, ending[1:], tuple(suffixes))
+            for language, rules in lexicon.inflections.items()
+            for ending, suffixes in rules
+            if ending.startswith("=")
+        ),
+    )

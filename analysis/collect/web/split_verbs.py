@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import derived, fold_for_matching
 from analysis.collect.web.matcher import TermHit
 
 SPLIT_KINDS = {"ended_split": "ended", "planned_split": "planned", "ended_inverted": "ended"}
@@ -32,20 +32,19 @@ _PUNCTUATION = re.compile(r"[,.;:!?()\n]")
 _CLAUSE_END = re.compile(r"\s*(?:[,.;:!?)\n]|$)")
 _WORDS = re.compile(r"[^\W\d_]+")
 
-_VERBS: dict[int, list[tuple[str, str, str, str, str, bool]]] = {}
-
 
 def _verbs(lexicon) -> list[tuple[str, str, str, str, str, bool]]:
     """(status kind, language, term, finite form, particle, inverted) of every split-verb row, lower-cased."""
-    key = id(lexicon)
-    if key not in _VERBS:
+
+    def read() -> list[tuple[str, str, str, str, str, bool]]:
         found = []
         for t in lexicon.terms:
             if t.kind in SPLIT_KINDS and len(t.text.split()) == 2:
                 finite, particle = t.text.lower().split()
                 found.append((SPLIT_KINDS[t.kind], t.language, t.text, finite, particle, t.kind == _INVERTED))
-        _VERBS[key] = found
-    return _VERBS[key]
+        return found
+
+    return derived(lexicon, ("split_verbs",), read)
 
 
 def split_cues(text: str | None, lexicon, start: int, end: int, negations) -> list[TermHit]:

@@ -434,7 +434,7 @@ def test_a_pair_its_own_sentence_names_outweighs_the_text_topic_without_a_page_o
 
 
 def test_a_word_is_a_term_of_a_kind_only_as_a_whole_word_and_the_answer_is_remembered():
-    from analysis.collect.web.lexicon import _TERM_WORDS, is_term_word, load_lexicon
+    from analysis.collect.web.lexicon import derived, is_term_word, load_lexicon
 
     lexicon = load_lexicon()
     assert is_term_word("province", "province_word", lexicon)
@@ -442,4 +442,5 @@ def test_a_word_is_a_term_of_a_kind_only_as_a_whole_word_and_the_answer_is_remem
     assert not is_term_word("province", "town_word", lexicon)
     assert is_term_word("province", None, lexicon)  # a term of some kind
     assert not is_term_word("zzqx", None, lexicon)
-    assert _TERM_WORDS[id(lexicon)][2][("province", "province_word")] is True
+    _, answers = derived(lexicon, ("term_words",), lambda: pytest.fail("the answers were not remembered"))
+    assert answers[("province", "province_word")] is True

@@ -114,3 +114,21 @@ def test_one_span_of_two_names_keeps_both_records():
     matcher = Matcher.build([("Daugavpil", 0), ("Daugavpils", 1)], load_lexicon(), inflect=[0])
     hits = matcher.scan("Daugavpils sadraudzības pilsēta", "lv").names
     assert len(hits) == 1 and set(hits[0].records) == {0, 1} and not hits[0].inflected
+
+
+def test_what_is_derived_from_a_lexicon_is_computed_once_per_lexicon_object():
+    from analysis.collect.web.lexicon import derived, load_lexicon
+
+    lexicon = load_lexicon()
+    other = lexicon._replace(rules=dict(lexicon.rules))  # equal content, another object
+    calls = []
+
+    def compute(name):
+        calls.append(name)
+        return name
+
+    assert derived(lexicon, ("test_derived",), lambda: compute("first")) == "first"
+    assert derived(lexicon, ("test_derived",), lambda: compute("again")) == "first"
+    assert derived(other, ("test_derived",), lambda: compute("other")) == "other"
+    assert derived(lexicon, ("test_derived", "another key"), lambda: compute("keyed")) == "keyed"
+    assert calls == ["first", "other", "keyed"]
