@@ -173,6 +173,8 @@ def test_a_us_county_name_without_those_cues_stays_the_us_county(county_detector
         ("went to Worthington -\nUSA to meet", 1),  # cut after a dash
         ("Naas is twinned with Worthington.\nThe festival starts", 2),  # a full sentence ends the line
         ("Partner cities\nWorthington", 2),  # a heading
+        ("INVITING THE CITY OF NAAS, IRELAND, TO BECOME\nA SISTER CITY OF WORTHINGTON", 1),  # an all-caps title
+        ("PARTNER CITIES\nWORTHINGTON", 2),  # a short all-caps heading
     ],
 )
 def test_a_line_cut_after_a_comma_or_a_dash_continues_on_the_next_line(text, lines):
