@@ -335,7 +335,8 @@ class Detector:
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
-            unframed = all(p.role == "eu" and p.unit_id is None for p in found)
+            # a county of the NUTS 3 list is no capitalised common word (Laois, Offaly, Dordogne), a LAU town may be
+            unframed = all(p.role == "eu" and p.unit_id is None and p.level != "county" for p in found)
             named = (
                 _named_as_place(text, hit, terms)
                 or relation_subject(text, hit, found, terms, language, self.lexicon)
