@@ -38,6 +38,14 @@ def test_partner_county_province_and_partner_noun_phrases_are_relation_terms():
     assert not kinds("partnerske države Evropske unije")  # partner countries, not states
 
 
+def test_a_twinning_noun_misspelt_with_one_consonant_is_a_twin_term(web_detector):
+    assert ("gn-toledo", "us-place-chicago") in found_pairs(
+        web_detector, "The Twining of Toledo with Chicago goes on.", "en"
+    )
+    text = "Il gemelaggio tra Toledo e Chicago continua."
+    assert ("gn-toledo", "us-place-chicago") in found_pairs(web_detector, text, "it")
+
+
 def test_an_honorific_before_a_persons_name_does_not_end_the_sentence(web_detector):
     text = "Članovi delegacije: gđa. Qing Zhiying, gosp. Li Gang i dr. Wang. Druga rečenica."
     spans = sentences(text, 0, len(text), web_detector._abbreviations)
