@@ -30,6 +30,7 @@ def test_partner_county_province_and_partner_noun_phrases_are_relation_terms():
         return {t.kind for t in terms if t.pattern.search(folded)}
 
     assert "twin" in kinds("sister county")
+    assert "twin" in kinds("the partnership cities of Taizhou and Yuyao")
     assert "twin" in kinds("de zusterprovincie van Oost-Vlaanderen")
     assert "twin" in kinds("gradovi partneri")
     assert "twin" in kinds("miasta-partnerzy")
