@@ -31,6 +31,7 @@ def test_partner_county_province_and_partner_noun_phrases_are_relation_terms():
 
     assert "twin" in kinds("sister county")
     assert "twin" in kinds("the partnership cities of Taizhou and Yuyao")
+    assert "twin" in kinds("Fejér megye partnertartománya")
     assert "twin" in kinds("de zusterprovincie van Oost-Vlaanderen")
     assert "twin" in kinds("gradovi partneri")
     assert "twin" in kinds("miasta-partnerzy")
