@@ -318,13 +318,13 @@ class Detector:
     ) -> list[_Mention]:
         """Classify each name hit of a segment as partner / EU / other place / qualifier of the previous partner.
 
-        An EU place outside the frame (a town of the gazetteer or the LAU list) at the very start of a sentence is
-        not read as a place (German "Auch", "Nun" ... are capitalised there; a hyphenated or multi-word name is no
-        such word: "Etelä-Savon ...") unless it stands as a dateline, opens the text's title line in a country of the
-        text's language ("Killarney risks losing twinning status") or
-        before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."), nor is a name that belongs to a person: a
-        Chinese name after a capitalised short word (Chen Jining), any name before an initial (Mark W. Eckert), nor a name
-        inside a country epithet ("Reich der Mitte").
+        An EU town outside the frame (of the gazetteer or the LAU list; a NUTS 3 county is no capitalised common word:
+        "Laois and ...") at the very start of a sentence is not read as a place (German "Auch", "Nun" ... are
+        capitalised there; a hyphenated or multi-word name is no such word: "Etelä-Savon ...") unless it stands as a
+        dateline, opens the text's title line in a country of the text's language ("Killarney risks losing twinning
+        status") or before a municipal word ("Crema. Il gemellaggio ..."; "Mežica – ..."; "Vara kommun avbryter ..."),
+        nor is a name that belongs to a person: a Chinese name after a capitalised short word (Chen Jining), any name
+        before an initial (Mark W. Eckert), nor a name inside a country epithet ("Reich der Mitte").
         """
         mentions: list[_Mention] = []
         adjacent = int(self.lexicon.rules["adjacent_chars"])
@@ -336,7 +336,7 @@ class Detector:
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")
             single_word = not re.search(r"[\s-]", text[hit.orig_start : hit.orig_end].strip())
-            unframed = all(p.role == "eu" and p.unit_id is None for p in found)
+            unframed = all(p.role == "eu" and p.unit_id is None and p.level != "county" for p in found)
             named = (
                 _named_as_place(text, hit, terms)
                 or relation_subject(text, hit, found, terms, language, self.lexicon)

@@ -60,7 +60,9 @@ _QUOTED_BEFORE = re.compile(r"[\"”»“'’]-$")
 _IRISH_PATRONYM = re.compile(r"(?<![^\W\d_])O['’]$")  # "O’Connell", "O'Brien": a surname, not Connell or Brien
 # A hyphenated given name before a surname ("Cheng-Hong Shen"); "Kuangsi-Czuang." (Guangxi Zhuang) is a place.
 _COMPOUND_AFTER = re.compile(r"-[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]+ [A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]")
-_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
+# the given name stands on the same line: a capitalised word that ends the line before is a heading's last word
+# ("Mora Minnesota" / "Mora Minnesota i USA blev vår vänort")
+_GIVEN_NAME_BEFORE = re.compile(r"(?<![\w'’.-])([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})[ \t\xa0]$")
 _SENTENCE_BEFORE = re.compile(r"(?:^|[.!?:;\n«\"“„]\s*)$")
 _NOUNS_CAPITALISED = frozenset({"de", "lb"})
 _TITLE_BEFORE = re.compile(r"(?:^|\s)[A-Z][a-z]{1,3}\.\s+$")  # "Cllr. ", "Dr. ", "Mr. ": a title, no sentence end

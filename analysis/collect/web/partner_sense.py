@@ -220,8 +220,10 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
     city relationship with Lienen, Germany"): the text qualifies the EU town as the foreign one, so it is written
     from the partner's side (a US paper or association page), whose home town needs no country. Only English:
     the other languages' pages qualifying a foreign EU town are European pages (a namesake of a place of another
-    country is left to the caller: Oxford and Colchester are British). An EU town of the partner's own name does not
-    count: the name is that town, named again ("the city of Bray, Ireland ... a Sister City for Bray")."""
+    country is left to the caller: Oxford and Colchester are British). The country may follow the EU town where the
+    text names it elsewhere when the sentence pairs the two names (one sense per discourse: "the mayor of Aviles,
+    Spain" ... "the sister city relationship between St. Augustine and Aviles"). An EU town of the partner's own name does not count: the name is that town,
+    named again ("the city of Bray, Ireland ... a Sister City for Bray")."""
     if not any(t.kind in ("twin", "friendship") and t.language == "en" for t in terms):
         return False
     hit = mention.hit
@@ -234,8 +236,30 @@ def foreign_counterpart(text: str, mention, mentions, terms) -> bool:
             continue
         if name_key(text[other.hit.orig_start : other.hit.orig_end]) == own_key:
             continue  # "the city of Bray, Ireland ... a Sister City for Bray": the same EU town, named again
+        countries = {p.country_iso2 for p in other.places if p.role == "eu"}
         found = country_after(text, other.hit)
-        if found and found[1] in {p.country_iso2 for p in other.places if p.role == "eu"}:
+        if found and found[1] in countries:
+            return True
+        if _paired(text, hit, other.hit) and _qualified_elsewhere(text, other.hit, countries):
+            return True
+    return False
+
+
+# Two places joined as a pair ("St. Augustine and Aviles", "Salo – St. Anthony")
+_PAIR_JOIN = re.compile(r"\s*(?:and|&|with|[-–—/])\s*", re.IGNORECASE)
+
+
+def _paired(text: str, hit, other) -> bool:
+    first, second = sorted((hit, other), key=lambda h: h.orig_start)
+    return bool(_PAIR_JOIN.fullmatch(text, first.orig_end, second.orig_start))
+
+
+def _qualified_elsewhere(text: str, hit, countries: set[str]) -> bool:
+    """Whether the text writes the name of ``hit`` elsewhere with one of ``countries`` right after it."""
+    written = text[hit.orig_start : hit.orig_end]
+    for found in re.finditer(rf"(?<!\w){re.escape(written)}(?!\w)", text):
+        country = _country_at(text, found.end())
+        if country and country[1] in countries:
             return True
     return False
 

@@ -229,7 +229,10 @@ def text_lines(text: str) -> list[tuple[int, int, int]]:
     with a lower-case letter, a parenthesis, a comma or a dash (PDFs and hard-wrapped pages cut sentences:
     "... zuletzt Huangshan" / "(China) besteht eine solche Verbindung."), or whatever it starts with when the line
     ends with a comma or a dash (a name and its state or country cut apart: "the Mayor of Springfield," /
-    "Illinois, to be a Sister City"); a bullet starts a new line.
+    "Illinois, to be a Sister City"), or when both lines are written in capitals and the first has at least
+    ``_CAPS_WRAP_MIN_WORDS`` words (a wrapped all-caps title or resolution heading: "INVITING THE CITY OF SANTA CRUZ,
+    SPAIN, TO BECOME" / "A SISTER -CITY OF THE CITY OF CORPUS CHRISTI"; a short capitalised menu entry stays a line of
+    its own); a bullet starts a new line.
     """
     out: list[tuple[int, int, int]] = []
     position = 0
@@ -238,12 +241,26 @@ def text_lines(text: str) -> list[tuple[int, int, int]]:
             end = position + len(line)
             previous = text[out[-1][1] : out[-1][2]] if out else ""
             joins = previous and not _LINE_END.search(previous) and not _BULLET.match(line)
-            if joins and (_CONTINUATION.match(line) or _OPEN_END.search(previous)):
+            if joins and (_CONTINUATION.match(line) or _OPEN_END.search(previous) or _caps_wrap(previous, line)):
                 out[-1] = (out[-1][0], out[-1][1], end)
             else:
                 out.append((number, position, end))
         position += len(line) + 1
     return out
+
+
+_CAPS_WRAP_MIN_WORDS = 4
+
+
+def _caps_wrap(previous: str, line: str) -> bool:
+    """Whether two lines are one all-caps sentence wrapped (:func:`text_lines`): both in capitals with letters, the
+    first of at least ``_CAPS_WRAP_MIN_WORDS`` words."""
+    return (
+        len(previous.split()) >= _CAPS_WRAP_MIN_WORDS
+        and any(c.isalpha() for c in line)
+        and previous.isupper()
+        and line.isupper()
+    )
 
 
 def any_between(sorted_starts: list[int], start: int, end: int) -> bool:

@@ -197,6 +197,11 @@ def test_a_sentence_initial_town_name_followed_by_an_ordinary_word_is_not_a_plac
     assert not town_detector.detect("Vara vi stolta över vänorten Sheboygan i USA?", language="sv")
 
 
+def test_a_sentence_initial_county_is_a_place(town_detector):
+    found = town_detector.detect("Laois and Sheboygan in Wisconsin signed a twinning charter in 2008.", language="en")
+    assert {(f.eu_place, f.partner_id) for f in found} == {("Laois", "us-place-sheboygan")}
+
+
 @pytest.mark.parametrize(
     ("text", "language"),
     [

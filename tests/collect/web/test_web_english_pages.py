@@ -88,6 +88,11 @@ def test_a_small_us_town_is_the_partner_of_an_eu_town_the_text_names_with_its_co
     assert not detector.detect(
         "Since 1996, Worthington has maintained a sister city relationship with Ziebice.", language="en"
     )
+    # the text names the EU town with its country elsewhere, and the sentence pairs the two towns
+    text = "The mayor of Ziebice, Poland, came. The sister city relationship between Worthington and Ziebice is old."
+    assert {(f.eu_place, f.partner_name) for f in detector.detect(text, language="en")} == {("Ziębice", "Worthington")}
+    text = "The mayor of Ziebice, Poland, came. Worthington hosted the sister city festival of Ziebice."
+    assert not detector.detect(text, language="en")  # not paired in the sentence
 
 
 @pytest.mark.parametrize("state", [", OH,", " (OH)", ", N.Y.,"])
@@ -173,6 +178,8 @@ def test_a_us_county_name_without_those_cues_stays_the_us_county(county_detector
         ("went to Worthington -\nUSA to meet", 1),  # cut after a dash
         ("Naas is twinned with Worthington.\nThe festival starts", 2),  # a full sentence ends the line
         ("Partner cities\nWorthington", 2),  # a heading
+        ("INVITING THE CITY OF NAAS, IRELAND, TO BECOME\nA SISTER CITY OF WORTHINGTON", 1),  # an all-caps title
+        ("PARTNER CITIES\nWORTHINGTON", 2),  # a short all-caps heading
     ],
 )
 def test_a_line_cut_after_a_comma_or_a_dash_continues_on_the_next_line(text, lines):

@@ -319,6 +319,17 @@ def test_a_small_us_place_named_like_a_given_name_is_the_persons_given_name():
     assert _person(text, pudong, [shanghai, pudong], [], "en") is None
 
 
+def test_a_capitalised_word_ending_the_line_before_is_no_given_name():
+    from analysis.collect.web.lookalike import _person
+    from analysis.collect.web.places import Place
+
+    text = "Mora Minnesota\nMora Minnesota i USA blev vår vänort 1972."
+    mora = _name_mention(text, "Mora Minnesota i", Place("Mora", "US", "partner", None, "place", 3500.0, False, None))
+    mora.hit.orig_end = mora.hit.orig_start + len("Mora")
+    assert _person(text, mora, [mora], [], "sv") is None
+    assert "given name" in _person(text.replace("\n", " "), mora, [mora], [], "sv")
+
+
 @pytest.mark.parametrize(
     ("text", "phrase", "expected"),
     [

@@ -30,12 +30,22 @@ def test_partner_county_province_and_partner_noun_phrases_are_relation_terms():
         return {t.kind for t in terms if t.pattern.search(folded)}
 
     assert "twin" in kinds("sister county")
+    assert "twin" in kinds("the partnership cities of Taizhou and Yuyao")
+    assert "twin" in kinds("Fejér megye partnertartománya")
     assert "twin" in kinds("de zusterprovincie van Oost-Vlaanderen")
     assert "twin" in kinds("gradovi partneri")
     assert "twin" in kinds("miasta-partnerzy")
     assert "friendship" in kinds("sõprussuhete sõlmimist")
     assert "agreement" in kinds("ukončily partnerskou smlouvu")
     assert not kinds("partnerske države Evropske unije")  # partner countries, not states
+
+
+def test_a_twinning_noun_misspelt_with_one_consonant_is_a_twin_term(web_detector):
+    assert ("gn-toledo", "us-place-chicago") in found_pairs(
+        web_detector, "The Twining of Toledo with Chicago goes on.", "en"
+    )
+    text = "Il gemelaggio tra Toledo e Chicago continua."
+    assert ("gn-toledo", "us-place-chicago") in found_pairs(web_detector, text, "it")
 
 
 def test_an_honorific_before_a_persons_name_does_not_end_the_sentence(web_detector):
