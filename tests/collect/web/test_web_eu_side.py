@@ -347,6 +347,18 @@ def test_the_lines_under_a_partners_own_list_sentence_are_its_parties(web_detect
     assert sides == {"Brno", "Riga"}
 
 
+def test_the_lines_under_a_heading_that_names_the_partner_after_its_relation_term_are_its_parties(web_detector):
+    text = "Sister Cities of Chicago\nBrno, Czech Republic\nRiga, Latvia\nKraków, Poland"
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno", "Riga", "Kraków"}  # a line break parts "Latvia" from "Kraków": no person's name
+
+
+def test_a_sentence_naming_an_eu_place_keeps_it_beside_the_list_the_partner_owns(web_detector):
+    text = "Nicht nur für Brno, sondern auch für die anderen Partnerstädte Chicagos:\n• Riga in Lettland\n• Kraków in Polen"
+    sides = {side[1] for side in _sides(web_detector, text, "de") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno", "Riga", "Kraków"}
+
+
 def test_a_relation_term_far_from_the_partner_does_not_name_its_party(web_detector):
     text = (
         "Gründe sind das Jubiläum der Partnerschaft zwischen Duisburg und dem amerikanischen Sheboygan (Wisconsin) "
