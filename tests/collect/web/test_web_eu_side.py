@@ -455,3 +455,27 @@ def test_a_word_is_a_term_of_a_kind_only_as_a_whole_word_and_the_answer_is_remem
     assert is_term_word("province", None, lexicon)  # a term of some kind
     assert not is_term_word("zzqx", None, lexicon)
     assert _TERM_WORDS[id(lexicon)][2][("province", "province_word")] is True
+
+
+def _mention(text: str, name: str, level: str):
+    from types import SimpleNamespace
+
+    start = text.index(name)
+    place = Place(name, "SK", "eu", None, level, 1.0, True, None)
+    return SimpleNamespace(hit=SimpleNamespace(orig_start=start, orig_end=start + len(name)), places=(place,))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Nitra 29. mája (TASR) - Nitriansky kraj nadviaže spoluprácu", {"Nitra", "Nitriansky kraj"}),
+        ("Nitra: Nitriansky kraj nadviaže spoluprácu", {"Nitra", "Nitriansky kraj"}),
+        ("Nitra v regióne Nitriansky kraj nadviaže spoluprácu", {"Nitra"}),  # where the town lies
+    ],
+)
+def test_a_region_after_a_dateline_is_no_locative_qualifier_of_the_dateline_town(text, kept):
+    from analysis.collect.web.discourse import without_locative_regions
+
+    mentions = [_mention(text, "Nitra", "city"), _mention(text, "Nitriansky kraj", "county")]
+    found = without_locative_regions(text, mentions, frozenset({"a"}))
+    assert {m.places[0].name for m in found} == kept
