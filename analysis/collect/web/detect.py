@@ -358,7 +358,7 @@ class Detector:
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
-            if eu and partner_sense.outside_eu_after(text, hit):
+            if eu and partner_sense.outside_eu_after(text, hit, found):
                 mentions.append(_Mention(hit, "other", found))  # "Guadalajara, Jalisco, Mexico"
             elif partner_like and eu and not self._us_right_after(text, hit, terms):
                 mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))

@@ -173,20 +173,28 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
     return found[0] if found and found[1] and found[1] not in partner_countries else None
 
 
-def outside_eu_after(text: str, hit) -> str | None:
+def outside_eu_after(text: str, hit, found=()) -> str | None:
     """The name of a country outside the EU written right after an EU place name ``hit``, or after one more item of
-    the same comma list ("Nuevo Leon, Mexico"; "Guadalajara, Jalisco, Mexico"; "Córdoba (Argentina)"): the name is
-    that country's namesake place, no EU side. None otherwise (and for the US and China, which "Paris, Texas" and
-    the partner checks handle)."""
+    the same comma list when the name has a namesake of that country among its places ``found`` ("Nuevo Leon,
+    Mexico"; "Guadalajara, Jalisco, Mexico"; "Córdoba (Argentina)"): the name is that country's namesake place, no EU
+    side; a name without one is an item of its own ("In addition to Olomouc, Nisshin, Japan is ..."). None otherwise
+    (and for the US and China, which "Paris, Texas" and the partner checks handle)."""
     from analysis.core.countries import EU27_ISO2
 
-    found = _country_at(text, hit.orig_end)
-    if found is None:
+    found_country = _country_at(text, hit.orig_end)
+    if found_country is None:
         item = _NEXT_ITEM.match(text, hit.orig_end)
-        found = _country_at(text, item.end()) if item else None
-    if found is None or not found[1] or found[1] in EU27_ISO2 or found[1] in ("US", "CN"):
+        found_country = _country_at(text, item.end()) if item else None
+        if found_country and not any(p.role != "eu" and p.country_iso2 == found_country[1] for p in found):
+            return None
+    if (
+        found_country is None
+        or not found_country[1]
+        or found_country[1] in EU27_ISO2
+        or found_country[1] in ("US", "CN")
+    ):
         return None
-    return found[0]
+    return found_country[0]
 
 
 _NEXT_ITEM = re.compile(r",\s*[A-ZÀ-ÖØ-Þ][^\W\d_]+(?: [A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=\s*,)")
