@@ -25,20 +25,25 @@ from analysis.collect.web.places import _USABLE_SCRIPT, Place, _key
 def qualified_small_towns(
     known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame
 ) -> list[tuple[Place, list[str]]]:
-    """The LAU municipalities below the floor (not :func:`analysis.collect.web.places.lau_large_enough`), each with
-    its name followed by a comma and its NUTS3 region's name or its country's name; municipalities whose name a
-    ``known`` EU place of that country already carries, shorter than ``min_alternate_length`` or written with a
+    """The LAU municipalities below the floor (not :func:`analysis.collect.web.places.lau_large_enough`), and those
+    above it whose name a partner or other place carries (New Ross, Ireland beside New Ross, Indiana: no EU place of
+    :func:`analysis.collect.web.places.lau_places`), each with its name followed by a comma and its NUTS3 region's
+    name or its country's name, and a small town's with its town nouns (:func:`titled_forms`); municipalities whose
+    name a ``known`` EU place of that country already carries, shorter than ``min_alternate_length`` or written with a
     county or region word (:func:`analysis.collect.web.eu_forms.region_key`) are left out."""
     from analysis.build import municipal
     from analysis.collect.web.eu_forms import lau_forms, lau_parts, without_locator
     from analysis.collect.web.places import lau_large_enough
 
-    small = lau[~lau_large_enough(lau, lexicon) & lau["lau_name"].notna()]
+    taken = {_key(name) for place, names in known if place.role != "eu" for name in names}
+    named = lau["lau_name"].notna()
+    large = lau_large_enough(lau, lexicon)
+    shadowed = lau["lau_name"].fillna("").astype(str).map(_key).isin(taken)
+    small = lau[named & (~large | shadowed)]
     provinces = nuts3_names()
     countries = own_country_names()
     min_length = int(lexicon.rules["min_alternate_length"])
     eu_known = {(_key(name), place.country_iso2) for place, names in known if place.role == "eu" for name in names}
-    taken = {_key(name) for place, names in known if place.role != "eu" for name in names}
     taken |= _name_starts([name for place, names in known if place.role == "eu" for name in names], lau)
     words = municipal.load_lau_name_words()
     out = []
