@@ -436,8 +436,9 @@ class Detector:
             )
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
-        sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
-        sides = respectively.paired_sides(text, segment, mention, mentions, sides, context.language)
+        parties = relation_parties.without_organisation_places(text, mentions, terms, self.lexicon)
+        sides = rules.attribute(self, text, segment, mention, parties, relation, context)
+        sides = respectively.paired_sides(text, segment, mention, parties, sides, context.language)
         if not sides:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)

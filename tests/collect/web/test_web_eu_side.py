@@ -479,3 +479,10 @@ def test_a_region_after_a_dateline_is_no_locative_qualifier_of_the_dateline_town
     mentions = [_mention(text, "Nitra", "city"), _mention(text, "Nitriansky kraj", "county")]
     found = without_locative_regions(text, mentions, frozenset({"a"}))
     assert {m.places[0].name for m in found} == kept
+
+
+def test_a_town_naming_a_school_is_no_eu_side_but_a_town_naming_a_club_is(web_detector):
+    school = "The Brno Grammar School signed a sister city agreement with Chicago."
+    assert not {side for side in _sides(web_detector, school, "en") if side[1] == "Brno"}
+    club = "The Brno Rowing Club signed a sister city agreement with Chicago."
+    assert {side[1] for side in _sides(web_detector, club, "en") if side[2] == "us-place-chicago"} == {"Brno"}
