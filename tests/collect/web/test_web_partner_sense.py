@@ -204,15 +204,16 @@ def test_a_province_name_is_the_province_unless_its_own_namesake_city_may_be_mea
 
 
 @pytest.mark.parametrize(
-    ("text", "namesake_country", "expected"),
+    ("text", "middle_found", "namesake_country", "expected"),
     [
-        ("Guadalajara, Jalisco, Mexico is a sister city", "MX", "Mexico"),  # the Mexican namesake
-        ("In addition to Olomouc, Nisshin, Japan is a sister city", None, None),  # two items of a list
-        ("Córdoba (Argentina)", None, "Argentina"),  # a country right after the name settles it
+        ("Guadalajara, Jalisco, Mexico is a sister city", False, None, "Mexico"),  # Jalisco qualifies it
+        ("Guadalajara, Jalisco, Mexico is a sister city", True, "MX", "Mexico"),  # the Mexican namesake
+        ("In addition to Olomouc, Nisshin, Japan is a sister city", True, None, None),  # two items of a list
+        ("Córdoba (Argentina)", False, None, "Argentina"),  # a country right after the name settles it
     ],
 )
-def test_a_country_after_the_next_comma_item_makes_a_namesake_only_of_a_name_that_has_one_there(
-    text, namesake_country, expected
+def test_a_country_after_the_next_comma_item_makes_a_namesake_unless_that_item_is_a_place_of_its_own(
+    text, middle_found, namesake_country, expected
 ):
     from types import SimpleNamespace
 
@@ -225,4 +226,6 @@ def test_a_country_after_the_next_comma_item_makes_a_namesake_only_of_a_name_tha
     found = [Place(name, "ES", "eu", "u1", "city", 1.0, True, None)]
     if namesake_country:
         found.append(Place(name, namesake_country, "other", None, "city", 1.0, True, None))
-    assert outside_eu_after(text, hit, found) == expected
+    middle = text.split(", ")[1] if ", " in text else ""
+    starts = frozenset({text.index(middle)}) if middle_found else frozenset()
+    assert outside_eu_after(text, hit, found, starts) == expected
