@@ -329,7 +329,6 @@ class Detector:
         adjacent = int(self.lexicon.rules["adjacent_chars"])
         surnames = [t for t in terms if t.kind == "cn_surname"]
         floor = float(self.lexicon.rules["partner_adjective_min_population"])  # a partner city's adjective
-        starts = frozenset(h.orig_start for h in hits)
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
             person = lookalike.person_name(text, hit, found, surnames, language)
             if person or _inside_country_word(hit, terms, found, floor):
@@ -359,7 +358,7 @@ class Detector:
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
-            if eu and partner_sense.outside_eu_after(text, hit, found, starts):
+            if eu and partner_sense.outside_eu_after(text, hit, found, {h.orig_start for h in hits}):
                 mentions.append(_Mention(hit, "other", found))  # "Guadalajara, Jalisco, Mexico"
             elif partner_like and eu and not self._us_right_after(text, hit, terms):
                 mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
