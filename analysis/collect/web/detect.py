@@ -359,7 +359,7 @@ class Detector:
                 if len(gap) <= adjacent and _QUALIFIER_GAP.fullmatch(gap):
                     mentions.append(_Mention(hit, "qualifier", tuple(p for p in partner_like if p.role == "admin1")))
                     continue
-            if eu and partner_sense.outside_eu_after(text, hit):
+            if eu and partner_sense.outside_eu_after(text, hit, found, {h.orig_start for h in hits}):
                 mentions.append(_Mention(hit, "other", found))  # "Guadalajara, Jalisco, Mexico"
             elif partner_like and eu and not self._us_right_after(text, hit, terms):
                 mentions.append(_Mention(hit, "eu", eu_forms.as_county(text, hit, eu, language)))
@@ -437,8 +437,9 @@ class Detector:
             )
         if isinstance(relation, str):
             return [Decision(surface, sentence, None, relation, candidates)]
-        sides = rules.attribute(self, text, segment, mention, mentions, relation, context)
-        sides = respectively.paired_sides(text, segment, mention, mentions, sides, context.language)
+        parties = relation_parties.without_organisation_places(text, mentions, terms, self.lexicon)
+        sides = rules.attribute(self, text, segment, mention, parties, relation, context)
+        sides = respectively.paired_sides(text, segment, mention, parties, sides, context.language)
         if not sides:
             return [
                 Decision(surface, sentence, None, "no EU side (no EU place in the text, no page owner)", candidates)

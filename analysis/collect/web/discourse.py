@@ -18,6 +18,7 @@ from analysis.collect.web.lexicon import derived, fold_for_matching, lexicon_wor
 
 _PARENTHETICAL = re.compile(r"\([^()]{0,80}\)")
 _DASH_GAP = re.compile(r"\s+[–—-]\s+|\s*[–—]\s*")
+_DATELINE_END = re.compile(r"\s[–—-]\s|[–—]|:\s")  # a spaced dash, a long dash or a colon closes a dateline
 _ARTICLES = frozenset({"the", "la", "le", "l'", "de", "der", "die", "den", "dem", "o", "a", "την", "τον", "το", "η"})
 # The words of an article-and-city-word gap without a "with" word come from ``filler`` (``pair_filler`` terms), which
 # holds no conjunction: "Phoenix (USA) a město Kladno" (Czech "a" = and) is no pair.
@@ -359,7 +360,8 @@ def text_topic(mentions: list, countries: frozenset[str] = frozenset()):
 def without_locative_regions(text: str, outside: list, joiners: frozenset[str]) -> list:
     """``outside`` less the regions that only say where the EU place right before them lies ("Saint-Denis, chef-lieu
     de La Réunion"; "Esslingen in Baden-Württemberg"): a region within 30 characters after another EU place, with
-    words but no conjunction between (an enumeration "Kraków und Łódzkie" keeps both)."""
+    words but no conjunction between (an enumeration "Kraków und Łódzkie" keeps both) and no dash or colon that ends
+    a dateline ("Nitra 29. mája (TASR) - Nitriansky samosprávny kraj nadviaže spoluprácu": the region is the subject)."""
     ordered = sorted(outside, key=lambda m: m.hit.orig_start)
     dropped = set()
     for before, after in zip(ordered, ordered[1:], strict=False):
@@ -367,7 +369,7 @@ def without_locative_regions(text: str, outside: list, joiners: frozenset[str]) 
             continue
         gap = text[before.hit.orig_end : after.hit.orig_start]
         words = fold_for_matching(gap).split()
-        if len(gap) <= 30 and words and not any(w in joiners for w in words):
+        if len(gap) <= 30 and words and not any(w in joiners for w in words) and not _DATELINE_END.search(gap):
             dropped.add(id(after))
     kept = [m for m in outside if id(m) not in dropped]
     return kept or outside

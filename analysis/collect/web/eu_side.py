@@ -419,17 +419,25 @@ def is_owner(place, page_unit_id: str | None, owner) -> bool:
 _ITEM_MAX_WORDS = 12  # a longer line ends the list
 
 
-def own_list_items(text: str, segment, all_eu: list, mention, term) -> list:
-    """The EU places that open the lines listed after the partner's sentence when that sentence ends in a colon, names
-    the partner before its relation term and names no EU place: the partner's own list of partners ("San Antonio
-    maintains sister city relationships with 12 other cities:" / "- Darmstadt, Germany (Established 2017)"), each
-    line's first EU place its party. Lines are items while they are short and end in no full stop (blank lines
+def own_list_items(text: str, segment, all_eu: list, mention, term, lexicon) -> list:
+    """The EU places that open the lines listed after the partner's sentence when that sentence ends in a colon or is
+    a heading line of its own, and names the partner as the list's owner: before its relation term, or right after it
+    with only "of" words and articles between ("Sister Cities of Charlotte", "Partnerstädte Charlottes"): the
+    partner's own list of partners ("San Antonio maintains sister city relationships with 12 other cities:" / "-
+    Darmstadt, Germany (Established 2017)"), each line's first EU place its party. A sentence that names an EU place
+    itself has a list only when the partner owns it after the term ("Nicht nur für Krefeld, sondern auch für die
+    anderen Partnerstädte Charlottes:"). Lines are items while they are short and end in no full stop (blank lines
     between them allowed); a line that names no EU place is a partner outside the EU. Empty otherwise."""
     sentence = text[segment.start : segment.end].rstrip()
     closing = text[segment.end : segment.end + 2].lstrip(" \t")
-    if not (sentence.endswith(":") or closing.startswith(":")) or mention.hit.orig_end > term.orig_start:
+    if not (sentence.endswith(":") or closing.startswith(":") or _heading_line(text, segment)):
         return []
-    if any(segment.start <= m.hit.orig_start < segment.end for m in all_eu):
+    owned_after = mention.hit.orig_start >= term.orig_end and _of_words_only(
+        text[term.orig_end : mention.hit.orig_start], lexicon
+    )
+    if mention.hit.orig_end > term.orig_start and not owned_after:
+        return []
+    if not owned_after and any(segment.start <= m.hit.orig_start < segment.end for m in all_eu):
         return []
     start = text.find("\n", segment.end)
     items = []
@@ -445,6 +453,23 @@ def own_list_items(text: str, segment, all_eu: list, mention, term) -> list:
                 items.append(min(inside, key=lambda m: m.hit.orig_start))
         start = end if end < len(text) else -1
     return items
+
+
+def _heading_line(text: str, segment) -> bool:
+    """Whether the segment is a line of its own (blank before and after it on its line), short and without a full
+    stop, and more lines follow: a heading ("Sister Cities of Charlotte")."""
+    line_start = text.rfind("\n", 0, segment.start) + 1
+    line_end = text.find("\n", segment.end)
+    if line_end < 0 or text[line_start : segment.start].strip() or text[segment.end : line_end].strip():
+        return False
+    line = text[segment.start : segment.end].strip()
+    return len(line.split()) <= _ITEM_MAX_WORDS and not _SENTENCE_END.search(line)
+
+
+def _of_words_only(gap: str, lexicon) -> bool:
+    """Whether ``gap`` holds nothing but "of" words and articles (``of_word``, ``pair_filler``): a genitive link."""
+    words = fold_for_matching(gap).split()
+    return all(word in lexicon_words(lexicon, "of_word") | lexicon_words(lexicon, "pair_filler") for word in words)
 
 
 _SENTENCE_END = re.compile(r"[.!?]$")

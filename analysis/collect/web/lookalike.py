@@ -605,7 +605,9 @@ def _given_name_in_case(text: str, hit: NameHit, found, language: str | None) ->
 
 _CASE_ENDING = 4
 _NAME_PAIR = re.compile(r"([^\W\d_]+) ([^\W\d_]{3,})\b\s*(\S?)")
-_APPOSED_GIVEN = re.compile(r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})\s$")
+_APPOSED_GIVEN = re.compile(
+    r"[,(]\s*([A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})[^\S\n]$"
+)  # a line break parts a list line from the next
 _APPOSITION_END = re.compile(r"(?:[ \t]+[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ]{2,})?\s*[,)]")  # perhaps after a second surname
 _COUNTRY_AFTER = re.compile(r"\s*(?:,|\(|\s[–-]|\s+([^\W\d_]+)\s+)\s*([^\W\d_][^\W\d_'’.-]*(?:[ -][^\W\d_]+){0,2})")
 

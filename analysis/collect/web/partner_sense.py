@@ -173,20 +173,26 @@ def foreign_country_after(text: str, hit, partner_countries: set[str]) -> str | 
     return found[0] if found and found[1] and found[1] not in partner_countries else None
 
 
-def outside_eu_after(text: str, hit) -> str | None:
+def outside_eu_after(text: str, hit, found=(), name_starts=frozenset()) -> str | None:
     """The name of a country outside the EU written right after an EU place name ``hit``, or after one more item of
     the same comma list ("Nuevo Leon, Mexico"; "Guadalajara, Jalisco, Mexico"; "Córdoba (Argentina)"): the name is
-    that country's namesake place, no EU side. None otherwise (and for the US and China, which "Paris, Texas" and
-    the partner checks handle)."""
+    that country's namesake place, no EU side. A middle item that is itself a place name found in the text
+    (``name_starts``) makes two items of the list ("In addition to Olomouc, Nisshin, Japan is ..."), unless the name
+    has a namesake of that country among its places ``found``. None otherwise (and for the US and China, which
+    "Paris, Texas" and the partner checks handle)."""
     from analysis.core.countries import EU27_ISO2
 
-    found = _country_at(text, hit.orig_end)
-    if found is None:
+    country = _country_at(text, hit.orig_end)
+    if country is None:
         item = _NEXT_ITEM.match(text, hit.orig_end)
-        found = _country_at(text, item.end()) if item else None
-    if found is None or not found[1] or found[1] in EU27_ISO2 or found[1] in ("US", "CN"):
+        country = _country_at(text, item.end()) if item else None
+        middle = item.start() + len(re.match(r",\s*", item.group()).group()) if item else -1
+        namesake = country is not None and any(p.role != "eu" and p.country_iso2 == country[1] for p in found)
+        if country is not None and middle in name_starts and not namesake:
+            return None
+    if country is None or not country[1] or country[1] in EU27_ISO2 or country[1] in ("US", "CN"):
         return None
-    return found[0]
+    return country[0]
 
 
 _NEXT_ITEM = re.compile(r",\s*[A-ZÀ-ÖØ-Þ][^\W\d_]+(?: [A-ZÀ-ÖØ-Þ][^\W\d_]+)?(?=\s*,)")

@@ -78,6 +78,29 @@ def organisation_qualifier(text: str, mention, mentions, terms, lexicon) -> str 
     return None
 
 
+def without_organisation_places(text: str, mentions: list, terms, lexicon) -> list:
+    """``mentions`` with the EU places that only name an organisation, a building or a venue of the sentence (the
+    rules of :func:`organisation_qualifier`: "Oswald-von-Nell-Breuning-Schule Rödermark – Liaocheng No. 1 Middle
+    School" pairs two schools) as other places: no EU side of the sentence's tie. An association's or a club's
+    head (``association_head`` rows) leaves its town the EU side: such a body acts for the town in its ties
+    ("L'Associazione Aquilonia-Carbonara ... hanno ufficializzato il patto di gemellaggio")."""
+    heads = [t for t in terms if not (t.kind == "organisation_head" and _association(text, t, lexicon))]
+    out = []
+    for mention in mentions:
+        rest = [m for m in mentions if m is not mention]
+        if mention.role == "eu" and organisation_qualifier(text, mention, rest, heads, lexicon):
+            mention = mention._replace(role="other")
+        out.append(mention)
+    return out
+
+
+def _association(text: str, head, lexicon) -> bool:
+    """Whether an organisation head found in ``text`` is an association's or a club's (``association_head``)."""
+    from analysis.collect.web.lexicon import is_term_word
+
+    return is_term_word(fold_for_matching(text[head.orig_start : head.orig_end]).strip(), "association_head", lexicon)
+
+
 def _span(text: str, hit, head, of_words: frozenset[str]) -> tuple[int, int] | None:
     """The (start, end) of the noun phrase in which the name qualifies ``head``, or None."""
     if head.orig_start >= hit.orig_end:

@@ -506,19 +506,23 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
             "EU side: the EU places the partner's sentence names after the relation term (the partner is its subject)"
         )
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in objects]
+    items = own_list_items(text, segment, context.all_eu, mention, term, detector.lexicon) if in_sentence else []
     if outside:
         nearest = min(
             outside, key=lambda m: (abs(m.hit.orig_start - term.orig_start), m.hit.orig_start > term.orig_start)
         )
         group = [m for m in chain_of(text, mentions, nearest, detector.lexicon, language) if m in outside] or [nearest]
         rule = "EU side: EU place named in the sentence (nearest the relation term)"
-        return [_eu_side(m, page_unit_id, "sentence", rule) for m in group]
+        listed = [m for m in items if m not in group]
+        rule_items = "EU side: the EU places that open the lines of the partner's own list after its sentence"
+        return [_eu_side(m, page_unit_id, "sentence", rule) for m in group] + [
+            _eu_side(m, page_unit_id, "sentence", rule_items) for m in listed
+        ]
     if len(chain) == 2 and len(in_chain) == 1 and (relation_choice.neighbour or not (page_unit_id or owner)):
         rule = "EU side: the pair 'X and Y' its own sentence names (no page owner, or a neighbouring relation term)"
         return [_eu_side(in_chain[0], page_unit_id, "enumeration", rule)]
-    items = own_list_items(text, segment, context.all_eu, mention, term) if in_sentence and not in_chain else []
-    if items:
-        rule = "EU side: the EU places that open the lines of the partner's own list (its sentence ends in a colon)"
+    if items and not in_chain:
+        rule = "EU side: the EU places that open the lines of the partner's own list (its sentence ends in a colon or is a heading)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in items]
     if page_unit_id or owner:
         return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]

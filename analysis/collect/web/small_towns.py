@@ -6,9 +6,15 @@ province or its country after a comma ("Panni, Foggia, Italy"; "Cartoceto, Itali
 dateline or an address names it: :func:`qualified_small_towns` gives such a municipality as an EU place whose only
 names are those written pairs, so that the matcher finds the pair and nothing else. The province is the
 municipality's NUTS3 region (Foggia: ITF46); the country is named in English and in the country's own languages.
+A town noun written with the name says as much ("the town of Panni", "i comuni di Rose", "Vara kommun"): the titled
+forms of ``web_town_titles.csv`` (English for every country, the others for the countries of their language) are
+names of the town too (:func:`titled_forms`), unless a partner or other place carries the bare name ("the town of
+Greenwich" stays the partner's).
 """
 
 from __future__ import annotations
+
+from functools import lru_cache
 
 import pandas as pd
 
@@ -19,19 +25,26 @@ from analysis.collect.web.places import _USABLE_SCRIPT, Place, _key
 def qualified_small_towns(
     known: list[tuple[Place, list[str]]], lexicon: Lexicon, lau: pd.DataFrame
 ) -> list[tuple[Place, list[str]]]:
-    """The LAU municipalities below the floor (not :func:`analysis.collect.web.places.lau_large_enough`), each with
-    its name followed by a comma and its NUTS3 region's name or its country's name; municipalities whose name a
-    ``known`` EU place of that country already carries, shorter than ``min_alternate_length`` or written with a
+    """The LAU municipalities below the floor (not :func:`analysis.collect.web.places.lau_large_enough`), and those
+    above it whose name a partner or other place carries (New Ross, Ireland beside New Ross, Indiana: no EU place of
+    :func:`analysis.collect.web.places.lau_places`), each with its name followed by a comma and its NUTS3 region's
+    name or its country's name, and a small town's with its town nouns (:func:`titled_forms`); municipalities whose
+    name a ``known`` EU place of that country already carries, shorter than ``min_alternate_length`` or written with a
     county or region word (:func:`analysis.collect.web.eu_forms.region_key`) are left out."""
     from analysis.build import municipal
     from analysis.collect.web.eu_forms import lau_forms, lau_parts, without_locator
     from analysis.collect.web.places import lau_large_enough
 
-    small = lau[~lau_large_enough(lau, lexicon) & lau["lau_name"].notna()]
+    taken = {_key(name) for place, names in known if place.role != "eu" for name in names}
+    named = lau["lau_name"].notna()
+    large = lau_large_enough(lau, lexicon)
+    shadowed = lau["lau_name"].fillna("").astype(str).map(_key).isin(taken)
+    small = lau[named & (~large | shadowed)]
     provinces = nuts3_names()
     countries = own_country_names()
     min_length = int(lexicon.rules["min_alternate_length"])
     eu_known = {(_key(name), place.country_iso2) for place, names in known if place.role == "eu" for name in names}
+    taken |= _name_starts([name for place, names in known if place.role == "eu" for name in names], lau)
     words = municipal.load_lau_name_words()
     out = []
     for row in small.itertuples(index=False):
@@ -46,6 +59,7 @@ def qualified_small_towns(
         province = provinces.get(str(row.nuts3), "")
         after = [province] if province and _key(province) != _key(forms[0]) else []
         names = [f"{form}, {where}" for form in forms for where in [*after, *countries.get(country, [])]]
+        names += [titled for form in forms if _key(form) not in taken for titled in titled_forms(form, country)]
         population = float(pd.to_numeric(row.population, errors="coerce") or 0.0)
         out.append((Place(forms[0], country, "eu", None, "municipality", population, True, None), names))
     return out
@@ -64,6 +78,39 @@ def _usable(form: str, country: str, min_length: int, eu_known: set[tuple[str, s
         and len(key.replace(" ", "")) >= min_length
         and (key, country) not in eu_known
         and "#" not in region_key(key)
+    )
+
+
+TOWN_TITLES_FILE = "web_town_titles.csv"
+
+
+def _name_starts(eu_names: list[str], lau: pd.DataFrame) -> set[str]:
+    """The keys of the first words of longer EU names (known names, LAU names less a bracketed qualifier): "Ribeira"
+    of "Ribeira Grande", "Vila Nova" of "Vila Nova de Famalicão", which a town noun may stand before as well
+    ("Municipality of Ribeira Grande"), so that no titled form of the shorter town's name may take them."""
+    names = [*eu_names, *lau["lau_name"].dropna().astype(str).str.replace(r"\s*\(.*?\)", "", regex=True)]
+    starts = set()
+    for name in names:
+        words = _key(name).split()
+        starts.update(" ".join(words[:size]) for size in range(1, len(words)))
+    return starts
+
+
+def titled_forms(name: str, country_iso2: str) -> list[str]:
+    """``name`` written with the town nouns of ``web_town_titles.csv`` that a text about a town of ``country_iso2``
+    may use: the English ones and those of the country's official languages ("town of Panni", "comune di Panni")."""
+    return [pattern.replace("{name}", name) for pattern in _town_titles(country_iso2)]
+
+
+@lru_cache(maxsize=64)
+def _town_titles(country_iso2: str) -> tuple[str, ...]:
+    from analysis.collect.web.eu_forms import country_languages
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(TOWN_TITLES_FILE, ["language", "titles"])
+    languages = country_languages(country_iso2) | {"en"}
+    return tuple(
+        title for row in table.itertuples(index=False) if row.language in languages for title in row.titles.split("|")
     )
 
 

@@ -74,6 +74,45 @@ def test_a_small_town_is_an_eu_place_only_with_its_province_or_country_after_it(
     assert "Panni" not in names and {"Panni, Italy", "Panni, Italia"} <= set(names)
 
 
+def test_a_small_town_is_an_eu_place_after_a_town_noun_of_its_countrys_language_or_english():
+    from analysis.collect.web.small_towns import qualified_small_towns, titled_forms
+
+    lexicon = load_lexicon()
+    lau = pd.DataFrame(
+        [
+            ("IT_1", "Panni", "IT", "ITF46", 740),
+            ("PT_1", "Ribeira", "PT", "PT200", 900),
+            ("PT_2", "Ribeira Grande", "PT", "PT200", 9_000),
+            ("IT_3", "Greenwich", "IT", "ITF46", 500),
+        ],
+        columns=LAU_COLUMNS,
+    )
+    partner = places.Place("Greenwich", "US", "partner", "us-1", "city", 60_000.0, True, "CT")
+    found = qualified_small_towns([(partner, ["Greenwich"])], lexicon, places.with_twinned(lau, twinned_towns()[0:0]))
+    names = {place.name: set(written) for place, written in found}
+    assert {"town of Panni", "comune di Panni", "comuni di Panni"} <= names["Panni"]
+    assert "concelho de Panni" not in names["Panni"] and "Gemeinde Panni" not in names["Panni"]
+    assert not any(" of " in name for name in names["Ribeira"])  # "Municipality of Ribeira Grande" is the longer town
+    assert not any(" of " in name for name in names["Greenwich"])  # "the town of Greenwich" stays the partner's
+    assert {"town of Vara", "Vara kommun"} <= set(titled_forms("Vara", "SE"))
+    assert "Vara kommun" not in titled_forms("Vara", "IE")
+
+
+def test_a_large_town_whose_name_a_partner_carries_is_an_eu_place_with_its_country_after_it():
+    from analysis.collect.web.small_towns import qualified_small_towns
+
+    lexicon = load_lexicon()
+    lau = pd.DataFrame(
+        [("IE_1", "New Ross", "IE", "IE052", 27_000), ("IE_2", "Bigtown", "IE", "IE052", 27_000)], columns=LAU_COLUMNS
+    )
+    partner = places.Place("New Ross", "US", "partner", "us-1", "city", 350.0, True, "IN")
+    found = qualified_small_towns([(partner, ["New Ross"])], lexicon, places.with_twinned(lau, twinned_towns()[0:0]))
+    names = {place.name: set(written) for place, written in found}
+    assert set(names) == {"New Ross"}  # Bigtown is read by lau_places
+    assert "New Ross, Ireland" in names["New Ross"] and "New Ross" not in names["New Ross"]
+    assert not any(" of " in name for name in names["New Ross"])  # "the town of New Ross" may be the partner
+
+
 @pytest.mark.parametrize(
     ("typed", "bare"),
     [

@@ -347,6 +347,18 @@ def test_the_lines_under_a_partners_own_list_sentence_are_its_parties(web_detect
     assert sides == {"Brno", "Riga"}
 
 
+def test_the_lines_under_a_heading_that_names_the_partner_after_its_relation_term_are_its_parties(web_detector):
+    text = "Sister Cities of Chicago\nBrno, Czech Republic\nRiga, Latvia\nKraków, Poland"
+    sides = {side[1] for side in _sides(web_detector, text, "en") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno", "Riga", "Kraków"}  # a line break parts "Latvia" from "Kraków": no person's name
+
+
+def test_a_sentence_naming_an_eu_place_keeps_it_beside_the_list_the_partner_owns(web_detector):
+    text = "Nicht nur für Brno, sondern auch für die anderen Partnerstädte Chicagos:\n• Riga in Lettland\n• Kraków in Polen"
+    sides = {side[1] for side in _sides(web_detector, text, "de") if side[2] == "us-place-chicago"}
+    assert sides == {"Brno", "Riga", "Kraków"}
+
+
 def test_a_relation_term_far_from_the_partner_does_not_name_its_party(web_detector):
     text = (
         "Gründe sind das Jubiläum der Partnerschaft zwischen Duisburg und dem amerikanischen Sheboygan (Wisconsin) "
@@ -444,3 +456,34 @@ def test_a_word_is_a_term_of_a_kind_only_as_a_whole_word_and_the_answer_is_remem
     assert not is_term_word("zzqx", None, lexicon)
     _, answers = derived(lexicon, ("term_words",), lambda: pytest.fail("the answers were not remembered"))
     assert answers[("province", "province_word")] is True
+
+
+def _mention(text: str, name: str, level: str):
+    from types import SimpleNamespace
+
+    start = text.index(name)
+    place = Place(name, "SK", "eu", None, level, 1.0, True, None)
+    return SimpleNamespace(hit=SimpleNamespace(orig_start=start, orig_end=start + len(name)), places=(place,))
+
+
+@pytest.mark.parametrize(
+    ("text", "kept"),
+    [
+        ("Nitra 29. mája (TASR) - Nitriansky kraj nadviaže spoluprácu", {"Nitra", "Nitriansky kraj"}),
+        ("Nitra: Nitriansky kraj nadviaže spoluprácu", {"Nitra", "Nitriansky kraj"}),
+        ("Nitra v regióne Nitriansky kraj nadviaže spoluprácu", {"Nitra"}),  # where the town lies
+    ],
+)
+def test_a_region_after_a_dateline_is_no_locative_qualifier_of_the_dateline_town(text, kept):
+    from analysis.collect.web.discourse import without_locative_regions
+
+    mentions = [_mention(text, "Nitra", "city"), _mention(text, "Nitriansky kraj", "county")]
+    found = without_locative_regions(text, mentions, frozenset({"a"}))
+    assert {m.places[0].name for m in found} == kept
+
+
+def test_a_town_naming_a_school_is_no_eu_side_but_a_town_naming_a_club_is(web_detector):
+    school = "The Brno Grammar School signed a sister city agreement with Chicago."
+    assert not {side for side in _sides(web_detector, school, "en") if side[1] == "Brno"}
+    club = "The Brno Rowing Club signed a sister city agreement with Chicago."
+    assert {side[1] for side in _sides(web_detector, club, "en") if side[2] == "us-place-chicago"} == {"Brno"}

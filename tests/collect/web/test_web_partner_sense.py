@@ -201,3 +201,31 @@ def test_a_province_name_is_the_province_unless_its_own_namesake_city_may_be_mea
     partner = PartnerChoice(others[0].name, "CN", None, False, False, "")
     assert province_sense(mention, partner, region) == expected
     assert province_sense(mention, partner._replace(province=True), region) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "middle_found", "namesake_country", "expected"),
+    [
+        ("Guadalajara, Jalisco, Mexico is a sister city", False, None, "Mexico"),  # Jalisco qualifies it
+        ("Guadalajara, Jalisco, Mexico is a sister city", True, "MX", "Mexico"),  # the Mexican namesake
+        ("In addition to Olomouc, Nisshin, Japan is a sister city", True, None, None),  # two items of a list
+        ("Córdoba (Argentina)", False, None, "Argentina"),  # a country right after the name settles it
+    ],
+)
+def test_a_country_after_the_next_comma_item_makes_a_namesake_unless_that_item_is_a_place_of_its_own(
+    text, middle_found, namesake_country, expected
+):
+    from types import SimpleNamespace
+
+    from analysis.collect.web.partner_sense import outside_eu_after
+    from analysis.collect.web.places import Place
+
+    name = text.split(",")[0].split(" (")[0].split()[-1]
+    start = text.index(name)
+    hit = SimpleNamespace(orig_start=start, orig_end=start + len(name))
+    found = [Place(name, "ES", "eu", "u1", "city", 1.0, True, None)]
+    if namesake_country:
+        found.append(Place(name, namesake_country, "other", None, "city", 1.0, True, None))
+    middle = text.split(", ")[1] if ", " in text else ""
+    starts = frozenset({text.index(middle)}) if middle_found else frozenset()
+    assert outside_eu_after(text, hit, found, starts) == expected
