@@ -432,10 +432,22 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
         return f"{best_kind} word '{best.text}' without a municipal party"
     if lookalikes and best_kind not in STRONG_RELATIONS:
         return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
+    school = school_twinning(terms)
+    if school:
+        return school
     despite = lookalikes[0].kind if lookalikes else None
     rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
     rule += f" (despite {despite})" if despite else ""
     return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule, neighbour)
+
+
+def school_twinning(terms) -> str | None:
+    """Why the sentence's relation is a school's, not the town's: it names a school or its pupils and no town,
+    council or region ("the pupils of the Milford School ..., by the rules of every good gemellaggio"); else None."""
+    school = next((t for t in terms if t.kind == "school_party"), None)
+    if school is None or any(t.kind == "municipal" for t in terms):
+        return None
+    return f"school twinning: '{school.text}' names a school or its pupils and no town, council or region"
 
 
 def _overlap(a, b) -> bool:
