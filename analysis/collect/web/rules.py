@@ -53,6 +53,7 @@ WEAK_RELATIONS: frozenset[str] = frozenset(
     {"cooperation", "generic", "agreement_word", "friendship_word", "cooperation_word"}
 )
 STRONG_RELATIONS: frozenset[str] = frozenset({"twin", "friendship"})
+OWNER_FALLBACK_RULE = "EU side: page owner (the sentence names no other EU place)"
 RELATION_TYPE: dict[str, str] = {
     "twin": "twin",
     "friendship": "friendship",
@@ -533,7 +534,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU places that open the lines of the partner's own list (its sentence ends in a colon)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in items]
     if page_unit_id or owner:
-        return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
+        return [_owner(detector, context, "owner", OWNER_FALLBACK_RULE)]
     elsewhere = outside_list(text, context.segments, context.index, context.all_eu)
     before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in elsewhere if m.hit.orig_start >= segment.end]
