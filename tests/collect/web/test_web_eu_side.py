@@ -444,3 +444,16 @@ def test_a_word_is_a_term_of_a_kind_only_as_a_whole_word_and_the_answer_is_remem
     assert not is_term_word("zzqx", None, lexicon)
     _, answers = derived(lexicon, ("term_words",), lambda: pytest.fail("the answers were not remembered"))
     assert answers[("province", "province_word")] is True
+
+
+def test_the_page_owner_yields_a_partner_the_text_credits_to_another_town_by_name(web_detector):
+    text = (
+        "Eine Delegation aus Wuhan, der chinesischen Partnerstadt von Duisburg, besuchte das Rathaus. "
+        "Die Städtepartnerschaft mit Wuhan wurde vor zehn Jahren besiegelt."
+    )
+    found = _sides(web_detector, text, "de", page_unit_id="gn-esslingen")
+    assert found == {("gn-duisburg", "Duisburg", "cn-pref-4201")}
+    alone = "Die Städtepartnerschaft mit Wuhan wurde vor zehn Jahren besiegelt."
+    assert _sides(web_detector, alone, "de", page_unit_id="gn-esslingen") == {
+        ("gn-esslingen", "Esslingen am Neckar", "cn-pref-4201")
+    }

@@ -342,3 +342,33 @@ def test_a_town_with_another_countrys_adjective_is_no_partner(text, phrase, expe
 def test_a_capitalised_word_after_a_region_word_is_no_given_name(web_detector):
     text = "Brno a semnat un acord de înfrățire cu o delegație a Regiunii Autonome Hubei."
     assert {f.partner_name for f in web_detector.detect(text, language="ro")} == {"Hubei"}
+
+
+@pytest.mark.parametrize(
+    ("guest", "expected"),
+    [("der Städtebeauftragte Arnhem", set()), ("der Bürgermeister von Arnhem", {"gn-arnhem"})],
+)
+def test_an_office_named_by_a_compound_before_a_name_makes_it_a_persons(web_detector, guest, expected):
+    text = f"Die Städtepartnerschaft mit Chicago feierte {guest} mit einer Delegation."
+    assert {f.unit_id for f in web_detector.detect(text, language="de")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Nell'ultima settimana, secondo le regole di ogni buon gemellaggio, gli alunni del liceo di Toledo "
+            "sono stati ospiti della Wilcox High School di Chicago.",
+            "it",
+            set(),
+        ),
+        ("Il gemellaggio tra la città di Toledo e Chicago compie dieci anni.", "it", {"us-place-chicago"}),
+        (
+            "En 2014, une école primaire portant le nom de Toledo s'est jumelée avec l'école primaire de Chicago.",
+            "fr",
+            set(),
+        ),
+    ],
+)
+def test_a_twinning_of_schools_without_a_town_word_is_no_town_tie(web_detector, text, language, expected):
+    assert _partners(web_detector, text, language) == expected
