@@ -434,7 +434,9 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
     if lookalikes and best_kind not in STRONG_RELATIONS:
         return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
     school = school_twinning(terms)
-    if school:
+    if school and not (
+        parties is not None and parties_named(text, best, mention, *parties, conjunctions(parties[1])[0], terms)
+    ):
         return school
     despite = lookalikes[0].kind if lookalikes else None
     rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
@@ -443,12 +445,14 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
 
 
 def school_twinning(terms) -> str | None:
-    """Why the sentence's relation is a school's, not the town's: it names a school or its pupils and no town,
-    council or region ("the pupils of the Milford School ..., by the rules of every good gemellaggio"); else None."""
+    """Why the sentence's relation is a school's, not the town's: it names a school and no town, council or region
+    ("the pupils of the Milford School ..., by the rules of every good gemellaggio"); else None. The caller keeps a
+    relation whose named parties are the EU place and the partner ("the twinning between X and Y brings school
+    exchanges")."""
     school = next((t for t in terms if t.kind == "school_party"), None)
     if school is None or any(t.kind == "municipal" for t in terms):
         return None
-    return f"school twinning: '{school.text}' names a school or its pupils and no town, council or region"
+    return f"school twinning: '{school.text}' names a school and no town, council or region"
 
 
 def _overlap(a, b) -> bool:
