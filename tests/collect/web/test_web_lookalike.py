@@ -372,3 +372,22 @@ def test_an_office_named_by_a_compound_before_a_name_makes_it_a_persons(web_dete
 )
 def test_a_twinning_of_schools_without_a_town_word_is_no_town_tie(web_detector, text, language, expected):
     assert _partners(web_detector, text, language) == expected
+
+
+@pytest.mark.parametrize("label", ["Palästina", "Autoritatea Națională Palestiniană", "Autorità Nazionale Palestinese"])
+def test_palestine_and_its_authority_are_country_names_in_the_eu_languages(label):
+    from analysis.collect.web.lexicon import name_key
+    from analysis.collect.web.places import country_names_iso2
+
+    assert country_names_iso2()[name_key(label)] == "PS"
+
+
+def test_an_english_word_that_names_a_us_city_is_on_the_partner_stoplist():
+    from analysis.collect.web.lexicon import load_lexicon
+
+    assert {"green", "bell"} <= load_lexicon().stoplist["partner"]
+
+
+def test_a_school_exchange_of_a_twinning_between_two_named_towns_stays_the_towns(web_detector):
+    text = "Il gemellaggio tra Toledo e Chicago porta ogni anno scambi tra le scuole."
+    assert _partners(web_detector, text, "it") == {"us-place-chicago"}
