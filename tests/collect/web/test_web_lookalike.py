@@ -391,3 +391,14 @@ def test_an_english_word_that_names_a_us_city_is_on_the_partner_stoplist():
 def test_a_school_exchange_of_a_twinning_between_two_named_towns_stays_the_towns(web_detector):
     text = "Il gemellaggio tra Toledo e Chicago porta ogni anno scambi tra le scuole."
     assert _partners(web_detector, text, "it") == {"us-place-chicago"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Esslingen hosted the Sister Cities Forum, which brought together delegates of Chicago.", set()),
+        ("Esslingen has been a sister city of Chicago since 1990.", {"us-place-chicago"}),
+    ],
+)
+def test_twin_words_that_name_a_forum_are_no_tie(web_detector, text, expected):
+    assert _partners(web_detector, text, "en") == expected
