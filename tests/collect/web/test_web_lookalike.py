@@ -402,3 +402,12 @@ def test_a_school_exchange_of_a_twinning_between_two_named_towns_stays_the_towns
 )
 def test_twin_words_that_name_a_forum_are_no_tie(web_detector, text, expected):
     assert _partners(web_detector, text, "en") == expected
+
+
+def test_a_state_nickname_is_the_states_exonym():
+    from analysis.collect.web.places import EXONYMS_FILE
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2", "level", "note"])
+    row = table[table["exonym"] == "Keystone State"].iloc[0]
+    assert (row.partner_name, row.country_iso2, row.level) == ("Pennsylvania", "US", "state")
