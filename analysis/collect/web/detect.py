@@ -285,6 +285,7 @@ class Detector:
                     decisions.append(decision)
                     previous.append(len(decisions) - 1)
             previous, pending = status_module.go_on(decisions, previous, pending, terms, text, self.lexicon)
+        decisions = eu_side.owner_yields(decisions)
         reviewer = getattr(self, "pair_model", None)  # off by default: analysis.collect.web.pair_model.enable
         if reviewer is not None:
             evidence = (segments, mentions_by_segment, terms_by_segment, page_unit_id, owner)

@@ -540,3 +540,25 @@ def titles_text(text: str, hit, places, language: str | None) -> bool:
     countries = language_countries(language)
     local = any(p.role == "eu" and p.country_iso2 in countries for p in places)
     return local and not _SENTENCE_END.search(line) and bool(text[end:].strip())
+
+
+def owner_yields(decisions: list) -> list:
+    """``decisions`` with the page owner's findings that its fallback gave (the sentence names no EU place) turned
+    into rejections when the text credits the same partner to another EU place by name ("Tongling, der chinesischen
+    Partnerstadt von Marbach am Neckar" on the district's page): the text says whose partner it is."""
+    from analysis.collect.web.rules import OWNER_FALLBACK_RULE
+
+    named = {
+        (d.finding.partner_id, d.finding.eu_place)
+        for d in decisions
+        if d.finding and d.finding.partner_id and OWNER_FALLBACK_RULE not in d.finding.rule
+    }
+    out = []
+    for d in decisions:
+        f = d.finding
+        other = f and OWNER_FALLBACK_RULE in f.rule and {e for p, e in named if p == f.partner_id} - {f.eu_place}
+        if other:
+            reason = f"page owner yields: the text credits {f.partner_name} to {sorted(other)[0]} by name"
+            d = d._replace(finding=None, reason=reason)
+        out.append(d)
+    return out

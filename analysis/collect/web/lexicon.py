@@ -50,6 +50,7 @@ MASKING_LOOKALIKES: frozenset[str] = frozenset(
         "lookalike_twin_cities",
         "lookalike_twin_sense",
         "lookalike_brotherhood",
+        "lookalike_twin_event",
     }
 )
 # Hyphens, dashes, slashes, underscores and control characters are spaces for matching (same length).

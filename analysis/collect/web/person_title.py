@@ -26,7 +26,8 @@ _WINDOW = 60
 @functools.cache
 def _pattern(language: str) -> re.Pattern | None:
     """The titles of ``language`` (and of all languages, "*") as one pattern that ends the folded text before a
-    name: a title word, an optional full stop, spaces."""
+    name: a title word (a leading "*" a compound's head: "*beauftragte" is "Städtebeauftragte"), an optional full
+    stop, spaces."""
     from analysis.collect.web.lexicon import load_lexicon
 
     titles = [t.text for t in load_lexicon().terms if t.kind == "person_title" and t.language in (language, "*")]
@@ -35,7 +36,8 @@ def _pattern(language: str) -> re.Pattern | None:
     pieces = []
     for title in sorted(titles, key=len, reverse=True):
         words = [
-            re.escape(w.strip("*")) + (r"\w*" if w.endswith("*") else "") for w in fold_for_matching(title).split()
+            (r"\w*" if w.startswith("*") else "") + re.escape(w.strip("*")) + (r"\w*" if w.endswith("*") else "")
+            for w in fold_for_matching(title).split()
         ]
         pieces.append(r"[\s-]+".join(words))
     return re.compile(r"(?:^|[^\w])(?:" + "|".join(pieces) + r")\.?\s+$")

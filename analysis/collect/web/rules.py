@@ -53,6 +53,7 @@ WEAK_RELATIONS: frozenset[str] = frozenset(
     {"cooperation", "generic", "agreement_word", "friendship_word", "cooperation_word"}
 )
 STRONG_RELATIONS: frozenset[str] = frozenset({"twin", "friendship"})
+OWNER_FALLBACK_RULE = "EU side: page owner (the sentence names no other EU place)"
 RELATION_TYPE: dict[str, str] = {
     "twin": "twin",
     "friendship": "friendship",
@@ -432,10 +433,26 @@ def relation(terms, mention, text, segment, *, neighbour: bool = False, parties=
         return f"{best_kind} word '{best.text}' without a municipal party"
     if lookalikes and best_kind not in STRONG_RELATIONS:
         return f"{lookalikes[0].kind}: '{lookalikes[0].text}' with only a weak relation term ('{best.text}')"
+    school = school_twinning(terms)
+    if school and not (
+        parties is not None and parties_named(text, best, mention, *parties, conjunctions(parties[1])[0], terms)
+    ):
+        return school
     despite = lookalikes[0].kind if lookalikes else None
     rule = f"{best_kind} term '{best.text}'" + (" in a neighbouring sentence" if neighbour else "")
     rule += f" (despite {despite})" if despite else ""
     return RelationChoice(RELATION_TYPE[best_kind], best_kind, best, despite, rule, neighbour)
+
+
+def school_twinning(terms) -> str | None:
+    """Why the sentence's relation is a school's, not the town's: it names a school and no town, council or region
+    ("the pupils of the Milford School ..., by the rules of every good gemellaggio"); else None. The caller keeps a
+    relation whose named parties are the EU place and the partner ("the twinning between X and Y brings school
+    exchanges")."""
+    school = next((t for t in terms if t.kind == "school_party"), None)
+    if school is None or any(t.kind == "municipal" for t in terms):
+        return None
+    return f"school twinning: '{school.text}' names a school and no town, council or region"
 
 
 def _overlap(a, b) -> bool:
@@ -525,7 +542,7 @@ def attribute(detector, text, segment, mention, mentions, relation_choice, conte
         rule = "EU side: the EU places that open the lines of the partner's own list (its sentence ends in a colon or is a heading)"
         return [_eu_side(m, page_unit_id, "sentence", rule) for m in items]
     if page_unit_id or owner:
-        return [_owner(detector, context, "owner", "EU side: page owner (the sentence names no other EU place)")]
+        return [_owner(detector, context, "owner", OWNER_FALLBACK_RULE)]
     elsewhere = outside_list(text, context.segments, context.index, context.all_eu)
     before = [m for m in elsewhere if m.hit.orig_end <= segment.start and m not in chain]
     after = [m for m in elsewhere if m.hit.orig_start >= segment.end]

@@ -487,3 +487,16 @@ def test_a_town_naming_a_school_is_no_eu_side_but_a_town_naming_a_club_is(web_de
     assert not {side for side in _sides(web_detector, school, "en") if side[1] == "Brno"}
     club = "The Brno Rowing Club signed a sister city agreement with Chicago."
     assert {side[1] for side in _sides(web_detector, club, "en") if side[2] == "us-place-chicago"} == {"Brno"}
+
+
+def test_the_page_owner_yields_a_partner_the_text_credits_to_another_town_by_name(web_detector):
+    text = (
+        "Eine Delegation aus Wuhan, der chinesischen Partnerstadt von Duisburg, besuchte das Rathaus. "
+        "Die Städtepartnerschaft mit Wuhan wurde vor zehn Jahren besiegelt."
+    )
+    found = _sides(web_detector, text, "de", page_unit_id="gn-esslingen")
+    assert found == {("gn-duisburg", "Duisburg", "cn-pref-4201")}
+    alone = "Die Städtepartnerschaft mit Wuhan wurde vor zehn Jahren besiegelt."
+    assert _sides(web_detector, alone, "de", page_unit_id="gn-esslingen") == {
+        ("gn-esslingen", "Esslingen am Neckar", "cn-pref-4201")
+    }

@@ -353,3 +353,72 @@ def test_a_town_with_another_countrys_adjective_is_no_partner(text, phrase, expe
 def test_a_capitalised_word_after_a_region_word_is_no_given_name(web_detector):
     text = "Brno a semnat un acord de înfrățire cu o delegație a Regiunii Autonome Hubei."
     assert {f.partner_name for f in web_detector.detect(text, language="ro")} == {"Hubei"}
+
+
+@pytest.mark.parametrize(
+    ("guest", "expected"),
+    [("der Städtebeauftragte Arnhem", set()), ("der Bürgermeister von Arnhem", {"gn-arnhem"})],
+)
+def test_an_office_named_by_a_compound_before_a_name_makes_it_a_persons(web_detector, guest, expected):
+    text = f"Die Städtepartnerschaft mit Chicago feierte {guest} mit einer Delegation."
+    assert {f.unit_id for f in web_detector.detect(text, language="de")} == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "language", "expected"),
+    [
+        (
+            "Nell'ultima settimana, secondo le regole di ogni buon gemellaggio, gli alunni del liceo di Toledo "
+            "sono stati ospiti della Wilcox High School di Chicago.",
+            "it",
+            set(),
+        ),
+        ("Il gemellaggio tra la città di Toledo e Chicago compie dieci anni.", "it", {"us-place-chicago"}),
+        (
+            "En 2014, une école primaire portant le nom de Toledo s'est jumelée avec l'école primaire de Chicago.",
+            "fr",
+            set(),
+        ),
+    ],
+)
+def test_a_twinning_of_schools_without_a_town_word_is_no_town_tie(web_detector, text, language, expected):
+    assert _partners(web_detector, text, language) == expected
+
+
+@pytest.mark.parametrize("label", ["Palästina", "Autoritatea Națională Palestiniană", "Autorità Nazionale Palestinese"])
+def test_palestine_and_its_authority_are_country_names_in_the_eu_languages(label):
+    from analysis.collect.web.lexicon import name_key
+    from analysis.collect.web.places import country_names_iso2
+
+    assert country_names_iso2()[name_key(label)] == "PS"
+
+
+def test_an_english_word_that_names_a_us_city_is_on_the_partner_stoplist():
+    from analysis.collect.web.lexicon import load_lexicon
+
+    assert {"green", "bell"} <= load_lexicon().stoplist["partner"]
+
+
+def test_a_school_exchange_of_a_twinning_between_two_named_towns_stays_the_towns(web_detector):
+    text = "Il gemellaggio tra Toledo e Chicago porta ogni anno scambi tra le scuole."
+    assert _partners(web_detector, text, "it") == {"us-place-chicago"}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Esslingen hosted the Sister Cities Forum, which brought together delegates of Chicago.", set()),
+        ("Esslingen has been a sister city of Chicago since 1990.", {"us-place-chicago"}),
+    ],
+)
+def test_twin_words_that_name_a_forum_are_no_tie(web_detector, text, expected):
+    assert _partners(web_detector, text, "en") == expected
+
+
+def test_a_state_nickname_is_the_states_exonym():
+    from analysis.collect.web.places import EXONYMS_FILE
+    from analysis.core.reference import read_reference_table
+
+    table = read_reference_table(EXONYMS_FILE, ["exonym", "language", "partner_name", "country_iso2", "level", "note"])
+    row = table[table["exonym"] == "Keystone State"].iloc[0]
+    assert (row.partner_name, row.country_iso2, row.level) == ("Pennsylvania", "US", "state")
