@@ -434,7 +434,9 @@ def lau_places(
     EU municipalities of the LAU 2020 list (:func:`analysis.build.municipal.load_lau`) that are neither frame
     units nor gazetteer places, as EU places without a unit id: the EU side of statements about small towns
     (Vara, Mežica, Gödöllő), named in the nominative and written also without status words and in the genitive
-    (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"). A LAU whose
+    (:func:`analysis.collect.web.eu_forms.lau_forms`: "Anykščiai", "Anykščių"; "Μέγαρα", "Μεγαρέων"), Greek and
+    Bulgarian forms also in their Latin transcriptions (:func:`~analysis.collect.web.greek_latin.text_forms`:
+    "Megara"; at most ``lau_latin_max_forms``). A LAU whose
     nominative is already a known EU place's name lends that place its other forms ("Χαλανδρίου" for Chalandri).
     Municipalities listed only as their parishes are added with their summed population
     (:func:`analysis.collect.web.eu_forms.parish_groups`: Horta in the Azores). A LAU is named by the form the
@@ -447,6 +449,7 @@ def lau_places(
     (Hungarian "Ercsi" is a town, not Erqi): it is taken out of ``known``."""
     from analysis.build import municipal
     from analysis.collect.web.eu_forms import article_forms, lau_forms, lau_parts, parish_groups, without_locator
+    from analysis.collect.web.greek_latin import text_forms
 
     if lau is None:
         lau = municipal.load_lau(sorted(EU27_ISO2))
@@ -474,6 +477,7 @@ def lau_places(
         names = []
         written = [f for form in municipal.lau_name_forms(lau_name, words) for f in lau_forms(form, row.country_iso2)]
         written.sort(key=lambda form: "(" in form)  # "Horta (Matriz)" is named Horta, as its municipality
+        written += [latin for form in written for latin in text_forms(form, int(lexicon.rules["lau_latin_max_forms"]))]
         for form in dict.fromkeys(written):
             key = _key(form)
             usable = _USABLE_SCRIPT.match(form) and form[:1].isupper() and "," not in form and "." not in form

@@ -107,6 +107,8 @@ def test_a_genitive_lau_name_is_its_municipality_in_the_nominative(web_frames):
     assert _sides(detector, greek, "el") == {(None, "Μεγαρα", "cn-pref-4201")}
     lithuanian = "Anykščių rajono savivaldybė pasirašė sutartį su Wuhan miestu dėl miestų partnerystės."
     assert {side[1] for side in _sides(detector, lithuanian, "lt")} == {"Anykščiai"}
+    english = "The Municipality of Megara signed a memorandum of cooperation with the city of Wuhan."
+    assert _sides(detector, english, "en") == {(None, "Μεγαρα", "cn-pref-4201")}  # its ELOT 743 transcription
 
 
 def test_in_a_list_of_pairs_each_partner_goes_to_the_place_of_its_own_item(web_detector):

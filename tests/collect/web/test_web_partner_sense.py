@@ -142,6 +142,17 @@ def test_a_greek_script_name_has_the_latin_keys_of_its_transcriptions():
     assert "mutilene" not in latin_keys("Μυτιλήνη") and latin_keys("Mytilene") == frozenset()
 
 
+def test_a_greek_town_is_found_in_latin_text_by_its_elot_and_classical_forms_only():
+    from analysis.collect.web.greek_latin import text_forms
+
+    assert text_forms("Σύμη", 6) == ["Symi", "Syme"]  # not the phonetic Simi
+    assert {"Chalki", "Halki", "Lefkada", "Filippiada", "Agios Nikolaos"} <= {
+        form for name in ("Χάλκη", "Λευκάδα", "Φιλιππιάδα", "Άγιος Νικόλαος") for form in text_forms(name, 6)
+    }
+    assert text_forms("Търговище", 6) == ["Targovishte"] and text_forms("Symi", 6) == []
+    assert len(text_forms("Ηλιούπολη", 2)) == 2
+
+
 def test_a_bulgarian_cyrillic_name_has_the_key_of_its_official_transliteration():
     from analysis.collect.web.greek_latin import latin_keys
 
