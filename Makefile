@@ -74,12 +74,12 @@ privacy: setup ## Scan data/processed, build/ and the built books for planted pe
 
 # pytest-xdist: one worker per core (TEST_WORKERS=0 runs in one process, TEST_WORKERS=N on N workers); --dist loadgroup
 # keeps the groups of tests/conftest.py on one worker each (the users of the notebook build, a module-scoped fixture's
-# users). analysis/runner/bench.py (make bench WHAT=tests) times the same commands.
+# users). analysis/runner/bench.py (make bench WHAT=tests) times the same commands; make test lists its 15 slowest steps.
 TEST_WORKERS ?= auto
 PYTEST      := $(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test: setup browser ## Unit tests, notebook checks (one under nbval), book build and a headless Chromium look, on all cores
-	$(PYTEST)
+	$(PYTEST) --durations=15
 
 lint: $(STAMP) ## ruff: fix what can be fixed, then format the whole tree (make test checks both)
 	$(VENV)/bin/ruff check --fix .

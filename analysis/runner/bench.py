@@ -102,7 +102,7 @@ def time_steps(environment: dict[str, str], repeats: int) -> dict[str, dict[str,
 # What make test-fast and make test run (the Makefile's PYTEST): one pytest-xdist worker per core, each of
 # tests/conftest.py's groups on one worker (tests/runner/test_bench.py checks that the two agree).
 TEST_PARALLEL = ["-n", "auto", "--dist", "loadgroup"]
-TEST_RUNS = {"unit_tests": [*TEST_PARALLEL, "-m", "not slow"], "all_tests": TEST_PARALLEL}
+TEST_RUNS = {"unit_tests": [*TEST_PARALLEL, "-m", "not slow"], "all_tests": [*TEST_PARALLEL, "--durations=15"]}
 
 
 def timed_tests(arguments: list[str]) -> dict[str, Any]:
