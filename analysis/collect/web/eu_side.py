@@ -468,8 +468,8 @@ def _heading_line(text: str, segment) -> bool:
 
 def _of_words_only(gap: str, lexicon) -> bool:
     """Whether ``gap`` holds nothing but "of" words and articles (``of_word``, ``pair_filler``): a genitive link."""
-    words = fold_for_matching(gap).split()
-    return all(word in lexicon_words(lexicon, "of_word") | lexicon_words(lexicon, "pair_filler") for word in words)
+    allowed = lexicon_words(lexicon, "of_word") | lexicon_words(lexicon, "pair_filler")
+    return all(word in allowed for word in fold_for_matching(gap).split())
 
 
 _SENTENCE_END = re.compile(r"[.!?]$")

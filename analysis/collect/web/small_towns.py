@@ -105,13 +105,18 @@ def titled_forms(name: str, country_iso2: str) -> list[str]:
 @lru_cache(maxsize=64)
 def _town_titles(country_iso2: str) -> tuple[str, ...]:
     from analysis.collect.web.eu_forms import country_languages
+
+    languages = country_languages(country_iso2) | {"en"}
+    return tuple(title for language, titles in _titles_by_language() if language in languages for title in titles)
+
+
+@lru_cache(maxsize=1)
+def _titles_by_language() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(language, town nouns) of each row of ``web_town_titles.csv``, read once per process."""
     from analysis.core.reference import read_reference_table
 
     table = read_reference_table(TOWN_TITLES_FILE, ["language", "titles"])
-    languages = country_languages(country_iso2) | {"en"}
-    return tuple(
-        title for row in table.itertuples(index=False) if row.language in languages for title in row.titles.split("|")
-    )
+    return tuple((row.language, tuple(row.titles.split("|"))) for row in table.itertuples(index=False))
 
 
 def nuts3_names() -> dict[str, str]:
