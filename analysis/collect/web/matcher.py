@@ -20,6 +20,7 @@ Built once per detector and reused: :meth:`Matcher.build`, then :meth:`Matcher.s
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -27,7 +28,14 @@ from typing import NamedTuple
 import ahocorasick
 
 from analysis.collect.web import cn_persons, near_names
-from analysis.collect.web.lexicon import Lexicon, fold_for_matching, same_script, suffix_rules_for, written_suffixes
+from analysis.collect.web.lexicon import (
+    Lexicon,
+    fold_for_matching,
+    inflection_stems,
+    same_script,
+    suffix_rules_for,
+    written_suffixes,
+)
 
 _FOLD_CACHE: dict[str, str] = {}
 _ASCII_FOLD = str.maketrans({chr(code): fold_for_matching(chr(code)) for code in range(128)})
@@ -134,6 +142,11 @@ class _NameEntry(NamedTuple):
     lower_ok: bool = False  # a name recorded in lower case (a place adjective) may be found in lower case
 
 
+# A :class:`_NameEntry` from a tuple of all five fields, without the keyword-and-defaults wrapper of its ``__new__``:
+# :meth:`Matcher.build` makes about 2.4 million of them.
+_new_entry = functools.partial(tuple.__new__, _NameEntry)
+
+
 class Matcher:
     """Aho–Corasick automaton over folded names and lexicon terms (see the module docstring)."""
 
@@ -162,13 +175,18 @@ class Matcher:
         """
         inflect_in = inflect_in or {}
         inflected_records = set(inflect) | set(inflect_in)
-        keys: dict[str, tuple[list, list]] = {}
-        stems_cache: dict[str, dict] = {}
+        entries: dict[str, list[_NameEntry]] = {}  # key -> the names it may be, in the order of ``names``
+        stems_cache: dict[tuple[str, bool], dict] = {}
+        heads_cache: dict[str, list[str]] = {}
         for written, record in names:
             folded = " ".join(fold_short(written).split())
             if len(folded) < 2:
                 continue
-            keys.setdefault(folded, ([], []))[0].append(_NameEntry(record, True, None, lower_ok=written[:1].islower()))
+            entry = _new_entry((record, True, None, frozenset(), written[:1].islower()))
+            if (found := entries.get(folded)) is None:
+                entries[folded] = [entry]
+            else:
+                found.append(entry)
             if record not in inflected_records:
                 continue
             head, _, last = folded.rpartition(" ")
@@ -176,23 +194,28 @@ class Matcher:
             # words before it keep the form from colliding with ordinary words
             cache_key = (last, bool(head))
             if cache_key not in stems_cache:
-                stems_cache[cache_key] = {
-                    stem: (by_language, frozenset(s for values in by_language.values() for s in values))
-                    for stem, by_language in suffix_rules_for(last, lexicon, short_stem=bool(head)).items()
-                }
+                stems_cache[cache_key] = inflection_stems(last, lexicon, short_stem=bool(head))
             stems = _with_written(stems_cache[cache_key], last, written_suffixes(written.rsplit(" ", 1)[-1], lexicon))
             if record in inflect_in:
                 stems = _only_in(stems, inflect_in[record])
-            for head_form in _head_forms(head, lexicon):
+            if head not in heads_cache:
+                heads_cache[head] = _head_forms(head, lexicon)
+            for head_form in heads_cache[head]:
+                prefix = f"{head_form} " if head_form else ""
                 for stem, (suffixes, any_language) in stems.items():
-                    key = f"{head_form} {stem}" if head_form else stem
-                    keys.setdefault(key, ([], []))[0].append(_NameEntry(record, key == folded, suffixes, any_language))
+                    key = prefix + stem
+                    entry = _new_entry((record, key == folded, suffixes, any_language, False))
+                    if (found := entries.get(key)) is None:
+                        entries[key] = [entry]
+                    else:
+                        found.append(entry)
+        terms: dict[str, list[int]] = {}
         for index, term in enumerate(lexicon.terms):
             if term.kind not in UNSCANNED_KINDS:
-                keys.setdefault(term.key, ([], []))[1].append(index)
+                terms.setdefault(term.key, []).append(index)
         automaton = ahocorasick.Automaton()
-        for key, (entries, terms) in keys.items():
-            automaton.add_word(key, (key, tuple(entries), tuple(terms)))
+        for key in dict.fromkeys([*entries, *terms]):
+            automaton.add_word(key, (key, tuple(entries.get(key, ())), tuple(terms.get(key, ()))))
         automaton.make_automaton()
         exact_pattern, exact_kinds = _exact_terms(lexicon)
         matcher = cls(automaton, lexicon, exact_pattern, exact_kinds)
@@ -329,7 +352,7 @@ def _with_written(stems: dict, word: str, written: dict[str, frozenset[str]]) ->
     for language, suffixes in written.items():
         by_language[language] = by_language.get(language, frozenset()) | suffixes
     merged = dict(stems)
-    merged[word] = (by_language, frozenset(s for values in by_language.values() for s in values))
+    merged[word] = (by_language, frozenset().union(*by_language.values()))
     return merged
 
 
@@ -340,7 +363,7 @@ def _only_in(stems: dict, languages: frozenset[str]) -> dict:
     for stem, (by_language, _) in stems.items():
         own = {language: suffixes for language, suffixes in by_language.items() if language in languages}
         if own:
-            kept[stem] = (own, frozenset(s for values in own.values() for s in values))
+            kept[stem] = (own, frozenset().union(*own.values()))
     return kept
 
 
