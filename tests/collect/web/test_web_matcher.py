@@ -84,7 +84,7 @@ def test_the_stems_the_matcher_keeps_join_the_suffixes_of_every_language_of_the_
         joined = inflection_stems(word, lexicon, short_stem)
         rules = suffix_rules_for(word, lexicon, short_stem)
         assert {stem: by_language for stem, (by_language, _) in joined.items()} == rules
-        for stem, (by_language, every) in joined.items():
+        for by_language, every in joined.values():
             assert every == {suffix for suffixes in by_language.values() for suffix in suffixes}
     assert written_suffixes("Poznań", lexicon)["pl"] and not written_suffixes("Lublin", lexicon)
 
