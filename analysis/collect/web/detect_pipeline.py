@@ -147,6 +147,35 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
     return detector
 
 
+def resolver_code_digest() -> str:
+    """sha256 of the code the detector's cached resolver tables come from (:meth:`~analysis.collect.web.detect.Detector.load_resolutions`,
+    :meth:`Detector._name_index`): the resolver and the core modules it folds names with, the detector's module
+    (which picks the index rows and the lookup keys), and the versions of the libraries that compute and store them."""
+    import hashlib
+    from importlib.metadata import version
+
+    from analysis.build import resolve
+    from analysis.collect.web import detect
+    from analysis.core import paths
+
+    digest = hashlib.sha256(" ".join(version(name) for name in ("pandas", "pyarrow", "rapidfuzz")).encode())
+    for path in [
+        Path(resolve.__file__),
+        Path(detect.__file__),
+        *sorted((paths.ROOT / "analysis" / "core").glob("*.py")),
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_cache_table(table: pd.DataFrame, path: Path) -> None:
+    """Write a cache table whole or not at all (a killed run leaves no cut file a later run would read)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    table.to_parquet(partial, index=False)
+    os.replace(partial, path)
+
+
 def finding_record(finding: Any, page: Page) -> dict[str, Any]:
     """One finding as a JSON-ready row (the detector's fields plus the page's sha256)."""
     if dataclasses.is_dataclass(finding):
