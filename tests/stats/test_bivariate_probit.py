@@ -1,4 +1,5 @@
-"""Tests of analysis.stats.bivariate_probit: the vectorised bivariate normal CDF against scipy and its limits.
+"""Tests of analysis.stats.bivariate_probit: the vectorised bivariate normal CDF against scipy and its limits,
+the standard normal helpers against scipy.stats.norm bit for bit, and the joint probabilities.
 
 The likelihood, score and sandwich of :class:`BivariateProbit` are tested through fits in test_models.py.
 """
@@ -6,11 +7,18 @@ The likelihood, score and sandwich of :class:`BivariateProbit` are tested throug
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 from scipy.stats import multivariate_normal
 
-from analysis.stats.bivariate_probit import bivariate_normal_cdf
+from analysis.stats.bivariate_probit import (
+    BivariateProbit,
+    bivariate_normal_cdf,
+    normal_cdf,
+    normal_pdf,
+    normal_sf,
+)
 
 
 def test_bivariate_normal_cdf_matches_scipy_to_1e_6():
@@ -35,3 +43,25 @@ def test_bivariate_normal_cdf_limits_and_independence():
     np.testing.assert_allclose(edges, [stats.norm.cdf(1.0), 0.0, 1.0], atol=1e-12)
     with pytest.raises(ValueError, match="correlation"):
         bivariate_normal_cdf(0.0, 0.0, 1.5)
+
+
+def test_normal_helpers_equal_scipy_stats_norm_bit_for_bit():
+    # The model's numbers (and so the book's) must not move when the helpers replace scipy.stats.norm.
+    rng = np.random.default_rng(5)
+    x = np.concatenate([rng.normal(0, 3, 2000), [0.0, -0.0, 40.0, -40.0, np.inf, -np.inf, np.nan]])
+    for ours, theirs in ((normal_cdf, stats.norm.cdf), (normal_sf, stats.norm.sf), (normal_pdf, stats.norm.pdf)):
+        np.testing.assert_array_equal(ours(x), theirs(x))
+        assert ours(0.7) == theirs(0.7)
+
+
+def test_joint_probabilities_are_the_predicted_probabilities():
+    rng = np.random.default_rng(8)
+    exog = pd.DataFrame({"const": 1.0, "x": rng.normal(size=200), "d": rng.integers(0, 2, 200).astype(float)})
+    endog = np.column_stack([rng.integers(0, 2, 200), rng.integers(0, 2, 200)])
+    model = BivariateProbit(endog, exog)
+    params = np.array([0.1, 0.5, -0.3, -0.2, 0.4, 0.2, 0.6])
+    first, second, both = model.joint_probabilities(params, exog.to_numpy())
+    predicted = model.predict_probabilities(params, exog.to_numpy())
+    np.testing.assert_array_equal(first, predicted["p_first"])
+    np.testing.assert_array_equal(second, predicted["p_second"])
+    np.testing.assert_array_equal(both, predicted["p_both"])
