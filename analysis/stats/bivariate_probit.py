@@ -74,32 +74,45 @@ def _upper_orthant(lower_1: np.ndarray, lower_2: np.ndarray, rho: np.ndarray) ->
     probability = np.empty_like(lower_1)
     finite = np.isfinite(lower_1) & np.isfinite(lower_2)
     # Infinite limits reduce to a univariate probability (or to 0 / 1).
-    h_inf, k_inf = lower_1[~finite], lower_2[~finite]
-    edge = np.where(
-        (h_inf == np.inf) | (k_inf == np.inf),
-        0.0,
-        np.where(h_inf == -np.inf, normal_sf(k_inf), normal_sf(h_inf)),
-    )
-    edge = np.where((h_inf == -np.inf) & (k_inf == -np.inf), 1.0, edge)
-    probability[~finite] = edge
+    if not finite.all():
+        h_inf, k_inf = lower_1[~finite], lower_2[~finite]
+        edge = np.where(
+            (h_inf == np.inf) | (k_inf == np.inf),
+            0.0,
+            np.where(h_inf == -np.inf, normal_sf(k_inf), normal_sf(h_inf)),
+        )
+        edge = np.where((h_inf == -np.inf) & (k_inf == -np.inf), 1.0, edge)
+        probability[~finite] = edge
 
     h, k, r = lower_1[finite], lower_2[finite], rho[finite]
     result = np.empty_like(h)
     moderate = np.abs(r) < 0.925
-    result[moderate] = _upper_orthant_moderate(h[moderate], k[moderate], r[moderate])
-    result[~moderate] = _upper_orthant_strong(h[~moderate], k[~moderate], r[~moderate])
+    # A branch without rows is skipped (a likelihood's rho is usually all moderate or all strong).
+    if moderate.any():
+        result[moderate] = _upper_orthant_moderate(h[moderate], k[moderate], r[moderate])
+    if not moderate.all():
+        result[~moderate] = _upper_orthant_strong(h[~moderate], k[~moderate], r[~moderate])
     probability[finite] = result
     return np.clip(probability, 0.0, 1.0)
 
 
 def _upper_orthant_moderate(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Genz's branch for |rho| < 0.925: Plackett's integral over the angle asin(rho)."""
+    """Genz's branch for |rho| < 0.925: Plackett's integral over the angle asin(rho).
+
+    The sines of the nodes depend on rho alone, and a likelihood has one or two values of rho
+    (+-rho by the signs of the outcomes): they are computed once per distinct rho, the same
+    numbers as row by row, and the exponent is formed in place.
+    """
     hk = (h * k)[:, None]
     half_square_sum = ((h * h + k * k) / 2)[:, None]
-    half_asin = (np.arcsin(r) / 2)[:, None]
-    sine = np.sin(half_asin * _NODES_0_2[None, :])
-    integral = np.exp((sine * hk - half_square_sum) / (1 - sine**2)) @ _LEGENDRE_WEIGHTS
-    return integral * half_asin[:, 0] / _TWO_PI + normal_sf(h) * normal_sf(k)
+    distinct, row_of = np.unique(r, return_inverse=True)
+    distinct_sine = np.sin((np.arcsin(distinct) / 2)[:, None] * _NODES_0_2[None, :])
+    sine, one_minus_square = distinct_sine[row_of], (1 - distinct_sine**2)[row_of]
+    exponent = sine * hk
+    exponent -= half_square_sum
+    exponent /= one_minus_square
+    integral = np.exp(exponent, out=exponent) @ _LEGENDRE_WEIGHTS
+    return integral * (np.arcsin(r) / 2) / _TWO_PI + normal_sf(h) * normal_sf(k)
 
 
 def _upper_orthant_strong(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:

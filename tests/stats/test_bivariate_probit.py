@@ -65,3 +65,17 @@ def test_joint_probabilities_are_the_predicted_probabilities():
     np.testing.assert_array_equal(first, predicted["p_first"])
     np.testing.assert_array_equal(second, predicted["p_second"])
     np.testing.assert_array_equal(both, predicted["p_both"])
+
+
+def test_moderate_branch_per_distinct_rho_equals_the_row_by_row_integral_bit_for_bit():
+    from analysis.stats import bivariate_probit
+
+    nodes, weights = bivariate_probit._NODES_0_2, bivariate_probit._LEGENDRE_WEIGHTS
+    rng = np.random.default_rng(21)
+    h, k = rng.normal(0, 2, 500), rng.normal(0, 2, 500)
+    for r in (rng.uniform(-0.9, 0.9, 500), np.where(rng.random(500) < 0.5, 0.4, -0.4), np.zeros(500)):
+        half_asin = (np.arcsin(r) / 2)[:, None]
+        sine = np.sin(half_asin * nodes[None, :])
+        exponent = (sine * (h * k)[:, None] - ((h * h + k * k) / 2)[:, None]) / (1 - sine**2)
+        row_by_row = (np.exp(exponent) @ weights) * half_asin[:, 0] / (2 * np.pi) + stats.norm.sf(h) * stats.norm.sf(k)
+        np.testing.assert_array_equal(bivariate_probit._upper_orthant_moderate(h, k, r), row_by_row)
