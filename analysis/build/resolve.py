@@ -198,21 +198,38 @@ def build_name_index(
 
 def _keyed_names(rows: np.ndarray, texts: np.ndarray, ranks: np.ndarray) -> pd.DataFrame:
     """(row, key, name_rank) for every name: exact keys first (at the name's rank), then affix-free
-    keys at rank 2, each spaced and compact, keeping the best rank of each (row, key)."""
-    seen: set[tuple[int, str]] = set()
-    out_rows: list[int] = []
-    out_keys: list[str] = []
-    out_ranks: list[int] = []
+    keys at rank 2, each spaced and compact, keeping the best rank of each (row, key).
+
+    Each distinct text is keyed once; the candidates are laid out in the order of the rule (pass,
+    name, spaced before compact) and the first of each (row, key) is kept.
+    """
+    unique = pd.unique(texts)
+    parts = []
     for drop_affixes in (False, True):
-        for row, text, rank in zip(rows.tolist(), texts.tolist(), ranks.tolist(), strict=True):
-            spaced = _cached_key(text, drop_affixes)
-            for key in (spaced, spaced.replace(" ", "")):
-                if key and (row, key) not in seen:
-                    seen.add((row, key))
-                    out_rows.append(row)
-                    out_keys.append(key)
-                    out_ranks.append(2 if drop_affixes else rank)
-    return pd.DataFrame({"row": out_rows, "key": pd.Series(out_keys, dtype=object), "name_rank": out_ranks})
+        spaced_of = {text: _cached_key(text, drop_affixes) for text in unique.tolist()}
+        spaced = np.array([spaced_of[text] for text in texts.tolist()], dtype=object)
+        compact = np.array([key.replace(" ", "") for key in spaced.tolist()], dtype=object)
+        pass_ranks = np.full(len(ranks), 2) if drop_affixes else ranks
+        # spaced and compact of one name side by side, in name order
+        parts.append(
+            pd.DataFrame(
+                {
+                    "row": np.repeat(rows, 2),
+                    "key": np.column_stack([spaced, compact]).ravel(),
+                    "name_rank": np.repeat(pass_ranks, 2),
+                }
+            )
+        )
+    candidates = pd.concat(parts, ignore_index=True)
+    candidates = candidates[candidates["key"].to_numpy() != ""]
+    kept = candidates.drop_duplicates(["row", "key"], keep="first")
+    return pd.DataFrame(
+        {
+            "row": kept["row"].to_numpy(),
+            "key": pd.Series(kept["key"].to_numpy(), dtype=object),
+            "name_rank": kept["name_rank"].to_numpy(),
+        }
+    )
 
 
 def frame_name_index(frame: pd.DataFrame) -> pd.DataFrame:

@@ -54,7 +54,7 @@ from __future__ import annotations
 import ast
 import re
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, cached_property
 from pathlib import Path
 from typing import Any
 
@@ -164,11 +164,29 @@ class Codebook:
 
     def item(self, item_id: str) -> Item:
         """The item (or roster field, ``<roster>.<field>``) with id ``item_id``; raises ``KeyError`` naming the codebook."""
+        try:
+            return self._items_by_id[item_id]
+        except KeyError:
+            raise KeyError(f"{self.path.name}: no item {item_id!r}") from None
+
+    @cached_property
+    def _items_by_id(self) -> dict[str, Item]:
+        """Each item and roster field by id, the first in questionnaire order (built once: importers ask per cell)."""
+        by_id: dict[str, Item] = {}
         for item in self.items:
             for part in (item, *item.fields):
-                if part.id == item_id:
-                    return part
-        raise KeyError(f"{self.path.name}: no item {item_id!r}")
+                by_id.setdefault(part.id, part)
+        return by_id
+
+    @cached_property
+    def _items_by_column(self) -> dict[str, Item]:
+        """The item (a roster field for roster columns) of each export column, the first in questionnaire order."""
+        by_column: dict[str, Item] = {}
+        for item in self.items:
+            for part in item.fields or (item,):
+                for column in part.export_columns:
+                    by_column.setdefault(column, part)
+        return by_column
 
     def export_columns(self, *, personal: bool = True) -> list[str]:
         """Every column of the clean export in order; ``personal=False`` leaves out the personal items."""
@@ -184,11 +202,10 @@ class Codebook:
 
     def column_item(self, column: str) -> Item:
         """The item (a roster field for roster columns) that an export column belongs to."""
-        for item in self.items:
-            for part in item.fields or (item,):
-                if column in part.export_columns:
-                    return part
-        raise KeyError(f"{self.path.name}: no export column {column!r}")
+        try:
+            return self._items_by_column[column]
+        except KeyError:
+            raise KeyError(f"{self.path.name}: no export column {column!r}") from None
 
 
 def _en_first(language: str) -> tuple[int, str]:

@@ -212,16 +212,18 @@ def _tool_rows(clean: pd.DataFrame, book: Codebook, tool: str) -> tuple[list[str
     """Header and rows of ``tool``'s response columns, cell values coded as the tool codes them."""
     cells = tool_codes.response_columns(book, tool)
     header = [cell.column for cell in cells]
+    # the tool's value of each code, per cell (built once, not per respondent)
+    reverses = [{code: tool_value for tool_value, code in cell.values.items()} for cell in cells]
     rows = []
-    for _, answer in clean.iterrows():
+    # ``clean`` is all text (write_export), so its records hold the same str values as iterrows' rows
+    for answer in clean.to_dict("records"):
         row = []
-        for cell in cells:
+        for cell, reverse in zip(cells, reverses, strict=True):
             value = answer[cell.export_column]
             if cell.option is not None:
                 chosen = cell.option in value.split(";") if value else False
                 row.append(next(iter(cell.values)) if chosen else "")
             elif cell.values:
-                reverse = {code: tool_value for tool_value, code in cell.values.items()}
                 row.append(reverse.get(value, ""))
             elif cell.transform == "date" and value:
                 row.append(f"{value} 10:15:00")

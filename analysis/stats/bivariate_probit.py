@@ -6,6 +6,11 @@ statsmodels has no bivariate probit, so this module writes one on
 * :func:`bivariate_normal_cdf`: a vectorised bivariate normal CDF (Genz's 2004 BVND
   algorithm after Drezner & Wesolowsky, accurate to about 1e-15), used instead of
   ``scipy.stats.multivariate_normal.cdf``, which loops over rows and is far slower.
+* :func:`normal_cdf`, :func:`normal_sf`, :func:`normal_pdf`: the standard normal on
+  :mod:`scipy.special`, bit for bit what ``scipy.stats.norm`` returns (it calls the same
+  ``ndtr`` and formula) without its per-call argument checks, which cost more than the
+  arithmetic on the city table's thousand rows and are called tens of thousands of times
+  in a model chapter (numerical Hessians and delta-method Jacobians).
 * :class:`BivariateProbit`: the likelihood, with the analytic score per observation
   (so clustered sandwich covariances work) and the correlation ``rho`` estimated as
   ``athrho = atanh(rho)`` so that the optimiser never leaves (-1, 1).
@@ -18,7 +23,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats
+from scipy import special
 from statsmodels.base.model import GenericLikelihoodModel
 from statsmodels.tools.numdiff import approx_fprime
 
@@ -27,8 +32,26 @@ from statsmodels.tools.numdiff import approx_fprime
 _LEGENDRE_NODES, _LEGENDRE_WEIGHTS = np.polynomial.legendre.leggauss(20)
 _NODES_0_2 = 1.0 + _LEGENDRE_NODES
 _TWO_PI = 2.0 * np.pi
+# scipy.stats.norm's own constant (scipy.stats._continuous_distns._norm_pdf_C), so normal_pdf equals norm.pdf exactly.
+_SQRT_TWO_PI = np.sqrt(2 * np.pi)
 # athrho is clipped so that tanh(athrho) stays strictly inside (-1, 1) in floating point.
 _MAX_ATHRHO = 8.0
+
+
+def normal_cdf(x):
+    """Standard normal CDF: ``scipy.normal_cdf(x)`` bit for bit (both are ``scipy.special.ndtr``)."""
+    return special.ndtr(x)
+
+
+def normal_sf(x):
+    """Standard normal survival function: ``scipy.normal_sf(x)`` bit for bit (``ndtr(-x)``)."""
+    return special.ndtr(-np.asarray(x, dtype=float))
+
+
+def normal_pdf(x):
+    """Standard normal density: ``scipy.normal_pdf(x)`` bit for bit (the same formula and constant)."""
+    x = np.asarray(x, dtype=float)
+    return np.exp(-(x**2) / 2.0) / _SQRT_TWO_PI
 
 
 def bivariate_normal_cdf(upper_1, upper_2, rho) -> np.ndarray:
@@ -51,32 +74,45 @@ def _upper_orthant(lower_1: np.ndarray, lower_2: np.ndarray, rho: np.ndarray) ->
     probability = np.empty_like(lower_1)
     finite = np.isfinite(lower_1) & np.isfinite(lower_2)
     # Infinite limits reduce to a univariate probability (or to 0 / 1).
-    h_inf, k_inf = lower_1[~finite], lower_2[~finite]
-    edge = np.where(
-        (h_inf == np.inf) | (k_inf == np.inf),
-        0.0,
-        np.where(h_inf == -np.inf, stats.norm.sf(k_inf), stats.norm.sf(h_inf)),
-    )
-    edge = np.where((h_inf == -np.inf) & (k_inf == -np.inf), 1.0, edge)
-    probability[~finite] = edge
+    if not finite.all():
+        h_inf, k_inf = lower_1[~finite], lower_2[~finite]
+        edge = np.where(
+            (h_inf == np.inf) | (k_inf == np.inf),
+            0.0,
+            np.where(h_inf == -np.inf, normal_sf(k_inf), normal_sf(h_inf)),
+        )
+        edge = np.where((h_inf == -np.inf) & (k_inf == -np.inf), 1.0, edge)
+        probability[~finite] = edge
 
     h, k, r = lower_1[finite], lower_2[finite], rho[finite]
     result = np.empty_like(h)
     moderate = np.abs(r) < 0.925
-    result[moderate] = _upper_orthant_moderate(h[moderate], k[moderate], r[moderate])
-    result[~moderate] = _upper_orthant_strong(h[~moderate], k[~moderate], r[~moderate])
+    # A branch without rows is skipped (a likelihood's rho is usually all moderate or all strong).
+    if moderate.any():
+        result[moderate] = _upper_orthant_moderate(h[moderate], k[moderate], r[moderate])
+    if not moderate.all():
+        result[~moderate] = _upper_orthant_strong(h[~moderate], k[~moderate], r[~moderate])
     probability[finite] = result
     return np.clip(probability, 0.0, 1.0)
 
 
 def _upper_orthant_moderate(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """Genz's branch for |rho| < 0.925: Plackett's integral over the angle asin(rho)."""
+    """Genz's branch for |rho| < 0.925: Plackett's integral over the angle asin(rho).
+
+    The sines of the nodes depend on rho alone, and a likelihood has one or two values of rho
+    (+-rho by the signs of the outcomes): they are computed once per distinct rho, the same
+    numbers as row by row, and the exponent is formed in place.
+    """
     hk = (h * k)[:, None]
     half_square_sum = ((h * h + k * k) / 2)[:, None]
-    half_asin = (np.arcsin(r) / 2)[:, None]
-    sine = np.sin(half_asin * _NODES_0_2[None, :])
-    integral = np.exp((sine * hk - half_square_sum) / (1 - sine**2)) @ _LEGENDRE_WEIGHTS
-    return integral * half_asin[:, 0] / _TWO_PI + stats.norm.sf(h) * stats.norm.sf(k)
+    distinct, row_of = np.unique(r, return_inverse=True)
+    distinct_sine = np.sin((np.arcsin(distinct) / 2)[:, None] * _NODES_0_2[None, :])
+    sine, one_minus_square = distinct_sine[row_of], (1 - distinct_sine**2)[row_of]
+    exponent = sine * hk
+    exponent -= half_square_sum
+    exponent /= one_minus_square
+    integral = np.exp(exponent, out=exponent) @ _LEGENDRE_WEIGHTS
+    return integral * (np.arcsin(r) / 2) / _TWO_PI + normal_sf(h) * normal_sf(k)
 
 
 def _upper_orthant_strong(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -99,7 +135,7 @@ def _upper_orthant_strong(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.nda
             0.0,
         )
         b = np.sqrt(bs)
-        sp = np.sqrt(_TWO_PI) * stats.norm.sf(b / a)
+        sp = np.sqrt(_TWO_PI) * normal_sf(b / a)
         first = np.where(hk > -100, first - np.exp(-hk / 2) * sp * b * (1 - c * bs * (1 - d * bs) / 3), first)
         half_a = (a / 2)[:, None]
         xs = (half_a * _NODES_0_2[None, :]) ** 2
@@ -110,8 +146,8 @@ def _upper_orthant_strong(h: np.ndarray, k: np.ndarray, r: np.ndarray) -> np.nda
         terms = np.where(asr_nodes > -100, np.exp(asr_nodes) * (sp_nodes - ep), 0.0)
         series = (half_a[:, 0] * (terms @ _LEGENDRE_WEIGHTS) - first) / _TWO_PI
     bvn = np.where(inside, series, 0.0)
-    positive_result = bvn + stats.norm.sf(np.maximum(h, k))
-    h_below_k = np.where(h < 0, stats.norm.cdf(k) - stats.norm.cdf(h), stats.norm.sf(h) - stats.norm.sf(k))
+    positive_result = bvn + normal_sf(np.maximum(h, k))
+    h_below_k = np.where(h < 0, normal_cdf(k) - normal_cdf(h), normal_sf(h) - normal_sf(k))
     negative_result = np.where(h >= k, -bvn, h_below_k - bvn)
     return np.where(negative, negative_result, positive_result)
 
@@ -183,8 +219,8 @@ class BivariateProbit(GenericLikelihoodModel):
         sign_1, sign_2, index_1, index_2, signed_rho, rho = self._signed_indices(params)
         probability = np.maximum(bivariate_normal_cdf(index_1, index_2, signed_rho), 1e-300)
         scale = np.sqrt(1 - signed_rho**2)
-        g_1 = stats.norm.pdf(index_1) * stats.norm.cdf((index_2 - signed_rho * index_1) / scale)
-        g_2 = stats.norm.pdf(index_2) * stats.norm.cdf((index_1 - signed_rho * index_2) / scale)
+        g_1 = normal_pdf(index_1) * normal_cdf((index_2 - signed_rho * index_1) / scale)
+        g_2 = normal_pdf(index_2) * normal_cdf((index_1 - signed_rho * index_2) / scale)
         density = bivariate_normal_pdf(index_1, index_2, signed_rho)
         d_beta_1 = (sign_1 * g_1 / probability)[:, None] * self.exog
         d_beta_2 = (sign_2 * g_2 / probability)[:, None] * self.exog
@@ -200,13 +236,20 @@ class BivariateProbit(GenericLikelihoodModel):
         return approx_fprime(np.asarray(params, dtype=float), self.score, centered=True)
 
     # Predictions ------------------------------------------------------------------------------
+    def joint_probabilities(self, params, exog: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """P(y1=1), P(y2=1) and P(y1=1, y2=1) for each row of ``exog``, as three arrays.
+
+        The arithmetic of :meth:`predict_probabilities` without building a DataFrame, for the
+        delta-method Jacobian of the average marginal effects, which calls it thousands of times.
+        """
+        b1, b2, rho = self.split_params(np.asarray(params, dtype=float))
+        index_1, index_2 = exog @ b1, exog @ b2
+        return normal_cdf(index_1), normal_cdf(index_2), bivariate_normal_cdf(index_1, index_2, rho)
+
     def predict_probabilities(self, params, exog: np.ndarray | None = None) -> pd.DataFrame:
         """P(y1=1), P(y2=1) and the four joint cell probabilities for each row of ``exog``."""
         exog = self.exog if exog is None else np.asarray(exog, dtype=float)
-        b1, b2, rho = self.split_params(np.asarray(params, dtype=float))
-        index_1, index_2 = exog @ b1, exog @ b2
-        both = bivariate_normal_cdf(index_1, index_2, rho)
-        marginal_1, marginal_2 = stats.norm.cdf(index_1), stats.norm.cdf(index_2)
+        marginal_1, marginal_2, both = self.joint_probabilities(params, exog)
         return pd.DataFrame(
             {
                 "p_first": marginal_1,

@@ -24,7 +24,7 @@ import statsmodels.api as sm
 from scipy import stats
 from statsmodels.tools.numdiff import approx_fprime
 
-from analysis.stats.bivariate_probit import BivariateProbit
+from analysis.stats.bivariate_probit import BivariateProbit, normal_cdf, normal_pdf
 from analysis.stats.errors import NotEstimable, estimation_failures
 from analysis.stats.fitting import (
     CONSTANT,
@@ -399,9 +399,11 @@ def bivariate_probit_marginal_effects(fit: ModelFit) -> pd.DataFrame:
     exog = pd.DataFrame(model.exog, columns=model.exog_column_names)
     covariates = [term for term in exog.columns if term != CONSTANT and not term.startswith(FIXED_EFFECT_PREFIX)]
     params = np.asarray(fit.result.params, dtype=float)
+    values = exog.to_numpy()
+    settings = _ame_settings(values, [list(exog.columns).index(covariate) for covariate in covariates])
 
     def effects(parameters: np.ndarray) -> np.ndarray:
-        return _bivariate_probit_ames(model, parameters, exog, covariates).ravel()
+        return _bivariate_probit_ames(model, parameters, values, settings).ravel()
 
     estimates = effects(params)
     jacobian = approx_fprime(params, effects, centered=True)
@@ -424,30 +426,50 @@ def bivariate_probit_marginal_effects(fit: ModelFit) -> pd.DataFrame:
     )
 
 
-def _bivariate_probit_ames(
-    model: BivariateProbit, params: np.ndarray, exog: pd.DataFrame, covariates: list[str]
-) -> np.ndarray:
-    """(4, n_covariates) array: AMEs on P(first), P(second), P(both), and AME_first − AME_second."""
-    b1, b2, rho = model.split_params(params)
-    columns = list(exog.columns)
-    values = exog.to_numpy()
-    result = np.empty((4, len(covariates)))
-    for j, covariate in enumerate(covariates):
-        position = columns.index(covariate)
+def _ame_settings(values: np.ndarray, positions: list[int]) -> list[tuple[int, tuple[np.ndarray, np.ndarray] | None]]:
+    """Per covariate column: its position and, for a 0/1 column, the design with it set to 1 and to 0.
+
+    They do not depend on the parameters, so the delta-method Jacobian (one call of the AMEs per
+    perturbed parameter) builds them once.
+    """
+    settings = []
+    for position in positions:
+        counterfactuals = None
         if set(np.unique(values[:, position])) <= {0.0, 1.0}:
             with_one, with_zero = values.copy(), values.copy()
             with_one[:, position], with_zero[:, position] = 1.0, 0.0
-            change = (
-                model.predict_probabilities(params, with_one) - model.predict_probabilities(params, with_zero)
-            ).mean()
-            result[:3, j] = change[["p_first", "p_second", "p_both"]].to_numpy()
+            counterfactuals = (with_one, with_zero)
+        settings.append((position, counterfactuals))
+    return settings
+
+
+def _bivariate_probit_ames(
+    model: BivariateProbit,
+    params: np.ndarray,
+    values: np.ndarray,
+    settings: list[tuple[int, tuple[np.ndarray, np.ndarray] | None]],
+) -> np.ndarray:
+    """(4, n_covariates) array: AMEs on P(first), P(second), P(both), and AME_first − AME_second.
+
+    ``settings`` from :func:`_ame_settings`: a 0/1 covariate gets the average discrete change
+    between its two counterfactual designs, any other the average derivative.
+    """
+    b1, b2, rho = model.split_params(params)
+    result = np.empty((4, len(settings)))
+    for j, (position, counterfactuals) in enumerate(settings):
+        if counterfactuals is not None:
+            with_one, with_zero = counterfactuals
+            for row, (one, zero) in enumerate(
+                zip(model.joint_probabilities(params, with_one), model.joint_probabilities(params, with_zero))
+            ):
+                result[row, j] = np.mean(one - zero)
         else:
             index_1, index_2 = values @ b1, values @ b2
             scale = np.sqrt(1 - rho**2)
-            g_1 = stats.norm.pdf(index_1) * stats.norm.cdf((index_2 - rho * index_1) / scale)
-            g_2 = stats.norm.pdf(index_2) * stats.norm.cdf((index_1 - rho * index_2) / scale)
-            result[0, j] = np.mean(stats.norm.pdf(index_1)) * b1[position]
-            result[1, j] = np.mean(stats.norm.pdf(index_2)) * b2[position]
+            g_1 = normal_pdf(index_1) * normal_cdf((index_2 - rho * index_1) / scale)
+            g_2 = normal_pdf(index_2) * normal_cdf((index_1 - rho * index_2) / scale)
+            result[0, j] = np.mean(normal_pdf(index_1)) * b1[position]
+            result[1, j] = np.mean(normal_pdf(index_2)) * b2[position]
             result[2, j] = np.mean(g_1 * b1[position] + g_2 * b2[position])
     result[3] = result[0] - result[1]
     return result

@@ -258,3 +258,19 @@ def test_items_frame_lists_every_item_once_with_its_wording():
     assert row["wording"] == "Wie wichtig sind die Partnerschaften in China für Ihre Stadt oder Region?"
     assert (row["shared_id"], row["ask_if"], row["codes"]) == ("importance", "has_cn_partner == 'yes'", "1; 2; 3; 4; 5")
     assert frame.loc[frame["personal"], "item"].tolist() == list(survey.PERSONAL_FIELDS)
+
+
+def test_item_and_column_item_find_what_a_scan_in_questionnaire_order_finds():
+    # item() and column_item() read dictionaries built once; they must answer as the scan they replace.
+    for book in (codebook.load_codebook(name) for name in codebook.INSTRUMENTS):
+        for item in book.items:
+            for part in (item, *item.fields):
+                first = next(p for i in book.items for p in (i, *i.fields) if p.id == part.id)
+                assert book.item(part.id) is first
+        for column in book.export_columns():
+            first = next(p for i in book.items for p in i.fields or (i,) if column in p.export_columns)
+            assert book.column_item(column) is first
+        with pytest.raises(KeyError, match="no item"):
+            book.item("no_such_item")
+        with pytest.raises(KeyError, match="no export column"):
+            book.column_item("no_such_column")

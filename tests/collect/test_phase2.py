@@ -8,6 +8,7 @@ import pandas as pd
 import pandera.errors
 import pytest
 
+from analysis.build import resolve
 from analysis.collect import phase2, phase2_link, synthetic_phase2
 from analysis.collect.export_formats import write_export
 from analysis.core import tables
@@ -453,3 +454,13 @@ def test_synthetic_phase2_sample_is_labelled_and_reproducible(tmp_path):
     assert "Synthetic Respondent" not in loaded.responses.to_csv()
     truth = pd.read_csv(first.truth)
     assert set(truth["unit_id"]) <= {"gn1", "gn2", "gn3", "DE50", "DE21"}
+
+
+def test_us_name_index_is_the_resolvers_and_built_once_per_gazetteer():
+    gazetteer = _gazetteer()
+    first = phase2.us_name_index(gazetteer)
+    expected = resolve.gazetteer_name_index(gazetteer[gazetteer["country_iso2"].eq("US")])
+    pd.testing.assert_frame_equal(first, expected)
+    assert phase2.us_name_index(gazetteer.copy()) is first  # the same rows: the index is not built again
+    changed = gazetteer.assign(name=gazetteer["name"].replace("Portland", "Salem"))
+    assert "salem" in set(phase2.us_name_index(changed)["key"])

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 from scipy import stats
 from statsmodels.stats.contingency_tables import mcnemar as statsmodels_mcnemar
+from statsmodels.stats.multitest import multipletests
 
 from analysis.collect import china2020, synthetic_china2020
 from analysis.core import paths
@@ -64,6 +65,14 @@ def test_holm_adjustment_on_a_hand_case_and_missing_p_values():
     adjusted = comparison.holm([0.01, np.nan, 0.04])  # NaN stays out of the family (of two)
     assert np.isnan(adjusted[1]) and adjusted[[0, 2]] == pytest.approx([0.02, 0.04])
     assert comparison.holm([0.6, 0.9]) == pytest.approx([1.0, 1.0])  # 1.2 capped at 1; the next cannot be smaller
+
+
+def test_holm_equals_statsmodels_bit_for_bit():
+    rng = np.random.default_rng(3)
+    for size in (1, 2, 7, 40):
+        p_values = np.concatenate([rng.uniform(0, 1, size), rng.uniform(0, 0.01, size), [0.5] * 3])
+        expected = multipletests(p_values, method=comparison.ADJUSTMENT)[1]
+        np.testing.assert_array_equal(comparison.holm(p_values), expected)
 
 
 # --------------------------------------------------------------------------- the paired tables on hand-made answers

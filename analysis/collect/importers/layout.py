@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from analysis.collect import tool_codes
 from analysis.collect.codebook import Codebook
@@ -28,6 +29,12 @@ _NOT_ALPHANUMERIC = re.compile(r"[^a-z0-9]+")
 
 def header_key(text: object) -> str:
     """``text`` folded to lower-case ASCII letters and digits: ``"usAreas[SQ001]" -> "usareassq001"``."""
+    return _header_key_of_text(str(text))  # fold_text reads str(text) too, so equal texts give equal keys
+
+
+@lru_cache(maxsize=1 << 16)
+def _header_key_of_text(text: str) -> str:
+    # cached: an import asks for the key of every cell value and label, mostly the same few hundred texts
     return _NOT_ALPHANUMERIC.sub("", fold_text(text).replace("'", ""))
 
 
