@@ -168,42 +168,7 @@ class Matcher:
         only those of the given languages (found in their inflected forms only in text of those languages); ``near`` (record -> (country, role, near-name key) of the
         partner and admin1 records) adds the misspelt and lower-case partner names of :mod:`near_names`.
         """
-        inflect_in = inflect_in or {}
-        inflected_records = set(inflect) | set(inflect_in)
-        entries: dict[str, list[_NameEntry]] = {}  # key -> the names it may be, in the order of ``names``
-        stems_cache: dict[tuple[str, bool], dict] = {}
-        heads_cache: dict[str, list[str]] = {}
-        for written, record in names:
-            folded = " ".join(fold_short(written).split())
-            if len(folded) < 2:
-                continue
-            entry = (record, True, None, frozenset(), written[:1].islower())
-            if (found := entries.get(folded)) is None:
-                entries[folded] = [entry]
-            else:
-                found.append(entry)
-            if record not in inflected_records:
-                continue
-            head, _, last = folded.rpartition(" ")
-            # the last word of a longer name may keep a two-letter stem ("Jelenia Góra" -> "Jeleniej Górze"): the
-            # words before it keep the form from colliding with ordinary words
-            cache_key = (last, bool(head))
-            if cache_key not in stems_cache:
-                stems_cache[cache_key] = inflection_stems(last, lexicon, short_stem=bool(head))
-            stems = _with_written(stems_cache[cache_key], last, written_suffixes(written.rsplit(" ", 1)[-1], lexicon))
-            if record in inflect_in:
-                stems = _only_in(stems, inflect_in[record])
-            if head not in heads_cache:
-                heads_cache[head] = _head_forms(head, lexicon)
-            for head_form in heads_cache[head]:
-                prefix = f"{head_form} " if head_form else ""
-                for stem, (suffixes, any_language) in stems.items():
-                    key = prefix + stem
-                    entry = (record, key == folded, suffixes, any_language, False)
-                    if (found := entries.get(key)) is None:
-                        entries[key] = [entry]
-                    else:
-                        found.append(entry)
+        entries = _name_entries(names, lexicon, set(inflect), inflect_in or {})
         terms: dict[str, list[int]] = {}
         for index, term in enumerate(lexicon.terms):
             if term.kind not in UNSCANNED_KINDS:
@@ -336,6 +301,50 @@ class Matcher:
             start, end = _folded_span(origin, found.start(), found.end(), len(folded))
             hits.append(TermHit(kind, language, written, start, end, found.start(), found.end()))
         return hits
+
+
+def _name_entries(
+    names: Iterable[tuple[str, int]], lexicon: Lexicon, inflect: set[int], inflect_in: dict[int, frozenset[str]]
+) -> dict[str, list[_NameEntry]]:
+    """The automaton's name keys (:meth:`Matcher.build`): each written name folded, and the generated inflected forms
+    of the records of ``inflect`` (of ``inflect_in``: in the given languages only), each key with the names it may be
+    in the order of ``names``. The stems of a last word and the forms of a first word are worked out once each."""
+    inflected_records = inflect | set(inflect_in)
+    entries: dict[str, list[_NameEntry]] = {}  # key -> the names it may be, in the order of ``names``
+    stems_cache: dict[tuple[str, bool], dict] = {}
+    heads_cache: dict[str, list[str]] = {}
+    for written, record in names:
+        folded = " ".join(fold_short(written).split())
+        if len(folded) < 2:
+            continue
+        entry = (record, True, None, frozenset(), written[:1].islower())
+        if (found := entries.get(folded)) is None:
+            entries[folded] = [entry]
+        else:
+            found.append(entry)
+        if record not in inflected_records:
+            continue
+        head, _, last = folded.rpartition(" ")
+        # the last word of a longer name may keep a two-letter stem ("Jelenia Góra" -> "Jeleniej Górze"): the
+        # words before it keep the form from colliding with ordinary words
+        cache_key = (last, bool(head))
+        if cache_key not in stems_cache:
+            stems_cache[cache_key] = inflection_stems(last, lexicon, short_stem=bool(head))
+        stems = _with_written(stems_cache[cache_key], last, written_suffixes(written.rsplit(" ", 1)[-1], lexicon))
+        if record in inflect_in:
+            stems = _only_in(stems, inflect_in[record])
+        if head not in heads_cache:
+            heads_cache[head] = _head_forms(head, lexicon)
+        for head_form in heads_cache[head]:
+            prefix = f"{head_form} " if head_form else ""
+            for stem, (suffixes, any_language) in stems.items():
+                key = prefix + stem
+                entry = (record, key == folded, suffixes, any_language, False)
+                if (found := entries.get(key)) is None:
+                    entries[key] = [entry]
+                else:
+                    found.append(entry)
+    return entries
 
 
 def _with_written(stems: dict, word: str, written: dict[str, frozenset[str]]) -> dict:
