@@ -546,17 +546,16 @@ class Detector:
 
     def load_resolutions(self) -> int:
         """Fill the resolution table for :meth:`resolution_keys` in one batched resolver call, or read it from its
-        copy under ``paths.BUILD`` (keyed on the gazetteer, the keys and the resolver's code): a cold detector then
+        copy under ``paths.BUILD`` (keyed on the gazetteer, the keys and the resolver's code, :func:`resolver_code_digest`): a cold detector then
         almost never calls the resolver one name at a time. Returns the number of keys in the table."""
         import hashlib
 
-        from analysis.build import resolve
+        from analysis.collect.web.detect_pipeline import resolver_code_digest, write_cache_table
         from analysis.core import paths
-        from analysis.core.files import sha256_file
 
         keys = self.resolution_keys()
         digest = hashlib.sha256(self._gazetteer_digest().encode())
-        digest.update(sha256_file(resolve.__file__).encode())
+        digest.update(resolver_code_digest().encode())
         digest.update("\n".join("\t".join(map(str, key)) for key in keys).encode())
         path = paths.build_dir() / "web_detect" / f"resolved_{digest.hexdigest()[:16]}.parquet"
         if path.exists():
@@ -564,9 +563,8 @@ class Detector:
             ids = table["partner_id"].astype(object).where(table["partner_id"].notna(), None).tolist()
         else:
             ids = self._resolve_batch(keys)
-            path.parent.mkdir(parents=True, exist_ok=True)
             frame = pd.DataFrame(keys, columns=["name", "country_iso2", "hint", "province"])
-            frame.assign(partner_id=pd.Series(ids, dtype=object)).to_parquet(path, index=False)
+            write_cache_table(frame.assign(partner_id=pd.Series(ids, dtype=object)), path)
         self._resolved.update(zip(keys, ids, strict=True))
         return len(keys)
 
@@ -622,16 +620,16 @@ class Detector:
 
     def _name_index(self, province: bool) -> pd.DataFrame:
         """The resolver's name index of the gazetteer (or of its provinces), cached under ``paths.BUILD``
-        by the gazetteer's content and the resolver's code (building it takes seconds)."""
+        by the gazetteer's content and the resolver's code (:func:`resolver_code_digest`; building it takes seconds)."""
         import hashlib
 
         from analysis.build import resolve
+        from analysis.collect.web.detect_pipeline import resolver_code_digest, write_cache_table
         from analysis.core import paths
-        from analysis.core.files import sha256_file
 
         rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
         digest = hashlib.sha256(self._gazetteer_digest(province).encode())
-        digest.update(sha256_file(resolve.__file__).encode())
+        digest.update(resolver_code_digest().encode())
         path = (
             paths.build_dir()
             / "web_detect"
@@ -640,8 +638,7 @@ class Detector:
         if path.exists():
             return pd.read_parquet(path)
         index = resolve.gazetteer_name_index(rows)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        index.to_parquet(path, index=False)
+        write_cache_table(index, path)
         return index
 
     def __getstate__(self):

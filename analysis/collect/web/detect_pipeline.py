@@ -47,10 +47,10 @@ def _read_table(path: str | None, table_name: str) -> pd.DataFrame:
 def build_detector(units_path: str | None = None, gazetteer_path: str | None = None):
     """The partnership detector for the frame units and the gazetteer (files, or the processed tables).
 
-    Building it takes about half a minute on the full frame and gazetteer (the matcher's automaton holds about a
-    million keys: name forms, inflected forms and terms), so the built detector is kept as a pickle under
-    ``build/state/web_detect`` (:func:`cached_detector`): a later notebook, crawl process or replay loads it in a few
-    seconds."""
+    Building it takes about half a minute on the full frame and gazetteer (the matcher's automaton holds 1.5 million
+    keys: name forms, inflected forms and terms), so the built detector is kept as a pickle under
+    ``build/state/web_detect`` (:func:`cached_detector`, about 310 MB, written in 5 s): a later notebook, crawl process
+    or replay loads it in about 2.5 s."""
     if units_path:
         units = _read_table(units_path, "")
     else:
@@ -63,7 +63,7 @@ def build_detector(units_path: str | None = None, gazetteer_path: str | None = N
 # What a built detector depends on besides the units and the gazetteer: the code of these packages, the reference
 # files (lexicons, rules, lists) and the acquired LAU 2020 list (EU places outside the frame).
 _DETECTOR_CODE = ("core", "build", "collect/web")
-DETECTOR_PICKLES_KEPT = 3  # the newest pickles (of different units or gazetteers) kept; ~70 MB each
+DETECTOR_PICKLES_KEPT = 3  # the newest pickles (of different units or gazetteers) kept; ~310 MB each
 
 
 def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
@@ -145,6 +145,35 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
             old.unlink(missing_ok=True)
     gc.freeze()
     return detector
+
+
+def resolver_code_digest() -> str:
+    """sha256 of the code the detector's cached resolver tables come from (:meth:`~analysis.collect.web.detect.Detector.load_resolutions`,
+    :meth:`Detector._name_index`): the resolver and the core modules it folds names with, the detector's module
+    (which picks the index rows and the lookup keys), and the versions of the libraries that compute and store them."""
+    import hashlib
+    from importlib.metadata import version
+
+    from analysis.build import resolve
+    from analysis.collect.web import detect
+    from analysis.core import paths
+
+    digest = hashlib.sha256(" ".join(version(name) for name in ("pandas", "pyarrow", "rapidfuzz")).encode())
+    for path in [
+        Path(resolve.__file__),
+        Path(detect.__file__),
+        *sorted((paths.ROOT / "analysis" / "core").glob("*.py")),
+    ]:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def write_cache_table(table: pd.DataFrame, path: Path) -> None:
+    """Write a cache table whole or not at all (a killed run leaves no cut file a later run would read)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
+    table.to_parquet(partial, index=False)
+    os.replace(partial, path)
 
 
 def finding_record(finding: Any, page: Page) -> dict[str, Any]:

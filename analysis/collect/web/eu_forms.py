@@ -165,6 +165,9 @@ def region_key(folded: str) -> str:
 
 def _region_word(folded: str) -> tuple[str, RegionWord] | None:
     """The folded name without its county or region word (the longest that fits), with that word's row."""
+    after, before, joined = _word_edges()
+    if not (folded.endswith(after) or folded.startswith(before) or folded.endswith(joined)):
+        return None  # most names have no region word: one test each way before the rows one by one
     for row, word in _longest_first():
         if row.position == "after" and folded.endswith(" " + word) and len(folded) > len(word) + 1:
             return folded[: -len(word) - 1], row
@@ -180,6 +183,18 @@ def _region_word(folded: str) -> tuple[str, RegionWord] | None:
 def _longest_first() -> tuple[tuple[RegionWord, str], ...]:
     """The rows of :func:`region_words`, longest word first, each with its word without a final full stop."""
     return tuple((row, row.word.rstrip(".")) for row in sorted(region_words(), key=lambda row: -len(row.word)))
+
+
+@functools.cache
+def _word_edges() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """What a name must end or start with to hold a row of :func:`_longest_first`: " " + an ``after`` word, a
+    ``before`` word + " ", a ``joined`` word."""
+    rows = _longest_first()
+    return (
+        tuple(" " + word for row, word in rows if row.position == "after"),
+        tuple(word + " " for row, word in rows if row.position == "before"),
+        tuple(word for row, word in rows if row.position == "joined"),
+    )
 
 
 _MIN_JOINED_STEM = 3  # "Harjumaa", "Raplamaa", "Hiiumaa": the county stems are names of three letters or more

@@ -317,11 +317,33 @@ def suffix_rules_for(word: str, lexicon: Lexicon, short_stem: bool = False) -> d
     ``@consonant``/``@vowel``/``@any`` rules add their suffixes to the whole word. The matcher accepts a stem
     followed by one of its suffixes.
     """
-    longs = _long_endings(lexicon)
-    tail = next(e for e in longs if word.endswith(e)) if longs and word.endswith(longs) else word[-2:]
-    length = min(len(word) + short_stem, len(tail) + 3)
+    tail, length = _ending_of(word, lexicon, short_stem)
     by_cut = derived(lexicon, ("endings", tail, length), lambda: _rules_by_ending(tail, length, lexicon))
     return {word[: len(word) - cut]: by_lang for cut, by_lang in by_cut.items()}
+
+
+def inflection_stems(
+    word: str, lexicon: Lexicon, short_stem: bool = False
+) -> dict[str, tuple[dict[str, frozenset[str]], frozenset[str]]]:
+    """:func:`suffix_rules_for` with the suffixes of every language of a stem joined as well: ``{stem: ({language:
+    suffixes}, all suffixes)}``, what the matcher keeps for each generated form (the join is made once per ending,
+    not once per name: the matcher asks for some 145,000 different words)."""
+
+    def joined() -> dict[int, tuple[dict[str, frozenset[str]], frozenset[str]]]:
+        by_cut = derived(lexicon, ("endings", tail, length), lambda: _rules_by_ending(tail, length, lexicon))
+        return {cut: (by_lang, frozenset().union(*by_lang.values())) for cut, by_lang in by_cut.items()}
+
+    tail, length = _ending_of(word, lexicon, short_stem)
+    by_cut = derived(lexicon, ("joined_endings", tail, length), joined)
+    return {word[: len(word) - cut]: value for cut, value in by_cut.items()}
+
+
+def _ending_of(word: str, lexicon: Lexicon, short_stem: bool) -> tuple[str, int]:
+    """What decides which inflection rules apply to ``word`` (:func:`_rules_by_ending`): its last two characters or
+    the longer literal ending it has, and its length, capped where no rule's condition on the length can change."""
+    longs = _long_endings(lexicon)
+    tail = next(e for e in longs if word.endswith(e)) if longs and word.endswith(longs) else word[-2:]
+    return tail, min(len(word) + short_stem, len(tail) + 3)
 
 
 def _long_endings(lexicon: Lexicon) -> tuple[str, ...]:
@@ -368,8 +390,11 @@ def written_suffixes(written_word: str, lexicon: Lexicon) -> dict[str, frozenset
     (``=ń``: a letter that folding loses, Polish soft ń, ś, ć, ź: "Poznań" -> "Poznania", "Poznaniu"), for the
     word as written (``written_word``, not folded); empty when none applies."""
     word = written_word.lower()
+    rules = _written_rules(lexicon)
+    if not word.endswith(derived(lexicon, ("written_endings",), lambda: tuple({ending for _, ending, _ in rules}))):
+        return {}  # the common case (the endings are letters that folding loses): one test
     found: dict[str, set[str]] = {}
-    for language, ending, suffixes in _written_rules(lexicon):
+    for language, ending, suffixes in rules:
         if word.endswith(ending) and len(word) > len(ending) + 2:
             found.setdefault(language, set()).update(suffixes)
     return {language: frozenset(suffixes) for language, suffixes in found.items()}

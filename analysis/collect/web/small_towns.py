@@ -38,7 +38,7 @@ def qualified_small_towns(
     taken = {_key(name) for place, names in known if place.role != "eu" for name in names}
     named = lau["lau_name"].notna()
     large = lau_large_enough(lau, lexicon)
-    shadowed = lau["lau_name"].fillna("").astype(str).map(_key).isin(taken)
+    shadowed = pd.Series([_key(name) in taken for name in lau["lau_name"].fillna("").astype(str)], index=lau.index)
     small = lau[named & (~large | shadowed)]
     provinces = nuts3_names()
     countries = own_country_names()

@@ -76,6 +76,19 @@ def test_slovenian_and_croatian_names_ending_in_a_vowel_take_their_case_endings(
     assert "ijem" in suffix_rules_for("miami", load_lexicon())["miam"]["hr"]
 
 
+def test_the_stems_the_matcher_keeps_join_the_suffixes_of_every_language_of_the_rules():
+    from analysis.collect.web.lexicon import inflection_stems, load_lexicon, suffix_rules_for, written_suffixes
+
+    lexicon = load_lexicon()
+    for word, short_stem in (("chengdu", False), ("miami", False), ("nea", True), ("naujasis", False), ("x", False)):
+        joined = inflection_stems(word, lexicon, short_stem)
+        rules = suffix_rules_for(word, lexicon, short_stem)
+        assert {stem: by_language for stem, (by_language, _) in joined.items()} == rules
+        for by_language, every in joined.values():
+            assert every == {suffix for suffixes in by_language.values() for suffix in suffixes}
+    assert written_suffixes("Poznań", lexicon)["pl"] and not written_suffixes("Lublin", lexicon)
+
+
 def test_a_term_matches_only_text_in_the_script_it_is_written_in():
     from analysis.collect.web.lexicon import same_script
 
