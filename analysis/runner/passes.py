@@ -130,6 +130,7 @@ def run_pass(
             say(f"{notebook.stem}: done in {seconds:.1f} s", flush=True)
     if this_pass.failures:
         raise this_pass.failures[0]
+    report.decisions.sort(key=lambda decision: notebooks.index(decision.notebook))  # in run order, as --dry-run lists
     ran = report.ran
     say(
         f"pipeline: {len(ran)} of {len(notebooks)} notebooks ran"
@@ -171,7 +172,7 @@ def _result(project: Project, notebook: Path, future: Any) -> dict[str, set[str]
         return future.result()
     except BrokenProcessPool:
         raise NotebookFailed(
-            f"{project.display(notebook)} stopped: the process running it died (killed, or out of memory)"
+            f"{project.display(notebook)} stopped: a worker process of the runner died (killed, or out of memory)"
         ) from None
 
 

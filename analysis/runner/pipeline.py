@@ -24,10 +24,10 @@ files are hashed again, and the code digest of each module source in ``build/sta
 Executed copies go to ``build/executed/``; the book renders those, never executing again.
 
 Notebooks run several at a time (``--jobs``, default one per core; :mod:`analysis.runner.passes`): each is
-decided in numeric order, with the same :class:`Plan` as the dry run, once the upstream notebooks it declares
-in ``notebooks/upstream.csv`` (:mod:`analysis.runner.schedule`) have finished, and runs in a worker process;
-a read the declaration does not cover fails the run (:class:`UndeclaredUpstream`). ``--jobs 1`` runs the
-notebooks one after another in numeric order, in the runner's own process.
+decided with the same :class:`Plan` as the dry run, and to the same effect, once the upstream notebooks it
+declares in ``notebooks/upstream.csv`` (:mod:`analysis.runner.schedule`) have finished, and runs in a worker
+process; a read the declaration does not cover fails the run (:class:`UndeclaredUpstream`). ``--jobs 1`` runs
+the notebooks one after another in numeric order, in the runner's own process.
 
 Use ``python -m analysis.runner.pipeline --help`` (``make all`` calls it). Heavy imports
 (papermill, nbformat) happen only when a notebook actually has to run, so an unchanged

@@ -113,7 +113,7 @@ def _die_with_parent() -> None:
     import ctypes
     import signal
 
-    with contextlib.suppress(AttributeError, OSError):  # not Linux: a worker ends when it finds the runner gone
+    with contextlib.suppress(AttributeError, OSError):  # not Linux: the worker finishes its notebook, unrecorded
         ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 

@@ -117,6 +117,20 @@ def test_a_failure_lets_the_running_notebook_finish_and_starts_nothing_downstrea
     assert stale == {"20_left", "40_join"}
 
 
+def test_a_worker_process_killed_under_a_run_fails_it_and_leaves_it_to_run_again(tmp_path):
+    """20 kills the worker process running it (as the out-of-memory killer would): the run fails, and neither 20 nor
+    30, whose worker the broken pool stopped, is trusted; the next run runs both again, and 40 after them."""
+    kill = "import os, signal; os.kill(os.getppid(), signal.SIGKILL)"
+    project = _make(tmp_path / "toy", tmp_path / "markers", left=kill)
+    with pytest.raises(pipeline.NotebookFailed, match="stopped: a worker process of the runner died"):
+        pipeline.run(project, echo=False, jobs=2)
+    assert pipeline.load_state(project, project.notebooks / "20_left.ipynb") is None
+    assert not (project.executed / "40_join.ipynb").exists()
+    _write_notebook(project.notebooks / "20_left.ipynb", _half("left", "20", "30", tmp_path / "markers"))
+    assert pipeline.run(project, echo=False, jobs=2).ran[-1] == "40_join"
+    assert (project.root / "data" / "joined.txt").read_text() == "a-left+a-right"
+
+
 TABLE = """
 import pandas as pd
 from analysis.core import fields, tables
