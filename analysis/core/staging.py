@@ -9,6 +9,10 @@ a mix of old and new. In JupyterLab (no runner) files are written in place, as b
 
 A notebook that reads back a file it wrote in the same run gets the staged file (:func:`source`); a
 staged file left by another process (a run that was killed) is never read: the runner removes it.
+
+A file that several notebooks update, each adding its own entries (``datapackage.json``), is staged as
+a fragment of the running kernel's own (:func:`fragment`): notebooks that run at the same time never
+write the same staged file, and the runner merges each successful run's fragment into the real file.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from pathlib import Path
 
 STAGING_VARIABLE = "PARADIP_STAGE_OUTPUTS"
 PENDING_FOLDER = ".pending"
+FRAGMENT_SUFFIX = ".fragment"
 
 _staged_here: set[Path] = set()  # the staged files this process wrote (the running notebook's)
 
@@ -35,9 +40,29 @@ def pending(path: str | PathLike[str]) -> Path:
 
 
 def final(path: str | PathLike[str]) -> Path:
-    """The real name of a staged file (``path`` itself when it is not staged)."""
+    """The real name of a staged file or fragment (``path`` itself when it is not staged)."""
     path = Path(path)
-    return path.parent.parent / path.name if path.parent.name == PENDING_FOLDER else path
+    if path.parent.name != PENDING_FOLDER:
+        return path
+    name = path.name.rsplit(".", 2)[0] if is_fragment(path) else path.name
+    return path.parent.parent / name
+
+
+def fragment(path: str | PathLike[str]) -> Path:
+    """This process's staged fragment of ``path``, a file several notebooks update:
+    ``<folder>/.pending/<name>.<process id>.fragment`` (its folder exists)."""
+    path = Path(path)
+    written = pending(path).with_name(f"{path.name}.{os.getpid()}{FRAGMENT_SUFFIX}")
+    written.parent.mkdir(parents=True, exist_ok=True)
+    if written not in _staged_here:  # one a killed process of the same id left is never read
+        written.unlink(missing_ok=True)
+        _staged_here.add(written)
+    return written
+
+
+def is_fragment(path: str | PathLike[str]) -> bool:
+    """True when ``path`` is a staged fragment (:func:`fragment`)."""
+    return is_pending(path) and Path(path).name.endswith(FRAGMENT_SUFFIX)
 
 
 def is_pending(path: str | PathLike[str]) -> bool:

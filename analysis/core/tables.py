@@ -9,14 +9,10 @@ Frictionless data package).
 
 from __future__ import annotations
 
-import json
-import os
-from typing import Any
-
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.core import fields, paths, staging
+from analysis.core import datapackage, fields, paths, staging
 from analysis.core.tracking import note_read, note_write
 
 DATAPACKAGE_NAME = "datapackage.json"
@@ -115,11 +111,8 @@ def reasons_by_row(problems: list[tuple[int, str]]) -> dict[int, str]:
 
 
 def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.DataFrame, sources: list[str]) -> None:
-    """Add (or replace) table ``name`` in the data package; each column is described by the vocabulary."""
-    package_path = paths.processed_dir() / DATAPACKAGE_NAME
-    package: dict[str, Any] = {"name": "paradiplomacy-processed", "profile": "data-package", "resources": []}
-    if staging.source(package_path).exists():
-        package = json.loads(staging.source(package_path).read_text(encoding="utf-8"))
+    """Add (or replace) table ``name`` in the data package (:mod:`analysis.core.datapackage`); each column is
+    described by the vocabulary."""
     fields_written = []
     for column_name in table.columns:
         entry = fields.field(column_name)
@@ -134,11 +127,13 @@ def _describe_in_datapackage(name: str, schema: pa.DataFrameSchema, table: pd.Da
         "sources": [{"title": source} for source in sources],
         "schema": {"fields": fields_written},
     }
-    package["resources"] = [r for r in package["resources"] if r["name"] != name] + [resource]
-    package["resources"].sort(key=lambda r: r["name"])
-    # Every table writer updates this one file: a run killed while writing it must not leave it cut short.
-    written = staging.target(package_path)
-    partial = written.with_name(f".{written.name}.{os.getpid()}.partial")
-    partial.write_text(json.dumps(package, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(partial, written)
-    note_write(written)
+    package_path = paths.processed_dir() / DATAPACKAGE_NAME
+    if not staging.active():
+        datapackage.add_resources(package_path, [resource])
+        note_write(package_path)
+        return
+    # Under the runner, the entries go to this run's own fragment, merged into the package when the run succeeds.
+    fragment = staging.fragment(package_path)
+    kept = [entry for entry in datapackage.fragment_resources(fragment) if entry["name"] != name]
+    datapackage.write_fragment(fragment, [*kept, resource])
+    note_write(fragment)

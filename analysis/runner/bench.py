@@ -5,7 +5,8 @@ disturbs the reviewer's build. Results go to ``build/bench.json`` and are printe
 ``--only rebuild``, ``--only tests`` or ``--only crawl`` (``make bench WHAT=tests``) measures one part and keeps
 the other parts' last results in the file.
 
-* **clean rebuild**: acquisition, every notebook and the book, from nothing;
+* **clean rebuild**: acquisition, every notebook and the book, from nothing (the notebooks as ``make all`` runs
+  them: as many at a time as the machine has cores, the number recorded as ``clean_pipeline_jobs``);
 * **unchanged rebuild**: the same commands as ``make all`` once more, as fresh processes;
 * **runner overhead**: each notebook's papermill time against the same code run as a plain
   Python script (``python notebook.py``), which shows what the kernel and the tracing cost;
@@ -152,7 +153,7 @@ def time_tests() -> dict[str, Any]:
 
 def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
     """Run the rebuild benchmarks in a fresh temporary workspace and return the results."""
-    from analysis.runner import pipeline
+    from analysis.runner import pipeline, schedule
 
     results: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="paradip-bench-") as scratch_text:
@@ -169,6 +170,7 @@ def run_benchmarks(repeats: int = 3) -> dict[str, Any]:
         results["clean_rebuild_seconds"] = round(time.perf_counter() - started, 2)
         results["clean_pipeline_seconds"] = round(pipeline_seconds, 2)
         results["clean_book_seconds"] = round(book_seconds, 2)
+        results["clean_pipeline_jobs"] = schedule.default_jobs()
 
         unchanged = [sum(_timed_command(command, environment) for command in make_all) for _ in range(repeats)]
         results["unchanged_rebuild_seconds"] = {
@@ -385,7 +387,9 @@ def render_table(results: dict[str, Any]) -> str:
         unchanged = results["unchanged_rebuild_seconds"]
         lines += [
             f"clean rebuild (acquire + notebooks + book): {results['clean_rebuild_seconds']:.1f} s "
-            f"(notebooks {results['clean_pipeline_seconds']:.1f} s, book {results['clean_book_seconds']:.1f} s)",
+            f"(notebooks {results['clean_pipeline_seconds']:.1f} s"
+            + (f" on {results['clean_pipeline_jobs']} jobs" if "clean_pipeline_jobs" in results else "")
+            + f", book {results['clean_book_seconds']:.1f} s)",
             f"unchanged rebuild (make all again): {unchanged['min']:.2f}-{unchanged['max']:.2f} s "
             f"over {unchanged['runs']} runs",
             "",

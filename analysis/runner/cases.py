@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from analysis.runner import pipeline
+from analysis.runner import passes, pipeline, schedule
 
 TEMPLATE_NAME = "case_study.ipynb"
 CASE_PREFIX = "case_"
@@ -116,14 +116,20 @@ def remove_stale(project: pipeline.Project, kept: list[Path]) -> None:
                 path.unlink()
 
 
-def run_cases(project: pipeline.Project, plan: pipeline.Plan, echo: bool) -> pipeline.RunReport:
-    """Decide and run each case's copy with ``plan`` (after the numbered notebooks ran with it)."""
+def run_cases(
+    project: pipeline.Project, plan: pipeline.Plan, echo: bool, workers: schedule.Workers
+) -> pipeline.RunReport:
+    """Decide and run each case's copy with ``plan`` (after the numbered notebooks ran with it), several at a time.
+
+    Every case may read what any numbered notebook wrote (they have all finished), and no case reads another's.
+    """
     copies, parameters = case_notebooks(project, plan.digest)
     remove_stale(project, copies)
     if not copies:
         return pipeline.RunReport()
     plan.parameters = {**plan.parameters, **parameters}
-    return pipeline._run_plan(project, plan, None, echo, notebooks=copies)
+    numbered = {notebook.stem for notebook in pipeline.discover_notebooks(project.notebooks)}
+    return passes.run_pass(project, plan, copies, echo, workers, closure={copy.stem: numbered for copy in copies})
 
 
 def executed_cases(executed: Path) -> list[Path]:

@@ -18,7 +18,7 @@ import re
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
-from analysis.core import staging
+from analysis.core import datapackage, staging
 from analysis.runner.tracing import TRACE_TAG, read_trace
 
 
@@ -42,15 +42,19 @@ def final_trace(trace: dict[str, set[str]]) -> dict[str, set[str]]:
 
 
 def commit_staged(written: Iterable[str]) -> list[Path]:
-    """Rename the staged files among ``written`` to their real names; return the real names.
+    """Rename the staged files among ``written`` to their real names, and merge the staged fragments into theirs
+    (:func:`analysis.core.datapackage.merge_fragment`); return the real names.
 
-    Called once every cell ran. Each rename is atomic; a kill between two renames leaves the run's
+    Called once every cell ran. Each rename and merge is atomic; a kill between two leaves the run's
     record marked unfinished, so the next run redoes the notebook.
     """
     committed = []
     for path_text in sorted(written):
         if staging.is_pending(path_text) and Path(path_text).is_file():
-            os.replace(path_text, staging.final(path_text))
+            if staging.is_fragment(path_text):
+                datapackage.merge_fragment(Path(path_text), staging.final(path_text))
+            else:
+                os.replace(path_text, staging.final(path_text))
             committed.append(staging.final(path_text))
     _remove_empty_pending_folders(written)
     return committed

@@ -1,4 +1,4 @@
-"""Run the numbered notebooks in order, re-running only those whose inputs changed.
+"""Run the numbered notebooks, several at a time, re-running only those whose inputs changed.
 
 A notebook re-runs when something it depends on changed since its last successful run:
 
@@ -23,6 +23,12 @@ files are hashed again, and the code digest of each module source in ``build/sta
 (keyed by the sha256 of its bytes), so an unchanged rebuild parses no module; ``make verify`` (:mod:`analysis.runner.verify`) hashes everything afresh. The record of each run lives in ``build/state/<notebook>.json``.
 Executed copies go to ``build/executed/``; the book renders those, never executing again.
 
+Notebooks run several at a time (``--jobs``, default one per core; :mod:`analysis.runner.passes`): each is
+decided with the same :class:`Plan` as the dry run, and to the same effect, once the upstream notebooks it
+declares in ``notebooks/upstream.csv`` (:mod:`analysis.runner.schedule`) have finished, and runs in a worker
+process; a read the declaration does not cover fails the run (:class:`UndeclaredUpstream`). ``--jobs 1`` runs
+the notebooks one after another in numeric order, in the runner's own process.
+
 Use ``python -m analysis.runner.pipeline --help`` (``make all`` calls it). Heavy imports
 (papermill, nbformat) happen only when a notebook actually has to run, so an unchanged
 rebuild costs a fraction of a second.
@@ -42,7 +48,7 @@ from pathlib import Path
 from typing import Any
 
 from analysis.core import paths, staging
-from analysis.runner import commits
+from analysis.runner import commits, schedule
 from analysis.runner.fingerprints import (
     DigestCache,
     digest_or_missing,
@@ -66,6 +72,10 @@ CODE_DIGESTS_NAME = "module_digests.json"  # code digest of each module source, 
 
 class NotebookFailed(RuntimeError):
     """A notebook raised; the message carries the failing cell's traceback."""
+
+
+class UndeclaredUpstream(NotebookFailed):
+    """A notebook read what a notebook that is not declared upstream of it writes (``notebooks/upstream.csv``)."""
 
 
 class RawFileChanged(RuntimeError):
@@ -528,12 +538,15 @@ def run(
     parameters: Mapping[str, Mapping[str, Any]] | None = None,
     force: bool = False,
     echo: bool = True,
+    jobs: int | None = None,
 ) -> RunReport:
-    """Run the numbered notebooks in order, each only when it has a reason to.
+    """Run the numbered notebooks, each only when it has a reason to, up to ``jobs`` at a time (default: one per core).
 
-    ``parameters`` maps a notebook stem (or its number) to the papermill parameters it gets.
-    Stops before running anything with :class:`RawFileChanged` when an acquired raw file does not hold
-    its declared bytes, and at the first failing notebook with :class:`NotebookFailed`.
+    ``parameters`` maps a notebook stem (or its number) to the papermill parameters it gets. A notebook
+    starts once the upstream notebooks it declares (:mod:`analysis.runner.schedule`) have finished; with
+    ``jobs=1`` the notebooks run one after another in numeric order. Stops before running anything with
+    :class:`RawFileChanged` when an acquired raw file does not hold its declared bytes, and at the first
+    failing notebook with :class:`NotebookFailed` (after the notebooks already running have finished).
     """
     project = project or Project()
     digests = digest_cache(project)
@@ -541,51 +554,19 @@ def run(
     try:
         check_raw_files(project, digests)
         plan = Plan(project, parameters or {}, force, digest=digests)
-        report = _run_plan(project, plan, selectors, echo)
-        if not selectors:  # the case-study chapters (analysis.runner.cases) follow a whole run
-            from analysis.runner import cases
+        from analysis.runner import cases, passes
 
-            cased = cases.run_cases(project, plan, echo)
-            report.decisions += cased.decisions
-            report.seconds |= cased.seconds
+        notebooks = select_notebooks(discover_notebooks(project.notebooks), selectors)
+        with schedule.Workers(jobs) as workers:
+            report = passes.run_pass(project, plan, notebooks, echo, workers)
+            if not selectors:  # the case-study chapters (analysis.runner.cases) follow a whole run
+                cased = cases.run_cases(project, plan, echo, workers)
+                report.decisions += cased.decisions
+                report.seconds |= cased.seconds
         return report
     finally:
         digests.save()
         save_code_digests(project.state / CODE_DIGESTS_NAME)
-
-
-def _run_plan(
-    project: Project, plan: Plan, selectors: Iterable[str] | None, echo: bool, notebooks: list[Path] | None = None
-) -> RunReport:
-    """Decide and run the selected notebooks (or ``notebooks``) in order (the body of :func:`run`)."""
-    report = RunReport()
-    notebooks = (
-        notebooks if notebooks is not None else select_notebooks(discover_notebooks(project.notebooks), selectors)
-    )
-    say = print if echo else (lambda *args, **kwargs: None)
-    for notebook in notebooks:
-        decision = plan.decide(notebook)
-        report.decisions.append(decision)
-        if not decision.runs:
-            refreshed = refresh_prose(project, notebook)
-            say(f"{notebook.stem}: up to date" + (" (prose refreshed in its executed copy)" if refreshed else ""))
-            continue
-        say(f"{notebook.stem}: running ({summarise(decision.reasons)})", flush=True)
-        notebook_parameters = parameters_for(notebook, plan.parameters)
-        # A run that is killed or fails must not be trusted later: its record is replaced by a mark first.
-        _mark_unfinished(project, notebook)
-        (project.executed / f"{notebook.stem}.failed").unlink(missing_ok=True)
-        started = time.perf_counter()
-        trace = execute_notebook(project, notebook, notebook_parameters)
-        seconds = time.perf_counter() - started
-        report.seconds[notebook.stem] = seconds
-        # Only the outputs of the previous record mark readers, as in the dry run; a file written for
-        # the first time reaches its readers through its bytes.
-        _write_state(project, notebook, notebook_parameters, trace, seconds)
-        say(f"{notebook.stem}: done in {seconds:.1f} s")
-    ran = report.ran
-    say(f"pipeline: {len(ran)} of {len(notebooks)} notebooks ran" + (f" ({', '.join(ran)})" if ran else ""))
-    return report
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -600,6 +581,15 @@ def main(argv: list[str] | None = None) -> int:
         default=[],
         metavar="NOTEBOOK:NAME=VALUE",
         help="a papermill parameter for one notebook, VALUE parsed as JSON when it can be (repeatable)",
+    )
+    parser.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        default=None,
+        metavar="N",
+        help="notebooks run at a time, each once its declared upstream notebooks finished "
+        f"(default: one per core, {schedule.default_jobs()} here; 1 runs them one after another in numeric order)",
     )
     args = parser.parse_args(argv)
     parameters = parse_parameters(args.parameter)
@@ -616,7 +606,7 @@ def main(argv: list[str] | None = None) -> int:
             )
         return 0
     try:
-        run(project, args.notebooks, parameters, force=args.force)
+        run(project, args.notebooks, parameters, force=args.force, jobs=args.jobs)
     except (NotebookFailed, RawFileChanged) as failure:
         print(f"\npipeline stopped: {failure}", file=sys.stderr)
         return 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from analysis.core import paths, staging, tables
+from analysis.core import datapackage, paths, staging, tables
 
 
 def test_outside_the_runner_outputs_are_written_in_place(tmp_path, monkeypatch):
@@ -21,7 +21,11 @@ def test_under_the_runner_a_table_is_staged_and_read_back_from_its_staged_file(m
     real = paths.processed_table("staged_probe")
     assert not real.exists()
     assert staging.pending(real).is_file()
-    assert (staging.pending(paths.processed_dir() / tables.DATAPACKAGE_NAME)).is_file()
+    package = paths.processed_dir() / tables.DATAPACKAGE_NAME
+    assert not staging.pending(package).exists()  # each kernel stages its own entries of the data package
+    (fragment,) = staging.pending(package).parent.glob("datapackage.json.*.fragment")
+    assert staging.final(fragment) == package and staging.is_fragment(fragment)
+    assert [entry["name"] for entry in datapackage.fragment_resources(fragment)] == ["staged_probe"]
     assert tables.read_table("staged_probe")["unit_id"].tolist() == ["a", "b"]
 
 

@@ -10,7 +10,7 @@ import pandera.pandas as pa
 import pytest
 from shapely.geometry import Point
 
-from analysis.core import fields, paths, tables
+from analysis.core import datapackage, fields, paths, tables
 
 SCHEMA = fields.schema(
     "city_id population", checks={"population": pa.Check.ge(50_000)}, unique=["city_id"], description="A toy table."
@@ -42,7 +42,7 @@ def test_a_write_stopped_while_the_data_package_is_written_leaves_the_previous_p
     def killed(*_):
         raise KeyboardInterrupt  # as if the run stopped between writing the new package and putting it in place
 
-    monkeypatch.setattr(tables.os, "replace", killed)
+    monkeypatch.setattr(datapackage.os, "replace", killed)
     with pytest.raises(KeyboardInterrupt):
         tables.write_table(frame, "toy_second", SCHEMA)
     assert package_path.read_bytes() == before and json.loads(before)

@@ -115,7 +115,7 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
     The pickle is read with the garbage collector paused (its million small objects otherwise trigger a dozen full
     collections: 7 s instead of 1.5 s), and the loaded objects are then frozen out of later collections
     (``gc.freeze``), which also keeps forked workers from copying the pages they sit on."""
-    import gc
+    import fcntl
     import pickle
 
     from analysis.collect.web.detect import Detector
@@ -123,28 +123,43 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
 
     folder = paths.state_dir() / "web_detect"  # a cache beside the runner's records: never a traced output
     path = folder / f"detector_{detector_digest(units, gazetteer)[:20]}.pickle"
-    detector = None
-    if path.exists():
-        gc.disable()
-        try:
-            detector = pickle.loads(path.read_bytes())
-        except Exception:  # a pickle cut by a kill, or from a library that changed: build it again
-            detector = None
-        finally:
-            gc.enable()
+    detector = _load_pickled(path)
     if detector is None:
-        detector = Detector.build(units, gazetteer)
-        if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
-            detector.prewarm()
         folder.mkdir(parents=True, exist_ok=True)
-        partial = path.with_suffix(f".{os.getpid()}.partial")
-        partial.write_bytes(pickle.dumps(detector, protocol=pickle.HIGHEST_PROTOCOL))
-        partial.replace(path)  # atomic: a concurrent reader sees the whole pickle or none
-        pickles = sorted(folder.glob("detector_*.pickle"), key=lambda found: found.stat().st_mtime, reverse=True)
-        for old in pickles[DETECTOR_PICKLES_KEPT:]:
-            old.unlink(missing_ok=True)
+        # Notebooks the runner runs at the same time: one builds the detector, the others wait and load its pickle.
+        with open(folder / "build.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            detector = _load_pickled(path)
+            if detector is None:
+                detector = Detector.build(units, gazetteer)
+                if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
+                    detector.prewarm()
+                partial = path.with_suffix(f".{os.getpid()}.partial")
+                partial.write_bytes(pickle.dumps(detector, protocol=pickle.HIGHEST_PROTOCOL))
+                partial.replace(path)  # atomic: a concurrent reader sees the whole pickle or none
+                pickles = sorted(
+                    folder.glob("detector_*.pickle"), key=lambda found: found.stat().st_mtime, reverse=True
+                )
+                for old in pickles[DETECTOR_PICKLES_KEPT:]:
+                    old.unlink(missing_ok=True)
     gc.freeze()
     return detector
+
+
+def _load_pickled(path: Path):
+    """The detector pickled at ``path``, or ``None`` when there is none (or one cut by a kill, or from a library
+    that changed). Read with the garbage collector paused (see :func:`cached_detector`)."""
+    import pickle
+
+    if not path.exists():
+        return None
+    gc.disable()
+    try:
+        return pickle.loads(path.read_bytes())
+    except Exception:  # a pickle cut by a kill, or from a library that changed: build it again
+        return None
+    finally:
+        gc.enable()
 
 
 def resolver_code_digest() -> str:
