@@ -56,7 +56,6 @@ def commit_staged(written: Iterable[str]) -> list[Path]:
             else:
                 os.replace(path_text, staging.final(path_text))
             committed.append(staging.final(path_text))
-    _remove_empty_pending_folders(written)
     return committed
 
 
@@ -65,13 +64,18 @@ def discard_staged(written: Iterable[str]) -> None:
     for path_text in written:
         if staging.is_pending(path_text):
             Path(path_text).unlink(missing_ok=True)
-    _remove_empty_pending_folders(written)
 
 
 def sweep_stale(state_folder: Path) -> None:
-    """Delete the staged files that the traces in ``state_folder`` list (left by a killed run; none otherwise)."""
-    for trace_file in sorted(state_folder.glob("*.trace")):
-        discard_staged(read_trace(trace_file)["writes"])
+    """Delete the staged files that the traces in ``state_folder`` list (left by a killed run; none otherwise) and
+    the staging folders left empty.
+
+    The runner calls it before and after a run, when no notebook runs: notebooks running side by side stage their
+    outputs in the same ``.pending`` folders (``build/figures/.pending``), so none is removed while one may be
+    writing into it (a notebook that finished first once removed the folder a figure was being saved into)."""
+    written = [path for trace_file in sorted(state_folder.glob("*.trace")) for path in read_trace(trace_file)["writes"]]
+    discard_staged(written)
+    _remove_empty_pending_folders(written)
 
 
 def _remove_empty_pending_folders(written: Iterable[str]) -> None:

@@ -565,6 +565,7 @@ def run(
                 report.seconds |= cased.seconds
         return report
     finally:
+        commits.sweep_stale(project.state)  # every notebook has stopped: the empty staging folders go too
         digests.save()
         save_code_digests(project.state / CODE_DIGESTS_NAME)
 

@@ -173,3 +173,40 @@ def test_undeclared_reads_name_the_reader_the_writer_and_the_file():
     assert schedule.undeclared_reads({"20_b": {"/d/a.txt"}}, outputs, closure) == []
     ((reader, message),) = schedule.undeclared_reads({"30_c": {"/d/b.txt", "/d/raw.csv"}}, outputs, closure)
     assert reader == "30_c" and message.startswith("30_c read /d/b.txt, which 20_b writes, but 20_b is not declared")
+
+
+STAGE_LEFT = """
+from pathlib import Path
+from analysis.core import staging
+from analysis.core.tracking import note_write
+written = staging.target(Path("../data/out/left.txt").resolve())
+written.write_text("left")
+note_write(written)
+"""
+# 30 makes its staging folder, waits until 20 has committed its output from the same folder and stopped, then writes.
+STAGE_RIGHT = """
+import time
+from pathlib import Path
+from analysis.core import staging
+from analysis.core.tracking import note_write
+written = staging.target(Path("../data/out/right.txt").resolve())
+deadline = time.monotonic() + 60
+while not Path("../data/out/left.txt").exists():
+    assert time.monotonic() < deadline, "20 never committed"
+    time.sleep(0.05)
+time.sleep(1)
+written.write_text("right")
+note_write(written)
+"""
+
+
+def test_a_notebook_that_finishes_leaves_the_staging_folder_another_is_writing_into(tmp_path):
+    """20 and 30 stage outputs in the same folder: 20 commits and stops while 30 has made the folder but not yet
+    written its file; 30's file is still written and committed, and no staging folder is left after the run (the
+    folder 20 left empty was once removed under 30, which then failed to save a figure)."""
+    indent = lambda code: code.replace("\n", "\n    ")  # noqa: E731 - the halves' extra code sits in an indented body
+    project = _make(tmp_path / "toy", tmp_path / "markers", left=indent(STAGE_LEFT), right=indent(STAGE_RIGHT))
+    assert pipeline.run(project, echo=False, jobs=2).ran == ["10_source", "20_left", "30_right", "40_join"]
+    out = project.root / "data" / "out"
+    assert (out / "left.txt").read_text() == "left" and (out / "right.txt").read_text() == "right"
+    assert not (out / ".pending").exists()
