@@ -25,7 +25,6 @@ errors name file, line and column and never show a personal value.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -155,25 +154,11 @@ def source_mentions(
     return mentions.reset_index(drop=True).loc[:, list(MENTION_COLUMNS)]
 
 
-# The last US name index built, by the digest of the US rows it was built from (see us_name_index).
-_US_NAME_INDEX: dict[str, pd.DataFrame] = {}
-
-
 def us_name_index(gazetteer: pd.DataFrame) -> pd.DataFrame:
-    """:func:`analysis.build.resolve.gazetteer_name_index` of the gazetteer's US places, built once per process
-    for the same rows (the chapter resolves the real and the demonstration lane against the same gazetteer; the
-    index takes seconds to build and a hundredth of that to recognise by the digest of its rows' content).
-
-    The returned index is shared between calls: callers read it, never change it.
-    """
-    us = gazetteer[gazetteer["country_iso2"].eq("US")]
-    digest = hashlib.sha256(",".join(map(str, us.columns)).encode())
-    digest.update(pd.util.hash_pandas_object(us, index=True).to_numpy().tobytes())
-    key = digest.hexdigest()
-    if key not in _US_NAME_INDEX:
-        _US_NAME_INDEX.clear()
-        _US_NAME_INDEX[key] = resolve.gazetteer_name_index(us)
-    return _US_NAME_INDEX[key]
+    """The rows of the gazetteer's name index (:func:`analysis.build.resolve.gazetteer_name_index`, built once per
+    gazetteer and cached) of its US places: the same rows as the index of the US places alone."""
+    index = resolve.gazetteer_name_index(gazetteer)
+    return index[index["country_iso2"].eq("US")].reset_index(drop=True)
 
 
 def resolve_mentions(mentions: pd.DataFrame, gazetteer: pd.DataFrame, relations: pd.DataFrame) -> pd.DataFrame:

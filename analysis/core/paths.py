@@ -86,6 +86,12 @@ def state_dir() -> Path:
     return build_dir() / "state"
 
 
+def cache_dir(name: str) -> Path:
+    """A folder of content-keyed caches beside the runner's records (``build/state/<name>``), never a traced input or
+    output: each entry is named by the digest of everything it was computed from (:mod:`analysis.core.caches`)."""
+    return state_dir() / name
+
+
 def mirror_dir() -> Path | None:
     """Local mirror of the public sources, or ``None`` when there is none.
 

@@ -546,25 +546,23 @@ class Detector:
 
     def load_resolutions(self) -> int:
         """Fill the resolution table for :meth:`resolution_keys` in one batched resolver call, or read it from its
-        copy under ``paths.BUILD`` (keyed on the gazetteer, the keys and the resolver's code, :func:`resolver_code_digest`): a cold detector then
-        almost never calls the resolver one name at a time. Returns the number of keys in the table."""
-        import hashlib
-
-        from analysis.collect.web.detect_pipeline import resolver_code_digest, write_cache_table
-        from analysis.core import paths
+        cached copy (under ``build/state/web_detect``, keyed on the gazetteer, the keys and the resolver's code,
+        :func:`resolver_code_digest`): a cold detector then almost never calls the resolver one name at a time.
+        Returns the number of keys in the table."""
+        from analysis.collect.web.detect_pipeline import resolver_code_digest
+        from analysis.core import caches, paths
 
         keys = self.resolution_keys()
-        digest = hashlib.sha256(self._gazetteer_digest().encode())
-        digest.update(resolver_code_digest().encode())
-        digest.update("\n".join("\t".join(map(str, key)) for key in keys).encode())
-        path = paths.build_dir() / "web_detect" / f"resolved_{digest.hexdigest()[:16]}.parquet"
-        if path.exists():
-            table = pd.read_parquet(path)
+        listed = caches.combined(*("\t".join(map(str, key)) for key in keys))
+        key = caches.combined(self._gazetteer_digest(), resolver_code_digest(), listed)
+        path = paths.cache_dir("web_detect") / f"resolved_{key[:24]}.parquet"
+        table = caches.read_cached_table(path)
+        if table is not None:
             ids = table["partner_id"].astype(object).where(table["partner_id"].notna(), None).tolist()
         else:
             ids = self._resolve_batch(keys)
             frame = pd.DataFrame(keys, columns=["name", "country_iso2", "hint", "province"])
-            write_cache_table(frame.assign(partner_id=pd.Series(ids, dtype=object)), path)
+            caches.write_cached_table(frame.assign(partner_id=pd.Series(ids, dtype=object)), path)
         self._resolved.update(zip(keys, ids, strict=True))
         return len(keys)
 
@@ -572,16 +570,14 @@ class Detector:
         """Kept for earlier callers: the table is loaded by :meth:`build` (:meth:`load_resolutions`); 0 keys added."""
         return 0 if self._resolved else self.load_resolutions()
 
-    def _gazetteer_digest(self, province: bool = False) -> str:
-        """sha256 of the gazetteer's rows (or of its provinces), computed once per detector."""
-        import hashlib
+    def _gazetteer_digest(self) -> str:
+        """:func:`analysis.core.caches.frame_digest` of the gazetteer, computed once per detector."""
+        from analysis.core.caches import frame_digest
 
         cache = self.__dict__.setdefault("_digests", {})
-        if province not in cache:
-            rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
-            hashed = pd.util.hash_pandas_object(rows.astype(str), index=False).to_numpy().tobytes()
-            cache[province] = hashlib.sha256(hashed).hexdigest()
-        return cache[province]
+        if "gazetteer" not in cache:
+            cache["gazetteer"] = frame_digest(self._gazetteer)
+        return cache["gazetteer"]
 
     def _resolve_batch(self, keys: list[tuple]) -> list[str | None]:
         from analysis.build.resolve import resolve_partner_names
@@ -619,27 +615,12 @@ class Detector:
         return index.iloc[np.unique(positions[positions >= 0])]
 
     def _name_index(self, province: bool) -> pd.DataFrame:
-        """The resolver's name index of the gazetteer (or of its provinces), cached under ``paths.BUILD``
-        by the gazetteer's content and the resolver's code (:func:`resolver_code_digest`; building it takes seconds)."""
-        import hashlib
-
+        """The resolver's name index of the gazetteer (:func:`analysis.build.resolve.gazetteer_name_index`, cached by
+        the gazetteer's content), or its rows of provinces."""
         from analysis.build import resolve
-        from analysis.collect.web.detect_pipeline import resolver_code_digest, write_cache_table
-        from analysis.core import paths
 
-        rows = self._gazetteer[self._gazetteer["level"] == "province"] if province else self._gazetteer
-        digest = hashlib.sha256(self._gazetteer_digest(province).encode())
-        digest.update(resolver_code_digest().encode())
-        path = (
-            paths.build_dir()
-            / "web_detect"
-            / f"name_index_{'province' if province else 'all'}_{digest.hexdigest()[:16]}.parquet"
-        )
-        if path.exists():
-            return pd.read_parquet(path)
-        index = resolve.gazetteer_name_index(rows)
-        write_cache_table(index, path)
-        return index
+        index = resolve.gazetteer_name_index(self._gazetteer)
+        return index[index["level"].eq("province")].reset_index(drop=True) if province else index
 
     def __getstate__(self):
         state = dict(self.__dict__)

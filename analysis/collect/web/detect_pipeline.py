@@ -76,17 +76,11 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
 
     from analysis.build import municipal, twinned_places
     from analysis.collect.web import cn_counties
-    from analysis.core import paths
+    from analysis.core import caches, paths
     from analysis.core.tracking import note_read
 
     digest = hashlib.sha256(f"{platform.python_version()} {version('pandas')} {version('pyahocorasick')}".encode())
-    for frame in (units, gazetteer):
-        digest.update("\t".join(f"{name}:{dtype}" for name, dtype in frame.dtypes.items()).encode())
-        try:
-            hashed = pd.util.hash_pandas_object(frame, index=False)
-        except TypeError:  # a column of lists or dicts
-            hashed = pd.util.hash_pandas_object(frame.astype(str), index=False)
-        digest.update(hashed.to_numpy().tobytes())
+    digest.update(caches.combined(caches.frame_digest(units), caches.frame_digest(gazetteer)).encode())
     files = [path for folder in _DETECTOR_CODE for path in sorted((paths.ROOT / "analysis" / folder).glob("*.py"))]
     # Not the source registry (its attributions and checksums are notebook 10's; the LAU files, the Chinese division
     # list and the twinning lists are digested below) nor the real evaluation passages, which the detector never reads.
@@ -121,7 +115,7 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
     from analysis.collect.web.detect import Detector
     from analysis.core import paths
 
-    folder = paths.state_dir() / "web_detect"  # a cache beside the runner's records: never a traced output
+    folder = paths.cache_dir("web_detect")  # a cache beside the runner's records: never a traced output
     path = folder / f"detector_{detector_digest(units, gazetteer)[:20]}.pickle"
     detector = _load_pickled(path)
     if detector is None:
@@ -163,32 +157,16 @@ def _load_pickled(path: Path):
 
 
 def resolver_code_digest() -> str:
-    """sha256 of the code the detector's cached resolver tables come from (:meth:`~analysis.collect.web.detect.Detector.load_resolutions`,
-    :meth:`Detector._name_index`): the resolver and the core modules it folds names with, the detector's module
-    (which picks the index rows and the lookup keys), and the versions of the libraries that compute and store them."""
-    import hashlib
-    from importlib.metadata import version
-
+    """sha256 of the code the detector's cached resolution table comes from (:meth:`~analysis.collect.web.detect.Detector.load_resolutions`):
+    the resolver and the core modules it folds names with, the detector's module (which picks the index rows and the
+    lookup keys), and the versions of the libraries that compute and store it."""
     from analysis.build import resolve
     from analysis.collect.web import detect
     from analysis.core import paths
+    from analysis.core.caches import code_digest
 
-    digest = hashlib.sha256(" ".join(version(name) for name in ("pandas", "pyarrow", "rapidfuzz")).encode())
-    for path in [
-        Path(resolve.__file__),
-        Path(detect.__file__),
-        *sorted((paths.ROOT / "analysis" / "core").glob("*.py")),
-    ]:
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
-    return digest.hexdigest()
-
-
-def write_cache_table(table: pd.DataFrame, path: Path) -> None:
-    """Write a cache table whole or not at all (a killed run leaves no cut file a later run would read)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    table.to_parquet(partial, index=False)
-    os.replace(partial, path)
+    files = [Path(resolve.__file__), Path(detect.__file__), *sorted((paths.ROOT / "analysis" / "core").glob("*.py"))]
+    return code_digest(files, ("pandas", "pyarrow", "rapidfuzz"))
 
 
 def finding_record(finding: Any, page: Page) -> dict[str, Any]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from analysis.build import twinned_places
 from analysis.collect.web import detect_pipeline
@@ -26,30 +25,20 @@ def test_the_digest_covers_the_twinning_lists_and_notes_them_as_read(tmp_path, m
     assert listed in noted  # a detector loaded from its pickle still records that it depends on the list
 
 
-def test_the_resolver_tables_cache_key_covers_the_name_folding_the_resolver_uses(monkeypatch):
-    """A change to analysis/core/names.py (how the resolver folds names) or to the detector's module gives the cached
-    name index and resolution table (build/web_detect) a new key, not only a change to resolve.py."""
+def test_the_resolver_tables_cache_keys_cover_the_name_folding_the_resolver_uses(monkeypatch):
+    """A change to analysis/core/names.py (how the resolver folds names) gives the cached gazetteer name index and the
+    detector's resolution table a new key, and so does a change to the detector's module for the latter, not only a
+    change to resolve.py."""
+    from analysis.build import resolve
     from analysis.collect.web import detect
 
-    before = detect_pipeline.resolver_code_digest()
+    gazetteer = pd.DataFrame({"partner_id": ["p1"], "name": ["Wuhan"]})
+    before = (detect_pipeline.resolver_code_digest(), resolve._gazetteer_index_key(gazetteer))
     real = Path.read_bytes
-    for changed in (paths.ROOT / "analysis" / "core" / "names.py", Path(detect.__file__)):
+    for changed in (paths.ROOT / "analysis" / "core" / "names.py", Path(resolve.__file__), Path(detect.__file__)):
         monkeypatch.setattr(Path, "read_bytes", lambda path, changed=changed: real(path) + b"#" * (path == changed))
-        assert detect_pipeline.resolver_code_digest() != before, changed.name
+        now = (detect_pipeline.resolver_code_digest(), resolve._gazetteer_index_key(gazetteer))
+        assert now[0] != before[0], changed.name
+        assert (now[1] != before[1]) == (changed.name != "detect.py"), changed.name
     monkeypatch.setattr(Path, "read_bytes", real)
-    assert detect_pipeline.resolver_code_digest() == before
-
-
-def test_a_cache_table_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
-    path = tmp_path / "web_detect" / "name_index_all_0.parquet"
-    detect_pipeline.write_cache_table(pd.DataFrame({"key": ["a"]}), path)
-    assert pd.read_parquet(path)["key"].tolist() == ["a"] and [p.name for p in path.parent.iterdir()] == [path.name]
-
-    def killed(self, target, **kwargs):
-        Path(target).write_bytes(b"PAR1 cut")  # a run killed while writing
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(pd.DataFrame, "to_parquet", killed)
-    with pytest.raises(KeyboardInterrupt):
-        detect_pipeline.write_cache_table(pd.DataFrame({"key": ["b"]}), path)
-    assert pd.read_parquet(path)["key"].tolist() == ["a"]  # the earlier whole table, never the cut one
+    assert (detect_pipeline.resolver_code_digest(), resolve._gazetteer_index_key(gazetteer)) == before
