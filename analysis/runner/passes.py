@@ -28,15 +28,15 @@ from analysis.runner.pipeline import (
     Project,
     RunReport,
     UndeclaredUpstream,
-    _mark_unfinished,
-    _write_state,
     discover_notebooks,
     execute_notebook,
     load_state,
+    mark_unfinished,
     parameters_for,
     recorded_outputs,
     refresh_prose,
     summarise,
+    write_state,
 )
 
 
@@ -107,7 +107,7 @@ def run_pass(
             say(f"{notebook.stem}: running ({summarise(decision.reasons)})", flush=True)
             notebook_parameters = parameters_for(notebook, plan.parameters)
             # A run that is killed or fails must not be trusted later: its record is replaced by a mark first.
-            _mark_unfinished(project, notebook)
+            mark_unfinished(project, notebook)
             (project.executed / f"{notebook.stem}.failed").unlink(missing_ok=True)
             future = workers.submit(execute_notebook, _for_worker(project), notebook, notebook_parameters)
             this_pass.running[future] = (notebook, notebook_parameters, time.perf_counter())
@@ -126,7 +126,7 @@ def run_pass(
             report.seconds[notebook.stem] = seconds
             # Only the outputs of the previous record mark readers, as in the dry run; a file written for
             # the first time reaches its readers through its bytes.
-            _write_state(project, notebook, notebook_parameters, trace, seconds)
+            write_state(project, notebook, notebook_parameters, trace, seconds)
             say(f"{notebook.stem}: done in {seconds:.1f} s", flush=True)
     if this_pass.failures:
         raise this_pass.failures[0]
@@ -189,5 +189,5 @@ def _check_declared(project: Project, this_pass: _Pass, notebook: Path, trace: d
     by_stem = {other.stem: other for other in this_pass.known}
     for reader in sorted({reader for reader, _ in problems}):
         written = trace["writes"] if reader == notebook.stem else ()
-        _mark_unfinished(project, by_stem[reader], written)
+        mark_unfinished(project, by_stem[reader], written)
     raise UndeclaredUpstream("\n".join(message for _, message in problems))

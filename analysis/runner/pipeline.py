@@ -201,7 +201,7 @@ def _state_path(project: Project, notebook: Path) -> Path:
 
 def load_state(project: Project, notebook: Path) -> dict[str, Any] | None:
     """The record of ``notebook``'s last successful run, or ``None``: no record, one an older runner wrote,
-    or the mark of a run that did not finish (see :func:`_mark_unfinished`)."""
+    or the mark of a run that did not finish (see :func:`mark_unfinished`)."""
     state = _read_record(project, notebook)
     if state is None or state.get("unfinished") or state.get("version") != STATE_VERSION:
         return None
@@ -218,7 +218,7 @@ def _read_record(project: Project, notebook: Path) -> dict[str, Any] | None:
         return None
 
 
-def _mark_unfinished(project: Project, notebook: Path, written: Iterable[str] = ()) -> None:
+def mark_unfinished(project: Project, notebook: Path, written: Iterable[str] = ()) -> None:
     """Replace ``notebook``'s record by the mark of an unfinished run before it runs (and again if it fails).
 
     The mark keeps the previous record's outputs and adds what the failed run wrote, so that the notebooks
@@ -406,7 +406,7 @@ def check_raw_files(project: Project, digest: Callable[[Path], str] = digest_or_
     )
 
 
-def _write_state(
+def write_state(
     project: Project, notebook: Path, parameters: Mapping[str, Any], trace: dict[str, set[str]], seconds: float
 ) -> None:
     """Record a successful run of ``notebook`` in its state file, each file read or written with its sha256."""
@@ -516,7 +516,7 @@ def _discard_failed_run(project: Project, notebook: Path, trace_file: Path, part
     written = read_trace(trace_file)["writes"] if trace_file.exists() else set()
     commits.discard_staged(written)
     in_place = {path_text for path_text in written if not staging.is_pending(path_text)}
-    _mark_unfinished(project, notebook, commits.final_trace({"writes": written})["writes"])
+    mark_unfinished(project, notebook, commits.final_trace({"writes": written})["writes"])
     for path_text in sorted(in_place - _shared_outputs(project, notebook)):
         Path(path_text).unlink(missing_ok=True)
     (project.executed / notebook.name).unlink(missing_ok=True)
