@@ -67,7 +67,8 @@ def is_fragment(path: str | PathLike[str]) -> bool:
 
 def is_pending(path: str | PathLike[str]) -> bool:
     """True when ``path`` is a staged name (:func:`pending`)."""
-    return Path(path).parent.name == PENDING_FOLDER
+    # os.path, not pathlib: the runner asks this of every path in every trace on each run (thousands).
+    return os.path.basename(os.path.dirname(os.fspath(path))) == PENDING_FOLDER
 
 
 def target(path: str | PathLike[str]) -> Path:

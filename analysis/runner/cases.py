@@ -78,9 +78,14 @@ def chosen_cases(project: pipeline.Project, digest=None) -> list[tuple[str, str]
 def case_notebooks(project: pipeline.Project, digest=None) -> tuple[list[Path], dict[str, dict[str, str]]]:
     """The per-case copies of the template (written when their bytes change) and each one's parameters.
 
-    Returns no case when the project has no case-study notebook or no ``city_analysis`` table yet.
+    A copy is made anew only when its record in ``build/state/cases/copies.json`` (the digest of the template, the
+    unit, its title and the nbformat version it was written with, and the copy's own sha256) no longer matches, so
+    an unchanged ``make all`` does not import nbformat. Returns no case when the project has no case-study notebook
+    or no ``city_analysis`` table yet.
     """
-    import nbformat
+    import hashlib
+    import json
+    from importlib.metadata import version
 
     source = template(project)
     if not source.exists():
@@ -91,20 +96,40 @@ def case_notebooks(project: pipeline.Project, digest=None) -> tuple[list[Path], 
         return [], {}
     folder = project.state / "cases"
     folder.mkdir(parents=True, exist_ok=True)
-    copies, parameters = [], {}
+    records_path = folder / "copies.json"
+    records = json.loads(records_path.read_text(encoding="utf-8")) if records_path.exists() else {}
+    template_bytes, written_with = source.read_bytes(), version("nbformat")
+    copies, parameters, kept = [], {}, {}
     for unit_id, title in chosen:
         stem = case_stem(unit_id)
-        notebook = nbformat.read(source, as_version=4)
-        for cell in notebook.cells:
-            if cell.cell_type == "markdown":
-                cell.source = fill_placeholders(cell.source, unit_id, title)
-        text = nbformat.writes(notebook) + "\n"
         copy = folder / f"{stem}.ipynb"
-        if not copy.exists() or copy.read_text(encoding="utf-8") != text:
-            copy.write_text(text, encoding="utf-8")
+        made_from = hashlib.sha256(b"\0".join([template_bytes, *(t.encode() for t in (unit_id, title, written_with))]))
+        current = copy.read_bytes() if copy.exists() else None
+        record = [made_from.hexdigest(), hashlib.sha256(current).hexdigest() if current is not None else ""]
+        if records.get(stem) != record:
+            text = filled_copy(source, unit_id, title).encode("utf-8")
+            if current != text:
+                copy.write_bytes(text)
+            record[1] = hashlib.sha256(text).hexdigest()
+        kept[stem] = record
         copies.append(copy)
         parameters[stem] = {"unit_id": unit_id}
+    if kept != records:
+        temporary = records_path.with_suffix(".json.tmp")
+        temporary.write_text(json.dumps(kept, indent=1) + "\n", encoding="utf-8")
+        temporary.replace(records_path)
     return copies, parameters
+
+
+def filled_copy(source: Path, unit_id: str, title: str) -> str:
+    """The text of the template ``source`` for one case: its markdown with the placeholders filled."""
+    import nbformat
+
+    notebook = nbformat.read(source, as_version=4)
+    for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = fill_placeholders(cell.source, unit_id, title)
+    return nbformat.writes(notebook) + "\n"
 
 
 def remove_stale(project: pipeline.Project, kept: list[Path]) -> None:

@@ -95,10 +95,10 @@ def refresh_prose(notebook: Path, executed_path: Path) -> bool:
     source's code cells, which are the same because the code did not change; every markdown cell is
     taken from the source, so markdown cells can be edited, added, removed or moved.
     """
+    if not executed_path.exists() or _prose_is_current(notebook, executed_path):
+        return False
     import nbformat
 
-    if not executed_path.exists():
-        return False
     source = nbformat.read(notebook, as_version=4)
     executed = nbformat.read(executed_path, as_version=4)
     is_injected = lambda cell: "injected-parameters" in cell.metadata.get("tags", [])  # noqa: E731
@@ -119,6 +119,37 @@ def refresh_prose(notebook: Path, executed_path: Path) -> bool:
     nbformat.write(executed, temporary)
     os.replace(temporary, executed_path)
     return True
+
+
+def _prose_is_current(notebook: Path, executed_path: Path) -> bool:
+    """True when the executed copy already holds ``notebook``'s markdown, read as plain JSON (what an unchanged
+    ``make all`` checks for every notebook: nbformat's reading and validation would cost ten times as much)."""
+    import json
+
+    def cells(path: Path) -> list[dict]:
+        return json.loads(path.read_text(encoding="utf-8")).get("cells", [])
+
+    def text(cell: dict) -> str:
+        source = cell.get("source", "")
+        return "".join(source) if isinstance(source, list) else source
+
+    def tags(cell: dict) -> list[str]:
+        return cell.get("metadata", {}).get("tags", [])
+
+    source, executed = cells(notebook), cells(executed_path)
+    run = iter(
+        [cell for cell in executed if cell.get("cell_type") == "code" and "injected-parameters" not in tags(cell)]
+    )
+    injected = [cell for cell in executed if "injected-parameters" in tags(cell)]
+    merged = []
+    for cell in source:
+        if cell.get("cell_type") != "code":
+            merged.append(cell)
+            continue
+        merged.append(next(run, {}))
+        if "parameters" in tags(cell):
+            merged += injected
+    return [text(cell) for cell in merged] == [text(cell) for cell in executed]
 
 
 def finalise_executed(executed: Path, source_name: str, output_name: str) -> None:

@@ -59,6 +59,32 @@ def test_each_case_runs_once_into_its_own_chapter_and_a_dropped_case_goes(tmp_pa
     assert [path.name for path in cases.executed_cases(project.executed)] == ["case_gn1.ipynb"]
 
 
+def test_a_case_copy_is_made_again_only_when_its_template_or_title_or_bytes_changed(tmp_path, monkeypatch):
+    project = _toy_project(tmp_path / "toy")
+    title = ["Łódź"]
+    monkeypatch.setattr(cases, "chosen_cases", lambda *a, **k: [("gn1", title[0])])
+    made = []
+    real = cases.filled_copy
+    monkeypatch.setattr(cases, "filled_copy", lambda *a: made.append(a[1:]) or real(*a))
+    (copy,), _ = cases.case_notebooks(project)
+    first = copy.read_bytes()
+    assert made == [("gn1", "Łódź")] and "Case study: Łódź" in first.decode()
+    cases.case_notebooks(project)
+    assert len(made) == 1  # unchanged: the record says the copy is current
+    copy.write_text("edited by hand", encoding="utf-8")
+    cases.case_notebooks(project)
+    assert len(made) == 2 and copy.read_bytes() == first
+    title[0] = "Lodz"
+    cases.case_notebooks(project)
+    assert len(made) == 3 and "Case study: Lodz" in copy.read_text(encoding="utf-8")
+    template = project.notebooks / cases.TEMPLATE_NAME
+    notebook = nbformat.read(template, as_version=4)
+    notebook.cells[0].source = "# Another case study: {case_title}"
+    nbformat.write(notebook, template)
+    cases.case_notebooks(project)
+    assert len(made) == 4 and "# Another case study: Lodz" in copy.read_text(encoding="utf-8")
+
+
 def test_a_selected_run_leaves_the_cases_alone(tmp_path, monkeypatch):
     project = _toy_project(tmp_path / "toy")
     monkeypatch.setattr(case_studies, "case_list", lambda *a, **k: pytest.fail("cases asked for"))
