@@ -546,8 +546,9 @@ class Detector:
 
     def load_resolutions(self) -> int:
         """Fill the resolution table for :meth:`resolution_keys` in one batched resolver call, or read it from its
-        copy under ``paths.BUILD`` (keyed on the gazetteer, the keys and the resolver's code, :func:`resolver_code_digest`): a cold detector then
-        almost never calls the resolver one name at a time. Returns the number of keys in the table."""
+        copy under ``build/state/web_detect`` (beside the detector's pickle: a cache, never a traced output; keyed on
+        the gazetteer, the keys and the resolver's code, :func:`resolver_code_digest`): a cold detector then almost
+        never calls the resolver one name at a time. Returns the number of keys in the table."""
         import hashlib
 
         from analysis.collect.web.detect_pipeline import resolver_code_digest, write_cache_table
@@ -557,7 +558,7 @@ class Detector:
         digest = hashlib.sha256(self._gazetteer_digest().encode())
         digest.update(resolver_code_digest().encode())
         digest.update("\n".join("\t".join(map(str, key)) for key in keys).encode())
-        path = paths.build_dir() / "web_detect" / f"resolved_{digest.hexdigest()[:16]}.parquet"
+        path = paths.state_dir() / "web_detect" / f"resolved_{digest.hexdigest()[:16]}.parquet"
         if path.exists():
             table = pd.read_parquet(path)
             ids = table["partner_id"].astype(object).where(table["partner_id"].notna(), None).tolist()
@@ -619,8 +620,8 @@ class Detector:
         return index.iloc[np.unique(positions[positions >= 0])]
 
     def _name_index(self, province: bool) -> pd.DataFrame:
-        """The resolver's name index of the gazetteer (or of its provinces), cached under ``paths.BUILD``
-        by the gazetteer's content and the resolver's code (:func:`resolver_code_digest`; building it takes seconds)."""
+        """The resolver's name index of the gazetteer (or of its provinces), cached under ``build/state/web_detect``
+        (beside the detector's pickle) by the gazetteer's content and the resolver's code (:func:`resolver_code_digest`; building it takes seconds)."""
         import hashlib
 
         from analysis.build import resolve
@@ -631,7 +632,7 @@ class Detector:
         digest = hashlib.sha256(self._gazetteer_digest(province).encode())
         digest.update(resolver_code_digest().encode())
         path = (
-            paths.build_dir()
+            paths.state_dir()
             / "web_detect"
             / f"name_index_{'province' if province else 'all'}_{digest.hexdigest()[:16]}.parquet"
         )

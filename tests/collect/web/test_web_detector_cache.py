@@ -28,7 +28,7 @@ def test_the_digest_covers_the_twinning_lists_and_notes_them_as_read(tmp_path, m
 
 def test_the_resolver_tables_cache_key_covers_the_name_folding_the_resolver_uses(monkeypatch):
     """A change to analysis/core/names.py (how the resolver folds names) or to the detector's module gives the cached
-    name index and resolution table (build/web_detect) a new key, not only a change to resolve.py."""
+    name index and resolution table (build/state/web_detect) a new key, not only a change to resolve.py."""
     from analysis.collect.web import detect
 
     before = detect_pipeline.resolver_code_digest()
