@@ -18,7 +18,7 @@ import nbformat
 import pytest
 
 from analysis.core import paths
-from analysis.runner import pipeline
+from analysis.runner import pipeline, schedule
 
 from conftest import SMALL_PARAMETERS, workspace_environment
 
@@ -48,6 +48,15 @@ def test_every_notebook_starts_with_a_title_and_a_parameters_cell():
         assert "parameters" in first_code.metadata.get("tags", []), (
             f"{notebook_path.name}: first code cell is not tagged 'parameters'"
         )
+
+
+def test_the_detector_is_built_beside_the_relations_and_before_the_notebooks_that_load_it():
+    """Notebook 32 builds the web detector from the frame and the gazetteers only, so it runs beside notebook 30
+    (the detector's half minute is then off the chain 20, 30, 35, 40); 33 and 35, which load it from its cache (a
+    file the trace never records), must wait for it."""
+    closure = schedule.upstream_closure(NOTEBOOKS, schedule.read_declaration(paths.NOTEBOOKS))
+    assert closure["32_build_detector"] == {"10_acquire_sources", "20_build_frame", "25_build_gazetteers"}
+    assert all("32_build_detector" in closure[reader] for reader in ("33_crawl_detector", "35_web_crawl"))
 
 
 @pytest.mark.slow

@@ -109,8 +109,9 @@ def run_pass(
             # A run that is killed or fails must not be trusted later: its record is replaced by a mark first.
             mark_unfinished(project, notebook)
             (project.executed / f"{notebook.stem}.failed").unlink(missing_ok=True)
+            began = time.perf_counter()  # before submitting: with one job, the notebook runs inside submit
             future = workers.submit(execute_notebook, _for_worker(project), notebook, notebook_parameters)
-            this_pass.running[future] = (notebook, notebook_parameters, time.perf_counter())
+            this_pass.running[future] = (notebook, notebook_parameters, began)
         if not this_pass.running:
             continue
         for future in wait(list(this_pass.running), return_when=FIRST_COMPLETED).done:

@@ -210,3 +210,19 @@ def test_a_notebook_that_finishes_leaves_the_staging_folder_another_is_writing_i
     out = project.root / "data" / "out"
     assert (out / "left.txt").read_text() == "left" and (out / "right.txt").read_text() == "right"
     assert not (out / ".pending").exists()
+
+
+def test_a_sequential_run_records_how_long_each_notebook_took(tmp_path):
+    """With one job the notebook runs inside ``Workers.submit``: its time is taken from before the submission (it
+    was taken after, and every record of ``--jobs 1`` said 0.0 s)."""
+    root = tmp_path / "toy"
+    for folder in ("notebooks", "data"):
+        (root / folder).mkdir(parents=True)
+    (root / "requirements.lock").write_text("pandas==3.1.1\n", encoding="utf-8")
+    _write_notebook(
+        root / "notebooks" / "10_wait.ipynb", 'import time\ntime.sleep(0.5)\nopen("../data/a.txt", "w").write("a")'
+    )
+    project = _project(root)
+    report = pipeline.run(project, echo=False, jobs=1)
+    record = json.loads((project.state / "10_wait.json").read_text(encoding="utf-8"))
+    assert report.seconds["10_wait"] >= 0.5 and record["seconds"] >= 0.5

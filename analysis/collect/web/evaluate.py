@@ -588,22 +588,6 @@ def lookalike_table(truth: pd.DataFrame, scored: dict[str, pd.DataFrame | dict])
 # ----------------------------------------------------------------------------- tables for the book
 
 
-def lexicon_coverage() -> pd.DataFrame:
-    """Terms of the detector's lexicon (``web_terms.csv``) per language and kind: relation, status and cue terms.
-
-    Rows whose language is ``*`` hold cues written in every language at once (look-alikes, context words); they
-    are counted under ``*``.
-    """
-    terms = pd.read_csv(paths.REFERENCE / "web_terms.csv", dtype=str, keep_default_na=False)
-    counted = terms.assign(count=terms["terms"].str.split("|").map(len))
-    kinds = {"twin": "twin", "friendship": "friendship", "agreement": "agreement", "cooperation": "cooperation"}
-    kinds |= {"planned": "planned", "planned_weak": "planned", "ended": "ended"}
-    counted["column"] = counted["kind"].map(kinds).fillna("cues")
-    table = counted.pivot_table(index="language", columns="column", values="count", aggfunc="sum", fill_value=0)
-    order = [c for c in ("twin", "friendship", "agreement", "cooperation", "planned", "ended", "cues") if c in table]
-    return table[order].astype("int64").reset_index()
-
-
 def passage_overview(passages: list[dict]) -> pd.DataFrame:
     """Per language: passages, passages in the test and held-out splits, statements by status, passages with a
     look-alike."""

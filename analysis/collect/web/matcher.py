@@ -183,6 +183,12 @@ class Matcher:
             matcher.near = near_names.NearIndex.build(near, int(lexicon.rules["near_name_min_length"]))
         return matcher
 
+    @property
+    def automaton(self):
+        """The Aho–Corasick automaton, each folded key with ``(key, name entries, term ids)``: read, never changed,
+        by the chapter that describes the detector (:mod:`analysis.collect.web.composition`)."""
+        return self._automaton
+
     def scan(self, text: str, language: str | None = None) -> Scan:
         """Names and terms in ``text`` (terms of scope ``own`` only when ``language`` is theirs or unknown).
 
