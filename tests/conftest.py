@@ -114,8 +114,9 @@ def second_build_zone(now: dt.datetime) -> str:
     return "<+14>-14" if now.astimezone(dt.UTC).hour >= 10 else "<-12>+12"
 
 
-def _wants_second_build(session: pytest.Session) -> bool:
-    return any(name in getattr(item, "fixturenames", ()) for item in session.items for name in SECOND_BUILD_USERS)
+def _session_uses(session: pytest.Session, *fixtures: str) -> bool:
+    """Whether a test of ``session`` uses one of ``fixtures`` (directly or through another fixture)."""
+    return any(name in getattr(item, "fixturenames", ()) for item in session.items for name in fixtures)
 
 
 def second_build_folder(tmp_path_factory) -> Path:
@@ -125,8 +126,9 @@ def second_build_folder(tmp_path_factory) -> Path:
     return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "second-build"
 
 
-def _start_second_build(tmp_path_factory) -> subprocess.Popen | None:
-    """Start the second build, unless another process of the session has (whoever makes its folder starts it)."""
+def _start_second_build(tmp_path_factory, session: pytest.Session) -> subprocess.Popen | None:
+    """Start the second build, unless another process of the session has (whoever makes its folder starts it); it
+    waits SECOND_BUILD_DELAY seconds first only when the session compares it with the first (the determinism test)."""
     folder = second_build_folder(tmp_path_factory)
     try:
         folder.mkdir()
@@ -134,7 +136,8 @@ def _start_second_build(tmp_path_factory) -> subprocess.Popen | None:
         return None
     workspace = folder / "workspace"
     environment = workspace_environment(workspace) | {"TZ": second_build_zone(dt.datetime.now(dt.UTC))}
-    command = [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS), str(SECOND_BUILD_DELAY)]
+    delay = SECOND_BUILD_DELAY if _session_uses(session, "second_small_build") else 0
+    command = [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS), str(delay)]
     with open(folder / "pipeline.log", "w", encoding="utf-8") as handle:
         return subprocess.Popen([*command, str(folder)], env=environment, stdout=handle, stderr=subprocess.STDOUT)
 
@@ -143,7 +146,7 @@ def _finished_second_build(tmp_path_factory, request) -> Path:
     """The second build's folder once its build has finished and been copied (started here if no process of the
     session has started it); fails with the end of its log when it failed or took longer than SECOND_BUILD_WAIT."""
     folder = second_build_folder(tmp_path_factory)
-    process = request.config.stash.get(_SECOND_BUILD, None) or _start_second_build(tmp_path_factory)
+    process = request.config.stash.get(_SECOND_BUILD, None) or _start_second_build(tmp_path_factory, request.session)
     request.config.stash[_SECOND_BUILD] = process
     status, deadline = folder / "status", time.monotonic() + SECOND_BUILD_WAIT
     while not status.exists() and time.monotonic() < deadline and (process is None or process.poll() is None):
@@ -167,8 +170,8 @@ def small_build(tmp_path_factory, request) -> Path:
     """
     from analysis.runner import pipeline
 
-    if _wants_second_build(request.session):
-        request.config.stash[_SECOND_BUILD] = _start_second_build(tmp_path_factory)
+    if _session_uses(request.session, *SECOND_BUILD_USERS):
+        request.config.stash[_SECOND_BUILD] = _start_second_build(tmp_path_factory, request.session)
     workspace = tmp_path_factory.mktemp("small-build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(workspace / "data"))
