@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pandas as pd
@@ -35,14 +36,22 @@ def pytest_collection_modifyitems(config, items):
     Under pytest-xdist (``make test`` and ``make test-fast``: ``-n auto --dist loadgroup``) every such test
     joins one group, so that one worker builds ``small_build`` (and starts the second build beside it) and the
     others never do; a test that uses a module-scoped fixture joins its module's group, so that the fixture is
-    built once and not on every worker. Every other test goes to whichever worker is free."""
+    built once and not on every worker. Every other test goes to whichever worker is free.
+
+    A test that changes the second build (``second_build_workspace``: the fault catalogue's build cases) is slow too,
+    and goes last: it then runs on the other worker, once that worker's other tests are done, beside the first
+    build's users (it waits for the second build, which starts with the first and ends later)."""
     for item in items:
-        if "small_build" in getattr(item, "fixturenames", ()):
-            if item.get_closest_marker("slow") is None:
-                item.add_marker(pytest.mark.slow)
+        fixtures = getattr(item, "fixturenames", ())
+        builds = "small_build" in fixtures or "second_build_workspace" in fixtures
+        if builds and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
+        if "small_build" in fixtures:
             item.add_marker(pytest.mark.xdist_group(SMALL_BUILD_GROUP))
         elif _uses_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))  # its module's file
+    # A stable sort: the users of the second build's workspace go last, every other test keeps its place.
+    items.sort(key=lambda item: "second_build_workspace" in getattr(item, "fixturenames", ()))
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -66,17 +75,37 @@ def isolated_data(tmp_path_factory, monkeypatch):
     return workspace
 
 
-# The determinism test needs a second clean build: it runs in a subprocess beside the first, on the other core.
-# So that any clock reading would show, it starts SECOND_BUILD_DELAY seconds after the first (every notebook then
-# runs in another minute) and runs in another time zone, whose date differs from UTC's (second_build_zone).
-_SECOND_BUILD = pytest.StashKey[tuple[subprocess.Popen, Path, Path] | None]()
-SECOND_BUILD_DELAY = 75
+# The determinism test needs a second clean build, and the fault catalogue's build cases need a built workspace that
+# they may change: both use one second build, run in a subprocess beside the first, on the other core. It lives in a
+# folder that every pytest-xdist worker of the session finds (second_build_folder); the first process to need it
+# starts it (normally the worker that builds small_build, as it starts). Its script copies the finished build to
+# "snapshot" before anything can change it: the determinism test compares that copy with the first build, while the
+# fault cases change the build itself (its records name its own paths) and put it back. So the fault cases run on
+# the worker that does not hold small_build, beside the book, PDF and notebook tests that read the first build, and
+# last (pytest_collection_modifyitems), once that worker's other tests are done and the second build has finished.
+# So that any clock reading would show, the second build starts SECOND_BUILD_DELAY seconds after the first (every
+# notebook then runs in another minute) and runs in another time zone, whose date differs from UTC's
+# (second_build_zone). The second build catches up on the way (its first notebooks share the machine with the first
+# build's middle, its last ones run beside less): on a loaded machine 75 s shrank to 30 s by the last notebooks.
+_SECOND_BUILD = pytest.StashKey[subprocess.Popen | None]()
+SECOND_BUILD_DELAY = 120
+SECOND_BUILD_WAIT = 1500  # seconds a test waits for the second build to finish (it shares the machine)
+SECOND_BUILD_USERS = ("second_small_build", "second_build_workspace")  # the fixtures that need it
 FIRST_BUILD_ZONE = "UTC"
 _SECOND_BUILD_SCRIPT = (
-    "import json, sys, time\n"
-    "time.sleep(float(sys.argv[2]))\n"
-    "from analysis.runner import pipeline\n"
-    "pipeline.run(pipeline.Project(), parameters=json.loads(sys.argv[1]), echo=False)\n"
+    "import json, shutil, sys, time\n"
+    "from pathlib import Path\n"
+    "folder = Path(sys.argv[3])\n"
+    "status = 'failed'\n"
+    "try:\n"
+    "    time.sleep(float(sys.argv[2]))\n"
+    "    from analysis.runner import pipeline\n"
+    "    pipeline.run(pipeline.Project(), parameters=json.loads(sys.argv[1]), echo=False)\n"
+    "    shutil.copytree(folder / 'workspace', folder / 'snapshot.partial', symlinks=True)\n"
+    "    (folder / 'snapshot.partial').rename(folder / 'snapshot')\n"
+    "    status = 'finished'\n"
+    "finally:\n"
+    "    (folder / 'status').write_text(status, encoding='utf-8')\n"
 )
 
 
@@ -85,22 +114,50 @@ def second_build_zone(now: dt.datetime) -> str:
     return "<+14>-14" if now.astimezone(dt.UTC).hour >= 10 else "<-12>+12"
 
 
-def _wants_second_build(session: pytest.Session) -> bool:
-    return any("second_small_build" in getattr(item, "fixturenames", ()) for item in session.items)
+def _session_uses(session: pytest.Session, *fixtures: str) -> bool:
+    """Whether a test of ``session`` uses one of ``fixtures`` (directly or through another fixture)."""
+    return any(name in getattr(item, "fixturenames", ()) for item in session.items for name in fixtures)
 
 
-def _start_second_build(tmp_path_factory) -> tuple[subprocess.Popen, Path, Path]:
-    workspace = tmp_path_factory.mktemp("second-build")
-    log = workspace / "pipeline.log"
+def second_build_folder(tmp_path_factory) -> Path:
+    """The second build's folder, one per session: a pytest-xdist worker's temporary folder lies in the session's
+    (``popen-gw0``), so every worker finds the same folder beside its own."""
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "second-build"
+
+
+def _start_second_build(tmp_path_factory, session: pytest.Session) -> subprocess.Popen | None:
+    """Start the second build, unless another process of the session has (whoever makes its folder starts it); it
+    waits SECOND_BUILD_DELAY seconds first only when the session compares it with the first (the determinism test)."""
+    folder = second_build_folder(tmp_path_factory)
+    try:
+        folder.mkdir()
+    except FileExistsError:
+        return None
+    workspace = folder / "workspace"
     environment = workspace_environment(workspace) | {"TZ": second_build_zone(dt.datetime.now(dt.UTC))}
-    with open(log, "w", encoding="utf-8") as handle:
-        process = subprocess.Popen(
-            [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS), str(SECOND_BUILD_DELAY)],
-            env=environment,
-            stdout=handle,
-            stderr=subprocess.STDOUT,
-        )
-    return process, workspace, log
+    delay = SECOND_BUILD_DELAY if _session_uses(session, "second_small_build") else 0
+    command = [sys.executable, "-c", _SECOND_BUILD_SCRIPT, json.dumps(SMALL_PARAMETERS), str(delay)]
+    with open(folder / "pipeline.log", "w", encoding="utf-8") as handle:
+        return subprocess.Popen([*command, str(folder)], env=environment, stdout=handle, stderr=subprocess.STDOUT)
+
+
+def _finished_second_build(tmp_path_factory, request) -> Path:
+    """The second build's folder once its build has finished and been copied (started here if no process of the
+    session has started it); fails with the end of its log when it failed or took longer than SECOND_BUILD_WAIT."""
+    folder = second_build_folder(tmp_path_factory)
+    process = request.config.stash.get(_SECOND_BUILD, None) or _start_second_build(tmp_path_factory, request.session)
+    request.config.stash[_SECOND_BUILD] = process
+    status, deadline = folder / "status", time.monotonic() + SECOND_BUILD_WAIT
+    while not status.exists() and time.monotonic() < deadline and (process is None or process.poll() is None):
+        time.sleep(1)
+    if process is not None and status.exists():
+        process.wait()
+    outcome = status.read_text(encoding="utf-8") if status.exists() else "did not finish"
+    if outcome != "finished":
+        log = (folder / "pipeline.log").read_text(encoding="utf-8")[-5000:]
+        pytest.fail(f"the second build {outcome} (waited {SECOND_BUILD_WAIT} s at most):\n{log}")
+    return folder
 
 
 @pytest.fixture(scope="session")
@@ -109,12 +166,12 @@ def small_build(tmp_path_factory, request) -> Path:
 
     The workspace has ``data/`` and ``build/`` as the real ones would, so tests can read the
     processed tables and build the book from the executed notebooks. When the session holds a test
-    that needs a second clean build, that build starts now, in another process.
+    that needs the second build, that build starts now (unless another worker has started it), in another process.
     """
     from analysis.runner import pipeline
 
-    second = _start_second_build(tmp_path_factory) if _wants_second_build(request.session) else None
-    request.config.stash[_SECOND_BUILD] = second
+    if _session_uses(request.session, *SECOND_BUILD_USERS):
+        request.config.stash[_SECOND_BUILD] = _start_second_build(tmp_path_factory, request.session)
     workspace = tmp_path_factory.mktemp("small-build")
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("PARADIP_DATA", str(workspace / "data"))
@@ -127,12 +184,17 @@ def small_build(tmp_path_factory, request) -> Path:
 
 
 @pytest.fixture(scope="session")
-def second_small_build(small_build, tmp_path_factory, request) -> Path:
-    """A second, independent clean build with the same parameters (started beside ``small_build``)."""
-    second = request.config.stash.get(_SECOND_BUILD, None) or _start_second_build(tmp_path_factory)
-    process, workspace, log = second
-    assert process.wait(timeout=900) == 0, f"the second build failed:\n{log.read_text(encoding='utf-8')[-5000:]}"
-    return workspace
+def second_small_build(tmp_path_factory, request) -> Path:
+    """A second, independent clean build with the same parameters (started beside ``small_build``): the copy its
+    script made of it as soon as it finished, which no test changes (the fault cases change the build itself)."""
+    return _finished_second_build(tmp_path_factory, request) / "snapshot"
+
+
+@pytest.fixture(scope="session")
+def second_build_workspace(tmp_path_factory, request) -> Path:
+    """The second build's own workspace, for a test that changes a build and puts it back (the fault catalogue's
+    build cases: its records name their files by this workspace's paths, which a copy's files do not have)."""
+    return _finished_second_build(tmp_path_factory, request) / "workspace"
 
 
 def workspace_environment(workspace: Path) -> dict[str, str]:

@@ -8,9 +8,12 @@ parameters too); each case changes it, observes, and puts it back, so the cases 
   re-run its producer;
 * ``data/raw`` that must stay untouched: a forced run of the acquisition notebook changes no file of it
   (the cases run as root in CI, where permissions do not stop a write, so the files are compared instead);
-* ``kill -9`` at three points of a run (halfway through the frame notebook, right after the survey
-  notebook renamed its tables into place, halfway through the regression notebook), each followed by the
-  run ``make all`` makes: every byte of ``data/processed`` and ``build/`` is the clean build's again.
+* ``kill -9`` at three points of one rebuild (halfway through the frame notebook, right after the survey
+  notebook renamed its tables into place, halfway through the regression notebook), each kill landing in the
+  run ``make all`` makes after the one before, then that run to its end: every byte of ``data/processed`` and
+  ``build/`` is the clean build's again. One rebuild, not three: recovering from a killed notebook re-runs every
+  notebook downstream of it (the frame notebook's are nearly all), and the later two points lie downstream of the
+  first, so each kill stops a recovery of the kill before, and one final recovery undoes all three.
 
 :func:`run_build_cases` runs them on a workspace (by default it makes a small build first).
 """
@@ -46,6 +49,7 @@ NOT_COMPARED = ("build/state/", "build/crawl-demo-notebook/crawl/")
 RAW_FILE = "data/raw/nuts_gisco_2024_20m/NUTS_RG_20M_2024_4326.geojson"
 TABLE_FILE = "data/processed/city_analysis.parquet"
 TEX_FILE = "build/tables/regression_binary.tex"
+RUN_TIMEOUT = 1800  # seconds a run may take before it is killed as hung (a rebuild on a busy 2-core machine: 7 minutes)
 RUN_SCRIPT = (
     "import json, sys\n"
     "from analysis.runner import pipeline\n"
@@ -58,10 +62,15 @@ def environment(workspace: Path) -> dict[str, str]:
     return os.environ | {"PARADIP_DATA": str(workspace / "data"), "PARADIP_BUILD": str(workspace / "build")}
 
 
+def run_command(selectors: list[str]) -> list[str]:
+    """The command of a run on :data:`SMALL_PARAMETERS`: ``make all`` without ``selectors``, else a forced run of those
+    notebooks (``make run NB=... FORCE=1``)."""
+    return [sys.executable, "-c", RUN_SCRIPT, json.dumps(SMALL_PARAMETERS), json.dumps(selectors)]
+
+
 def small_build(workspace: Path) -> Path:
     """Run the whole pipeline on :data:`SMALL_PARAMETERS` into ``workspace`` (a subprocess); return it."""
-    command = [sys.executable, "-c", RUN_SCRIPT, json.dumps(SMALL_PARAMETERS), "[]"]
-    subprocess.run(command, env=environment(workspace), check=True, capture_output=True)
+    subprocess.run(run_command([]), env=environment(workspace), check=True, capture_output=True)
     return workspace
 
 
@@ -146,8 +155,7 @@ def _raw_untouched(workspace: Path) -> Observed:
     before = {
         p.relative_to(raw).as_posix(): (p.stat().st_mtime_ns, sha256_file(p)) for p in raw.rglob("*") if p.is_file()
     }
-    command = [sys.executable, "-c", RUN_SCRIPT, json.dumps(SMALL_PARAMETERS), '["10"]']
-    done = subprocess.run(command, env=environment(workspace), capture_output=True, text=True)
+    done = subprocess.run(run_command(["10"]), env=environment(workspace), capture_output=True, text=True)
     after = {
         p.relative_to(raw).as_posix(): (p.stat().st_mtime_ns, sha256_file(p)) for p in raw.rglob("*") if p.is_file()
     }
@@ -184,28 +192,39 @@ def kill_hard(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _killed_run(
-    workspace: Path, notebook: str, trigger: Callable[[float, int], bool], attempts: int = 3
+def _killed_rebuild(
+    workspace: Path, kills: list[tuple[str, Callable[[float, int], bool]]], attempts: int = 3
 ) -> Callable[[Path], Observed]:
-    """Force a run of ``notebook``, ``kill -9`` it when ``trigger(start, attempt)`` holds, then run as ``make all``
-    does. A run that ends before its trigger fired (the machine ran faster than the recorded duration) is tried again,
-    up to ``attempts`` times, with the attempt number passed to the trigger (which then fires earlier)."""
+    """``kill -9`` a run at each of ``kills`` (a notebook and its trigger) in turn, then run as ``make all`` does and
+    compare every byte with the clean build's.
+
+    The first kill stops a forced run of its notebook; each next one stops the run ``make all`` makes after the kill
+    before, which runs its notebook again because that lies downstream of the killed one. A run that ends before its
+    trigger fired (the machine ran faster than the recorded duration) is followed by a forced run of the notebook, up
+    to ``attempts`` runs in all, with the attempt number passed to the trigger (which then fires earlier)."""
 
     def run(_: Path) -> Observed:
         clean = built_digests(workspace)
-        command = [sys.executable, "-c", RUN_SCRIPT, json.dumps(SMALL_PARAMETERS), json.dumps([notebook])]
-        killed, attempt = False, 0
-        while not killed and attempt < attempts:
-            killed = _run_and_kill(workspace, command, lambda started, a=attempt: trigger(started, a))
-            attempt += 1
-        command[-1] = "[]"
-        subprocess.run(command, env=environment(workspace), check=True, capture_output=True)
+        missed, retried = [], []
+        for position, (notebook, trigger) in enumerate(kills):
+            selectors, killed, attempt = ([notebook] if position == 0 else []), False, 0
+            while not killed and attempt < attempts:
+                killed = _run_and_kill(
+                    workspace, run_command(selectors), lambda started, t=trigger, a=attempt: t(started, a)
+                )
+                selectors, attempt = [notebook], attempt + 1
+            if not killed:
+                missed.append(notebook)
+            elif attempt > 1:
+                retried.append(f"in {notebook} on attempt {attempt}")
+        subprocess.run(run_command([]), env=environment(workspace), check=True, capture_output=True)
         found = digest_differences(clean, built_digests(workspace))
         detail = f"{len(clean)} files compared: " + ("; ".join(found[:3]) if found else "the clean build's bytes")
-        if killed and attempt > 1:
-            detail = f"killed on attempt {attempt}; {detail}"
-        handling = "not killed" if not killed else ("recovered" if not found else "differs")
-        return Observed(handling, detail)
+        if retried:
+            detail = f"killed {', '.join(retried)}; {detail}"
+        if missed:
+            return Observed("not killed", f"no kill in notebook {', '.join(missed)}; {detail}")
+        return Observed("recovered" if not found else "differs", detail)
 
     return run
 
@@ -221,7 +240,7 @@ def _run_and_kill(workspace: Path, command: list[str], trigger: Callable[[float]
     )
     started = time.time()
     try:
-        while process.poll() is None and time.time() - started < 600:
+        while process.poll() is None and time.time() - started < RUN_TIMEOUT:
             if trigger(started):
                 kill_hard(process)
                 return True
@@ -282,22 +301,17 @@ def build_cases(workspace: Path) -> list[FaultCase]:
         FaultCase("tex: an edited .tex re-runs its producer", "build", "rebuilt", _producer_reruns(w, TEX_FILE)),
         FaultCase("raw: acquisition leaves data/raw untouched", "build", "build works", lambda _: _raw_untouched(w)),
         FaultCase(
-            "kill -9 halfway through notebook 20",
+            "kill -9 halfway through notebook 20, after notebook 40's tables are renamed, halfway through 80",
             "build",
             "recovered",
-            _killed_run(w, "20", _state_touched(w, "20_build_frame", 0.5)),
-        ),
-        FaultCase(
-            "kill -9 after notebook 40's tables are renamed",
-            "build",
-            "recovered",
-            _killed_run(w, "40", _output_renamed(w, "data/processed/survey_responses.parquet")),
-        ),
-        FaultCase(
-            "kill -9 halfway through notebook 80",
-            "build",
-            "recovered",
-            _killed_run(w, "80", _state_touched(w, "80_regress", 0.5)),
+            _killed_rebuild(
+                w,
+                [
+                    ("20", _state_touched(w, "20_build_frame", 0.5)),
+                    ("40", _output_renamed(w, "data/processed/survey_responses.parquet")),
+                    ("80", _state_touched(w, "80_regress", 0.5)),
+                ],
+            ),
         ),
     ]
 
