@@ -125,9 +125,8 @@ def lexicon_by_language() -> pd.DataFrame:
 
 def lookalike_classes() -> pd.DataFrame:
     """The look-alike cues of ``web_terms.csv`` by class: ``lookalike_class`` (the kind without its prefix, in words),
-    ``terms`` (in every language together), ``masks_twin_term`` (whether the cue changes the meaning of an
-    overlapping twin term rather than only turning a weak relation into a look-alike) and ``exemptions`` (the
-    ``exempt_lookalike`` phrases, counted once for every class: "quarta-feira" is no fair)."""
+    ``terms`` (in every language together) and ``masks_twin_term`` (whether the cue changes the meaning of an
+    overlapping twin term rather than only turning a weak relation into a look-alike)."""
     terms = read_reference_table(TERMS_FILE, ["kind", "language", "terms"])
     lookalikes = terms[terms["kind"].str.startswith(LOOKALIKE_PREFIX)]
     counts = lookalikes.assign(terms=lookalikes["terms"].str.split("|").map(len)).groupby("kind", sort=False)["terms"]
