@@ -184,11 +184,11 @@ def score_passages(passages: list[dict], detector, units: pd.DataFrame, keys: Ke
             )
             for s in gold
         ]
-        scores.append(_compare(passage, predicted, _one_per_partnership(expected), decisions))
+        scores.append(_compare(passage, predicted, one_per_partnership(expected), decisions))
     return scores
 
 
-def _one_per_partnership(expected: list) -> list:
+def one_per_partnership(expected: list) -> list:
     """The keyed statements of a passage with one statement per partnership: two statements of the same pair with the
     same status (a twinning and a friendship agreement both in force: "partner city ... and friendship agreement") are
     one established partnership, counted once (the first listed); the same pair with two statuses stays two."""

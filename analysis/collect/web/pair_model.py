@@ -469,15 +469,15 @@ def check_passages() -> list[dict]:
     return [p for p in found if p["split"] != "dev"]
 
 
-def labelled_candidates(detector, keys, passages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
-    """Feature matrix and labels of every candidate pair of ``passages``: 1 when the pair matches a gold statement
-    (US/China partner) by the evaluation's keys (:class:`analysis.collect.web.eval_keys.Keys`), any status."""
+def _keyed_candidates(detector, keys, passages: list[dict]):
+    """For each passage: its keyed candidate pairs and its keyed gold statements (US/China partners, one per
+    partnership as the scores count them), by the evaluation's keys (:class:`analysis.collect.web.eval_keys.Keys`).
+    Yields (candidates, [(eu_key, partner_key), ...], [(eu_key, partner_key, statement), ...])."""
     from analysis.collect.web import evaluate
 
     collector = Collector()
     previous = getattr(detector, "pair_model", None)
     detector.pair_model = collector
-    rows, labels = [], []
     try:
         for passage in passages:
             owner = passage["page_owner"]
@@ -487,20 +487,55 @@ def labelled_candidates(detector, keys, passages: list[dict]) -> tuple[np.ndarra
                              page_owner=owner_pair)  # fmt: skip
             gold = [
                 (keys.eu_key(s["eu_place"], s["eu_country_iso2"]),
-                 keys.partner_key(s["partner_place"], s["partner_country_iso2"], s.get("partner_admin1")))
+                 keys.partner_key(s["partner_place"], s["partner_country_iso2"], s.get("partner_admin1")), s)
                 for s in passage["statements"]
                 if s["partner_country_iso2"] in evaluate.PARTNER_COUNTRIES
             ]  # fmt: skip
-            for candidate in collector.found:
-                side, (name, country, partner_id) = candidate.side, candidate.partner
-                eu_key = keys.eu_key(side.name, side.country_iso2, side.unit_id)
-                partner_key = keys.partner_key(name, country, None, partner_id)
-                hit = any(eu_key & g_eu and evaluate.same_partner(partner_key, g_partner) for g_eu, g_partner in gold)
-                rows.append([candidate.features[name] for name in FEATURES])
-                labels.append(float(hit))
+            found = collector.found
+            pairs = [
+                (keys.eu_key(c.side.name, c.side.country_iso2, c.side.unit_id), keys.partner_key(*c.partner[:2], None, c.partner[2]))
+                for c in found
+            ]  # fmt: skip
+            yield found, pairs, evaluate.one_per_partnership(gold)
     finally:
         detector.pair_model = previous
+
+
+def _pair_matches(pair: tuple, eu_key, partner_key) -> bool:
+    from analysis.collect.web import evaluate
+
+    return bool(pair[0] & eu_key) and evaluate.same_partner(pair[1], partner_key)
+
+
+def labelled_candidates(detector, keys, passages: list[dict]) -> tuple[np.ndarray, np.ndarray]:
+    """Feature matrix and labels of every candidate pair of ``passages``: 1 when the pair matches a gold statement
+    (US/China partner) by the evaluation's keys, any status."""
+    rows, labels = [], []
+    for found, pairs, gold in _keyed_candidates(detector, keys, passages):
+        for candidate, pair in zip(found, pairs, strict=True):
+            rows.append([candidate.features[name] for name in FEATURES])
+            labels.append(float(any(_pair_matches(pair, eu_key, partner_key) for eu_key, partner_key, _ in gold)))
     return np.array(rows, dtype=float).reshape(-1, len(FEATURES)), np.array(labels)
+
+
+def coverage(detector, keys, passages: list[dict]) -> pd.DataFrame:
+    """How much of the gold the candidates hold, by gold status: statements, those whose partner is among the
+    candidates (any EU side), and those whose pair (EU place and partner) is: the recall a perfect choice among the
+    candidates would reach. What the rules lose below that line is lost in the choice, not in finding the names."""
+    from analysis.collect.web import evaluate
+
+    counts: dict[str, list[int]] = {}
+    for _, pairs, gold in _keyed_candidates(detector, keys, passages):
+        for eu_key, partner_key, statement in gold:
+            row = counts.setdefault(statement["status"], [0, 0, 0])
+            row[0] += 1
+            row[1] += any(evaluate.same_partner(pair[1], partner_key) for pair in pairs)
+            row[2] += any(_pair_matches(pair, eu_key, partner_key) for pair in pairs)
+    table = pd.DataFrame(
+        [(status, *row) for status, row in sorted(counts.items())],
+        columns=["status", "statements", "partner_candidate", "pair_candidate"],
+    )
+    return table.assign(pair_share=table["pair_candidate"] / table["statements"])
 
 
 def _setting():
@@ -581,7 +616,8 @@ def check(weights: Weights | None = None) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> None:
     """``train``: fit on the open passages and write the data file; ``judge``: the leave-one-file-out table;
-    ``check``: the generalisation check in aggregate (rules alone against rules + model)."""
+    ``check``: the generalisation check in aggregate (rules alone against rules + model); ``coverage``: how much of
+    the generalisation check's gold the candidates hold (:func:`coverage`)."""
     import sys
     import time
 
@@ -590,6 +626,9 @@ def main(argv: list[str] | None = None) -> None:
     if command == "train":
         weights = train()
         print(pd.Series(weights.weights, index=FEATURES).round(3).to_string())
+    elif command == "coverage":
+        detector, _, keys = _setting()
+        print(coverage(detector, keys, check_passages()).round(3).to_string(index=False))
     else:
         table = check() if command == "check" else judge()
         pd.set_option("display.width", 200)

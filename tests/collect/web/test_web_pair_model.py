@@ -124,3 +124,28 @@ def pair_model_evaluate():
     from analysis.collect.web import evaluate
 
     return evaluate
+
+
+def _gold(eu: str, country: str, partner: str, partner_country: str, status: str = "established") -> dict:
+    return {"eu_place": eu, "eu_country_iso2": country, "partner_place": partner, "partner_admin1": None,
+            "partner_country_iso2": partner_country, "relation_type": "twin", "status": status, "year": None}  # fmt: skip
+
+
+def test_coverage_counts_the_gold_whose_partner_and_whose_pair_are_among_the_candidates(web_detector, web_frames):
+    from analysis.collect.web.eval_keys import Keys
+
+    units, _ = web_frames
+    first, second = TEXT.split(". ")
+    passages = [
+        {"passage_id": "de-1", "language": "de", "page_owner": None, "excerpt": first + ".",
+         "statements": [_gold("Duisburg", "DE", "Wuhan", "CN"), _gold("Arnhem", "NL", "Wuhan", "CN"),
+                        _gold("Duisburg", "DE", "Shanghai", "CN"), _gold("Duisburg", "DE", "Wuhan", "CN")]},
+        {"passage_id": "de-2", "language": "de", "page_owner": None, "excerpt": second,
+         "statements": [_gold("Duisburg", "DE", "Chicago", "US", "planned")]},
+    ]  # fmt: skip
+    table = pair_model.coverage(web_detector, Keys(web_detector, units), passages).set_index("status")
+    # a pair labelled twice with one status counts once; Shanghai is not in the text; Arnhem is no EU side there
+    assert table.loc["established", ["statements", "partner_candidate", "pair_candidate"]].tolist() == [3, 2, 1]
+    # a flight is a look-alike the rules reject, but its pair is still a candidate
+    assert table.loc["planned", ["statements", "partner_candidate", "pair_candidate"]].tolist() == [1, 1, 1]
+    assert table.loc["established", "pair_share"] == 1 / 3
