@@ -75,7 +75,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
     """Why the partner ``mention`` is no partner of an EU place in this sentence, or None (module docstring)."""
     return (
         _word_fragment(text, mention, mentions)
-        or _person(lexicon, text, mention, mentions, terms, language)
+        or _person(text, mention, mentions, terms, language, lexicon)
         or _state_as_location(lexicon, text, mention, terms, language)
         or _admin1_of_previous(lexicon, text, mention, mentions, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
@@ -110,12 +110,13 @@ def _word_fragment(text: str, mention, mentions) -> str | None:
     return None
 
 
-def _person(lexicon, text: str, mention, mentions, terms, language) -> str | None:
+def _person(text: str, mention, mentions, terms, language, lexicon=None) -> str | None:
     """A name right after a capitalised word that is neither a place, a lexicon term nor the sentence's first word:
     a given name and a surname ("Cllr. Jason Murphy welcomed"; "Jiajun Yuan y"), for a name of at most
     ``_SURNAME_MAX`` letters, unless a region word stands before that word ("Regiunii Autonome Guangxi"). Not in
     German, which capitalises every noun ("Hafenstadt Qingdao"). A name inside a
-    Chinese person's name (a ``cn_person`` term: "Jiajun Yuan") is that person's, in every language."""
+    Chinese person's name (a ``cn_person`` term: "Jiajun Yuan") is that person's, in every language. Titles come from
+    ``lexicon`` (the detector's; :func:`~analysis.collect.web.person_title.title_before`)."""
     start = mention.hit.orig_start
     for t in terms:
         if t.kind == "cn_person" and t.orig_start <= start and mention.hit.orig_end <= t.orig_end:
