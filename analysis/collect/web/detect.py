@@ -332,7 +332,7 @@ class Detector:
         surnames = [t for t in terms if t.kind == "cn_surname"]
         floor = float(self.lexicon.rules["partner_adjective_min_population"])  # a partner city's adjective
         for hit, found in eu_forms.with_longer_names(text, hits, self.places, language):
-            person = lookalike.person_name(text, hit, found, surnames, language)
+            person = lookalike.person_name(text, hit, found, surnames, language, self.lexicon)
             if person or _inside_country_word(hit, terms, found, floor):
                 continue
             sentence_initial = not text[segment_start : hit.orig_start].strip(" \t\"'„“«-•*")

@@ -44,20 +44,23 @@ def _read_table(path: str | None, table_name: str) -> pd.DataFrame:
     return tables.read_table(table_name)
 
 
-def build_detector(units_path: str | None = None, gazetteer_path: str | None = None):
+def build_detector(units_path: str | None = None, gazetteer_path: str | None = None, *, lau_towns: bool = True):
     """The partnership detector for the frame units and the gazetteer (files, or the processed tables).
 
     Building it takes about half a minute on the full frame and gazetteer (the matcher's automaton holds 1.5 million
     keys: name forms, inflected forms and terms), so the built detector is kept as a pickle under
     ``build/state/web_detect`` (:func:`cached_detector`, about 310 MB, written in 5 s): a later notebook, crawl process
-    or replay loads it in about 2.5 s."""
+    or replay loads it in about 2.5 s. ``lau_towns=False`` leaves out the EU municipalities outside the frame (the
+    LAU 2020 list and the twinning lists' towns: :func:`analysis.collect.web.places.unframed_places`), half of the
+    build and of the pickle: only for the tests' build on a small frame, whose chapters show the detector's
+    machinery rather than its measure."""
     if units_path:
         units = _read_table(units_path, "")
     else:
         from analysis.build.outcomes import frame_units
 
         units = frame_units(_read_table(None, "cities"), _read_table(None, "regions"))
-    return cached_detector(units, _read_table(gazetteer_path, "gazetteer"))
+    return cached_detector(units, _read_table(gazetteer_path, "gazetteer"), lau_towns=lau_towns)
 
 
 # What a built detector depends on besides the units and the gazetteer: the code of these packages, the reference
@@ -66,10 +69,10 @@ _DETECTOR_CODE = ("core", "build", "collect/web")
 DETECTOR_PICKLES_KEPT = 3  # the newest pickles (of different units or gazetteers) kept; ~310 MB each
 
 
-def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
+def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame, *, lau_towns: bool = True) -> str:
     """sha256 of everything :meth:`Detector.build` reads: the two tables' contents, the package code it runs, the
-    reference files, the LAU files, the Chinese division list and the twinning lists (EU towns), Python's and the
-    pickled libraries' versions."""
+    reference files, the LAU files and the twinning lists (EU towns; not read without ``lau_towns``), the Chinese
+    division list, Python's and the pickled libraries' versions."""
     import hashlib
     import platform
     from importlib.metadata import version
@@ -81,6 +84,8 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
 
     digest = hashlib.sha256(f"{platform.python_version()} {version('pandas')} {version('pyahocorasick')}".encode())
     digest.update(caches.combined(caches.frame_digest(units), caches.frame_digest(gazetteer)).encode())
+    if not lau_towns:
+        digest.update(b"without LAU towns")
     files = [path for folder in _DETECTOR_CODE for path in sorted((paths.ROOT / "analysis" / folder).glob("*.py"))]
     # Not the source registry (its attributions and checksums are notebook 10's; the LAU files, the Chinese division
     # list and the twinning lists are digested below) nor the real evaluation passages, which the detector never reads.
@@ -92,7 +97,8 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
     )
     for path in files:
         digest.update(path.relative_to(paths.ROOT).as_posix().encode() + b"\0" + path.read_bytes())
-    raw_sources = (municipal.LAU_SOURCE, cn_counties.COUNTY_SOURCE, *twinned_places.TWIN_SOURCES)
+    towns = (municipal.LAU_SOURCE, *twinned_places.TWIN_SOURCES) if lau_towns else ()
+    raw_sources = (cn_counties.COUNTY_SOURCE, *towns)
     raw = [paths.raw_source_dir(source) for source in raw_sources]
     for path in [path for folder in raw if folder.is_dir() for path in sorted(folder.glob("*"))]:
         # Digested by size and time (acquired raw files are pinned by sha256), and noted as read: a detector loaded
@@ -102,9 +108,10 @@ def detector_digest(units: pd.DataFrame, gazetteer: pd.DataFrame) -> str:
     return digest.hexdigest()
 
 
-def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
-    """:meth:`Detector.build` for ``units`` and ``gazetteer``, from its pickle under ``build/state/web_detect``
-    when one was built from the same inputs (:func:`detector_digest`), else built and pickled (older pickles are removed).
+def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame, *, lau_towns: bool = True):
+    """:meth:`Detector.build` for ``units`` and ``gazetteer`` (without the LAU towns when ``lau_towns`` is False: see
+    :func:`build_detector`), from its pickle under ``build/state/web_detect`` when one was built from the same inputs
+    (:func:`detector_digest`), else built and pickled (older pickles are removed).
 
     The pickle is read with the garbage collector paused (its million small objects otherwise trigger a dozen full
     collections: 7 s instead of 1.5 s), and the loaded objects are then frozen out of later collections
@@ -116,7 +123,7 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
     from analysis.core import paths
 
     folder = paths.cache_dir("web_detect")  # a cache beside the runner's records: never a traced output
-    path = folder / f"detector_{detector_digest(units, gazetteer)[:20]}.pickle"
+    path = folder / f"detector_{detector_digest(units, gazetteer, lau_towns=lau_towns)[:20]}.pickle"
     detector = _load_pickled(path)
     if detector is None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -125,7 +132,7 @@ def cached_detector(units: pd.DataFrame, gazetteer: pd.DataFrame):
             fcntl.flock(lock, fcntl.LOCK_EX)
             detector = _load_pickled(path)
             if detector is None:
-                detector = Detector.build(units, gazetteer)
+                detector = Detector.build(units, gazetteer, lau=None if lau_towns else False)
                 if hasattr(detector, "prewarm"):  # resolve the partner names once, before worker processes fork
                     detector.prewarm()
                 partial = path.with_suffix(f".{os.getpid()}.partial")

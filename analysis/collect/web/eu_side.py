@@ -300,17 +300,29 @@ _OBJECT_END = re.compile(r"[;:!?\n]|\.(?:\s|$)")
 
 def _names_relation(span: str, lexicon) -> bool:
     """Whether a relation term (twin, friendship, agreement, cooperation, generic, and their weak words) begins at
-    one of the words of ``span``."""
-
-    def alternation() -> re.Pattern:  # one pattern: it matches where any of the terms does
-        kinds = set(RELATION_KINDS) | {"agreement_word", "friendship_word", "cooperation_word"}
-        patterns = [t.pattern.pattern for t in lexicon.terms if t.kind in kinds]
-        return re.compile("|".join(f"(?:{pattern})" for pattern in patterns) or "(?!)")
-
-    relation = derived(lexicon, ("relation_alternation",), alternation)
+    one of the words of ``span``: a term's pattern begins with its first word as written (``Term.key``), so only the
+    terms whose first word starts there are tried (:func:`_relation_terms`)."""
+    by_key, key_lengths = derived(lexicon, ("relation_terms",), lambda: _relation_terms(lexicon))
     folded = fold_for_matching(span)
     starts = [0] + [m.end() for m in re.finditer(r"[\s(\"'„“«]+", folded)]
-    return any(relation.match(folded, at) for at in starts)
+    return any(
+        pattern.match(folded, at)
+        for at in starts
+        for length in key_lengths
+        for pattern in by_key.get(folded[at : at + length], ())
+    )
+
+
+def _relation_terms(lexicon) -> tuple[dict[str, list[re.Pattern]], list[int]]:
+    """The patterns of the relation terms and their weak words by first word (:func:`_names_relation`), and the
+    lengths of those words. One alternation of all of them would say the same, but compiling it took 4 s of every
+    process that detects."""
+    kinds = set(RELATION_KINDS) | {"agreement_word", "friendship_word", "cooperation_word"}
+    by_key: dict[str, list[re.Pattern]] = {}
+    for term in lexicon.terms:
+        if term.kind in kinds:
+            by_key.setdefault(term.key, []).append(term.pattern)
+    return by_key, sorted({len(key) for key in by_key})
 
 
 def subject_candidates(text: str, segment, mentions: list, mention, lexicon) -> list:

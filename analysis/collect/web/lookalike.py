@@ -75,7 +75,7 @@ def problem(lexicon, text: str, mention, mentions, terms, relation_choice, langu
     """Why the partner ``mention`` is no partner of an EU place in this sentence, or None (module docstring)."""
     return (
         _word_fragment(text, mention, mentions)
-        or _person(text, mention, mentions, terms, language)
+        or _person(text, mention, mentions, terms, language, lexicon)
         or _state_as_location(lexicon, text, mention, terms, language)
         or _admin1_of_previous(lexicon, text, mention, mentions, terms)
         or _partner_of_partner(lexicon, text, mention, mentions, relation_choice)
@@ -110,17 +110,18 @@ def _word_fragment(text: str, mention, mentions) -> str | None:
     return None
 
 
-def _person(text: str, mention, mentions, terms, language) -> str | None:
+def _person(text: str, mention, mentions, terms, language, lexicon=None) -> str | None:
     """A name right after a capitalised word that is neither a place, a lexicon term nor the sentence's first word:
     a given name and a surname ("Cllr. Jason Murphy welcomed"; "Jiajun Yuan y"), for a name of at most
     ``_SURNAME_MAX`` letters, unless a region word stands before that word ("Regiunii Autonome Guangxi"). Not in
     German, which capitalises every noun ("Hafenstadt Qingdao"). A name inside a
-    Chinese person's name (a ``cn_person`` term: "Jiajun Yuan") is that person's, in every language."""
+    Chinese person's name (a ``cn_person`` term: "Jiajun Yuan") is that person's, in every language. Titles come from
+    ``lexicon`` (the detector's; :func:`~analysis.collect.web.person_title.title_before`)."""
     start = mention.hit.orig_start
     for t in terms:
         if t.kind == "cn_person" and t.orig_start <= start and mention.hit.orig_end <= t.orig_end:
             return f"a person's name ('{text[t.orig_start : t.orig_end]}'): a Chinese given name and surname"
-    title = person_title.title_before(text, start, language)
+    title = person_title.title_before(text, start, language, lexicon)
     if title:
         return f"a person's name: the title '{title}' stands before it (person_title.py)"
     if language in _NOUNS_CAPITALISED or len(text[start : mention.hit.orig_end]) > _SURNAME_MAX:
@@ -525,13 +526,16 @@ _INITIAL_AFTER = re.compile(r"\s+[A-Z]\.\s")
 _INITIAL_BEFORE = re.compile(r"\b[A-Z][a-zà-ž]+\s+[A-Z]\.\s+$")
 
 
-def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], language: str | None = None) -> bool:
+def person_name(
+    text: str, hit: NameHit, found, surnames: list[TermHit], language: str | None = None, lexicon=None
+) -> bool:
     """A name that belongs to a person: before an initial ("Mark W. Eckert"), after a given name and an initial
     ("Jamesa D. Griffina"), a one-word EU name after a given name in an apposition between commas ("the mayor of
     X, Anna Lisboa, said"), a capitalised EU name after a title or office (:mod:`person_title`: "Landrat Dr. Rainer Haas"
     is no Rheine; "maire du Raincy" names the town by its article), an inflected one-word EU name before a capitalised word with the same case ending
     (a given name and a surname: Polish "autorstwa Mariana Kowala"), or a Chinese place name right next
-    to a Chinese surname ("Chen Jining", "Cangzhou Zhan")."""
+    to a Chinese surname ("Chen Jining", "Cangzhou Zhan"). The titles are ``lexicon``'s (the detector's), else those of
+    :func:`~analysis.collect.web.lexicon.load_lexicon`."""
     if _INITIAL_AFTER.match(text, hit.orig_end) or _INITIAL_BEFORE.search(
         text, max(0, hit.orig_start - 40), hit.orig_start
     ):
@@ -541,7 +545,7 @@ def person_name(text: str, hit: NameHit, found, surnames: list[TermHit], languag
         or _given_name_in_case(text, hit, found, language)
         or (
             text[hit.orig_start : hit.orig_start + 1].isupper()
-            and person_title.title_before(text, hit.orig_start, language)
+            and person_title.title_before(text, hit.orig_start, language, lexicon)
         )
     ):
         return True

@@ -13,24 +13,25 @@ Chicago" name the mayor's city; nor Hungarian, whose titles follow the name ("Gr
 
 from __future__ import annotations
 
-import functools
 import re
 
-from analysis.collect.web.lexicon import fold_for_matching
+from analysis.collect.web.lexicon import Lexicon, derived, fold_for_matching, load_lexicon
 
 # One capitalised given name (or an initial) between the title and the name ("Mayor Eric Adams", "Dr. J. Smith").
 _GIVEN_NAME = re.compile(r"(?:[A-ZÀ-ÖØ-ÞΑ-ΩА-Я][a-zà-öø-ÿα-ωа-я]+|[A-Z]\.)\s+$")
 _WINDOW = 60
 
 
-@functools.cache
-def _pattern(language: str) -> re.Pattern | None:
-    """The titles of ``language`` (and of all languages, "*") as one pattern that ends the folded text before a
-    name: a title word (a leading "*" a compound's head: "*beauftragte" is "Städtebeauftragte"), an optional full
-    stop, spaces."""
-    from analysis.collect.web.lexicon import load_lexicon
+def _pattern(language: str, lexicon: Lexicon) -> re.Pattern | None:
+    """The titles of ``language`` (and of all languages, "*") in ``lexicon`` as one pattern that ends the folded text
+    before a name, compiled once per lexicon and language (:func:`~analysis.collect.web.lexicon.derived`)."""
+    return derived(lexicon, ("person_title", language), lambda: _compiled(language, lexicon))
 
-    titles = [t.text for t in load_lexicon().terms if t.kind == "person_title" and t.language in (language, "*")]
+
+def _compiled(language: str, lexicon: Lexicon) -> re.Pattern | None:
+    """:func:`_pattern`: a title word (a leading "*" a compound's head: "*beauftragte" is "Städtebeauftragte"), an
+    optional full stop, spaces."""
+    titles = [t.text for t in lexicon.terms if t.kind == "person_title" and t.language in (language, "*")]
     if not titles:
         return None
     pieces = []
@@ -43,11 +44,13 @@ def _pattern(language: str) -> re.Pattern | None:
     return re.compile(r"(?:^|[^\w])(?:" + "|".join(pieces) + r")\.?\s+$")
 
 
-def title_before(text: str, start: int, language: str | None) -> str | None:
-    """The title right before the name that starts at ``start`` in ``text`` (module docstring), or None."""
+def title_before(text: str, start: int, language: str | None, lexicon: Lexicon | None = None) -> str | None:
+    """The title right before the name that starts at ``start`` in ``text`` (module docstring), or None. The titles
+    are ``lexicon``'s (the detector's: a detector loaded from its pickle then compiles no lexicon again), else those
+    of :func:`~analysis.collect.web.lexicon.load_lexicon`."""
     if not language:
         return None
-    pattern = _pattern(language)
+    pattern = _pattern(language, load_lexicon() if lexicon is None else lexicon)
     if pattern is None:
         return None
     before = text[max(0, start - _WINDOW) : start]
