@@ -183,7 +183,7 @@ def _broken_values_accepted(schema: pa.DataFrameSchema, column: pa.Column, valid
 @pytest.fixture(scope="module")
 def accepted_by_signature() -> dict[tuple, list[str]]:
     """:func:`_broken_values_accepted` of each column signature met so far: one vocabulary entry makes the same
-    column in many schemas (670 columns, 470 signatures), which need breaking once. Shared by the module's tests
+    column in many schemas (665 columns, 470 signatures), which need breaking once. Shared by the module's tests
     (so pytest-xdist runs them on one worker: tests/conftest.py)."""
     return {}
 
