@@ -39,8 +39,7 @@ def pytest_collection_modifyitems(config, items):
     built once and not on every worker. Every other test goes to whichever worker is free.
 
     A test that changes the second build (``second_build_workspace``: the fault catalogue's build cases) is slow too,
-    and goes last: it then runs on the other worker, once that worker's other tests are done, beside the first
-    build's users (it waits for the second build, which starts with the first and ends later)."""
+    and is placed by :func:`_place_second_build_users`."""
     for item in items:
         fixtures = getattr(item, "fixturenames", ())
         builds = "small_build" in fixtures or "second_build_workspace" in fixtures
@@ -50,8 +49,26 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(SMALL_BUILD_GROUP))
         elif _uses_module_fixture(item):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))  # its module's file
-    # A stable sort: the users of the second build's workspace go last, every other test keeps its place.
-    items.sort(key=lambda item: "second_build_workspace" in getattr(item, "fixturenames", ()))
+    items[:] = _place_second_build_users(items, parallel=bool(os.environ.get("PYTEST_XDIST_WORKER")))
+
+
+def _place_second_build_users(items: list[pytest.Item], parallel: bool) -> list[pytest.Item]:
+    """``items`` with the users of the second build's workspace (the fault catalogue's build cases, minutes long)
+    moved: last in one process, which then has built small_build and so started the second build beside it; under
+    pytest-xdist, halfway through the tests of no group (every other test keeps its order).
+
+    pytest-xdist hands out the groups first (the largest first), then the ungrouped tests one at a time to whichever
+    worker has fewer than three left: the worker holding small_build's group takes none of them until its group is
+    nearly done, so the other takes the build cases halfway through its unit tests. It waits there for the second
+    build, which then has both cores with the first, runs the cases and goes back to the unit tests, and the rest of
+    them go to both workers once the first build's users are done. Placed last, the cases ran on the other worker
+    while the worker of the first build, its users done, had nothing left to take: one core idle for about 3 minutes
+    of a 13-minute `make test`."""
+    late = [item for item in items if "second_build_workspace" in getattr(item, "fixturenames", ())]
+    rest = [item for item in items if "second_build_workspace" not in getattr(item, "fixturenames", ())]
+    ungrouped = [index for index, item in enumerate(rest) if item.get_closest_marker("xdist_group") is None]
+    at = ungrouped[len(ungrouped) // 2] if parallel and ungrouped else len(rest)
+    return rest[:at] + late + rest[at:]
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -81,8 +98,8 @@ def isolated_data(tmp_path_factory, monkeypatch):
 # starts it (normally the worker that builds small_build, as it starts). Its script copies the finished build to
 # "snapshot" before anything can change it: the determinism test compares that copy with the first build, while the
 # fault cases change the build itself (its records name its own paths) and put it back. So the fault cases run on
-# the worker that does not hold small_build, beside the book, PDF and notebook tests that read the first build, and
-# last (pytest_collection_modifyitems), once that worker's other tests are done and the second build has finished.
+# the worker that does not hold small_build, beside the book, PDF and notebook tests that read the first build,
+# halfway through that worker's unit tests (_place_second_build_users), once the second build has finished.
 # So that any clock reading would show, the second build starts SECOND_BUILD_DELAY seconds after the first (every
 # notebook then runs in another minute) and runs in another time zone, whose date differs from UTC's
 # (second_build_zone). The second build catches up on the way (its first notebooks share the machine with the first

@@ -14,15 +14,20 @@ import yaml
 from analysis.collect import codebook, codebook_outputs, export_schemas, survey
 from analysis.core import countries, fields, paths
 
+# libyaml's safe loader and dumper read and write the same YAML as PyYAML's Python ones, eight and five times
+# faster: parsing and writing the phase-1 codebook took 0.6 of the 0.9 CPU seconds of each broken-codebook case.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
 
 def _write(tmp_path: Path, instrument: str, book: dict) -> Path:
     path = tmp_path / f"{instrument}.yaml"
-    path.write_text(yaml.safe_dump(book, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    path.write_text(yaml.dump(book, Dumper=_DUMPER, allow_unicode=True, sort_keys=False), encoding="utf-8")
     return path
 
 
 def _raw(instrument: str = "eu_phase1") -> dict:
-    return yaml.safe_load((codebook.CODEBOOK_DIR / f"{instrument}.yaml").read_text(encoding="utf-8"))
+    return yaml.load((codebook.CODEBOOK_DIR / f"{instrument}.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
 
 
 def _item(raw: dict, item_id: str) -> dict:

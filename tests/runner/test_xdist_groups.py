@@ -59,3 +59,29 @@ def test_every_test_of_a_group_runs_on_one_worker_and_the_others_spread(tmp_path
     workers = {group: {worker for _, g, worker in rows if g == group} for group in ("alpha", "beta", None)}
     assert len(workers["alpha"]) == 1 and len(workers["beta"]) == 1
     assert workers[None] == {"gw0", "gw1"}  # ungrouped tests are not all kept on one worker
+
+
+class _Item:
+    """A collected test as tests/conftest.py's placement reads it: its fixtures and its xdist group."""
+
+    def __init__(self, name: str, fixtures: tuple[str, ...] = (), group: str | None = None):
+        self.name, self.fixturenames, self.group = name, fixtures, group
+
+    def get_closest_marker(self, name: str):
+        return self.group if name == "xdist_group" else None
+
+
+def test_the_second_build_users_go_halfway_through_the_ungrouped_tests_on_workers_and_last_in_one_process():
+    from conftest import _place_second_build_users
+
+    items = [
+        _Item("fault cases", ("second_build_workspace",)),
+        _Item("book", ("small_build",), group="small_build"),
+        *(_Item(f"unit{n}") for n in range(4)),
+        _Item("module", group="tests/x.py"),
+        *(_Item(f"unit{n}") for n in range(4, 6)),
+    ]
+    on_workers = [item.name for item in _place_second_build_users(items, parallel=True)]
+    assert on_workers == ["book", "unit0", "unit1", "unit2", "fault cases", "unit3", "module", "unit4", "unit5"]
+    in_one_process = [item.name for item in _place_second_build_users(items, parallel=False)]
+    assert in_one_process == [item.name for item in items[1:]] + ["fault cases"]
